@@ -1,0 +1,124 @@
+//! Creating accounts and changing their passwords and roles: shared by the user service, the
+//! first-start bootstrap, the `admin` command and the demo city.
+
+use infogroups_shared::pb;
+use infogroups_shared::validate::{self, FieldError};
+
+use crate::auth::Credential;
+use crate::db::{Tx, keys};
+use crate::error::{ApiError, ApiResult};
+
+/// Validates a new account's fields.
+pub fn validate_new(req: &pb::CreateUserRequest) -> Result<(), FieldError> {
+    validate::username("username", &req.username)?;
+    validate::password("password", &req.password)?;
+    validate::required_line("full_name", &req.full_name, validate::MAX_LINE)?;
+    validate::optional_line("position", &req.position, validate::MAX_LINE)?;
+    validate::optional_line("contact", &req.contact, validate::MAX_LINE)?;
+    for (i, g) in req.roles.iter().enumerate() {
+        validate::grant(&format!("roles[{i}]"), Some(g))?;
+    }
+    Ok(())
+}
+
+/// Stages a new account with an already computed password hash. Refuses a taken username.
+pub fn stage_new(tx: &mut Tx<'_>, req: &pb::CreateUserRequest, phc: String) -> ApiResult<pb::User> {
+    let index = keys::unique("username", &req.username);
+    if tx.get_raw(&index)?.is_some() {
+        return Err(FieldError::new(
+            "username",
+            "такое имя пользователя уже есть",
+            "this username is taken",
+        )
+        .into());
+    }
+    for g in &req.roles {
+        check_group_exists(tx, g)?;
+    }
+    let mut roles = req.roles.clone();
+    roles.dedup();
+    let user = tx.create(
+        pb::User {
+            meta: None,
+            username: req.username.clone(),
+            full_name: req.full_name.trim().to_string(),
+            position: req.position.trim().to_string(),
+            department_id: req.department_id,
+            roles,
+            contact: req.contact.trim().to_string(),
+        },
+        (!req.request_id.is_empty()).then_some(req.request_id.as_str()),
+    )?;
+    let id = user.meta.map_or(0, |m| m.id);
+    tx.put_raw(index, id.to_be_bytes().to_vec());
+    tx.put_raw(
+        keys::credential(id),
+        prost::Message::encode_to_vec(&Credential { phc }),
+    );
+    Ok(user)
+}
+
+/// Refuses a grant naming a group that does not exist.
+pub fn check_group_exists(tx: &Tx<'_>, g: &pb::RoleGrant) -> ApiResult<()> {
+    if g.group_id != 0 && tx.get::<pb::Group>(g.group_id)?.is_none() {
+        return Err(FieldError::new("grant.group_id", "такой группы нет", "no such group").into());
+    }
+    Ok(())
+}
+
+/// Stages a new password hash.
+pub fn stage_password(tx: &mut Tx<'_>, user_id: u64, phc: String) -> ApiResult<()> {
+    tx.require::<pb::User>(user_id)?;
+    tx.put_raw(
+        keys::credential(user_id),
+        prost::Message::encode_to_vec(&Credential { phc }),
+    );
+    tx.audit(crate::entity::Kind::User, user_id, "set_password", 0);
+    Ok(())
+}
+
+/// The account with `username`, if any.
+pub fn find_by_username(tx: &Tx<'_>, username: &str) -> ApiResult<Option<pb::User>> {
+    match tx
+        .get_raw(&keys::unique("username", username))?
+        .and_then(|v| keys::trailing_u64(&v))
+    {
+        Some(id) => Ok(tx.get(id)?),
+        None => Ok(None),
+    }
+}
+
+/// Adds a grant to a user (no-op when held); refuses unknown groups.
+pub fn stage_grant(
+    tx: &mut Tx<'_>,
+    user_id: u64,
+    expected_version: Option<u64>,
+    grant: pb::RoleGrant,
+) -> ApiResult<pb::User> {
+    check_group_exists(tx, &grant)?;
+    let mut user = tx.require::<pb::User>(user_id)?;
+    let version = expected_version.unwrap_or(user.meta.map_or(0, |m| m.version));
+    if !user.roles.contains(&grant) {
+        user.roles.push(grant);
+    }
+    tx.update(user, version, "grant_role")
+}
+
+/// Removes a grant from a user.
+pub fn stage_revoke(
+    tx: &mut Tx<'_>,
+    user_id: u64,
+    expected_version: Option<u64>,
+    grant: pb::RoleGrant,
+) -> ApiResult<pb::User> {
+    let mut user = tx.require::<pb::User>(user_id)?;
+    let version = expected_version.unwrap_or(user.meta.map_or(0, |m| m.version));
+    if !user.roles.contains(&grant) {
+        return Err(ApiError::precondition(
+            "у пользователя нет такой роли",
+            "the user does not hold this role",
+        ));
+    }
+    user.roles.retain(|g| *g != grant);
+    tx.update(user, version, "revoke_role")
+}

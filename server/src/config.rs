@@ -1,0 +1,140 @@
+//! Server settings: command line, `INFOGROUPS_*` environment variables and a TOML file, in that
+//! order of precedence, over built-in defaults.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::clock::Clock;
+
+/// The default listen address: loopback only.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:50051";
+
+/// Everything the server needs to run.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where the store lives.
+    pub data_dir: PathBuf,
+    /// Where to listen (the binary binds it; `launch` takes a bound listener).
+    pub listen: SocketAddr,
+    /// PEM certificate and key for TLS.
+    pub tls: Option<TlsFiles>,
+    /// How long a login token lives.
+    pub token_ttl: Duration,
+    /// Failed logins in a row before an account name is throttled.
+    pub login_free_attempts: u32,
+    /// The first administrator's password when the store is empty; generated when absent.
+    pub admin_password: Option<String>,
+    /// How often an idle watch stream sends a heartbeat.
+    pub heartbeat: Duration,
+    /// How often the server's clock work (overdue marking) runs.
+    pub clock_every: Duration,
+    /// The clock (tests use a manual one).
+    pub clock: Clock,
+}
+
+/// TLS certificate and key files.
+#[derive(Clone, Debug)]
+pub struct TlsFiles {
+    /// PEM certificate chain.
+    pub cert: PathBuf,
+    /// PEM private key.
+    pub key: PathBuf,
+}
+
+impl Config {
+    /// Defaults for a store in `data_dir`.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 50051)),
+            tls: None,
+            token_ttl: Duration::from_secs(12 * 3600),
+            login_free_attempts: 5,
+            admin_password: None,
+            heartbeat: Duration::from_secs(15),
+            clock_every: Duration::from_secs(30),
+            clock: Clock::system(),
+        }
+    }
+}
+
+/// The platform's data directory for the server (`~/.local/share/infogroups` on Linux).
+pub fn default_data_dir() -> PathBuf {
+    directories::ProjectDirs::from("ru", "novoshakhtinsk", "infogroups")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("infogroups-data"))
+}
+
+/// The TOML configuration file's contents; every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// Data directory.
+    pub data: Option<PathBuf>,
+    /// Listen address.
+    pub listen: Option<SocketAddr>,
+    /// TLS certificate.
+    pub tls_cert: Option<PathBuf>,
+    /// TLS key.
+    pub tls_key: Option<PathBuf>,
+    /// Token lifetime in hours.
+    pub token_ttl_hours: Option<u64>,
+    /// Failed logins before throttling.
+    pub login_free_attempts: Option<u32>,
+}
+
+/// A configuration file that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// Reading failed.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Parsing failed.
+    #[error("invalid configuration file {path}: {source}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// Why.
+        source: toml::de::Error,
+    },
+    /// Only one of the TLS files was given.
+    #[error("TLS needs both a certificate and a key")]
+    HalfTls,
+}
+
+impl FileConfig {
+    /// Reads a TOML file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|source| ConfigError::Parse {
+            path: path.display().to_string(),
+            source,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_config_parses_and_rejects_unknown_keys() {
+        let ok: Result<FileConfig, _> = toml::from_str(
+            "data = \"/var/lib/ig\"\nlisten = \"0.0.0.0:50051\"\ntoken_ttl_hours = 8\n",
+        );
+        assert!(ok.is_ok_and(|c| c.token_ttl_hours == Some(8)));
+        let bad: Result<FileConfig, _> = toml::from_str("listne = \"x\"\n");
+        assert!(bad.is_err());
+    }
+}

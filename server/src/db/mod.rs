@@ -1,0 +1,556 @@
+//! The write path and the event log: every mutation writes its entities, index entries, audit
+//! records and events in one atomic batch, under one writer at a time; a single flusher task makes
+//! batches durable in groups (group commit) and only then acknowledges the writers and publishes
+//! their events, in commit order, to the broadcast hub that watch streams follow.
+
+pub mod keys;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+
+use infogroups_shared::pb;
+use prost::Message;
+use tokio::sync::{Notify, broadcast, oneshot};
+use tokio_util::sync::CancellationToken;
+
+use crate::clock::Clock;
+use crate::entity::{Entity, Kind};
+use crate::error::{ApiError, ApiResult};
+use crate::store::{Store, StoreError, Write};
+
+/// The schema version this build writes. A store with a higher one is refused at start.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// How many events the hub buffers for a slow watcher before telling it to resync.
+const HUB_CAPACITY: usize = 8192;
+
+/// Shared handle to the database. Cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn Store>,
+    writer: Mutex<Counters>,
+    pending: Mutex<Vec<Pending>>,
+    wake: Arc<Notify>,
+    hub: broadcast::Sender<Arc<pb::Event>>,
+    published: AtomicU64,
+    clock: Clock,
+    stop: CancellationToken,
+}
+
+/// Counters the writer owns; a transaction works on a copy that replaces them only on success.
+#[derive(Clone, Default)]
+struct Counters {
+    next_seq: u64,
+    next_audit: u64,
+    next_id: HashMap<Kind, u64>,
+    named: HashMap<String, u64>,
+}
+
+struct Pending {
+    events: Vec<Arc<pb::Event>>,
+    ack: oneshot::Sender<Result<(), String>>,
+}
+
+fn corrupt(key: &[u8], e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt {
+        key: String::from_utf8_lossy(key).into_owned(),
+        reason: e.to_string(),
+    }
+}
+
+/// Decodes a stored message.
+pub fn decode<M: Message + Default>(key: &[u8], bytes: &[u8]) -> Result<M, StoreError> {
+    M::decode(bytes).map_err(|e| corrupt(key, e))
+}
+
+impl Db {
+    /// Opens the database over a store: checks the schema, recovers the counters and starts the
+    /// flusher. Must be called inside a tokio runtime.
+    pub fn open(store: Arc<dyn Store>, clock: Clock, location: &str) -> Result<Self, StoreError> {
+        match store.get(keys::SCHEMA)? {
+            Some(v) => {
+                let found = u32::from_be_bytes(
+                    v.as_slice()
+                        .try_into()
+                        .map_err(|_| corrupt(keys::SCHEMA, "not a u32"))?,
+                );
+                if found > SCHEMA_VERSION {
+                    return Err(StoreError::NewerSchema {
+                        path: location.to_string(),
+                        found,
+                        supported: SCHEMA_VERSION,
+                    });
+                }
+            }
+            None => {
+                store.apply(vec![(
+                    keys::SCHEMA.to_vec(),
+                    Some(SCHEMA_VERSION.to_be_bytes().to_vec()),
+                )])?;
+                store.flush()?;
+            }
+        }
+        let last = |prefix: &[u8]| -> Result<u64, StoreError> {
+            Ok(store
+                .scan_rev(prefix, None, 1)?
+                .first()
+                .and_then(|(k, _)| keys::trailing_u64(k))
+                .unwrap_or(0))
+        };
+        let mut counters = Counters {
+            next_seq: last(keys::EVENT_PREFIX)? + 1,
+            next_audit: last(keys::AUDIT_PREFIX)? + 1,
+            ..Counters::default()
+        };
+        for kind in Kind::ALL {
+            let key = keys::next_id(kind);
+            let next = match store.get(&key)? {
+                Some(v) => u64::from_be_bytes(
+                    v.as_slice()
+                        .try_into()
+                        .map_err(|_| corrupt(&key, "not a u64"))?,
+                ),
+                None => 1,
+            };
+            counters.next_id.insert(kind, next);
+        }
+        let published = counters.next_seq - 1;
+        let (hub, _) = broadcast::channel(HUB_CAPACITY);
+        let inner = Arc::new(Inner {
+            store,
+            writer: Mutex::new(counters),
+            pending: Mutex::new(Vec::new()),
+            wake: Arc::new(Notify::new()),
+            hub,
+            published: AtomicU64::new(published),
+            clock,
+            stop: CancellationToken::new(),
+        });
+        tokio::spawn(flusher(
+            Arc::downgrade(&inner),
+            inner.wake.clone(),
+            inner.stop.clone(),
+        ));
+        Ok(Self { inner })
+    }
+
+    /// The clock the server runs on.
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    /// The underlying store (reads, backups).
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.inner.store
+    }
+
+    /// The sequence number of the last event made durable and published.
+    pub fn published_seq(&self) -> u64 {
+        self.inner.published.load(Ordering::SeqCst)
+    }
+
+    /// Subscribes to events published from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<pb::Event>> {
+        self.inner.hub.subscribe()
+    }
+
+    /// One entity by id.
+    pub fn get<E: Entity>(&self, id: u64) -> Result<Option<E>, StoreError> {
+        let key = keys::entity(E::KIND, id);
+        self.inner
+            .store
+            .get(&key)?
+            .map(|v| decode(&key, &v))
+            .transpose()
+    }
+
+    /// Every entity of a kind, by id.
+    pub fn all<E: Entity>(&self) -> Result<Vec<E>, StoreError> {
+        let prefix = keys::entity_prefix(E::KIND);
+        let mut out = Vec::new();
+        let mut after: Option<Vec<u8>> = None;
+        loop {
+            let page = self.inner.store.scan(&prefix, after.as_deref(), 4096)?;
+            let Some((last, _)) = page.last() else { break };
+            after = Some(last.clone());
+            for (k, v) in &page {
+                out.push(decode(k, v)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A raw value (sessions, credentials, indexes).
+    pub fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        self.inner.store.get(key)
+    }
+
+    /// Events after `since`, up to `limit`, from the persisted log (only those already published).
+    pub fn events_after(&self, since: u64, limit: usize) -> Result<Vec<pb::Event>, StoreError> {
+        let published = self.published_seq();
+        let after = keys::event(since);
+        let mut out = Vec::new();
+        for (k, v) in self
+            .inner
+            .store
+            .scan(keys::EVENT_PREFIX, Some(&after), limit)?
+        {
+            let ev: pb::Event = decode(&k, &v)?;
+            if ev.seq > published {
+                break;
+            }
+            out.push(ev);
+        }
+        Ok(out)
+    }
+
+    /// The first sequence number the log still holds (1 when nothing was ever trimmed).
+    pub fn first_seq(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .inner
+            .store
+            .scan(keys::EVENT_PREFIX, None, 1)?
+            .first()
+            .and_then(|(k, _)| keys::trailing_u64(k))
+            .unwrap_or(1))
+    }
+
+    /// Audit records, newest first, strictly before `before_seq` (0 for the newest).
+    pub fn audit_before(
+        &self,
+        before_seq: u64,
+        limit: usize,
+        mut keep: impl FnMut(&pb::AuditRecord) -> bool,
+    ) -> Result<Vec<pb::AuditRecord>, StoreError> {
+        let mut out = Vec::new();
+        let mut before = (before_seq > 0).then(|| keys::audit(before_seq));
+        while out.len() < limit {
+            let page = self
+                .inner
+                .store
+                .scan_rev(keys::AUDIT_PREFIX, before.as_deref(), 1024)?;
+            let Some((last, _)) = page.last() else { break };
+            before = Some(last.clone());
+            for (k, v) in &page {
+                let rec: pb::AuditRecord = decode(k, v)?;
+                if keep(&rec) {
+                    out.push(rec);
+                    if out.len() == limit {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Runs `f` as the only writer, then commits what it staged atomically and waits until it is
+    /// durable. Nothing is written when `f` fails.
+    pub async fn write<T>(
+        &self,
+        actor_id: u64,
+        f: impl FnOnce(&mut Tx<'_>) -> ApiResult<T>,
+    ) -> ApiResult<T> {
+        if self.inner.stop.is_cancelled() {
+            return Err(ApiError::ShuttingDown);
+        }
+        let (ack_tx, ack_rx) = oneshot::channel();
+        let value = {
+            let mut counters = self
+                .inner
+                .writer
+                .lock()
+                .map_err(|_| StoreError::Engine("writer lock poisoned".into()))?;
+            let mut tx = Tx {
+                store: self.inner.store.as_ref(),
+                counters: counters.clone(),
+                now_ms: self.inner.clock.now_ms(),
+                actor_id,
+                writes: BTreeMap::new(),
+                events: Vec::new(),
+                audits: Vec::new(),
+            };
+            let value = f(&mut tx)?;
+            if tx.writes.is_empty() && tx.audits.is_empty() && tx.events.is_empty() {
+                return Ok(value);
+            }
+            let (batch, events, new_counters) = tx.into_batch()?;
+            self.inner.store.apply(batch)?;
+            *counters = new_counters;
+            // Queued under the writer lock, so the flusher sees commits in sequence order.
+            self.inner
+                .pending
+                .lock()
+                .map_err(|_| StoreError::Engine("pending lock poisoned".into()))?
+                .push(Pending {
+                    events,
+                    ack: ack_tx,
+                });
+            value
+        };
+        self.inner.wake.notify_one();
+        match ack_rx.await {
+            Ok(Ok(())) => Ok(value),
+            Ok(Err(e)) => Err(StoreError::Engine(e).into()),
+            Err(_) => Err(ApiError::ShuttingDown),
+        }
+    }
+
+    /// Runs `f` while no write is in progress (consistent backups).
+    pub fn exclusive<T>(&self, f: impl FnOnce(&dyn Store) -> T) -> Result<T, StoreError> {
+        let _guard = self
+            .inner
+            .writer
+            .lock()
+            .map_err(|_| StoreError::Engine("writer lock poisoned".into()))?;
+        Ok(f(self.inner.store.as_ref()))
+    }
+
+    /// Stops accepting writes, waits for the flusher to drain, and flushes the store.
+    pub async fn close(&self) -> Result<(), StoreError> {
+        self.inner.stop.cancel();
+        // Writers that got in before the stop are still acknowledged by this final flush.
+        let store = self.inner.store.clone();
+        tokio::task::spawn_blocking(move || store.flush())
+            .await
+            .map_err(|e| StoreError::Engine(e.to_string()))??;
+        drain(&self.inner, Ok(()));
+        Ok(())
+    }
+}
+
+/// Acknowledges every pending writer and publishes their events in order.
+fn drain(inner: &Inner, result: Result<(), String>) {
+    let batch = match inner.pending.lock() {
+        Ok(mut p) => std::mem::take(&mut *p),
+        Err(_) => return,
+    };
+    for p in batch {
+        if result.is_ok() {
+            for ev in &p.events {
+                inner.published.store(ev.seq, Ordering::SeqCst);
+                // No receivers is fine: nobody is watching.
+                let _ = inner.hub.send(ev.clone());
+            }
+        }
+        let _ = p.ack.send(result.clone());
+    }
+}
+
+/// The one task that flushes: each round makes every batch applied so far durable with a single
+/// `flush()`, then acknowledges and publishes them. sled's `flush_async` deadlocks under many
+/// concurrent callers; one blocking flush per round does not.
+async fn flusher(inner: Weak<Inner>, wake: Arc<Notify>, stop: CancellationToken) {
+    loop {
+        tokio::select! {
+            () = wake.notified() => {}
+            () = stop.cancelled() => return,
+        }
+        let Some(strong) = inner.upgrade() else {
+            return;
+        };
+        let store = strong.store.clone();
+        let result = match tokio::task::spawn_blocking(move || store.flush()).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = &result {
+            tracing::error!(error = %e, "flush failed; writers are told to retry");
+        }
+        drain(&strong, result);
+    }
+}
+
+/// What one write stages. Reads see the staged writes first.
+pub struct Tx<'a> {
+    store: &'a dyn Store,
+    counters: Counters,
+    now_ms: i64,
+    actor_id: u64,
+    writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    events: Vec<pb::Event>,
+    audits: Vec<pb::AuditRecord>,
+}
+
+impl Tx<'_> {
+    /// The time of this write, UTC ms.
+    pub fn now_ms(&self) -> i64 {
+        self.now_ms
+    }
+
+    /// The user making the write (0 for the server itself).
+    pub fn actor_id(&self) -> u64 {
+        self.actor_id
+    }
+
+    /// A raw value, staged writes first.
+    pub fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        match self.writes.get(key) {
+            Some(v) => Ok(v.clone()),
+            None => self.store.get(key),
+        }
+    }
+
+    /// Stages a raw write.
+    pub fn put_raw(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.writes.insert(key, Some(value));
+    }
+
+    /// Stages a raw removal.
+    pub fn remove_raw(&mut self, key: Vec<u8>) {
+        self.writes.insert(key, None);
+    }
+
+    /// One entity, staged writes first.
+    pub fn get<E: Entity>(&self, id: u64) -> Result<Option<E>, StoreError> {
+        let key = keys::entity(E::KIND, id);
+        self.get_raw(&key)?.map(|v| decode(&key, &v)).transpose()
+    }
+
+    /// One entity that must exist.
+    pub fn require<E: Entity>(&self, id: u64) -> ApiResult<E> {
+        self.get::<E>(id)?.ok_or(ApiError::NotFound {
+            kind: E::KIND.name(),
+            id,
+        })
+    }
+
+    /// The entity a repeated create made the first time, if this request id was seen.
+    pub fn replayed<E: Entity>(&self, request_id: &str) -> ApiResult<Option<E>> {
+        let key = keys::request(self.actor_id, request_id);
+        match self.get_raw(&key)? {
+            Some(v) => {
+                let id = keys::trailing_u64(&v).unwrap_or(0);
+                Ok(self.get::<E>(id)?)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Creates an entity: assigns its id and metadata, records the request id, stages the entity,
+    /// an audit record and a `created` event.
+    pub fn create<E: Entity>(&mut self, mut e: E, request_id: Option<&str>) -> ApiResult<E> {
+        let next = self.counters.next_id.entry(E::KIND).or_insert(1);
+        let id = *next;
+        *next += 1;
+        let following = *next;
+        self.put_raw(keys::next_id(E::KIND), following.to_be_bytes().to_vec());
+        let now = self.now_ms;
+        let actor = self.actor_id;
+        let meta = e.meta_mut();
+        *meta = pb::Meta {
+            id,
+            version: 1,
+            created_at_ms: now,
+            updated_at_ms: now,
+            created_by: actor,
+            archived: false,
+        };
+        if let Some(rid) = request_id {
+            let mut v = vec![E::KIND as u8];
+            v.extend_from_slice(&id.to_be_bytes());
+            self.put_raw(keys::request(actor, rid), v);
+        }
+        self.stage(&e, pb::EventAction::Created, "create");
+        Ok(e)
+    }
+
+    /// Replaces an entity after checking the client's version: bumps the version, stages the
+    /// entity, an audit record with `action` and an `updated` event.
+    pub fn update<E: Entity>(
+        &mut self,
+        mut e: E,
+        expected_version: u64,
+        action: &str,
+    ) -> ApiResult<E> {
+        let id = e.meta().id;
+        let current = self.require::<E>(id)?;
+        let current_meta = current.meta();
+        if expected_version != current_meta.version {
+            return Err(ApiError::Stale {
+                expected: expected_version,
+                current: current_meta.version,
+            });
+        }
+        let now = self.now_ms;
+        let meta = e.meta_mut();
+        *meta = pb::Meta {
+            version: current_meta.version + 1,
+            updated_at_ms: now,
+            ..current_meta
+        };
+        self.stage(&e, pb::EventAction::Updated, action);
+        Ok(e)
+    }
+
+    /// Like [`Tx::update`] but for the server's own changes, which never race a client's view.
+    pub fn update_current<E: Entity>(&mut self, e: E, action: &str) -> ApiResult<E> {
+        let version = self.require::<E>(e.meta().id)?.meta().version;
+        self.update(e, version, action)
+    }
+
+    fn stage<E: Entity>(&mut self, e: &E, action: pb::EventAction, audit_action: &str) {
+        let meta = e.meta();
+        self.put_raw(keys::entity(E::KIND, meta.id), e.encode_to_vec());
+        self.audit(E::KIND, meta.id, audit_action, meta.version);
+        let seq = self.counters.next_seq;
+        self.counters.next_seq += 1;
+        self.events.push(pb::Event {
+            seq,
+            at_ms: self.now_ms,
+            actor_id: self.actor_id,
+            action: action as i32,
+            entity: Some(e.clone().into_event()),
+        });
+    }
+
+    /// Stages an audit record without an event (logins, views of personal data).
+    pub fn audit(&mut self, kind: Kind, id: u64, action: &str, version: u64) {
+        let seq = self.counters.next_audit;
+        self.counters.next_audit += 1;
+        self.audits.push(pb::AuditRecord {
+            seq,
+            actor_id: self.actor_id,
+            at_ms: self.now_ms,
+            entity_kind: kind.name().to_string(),
+            entity_id: id,
+            action: action.to_string(),
+            version,
+        });
+    }
+
+    /// The next value of a named counter (registration numbers per year), starting at 1.
+    pub fn next_number(&mut self, name: &str) -> Result<u64, StoreError> {
+        let key = keys::counter(name);
+        let current = match self.counters.named.get(name) {
+            Some(v) => *v,
+            None => self
+                .get_raw(&key)?
+                .and_then(|v| keys::trailing_u64(&v))
+                .unwrap_or(0),
+        };
+        let next = current + 1;
+        self.counters.named.insert(name.to_string(), next);
+        self.put_raw(key, next.to_be_bytes().to_vec());
+        Ok(next)
+    }
+
+    fn into_batch(self) -> Result<(Vec<Write>, Vec<Arc<pb::Event>>, Counters), StoreError> {
+        let mut batch: Vec<Write> = self.writes.into_iter().collect();
+        for a in &self.audits {
+            batch.push((keys::audit(a.seq), Some(a.encode_to_vec())));
+        }
+        let mut events = Vec::with_capacity(self.events.len());
+        for ev in self.events {
+            batch.push((keys::event(ev.seq), Some(ev.encode_to_vec())));
+            events.push(Arc::new(ev));
+        }
+        Ok((batch, events, self.counters))
+    }
+}

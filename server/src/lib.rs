@@ -1,0 +1,23 @@
+//! The Infogroups server: a gRPC API over an embedded sled store, for the information groups of
+//! the Novoshakhtinsk city administration.
+
+pub mod accounts;
+pub mod auth;
+pub mod backup;
+pub mod bootstrap;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod deadlines;
+pub mod demo;
+pub mod entity;
+pub mod error;
+pub mod notify;
+pub mod policy;
+pub mod server;
+pub mod services;
+pub mod store;
+
+pub use clock::Clock;
+pub use config::Config;
+pub use server::{LaunchError, Server, launch};

@@ -1,0 +1,378 @@
+//! `infogroups-server`: serve the API, or administer the store.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use infogroups_server::config::{self, Config, FileConfig, TlsFiles};
+use infogroups_server::db::Db;
+use infogroups_server::store::{SledStore, Store};
+use infogroups_server::{Clock, Server, accounts, auth, backup};
+use infogroups_shared::pb::{self, Role};
+use infogroups_shared::validate;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Parser)]
+#[command(name = "infogroups-server", version, about = "The Infogroups server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the gRPC API.
+    Serve(ServeArgs),
+    /// Administer a stopped server's store.
+    Admin(AdminArgs),
+}
+
+#[derive(Args)]
+struct Common {
+    /// Configuration file (TOML).
+    #[arg(long, env = "INFOGROUPS_CONFIG")]
+    config: Option<PathBuf>,
+    /// Data directory [default: the platform's data directory].
+    #[arg(long, env = "INFOGROUPS_DATA")]
+    data: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Address to listen on [default: 127.0.0.1:50051].
+    #[arg(long, env = "INFOGROUPS_LISTEN")]
+    listen: Option<SocketAddr>,
+    /// TLS certificate (PEM).
+    #[arg(long, env = "INFOGROUPS_TLS_CERT")]
+    tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM).
+    #[arg(long, env = "INFOGROUPS_TLS_KEY")]
+    tls_key: Option<PathBuf>,
+    /// Login token lifetime in hours [default: 12].
+    #[arg(long, env = "INFOGROUPS_TOKEN_TTL_HOURS")]
+    token_ttl_hours: Option<u64>,
+}
+
+#[derive(Args)]
+struct AdminArgs {
+    #[command(flatten)]
+    common: Common,
+    #[command(subcommand)]
+    action: AdminAction,
+}
+
+#[derive(Subcommand)]
+enum AdminAction {
+    /// Create a user (the password is read from INFOGROUPS_NEW_PASSWORD or asked for).
+    CreateUser {
+        /// Login name.
+        username: String,
+        /// Full name.
+        #[arg(long)]
+        full_name: String,
+        /// Position.
+        #[arg(long, default_value = "")]
+        position: String,
+    },
+    /// Set a user's password (read from INFOGROUPS_NEW_PASSWORD or asked for).
+    SetPassword {
+        /// Login name.
+        username: String,
+    },
+    /// Grant a role: administrator, head, control-sector, general-department,
+    /// population-department, executor; group-leader, group-secretary, group-member need --group.
+    Grant {
+        /// Login name.
+        username: String,
+        /// The role.
+        role: String,
+        /// The group id for group roles.
+        #[arg(long, default_value_t = 0)]
+        group: u64,
+    },
+    /// Revoke a role.
+    Revoke {
+        /// Login name.
+        username: String,
+        /// The role.
+        role: String,
+        /// The group id for group roles.
+        #[arg(long, default_value_t = 0)]
+        group: u64,
+    },
+    /// List users and their roles.
+    ListUsers,
+    /// Write the whole store to one file.
+    Backup {
+        /// The backup file to write.
+        file: PathBuf,
+    },
+    /// Replace the store with a backup file (checked before anything is changed).
+    Restore {
+        /// The backup file to read.
+        file: PathBuf,
+    },
+}
+
+fn data_dir(common: &Common, file: &FileConfig) -> PathBuf {
+    common
+        .data
+        .clone()
+        .or_else(|| file.data.clone())
+        .unwrap_or_else(config::default_data_dir)
+}
+
+fn file_config(common: &Common) -> Result<FileConfig> {
+    match &common.config {
+        Some(p) => Ok(FileConfig::load(p)?),
+        None => Ok(FileConfig::default()),
+    }
+}
+
+fn parse_role(s: &str) -> Result<Role> {
+    Ok(match s {
+        "administrator" => Role::Administrator,
+        "head" => Role::Head,
+        "control-sector" => Role::ControlSector,
+        "general-department" => Role::GeneralDepartment,
+        "population-department" => Role::PopulationDepartment,
+        "group-leader" => Role::GroupLeader,
+        "group-secretary" => Role::GroupSecretary,
+        "group-member" => Role::GroupMember,
+        "executor" => Role::Executor,
+        other => bail!("unknown role {other:?}; see --help"),
+    })
+}
+
+fn new_password() -> Result<String> {
+    if let Ok(p) = std::env::var("INFOGROUPS_NEW_PASSWORD") {
+        return Ok(p);
+    }
+    eprint!("New password: ");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+async fn serve(args: ServeArgs) -> Result<()> {
+    let file = file_config(&args.common)?;
+    let mut config = Config::new(data_dir(&args.common, &file));
+    config.listen = args
+        .listen
+        .or(file.listen)
+        .unwrap_or(config::DEFAULT_LISTEN.parse()?);
+    config.tls = match (
+        args.tls_cert.or(file.tls_cert),
+        args.tls_key.or(file.tls_key),
+    ) {
+        (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+        (None, None) => None,
+        _ => bail!(config::ConfigError::HalfTls),
+    };
+    if let Some(h) = args.token_ttl_hours.or(file.token_ttl_hours) {
+        config.token_ttl = Duration::from_secs(h * 3600);
+    }
+    if let Some(n) = file.login_free_attempts {
+        config.login_free_attempts = n;
+    }
+    config.admin_password = std::env::var("INFOGROUPS_ADMIN_PASSWORD").ok();
+    if config.tls.is_none() && !config.listen.ip().is_loopback() {
+        tracing::warn!(
+            listen = %config.listen,
+            "listening beyond loopback without TLS: passwords and citizens' data cross the network in clear; set --tls-cert and --tls-key"
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let data = config.data_dir.clone();
+    let server = Server::open(config)
+        .await
+        .with_context(|| format!("cannot open the store in {}", data.display()))?;
+    if let Some(p) = server.generated_admin_password() {
+        // Printed once, to the operator's terminal only: it is never stored in clear.
+        println!("Created the administrator account 'admin' with password: {p}");
+        println!("Change it after the first login.");
+    }
+    tracing::info!(addr = %listener.local_addr()?, data = %data.display(), "serving");
+    let shutdown = CancellationToken::new();
+    tokio::spawn(signals(shutdown.clone()));
+    let serving = server.serve(listener, shutdown.clone());
+    tokio::pin!(serving);
+    tokio::select! {
+        r = &mut serving => r?,
+        () = async { shutdown.cancelled().await; tokio::time::sleep(Duration::from_secs(5)).await } => {
+            bail!("the server did not stop within 5 s of the signal");
+        }
+    }
+    Ok(())
+}
+
+async fn signals(shutdown: CancellationToken) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        () = term => {}
+    }
+    tracing::info!("signal received; stopping");
+    shutdown.cancel();
+}
+
+async fn admin(args: AdminArgs) -> Result<()> {
+    let file = file_config(&args.common)?;
+    let dir = data_dir(&args.common, &file);
+    let store: Arc<dyn Store> = Arc::new(SledStore::open(&dir)?);
+    if let AdminAction::Restore { file } = &args.action {
+        let n = backup::restore_store(store.as_ref(), file)?;
+        println!(
+            "Restored {n} entries from {} into {}",
+            file.display(),
+            dir.display()
+        );
+        return Ok(());
+    }
+    let db = Db::open(store, Clock::system(), &dir.display().to_string())?;
+    let find = |db: &Db, username: &str| -> Result<pb::User> {
+        db.all::<pb::User>()?
+            .into_iter()
+            .find(|u| u.username == username)
+            .with_context(|| format!("no user {username:?}"))
+    };
+    match args.action {
+        AdminAction::CreateUser {
+            username,
+            full_name,
+            position,
+        } => {
+            let req = pb::CreateUserRequest {
+                username,
+                password: new_password()?,
+                full_name,
+                position,
+                ..Default::default()
+            };
+            accounts::validate_new(&req)?;
+            let phc = auth::hash_password(&req.password)?;
+            let u = db.write(0, |tx| accounts::stage_new(tx, &req, phc)).await?;
+            println!(
+                "Created user {} (id {})",
+                u.username,
+                u.meta.map_or(0, |m| m.id)
+            );
+        }
+        AdminAction::SetPassword { username } => {
+            let user = find(&db, &username)?;
+            let password = new_password()?;
+            validate::password("password", &password)?;
+            let phc = auth::hash_password(&password)?;
+            let id = user.meta.map_or(0, |m| m.id);
+            db.write(0, |tx| accounts::stage_password(tx, id, phc))
+                .await?;
+            println!("Password of {username} changed");
+        }
+        AdminAction::Grant {
+            username,
+            role,
+            group,
+        } => {
+            let grant = validate::grant(
+                "grant",
+                Some(&pb::RoleGrant {
+                    role: parse_role(&role)? as i32,
+                    group_id: group,
+                }),
+            )?;
+            let id = find(&db, &username)?.meta.map_or(0, |m| m.id);
+            db.write(0, |tx| accounts::stage_grant(tx, id, None, grant))
+                .await?;
+            println!("Granted {role} to {username}");
+        }
+        AdminAction::Revoke {
+            username,
+            role,
+            group,
+        } => {
+            let grant = validate::grant(
+                "grant",
+                Some(&pb::RoleGrant {
+                    role: parse_role(&role)? as i32,
+                    group_id: group,
+                }),
+            )?;
+            let id = find(&db, &username)?.meta.map_or(0, |m| m.id);
+            db.write(0, |tx| accounts::stage_revoke(tx, id, None, grant))
+                .await?;
+            println!("Revoked {role} from {username}");
+        }
+        AdminAction::ListUsers => {
+            for u in db.all::<pb::User>()? {
+                let roles: Vec<String> = u
+                    .roles
+                    .iter()
+                    .map(|g| {
+                        let r = Role::try_from(g.role)
+                            .unwrap_or_default()
+                            .as_str_name()
+                            .to_lowercase();
+                        if g.group_id == 0 {
+                            r
+                        } else {
+                            format!("{r}@{}", g.group_id)
+                        }
+                    })
+                    .collect();
+                let archived = if u.meta.is_some_and(|m| m.archived) {
+                    " (archived)"
+                } else {
+                    ""
+                };
+                println!(
+                    "{:>5}  {:<16} {}{}  [{}]",
+                    u.meta.map_or(0, |m| m.id),
+                    u.username,
+                    u.full_name,
+                    archived,
+                    roles.join(", ")
+                );
+            }
+        }
+        AdminAction::Backup { file } => {
+            let n = backup::backup_online(&db, &file)?;
+            println!("Wrote {n} entries to {}", file.display());
+        }
+        AdminAction::Restore { .. } => {}
+    }
+    db.close().await?;
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("INFOGROUPS_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Serve(args) => serve(args).await,
+        Command::Admin(args) => admin(args).await,
+    }
+}

@@ -1,0 +1,34 @@
+//! Staging notifications to users inside the write that causes them, so they arrive live with it.
+
+use infogroups_shared::pb;
+
+use crate::db::Tx;
+use crate::error::ApiResult;
+
+/// Stages one notification for `user_id` (nothing for user 0).
+pub fn stage(
+    tx: &mut Tx<'_>,
+    user_id: u64,
+    kind: pb::NotificationKind,
+    ru: String,
+    en: String,
+    assignment_id: u64,
+) -> ApiResult<()> {
+    if user_id == 0 {
+        return Ok(());
+    }
+    tx.create(
+        pb::Notification {
+            meta: None,
+            user_id,
+            kind: kind as i32,
+            text_ru: ru,
+            text_en: en,
+            assignment_id,
+            meeting_id: 0,
+            read: false,
+        },
+        None,
+    )?;
+    Ok(())
+}

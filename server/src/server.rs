@@ -1,0 +1,238 @@
+//! Starting and stopping the server: one `launch` used by the binary, the tests and the client's
+//! embedded demo mode.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use infogroups_shared::calendar::ProductionCalendar;
+use infogroups_shared::pb;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tonic::transport::server::TcpIncoming;
+use tonic::transport::{Identity, ServerTlsConfig};
+
+use crate::auth::{Authenticator, Throttle};
+use crate::bootstrap;
+use crate::config::Config;
+use crate::db::Db;
+use crate::deadlines;
+use crate::services::{self, Ctx};
+use crate::store::{SledStore, StoreError};
+
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum LaunchError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The first administrator could not be created.
+    #[error("bootstrap: {0}")]
+    Bootstrap(String),
+    /// TLS files could not be read.
+    #[error("TLS: {0}")]
+    Tls(String),
+    /// The transport failed.
+    #[error("transport: {0}")]
+    Transport(#[from] tonic::transport::Error),
+    /// Reflection could not be built.
+    #[error("reflection: {0}")]
+    Reflection(String),
+}
+
+/// An opened server, ready to serve.
+pub struct Server {
+    ctx: Ctx,
+    generated_admin_password: Option<String>,
+}
+
+impl Server {
+    /// Opens the store, loads the calendar and creates the first administrator on an empty store.
+    pub async fn open(config: Config) -> Result<Self, LaunchError> {
+        let store = SledStore::open(&config.data_dir)?;
+        let db = Db::open(
+            Arc::new(store),
+            config.clock.clone(),
+            &config.data_dir.display().to_string(),
+        )?;
+        let ctx = Ctx {
+            db,
+            throttle: Throttle::new(config.login_free_attempts),
+            config: Arc::new(config),
+            shutdown: CancellationToken::new(),
+            calendar: Arc::new(RwLock::new(ProductionCalendar::new())),
+        };
+        services::directory::load_calendar(&ctx)
+            .map_err(|e| LaunchError::Bootstrap(e.to_string()))?;
+        let generated_admin_password = bootstrap::first_admin(&ctx)
+            .await
+            .map_err(|e| LaunchError::Bootstrap(e.to_string()))?;
+        Ok(Self {
+            ctx,
+            generated_admin_password,
+        })
+    }
+
+    /// The database (demo seeding, tests).
+    pub fn db(&self) -> &Db {
+        &self.ctx.db
+    }
+
+    /// The shared context of the services.
+    pub fn ctx(&self) -> &Ctx {
+        &self.ctx
+    }
+
+    /// The first administrator's password when this start created it without a configured one;
+    /// shown once and never stored in clear.
+    pub fn generated_admin_password(&self) -> Option<&str> {
+        self.generated_admin_password.as_deref()
+    }
+
+    /// Serves on `listener` until `shutdown` fires: health goes NOT_SERVING, open streams end,
+    /// the store is flushed.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: CancellationToken,
+    ) -> Result<(), LaunchError> {
+        use pb::{
+            assignment_service_server::AssignmentServiceServer,
+            audit_service_server::AuditServiceServer, auth_service_server::AuthServiceServer,
+            directory_service_server::DirectoryServiceServer,
+            group_service_server::GroupServiceServer, sync_service_server::SyncServiceServer,
+            user_service_server::UserServiceServer,
+        };
+        let ctx = self.ctx;
+        let (reporter, health) = tonic_health::server::health_reporter();
+        reporter
+            .set_serving::<AuthServiceServer<services::auth::AuthSvc>>()
+            .await;
+        reporter
+            .set_serving::<UserServiceServer<services::users::UserSvc>>()
+            .await;
+        reporter
+            .set_serving::<DirectoryServiceServer<services::directory::DirectorySvc>>()
+            .await;
+        reporter
+            .set_serving::<GroupServiceServer<services::groups::GroupSvc>>()
+            .await;
+        reporter
+            .set_serving::<AssignmentServiceServer<services::assignments::AssignmentSvc>>()
+            .await;
+        reporter
+            .set_serving::<SyncServiceServer<services::sync::SyncSvc>>()
+            .await;
+        reporter
+            .set_serving::<AuditServiceServer<services::audit::AuditSvc>>()
+            .await;
+        reporter
+            .set_service_status("", tonic_health::ServingStatus::Serving)
+            .await;
+        let reflection = |b: tonic_reflection::server::Builder<'static>| {
+            b.register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+                .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        };
+        let reflection_v1 = reflection(tonic_reflection::server::Builder::configure())
+            .build_v1()
+            .map_err(|e| LaunchError::Reflection(e.to_string()))?;
+        let reflection_v1alpha = reflection(tonic_reflection::server::Builder::configure())
+            .build_v1alpha()
+            .map_err(|e| LaunchError::Reflection(e.to_string()))?;
+
+        let auth = Authenticator::new(ctx.db.clone());
+        // Requests are small; 4 MiB caps a hostile one (classifier imports are the largest).
+        const MAX_MESSAGE: usize = 4 * 1024 * 1024;
+        macro_rules! guarded {
+            ($server:ident, $svc:expr) => {
+                tonic::service::interceptor::InterceptedService::new(
+                    $server::new($svc)
+                        .max_decoding_message_size(MAX_MESSAGE)
+                        .max_encoding_message_size(64 * 1024 * 1024),
+                    auth.clone(),
+                )
+            };
+        }
+        let mut builder = tonic::transport::Server::builder()
+            .http2_keepalive_interval(Some(Duration::from_secs(20)))
+            .http2_keepalive_timeout(Some(Duration::from_secs(10)))
+            .tcp_nodelay(true);
+        if let Some(tls) = &ctx.config.tls {
+            let cert = std::fs::read(&tls.cert)
+                .map_err(|e| LaunchError::Tls(format!("{}: {e}", tls.cert.display())))?;
+            let key = std::fs::read(&tls.key)
+                .map_err(|e| LaunchError::Tls(format!("{}: {e}", tls.key.display())))?;
+            builder = builder
+                .tls_config(ServerTlsConfig::new().identity(Identity::from_pem(cert, key)))?;
+        }
+        let router = builder
+            .add_service(health)
+            .add_service(reflection_v1)
+            .add_service(reflection_v1alpha)
+            .add_service(
+                AuthServiceServer::new(services::auth::AuthSvc::new(ctx.clone()))
+                    .max_decoding_message_size(64 * 1024),
+            )
+            .add_service(guarded!(
+                UserServiceServer,
+                services::users::UserSvc::new(ctx.clone())
+            ))
+            .add_service(guarded!(
+                DirectoryServiceServer,
+                services::directory::DirectorySvc::new(ctx.clone())
+            ))
+            .add_service(guarded!(
+                GroupServiceServer,
+                services::groups::GroupSvc::new(ctx.clone())
+            ))
+            .add_service(guarded!(
+                AssignmentServiceServer,
+                services::assignments::AssignmentSvc::new(ctx.clone())
+            ))
+            .add_service(guarded!(
+                SyncServiceServer,
+                services::sync::SyncSvc::new(ctx.clone())
+            ))
+            .add_service(guarded!(
+                AuditServiceServer,
+                services::audit::AuditSvc::new(ctx.clone())
+            ));
+
+        let clock = tokio::spawn(deadlines::run(
+            ctx.db.clone(),
+            ctx.config.clock_every,
+            ctx.shutdown.clone(),
+        ));
+        let stop = {
+            let shutdown = shutdown.clone();
+            let inner = ctx.shutdown.clone();
+            let reporter = reporter.clone();
+            async move {
+                shutdown.cancelled().await;
+                reporter
+                    .set_service_status("", tonic_health::ServingStatus::NotServing)
+                    .await;
+                reporter
+                    .set_not_serving::<AuthServiceServer<services::auth::AuthSvc>>()
+                    .await;
+                // Ends every watch stream, so the transport can finish.
+                inner.cancel();
+            }
+        };
+        let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+        let served = router.serve_with_incoming_shutdown(incoming, stop).await;
+        ctx.shutdown.cancel();
+        let _ = clock.await;
+        ctx.db.close().await?;
+        tracing::info!("server stopped; store flushed");
+        served.map_err(LaunchError::from)
+    }
+}
+
+/// Opens and serves in one call.
+pub async fn launch(
+    config: Config,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> Result<(), LaunchError> {
+    Server::open(config).await?.serve(listener, shutdown).await
+}

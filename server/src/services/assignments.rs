@@ -1,0 +1,700 @@
+//! `AssignmentService`: issuing assignments and moving them through their life (3.6.7, 3.6.8).
+//! The status machine is `infogroups_shared::assignment`; this module applies it with the policy.
+
+use chrono::NaiveDate;
+use infogroups_shared::assignment::{self as machine, Facts, Step};
+use infogroups_shared::pb::{
+    self, AssignmentStatus as S, assignment_service_server::AssignmentService,
+};
+use infogroups_shared::validate::{self, FieldError, MAX_TEXT};
+use infogroups_shared::{city_time, names};
+use tonic::{Request, Response, Status};
+
+use super::Ctx;
+use super::directory::preset_of;
+use super::users::paginate;
+use crate::auth::{Caller, caller};
+use crate::db::Tx;
+use crate::entity::Entity;
+use crate::error::{ApiError, ApiResult};
+use crate::notify;
+use crate::policy::{Action, Resource, authorize};
+
+/// The assignment service.
+pub struct AssignmentSvc {
+    ctx: Ctx,
+}
+
+impl AssignmentSvc {
+    /// Over the shared context.
+    pub fn new(ctx: Ctx) -> Self {
+        Self { ctx }
+    }
+}
+
+fn deadline_of(a: &pb::Assignment) -> NaiveDate {
+    a.deadline
+        .as_ref()
+        .and_then(|d| d.date.as_ref())
+        .and_then(validate::to_naive)
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// The facts the status machine needs about an assignment today.
+pub fn facts(a: &pb::Assignment, today: NaiveDate) -> Facts {
+    Facts {
+        today,
+        deadline: deadline_of(a),
+        reported_on: a.reports.last().map(|r| city_time::date_at(r.at_ms)),
+        extension_pending: a
+            .extensions
+            .last()
+            .is_some_and(|e| e.state == pb::ExtensionState::Pending as i32),
+    }
+}
+
+fn refusal(r: machine::Refusal) -> ApiError {
+    ApiError::precondition(r.ru, r.en)
+}
+
+fn status_of(a: &pb::Assignment) -> S {
+    S::try_from(a.status).unwrap_or(S::Unspecified)
+}
+
+/// Moves `a` to `to`, recording who, when and why.
+pub fn set_status(a: &mut pb::Assignment, to: S, by: u64, at_ms: i64, comment: &str) {
+    let from = status_of(a);
+    a.history.push(pb::StatusChange {
+        from: from as i32,
+        to: to as i32,
+        by_user_id: by,
+        at_ms,
+        comment: comment.to_string(),
+    });
+    a.status = to as i32;
+    if machine::is_final(to) {
+        a.completed = Some(validate::from_naive(city_time::date_at(at_ms)));
+    }
+}
+
+fn notify_all(
+    tx: &mut Tx<'_>,
+    users: &[u64],
+    kind: pb::NotificationKind,
+    a: &pb::Assignment,
+    ru: &str,
+    en: &str,
+) -> ApiResult<()> {
+    let id = a.meta().id;
+    for u in users {
+        notify::stage(
+            tx,
+            *u,
+            kind,
+            format!("Поручение {}: {ru}", a.number),
+            format!("Assignment {}: {en}", a.number),
+            id,
+        )?;
+    }
+    Ok(())
+}
+
+fn executors(a: &pb::Assignment) -> Vec<u64> {
+    let mut v = vec![a.executor_id];
+    v.extend(a.co_executors.iter().map(|c| c.user_id));
+    v
+}
+
+impl AssignmentSvc {
+    fn today(&self) -> NaiveDate {
+        city_time::date_at(self.ctx.db.clock().now_ms())
+    }
+
+    fn load_visible(&self, c: &Caller, id: u64) -> ApiResult<pb::Assignment> {
+        let a: pb::Assignment = self.ctx.db.get(id)?.ok_or(ApiError::NotFound {
+            kind: "assignment",
+            id,
+        })?;
+        if authorize(
+            &c.actor,
+            Action::ReadAssignment,
+            &Resource::of_assignment(&a),
+        )
+        .is_err()
+        {
+            return Err(ApiError::NotFound {
+                kind: "assignment",
+                id,
+            });
+        }
+        Ok(a)
+    }
+}
+
+/// Validates a create request and computes its deadline.
+fn validate_create(
+    req: &pb::CreateAssignmentRequest,
+    cal: &infogroups_shared::calendar::ProductionCalendar,
+    today: NaiveDate,
+) -> Result<pb::Deadline, FieldError> {
+    validate::request_id("request_id", &req.request_id)?;
+    validate::text("text", &req.text, true, MAX_TEXT)?;
+    if pb::AssignmentKind::try_from(req.kind).is_err() || req.kind == 0 {
+        return Err(FieldError::new(
+            "kind",
+            "выберите вид поручения",
+            "choose the kind",
+        ));
+    }
+    validate::id("group_id", req.group_id)?;
+    validate::id("executor_id", req.executor_id)?;
+    if pb::DeadlinePreset::try_from(req.preset).is_err() {
+        return Err(FieldError::new(
+            "preset",
+            "неизвестный срок",
+            "unknown preset",
+        ));
+    }
+    for (i, co) in req.co_executors.iter().enumerate() {
+        validate::id(&format!("co_executors[{i}].user_id"), co.user_id)?;
+        if co.user_id == req.executor_id {
+            return Err(FieldError::new(
+                format!("co_executors[{i}].user_id"),
+                "ответственный исполнитель уже назначен",
+                "is already the responsible executor",
+            ));
+        }
+        if let Some(d) = co.deadline.as_ref() {
+            validate::date(&format!("co_executors[{i}].deadline"), Some(d))?;
+        }
+    }
+    let deadline = match req.deadline.as_ref() {
+        Some(d) => {
+            let date = validate::date("deadline", Some(d))?;
+            if date < today {
+                return Err(FieldError::new(
+                    "deadline",
+                    "срок не может быть в прошлом",
+                    "must not be in the past",
+                ));
+            }
+            infogroups_shared::calendar::Deadline {
+                date,
+                predicted: cal.day(date).predicted,
+            }
+        }
+        None => cal.preset_deadline(
+            today,
+            preset_of(pb::DeadlinePreset::try_from(req.preset).unwrap_or_default()),
+        ),
+    };
+    Ok(pb::Deadline {
+        date: Some(validate::from_naive(deadline.date)),
+        predicted: deadline.predicted,
+    })
+}
+
+#[tonic::async_trait]
+impl AssignmentService for AssignmentSvc {
+    async fn create_assignment(
+        &self,
+        req: Request<pb::CreateAssignmentRequest>,
+    ) -> Result<Response<pb::Assignment>, Status> {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        let today = self.today();
+        let deadline = {
+            let cal = self
+                .ctx
+                .calendar
+                .read()
+                .map_err(|_| ApiError::ShuttingDown)?;
+            validate_create(&req, &cal, today)?
+        };
+        authorize(
+            &c.actor,
+            Action::IssueAssignment,
+            &Resource::group(req.group_id),
+        )
+        .map_err(ApiError::from)?;
+        let a = self
+            .ctx
+            .db
+            .write(c.actor.user_id, |tx| {
+                if let Some(done) = tx.replayed::<pb::Assignment>(&req.request_id)? {
+                    return Ok(done);
+                }
+                let group = tx.require::<pb::Group>(req.group_id)?;
+                let executor = tx.get::<pb::User>(req.executor_id)?.ok_or_else(|| {
+                    FieldError::new("executor_id", "нет такого пользователя", "no such user")
+                })?;
+                for (i, co) in req.co_executors.iter().enumerate() {
+                    if tx.get::<pb::User>(co.user_id)?.is_none() {
+                        return Err(FieldError::new(
+                            format!("co_executors[{i}].user_id"),
+                            "нет такого пользователя",
+                            "no such user",
+                        )
+                        .into());
+                    }
+                }
+                let year = today.format("%Y").to_string();
+                let n = tx.next_number(&format!("assignment/{year}"))?;
+                let mut a = pb::Assignment {
+                    number: format!("{year}/{n:04}"),
+                    text: req.text.trim().to_string(),
+                    kind: req.kind,
+                    basis: req.basis,
+                    group_id: req.group_id,
+                    territory_id: req.territory_id,
+                    issuer_id: c.actor.user_id,
+                    executor_id: req.executor_id,
+                    co_executors: req.co_executors.clone(),
+                    controller_id: if req.controller_id == 0 {
+                        group.secretary_id
+                    } else {
+                        req.controller_id
+                    },
+                    extensions_delegated: req.extensions_delegated,
+                    issued: Some(validate::from_naive(today)),
+                    deadline: Some(deadline),
+                    preset: req.preset,
+                    department_id: executor.department_id,
+                    ..Default::default()
+                };
+                set_status(&mut a, S::InProgress, c.actor.user_id, tx.now_ms(), "");
+                let a = tx.create(a, Some(&req.request_id))?;
+                notify_all(
+                    tx,
+                    &executors(&a),
+                    pb::NotificationKind::NewAssignment,
+                    &a,
+                    "новое поручение",
+                    "new assignment",
+                )?;
+                Ok(a)
+            })
+            .await?;
+        Ok(Response::new(a))
+    }
+
+    async fn transition(
+        &self,
+        req: Request<pb::TransitionRequest>,
+    ) -> Result<Response<pb::Assignment>, Status> {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        validate::id("assignment_id", req.assignment_id)?;
+        let kind = pb::TransitionKind::try_from(req.kind)
+            .ok()
+            .filter(|k| *k != pb::TransitionKind::Unspecified)
+            .ok_or_else(|| FieldError::new("kind", "неизвестный шаг", "unknown step"))?;
+        let (step, action, needs_text) = match kind {
+            pb::TransitionKind::SubmitReport => {
+                (Step::SubmitReport, Action::ExecuteAssignment, true)
+            }
+            pb::TransitionKind::Accept => (Step::Accept, Action::ControlAssignment, false),
+            pb::TransitionKind::Return => (Step::Return, Action::ControlAssignment, true),
+            pb::TransitionKind::Resume => (Step::Resume, Action::ExecuteAssignment, false),
+            _ => (Step::RemoveFromControl, Action::RemoveFromControl, true),
+        };
+        validate::text("text", &req.text, needs_text, MAX_TEXT)?;
+        let current = self.load_visible(&c, req.assignment_id)?;
+        authorize(&c.actor, action, &Resource::of_assignment(&current)).map_err(ApiError::from)?;
+        let today = self.today();
+        let a = self
+            .ctx
+            .db
+            .write(c.actor.user_id, |tx| {
+                let mut a = tx.require::<pb::Assignment>(req.assignment_id)?;
+                if a.meta().version != req.expected_version {
+                    return Err(ApiError::Stale {
+                        expected: req.expected_version,
+                        current: a.meta().version,
+                    });
+                }
+                let to = machine::next(status_of(&a), step, &facts(&a, today)).map_err(refusal)?;
+                let now = tx.now_ms();
+                let me = c.actor.user_id;
+                if step == Step::SubmitReport {
+                    a.reports.push(pb::ExecutionReport {
+                        by_user_id: me,
+                        text: req.text.trim().to_string(),
+                        at_ms: now,
+                    });
+                }
+                set_status(&mut a, to, me, now, req.text.trim());
+                let a = tx.update(
+                    a,
+                    req.expected_version,
+                    &format!("transition:{}", kind.as_str_name().to_lowercase()),
+                )?;
+                let (who, ru, en) = match step {
+                    Step::SubmitReport => (
+                        vec![a.controller_id, a.issuer_id],
+                        "представлен отчёт",
+                        "report submitted",
+                    ),
+                    _ => (
+                        executors(&a),
+                        names::assignment_status(names::Lang::Ru, to),
+                        names::assignment_status(names::Lang::En, to),
+                    ),
+                };
+                let mut who = who;
+                who.dedup();
+                who.retain(|u| *u != me);
+                let kind = if step == Step::SubmitReport {
+                    pb::NotificationKind::ReportSubmitted
+                } else {
+                    pb::NotificationKind::NewAssignment
+                };
+                notify_all(tx, &who, kind, &a, ru, en)?;
+                Ok(a)
+            })
+            .await?;
+        Ok(Response::new(a))
+    }
+
+    async fn request_extension(
+        &self,
+        req: Request<pb::RequestExtensionRequest>,
+    ) -> Result<Response<pb::Assignment>, Status> {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        validate::id("assignment_id", req.assignment_id)?;
+        let new_date = validate::date("new_deadline", req.new_deadline.as_ref())?;
+        validate::text("reason", &req.reason, true, MAX_TEXT)?;
+        let current = self.load_visible(&c, req.assignment_id)?;
+        if new_date <= deadline_of(&current) {
+            return Err(FieldError::new(
+                "new_deadline",
+                "новый срок должен быть позже текущего",
+                "must be later than the current deadline",
+            )
+            .into());
+        }
+        authorize(
+            &c.actor,
+            Action::RequestExtension,
+            &Resource::of_assignment(&current),
+        )
+        .map_err(ApiError::from)?;
+        let today = self.today();
+        let a = self
+            .ctx
+            .db
+            .write(c.actor.user_id, |tx| {
+                let mut a = tx.require::<pb::Assignment>(req.assignment_id)?;
+                machine::next(status_of(&a), Step::RequestExtension, &facts(&a, today))
+                    .map_err(refusal)?;
+                a.extensions.push(pb::Extension {
+                    requested_by: c.actor.user_id,
+                    reason: req.reason.trim().to_string(),
+                    requested_date: Some(validate::from_naive(new_date)),
+                    requested_at_ms: tx.now_ms(),
+                    state: pb::ExtensionState::Pending as i32,
+                    previous_deadline: a.deadline.as_ref().and_then(|d| d.date),
+                    ..Default::default()
+                });
+                let decider = if a.extensions_delegated {
+                    a.controller_id
+                } else {
+                    a.issuer_id
+                };
+                let a = tx.update(a, req.expected_version, "request_extension")?;
+                notify_all(
+                    tx,
+                    &[decider],
+                    pb::NotificationKind::ExtensionDecided,
+                    &a,
+                    "просьба о продлении срока",
+                    "extension requested",
+                )?;
+                Ok(a)
+            })
+            .await?;
+        Ok(Response::new(a))
+    }
+
+    async fn decide_extension(
+        &self,
+        req: Request<pb::DecideExtensionRequest>,
+    ) -> Result<Response<pb::Assignment>, Status> {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        validate::id("assignment_id", req.assignment_id)?;
+        validate::text("comment", &req.comment, !req.grant, MAX_TEXT)?;
+        let current = self.load_visible(&c, req.assignment_id)?;
+        authorize(
+            &c.actor,
+            Action::DecideExtension,
+            &Resource::of_assignment(&current),
+        )
+        .map_err(ApiError::from)?;
+        let today = self.today();
+        let requested_predicted = current
+            .extensions
+            .last()
+            .and_then(|e| e.requested_date.as_ref())
+            .and_then(validate::to_naive)
+            .is_some_and(|d| {
+                self.ctx
+                    .calendar
+                    .read()
+                    .is_ok_and(|cal| cal.day(d).predicted)
+            });
+        let a = self
+            .ctx
+            .db
+            .write(c.actor.user_id, |tx| {
+                let mut a = tx.require::<pb::Assignment>(req.assignment_id)?;
+                machine::next(status_of(&a), Step::DecideExtension, &facts(&a, today))
+                    .map_err(refusal)?;
+                let now = tx.now_ms();
+                let requester;
+                {
+                    let Some(ext) = a.extensions.last_mut() else {
+                        return Err(ApiError::precondition(
+                            "нет просьбы о продлении",
+                            "no extension request",
+                        ));
+                    };
+                    ext.state = if req.grant {
+                        pb::ExtensionState::Granted
+                    } else {
+                        pb::ExtensionState::Refused
+                    } as i32;
+                    ext.decided_by = c.actor.user_id;
+                    ext.decided_at_ms = now;
+                    ext.comment = req.comment.trim().to_string();
+                    requester = ext.requested_by;
+                    if req.grant {
+                        let new_date = ext.requested_date;
+                        a.deadline = Some(pb::Deadline {
+                            predicted: requested_predicted,
+                            date: new_date,
+                        });
+                    }
+                }
+                if req.grant && status_of(&a) == S::Overdue {
+                    set_status(&mut a, S::InProgress, c.actor.user_id, now, "срок продлён");
+                }
+                let a = tx.update(
+                    a,
+                    req.expected_version,
+                    if req.grant {
+                        "grant_extension"
+                    } else {
+                        "refuse_extension"
+                    },
+                )?;
+                let (ru, en) = if req.grant {
+                    ("срок продлён", "extension granted")
+                } else {
+                    ("в продлении отказано", "extension refused")
+                };
+                notify_all(
+                    tx,
+                    &[requester],
+                    pb::NotificationKind::ExtensionDecided,
+                    &a,
+                    ru,
+                    en,
+                )?;
+                Ok(a)
+            })
+            .await?;
+        Ok(Response::new(a))
+    }
+
+    async fn create_sub_assignment(
+        &self,
+        req: Request<pb::CreateSubAssignmentRequest>,
+    ) -> Result<Response<pb::Assignment>, Status> {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        validate::request_id("request_id", &req.request_id)?;
+        validate::id("parent_id", req.parent_id)?;
+        validate::text("text", &req.text, true, MAX_TEXT)?;
+        validate::id("executor_id", req.executor_id)?;
+        let date = validate::date("deadline", req.deadline.as_ref())?;
+        let parent = self.load_visible(&c, req.parent_id)?;
+        authorize(
+            &c.actor,
+            Action::ExecuteAssignment,
+            &Resource::of_assignment(&parent),
+        )
+        .map_err(ApiError::from)?;
+        if date > deadline_of(&parent) {
+            return Err(FieldError::new(
+                "deadline",
+                "не позже срока основного поручения",
+                "must not be later than the parent's deadline",
+            )
+            .into());
+        }
+        if machine::is_final(status_of(&parent)) {
+            return Err(ApiError::precondition(
+                "поручение уже закрыто",
+                "the assignment is already closed",
+            )
+            .into());
+        }
+        let today = self.today();
+        let predicted = self
+            .ctx
+            .calendar
+            .read()
+            .map(|cal| cal.day(date).predicted)
+            .unwrap_or(false);
+        let a = self
+            .ctx
+            .db
+            .write(c.actor.user_id, |tx| {
+                if let Some(done) = tx.replayed::<pb::Assignment>(&req.request_id)? {
+                    return Ok(done);
+                }
+                let mut parent = tx.require::<pb::Assignment>(req.parent_id)?;
+                let executor = tx.get::<pb::User>(req.executor_id)?.ok_or_else(|| {
+                    FieldError::new("executor_id", "нет такого пользователя", "no such user")
+                })?;
+                let n = tx.next_number(&format!("sub/{}", req.parent_id))?;
+                let mut child = pb::Assignment {
+                    number: format!("{}.{n}", parent.number),
+                    text: req.text.trim().to_string(),
+                    kind: parent.kind,
+                    basis: parent.basis,
+                    group_id: parent.group_id,
+                    territory_id: parent.territory_id,
+                    issuer_id: c.actor.user_id,
+                    executor_id: req.executor_id,
+                    controller_id: c.actor.user_id,
+                    issued: Some(validate::from_naive(today)),
+                    deadline: Some(pb::Deadline {
+                        date: Some(validate::from_naive(date)),
+                        predicted,
+                    }),
+                    parent_id: req.parent_id,
+                    department_id: executor.department_id,
+                    ..Default::default()
+                };
+                set_status(&mut child, S::InProgress, c.actor.user_id, tx.now_ms(), "");
+                let child = tx.create(child, Some(&req.request_id))?;
+                parent.child_ids.push(child.meta().id);
+                tx.update_current(parent, "add_sub_assignment")?;
+                notify_all(
+                    tx,
+                    &[req.executor_id],
+                    pb::NotificationKind::NewAssignment,
+                    &child,
+                    "новое поручение",
+                    "new assignment",
+                )?;
+                Ok(child)
+            })
+            .await?;
+        Ok(Response::new(a))
+    }
+
+    async fn get_assignment(
+        &self,
+        req: Request<pb::GetAssignmentRequest>,
+    ) -> Result<Response<pb::Assignment>, Status> {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        validate::id("assignment_id", req.assignment_id)?;
+        Ok(Response::new(self.load_visible(&c, req.assignment_id)?))
+    }
+
+    async fn list_assignments(
+        &self,
+        req: Request<pb::ListAssignmentsRequest>,
+    ) -> Result<Response<pb::ListAssignmentsResponse>, Status> {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        let range = match req.deadline_range.as_ref() {
+            Some(r) => Some((
+                validate::date("deadline_range.from", r.from.as_ref())?,
+                validate::date("deadline_range.to", r.to.as_ref())?,
+            )),
+            None => None,
+        };
+        if let Some((from, to)) = range {
+            if from > to {
+                return Err(FieldError::new(
+                    "deadline_range.to",
+                    "конец периода раньше начала",
+                    "ends before it starts",
+                )
+                .into());
+            }
+        }
+        let today = self.today();
+        let me = c.actor.user_id;
+        let mut items: Vec<pb::Assignment> = self
+            .ctx
+            .db
+            .all::<pb::Assignment>()
+            .map_err(ApiError::from)?
+            .into_iter()
+            .filter(|a| {
+                authorize(
+                    &c.actor,
+                    Action::ReadAssignment,
+                    &Resource::of_assignment(a),
+                )
+                .is_ok()
+            })
+            .filter(
+                |a| match pb::AssignmentScope::try_from(req.scope).unwrap_or_default() {
+                    pb::AssignmentScope::Mine => executors(a).contains(&me),
+                    pb::AssignmentScope::Controlled => a.controller_id == me,
+                    _ => true,
+                },
+            )
+            .filter(|a| req.group_id == 0 || a.group_id == req.group_id)
+            .filter(|a| req.executor_id == 0 || executors(a).contains(&req.executor_id))
+            .filter(|a| req.department_id == 0 || a.department_id == req.department_id)
+            .filter(|a| req.statuses.is_empty() || req.statuses.contains(&a.status))
+            .filter(|a| range.is_none_or(|(f, t)| (f..=t).contains(&deadline_of(a))))
+            .filter(|a| !req.overdue_only || status_of(a) == S::Overdue)
+            .collect();
+        match pb::AssignmentSort::try_from(req.sort).unwrap_or_default() {
+            pb::AssignmentSort::Urgency => {
+                items.sort_by_key(|a| std::cmp::Reverse(urgency(a, today)));
+            }
+            pb::AssignmentSort::Deadline => items.sort_by_key(deadline_of),
+            pb::AssignmentSort::Number => items.sort_by(|a, b| a.number.cmp(&b.number)),
+        }
+        let (assignments, page) = paginate(items, req.page.as_ref())?;
+        Ok(Response::new(pb::ListAssignmentsResponse {
+            assignments,
+            page: Some(page),
+        }))
+    }
+
+    async fn discipline(
+        &self,
+        _req: Request<pb::DisciplineRequest>,
+    ) -> Result<Response<pb::DisciplineResponse>, Status> {
+        Err(Status::unimplemented(
+            "the discipline summary arrives with the assignments work",
+        ))
+    }
+}
+
+/// The urgency ranking: closed ones last; then the more overdue, the sooner due, and the more
+/// often extended, the higher.
+pub fn urgency(a: &pb::Assignment, today: NaiveDate) -> i64 {
+    if machine::is_final(status_of(a)) {
+        return i64::MIN;
+    }
+    let days_left = (deadline_of(a) - today).num_days().clamp(-10_000, 10_000);
+    let extensions = a
+        .extensions
+        .iter()
+        .filter(|e| e.state == pb::ExtensionState::Granted as i32)
+        .count() as i64;
+    -days_left * 10 + extensions * 5
+}

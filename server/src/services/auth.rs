@@ -1,0 +1,155 @@
+//! `AuthService`: login, logout, who am I.
+
+use infogroups_shared::pb::{self, auth_service_server::AuthService};
+use infogroups_shared::validate;
+use tonic::{Request, Response, Status};
+
+use super::Ctx;
+use crate::auth::{self, Credential, Session};
+use crate::db::{decode, keys};
+use crate::entity::Kind;
+use crate::error::ApiError;
+
+/// The authentication service; the only one callable without a token.
+pub struct AuthSvc {
+    ctx: Ctx,
+}
+
+impl AuthSvc {
+    /// Over the shared context.
+    pub fn new(ctx: Ctx) -> Self {
+        Self { ctx }
+    }
+}
+
+fn bad_credentials() -> ApiError {
+    ApiError::unauthenticated(
+        "неверное имя пользователя или пароль",
+        "wrong username or password",
+    )
+}
+
+#[tonic::async_trait]
+impl AuthService for AuthSvc {
+    async fn login(
+        &self,
+        req: Request<pb::LoginRequest>,
+    ) -> Result<Response<pb::LoginResponse>, Status> {
+        let req = req.into_inner();
+        validate::required_line("username", &req.username, 64)?;
+        validate::required_line("password", &req.password, 256).or_else(|e| {
+            if req.password.is_empty() {
+                Err(e)
+            } else {
+                Ok(())
+            }
+        })?;
+        let db = &self.ctx.db;
+        self.ctx.throttle.check(&req.username)?;
+        let user_id = db
+            .get_raw(&keys::unique("username", &req.username))
+            .map_err(ApiError::from)?
+            .and_then(|v| keys::trailing_u64(&v));
+        let stored = match user_id {
+            Some(id) => {
+                let key = keys::credential(id);
+                db.get_raw(&key)
+                    .map_err(ApiError::from)?
+                    .map(|v| decode::<Credential>(&key, &v))
+                    .transpose()
+                    .map_err(ApiError::from)?
+                    .map(|c| (id, c.phc))
+            }
+            None => None,
+        };
+        let password = req.password.clone();
+        // Verify even for unknown names so timing does not tell which names exist.
+        let phc = stored
+            .as_ref()
+            .map_or_else(|| auth::decoy_hash().to_string(), |(_, p)| p.clone());
+        let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &phc))
+            .await
+            .unwrap_or(false);
+        let (Some((user_id, _)), true) = (stored, ok) else {
+            self.ctx.throttle.failed(&req.username);
+            return Err(bad_credentials().into());
+        };
+        let user: pb::User = db
+            .get(user_id)
+            .map_err(ApiError::from)?
+            .ok_or_else(bad_credentials)?;
+        if user.meta.is_some_and(|m| m.archived) {
+            self.ctx.throttle.failed(&req.username);
+            return Err(bad_credentials().into());
+        }
+        self.ctx.throttle.succeeded(&req.username);
+        let (token, hash) = auth::new_token();
+        let ttl_ms = i64::try_from(self.ctx.config.token_ttl.as_millis()).unwrap_or(i64::MAX);
+        let expires_at_ms = db.clock().now_ms().saturating_add(ttl_ms);
+        let session = Session {
+            user_id,
+            expires_at_ms,
+            token_hash: hash.clone(),
+        };
+        let version = user.meta.map_or(0, |m| m.version);
+        db.write(user_id, |tx| {
+            tx.put_raw(
+                keys::session(&hash),
+                prost::Message::encode_to_vec(&session),
+            );
+            tx.audit(Kind::User, user_id, "login", version);
+            Ok(())
+        })
+        .await?;
+        tracing::info!(user_id, "login");
+        Ok(Response::new(pb::LoginResponse {
+            token,
+            expires_at_ms,
+            roles: user.roles,
+            user_id,
+            full_name: user.full_name,
+        }))
+    }
+
+    async fn logout(
+        &self,
+        req: Request<pb::LogoutRequest>,
+    ) -> Result<Response<pb::LogoutResponse>, Status> {
+        let token = auth::bearer(&req)
+            .ok_or_else(|| ApiError::unauthenticated("нужен вход в систему", "sign in first"))?;
+        let session = auth::session_for(&self.ctx.db, &token)?.ok_or_else(|| {
+            ApiError::unauthenticated("сеанс уже завершён", "the session has already ended")
+        })?;
+        self.ctx
+            .db
+            .write(session.user_id, |tx| {
+                tx.remove_raw(keys::session(&session.token_hash));
+                tx.audit(Kind::User, session.user_id, "logout", 0);
+                Ok(())
+            })
+            .await?;
+        Ok(Response::new(pb::LogoutResponse {}))
+    }
+
+    async fn who_am_i(
+        &self,
+        req: Request<pb::WhoAmIRequest>,
+    ) -> Result<Response<pb::WhoAmIResponse>, Status> {
+        let token = auth::bearer(&req)
+            .ok_or_else(|| ApiError::unauthenticated("нужен вход в систему", "sign in first"))?;
+        let (actor, session) = auth::actor_for(&self.ctx.db, &token)?;
+        let user: pb::User = self
+            .ctx
+            .db
+            .get(actor.user_id)
+            .map_err(ApiError::from)?
+            .unwrap_or_default();
+        Ok(Response::new(pb::WhoAmIResponse {
+            user_id: actor.user_id,
+            username: user.username,
+            full_name: user.full_name,
+            roles: actor.grants,
+            expires_at_ms: session.expires_at_ms,
+        }))
+    }
+}

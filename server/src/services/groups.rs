@@ -1,0 +1,261 @@
+//! `GroupService`: information groups and their composition (3.3–3.5.1). The composition is the
+//! source of truth for the group roles: changing it grants and revokes them in the same write.
+
+use infogroups_shared::pb::{self, Role, group_service_server::GroupService};
+use infogroups_shared::validate::{self, FieldError, MAX_LINE};
+use tonic::{Request, Response, Status};
+
+use super::Ctx;
+use crate::auth::caller;
+use crate::db::{Tx, decode};
+use crate::entity::Entity;
+use crate::error::{ApiError, ApiResult};
+use crate::policy::{Action, Resource, authorize};
+
+/// The group service.
+pub struct GroupSvc {
+    ctx: Ctx,
+}
+
+impl GroupSvc {
+    /// Over the shared context.
+    pub fn new(ctx: Ctx) -> Self {
+        Self { ctx }
+    }
+}
+
+fn history_key(group_id: u64, at_ms: i64, n: u64) -> Vec<u8> {
+    let mut k = history_prefix(group_id);
+    k.extend_from_slice(&at_ms.to_be_bytes());
+    k.extend_from_slice(&n.to_be_bytes());
+    k
+}
+
+fn history_prefix(group_id: u64) -> Vec<u8> {
+    let mut k = b"h/group/".to_vec();
+    k.extend_from_slice(&group_id.to_be_bytes());
+    k.push(b'/');
+    k
+}
+
+/// Validates a group's fields.
+pub fn validate_group(g: &pb::Group) -> Result<(), FieldError> {
+    if g.number == 0 {
+        return Err(FieldError::new(
+            "group.number",
+            "укажите номер",
+            "is required",
+        ));
+    }
+    validate::required_line("group.name", &g.name, MAX_LINE)?;
+    validate::id("group.leader_id", g.leader_id)?;
+    validate::id("group.secretary_id", g.secretary_id)?;
+    if g.leader_id == g.secretary_id {
+        return Err(FieldError::new(
+            "group.secretary_id",
+            "секретарь и руководитель — разные люди",
+            "the secretary must differ from the leader",
+        ));
+    }
+    Ok(())
+}
+
+fn grants_of(g: &pb::Group, id: u64) -> Vec<(u64, pb::RoleGrant)> {
+    let grant = |user, role: Role| {
+        (
+            user,
+            pb::RoleGrant {
+                role: role as i32,
+                group_id: id,
+            },
+        )
+    };
+    let mut out = vec![
+        grant(g.leader_id, Role::GroupLeader),
+        grant(g.secretary_id, Role::GroupSecretary),
+    ];
+    out.extend(g.member_ids.iter().map(|m| grant(*m, Role::GroupMember)));
+    out
+}
+
+/// Stages a group's composition change: checks every person exists, moves the group roles from
+/// the old composition to the new one, and records the change.
+pub fn stage_composition(
+    tx: &mut Tx<'_>,
+    old: Option<&pb::Group>,
+    new: &pb::Group,
+    reason: &str,
+) -> ApiResult<()> {
+    let id = new.meta().id;
+    let before = old.map(|o| grants_of(o, id)).unwrap_or_default();
+    let after = grants_of(new, id);
+    for (user, _) in &after {
+        if tx.get::<pb::User>(*user)?.is_none() {
+            return Err(FieldError::new("group", "нет такого пользователя", "no such user").into());
+        }
+    }
+    for (user, grant) in before.iter().filter(|x| !after.contains(x)) {
+        let mut u = tx.require::<pb::User>(*user)?;
+        u.roles.retain(|g| g != grant);
+        tx.update_current(u, "revoke_role")?;
+    }
+    for (user, grant) in after.iter().filter(|x| !before.contains(x)) {
+        let mut u = tx.require::<pb::User>(*user)?;
+        if !u.roles.contains(grant) {
+            u.roles.push(*grant);
+            tx.update_current(u, "grant_role")?;
+        }
+    }
+    let old_members: Vec<u64> = old.map(|o| o.member_ids.clone()).unwrap_or_default();
+    let change = pb::CompositionChange {
+        changed_by: tx.actor_id(),
+        at_ms: tx.now_ms(),
+        added: new
+            .member_ids
+            .iter()
+            .filter(|m| !old_members.contains(m))
+            .copied()
+            .collect(),
+        removed: old_members
+            .iter()
+            .filter(|m| !new.member_ids.contains(m))
+            .copied()
+            .collect(),
+        new_leader_id: if old.map(|o| o.leader_id) == Some(new.leader_id) {
+            0
+        } else {
+            new.leader_id
+        },
+        new_secretary_id: if old.map(|o| o.secretary_id) == Some(new.secretary_id) {
+            0
+        } else {
+            new.secretary_id
+        },
+        reason: reason.to_string(),
+    };
+    let n = tx.next_number(&format!("group-history/{id}"))?;
+    tx.put_raw(
+        history_key(id, tx.now_ms(), n),
+        prost::Message::encode_to_vec(&change),
+    );
+    Ok(())
+}
+
+/// Stages a new group with its composition.
+pub fn stage_new_group(
+    tx: &mut Tx<'_>,
+    group: pb::Group,
+    request_id: &str,
+) -> ApiResult<pb::Group> {
+    if let Some(done) = tx.replayed::<pb::Group>(request_id)? {
+        return Ok(done);
+    }
+    for t in &group.territory_ids {
+        tx.require::<pb::Territory>(*t)?;
+    }
+    let created = tx.create(group, Some(request_id))?;
+    stage_composition(tx, None, &created, "создание группы")?;
+    Ok(created)
+}
+
+#[tonic::async_trait]
+impl GroupService for GroupSvc {
+    async fn create_group(
+        &self,
+        req: Request<pb::CreateGroupRequest>,
+    ) -> Result<Response<pb::Group>, Status> {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        validate::request_id("request_id", &req.request_id)?;
+        let mut g = req
+            .group
+            .ok_or_else(|| FieldError::new("group", "не заполнено", "is required"))?;
+        validate_group(&g)?;
+        authorize(&c.actor, Action::CreateGroup, &Resource::default()).map_err(ApiError::from)?;
+        g.meta = None;
+        let group = self
+            .ctx
+            .db
+            .write(c.actor.user_id, |tx| {
+                stage_new_group(tx, g, &req.request_id)
+            })
+            .await?;
+        Ok(Response::new(group))
+    }
+
+    async fn update_group(
+        &self,
+        req: Request<pb::UpdateGroupRequest>,
+    ) -> Result<Response<pb::Group>, Status> {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        let g = req
+            .group
+            .ok_or_else(|| FieldError::new("group", "не заполнено", "is required"))?;
+        validate::id("group.meta.id", g.meta().id)?;
+        validate_group(&g)?;
+        validate::optional_line("reason", &req.reason, MAX_LINE)?;
+        authorize(
+            &c.actor,
+            Action::EditGroupComposition,
+            &Resource::group(g.meta().id),
+        )
+        .map_err(ApiError::from)?;
+        let group = self
+            .ctx
+            .db
+            .write(c.actor.user_id, |tx| {
+                let old = tx.require::<pb::Group>(g.meta().id)?;
+                for t in &g.territory_ids {
+                    tx.require::<pb::Territory>(*t)?;
+                }
+                let updated = tx.update(g, req.expected_version, "update_composition")?;
+                stage_composition(tx, Some(&old), &updated, &req.reason)?;
+                Ok(updated)
+            })
+            .await?;
+        Ok(Response::new(group))
+    }
+
+    async fn list_groups(
+        &self,
+        req: Request<pb::ListGroupsRequest>,
+    ) -> Result<Response<pb::ListGroupsResponse>, Status> {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        let groups = self
+            .ctx
+            .db
+            .all::<pb::Group>()
+            .map_err(ApiError::from)?
+            .into_iter()
+            .filter(|g| req.include_archived || !g.meta().archived)
+            .filter(|g| {
+                authorize(&c.actor, Action::ReadGroup, &Resource::group(g.meta().id)).is_ok()
+            })
+            .collect();
+        Ok(Response::new(pb::ListGroupsResponse { groups }))
+    }
+
+    async fn composition_history(
+        &self,
+        req: Request<pb::CompositionHistoryRequest>,
+    ) -> Result<Response<pb::CompositionHistoryResponse>, Status> {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        validate::id("group_id", req.group_id)?;
+        authorize(&c.actor, Action::ReadGroup, &Resource::group(req.group_id))
+            .map_err(ApiError::from)?;
+        let changes = self
+            .ctx
+            .db
+            .store()
+            .scan(&history_prefix(req.group_id), None, 10_000)
+            .map_err(ApiError::from)?
+            .into_iter()
+            .map(|(k, v)| decode::<pb::CompositionChange>(&k, &v))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(ApiError::from)?;
+        Ok(Response::new(pb::CompositionHistoryResponse { changes }))
+    }
+}

@@ -1,0 +1,43 @@
+//! One module per gRPC service. Each handler validates the request completely, checks the policy,
+//! then writes through [`crate::db::Db::write`].
+
+pub mod assignments;
+pub mod audit;
+pub mod auth;
+pub mod directory;
+pub mod groups;
+pub mod sync;
+pub mod users;
+
+use std::sync::{Arc, RwLock};
+
+use infogroups_shared::calendar::ProductionCalendar;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::auth::Throttle;
+use crate::config::Config;
+use crate::db::Db;
+
+/// What every service holds.
+#[derive(Clone)]
+pub struct Ctx {
+    /// The database.
+    pub db: Db,
+    /// Settings.
+    pub config: Arc<Config>,
+    /// Login throttling.
+    pub throttle: Throttle,
+    /// Cancelled when the server shuts down; every stream ends then.
+    pub shutdown: CancellationToken,
+    /// The production calendar: official years plus those an administrator entered.
+    pub calendar: Arc<RwLock<ProductionCalendar>>,
+}
+
+/// Clamps a requested page size to 1..=1000, 100 by default.
+pub fn page_size(requested: u32) -> usize {
+    match requested {
+        0 => 100,
+        n => n.min(1000) as usize,
+    }
+}

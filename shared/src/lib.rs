@@ -1,0 +1,18 @@
+//! Infogroups shared crate: the API contract generated from `proto/`, and the domain rules that both
+//! the server and the client need (validation, the names of enums in Russian and English).
+
+pub mod assignment;
+pub mod calendar;
+pub mod city_time;
+pub mod names;
+pub mod validate;
+
+/// The generated API, package `infogroups.v1`.
+pub mod pb {
+    #![allow(missing_docs, clippy::all, clippy::pedantic)]
+    tonic::include_proto!("infogroups.v1");
+
+    /// The encoded file descriptor set of the whole API, for gRPC reflection.
+    pub const FILE_DESCRIPTOR_SET: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/infogroups_descriptor.bin"));
+}

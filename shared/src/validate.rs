@@ -1,0 +1,329 @@
+//! Request validation shared by the server (which enforces it) and the client (which shows the
+//! same messages inline). A failed check names the field and says what is wrong in Russian and
+//! English; it travels as gRPC `InvalidArgument` with `BadRequest` and `LocalizedMessage` details.
+
+use chrono::NaiveDate;
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+use crate::pb;
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {en}")]
+pub struct FieldError {
+    /// The field's path in the request, e.g. `grant.group_id`.
+    pub field: String,
+    /// What is wrong, in Russian.
+    pub ru: String,
+    /// What is wrong, in English.
+    pub en: String,
+}
+
+impl FieldError {
+    /// A new field error.
+    pub fn new(field: impl Into<String>, ru: impl Into<String>, en: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            ru: ru.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The gRPC status: `InvalidArgument`, English message, with the field and the Russian text as
+    /// error details.
+    pub fn to_status(&self) -> Status {
+        let mut details = ErrorDetails::with_bad_request_violation(&self.field, &self.en);
+        details.set_localized_message("ru-RU", &self.ru);
+        Status::with_error_details(
+            Code::InvalidArgument,
+            format!("{}: {}", self.field, self.en),
+            details,
+        )
+    }
+
+    /// Reads a field error back from a status, if it carries one.
+    pub fn from_status(status: &Status) -> Option<Self> {
+        if status.code() != Code::InvalidArgument {
+            return None;
+        }
+        let details = status.get_error_details();
+        let violation = details.bad_request()?.field_violations.first()?.clone();
+        let ru = details
+            .localized_message()
+            .map(|m| m.message.clone())
+            .unwrap_or_else(|| violation.description.clone());
+        Some(Self::new(violation.field, ru, violation.description))
+    }
+}
+
+impl From<FieldError> for Status {
+    fn from(e: FieldError) -> Self {
+        e.to_status()
+    }
+}
+
+/// The longest single-line text accepted (names, titles).
+pub const MAX_LINE: usize = 300;
+/// The longest multi-line text accepted (reports, briefs, protocols' items).
+pub const MAX_TEXT: usize = 20_000;
+
+/// A required single line of text: not blank, no control characters, at most `max` characters.
+pub fn required_line(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
+    if value.trim().is_empty() {
+        return Err(FieldError::new(field, "обязательное поле", "is required"));
+    }
+    optional_line(field, value, max)
+}
+
+/// An optional single line of text: no control characters, at most `max` characters.
+pub fn optional_line(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
+    if value.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            format!("не длиннее {max} символов"),
+            format!("must be at most {max} characters"),
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(FieldError::new(
+            field,
+            "содержит управляющие символы",
+            "contains control characters",
+        ));
+    }
+    Ok(())
+}
+
+/// Free text: line breaks and tabs allowed, other control characters not, at most `max` characters.
+pub fn text(field: &str, value: &str, required: bool, max: usize) -> Result<(), FieldError> {
+    if required && value.trim().is_empty() {
+        return Err(FieldError::new(field, "обязательное поле", "is required"));
+    }
+    if value.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            format!("не длиннее {max} символов"),
+            format!("must be at most {max} characters"),
+        ));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
+        return Err(FieldError::new(
+            field,
+            "содержит управляющие символы",
+            "contains control characters",
+        ));
+    }
+    Ok(())
+}
+
+/// A login name: 3–32 characters of latin letters, digits, `.`, `_`, `-`.
+pub fn username(field: &str, value: &str) -> Result<(), FieldError> {
+    let ok_len = (3..=32).contains(&value.len());
+    let ok_chars = value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok_len && ok_chars {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            field,
+            "3–32 символа: латинские буквы, цифры, «.», «_», «-»",
+            "3–32 characters: latin letters, digits, '.', '_', '-'",
+        ))
+    }
+}
+
+/// A password: at least 8 and at most 256 characters.
+pub fn password(field: &str, value: &str) -> Result<(), FieldError> {
+    let n = value.chars().count();
+    if n < 8 {
+        return Err(FieldError::new(
+            field,
+            "не короче 8 символов",
+            "must be at least 8 characters",
+        ));
+    }
+    if n > 256 {
+        return Err(FieldError::new(
+            field,
+            "не длиннее 256 символов",
+            "must be at most 256 characters",
+        ));
+    }
+    Ok(())
+}
+
+/// A client-made request id for creates: required, at most 64 printable characters.
+pub fn request_id(field: &str, value: &str) -> Result<(), FieldError> {
+    required_line(field, value, 64)
+}
+
+/// A required reference to another entity.
+pub fn id(field: &str, value: u64) -> Result<(), FieldError> {
+    if value == 0 {
+        Err(FieldError::new(field, "не выбрано", "is required"))
+    } else {
+        Ok(())
+    }
+}
+
+/// A required, valid calendar date.
+pub fn date(field: &str, value: Option<&pb::Date>) -> Result<NaiveDate, FieldError> {
+    let Some(d) = value else {
+        return Err(FieldError::new(
+            field,
+            "обязательная дата",
+            "date is required",
+        ));
+    };
+    to_naive(d).ok_or_else(|| {
+        FieldError::new(
+            field,
+            "несуществующая дата",
+            "is not a valid date between 2000 and 2100",
+        )
+    })
+}
+
+/// A role grant: a known role; a group for group roles and none for the others.
+pub fn grant(field: &str, value: Option<&pb::RoleGrant>) -> Result<pb::RoleGrant, FieldError> {
+    let Some(g) = value else {
+        return Err(FieldError::new(
+            field,
+            "роль не указана",
+            "role is required",
+        ));
+    };
+    let role = pb::Role::try_from(g.role)
+        .ok()
+        .filter(|r| *r != pb::Role::Unspecified)
+        .ok_or_else(|| {
+            FieldError::new(
+                format!("{field}.role"),
+                "неизвестная роль",
+                "is not a known role",
+            )
+        })?;
+    if is_group_role(role) && g.group_id == 0 {
+        return Err(FieldError::new(
+            format!("{field}.group_id"),
+            "для роли в группе нужна группа",
+            "a group role needs a group",
+        ));
+    }
+    if !is_group_role(role) && g.group_id != 0 {
+        return Err(FieldError::new(
+            format!("{field}.group_id"),
+            "эта роль не относится к группе",
+            "this role is not a group role",
+        ));
+    }
+    Ok(*g)
+}
+
+/// Whether a role is held within one group (leader, secretary, member).
+pub fn is_group_role(role: pb::Role) -> bool {
+    matches!(
+        role,
+        pb::Role::GroupLeader | pb::Role::GroupSecretary | pb::Role::GroupMember
+    )
+}
+
+/// Converts an API date to a chrono date, refusing impossible dates and years outside 2000–2100.
+pub fn to_naive(d: &pb::Date) -> Option<NaiveDate> {
+    if !(2000..=2100).contains(&d.year) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(
+        d.year,
+        u32::try_from(d.month).ok()?,
+        u32::try_from(d.day).ok()?,
+    )
+}
+
+/// Converts a chrono date to an API date.
+pub fn from_naive(d: NaiveDate) -> pb::Date {
+    use chrono::Datelike;
+    pb::Date {
+        year: d.year(),
+        month: i32::try_from(d.month()).unwrap_or_default(),
+        day: i32::try_from(d.day()).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_and_control_characters_are_refused() {
+        assert!(required_line("name", "  ", 10).is_err());
+        assert!(required_line("name", "a\u{7}b", 10).is_err());
+        assert!(required_line("name", "Иванов", 10).is_ok());
+        assert!(required_line("name", "абвгдеёжзий", 10).is_err());
+        assert!(text("t", "строка\nещё", true, 100).is_ok());
+        assert!(text("t", "a\u{0}", false, 100).is_err());
+    }
+
+    #[test]
+    fn usernames_and_passwords() {
+        assert!(username("u", "secretary.1").is_ok());
+        assert!(username("u", "ab").is_err());
+        assert!(username("u", "иванов").is_err());
+        assert!(password("p", "short").is_err());
+        assert!(password("p", "long enough").is_ok());
+    }
+
+    #[test]
+    fn dates_must_exist() {
+        let bad = pb::Date {
+            year: 2026,
+            month: 2,
+            day: 30,
+        };
+        assert!(date("d", Some(&bad)).is_err());
+        assert!(date("d", None).is_err());
+        let good = pb::Date {
+            year: 2026,
+            month: 2,
+            day: 28,
+        };
+        assert_eq!(
+            date("d", Some(&good)).ok(),
+            NaiveDate::from_ymd_opt(2026, 2, 28)
+        );
+    }
+
+    #[test]
+    fn grants_need_a_group_exactly_for_group_roles() {
+        let g = |role: pb::Role, group_id| pb::RoleGrant {
+            role: role as i32,
+            group_id,
+        };
+        assert!(grant("g", Some(&g(pb::Role::GroupLeader, 0))).is_err());
+        assert!(grant("g", Some(&g(pb::Role::GroupLeader, 3))).is_ok());
+        assert!(grant("g", Some(&g(pb::Role::Head, 3))).is_err());
+        assert!(grant("g", Some(&g(pb::Role::Unspecified, 0))).is_err());
+        assert!(
+            grant(
+                "g",
+                Some(&pb::RoleGrant {
+                    role: 99,
+                    group_id: 0
+                })
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn field_errors_round_trip_through_a_status() {
+        let e = FieldError::new("grant.role", "неизвестная роль", "is not a known role");
+        let back = FieldError::from_status(&e.to_status());
+        assert_eq!(back, Some(e));
+    }
+}
