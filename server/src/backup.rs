@@ -10,7 +10,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use crate::db::Db;
-use crate::store::{Store, StoreError};
+use crate::store::{Entry, Store, StoreError};
 
 const MAGIC: &[u8] = b"INFOGROUPS-BACKUP\n";
 const FORMAT: u32 = 1;
@@ -90,7 +90,7 @@ fn read_u32<R: Read>(r: &mut R) -> Result<u32, StoreError> {
 }
 
 /// Reads and checks a backup completely, returning its entries. Nothing is changed.
-pub fn read_backup(path: &Path) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+pub fn read_backup(path: &Path) -> Result<Vec<Entry>, StoreError> {
     let bytes = std::fs::read(path)?;
     if bytes.len() < MAGIC.len() + 4 + 4 + 8 + 32 || !bytes.starts_with(MAGIC) {
         return Err(StoreError::Backup("not an Infogroups backup".into()));

@@ -169,7 +169,7 @@ fn date_field(d: NaiveDate) -> Option<pb::Date> {
 /// Fills an empty store with the demo city. Returns the demo accounts (all with
 /// [`DEMO_PASSWORD`], except `admin`, whose password the server was configured with).
 pub async fn seed(db: &Db) -> ApiResult<Vec<DemoAccount>> {
-    if db.all::<pb::Group>()?.len() > 0 {
+    if !db.all::<pb::Group>()?.is_empty() {
         return Err(ApiError::precondition(
             "демо-город уже создан",
             "the demo city already exists",
@@ -429,7 +429,7 @@ pub async fn seed(db: &Db) -> ApiResult<Vec<DemoAccount>> {
             let mut a = pb::Assignment {
                 number: format!("{year}/{n:04}"),
                 text: TASKS[rng.random_range(0..TASKS.len())].into(),
-                kind: if roll % 9 == 0 {
+                kind: if roll.is_multiple_of(9) {
                     pb::AssignmentKind::InfoRequest
                 } else {
                     pb::AssignmentKind::Task

@@ -367,6 +367,9 @@ async fn flusher(inner: Weak<Inner>, wake: Arc<Notify>, stop: CancellationToken)
     }
 }
 
+/// A write ready to apply: the batch, its events in order, and the counters after it.
+type Staged = (Vec<Write>, Vec<Arc<pb::Event>>, Counters);
+
 /// What one write stages. Reads see the staged writes first.
 pub struct Tx<'a> {
     store: &'a dyn Store,
@@ -541,7 +544,7 @@ impl Tx<'_> {
         Ok(next)
     }
 
-    fn into_batch(self) -> Result<(Vec<Write>, Vec<Arc<pb::Event>>, Counters), StoreError> {
+    fn into_batch(self) -> Result<Staged, StoreError> {
         let mut batch: Vec<Write> = self.writes.into_iter().collect();
         for a in &self.audits {
             batch.push((keys::audit(a.seq), Some(a.encode_to_vec())));

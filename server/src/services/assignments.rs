@@ -620,15 +620,15 @@ impl AssignmentService for AssignmentSvc {
             )),
             None => None,
         };
-        if let Some((from, to)) = range {
-            if from > to {
-                return Err(FieldError::new(
-                    "deadline_range.to",
-                    "конец периода раньше начала",
-                    "ends before it starts",
-                )
-                .into());
-            }
+        if let Some((from, to)) = range
+            && from > to
+        {
+            return Err(FieldError::new(
+                "deadline_range.to",
+                "конец периода раньше начала",
+                "ends before it starts",
+            )
+            .into());
         }
         let today = self.today();
         let me = c.actor.user_id;

@@ -146,21 +146,21 @@ impl Watcher {
     /// Handles one event in order: follows changes to the watcher's own account, filters, sends.
     async fn handle(&mut self, ev: &pb::Event) -> Step {
         self.last = ev.seq;
-        if let Some(pb::event::Entity::User(u)) = &ev.entity {
-            if u.meta.is_some_and(|m| m.id == self.actor.user_id) {
-                if u.meta.is_some_and(|m| m.archived) {
-                    let _ = self
-                        .out
-                        .send(Err(localized(
-                            tonic::Code::Unauthenticated,
-                            "учётная запись отключена",
-                            "the account was archived",
-                        )))
-                        .await;
-                    return Step::Stop;
-                }
-                self.actor.grants = u.roles.clone();
+        if let Some(pb::event::Entity::User(u)) = &ev.entity
+            && u.meta.is_some_and(|m| m.id == self.actor.user_id)
+        {
+            if u.meta.is_some_and(|m| m.archived) {
+                let _ = self
+                    .out
+                    .send(Err(localized(
+                        tonic::Code::Unauthenticated,
+                        "учётная запись отключена",
+                        "the account was archived",
+                    )))
+                    .await;
+                return Step::Stop;
             }
+            self.actor.grants = u.roles.clone();
         }
         let Some(out) = outgoing(&self.actor, ev) else {
             return Step::Continue;

@@ -45,6 +45,9 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
 }
 
+/// A visitor over entries (backups).
+pub type Visitor<'a> = &'a mut dyn FnMut(&[u8], &[u8]) -> Result<(), StoreError>;
+
 /// A key and its value.
 pub type Entry = (Vec<u8>, Vec<u8>);
 
@@ -78,10 +81,7 @@ pub trait Store: Send + Sync + 'static {
     /// Makes every applied batch durable.
     fn flush(&self) -> Result<(), StoreError>;
     /// Visits every entry in key order (backups).
-    fn for_each(
-        &self,
-        f: &mut dyn FnMut(&[u8], &[u8]) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError>;
+    fn for_each(&self, f: Visitor<'_>) -> Result<(), StoreError>;
     /// Removes everything (restore into an existing directory).
     fn clear(&self) -> Result<(), StoreError>;
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{Entry, Store, StoreError, Write};
+use super::{Entry, Store, StoreError, Visitor, Write};
 
 /// sled 0.34 behind the [`Store`] trait.
 pub struct SledStore {
@@ -110,10 +110,7 @@ impl Store for SledStore {
         self.db.flush().map(|_| ()).map_err(engine)
     }
 
-    fn for_each(
-        &self,
-        f: &mut dyn FnMut(&[u8], &[u8]) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
+    fn for_each(&self, f: Visitor<'_>) -> Result<(), StoreError> {
         for item in self.db.iter() {
             let (k, v) = item.map_err(engine)?;
             f(&k, &v)?;
