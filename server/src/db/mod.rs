@@ -256,9 +256,6 @@ impl Db {
         actor_id: u64,
         f: impl FnOnce(&mut Tx<'_>) -> ApiResult<T>,
     ) -> ApiResult<T> {
-        if self.inner.stop.is_cancelled() {
-            return Err(ApiError::ShuttingDown);
-        }
         let (ack_tx, ack_rx) = oneshot::channel();
         let value = {
             let mut counters = self
@@ -266,6 +263,10 @@ impl Db {
                 .writer
                 .lock()
                 .map_err(|_| StoreError::Engine("writer lock poisoned".into()))?;
+            // Checked under the lock: once `close` holds it, nothing more is applied.
+            if self.inner.stop.is_cancelled() {
+                return Err(ApiError::ShuttingDown);
+            }
             let mut tx = Tx {
                 store: self.inner.store.as_ref(),
                 counters: counters.clone(),
@@ -314,22 +315,36 @@ impl Db {
     /// Stops accepting writes, waits for the flusher to drain, and flushes the store.
     pub async fn close(&self) -> Result<(), StoreError> {
         self.inner.stop.cancel();
-        // Writers that got in before the stop are still acknowledged by this final flush.
+        // Writers that got in before the stop are still acknowledged by this final flush; taking
+        // the writer lock first waits for one that is applying right now.
+        let batch = {
+            let _writer = self
+                .inner
+                .writer
+                .lock()
+                .map_err(|_| StoreError::Engine("writer lock poisoned".into()))?;
+            take_pending(&self.inner)
+        };
         let store = self.inner.store.clone();
         tokio::task::spawn_blocking(move || store.flush())
             .await
             .map_err(|e| StoreError::Engine(e.to_string()))??;
-        drain(&self.inner, Ok(()));
+        acknowledge(&self.inner, batch, Ok(()));
         Ok(())
     }
 }
 
-/// Acknowledges every pending writer and publishes their events in order.
-fn drain(inner: &Inner, result: Result<(), String>) {
-    let batch = match inner.pending.lock() {
+/// Takes the writers queued so far. Taken *before* a flush: only what was applied before the
+/// flush began is durable when it returns.
+fn take_pending(inner: &Inner) -> Vec<Pending> {
+    match inner.pending.lock() {
         Ok(mut p) => std::mem::take(&mut *p),
-        Err(_) => return,
-    };
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Acknowledges the taken writers and publishes their events in order.
+fn acknowledge(inner: &Inner, batch: Vec<Pending>, result: Result<(), String>) {
     for p in batch {
         if result.is_ok() {
             for ev in &p.events {
@@ -354,6 +369,10 @@ async fn flusher(inner: Weak<Inner>, wake: Arc<Notify>, stop: CancellationToken)
         let Some(strong) = inner.upgrade() else {
             return;
         };
+        let batch = take_pending(&strong);
+        if batch.is_empty() {
+            continue;
+        }
         let store = strong.store.clone();
         let result = match tokio::task::spawn_blocking(move || store.flush()).await {
             Ok(Ok(())) => Ok(()),
@@ -363,7 +382,7 @@ async fn flusher(inner: Weak<Inner>, wake: Arc<Notify>, stop: CancellationToken)
         if let Err(e) = &result {
             tracing::error!(error = %e, "flush failed; writers are told to retry");
         }
-        drain(&strong, result);
+        acknowledge(&strong, batch, result);
     }
 }
 
