@@ -29,8 +29,10 @@ pub struct Config {
     pub admin_password: Option<String>,
     /// How often an idle watch stream sends a heartbeat.
     pub heartbeat: Duration,
-    /// How often the server's clock work (overdue marking) runs.
+    /// How often the server's clock work (overdue marking, reminders) runs.
     pub clock_every: Duration,
+    /// Remind executors and controllers this many working days before a deadline (and on the day).
+    pub reminder_days: u32,
     /// The clock (tests use a manual one).
     pub clock: Clock,
 }
@@ -56,6 +58,7 @@ impl Config {
             admin_password: None,
             heartbeat: Duration::from_secs(15),
             clock_every: Duration::from_secs(30),
+            reminder_days: 2,
             clock: Clock::system(),
         }
     }
@@ -84,6 +87,8 @@ pub struct FileConfig {
     pub token_ttl_hours: Option<u64>,
     /// Failed logins before throttling.
     pub login_free_attempts: Option<u32>,
+    /// Working days before a deadline to remind.
+    pub reminder_days: Option<u32>,
 }
 
 /// A configuration file that could not be used.

@@ -1,47 +1,141 @@
-//! The server's own clock work: marks assignments overdue the moment their deadline passes, as an
-//! ordinary committed event, so that no screen has to poll.
+//! The server's own clock work, run every `clock_every`: marks assignments overdue the moment
+//! their deadline passes, sends reminders a configurable number of working days before a deadline
+//! and on the day, and a daily digest per executor — each as an ordinary committed event, so no
+//! screen has to poll.
 
-use std::time::Duration;
-
+use chrono::NaiveDate;
 use infogroups_shared::assignment::{self as machine, Step};
+use infogroups_shared::calendar::ProductionCalendar;
 use infogroups_shared::city_time;
+use infogroups_shared::discipline::deadline;
 use infogroups_shared::pb::{self, AssignmentStatus as S};
 
-use crate::db::Db;
+use crate::db::Tx;
 use crate::error::ApiResult;
 use crate::notify;
+use crate::services::Ctx;
 use crate::services::assignments::{facts, set_status};
 
-/// Marks every assignment whose deadline has passed; returns how many changed.
-pub async fn mark_overdue(db: &Db) -> ApiResult<usize> {
+/// A reminder an assignment is due for today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reminder {
+    /// The deadline is the `n`-th working day from today.
+    Ahead(u32),
+    /// The deadline is today.
+    Today,
+}
+
+/// Which reminder, if any, an open assignment with `deadline` gets on `today`.
+pub fn reminder_for(
+    cal: &ProductionCalendar,
+    today: NaiveDate,
+    deadline: NaiveDate,
+    days_ahead: u32,
+) -> Option<Reminder> {
+    if deadline == today {
+        return Some(Reminder::Today);
+    }
+    (days_ahead > 0 && cal.add_working_days(today, days_ahead).date == deadline)
+        .then_some(Reminder::Ahead(days_ahead))
+}
+
+fn status(a: &pb::Assignment) -> S {
+    S::try_from(a.status).unwrap_or(S::Unspecified)
+}
+
+fn open_for_work(a: &pb::Assignment) -> bool {
+    matches!(status(a), S::InProgress | S::Returned | S::Overdue)
+}
+
+fn people(a: &pb::Assignment) -> Vec<u64> {
+    let mut who = vec![a.executor_id];
+    who.extend(a.co_executors.iter().map(|c| c.user_id));
+    who.push(a.controller_id);
+    who.sort_unstable();
+    who.dedup();
+    who
+}
+
+fn once_key(what: &str) -> Vec<u8> {
+    let mut k = b"m/once/".to_vec();
+    k.extend_from_slice(what.as_bytes());
+    k
+}
+
+/// Stages `f` only the first time `what` happens; returns whether it ran.
+fn once(
+    tx: &mut Tx<'_>,
+    what: &str,
+    f: impl FnOnce(&mut Tx<'_>) -> ApiResult<()>,
+) -> ApiResult<bool> {
+    let key = once_key(what);
+    if tx.get_raw(&key)?.is_some() {
+        return Ok(false);
+    }
+    f(tx)?;
+    tx.put_raw(key, vec![1]);
+    Ok(true)
+}
+
+/// One round of the clock work; returns how many assignments were marked overdue.
+pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
+    let db = &ctx.db;
     let today = city_time::date_at(db.clock().now_ms());
-    let due: Vec<u64> = db
-        .all::<pb::Assignment>()?
-        .into_iter()
-        .filter(|a| {
-            let s = S::try_from(a.status).unwrap_or(S::Unspecified);
-            machine::next(s, Step::MarkOverdue, &facts(a, today)).is_ok()
-        })
+    let days_ahead = ctx.config.reminder_days;
+    let all = db.all::<pb::Assignment>()?;
+    let overdue: Vec<u64> = all
+        .iter()
+        .filter(|a| machine::next(status(a), Step::MarkOverdue, &facts(a, today)).is_ok())
         .filter_map(|a| a.meta.map(|m| m.id))
         .collect();
-    if due.is_empty() {
+    let reminders: Vec<(pb::Assignment, Reminder)> = {
+        let cal = ctx
+            .calendar
+            .read()
+            .map_err(|_| crate::error::ApiError::ShuttingDown)?;
+        all.iter()
+            .filter(|a| open_for_work(a) && status(a) != S::Overdue)
+            .filter_map(|a| {
+                let d = deadline(a)?;
+                reminder_for(&cal, today, d, days_ahead).map(|r| (a.clone(), r))
+            })
+            .collect()
+    };
+    // The digest: per executor, what is due within the reminder window and what is overdue.
+    let mut digest: std::collections::BTreeMap<u64, (u32, u32)> = Default::default();
+    for a in all.iter().filter(|a| open_for_work(a)) {
+        let Some(d) = deadline(a) else { continue };
+        let entry = digest.entry(a.executor_id).or_default();
+        if d < today || status(a) == S::Overdue {
+            entry.1 += 1;
+        } else if (d - today).num_days() <= i64::from(days_ahead.max(1)) * 2 {
+            entry.0 += 1;
+        }
+    }
+    digest.retain(|_, (due, late)| *due + *late > 0);
+    let day = today.format("%Y-%m-%d").to_string();
+    let pending_once = |prefix: &str| db.get_raw(&once_key(prefix)).map(|v| v.is_none());
+    let mut anything = !overdue.is_empty();
+    for (a, r) in &reminders {
+        anything |= pending_once(&format!("rem/{}/{day}/{r:?}", a.meta.map_or(0, |m| m.id)))?;
+    }
+    for user in digest.keys() {
+        anything |= pending_once(&format!("digest/{user}/{day}"))?;
+    }
+    if !anything {
         return Ok(0);
     }
     // One write for the whole round: one flush, and watchers see the round in one burst.
     db.write(0, |tx| {
         let mut changed = 0;
-        for id in &due {
+        for id in &overdue {
             let mut a = tx.require::<pb::Assignment>(*id)?;
-            let s = S::try_from(a.status).unwrap_or(S::Unspecified);
-            if machine::next(s, Step::MarkOverdue, &facts(&a, today)).is_err() {
+            if machine::next(status(&a), Step::MarkOverdue, &facts(&a, today)).is_err() {
                 continue;
             }
             set_status(&mut a, S::Overdue, 0, tx.now_ms(), "срок истёк");
             let a = tx.update_current(a, "mark_overdue")?;
-            let mut who = vec![a.executor_id, a.controller_id];
-            who.extend(a.co_executors.iter().map(|c| c.user_id));
-            who.dedup();
-            for u in who {
+            for u in people(&a) {
                 notify::stage(
                     tx,
                     u,
@@ -53,22 +147,88 @@ pub async fn mark_overdue(db: &Db) -> ApiResult<usize> {
             }
             changed += 1;
         }
+        for (a, r) in &reminders {
+            let id = a.meta.map_or(0, |m| m.id);
+            let (ru, en) = match r {
+                Reminder::Today => ("срок истекает сегодня".to_string(), "due today".to_string()),
+                Reminder::Ahead(n) => (
+                    format!("до срока {n} раб. дн."),
+                    format!("due in {n} working days"),
+                ),
+            };
+            once(tx, &format!("rem/{id}/{day}/{r:?}"), |tx| {
+                for u in people(a) {
+                    notify::stage(
+                        tx,
+                        u,
+                        pb::NotificationKind::Reminder,
+                        format!("Поручение {}: {ru}", a.number),
+                        format!("Assignment {}: {en}", a.number),
+                        id,
+                    )?;
+                }
+                Ok(())
+            })?;
+        }
+        for (user, (due, late)) in &digest {
+            once(tx, &format!("digest/{user}/{day}"), |tx| {
+                notify::stage(
+                    tx,
+                    *user,
+                    pb::NotificationKind::Digest,
+                    format!(
+                        "Сводка на {}: к сроку {due}, просрочено {late}",
+                        city_time::ru_date(today)
+                    ),
+                    format!(
+                        "Digest for {}: {due} due soon, {late} overdue",
+                        city_time::ru_date(today)
+                    ),
+                    0,
+                )
+            })?;
+        }
         Ok(changed)
     })
     .await
 }
 
-/// Runs [`mark_overdue`] every `every` until the shutdown token fires.
-pub async fn run(db: Db, every: Duration, shutdown: tokio_util::sync::CancellationToken) {
-    let mut tick = tokio::time::interval(every);
+/// Runs [`round`] every `clock_every` until the server shuts down.
+pub async fn run(ctx: Ctx) {
+    let mut tick = tokio::time::interval(ctx.config.clock_every);
     loop {
         tokio::select! {
-            () = shutdown.cancelled() => return,
+            () = ctx.shutdown.cancelled() => return,
             _ = tick.tick() => {
-                if let Err(e) = mark_overdue(&db).await {
-                    tracing::warn!(error = %e, "overdue marking failed; retrying next round");
+                if let Err(e) = round(&ctx).await {
+                    tracing::warn!(error = %e, "clock work failed; retrying next round");
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    #[test]
+    fn reminders_count_working_days_across_the_may_holidays() {
+        let cal = ProductionCalendar::new();
+        // 30.04.2026 (Thu): the 2nd working day after it is 05.05 (1–3 May are off, 4 May works).
+        assert_eq!(
+            reminder_for(&cal, d(2026, 4, 30), d(2026, 5, 5), 2),
+            Some(Reminder::Ahead(2))
+        );
+        assert_eq!(reminder_for(&cal, d(2026, 4, 30), d(2026, 5, 4), 2), None);
+        assert_eq!(
+            reminder_for(&cal, d(2026, 5, 4), d(2026, 5, 4), 2),
+            Some(Reminder::Today)
+        );
+        assert_eq!(reminder_for(&cal, d(2026, 5, 4), d(2026, 5, 6), 0), None);
     }
 }

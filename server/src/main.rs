@@ -180,6 +180,9 @@ async fn serve(args: ServeArgs) -> Result<()> {
     if let Some(n) = file.login_free_attempts {
         config.login_free_attempts = n;
     }
+    if let Some(n) = file.reminder_days {
+        config.reminder_days = n;
+    }
     config.admin_password = std::env::var("INFOGROUPS_ADMIN_PASSWORD").ok();
     if config.tls.is_none() && !config.listen.ip().is_loopback() {
         tracing::warn!(

@@ -197,11 +197,7 @@ impl Server {
                 services::audit::AuditSvc::new(ctx.clone())
             ));
 
-        let clock = tokio::spawn(deadlines::run(
-            ctx.db.clone(),
-            ctx.config.clock_every,
-            ctx.shutdown.clone(),
-        ));
+        let clock = tokio::spawn(deadlines::run(ctx.clone()));
         let stop = {
             let shutdown = shutdown.clone();
             let inner = ctx.shutdown.clone();

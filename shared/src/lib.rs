@@ -4,6 +4,7 @@
 pub mod assignment;
 pub mod calendar;
 pub mod city_time;
+pub mod discipline;
 pub mod names;
 pub mod validate;
 

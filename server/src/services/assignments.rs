@@ -7,7 +7,7 @@ use infogroups_shared::pb::{
     self, AssignmentStatus as S, assignment_service_server::AssignmentService,
 };
 use infogroups_shared::validate::{self, FieldError, MAX_TEXT};
-use infogroups_shared::{city_time, names};
+use infogroups_shared::{city_time, discipline, names};
 use tonic::{Request, Response, Status};
 
 use super::Ctx;
@@ -676,11 +676,74 @@ impl AssignmentService for AssignmentSvc {
 
     async fn discipline(
         &self,
-        _req: Request<pb::DisciplineRequest>,
+        req: Request<pb::DisciplineRequest>,
     ) -> Result<Response<pb::DisciplineResponse>, Status> {
-        Err(Status::unimplemented(
-            "the discipline summary arrives with the assignments work",
-        ))
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        let period = req.period.unwrap_or_default();
+        let from = validate::date("period.from", period.from.as_ref())?;
+        let to = validate::date("period.to", period.to.as_ref())?;
+        if from > to {
+            return Err(FieldError::new(
+                "period.to",
+                "конец периода раньше начала",
+                "ends before it starts",
+            )
+            .into());
+        }
+        let by = match pb::DisciplineBy::try_from(req.by) {
+            Ok(pb::DisciplineBy::Department) => discipline::By::Department,
+            Ok(pb::DisciplineBy::Group) => discipline::By::Group,
+            Ok(_) => discipline::By::Executor,
+            Err(_) => {
+                return Err(
+                    FieldError::new("by", "неизвестная группировка", "unknown grouping").into(),
+                );
+            }
+        };
+        let db = &self.ctx.db;
+        // Everyone gets the summary of what they may see: the control sector the whole city, a
+        // secretary their group, an executor their own assignments.
+        let visible: Vec<pb::Assignment> = db
+            .all::<pb::Assignment>()
+            .map_err(ApiError::from)?
+            .into_iter()
+            .filter(|a| {
+                authorize(
+                    &c.actor,
+                    Action::ReadAssignment,
+                    &Resource::of_assignment(a),
+                )
+                .is_ok()
+            })
+            .collect();
+        let (rows, total) = discipline::summarise(&visible, by, from, to, self.today());
+        let name = |id: u64| -> Result<String, ApiError> {
+            Ok(match by {
+                discipline::By::Executor => db.get::<pb::User>(id)?.map(|u| u.full_name),
+                discipline::By::Department => db.get::<pb::Department>(id)?.map(|d| d.name),
+                discipline::By::Group => db.get::<pb::Group>(id)?.map(|g| g.name),
+            }
+            .unwrap_or_else(|| "—".into()))
+        };
+        let row = |key_id: u64, name: String, t: &discipline::Tally| pb::DisciplineRow {
+            key_id,
+            name,
+            total: t.total,
+            on_time: t.on_time,
+            late: t.late,
+            extended: t.extended,
+            overdue: t.overdue,
+            in_progress: t.in_progress,
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for (k, t) in &rows {
+            out.push(row(*k, name(*k)?, t));
+        }
+        Ok(Response::new(pb::DisciplineResponse {
+            rows: out,
+            total: Some(row(0, "Итого".into(), &total)),
+        }))
     }
 }
 
