@@ -313,9 +313,14 @@ impl AssignmentService for AssignmentSvc {
                         current: a.meta().version,
                     });
                 }
-                let to = machine::next(status_of(&a), step, &facts(&a, today)).map_err(refusal)?;
                 let now = tx.now_ms();
                 let me = c.actor.user_id;
+                if step == Step::SubmitReport && me != a.executor_id {
+                    // A co-executor reports their part to the responsible executor; the
+                    // assignment's own status moves only with the responsible executor's report.
+                    return stage_co_report(tx, a, me, req.text.trim(), req.expected_version);
+                }
+                let to = machine::next(status_of(&a), step, &facts(&a, today)).map_err(refusal)?;
                 if step == Step::SubmitReport {
                     a.reports.push(pb::ExecutionReport {
                         by_user_id: me,
@@ -350,6 +355,11 @@ impl AssignmentService for AssignmentSvc {
                     pb::NotificationKind::NewAssignment
                 };
                 notify_all(tx, &who, kind, &a, ru, en)?;
+                if machine::is_final(to) && a.parent_id != 0 {
+                    let mut parent = tx.require::<pb::Assignment>(a.parent_id)?;
+                    parent.children_done += 1;
+                    tx.update_current(parent, "sub_assignment_done")?;
+                }
                 Ok(a)
             })
             .await?;
@@ -745,6 +755,41 @@ impl AssignmentService for AssignmentSvc {
             total: Some(row(0, "Итого".into(), &total)),
         }))
     }
+}
+
+/// Records a co-executor's report on their part and tells the responsible executor.
+fn stage_co_report(
+    tx: &mut Tx<'_>,
+    mut a: pb::Assignment,
+    me: u64,
+    text: &str,
+    expected_version: u64,
+) -> ApiResult<pb::Assignment> {
+    if machine::is_final(status_of(&a)) {
+        return Err(ApiError::precondition(
+            "поручение уже закрыто",
+            "the assignment is already closed",
+        ));
+    }
+    let now = tx.now_ms();
+    let Some(part) = a.co_executors.iter_mut().find(|c| c.user_id == me) else {
+        return Err(ApiError::precondition(
+            "вы не соисполнитель этого поручения",
+            "you are not a co-executor of this assignment",
+        ));
+    };
+    part.report = text.to_string();
+    part.reported_at_ms = now;
+    let a = tx.update(a, expected_version, "co_executor_report")?;
+    notify_all(
+        tx,
+        &[a.executor_id],
+        pb::NotificationKind::ReportSubmitted,
+        &a,
+        "соисполнитель представил отчёт",
+        "a co-executor reported",
+    )?;
+    Ok(a)
 }
 
 /// The urgency ranking: closed ones last; then the more overdue, the sooner due, and the more
