@@ -33,6 +33,8 @@ pub struct Config {
     pub clock_every: Duration,
     /// Remind executors and controllers this many working days before a deadline (and on the day).
     pub reminder_days: u32,
+    /// A quarter with no meeting held is at risk when this many working days or fewer are left.
+    pub quarter_warning_days: u32,
     /// The clock (tests use a manual one).
     pub clock: Clock,
 }
@@ -59,6 +61,7 @@ impl Config {
             heartbeat: Duration::from_secs(15),
             clock_every: Duration::from_secs(30),
             reminder_days: 2,
+            quarter_warning_days: 10,
             clock: Clock::system(),
         }
     }

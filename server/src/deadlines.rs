@@ -113,6 +113,20 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
         }
     }
     digest.retain(|_, (due, late)| *due + *late > 0);
+    let quarter = infogroups_shared::quarters::quarter_of(today);
+    let year = chrono::Datelike::year(&today);
+    let at_risk: Vec<pb::Group> = {
+        let cells = crate::services::meetings::quarter_table(ctx, year, today, |_| true)?;
+        let risky: Vec<u64> = cells
+            .iter()
+            .filter(|c| c.quarter == quarter && c.state == pb::QuarterState::AtRisk as i32)
+            .map(|c| c.group_id)
+            .collect();
+        db.all::<pb::Group>()?
+            .into_iter()
+            .filter(|g| g.meta.is_some_and(|m| risky.contains(&m.id)))
+            .collect()
+    };
     let day = today.format("%Y-%m-%d").to_string();
     let pending_once = |prefix: &str| db.get_raw(&once_key(prefix)).map(|v| v.is_none());
     let mut anything = !overdue.is_empty();
@@ -121,6 +135,12 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
     }
     for user in digest.keys() {
         anything |= pending_once(&format!("digest/{user}/{day}"))?;
+    }
+    for g in &at_risk {
+        anything |= pending_once(&format!(
+            "quarter/{}/{year}/{quarter}",
+            g.meta.map_or(0, |m| m.id)
+        ))?;
     }
     if !anything {
         return Ok(0);
@@ -186,6 +206,22 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
                     ),
                     0,
                 )
+            })?;
+        }
+        for g in &at_risk {
+            let id = g.meta.map_or(0, |m| m.id);
+            once(tx, &format!("quarter/{id}/{year}/{quarter}"), |tx| {
+                for u in [g.leader_id, g.secretary_id] {
+                    notify::stage(
+                        tx,
+                        u,
+                        pb::NotificationKind::QuarterAtRisk,
+                        format!("{}: в {quarter} квартале ещё не проведено ни одной встречи, квартал заканчивается", g.name),
+                        format!("{}: no meeting held yet in quarter {quarter}, which ends soon", g.name),
+                        0,
+                    )?;
+                }
+                Ok(())
             })?;
         }
         Ok(changed)

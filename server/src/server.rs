@@ -99,8 +99,8 @@ impl Server {
             assignment_service_server::AssignmentServiceServer,
             audit_service_server::AuditServiceServer, auth_service_server::AuthServiceServer,
             directory_service_server::DirectoryServiceServer,
-            group_service_server::GroupServiceServer, sync_service_server::SyncServiceServer,
-            user_service_server::UserServiceServer,
+            group_service_server::GroupServiceServer, meeting_service_server::MeetingServiceServer,
+            sync_service_server::SyncServiceServer, user_service_server::UserServiceServer,
         };
         let ctx = self.ctx;
         let (reporter, health) = tonic_health::server::health_reporter();
@@ -115,6 +115,9 @@ impl Server {
             .await;
         reporter
             .set_serving::<GroupServiceServer<services::groups::GroupSvc>>()
+            .await;
+        reporter
+            .set_serving::<MeetingServiceServer<services::meetings::MeetingSvc>>()
             .await;
         reporter
             .set_serving::<AssignmentServiceServer<services::assignments::AssignmentSvc>>()
@@ -183,6 +186,10 @@ impl Server {
             .add_service(guarded!(
                 GroupServiceServer,
                 services::groups::GroupSvc::new(ctx.clone())
+            ))
+            .add_service(guarded!(
+                MeetingServiceServer,
+                services::meetings::MeetingSvc::new(ctx.clone())
             ))
             .add_service(guarded!(
                 AssignmentServiceServer,

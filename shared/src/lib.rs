@@ -5,7 +5,9 @@ pub mod assignment;
 pub mod calendar;
 pub mod city_time;
 pub mod discipline;
+pub mod meeting;
 pub mod names;
+pub mod quarters;
 pub mod validate;
 
 /// The generated API, package `infogroups.v1`.

@@ -264,6 +264,7 @@ impl AssignmentService for AssignmentSvc {
                 };
                 set_status(&mut a, S::InProgress, c.actor.user_id, tx.now_ms(), "");
                 let a = tx.create(a, Some(&req.request_id))?;
+                link_to_decision(tx, &a)?;
                 notify_all(
                     tx,
                     &executors(&a),
@@ -755,6 +756,41 @@ impl AssignmentService for AssignmentSvc {
             total: Some(row(0, "Итого".into(), &total)),
         }))
     }
+}
+
+/// Links an assignment made from a protocol decision to that decision (3.6.7), in the same write.
+fn link_to_decision(tx: &mut Tx<'_>, a: &pb::Assignment) -> ApiResult<()> {
+    let Some(basis) = a.basis.as_ref() else {
+        return Ok(());
+    };
+    if basis.kind != pb::BasisKind::ProtocolDecision as i32 || basis.meeting_id == 0 {
+        return Ok(());
+    }
+    let mut m = tx
+        .get::<pb::Meeting>(basis.meeting_id)?
+        .filter(|m| m.group_id == a.group_id)
+        .ok_or_else(|| {
+            FieldError::new(
+                "basis.meeting_id",
+                "нет такой встречи в группе",
+                "no such meeting in the group",
+            )
+        })?;
+    let Some(decision) = m
+        .protocol
+        .as_mut()
+        .and_then(|p| p.decisions.get_mut(basis.decision_index as usize))
+    else {
+        return Err(FieldError::new(
+            "basis.decision_index",
+            "в протоколе нет такого решения",
+            "the protocol has no such decision",
+        )
+        .into());
+    };
+    decision.assignment_ids.push(a.meta().id);
+    tx.update_current(m, "link_assignment")?;
+    Ok(())
 }
 
 /// Records a co-executor's report on their part and tells the responsible executor.

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod directory;
 pub mod groups;
+pub mod meetings;
 pub mod sync;
 pub mod users;
 

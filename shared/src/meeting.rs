@@ -1,0 +1,362 @@
+//! The field meeting's status machine (regulation: planned → venue agreed → announced → held →
+//! protocol drafted → protocol signed → handed to the control sector → results published; or
+//! cancelled / moved with a reason). Pure: a refused step says what is missing.
+
+use chrono::NaiveDate;
+
+use crate::pb::MeetingStatus as M;
+
+/// A step in a meeting's life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Record the venue agreement (agreed moves the meeting on).
+    AgreeVenue,
+    /// Announce: participants notified, the venue agreed.
+    Announce,
+    /// The meeting took place.
+    MarkHeld,
+    /// Save the protocol draft.
+    DraftProtocol,
+    /// The leader signs the protocol.
+    Sign,
+    /// Record an amendment to the signed protocol.
+    Amend,
+    /// Hand the signed protocol to the control sector.
+    HandOver,
+    /// The control sector acknowledges receipt.
+    Acknowledge,
+    /// Publish the results (3.8.7).
+    PublishResults,
+    /// Move to another date, time or venue.
+    Move,
+    /// Cancel.
+    Cancel,
+    /// Preparation work: participants, checklist, brief, notices, informing, the announcement.
+    Prepare,
+}
+
+/// What the machine needs to know besides the status.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts {
+    /// Today in the city.
+    pub today: NaiveDate,
+    /// The meeting's date.
+    pub date: NaiveDate,
+    /// A venue is chosen.
+    pub has_venue: bool,
+    /// The venue agreement says agreed.
+    pub venue_agreed: bool,
+    /// Members and participants were notified (3.6.3).
+    pub notified: bool,
+    /// The protocol has its number and attendance.
+    pub protocol_complete: bool,
+    /// The protocol has been handed over.
+    pub handed_over: bool,
+    /// The control sector has acknowledged it.
+    pub acknowledged: bool,
+}
+
+/// Why a step is refused, in Russian and English.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{en}")]
+pub struct Refusal {
+    /// Russian.
+    pub ru: &'static str,
+    /// English.
+    pub en: &'static str,
+}
+
+fn no(ru: &'static str, en: &'static str) -> Result<M, Refusal> {
+    Err(Refusal { ru, en })
+}
+
+/// Ordinal of a status along the main line (cancelled is off the line).
+fn rank(s: M) -> u8 {
+    match s {
+        M::Unspecified => 0,
+        M::Planned => 1,
+        M::VenueAgreed => 2,
+        M::Announced => 3,
+        M::Held => 4,
+        M::ProtocolDrafted => 5,
+        M::ProtocolSigned => 6,
+        M::HandedOver => 7,
+        M::ResultsPublished => 8,
+        M::Cancelled => 9,
+    }
+}
+
+/// Whether the meeting has taken place (held or any later step).
+pub fn was_held(s: M) -> bool {
+    (rank(M::Held)..=rank(M::ResultsPublished)).contains(&rank(s))
+}
+
+/// The status after `step`, or what is missing.
+pub fn next(s: M, step: Step, f: &Facts) -> Result<M, Refusal> {
+    if s == M::Cancelled {
+        return no("встреча отменена", "the meeting is cancelled");
+    }
+    let before_held = rank(s) < rank(M::Held);
+    match step {
+        Step::Prepare => {
+            if before_held {
+                Ok(s)
+            } else {
+                no(
+                    "встреча уже проведена: подготовка закрыта",
+                    "the meeting has been held: preparation is closed",
+                )
+            }
+        }
+        Step::AgreeVenue => {
+            if !before_held {
+                no("встреча уже проведена", "the meeting has already been held")
+            } else if !f.has_venue {
+                no("не выбрано место проведения", "no venue is chosen")
+            } else if f.venue_agreed {
+                Ok(if s == M::Planned { M::VenueAgreed } else { s })
+            } else {
+                // Requested or refused: the meeting is not (or no longer) agreed.
+                Ok(M::Planned)
+            }
+        }
+        Step::Announce => match s {
+            M::Planned => no(
+                "нельзя объявить: место проведения не согласовано",
+                "cannot announce: the venue is not agreed",
+            ),
+            M::VenueAgreed if !f.notified => no(
+                "нельзя объявить: участники не оповещены",
+                "cannot announce: the participants have not been notified",
+            ),
+            M::VenueAgreed => Ok(M::Announced),
+            _ => no("встреча уже объявлена", "the meeting is already announced"),
+        },
+        Step::MarkHeld => match s {
+            M::Announced if f.date > f.today => no(
+                "нельзя отметить проведённой: дата встречи ещё не наступила",
+                "cannot mark held: the meeting's date has not come",
+            ),
+            M::Announced => Ok(M::Held),
+            M::Planned | M::VenueAgreed => no(
+                "нельзя отметить проведённой: встреча не объявлена",
+                "cannot mark held: the meeting was not announced",
+            ),
+            _ => no(
+                "встреча уже отмечена проведённой",
+                "the meeting is already marked held",
+            ),
+        },
+        Step::DraftProtocol => match s {
+            M::Held | M::ProtocolDrafted => Ok(M::ProtocolDrafted),
+            _ if before_held => no(
+                "протокол ведётся после проведения встречи",
+                "the protocol is kept once the meeting is held",
+            ),
+            _ => no(
+                "протокол подписан: изменения вносятся только поправкой",
+                "the protocol is signed: changes are recorded as amendments",
+            ),
+        },
+        Step::Sign => match s {
+            M::ProtocolDrafted if !f.protocol_complete => no(
+                "нельзя подписать: в протоколе нет номера или числа присутствующих",
+                "cannot sign: the protocol lacks its number or the attendance",
+            ),
+            M::ProtocolDrafted => Ok(M::ProtocolSigned),
+            _ if rank(s) < rank(M::ProtocolDrafted) => no(
+                "нельзя подписать: протокол не составлен",
+                "cannot sign: there is no protocol draft",
+            ),
+            _ => no("протокол уже подписан", "the protocol is already signed"),
+        },
+        Step::Amend => {
+            if rank(s) >= rank(M::ProtocolSigned) {
+                Ok(s)
+            } else {
+                no(
+                    "поправки вносятся в подписанный протокол; черновик правится напрямую",
+                    "amendments are for a signed protocol; edit the draft instead",
+                )
+            }
+        }
+        Step::HandOver => match s {
+            M::ProtocolSigned => Ok(M::HandedOver),
+            _ if rank(s) < rank(M::ProtocolSigned) => no(
+                "нельзя передать: протокол не подписан руководителем",
+                "cannot hand over: the leader has not signed the protocol",
+            ),
+            _ => no(
+                "протокол уже передан",
+                "the protocol has already been handed over",
+            ),
+        },
+        Step::Acknowledge => {
+            if !f.handed_over {
+                no(
+                    "протокол ещё не передан",
+                    "the protocol has not been handed over",
+                )
+            } else if f.acknowledged {
+                no("получение уже отмечено", "receipt is already acknowledged")
+            } else {
+                Ok(s)
+            }
+        }
+        Step::PublishResults => match s {
+            M::HandedOver => Ok(M::ResultsPublished),
+            M::ProtocolSigned => Ok(s),
+            M::ResultsPublished => Ok(s),
+            _ => no(
+                "итоги публикуются по подписанному протоколу",
+                "results are published from the signed protocol",
+            ),
+        },
+        Step::Move => {
+            if before_held {
+                Ok(s)
+            } else {
+                no(
+                    "проведённую встречу нельзя перенести",
+                    "a meeting that has been held cannot be moved",
+                )
+            }
+        }
+        Step::Cancel => {
+            if before_held {
+                Ok(M::Cancelled)
+            } else {
+                no(
+                    "проведённую встречу нельзя отменить",
+                    "a meeting that has been held cannot be cancelled",
+                )
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, d).unwrap_or_default()
+    }
+
+    fn facts() -> Facts {
+        Facts {
+            today: day(4, 29),
+            date: day(4, 29),
+            has_venue: true,
+            venue_agreed: true,
+            notified: true,
+            protocol_complete: true,
+            handed_over: false,
+            acknowledged: false,
+        }
+    }
+
+    #[test]
+    fn the_whole_line_in_order() {
+        let f = facts();
+        let mut s = M::Planned;
+        for (step, want) in [
+            (Step::AgreeVenue, M::VenueAgreed),
+            (Step::Announce, M::Announced),
+            (Step::MarkHeld, M::Held),
+            (Step::DraftProtocol, M::ProtocolDrafted),
+            (Step::DraftProtocol, M::ProtocolDrafted),
+            (Step::Sign, M::ProtocolSigned),
+            (Step::HandOver, M::HandedOver),
+            (Step::PublishResults, M::ResultsPublished),
+        ] {
+            s = next(s, step, &f).unwrap_or(M::Unspecified);
+            assert_eq!(s, want, "{step:?}");
+        }
+    }
+
+    #[test]
+    fn refusals_say_what_is_missing() {
+        let f = facts();
+        let e = next(M::Planned, Step::Announce, &f);
+        assert!(e.is_err_and(|r| r.en == "cannot announce: the venue is not agreed"));
+        let unnotified = Facts {
+            notified: false,
+            ..f
+        };
+        let e = next(M::VenueAgreed, Step::Announce, &unnotified);
+        assert!(e.is_err_and(|r| r.en.contains("not been notified")));
+        let early = Facts {
+            date: day(5, 6),
+            ..f
+        };
+        assert!(
+            next(M::Announced, Step::MarkHeld, &early)
+                .is_err_and(|r| r.en.contains("has not come"))
+        );
+        let incomplete = Facts {
+            protocol_complete: false,
+            ..f
+        };
+        assert!(
+            next(M::ProtocolDrafted, Step::Sign, &incomplete)
+                .is_err_and(|r| r.en.contains("lacks"))
+        );
+        assert!(
+            next(M::ProtocolDrafted, Step::HandOver, &f)
+                .is_err_and(|r| r.en.contains("not signed"))
+        );
+        assert!(
+            next(M::ProtocolSigned, Step::DraftProtocol, &f)
+                .is_err_and(|r| r.en.contains("amendments"))
+        );
+        assert!(next(M::Held, Step::Cancel, &f).is_err());
+        assert!(next(M::Held, Step::Move, &f).is_err());
+        assert!(next(M::Cancelled, Step::Prepare, &f).is_err_and(|r| r.en.contains("cancelled")));
+    }
+
+    #[test]
+    fn a_refused_venue_sends_the_meeting_back_to_planned() {
+        let refused = Facts {
+            venue_agreed: false,
+            ..facts()
+        };
+        assert_eq!(
+            next(M::VenueAgreed, Step::AgreeVenue, &refused),
+            Ok(M::Planned)
+        );
+        let no_venue = Facts {
+            has_venue: false,
+            ..facts()
+        };
+        assert!(next(M::Planned, Step::AgreeVenue, &no_venue).is_err());
+    }
+
+    #[test]
+    fn acknowledging_needs_a_handover_and_happens_once() {
+        let f = facts();
+        assert!(next(M::ProtocolSigned, Step::Acknowledge, &f).is_err());
+        let handed = Facts {
+            handed_over: true,
+            ..f
+        };
+        assert_eq!(
+            next(M::HandedOver, Step::Acknowledge, &handed),
+            Ok(M::HandedOver)
+        );
+        let again = Facts {
+            acknowledged: true,
+            ..handed
+        };
+        assert!(next(M::HandedOver, Step::Acknowledge, &again).is_err());
+    }
+
+    #[test]
+    fn cancel_and_move_only_before_the_meeting() {
+        let f = facts();
+        for s in [M::Planned, M::VenueAgreed, M::Announced] {
+            assert_eq!(next(s, Step::Cancel, &f), Ok(M::Cancelled));
+            assert_eq!(next(s, Step::Move, &f), Ok(s));
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! The quarterly minimum (3.1): every group holds at least one field meeting each quarter.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::calendar::ProductionCalendar;
+
+/// The state of one group's quarter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuarterState {
+    /// A meeting was held.
+    Met,
+    /// Under way, with no meeting held, and it ends within the warning window.
+    AtRisk,
+    /// Ended with no meeting held.
+    Missed,
+    /// Under way (or still ahead), not yet at risk.
+    Open,
+}
+
+/// First and last day of quarter `q` (1–4) of `year`.
+pub fn bounds(year: i32, q: u32) -> Option<(NaiveDate, NaiveDate)> {
+    let first_month = (q.checked_sub(1)? * 3) + 1;
+    let start = NaiveDate::from_ymd_opt(year, first_month, 1)?;
+    let end = if q == 4 {
+        NaiveDate::from_ymd_opt(year, 12, 31)?
+    } else {
+        NaiveDate::from_ymd_opt(year, first_month + 3, 1)?.pred_opt()?
+    };
+    Some((start, end))
+}
+
+/// The quarter (1–4) a date falls in.
+pub fn quarter_of(d: NaiveDate) -> u32 {
+    (d.month() - 1) / 3 + 1
+}
+
+/// The state of quarter `q` of `year` given the dates of the meetings held, as of `today`. At risk
+/// when no more than `warn_working_days` working days of the quarter are left after today.
+pub fn state(
+    cal: &ProductionCalendar,
+    year: i32,
+    q: u32,
+    held: &[NaiveDate],
+    today: NaiveDate,
+    warn_working_days: u32,
+) -> QuarterState {
+    let Some((start, end)) = bounds(year, q) else {
+        return QuarterState::Open;
+    };
+    if held.iter().any(|d| (start..=end).contains(d)) {
+        return QuarterState::Met;
+    }
+    if today > end {
+        return QuarterState::Missed;
+    }
+    if today < start {
+        return QuarterState::Open;
+    }
+    let left = cal.working_days_between(today, end);
+    if left <= i64::from(warn_working_days) {
+        QuarterState::AtRisk
+    } else {
+        QuarterState::Open
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    #[test]
+    fn quarters_have_the_right_bounds() {
+        assert_eq!(bounds(2026, 1), Some((d(2026, 1, 1), d(2026, 3, 31))));
+        assert_eq!(bounds(2026, 2), Some((d(2026, 4, 1), d(2026, 6, 30))));
+        assert_eq!(bounds(2026, 4), Some((d(2026, 10, 1), d(2026, 12, 31))));
+        assert_eq!(bounds(2026, 5), None);
+        assert_eq!(quarter_of(d(2026, 3, 31)), 1);
+        assert_eq!(quarter_of(d(2026, 4, 1)), 2);
+    }
+
+    #[test]
+    fn a_meeting_on_the_last_day_of_the_quarter_meets_it() {
+        let cal = ProductionCalendar::new();
+        let s = state(&cal, 2026, 1, &[d(2026, 3, 31)], d(2026, 5, 1), 10);
+        assert_eq!(s, QuarterState::Met);
+        let s = state(&cal, 2026, 2, &[d(2026, 3, 31)], d(2026, 7, 1), 10);
+        assert_eq!(s, QuarterState::Missed);
+    }
+
+    #[test]
+    fn at_risk_counts_working_days_left() {
+        let cal = ProductionCalendar::new();
+        // Q4 2026 ends 31.12 (a day off in 2026); from 17.12 the working days left are
+        // 18, 21–25, 28–30 December: 9.
+        assert_eq!(
+            state(&cal, 2026, 4, &[], d(2026, 12, 17), 10),
+            QuarterState::AtRisk
+        );
+        assert_eq!(
+            state(&cal, 2026, 4, &[], d(2026, 12, 1), 10),
+            QuarterState::Open
+        );
+        assert_eq!(
+            state(&cal, 2026, 4, &[], d(2026, 9, 1), 10),
+            QuarterState::Open
+        );
+    }
+}
