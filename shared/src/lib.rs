@@ -1,9 +1,11 @@
 //! Infogroups shared crate: the API contract generated from `proto/`, and the domain rules that both
 //! the server and the client need (validation, the names of enums in Russian and English).
 
+pub mod appeal;
 pub mod assignment;
 pub mod calendar;
 pub mod city_time;
+pub mod classifier;
 pub mod discipline;
 pub mod meeting;
 pub mod names;

@@ -1,0 +1,388 @@
+//! The federal topic classifier of appeals («Типовой общероссийский тематический классификатор»,
+//! ССТУ.РФ): codes `SSSS.TTTT.HHHH.QQQQ[.PPPP]`, always keyed on the full code (question numbers
+//! repeat under different темы). Built-in sections, тематики and the housing questions a mining
+//! town hears most; the full classifier is imported from a file. Search filters as you type.
+
+use serde::Deserialize;
+
+/// One node of the classifier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    /// The full code.
+    pub code: String,
+    /// The name.
+    pub name: String,
+    /// The parent's full code; empty for a section.
+    pub parent: String,
+}
+
+/// A file that could not be imported.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    /// The file is not valid JSON of the expected shape.
+    #[error("JSON: {0}")]
+    Json(String),
+    /// A CSV line is malformed.
+    #[error("CSV line {line}: {reason}")]
+    Csv {
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A code is not of the form SSSS.TTTT.HHHH.QQQQ[.PPPP].
+    #[error("bad code {0:?}")]
+    BadCode(String),
+    /// A code appears twice.
+    #[error("duplicate code {0}")]
+    Duplicate(String),
+    /// The file holds no nodes.
+    #[error("the file holds no nodes")]
+    Empty,
+}
+
+/// Whether `code` is a full code: four or five blocks of four digits.
+pub fn is_full_code(code: &str) -> bool {
+    let parts: Vec<&str> = code.split('.').collect();
+    (4..=5).contains(&parts.len())
+        && parts
+            .iter()
+            .all(|p| p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The level of a code: 1 section … 5 подвопрос (trailing `0000` blocks are unused levels).
+pub fn level(code: &str) -> u32 {
+    let used = code.split('.').filter(|p| *p != "0000").count();
+    u32::try_from(used).unwrap_or(0)
+}
+
+/// The code's prefix at `level` (1–5), padded with `0000`, e.g. the section of a question.
+pub fn ancestor(code: &str, level: usize) -> String {
+    code.split('.')
+        .enumerate()
+        .map(|(i, p)| if i < level { p } else { "0000" })
+        .take(4)
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+const BUILT_IN: &[(&str, &str)] = &[
+    ("0001.0000.0000.0000", "Государство, общество, политика"),
+    ("0001.0001.0000.0000", "Конституционный строй"),
+    ("0001.0002.0000.0000", "Основы государственного управления"),
+    ("0001.0003.0000.0000", "Гражданское право"),
+    ("0001.0004.0000.0000", "Международные отношения. Международное право"),
+    ("0001.0005.0000.0000", "Индивидуальные правовые акты по кадровым вопросам, вопросам награждения, помилования, гражданства, присвоения почетных и иных званий"),
+    ("0002.0000.0000.0000", "Социальная сфера"),
+    ("0002.0006.0000.0000", "Семья"),
+    ("0002.0007.0000.0000", "Труд и занятость населения"),
+    ("0002.0008.0000.0000", "Социальное обеспечение и социальное страхование"),
+    ("0002.0013.0000.0000", "Образование. Наука. Культура"),
+    ("0002.0014.0000.0000", "Здравоохранение. Физическая культура и спорт. Туризм"),
+    ("0003.0000.0000.0000", "Экономика"),
+    ("0003.0009.0000.0000", "Финансы"),
+    ("0003.0010.0000.0000", "Хозяйственная деятельность"),
+    ("0003.0011.0000.0000", "Внешнеэкономическая деятельность. Таможенное дело"),
+    ("0003.0012.0000.0000", "Природные ресурсы и охрана окружающей природной среды"),
+    ("0003.0016.0000.0000", "Информация и информатизация"),
+    ("0004.0000.0000.0000", "Оборона, безопасность, законность"),
+    ("0004.0015.0000.0000", "Оборона"),
+    ("0004.0016.0000.0000", "Безопасность и охрана правопорядка"),
+    ("0004.0017.0000.0000", "Уголовное право. Исполнение наказаний"),
+    ("0004.0018.0000.0000", "Правосудие"),
+    ("0004.0019.0000.0000", "Прокуратура. Органы юстиции. Адвокатура. Нотариат"),
+    ("0005.0000.0000.0000", "Жилищно-коммунальная сфера"),
+    ("0005.0005.0000.0000", "Жилище"),
+    ("0005.0005.0055.0000", "Обеспечение граждан жилищем, пользование жилищным фондом, социальные гарантии в жилищной сфере"),
+    ("0005.0005.0055.1122", "Переселение из подвалов, бараков, коммуналок, общежитий, аварийных домов, ветхого жилья, санитарно-защитной зоны"),
+    ("0005.0005.0055.1138", "Переселение работников ликвидируемых шахт"),
+    ("0005.0005.0056.0000", "Коммунальное хозяйство"),
+    ("0005.0005.0056.1153", "Перебои в электроснабжении"),
+    ("0005.0005.0056.1154", "Перебои в водоснабжении"),
+    ("0005.0005.0056.1155", "Перебои в газоснабжении"),
+    ("0005.0005.0056.1156", "Перебои в теплоснабжении"),
+    ("0005.0005.0056.1157", "Перебои в водоотведении и канализовании"),
+    ("0005.0005.0056.1160", "Обращение с твердыми коммунальными отходами"),
+    ("0005.0005.0056.1161", "Несанкционированная свалка мусора"),
+    ("0005.0005.0056.1164", "Управляющие организации, товарищества собственников жилья и иные формы управления собственностью"),
+    ("0005.0005.0056.1168", "Содержание общего имущества"),
+    ("0005.0005.0056.1170", "Капитальный ремонт общего имущества"),
+];
+
+/// The version label of the built-in nodes.
+pub const BUILT_IN_VERSION: &str = "встроенный (разделы, тематики, вопросы ЖКХ)";
+
+fn parent_of(code: &str) -> String {
+    let l = level(code) as usize;
+    if l <= 1 {
+        String::new()
+    } else {
+        ancestor(code, l - 1)
+    }
+}
+
+/// The built-in nodes.
+pub fn built_in() -> Vec<Node> {
+    BUILT_IN
+        .iter()
+        .map(|(code, name)| Node {
+            code: (*code).to_string(),
+            name: (*name).to_string(),
+            parent: parent_of(code),
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct JsonNode {
+    code: String,
+    name: String,
+    #[serde(default)]
+    parent: Option<String>,
+}
+
+fn checked(nodes: Vec<Node>) -> Result<Vec<Node>, ImportError> {
+    if nodes.is_empty() {
+        return Err(ImportError::Empty);
+    }
+    let mut seen = std::collections::HashSet::new();
+    for n in &nodes {
+        if !is_full_code(&n.code) {
+            return Err(ImportError::BadCode(n.code.clone()));
+        }
+        if !seen.insert(n.code.clone()) {
+            return Err(ImportError::Duplicate(n.code.clone()));
+        }
+    }
+    Ok(nodes)
+}
+
+/// Parses a JSON array of `{"code", "name", "parent"}`; a missing parent is derived from the code.
+pub fn parse_json(bytes: &[u8]) -> Result<Vec<Node>, ImportError> {
+    let raw: Vec<JsonNode> =
+        serde_json::from_slice(bytes).map_err(|e| ImportError::Json(e.to_string()))?;
+    checked(
+        raw.into_iter()
+            .map(|n| Node {
+                parent: n
+                    .parent
+                    .filter(|p| !p.is_empty())
+                    .unwrap_or_else(|| parent_of(&n.code)),
+                code: n.code.trim().to_string(),
+                name: n.name.trim().to_string(),
+            })
+            .collect(),
+    )
+}
+
+/// Splits one CSV line on `sep`, honouring double quotes.
+fn split_csv(line: &str, sep: char) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            c if c == sep && !quoted => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+/// Parses CSV with columns code, name, parent (comma or semicolon; a header line is skipped).
+pub fn parse_csv(bytes: &[u8]) -> Result<Vec<Node>, ImportError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| ImportError::Csv {
+        line: 0,
+        reason: "not UTF-8".into(),
+    })?;
+    let text = text.trim_start_matches('\u{feff}');
+    let sep = if text.lines().next().is_some_and(|l| l.contains(';')) {
+        ';'
+    } else {
+        ','
+    };
+    let mut nodes = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let cols = split_csv(line, sep);
+        if i == 0 && cols.first().is_some_and(|c| !is_full_code(c.trim())) {
+            continue;
+        }
+        if cols.len() < 2 {
+            return Err(ImportError::Csv {
+                line: i + 1,
+                reason: "needs code and name".into(),
+            });
+        }
+        let code = cols[0].trim().to_string();
+        let parent = cols
+            .get(2)
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| parent_of(&code));
+        nodes.push(Node {
+            name: cols[1].trim().to_string(),
+            code,
+            parent,
+        });
+    }
+    checked(nodes)
+}
+
+/// A search index over the nodes: lowercased "code name" per node.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    nodes: Vec<(Node, String)>,
+}
+
+impl Index {
+    /// Builds the index.
+    pub fn new(nodes: Vec<Node>) -> Self {
+        let mut nodes: Vec<(Node, String)> = nodes
+            .into_iter()
+            .map(|n| {
+                let hay = format!("{} {}", n.code, n.name).to_lowercase().replace('ё', "е");
+                (n, hay)
+            })
+            .collect();
+        nodes.sort_by(|a, b| a.0.code.cmp(&b.0.code));
+        Self { nodes }
+    }
+
+    /// Number of nodes.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether empty.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// The node with exactly this code.
+    pub fn get(&self, code: &str) -> Option<&Node> {
+        self.nodes
+            .binary_search_by(|(n, _)| n.code.as_str().cmp(code))
+            .ok()
+            .map(|i| &self.nodes[i].0)
+    }
+
+    /// Nodes whose code or name contains every word of `query` (any case, «ё» = «е»); those whose
+    /// code starts with the query first, then deeper levels (questions) before broader ones.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<&Node> {
+        let q = query.trim().to_lowercase().replace('ё', "е");
+        let words: Vec<&str> = q.split_whitespace().collect();
+        let mut hits: Vec<&(Node, String)> = self
+            .nodes
+            .iter()
+            .filter(|(_, hay)| words.iter().all(|w| hay.contains(w)))
+            .collect();
+        hits.sort_by_key(|(n, _)| {
+            (
+                !n.code.starts_with(q.as_str()),
+                std::cmp::Reverse(level(&n.code)),
+            )
+        });
+        hits.into_iter().take(limit).map(|(n, _)| n).collect()
+    }
+
+    /// All nodes, by code.
+    pub fn nodes(&self) -> impl Iterator<Item = &Node> {
+        self.nodes.iter().map(|(n, _)| n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_levels_and_ancestors() {
+        assert!(is_full_code("0005.0005.0056.1153"));
+        assert!(!is_full_code("0005.0005.0056"));
+        assert_eq!(level("0005.0000.0000.0000"), 1);
+        assert_eq!(level("0005.0005.0056.1153"), 4);
+        assert_eq!(ancestor("0005.0005.0056.1153", 2), "0005.0005.0000.0000");
+        assert_eq!(parent_of("0005.0005.0056.1153"), "0005.0005.0056.0000");
+        assert_eq!(parent_of("0005.0000.0000.0000"), "");
+    }
+
+    #[test]
+    fn the_built_in_tree_is_consistent() {
+        let nodes = built_in();
+        let idx = Index::new(nodes.clone());
+        for n in &nodes {
+            assert!(is_full_code(&n.code), "{}", n.code);
+            if !n.parent.is_empty() {
+                assert!(idx.get(&n.parent).is_some(), "{} has no parent {}", n.code, n.parent);
+            }
+        }
+    }
+
+    #[test]
+    fn search_by_words_any_case_and_by_code() {
+        let idx = Index::new(built_in());
+        let hits = idx.search("ПЕРЕБОИ вод", 10);
+        let codes: Vec<&str> = hits.iter().map(|n| n.code.as_str()).collect();
+        assert!(codes.contains(&"0005.0005.0056.1154"));
+        assert!(codes.contains(&"0005.0005.0056.1157"));
+        assert!(!codes.contains(&"0005.0005.0056.1153"));
+        let by_code = idx.search("0005.0005.0056.116", 10);
+        let codes: Vec<&str> = by_code.iter().map(|n| n.code.as_str()).collect();
+        assert_eq!(codes, ["0005.0005.0056.1160", "0005.0005.0056.1161", "0005.0005.0056.1164", "0005.0005.0056.1168"]);
+        assert!(idx.search("шахт", 5).iter().any(|n| n.code == "0005.0005.0055.1138"));
+        assert!(idx.search("твёрдыми", 5).iter().any(|n| n.code == "0005.0005.0056.1160"));
+        assert!(idx.search("свалка электро", 5).is_empty());
+    }
+
+    #[test]
+    fn questions_repeating_under_different_temas_stay_apart() {
+        let json = r#"[
+            {"code":"0005.0005.0056.1153","name":"Перебои в электроснабжении"},
+            {"code":"0005.0005.0057.1153","name":"Другой вопрос с тем же номером","parent":"0005.0005.0057.0000"}
+        ]"#;
+        let nodes = parse_json(json.as_bytes()).unwrap_or_default();
+        let idx = Index::new(nodes);
+        assert_eq!(idx.len(), 2);
+        assert_eq!(idx.get("0005.0005.0057.1153").map(|n| n.name.as_str()), Some("Другой вопрос с тем же номером"));
+        assert_eq!(idx.get("0005.0005.0056.1153").map(|n| n.parent.as_str()), Some("0005.0005.0056.0000"));
+    }
+
+    #[test]
+    fn csv_with_header_quotes_and_semicolons() {
+        let csv = "code;name;parent\n0005.0005.0056.1161;\"Несанкционированная свалка; мусор\";\n0005.0005.0056.1160;Обращение с ТКО;0005.0005.0056.0000\n";
+        let nodes = parse_csv(csv.as_bytes()).unwrap_or_default();
+        assert_eq!(nodes.len(), 2);
+        assert_eq!(nodes[0].name, "Несанкционированная свалка; мусор");
+        assert_eq!(nodes[0].parent, "0005.0005.0056.0000");
+        assert!(matches!(parse_csv(b"code;name\n0005.1;x\n"), Err(ImportError::BadCode(_))));
+        assert!(matches!(parse_json(b"[]"), Err(ImportError::Empty)));
+        let dup = br#"[{"code":"0005.0005.0056.1153","name":"a"},{"code":"0005.0005.0056.1153","name":"b"}]"#;
+        assert!(matches!(parse_json(dup), Err(ImportError::Duplicate(_))));
+    }
+
+    #[test]
+    fn search_over_two_thousand_nodes_finds_by_words() {
+        let mut nodes = built_in();
+        for i in 0..2100u32 {
+            nodes.push(Node {
+                code: format!("0002.0008.{:04}.{:04}", 100 + i / 50, i),
+                name: format!("Вопрос социального обеспечения номер {i}"),
+                parent: String::new(),
+            });
+        }
+        let idx = Index::new(nodes);
+        assert!(idx.len() > 2000);
+        let hits = idx.search("обеспечения 2099", 50);
+        assert_eq!(hits.len(), 1);
+    }
+}
