@@ -35,6 +35,15 @@ pub struct Config {
     pub reminder_days: u32,
     /// A quarter with no meeting held is at risk when this many working days or fewer are left.
     pub quarter_warning_days: u32,
+    /// The appeal registration number; `{year}` and `{seq}` are filled in.
+    pub appeal_number_format: String,
+    /// What an appeal's 30-day deadline does when it lands on a non-working day.
+    pub appeal_non_working_rule: infogroups_shared::calendar::NonWorkingRule,
+    /// An appeal is suggested as repeated when the same citizen raised the same topic within
+    /// this many days.
+    pub repeat_window_days: u32,
+    /// Citizens' personal data is kept this many years, then depersonalised on request.
+    pub retention_years: u32,
     /// The clock (tests use a manual one).
     pub clock: Clock,
 }
@@ -62,6 +71,10 @@ impl Config {
             clock_every: Duration::from_secs(30),
             reminder_days: 2,
             quarter_warning_days: 10,
+            appeal_number_format: "ИГ-{year}-{seq}".into(),
+            appeal_non_working_rule: infogroups_shared::calendar::NonWorkingRule::NextWorkingDay,
+            repeat_window_days: 365,
+            retention_years: 5,
             clock: Clock::system(),
         }
     }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod auth;
 pub mod backup;
 pub mod bootstrap;
+pub mod classifier_store;
 pub mod clock;
 pub mod config;
 pub mod db;

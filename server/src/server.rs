@@ -54,7 +54,9 @@ impl Server {
             config.clock.clone(),
             &config.data_dir.display().to_string(),
         )?;
+        let classifier = crate::classifier_store::load(&db)?;
         let ctx = Ctx {
+            classifier: Arc::new(RwLock::new(classifier)),
             db,
             throttle: Throttle::new(config.login_free_attempts),
             config: Arc::new(config),
@@ -96,6 +98,7 @@ impl Server {
         shutdown: CancellationToken,
     ) -> Result<(), LaunchError> {
         use pb::{
+            appeal_service_server::AppealServiceServer,
             assignment_service_server::AssignmentServiceServer,
             audit_service_server::AuditServiceServer, auth_service_server::AuthServiceServer,
             directory_service_server::DirectoryServiceServer,
@@ -118,6 +121,9 @@ impl Server {
             .await;
         reporter
             .set_serving::<MeetingServiceServer<services::meetings::MeetingSvc>>()
+            .await;
+        reporter
+            .set_serving::<AppealServiceServer<services::appeals::AppealSvc>>()
             .await;
         reporter
             .set_serving::<AssignmentServiceServer<services::assignments::AssignmentSvc>>()
@@ -190,6 +196,10 @@ impl Server {
             .add_service(guarded!(
                 MeetingServiceServer,
                 services::meetings::MeetingSvc::new(ctx.clone())
+            ))
+            .add_service(guarded!(
+                AppealServiceServer,
+                services::appeals::AppealSvc::new(ctx.clone())
             ))
             .add_service(guarded!(
                 AssignmentServiceServer,

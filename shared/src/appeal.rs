@@ -16,7 +16,11 @@ pub const FORWARD_WITHIN: i64 = 7;
 
 /// The answer's due date: 30 calendar days after registration, adjusted by `rule` when it lands
 /// on a non-working day.
-pub fn answer_due(cal: &ProductionCalendar, registered: NaiveDate, rule: NonWorkingRule) -> Deadline {
+pub fn answer_due(
+    cal: &ProductionCalendar,
+    registered: NaiveDate,
+    rule: NonWorkingRule,
+) -> Deadline {
     cal.calendar_days_deadline(registered, ANSWER_WITHIN, rule)
 }
 
@@ -120,13 +124,28 @@ mod tests {
         let cal = ProductionCalendar::new();
         // 10.04.2026 + 30 = 10.05.2026, a Sunday; 11.05 is a day off too in 2026.
         let r = d(2026, 4, 10);
-        assert_eq!(answer_due(&cal, r, NonWorkingRule::Unchanged).date, d(2026, 5, 10));
-        assert_eq!(answer_due(&cal, r, NonWorkingRule::NextWorkingDay).date, d(2026, 5, 12));
-        assert_eq!(answer_due(&cal, r, NonWorkingRule::PreviousWorkingDay).date, d(2026, 5, 8));
+        assert_eq!(
+            answer_due(&cal, r, NonWorkingRule::Unchanged).date,
+            d(2026, 5, 10)
+        );
+        assert_eq!(
+            answer_due(&cal, r, NonWorkingRule::NextWorkingDay).date,
+            d(2026, 5, 12)
+        );
+        assert_eq!(
+            answer_due(&cal, r, NonWorkingRule::PreviousWorkingDay).date,
+            d(2026, 5, 8)
+        );
         // 01.05 is a holiday, 02–03.05 the weekend.
-        assert_eq!(answer_due(&cal, d(2026, 4, 1), NonWorkingRule::NextWorkingDay).date, d(2026, 5, 4));
+        assert_eq!(
+            answer_due(&cal, d(2026, 4, 1), NonWorkingRule::NextWorkingDay).date,
+            d(2026, 5, 4)
+        );
         // A working day stays whatever the rule.
-        assert_eq!(answer_due(&cal, d(2026, 4, 6), NonWorkingRule::PreviousWorkingDay).date, d(2026, 5, 6));
+        assert_eq!(
+            answer_due(&cal, d(2026, 4, 6), NonWorkingRule::PreviousWorkingDay).date,
+            d(2026, 5, 6)
+        );
     }
 
     #[test]
@@ -139,9 +158,36 @@ mod tests {
 
     #[test]
     fn extensions_add_up_to_thirty_days() {
-        assert_eq!(next(A::Registered, Step::Extend { days: 30, so_far: 0 }), Ok(A::Extended));
-        assert_eq!(next(A::Extended, Step::Extend { days: 10, so_far: 20 }), Ok(A::Extended));
-        assert!(next(A::Extended, Step::Extend { days: 11, so_far: 20 }).is_err());
+        assert_eq!(
+            next(
+                A::Registered,
+                Step::Extend {
+                    days: 30,
+                    so_far: 0
+                }
+            ),
+            Ok(A::Extended)
+        );
+        assert_eq!(
+            next(
+                A::Extended,
+                Step::Extend {
+                    days: 10,
+                    so_far: 20
+                }
+            ),
+            Ok(A::Extended)
+        );
+        assert!(
+            next(
+                A::Extended,
+                Step::Extend {
+                    days: 11,
+                    so_far: 20
+                }
+            )
+            .is_err()
+        );
         assert!(next(A::Registered, Step::Extend { days: 0, so_far: 0 }).is_err());
     }
 

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use infogroups_shared::calendar::{DeadlinePreset as Preset, DecreeYear, YearSource};
+use infogroups_shared::classifier;
 use infogroups_shared::pb::{self, directory_service_server::DirectoryService};
 use infogroups_shared::validate::{self, FieldError, MAX_LINE, MAX_TEXT};
 use tonic::{Request, Response, Status};
@@ -339,20 +340,84 @@ impl DirectoryService for DirectorySvc {
 
     async fn import_classifier(
         &self,
-        _req: Request<pb::ImportClassifierRequest>,
+        req: Request<pb::ImportClassifierRequest>,
     ) -> Result<Response<pb::ImportClassifierResponse>, Status> {
-        Err(Status::unimplemented(
-            "the classifier import arrives with the appeals work",
-        ))
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        validate::required_line("version", &req.version, MAX_LINE)?;
+        let parsed = match pb::ClassifierFormat::try_from(req.format) {
+            Ok(pb::ClassifierFormat::Json) => classifier::parse_json(&req.content),
+            Ok(pb::ClassifierFormat::Csv) => classifier::parse_csv(&req.content),
+            _ => {
+                return Err(FieldError::new(
+                    "format",
+                    "выберите JSON или CSV",
+                    "choose JSON or CSV",
+                )
+                .into());
+            }
+        };
+        let nodes = parsed.map_err(|e| {
+            FieldError::new(
+                "content",
+                format!("файл не принят: {e}"),
+                format!("file rejected: {e}"),
+            )
+        })?;
+        authorize(&c.actor, Action::EditDirectory, &Resource::default()).map_err(ApiError::from)?;
+        let in_use = crate::classifier_store::codes_in_use(&self.ctx.db).map_err(ApiError::from)?;
+        let old = self
+            .ctx
+            .classifier
+            .read()
+            .map_err(|_| ApiError::ShuttingDown)?
+            .0
+            .clone();
+        let count = nodes.len() as u32;
+        let version = req.version.trim().to_string();
+        let imported = self
+            .ctx
+            .db
+            .write(c.actor.user_id, |tx| {
+                crate::classifier_store::stage_import(tx, &old, nodes, &in_use, &version)
+            })
+            .await?;
+        let (added, kept) = (imported.added, imported.kept_in_use);
+        if let Ok(mut slot) = self.ctx.classifier.write() {
+            *slot = (imported.index, version);
+        }
+        Ok(Response::new(pb::ImportClassifierResponse {
+            nodes: count,
+            added,
+            kept_in_use: kept,
+        }))
     }
 
     async fn search_classifier(
         &self,
-        _req: Request<pb::SearchClassifierRequest>,
+        req: Request<pb::SearchClassifierRequest>,
     ) -> Result<Response<pb::SearchClassifierResponse>, Status> {
-        Err(Status::unimplemented(
-            "the classifier search arrives with the appeals work",
-        ))
+        let _ = caller(&req)?;
+        let req = req.into_inner();
+        validate::optional_line("query", &req.query, 200)?;
+        let limit = match req.limit {
+            0 => 50,
+            n => n.min(500) as usize,
+        };
+        let guard = self
+            .ctx
+            .classifier
+            .read()
+            .map_err(|_| ApiError::ShuttingDown)?;
+        let (index, version) = &*guard;
+        Ok(Response::new(pb::SearchClassifierResponse {
+            nodes: index
+                .search(&req.query, limit)
+                .into_iter()
+                .map(crate::classifier_store::node_pb)
+                .collect(),
+            version: version.clone(),
+        }))
     }
 }
 

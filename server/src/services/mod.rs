@@ -1,6 +1,7 @@
 //! One module per gRPC service. Each handler validates the request completely, checks the policy,
 //! then writes through [`crate::db::Db::write`].
 
+pub mod appeals;
 pub mod assignments;
 pub mod audit;
 pub mod auth;
@@ -13,6 +14,7 @@ pub mod users;
 use std::sync::{Arc, RwLock};
 
 use infogroups_shared::calendar::ProductionCalendar;
+use infogroups_shared::classifier::Index;
 
 use tokio_util::sync::CancellationToken;
 
@@ -33,6 +35,8 @@ pub struct Ctx {
     pub shutdown: CancellationToken,
     /// The production calendar: official years plus those an administrator entered.
     pub calendar: Arc<RwLock<ProductionCalendar>>,
+    /// The topic classifier's search index and version label.
+    pub classifier: Arc<RwLock<(Index, String)>>,
 }
 
 /// Clamps a requested page size to 1..=1000, 100 by default.

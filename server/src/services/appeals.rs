@@ -1,0 +1,1162 @@
+//! `AppealService`: the appeal register and personal reception cards under 59-FZ (2.2.2, 3.5.6,
+//! 3.6.6, 3.8.3–3.8.6). Lists never carry a citizen's personal data; opening one appeal or card
+//! shows it only to the roles that need it, and every such view is written to the audit log.
+
+use chrono::{Datelike, Days, NaiveDate};
+use infogroups_shared::appeal::{self as rules, Step};
+use infogroups_shared::calendar::NonWorkingRule as Rule;
+use infogroups_shared::pb::{self, AppealStatus as A, appeal_service_server::AppealService};
+use infogroups_shared::validate::{self, FieldError, MAX_LINE, MAX_TEXT};
+use infogroups_shared::{city_time, classifier};
+use tonic::{Request, Response, Status};
+
+use super::Ctx;
+use super::users::paginate;
+use crate::auth::{Caller, caller};
+use crate::db::Tx;
+use crate::entity::{Entity, Kind};
+use crate::error::{ApiError, ApiResult};
+use crate::policy::{Action, Resource, authorize};
+
+/// The appeal service.
+pub struct AppealSvc {
+    ctx: Ctx,
+}
+
+impl AppealSvc {
+    /// Over the shared context.
+    pub fn new(ctx: Ctx) -> Self {
+        Self { ctx }
+    }
+}
+
+fn status(a: &pb::Appeal) -> A {
+    A::try_from(a.status).unwrap_or(A::Unspecified)
+}
+
+fn refused(r: rules::Refusal) -> ApiError {
+    ApiError::precondition(r.ru, r.en)
+}
+
+fn rule_pb(r: Rule) -> pb::NonWorkingRule {
+    match r {
+        Rule::Unchanged => pb::NonWorkingRule::Unchanged,
+        Rule::PreviousWorkingDay => pb::NonWorkingRule::Previous,
+        Rule::NextWorkingDay => pb::NonWorkingRule::Next,
+    }
+}
+
+fn check_enum<T: TryFrom<i32>>(field: &str, value: i32) -> Result<(), FieldError> {
+    if value == 0 || T::try_from(value).is_err() {
+        return Err(FieldError::new(
+            field,
+            "выберите значение из списка",
+            "must be one of the listed values",
+        ));
+    }
+    Ok(())
+}
+
+/// Validates a citizen's fields; names and an address are required unless anonymous.
+fn check_citizen(field: &str, c: Option<&pb::Citizen>, anonymous: bool) -> Result<(), FieldError> {
+    let Some(c) = c else {
+        return if anonymous {
+            Ok(())
+        } else {
+            Err(FieldError::new(
+                field,
+                "укажите заявителя или отметьте анонимное",
+                "give the citizen or mark it anonymous",
+            ))
+        };
+    };
+    for (name, value) in [
+        ("surname", &c.surname),
+        ("first_name", &c.first_name),
+        ("patronymic", &c.patronymic),
+        ("postal_address", &c.postal_address),
+        ("contact", &c.contact),
+        ("workplace", &c.workplace),
+    ] {
+        validate::optional_line(&format!("{field}.{name}"), value, MAX_LINE)?;
+    }
+    if !anonymous {
+        validate::required_line(&format!("{field}.surname"), &c.surname, MAX_LINE)?;
+        validate::required_line(&format!("{field}.first_name"), &c.first_name, MAX_LINE)?;
+    }
+    Ok(())
+}
+
+/// The key that tells whether two appeals come from the same citizen.
+fn citizen_key(c: &pb::Citizen) -> String {
+    format!(
+        "{}|{}|{}|{}",
+        c.surname.trim().to_lowercase(),
+        c.first_name.trim().to_lowercase(),
+        c.patronymic.trim().to_lowercase(),
+        c.postal_address
+            .to_lowercase()
+            .chars()
+            .filter(|ch| ch.is_alphanumeric())
+            .collect::<String>()
+    )
+}
+
+fn registered(a: &pb::Appeal) -> NaiveDate {
+    a.registered
+        .as_ref()
+        .and_then(validate::to_naive)
+        .unwrap_or(NaiveDate::MIN)
+}
+
+fn due(a: &pb::Appeal) -> NaiveDate {
+    a.due
+        .as_ref()
+        .and_then(|d| d.date.as_ref())
+        .and_then(validate::to_naive)
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// An appeal with the citizen removed, as everyone without the right to it sees it.
+pub fn depersonalised(mut a: pb::Appeal) -> pb::Appeal {
+    if a.citizen.take().is_some() {
+        a.depersonalised = true;
+    }
+    a
+}
+
+fn depersonalised_card(mut c: pb::ReceptionCard) -> pb::ReceptionCard {
+    if c.citizen.take().is_some() {
+        c.depersonalised = true;
+    }
+    c
+}
+
+/// The number of an appeal from the configured format.
+fn number(format: &str, year: i32, seq: u64) -> String {
+    format
+        .replace("{year}", &year.to_string())
+        .replace("{seq}", &format!("{seq:05}"))
+}
+
+impl AppealSvc {
+    fn today(&self) -> NaiveDate {
+        city_time::date_at(self.ctx.db.clock().now_ms())
+    }
+
+    fn check_code(&self, field: &str, code: &str) -> Result<(), FieldError> {
+        if !classifier::is_full_code(code) {
+            return Err(FieldError::new(
+                field,
+                "код классификатора в виде 0005.0005.0056.1153",
+                "classifier code must look like 0005.0005.0056.1153",
+            ));
+        }
+        let known = self
+            .ctx
+            .classifier
+            .read()
+            .map(|c| c.0.get(code).is_some_and(|n| !n.archived))
+            .unwrap_or(false);
+        if known {
+            Ok(())
+        } else {
+            Err(FieldError::new(
+                field,
+                "нет такого кода в классификаторе",
+                "no such code in the classifier",
+            ))
+        }
+    }
+
+    /// Who may see the citizen of this appeal: the policy plus the executors of its assignments.
+    fn pd_resource(&self, a: &pb::Appeal) -> ApiResult<Resource> {
+        let mut executors = Vec::new();
+        for id in &a.assignment_ids {
+            if let Some(x) = self.ctx.db.get::<pb::Assignment>(*id)? {
+                executors.push(x.executor_id);
+                executors.extend(x.co_executors.iter().map(|c| c.user_id));
+            }
+        }
+        Ok(Resource {
+            group_id: a.group_id,
+            executors,
+            ..Resource::default()
+        })
+    }
+
+    fn may_see_appeal(c: &Caller, a: &pb::Appeal) -> bool {
+        c.actor.has(pb::Role::GeneralDepartment)
+            || c.actor.sees_all()
+            || authorize(&c.actor, Action::ReadGroup, &Resource::group(a.group_id)).is_ok()
+    }
+
+    fn load(&self, c: &Caller, id: u64) -> ApiResult<pb::Appeal> {
+        validate::id("appeal_id", id)?;
+        let a: pb::Appeal = self
+            .ctx
+            .db
+            .get(id)?
+            .ok_or(ApiError::NotFound { kind: "appeal", id })?;
+        if !Self::may_see_appeal(c, &a) {
+            return Err(ApiError::NotFound { kind: "appeal", id });
+        }
+        Ok(a)
+    }
+
+    /// Returns the appeal as the caller may see it; a view of personal data is audited.
+    async fn shown(&self, c: &Caller, a: pb::Appeal) -> ApiResult<pb::Appeal> {
+        if a.citizen.is_none() {
+            return Ok(a);
+        }
+        if authorize(&c.actor, Action::ReadPersonalData, &self.pd_resource(&a)?).is_err() {
+            return Ok(depersonalised(a));
+        }
+        let (id, version) = (a.meta().id, a.meta().version);
+        self.ctx
+            .db
+            .write(c.actor.user_id, |tx| {
+                tx.audit(Kind::Appeal, id, "view_personal_data", version);
+                Ok(())
+            })
+            .await?;
+        Ok(a)
+    }
+
+    /// A step on one appeal by someone allowed to process it.
+    async fn change(
+        &self,
+        c: &Caller,
+        id: u64,
+        expected_version: u64,
+        action: Action,
+        audit: &str,
+        f: impl FnOnce(&mut Tx<'_>, &mut pb::Appeal) -> ApiResult<()>,
+    ) -> ApiResult<pb::Appeal> {
+        let current = self.load(c, id)?;
+        authorize(&c.actor, action, &Resource::group(current.group_id))?;
+        let a = self
+            .ctx
+            .db
+            .write(c.actor.user_id, |tx| {
+                let mut a = tx.require::<pb::Appeal>(id)?;
+                if a.meta().version != expected_version {
+                    return Err(ApiError::Stale {
+                        expected: expected_version,
+                        current: a.meta().version,
+                    });
+                }
+                f(tx, &mut a)?;
+                tx.update(a, expected_version, audit)
+            })
+            .await?;
+        self.shown(c, a).await
+    }
+
+    /// Validates an appeal's content fields (shared by register and update).
+    fn check_appeal(&self, a: &pb::Appeal) -> Result<(), FieldError> {
+        check_enum::<pb::Channel>("appeal.channel", a.channel)?;
+        check_enum::<pb::AppealKind>("appeal.kind", a.kind)?;
+        if a.questions.is_empty() {
+            return Err(FieldError::new(
+                "appeal.questions",
+                "нужен хотя бы один вопрос",
+                "at least one question is needed",
+            ));
+        }
+        if a.questions.len() > 50 {
+            return Err(FieldError::new(
+                "appeal.questions",
+                "не более 50 вопросов",
+                "at most 50 questions",
+            ));
+        }
+        for (i, q) in a.questions.iter().enumerate() {
+            self.check_code(
+                &format!("appeal.questions[{i}].classifier_code"),
+                &q.classifier_code,
+            )?;
+            check_enum::<pb::QuestionType>(&format!("appeal.questions[{i}].type"), q.r#type)?;
+        }
+        check_citizen("appeal.citizen", a.citizen.as_ref(), a.anonymous)?;
+        validate::text("appeal.text", &a.text, true, MAX_TEXT)?;
+        if a.collective && a.signatories < 2 {
+            return Err(FieldError::new(
+                "appeal.signatories",
+                "у коллективного обращения не меньше двух подписавших",
+                "a collective appeal has at least two signatories",
+            ));
+        }
+        if a.signatories > 100_000 {
+            return Err(FieldError::new(
+                "appeal.signatories",
+                "неправдоподобное число",
+                "is implausible",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Finds an earlier appeal of the same citizen on one of the same topics within the window.
+fn earlier_same_topic(
+    all: &[pb::Appeal],
+    new: &pb::Appeal,
+    today: NaiveDate,
+    window_days: u32,
+) -> Option<String> {
+    let key = citizen_key(new.citizen.as_ref()?);
+    let since = today.checked_sub_days(Days::new(u64::from(window_days)))?;
+    all.iter()
+        .filter(|a| registered(a) >= since)
+        .filter(|a| a.citizen.as_ref().is_some_and(|c| citizen_key(c) == key))
+        .find(|a| {
+            a.questions.iter().any(|q| {
+                new.questions
+                    .iter()
+                    .any(|n| n.classifier_code == q.classifier_code)
+            })
+        })
+        .map(|a| a.number.clone())
+}
+
+type Reply = Result<Response<pb::Appeal>, Status>;
+
+#[tonic::async_trait]
+impl AppealService for AppealSvc {
+    async fn register_appeal(&self, req: Request<pb::RegisterAppealRequest>) -> Reply {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        validate::request_id("request_id", &req.request_id)?;
+        let mut a = req
+            .appeal
+            .ok_or_else(|| FieldError::new("appeal", "не заполнено", "is required"))?;
+        self.check_appeal(&a)?;
+        let today = self.today();
+        let received = validate::date("appeal.received", a.received.as_ref())?;
+        if received > today {
+            return Err(FieldError::new(
+                "appeal.received",
+                "дата поступления в будущем",
+                "is in the future",
+            )
+            .into());
+        }
+        authorize(
+            &c.actor,
+            Action::ProcessAppeals,
+            &Resource::group(a.group_id),
+        )
+        .map_err(ApiError::from)?;
+        let all: Vec<pb::Appeal> = self.ctx.db.all().map_err(ApiError::from)?;
+        if !req.repeated_confirmed
+            && let Some(n) = earlier_same_topic(&all, &a, today, self.ctx.config.repeat_window_days)
+        {
+            return Err(ApiError::precondition(
+                format!("похоже на повторное обращение (ранее {n}); подтвердите отметку «повторное» и отправьте снова"),
+                format!("this looks like a repeated appeal (earlier {n}); confirm the «repeated» flag and send again"),
+            )
+            .into());
+        }
+        let rule = self.ctx.config.appeal_non_working_rule;
+        let deadline = self
+            .ctx
+            .calendar
+            .read()
+            .map(|cal| rules::answer_due(&cal, today, rule))
+            .map_err(|_| ApiError::ShuttingDown)?;
+        let format = self.ctx.config.appeal_number_format.clone();
+        let saved = self
+            .ctx
+            .db
+            .write(c.actor.user_id, |tx| {
+                if let Some(done) = tx.replayed::<pb::Appeal>(&req.request_id)? {
+                    return Ok(done);
+                }
+                if a.group_id != 0 {
+                    tx.require::<pb::Group>(a.group_id)?;
+                }
+                if a.territory_id != 0 && tx.get::<pb::Territory>(a.territory_id)?.is_none() {
+                    return Err(FieldError::new(
+                        "appeal.territory_id",
+                        "нет такой территории",
+                        "no such territory",
+                    )
+                    .into());
+                }
+                if a.meeting_id != 0 && tx.get::<pb::Meeting>(a.meeting_id)?.is_none() {
+                    return Err(FieldError::new(
+                        "appeal.meeting_id",
+                        "нет такой встречи",
+                        "no such meeting",
+                    )
+                    .into());
+                }
+                let year = chrono::Datelike::year(&today);
+                let seq = tx.next_number(&format!("appeal/{year}"))?;
+                a.meta = None;
+                a.number = number(&format, year, seq);
+                a.registered = Some(validate::from_naive(today));
+                a.late_registration = rules::late_registration(received, today);
+                a.status = A::Registered as i32;
+                a.due = Some(pb::Deadline {
+                    date: Some(validate::from_naive(deadline.date)),
+                    predicted: deadline.predicted,
+                });
+                a.due_rule = rule_pb(rule) as i32;
+                a.depersonalised = false;
+                a.extensions.clear();
+                a.forwarding = None;
+                a.answer = None;
+                a.assignment_ids.clear();
+                for q in &mut a.questions {
+                    q.result = pb::QuestionResult::InProgress as i32;
+                }
+                if a.anonymous {
+                    a.citizen = None;
+                }
+                tx.create(a, Some(&req.request_id))
+            })
+            .await?;
+        Ok(Response::new(self.shown(&c, saved).await?))
+    }
+
+    async fn update_appeal(&self, req: Request<pb::UpdateAppealRequest>) -> Reply {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        let new = req
+            .appeal
+            .ok_or_else(|| FieldError::new("appeal", "не заполнено", "is required"))?;
+        self.check_appeal(&new)?;
+        let id = new.meta().id;
+        let a = self
+            .change(
+                &c,
+                id,
+                req.expected_version,
+                Action::ProcessAppeals,
+                "update",
+                |_, a| {
+                    rules::next(status(a), Step::Update).map_err(refused)?;
+                    // Only the content moves; numbers, dates, deadlines and outcomes are the server's.
+                    a.channel = new.channel;
+                    a.kind = new.kind;
+                    a.territory_id = new.territory_id;
+                    a.questions = new.questions.clone();
+                    a.text = new.text.clone();
+                    a.repeated = new.repeated;
+                    a.collective = new.collective;
+                    a.signatories = new.signatories;
+                    a.on_control = new.on_control;
+                    a.anonymous = new.anonymous;
+                    // A depersonalised client copy must not wipe the stored citizen.
+                    if !new.depersonalised {
+                        a.citizen = if new.anonymous {
+                            None
+                        } else {
+                            new.citizen.clone()
+                        };
+                    }
+                    Ok(())
+                },
+            )
+            .await?;
+        Ok(Response::new(a))
+    }
+
+    async fn extend_appeal(&self, req: Request<pb::ExtendAppealRequest>) -> Reply {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        let ext = req
+            .extension
+            .ok_or_else(|| FieldError::new("extension", "не заполнено", "is required"))?;
+        if !(1..=30).contains(&ext.days) {
+            return Err(
+                FieldError::new("extension.days", "от 1 до 30 дней", "1 to 30 days").into(),
+            );
+        }
+        validate::text("extension.reason", &ext.reason, true, MAX_TEXT)?;
+        let notice = validate::date("extension.notice_date", ext.notice_date.as_ref())?;
+        let today = self.today();
+        let me = c.actor.user_id;
+        let a = self
+            .change(
+                &c,
+                req.appeal_id,
+                req.expected_version,
+                Action::ExtendAppeal,
+                "extend",
+                |_, a| {
+                    let so_far: u32 = a.extensions.iter().map(|e| e.days).sum();
+                    let to = rules::next(
+                        status(a),
+                        Step::Extend {
+                            days: ext.days,
+                            so_far,
+                        },
+                    )
+                    .map_err(refused)?;
+                    if today > due(a) {
+                        return Err(ApiError::precondition(
+                            "срок рассмотрения уже истёк",
+                            "the deadline has already passed",
+                        ));
+                    }
+                    let new_due = due(a)
+                        .checked_add_days(Days::new(u64::from(ext.days)))
+                        .unwrap_or(due(a));
+                    if notice > new_due {
+                        return Err(FieldError::new(
+                            "extension.notice_date",
+                            "уведомление позже нового срока",
+                            "the notice is after the new deadline",
+                        )
+                        .into());
+                    }
+                    a.extensions.push(pb::AppealExtension {
+                        granted_by: me,
+                        new_due: Some(validate::from_naive(new_due)),
+                        ..ext
+                    });
+                    if let Some(d) = a.due.as_mut() {
+                        d.date = Some(validate::from_naive(new_due));
+                    }
+                    for q in &mut a.questions {
+                        if q.result == pb::QuestionResult::InProgress as i32 {
+                            q.result = pb::QuestionResult::Extended as i32;
+                        }
+                    }
+                    a.status = to as i32;
+                    Ok(())
+                },
+            )
+            .await?;
+        Ok(Response::new(a))
+    }
+
+    async fn forward_appeal(&self, req: Request<pb::ForwardAppealRequest>) -> Reply {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        let f = req
+            .forwarding
+            .ok_or_else(|| FieldError::new("forwarding", "не заполнено", "is required"))?;
+        validate::required_line("forwarding.body", &f.body, MAX_LINE)?;
+        let date = validate::date("forwarding.date", f.date.as_ref())?;
+        validate::date("forwarding.notice_date", f.notice_date.as_ref())?;
+        let a = self
+            .change(
+                &c,
+                req.appeal_id,
+                req.expected_version,
+                Action::ProcessAppeals,
+                "forward",
+                |_, a| {
+                    let to = rules::next(status(a), Step::Forward).map_err(refused)?;
+                    if date < registered(a) {
+                        return Err(FieldError::new(
+                            "forwarding.date",
+                            "раньше регистрации",
+                            "is before registration",
+                        )
+                        .into());
+                    }
+                    a.forwarding = Some(pb::Forwarding {
+                        on_time: rules::forwarded_on_time(registered(a), date),
+                        ..f
+                    });
+                    for q in &mut a.questions {
+                        q.result = pb::QuestionResult::Forwarded as i32;
+                    }
+                    a.status = to as i32;
+                    Ok(())
+                },
+            )
+            .await?;
+        Ok(Response::new(a))
+    }
+
+    async fn close_special(&self, req: Request<pb::CloseSpecialRequest>) -> Reply {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        let outcome = A::try_from(req.outcome)
+            .ok()
+            .filter(|o| rules::is_special(*o))
+            .ok_or_else(|| {
+                FieldError::new(
+                    "outcome",
+                    "выберите исход по ст. 11",
+                    "choose an art. 11 outcome",
+                )
+            })?;
+        validate::text("reason", &req.reason, true, MAX_TEXT)?;
+        let a = self
+            .change(
+                &c,
+                req.appeal_id,
+                req.expected_version,
+                Action::ProcessAppeals,
+                "close_special",
+                |_, a| {
+                    a.status = rules::next(status(a), Step::CloseSpecial(outcome))
+                        .map_err(refused)? as i32;
+                    a.answer = Some(pb::AppealAnswer {
+                        summary: req.reason.trim().to_string(),
+                        ..Default::default()
+                    });
+                    Ok(())
+                },
+            )
+            .await?;
+        Ok(Response::new(a))
+    }
+
+    async fn answer_appeal(&self, req: Request<pb::AnswerAppealRequest>) -> Reply {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        let ans = req
+            .answer
+            .ok_or_else(|| FieldError::new("answer", "не заполнено", "is required"))?;
+        let date = validate::date("answer.date", ans.date.as_ref())?;
+        validate::required_line("answer.signed_by", &ans.signed_by, MAX_LINE)?;
+        validate::required_line("answer.sent_via", &ans.sent_via, MAX_LINE)?;
+        validate::text("answer.summary", &ans.summary, false, MAX_TEXT)?;
+        if date > self.today() {
+            return Err(FieldError::new(
+                "answer.date",
+                "дата ответа в будущем",
+                "is in the future",
+            )
+            .into());
+        }
+        for (i, r) in req.results.iter().enumerate() {
+            let ok = pb::QuestionResult::try_from(*r).is_ok_and(|r| {
+                !matches!(
+                    r,
+                    pb::QuestionResult::InProgress
+                        | pb::QuestionResult::Extended
+                        | pb::QuestionResult::Forwarded
+                )
+            });
+            if !ok {
+                return Err(FieldError::new(
+                    format!("results[{i}]"),
+                    "выберите итог рассмотрения",
+                    "choose the result",
+                )
+                .into());
+            }
+        }
+        let a = self
+            .change(
+                &c,
+                req.appeal_id,
+                req.expected_version,
+                Action::ProcessAppeals,
+                "answer",
+                |_, a| {
+                    let to = rules::next(status(a), Step::Answer).map_err(refused)?;
+                    if req.results.len() != a.questions.len() {
+                        return Err(FieldError::new(
+                            "results",
+                            "итог нужен по каждому вопросу",
+                            "a result is needed for every question",
+                        )
+                        .into());
+                    }
+                    if date < registered(a) {
+                        return Err(FieldError::new(
+                            "answer.date",
+                            "раньше регистрации",
+                            "is before registration",
+                        )
+                        .into());
+                    }
+                    for (q, r) in a.questions.iter_mut().zip(&req.results) {
+                        q.result = *r;
+                    }
+                    a.answer = Some(pb::AppealAnswer {
+                        on_time: date <= due(a),
+                        ..ans
+                    });
+                    a.status = to as i32;
+                    Ok(())
+                },
+            )
+            .await?;
+        Ok(Response::new(a))
+    }
+
+    async fn get_appeal(&self, req: Request<pb::GetAppealRequest>) -> Reply {
+        let c = caller(&req)?;
+        let a = self.load(&c, req.into_inner().appeal_id)?;
+        Ok(Response::new(self.shown(&c, a).await?))
+    }
+
+    async fn list_appeals(
+        &self,
+        req: Request<pb::ListAppealsRequest>,
+    ) -> Result<Response<pb::ListAppealsResponse>, Status> {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        let period = match req.period.as_ref() {
+            Some(p) => {
+                let from = validate::date("period.from", p.from.as_ref())?;
+                let to = validate::date("period.to", p.to.as_ref())?;
+                if from > to {
+                    return Err(FieldError::new(
+                        "period.to",
+                        "конец периода раньше начала",
+                        "ends before it starts",
+                    )
+                    .into());
+                }
+                Some((from, to))
+            }
+            None => None,
+        };
+        let mut items: Vec<pb::Appeal> = self
+            .ctx
+            .db
+            .all::<pb::Appeal>()
+            .map_err(ApiError::from)?
+            .into_iter()
+            .filter(|a| Self::may_see_appeal(&c, a))
+            .filter(|a| req.group_id == 0 || a.group_id == req.group_id)
+            .filter(|a| req.territory_id == 0 || a.territory_id == req.territory_id)
+            .filter(|a| period.is_none_or(|(f, t)| (f..=t).contains(&registered(a))))
+            .filter(|a| req.statuses.is_empty() || req.statuses.contains(&a.status))
+            .map(depersonalised)
+            .collect();
+        items.sort_by_key(|a| std::cmp::Reverse(a.meta().id));
+        let (appeals, page) = paginate(items, req.page.as_ref())?;
+        Ok(Response::new(pb::ListAppealsResponse {
+            appeals,
+            page: Some(page),
+        }))
+    }
+
+    async fn save_reception_card(
+        &self,
+        req: Request<pb::SaveReceptionCardRequest>,
+    ) -> Result<Response<pb::ReceptionCard>, Status> {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        let card = req
+            .card
+            .ok_or_else(|| FieldError::new("card", "не заполнено", "is required"))?;
+        let date = validate::date("card.date", card.date.as_ref())?;
+        validate::required_line("card.place", &card.place, MAX_LINE)?;
+        validate::id("card.group_id", card.group_id)?;
+        validate::id("card.received_by", card.received_by)?;
+        check_citizen("card.citizen", card.citizen.as_ref(), false)?;
+        validate::text("card.content", &card.content, true, MAX_TEXT)?;
+        self.check_code("card.classifier_code", &card.classifier_code)?;
+        check_enum::<pb::QuestionType>("card.question_type", card.question_type)?;
+        validate::text(
+            "card.oral_answer",
+            &card.oral_answer,
+            card.oral_answer_given,
+            MAX_TEXT,
+        )?;
+        if card.on_control {
+            validate::id("card.executor_id", card.executor_id)?;
+            let deadline = validate::date("card.deadline", card.deadline.as_ref())?;
+            if deadline < date {
+                return Err(FieldError::new(
+                    "card.deadline",
+                    "срок раньше даты приёма",
+                    "is before the reception",
+                )
+                .into());
+            }
+        }
+        if date > self.today() {
+            return Err(FieldError::new("card.date", "дата в будущем", "is in the future").into());
+        }
+        let id = card.meta().id;
+        if id == 0 {
+            validate::request_id("request_id", &req.request_id)?;
+        }
+        authorize(
+            &c.actor,
+            Action::FillReceptionCard,
+            &Resource::group(card.group_id),
+        )
+        .map_err(ApiError::from)?;
+        let today = self.today();
+        let saved = self
+            .ctx
+            .db
+            .write(c.actor.user_id, |tx| {
+                if id == 0
+                    && let Some(done) = tx.replayed::<pb::ReceptionCard>(&req.request_id)?
+                {
+                    return Ok(done);
+                }
+                let group = tx.require::<pb::Group>(card.group_id)?;
+                let mut receivers = vec![group.leader_id];
+                receivers.extend(group.member_ids.iter().copied());
+                if !receivers.contains(&card.received_by) {
+                    return Err(FieldError::new(
+                        "card.received_by",
+                        "приём ведут руководитель и члены группы (п. 3.5.6)",
+                        "reception is held by the group's leader and members (3.5.6)",
+                    )
+                    .into());
+                }
+                if card.on_control && tx.get::<pb::User>(card.executor_id)?.is_none() {
+                    return Err(FieldError::new(
+                        "card.executor_id",
+                        "нет такого пользователя",
+                        "no such user",
+                    )
+                    .into());
+                }
+                let mut card = card.clone();
+                let previous = if id == 0 {
+                    None
+                } else {
+                    Some(tx.require::<pb::ReceptionCard>(id)?)
+                };
+                if let Some(p) = &previous {
+                    if p.group_id != card.group_id {
+                        return Err(FieldError::new(
+                            "card.group_id",
+                            "группу карточки менять нельзя",
+                            "the card's group cannot change",
+                        )
+                        .into());
+                    }
+                    card.appeal_id = p.appeal_id;
+                    card.assignment_id = p.assignment_id;
+                    if card.depersonalised {
+                        card.citizen = p.citizen.clone();
+                    }
+                }
+                card.depersonalised = false;
+                let mut saved = match previous {
+                    None => tx.create(card, Some(&req.request_id))?,
+                    Some(_) => tx.update(card, req.expected_version, "update")?,
+                };
+                if saved.on_control && saved.assignment_id == 0 {
+                    // A card put on control creates an assignment (domain-facts §5).
+                    let year = chrono::Datelike::year(&today);
+                    let n = tx.next_number(&format!("assignment/{year}"))?;
+                    let executor = tx.require::<pb::User>(saved.executor_id)?;
+                    let mut asg = pb::Assignment {
+                        number: format!("{year}/{n:04}"),
+                        text: format!(
+                            "Личный приём {}: {}",
+                            city_time::ru_date(date),
+                            saved.content
+                        ),
+                        kind: pb::AssignmentKind::Task as i32,
+                        basis: Some(pb::Basis {
+                            kind: pb::BasisKind::ReceptionCard as i32,
+                            reception_card_id: saved.meta().id,
+                            ..Default::default()
+                        }),
+                        group_id: saved.group_id,
+                        territory_id: saved.territory_id,
+                        issuer_id: tx.actor_id(),
+                        executor_id: saved.executor_id,
+                        controller_id: group.secretary_id,
+                        issued: Some(validate::from_naive(today)),
+                        deadline: Some(pb::Deadline {
+                            date: saved.deadline,
+                            predicted: false,
+                        }),
+                        department_id: executor.department_id,
+                        ..Default::default()
+                    };
+                    super::assignments::set_status(
+                        &mut asg,
+                        pb::AssignmentStatus::InProgress,
+                        tx.actor_id(),
+                        tx.now_ms(),
+                        "",
+                    );
+                    let asg = tx.create(asg, None)?;
+                    saved.assignment_id = asg.meta().id;
+                    saved = tx.update_current(saved, "put_on_control")?;
+                }
+                Ok(saved)
+            })
+            .await?;
+        let show = authorize(
+            &c.actor,
+            Action::ReadPersonalData,
+            &Resource::group(saved.group_id),
+        )
+        .is_ok();
+        Ok(Response::new(if show {
+            saved
+        } else {
+            depersonalised_card(saved)
+        }))
+    }
+
+    async fn card_to_appeal(&self, req: Request<pb::CardToAppealRequest>) -> Reply {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        validate::request_id("request_id", &req.request_id)?;
+        validate::id("card_id", req.card_id)?;
+        let card: pb::ReceptionCard = self
+            .ctx
+            .db
+            .get(req.card_id)
+            .map_err(ApiError::from)?
+            .ok_or(ApiError::NotFound {
+                kind: "reception_card",
+                id: req.card_id,
+            })?;
+        authorize(
+            &c.actor,
+            Action::ProcessAppeals,
+            &Resource::group(card.group_id),
+        )
+        .map_err(ApiError::from)?;
+        if card.appeal_id != 0 {
+            return Err(ApiError::precondition(
+                "по карточке уже заведено обращение",
+                "the card already has an appeal",
+            )
+            .into());
+        }
+        let today = self.today();
+        let rule = self.ctx.config.appeal_non_working_rule;
+        let deadline = self
+            .ctx
+            .calendar
+            .read()
+            .map(|cal| rules::answer_due(&cal, today, rule))
+            .map_err(|_| ApiError::ShuttingDown)?;
+        let format = self.ctx.config.appeal_number_format.clone();
+        let saved = self
+            .ctx
+            .db
+            .write(c.actor.user_id, |tx| {
+                if let Some(done) = tx.replayed::<pb::Appeal>(&req.request_id)? {
+                    return Ok(done);
+                }
+                let mut card = tx.require::<pb::ReceptionCard>(req.card_id)?;
+                if card.meta().version != req.expected_version {
+                    return Err(ApiError::Stale {
+                        expected: req.expected_version,
+                        current: card.meta().version,
+                    });
+                }
+                let year = chrono::Datelike::year(&today);
+                let seq = tx.next_number(&format!("appeal/{year}"))?;
+                let received = card
+                    .date
+                    .as_ref()
+                    .and_then(validate::to_naive)
+                    .unwrap_or(today);
+                let kind = match pb::QuestionType::try_from(card.question_type) {
+                    Ok(pb::QuestionType::Proposal) => pb::AppealKind::Proposal,
+                    Ok(pb::QuestionType::Complaint) => pb::AppealKind::Complaint,
+                    _ => pb::AppealKind::Application,
+                };
+                let appeal = tx.create(
+                    pb::Appeal {
+                        number: number(&format, year, seq),
+                        received: card.date,
+                        registered: Some(validate::from_naive(today)),
+                        late_registration: rules::late_registration(received, today),
+                        channel: if card.meeting_id != 0 {
+                            pb::Channel::FieldMeeting
+                        } else {
+                            pb::Channel::Reception
+                        } as i32,
+                        kind: kind as i32,
+                        meeting_id: card.meeting_id,
+                        reception_card_id: card.meta().id,
+                        territory_id: card.territory_id,
+                        group_id: card.group_id,
+                        questions: vec![pb::AppealQuestion {
+                            classifier_code: card.classifier_code.clone(),
+                            r#type: card.question_type,
+                            ..Default::default()
+                        }],
+                        citizen: card.citizen.clone(),
+                        text: card.content.clone(),
+                        on_control: card.on_control,
+                        status: A::Registered as i32,
+                        due: Some(pb::Deadline {
+                            date: Some(validate::from_naive(deadline.date)),
+                            predicted: deadline.predicted,
+                        }),
+                        due_rule: rule_pb(rule) as i32,
+                        assignment_ids: if card.assignment_id == 0 {
+                            vec![]
+                        } else {
+                            vec![card.assignment_id]
+                        },
+                        ..Default::default()
+                    },
+                    Some(&req.request_id),
+                )?;
+                card.appeal_id = appeal.meta().id;
+                tx.update(card, req.expected_version, "to_appeal")?;
+                Ok(appeal)
+            })
+            .await?;
+        Ok(Response::new(self.shown(&c, saved).await?))
+    }
+
+    async fn list_reception_cards(
+        &self,
+        req: Request<pb::ListReceptionCardsRequest>,
+    ) -> Result<Response<pb::ListReceptionCardsResponse>, Status> {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        let mut items: Vec<pb::ReceptionCard> = self
+            .ctx
+            .db
+            .all::<pb::ReceptionCard>()
+            .map_err(ApiError::from)?
+            .into_iter()
+            .filter(|x| {
+                c.actor.has(pb::Role::GeneralDepartment)
+                    || c.actor.sees_all()
+                    || authorize(&c.actor, Action::ReadGroup, &Resource::group(x.group_id)).is_ok()
+            })
+            .filter(|x| req.group_id == 0 || x.group_id == req.group_id)
+            .map(depersonalised_card)
+            .collect();
+        items.sort_by_key(|x| std::cmp::Reverse(x.meta().id));
+        let (cards, page) = paginate(items, req.page.as_ref())?;
+        Ok(Response::new(pb::ListReceptionCardsResponse {
+            cards,
+            page: Some(page),
+        }))
+    }
+
+    async fn depersonalise(
+        &self,
+        req: Request<pb::DepersonaliseRequest>,
+    ) -> Result<Response<pb::DepersonaliseResponse>, Status> {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        authorize(&c.actor, Action::Depersonalise, &Resource::default()).map_err(ApiError::from)?;
+        let today = self.today();
+        let years = self.ctx.config.retention_years;
+        let cutoff = today
+            .with_year(chrono::Datelike::year(&today) - i32::try_from(years).unwrap_or(5))
+            .unwrap_or(today);
+        let db = &self.ctx.db;
+        let appeals: Vec<u64> = db
+            .all::<pb::Appeal>()
+            .map_err(ApiError::from)?
+            .into_iter()
+            .filter(|a| a.citizen.is_some() && registered(a) < cutoff)
+            .map(|a| a.meta().id)
+            .collect();
+        let cards: Vec<u64> = db
+            .all::<pb::ReceptionCard>()
+            .map_err(ApiError::from)?
+            .into_iter()
+            .filter(|x| {
+                x.citizen.is_some()
+                    && x.date
+                        .as_ref()
+                        .and_then(validate::to_naive)
+                        .is_some_and(|d| d < cutoff)
+            })
+            .map(|x| x.meta().id)
+            .collect();
+        let out = pb::DepersonaliseResponse {
+            appeals: appeals.len() as u32,
+            cards: cards.len() as u32,
+        };
+        if req.dry_run || (appeals.is_empty() && cards.is_empty()) {
+            return Ok(Response::new(out));
+        }
+        db.write(c.actor.user_id, |tx| {
+            // Only the citizen and the free text go; codes, dates and results stay for statistics.
+            for id in &appeals {
+                let mut a = tx.require::<pb::Appeal>(*id)?;
+                a.citizen = None;
+                a.depersonalised = true;
+                a.text = "[обезличено]".into();
+                tx.update_current(a, "depersonalise")?;
+            }
+            for id in &cards {
+                let mut x = tx.require::<pb::ReceptionCard>(*id)?;
+                x.citizen = None;
+                x.depersonalised = true;
+                x.content = "[обезличено]".into();
+                x.oral_answer.clear();
+                tx.update_current(x, "depersonalise")?;
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(Response::new(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn citizen(surname: &str, address: &str) -> pb::Citizen {
+        pb::Citizen {
+            surname: surname.into(),
+            first_name: "Анна".into(),
+            postal_address: address.into(),
+            ..Default::default()
+        }
+    }
+
+    fn appeal(c: pb::Citizen, code: &str, registered: NaiveDate) -> pb::Appeal {
+        pb::Appeal {
+            number: "ИГ-2026-00001".into(),
+            citizen: Some(c),
+            registered: Some(validate::from_naive(registered)),
+            questions: vec![pb::AppealQuestion {
+                classifier_code: code.into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_repeated_appeal_is_the_same_citizen_on_the_same_topic_within_the_window() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default();
+        let old = appeal(
+            citizen("Иванова", "ул. Ленина, д. 5"),
+            "0005.0005.0056.1154",
+            d(3, 1),
+        );
+        let same = appeal(
+            citizen("ИВАНОВА ", "ул Ленина д 5"),
+            "0005.0005.0056.1154",
+            d(6, 1),
+        );
+        assert!(earlier_same_topic(std::slice::from_ref(&old), &same, d(6, 1), 365).is_some());
+        let other_topic = appeal(
+            citizen("Иванова", "ул. Ленина, д. 5"),
+            "0005.0005.0056.1153",
+            d(6, 1),
+        );
+        assert!(
+            earlier_same_topic(std::slice::from_ref(&old), &other_topic, d(6, 1), 365).is_none()
+        );
+        assert!(earlier_same_topic(std::slice::from_ref(&old), &same, d(6, 1), 30).is_none());
+        let other_person = appeal(
+            citizen("Петрова", "ул. Ленина, д. 5"),
+            "0005.0005.0056.1154",
+            d(6, 1),
+        );
+        assert!(earlier_same_topic(&[old], &other_person, d(6, 1), 365).is_none());
+    }
+
+    #[test]
+    fn numbers_follow_the_format() {
+        assert_eq!(number("ИГ-{year}-{seq}", 2026, 42), "ИГ-2026-00042");
+        assert_eq!(number("{seq}/{year}", 2026, 7), "00007/2026");
+    }
+}
