@@ -368,122 +368,515 @@ pub async fn seed(db: &Db) -> ApiResult<Vec<DemoAccount>> {
                     .into(),
             });
         }
-        // A year of meetings per group, oldest first, in every state.
-        for (g, _, _, terr) in &groups {
-            for k in 0..6u64 {
-                let date = today
-                    .checked_sub_days(Days::new(330 - k * 60))
-                    .unwrap_or(today);
-                let status = match k {
-                    0 | 1 => M::ResultsPublished,
-                    2 => M::HandedOver,
-                    3 => M::ProtocolSigned,
-                    4 => M::ProtocolDrafted,
-                    _ => M::Planned,
-                };
-                let date = if status == M::Planned {
-                    today
-                        .checked_add_days(Days::new(12 + g.number as u64))
-                        .unwrap_or(today)
-                } else {
-                    date
-                };
-                tx.create(
-                    pb::Meeting {
-                        group_id: g.meta().id,
-                        territory_id: terr[(k % 2) as usize],
-                        date: date_field(date),
-                        time: "17:00".into(),
-                        status: status as i32,
-                        ..Default::default()
-                    },
-                    None,
-                )?;
-            }
-        }
-        let now = tx.now_ms();
-        for i in 0..300usize {
-            let (g, leader, secretary, terr) = &groups[i % groups.len()];
-            let executor = &executors[rng.random_range(0..executors.len())];
-            let roll: u32 = rng.random_range(0..100);
-            let (status, deadline_offset): (S, i64) = match roll {
-                0..40 => (S::InProgress, rng.random_range(0..30)),
-                40..50 => (S::ReportSubmitted, rng.random_range(-3..10)),
-                50..75 => (S::DoneOnTime, rng.random_range(-120..-5)),
-                75..83 => (S::DoneLate, rng.random_range(-120..-10)),
-                83..88 => (S::Returned, rng.random_range(1..15)),
-                88..96 => (S::Overdue, rng.random_range(-25..-1)),
-                _ => (S::Removed, rng.random_range(-60..0)),
-            };
-            let deadline = if deadline_offset >= 0 {
-                today.checked_add_days(Days::new(deadline_offset as u64))
-            } else {
-                today.checked_sub_days(Days::new(deadline_offset.unsigned_abs()))
-            }
-            .unwrap_or(today);
-            let issued = deadline
-                .checked_sub_days(Days::new(rng.random_range(10..40)))
-                .unwrap_or(deadline);
-            let year = issued.format("%Y").to_string();
-            let n = tx.next_number(&format!("assignment/{year}"))?;
-            let mut a = pb::Assignment {
-                number: format!("{year}/{n:04}"),
-                text: TASKS[rng.random_range(0..TASKS.len())].into(),
-                kind: if roll.is_multiple_of(9) {
-                    pb::AssignmentKind::InfoRequest
-                } else {
-                    pb::AssignmentKind::Task
-                } as i32,
-                basis: Some(pb::Basis {
-                    kind: pb::BasisKind::ProtocolDecision as i32,
-                    ..Default::default()
-                }),
-                group_id: g.meta().id,
-                territory_id: terr[i % 2],
-                issuer_id: *leader,
-                executor_id: executor.meta().id,
-                controller_id: *secretary,
-                issued: date_field(issued),
-                deadline: Some(pb::Deadline {
-                    date: date_field(deadline),
-                    predicted: false,
-                }),
-                department_id: executor.department_id,
-                ..Default::default()
-            };
-            let issued_ms = city_time::midnight_ms(issued) + 10 * 3_600_000;
-            set_status(&mut a, S::InProgress, *leader, issued_ms, "");
-            if matches!(
-                status,
-                S::ReportSubmitted | S::DoneOnTime | S::DoneLate | S::Returned
-            ) {
-                let report_day = match status {
-                    S::DoneLate => deadline.checked_add_days(Days::new(3)).unwrap_or(deadline),
-                    S::ReportSubmitted => today.min(deadline),
-                    _ => deadline.checked_sub_days(Days::new(2)).unwrap_or(deadline),
-                };
-                let at = (city_time::midnight_ms(report_day) + 12 * 3_600_000).min(now);
-                a.reports.push(pb::ExecutionReport {
-                    by_user_id: executor.meta().id,
-                    text: "Работы выполнены, фотоотчёт приложен.".into(),
-                    at_ms: at,
-                });
-                set_status(&mut a, S::ReportSubmitted, executor.meta().id, at, "");
-            }
-            if status != S::InProgress && status != S::ReportSubmitted {
-                let by = if status == S::Overdue { 0 } else { *secretary };
-                set_status(
-                    &mut a,
-                    status,
-                    by,
-                    now.min(city_time::midnight_ms(deadline) + 86_400_000),
-                    "",
-                );
-            }
-            tx.create(a, None)?;
-        }
+        let people = DemoPeople {
+            groups: groups.clone(),
+            executors: executors
+                .iter()
+                .map(|e| (e.meta().id, e.department_id))
+                .collect(),
+            venues: tx_ids::<pb::Venue>(tx, 6),
+        };
+        seed_meetings(tx, &people, today)?;
+        seed_assignments(tx, &people, today, &mut rng)?;
+        seed_appeals(tx, &people, today, &mut rng)?;
         Ok(())
     })
     .await?;
     Ok(accounts_out)
+}
+
+/// Who and what the generated records refer to.
+struct DemoPeople {
+    /// Each group with its leader, secretary and two territories.
+    groups: Vec<(pb::Group, u64, u64, [u64; 2])>,
+    /// Executors with their departments.
+    executors: Vec<(u64, u64)>,
+    /// Venue ids.
+    venues: Vec<u64>,
+}
+
+/// The ids `1..=n` of a kind just created in this write.
+fn tx_ids<E: Entity>(tx: &crate::db::Tx<'_>, n: u64) -> Vec<u64> {
+    (1..=n)
+        .filter(|id| matches!(tx.get::<E>(*id), Ok(Some(_))))
+        .collect()
+}
+
+fn days_from(today: NaiveDate, offset: i64) -> NaiveDate {
+    if offset >= 0 {
+        today.checked_add_days(Days::new(offset as u64))
+    } else {
+        today.checked_sub_days(Days::new(offset.unsigned_abs()))
+    }
+    .unwrap_or(today)
+}
+
+const HOUSING_CODES: [&str; 12] = [
+    "0005.0005.0056.1153",
+    "0005.0005.0056.1154",
+    "0005.0005.0056.1155",
+    "0005.0005.0056.1156",
+    "0005.0005.0056.1157",
+    "0005.0005.0056.1160",
+    "0005.0005.0056.1161",
+    "0005.0005.0056.1164",
+    "0005.0005.0056.1168",
+    "0005.0005.0056.1170",
+    "0005.0005.0055.1138",
+    "0005.0005.0055.1122",
+];
+
+/// A year of meetings per group in every state, with protocols, handovers and publications.
+fn seed_meetings(tx: &mut crate::db::Tx<'_>, p: &DemoPeople, today: NaiveDate) -> ApiResult<()> {
+    let cal = infogroups_shared::calendar::ProductionCalendar::new();
+    for (i, (g, leader, secretary, terr)) in p.groups.iter().enumerate() {
+        let steps: [(i64, M); 9] = [
+            (-330, M::ResultsPublished),
+            (-270, M::ResultsPublished),
+            (-200, M::ResultsPublished),
+            (-130, M::HandedOver),
+            (-60, M::ProtocolSigned),
+            (-3, M::ProtocolDrafted),
+            (-1, M::Held),
+            (10 + i as i64, M::Announced),
+            (40 + i as i64, M::Planned),
+        ];
+        for (k, (offset, status)) in steps.into_iter().enumerate() {
+            let date = days_from(today, offset);
+            let held = infogroups_shared::meeting::was_held(status);
+            let signed = status as i32 >= M::ProtocolSigned as i32;
+            let due = cal.fifth_working_day_after(date);
+            let handed = status as i32 >= M::HandedOver as i32;
+            let handed_day = days_from(date, if k == 1 { 9 } else { 4 });
+            let venue = p.venues[(i + k) % p.venues.len()];
+            let protocol = held.then(|| pb::Protocol {
+                number: format!("{}-{}", g.number, k + 1),
+                start_time: "17:00".into(),
+                end_time: "18:40".into(),
+                residents_attending: 25 + (i as u32 * 7 + k as u32 * 5) % 60,
+                members_present: vec![*leader, *secretary],
+                information_given: "О ходе благоустройства и ремонта дорог на территории.".into(),
+                questions: (0..3)
+                    .map(|q| pb::RaisedQuestion {
+                        substance: TASKS[(i + k + q) % TASKS.len()].into(),
+                        classifier_code: HOUSING_CODES[(i * 3 + k + q) % HOUSING_CODES.len()]
+                            .into(),
+                        answer_mode: [
+                            pb::AnswerMode::OnTheSpot,
+                            pb::AnswerMode::Explained,
+                            pb::AnswerMode::OnControl,
+                        ][q % 3] as i32,
+                        answer: "Дан ответ по существу.".into(),
+                        appeal_id: 0,
+                    })
+                    .collect(),
+                decisions: vec![pb::Decision {
+                    text: TASKS[(i + k) % TASKS.len()].into(),
+                    assignment_ids: vec![],
+                }],
+                signed_by: if signed { *leader } else { 0 },
+                signed_at_ms: if signed {
+                    city_time::midnight_ms(date) + 86_400_000
+                } else {
+                    0
+                },
+                ..Default::default()
+            });
+            let published_results = status == M::ResultsPublished;
+            tx.create(
+                pb::Meeting {
+                    group_id: g.meta().id,
+                    territory_id: terr[k % 2],
+                    venue_id: if status == M::Planned { 0 } else { venue },
+                    date: date_field(date),
+                    time: "17:00".into(),
+                    status: status as i32,
+                    venue_agreement: (status != M::Planned).then(|| pb::VenueAgreement {
+                        status: pb::AgreementStatus::Agreed as i32,
+                        contact: "директор учреждения".into(),
+                        date: date_field(days_from(date, -14)),
+                        other_kind_reason: String::new(),
+                    }),
+                    notifications: if status == M::Planned {
+                        vec![]
+                    } else {
+                        vec![pb::NotificationRecord {
+                            user_id: *secretary,
+                            participant_index: 0,
+                            at_ms: city_time::midnight_ms(days_from(date, -10)),
+                            reason: "оповещение".into(),
+                        }]
+                    },
+                    checklist: [
+                        "Помещение подготовлено",
+                        "Звукоусиление",
+                        "Лист регистрации участников",
+                    ]
+                    .iter()
+                    .map(|t| pb::ChecklistItem {
+                        title: (*t).into(),
+                        done: status != M::Planned,
+                        responsible: String::new(),
+                    })
+                    .collect(),
+                    informing: Some(pb::InformingTask {
+                        done: status != M::Planned,
+                        method: if status == M::Planned {
+                            String::new()
+                        } else {
+                            "объявления на подъездах, социальные сети".into()
+                        },
+                        date: (status != M::Planned)
+                            .then(|| validate::from_naive(days_from(date, -7))),
+                        recorded_by: 0,
+                    }),
+                    publications: vec![
+                        pb::Publication {
+                            kind: pb::PublicationKind::Announcement as i32,
+                            draft_text: format!(
+                                "Выездная встреча информационной группы № {} состоится {}",
+                                g.number,
+                                city_time::ru_date(date)
+                            ),
+                            published: status as i32 >= M::Announced as i32,
+                            place: "официальный сайт Администрации".into(),
+                            date: date_field(days_from(date, -7)),
+                            link: String::new(),
+                        },
+                        pb::Publication {
+                            kind: pb::PublicationKind::Results as i32,
+                            draft_text: String::new(),
+                            published: published_results,
+                            place: if published_results {
+                                "официальный сайт Администрации".into()
+                            } else {
+                                String::new()
+                            },
+                            date: if published_results {
+                                date_field(days_from(handed_day, 2))
+                            } else {
+                                None
+                            },
+                            link: String::new(),
+                        },
+                    ],
+                    protocol,
+                    handover: Some(pb::Handover {
+                        due: Some(pb::Deadline {
+                            date: date_field(due.date),
+                            predicted: due.predicted,
+                        }),
+                        handed_at_ms: if handed {
+                            city_time::midnight_ms(handed_day) + 10 * 3_600_000
+                        } else {
+                            0
+                        },
+                        late: handed && handed_day > due.date,
+                        acknowledged_at_ms: if handed {
+                            city_time::midnight_ms(days_from(handed_day, 1)) + 10 * 3_600_000
+                        } else {
+                            0
+                        },
+                        acknowledged_by: 0,
+                    }),
+                    ..Default::default()
+                },
+                None,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// About 1,500 assignments in every state, deadlines around today.
+fn seed_assignments(
+    tx: &mut crate::db::Tx<'_>,
+    p: &DemoPeople,
+    today: NaiveDate,
+    rng: &mut StdRng,
+) -> ApiResult<()> {
+    let now = tx.now_ms();
+    for i in 0..1500usize {
+        let (g, leader, secretary, terr) = &p.groups[i % p.groups.len()];
+        let (executor, department) = p.executors[rng.random_range(0..p.executors.len())];
+        let roll: u32 = rng.random_range(0..100);
+        let (status, deadline_offset): (S, i64) = match roll {
+            0..30 => (S::InProgress, rng.random_range(0..30)),
+            30..38 => (S::ReportSubmitted, rng.random_range(-3..10)),
+            38..70 => (S::DoneOnTime, rng.random_range(-330..-5)),
+            70..80 => (S::DoneLate, rng.random_range(-330..-10)),
+            80..85 => (S::Returned, rng.random_range(1..15)),
+            85..95 => (S::Overdue, rng.random_range(-25..-1)),
+            _ => (S::Removed, rng.random_range(-200..0)),
+        };
+        let deadline = days_from(today, deadline_offset);
+        let issued = days_from(deadline, -rng.random_range(10..40));
+        let year = issued.format("%Y").to_string();
+        let n = tx.next_number(&format!("assignment/{year}"))?;
+        let mut a = pb::Assignment {
+            number: format!("{year}/{n:04}"),
+            text: TASKS[rng.random_range(0..TASKS.len())].into(),
+            kind: if roll.is_multiple_of(9) {
+                pb::AssignmentKind::InfoRequest
+            } else {
+                pb::AssignmentKind::Task
+            } as i32,
+            basis: Some(pb::Basis {
+                kind: pb::BasisKind::ProtocolDecision as i32,
+                ..Default::default()
+            }),
+            group_id: g.meta().id,
+            territory_id: terr[i % 2],
+            issuer_id: *leader,
+            executor_id: executor,
+            controller_id: *secretary,
+            issued: date_field(issued),
+            deadline: Some(pb::Deadline {
+                date: date_field(deadline),
+                predicted: false,
+            }),
+            department_id: department,
+            ..Default::default()
+        };
+        if i % 11 == 0 {
+            a.extensions.push(pb::Extension {
+                requested_by: executor,
+                reason: "Требуется дополнительное время на согласование с подрядчиком.".into(),
+                requested_date: date_field(deadline),
+                requested_at_ms: city_time::midnight_ms(days_from(deadline, -12)),
+                state: pb::ExtensionState::Granted as i32,
+                decided_by: *leader,
+                decided_at_ms: city_time::midnight_ms(days_from(deadline, -11)),
+                previous_deadline: date_field(days_from(deadline, -10)),
+                comment: String::new(),
+            });
+        }
+        let issued_ms = city_time::midnight_ms(issued) + 10 * 3_600_000;
+        set_status(&mut a, S::InProgress, *leader, issued_ms, "");
+        if matches!(
+            status,
+            S::ReportSubmitted | S::DoneOnTime | S::DoneLate | S::Returned
+        ) {
+            let report_day = match status {
+                S::DoneLate => days_from(deadline, 3),
+                S::ReportSubmitted => today.min(deadline),
+                _ => days_from(deadline, -2),
+            };
+            let at = (city_time::midnight_ms(report_day) + 12 * 3_600_000).min(now);
+            a.reports.push(pb::ExecutionReport {
+                by_user_id: executor,
+                text: "Работы выполнены, фотоотчёт приложен.".into(),
+                at_ms: at,
+            });
+            set_status(&mut a, S::ReportSubmitted, executor, at, "");
+        }
+        if status != S::InProgress && status != S::ReportSubmitted {
+            let by = if status == S::Overdue { 0 } else { *secretary };
+            set_status(
+                &mut a,
+                status,
+                by,
+                now.min(city_time::midnight_ms(deadline) + 86_400_000),
+                "",
+            );
+        }
+        tx.create(a, None)?;
+    }
+    Ok(())
+}
+
+const FIRST_NAMES: [&str; 10] = [
+    "Анна",
+    "Мария",
+    "Ольга",
+    "Елена",
+    "Татьяна",
+    "Иван",
+    "Сергей",
+    "Николай",
+    "Александр",
+    "Владимир",
+];
+const STREETS: [&str; 10] = [
+    "Ленина",
+    "Советская",
+    "Шахтёрская",
+    "Садовая",
+    "Харьковская",
+    "Горняцкая",
+    "Мира",
+    "Победы",
+    "Молодёжная",
+    "Комсомольская",
+];
+
+/// About 2,000 appeals over the last year in every state, and reception cards at meetings.
+fn seed_appeals(
+    tx: &mut crate::db::Tx<'_>,
+    p: &DemoPeople,
+    today: NaiveDate,
+    rng: &mut StdRng,
+) -> ApiResult<()> {
+    let cal = infogroups_shared::calendar::ProductionCalendar::new();
+    let rule = infogroups_shared::calendar::NonWorkingRule::NextWorkingDay;
+    for i in 0..2000usize {
+        let (g, _, _, terr) = &p.groups[i % p.groups.len()];
+        let registered = days_from(today, -rng.random_range(0..365));
+        let received = days_from(registered, -rng.random_range(0..5));
+        let due = infogroups_shared::appeal::answer_due(&cal, registered, rule);
+        let age = (today - registered).num_days();
+        let roll: u32 = rng.random_range(0..100);
+        let status = if age < 30 {
+            if roll < 85 {
+                pb::AppealStatus::Registered
+            } else {
+                pb::AppealStatus::Answered
+            }
+        } else {
+            match roll {
+                0..80 => pb::AppealStatus::Answered,
+                80..86 => pb::AppealStatus::Forwarded,
+                86..90 => pb::AppealStatus::Extended,
+                90..93 => pb::AppealStatus::NoAnswerAnonymous,
+                93..95 => pb::AppealStatus::CorrespondenceStopped,
+                _ => pb::AppealStatus::Registered,
+            }
+        };
+        let code = HOUSING_CODES[rng.random_range(0..HOUSING_CODES.len())];
+        let anonymous = status == pb::AppealStatus::NoAnswerAnonymous;
+        let result = match status {
+            pb::AppealStatus::Answered => [
+                pb::QuestionResult::Explained,
+                pb::QuestionResult::Supported,
+                pb::QuestionResult::MeasuresTaken,
+                pb::QuestionResult::NotSupported,
+            ][rng.random_range(0..4)],
+            pb::AppealStatus::Forwarded => pb::QuestionResult::Forwarded,
+            pb::AppealStatus::Extended => pb::QuestionResult::Extended,
+            _ => pb::QuestionResult::InProgress,
+        };
+        let answer_day = days_from(registered, rng.random_range(5..34));
+        let seq = tx.next_number(&format!("appeal/{}", registered.format("%Y")))?;
+        tx.create(
+            pb::Appeal {
+                number: format!("ИГ-{}-{seq:05}", registered.format("%Y")),
+                received: date_field(received),
+                registered: date_field(registered),
+                late_registration: infogroups_shared::appeal::late_registration(
+                    received, registered,
+                ),
+                channel: [
+                    pb::Channel::Post,
+                    pb::Channel::InPerson,
+                    pb::Channel::Reception,
+                    pb::Channel::FieldMeeting,
+                    pb::Channel::Epgu,
+                    pb::Channel::Site,
+                ][i % 6] as i32,
+                kind: [
+                    pb::AppealKind::Application,
+                    pb::AppealKind::Complaint,
+                    pb::AppealKind::Proposal,
+                ][i % 3] as i32,
+                territory_id: terr[i % 2],
+                group_id: g.meta().id,
+                questions: vec![pb::AppealQuestion {
+                    classifier_code: code.into(),
+                    r#type: pb::QuestionType::Application as i32,
+                    result: result as i32,
+                    on_site: i % 7 == 0,
+                    ..Default::default()
+                }],
+                citizen: (!anonymous).then(|| pb::Citizen {
+                    surname: SURNAMES[rng.random_range(0..SURNAMES.len())].into(),
+                    first_name: FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())].into(),
+                    patronymic: String::new(),
+                    postal_address: format!(
+                        "г. Новошахтинск, ул. {}, д. {}",
+                        STREETS[rng.random_range(0..STREETS.len())],
+                        rng.random_range(1..120)
+                    ),
+                    contact: format!("+7 863 69{:05}", rng.random_range(0..100_000)),
+                    workplace: String::new(),
+                }),
+                anonymous,
+                text: format!(
+                    "Прошу принять меры: {}",
+                    TASKS[(i * 7) % TASKS.len()].to_lowercase()
+                ),
+                collective: i % 13 == 0,
+                signatories: if i % 13 == 0 { 12 } else { 0 },
+                repeated: i % 17 == 0,
+                status: status as i32,
+                due: Some(pb::Deadline {
+                    date: date_field(due.date),
+                    predicted: due.predicted,
+                }),
+                due_rule: pb::NonWorkingRule::Next as i32,
+                answer: (status == pb::AppealStatus::Answered).then(|| pb::AppealAnswer {
+                    date: date_field(answer_day.min(today)),
+                    signed_by: "Глава Администрации".into(),
+                    sent_via: "почта".into(),
+                    on_time: answer_day.min(today) <= due.date,
+                    summary: "Дан ответ по существу.".into(),
+                }),
+                ..Default::default()
+            },
+            None,
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Clock;
+    use crate::store::SledStore;
+    use std::sync::Arc;
+
+    #[tokio::test]
+    async fn the_demo_city_has_every_role_and_every_state() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let dir = tempfile::tempdir()?;
+        let clock = Clock::manual(
+            city_time::midnight_ms(NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default())
+                + 9 * 3_600_000,
+        );
+        let db = Db::open(Arc::new(SledStore::open(dir.path())?), clock, "test")?;
+        let accounts = seed(&db).await?;
+        assert!(accounts.iter().any(|a| a.username == "sek1"));
+        assert!(accounts.iter().any(|a| a.username == "glava"));
+        assert_eq!(db.all::<pb::Group>()?.len(), 6);
+        assert_eq!(db.all::<pb::Territory>()?.len(), 12);
+        let assignments = db.all::<pb::Assignment>()?;
+        assert_eq!(assignments.len(), 1500);
+        for s in [
+            S::InProgress,
+            S::ReportSubmitted,
+            S::DoneOnTime,
+            S::DoneLate,
+            S::Returned,
+            S::Overdue,
+            S::Removed,
+        ] {
+            assert!(assignments.iter().any(|a| a.status == s as i32), "{s:?}");
+        }
+        let meetings = db.all::<pb::Meeting>()?;
+        for s in [
+            M::Planned,
+            M::Announced,
+            M::Held,
+            M::ProtocolDrafted,
+            M::ProtocolSigned,
+            M::HandedOver,
+            M::ResultsPublished,
+        ] {
+            assert!(meetings.iter().any(|m| m.status == s as i32), "{s:?}");
+        }
+        assert_eq!(db.all::<pb::Appeal>()?.len(), 2000);
+        assert!(seed(&db).await.is_err(), "seeding twice is refused");
+        db.close().await?;
+        Ok(())
+    }
 }
