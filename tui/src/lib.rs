@@ -1,1 +1,97 @@
+//! The Infogroups terminal client.
+//!
+//! The shape (see `docs/architecture.md`): one owner of terminal input ([`runtime`]), a sync task
+//! ([`sync`]) that keeps a local [`replica`] current, and an Elm-style [`app`] — `update(state,
+//! message) → commands` and a pure [`view`]. Commands run in [`effects`] and come back as
+//! messages. Screens ([`screens`]) are components with their own state; keys map to named
+//! commands ([`keymap`]); every string is in [`strings`].
 
+pub mod actions;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod effects;
+pub mod keymap;
+pub mod logging;
+pub mod replica;
+pub mod rpc;
+pub mod runtime;
+pub mod screens;
+pub mod strings;
+pub mod sync;
+pub mod terminal;
+pub mod text_input;
+pub mod theme;
+pub mod urgency;
+pub mod view;
+
+use anyhow::Context;
+use infogroups_shared::names::Lang;
+
+use crate::app::{Init, State};
+use crate::cli::Cli;
+use crate::demo::DemoServer;
+use crate::effects::Effects;
+use crate::rpc::Connection;
+use crate::theme::Theme;
+
+/// Runs the client with these arguments until the user quits.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let loaded = config::load(cli.config.as_deref())?;
+    let lang: Lang = cli.lang.map(Lang::from).or(loaded.lang).unwrap_or_default();
+    let log = logging::init(cli.log_file.as_deref());
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        demo = cli.demo,
+        "client starting"
+    );
+
+    let demo = if cli.demo {
+        Some(DemoServer::start(cli.listen).await.context("demo")?)
+    } else {
+        None
+    };
+    let server = demo
+        .as_ref()
+        .map_or_else(|| cli.server.clone(), DemoServer::url);
+    let conn = Connection::new(&server, cli.ca_cert.as_deref())?;
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut effects = Effects::new(conn, tx.clone());
+    let mut state = State::new(Init {
+        lang,
+        theme: Theme::from_env(),
+        keymap: loaded.keymap,
+        server: server.clone(),
+        demo: demo
+            .as_ref()
+            .map(|d| d.accounts().to_vec())
+            .unwrap_or_default(),
+        username: cli.user.clone(),
+        now_ms: runtime::now_ms(),
+        size: (80, 24),
+    });
+
+    let result = match terminal::enter() {
+        Ok(mut guard) => {
+            let r = runtime::run(&mut guard.terminal, &mut state, &mut effects, tx, rx).await;
+            drop(guard);
+            r.map_err(anyhow::Error::from)
+        }
+        Err(e) => Err(anyhow::Error::from(e).context("cannot use this terminal")),
+    };
+    effects.shutdown().await;
+    if let Some(d) = demo {
+        d.stop().await;
+    }
+    if let Err(e) = &result {
+        tracing::error!(error = %e, "client stopped with an error");
+    }
+    tracing::info!("client stopped");
+    if result.is_err()
+        && let Some(path) = log
+    {
+        eprintln!("log: {}", path.display());
+    }
+    result
+}

@@ -1,0 +1,627 @@
+//! The application in the Elm style: one [`State`], messages ([`Msg`]) that change it through
+//! [`update`], and commands ([`Cmd`]) for the outside world that come back as messages. No
+//! network, no terminal, no clock in here — everything is testable as plain data.
+
+use std::collections::VecDeque;
+use std::fmt;
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyEvent, KeyEventKind};
+use infogroups_shared::calendar::ProductionCalendar;
+use infogroups_shared::names::Lang;
+use infogroups_shared::{city_time, pb};
+
+use crate::actions::Action;
+use crate::keymap::{Command, Keymap};
+use crate::replica::{Applied, Kind, Replica};
+use crate::rpc::RpcError;
+use crate::screens::assignments::AssignmentsScreen;
+use crate::screens::login::{DemoLogin, LoginError, LoginScreen};
+use crate::screens::popup::{HelpPopup, Popup};
+use crate::screens::{Component, Ctx, Outbox};
+use crate::strings::{self, Text};
+use crate::sync::{Link, SyncEvent};
+use crate::theme::Theme;
+
+/// How long a flash message stays in the hints line.
+const FLASH_MS: i64 = 5_000;
+/// How long the live indicator stays lit after an event.
+pub const BLINK_MS: i64 = 1_000;
+
+/// A password, kept out of every `Debug` output and log.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// The signed-in user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// The user's id.
+    pub user_id: u64,
+    /// The login name.
+    pub username: String,
+    /// The full name, for the status bar.
+    pub full_name: String,
+    /// The roles held.
+    pub roles: Vec<pb::RoleGrant>,
+    /// The role the user works in now.
+    pub role_index: usize,
+}
+
+impl Session {
+    /// The current role.
+    pub fn role(&self) -> Option<&pb::RoleGrant> {
+        self.roles.get(self.role_index)
+    }
+}
+
+/// A successful login, as the app needs it (the token stays with the connection).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginOk {
+    /// The user's id.
+    pub user_id: u64,
+    /// The login name used.
+    pub username: String,
+    /// The full name.
+    pub full_name: String,
+    /// The roles held.
+    pub roles: Vec<pb::RoleGrant>,
+}
+
+/// Everything that can happen to the app.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// A key was pressed.
+    Key(KeyEvent),
+    /// The terminal was resized.
+    Resize {
+        /// Columns.
+        width: u16,
+        /// Rows.
+        height: u16,
+    },
+    /// Time passed (the clock for deadlines, the blink, flash expiry).
+    Tick {
+        /// The local clock, UTC ms.
+        now_ms: i64,
+    },
+    /// The login call answered.
+    LoginDone(Result<LoginOk, RpcError>),
+    /// The sync task reported (`generation` tells which session it belongs to).
+    Sync {
+        /// The session the sync task was started for.
+        generation: u64,
+        /// What it reported.
+        event: SyncEvent,
+    },
+    /// A step on an assignment answered.
+    StepDone {
+        /// The assignment.
+        assignment_id: u64,
+        /// The step.
+        action: Action,
+        /// The assignment's new state, or why not.
+        result: Result<Box<pb::Assignment>, RpcError>,
+    },
+    /// Internal: open the help for whatever has the focus.
+    ShowHelp,
+    /// Internal: push a popup.
+    OpenPopup(Popup),
+    /// Internal: close the top popup.
+    ClosePopup,
+    /// Internal: switch to the next role.
+    SwitchRole,
+    /// Internal: sign out.
+    Logout,
+    /// Internal: leave the program.
+    Quit,
+}
+
+/// Work for the outside world; each result comes back as a [`Msg`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cmd {
+    /// Sign in.
+    Login {
+        /// Username.
+        username: String,
+        /// Password.
+        password: Secret,
+    },
+    /// Start syncing for the session `generation`.
+    StartSync {
+        /// The session.
+        generation: u64,
+    },
+    /// Stop syncing.
+    StopSync,
+    /// Take a step on an assignment.
+    Step {
+        /// The assignment.
+        assignment_id: u64,
+        /// The version the user saw.
+        expected_version: u64,
+        /// The step.
+        action: Action,
+        /// Report text or reason.
+        text: String,
+    },
+    /// Revoke the session's token.
+    Logout,
+}
+
+/// The screen under the popups.
+#[derive(Debug, Clone)]
+pub enum Screen {
+    /// Signing in.
+    Login(LoginScreen),
+    /// The assignments list.
+    Assignments(AssignmentsScreen),
+}
+
+impl Screen {
+    fn component(&mut self) -> &mut dyn Component {
+        match self {
+            Screen::Login(s) => s,
+            Screen::Assignments(s) => s,
+        }
+    }
+
+    fn component_ref(&self) -> &dyn Component {
+        match self {
+            Screen::Login(s) => s,
+            Screen::Assignments(s) => s,
+        }
+    }
+
+    /// The screen's name, for the help title.
+    pub fn title(&self, lang: Lang) -> &'static str {
+        match self {
+            Screen::Login(_) => Text::LoginTitle.get(lang),
+            Screen::Assignments(_) => Text::AssignmentsTitle.get(lang),
+        }
+    }
+}
+
+/// A short message in the hints line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    /// The text.
+    pub text: String,
+    /// An error (drawn as one).
+    pub error: bool,
+    /// When it disappears, local UTC ms.
+    pub until_ms: i64,
+}
+
+/// How the app starts.
+#[derive(Debug, Clone)]
+pub struct Init {
+    /// Interface language.
+    pub lang: Lang,
+    /// Colours or not.
+    pub theme: Theme,
+    /// Key bindings.
+    pub keymap: Keymap,
+    /// The server's address (shown; used in messages).
+    pub server: String,
+    /// Demo accounts to offer (demo mode).
+    pub demo: Vec<DemoLogin>,
+    /// Username to prefill.
+    pub username: Option<String>,
+    /// The local clock now, UTC ms.
+    pub now_ms: i64,
+    /// The terminal's size.
+    pub size: (u16, u16),
+}
+
+/// The whole application state.
+#[derive(Debug, Clone)]
+pub struct State {
+    /// Interface language.
+    pub lang: Lang,
+    /// Colours or not.
+    pub theme: Theme,
+    /// Key bindings.
+    pub keymap: Keymap,
+    /// The server's address.
+    pub server: String,
+    /// The production calendar (bundled data).
+    pub calendar: ProductionCalendar,
+    /// The local clock, UTC ms.
+    pub now_ms: i64,
+    /// The server's clock minus ours: deadlines are judged by the server's day.
+    pub clock_skew_ms: i64,
+    /// The terminal's size.
+    pub size: (u16, u16),
+    /// What the user may see.
+    pub replica: Replica,
+    /// The signed-in user.
+    pub session: Option<Session>,
+    /// Counts sessions, so a previous session's late sync messages are ignored.
+    pub generation: u64,
+    /// The connection state.
+    pub link: Link,
+    /// When the last event arrived, local UTC ms.
+    pub last_event_ms: Option<i64>,
+    /// The screen.
+    pub screen: Screen,
+    /// Popups over it, the last on top.
+    pub popups: Vec<Popup>,
+    /// A short message.
+    pub flash: Option<Flash>,
+    /// Demo accounts (for returning to the login screen).
+    pub demo: Vec<DemoLogin>,
+    /// The program should end.
+    pub quit: bool,
+}
+
+impl State {
+    /// The state at start: the login screen.
+    pub fn new(init: Init) -> Self {
+        Self {
+            lang: init.lang,
+            theme: init.theme,
+            keymap: init.keymap,
+            server: init.server,
+            calendar: ProductionCalendar::new(),
+            now_ms: init.now_ms,
+            clock_skew_ms: 0,
+            size: init.size,
+            replica: Replica::default(),
+            session: None,
+            generation: 0,
+            link: Link::Connecting,
+            last_event_ms: None,
+            screen: Screen::Login(LoginScreen::new(
+                init.demo.clone(),
+                init.username.as_deref(),
+            )),
+            popups: Vec::new(),
+            flash: None,
+            demo: init.demo,
+            quit: false,
+        }
+    }
+
+    /// Today in the city, by the server's clock.
+    pub fn today(&self) -> NaiveDate {
+        city_time::date_at(self.now_ms.saturating_add(self.clock_skew_ms))
+    }
+
+    /// What components may read.
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            lang: self.lang,
+            keymap: &self.keymap,
+            replica: &self.replica,
+            session: self.session.as_ref(),
+            today: self.today(),
+            calendar: &self.calendar,
+            size: self.size,
+            server: &self.server,
+        }
+    }
+
+    /// The component with the focus: the top popup, else the screen.
+    pub fn focused(&self) -> &dyn Component {
+        match self.popups.last() {
+            Some(p) => p,
+            None => self.screen.component_ref(),
+        }
+    }
+
+    fn flash(&mut self, text: String, error: bool) {
+        self.flash = Some(Flash {
+            text,
+            error,
+            until_ms: self.now_ms.saturating_add(FLASH_MS),
+        });
+    }
+
+    fn invalidate_rows(&mut self) {
+        if let Screen::Assignments(s) = &mut self.screen {
+            s.invalidate();
+        }
+    }
+
+    fn back_to_login(&mut self, error: Option<String>) {
+        let username = self.session.take().map(|s| s.username);
+        let mut login = LoginScreen::new(self.demo.clone(), username.as_deref());
+        login.error = error.map(LoginError::General);
+        self.screen = Screen::Login(login);
+        self.popups.clear();
+        // What this user could see must not linger for the next one.
+        self.replica = Replica::default();
+        self.link = Link::Connecting;
+        self.last_event_ms = None;
+        self.generation += 1;
+    }
+}
+
+/// Handles one message and everything it queues; returns the commands to run. Ends with the
+/// state settled (rows recomputed), ready to draw.
+pub fn update(state: &mut State, msg: Msg) -> Vec<Cmd> {
+    update_all(state, [msg])
+}
+
+/// Handles a batch of messages (all that were queued before a frame), settling once at the end.
+pub fn update_all(state: &mut State, msgs: impl IntoIterator<Item = Msg>) -> Vec<Cmd> {
+    let mut queue: VecDeque<Msg> = msgs.into_iter().collect();
+    let mut cmds = Vec::new();
+    while let Some(msg) = queue.pop_front() {
+        let mut out = Outbox::default();
+        handle(state, msg, &mut out);
+        queue.extend(out.msgs);
+        cmds.extend(out.cmds);
+    }
+    settle(state);
+    cmds
+}
+
+/// Brings derived data up to date (the row list) after changes.
+fn settle(state: &mut State) {
+    let (ctx, screen, _) = split(state);
+    if let Screen::Assignments(s) = screen {
+        s.settle(&ctx);
+    }
+}
+
+/// The read-only context beside the mutable screen and popups (disjoint borrows of the state).
+fn split(state: &mut State) -> (Ctx<'_>, &mut Screen, &mut Vec<Popup>) {
+    let today = state.today();
+    let State {
+        lang,
+        keymap,
+        replica,
+        session,
+        calendar,
+        size,
+        server,
+        screen,
+        popups,
+        ..
+    } = state;
+    let ctx = Ctx {
+        lang: *lang,
+        keymap,
+        replica,
+        session: session.as_ref(),
+        today,
+        calendar,
+        size: *size,
+        server,
+    };
+    (ctx, screen, popups)
+}
+
+fn handle(state: &mut State, msg: Msg, out: &mut Outbox) {
+    match msg {
+        Msg::Key(key) => on_key(state, &key, out),
+        Msg::Resize { width, height } => {
+            state.size = (width, height);
+            // Paging depends on the height; keep the selection in view.
+            state.invalidate_rows();
+        }
+        Msg::Tick { now_ms } => {
+            let day = state.today();
+            state.now_ms = now_ms;
+            if state.today() != day {
+                state.invalidate_rows();
+            }
+            if state.flash.as_ref().is_some_and(|f| f.until_ms <= now_ms) {
+                state.flash = None;
+            }
+        }
+        Msg::LoginDone(result) => on_login(state, result, out),
+        Msg::Sync { generation, event } if generation == state.generation => {
+            on_sync(state, event, out);
+        }
+        Msg::Sync { .. } => {}
+        Msg::StepDone {
+            assignment_id,
+            action,
+            result,
+        } => on_step_done(state, assignment_id, action, result, out),
+        Msg::ShowHelp => {
+            let ctx = state.ctx();
+            let focused = state.focused();
+            let typing = focused.typing();
+            let entries = focused
+                .commands(&ctx)
+                .into_iter()
+                .map(|c| {
+                    (
+                        state.keymap.describe(c, typing),
+                        focused.describe(c, state.lang),
+                    )
+                })
+                .filter(|(keys, _)| !keys.is_empty())
+                .collect();
+            let title = strings::help_title(state.lang, state.screen.title(state.lang));
+            state.popups.push(Popup::Help(HelpPopup {
+                title,
+                entries,
+                scroll: 0,
+            }));
+        }
+        Msg::OpenPopup(p) => state.popups.push(p),
+        Msg::ClosePopup => {
+            state.popups.pop();
+        }
+        Msg::SwitchRole => {
+            if let Some(s) = state.session.as_mut().filter(|s| s.roles.len() > 1) {
+                s.role_index = (s.role_index + 1) % s.roles.len();
+                let name = role_name(state.lang, &state.replica, s.role());
+                state.flash(strings::role_switched(state.lang, &name), false);
+            }
+        }
+        Msg::Logout => {
+            out.run(Cmd::StopSync);
+            out.run(Cmd::Logout);
+            state.back_to_login(None);
+        }
+        Msg::Quit => state.quit = true,
+    }
+}
+
+/// The name of a role grant as the status bar shows it.
+pub fn role_name(lang: Lang, replica: &Replica, grant: Option<&pb::RoleGrant>) -> String {
+    match grant {
+        None => Text::NoRole.get(lang).to_string(),
+        Some(g) => {
+            let role = pb::Role::try_from(g.role).unwrap_or_default();
+            let group = (g.group_id != 0)
+                .then(|| replica.group_number(g.group_id).unwrap_or(0))
+                .filter(|n| *n != 0);
+            strings::role_in_group(lang, role, group)
+        }
+    }
+}
+
+fn on_key(state: &mut State, key: &KeyEvent, out: &mut Outbox) {
+    // Some terminals report releases too; a key acts once.
+    if key.kind == KeyEventKind::Release {
+        return;
+    }
+    let (ctx, screen, popups) = split(state);
+    let handled = match popups.last_mut() {
+        Some(p) => p.handle_key(key, &ctx, out),
+        None => screen.component().handle_key(key, &ctx, out),
+    };
+    if !handled {
+        // Ctrl+C leaves from anywhere, even where a popup does not list it.
+        let quit = ctx.keymap.command(key, &[Command::Quit], true);
+        if quit.is_some() {
+            out.send(Msg::Quit);
+        }
+    }
+}
+
+fn on_login(state: &mut State, result: Result<LoginOk, RpcError>, out: &mut Outbox) {
+    let Screen::Login(login) = &mut state.screen else {
+        return;
+    };
+    match result {
+        Ok(ok) => {
+            state.generation += 1;
+            state.session = Some(Session {
+                user_id: ok.user_id,
+                username: ok.username,
+                full_name: ok.full_name,
+                roles: ok.roles,
+                role_index: 0,
+            });
+            state.replica = Replica::default();
+            state.link = Link::Connecting;
+            state.last_event_ms = None;
+            state.popups.clear();
+            state.screen = Screen::Assignments(AssignmentsScreen::new());
+            out.run(Cmd::StartSync {
+                generation: state.generation,
+            });
+        }
+        Err(e) => login.failed(&e, state.lang, &state.server),
+    }
+}
+
+fn on_sync(state: &mut State, event: SyncEvent, out: &mut Outbox) {
+    match event {
+        SyncEvent::Snapshot(s) => {
+            state.clock_skew_ms = s.server_time_ms.saturating_sub(state.now_ms);
+            state.replica.load_snapshot(*s);
+            state.invalidate_rows();
+        }
+        SyncEvent::Event(ev) => {
+            state.last_event_ms = Some(state.now_ms);
+            let me = state.session.as_ref().map_or(0, |s| s.user_id);
+            let action = pb::EventAction::try_from(ev.action).unwrap_or_default();
+            let note = match &ev.entity {
+                Some(pb::event::Entity::Notification(n))
+                    if n.user_id == me && action == pb::EventAction::Created =>
+                {
+                    Some(state.lang.pick(&n.text_ru, &n.text_en).to_string())
+                }
+                _ => None,
+            };
+            // Rows show assignments and people's names; other kinds do not change them.
+            if let Applied::Changed(Kind::Assignment | Kind::User) = state.replica.apply(*ev) {
+                state.invalidate_rows();
+            }
+            if let Some(text) = note {
+                // New notifications show up as they happen.
+                state.flash(text, false);
+            }
+        }
+        SyncEvent::Heartbeat { server_time_ms } => {
+            state.clock_skew_ms = server_time_ms.saturating_sub(state.now_ms);
+        }
+        SyncEvent::Link(link) => state.link = link,
+        SyncEvent::SessionEnded(e) => {
+            out.run(Cmd::StopSync);
+            let text = format!(
+                "{}: {}",
+                Text::SessionEnded.get(state.lang),
+                e.message(state.lang, &state.server)
+            );
+            state.back_to_login(Some(text));
+        }
+    }
+}
+
+fn on_step_done(
+    state: &mut State,
+    id: u64,
+    action: Action,
+    result: Result<Box<pb::Assignment>, RpcError>,
+    out: &mut Outbox,
+) {
+    let popup = state.popups.iter_mut().rev().find_map(|p| match p {
+        Popup::Step(s) if s.assignment_id == id && s.action == action => Some(s),
+        _ => None,
+    });
+    match result {
+        Ok(a) => {
+            if popup.is_some() {
+                state
+                    .popups
+                    .retain(|p| !matches!(p, Popup::Step(s) if s.assignment_id == id));
+            }
+            // The event follows, but the answer is already the new state: show it now.
+            if state.replica.assignments.upsert(*a) {
+                state.invalidate_rows();
+            }
+            let text = match action {
+                Action::SubmitReport => Text::ReportSent,
+                Action::Accept => Text::ReportAccepted,
+                Action::Return => Text::ReportReturned,
+            };
+            state.flash(text.get(state.lang).to_string(), false);
+        }
+        Err(e) if e.is_session_over() => {
+            out.send(Msg::Sync {
+                generation: state.generation,
+                event: SyncEvent::SessionEnded(e),
+            });
+        }
+        Err(e) => {
+            let current = state
+                .replica
+                .assignments
+                .get(id)
+                .and_then(|a| a.meta)
+                .map(|m| m.version);
+            match popup {
+                Some(p) => p.failed(&e, state.lang, &state.server, current),
+                None => {
+                    let text = e.message(state.lang, &state.server);
+                    state.flash(text, true);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! The command line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+use infogroups_shared::names::Lang;
+
+/// The default server address.
+pub const DEFAULT_SERVER: &str = "http://127.0.0.1:50051";
+
+/// An interface language on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// Russian.
+    Ru,
+    /// English.
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::Ru => Lang::Ru,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+/// Infogroups: the terminal client of the information groups of the Novoshakhtinsk city
+/// administration.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "infogroups", version, about, long_about = None, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Start a demo server inside this program (a fresh demo city, gone on exit) and connect to it.
+    #[arg(long)]
+    pub demo: bool,
+
+    /// With --demo: the address the embedded server listens on, so that other clients can join
+    /// it with --server (default: a free loopback port).
+    #[arg(long, requires = "demo", value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+
+    /// The server to connect to.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "INFOGROUPS_SERVER",
+        default_value = DEFAULT_SERVER,
+        conflicts_with = "demo"
+    )]
+    pub server: String,
+
+    /// PEM file of the certificate authority that signed the server's TLS certificate (https URLs).
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+
+    /// Interface language [default: ru].
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+
+    /// Username to put in the login form.
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+
+    /// Configuration file (TOML: `lang`, `[keys]`) [default: ~/.config/infogroups/tui.toml].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Log file [default: ~/.local/state/infogroups/infogroups.log]; level from INFOGROUPS_LOG.
+    #[arg(long, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+}
+
+const AFTER_HELP: &str = "\
+Examples:
+  infogroups --demo                         try it with a demo city
+  infogroups --demo --listen 127.0.0.1:50061  a demo others can join
+  infogroups --server http://127.0.0.1:50061 --user sek1
+
+Keys: ? shows them on every screen; q quits; key bindings can be changed in the configuration
+file, e.g.
+  [keys]
+  quit = \"x\"
+  submit_report = [\"r\", \"ctrl+r\"]";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+        let demo = Cli::try_parse_from(["infogroups", "--demo", "--listen", "127.0.0.1:50061"]);
+        assert!(demo.is_ok_and(|c| c.demo && c.listen.is_some()));
+        assert!(Cli::try_parse_from(["infogroups", "--listen", "127.0.0.1:1"]).is_err());
+        assert!(Cli::try_parse_from(["infogroups", "--demo", "--server", "http://x:1"]).is_err());
+        let en = Cli::try_parse_from(["infogroups", "--lang", "en", "--user", "sek1"]);
+        assert!(en.is_ok_and(|c| c.lang == Some(LangArg::En) && c.user.as_deref() == Some("sek1")));
+    }
+}

@@ -1,0 +1,111 @@
+//! The embedded demo: the real server, in this process, on a fresh temporary data directory filled
+//! with the demo city. The directory lives as long as the [`DemoServer`].
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use infogroups_server::{Config, Server};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::screens::login::DemoLogin;
+
+/// The administrator's password in demo mode (shown on the login screen).
+pub const ADMIN_PASSWORD: &str = "admin1234";
+
+/// A running embedded server.
+pub struct DemoServer {
+    // Dropped last: the store lives in it until the server has stopped.
+    dir: tempfile::TempDir,
+    addr: SocketAddr,
+    accounts: Vec<DemoLogin>,
+    shutdown: CancellationToken,
+    task: JoinHandle<Result<(), infogroups_server::LaunchError>>,
+}
+
+/// Why the demo could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// The temporary directory could not be made.
+    #[error("cannot create a temporary directory: {0}")]
+    TempDir(std::io::Error),
+    /// The server failed to open.
+    #[error("the embedded server failed to start: {0}")]
+    Launch(#[from] infogroups_server::LaunchError),
+    /// Seeding failed.
+    #[error("the demo city could not be created: {0}")]
+    Seed(String),
+    /// The address could not be bound.
+    #[error("cannot listen on {0}: {1}")]
+    Bind(String, std::io::Error),
+}
+
+impl DemoServer {
+    /// Starts the server on `listen` (default: a free loopback port) with the demo city.
+    pub async fn start(listen: Option<SocketAddr>) -> Result<Self, DemoError> {
+        let dir = tempfile::Builder::new()
+            .prefix("infogroups-demo-")
+            .tempdir()
+            .map_err(DemoError::TempDir)?;
+        let mut config = Config::new(dir.path());
+        config.admin_password = Some(ADMIN_PASSWORD.to_string());
+        let server = Server::open(config).await?;
+        let seeded = infogroups_server::demo::seed(server.db())
+            .await
+            .map_err(|e| DemoError::Seed(e.to_string()))?;
+        let accounts = seeded
+            .into_iter()
+            .map(|a| DemoLogin {
+                password: if a.username == "admin" {
+                    ADMIN_PASSWORD.to_string()
+                } else {
+                    infogroups_server::demo::DEMO_PASSWORD.to_string()
+                },
+                username: a.username,
+                full_name: a.full_name,
+                role_ru: a.role_ru,
+                role_en: a.role_en,
+            })
+            .collect();
+        let listen = listen.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+        let listener = TcpListener::bind(listen)
+            .await
+            .map_err(|e| DemoError::Bind(listen.to_string(), e))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| DemoError::Bind(listen.to_string(), e))?;
+        let shutdown = CancellationToken::new();
+        let task = tokio::spawn(server.serve(listener, shutdown.clone()));
+        tracing::info!(%addr, data = %dir.path().display(), "demo server started");
+        Ok(Self {
+            dir,
+            addr,
+            accounts,
+            shutdown,
+            task,
+        })
+    }
+
+    /// The URL clients connect to.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The demo accounts with their passwords.
+    pub fn accounts(&self) -> &[DemoLogin] {
+        &self.accounts
+    }
+
+    /// Stops the server (at most a few seconds) and removes its directory.
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        match tokio::time::timeout(Duration::from_secs(5), self.task).await {
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(e))) => tracing::warn!(error = %e, "demo server stopped with an error"),
+            Ok(Err(e)) => tracing::warn!(error = %e, "demo server task failed"),
+            Err(_) => tracing::warn!("demo server did not stop in time"),
+        }
+        drop(self.dir);
+    }
+}

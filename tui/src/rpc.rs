@@ -1,0 +1,252 @@
+//! The connection to the server: one HTTP/2 channel shared by every call and the watch stream, a
+//! bearer-token interceptor, and server errors turned into what the user should read.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use infogroups_shared::names::Lang;
+use infogroups_shared::pb;
+use infogroups_shared::validate::FieldError;
+use tonic::metadata::{Ascii, MetadataValue};
+use tonic::service::Interceptor;
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint};
+use tonic::{Code, Request, Status};
+use tonic_types::StatusExt;
+
+use crate::strings;
+
+/// How long a unary call may take before the user is told the server does not answer.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// A failed call, as the user should read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RpcError {
+    /// The gRPC code (decides what the client does: back to login, reload, show).
+    pub code: Code,
+    /// The server's Russian text, when it sent one.
+    pub ru: Option<String>,
+    /// The server's English text (or the transport's).
+    pub en: String,
+    /// The invalid field, for `InvalidArgument`.
+    pub field: Option<Box<FieldError>>,
+}
+
+impl RpcError {
+    /// Reads what a status says.
+    pub fn from_status(status: &Status) -> Self {
+        let field = FieldError::from_status(status).map(Box::new);
+        let ru = status
+            .get_error_details()
+            .localized_message()
+            .map(|m| m.message.clone());
+        Self {
+            code: status.code(),
+            ru,
+            en: status.message().to_string(),
+            field,
+        }
+    }
+
+    /// An error with both texts (tests, local failures).
+    pub fn new(code: Code, ru: &str, en: &str) -> Self {
+        Self {
+            code,
+            ru: Some(ru.to_string()),
+            en: en.to_string(),
+            field: None,
+        }
+    }
+
+    /// Whether the server could not be reached at all (no answer of its own).
+    pub fn is_unreachable(&self) -> bool {
+        self.ru.is_none() && matches!(self.code, Code::Unavailable | Code::DeadlineExceeded)
+    }
+
+    /// Whether the session is over and the user must sign in again.
+    pub fn is_session_over(&self) -> bool {
+        self.code == Code::Unauthenticated
+    }
+
+    /// What to show, in `lang`; `server` names the server when it cannot be reached.
+    pub fn message(&self, lang: Lang, server: &str) -> String {
+        if self.is_unreachable() {
+            return strings::unreachable(lang, server);
+        }
+        if let Some(f) = &self.field {
+            return lang.pick(&f.ru, &f.en).to_string();
+        }
+        match (lang, &self.ru) {
+            (Lang::Ru, Some(ru)) => ru.clone(),
+            _ if self.en.is_empty() => strings::failed(lang, &format!("{:?}", self.code)),
+            _ => self.en.clone(),
+        }
+    }
+}
+
+type Token = Arc<RwLock<Option<MetadataValue<Ascii>>>>;
+
+/// Adds `authorization: Bearer …` to every call while a session is open.
+#[derive(Clone)]
+pub struct AuthInterceptor {
+    token: Token,
+}
+
+impl Interceptor for AuthInterceptor {
+    fn call(&mut self, mut req: Request<()>) -> Result<Request<()>, Status> {
+        let token = self.token.read().ok().and_then(|t| t.clone());
+        if let Some(value) = token {
+            req.metadata_mut().insert("authorization", value);
+        }
+        Ok(req)
+    }
+}
+
+/// A channel with the interceptor.
+pub type Authed = InterceptedService<Channel, AuthInterceptor>;
+
+/// The connection to one server. Cheap to clone; every clone shares the channel and the token.
+#[derive(Clone)]
+pub struct Connection {
+    channel: Channel,
+    token: Token,
+    url: String,
+}
+
+/// Why a connection could not even be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// The URL is not one we can use.
+    #[error("invalid server address {0}: {1}")]
+    BadUrl(String, String),
+    /// The CA certificate could not be read.
+    #[error("cannot read the CA certificate {0}: {1}")]
+    Ca(String, std::io::Error),
+}
+
+impl Connection {
+    /// A lazily connecting channel to `url`: nothing happens until the first call, and after a
+    /// failure the next call connects again, so reconnecting is just calling again.
+    pub fn new(url: &str, ca_cert: Option<&std::path::Path>) -> Result<Self, ConnectError> {
+        let bad = |e: &dyn std::fmt::Display| ConnectError::BadUrl(url.to_string(), e.to_string());
+        let mut endpoint = Endpoint::from_shared(url.to_string())
+            .map_err(|e| bad(&e))?
+            .connect_timeout(Duration::from_secs(3))
+            .tcp_nodelay(true)
+            // Long-lived watch streams over NAT and SSH tunnels need pings to stay open and to
+            // notice a dead peer.
+            .http2_keep_alive_interval(Duration::from_secs(20))
+            .keep_alive_timeout(Duration::from_secs(10))
+            .keep_alive_while_idle(true);
+        if url.starts_with("https://") {
+            let mut tls = ClientTlsConfig::new();
+            if let Some(path) = ca_cert {
+                let pem = std::fs::read(path)
+                    .map_err(|e| ConnectError::Ca(path.display().to_string(), e))?;
+                tls = tls.ca_certificate(Certificate::from_pem(pem));
+            }
+            endpoint = endpoint.tls_config(tls).map_err(|e| bad(&e))?;
+        }
+        Ok(Self {
+            channel: endpoint.connect_lazy(),
+            token: Arc::default(),
+            url: url.to_string(),
+        })
+    }
+
+    /// The server's address as given.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Remembers the session's token for every later call.
+    pub fn set_token(&self, token: &str) -> Result<(), RpcError> {
+        let value: MetadataValue<Ascii> = format!("Bearer {token}").parse().map_err(|_| {
+            RpcError::new(
+                Code::Internal,
+                "сервер выдал недопустимый токен",
+                "the server sent an unusable token",
+            )
+        })?;
+        if let Ok(mut slot) = self.token.write() {
+            *slot = Some(value);
+        }
+        Ok(())
+    }
+
+    /// Forgets the token and returns it (to log the session out with it).
+    pub fn take_token(&self) -> Option<MetadataValue<Ascii>> {
+        self.token.write().ok().and_then(|mut t| t.take())
+    }
+
+    fn authed(&self) -> Authed {
+        InterceptedService::new(
+            self.channel.clone(),
+            AuthInterceptor {
+                token: self.token.clone(),
+            },
+        )
+    }
+
+    /// The authentication service.
+    pub fn auth(&self) -> pb::auth_service_client::AuthServiceClient<Authed> {
+        pb::auth_service_client::AuthServiceClient::new(self.authed())
+    }
+
+    /// The sync service.
+    pub fn sync(&self) -> pb::sync_service_client::SyncServiceClient<Authed> {
+        pb::sync_service_client::SyncServiceClient::new(self.authed())
+    }
+
+    /// The assignment service.
+    pub fn assignments(&self) -> pb::assignment_service_client::AssignmentServiceClient<Authed> {
+        pb::assignment_service_client::AssignmentServiceClient::new(self.authed())
+    }
+
+    /// Revokes the session of `token` (best effort: the server may already be gone).
+    pub async fn logout(&self, token: MetadataValue<Ascii>) {
+        let mut client = pb::auth_service_client::AuthServiceClient::new(self.channel.clone());
+        let mut req = Request::new(pb::LogoutRequest {});
+        req.metadata_mut().insert("authorization", token);
+        req.set_timeout(Duration::from_secs(2));
+        if let Err(e) = client.logout(req).await {
+            tracing::debug!(code = ?e.code(), "logout failed");
+        }
+    }
+}
+
+/// A unary request with the standard timeout.
+pub fn request<T>(message: T) -> Request<T> {
+    let mut req = Request::new(message);
+    req.set_timeout(CALL_TIMEOUT);
+    req
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_texts_are_read_in_the_users_language() {
+        let status = infogroups_shared::validate::FieldError::new(
+            "text",
+            "обязательное поле",
+            "is required",
+        )
+        .to_status();
+        let e = RpcError::from_status(&status);
+        assert_eq!(e.code, Code::InvalidArgument);
+        assert_eq!(e.field.as_ref().map(|f| f.field.as_str()), Some("text"));
+        assert_eq!(e.message(Lang::Ru, "x"), "обязательное поле");
+        assert_eq!(e.message(Lang::En, "x"), "is required");
+    }
+
+    #[test]
+    fn a_transport_failure_reads_as_an_unreachable_server() {
+        let e = RpcError::from_status(&Status::unavailable("tcp connect error"));
+        assert!(e.is_unreachable());
+        assert!(e.message(Lang::Ru, "http://h:1").contains("http://h:1"));
+        let shutting_down = RpcError::new(Code::Unavailable, "сервер останавливается", "stopping");
+        assert!(!shutting_down.is_unreachable());
+    }
+}

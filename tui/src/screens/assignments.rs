@@ -1,0 +1,299 @@
+//! The assignments screen: every assignment the user may see, by urgency, with a text filter, a
+//! detail panel and the steps the user may take. The row list is recomputed only when the
+//! replica, the filter or the day changes, and drawing touches only the visible rows — so long
+//! lists page without lag.
+
+use crossterm::event::KeyEvent;
+use infogroups_shared::names;
+use infogroups_shared::pb;
+
+use super::popup::{Popup, StepPopup};
+use super::{Component, Ctx, Outbox, common};
+use crate::actions::{self, Action};
+use crate::app::Msg;
+use crate::keymap::Command;
+use crate::strings::{self, Text};
+use crate::text_input::TextInput;
+use crate::urgency;
+use crate::view::{detail, layout};
+use infogroups_shared::names::Lang;
+
+/// Where the keys go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// The list: arrows move the selection.
+    List,
+    /// The detail panel: arrows scroll it.
+    Detail,
+}
+
+/// The assignments screen's state.
+#[derive(Debug, Clone)]
+pub struct AssignmentsScreen {
+    /// Ids of the rows shown, in order (after the filter).
+    rows: Vec<u64>,
+    /// Whether `rows` must be recomputed before use.
+    stale: bool,
+    /// The selected row.
+    pub selected: usize,
+    /// The first row drawn.
+    pub offset: usize,
+    /// The selected assignment, kept across reorderings by live updates.
+    selected_id: Option<u64>,
+    /// The filter text.
+    pub filter: TextInput,
+    /// The filter field has the focus.
+    pub filtering: bool,
+    /// Where the keys go.
+    pub focus: Focus,
+    /// The detail panel's first line shown.
+    pub detail_scroll: usize,
+}
+
+impl Default for AssignmentsScreen {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl AssignmentsScreen {
+    /// An empty screen; rows appear with the first snapshot.
+    pub fn new() -> Self {
+        Self {
+            rows: Vec::new(),
+            stale: true,
+            selected: 0,
+            offset: 0,
+            selected_id: None,
+            filter: TextInput::default(),
+            filtering: false,
+            focus: Focus::List,
+            detail_scroll: 0,
+        }
+    }
+
+    /// The ids of the rows, in order.
+    pub fn rows(&self) -> &[u64] {
+        &self.rows
+    }
+
+    /// The selected assignment's id.
+    pub fn selected_id(&self) -> Option<u64> {
+        self.rows.get(self.selected).copied()
+    }
+
+    /// Marks the rows for recomputation (the replica, the day or the filter changed).
+    pub fn invalidate(&mut self) {
+        self.stale = true;
+    }
+
+    /// Whether the detail panel is open (it always is beside the list on a wide terminal).
+    pub fn detail_open(&self) -> bool {
+        self.focus == Focus::Detail
+    }
+
+    /// Recomputes the rows if needed, keeping the selected assignment selected.
+    pub fn settle(&mut self, ctx: &Ctx<'_>) {
+        if !self.stale {
+            return;
+        }
+        self.stale = false;
+        let needle = self.filter.text().trim().to_lowercase();
+        let mut keyed: Vec<_> = ctx
+            .replica
+            .assignments
+            .iter()
+            .filter(|a| needle.is_empty() || matches(a, &needle, ctx))
+            .map(|a| {
+                (
+                    urgency::sort_key(a, ctx.today, ctx.calendar),
+                    a.meta.map_or(0, |m| m.id),
+                )
+            })
+            .collect();
+        keyed.sort_unstable();
+        self.rows = keyed.into_iter().map(|(_, id)| id).collect();
+        self.selected = self
+            .selected_id
+            .and_then(|id| self.rows.iter().position(|r| *r == id))
+            .unwrap_or_else(|| self.selected.min(self.rows.len().saturating_sub(1)));
+        self.selected_id = self.selected_id();
+        self.scroll_into_view(ctx);
+    }
+
+    fn page(ctx: &Ctx<'_>) -> usize {
+        layout::list_page(ctx.size).max(1)
+    }
+
+    fn scroll_into_view(&mut self, ctx: &Ctx<'_>) {
+        let page = Self::page(ctx);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + page {
+            self.offset = self.selected + 1 - page;
+        }
+        self.offset = self.offset.min(self.rows.len().saturating_sub(1));
+    }
+
+    fn select(&mut self, index: usize, ctx: &Ctx<'_>) {
+        let last = self.rows.len().saturating_sub(1);
+        let index = index.min(last);
+        if index != self.selected {
+            self.detail_scroll = 0;
+        }
+        self.selected = index;
+        self.selected_id = self.selected_id();
+        self.scroll_into_view(ctx);
+    }
+
+    fn selected_assignment<'a>(&self, ctx: &Ctx<'a>) -> Option<&'a pb::Assignment> {
+        self.selected_id()
+            .and_then(|id| ctx.replica.assignments.get(id))
+    }
+
+    /// The steps the user may take on the selected assignment.
+    pub fn actions(&self, ctx: &Ctx<'_>) -> Vec<Action> {
+        self.selected_assignment(ctx)
+            .map(|a| actions::available(a, ctx.me(), ctx.today))
+            .unwrap_or_default()
+    }
+
+    fn scroll_detail(&mut self, delta: isize, ctx: &Ctx<'_>) {
+        let Some(a) = self.selected_assignment(ctx) else {
+            return;
+        };
+        let (height, lines) = detail::measure(a, ctx, self.detail_open());
+        let max = lines.saturating_sub(height);
+        self.detail_scroll = self.detail_scroll.saturating_add_signed(delta).min(max);
+    }
+
+    fn start(&mut self, action: Action, ctx: &Ctx<'_>, out: &mut Outbox) {
+        let Some(a) = self.selected_assignment(ctx) else {
+            return;
+        };
+        let meta = a.meta.unwrap_or_default();
+        if actions::check(a, ctx.me(), action, ctx.today).is_ok() {
+            out.send(Msg::OpenPopup(Popup::Step(StepPopup::new(
+                action,
+                meta.id,
+                &a.number,
+                meta.version,
+            ))));
+        }
+    }
+}
+
+/// Whether an assignment matches the (lowercased) filter: number, text, status or people.
+fn matches(a: &pb::Assignment, needle: &str, ctx: &Ctx<'_>) -> bool {
+    let has = |s: &str| s.to_lowercase().contains(needle);
+    let status = urgency::status(a);
+    has(&a.number)
+        || has(&a.text)
+        || has(names::assignment_status(ctx.lang, status))
+        || [a.executor_id, a.controller_id]
+            .iter()
+            .filter_map(|id| ctx.replica.user_name(*id))
+            .any(has)
+}
+
+impl Component for AssignmentsScreen {
+    fn commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
+        use Command as C;
+        if self.filtering {
+            return vec![
+                C::Submit,
+                C::Cancel,
+                C::Up,
+                C::Down,
+                C::PageUp,
+                C::PageDown,
+                C::Help,
+                C::Quit,
+            ];
+        }
+        let mut c = vec![C::Up, C::Down, C::PageUp, C::PageDown, C::Home, C::End];
+        match self.focus {
+            Focus::List => c.extend([C::Open, C::Filter]),
+            Focus::Detail => c.push(C::Back),
+        }
+        c.extend(self.actions(ctx).into_iter().map(Action::command));
+        if ctx.session.is_some_and(|s| s.roles.len() > 1) {
+            c.push(C::SwitchRole);
+        }
+        c.extend([C::Logout, C::Help, C::Quit]);
+        c
+    }
+
+    fn typing(&self) -> bool {
+        self.filtering
+    }
+
+    fn describe(&self, command: Command, lang: Lang) -> &'static str {
+        match command {
+            Command::Submit => Text::ApplyFilter.get(lang),
+            Command::Cancel => Text::ClearFilter.get(lang),
+            other => strings::command(lang, other),
+        }
+    }
+
+    fn label(&self, command: Command, lang: Lang) -> &'static str {
+        match command {
+            Command::Submit => Text::Apply.get(lang),
+            Command::Cancel => Text::Clear.get(lang),
+            other => strings::command_short(lang, other),
+        }
+    }
+
+    fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
+        use Command as C;
+        let page = Self::page(ctx);
+        let in_detail = self.focus == Focus::Detail && !self.filtering;
+        match command {
+            C::Up if in_detail => self.scroll_detail(-1, ctx),
+            C::Down if in_detail => self.scroll_detail(1, ctx),
+            C::PageUp if in_detail => self.scroll_detail(-(page as isize), ctx),
+            C::PageDown if in_detail => self.scroll_detail(page as isize, ctx),
+            C::Home if in_detail => self.detail_scroll = 0,
+            C::End if in_detail => self.scroll_detail(isize::MAX / 2, ctx),
+            C::Up => self.select(self.selected.saturating_sub(1), ctx),
+            C::Down => self.select(self.selected.saturating_add(1), ctx),
+            C::PageUp => self.select(self.selected.saturating_sub(page), ctx),
+            C::PageDown => self.select(self.selected.saturating_add(page), ctx),
+            C::Home => self.select(0, ctx),
+            C::End => self.select(usize::MAX, ctx),
+            C::Open if !self.rows.is_empty() => {
+                self.focus = Focus::Detail;
+                self.detail_scroll = 0;
+            }
+            C::Back => self.focus = Focus::List,
+            C::Filter => self.filtering = true,
+            C::Submit => self.filtering = false,
+            C::Cancel => {
+                self.filtering = false;
+                self.filter.clear();
+                self.stale = true;
+                self.settle(ctx);
+            }
+            C::SubmitReport | C::Accept | C::Return => {
+                if let Some(action) = Action::of_command(command) {
+                    self.start(action, ctx, out);
+                }
+            }
+            other => common(other, out),
+        }
+    }
+
+    fn on_text_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {
+        let before = self.filter.text().to_string();
+        let handled = self.filter.handle_key(key);
+        if handled && before != self.filter.text() {
+            // Filter as you type; start from the top of the new result.
+            self.stale = true;
+            self.selected_id = None;
+            self.selected = 0;
+            self.offset = 0;
+            self.settle(ctx);
+        }
+        handled
+    }
+}

@@ -1,0 +1,116 @@
+//! Screens and popups: components with their own state. A component never holds another; it
+//! reads what it needs from [`Ctx`] and talks back through [`Outbox`] — messages for the app's
+//! queue, commands for the outside world.
+
+pub mod assignments;
+pub mod login;
+pub mod popup;
+
+use chrono::NaiveDate;
+use crossterm::event::KeyEvent;
+use infogroups_shared::calendar::ProductionCalendar;
+use infogroups_shared::names::Lang;
+
+use crate::app::{Cmd, Msg, Session};
+use crate::keymap::{Command, Keymap};
+use crate::replica::Replica;
+use crate::strings;
+
+/// What a component may read while handling a key.
+pub struct Ctx<'a> {
+    /// Interface language.
+    pub lang: Lang,
+    /// The key bindings.
+    pub keymap: &'a Keymap,
+    /// What the user may see.
+    pub replica: &'a Replica,
+    /// The signed-in user, if any.
+    pub session: Option<&'a Session>,
+    /// Today in the city (by the server's clock).
+    pub today: NaiveDate,
+    /// The production calendar.
+    pub calendar: &'a ProductionCalendar,
+    /// The terminal's size (columns, rows), for paging.
+    pub size: (u16, u16),
+    /// The server's address, for messages.
+    pub server: &'a str,
+}
+
+impl Ctx<'_> {
+    /// The signed-in user's id (0 before login).
+    pub fn me(&self) -> u64 {
+        self.session.map_or(0, |s| s.user_id)
+    }
+}
+
+/// Where a component puts what it wants done.
+#[derive(Debug, Default)]
+pub struct Outbox {
+    /// Messages for the app's own queue (handled right after this one).
+    pub msgs: Vec<Msg>,
+    /// Commands for the outside world (network calls).
+    pub cmds: Vec<Cmd>,
+}
+
+impl Outbox {
+    /// Queues a message for the app.
+    pub fn send(&mut self, msg: Msg) {
+        self.msgs.push(msg);
+    }
+
+    /// Asks for a command to be run.
+    pub fn run(&mut self, cmd: Cmd) {
+        self.cmds.push(cmd);
+    }
+}
+
+/// A screen or popup that answers keys.
+pub trait Component {
+    /// The commands it answers to right now, in the order the help lists them.
+    fn commands(&self, ctx: &Ctx<'_>) -> Vec<Command>;
+
+    /// Whether a text field has the focus (printable keys type instead of running commands).
+    fn typing(&self) -> bool {
+        false
+    }
+
+    /// Runs one of its commands.
+    fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox);
+
+    /// An editing key for the focused text field; returns whether it was one.
+    fn on_text_key(&mut self, _key: &KeyEvent, _ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {
+        false
+    }
+
+    /// What `command` does here, for the help (components may say it more precisely).
+    fn describe(&self, command: Command, lang: Lang) -> &'static str {
+        strings::command(lang, command)
+    }
+
+    /// The short label of `command` in the hints line.
+    fn label(&self, command: Command, lang: Lang) -> &'static str {
+        strings::command_short(lang, command)
+    }
+
+    /// Handles a key: a command of this component, else an editing key while typing.
+    /// Returns whether the key meant anything here.
+    fn handle_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>, out: &mut Outbox) -> bool {
+        let commands = self.commands(ctx);
+        if let Some(c) = ctx.keymap.command(key, &commands, self.typing()) {
+            self.on_command(c, ctx, out);
+            return true;
+        }
+        self.typing() && self.on_text_key(key, ctx, out)
+    }
+}
+
+/// The commands every screen shares, handled the same way everywhere.
+pub fn common(command: Command, out: &mut Outbox) {
+    match command {
+        Command::Help => out.send(Msg::ShowHelp),
+        Command::Quit => out.send(Msg::Quit),
+        Command::Logout => out.send(Msg::Logout),
+        Command::SwitchRole => out.send(Msg::SwitchRole),
+        _ => {}
+    }
+}

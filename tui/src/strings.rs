@@ -1,0 +1,351 @@
+//! Every string the client shows, in Russian and English, in one place. Enum names (roles,
+//! statuses) come from `infogroups_shared::names`; server messages arrive already translated.
+
+use infogroups_shared::names::Lang;
+use infogroups_shared::pb;
+
+use crate::keymap::Command;
+
+/// A fixed piece of interface text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)] // each variant's text below is its documentation
+pub enum Text {
+    AppName,
+    LoginTitle,
+    Server,
+    EmbeddedServer,
+    Username,
+    Password,
+    LoggingIn,
+    EnterUsername,
+    EnterPassword,
+    DemoAccounts,
+    DemoHint,
+    DemoAdminPassword,
+    ColUsername,
+    ColFullName,
+    ColRole,
+    SessionEnded,
+    AssignmentsTitle,
+    ColNumber,
+    ColDeadline,
+    ColStatus,
+    ColExecutor,
+    ColText,
+    Predicted,
+    Loading,
+    NoAssignments,
+    NothingFound,
+    Filter,
+    FilterHint,
+    Assignment,
+    Status,
+    Deadline,
+    Issued,
+    Kind,
+    Group,
+    Executor,
+    CoExecutors,
+    Controller,
+    Issuer,
+    Completed,
+    TextLabel,
+    Reports,
+    NoReports,
+    History,
+    Extensions,
+    KindTask,
+    KindInfoRequest,
+    ServerClock,
+    ReportTitle,
+    ReportField,
+    ReturnTitle,
+    ReasonField,
+    Sending,
+    Required,
+    AcceptTitle,
+    AcceptQuestion,
+    ReportSent,
+    ReportAccepted,
+    ReportReturned,
+    Connecting,
+    Online,
+    Reconnecting,
+    Offline,
+    LastEvent,
+    HelpTitle,
+    HelpClose,
+    NoRole,
+    Yes,
+    No,
+    SignIn,
+    Apply,
+    Clear,
+    ApplyFilter,
+    ClearFilter,
+    PickDemo,
+    ExtensionPending,
+    ExtensionGranted,
+    ExtensionRefused,
+    Marker,
+    MarkerLegend,
+}
+
+impl Text {
+    /// The text in `lang`.
+    pub fn get(self, lang: Lang) -> &'static str {
+        use Text as T;
+        let (ru, en) = match self {
+            T::AppName => ("Инфогруппы", "Infogroups"),
+            T::LoginTitle => ("Вход в систему", "Sign in"),
+            T::Server => ("Сервер", "Server"),
+            T::EmbeddedServer => ("встроенный демо-сервер", "embedded demo server"),
+            T::Username => ("Имя пользователя", "Username"),
+            T::Password => ("Пароль", "Password"),
+            T::LoggingIn => ("Вход…", "Signing in…"),
+            T::EnterUsername => ("введите имя пользователя", "enter the username"),
+            T::EnterPassword => ("введите пароль", "enter the password"),
+            T::DemoAccounts => ("Демо-учётные записи", "Demo accounts"),
+            T::DemoHint => (
+                "↑↓ — выбрать учётную запись, Enter — войти",
+                "↑↓ choose an account, Enter signs in",
+            ),
+            T::DemoAdminPassword => ("пароль", "password"),
+            T::ColUsername => ("Имя", "Username"),
+            T::ColFullName => ("Ф. И. О.", "Full name"),
+            T::ColRole => ("Роль", "Role"),
+            T::SessionEnded => ("Сеанс завершён", "The session ended"),
+            T::AssignmentsTitle => ("Поручения", "Assignments"),
+            T::ColNumber => ("№", "No."),
+            T::ColDeadline => ("Срок", "Deadline"),
+            T::ColStatus => ("Статус", "Status"),
+            T::ColExecutor => ("Исполнитель", "Executor"),
+            T::ColText => ("Текст", "Text"),
+            T::Predicted => ("прогноз", "forecast"),
+            T::Loading => ("Загрузка данных…", "Loading…"),
+            T::NoAssignments => ("Поручений нет", "No assignments"),
+            T::NothingFound => ("Ничего не найдено", "Nothing found"),
+            T::Filter => ("Фильтр", "Filter"),
+            T::FilterHint => (
+                "Enter — применить, Esc — сбросить",
+                "Enter applies, Esc clears",
+            ),
+            T::Assignment => ("Поручение", "Assignment"),
+            T::Status => ("Статус", "Status"),
+            T::Deadline => ("Срок", "Deadline"),
+            T::Issued => ("Выдано", "Issued"),
+            T::Kind => ("Вид", "Kind"),
+            T::Group => ("Группа", "Group"),
+            T::Executor => ("Исполнитель", "Executor"),
+            T::CoExecutors => ("Соисполнители", "Co-executors"),
+            T::Controller => ("Контроль", "Controller"),
+            T::Issuer => ("Автор", "Issued by"),
+            T::Completed => ("Исполнено", "Completed"),
+            T::TextLabel => ("Текст поручения", "Text"),
+            T::Reports => ("Отчёты", "Reports"),
+            T::NoReports => ("отчётов нет", "no reports"),
+            T::History => ("История", "History"),
+            T::Extensions => ("Продления срока", "Extensions"),
+            T::KindTask => ("Поручение", "Task"),
+            T::KindInfoRequest => ("Запрос сведений", "Information request"),
+            T::ServerClock => ("сервер (автоматически)", "the server (automatic)"),
+            T::ReportTitle => ("Отчёт об исполнении", "Execution report"),
+            T::ReportField => ("Текст отчёта", "Report"),
+            T::ReturnTitle => ("Вернуть на доработку", "Return for rework"),
+            T::ReasonField => ("Причина", "Reason"),
+            T::Sending => ("Отправка…", "Sending…"),
+            T::Required => ("обязательное поле", "is required"),
+            T::AcceptTitle => ("Принять отчёт", "Accept the report"),
+            T::AcceptQuestion => (
+                "Принять отчёт? Поручение будет отмечено как исполненное.",
+                "Accept the report? The assignment will be marked as done.",
+            ),
+            T::ReportSent => ("Отчёт отправлен", "Report sent"),
+            T::ReportAccepted => ("Отчёт принят", "Report accepted"),
+            T::ReportReturned => ("Возвращено на доработку", "Returned for rework"),
+            T::Connecting => ("подключение…", "connecting…"),
+            T::Online => ("подключено", "online"),
+            T::Reconnecting => ("переподключение…", "reconnecting…"),
+            T::Offline => ("нет связи", "offline"),
+            T::LastEvent => ("событие", "event"),
+            T::HelpTitle => ("Клавиши", "Keys"),
+            T::HelpClose => ("Esc — закрыть", "Esc closes"),
+            T::NoRole => ("без роли", "no role"),
+            T::Yes => ("да", "yes"),
+            T::No => ("нет", "no"),
+            T::SignIn => ("войти", "sign in"),
+            T::Apply => ("применить", "apply"),
+            T::Clear => ("сбросить", "clear"),
+            T::ApplyFilter => ("применить фильтр", "apply the filter"),
+            T::ClearFilter => ("сбросить фильтр", "clear the filter"),
+            T::PickDemo => ("выбрать демо-учётную запись", "pick a demo account"),
+            T::ExtensionPending => ("ждёт решения", "awaiting a decision"),
+            T::ExtensionGranted => ("продлено", "granted"),
+            T::ExtensionRefused => ("отказано", "refused"),
+            T::Marker => ("!", "!"),
+            T::MarkerLegend => (
+                "! просрочено  * срок в ближайшие 2 рабочих дня",
+                "! overdue  * due within 2 working days",
+            ),
+        };
+        lang.pick(ru, en)
+    }
+}
+
+/// What a command does, for the help overlay and the hints line.
+pub fn command(lang: Lang, command: Command) -> &'static str {
+    use Command as C;
+    let (ru, en) = match command {
+        C::Quit => ("выход из программы", "quit"),
+        C::Help => ("список клавиш", "list of keys"),
+        C::Up => ("вверх", "up"),
+        C::Down => ("вниз", "down"),
+        C::PageUp => ("страница вверх", "page up"),
+        C::PageDown => ("страница вниз", "page down"),
+        C::Home => ("в начало", "first"),
+        C::End => ("в конец", "last"),
+        C::Open => ("открыть", "open"),
+        C::Back => ("назад к списку", "back to the list"),
+        C::Filter => ("фильтр по тексту", "filter by text"),
+        C::SwitchRole => ("сменить роль", "switch role"),
+        C::SubmitReport => ("представить отчёт", "submit a report"),
+        C::Accept => ("принять отчёт", "accept the report"),
+        C::Return => ("вернуть на доработку", "return for rework"),
+        C::Logout => ("выйти из учётной записи", "sign out"),
+        C::NextField => ("следующее поле", "next field"),
+        C::PrevField => ("предыдущее поле", "previous field"),
+        C::Submit => ("отправить", "send"),
+        C::Cancel => ("закрыть", "close"),
+    };
+    lang.pick(ru, en)
+}
+
+/// The short label of a command in the hints line ("r отчёт").
+pub fn command_short(lang: Lang, command: Command) -> &'static str {
+    use Command as C;
+    let (ru, en) = match command {
+        C::Quit => ("выход", "quit"),
+        C::Help => ("клавиши", "keys"),
+        C::Open => ("открыть", "open"),
+        C::Back => ("назад", "back"),
+        C::Filter => ("фильтр", "filter"),
+        C::SwitchRole => ("роль", "role"),
+        C::SubmitReport => ("отчёт", "report"),
+        C::Accept => ("принять", "accept"),
+        C::Return => ("вернуть", "return"),
+        C::Logout => ("выйти", "sign out"),
+        C::NextField => ("поле", "field"),
+        C::Submit => ("отправить", "send"),
+        C::Cancel => ("отмена", "cancel"),
+        other => return self::command(lang, other),
+    };
+    lang.pick(ru, en)
+}
+
+/// "12 из 300" — rows shown of all.
+pub fn shown_of(lang: Lang, shown: usize, total: usize) -> String {
+    match lang {
+        Lang::Ru => format!("{shown} из {total}"),
+        Lang::En => format!("{shown} of {total}"),
+    }
+}
+
+/// The unread notifications counter.
+pub fn unread(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Ru => format!("уведомлений: {n}"),
+        Lang::En => format!("notifications: {n}"),
+    }
+}
+
+/// The server cannot be reached at `url`.
+pub fn unreachable(lang: Lang, url: &str) -> String {
+    match lang {
+        Lang::Ru => format!("сервер {url} недоступен; проверьте адрес и сеть"),
+        Lang::En => format!("cannot reach the server at {url}; check the address and network"),
+    }
+}
+
+/// A group's name for the status bar and the detail ("группа № 3").
+pub fn group_number(lang: Lang, number: u32) -> String {
+    match lang {
+        Lang::Ru => format!("группа № {number}"),
+        Lang::En => format!("group {number}"),
+    }
+}
+
+/// A role with the group it is held in.
+pub fn role_in_group(lang: Lang, role: pb::Role, group_number: Option<u32>) -> String {
+    let name = infogroups_shared::names::role(lang, role);
+    match group_number {
+        Some(n) => match lang {
+            Lang::Ru => format!("{name}, № {n}"),
+            Lang::En => format!("{name}, group {n}"),
+        },
+        None => name.to_string(),
+    }
+}
+
+/// The flash shown after switching roles.
+pub fn role_switched(lang: Lang, role: &str) -> String {
+    match lang {
+        Lang::Ru => format!("Роль: {role}"),
+        Lang::En => format!("Role: {role}"),
+    }
+}
+
+/// The demo accounts' shared password, shown on the login screen.
+pub fn demo_passwords(lang: Lang, demo: &str, admin: &str) -> String {
+    match lang {
+        Lang::Ru => format!("пароль {demo}, у admin — {admin}"),
+        Lang::En => format!("password {demo}, admin's is {admin}"),
+    }
+}
+
+/// An assignment's title: "Поручение 2026/0153".
+pub fn assignment_title(lang: Lang, number: &str) -> String {
+    format!("{} {number}", Text::Assignment.get(lang))
+}
+
+/// A user we do not have in the replica.
+pub fn unknown_user(lang: Lang, id: u64) -> String {
+    match lang {
+        Lang::Ru => format!("пользователь #{id}"),
+        Lang::En => format!("user #{id}"),
+    }
+}
+
+/// An extension request line: "до 20.05.2026 — ждёт решения".
+pub fn extension_line(lang: Lang, date: &str, state: &str) -> String {
+    match lang {
+        Lang::Ru => format!("до {date} — {state}"),
+        Lang::En => format!("to {date} — {state}"),
+    }
+}
+
+/// The failure of a step, when the server gave no reason we can show.
+pub fn failed(lang: Lang, detail: &str) -> String {
+    match lang {
+        Lang::Ru => format!("не удалось: {detail}"),
+        Lang::En => format!("failed: {detail}"),
+    }
+}
+
+/// The help title for one screen: "Клавиши — Поручения".
+pub fn help_title(lang: Lang, screen: &str) -> String {
+    format!("{} — {screen}", Text::HelpTitle.get(lang))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_is_described_in_both_languages() {
+        for c in Command::ALL {
+            assert!(!command(Lang::Ru, c).is_empty());
+            assert_ne!(command(Lang::Ru, c), command(Lang::En, c), "{c:?}");
+            assert!(!command_short(Lang::En, c).is_empty());
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! The terminal: raw mode and the alternate screen on the way in, restored on the way out — on a
+//! normal exit, on an error and on a panic (in any thread: a panic in a background task would
+//! otherwise leave a raw terminal under a program that carries on drawing).
+
+use std::io::{self, Stdout};
+
+use crossterm::cursor::Show;
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+/// The terminal the client draws on.
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Restores the terminal when dropped.
+pub struct Guard {
+    /// The terminal.
+    pub terminal: Term,
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Puts the terminal back as we found it; safe to call more than once.
+pub fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(io::stdout(), LeaveAlternateScreen, Show);
+}
+
+/// Enters raw mode and the alternate screen, with a panic hook that restores the terminal, logs
+/// the panic and ends the process (the panic message is printed on the restored terminal).
+pub fn enter() -> io::Result<Guard> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        tracing::error!(panic = %info, "panic");
+        previous(info);
+        std::process::exit(101);
+    }));
+    enable_raw_mode()?;
+    if let Err(e) = execute!(io::stdout(), EnterAlternateScreen) {
+        restore();
+        return Err(e);
+    }
+    let mut terminal = match Terminal::new(CrosstermBackend::new(io::stdout())) {
+        Ok(t) => t,
+        Err(e) => {
+            restore();
+            return Err(e);
+        }
+    };
+    terminal.hide_cursor()?;
+    terminal.clear()?;
+    Ok(Guard { terminal })
+}

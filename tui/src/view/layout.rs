@@ -1,0 +1,85 @@
+//! Where things go on the screen, as pure functions of the terminal's size — shared by drawing
+//! and by `update` (which needs the page height for PgUp/PgDn and the panel width for scrolling).
+
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
+
+/// From this many columns on, the detail panel stands beside the list.
+pub const WIDE: u16 = 140;
+
+/// The parts of the main screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Main {
+    /// The title line.
+    pub title: Rect,
+    /// The list and the detail panel.
+    pub body: Rect,
+    /// Keys for what can be done now, or a flash message.
+    pub hints: Rect,
+    /// The status bar.
+    pub status: Rect,
+}
+
+/// Splits the terminal.
+pub fn main(area: Rect) -> Main {
+    let [title, body, hints, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    Main {
+        title,
+        body,
+        hints,
+        status,
+    }
+}
+
+/// The list and the detail panel within the body: side by side on a wide terminal, otherwise
+/// the detail (when open) takes the whole body.
+pub fn body(body: Rect, detail_open: bool) -> (Option<Rect>, Option<Rect>) {
+    if body.width >= WIDE {
+        let detail = (body.width * 2 / 5).max(50);
+        let [list, panel] =
+            Layout::horizontal([Constraint::Min(0), Constraint::Length(detail)]).areas(body);
+        (Some(list), Some(panel))
+    } else if detail_open {
+        (None, Some(body))
+    } else {
+        (Some(body), None)
+    }
+}
+
+fn screen(size: (u16, u16)) -> Rect {
+    Rect::new(0, 0, size.0, size.1)
+}
+
+/// Rows of the list that fit on one page (below its header).
+pub fn list_page(size: (u16, u16)) -> usize {
+    let (list, _) = body(main(screen(size)).body, false);
+    list.map_or(0, |l| usize::from(l.height.saturating_sub(1)))
+}
+
+/// The inside of the detail panel's frame, if the panel is shown.
+pub fn detail_inner(size: (u16, u16), detail_open: bool) -> Option<Rect> {
+    let (_, detail) = body(main(screen(size)).body, detail_open);
+    detail.map(panel_inner)
+}
+
+/// The inside of a bordered panel, with a column of air on each side.
+pub fn panel_inner(area: Rect) -> Rect {
+    area.inner(Margin::new(2, 1))
+}
+
+/// A rectangle of at most `width` × `height`, centred in `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}

@@ -1,0 +1,30 @@
+//! Drawing: a pure function of the state. Nothing here changes the state or talks to anything;
+//! the same state always draws the same frame (which is what the snapshot tests rely on).
+
+pub mod assignments;
+pub mod detail;
+pub mod layout;
+pub mod login;
+pub mod popup;
+pub mod status_bar;
+pub mod text;
+pub mod widgets;
+
+use ratatui::Frame;
+
+use crate::app::{Screen, State};
+
+/// Draws the whole screen.
+pub fn view(state: &State, frame: &mut Frame<'_>) {
+    let area = frame.area();
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    match &state.screen {
+        Screen::Login(login) => login::draw(state, login, frame, area),
+        Screen::Assignments(list) => assignments::draw(state, list, frame, area),
+    }
+    for p in &state.popups {
+        popup::draw(state, p, frame, area);
+    }
+}

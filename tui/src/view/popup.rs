@@ -1,0 +1,137 @@
+//! Drawing popups: the help overlay and the step forms.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::{layout, text, widgets};
+use crate::actions::Action;
+use crate::app::State;
+use crate::screens::Component;
+use crate::screens::popup::{HelpPopup, Popup, StepPopup};
+use crate::strings::{self, Text};
+
+/// Draws `popup` over `area`.
+pub fn draw(state: &State, popup: &Popup, frame: &mut Frame<'_>, area: Rect) {
+    match popup {
+        Popup::Help(h) => draw_help(state, h, frame, area),
+        Popup::Step(s) => draw_step(state, s, frame, area),
+    }
+}
+
+fn draw_help(state: &State, help: &HelpPopup, frame: &mut Frame<'_>, area: Rect) {
+    let theme = state.theme;
+    let keys_w = help
+        .entries
+        .iter()
+        .map(|(k, _)| text::width(k))
+        .max()
+        .unwrap_or(0)
+        .min(24);
+    let desc_w = help
+        .entries
+        .iter()
+        .map(|(_, d)| text::width(d))
+        .max()
+        .unwrap_or(0);
+    let width = (keys_w + desc_w + 7).max(text::width(&help.title) + 4) as u16;
+    let height = (help.entries.len() + 4) as u16;
+    let rect = layout::centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .title(Span::styled(format!(" {} ", help.title), theme.title()))
+        .title_bottom(Span::styled(
+            format!(" {} ", Text::HelpClose.get(state.lang)),
+            theme.dim(),
+        ));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let lines: Vec<Line<'static>> = help
+        .entries
+        .iter()
+        .skip(help.scroll)
+        .map(|(k, d)| {
+            Line::from(vec![
+                Span::styled(format!(" {} ", text::pad(k, keys_w)), theme.key()),
+                Span::raw(format!(" {d}")),
+            ])
+        })
+        .collect();
+    let inner = Rect {
+        y: inner.y.saturating_add(1).min(inner.bottom()),
+        height: inner.height.saturating_sub(1),
+        ..inner
+    };
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn draw_step(state: &State, step: &StepPopup, frame: &mut Frame<'_>, area: Rect) {
+    let lang = state.lang;
+    let theme = state.theme;
+    let (title, field) = match step.action {
+        Action::SubmitReport => (Text::ReportTitle, Some(Text::ReportField)),
+        Action::Return => (Text::ReturnTitle, Some(Text::ReasonField)),
+        Action::Accept => (Text::AcceptTitle, None),
+    };
+    let width = 74u16.min(area.width);
+    let inner_w = usize::from(width.saturating_sub(4)).max(1);
+    let mut lines: Vec<Line<'static>> = vec![Line::from(Span::styled(
+        strings::assignment_title(lang, &step.number),
+        theme.label(),
+    ))];
+    if let Some(a) = state.replica.assignments.get(step.assignment_id) {
+        for l in text::wrap(&a.text, inner_w).into_iter().take(2) {
+            lines.push(Line::from(Span::styled(l, theme.dim())));
+        }
+    }
+    lines.push(Line::default());
+    match field {
+        Some(label) => {
+            lines.push(Line::from(Span::styled(
+                format!("{}:", label.get(lang)),
+                theme.label(),
+            )));
+            let mut field = widgets::field_lines(&step.input, inner_w, 5, theme);
+            // Room to write: a report is rarely one line.
+            while field.len() < 3 {
+                field.push(Line::from(Span::styled(
+                    " ".repeat(inner_w),
+                    theme.focused_field(),
+                )));
+            }
+            lines.extend(field);
+            if let Some(e) = step.error.as_ref().filter(|e| e.under_field) {
+                lines.push(Line::from(Span::styled(e.text.clone(), theme.error())));
+            }
+        }
+        None => {
+            for l in text::wrap(Text::AcceptQuestion.get(lang), inner_w) {
+                lines.push(Line::from(l));
+            }
+        }
+    }
+    lines.push(Line::default());
+    if step.pending {
+        lines.push(Line::from(Span::styled(
+            Text::Sending.get(lang),
+            theme.warn(),
+        )));
+    } else if let Some(e) = step.error.as_ref().filter(|e| !e.under_field) {
+        for l in text::wrap(&e.text, inner_w) {
+            lines.push(Line::from(Span::styled(l, theme.error())));
+        }
+    }
+    let commands = step.commands(&state.ctx());
+    lines.push(widgets::hints(state, step, &commands, inner_w));
+    let height = (lines.len() + 2) as u16;
+    let rect = layout::centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered().title(Span::styled(
+        format!(" {} ", title.get(lang)),
+        theme.title(),
+    ));
+    let inner = layout::panel_inner(rect);
+    frame.render_widget(block, rect);
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,151 @@
+//! Small drawing pieces shared by the screens: text fields with a drawn cursor, the hints line.
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthChar;
+
+use super::text;
+use crate::app::State;
+use crate::keymap::Command;
+use crate::screens::Component;
+use crate::text_input::TextInput;
+use crate::theme::Theme;
+
+/// A one-line field `cells` wide: scrolled so the cursor is visible, masked for passwords, the
+/// cursor drawn as a reversed cell (the terminal's own cursor stays hidden).
+pub fn field_line(
+    input: &TextInput,
+    cells: usize,
+    focused: bool,
+    masked: bool,
+    theme: Theme,
+) -> Line<'static> {
+    let chars: Vec<char> = if masked {
+        input.text().chars().map(|_| '•').collect()
+    } else {
+        input.text().chars().collect()
+    };
+    let cursor = input.cursor().min(chars.len());
+    // Keep the cursor on screen: drop characters from the left until it fits.
+    let mut start = 0;
+    let used = |from: usize| -> usize {
+        chars[from..cursor]
+            .iter()
+            .map(|c| c.width().unwrap_or(0))
+            .sum::<usize>()
+            + 1
+    };
+    while start < cursor && used(start) > cells {
+        start += 1;
+    }
+    let base = if focused {
+        theme.focused_field()
+    } else {
+        Style::new()
+    };
+    let mut spans = Vec::new();
+    let mut width = 0;
+    for (i, c) in chars.iter().enumerate().skip(start) {
+        let w = c.width().unwrap_or(0);
+        if width + w > cells {
+            break;
+        }
+        let style = if focused && i == cursor {
+            theme.cursor()
+        } else {
+            base
+        };
+        spans.push(Span::styled(c.to_string(), style));
+        width += w;
+    }
+    if focused && cursor == chars.len() && width < cells {
+        spans.push(Span::styled(" ", theme.cursor()));
+        width += 1;
+    }
+    if width < cells {
+        spans.push(Span::styled(" ".repeat(cells - width), base));
+    }
+    Line::from(spans)
+}
+
+/// A multi-line field `cells` wide, broken by cells (not words, so the cursor never jumps), at
+/// most `rows` lines showing the cursor's.
+pub fn field_lines(
+    input: &TextInput,
+    cells: usize,
+    rows: usize,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    let cells = cells.max(1);
+    let mut chars: Vec<char> = input.text().chars().collect();
+    let cursor = input.cursor().min(chars.len());
+    chars.push(' ');
+    let mut lines: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    let mut cursor_line = 0;
+    let mut used = 0;
+    for (i, c) in chars.iter().enumerate() {
+        let w = c.width().unwrap_or(0);
+        if used + w > cells {
+            lines.push(Vec::new());
+            used = 0;
+        }
+        let style = if i == cursor {
+            cursor_line = lines.len() - 1;
+            theme.cursor()
+        } else {
+            theme.focused_field()
+        };
+        if let Some(line) = lines.last_mut() {
+            line.push(Span::styled(c.to_string(), style));
+        }
+        used += w;
+    }
+    let first = (cursor_line + 1).saturating_sub(rows.max(1));
+    lines
+        .into_iter()
+        .skip(first)
+        .take(rows.max(1))
+        .map(Line::from)
+        .collect()
+}
+
+/// "r отчёт  a принять …": the keys of `commands`, as many as fit in `cells`.
+pub fn hints(
+    state: &State,
+    component: &dyn Component,
+    commands: &[Command],
+    cells: usize,
+) -> Line<'static> {
+    let theme = state.theme;
+    let typing = component.typing();
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for c in commands {
+        let Some(key) = state.keymap.first(*c, typing) else {
+            continue;
+        };
+        let label = component.label(*c, state.lang);
+        let piece = text::width(&key) + 1 + text::width(label) + 2;
+        if used + piece > cells {
+            break;
+        }
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::raw(format!(" {label}  ")));
+        used += piece;
+    }
+    Line::from(spans)
+}
+
+/// Whether a command is worth a place in the hints line (navigation is obvious).
+pub fn worth_a_hint(c: Command) -> bool {
+    !matches!(
+        c,
+        Command::Up
+            | Command::Down
+            | Command::PageUp
+            | Command::PageDown
+            | Command::Home
+            | Command::End
+            | Command::PrevField
+    )
+}
