@@ -103,7 +103,8 @@ impl Server {
             audit_service_server::AuditServiceServer, auth_service_server::AuthServiceServer,
             directory_service_server::DirectoryServiceServer,
             group_service_server::GroupServiceServer, meeting_service_server::MeetingServiceServer,
-            sync_service_server::SyncServiceServer, user_service_server::UserServiceServer,
+            report_service_server::ReportServiceServer, sync_service_server::SyncServiceServer,
+            user_service_server::UserServiceServer,
         };
         let ctx = self.ctx;
         let (reporter, health) = tonic_health::server::health_reporter();
@@ -124,6 +125,9 @@ impl Server {
             .await;
         reporter
             .set_serving::<AppealServiceServer<services::appeals::AppealSvc>>()
+            .await;
+        reporter
+            .set_serving::<ReportServiceServer<services::reports::ReportSvc>>()
             .await;
         reporter
             .set_serving::<AssignmentServiceServer<services::assignments::AssignmentSvc>>()
@@ -200,6 +204,10 @@ impl Server {
             .add_service(guarded!(
                 AppealServiceServer,
                 services::appeals::AppealSvc::new(ctx.clone())
+            ))
+            .add_service(guarded!(
+                ReportServiceServer,
+                services::reports::ReportSvc::new(ctx.clone())
             ))
             .add_service(guarded!(
                 AssignmentServiceServer,

@@ -77,6 +77,83 @@ pub fn meeting_status(lang: Lang, status: pb::MeetingStatus) -> &'static str {
     lang.pick(ru, en)
 }
 
+
+/// The name of an appeal channel.
+pub fn channel(lang: Lang, c: pb::Channel) -> &'static str {
+    use pb::Channel as C;
+    let (ru, en) = match c {
+        C::Unspecified => ("—", "—"),
+        C::Post => ("Письменное, почтой", "Written, by post"),
+        C::InPerson => ("Письменное, лично", "Written, in person"),
+        C::Reception => ("Устное, личный приём", "Oral, personal reception"),
+        C::FieldMeeting => ("Устное, выездная встреча", "Oral, field meeting"),
+        C::Epgu => ("ЕПГУ / ПОС", "EPGU / POS"),
+        C::Site => ("Сайт / ИС органа", "The body's site"),
+        C::Other => ("Иное", "Other"),
+    };
+    lang.pick(ru, en)
+}
+
+/// The name of an appeal kind.
+pub fn appeal_kind(lang: Lang, k: pb::AppealKind) -> &'static str {
+    use pb::AppealKind as K;
+    let (ru, en) = match k {
+        K::Unspecified => ("—", "—"),
+        K::Proposal => ("Предложение", "Proposal"),
+        K::Application => ("Заявление", "Application"),
+        K::Complaint => ("Жалоба", "Complaint"),
+    };
+    lang.pick(ru, en)
+}
+
+/// The name of a question's result as ССТУ counts it.
+pub fn question_result(lang: Lang, r: pb::QuestionResult) -> &'static str {
+    use pb::QuestionResult as R;
+    let (ru, en) = match r {
+        R::InProgress => ("Находится на рассмотрении", "Under consideration"),
+        R::Explained => ("Рассмотрено. Разъяснено", "Considered. Explained"),
+        R::Supported => ("Рассмотрено. Поддержано", "Considered. Supported"),
+        R::MeasuresTaken => (
+            "Рассмотрено. Поддержано. Меры приняты",
+            "Considered. Supported. Measures taken",
+        ),
+        R::NotSupported => ("Рассмотрено. Не поддержано", "Considered. Not supported"),
+        R::Forwarded => ("Направлено по компетенции", "Forwarded"),
+        R::Extended => ("Рассмотрение продлено", "Extended"),
+    };
+    lang.pick(ru, en)
+}
+
+/// The name of an appeal status.
+pub fn appeal_status(lang: Lang, s: pb::AppealStatus) -> &'static str {
+    use pb::AppealStatus as A;
+    let (ru, en) = match s {
+        A::Unspecified => ("—", "—"),
+        A::Registered => ("На рассмотрении", "Under consideration"),
+        A::Extended => ("Срок продлён", "Extended"),
+        A::Forwarded => ("Направлено по компетенции", "Forwarded"),
+        A::Answered => ("Дан ответ", "Answered"),
+        A::NoAnswerAnonymous => (
+            "Без ответа: нет фамилии или адреса",
+            "No answer: no name or address",
+        ),
+        A::NoAnswerObscene => (
+            "Без ответа по существу: оскорбления",
+            "No answer on the merits: obscene",
+        ),
+        A::NoAnswerUnreadable => (
+            "Без ответа: не поддаётся прочтению",
+            "No answer: unreadable",
+        ),
+        A::CorrespondenceStopped => ("Переписка прекращена", "Correspondence stopped"),
+        A::ReturnedCourt => (
+            "Возвращено: обжалование судебного решения",
+            "Returned: challenges a court decision",
+        ),
+    };
+    lang.pick(ru, en)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,380 @@
+//! The half-year and annual report on the groups' work (3.9, domain-facts §6).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use infogroups_shared::calendar::ProductionCalendar;
+use infogroups_shared::meeting::was_held;
+use infogroups_shared::pb::{self, AssignmentStatus as S, MeetingStatus as M};
+use infogroups_shared::quarters;
+use infogroups_shared::validate::to_naive;
+
+use super::TableBuilder;
+
+/// What the report reads.
+pub struct Inputs<'a> {
+    /// Groups, in column order.
+    pub groups: &'a [pb::Group],
+    /// All meetings.
+    pub meetings: &'a [pb::Meeting],
+    /// All assignments.
+    pub assignments: &'a [pb::Assignment],
+    /// All reception cards.
+    pub cards: &'a [pb::ReceptionCard],
+    /// The calendar (the quarterly minimum).
+    pub calendar: &'a ProductionCalendar,
+    /// Today (quarters still under way are not "missed").
+    pub today: NaiveDate,
+}
+
+fn date(d: Option<&pb::Date>) -> Option<NaiveDate> {
+    d.and_then(to_naive)
+}
+
+fn id(meta: Option<pb::Meta>) -> u64 {
+    meta.map_or(0, |m| m.id)
+}
+
+#[derive(Default, Clone)]
+struct Col {
+    planned: f64,
+    held: f64,
+    residents: f64,
+    received: f64,
+    places: BTreeSet<u64>,
+    questions: f64,
+    answered_on_spot: f64,
+    on_control: f64,
+    issued: f64,
+    on_time: f64,
+    late: f64,
+    extended: f64,
+    overdue: f64,
+    handed_on_time: f64,
+    handed_late: f64,
+    quarters_met: f64,
+    quarters_missed: f64,
+    topics: BTreeMap<String, u32>,
+}
+
+/// Builds the report for the days `from..=to`.
+pub fn report(inp: &Inputs<'_>, title: &str, from: NaiveDate, to: NaiveDate) -> pb::Table {
+    let in_period = |d: Option<NaiveDate>| d.is_some_and(|d| (from..=to).contains(&d));
+    let mut cols: Vec<Col> = vec![Col::default(); inp.groups.len()];
+    let index: BTreeMap<u64, usize> = inp
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (id(g.meta), i))
+        .collect();
+    for m in inp
+        .meetings
+        .iter()
+        .filter(|m| in_period(date(m.date.as_ref())))
+    {
+        let Some(c) = index.get(&m.group_id).map(|i| &mut cols[*i]) else {
+            continue;
+        };
+        let status = M::try_from(m.status).unwrap_or(M::Unspecified);
+        if status != M::Cancelled {
+            c.planned += 1.0;
+        }
+        if !was_held(status) {
+            continue;
+        }
+        c.held += 1.0;
+        if m.venue_id != 0 {
+            c.places.insert(m.venue_id);
+        }
+        if let Some(p) = &m.protocol {
+            c.residents += f64::from(p.residents_attending);
+            for q in &p.questions {
+                c.questions += 1.0;
+                if q.answer_mode == pb::AnswerMode::OnControl as i32 {
+                    c.on_control += 1.0;
+                } else {
+                    c.answered_on_spot += 1.0;
+                }
+                if !q.classifier_code.is_empty() {
+                    *c.topics.entry(q.classifier_code.clone()).or_default() += 1;
+                }
+            }
+        }
+        if let Some(h) = &m.handover
+            && h.handed_at_ms != 0
+        {
+            if h.late {
+                c.handed_late += 1.0;
+            } else {
+                c.handed_on_time += 1.0;
+            }
+        }
+    }
+    for card in inp
+        .cards
+        .iter()
+        .filter(|x| in_period(date(x.date.as_ref())))
+    {
+        if let Some(i) = index.get(&card.group_id) {
+            cols[*i].received += 1.0;
+        }
+    }
+    for a in inp
+        .assignments
+        .iter()
+        .filter(|a| in_period(date(a.issued.as_ref())))
+    {
+        let Some(c) = index.get(&a.group_id).map(|i| &mut cols[*i]) else {
+            continue;
+        };
+        let status = S::try_from(a.status).unwrap_or(S::Unspecified);
+        if status == S::Removed {
+            continue;
+        }
+        c.issued += 1.0;
+        match status {
+            S::DoneOnTime => c.on_time += 1.0,
+            S::DoneLate => c.late += 1.0,
+            S::Overdue => c.overdue += 1.0,
+            _ => {}
+        }
+        if a.extensions
+            .iter()
+            .any(|e| e.state == pb::ExtensionState::Granted as i32)
+        {
+            c.extended += 1.0;
+        }
+    }
+    for (g, c) in inp.groups.iter().zip(cols.iter_mut()) {
+        let held: Vec<NaiveDate> = inp
+            .meetings
+            .iter()
+            .filter(|m| {
+                m.group_id == id(g.meta)
+                    && was_held(M::try_from(m.status).unwrap_or(M::Unspecified))
+            })
+            .filter_map(|m| date(m.date.as_ref()))
+            .collect();
+        let mut year_q = from;
+        while year_q <= to {
+            let y = chrono::Datelike::year(&year_q);
+            let q = quarters::quarter_of(year_q);
+            match quarters::state(inp.calendar, y, q, &held, inp.today, 0) {
+                quarters::QuarterState::Met => c.quarters_met += 1.0,
+                quarters::QuarterState::Missed => c.quarters_missed += 1.0,
+                _ => {}
+            }
+            let Some((_, end)) = quarters::bounds(y, q) else {
+                break;
+            };
+            let Some(next) = end.succ_opt() else { break };
+            year_q = next;
+        }
+    }
+    let mut columns = vec!["Показатель".to_string()];
+    columns.extend(inp.groups.iter().map(|g| format!("Группа № {}", g.number)));
+    columns.push("Итого".into());
+    let mut t = TableBuilder::new(title, columns);
+    let row = |t: &mut TableBuilder, label: &str, f: &dyn Fn(&Col) -> f64| {
+        let mut values: Vec<f64> = cols.iter().map(f).collect();
+        values.push(values.iter().sum());
+        t.numbers(label, &values);
+    };
+    row(&mut t, "Встреч запланировано", &|c| {
+        c.planned
+    });
+    row(&mut t, "Встреч проведено", &|c| c.held);
+    row(
+        &mut t,
+        "Кварталов с выполненным минимумом (п. 3.1)",
+        &|c| c.quarters_met,
+    );
+    row(&mut t, "Кварталов без встречи", &|c| {
+        c.quarters_missed
+    });
+    row(&mut t, "Жителей присутствовало", &|c| c.residents);
+    row(&mut t, "Граждан принято на личном приёме", &|c| c.received);
+    row(&mut t, "Мест проведения", &|c| {
+        c.places.len() as f64
+    });
+    row(&mut t, "Вопросов поднято", &|c| c.questions);
+    row(
+        &mut t,
+        "  из них отвечено на месте / разъяснено",
+        &|c| c.answered_on_spot,
+    );
+    row(&mut t, "  из них взято на контроль", &|c| c.on_control);
+    row(&mut t, "Поручений дано", &|c| c.issued);
+    row(&mut t, "  исполнено в срок", &|c| c.on_time);
+    row(&mut t, "  исполнено с нарушением срока", &|c| c.late);
+    row(&mut t, "  продлено", &|c| c.extended);
+    row(&mut t, "  просрочено", &|c| c.overdue);
+    row(&mut t, "Протоколов передано в срок", &|c| c.handed_on_time);
+    row(
+        &mut t,
+        "Протоколов передано с опозданием",
+        &|c| c.handed_late,
+    );
+    let mut top = vec!["Наиболее часто поднимаемые проблемы".to_string()];
+    let mut all: BTreeMap<String, u32> = BTreeMap::new();
+    for c in &cols {
+        top.push(top_codes(&c.topics, 3));
+        for (k, v) in &c.topics {
+            *all.entry(k.clone()).or_default() += v;
+        }
+    }
+    top.push(top_codes(&all, 3));
+    t.text(top);
+    t.build()
+}
+
+/// The `n` most frequent codes as "code (count)", most first.
+pub fn top_codes(counts: &BTreeMap<String, u32>, n: usize) -> String {
+    let mut v: Vec<(&String, &u32)> = counts.iter().collect();
+    v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    v.into_iter()
+        .take(n)
+        .map(|(k, c)| format!("{k} ({c})"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use infogroups_shared::validate::from_naive;
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default()
+    }
+
+    fn meeting(group: u64, date: NaiveDate, status: M, late: bool) -> pb::Meeting {
+        pb::Meeting {
+            group_id: group,
+            date: Some(from_naive(date)),
+            status: status as i32,
+            venue_id: 1,
+            protocol: Some(pb::Protocol {
+                residents_attending: 30,
+                questions: vec![
+                    pb::RaisedQuestion {
+                        classifier_code: "0005.0005.0056.1154".into(),
+                        answer_mode: pb::AnswerMode::OnControl as i32,
+                        ..Default::default()
+                    },
+                    pb::RaisedQuestion {
+                        classifier_code: "0005.0005.0056.1154".into(),
+                        answer_mode: pb::AnswerMode::OnTheSpot as i32,
+                        ..Default::default()
+                    },
+                ],
+                ..Default::default()
+            }),
+            handover: Some(pb::Handover {
+                handed_at_ms: 1,
+                late,
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    fn value(t: &pb::Table, label: &str, col: usize) -> f64 {
+        t.rows
+            .iter()
+            .find(|r| r.cells.first().is_some_and(|c| c == label))
+            .and_then(|r| r.values.get(col).copied())
+            .unwrap_or(-1.0)
+    }
+
+    #[test]
+    fn a_half_year_counts_against_hand_computed_figures() {
+        let groups = vec![
+            pb::Group {
+                meta: Some(pb::Meta {
+                    id: 1,
+                    ..Default::default()
+                }),
+                number: 1,
+                ..Default::default()
+            },
+            pb::Group {
+                meta: Some(pb::Meta {
+                    id: 2,
+                    ..Default::default()
+                }),
+                number: 2,
+                ..Default::default()
+            },
+        ];
+        let meetings = vec![
+            // On the last day of Q1: counts for Q1 and the half-year.
+            meeting(1, d(3, 31), M::HandedOver, false),
+            meeting(1, d(5, 20), M::ResultsPublished, true),
+            meeting(2, d(6, 30), M::HandedOver, false),
+            // Outside the period.
+            meeting(2, d(7, 1), M::HandedOver, false),
+            meeting(2, d(2, 1), M::Cancelled, false),
+        ];
+        let assignments = vec![
+            pb::Assignment {
+                group_id: 1,
+                issued: Some(from_naive(d(2, 1))),
+                status: S::DoneOnTime as i32,
+                ..Default::default()
+            },
+            pb::Assignment {
+                group_id: 1,
+                issued: Some(from_naive(d(2, 1))),
+                status: S::Overdue as i32,
+                extensions: vec![pb::Extension {
+                    state: pb::ExtensionState::Granted as i32,
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+            pb::Assignment {
+                group_id: 2,
+                issued: Some(from_naive(d(7, 2))),
+                status: S::DoneLate as i32,
+                ..Default::default()
+            },
+        ];
+        let cal = ProductionCalendar::new();
+        let inp = Inputs {
+            groups: &groups,
+            meetings: &meetings,
+            assignments: &assignments,
+            cards: &[],
+            calendar: &cal,
+            today: d(8, 1),
+        };
+        let t = report(&inp, "Первое полугодие 2026", d(1, 1), d(6, 30));
+        assert_eq!(
+            t.columns,
+            ["Показатель", "Группа № 1", "Группа № 2", "Итого"]
+        );
+        assert_eq!(value(&t, "Встреч проведено", 1), 2.0);
+        assert_eq!(value(&t, "Встреч проведено", 2), 1.0);
+        assert_eq!(value(&t, "Встреч проведено", 3), 3.0);
+        assert_eq!(value(&t, "Встреч запланировано", 2), 1.0);
+        assert_eq!(
+            value(&t, "Кварталов с выполненным минимумом (п. 3.1)", 1),
+            2.0
+        );
+        // Group 2: Q1 had only a cancelled meeting; Q2 met on 30.06.
+        assert_eq!(value(&t, "Кварталов без встречи", 2), 1.0);
+        assert_eq!(value(&t, "Жителей присутствовало", 3), 90.0);
+        assert_eq!(value(&t, "  из них взято на контроль", 3), 3.0);
+        assert_eq!(value(&t, "Протоколов передано с опозданием", 1), 1.0);
+        assert_eq!(value(&t, "Поручений дано", 1), 2.0);
+        assert_eq!(value(&t, "  продлено", 1), 1.0);
+        assert_eq!(value(&t, "Поручений дано", 2), 0.0);
+        let top = t
+            .rows
+            .last()
+            .map(|r| r.cells[3].clone())
+            .unwrap_or_default();
+        assert_eq!(top, "0005.0005.0056.1154 (6)");
+    }
+}
