@@ -576,3 +576,104 @@ impl Tx<'_> {
         Ok((batch, events, self.counters))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::SledStore;
+
+    #[tokio::test]
+    async fn a_store_written_by_a_newer_schema_is_refused() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let dir = tempfile::tempdir()?;
+        {
+            let store = SledStore::open(dir.path())?;
+            store.apply(vec![(
+                keys::SCHEMA.to_vec(),
+                Some((SCHEMA_VERSION + 1).to_be_bytes().to_vec()),
+            )])?;
+            store.flush()?;
+        }
+        let store = Arc::new(SledStore::open(dir.path())?);
+        let refused = Db::open(store, Clock::system(), "here");
+        let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("newer than this server"), "{message}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_leaves_nothing_and_ids_and_sequences_continue_after_reopen()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let open = || -> Result<Db, StoreError> {
+            Db::open(
+                Arc::new(SledStore::open(dir.path())?),
+                Clock::manual(1_000),
+                "t",
+            )
+        };
+        let db = open()?;
+        let t = db
+            .write(1, |tx| {
+                tx.create(
+                    pb::Territory {
+                        name: "А".into(),
+                        ..Default::default()
+                    },
+                    Some("r1"),
+                )
+            })
+            .await?;
+        assert_eq!(t.meta.map(|m| (m.id, m.version)), Some((1, 1)));
+        let failed: ApiResult<()> = db
+            .write(1, |tx| {
+                tx.create(
+                    pb::Territory {
+                        name: "Б".into(),
+                        ..Default::default()
+                    },
+                    None,
+                )?;
+                Err(ApiError::precondition("нет", "no"))
+            })
+            .await;
+        assert!(failed.is_err());
+        assert_eq!(db.all::<pb::Territory>()?.len(), 1);
+        let stale = db
+            .write(1, |tx| {
+                let mut t = tx.require::<pb::Territory>(1)?;
+                t.name = "В".into();
+                tx.update(t, 7, "update")
+            })
+            .await;
+        assert!(matches!(
+            stale,
+            Err(ApiError::Stale {
+                expected: 7,
+                current: 1
+            })
+        ));
+        assert_eq!(db.published_seq(), 1);
+        db.close().await?;
+        drop(db);
+        let db = open()?;
+        let again = db
+            .write(1, |tx| {
+                assert!(tx.replayed::<pb::Territory>("r1")?.is_some());
+                tx.create(
+                    pb::Territory {
+                        name: "Г".into(),
+                        ..Default::default()
+                    },
+                    None,
+                )
+            })
+            .await?;
+        assert_eq!(again.meta.map(|m| m.id), Some(2));
+        assert_eq!(db.published_seq(), 2);
+        let log = db.events_after(0, 10)?;
+        assert_eq!(log.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2]);
+        db.close().await?;
+        Ok(())
+    }
+}
