@@ -134,19 +134,32 @@ fn file_config(common: &Common) -> Result<FileConfig> {
     }
 }
 
+/// The role names the command line uses, in both directions.
+const ROLE_NAMES: [(&str, Role); 9] = [
+    ("administrator", Role::Administrator),
+    ("head", Role::Head),
+    ("control-sector", Role::ControlSector),
+    ("general-department", Role::GeneralDepartment),
+    ("population-department", Role::PopulationDepartment),
+    ("group-leader", Role::GroupLeader),
+    ("group-secretary", Role::GroupSecretary),
+    ("group-member", Role::GroupMember),
+    ("executor", Role::Executor),
+];
+
 fn parse_role(s: &str) -> Result<Role> {
-    Ok(match s {
-        "administrator" => Role::Administrator,
-        "head" => Role::Head,
-        "control-sector" => Role::ControlSector,
-        "general-department" => Role::GeneralDepartment,
-        "population-department" => Role::PopulationDepartment,
-        "group-leader" => Role::GroupLeader,
-        "group-secretary" => Role::GroupSecretary,
-        "group-member" => Role::GroupMember,
-        "executor" => Role::Executor,
-        other => bail!("unknown role {other:?}; see --help"),
-    })
+    ROLE_NAMES
+        .iter()
+        .find(|(name, _)| *name == s)
+        .map(|(_, r)| *r)
+        .with_context(|| format!("unknown role {s:?}; see --help"))
+}
+
+fn role_name(r: i32) -> &'static str {
+    ROLE_NAMES
+        .iter()
+        .find(|(_, role)| *role as i32 == r)
+        .map_or("?", |(name, _)| name)
 }
 
 fn new_password() -> Result<String> {
@@ -329,10 +342,7 @@ async fn admin(args: AdminArgs) -> Result<()> {
                     .roles
                     .iter()
                     .map(|g| {
-                        let r = Role::try_from(g.role)
-                            .unwrap_or_default()
-                            .as_str_name()
-                            .to_lowercase();
+                        let r = role_name(g.role).to_string();
                         if g.group_id == 0 {
                             r
                         } else {
