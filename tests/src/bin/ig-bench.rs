@@ -1,2 +1,517 @@
-//! placeholder
-fn main() {}
+//! `ig-bench`: durable writes per second with 1, 8 and 64 concurrent clients, and the delay from
+//! a write's acknowledgement to its event reaching 100 (or more) watchers.
+//!
+//! Run it in release:
+//! `cargo run --release -p infogroups-tests --bin ig-bench -- [--watchers 200] [--seconds 5]`.
+//! By default it starts a server in this process on a temporary directory; `--addr` measures a
+//! running server instead (its `admin` password in `--admin-password`).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, ValueEnum};
+use infogroups_server::db::Db;
+use infogroups_server::store::{SledStore, Store};
+use infogroups_shared::pb::{self, Role, TransitionKind as T};
+use infogroups_tests::fixtures::{
+    assignment_request, create_group, create_user, global, id_of, territory_request, version_of,
+};
+use infogroups_tests::{
+    ADMIN_PASSWORD, Authed, Received, TEST_PASSWORD, TestServer, login, next_message,
+};
+use tokio::sync::Barrier;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "ig-bench",
+    about = "Durable write throughput and watch fan-out latency"
+)]
+struct Args {
+    /// Concurrent writing clients, one connection each; one measurement per value.
+    #[arg(long, value_delimiter = ',', default_value = "1,8,64")]
+    clients: Vec<usize>,
+    /// How long each write measurement runs, in seconds.
+    #[arg(long, default_value_t = 5.0)]
+    seconds: f64,
+    /// What each write is.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "assignment,territory"
+    )]
+    ops: Vec<Op>,
+    /// Watchers for the fan-out measurement, one connection each.
+    #[arg(long, default_value_t = 100)]
+    watchers: usize,
+    /// Status changes the writer makes during the fan-out measurement.
+    #[arg(long, default_value_t = 200)]
+    changes: usize,
+    /// Pause between two status changes, in milliseconds.
+    #[arg(long, default_value_t = 10)]
+    interval_ms: u64,
+    /// Skip the write measurements.
+    #[arg(long)]
+    no_writes: bool,
+    /// Skip the fan-out measurement.
+    #[arg(long)]
+    no_fanout: bool,
+    /// Also measure below the API, to see where a write's time goes: the server's write path
+    /// (`Db::write`) from tasks without gRPC, and bare sled group commit from threads.
+    #[arg(long)]
+    below_api: bool,
+    /// Measure a running server instead of starting one.
+    #[arg(long)]
+    addr: Option<SocketAddr>,
+    /// The running server's administrator password.
+    #[arg(long, default_value = ADMIN_PASSWORD)]
+    admin_password: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Op {
+    /// `CreateAssignment` by a group's leader (an assignment and a notification per write).
+    Assignment,
+    /// `SaveTerritory` by the administrator (one entity per write).
+    Territory,
+}
+
+/// The people the benchmark needs, signed in.
+struct Cast {
+    admin: Authed,
+    leader: Authed,
+    secretary: Authed,
+    executor: Authed,
+    group_id: u64,
+}
+
+async fn cast(addr: SocketAddr, admin_password: &str) -> Result<Cast> {
+    let admin = login(addr, "admin", admin_password).await?;
+    let tag = std::process::id();
+    let names = [
+        format!("bench.leader.{tag}"),
+        format!("bench.secretary.{tag}"),
+        format!("bench.executor.{tag}"),
+    ];
+    let leader = create_user(&admin, &names[0], &[]).await?;
+    let secretary = create_user(&admin, &names[1], &[]).await?;
+    create_user(&admin, &names[2], &[global(Role::Executor)]).await?;
+    let number = 100 + (tag % 800);
+    let group = create_group(
+        &admin,
+        number,
+        id_of(leader.meta),
+        id_of(secretary.meta),
+        &[],
+    )
+    .await?;
+    Ok(Cast {
+        leader: login(addr, &names[0], TEST_PASSWORD).await?,
+        secretary: login(addr, &names[1], TEST_PASSWORD).await?,
+        executor: login(addr, &names[2], TEST_PASSWORD).await?,
+        admin,
+        group_id: id_of(group.meta),
+    })
+}
+
+/// p50, p99 and max of a sample, in milliseconds.
+fn percentiles(mut sample: Vec<Duration>) -> (f64, f64, f64) {
+    if sample.is_empty() {
+        return (f64::NAN, f64::NAN, f64::NAN);
+    }
+    sample.sort();
+    let at = |q: f64| {
+        let i = ((sample.len() as f64) * q) as usize;
+        sample[i.min(sample.len() - 1)].as_secs_f64() * 1000.0
+    };
+    (at(0.50), at(0.99), at(1.0))
+}
+
+async fn write_once(me: &Authed, op: Op, group_id: u64, executor_id: u64) -> Result<()> {
+    match op {
+        Op::Assignment => {
+            me.assignments()
+                .create_assignment(assignment_request(group_id, executor_id))
+                .await?;
+        }
+        Op::Territory => {
+            me.directory()
+                .save_territory(territory_request("Территория для замера"))
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs `clients` writers for `seconds`; returns (writes, elapsed, latencies).
+async fn measure_writes(
+    addr: SocketAddr,
+    cast: &Cast,
+    op: Op,
+    clients: usize,
+    seconds: f64,
+) -> Result<(usize, Duration, Vec<Duration>)> {
+    let writer = match op {
+        Op::Assignment => &cast.leader,
+        Op::Territory => &cast.admin,
+    };
+    let start = Arc::new(Barrier::new(clients + 1));
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let me = writer.reconnect(addr).await?;
+        let start = start.clone();
+        let (group_id, executor_id) = (cast.group_id, cast.executor.user_id);
+        tasks.push(tokio::spawn(async move {
+            start.wait().await;
+            let until = Instant::now() + Duration::from_secs_f64(seconds);
+            let mut latencies = Vec::new();
+            while Instant::now() < until {
+                let sent = Instant::now();
+                write_once(&me, op, group_id, executor_id).await?;
+                latencies.push(sent.elapsed());
+            }
+            anyhow::Ok(latencies)
+        }));
+    }
+    start.wait().await;
+    let began = Instant::now();
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await??);
+    }
+    Ok((all.len(), began.elapsed(), all))
+}
+
+/// One watcher's record: when each version of the watched assignment arrived.
+async fn watch_versions(
+    me: Authed,
+    since: u64,
+    assignment_id: u64,
+    last_version: u64,
+    ready: Arc<Barrier>,
+) -> Result<Vec<(u64, Instant)>> {
+    let mut stream = me.watch(since).await?;
+    ready.wait().await;
+    let mut seen = Vec::new();
+    loop {
+        match next_message(&mut stream, Duration::from_secs(30)).await? {
+            Received::Message(pb::WatchEvent {
+                kind: Some(pb::watch_event::Kind::Event(ev)),
+            }) => {
+                if let Some(pb::event::Entity::Assignment(a)) = &ev.entity
+                    && id_of(a.meta) == assignment_id
+                {
+                    let at = Instant::now();
+                    let version = version_of(a.meta);
+                    seen.push((version, at));
+                    if version >= last_version {
+                        return Ok(seen);
+                    }
+                }
+            }
+            Received::Message(pb::WatchEvent {
+                kind: Some(pb::watch_event::Kind::Resync(r)),
+            }) => bail!("a watcher was told to resync: {}", r.reason),
+            Received::Message(_) => {}
+            Received::Ended => bail!("a watch stream ended"),
+            Received::Failed(s) => bail!("a watch stream failed: {s:?}"),
+        }
+    }
+}
+
+struct FanOut {
+    from_ack: Vec<Duration>,
+    from_send: Vec<Duration>,
+    before_ack: usize,
+    deliveries: usize,
+}
+
+async fn measure_fanout(
+    addr: SocketAddr,
+    cast: &Cast,
+    watchers: usize,
+    changes: usize,
+    interval: Duration,
+) -> Result<FanOut> {
+    let mut task = cast
+        .leader
+        .assignments()
+        .create_assignment(assignment_request(cast.group_id, cast.executor.user_id))
+        .await?
+        .into_inner();
+    let id = id_of(task.meta);
+    let first_version = version_of(task.meta);
+    let last_version = first_version + changes as u64;
+    let since = cast.admin.published_seq().await?;
+    let ready = Arc::new(Barrier::new(watchers + 1));
+    let mut tasks = Vec::new();
+    for _ in 0..watchers {
+        let me = cast.admin.reconnect(addr).await?;
+        tasks.push(tokio::spawn(watch_versions(
+            me,
+            since,
+            id,
+            last_version,
+            ready.clone(),
+        )));
+    }
+    ready.wait().await;
+    // Submit, return, resume, submit, … by the executor and the controller in turn.
+    let steps = [
+        (&cast.executor, T::SubmitReport),
+        (&cast.secretary, T::Return),
+        (&cast.executor, T::Resume),
+    ];
+    let mut sent_at = Vec::with_capacity(changes);
+    let mut acked_at = Vec::with_capacity(changes);
+    for i in 0..changes {
+        let (who, kind) = steps[i % steps.len()];
+        let sent = Instant::now();
+        task = who
+            .assignments()
+            .transition(pb::TransitionRequest {
+                assignment_id: id,
+                expected_version: version_of(task.meta),
+                kind: kind as i32,
+                text: "Отчёт о выполнении".into(),
+            })
+            .await
+            .with_context(|| format!("{kind:?}"))?
+            .into_inner();
+        acked_at.push(Instant::now());
+        sent_at.push(sent);
+        tokio::time::sleep(interval).await;
+    }
+    let mut out = FanOut {
+        from_ack: Vec::new(),
+        from_send: Vec::new(),
+        before_ack: 0,
+        deliveries: 0,
+    };
+    for t in tasks {
+        for (version, at) in t.await?? {
+            let Some(i) = version.checked_sub(first_version + 1).map(|i| i as usize) else {
+                continue;
+            };
+            if i >= changes {
+                continue;
+            }
+            out.deliveries += 1;
+            if at < acked_at[i] {
+                out.before_ack += 1;
+            }
+            out.from_ack.push(at.saturating_duration_since(acked_at[i]));
+            out.from_send.push(at.saturating_duration_since(sent_at[i]));
+        }
+    }
+    Ok(out)
+}
+
+/// `Db::write` of one territory from `tasks` tasks at once for `seconds`: the server's write path
+/// without gRPC, authentication or validation.
+async fn measure_db_writes(db: &Db, tasks: usize, seconds: f64) -> Result<f64> {
+    let start = Arc::new(Barrier::new(tasks + 1));
+    let mut handles = Vec::new();
+    for _ in 0..tasks {
+        let (db, start) = (db.clone(), start.clone());
+        handles.push(tokio::spawn(async move {
+            start.wait().await;
+            let until = Instant::now() + Duration::from_secs_f64(seconds);
+            let mut n = 0usize;
+            while Instant::now() < until {
+                db.write(0, |tx| {
+                    tx.create(
+                        pb::Territory {
+                            name: "Территория для замера".into(),
+                            kind: pb::TerritoryKind::Other as i32,
+                            ..Default::default()
+                        },
+                        None,
+                    )
+                })
+                .await?;
+                n += 1;
+            }
+            anyhow::Ok(n)
+        }));
+    }
+    start.wait().await;
+    let began = Instant::now();
+    let mut total = 0;
+    for h in handles {
+        total += h.await??;
+    }
+    Ok(total as f64 / began.elapsed().as_secs_f64())
+}
+
+/// Bare sled group commit: `threads` OS threads each apply a three-key batch (entity, audit,
+/// event) and wait for a flush that began after it; one thread flushes in a loop. The ceiling of
+/// the store under this machine's disk, with no async runtime involved.
+fn measure_raw_sled(threads: usize, seconds: f64) -> Result<f64> {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    use std::sync::{Condvar, Mutex};
+    let dir = tempfile::tempdir()?;
+    let store = Arc::new(SledStore::open(dir.path())?);
+    // (flushes started, flushes finished)
+    let epochs = Arc::new((Mutex::new((0u64, 0u64)), Condvar::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let count = Arc::new(AtomicU64::new(0));
+    let flusher = {
+        let (store, epochs, stop) = (store.clone(), epochs.clone(), stop.clone());
+        std::thread::spawn(move || -> Result<()> {
+            while !stop.load(Ordering::SeqCst) {
+                let started = {
+                    let mut e = epochs.0.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
+                    e.0 += 1;
+                    e.0
+                };
+                store.flush()?;
+                let mut e = epochs.0.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
+                e.1 = started;
+                epochs.1.notify_all();
+            }
+            Ok(())
+        })
+    };
+    let until = Instant::now() + Duration::from_secs_f64(seconds);
+    let began = Instant::now();
+    let workers: Vec<_> = (0..threads)
+        .map(|t| {
+            let (store, epochs, count) = (store.clone(), epochs.clone(), count.clone());
+            std::thread::spawn(move || -> Result<()> {
+                let mut i = 0u64;
+                while Instant::now() < until {
+                    i += 1;
+                    let key = |space: u8| {
+                        let mut k = vec![space];
+                        k.extend_from_slice(&(t as u64).to_be_bytes());
+                        k.extend_from_slice(&i.to_be_bytes());
+                        k
+                    };
+                    store.apply(vec![
+                        (key(b'e'), Some(vec![7u8; 120])),
+                        (key(b'a'), Some(vec![8u8; 60])),
+                        (key(b'v'), Some(vec![9u8; 140])),
+                    ])?;
+                    let mut e = epochs.0.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
+                    let need = e.0 + 1;
+                    while e.1 < need {
+                        e = epochs.1.wait(e).map_err(|_| anyhow::anyhow!("poisoned"))?;
+                    }
+                    count.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(())
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join()
+            .map_err(|_| anyhow::anyhow!("a worker panicked"))??;
+    }
+    let rate = count.load(Ordering::Relaxed) as f64 / began.elapsed().as_secs_f64();
+    stop.store(true, Ordering::SeqCst);
+    flusher
+        .join()
+        .map_err(|_| anyhow::anyhow!("the flusher panicked"))??;
+    Ok(rate)
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args = Args::parse();
+    let local = match args.addr {
+        Some(_) => None,
+        None => Some(TestServer::start_default().await?),
+    };
+    let addr = args
+        .addr
+        .or(local.as_ref().map(TestServer::addr))
+        .context("no server")?;
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    println!(
+        "ig-bench: {cores} cores, {} build, server {} on {addr}",
+        if cfg!(debug_assertions) {
+            "DEBUG"
+        } else {
+            "release"
+        },
+        match &local {
+            Some(s) => format!("in this process, data in {}", s.data_dir().display()),
+            None => "elsewhere".to_string(),
+        }
+    );
+    let cast = cast(addr, &args.admin_password).await?;
+
+    if !args.no_writes {
+        for op in &args.ops {
+            println!(
+                "\ndurable writes ({}), {} s per run; every answer waits for the flush:",
+                match op {
+                    Op::Assignment => "CreateAssignment: assignment + notification",
+                    Op::Territory => "SaveTerritory: one entity",
+                },
+                args.seconds
+            );
+            println!("  clients   writes/s     p50 ms     p99 ms     max ms");
+            for &clients in &args.clients {
+                let (n, took, latencies) =
+                    measure_writes(addr, &cast, *op, clients, args.seconds).await?;
+                let (p50, p99, max) = percentiles(latencies);
+                println!(
+                    "  {clients:>7} {:>10.0} {p50:>10.2} {p99:>10.2} {max:>10.2}",
+                    n as f64 / took.as_secs_f64()
+                );
+            }
+        }
+    }
+
+    if !args.no_fanout {
+        let interval = Duration::from_millis(args.interval_ms);
+        println!(
+            "\nfan-out: {} watchers (one connection each), {} status changes of one assignment, one every {} ms:",
+            args.watchers, args.changes, args.interval_ms
+        );
+        let f = measure_fanout(addr, &cast, args.watchers, args.changes, interval).await?;
+        let (a50, a99, amax) = percentiles(f.from_ack);
+        let (s50, s99, smax) = percentiles(f.from_send);
+        println!(
+            "  deliveries {} (expected {})",
+            f.deliveries,
+            args.watchers * args.changes
+        );
+        println!(
+            "  writer's ack -> watcher:      p50 {a50:.2} ms   p99 {a99:.2} ms   max {amax:.2} ms"
+        );
+        println!(
+            "  writer's request -> watcher:  p50 {s50:.2} ms   p99 {s99:.2} ms   max {smax:.2} ms"
+        );
+        println!(
+            "  {} deliveries arrived before the writer had its answer (counted as 0 ms)",
+            f.before_ack
+        );
+    }
+    if args.below_api {
+        println!(
+            "\nbelow the API (where a write's time goes), {} s per run:",
+            args.seconds
+        );
+        println!("  clients   Db::write/s   bare sled group commit/s");
+        for &clients in &args.clients {
+            let db_rate = match &local {
+                Some(server) => measure_db_writes(server.db(), clients, args.seconds).await?,
+                None => f64::NAN,
+            };
+            let seconds = args.seconds;
+            let raw =
+                tokio::task::spawn_blocking(move || measure_raw_sled(clients, seconds)).await??;
+            println!("  {clients:>7} {db_rate:>13.0} {raw:>26.0}");
+        }
+    }
+    drop(cast);
+    if let Some(server) = local {
+        server.stop().await?;
+    }
+    Ok(())
+}
