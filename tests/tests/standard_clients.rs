@@ -220,6 +220,43 @@ async fn a_health_watch_left_open_does_not_hold_up_the_stop() {
     drop((statuses, health));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "server bug: on shutdown only \"\" and AuthService go NOT_SERVING (server/src/server.rs, the `stop` future); the other services stay SERVING"]
+async fn every_service_goes_not_serving_when_the_stop_is_requested() {
+    let server = TestServer::start_default().await.expect("server");
+    let mut health = HealthClient::new(connect(server.addr()).await.expect("connect"));
+    let mut streams = Vec::new();
+    for service in OURS {
+        let mut statuses = health
+            .watch(check(service))
+            .await
+            .expect("health watch")
+            .into_inner();
+        let first = tokio::time::timeout(STEP, statuses.next())
+            .await
+            .expect("a first status")
+            .expect("open")
+            .expect("ok");
+        assert_eq!(first.status, ServingStatus::Serving as i32, "{service}");
+        streams.push((service, statuses));
+    }
+    server.request_shutdown();
+    let mut still_serving = Vec::new();
+    for (service, statuses) in &mut streams {
+        let next = tokio::time::timeout(Duration::from_secs(2), statuses.next()).await;
+        match next {
+            Ok(Some(Ok(r))) if r.status == ServingStatus::NotServing as i32 => {}
+            other => still_serving.push(format!("{service}: {other:?}")),
+        }
+    }
+    drop((streams, health));
+    assert!(
+        still_serving.is_empty(),
+        "not NOT_SERVING after the stop: {still_serving:#?}"
+    );
+    server.stop().await.expect("stop");
+}
+
 #[tokio::test]
 async fn data_survives_a_graceful_restart() {
     let server = TestServer::start_default().await.expect("server");
