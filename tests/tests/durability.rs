@@ -107,7 +107,7 @@ async fn writer(
 ) -> Vec<Write> {
     let mut out = Vec::new();
     for i in 0.. {
-        let request = if writer % 2 == 0 {
+        let request = if writer.is_multiple_of(2) {
             Request::Territory(territory_request(&format!(
                 "Раунд {round}, клиент {writer}, запись {i}"
             )))
