@@ -41,13 +41,12 @@ pub struct Cli {
     #[arg(long, requires = "demo", value_name = "ADDR")]
     pub listen: Option<SocketAddr>,
 
-    /// The server to connect to.
+    /// The server to connect to (not used with --demo, which connects to its own).
     #[arg(
         long,
         value_name = "URL",
         env = "INFOGROUPS_SERVER",
-        default_value = DEFAULT_SERVER,
-        conflicts_with = "demo"
+        default_value = DEFAULT_SERVER
     )]
     pub server: String,
 
@@ -95,7 +94,6 @@ mod tests {
         let demo = Cli::try_parse_from(["infogroups", "--demo", "--listen", "127.0.0.1:50061"]);
         assert!(demo.is_ok_and(|c| c.demo && c.listen.is_some()));
         assert!(Cli::try_parse_from(["infogroups", "--listen", "127.0.0.1:1"]).is_err());
-        assert!(Cli::try_parse_from(["infogroups", "--demo", "--server", "http://x:1"]).is_err());
         let en = Cli::try_parse_from(["infogroups", "--lang", "en", "--user", "sek1"]);
         assert!(en.is_ok_and(|c| c.lang == Some(LangArg::En) && c.user.as_deref() == Some("sek1")));
     }

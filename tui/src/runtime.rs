@@ -62,6 +62,7 @@ pub async fn run(
             dirty = true;
         }
         if state.quit {
+            tracing::info!("quit");
             return Ok(());
         }
         let now = Instant::now();
@@ -74,8 +75,14 @@ pub async fn run(
         tokio::select! {
             event = input.next() => match event {
                 Some(Ok(event)) => batch.extend(translate(event)),
-                Some(Err(e)) => return Err(e),
-                None => return Ok(()),
+                Some(Err(e)) => {
+                    tracing::error!(error = %e, "terminal input failed");
+                    return Err(e);
+                }
+                None => {
+                    tracing::info!("terminal input ended");
+                    return Ok(());
+                }
             },
             Some(msg) = rx.recv() => batch.push(msg),
             _ = tick.tick() => batch.push(Msg::Tick { now_ms: now_ms() }),

@@ -277,6 +277,13 @@ fn the_filter_narrows_the_list_as_you_type_and_esc_clears_it() {
     assert_eq!(row_numbers(&s), ["2026/0002"]);
     press(&mut s, KeyCode::Esc);
     assert_eq!(row_numbers(&s).len(), 9);
+    // An applied filter is cleared with Esc from the list too.
+    press(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "свалк");
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(row_numbers(&s).len(), 1);
+    press(&mut s, KeyCode::Esc);
+    assert_eq!(row_numbers(&s).len(), 9);
 }
 
 #[test]

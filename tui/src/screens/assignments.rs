@@ -213,7 +213,12 @@ impl Component for AssignmentsScreen {
         }
         let mut c = vec![C::Up, C::Down, C::PageUp, C::PageDown, C::Home, C::End];
         match self.focus {
-            Focus::List => c.extend([C::Open, C::Filter]),
+            Focus::List => {
+                c.extend([C::Open, C::Filter]);
+                if !self.filter.text().is_empty() {
+                    c.push(C::Cancel);
+                }
+            }
             Focus::Detail => c.push(C::Back),
         }
         c.extend(self.actions(ctx).into_iter().map(Action::command));

@@ -1,0 +1,51 @@
+//! Long lists stay fast: the rows are sorted once per change, and a key press only moves the
+//! selection and draws the visible rows. Run with `--ignored --nocapture` to see the figures.
+
+mod common;
+
+use std::time::Instant;
+
+use common::*;
+use crossterm::event::KeyCode;
+use infogroups_shared::names::Lang;
+use infogroups_shared::pb;
+use infogroups_tui::sync::SyncEvent;
+
+#[test]
+#[ignore = "a measurement, not a check; run in release"]
+fn a_hundred_thousand_rows() {
+    let base = assignments();
+    let mut snap = snapshot(1);
+    snap.assignments = (0..100_000u64)
+        .map(|i| {
+            let mut a = base[(i % base.len() as u64) as usize].clone();
+            a.meta = Some(pb::Meta {
+                id: i + 1,
+                version: 1,
+                ..Default::default()
+            });
+            a.number = format!("2026/{i:06}");
+            a
+        })
+        .collect();
+    let mut s = signed_in(Lang::Ru, (160, 48), SEK1);
+    let t = Instant::now();
+    sync(&mut s, SyncEvent::Snapshot(Box::new(snap)));
+    draw(&s);
+    println!("snapshot of 100,000 + first frame: {:?}", t.elapsed());
+    let t = Instant::now();
+    for _ in 0..100 {
+        press(&mut s, KeyCode::PageDown);
+        draw(&s);
+    }
+    println!("key press to frame: {:?}", t.elapsed() / 100);
+    let t = Instant::now();
+    let a = s.replica.assignments.get(5).cloned().unwrap_or_default();
+    let mut a2 = a.clone();
+    if let Some(m) = a2.meta.as_mut() {
+        m.version = 9;
+    }
+    sync(&mut s, event(2, pb::EventAction::Updated, a2));
+    draw(&s);
+    println!("one event to frame: {:?}", t.elapsed());
+}
