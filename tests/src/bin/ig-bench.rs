@@ -49,6 +49,9 @@ struct Args {
     /// Status changes the writer makes during the fan-out measurement.
     #[arg(long, default_value_t = 200)]
     changes: usize,
+    /// Assignments the status changes are spread over.
+    #[arg(long, default_value_t = 20)]
+    pool: usize,
     /// Pause between two status changes, in milliseconds.
     #[arg(long, default_value_t = 10)]
     interval_ms: u64,
@@ -184,31 +187,27 @@ async fn measure_writes(
     Ok((all.len(), began.elapsed(), all))
 }
 
-/// One watcher's record: when each version of the watched assignment arrived.
-async fn watch_versions(
+/// One watcher's record: when each (assignment, version) of the pool arrived. Returns once it
+/// has seen `expected` changes of the pool.
+async fn watch_pool(
     me: Authed,
     since: u64,
-    assignment_id: u64,
-    last_version: u64,
+    pool: Arc<Vec<u64>>,
+    expected: usize,
     ready: Arc<Barrier>,
-) -> Result<Vec<(u64, Instant)>> {
+) -> Result<Vec<((u64, u64), Instant)>> {
     let mut stream = me.watch(since).await?;
     ready.wait().await;
-    let mut seen = Vec::new();
-    loop {
+    let mut seen = Vec::with_capacity(expected);
+    while seen.len() < expected {
         match next_message(&mut stream, Duration::from_secs(30)).await? {
             Received::Message(pb::WatchEvent {
                 kind: Some(pb::watch_event::Kind::Event(ev)),
             }) => {
                 if let Some(pb::event::Entity::Assignment(a)) = &ev.entity
-                    && id_of(a.meta) == assignment_id
+                    && pool.contains(&id_of(a.meta))
                 {
-                    let at = Instant::now();
-                    let version = version_of(a.meta);
-                    seen.push((version, at));
-                    if version >= last_version {
-                        return Ok(seen);
-                    }
+                    seen.push(((id_of(a.meta), version_of(a.meta)), Instant::now()));
                 }
             }
             Received::Message(pb::WatchEvent {
@@ -219,6 +218,7 @@ async fn watch_versions(
             Received::Failed(s) => bail!("a watch stream failed: {s:?}"),
         }
     }
+    Ok(seen)
 }
 
 struct FanOut {
@@ -228,60 +228,70 @@ struct FanOut {
     deliveries: usize,
 }
 
+/// `watchers` watch while one writer makes `changes` status changes, spread round-robin over a
+/// pool of `pool_size` assignments (submit, return, resume, … by the executor and the
+/// controller), one every `interval`.
 async fn measure_fanout(
     addr: SocketAddr,
     cast: &Cast,
     watchers: usize,
     changes: usize,
+    pool_size: usize,
     interval: Duration,
 ) -> Result<FanOut> {
-    let mut task = cast
-        .leader
-        .assignments()
-        .create_assignment(assignment_request(cast.group_id, cast.executor.user_id))
-        .await?
-        .into_inner();
-    let id = id_of(task.meta);
-    let first_version = version_of(task.meta);
-    let last_version = first_version + changes as u64;
+    let mut pool = Vec::with_capacity(pool_size);
+    for _ in 0..pool_size.max(1) {
+        pool.push(
+            cast.leader
+                .assignments()
+                .create_assignment(assignment_request(cast.group_id, cast.executor.user_id))
+                .await?
+                .into_inner(),
+        );
+    }
+    let ids = Arc::new(pool.iter().map(|a| id_of(a.meta)).collect::<Vec<_>>());
     let since = cast.admin.published_seq().await?;
     let ready = Arc::new(Barrier::new(watchers + 1));
     let mut tasks = Vec::new();
     for _ in 0..watchers {
         let me = cast.admin.reconnect(addr).await?;
-        tasks.push(tokio::spawn(watch_versions(
+        tasks.push(tokio::spawn(watch_pool(
             me,
             since,
-            id,
-            last_version,
+            ids.clone(),
+            changes,
             ready.clone(),
         )));
     }
     ready.wait().await;
-    // Submit, return, resume, submit, … by the executor and the controller in turn.
     let steps = [
         (&cast.executor, T::SubmitReport),
         (&cast.secretary, T::Return),
         (&cast.executor, T::Resume),
     ];
-    let mut sent_at = Vec::with_capacity(changes);
-    let mut acked_at = Vec::with_capacity(changes);
+    // (assignment, version) -> (sent, acknowledged)
+    let mut times = std::collections::HashMap::with_capacity(changes);
     for i in 0..changes {
-        let (who, kind) = steps[i % steps.len()];
+        let slot = i % pool.len();
+        let (who, kind) = steps[(i / pool.len()) % steps.len()];
+        let a = &pool[slot];
         let sent = Instant::now();
-        task = who
+        let changed = who
             .assignments()
             .transition(pb::TransitionRequest {
-                assignment_id: id,
-                expected_version: version_of(task.meta),
+                assignment_id: id_of(a.meta),
+                expected_version: version_of(a.meta),
                 kind: kind as i32,
                 text: "Отчёт о выполнении".into(),
             })
             .await
             .with_context(|| format!("{kind:?}"))?
             .into_inner();
-        acked_at.push(Instant::now());
-        sent_at.push(sent);
+        times.insert(
+            (id_of(changed.meta), version_of(changed.meta)),
+            (sent, Instant::now()),
+        );
+        pool[slot] = changed;
         tokio::time::sleep(interval).await;
     }
     let mut out = FanOut {
@@ -291,19 +301,16 @@ async fn measure_fanout(
         deliveries: 0,
     };
     for t in tasks {
-        for (version, at) in t.await?? {
-            let Some(i) = version.checked_sub(first_version + 1).map(|i| i as usize) else {
+        for (key, at) in t.await?? {
+            let Some((sent, acked)) = times.get(&key) else {
                 continue;
             };
-            if i >= changes {
-                continue;
-            }
             out.deliveries += 1;
-            if at < acked_at[i] {
+            if at < *acked {
                 out.before_ack += 1;
             }
-            out.from_ack.push(at.saturating_duration_since(acked_at[i]));
-            out.from_send.push(at.saturating_duration_since(sent_at[i]));
+            out.from_ack.push(at.saturating_duration_since(*acked));
+            out.from_send.push(at.saturating_duration_since(*sent));
         }
     }
     Ok(out)
@@ -470,10 +477,18 @@ async fn main() -> Result<()> {
     if !args.no_fanout {
         let interval = Duration::from_millis(args.interval_ms);
         println!(
-            "\nfan-out: {} watchers (one connection each), {} status changes of one assignment, one every {} ms:",
-            args.watchers, args.changes, args.interval_ms
+            "\nfan-out: {} watchers (one connection each), {} status changes over {} assignments, one every {} ms:",
+            args.watchers, args.changes, args.pool, args.interval_ms
         );
-        let f = measure_fanout(addr, &cast, args.watchers, args.changes, interval).await?;
+        let f = measure_fanout(
+            addr,
+            &cast,
+            args.watchers,
+            args.changes,
+            args.pool,
+            interval,
+        )
+        .await?;
         let (a50, a99, amax) = percentiles(f.from_ack);
         let (s50, s99, smax) = percentiles(f.from_send);
         println!(
