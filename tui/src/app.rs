@@ -323,6 +323,14 @@ impl State {
         });
     }
 
+    /// One assignment changed: its row moves into place.
+    fn assignment_changed(&mut self, id: u64) {
+        let (ctx, screen, _) = split(self);
+        if let Screen::Assignments(s) = screen {
+            s.changed(id, &ctx);
+        }
+    }
+
     fn invalidate_rows(&mut self) {
         if let Screen::Assignments(s) = &mut self.screen {
             s.invalidate();
@@ -548,9 +556,15 @@ fn on_sync(state: &mut State, event: SyncEvent, out: &mut Outbox) {
                 }
                 _ => None,
             };
+            let assignment = match &ev.entity {
+                Some(pb::event::Entity::Assignment(a)) => a.meta.map(|m| m.id),
+                _ => None,
+            };
             // Rows show assignments and people's names; other kinds do not change them.
-            if let Applied::Changed(Kind::Assignment | Kind::User) = state.replica.apply(*ev) {
-                state.invalidate_rows();
+            match (state.replica.apply(*ev), assignment) {
+                (Applied::Changed(Kind::Assignment), Some(id)) => state.assignment_changed(id),
+                (Applied::Changed(Kind::User), _) => state.invalidate_rows(),
+                _ => {}
             }
             if let Some(text) = note {
                 // New notifications show up as they happen.
@@ -593,7 +607,7 @@ fn on_step_done(
             }
             // The event follows, but the answer is already the new state: show it now.
             if state.replica.assignments.upsert(*a) {
-                state.invalidate_rows();
+                state.assignment_changed(id);
             }
             let text = match action {
                 Action::SubmitReport => Text::ReportSent,

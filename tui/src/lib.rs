@@ -6,6 +6,8 @@
 //! messages. Screens ([`screens`]) are components with their own state; keys map to named
 //! commands ([`keymap`]); every string is in [`strings`].
 
+#![warn(missing_docs)]
+
 pub mod actions;
 pub mod app;
 pub mod cli;

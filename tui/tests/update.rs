@@ -624,3 +624,54 @@ fn ctrl_c_quits_from_anywhere() {
     press_with(&mut login, KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert!(login.quit);
 }
+
+#[test]
+fn moving_one_row_gives_the_same_order_as_sorting_everything() {
+    use S::*;
+    let mut s = signed_in(Lang::Ru, SIZE, SEK1);
+    let mut seq = 41;
+    let mut version = 10;
+    let mut step = |s: &mut app::State, id: u64, status: S, action: pb::EventAction, day: u32| {
+        seq += 1;
+        version += 1;
+        let a = with(id, version, status, |a| {
+            if let Some(d) = a.deadline.as_mut() {
+                d.date = Some(infogroups_shared::validate::from_naive(common::day(5, day)));
+            }
+            if a.meta.is_some_and(|m| m.id >= 100) || action == pb::EventAction::Created {
+                a.number = format!("2026/{id:04}");
+            }
+        });
+        let a = pb::Assignment {
+            meta: Some(pb::Meta {
+                id,
+                version,
+                ..Default::default()
+            }),
+            ..a
+        };
+        sync(s, event(seq, action, a));
+    };
+    step(&mut s, 1, Overdue, pb::EventAction::Updated, 2);
+    step(&mut s, 100, InProgress, pb::EventAction::Created, 13);
+    step(&mut s, 4, DoneOnTime, pb::EventAction::Updated, 13);
+    step(&mut s, 101, Returned, pb::EventAction::Created, 30);
+    step(&mut s, 6, Removed, pb::EventAction::Removed, 8);
+    // With a filter on, rows come and go as they start or stop matching.
+    press(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "0");
+    press(&mut s, KeyCode::Enter);
+    step(&mut s, 3, DoneLate, pb::EventAction::Updated, 14);
+    step(&mut s, 102, InProgress, pb::EventAction::Created, 12);
+    let moved = row_numbers(&s);
+    // A resize re-sorts everything from scratch.
+    app::update(
+        &mut s,
+        Msg::Resize {
+            width: 81,
+            height: 24,
+        },
+    );
+    assert_eq!(moved, row_numbers(&s));
+    assert_eq!(moved.len(), 11);
+}

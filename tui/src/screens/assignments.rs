@@ -15,6 +15,9 @@ use crate::keymap::Command;
 use crate::strings::{self, Text};
 use crate::text_input::TextInput;
 use crate::urgency;
+
+/// How a row sorts (see [`urgency::sort_key`]).
+type SortKey = (u8, i64, String);
 use crate::view::{detail, layout};
 use infogroups_shared::names::Lang;
 
@@ -32,6 +35,8 @@ pub enum Focus {
 pub struct AssignmentsScreen {
     /// Ids of the rows shown, in order (after the filter).
     rows: Vec<u64>,
+    /// The rows' sort keys, in the same order (for moving one row without re-sorting).
+    keys: Vec<(SortKey, u64)>,
     /// Whether `rows` must be recomputed before use.
     stale: bool,
     /// The selected row.
@@ -61,6 +66,7 @@ impl AssignmentsScreen {
     pub fn new() -> Self {
         Self {
             rows: Vec::new(),
+            keys: Vec::new(),
             stale: true,
             selected: 0,
             offset: 0,
@@ -112,7 +118,39 @@ impl AssignmentsScreen {
             })
             .collect();
         keyed.sort_unstable();
-        self.rows = keyed.into_iter().map(|(_, id)| id).collect();
+        self.rows = keyed.iter().map(|(_, id)| *id).collect();
+        self.keys = keyed;
+        self.reselect(ctx);
+    }
+
+    /// One assignment changed (or appeared, or went): moves its row into place instead of
+    /// re-sorting the whole list, so a live update costs the same with 100 rows or 100,000.
+    pub fn changed(&mut self, id: u64, ctx: &Ctx<'_>) {
+        if self.stale {
+            // Everything is recomputed before the next frame anyway.
+            return;
+        }
+        if let Some(i) = self.rows.iter().position(|r| *r == id) {
+            self.rows.remove(i);
+            self.keys.remove(i);
+        }
+        let needle = self.filter.text().trim().to_lowercase();
+        if let Some(a) = ctx
+            .replica
+            .assignments
+            .get(id)
+            .filter(|a| needle.is_empty() || matches(a, &needle, ctx))
+        {
+            let key = (urgency::sort_key(a, ctx.today, ctx.calendar), id);
+            let at = self.keys.partition_point(|k| *k < key);
+            self.keys.insert(at, key);
+            self.rows.insert(at, id);
+        }
+        self.reselect(ctx);
+    }
+
+    /// Selects the selected assignment again after the rows moved (or the nearest row if it went).
+    fn reselect(&mut self, ctx: &Ctx<'_>) {
         self.selected = self
             .selected_id
             .and_then(|id| self.rows.iter().position(|r| *r == id))
@@ -181,6 +219,11 @@ impl AssignmentsScreen {
             ))));
         }
     }
+}
+
+/// A page as a scroll distance.
+fn page_delta(page: usize) -> isize {
+    isize::try_from(page).unwrap_or(isize::MAX / 2)
 }
 
 /// Whether an assignment matches the (lowercased) filter: number, text, status or people.
@@ -256,8 +299,8 @@ impl Component for AssignmentsScreen {
         match command {
             C::Up if in_detail => self.scroll_detail(-1, ctx),
             C::Down if in_detail => self.scroll_detail(1, ctx),
-            C::PageUp if in_detail => self.scroll_detail(-(page as isize), ctx),
-            C::PageDown if in_detail => self.scroll_detail(page as isize, ctx),
+            C::PageUp if in_detail => self.scroll_detail(-page_delta(page), ctx),
+            C::PageDown if in_detail => self.scroll_detail(page_delta(page), ctx),
             C::Home if in_detail => self.detail_scroll = 0,
             C::End if in_detail => self.scroll_detail(isize::MAX / 2, ctx),
             C::Up => self.select(self.selected.saturating_sub(1), ctx),

@@ -146,10 +146,11 @@ fn draw_table(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_>, 
         .chain([text::width(Text::ColNumber.get(lang))])
         .max()
         .unwrap_or(0)
-        .min(14) as u16;
+        .min(14);
+    let number_w = text::cells(number_w);
     let predicted = Text::Predicted.get(lang);
     let deadline_w = if visible.iter().any(|a| urgency::predicted(a)) {
-        11 + text::width(predicted) as u16
+        text::cells(11 + text::width(predicted))
     } else {
         10
     };

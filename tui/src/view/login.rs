@@ -24,7 +24,7 @@ pub fn draw(state: &State, login: &LoginScreen, frame: &mut Frame<'_>, area: Rec
     let demo_height = if login.demo.is_empty() {
         0
     } else {
-        (login.demo.len() as u16).saturating_add(5)
+        text::cells(login.demo.len()).saturating_add(5)
     };
     let block_area = layout::centered(area, area.width, FORM_HEIGHT.saturating_add(demo_height));
     let [form_area, demo_area] =

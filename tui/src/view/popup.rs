@@ -35,8 +35,8 @@ fn draw_help(state: &State, help: &HelpPopup, frame: &mut Frame<'_>, area: Rect)
         .map(|(_, d)| text::width(d))
         .max()
         .unwrap_or(0);
-    let width = (keys_w + desc_w + 7).max(text::width(&help.title) + 4) as u16;
-    let height = (help.entries.len() + 4) as u16;
+    let width = text::cells((keys_w + desc_w + 7).max(text::width(&help.title) + 4));
+    let height = text::cells(help.entries.len() + 4);
     let rect = layout::centered(area, width, height);
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
@@ -124,7 +124,7 @@ fn draw_step(state: &State, step: &StepPopup, frame: &mut Frame<'_>, area: Rect)
     }
     let commands = step.commands(&state.ctx());
     lines.push(widgets::hints(state, step, &commands, inner_w));
-    let height = (lines.len() + 2) as u16;
+    let height = text::cells(lines.len() + 2);
     let rect = layout::centered(area, width, height);
     frame.render_widget(Clear, rect);
     let block = Block::bordered().title(Span::styled(

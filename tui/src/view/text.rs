@@ -10,6 +10,11 @@ pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
+/// A count as a terminal dimension, saturating (a terminal is never 65,536 cells wide).
+pub fn cells(n: usize) -> u16 {
+    u16::try_from(n).unwrap_or(u16::MAX)
+}
+
 /// `s` cut to at most `max` cells, with «…» when cut.
 pub fn truncate(s: &str, max: usize) -> String {
     if width(s) <= max {
