@@ -94,13 +94,9 @@ pub fn lines(a: &pb::Assignment, ctx: &Ctx<'_>, theme: Theme, width: u16) -> Vec
         _ => Text::KindTask,
     };
     field(Text::Kind, kind.get(lang).to_string(), Style::new());
-    if a.group_id != 0 {
-        let group = ctx
-            .replica
-            .groups
-            .get(a.group_id)
-            .map_or_else(|| "—".to_string(), |g| g.name.clone());
-        field(Text::Group, group, Style::new());
+    // An executor outside the group does not get the group in the snapshot: say nothing then.
+    if let Some(g) = ctx.replica.groups.get(a.group_id) {
+        field(Text::Group, g.name.clone(), Style::new());
     }
     field(Text::Executor, person(ctx, a.executor_id), Style::new());
     if !a.co_executors.is_empty() {

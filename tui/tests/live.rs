@@ -1,0 +1,248 @@
+//! The client's plumbing against the real server (the embedded demo on a free port): login, the
+//! sync task's snapshot and stream, a step by one user reaching another's replica, and the
+//! errors the login screen shows. No terminal: messages are read from the app's queue.
+
+use std::time::Duration;
+
+use infogroups_shared::names::Lang;
+use infogroups_shared::pb;
+use infogroups_tui::actions::{self, Action};
+use infogroups_tui::app::{self, Cmd, Init, Msg, Screen, Secret, State};
+use infogroups_tui::demo::DemoServer;
+use infogroups_tui::effects::Effects;
+use infogroups_tui::keymap::Keymap;
+use infogroups_tui::rpc::Connection;
+use infogroups_tui::sync::Link;
+use infogroups_tui::theme::Theme;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+/// A client without a terminal: state, effects and the message queue.
+struct Client {
+    state: State,
+    effects: Effects,
+    rx: UnboundedReceiver<Msg>,
+}
+
+impl Client {
+    fn new(url: &str) -> Client {
+        let conn = Connection::new(url, None).unwrap_or_else(|e| panic!("{e}"));
+        let (tx, rx) = unbounded_channel();
+        let state = State::new(Init {
+            lang: Lang::Ru,
+            theme: Theme { color: false },
+            keymap: Keymap::default(),
+            server: url.to_string(),
+            demo: Vec::new(),
+            username: None,
+            now_ms: infogroups_tui::runtime::now_ms(),
+            size: (120, 40),
+        });
+        Client {
+            state,
+            effects: Effects::new(conn, tx),
+            rx,
+        }
+    }
+
+    fn run(&mut self, cmds: Vec<Cmd>) {
+        for c in cmds {
+            self.effects.run(c);
+        }
+    }
+
+    /// Applies messages until `done` holds (or fails after 10 s).
+    async fn until(&mut self, what: &str, done: impl Fn(&State) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while !done(&self.state) {
+            let msg = tokio::time::timeout_at(deadline, self.rx.recv())
+                .await
+                .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
+                .unwrap_or_else(|| panic!("queue closed waiting for {what}"));
+            let cmds = app::update(&mut self.state, msg);
+            self.run(cmds);
+        }
+    }
+
+    async fn login(&mut self, username: &str, password: &str) {
+        self.run(vec![Cmd::Login {
+            username: username.into(),
+            password: Secret(password.into()),
+        }]);
+        self.until(
+            "login",
+            |s| !matches!(&s.screen, Screen::Login(l) if l.pending || l.error.is_none()),
+        )
+        .await;
+    }
+}
+
+fn assignment(s: &State, id: u64) -> Option<&pb::Assignment> {
+    s.replica.assignments.get(id)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_by_the_executor_reaches_the_controllers_screen() {
+    let demo = DemoServer::start(None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let url = demo.url();
+
+    let mut sek = Client::new(&url);
+    sek.login("sek1", "demo1234").await;
+    assert!(
+        matches!(sek.state.screen, Screen::Assignments(_)),
+        "signed in"
+    );
+    sek.until("the snapshot and the stream", |s| {
+        s.replica.loaded && s.link == Link::Online
+    })
+    .await;
+
+    // An assignment of sek1's group that isp-someone can report on.
+    let me = sek.state.session.as_ref().map_or(0, |s| s.user_id);
+    let today = sek.state.today();
+    let target = sek
+        .state
+        .replica
+        .assignments
+        .iter()
+        .find(|a| {
+            a.controller_id == me
+                && a.status == pb::AssignmentStatus::InProgress as i32
+                && a.co_executors.is_empty()
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("sek1 controls an assignment in progress"));
+    let id = target.meta.map_or(0, |m| m.id);
+    let executor = sek
+        .state
+        .replica
+        .users
+        .get(target.executor_id)
+        .map(|u| u.username.clone())
+        .unwrap_or_default();
+
+    let mut isp = Client::new(&url);
+    isp.login(&executor, "demo1234").await;
+    isp.until("the executor's snapshot", |s| s.replica.loaded)
+        .await;
+    let mine = assignment(&isp.state, id).cloned().unwrap_or_default();
+    let isp_id = isp.state.session.as_ref().map_or(0, |s| s.user_id);
+    assert_eq!(
+        actions::available(&mine, isp_id, today),
+        [Action::SubmitReport]
+    );
+    isp.run(vec![Cmd::Step {
+        assignment_id: id,
+        expected_version: mine.meta.map_or(0, |m| m.version),
+        action: Action::SubmitReport,
+        text: "Проверено, выполнено".into(),
+    }]);
+    isp.until("the step's answer", |s| {
+        assignment(s, id).is_some_and(|a| a.status == pb::AssignmentStatus::ReportSubmitted as i32)
+    })
+    .await;
+
+    // The controller's replica follows within moments, and the indicator lights up.
+    sek.until("the event on the controller's side", |s| {
+        assignment(s, id).is_some_and(|a| a.status == pb::AssignmentStatus::ReportSubmitted as i32)
+    })
+    .await;
+    assert!(sek.state.last_event_ms.is_some());
+
+    // A stale version is refused with the server's Russian text, and nothing changes.
+    sek.run(vec![Cmd::Step {
+        assignment_id: id,
+        expected_version: target.meta.map_or(0, |m| m.version),
+        action: Action::Accept,
+        text: String::new(),
+    }]);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let msg = tokio::time::timeout_at(deadline, sek.rx.recv())
+            .await
+            .unwrap_or_else(|_| panic!("no answer to the stale step"))
+            .unwrap_or_else(|| panic!("queue closed"));
+        if let Msg::StepDone { result, .. } = &msg {
+            let e = result
+                .as_ref()
+                .err()
+                .cloned()
+                .unwrap_or_else(|| panic!("refused"));
+            assert_eq!(e.code, tonic::Code::Aborted);
+            assert!(e.message(Lang::Ru, &url).contains("изменена"), "{e:?}");
+            break;
+        }
+        let cmds = app::update(&mut sek.state, msg);
+        sek.run(cmds);
+    }
+
+    sek.effects.shutdown().await;
+    isp.effects.shutdown().await;
+    demo.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_errors_come_back_as_the_user_should_read_them() {
+    let demo = DemoServer::start(None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Client::new(&demo.url());
+    c.login("sek1", "wrong-password").await;
+    let Screen::Login(l) = &c.state.screen else {
+        panic!("still at the login screen");
+    };
+    let text = format!("{:?}", l.error);
+    assert!(
+        text.contains("неверное имя пользователя или пароль"),
+        "{text}"
+    );
+    demo.stop().await;
+
+    // Nobody listens there any more.
+    let mut gone = Client::new(&demo_url_of_a_closed_port().await);
+    gone.login("sek1", "demo1234").await;
+    let Screen::Login(l) = &gone.state.screen else {
+        panic!("still at the login screen");
+    };
+    let text = format!("{:?}", l.error);
+    assert!(text.contains("недоступен"), "{text}");
+}
+
+async fn demo_url_of_a_closed_port() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    drop(listener);
+    format!("http://{addr}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sync_task_reports_a_lost_server_and_a_session_the_new_one_does_not_know() {
+    let listen = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        l.local_addr().unwrap_or_else(|e| panic!("{e}"))
+    };
+    let demo = DemoServer::start(Some(listen))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Client::new(&demo.url());
+    c.login("isp1", "demo1234").await;
+    c.until("online", |s| s.link == Link::Online).await;
+    demo.stop().await;
+    c.until("reconnecting", |s| {
+        matches!(s.link, Link::Reconnecting | Link::Offline)
+    })
+    .await;
+    // A new server on the same address with a new store: the token means nothing there.
+    let again = DemoServer::start(Some(listen))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    c.until("back at the login screen", |s| {
+        matches!(s.screen, Screen::Login(_))
+    })
+    .await;
+    assert!(c.state.replica.assignments.is_empty());
+    again.stop().await;
+}
