@@ -33,6 +33,8 @@ pub fn init(path: Option<&Path>) -> Option<PathBuf> {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(false)
+        // A failed write (disk full) must not be reported on stderr: that is the interface.
+        .log_internal_errors(false)
         .with_writer(Mutex::new(file))
         .try_init()
         .ok()?;
