@@ -32,9 +32,10 @@ pub fn stage_new(tx: &mut Tx<'_>, req: &pb::CreateUserRequest, phc: String) -> A
         )
         .into());
     }
-    for g in &req.roles {
-        check_group_exists(tx, g)?;
+    for (i, g) in req.roles.iter().enumerate() {
+        check_group_exists(tx, &format!("roles[{i}].group_id"), g)?;
     }
+    crate::refs::exists::<pb::Department>(tx, "department_id", req.department_id)?;
     let mut roles = req.roles.clone();
     roles.dedup();
     let user = tx.create(
@@ -59,11 +60,8 @@ pub fn stage_new(tx: &mut Tx<'_>, req: &pb::CreateUserRequest, phc: String) -> A
 }
 
 /// Refuses a grant naming a group that does not exist.
-pub fn check_group_exists(tx: &Tx<'_>, g: &pb::RoleGrant) -> ApiResult<()> {
-    if g.group_id != 0 && tx.get::<pb::Group>(g.group_id)?.is_none() {
-        return Err(FieldError::new("grant.group_id", "такой группы нет", "no such group").into());
-    }
-    Ok(())
+pub fn check_group_exists(tx: &Tx<'_>, field: &str, g: &pb::RoleGrant) -> ApiResult<()> {
+    crate::refs::exists::<pb::Group>(tx, field, g.group_id)
 }
 
 /// Stages a new password hash.
@@ -95,7 +93,7 @@ pub fn stage_grant(
     expected_version: Option<u64>,
     grant: pb::RoleGrant,
 ) -> ApiResult<pb::User> {
-    check_group_exists(tx, &grant)?;
+    check_group_exists(tx, "grant.group_id", &grant)?;
     let mut user = tx.require::<pb::User>(user_id)?;
     let version = expected_version.unwrap_or(user.meta.map_or(0, |m| m.version));
     if !user.roles.contains(&grant) {

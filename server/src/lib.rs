@@ -15,6 +15,7 @@ pub mod entity;
 pub mod error;
 pub mod notify;
 pub mod policy;
+pub mod refs;
 pub mod reports;
 pub mod server;
 pub mod services;

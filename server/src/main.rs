@@ -246,8 +246,9 @@ async fn signals(shutdown: CancellationToken) {
         _ = ctrl_c => {}
         () = term => {}
     }
-    tracing::info!("signal received; stopping");
+    // Cancel first: if the log's reader is gone, logging must not keep the server running.
     shutdown.cancel();
+    tracing::info!("signal received; stopping");
 }
 
 async fn admin(args: AdminArgs) -> Result<()> {
@@ -383,6 +384,7 @@ async fn main() -> Result<()> {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .log_internal_errors(false)
         .init();
     match Cli::parse().command {
         Command::Serve(args) => serve(args).await,

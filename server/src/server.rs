@@ -39,6 +39,34 @@ pub enum LaunchError {
     Reflection(String),
 }
 
+/// How long a stop waits for open streams it does not own before closing the connections.
+const SHUTDOWN_GRACE: Duration = Duration::from_millis(1500);
+
+/// Every gRPC service the server answers, by its full name (health reports each).
+pub const SERVICES: [&str; 11] = [
+    "infogroups.v1.AuthService",
+    "infogroups.v1.UserService",
+    "infogroups.v1.DirectoryService",
+    "infogroups.v1.GroupService",
+    "infogroups.v1.MeetingService",
+    "infogroups.v1.AppealService",
+    "infogroups.v1.AssignmentService",
+    "infogroups.v1.NotificationService",
+    "infogroups.v1.ReportService",
+    "infogroups.v1.SyncService",
+    "infogroups.v1.AuditService",
+];
+
+async fn set_health(
+    reporter: &tonic_health::server::HealthReporter,
+    status: tonic_health::ServingStatus,
+) {
+    reporter.set_service_status("", status).await;
+    for name in SERVICES {
+        reporter.set_service_status(name, status).await;
+    }
+}
+
 /// An opened server, ready to serve.
 pub struct Server {
     ctx: Ctx,
@@ -103,44 +131,13 @@ impl Server {
             audit_service_server::AuditServiceServer, auth_service_server::AuthServiceServer,
             directory_service_server::DirectoryServiceServer,
             group_service_server::GroupServiceServer, meeting_service_server::MeetingServiceServer,
+            notification_service_server::NotificationServiceServer,
             report_service_server::ReportServiceServer, sync_service_server::SyncServiceServer,
             user_service_server::UserServiceServer,
         };
         let ctx = self.ctx;
         let (reporter, health) = tonic_health::server::health_reporter();
-        reporter
-            .set_serving::<AuthServiceServer<services::auth::AuthSvc>>()
-            .await;
-        reporter
-            .set_serving::<UserServiceServer<services::users::UserSvc>>()
-            .await;
-        reporter
-            .set_serving::<DirectoryServiceServer<services::directory::DirectorySvc>>()
-            .await;
-        reporter
-            .set_serving::<GroupServiceServer<services::groups::GroupSvc>>()
-            .await;
-        reporter
-            .set_serving::<MeetingServiceServer<services::meetings::MeetingSvc>>()
-            .await;
-        reporter
-            .set_serving::<AppealServiceServer<services::appeals::AppealSvc>>()
-            .await;
-        reporter
-            .set_serving::<ReportServiceServer<services::reports::ReportSvc>>()
-            .await;
-        reporter
-            .set_serving::<AssignmentServiceServer<services::assignments::AssignmentSvc>>()
-            .await;
-        reporter
-            .set_serving::<SyncServiceServer<services::sync::SyncSvc>>()
-            .await;
-        reporter
-            .set_serving::<AuditServiceServer<services::audit::AuditSvc>>()
-            .await;
-        reporter
-            .set_service_status("", tonic_health::ServingStatus::Serving)
-            .await;
+        set_health(&reporter, tonic_health::ServingStatus::Serving).await;
         let reflection = |b: tonic_reflection::server::Builder<'static>| {
             b.register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
                 .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -210,6 +207,10 @@ impl Server {
                 services::reports::ReportSvc::new(ctx.clone())
             ))
             .add_service(guarded!(
+                NotificationServiceServer,
+                services::notifications::NotificationSvc::new(ctx.clone())
+            ))
+            .add_service(guarded!(
                 AssignmentServiceServer,
                 services::assignments::AssignmentSvc::new(ctx.clone())
             ))
@@ -229,18 +230,26 @@ impl Server {
             let reporter = reporter.clone();
             async move {
                 shutdown.cancelled().await;
-                reporter
-                    .set_service_status("", tonic_health::ServingStatus::NotServing)
-                    .await;
-                reporter
-                    .set_not_serving::<AuthServiceServer<services::auth::AuthSvc>>()
-                    .await;
+                set_health(&reporter, tonic_health::ServingStatus::NotServing).await;
                 // Ends every watch stream, so the transport can finish.
                 inner.cancel();
             }
         };
         let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
-        let served = router.serve_with_incoming_shutdown(incoming, stop).await;
+        let served = router.serve_with_incoming_shutdown(incoming, stop);
+        tokio::pin!(served);
+        let served = tokio::select! {
+            r = &mut served => r,
+            // Streams we do not own (a health Watch left open by a probe) would hold the transport
+            // forever; after a grace period the connections are dropped.
+            () = async {
+                ctx.shutdown.cancelled().await;
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } => {
+                tracing::warn!("streams still open after the grace period; closing them");
+                Ok(())
+            }
+        };
         ctx.shutdown.cancel();
         let _ = clock.await;
         ctx.db.close().await?;

@@ -77,7 +77,6 @@ pub fn meeting_status(lang: Lang, status: pb::MeetingStatus) -> &'static str {
     lang.pick(ru, en)
 }
 
-
 /// The name of an appeal channel.
 pub fn channel(lang: Lang, c: pb::Channel) -> &'static str {
     use pb::Channel as C;

@@ -1158,7 +1158,6 @@ async fn an_update_changes_the_content_and_leaves_numbers_dates_and_outcomes_to_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "server bug: UpdateAppeal validates the copy with check_citizen before the `depersonalised` branch (server/src/services/appeals.rs check_appeal), so a depersonalised copy is refused with InvalidArgument appeal.citizen instead of keeping the stored citizen"]
 async fn an_update_from_a_depersonalised_copy_keeps_the_stored_citizen() {
     let env = Env::start(d(2026, 4, 6)).await;
     let c = &env.city;
@@ -1349,7 +1348,6 @@ async fn a_group_member_who_executes_the_appeals_assignment_sees_the_citizen() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "server bug: AppealSvc::load (server/src/services/appeals.rs, may_see_appeal) answers NotFound before pd_resource looks at the appeal's assignments, so an executor outside the group never sees the appeal"]
 async fn an_executor_outside_the_group_sees_the_citizen_of_the_appeal_they_execute() {
     let env = Env::start(d(2026, 4, 6)).await;
     let c = &env.city;
@@ -1383,7 +1381,6 @@ async fn an_executor_outside_the_group_sees_the_citizen_of_the_appeal_they_execu
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "server gap: CreateAssignment with basis APPEAL does not add the assignment to the appeal's assignment_ids (only decisions are linked, server/src/services/assignments.rs link_to_decision), so its executor never gets the personal data"]
 async fn an_assignment_issued_on_an_appeal_is_linked_to_it() {
     let env = Env::start(d(2026, 4, 6)).await;
     let c = &env.city;
@@ -1600,7 +1597,6 @@ async fn reception_cards_are_taken_by_the_leader_and_members_and_put_on_control(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "server gap: SaveReceptionCard creates the assignment of a card on control without the NEW_ASSIGNMENT notification CreateAssignment sends (server/src/services/appeals.rs save_reception_card, no notify_all)"]
 async fn a_card_put_on_control_notifies_its_executor_like_any_new_assignment() {
     let env = Env::start(d(2026, 4, 6)).await;
     let c = &env.city;

@@ -305,7 +305,6 @@ async fn a_user_changes_their_own_password_only_with_the_old_one() {
 }
 
 #[tokio::test]
-#[ignore = "server bug: Tx::update (server/src/db/mod.rs:508) copies `archived` from the stored meta, so ArchiveUser never archives"]
 async fn an_archived_account_loses_its_sessions_and_cannot_sign_in() {
     let server = TestServer::start_default().await.expect("server");
     let admin = server.admin().await.expect("admin");

@@ -732,7 +732,6 @@ async fn directories_are_edited_by_the_administrator_only_and_read_by_everyone()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "server bug: Tx::update (server/src/db/mod.rs:508) copies `archived` from the stored meta, so Archive never archives"]
 async fn archived_directory_entries_are_hidden_from_pickers_but_never_deleted() {
     let env = Env::start(d(2026, 4, 19)).await;
     let c = &env.city;

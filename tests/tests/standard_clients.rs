@@ -222,7 +222,6 @@ async fn a_graceful_stop_goes_not_serving_ends_streams_and_returns_promptly() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "server bug: an open grpc.health.v1.Health/Watch stream keeps graceful shutdown waiting (server/src/server.rs: only our watch streams follow the shutdown token)"]
 async fn a_health_watch_left_open_does_not_hold_up_the_stop() {
     let server = TestServer::start_default().await.expect("server");
     let mut health = HealthClient::new(connect(server.addr()).await.expect("connect"));
@@ -244,7 +243,6 @@ async fn a_health_watch_left_open_does_not_hold_up_the_stop() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "server bug: on shutdown only \"\" and AuthService go NOT_SERVING (server/src/server.rs, the `stop` future); the other services stay SERVING"]
 async fn every_service_goes_not_serving_when_the_stop_is_requested() {
     let server = TestServer::start_default().await.expect("server");
     let mut health = HealthClient::new(connect(server.addr()).await.expect("connect"));

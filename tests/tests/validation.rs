@@ -1092,7 +1092,6 @@ async fn invalid_input_is_refused_naming_the_field_and_nothing_is_written() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "server bug: references to missing entities are accepted or answered NotFound/with a vague field (see report)"]
 async fn references_to_missing_entities_are_refused_naming_the_field() {
     let server = TestServer::start_default().await.expect("server");
     let city = City::build(&server).await.expect("city");

@@ -442,7 +442,6 @@ async fn a_repeated_request_id_is_remembered_across_a_restart() {
 }
 
 #[tokio::test]
-#[ignore = "server bug: Tx::update (server/src/db/mod.rs:508) copies `archived` from the stored meta, so Archive never archives"]
 async fn archiving_a_directory_entry_marks_it_archived_and_hides_it() {
     let server = TestServer::start_default().await.expect("server");
     let admin = server.admin().await.expect("admin");

@@ -502,9 +502,11 @@ impl Tx<'_> {
         }
         let now = self.now_ms;
         let meta = e.meta_mut();
+        // Identity and history are the store's; whether it is archived is the change's.
         *meta = pb::Meta {
             version: current_meta.version + 1,
             updated_at_ms: now,
+            archived: meta.archived,
             ..current_meta
         };
         self.stage(&e, pb::EventAction::Updated, action);

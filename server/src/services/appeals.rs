@@ -16,6 +16,7 @@ use crate::auth::{Caller, caller};
 use crate::db::Tx;
 use crate::entity::{Entity, Kind};
 use crate::error::{ApiError, ApiResult};
+use crate::notify;
 use crate::policy::{Action, Resource, authorize};
 
 /// The appeal service.
@@ -43,6 +44,14 @@ fn rule_pb(r: Rule) -> pb::NonWorkingRule {
         Rule::Unchanged => pb::NonWorkingRule::Unchanged,
         Rule::PreviousWorkingDay => pb::NonWorkingRule::Previous,
         Rule::NextWorkingDay => pb::NonWorkingRule::Next,
+    }
+}
+
+fn rule_of(r: i32) -> Rule {
+    match pb::NonWorkingRule::try_from(r) {
+        Ok(pb::NonWorkingRule::Unchanged) => Rule::Unchanged,
+        Ok(pb::NonWorkingRule::Previous) => Rule::PreviousWorkingDay,
+        _ => Rule::NextWorkingDay,
     }
 }
 
@@ -198,7 +207,8 @@ impl AppealSvc {
             .db
             .get(id)?
             .ok_or(ApiError::NotFound { kind: "appeal", id })?;
-        if !Self::may_see_appeal(c, &a) {
+        let executes = self.pd_resource(&a)?.executors.contains(&c.actor.user_id);
+        if !executes && !Self::may_see_appeal(c, &a) {
             return Err(ApiError::NotFound { kind: "appeal", id });
         }
         Ok(a)
@@ -278,7 +288,9 @@ impl AppealSvc {
             )?;
             check_enum::<pb::QuestionType>(&format!("appeal.questions[{i}].type"), q.r#type)?;
         }
-        check_citizen("appeal.citizen", a.citizen.as_ref(), a.anonymous)?;
+        if !a.depersonalised {
+            check_citizen("appeal.citizen", a.citizen.as_ref(), a.anonymous)?;
+        }
         validate::text("appeal.text", &a.text, true, MAX_TEXT)?;
         if a.collective && a.signatories < 2 {
             return Err(FieldError::new(
@@ -479,6 +491,12 @@ impl AppealService for AppealSvc {
         let notice = validate::date("extension.notice_date", ext.notice_date.as_ref())?;
         let today = self.today();
         let me = c.actor.user_id;
+        let cal = self
+            .ctx
+            .calendar
+            .read()
+            .map_err(|_| ApiError::ShuttingDown)?
+            .clone();
         let a = self
             .change(
                 &c,
@@ -502,9 +520,10 @@ impl AppealService for AppealSvc {
                             "the deadline has already passed",
                         ));
                     }
-                    let new_due = due(a)
-                        .checked_add_days(Days::new(u64::from(ext.days)))
-                        .unwrap_or(due(a));
+                    // The extended date follows the same non-working-day rule as the first one.
+                    let new_due = cal
+                        .calendar_days_deadline(due(a), ext.days, rule_of(a.due_rule))
+                        .date;
                     if notice > new_due {
                         return Err(FieldError::new(
                             "extension.notice_date",
@@ -877,7 +896,20 @@ impl AppealService for AppealSvc {
                         "",
                     );
                     let asg = tx.create(asg, None)?;
+                    notify::stage(
+                        tx,
+                        asg.executor_id,
+                        pb::NotificationKind::NewAssignment,
+                        format!("Поручение {}: новое поручение", asg.number),
+                        format!("Assignment {}: new assignment", asg.number),
+                        asg.meta().id,
+                    )?;
                     saved.assignment_id = asg.meta().id;
+                    if saved.appeal_id != 0 {
+                        let mut appeal = tx.require::<pb::Appeal>(saved.appeal_id)?;
+                        appeal.assignment_ids.push(asg.meta().id);
+                        tx.update_current(appeal, "link_assignment")?;
+                    }
                     saved = tx.update_current(saved, "put_on_control")?;
                 }
                 Ok(saved)

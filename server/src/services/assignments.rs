@@ -148,6 +148,15 @@ fn validate_create(
     }
     validate::id("group_id", req.group_id)?;
     validate::id("executor_id", req.executor_id)?;
+    if let Some(b) = req.basis.as_ref()
+        && pb::BasisKind::try_from(b.kind).is_err()
+    {
+        return Err(FieldError::new(
+            "basis.kind",
+            "неизвестное основание",
+            "unknown basis",
+        ));
+    }
     if pb::DeadlinePreset::try_from(req.preset).is_err() {
         return Err(FieldError::new(
             "preset",
@@ -228,6 +237,8 @@ impl AssignmentService for AssignmentSvc {
                 let executor = tx.get::<pb::User>(req.executor_id)?.ok_or_else(|| {
                     FieldError::new("executor_id", "нет такого пользователя", "no such user")
                 })?;
+                crate::refs::exists::<pb::User>(tx, "controller_id", req.controller_id)?;
+                crate::refs::exists::<pb::Territory>(tx, "territory_id", req.territory_id)?;
                 for (i, co) in req.co_executors.iter().enumerate() {
                     if tx.get::<pb::User>(co.user_id)?.is_none() {
                         return Err(FieldError::new(
@@ -265,6 +276,7 @@ impl AssignmentService for AssignmentSvc {
                 set_status(&mut a, S::InProgress, c.actor.user_id, tx.now_ms(), "");
                 let a = tx.create(a, Some(&req.request_id))?;
                 link_to_decision(tx, &a)?;
+                link_to_appeal(tx, &a)?;
                 notify_all(
                     tx,
                     &executors(&a),
@@ -790,6 +802,25 @@ fn link_to_decision(tx: &mut Tx<'_>, a: &pb::Assignment) -> ApiResult<()> {
     };
     decision.assignment_ids.push(a.meta().id);
     tx.update_current(m, "link_assignment")?;
+    Ok(())
+}
+
+/// Links an assignment issued on an appeal to it, so its executors may see the citizen.
+fn link_to_appeal(tx: &mut Tx<'_>, a: &pb::Assignment) -> ApiResult<()> {
+    let Some(basis) = a.basis.as_ref() else {
+        return Ok(());
+    };
+    if basis.kind != pb::BasisKind::Appeal as i32 {
+        return Ok(());
+    }
+    let mut appeal = tx
+        .get::<pb::Appeal>(basis.appeal_id)?
+        .filter(|x| x.group_id == a.group_id || x.group_id == 0)
+        .ok_or_else(|| {
+            FieldError::new("basis.appeal_id", "нет такого обращения", "no such appeal")
+        })?;
+    appeal.assignment_ids.push(a.meta().id);
+    tx.update_current(appeal, "link_assignment")?;
     Ok(())
 }
 

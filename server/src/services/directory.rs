@@ -47,6 +47,10 @@ impl DirectorySvc {
                     }
                     tx.create(entry, Some(request_id))
                 } else {
+                    // Saving edits the entry; archiving is its own step.
+                    let archived = tx.require::<E>(id)?.meta().archived;
+                    let mut entry = entry;
+                    entry.meta_mut().archived = archived;
                     tx.update(entry, expected_version, "update")
                 }
             })

@@ -78,6 +78,20 @@ fn grants_of(g: &pb::Group, id: u64) -> Vec<(u64, pb::RoleGrant)> {
     out
 }
 
+/// Refuses people and territories that do not exist, naming the field.
+fn check_refs(tx: &Tx<'_>, g: &pb::Group) -> ApiResult<()> {
+    use crate::refs::exists;
+    exists::<pb::User>(tx, "group.leader_id", g.leader_id)?;
+    exists::<pb::User>(tx, "group.secretary_id", g.secretary_id)?;
+    for (i, m) in g.member_ids.iter().enumerate() {
+        exists::<pb::User>(tx, &format!("group.member_ids[{i}]"), *m)?;
+    }
+    for (i, t) in g.territory_ids.iter().enumerate() {
+        exists::<pb::Territory>(tx, &format!("group.territory_ids[{i}]"), *t)?;
+    }
+    Ok(())
+}
+
 /// Stages a group's composition change: checks every person exists, moves the group roles from
 /// the old composition to the new one, and records the change.
 pub fn stage_composition(
@@ -89,11 +103,7 @@ pub fn stage_composition(
     let id = new.meta().id;
     let before = old.map(|o| grants_of(o, id)).unwrap_or_default();
     let after = grants_of(new, id);
-    for (user, _) in &after {
-        if tx.get::<pb::User>(*user)?.is_none() {
-            return Err(FieldError::new("group", "нет такого пользователя", "no such user").into());
-        }
-    }
+    check_refs(tx, new)?;
     for (user, grant) in before.iter().filter(|x| !after.contains(x)) {
         let mut u = tx.require::<pb::User>(*user)?;
         u.roles.retain(|g| g != grant);
@@ -150,9 +160,7 @@ pub fn stage_new_group(
     if let Some(done) = tx.replayed::<pb::Group>(request_id)? {
         return Ok(done);
     }
-    for t in &group.territory_ids {
-        tx.require::<pb::Territory>(*t)?;
-    }
+    check_refs(tx, &group)?;
     let created = tx.create(group, Some(request_id))?;
     stage_composition(tx, None, &created, "создание группы")?;
     Ok(created)
@@ -206,9 +214,9 @@ impl GroupService for GroupSvc {
             .db
             .write(c.actor.user_id, |tx| {
                 let old = tx.require::<pb::Group>(g.meta().id)?;
-                for t in &g.territory_ids {
-                    tx.require::<pb::Territory>(*t)?;
-                }
+                check_refs(tx, &g)?;
+                let mut g = g;
+                g.meta_mut().archived = old.meta().archived;
                 let updated = tx.update(g, req.expected_version, "update_composition")?;
                 stage_composition(tx, Some(&old), &updated, &req.reason)?;
                 Ok(updated)

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod directory;
 pub mod groups;
 pub mod meetings;
+pub mod notifications;
 pub mod reports;
 pub mod sync;
 pub mod users;

@@ -242,7 +242,7 @@ async fn run_watch(
                     return;
                 }
                 let beat = pb::WatchEvent { kind: Some(pb::watch_event::Kind::Heartbeat(pb::Heartbeat {
-                    seq: w.last.max(db.published_seq()),
+                    seq: w.last,
                     server_time_ms: db.clock().now_ms(),
                 }))};
                 if w.out.send(Ok(beat)).await.is_err() { return; }

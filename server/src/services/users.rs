@@ -69,6 +69,7 @@ impl UserService for UserSvc {
             .ctx
             .db
             .write(c.actor.user_id, |tx| {
+                crate::refs::exists::<pb::Department>(tx, "department_id", req.department_id)?;
                 let mut u = tx.require::<pb::User>(req.user_id)?;
                 u.full_name = req.full_name.trim().to_string();
                 u.position = req.position.trim().to_string();
