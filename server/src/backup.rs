@@ -73,8 +73,8 @@ pub fn write_store(store: &dyn Store, path: &Path) -> Result<u64, StoreError> {
 
 /// An online backup: taken while no write is in progress, so it holds exactly the writes
 /// committed before it began.
-pub fn backup_online(db: &Db, path: &Path) -> Result<u64, StoreError> {
-    db.exclusive(|store| write_store(store, path))?
+pub async fn backup_online(db: &Db, path: &Path) -> Result<u64, StoreError> {
+    db.exclusive(|store| write_store(store, path)).await
 }
 
 fn read_exact<R: Read>(r: &mut R, n: usize) -> Result<Vec<u8>, StoreError> {

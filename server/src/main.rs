@@ -367,7 +367,7 @@ async fn admin(args: AdminArgs) -> Result<()> {
             }
         }
         AdminAction::Backup { file } => {
-            let n = backup::backup_online(&db, &file)?;
+            let n = backup::backup_online(&db, &file).await?;
             println!("Wrote {n} entries to {}", file.display());
         }
         AdminAction::Restore { .. } => {}

@@ -33,7 +33,8 @@ pub struct Db {
 
 struct Inner {
     store: Arc<dyn Store>,
-    writer: Mutex<Counters>,
+    /// One writer at a time; an async lock, so waiting writers yield instead of blocking threads.
+    writer: tokio::sync::Mutex<Counters>,
     pending: Mutex<Vec<Pending>>,
     wake: Arc<Notify>,
     hub: broadcast::Sender<Arc<pb::Event>>,
@@ -123,7 +124,7 @@ impl Db {
         let (hub, _) = broadcast::channel(HUB_CAPACITY);
         let inner = Arc::new(Inner {
             store,
-            writer: Mutex::new(counters),
+            writer: tokio::sync::Mutex::new(counters),
             pending: Mutex::new(Vec::new()),
             wake: Arc::new(Notify::new()),
             hub,
@@ -257,31 +258,27 @@ impl Db {
         f: impl FnOnce(&mut Tx<'_>) -> ApiResult<T>,
     ) -> ApiResult<T> {
         let (ack_tx, ack_rx) = oneshot::channel();
-        let value = {
-            let mut counters = self
-                .inner
-                .writer
-                .lock()
-                .map_err(|_| StoreError::Engine("writer lock poisoned".into()))?;
-            // Checked under the lock: once `close` holds it, nothing more is applied.
-            if self.inner.stop.is_cancelled() {
-                return Err(ApiError::ShuttingDown);
-            }
-            let mut tx = Tx {
-                store: self.inner.store.as_ref(),
-                counters: counters.clone(),
-                now_ms: self.inner.clock.now_ms(),
-                actor_id,
-                writes: BTreeMap::new(),
-                events: Vec::new(),
-                audits: Vec::new(),
-            };
-            let value = f(&mut tx)?;
-            if tx.writes.is_empty() && tx.audits.is_empty() && tx.events.is_empty() {
-                return Ok(value);
-            }
+        let mut counters = self.inner.writer.lock().await;
+        // Checked under the lock: once `close` holds it, nothing more is applied.
+        if self.inner.stop.is_cancelled() {
+            return Err(ApiError::ShuttingDown);
+        }
+        let mut tx = Tx {
+            store: self.inner.store.as_ref(),
+            counters: counters.clone(),
+            now_ms: self.inner.clock.now_ms(),
+            actor_id,
+            writes: BTreeMap::new(),
+            events: Vec::new(),
+            audits: Vec::new(),
+        };
+        let value = f(&mut tx)?;
+        let committed = !(tx.writes.is_empty() && tx.audits.is_empty() && tx.events.is_empty());
+        if committed {
             let (batch, events, new_counters) = tx.into_batch()?;
-            self.inner.store.apply(batch)?;
+            // sled's apply waits while a flush holds its lock: tell the runtime, so the other
+            // workers keep decoding requests and sending answers meanwhile.
+            blocking(|| self.inner.store.apply(batch))?;
             *counters = new_counters;
             // Queued under the writer lock, so the flusher sees commits in sequence order.
             self.inner
@@ -292,8 +289,11 @@ impl Db {
                     events,
                     ack: ack_tx,
                 });
-            value
-        };
+        }
+        drop(counters);
+        if !committed {
+            return Ok(value);
+        }
         self.inner.wake.notify_one();
         match ack_rx.await {
             Ok(Ok(())) => Ok(value),
@@ -303,13 +303,9 @@ impl Db {
     }
 
     /// Runs `f` while no write is in progress (consistent backups).
-    pub fn exclusive<T>(&self, f: impl FnOnce(&dyn Store) -> T) -> Result<T, StoreError> {
-        let _guard = self
-            .inner
-            .writer
-            .lock()
-            .map_err(|_| StoreError::Engine("writer lock poisoned".into()))?;
-        Ok(f(self.inner.store.as_ref()))
+    pub async fn exclusive<T>(&self, f: impl FnOnce(&dyn Store) -> T) -> T {
+        let _guard = self.inner.writer.lock().await;
+        blocking(|| f(self.inner.store.as_ref()))
     }
 
     /// Stops accepting writes, waits for the flusher to drain, and flushes the store.
@@ -318,11 +314,7 @@ impl Db {
         // Writers that got in before the stop are still acknowledged by this final flush; taking
         // the writer lock first waits for one that is applying right now.
         let batch = {
-            let _writer = self
-                .inner
-                .writer
-                .lock()
-                .map_err(|_| StoreError::Engine("writer lock poisoned".into()))?;
+            let _writer = self.inner.writer.lock().await;
             take_pending(&self.inner)
         };
         let store = self.inner.store.clone();
@@ -340,6 +332,15 @@ fn take_pending(inner: &Inner) -> Vec<Pending> {
     match inner.pending.lock() {
         Ok(mut p) => std::mem::take(&mut *p),
         Err(_) => Vec::new(),
+    }
+}
+
+/// Runs `f`, which may block, without stalling the runtime's other tasks when the runtime has
+/// more than one worker (a current-thread runtime cannot hand its work over, so it just runs).
+fn blocking<R>(f: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        _ => f(),
     }
 }
 
