@@ -36,6 +36,8 @@ struct Inner {
     /// One writer at a time; an async lock, so waiting writers yield instead of blocking threads.
     writer: tokio::sync::Mutex<Counters>,
     pending: Mutex<Vec<Pending>>,
+    /// What the pending writes change, for writers' reads until the flusher applies them.
+    overlay: Mutex<Overlay>,
     wake: Arc<Notify>,
     hub: broadcast::Sender<Arc<pb::Event>>,
     published: AtomicU64,
@@ -46,6 +48,7 @@ struct Inner {
 /// Counters the writer owns; a transaction works on a copy that replaces them only on success.
 #[derive(Clone, Default)]
 struct Counters {
+    generation: u64,
     next_seq: u64,
     next_audit: u64,
     next_id: HashMap<Kind, u64>,
@@ -53,9 +56,17 @@ struct Counters {
 }
 
 struct Pending {
+    /// The write's generation: its place in commit order.
+    generation: u64,
+    /// What it writes, not yet applied to the store.
+    batch: Vec<Write>,
     events: Vec<Arc<pb::Event>>,
     ack: oneshot::Sender<Result<(), String>>,
 }
+
+/// Writes committed by the writer but not yet applied to the store, so the next writer reads them:
+/// key → (generation of the write, value or removal).
+type Overlay = HashMap<Vec<u8>, (u64, Option<Vec<u8>>)>;
 
 fn corrupt(key: &[u8], e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt {
@@ -126,6 +137,7 @@ impl Db {
             store,
             writer: tokio::sync::Mutex::new(counters),
             pending: Mutex::new(Vec::new()),
+            overlay: Mutex::new(HashMap::new()),
             wake: Arc::new(Notify::new()),
             hub,
             published: AtomicU64::new(published),
@@ -265,6 +277,7 @@ impl Db {
         }
         let mut tx = Tx {
             store: self.inner.store.as_ref(),
+            overlay: &self.inner.overlay,
             counters: counters.clone(),
             now_ms: self.inner.clock.now_ms(),
             actor_id,
@@ -275,10 +288,22 @@ impl Db {
         let value = f(&mut tx)?;
         let committed = !(tx.writes.is_empty() && tx.audits.is_empty() && tx.events.is_empty());
         if committed {
-            let (batch, events, new_counters) = tx.into_batch()?;
-            // sled's apply waits while a flush holds its lock: tell the runtime, so the other
-            // workers keep decoding requests and sending answers meanwhile.
-            blocking(|| self.inner.store.apply(batch))?;
+            let (batch, events, mut new_counters) = tx.into_batch()?;
+            new_counters.generation += 1;
+            let generation = new_counters.generation;
+            // Not applied here: the flusher applies every queued write as one sled batch right
+            // before its flush, so writers never wait on sled's flush lock. Until then the next
+            // writers read these values from the overlay.
+            {
+                let mut overlay = self
+                    .inner
+                    .overlay
+                    .lock()
+                    .map_err(|_| StoreError::Engine("overlay lock poisoned".into()))?;
+                for (k, v) in &batch {
+                    overlay.insert(k.clone(), (generation, v.clone()));
+                }
+            }
             *counters = new_counters;
             // Queued under the writer lock, so the flusher sees commits in sequence order.
             self.inner
@@ -286,6 +311,8 @@ impl Db {
                 .lock()
                 .map_err(|_| StoreError::Engine("pending lock poisoned".into()))?
                 .push(Pending {
+                    generation,
+                    batch,
                     events,
                     ack: ack_tx,
                 });
@@ -317,12 +344,9 @@ impl Db {
             let _writer = self.inner.writer.lock().await;
             take_pending(&self.inner)
         };
-        let store = self.inner.store.clone();
-        tokio::task::spawn_blocking(move || store.flush())
-            .await
-            .map_err(|e| StoreError::Engine(e.to_string()))??;
-        acknowledge(&self.inner, batch, Ok(()));
-        Ok(())
+        let (batch, result) = apply_and_flush(&self.inner, batch).await;
+        acknowledge(&self.inner, batch, result.clone());
+        result.map_err(StoreError::Engine)
     }
 }
 
@@ -333,6 +357,38 @@ fn take_pending(inner: &Inner) -> Vec<Pending> {
         Ok(mut p) => std::mem::take(&mut *p),
         Err(_) => Vec::new(),
     }
+}
+
+/// Applies the queued writes as one batch, flushes, and drops them from the overlay.
+async fn apply_and_flush(
+    inner: &Arc<Inner>,
+    mut taken: Vec<Pending>,
+) -> (Vec<Pending>, Result<(), String>) {
+    let last = taken.last().map_or(0, |p| p.generation);
+    let merged: Vec<Write> = taken
+        .iter_mut()
+        .flat_map(|p| std::mem::take(&mut p.batch))
+        .collect();
+    let store = inner.store.clone();
+    let result = match tokio::task::spawn_blocking(move || {
+        if !merged.is_empty() {
+            store.apply(merged)?;
+        }
+        store.flush()
+    })
+    .await
+    {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    if result.is_ok()
+        && let Ok(mut overlay) = inner.overlay.lock()
+    {
+        // Later writes to the same keys keep their entries until their own flush.
+        overlay.retain(|_, (generation, _)| *generation > last);
+    }
+    (taken, result)
 }
 
 /// Runs `f`, which may block, without stalling the runtime's other tasks when the runtime has
@@ -374,12 +430,7 @@ async fn flusher(inner: Weak<Inner>, wake: Arc<Notify>, stop: CancellationToken)
         if batch.is_empty() {
             continue;
         }
-        let store = strong.store.clone();
-        let result = match tokio::task::spawn_blocking(move || store.flush()).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
+        let (batch, result) = apply_and_flush(&strong, batch).await;
         if let Err(e) = &result {
             tracing::error!(error = %e, "flush failed; writers are told to retry");
         }
@@ -393,6 +444,7 @@ type Staged = (Vec<Write>, Vec<Arc<pb::Event>>, Counters);
 /// What one write stages. Reads see the staged writes first.
 pub struct Tx<'a> {
     store: &'a dyn Store,
+    overlay: &'a Mutex<Overlay>,
     counters: Counters,
     now_ms: i64,
     actor_id: u64,
@@ -414,8 +466,17 @@ impl Tx<'_> {
 
     /// A raw value, staged writes first.
     pub fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        match self.writes.get(key) {
-            Some(v) => Ok(v.clone()),
+        if let Some(v) = self.writes.get(key) {
+            return Ok(v.clone());
+        }
+        let pending = self
+            .overlay
+            .lock()
+            .map_err(|_| StoreError::Engine("overlay lock poisoned".into()))?
+            .get(key)
+            .map(|(_, v)| v.clone());
+        match pending {
+            Some(v) => Ok(v),
             None => self.store.get(key),
         }
     }
