@@ -102,13 +102,18 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
             .collect()
     };
     // The digest: per executor, what is due within the reminder window and what is overdue.
+    let window_end = ctx
+        .calendar
+        .read()
+        .map(|cal| cal.add_working_days(today, days_ahead.max(1)).date)
+        .map_err(|_| crate::error::ApiError::ShuttingDown)?;
     let mut digest: std::collections::BTreeMap<u64, (u32, u32)> = Default::default();
     for a in all.iter().filter(|a| open_for_work(a)) {
         let Some(d) = deadline(a) else { continue };
         let entry = digest.entry(a.executor_id).or_default();
         if d < today || status(a) == S::Overdue {
             entry.1 += 1;
-        } else if (d - today).num_days() <= i64::from(days_ahead.max(1)) * 2 {
+        } else if d <= window_end {
             entry.0 += 1;
         }
     }
