@@ -189,6 +189,40 @@ pub fn date(field: &str, value: Option<&pb::Date>) -> Result<NaiveDate, FieldErr
     })
 }
 
+/// A period whose both ends are valid dates and whose end is not before its start.
+pub fn date_range(field: &str, r: &pb::DateRange) -> Result<(NaiveDate, NaiveDate), FieldError> {
+    let from = date(&format!("{field}.from"), r.from.as_ref())?;
+    let to = date(&format!("{field}.to"), r.to.as_ref())?;
+    if from > to {
+        return Err(FieldError::new(
+            format!("{field}.to"),
+            "конец периода раньше начала",
+            "ends before it starts",
+        ));
+    }
+    Ok((from, to))
+}
+
+/// An optional period: absent means no limit.
+pub fn optional_range(
+    field: &str,
+    r: Option<&pb::DateRange>,
+) -> Result<Option<(NaiveDate, NaiveDate)>, FieldError> {
+    r.map(|r| date_range(field, r)).transpose()
+}
+
+/// A value of a generated enum that is known and not `UNSPECIFIED`.
+pub fn known_enum<T: TryFrom<i32>>(field: &str, value: i32) -> Result<(), FieldError> {
+    if value == 0 || T::try_from(value).is_err() {
+        return Err(FieldError::new(
+            field,
+            "выберите значение из списка",
+            "must be one of the listed values",
+        ));
+    }
+    Ok(())
+}
+
 /// A role grant: a known role; a group for group roles and none for the others.
 pub fn grant(field: &str, value: Option<&pb::RoleGrant>) -> Result<pb::RoleGrant, FieldError> {
     let Some(g) = value else {

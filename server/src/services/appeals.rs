@@ -55,17 +55,6 @@ fn rule_of(r: i32) -> Rule {
     }
 }
 
-fn check_enum<T: TryFrom<i32>>(field: &str, value: i32) -> Result<(), FieldError> {
-    if value == 0 || T::try_from(value).is_err() {
-        return Err(FieldError::new(
-            field,
-            "выберите значение из списка",
-            "must be one of the listed values",
-        ));
-    }
-    Ok(())
-}
-
 /// Validates a citizen's fields; names and an address are required unless anonymous.
 fn check_citizen(field: &str, c: Option<&pb::Citizen>, anonymous: bool) -> Result<(), FieldError> {
     let Some(c) = c else {
@@ -265,8 +254,8 @@ impl AppealSvc {
 
     /// Validates an appeal's content fields (shared by register and update).
     fn check_appeal(&self, a: &pb::Appeal) -> Result<(), FieldError> {
-        check_enum::<pb::Channel>("appeal.channel", a.channel)?;
-        check_enum::<pb::AppealKind>("appeal.kind", a.kind)?;
+        validate::known_enum::<pb::Channel>("appeal.channel", a.channel)?;
+        validate::known_enum::<pb::AppealKind>("appeal.kind", a.kind)?;
         if a.questions.is_empty() {
             return Err(FieldError::new(
                 "appeal.questions",
@@ -286,7 +275,10 @@ impl AppealSvc {
                 &format!("appeal.questions[{i}].classifier_code"),
                 &q.classifier_code,
             )?;
-            check_enum::<pb::QuestionType>(&format!("appeal.questions[{i}].type"), q.r#type)?;
+            validate::known_enum::<pb::QuestionType>(
+                &format!("appeal.questions[{i}].type"),
+                q.r#type,
+            )?;
         }
         if !a.depersonalised {
             check_citizen("appeal.citizen", a.citizen.as_ref(), a.anonymous)?;
@@ -717,22 +709,7 @@ impl AppealService for AppealSvc {
     ) -> Result<Response<pb::ListAppealsResponse>, Status> {
         let c = caller(&req)?;
         let req = req.into_inner();
-        let period = match req.period.as_ref() {
-            Some(p) => {
-                let from = validate::date("period.from", p.from.as_ref())?;
-                let to = validate::date("period.to", p.to.as_ref())?;
-                if from > to {
-                    return Err(FieldError::new(
-                        "period.to",
-                        "конец периода раньше начала",
-                        "ends before it starts",
-                    )
-                    .into());
-                }
-                Some((from, to))
-            }
-            None => None,
-        };
+        let period = validate::optional_range("period", req.period.as_ref())?;
         let mut items: Vec<pb::Appeal> = self
             .ctx
             .db
@@ -770,7 +747,7 @@ impl AppealService for AppealSvc {
         check_citizen("card.citizen", card.citizen.as_ref(), false)?;
         validate::text("card.content", &card.content, true, MAX_TEXT)?;
         self.check_code("card.classifier_code", &card.classifier_code)?;
-        check_enum::<pb::QuestionType>("card.question_type", card.question_type)?;
+        validate::known_enum::<pb::QuestionType>("card.question_type", card.question_type)?;
         validate::text(
             "card.oral_answer",
             &card.oral_answer,

@@ -636,23 +636,7 @@ impl AssignmentService for AssignmentSvc {
     ) -> Result<Response<pb::ListAssignmentsResponse>, Status> {
         let c = caller(&req)?;
         let req = req.into_inner();
-        let range = match req.deadline_range.as_ref() {
-            Some(r) => Some((
-                validate::date("deadline_range.from", r.from.as_ref())?,
-                validate::date("deadline_range.to", r.to.as_ref())?,
-            )),
-            None => None,
-        };
-        if let Some((from, to)) = range
-            && from > to
-        {
-            return Err(FieldError::new(
-                "deadline_range.to",
-                "конец периода раньше начала",
-                "ends before it starts",
-            )
-            .into());
-        }
+        let range = validate::optional_range("deadline_range", req.deadline_range.as_ref())?;
         let today = self.today();
         let me = c.actor.user_id;
         let mut items: Vec<pb::Assignment> = self
@@ -703,17 +687,7 @@ impl AssignmentService for AssignmentSvc {
     ) -> Result<Response<pb::DisciplineResponse>, Status> {
         let c = caller(&req)?;
         let req = req.into_inner();
-        let period = req.period.unwrap_or_default();
-        let from = validate::date("period.from", period.from.as_ref())?;
-        let to = validate::date("period.to", period.to.as_ref())?;
-        if from > to {
-            return Err(FieldError::new(
-                "period.to",
-                "конец периода раньше начала",
-                "ends before it starts",
-            )
-            .into());
-        }
+        let (from, to) = validate::date_range("period", &req.period.unwrap_or_default())?;
         let by = match pb::DisciplineBy::try_from(req.by) {
             Ok(pb::DisciplineBy::Department) => discipline::By::Department,
             Ok(pb::DisciplineBy::Group) => discipline::By::Group,

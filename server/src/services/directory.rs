@@ -62,17 +62,6 @@ fn missing(field: &str) -> FieldError {
     FieldError::new(field, "не заполнено", "is required")
 }
 
-fn check_enum<T: TryFrom<i32>>(field: &str, value: i32) -> Result<(), FieldError> {
-    if value == 0 || T::try_from(value).is_err() {
-        return Err(FieldError::new(
-            field,
-            "выберите значение из списка",
-            "must be one of the listed values",
-        ));
-    }
-    Ok(())
-}
-
 /// The stored form of an administrator-entered calendar year.
 fn calendar_key(year: i32) -> Vec<u8> {
     let mut k = b"m/calendar/".to_vec();
@@ -123,7 +112,7 @@ impl DirectoryService for DirectorySvc {
         let req = req.into_inner();
         let t = req.territory.ok_or_else(|| missing("territory"))?;
         validate::required_line("territory.name", &t.name, MAX_LINE)?;
-        check_enum::<pb::TerritoryKind>("territory.kind", t.kind)?;
+        validate::known_enum::<pb::TerritoryKind>("territory.kind", t.kind)?;
         validate::text("territory.description", &t.description, false, MAX_TEXT)?;
         validate::text(
             "territory.known_problems",
@@ -146,7 +135,7 @@ impl DirectoryService for DirectorySvc {
         let v = req.venue.ok_or_else(|| missing("venue"))?;
         validate::required_line("venue.name", &v.name, MAX_LINE)?;
         validate::required_line("venue.address", &v.address, MAX_LINE)?;
-        check_enum::<pb::VenueKind>("venue.kind", v.kind)?;
+        validate::known_enum::<pb::VenueKind>("venue.kind", v.kind)?;
         validate::optional_line("venue.contact_person", &v.contact_person, MAX_LINE)?;
         validate::optional_line("venue.contact_phone", &v.contact_phone, MAX_LINE)?;
         Ok(Response::new(
@@ -178,7 +167,7 @@ impl DirectoryService for DirectorySvc {
         let req = req.into_inner();
         let o = req.organisation.ok_or_else(|| missing("organisation"))?;
         validate::required_line("organisation.name", &o.name, MAX_LINE)?;
-        check_enum::<pb::OrganisationKind>("organisation.kind", o.kind)?;
+        validate::known_enum::<pb::OrganisationKind>("organisation.kind", o.kind)?;
         validate::optional_line("organisation.contact_person", &o.contact_person, MAX_LINE)?;
         validate::optional_line("organisation.contact", &o.contact, MAX_LINE)?;
         Ok(Response::new(
@@ -193,7 +182,7 @@ impl DirectoryService for DirectorySvc {
     ) -> Result<Response<pb::ArchiveResponse>, Status> {
         let c = caller(&req)?;
         let req = req.into_inner();
-        check_enum::<pb::DirectoryKind>("kind", req.kind)?;
+        validate::known_enum::<pb::DirectoryKind>("kind", req.kind)?;
         validate::id("id", req.id)?;
         authorize(&c.actor, Action::EditDirectory, &Resource::default()).map_err(ApiError::from)?;
         fn archived<E: Entity>(
@@ -227,7 +216,7 @@ impl DirectoryService for DirectorySvc {
     ) -> Result<Response<pb::ListDirectoryResponse>, Status> {
         let _ = caller(&req)?;
         let req = req.into_inner();
-        check_enum::<pb::DirectoryKind>("kind", req.kind)?;
+        validate::known_enum::<pb::DirectoryKind>("kind", req.kind)?;
         fn live<E: Entity>(db: &crate::db::Db, all: bool) -> ApiResult<Vec<E>> {
             Ok(db
                 .all::<E>()?
@@ -325,7 +314,7 @@ impl DirectoryService for DirectorySvc {
         let _ = caller(&req)?;
         let req = req.into_inner();
         let start = validate::date("start", req.start.as_ref())?;
-        check_enum::<pb::DeadlinePreset>("preset", req.preset)?;
+        validate::known_enum::<pb::DeadlinePreset>("preset", req.preset)?;
         let cal = self
             .ctx
             .calendar

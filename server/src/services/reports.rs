@@ -108,17 +108,7 @@ impl ReportSvc {
     }
 
     fn aggregate(&self, req: &pb::AggregateRequest) -> ApiResult<pb::Table> {
-        let p = req.period.unwrap_or_default();
-        let from = validate::date("period.from", p.from.as_ref())?;
-        let to = validate::date("period.to", p.to.as_ref())?;
-        if from > to {
-            return Err(FieldError::new(
-                "period.to",
-                "конец периода раньше начала",
-                "ends before it starts",
-            )
-            .into());
-        }
+        let (from, to) = validate::date_range("period", &req.period.unwrap_or_default())?;
         let mut group_by = Vec::new();
         for (i, d) in req.group_by.iter().enumerate() {
             let dim = D::try_from(*d)

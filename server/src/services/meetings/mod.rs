@@ -115,17 +115,6 @@ pub fn classifier_code(field: &str, code: &str) -> Result<(), FieldError> {
     }
 }
 
-fn check_enum<T: TryFrom<i32>>(field: &str, value: i32) -> Result<(), FieldError> {
-    if value == 0 || T::try_from(value).is_err() {
-        return Err(FieldError::new(
-            field,
-            "выберите значение из списка",
-            "must be one of the listed values",
-        ));
-    }
-    Ok(())
-}
-
 fn group_people(g: &pb::Group) -> Vec<u64> {
     let mut v = vec![g.leader_id, g.secretary_id];
     v.extend(g.member_ids.iter().copied());
@@ -408,7 +397,7 @@ impl MeetingService for MeetingSvc {
             .agreement
             .clone()
             .ok_or_else(|| FieldError::new("agreement", "не заполнено", "is required"))?;
-        check_enum::<pb::AgreementStatus>("agreement.status", agreement.status)?;
+        validate::known_enum::<pb::AgreementStatus>("agreement.status", agreement.status)?;
         validate::optional_line("agreement.contact", &agreement.contact, MAX_LINE)?;
         validate::text(
             "agreement.other_kind_reason",
@@ -523,7 +512,7 @@ impl MeetingService for MeetingSvc {
             .participant
             .clone()
             .ok_or_else(|| FieldError::new("participant", "не заполнено", "is required"))?;
-        check_enum::<pb::ParticipantStatus>("participant.status", p.status)?;
+        validate::known_enum::<pb::ParticipantStatus>("participant.status", p.status)?;
         validate::optional_line("participant.position", &p.position, MAX_LINE)?;
         validate::optional_line("participant.name", &p.name, MAX_LINE)?;
         if p.organisation_id == 0 && p.name.trim().is_empty() {
@@ -745,7 +734,7 @@ impl MeetingService for MeetingSvc {
             .publication
             .clone()
             .ok_or_else(|| FieldError::new("publication", "не заполнено", "is required"))?;
-        check_enum::<pb::PublicationKind>("publication.kind", p.kind)?;
+        validate::known_enum::<pb::PublicationKind>("publication.kind", p.kind)?;
         validate::required_line("publication.place", &p.place, MAX_LINE)?;
         validate::date("publication.date", p.date.as_ref())?;
         validate::optional_line("publication.link", &p.link, 2000)?;
@@ -836,7 +825,7 @@ impl MeetingService for MeetingSvc {
                     &q.classifier_code,
                 )?;
             }
-            check_enum::<pb::AnswerMode>(
+            validate::known_enum::<pb::AnswerMode>(
                 &format!("protocol.questions[{i}].answer_mode"),
                 q.answer_mode,
             )?;
@@ -1053,22 +1042,7 @@ impl MeetingService for MeetingSvc {
     ) -> Result<Response<pb::ListMeetingsResponse>, Status> {
         let c = caller(&req)?;
         let req = req.into_inner();
-        let period = match req.period.as_ref() {
-            Some(p) => {
-                let from = validate::date("period.from", p.from.as_ref())?;
-                let to = validate::date("period.to", p.to.as_ref())?;
-                if from > to {
-                    return Err(FieldError::new(
-                        "period.to",
-                        "конец периода раньше начала",
-                        "ends before it starts",
-                    )
-                    .into());
-                }
-                Some((from, to))
-            }
-            None => None,
-        };
+        let period = validate::optional_range("period", req.period.as_ref())?;
         let mut items: Vec<pb::Meeting> = self
             .ctx
             .db
