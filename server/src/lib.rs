@@ -14,6 +14,7 @@ pub mod demo;
 pub mod entity;
 pub mod error;
 pub mod notify;
+pub mod personal_data;
 pub mod policy;
 pub mod refs;
 pub mod reports;

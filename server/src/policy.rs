@@ -347,10 +347,16 @@ pub fn authorize(actor: &Actor, action: Action, res: &Resource) -> Result<(), De
     }
 }
 
+/// Whether `actor` may see a group's records (its meetings, appeals and cards; personal data is
+/// decided separately by [`Action::ReadPersonalData`]).
+pub fn may_read_group(actor: &Actor, group_id: u64) -> bool {
+    authorize(actor, Action::ReadGroup, &Resource::group(group_id)).is_ok()
+}
+
 /// Whether a watcher may receive an event about this entity.
 pub fn may_see(actor: &Actor, entity: &pb::event::Entity) -> bool {
     use pb::event::Entity as E;
-    let read_group = |g: u64| authorize(actor, Action::ReadGroup, &Resource::group(g)).is_ok();
+    let read_group = |g: u64| may_read_group(actor, g);
     match entity {
         E::User(_) | E::Territory(_) | E::Venue(_) | E::Department(_) | E::Organisation(_) => true,
         E::Group(g) => read_group(g.meta.map_or(0, |m| m.id)),
@@ -358,12 +364,8 @@ pub fn may_see(actor: &Actor, entity: &pb::event::Entity) -> bool {
         E::Assignment(a) => {
             authorize(actor, Action::ReadAssignment, &Resource::of_assignment(a)).is_ok()
         }
-        E::Appeal(a) => {
-            actor.has(Role::GeneralDepartment) || actor.sees_all() || read_group(a.group_id)
-        }
-        E::ReceptionCard(c) => {
-            actor.has(Role::GeneralDepartment) || actor.sees_all() || read_group(c.group_id)
-        }
+        E::Appeal(a) => read_group(a.group_id),
+        E::ReceptionCard(c) => read_group(c.group_id),
         E::Notification(n) => n.user_id == actor.user_id,
     }
 }

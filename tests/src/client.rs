@@ -6,9 +6,10 @@ use std::net::SocketAddr;
 use anyhow::{Context, Result};
 use infogroups_shared::pb;
 use infogroups_shared::pb::{
-    assignment_service_client::AssignmentServiceClient, audit_service_client::AuditServiceClient,
-    auth_service_client::AuthServiceClient, directory_service_client::DirectoryServiceClient,
-    group_service_client::GroupServiceClient, sync_service_client::SyncServiceClient,
+    appeal_service_client::AppealServiceClient, assignment_service_client::AssignmentServiceClient,
+    audit_service_client::AuditServiceClient, auth_service_client::AuthServiceClient,
+    directory_service_client::DirectoryServiceClient, group_service_client::GroupServiceClient,
+    meeting_service_client::MeetingServiceClient, sync_service_client::SyncServiceClient,
     user_service_client::UserServiceClient,
 };
 use tonic::codegen::http::uri::PathAndQuery;
@@ -184,6 +185,16 @@ impl Authed {
     /// `AssignmentService`.
     pub fn assignments(&self) -> AssignmentServiceClient<AuthedChannel> {
         AssignmentServiceClient::new(self.authed()).max_decoding_message_size(MAX_ANSWER)
+    }
+
+    /// `MeetingService`.
+    pub fn meetings(&self) -> MeetingServiceClient<AuthedChannel> {
+        MeetingServiceClient::new(self.authed()).max_decoding_message_size(MAX_ANSWER)
+    }
+
+    /// `AppealService`.
+    pub fn appeals(&self) -> AppealServiceClient<AuthedChannel> {
+        AppealServiceClient::new(self.authed()).max_decoding_message_size(MAX_ANSWER)
     }
 
     /// `SyncService`.

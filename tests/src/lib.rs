@@ -6,6 +6,7 @@
 //! server, never sleep to wait for something, one temporary directory per server, a timeout
 //! around every `stream.next()`, and streams dropped before a server is stopped.
 
+pub mod answer;
 pub mod child;
 pub mod client;
 pub mod fixtures;

@@ -14,19 +14,15 @@ use std::time::Duration;
 use chrono::{Days, NaiveDate};
 use infogroups_server::{Clock, Config};
 use infogroups_shared::calendar::NonWorkingRule;
-use infogroups_shared::pb::appeal_service_client::AppealServiceClient;
-use infogroups_shared::pb::meeting_service_client::MeetingServiceClient;
 use infogroups_shared::pb::{self, AppealStatus as A, QuestionResult as R, Role};
 use infogroups_shared::validate::FieldError;
-use infogroups_tests::client::{AuthedChannel, Bearer};
+use infogroups_tests::answer::{ok, refused, ru_message};
 use infogroups_tests::fixtures::{
     add_user, api_date, city_ms, global, id_of, request_id, transition, version_of,
 };
 use infogroups_tests::watch::events_until;
 use infogroups_tests::{Authed, City, STEP, TEST_PASSWORD, TestServer, login};
-use tonic::service::interceptor::InterceptedService;
 use tonic::{Code, Response, Status};
-use tonic_types::StatusExt;
 
 /// Sessions outlive every clock jump these tests make.
 const LONG_SESSIONS: Duration = Duration::from_secs(20 * 366 * 24 * 3600);
@@ -49,49 +45,6 @@ fn naive(x: Option<pb::Date>) -> NaiveDate {
     d(x.year, x.month as u32, x.day as u32)
 }
 
-/// `AppealService` as `user`.
-fn appeals(user: &Authed) -> AppealServiceClient<AuthedChannel> {
-    let bearer = Bearer::new(&user.token).expect("a valid bearer token");
-    AppealServiceClient::new(InterceptedService::new(user.channel().clone(), bearer))
-}
-
-/// `MeetingService` as `user`.
-fn meetings(user: &Authed) -> MeetingServiceClient<AuthedChannel> {
-    let bearer = Bearer::new(&user.token).expect("a valid bearer token");
-    MeetingServiceClient::new(InterceptedService::new(user.channel().clone(), bearer))
-}
-
-/// Unwraps an answer, failing the test with the status and what was being done.
-#[track_caller]
-fn ok<T>(answer: Result<Response<T>, Status>, what: &str) -> T {
-    match answer {
-        Ok(r) => r.into_inner(),
-        Err(s) => panic!("{what}: {:?} {:?}", s.code(), s.message()),
-    }
-}
-
-/// Asserts that `answer` was refused with `code` and an English message containing `en`;
-/// returns the status for further checks.
-#[track_caller]
-fn refused<T: std::fmt::Debug>(
-    answer: Result<Response<T>, Status>,
-    code: Code,
-    en: &str,
-) -> Status {
-    match answer {
-        Ok(r) => panic!("expected {code:?} ({en:?}), got {:?}", r.into_inner()),
-        Err(s) => {
-            assert_eq!(s.code(), code, "{en:?}: {s:?}");
-            assert!(
-                s.message().contains(en),
-                "the message {:?} does not say {en:?}",
-                s.message()
-            );
-            s
-        }
-    }
-}
-
 /// Asserts an `InvalidArgument` answer naming `field`.
 #[track_caller]
 fn invalid<T: std::fmt::Debug>(answer: Result<Response<T>, Status>, field: &str) -> Status {
@@ -102,14 +55,6 @@ fn invalid<T: std::fmt::Debug>(answer: Result<Response<T>, Status>, field: &str)
         "{s:?}"
     );
     s
-}
-
-/// The Russian message a refusal carries in its `LocalizedMessage` detail.
-fn ru_message(s: &Status) -> String {
-    s.get_error_details()
-        .localized_message()
-        .map(|m| m.message.clone())
-        .unwrap_or_default()
 }
 
 /// An appeal's status.
@@ -261,7 +206,7 @@ async fn register(
     appeal: pb::Appeal,
     repeated_confirmed: bool,
 ) -> Result<Response<pb::Appeal>, Status> {
-    appeals(who)
+    who.appeals()
         .register_appeal(pb::RegisterAppealRequest {
             request_id: request_id("appeal"),
             appeal: Some(appeal),
@@ -327,7 +272,8 @@ enum View {
 
 /// How `who` sees appeal `id`.
 async fn view(who: &Authed, id: u64) -> View {
-    match appeals(who)
+    match who
+        .appeals()
         .get_appeal(pb::GetAppealRequest { appeal_id: id })
         .await
     {
@@ -404,7 +350,7 @@ async fn save_card(
     who: &Authed,
     card: pb::ReceptionCard,
 ) -> Result<Response<pb::ReceptionCard>, Status> {
-    appeals(who)
+    who.appeals()
         .save_reception_card(pb::SaveReceptionCardRequest {
             request_id: request_id("card"),
             expected_version: 0,
@@ -418,7 +364,7 @@ async fn card_to_appeal(
     who: &Authed,
     card: &pb::ReceptionCard,
 ) -> Result<Response<pb::Appeal>, Status> {
-    appeals(who)
+    who.appeals()
         .card_to_appeal(pb::CardToAppealRequest {
             request_id: request_id("card-appeal"),
             card_id: id_of(card.meta),
@@ -665,7 +611,8 @@ async fn questions_need_known_classifier_codes_and_the_flags_are_checked() {
         .await;
     assert!(anonymous.anonymous && anonymous.citizen.is_none() && !anonymous.depersonalised);
     let kept = ok(
-        appeals(&c.general)
+        c.general
+            .appeals()
             .get_appeal(pb::GetAppealRequest {
                 appeal_id: id_of(anonymous.meta),
             })
@@ -768,25 +715,28 @@ async fn only_the_head_extends_the_deadline_by_thirty_days_in_all_with_the_notic
 
     for who in [&c.general, &c.secretary_a, &c.control, &c.leader_a] {
         refused(
-            appeals(who).extend_appeal(extension(&a, 10, notice)).await,
+            who.appeals().extend_appeal(extension(&a, 10, notice)).await,
             Code::PermissionDenied,
             "only the head",
         );
     }
     invalid(
-        appeals(&c.head)
+        c.head
+            .appeals()
             .extend_appeal(extension(&a, 31, notice))
             .await,
         "extension.days",
     );
     invalid(
-        appeals(&c.head)
+        c.head
+            .appeals()
             .extend_appeal(extension(&a, 10, d(2026, 6, 1)))
             .await,
         "extension.notice_date",
     );
     let a = ok(
-        appeals(&c.head)
+        c.head
+            .appeals()
             .extend_appeal(extension(&a, 20, notice))
             .await,
         "ExtendAppeal",
@@ -805,7 +755,8 @@ async fn only_the_head_extends_the_deadline_by_thirty_days_in_all_with_the_notic
     );
 
     let a = ok(
-        appeals(&c.head)
+        c.head
+            .appeals()
             .extend_appeal(extension(&a, 10, notice))
             .await,
         "ExtendAppeal (the remaining 10 days)",
@@ -813,7 +764,8 @@ async fn only_the_head_extends_the_deadline_by_thirty_days_in_all_with_the_notic
     assert_eq!(due(&a), d(2026, 6, 5));
     assert_eq!(a.extensions.len(), 2);
     let s = refused(
-        appeals(&c.head)
+        c.head
+            .appeals()
             .extend_appeal(extension(&a, 1, notice))
             .await,
         Code::FailedPrecondition,
@@ -825,7 +777,8 @@ async fn only_the_head_extends_the_deadline_by_thirty_days_in_all_with_the_notic
     let b = env.register(env.appeal(&[DUMP])).await;
     env.set_day(d(2026, 5, 7));
     refused(
-        appeals(&c.head)
+        c.head
+            .appeals()
             .extend_appeal(extension(&b, 10, d(2026, 5, 7)))
             .await,
         Code::FailedPrecondition,
@@ -834,7 +787,8 @@ async fn only_the_head_extends_the_deadline_by_thirty_days_in_all_with_the_notic
     // The extended appeal is still answered on time within its new deadline.
     env.set_day(d(2026, 6, 5));
     let a = ok(
-        appeals(&c.general)
+        c.general
+            .appeals()
             .get_appeal(pb::GetAppealRequest {
                 appeal_id: id_of(a.meta),
             })
@@ -842,7 +796,8 @@ async fn only_the_head_extends_the_deadline_by_thirty_days_in_all_with_the_notic
         "GetAppeal",
     );
     let a = ok(
-        appeals(&c.general)
+        c.general
+            .appeals()
             .answer_appeal(answer(&a, d(2026, 6, 5), &[R::MeasuresTaken, R::Explained]))
             .await,
         "AnswerAppeal",
@@ -858,13 +813,15 @@ async fn forwarding_is_on_time_within_seven_days_of_registration_and_final() {
     let second = env.register(env.appeal(&[DUMP])).await;
 
     invalid(
-        appeals(&c.general)
+        c.general
+            .appeals()
             .forward_appeal(forwarding(&first, d(2026, 4, 5)))
             .await,
         "forwarding.date",
     );
     refused(
-        appeals(&c.member_a)
+        c.member_a
+            .appeals()
             .forward_appeal(forwarding(&first, d(2026, 4, 6)))
             .await,
         Code::PermissionDenied,
@@ -872,7 +829,8 @@ async fn forwarding_is_on_time_within_seven_days_of_registration_and_final() {
     );
     env.set_day(d(2026, 4, 13));
     let first = ok(
-        appeals(&c.secretary_a)
+        c.secretary_a
+            .appeals()
             .forward_appeal(forwarding(&first, d(2026, 4, 13)))
             .await,
         "ForwardAppeal (day 7)",
@@ -885,7 +843,8 @@ async fn forwarding_is_on_time_within_seven_days_of_registration_and_final() {
     assert_eq!(results(&first), [R::Forwarded, R::Forwarded]);
     env.set_day(d(2026, 4, 14));
     let second = ok(
-        appeals(&c.general)
+        c.general
+            .appeals()
             .forward_appeal(forwarding(&second, d(2026, 4, 14)))
             .await,
         "ForwardAppeal (day 8)",
@@ -897,7 +856,8 @@ async fn forwarding_is_on_time_within_seven_days_of_registration_and_final() {
 
     // Forwarded is final.
     refused(
-        appeals(&c.general)
+        c.general
+            .appeals()
             .answer_appeal(answer(
                 &first,
                 d(2026, 4, 14),
@@ -908,7 +868,8 @@ async fn forwarding_is_on_time_within_seven_days_of_registration_and_final() {
         "the appeal is closed",
     );
     refused(
-        appeals(&c.general)
+        c.general
+            .appeals()
             .forward_appeal(forwarding(&first, d(2026, 4, 14)))
             .await,
         Code::FailedPrecondition,
@@ -929,14 +890,16 @@ async fn each_special_outcome_of_article_11_is_a_final_state_of_its_own() {
     let probe = env.register(env.appeal(&[WATER])).await;
     for not_special in [A::Answered, A::Forwarded, A::Extended, A::Registered] {
         invalid(
-            appeals(&c.general)
+            c.general
+                .appeals()
                 .close_special(close(&probe, not_special, "Причина"))
                 .await,
             "outcome",
         );
     }
     invalid(
-        appeals(&c.general)
+        c.general
+            .appeals()
             .close_special(close(&probe, A::NoAnswerObscene, " "))
             .await,
         "reason",
@@ -967,7 +930,8 @@ async fn each_special_outcome_of_article_11_is_a_final_state_of_its_own() {
             })
             .await;
         let a = ok(
-            appeals(&c.general)
+            c.general
+                .appeals()
                 .close_special(close(&a, outcome, reason))
                 .await,
             "CloseSpecial",
@@ -975,7 +939,8 @@ async fn each_special_outcome_of_article_11_is_a_final_state_of_its_own() {
         assert_eq!(status(&a), outcome);
         assert_eq!(a.answer.as_ref().map(|x| x.summary.as_str()), Some(reason));
         let s = refused(
-            appeals(&c.general)
+            c.general
+                .appeals()
                 .answer_appeal(answer(&a, env.today(), &[R::Explained]))
                 .await,
             Code::FailedPrecondition,
@@ -983,14 +948,16 @@ async fn each_special_outcome_of_article_11_is_a_final_state_of_its_own() {
         );
         assert!(ru_message(&s).contains("завершено"), "{s:?}");
         refused(
-            appeals(&c.head)
+            c.head
+                .appeals()
                 .extend_appeal(extension(&a, 5, env.today()))
                 .await,
             Code::FailedPrecondition,
             "closed",
         );
         refused(
-            appeals(&c.general)
+            c.general
+                .appeals()
                 .close_special(close(&a, A::NoAnswerObscene, reason))
                 .await,
             Code::FailedPrecondition,
@@ -999,7 +966,8 @@ async fn each_special_outcome_of_article_11_is_a_final_state_of_its_own() {
         let mut edit = a.clone();
         edit.text = "Исправленный текст".into();
         refused(
-            appeals(&c.general)
+            c.general
+                .appeals()
                 .update_appeal(pb::UpdateAppealRequest {
                     expected_version: version_of(a.meta),
                     appeal: Some(edit),
@@ -1020,13 +988,15 @@ async fn answers_carry_a_result_per_question_and_are_on_time_through_the_due_dat
     assert_eq!(due(&on_time), d(2026, 5, 6));
 
     invalid(
-        appeals(&c.general)
+        c.general
+            .appeals()
             .answer_appeal(answer(&on_time, env.today(), &[R::Explained]))
             .await,
         "results",
     );
     invalid(
-        appeals(&c.general)
+        c.general
+            .appeals()
             .answer_appeal(answer(
                 &on_time,
                 env.today(),
@@ -1036,13 +1006,15 @@ async fn answers_carry_a_result_per_question_and_are_on_time_through_the_due_dat
         "results[0]",
     );
     invalid(
-        appeals(&c.general)
+        c.general
+            .appeals()
             .answer_appeal(answer(&on_time, env.today(), &[R::Explained, R::Forwarded]))
             .await,
         "results[1]",
     );
     invalid(
-        appeals(&c.general)
+        c.general
+            .appeals()
             .answer_appeal(answer(
                 &on_time,
                 d(2026, 4, 7),
@@ -1052,7 +1024,8 @@ async fn answers_carry_a_result_per_question_and_are_on_time_through_the_due_dat
         "answer.date",
     );
     refused(
-        appeals(&c.member_a)
+        c.member_a
+            .appeals()
             .answer_appeal(answer(&on_time, env.today(), &[R::Explained, R::Explained]))
             .await,
         Code::PermissionDenied,
@@ -1062,7 +1035,8 @@ async fn answers_carry_a_result_per_question_and_are_on_time_through_the_due_dat
     // On the due date: on time.
     env.set_day(d(2026, 5, 6));
     let a = ok(
-        appeals(&c.general)
+        c.general
+            .appeals()
             .answer_appeal(answer(
                 &on_time,
                 d(2026, 5, 6),
@@ -1079,7 +1053,8 @@ async fn answers_carry_a_result_per_question_and_are_on_time_through_the_due_dat
     assert_eq!(ans.sent_via, "почта");
     assert!(ans.signed_by.contains("Петров"));
     refused(
-        appeals(&c.general)
+        c.general
+            .appeals()
             .answer_appeal(answer(&a, d(2026, 5, 6), &[R::Explained, R::Explained]))
             .await,
         Code::FailedPrecondition,
@@ -1089,7 +1064,8 @@ async fn answers_carry_a_result_per_question_and_are_on_time_through_the_due_dat
     // The day after: late.
     env.set_day(d(2026, 5, 7));
     let b = ok(
-        appeals(&c.secretary_a)
+        c.secretary_a
+            .appeals()
             .answer_appeal(answer(&late, d(2026, 5, 7), &[R::Supported]))
             .await,
         "AnswerAppeal (late)",
@@ -1119,7 +1095,7 @@ async fn an_update_changes_the_content_and_leaves_numbers_dates_and_outcomes_to_
     };
     for who in [&c.member_a, &c.leader_a, &c.head] {
         refused(
-            appeals(who)
+            who.appeals()
                 .update_appeal(update(&edited, version_of(a.meta)))
                 .await,
             Code::PermissionDenied,
@@ -1127,14 +1103,16 @@ async fn an_update_changes_the_content_and_leaves_numbers_dates_and_outcomes_to_
         );
     }
     refused(
-        appeals(&c.secretary_b)
+        c.secretary_b
+            .appeals()
             .update_appeal(update(&edited, version_of(a.meta)))
             .await,
         Code::NotFound,
         "",
     );
     let u = ok(
-        appeals(&c.secretary_a)
+        c.secretary_a
+            .appeals()
             .update_appeal(update(&edited, version_of(a.meta)))
             .await,
         "UpdateAppeal",
@@ -1149,7 +1127,8 @@ async fn an_update_changes_the_content_and_leaves_numbers_dates_and_outcomes_to_
     assert_eq!((u.registered, u.due), (a.registered, a.due));
     assert_eq!(u.citizen, a.citizen);
     refused(
-        appeals(&c.secretary_a)
+        c.secretary_a
+            .appeals()
             .update_appeal(update(&edited, version_of(a.meta)))
             .await,
         Code::Aborted,
@@ -1164,7 +1143,8 @@ async fn an_update_from_a_depersonalised_copy_keeps_the_stored_citizen() {
     let a = env.register(env.appeal(&[WATER])).await;
     // The copy a screen holds: from the list or the stream, without the citizen.
     let copy = ok(
-        appeals(&c.secretary_a)
+        c.secretary_a
+            .appeals()
             .list_appeals(pb::ListAppealsRequest::default())
             .await,
         "ListAppeals",
@@ -1175,7 +1155,8 @@ async fn an_update_from_a_depersonalised_copy_keeps_the_stored_citizen() {
     .expect("listed");
     assert!(copy.depersonalised && copy.citizen.is_none());
     let u = ok(
-        appeals(&c.secretary_a)
+        c.secretary_a
+            .appeals()
             .update_appeal(pb::UpdateAppealRequest {
                 expected_version: version_of(copy.meta),
                 appeal: Some(pb::Appeal {
@@ -1250,7 +1231,7 @@ async fn personal_data_is_shown_only_to_those_who_need_it_and_every_view_is_audi
     // Lists and snapshots never carry a citizen; group B does not see group A's appeal at all.
     for (who, want) in table {
         let list = ok(
-            appeals(who)
+            who.appeals()
                 .list_appeals(pb::ListAppealsRequest::default())
                 .await,
             "ListAppeals",
@@ -1401,7 +1382,8 @@ async fn an_assignment_issued_on_an_appeal_is_linked_to_it() {
         "CreateAssignment (basis APPEAL)",
     );
     let a = ok(
-        appeals(&c.general)
+        c.general
+            .appeals()
             .get_appeal(pb::GetAppealRequest {
                 appeal_id: id_of(a.meta),
             })
@@ -1422,7 +1404,8 @@ async fn reception_cards_are_taken_by_the_leader_and_members_and_put_on_control(
     let c = &env.city;
     let today = env.today();
     let meeting = ok(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .plan_meeting(pb::PlanMeetingRequest {
                 request_id: request_id("meeting"),
                 group_id: c.a(),
@@ -1568,7 +1551,8 @@ async fn reception_cards_are_taken_by_the_leader_and_members_and_put_on_control(
     assert_eq!(from_desk.channel, pb::Channel::Reception as i32);
     assert_eq!(from_desk.meeting_id, 0);
     let taken_now = ok(
-        appeals(&c.secretary_a)
+        c.secretary_a
+            .appeals()
             .list_reception_cards(pb::ListReceptionCardsRequest::default())
             .await,
         "ListReceptionCards",
@@ -1588,7 +1572,8 @@ async fn reception_cards_are_taken_by_the_leader_and_members_and_put_on_control(
 
     // Group B sees none of group A's cards.
     let theirs = ok(
-        appeals(&c.member_b)
+        c.member_b
+            .appeals()
             .list_reception_cards(pb::ListReceptionCardsRequest::default())
             .await,
         "ListReceptionCards",
@@ -1831,7 +1816,8 @@ async fn records_older_than_the_retention_period_are_depersonalised_keeping_ever
     let c = &env.city;
     let old = env.register(env.appeal(&[WATER, POWER])).await;
     let old = ok(
-        appeals(&c.general)
+        c.general
+            .appeals()
             .answer_appeal(answer(
                 &old,
                 d(2026, 1, 15),
@@ -1852,7 +1838,7 @@ async fn records_older_than_the_retention_period_are_depersonalised_keeping_ever
     let fresh = env.register(env.appeal(&[WATER])).await;
     for who in [&c.general, &c.control, &c.head] {
         refused(
-            appeals(who)
+            who.appeals()
                 .depersonalise(pb::DepersonaliseRequest { dry_run: true })
                 .await,
             Code::PermissionDenied,
@@ -1860,7 +1846,8 @@ async fn records_older_than_the_retention_period_are_depersonalised_keeping_ever
         );
     }
     let dry = ok(
-        appeals(&c.admin)
+        c.admin
+            .appeals()
             .depersonalise(pb::DepersonaliseRequest { dry_run: true })
             .await,
         "Depersonalise (dry run)",
@@ -1873,14 +1860,16 @@ async fn records_older_than_the_retention_period_are_depersonalised_keeping_ever
     );
 
     let done = ok(
-        appeals(&c.admin)
+        c.admin
+            .appeals()
             .depersonalise(pb::DepersonaliseRequest { dry_run: false })
             .await,
         "Depersonalise",
     );
     assert_eq!((done.appeals, done.cards), (1, 1));
     let after = ok(
-        appeals(&c.general)
+        c.general
+            .appeals()
             .get_appeal(pb::GetAppealRequest {
                 appeal_id: id_of(old.meta),
             })
@@ -1903,7 +1892,8 @@ async fn records_older_than_the_retention_period_are_depersonalised_keeping_ever
         (old.territory_id, old.group_id)
     );
     let card_after = ok(
-        appeals(&c.general)
+        c.general
+            .appeals()
             .list_reception_cards(pb::ListReceptionCardsRequest::default())
             .await,
         "ListReceptionCards",
@@ -1923,7 +1913,8 @@ async fn records_older_than_the_retention_period_are_depersonalised_keeping_ever
         );
     }
     let again = ok(
-        appeals(&c.admin)
+        c.admin
+            .appeals()
             .depersonalise(pb::DepersonaliseRequest { dry_run: false })
             .await,
         "Depersonalise (again)",
@@ -1944,7 +1935,8 @@ async fn scenario_a_resident_received_at_a_meeting_is_answered_on_time_and_each_
 
     // The meeting takes place today.
     let mut m = ok(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .plan_meeting(pb::PlanMeetingRequest {
                 request_id: request_id("meeting"),
                 group_id: c.a(),
@@ -1957,7 +1949,8 @@ async fn scenario_a_resident_received_at_a_meeting_is_answered_on_time_and_each_
         "PlanMeeting",
     );
     m = ok(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .set_venue_agreement(pb::SetVenueAgreementRequest {
                 meeting_id: id_of(m.meta),
                 expected_version: version_of(m.meta),
@@ -1972,7 +1965,8 @@ async fn scenario_a_resident_received_at_a_meeting_is_answered_on_time_and_each_
         "SetVenueAgreement",
     );
     m = ok(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .notify_participants(pb::NotifyParticipantsRequest {
                 meeting_id: id_of(m.meta),
                 expected_version: version_of(m.meta),
@@ -1985,7 +1979,7 @@ async fn scenario_a_resident_received_at_a_meeting_is_answered_on_time_and_each_
             meeting_id: id_of(m.meta),
             expected_version: version_of(m.meta),
         };
-        let mut client = meetings(&c.secretary_a);
+        let mut client = c.secretary_a.meetings();
         m = ok(
             if step == "announce" {
                 client.announce_meeting(req).await
@@ -2036,13 +2030,15 @@ async fn scenario_a_resident_received_at_a_meeting_is_answered_on_time_and_each_
     // The general department answers on time.
     env.set_day(d(2026, 5, 8));
     let current = ok(
-        appeals(&c.general)
+        c.general
+            .appeals()
             .get_appeal(pb::GetAppealRequest { appeal_id: id })
             .await,
         "GetAppeal",
     );
     let answered = ok(
-        appeals(&c.general)
+        c.general
+            .appeals()
             .answer_appeal(answer(&current, d(2026, 5, 8), &[R::MeasuresTaken]))
             .await,
         "AnswerAppeal",
@@ -2063,7 +2059,7 @@ async fn scenario_a_resident_received_at_a_meeting_is_answered_on_time_and_each_
     ] {
         assert_eq!(view(who, id).await, want, "{}", who.username);
         let listed = ok(
-            appeals(who)
+            who.appeals()
                 .list_appeals(pb::ListAppealsRequest {
                     group_id: c.a(),
                     ..Default::default()

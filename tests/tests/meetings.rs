@@ -13,16 +13,15 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use infogroups_server::{Clock, Config};
-use infogroups_shared::pb::meeting_service_client::MeetingServiceClient;
 use infogroups_shared::pb::{self, MeetingStatus as M, QuarterState as Q};
 use infogroups_shared::validate::FieldError;
-use infogroups_tests::client::{AuthedChannel, Bearer};
+use infogroups_tests::answer::{ok, refused, ru_message};
+use infogroups_tests::client::Bearer;
 use infogroups_tests::fixtures::{api_date, city_ms, id_of, request_id, version_of};
 use infogroups_tests::watch::events_until;
 use infogroups_tests::{Authed, City, STEP, TestServer};
 use tonic::service::interceptor::InterceptedService;
 use tonic::{Code, Response, Status, Streaming};
-use tonic_types::StatusExt;
 
 /// Sessions outlive every clock jump these tests make.
 const LONG_SESSIONS: Duration = Duration::from_secs(20 * 366 * 24 * 3600);
@@ -36,51 +35,6 @@ const SCHOOL: &str = "МБОУ СОШ № 3";
 /// A calendar date (the tests only write real ones).
 fn d(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).expect("a real date")
-}
-
-/// `MeetingService` as `user`.
-fn meetings(user: &Authed) -> MeetingServiceClient<AuthedChannel> {
-    let bearer = Bearer::new(&user.token).expect("a valid bearer token");
-    MeetingServiceClient::new(InterceptedService::new(user.channel().clone(), bearer))
-}
-
-/// Unwraps an answer, failing the test with the status and what was being done.
-#[track_caller]
-fn ok<T>(answer: Result<Response<T>, Status>, what: &str) -> T {
-    match answer {
-        Ok(r) => r.into_inner(),
-        Err(s) => panic!("{what}: {:?} {:?}", s.code(), s.message()),
-    }
-}
-
-/// Asserts that `answer` was refused with `code` and an English message containing `en`;
-/// returns the status for further checks.
-#[track_caller]
-fn refused<T: std::fmt::Debug>(
-    answer: Result<Response<T>, Status>,
-    code: Code,
-    en: &str,
-) -> Status {
-    match answer {
-        Ok(r) => panic!("expected {code:?} ({en:?}), got {:?}", r.into_inner()),
-        Err(s) => {
-            assert_eq!(s.code(), code, "{en:?}: {s:?}");
-            assert!(
-                s.message().contains(en),
-                "the message {:?} does not say {en:?}",
-                s.message()
-            );
-            s
-        }
-    }
-}
-
-/// The Russian message a refusal carries in its `LocalizedMessage` detail.
-fn ru_message(s: &Status) -> String {
-    s.get_error_details()
-        .localized_message()
-        .map(|m| m.message.clone())
-        .unwrap_or_default()
 }
 
 /// The field an `InvalidArgument` answer names.
@@ -252,7 +206,9 @@ fn plan_request(env: &Env, on: NaiveDate) -> pb::PlanMeetingRequest {
 /// Group A's secretary plans a meeting on `on`.
 async fn plan(env: &Env, on: NaiveDate) -> pb::Meeting {
     ok(
-        meetings(&env.city.secretary_a)
+        env.city
+            .secretary_a
+            .meetings()
             .plan_meeting(plan_request(env, on))
             .await,
         "PlanMeeting",
@@ -282,7 +238,9 @@ fn agreement(
 /// The secretary gets the venue agreed.
 async fn agree(env: &Env, m: &pb::Meeting) -> pb::Meeting {
     ok(
-        meetings(&env.city.secretary_a)
+        env.city
+            .secretary_a
+            .meetings()
             .set_venue_agreement(agreement(m, env.venue, pb::AgreementStatus::Agreed, ""))
             .await,
         "SetVenueAgreement",
@@ -292,7 +250,9 @@ async fn agree(env: &Env, m: &pb::Meeting) -> pb::Meeting {
 /// The secretary notifies the members and participants.
 async fn notify(env: &Env, m: &pb::Meeting) -> pb::Meeting {
     ok(
-        meetings(&env.city.secretary_a)
+        env.city
+            .secretary_a
+            .meetings()
             .notify_participants(pb::NotifyParticipantsRequest {
                 meeting_id: id_of(m.meta),
                 expected_version: version_of(m.meta),
@@ -307,7 +267,9 @@ async fn announce(env: &Env, m: &pb::Meeting) -> pb::Meeting {
     let m = agree(env, m).await;
     let m = notify(env, &m).await;
     ok(
-        meetings(&env.city.secretary_a)
+        env.city
+            .secretary_a
+            .meetings()
             .announce_meeting(step(&m))
             .await,
         "AnnounceMeeting",
@@ -318,7 +280,7 @@ async fn announce(env: &Env, m: &pb::Meeting) -> pb::Meeting {
 async fn hold(env: &Env, m: &pb::Meeting) -> pb::Meeting {
     env.set_day(date_of(m));
     ok(
-        meetings(&env.city.secretary_a).mark_held(step(m)).await,
+        env.city.secretary_a.meetings().mark_held(step(m)).await,
         "MarkHeld",
     )
 }
@@ -367,7 +329,9 @@ fn protocol(env: &Env, decisions: &[&str]) -> pb::Protocol {
 /// The secretary saves the protocol draft.
 async fn draft(env: &Env, m: &pb::Meeting, p: pb::Protocol) -> pb::Meeting {
     ok(
-        meetings(&env.city.secretary_a)
+        env.city
+            .secretary_a
+            .meetings()
             .save_protocol(pb::SaveProtocolRequest {
                 meeting_id: id_of(m.meta),
                 expected_version: version_of(m.meta),
@@ -381,7 +345,7 @@ async fn draft(env: &Env, m: &pb::Meeting, p: pb::Protocol) -> pb::Meeting {
 /// The leader signs the protocol.
 async fn sign(env: &Env, m: &pb::Meeting) -> pb::Meeting {
     ok(
-        meetings(&env.city.leader_a).sign_protocol(step(m)).await,
+        env.city.leader_a.meetings().sign_protocol(step(m)).await,
         "SignProtocol",
     )
 }
@@ -768,7 +732,8 @@ async fn archived_directory_entries_are_hidden_from_pickers_but_never_deleted() 
     // An archived venue is not offered for a new meeting.
     let venue = entries[1].1;
     let s = refused(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .plan_meeting(pb::PlanMeetingRequest {
                 venue_id: venue,
                 ..plan_request(&env, d(2026, 4, 29))
@@ -903,7 +868,7 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
     let day = d(2026, 4, 29);
     let env = Env::start(d(2026, 4, 19)).await;
     let c = &env.city;
-    let sec = || meetings(&c.secretary_a);
+    let sec = || c.secretary_a.meetings();
 
     refused(
         sec().plan_meeting(plan_request(&env, d(2026, 4, 18))).await,
@@ -989,7 +954,7 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
         "already marked held",
     );
     refused(
-        meetings(&c.leader_a).sign_protocol(step(&m)).await,
+        c.leader_a.meetings().sign_protocol(step(&m)).await,
         Code::FailedPrecondition,
         "cannot sign: there is no protocol draft",
     );
@@ -1007,7 +972,7 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
     let m = draft(&env, &m, incomplete).await;
     assert_eq!(status(&m), M::ProtocolDrafted);
     refused(
-        meetings(&c.leader_a).sign_protocol(step(&m)).await,
+        c.leader_a.meetings().sign_protocol(step(&m)).await,
         Code::FailedPrecondition,
         "lacks its number or the attendance",
     );
@@ -1043,7 +1008,8 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
         "edit the draft instead",
     );
     refused(
-        meetings(&c.general)
+        c.general
+            .meetings()
             .record_publication(publication(&m, pb::PublicationKind::Results, day))
             .await,
         Code::FailedPrecondition,
@@ -1093,14 +1059,14 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
     assert_eq!(p.amendments[0].by_user_id, c.secretary_a.user_id);
     assert_eq!(p.amendments[0].at_ms, env.now_ms());
     refused(
-        meetings(&c.leader_a).sign_protocol(step(&m)).await,
+        c.leader_a.meetings().sign_protocol(step(&m)).await,
         Code::FailedPrecondition,
         "already signed",
     );
 
     // Handed over to the control sector, which acknowledges receipt once.
     refused(
-        meetings(&c.control).acknowledge_protocol(step(&m)).await,
+        c.control.meetings().acknowledge_protocol(step(&m)).await,
         Code::FailedPrecondition,
         "has not been handed over",
     );
@@ -1115,7 +1081,7 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
         "control sector",
     );
     let m = ok(
-        meetings(&c.control).acknowledge_protocol(step(&m)).await,
+        c.control.meetings().acknowledge_protocol(step(&m)).await,
         "AcknowledgeProtocol",
     );
     let h = m.handover.expect("handover");
@@ -1124,7 +1090,7 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
         (c.control.user_id, env.now_ms())
     );
     refused(
-        meetings(&c.control).acknowledge_protocol(step(&m)).await,
+        c.control.meetings().acknowledge_protocol(step(&m)).await,
         Code::FailedPrecondition,
         "already acknowledged",
     );
@@ -1158,7 +1124,8 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
 
     // The general department publishes the results.
     let m = ok(
-        meetings(&c.general)
+        c.general
+            .meetings()
             .record_publication(publication(&m, pb::PublicationKind::Results, day))
             .await,
         "RecordPublication (results)",
@@ -1171,7 +1138,8 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
 
     // A stale version is refused, never silently overwritten.
     refused(
-        meetings(&c.general)
+        c.general
+            .meetings()
             .record_publication(pb::RecordPublicationRequest {
                 expected_version: version_of(m.meta) - 1,
                 ..publication(&m, pb::PublicationKind::Results, day)
@@ -1205,13 +1173,14 @@ async fn each_role_does_only_its_own_part_of_the_meeting() {
         &c.executor,
     ] {
         refused(
-            meetings(who).plan_meeting(plan_request(&env, day)).await,
+            who.meetings().plan_meeting(plan_request(&env, day)).await,
             Code::PermissionDenied,
             "only the group's leader and secretary prepare",
         );
     }
     let by_leader = ok(
-        meetings(&c.leader_a)
+        c.leader_a
+            .meetings()
             .plan_meeting(plan_request(&env, d(2026, 6, 10)))
             .await,
         "PlanMeeting by the leader",
@@ -1230,20 +1199,21 @@ async fn each_role_does_only_its_own_part_of_the_meeting() {
         }),
     };
     refused(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .record_informing(informing.clone())
             .await,
         Code::PermissionDenied,
         "population-relations department",
     );
     let m = ok(
-        meetings(&c.population).record_informing(informing).await,
+        c.population.meetings().record_informing(informing).await,
         "RecordInforming",
     );
     let inf = m.informing.clone().expect("informing");
     assert!(inf.done);
     assert_eq!(inf.recorded_by, c.population.user_id);
-    let pop = || meetings(&c.population);
+    let pop = || c.population.meetings();
     refused(
         pop()
             .save_checklist(pb::SaveChecklistRequest {
@@ -1294,7 +1264,8 @@ async fn each_role_does_only_its_own_part_of_the_meeting() {
     items[0].done = true;
     items[0].responsible = "Завхоз школы".into();
     let m = ok(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .save_checklist(pb::SaveChecklistRequest {
                 meeting_id: id_of(m.meta),
                 expected_version: version_of(m.meta),
@@ -1308,7 +1279,8 @@ async fn each_role_does_only_its_own_part_of_the_meeting() {
     // The general department publishes the announcement (once the venue is agreed) and invites
     // the media; it does not invite other participants or keep the checklist.
     refused(
-        meetings(&c.general)
+        c.general
+            .meetings()
             .record_publication(publication(&m, pb::PublicationKind::Announcement, today))
             .await,
         Code::FailedPrecondition,
@@ -1316,7 +1288,8 @@ async fn each_role_does_only_its_own_part_of_the_meeting() {
     );
     let m = agree(&env, &m).await;
     let m = ok(
-        meetings(&c.general)
+        c.general
+            .meetings()
             .record_publication(publication(&m, pb::PublicationKind::Announcement, today))
             .await,
         "RecordPublication (announcement)",
@@ -1331,7 +1304,8 @@ async fn each_role_does_only_its_own_part_of_the_meeting() {
     )
     .await;
     let m = ok(
-        meetings(&c.general)
+        c.general
+            .meetings()
             .save_participant(participant(
                 &m,
                 pb::Participant {
@@ -1351,7 +1325,8 @@ async fn each_role_does_only_its_own_part_of_the_meeting() {
             .any(|p| p.media && p.organisation_id == media)
     );
     refused(
-        meetings(&c.general)
+        c.general
+            .meetings()
             .save_participant(participant(
                 &m,
                 pb::Participant {
@@ -1365,7 +1340,8 @@ async fn each_role_does_only_its_own_part_of_the_meeting() {
         "",
     );
     refused(
-        meetings(&c.general)
+        c.general
+            .meetings()
             .save_checklist(pb::SaveChecklistRequest {
                 meeting_id: id_of(m.meta),
                 expected_version: version_of(m.meta),
@@ -1379,13 +1355,13 @@ async fn each_role_does_only_its_own_part_of_the_meeting() {
     // Only the group's leader signs.
     let m = notify(&env, &m).await;
     let m = ok(
-        meetings(&c.secretary_a).announce_meeting(step(&m)).await,
+        c.secretary_a.meetings().announce_meeting(step(&m)).await,
         "AnnounceMeeting",
     );
     let m = hold(&env, &m).await;
     let m = draft(&env, &m, protocol(&env, &["Решение"])).await;
     let s = refused(
-        meetings(&c.secretary_a).sign_protocol(step(&m)).await,
+        c.secretary_a.meetings().sign_protocol(step(&m)).await,
         Code::PermissionDenied,
         "only the group's leader signs the protocol",
     );
@@ -1399,24 +1375,24 @@ async fn each_role_does_only_its_own_part_of_the_meeting() {
         &c.member_a,
     ] {
         refused(
-            meetings(who).sign_protocol(step(&m)).await,
+            who.meetings().sign_protocol(step(&m)).await,
             Code::PermissionDenied,
             "leader",
         );
     }
     refused(
-        meetings(&c.leader_b).sign_protocol(step(&m)).await,
+        c.leader_b.meetings().sign_protocol(step(&m)).await,
         Code::NotFound,
         "not found",
     );
     let m = sign(&env, &m).await;
     refused(
-        meetings(&c.member_a).hand_over_protocol(step(&m)).await,
+        c.member_a.meetings().hand_over_protocol(step(&m)).await,
         Code::PermissionDenied,
         "",
     );
     refused(
-        meetings(&c.general).acknowledge_protocol(step(&m)).await,
+        c.general.meetings().acknowledge_protocol(step(&m)).await,
         Code::PermissionDenied,
         "control sector",
     );
@@ -1425,14 +1401,14 @@ async fn each_role_does_only_its_own_part_of_the_meeting() {
     let id = id_of(m.meta);
     for who in [&c.member_b, &c.secretary_b, &c.leader_b, &c.executor] {
         refused(
-            meetings(who)
+            who.meetings()
                 .get_meeting(pb::GetMeetingRequest { meeting_id: id })
                 .await,
             Code::NotFound,
             "not found",
         );
         refused(
-            meetings(who)
+            who.meetings()
                 .calendar_file(pb::CalendarFileRequest {
                     meeting_id: id,
                     group_id: 0,
@@ -1443,7 +1419,7 @@ async fn each_role_does_only_its_own_part_of_the_meeting() {
         );
         for group_id in [0, c.a()] {
             let list = ok(
-                meetings(who)
+                who.meetings()
                     .list_meetings(pb::ListMeetingsRequest {
                         group_id,
                         ..Default::default()
@@ -1463,7 +1439,7 @@ async fn each_role_does_only_its_own_part_of_the_meeting() {
         &c.leader_a,
     ] {
         let list = ok(
-            meetings(who)
+            who.meetings()
                 .list_meetings(pb::ListMeetingsRequest::default())
                 .await,
             "ListMeetings",
@@ -1486,7 +1462,7 @@ async fn a_venue_outside_education_and_culture_needs_a_reason() {
     let c = &env.city;
     let cafe = save_venue(&c.admin, "Кафе «Шахтёр»", pb::VenueKind::Other).await;
     let club = save_venue(&c.admin, "ДК им. Ленина", pb::VenueKind::Culture).await;
-    let sec = || meetings(&c.secretary_a);
+    let sec = || c.secretary_a.meetings();
     let m = plan(&env, d(2026, 4, 29)).await;
 
     for state in [pb::AgreementStatus::Requested, pb::AgreementStatus::Agreed] {
@@ -1553,7 +1529,7 @@ async fn invited_participants_are_confirmed_or_decline_and_attend_only_after_the
         pb::OrganisationKind::Prosecutor,
     )
     .await;
-    let leader = || meetings(&c.leader_a);
+    let leader = || c.leader_a.meetings();
     let invite = |org: u64, position: &str, name: &str| pb::Participant {
         organisation_id: org,
         position: position.into(),
@@ -1670,7 +1646,8 @@ async fn invited_participants_are_confirmed_or_decline_and_attend_only_after_the
     assert_eq!(p.status, pb::ParticipantStatus::Attended as i32);
     assert_eq!(p.notified_at_ms, notified, "the notice record is kept");
     let s = refused(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .save_protocol(pb::SaveProtocolRequest {
                 meeting_id: id_of(m.meta),
                 expected_version: version_of(m.meta),
@@ -1716,7 +1693,8 @@ async fn notices_reach_the_members_live_and_a_move_notifies_everyone_again() {
     let id = id_of(m.meta);
     let m = agree(&env, &m).await;
     let m = ok(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .save_participant(participant(
                 &m,
                 pb::Participant {
@@ -1763,7 +1741,7 @@ async fn notices_reach_the_members_live_and_a_move_notifies_everyone_again() {
     }
 
     let m = ok(
-        meetings(&c.secretary_a).announce_meeting(step(&m)).await,
+        c.secretary_a.meetings().announce_meeting(step(&m)).await,
         "AnnounceMeeting",
     );
     assert_eq!(handover_due(&m).0, api_date(d(2026, 5, 7)));
@@ -1777,7 +1755,8 @@ async fn notices_reach_the_members_live_and_a_move_notifies_everyone_again() {
             reason: reason.into(),
         };
     let s = refused(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .move_meeting(move_to(&m, d(2026, 5, 6), 0, ""))
             .await,
         Code::InvalidArgument,
@@ -1785,7 +1764,8 @@ async fn notices_reach_the_members_live_and_a_move_notifies_everyone_again() {
     );
     assert_eq!(bad_field(&s), "reason");
     let s = refused(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .move_meeting(move_to(&m, d(2026, 4, 10), 0, "Перенос"))
             .await,
         Code::InvalidArgument,
@@ -1793,7 +1773,8 @@ async fn notices_reach_the_members_live_and_a_move_notifies_everyone_again() {
     );
     assert_eq!(bad_field(&s), "date");
     refused(
-        meetings(&c.member_a)
+        c.member_a
+            .meetings()
             .move_meeting(move_to(&m, d(2026, 5, 6), 0, "Перенос"))
             .await,
         Code::PermissionDenied,
@@ -1802,7 +1783,8 @@ async fn notices_reach_the_members_live_and_a_move_notifies_everyone_again() {
 
     // Moving re-notifies everyone already notified and recomputes the handover due date.
     let m = ok(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .move_meeting(move_to(&m, d(2026, 5, 6), 0, "Совпадает с субботником"))
             .await,
         "MoveMeeting",
@@ -1847,14 +1829,16 @@ async fn notices_reach_the_members_live_and_a_move_notifies_everyone_again() {
     // needs a new agreement.
     let club = save_venue(&c.admin, "ДК им. Ленина", pb::VenueKind::Culture).await;
     refused(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .set_venue_agreement(agreement(&m, club, pb::AgreementStatus::Agreed, ""))
             .await,
         Code::FailedPrecondition,
         "change the venue by moving the meeting",
     );
     let m = ok(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .move_meeting(move_to(
                 &m,
                 d(2026, 5, 6),
@@ -1867,14 +1851,15 @@ async fn notices_reach_the_members_live_and_a_move_notifies_everyone_again() {
     assert_eq!((status(&m), m.venue_id, m.moves), (M::Planned, club, 2));
     assert!(m.venue_agreement.is_none());
     refused(
-        meetings(&c.secretary_a).announce_meeting(step(&m)).await,
+        c.secretary_a.meetings().announce_meeting(step(&m)).await,
         Code::FailedPrecondition,
         "the venue is not agreed",
     );
 
     // A cancellation is told to everyone too, and closes the meeting.
     let m = ok(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .cancel_meeting(pb::CancelMeetingRequest {
                 meeting_id: id,
                 expected_version: version_of(m.meta),
@@ -1906,7 +1891,7 @@ async fn notices_reach_the_members_live_and_a_move_notifies_everyone_again() {
 
 /// NotifyParticipants as `who`, returning the raw answer.
 async fn notify_step(who: &Authed, m: &pb::Meeting) -> Result<Response<pb::Meeting>, Status> {
-    meetings(who)
+    who.meetings()
         .notify_participants(pb::NotifyParticipantsRequest {
             meeting_id: id_of(m.meta),
             expected_version: version_of(m.meta),
@@ -1978,7 +1963,8 @@ async fn the_brief_is_drafted_from_what_the_system_holds_and_attached() {
     ok(appeal, "RegisterAppeal");
 
     refused(
-        meetings(&c.member_a)
+        c.member_a
+            .meetings()
             .draft_brief(pb::DraftBriefRequest {
                 meeting_id: id_of(later.meta),
             })
@@ -1987,7 +1973,8 @@ async fn the_brief_is_drafted_from_what_the_system_holds_and_attached() {
         "",
     );
     refused(
-        meetings(&c.member_b)
+        c.member_b
+            .meetings()
             .draft_brief(pb::DraftBriefRequest {
                 meeting_id: id_of(later.meta),
             })
@@ -1996,7 +1983,8 @@ async fn the_brief_is_drafted_from_what_the_system_holds_and_attached() {
         "",
     );
     let brief = ok(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .draft_brief(pb::DraftBriefRequest {
                 meeting_id: id_of(later.meta),
             })
@@ -2032,7 +2020,8 @@ async fn the_brief_is_drafted_from_what_the_system_holds_and_attached() {
         );
     }
     let linked = ok(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .get_meeting(pb::GetMeetingRequest {
                 meeting_id: id_of(earlier.meta),
             })
@@ -2046,7 +2035,8 @@ async fn the_brief_is_drafted_from_what_the_system_holds_and_attached() {
 
     // The secretary edits the draft and attaches it.
     let later = ok(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .get_meeting(pb::GetMeetingRequest {
                 meeting_id: id_of(later.meta),
             })
@@ -2058,7 +2048,8 @@ async fn the_brief_is_drafted_from_what_the_system_holds_and_attached() {
         brief.text
     );
     let s = refused(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .save_brief(pb::SaveBriefRequest {
                 meeting_id: id_of(later.meta),
                 expected_version: version_of(later.meta),
@@ -2073,7 +2064,8 @@ async fn the_brief_is_drafted_from_what_the_system_holds_and_attached() {
     );
     assert_eq!(bad_field(&s), "brief.text");
     let later = ok(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .save_brief(pb::SaveBriefRequest {
                 meeting_id: id_of(later.meta),
                 expected_version: version_of(later.meta),
@@ -2154,7 +2146,8 @@ async fn a_protocol_handed_over_after_the_fifth_working_day_is_flagged_late() {
     // The last day: 07.05.2026.
     env.set_day(d(2026, 5, 7));
     let on_time = ok(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .hand_over_protocol(step(&on_time))
             .await,
         "HandOverProtocol",
@@ -2165,7 +2158,7 @@ async fn a_protocol_handed_over_after_the_fifth_working_day_is_flagged_late() {
     );
     env.set_day(d(2026, 5, 8));
     let late = ok(
-        meetings(&c.leader_a).hand_over_protocol(step(&late)).await,
+        c.leader_a.meetings().hand_over_protocol(step(&late)).await,
         "HandOverProtocol",
     );
     let h = late.handover.expect("handover");
@@ -2235,7 +2228,8 @@ async fn an_assignment_made_from_a_decision_is_linked_into_the_protocol() {
     assert_eq!(bad_field(&s), "basis.meeting_id");
 
     let m = ok(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .get_meeting(pb::GetMeetingRequest {
                 meeting_id: id_of(m.meta),
             })
@@ -2277,7 +2271,7 @@ async fn the_quarterly_minimum_is_met_missed_or_at_risk() {
     plan(&env, d(2026, 4, 15)).await;
 
     let table = |who: &Authed, year: i32| {
-        let mut client = meetings(who);
+        let mut client = who.meetings();
         async move {
             ok(
                 client
@@ -2315,7 +2309,8 @@ async fn the_quarterly_minimum_is_met_missed_or_at_risk() {
     assert!(own.cells.iter().all(|x| x.group_id == b), "{own:?}");
     assert_eq!(own.cells.len(), 4);
     let s = refused(
-        meetings(&c.control)
+        c.control
+            .meetings()
             .quarterly_minimum(pb::QuarterlyMinimumRequest { year: 1990 })
             .await,
         Code::InvalidArgument,
@@ -2392,7 +2387,8 @@ async fn calendar_files_for_a_meeting_and_for_a_groups_schedule() {
     let m = plan(&env, d(2026, 4, 29)).await;
     let cancelled = plan(&env, d(2026, 5, 20)).await;
     ok(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .cancel_meeting(pb::CancelMeetingRequest {
                 meeting_id: id_of(cancelled.meta),
                 expected_version: version_of(cancelled.meta),
@@ -2403,7 +2399,8 @@ async fn calendar_files_for_a_meeting_and_for_a_groups_schedule() {
     );
 
     let one = ok(
-        meetings(&c.member_a)
+        c.member_a
+            .meetings()
             .calendar_file(pb::CalendarFileRequest {
                 meeting_id: id_of(m.meta),
                 group_id: 0,
@@ -2434,7 +2431,8 @@ async fn calendar_files_for_a_meeting_and_for_a_groups_schedule() {
     assert_eq!(text.matches("BEGIN:VEVENT").count(), 1);
 
     let all = ok(
-        meetings(&c.head)
+        c.head
+            .meetings()
             .calendar_file(pb::CalendarFileRequest {
                 meeting_id: 0,
                 group_id: c.a(),
@@ -2449,7 +2447,8 @@ async fn calendar_files_for_a_meeting_and_for_a_groups_schedule() {
     assert!(text.contains("DTSTART;TZID=Europe/Moscow:20260520T170000"));
 
     refused(
-        meetings(&c.member_b)
+        c.member_b
+            .meetings()
             .calendar_file(pb::CalendarFileRequest {
                 meeting_id: 0,
                 group_id: c.a(),
@@ -2488,13 +2487,15 @@ async fn scenario_one_meeting_from_planning_to_published_results_through_every_r
     let m = plan(&env, day).await;
     let id = id_of(m.meta);
     let brief = ok(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .draft_brief(pb::DraftBriefRequest { meeting_id: id })
             .await,
         "DraftBrief",
     );
     let m = ok(
-        meetings(&c.secretary_a)
+        c.secretary_a
+            .meetings()
             .save_brief(pb::SaveBriefRequest {
                 meeting_id: id,
                 expected_version: version_of(m.meta),
@@ -2505,7 +2506,8 @@ async fn scenario_one_meeting_from_planning_to_published_results_through_every_r
     );
     let duma = save_organisation(&c.admin, "Городская Дума", pb::OrganisationKind::Duma).await;
     let m = ok(
-        meetings(&c.leader_a)
+        c.leader_a
+            .meetings()
             .save_participant(participant(
                 &m,
                 pb::Participant {
@@ -2522,7 +2524,8 @@ async fn scenario_one_meeting_from_planning_to_published_results_through_every_r
     let m = agree(&env, &m).await;
     let m = notify(&env, &m).await;
     let m = ok(
-        meetings(&c.population)
+        c.population
+            .meetings()
             .record_informing(pb::RecordInformingRequest {
                 meeting_id: id,
                 expected_version: version_of(m.meta),
@@ -2536,13 +2539,14 @@ async fn scenario_one_meeting_from_planning_to_published_results_through_every_r
         "RecordInforming",
     );
     let m = ok(
-        meetings(&c.general)
+        c.general
+            .meetings()
             .record_publication(publication(&m, pb::PublicationKind::Announcement, today))
             .await,
         "RecordPublication (announcement)",
     );
     let m = ok(
-        meetings(&c.secretary_a).announce_meeting(step(&m)).await,
+        c.secretary_a.meetings().announce_meeting(step(&m)).await,
         "AnnounceMeeting",
     );
 
@@ -2557,15 +2561,16 @@ async fn scenario_one_meeting_from_planning_to_published_results_through_every_r
     .await;
     let m = sign(&env, &m).await;
     let m = ok(
-        meetings(&c.secretary_a).hand_over_protocol(step(&m)).await,
+        c.secretary_a.meetings().hand_over_protocol(step(&m)).await,
         "HandOverProtocol",
     );
     let m = ok(
-        meetings(&c.control).acknowledge_protocol(step(&m)).await,
+        c.control.meetings().acknowledge_protocol(step(&m)).await,
         "AcknowledgeProtocol",
     );
     let m = ok(
-        meetings(&c.general)
+        c.general
+            .meetings()
             .record_publication(publication(&m, pb::PublicationKind::Results, day))
             .await,
         "RecordPublication (results)",

@@ -17,7 +17,8 @@ use crate::db::Tx;
 use crate::entity::{Entity, Kind};
 use crate::error::{ApiError, ApiResult};
 use crate::notify;
-use crate::policy::{Action, Resource, authorize};
+use crate::personal_data::{depersonalised, depersonalised_card};
+use crate::policy::{Action, Resource, authorize, may_read_group};
 
 /// The appeal service.
 pub struct AppealSvc {
@@ -115,21 +116,6 @@ fn due(a: &pb::Appeal) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
-/// An appeal with the citizen removed, as everyone without the right to it sees it.
-pub fn depersonalised(mut a: pb::Appeal) -> pb::Appeal {
-    if a.citizen.take().is_some() {
-        a.depersonalised = true;
-    }
-    a
-}
-
-fn depersonalised_card(mut c: pb::ReceptionCard) -> pb::ReceptionCard {
-    if c.citizen.take().is_some() {
-        c.depersonalised = true;
-    }
-    c
-}
-
 /// The number of an appeal from the configured format.
 fn number(format: &str, year: i32, seq: u64) -> String {
     format
@@ -184,9 +170,7 @@ impl AppealSvc {
     }
 
     fn may_see_appeal(c: &Caller, a: &pb::Appeal) -> bool {
-        c.actor.has(pb::Role::GeneralDepartment)
-            || c.actor.sees_all()
-            || authorize(&c.actor, Action::ReadGroup, &Resource::group(a.group_id)).is_ok()
+        may_read_group(&c.actor, a.group_id)
     }
 
     fn load(&self, c: &Caller, id: u64) -> ApiResult<pb::Appeal> {
@@ -1026,11 +1010,7 @@ impl AppealService for AppealSvc {
             .all::<pb::ReceptionCard>()
             .map_err(ApiError::from)?
             .into_iter()
-            .filter(|x| {
-                c.actor.has(pb::Role::GeneralDepartment)
-                    || c.actor.sees_all()
-                    || authorize(&c.actor, Action::ReadGroup, &Resource::group(x.group_id)).is_ok()
-            })
+            .filter(|x| may_read_group(&c.actor, x.group_id))
             .filter(|x| req.group_id == 0 || x.group_id == req.group_id)
             .map(depersonalised_card)
             .collect();

@@ -10,7 +10,7 @@ use crate::auth::caller;
 use crate::db::{Tx, decode};
 use crate::entity::Entity;
 use crate::error::{ApiError, ApiResult};
-use crate::policy::{Action, Resource, authorize};
+use crate::policy::{Action, Resource, authorize, may_read_group};
 
 /// The group service.
 pub struct GroupSvc {
@@ -238,9 +238,7 @@ impl GroupService for GroupSvc {
             .map_err(ApiError::from)?
             .into_iter()
             .filter(|g| req.include_archived || !g.meta().archived)
-            .filter(|g| {
-                authorize(&c.actor, Action::ReadGroup, &Resource::group(g.meta().id)).is_ok()
-            })
+            .filter(|g| may_read_group(&c.actor, g.meta().id))
             .collect();
         Ok(Response::new(pb::ListGroupsResponse { groups }))
     }

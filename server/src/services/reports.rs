@@ -13,7 +13,7 @@ use super::Ctx;
 use crate::auth::{Caller, caller};
 use crate::entity::Entity;
 use crate::error::{ApiError, ApiResult};
-use crate::policy::{Action, Resource, authorize};
+use crate::policy::{Action, Resource, authorize, may_read_group};
 use crate::reports::{self, TableBuilder, aggregate, export};
 
 /// The report service.
@@ -652,10 +652,7 @@ impl ReportSvc {
             kind: "reception_card",
             id,
         })?;
-        if !(c.actor.has(pb::Role::GeneralDepartment)
-            || c.actor.sees_all()
-            || authorize(&c.actor, Action::ReadGroup, &Resource::group(card.group_id)).is_ok())
-        {
+        if !may_read_group(&c.actor, card.group_id) {
             return Err(ApiError::NotFound {
                 kind: "reception_card",
                 id,

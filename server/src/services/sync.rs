@@ -14,6 +14,7 @@ use crate::auth::{Caller, caller};
 use crate::db::{Db, keys};
 use crate::entity::Entity;
 use crate::error::{ApiError, localized};
+use crate::personal_data::{strip_appeal, strip_card};
 use crate::policy::{Actor, may_see};
 
 /// How many events a watcher may have queued towards its client before it is told to resync.
@@ -40,23 +41,11 @@ pub fn outgoing(actor: &Actor, ev: &pb::Event) -> Option<pb::Event> {
     }
     let mut ev = ev.clone();
     match ev.entity.as_mut() {
-        Some(pb::event::Entity::Appeal(a)) => depersonalise_appeal(a),
-        Some(pb::event::Entity::ReceptionCard(c)) => depersonalise_card(c),
+        Some(pb::event::Entity::Appeal(a)) => strip_appeal(a),
+        Some(pb::event::Entity::ReceptionCard(c)) => strip_card(c),
         _ => {}
     }
     Some(ev)
-}
-
-fn depersonalise_appeal(a: &mut pb::Appeal) {
-    if a.citizen.take().is_some() {
-        a.depersonalised = true;
-    }
-}
-
-fn depersonalise_card(c: &mut pb::ReceptionCard) {
-    if c.citizen.take().is_some() {
-        c.depersonalised = true;
-    }
 }
 
 fn visible<E: Entity>(db: &Db, actor: &Actor) -> Result<Vec<E>, ApiError> {
@@ -82,9 +71,9 @@ impl SyncService for SyncSvc {
         // version they already hold, so nothing between the two is lost.
         let seq = db.published_seq();
         let mut appeals: Vec<pb::Appeal> = visible(db, a)?;
-        appeals.iter_mut().for_each(depersonalise_appeal);
+        appeals.iter_mut().for_each(strip_appeal);
         let mut cards: Vec<pb::ReceptionCard> = visible(db, a)?;
-        cards.iter_mut().for_each(depersonalise_card);
+        cards.iter_mut().for_each(strip_card);
         Ok(Response::new(pb::SnapshotResponse {
             seq,
             users: visible(db, a)?,

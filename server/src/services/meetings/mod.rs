@@ -18,7 +18,7 @@ use crate::auth::{Caller, caller};
 use crate::db::Tx;
 use crate::entity::Entity;
 use crate::error::{ApiError, ApiResult};
-use crate::policy::{Action, Resource, authorize};
+use crate::policy::{Action, Resource, authorize, may_read_group};
 
 /// The meeting service.
 pub struct MeetingSvc {
@@ -1049,9 +1049,7 @@ impl MeetingService for MeetingSvc {
             .all::<pb::Meeting>()
             .map_err(ApiError::from)?
             .into_iter()
-            .filter(|m| {
-                authorize(&c.actor, Action::ReadGroup, &Resource::group(m.group_id)).is_ok()
-            })
+            .filter(|m| may_read_group(&c.actor, m.group_id))
             .filter(|m| req.group_id == 0 || m.group_id == req.group_id)
             .filter(|m| period.is_none_or(|(f, t)| (f..=t).contains(&meeting_date(m))))
             .filter(|m| req.statuses.is_empty() || req.statuses.contains(&m.status))
@@ -1083,7 +1081,7 @@ impl MeetingService for MeetingSvc {
             );
         }
         let cells = quarter_table(&self.ctx, req.year, self.today(), |g| {
-            authorize(&c.actor, Action::ReadGroup, &Resource::group(g)).is_ok()
+            may_read_group(&c.actor, g)
         })?;
         Ok(Response::new(pb::QuarterlyMinimumResponse { cells }))
     }
