@@ -56,6 +56,41 @@ pub struct Facts {
     pub acknowledged: bool,
 }
 
+impl Facts {
+    /// The facts of a stored meeting on `today` (the server decides with these, and the client
+    /// offers only the steps they allow).
+    pub fn of(m: &crate::pb::Meeting, today: NaiveDate) -> Self {
+        let p = m.protocol.clone().unwrap_or_default();
+        let h = m.handover.unwrap_or_default();
+        Facts {
+            today,
+            date: date_of(m),
+            has_venue: m.venue_id != 0,
+            venue_agreed: m
+                .venue_agreement
+                .as_ref()
+                .is_some_and(|a| a.status == crate::pb::AgreementStatus::Agreed as i32),
+            notified: !m.notifications.is_empty(),
+            protocol_complete: !p.number.trim().is_empty() && p.residents_attending > 0,
+            handed_over: h.handed_at_ms != 0,
+            acknowledged: h.acknowledged_at_ms != 0,
+        }
+    }
+}
+
+/// A meeting's date (the earliest date when it has none, which the server never stores).
+pub fn date_of(m: &crate::pb::Meeting) -> NaiveDate {
+    m.date
+        .as_ref()
+        .and_then(crate::validate::to_naive)
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// A meeting's status (unspecified for a number this build does not know).
+pub fn status_of(m: &crate::pb::Meeting) -> M {
+    M::try_from(m.status).unwrap_or(M::Unspecified)
+}
+
 /// Why a step is refused, in Russian and English.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{en}")]

@@ -110,6 +110,37 @@ pub fn available(a: &pb::Assignment, me: u64, today: NaiveDate) -> Vec<Action> {
         .collect()
 }
 
+/// The other steps `me` may take on `a` today, as commands: ask for an extension (executors),
+/// decide one (the issuer, or the controller where delegated; never one's own request), give part
+/// of it to someone (the responsible executor).
+pub fn more(a: &pb::Assignment, me: u64, today: NaiveDate) -> Vec<Command> {
+    let f = facts(a, today);
+    let s = urgency::status(a);
+    let ok = |step| machine::next(s, step, &f).is_ok();
+    let mut c = Vec::new();
+    if is_executor(a, me) && ok(Step::RequestExtension) {
+        c.push(Command::RequestExtension);
+    }
+    let requester = a
+        .extensions
+        .last()
+        .filter(|e| e.state == pb::ExtensionState::Pending as i32)
+        .map(|e| e.requested_by);
+    let decides = a.issuer_id == me || (a.extensions_delegated && a.controller_id == me);
+    if decides && requester.is_some_and(|r| r != me) && ok(Step::DecideExtension) {
+        c.extend([Command::Grant, Command::Deny]);
+    }
+    if a.executor_id == me && !machine::is_final(s) {
+        c.push(Command::SubAssign);
+    }
+    c
+}
+
+/// Whether an extension request on `a` waits for `me` to decide it.
+pub fn awaits_my_decision(a: &pb::Assignment, me: u64, today: NaiveDate) -> bool {
+    more(a, me, today).contains(&Command::Grant)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

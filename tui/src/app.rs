@@ -12,12 +12,13 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::{city_time, pb};
 
 use crate::actions::Action;
+use crate::calls::{Call, Origin, Reply};
 use crate::keymap::{Command, Keymap};
 use crate::replica::{Applied, Kind, Replica};
 use crate::rpc::RpcError;
-use crate::screens::assignments::AssignmentsScreen;
 use crate::screens::login::{DemoLogin, LoginError, LoginScreen};
 use crate::screens::popup::{HelpPopup, Popup};
+use crate::screens::workspace::{Tab, Workspace};
 use crate::screens::{Component, Ctx, Outbox};
 use crate::strings::{self, Text};
 use crate::sync::{Link, SyncEvent};
@@ -108,6 +109,13 @@ pub enum Msg {
         /// The assignment's new state, or why not.
         result: Result<Box<pb::Assignment>, RpcError>,
     },
+    /// A call answered.
+    CallDone {
+        /// Who asked.
+        origin: Origin,
+        /// The answer, or why not.
+        result: Result<Reply, RpcError>,
+    },
     /// Internal: open the help for whatever has the focus.
     ShowHelp,
     /// Internal: push a popup.
@@ -123,7 +131,7 @@ pub enum Msg {
 }
 
 /// Work for the outside world; each result comes back as a [`Msg`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
     /// Sign in.
     Login {
@@ -150,6 +158,13 @@ pub enum Cmd {
         /// Report text or reason.
         text: String,
     },
+    /// Any other call.
+    Call {
+        /// Who asks (where the answer goes).
+        origin: Origin,
+        /// The request.
+        call: Box<Call>,
+    },
     /// Revoke the session's token.
     Logout,
 }
@@ -159,22 +174,22 @@ pub enum Cmd {
 pub enum Screen {
     /// Signing in.
     Login(LoginScreen),
-    /// The assignments list.
-    Assignments(AssignmentsScreen),
+    /// The role's workspace.
+    Work(Workspace),
 }
 
 impl Screen {
     fn component(&mut self) -> &mut dyn Component {
         match self {
             Screen::Login(s) => s,
-            Screen::Assignments(s) => s,
+            Screen::Work(s) => s,
         }
     }
 
     fn component_ref(&self) -> &dyn Component {
         match self {
             Screen::Login(s) => s,
-            Screen::Assignments(s) => s,
+            Screen::Work(s) => s,
         }
     }
 
@@ -182,7 +197,17 @@ impl Screen {
     pub fn title(&self, lang: Lang) -> &'static str {
         match self {
             Screen::Login(_) => Text::LoginTitle.get(lang),
-            Screen::Assignments(_) => Text::AssignmentsTitle.get(lang),
+            Screen::Work(w) => w.tab().map_or(Text::AssignmentsTitle.get(lang), |t| {
+                crate::view::work::tab_title(t.kind()).get(lang)
+            }),
+        }
+    }
+
+    /// The workspace, once signed in.
+    pub fn workspace(&self) -> Option<&Workspace> {
+        match self {
+            Screen::Work(w) => Some(w),
+            Screen::Login(_) => None,
         }
     }
 }
@@ -323,17 +348,35 @@ impl State {
         });
     }
 
-    /// One assignment changed: its row moves into place.
+    /// One assignment changed: its row moves into place on every assignments tab.
     fn assignment_changed(&mut self, id: u64) {
         let (ctx, screen, _) = split(self);
-        if let Screen::Assignments(s) = screen {
-            s.changed(id, &ctx);
+        if let Screen::Work(w) = screen {
+            for tab in &mut w.tabs {
+                match tab {
+                    Tab::Assignments(s) => s.changed(id, &ctx),
+                    // Notifications show the assignment they are about.
+                    Tab::Records(s) => s.invalidate(),
+                    Tab::Report(_) => {}
+                }
+            }
         }
     }
 
     fn invalidate_rows(&mut self) {
-        if let Screen::Assignments(s) = &mut self.screen {
-            s.invalidate();
+        if let Screen::Work(w) = &mut self.screen {
+            w.invalidate();
+        }
+    }
+
+    /// Something other than an assignment changed: the record lists recompute.
+    fn records_changed(&mut self) {
+        if let Screen::Work(w) = &mut self.screen {
+            for tab in &mut w.tabs {
+                if let Tab::Records(s) = tab {
+                    s.invalidate();
+                }
+            }
         }
     }
 
@@ -367,16 +410,19 @@ pub fn update_all(state: &mut State, msgs: impl IntoIterator<Item = Msg>) -> Vec
         queue.extend(out.msgs);
         cmds.extend(out.cmds);
     }
-    settle(state);
+    cmds.extend(settle(state));
     cmds
 }
 
-/// Brings derived data up to date (the row list) after changes.
-fn settle(state: &mut State) {
+/// Brings derived data up to date (the active tab's rows; a report tab's figures asked for)
+/// after changes.
+fn settle(state: &mut State) -> Vec<Cmd> {
+    let mut out = Outbox::default();
     let (ctx, screen, _) = split(state);
-    if let Screen::Assignments(s) = screen {
-        s.settle(&ctx);
+    if let Screen::Work(w) = screen {
+        w.settle(&ctx, &mut out);
     }
+    out.cmds
 }
 
 /// The read-only context beside the mutable screen and popups (disjoint borrows of the state).
@@ -435,18 +481,41 @@ fn handle(state: &mut State, msg: Msg, out: &mut Outbox) {
             action,
             result,
         } => on_step_done(state, assignment_id, action, result, out),
+        Msg::CallDone { origin, result } => on_call_done(state, origin, result, out),
         Msg::ShowHelp => {
             let ctx = state.ctx();
             let focused = state.focused();
             let typing = focused.typing();
-            let entries = focused
-                .commands(&ctx)
+            let commands = focused.commands(&ctx);
+            // The tab digits read as one entry: "1…5  go to a tab by its number".
+            let last_tab = commands
+                .iter()
+                .rev()
+                .find(|c| Command::TABS.contains(c))
+                .copied();
+            let entries = commands
                 .into_iter()
-                .map(|c| {
-                    (
+                .filter(|c| *c == Command::Tab1 || !Command::TABS.contains(c))
+                .map(|c| match (c, last_tab) {
+                    (Command::Tab1, Some(last)) if last != Command::Tab1 => (
+                        format!(
+                            "{}…{}",
+                            state
+                                .keymap
+                                .first(Command::Tab1, typing)
+                                .unwrap_or_default(),
+                            state.keymap.first(last, typing).unwrap_or_default()
+                        ),
+                        Text::GoToTab.get(state.lang),
+                    ),
+                    (Command::Tab1, _) => (
+                        state.keymap.describe(c, typing),
+                        Text::GoToTab.get(state.lang),
+                    ),
+                    _ => (
                         state.keymap.describe(c, typing),
                         focused.describe(c, state.lang),
-                    )
+                    ),
                 })
                 .filter(|(keys, _)| !keys.is_empty())
                 .collect();
@@ -465,6 +534,7 @@ fn handle(state: &mut State, msg: Msg, out: &mut Outbox) {
             if let Some(s) = state.session.as_mut().filter(|s| s.roles.len() > 1) {
                 s.role_index = (s.role_index + 1) % s.roles.len();
                 let name = role_name(state.lang, &state.replica, s.role());
+                state.screen = Screen::Work(Workspace::for_role(s.role()));
                 state.flash(strings::role_switched(state.lang, &name), false);
             }
         }
@@ -528,7 +598,8 @@ fn on_login(state: &mut State, result: Result<LoginOk, RpcError>, out: &mut Outb
             state.link = Link::Connecting;
             state.last_event_ms = None;
             state.popups.clear();
-            state.screen = Screen::Assignments(AssignmentsScreen::new());
+            let role = state.session.as_ref().and_then(Session::role);
+            state.screen = Screen::Work(Workspace::for_role(role));
             out.run(Cmd::StartSync {
                 generation: state.generation,
             });
@@ -563,8 +634,9 @@ fn on_sync(state: &mut State, event: SyncEvent, out: &mut Outbox) {
             // Rows show assignments and people's names; other kinds do not change them.
             match (state.replica.apply(*ev), assignment) {
                 (Applied::Changed(Kind::Assignment), Some(id)) => state.assignment_changed(id),
-                (Applied::Changed(Kind::User), _) => state.invalidate_rows(),
-                _ => {}
+                (Applied::Changed(Kind::User | Kind::Group), _) => state.invalidate_rows(),
+                (Applied::Changed(_), _) => state.records_changed(),
+                (Applied::Stale, _) => {}
             }
             if let Some(text) = note {
                 // New notifications show up as they happen.
@@ -583,6 +655,78 @@ fn on_sync(state: &mut State, event: SyncEvent, out: &mut Outbox) {
                 e.message(state.lang, &state.server)
             );
             state.back_to_login(Some(text));
+        }
+    }
+}
+
+fn on_call_done(
+    state: &mut State,
+    origin: Origin,
+    result: Result<Reply, RpcError>,
+    out: &mut Outbox,
+) {
+    if let Err(e) = &result
+        && e.is_session_over()
+    {
+        out.send(Msg::Sync {
+            generation: state.generation,
+            event: SyncEvent::SessionEnded(e.clone()),
+        });
+        return;
+    }
+    // The answer is the new state; the event that follows will be stale.
+    match &result {
+        Ok(Reply::Meeting(m)) if state.replica.meetings.upsert((**m).clone()) => {
+            state.records_changed();
+        }
+        Ok(Reply::Assignment(a)) => {
+            let id = a.meta.map_or(0, |m| m.id);
+            if state.replica.assignments.upsert((**a).clone()) {
+                state.assignment_changed(id);
+            }
+        }
+        _ => {}
+    }
+    match origin {
+        Origin::Report(kind) => {
+            if let Screen::Work(w) = &mut state.screen
+                && let Some(r) = w.report_mut(kind)
+            {
+                r.answered(result);
+            }
+        }
+        Origin::Quick => {
+            if let Err(e) = result {
+                let text = e.message(state.lang, &state.server);
+                state.flash(text, true);
+            }
+        }
+        Origin::Form => {
+            let lang = state.lang;
+            let Some(Popup::Form(form)) = state.popups.last_mut() else {
+                return;
+            };
+            match result {
+                Ok(reply) => {
+                    let mut text = form.done_text(lang);
+                    if let Reply::Saved(path) = reply {
+                        text = format!("{text}: {}", path.display());
+                    }
+                    state.popups.pop();
+                    state.flash(text, false);
+                }
+                Err(e) => {
+                    let current = form.target().and_then(|(meeting, id)| {
+                        if meeting {
+                            state.replica.meetings.get(id).and_then(|m| m.meta)
+                        } else {
+                            state.replica.assignments.get(id).and_then(|a| a.meta)
+                        }
+                        .map(|m| m.version)
+                    });
+                    form.failed(&e, lang, &state.server, current);
+                }
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::{Cmd, LoginOk, Msg};
+use crate::calls;
 use crate::rpc::{Connection, RpcError, request};
 use crate::sync;
 use infogroups_shared::pb;
@@ -78,6 +79,17 @@ impl Effects {
                         action,
                         result,
                     });
+                });
+            }
+            Cmd::Call { origin, call } => {
+                let conn = self.conn.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = calls::run(&conn, *call).await;
+                    if let Err(e) = &result {
+                        tracing::info!(?origin, code = ?e.code, "call refused");
+                    }
+                    let _ = tx.send(Msg::CallDone { origin, result });
                 });
             }
             Cmd::Logout => {

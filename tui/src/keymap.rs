@@ -53,11 +53,71 @@ pub enum Command {
     Submit,
     /// Close a form or popup without sending.
     Cancel,
+    /// Go to the next tab of the workspace.
+    NextTab,
+    /// Go to the previous tab of the workspace.
+    PrevTab,
+    /// Go to tab 1.
+    Tab1,
+    /// Go to tab 2.
+    Tab2,
+    /// Go to tab 3.
+    Tab3,
+    /// Go to tab 4.
+    Tab4,
+    /// Go to tab 5.
+    Tab5,
+    /// Go to tab 6.
+    Tab6,
+    /// Go to tab 7.
+    Tab7,
+    /// Go to tab 8.
+    Tab8,
+    /// Go to tab 9.
+    Tab9,
+    /// Change the list's order.
+    Sort,
+    /// Ask the server again (reports).
+    Refresh,
+    /// Sign the protocol (leader).
+    Sign,
+    /// Mark the meeting held.
+    MarkHeld,
+    /// Edit the protocol.
+    EditProtocol,
+    /// Notify the participants.
+    Notify,
+    /// Hand the signed protocol to the control sector.
+    HandOver,
+    /// Acknowledge receipt of a protocol (control sector).
+    Acknowledge,
+    /// Record a publication or informing as done.
+    MarkDone,
+    /// Ask for a later deadline (executor).
+    RequestExtension,
+    /// Grant the extension request.
+    Grant,
+    /// Refuse the extension request.
+    Deny,
+    /// Issue a new assignment.
+    Issue,
+    /// Give part of an assignment to someone (sub-assignment).
+    SubAssign,
+    /// Mark the notification read.
+    MarkRead,
+    /// Mark every notification read.
+    MarkAllRead,
+    /// Change the report's period.
+    Period,
+    /// Change what the figures are grouped by.
+    Dimension,
+    /// Save the report as a file.
+    Export,
 }
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 20] = [
+    pub const ALL: [Command; 50] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -70,6 +130,36 @@ impl Command {
         Command::SubmitReport,
         Command::Accept,
         Command::Return,
+        Command::NextTab,
+        Command::PrevTab,
+        Command::Tab1,
+        Command::Tab2,
+        Command::Tab3,
+        Command::Tab4,
+        Command::Tab5,
+        Command::Tab6,
+        Command::Tab7,
+        Command::Tab8,
+        Command::Tab9,
+        Command::Sort,
+        Command::Refresh,
+        Command::Sign,
+        Command::MarkHeld,
+        Command::EditProtocol,
+        Command::Notify,
+        Command::HandOver,
+        Command::Acknowledge,
+        Command::MarkDone,
+        Command::RequestExtension,
+        Command::Grant,
+        Command::Deny,
+        Command::Issue,
+        Command::SubAssign,
+        Command::MarkRead,
+        Command::MarkAllRead,
+        Command::Period,
+        Command::Dimension,
+        Command::Export,
         Command::SwitchRole,
         Command::NextField,
         Command::PrevField,
@@ -78,6 +168,19 @@ impl Command {
         Command::Logout,
         Command::Help,
         Command::Quit,
+    ];
+
+    /// The tab commands, by number.
+    pub const TABS: [Command; 9] = [
+        Command::Tab1,
+        Command::Tab2,
+        Command::Tab3,
+        Command::Tab4,
+        Command::Tab5,
+        Command::Tab6,
+        Command::Tab7,
+        Command::Tab8,
+        Command::Tab9,
     ];
 
     /// The command's name in the configuration file.
@@ -103,6 +206,36 @@ impl Command {
             Command::PrevField => "prev_field",
             Command::Submit => "submit",
             Command::Cancel => "cancel",
+            Command::NextTab => "next_tab",
+            Command::PrevTab => "prev_tab",
+            Command::Tab1 => "tab_1",
+            Command::Tab2 => "tab_2",
+            Command::Tab3 => "tab_3",
+            Command::Tab4 => "tab_4",
+            Command::Tab5 => "tab_5",
+            Command::Tab6 => "tab_6",
+            Command::Tab7 => "tab_7",
+            Command::Tab8 => "tab_8",
+            Command::Tab9 => "tab_9",
+            Command::Sort => "sort",
+            Command::Refresh => "refresh",
+            Command::Sign => "sign",
+            Command::MarkHeld => "mark_held",
+            Command::EditProtocol => "edit_protocol",
+            Command::Notify => "notify",
+            Command::HandOver => "hand_over",
+            Command::Acknowledge => "acknowledge",
+            Command::MarkDone => "mark_done",
+            Command::RequestExtension => "request_extension",
+            Command::Grant => "grant",
+            Command::Deny => "deny",
+            Command::Issue => "issue",
+            Command::SubAssign => "sub_assign",
+            Command::MarkRead => "mark_read",
+            Command::MarkAllRead => "mark_all_read",
+            Command::Period => "period",
+            Command::Dimension => "dimension",
+            Command::Export => "export",
         }
     }
 
@@ -305,6 +438,36 @@ impl Default for Keymap {
             (C::PrevField, vec![plain(K::BackTab)]),
             (C::Submit, vec![plain(K::Enter)]),
             (C::Cancel, vec![plain(K::Esc)]),
+            (C::NextTab, vec![ch(']'), plain(K::Right)]),
+            (C::PrevTab, vec![ch('['), plain(K::Left)]),
+            (C::Tab1, vec![ch('1')]),
+            (C::Tab2, vec![ch('2')]),
+            (C::Tab3, vec![ch('3')]),
+            (C::Tab4, vec![ch('4')]),
+            (C::Tab5, vec![ch('5')]),
+            (C::Tab6, vec![ch('6')]),
+            (C::Tab7, vec![ch('7')]),
+            (C::Tab8, vec![ch('8')]),
+            (C::Tab9, vec![ch('9')]),
+            (C::Sort, vec![ch('o')]),
+            (C::Refresh, vec![plain(K::F(5))]),
+            (C::Sign, vec![ch('s')]),
+            (C::MarkHeld, vec![ch('m')]),
+            (C::EditProtocol, vec![ch('p')]),
+            (C::Notify, vec![ch('n')]),
+            (C::HandOver, vec![ch('h')]),
+            (C::Acknowledge, vec![ch('c')]),
+            (C::MarkDone, vec![ch('d')]),
+            (C::RequestExtension, vec![ch('e')]),
+            (C::Grant, vec![ch('y')]),
+            (C::Deny, vec![ch('x')]),
+            (C::Issue, vec![ch('i')]),
+            (C::SubAssign, vec![ch('u')]),
+            (C::MarkRead, vec![ch(' ')]),
+            (C::MarkAllRead, vec![ch('A')]),
+            (C::Period, vec![ch('t')]),
+            (C::Dimension, vec![ch('v')]),
+            (C::Export, vec![ch('w')]),
         ]);
         Self { bindings }
     }

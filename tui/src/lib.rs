@@ -10,13 +10,16 @@
 
 pub mod actions;
 pub mod app;
+pub mod calls;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod effects;
 pub mod keymap;
 pub mod logging;
+pub mod records;
 pub mod replica;
+pub mod reports;
 pub mod rpc;
 pub mod runtime;
 pub mod screens;
@@ -27,6 +30,7 @@ pub mod text_input;
 pub mod theme;
 pub mod urgency;
 pub mod view;
+pub mod workspace;
 
 use anyhow::Context;
 use infogroups_shared::names::Lang;

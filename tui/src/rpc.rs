@@ -203,6 +203,23 @@ impl Connection {
         pb::assignment_service_client::AssignmentServiceClient::new(self.authed())
     }
 
+    /// The meeting service.
+    pub fn meetings(&self) -> pb::meeting_service_client::MeetingServiceClient<Authed> {
+        pb::meeting_service_client::MeetingServiceClient::new(self.authed())
+    }
+
+    /// The notification service.
+    pub fn notifications(
+        &self,
+    ) -> pb::notification_service_client::NotificationServiceClient<Authed> {
+        pb::notification_service_client::NotificationServiceClient::new(self.authed())
+    }
+
+    /// The report service.
+    pub fn reports(&self) -> pb::report_service_client::ReportServiceClient<Authed> {
+        pb::report_service_client::ReportServiceClient::new(self.authed())
+    }
+
     /// Revokes the session of `token` (best effort: the server may already be gone).
     pub async fn logout(&self, token: MetadataValue<Ascii>) {
         let mut client = pb::auth_service_client::AuthServiceClient::new(self.channel.clone());

@@ -6,6 +6,8 @@ use infogroups_shared::pb;
 
 use crate::keymap::Command;
 
+pub mod work;
+
 /// A fixed piece of interface text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(missing_docs)] // each variant's text below is its documentation
@@ -89,6 +91,7 @@ pub enum Text {
     ExtensionRefused,
     Marker,
     MarkerLegend,
+    GoToTab,
 }
 
 impl Text {
@@ -183,6 +186,7 @@ impl Text {
             T::ExtensionGranted => ("продлено", "granted"),
             T::ExtensionRefused => ("отказано", "refused"),
             T::Marker => ("!", "!"),
+            T::GoToTab => ("перейти на вкладку по номеру", "go to a tab by its number"),
             T::MarkerLegend => (
                 "! просрочено  * срок в ближайшие 2 рабочих дня",
                 "! overdue  * due within 2 working days",
@@ -216,6 +220,42 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
         C::PrevField => ("предыдущее поле", "previous field"),
         C::Submit => ("отправить", "send"),
         C::Cancel => ("закрыть", "close"),
+        C::NextTab => ("следующая вкладка", "next tab"),
+        C::PrevTab => ("предыдущая вкладка", "previous tab"),
+        C::Sort => ("порядок списка", "change the order"),
+        C::Refresh => ("обновить данные отчёта", "refresh the report"),
+        C::Sign => ("подписать протокол", "sign the protocol"),
+        C::MarkHeld => ("отметить встречу проведённой", "mark the meeting held"),
+        C::EditProtocol => ("редактировать протокол", "edit the protocol"),
+        C::Notify => ("оповестить участников", "notify the participants"),
+        C::HandOver => (
+            "передать протокол в контрольный сектор",
+            "hand the protocol to the control sector",
+        ),
+        C::Acknowledge => ("отметить получение протокола", "acknowledge receipt"),
+        C::MarkDone => ("отметить выполнение", "record as done"),
+        C::RequestExtension => ("попросить продлить срок", "request an extension"),
+        C::Grant => ("продлить срок", "grant the extension"),
+        C::Deny => ("отказать в продлении", "refuse the extension"),
+        C::Issue => ("дать поручение", "issue an assignment"),
+        C::SubAssign => ("подпоручение", "sub-assignment"),
+        C::MarkRead => ("отметить прочитанным", "mark read"),
+        C::MarkAllRead => ("отметить все прочитанными", "mark all read"),
+        C::Period => ("сменить период", "change the period"),
+        C::Dimension => ("сменить группировку", "change the grouping"),
+        C::Export => (
+            "сохранить в файл (.xlsx/.docx/.csv)",
+            "save to a file (.xlsx/.docx/.csv)",
+        ),
+        C::Tab1 => ("вкладка 1", "tab 1"),
+        C::Tab2 => ("вкладка 2", "tab 2"),
+        C::Tab3 => ("вкладка 3", "tab 3"),
+        C::Tab4 => ("вкладка 4", "tab 4"),
+        C::Tab5 => ("вкладка 5", "tab 5"),
+        C::Tab6 => ("вкладка 6", "tab 6"),
+        C::Tab7 => ("вкладка 7", "tab 7"),
+        C::Tab8 => ("вкладка 8", "tab 8"),
+        C::Tab9 => ("вкладка 9", "tab 9"),
     };
     lang.pick(ru, en)
 }
@@ -237,6 +277,27 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::NextField => ("поле", "field"),
         C::Submit => ("отправить", "send"),
         C::Cancel => ("отмена", "cancel"),
+        C::NextTab => ("вкладка →", "tab →"),
+        C::PrevTab => ("← вкладка", "← tab"),
+        C::Sort => ("порядок", "order"),
+        C::Refresh => ("обновить", "refresh"),
+        C::Sign => ("подписать", "sign"),
+        C::MarkHeld => ("проведена", "held"),
+        C::EditProtocol => ("протокол", "protocol"),
+        C::Notify => ("оповестить", "notify"),
+        C::HandOver => ("передать", "hand over"),
+        C::Acknowledge => ("получен", "received"),
+        C::MarkDone => ("выполнено", "done"),
+        C::RequestExtension => ("продление", "extension"),
+        C::Grant => ("продлить", "grant"),
+        C::Deny => ("отказать", "refuse"),
+        C::Issue => ("поручить", "issue"),
+        C::SubAssign => ("подпоручение", "sub-task"),
+        C::MarkRead => ("прочитано", "read"),
+        C::MarkAllRead => ("все прочитаны", "all read"),
+        C::Period => ("период", "period"),
+        C::Dimension => ("группировка", "group by"),
+        C::Export => ("в файл", "save"),
         other => return self::command(lang, other),
     };
     lang.pick(ru, en)

@@ -89,10 +89,7 @@ async fn a_report_by_the_executor_reaches_the_controllers_screen() {
 
     let mut sek = Client::new(&url);
     sek.login("sek1", "demo1234").await;
-    assert!(
-        matches!(sek.state.screen, Screen::Assignments(_)),
-        "signed in"
-    );
+    assert!(matches!(sek.state.screen, Screen::Work(_)), "signed in");
     sek.until("the snapshot and the stream", |s| {
         s.replica.loaded && s.link == Link::Online
     })

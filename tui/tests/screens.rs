@@ -173,14 +173,14 @@ fn colours_mark_urgency_and_no_color_keeps_the_meaning_in_text() {
     // Select a row that is neither overdue nor closed so it does not hide their styles.
     select(&mut s, "2026/0001");
     let t = draw(&s);
-    // Row 2 is the first data row: 0002, overdue.
-    let overdue = cells_of_row(&t, 2);
+    // Row 3 is the first data row (under the tabs, the count line and the header): 0002, overdue.
+    let overdue = cells_of_row(&t, 3);
     assert!(row_text(&overdue).starts_with("! 2026/0002"));
     assert_eq!(overdue[2].fg, Color::Red);
-    let soon = cells_of_row(&t, 3);
+    let soon = cells_of_row(&t, 4);
     assert!(row_text(&soon).starts_with("* 2026/0004"));
     assert_eq!(soon[2].fg, Color::Yellow);
-    let closed = cells_of_row(&t, 8);
+    let closed = cells_of_row(&t, 9);
     assert!(row_text(&closed).contains("2026/0006"));
     assert!(closed[2].modifier.contains(Modifier::DIM));
 
@@ -191,11 +191,11 @@ fn colours_mark_urgency_and_no_color_keeps_the_meaning_in_text() {
         assert_eq!(cell.fg, Color::Reset, "no colours with NO_COLOR");
         assert_eq!(cell.bg, Color::Reset, "no colours with NO_COLOR");
     }
-    let overdue = cells_of_row(&t, 2);
+    let overdue = cells_of_row(&t, 3);
     assert!(row_text(&overdue).starts_with("! 2026/0002"));
     assert!(overdue[2].modifier.contains(Modifier::BOLD));
     // The selection is visible without colour.
-    let selected = cells_of_row(&t, 5);
+    let selected = cells_of_row(&t, 6);
     assert!(row_text(&selected).contains("2026/0001"));
     assert!(selected[2].modifier.contains(Modifier::REVERSED));
 }

@@ -44,7 +44,7 @@ fn with(
 fn login_error(s: &app::State) -> Option<LoginError> {
     match &s.screen {
         Screen::Login(l) => l.error.clone(),
-        Screen::Assignments(_) => None,
+        Screen::Work(_) => None,
     }
 }
 
@@ -82,7 +82,7 @@ fn signing_in_checks_the_fields_then_asks_the_server_and_starts_syncing() {
             roles: grants(&[(pb::Role::GroupSecretary, GROUP1)]),
         })),
     );
-    assert!(matches!(s.screen, Screen::Assignments(_)));
+    assert!(matches!(s.screen, Screen::Work(_)));
     assert_eq!(
         cmds,
         [Cmd::StartSync {
@@ -289,13 +289,13 @@ fn the_filter_narrows_the_list_as_you_type_and_esc_clears_it() {
 #[test]
 fn paging_moves_by_the_visible_height() {
     let mut s = signed_in(Lang::Ru, (80, 8), SEK1);
-    // 8 rows: title, table header, 4 rows, hints, status.
+    // 8 rows: tabs, count line, table header, 3 rows, hints, status.
     press(&mut s, KeyCode::PageDown);
-    assert_eq!(selected_number(&s).as_deref(), Some("2026/0005"));
+    assert_eq!(selected_number(&s).as_deref(), Some("2026/0001"));
     press(&mut s, KeyCode::End);
     assert_eq!(selected_number(&s).as_deref(), Some("2026/0008"));
     press(&mut s, KeyCode::PageUp);
-    assert_eq!(selected_number(&s).as_deref(), Some("2026/0005"));
+    assert_eq!(selected_number(&s).as_deref(), Some("2026/0009"));
     press(&mut s, KeyCode::Home);
     assert_eq!(selected_number(&s).as_deref(), Some("2026/0002"));
     press(&mut s, KeyCode::Char('j'));

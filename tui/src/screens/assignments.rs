@@ -7,14 +7,18 @@ use crossterm::event::KeyEvent;
 use infogroups_shared::names;
 use infogroups_shared::pb;
 
+use super::form::{FormPopup, Intent};
 use super::popup::{Popup, StepPopup};
 use super::{Component, Ctx, Outbox, common};
 use crate::actions::{self, Action};
 use crate::app::Msg;
 use crate::keymap::Command;
+use crate::strings::work::W;
 use crate::strings::{self, Text};
 use crate::text_input::TextInput;
-use crate::urgency;
+use crate::urgency::{self, Urgency};
+use crate::workspace::Scope;
+use infogroups_shared::pb::Role;
 
 /// How a row sorts (see [`urgency::sort_key`]).
 type SortKey = (u8, i64, String);
@@ -33,6 +37,8 @@ pub enum Focus {
 /// The assignments screen's state.
 #[derive(Debug, Clone)]
 pub struct AssignmentsScreen {
+    /// Which assignments it lists.
+    pub scope: Scope,
     /// Ids of the rows shown, in order (after the filter).
     rows: Vec<u64>,
     /// The rows' sort keys, in the same order (for moving one row without re-sorting).
@@ -64,7 +70,13 @@ impl Default for AssignmentsScreen {
 impl AssignmentsScreen {
     /// An empty screen; rows appear with the first snapshot.
     pub fn new() -> Self {
+        Self::with_scope(Scope::All)
+    }
+
+    /// An empty screen listing the assignments of `scope`.
+    pub fn with_scope(scope: Scope) -> Self {
         Self {
+            scope,
             rows: Vec::new(),
             keys: Vec::new(),
             stale: true,
@@ -109,6 +121,7 @@ impl AssignmentsScreen {
             .replica
             .assignments
             .iter()
+            .filter(|a| in_scope(self.scope, a, ctx))
             .filter(|a| needle.is_empty() || matches(a, &needle, ctx))
             .map(|a| {
                 (
@@ -139,6 +152,7 @@ impl AssignmentsScreen {
             .replica
             .assignments
             .get(id)
+            .filter(|a| in_scope(self.scope, a, ctx))
             .filter(|a| needle.is_empty() || matches(a, &needle, ctx))
         {
             let key = (urgency::sort_key(a, ctx.today, ctx.calendar), id);
@@ -221,6 +235,80 @@ impl AssignmentsScreen {
     }
 }
 
+/// The group the user issues assignments in (a leader's or secretary's), if any.
+fn issuing_group(ctx: &Ctx<'_>) -> Option<u64> {
+    let g = ctx.session?.role()?;
+    let role = Role::try_from(g.role).ok()?;
+    (matches!(role, Role::GroupLeader | Role::GroupSecretary) && g.group_id != 0)
+        .then_some(g.group_id)
+}
+
+/// Whether `a` belongs on a list of `scope`.
+pub fn in_scope(scope: Scope, a: &pb::Assignment, ctx: &Ctx<'_>) -> bool {
+    let me = ctx.me();
+    match scope {
+        Scope::All => true,
+        Scope::Mine => a.executor_id == me || a.co_executors.iter().any(|c| c.user_id == me),
+        Scope::Extensions => actions::awaits_my_decision(a, me, ctx.today),
+        Scope::Overdue => urgency::classify(a, ctx.today, ctx.calendar) == Urgency::Overdue,
+    }
+}
+
+impl AssignmentsScreen {
+    /// The form a further step opens, if the step is offered now.
+    fn form(&self, command: Command, ctx: &Ctx<'_>) -> Option<FormPopup> {
+        let lang = ctx.lang;
+        if command == Command::Issue {
+            let group_id = issuing_group(ctx)?;
+            let summary = vec![strings::group_number(
+                lang,
+                ctx.replica.group_number(group_id)?,
+            )];
+            return Some(FormPopup::new(
+                Intent::Issue { group_id },
+                W::IssueTitle.get(lang).to_string(),
+                summary,
+                lang,
+            ));
+        }
+        let a = self.selected_assignment(ctx)?;
+        if !actions::more(a, ctx.me(), ctx.today).contains(&command) {
+            return None;
+        }
+        let meta = a.meta.unwrap_or_default();
+        let (id, version) = (meta.id, meta.version);
+        let mut summary = vec![strings::assignment_title(lang, &a.number), a.text.clone()];
+        let (intent, title) = match command {
+            Command::RequestExtension => {
+                (Intent::RequestExtension { id, version }, W::ExtensionTitle)
+            }
+            Command::Grant | Command::Deny => {
+                if let Some(e) = a.extensions.last() {
+                    summary.push(format!(
+                        "{}: {} → {}",
+                        W::Requested.get(lang),
+                        urgency::deadline(a)
+                            .map(crate::records::date)
+                            .unwrap_or_default(),
+                        crate::view::text::date(e.requested_date.as_ref())
+                    ));
+                    summary.push(format!("{}: {}", W::FieldReason.get(lang), e.reason));
+                }
+                let grant = command == Command::Grant;
+                let title = if grant { W::GrantTitle } else { W::DenyTitle };
+                (Intent::Decide { id, version, grant }, title)
+            }
+            _ => (Intent::SubAssign { parent_id: id }, W::SubAssignTitle),
+        };
+        Some(FormPopup::new(
+            intent,
+            title.get(lang).to_string(),
+            summary,
+            lang,
+        ))
+    }
+}
+
 /// A page as a scroll distance.
 fn page_delta(page: usize) -> isize {
     isize::try_from(page).unwrap_or(isize::MAX / 2)
@@ -265,6 +353,12 @@ impl Component for AssignmentsScreen {
             Focus::Detail => c.push(C::Back),
         }
         c.extend(self.actions(ctx).into_iter().map(Action::command));
+        if let Some(a) = self.selected_assignment(ctx) {
+            c.extend(actions::more(a, ctx.me(), ctx.today));
+        }
+        if issuing_group(ctx).is_some() {
+            c.push(C::Issue);
+        }
         if ctx.session.is_some_and(|s| s.roles.len() > 1) {
             c.push(C::SwitchRole);
         }
@@ -325,6 +419,11 @@ impl Component for AssignmentsScreen {
             C::SubmitReport | C::Accept | C::Return => {
                 if let Some(action) = Action::of_command(command) {
                     self.start(action, ctx, out);
+                }
+            }
+            C::RequestExtension | C::Grant | C::Deny | C::SubAssign | C::Issue => {
+                if let Some(form) = self.form(command, ctx) {
+                    out.send(Msg::OpenPopup(Popup::Form(Box::new(form))));
                 }
             }
             other => common(other, out),

@@ -3,8 +3,12 @@
 //! queue, commands for the outside world.
 
 pub mod assignments;
+pub mod form;
 pub mod login;
 pub mod popup;
+pub mod records;
+pub mod report;
+pub mod workspace;
 
 use chrono::NaiveDate;
 use crossterm::event::KeyEvent;

@@ -5,6 +5,7 @@ use crossterm::event::KeyEvent;
 use infogroups_shared::names::Lang;
 use tonic::Code;
 
+use super::form::FormPopup;
 use super::{Component, Ctx, Outbox};
 use crate::actions::Action;
 use crate::app::{Cmd, Msg};
@@ -20,6 +21,8 @@ pub enum Popup {
     Help(HelpPopup),
     /// A step on an assignment: a text form or a confirmation.
     Step(StepPopup),
+    /// Any other form or confirmation.
+    Form(Box<FormPopup>),
 }
 
 impl Popup {
@@ -27,6 +30,7 @@ impl Popup {
         match self {
             Popup::Help(h) => h,
             Popup::Step(s) => s,
+            Popup::Form(f) => f.as_mut(),
         }
     }
 
@@ -34,6 +38,7 @@ impl Popup {
         match self {
             Popup::Help(h) => h,
             Popup::Step(s) => s,
+            Popup::Form(f) => f.as_ref(),
         }
     }
 }

@@ -6,21 +6,33 @@ use infogroups_shared::pb;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::{detail, layout, status_bar, text, widgets};
+use super::{detail, layout, text, widgets};
 use crate::app::State;
-use crate::screens::Component;
 use crate::screens::assignments::{AssignmentsScreen, Focus};
 use crate::strings::{self, Text};
 use crate::urgency::{self, Urgency};
 
-/// Draws the screen into `area`.
-pub fn draw(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_>, area: Rect) {
-    let parts = layout::main(area);
-    draw_title(state, screen, frame, parts.title);
-    let (list, panel) = layout::body(parts.body, screen.detail_open());
+/// Draws the tab into the body `area`: the count line, the table and the detail panel.
+pub fn draw_body(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_>, area: Rect) {
+    let (line, rest) = layout::content(area);
+    let lang = state.lang;
+    let count = state
+        .replica
+        .loaded
+        .then(|| strings::shown_of(lang, screen.rows().len(), state.replica.assignments.len()));
+    widgets::count_line(
+        state,
+        count,
+        &screen.filter,
+        screen.filtering,
+        Text::MarkerLegend.get(lang),
+        frame,
+        line,
+    );
+    let (list, panel) = layout::body(rest, screen.detail_open());
     if let Some(list) = list {
         draw_table(state, screen, frame, list);
     }
@@ -38,47 +50,6 @@ pub fn draw(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_>, ar
             panel,
         );
     }
-    draw_hints(state, screen, frame, parts.hints);
-    status_bar::draw(state, frame, parts.status);
-}
-
-fn draw_title(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_>, area: Rect) {
-    let lang = state.lang;
-    let theme = state.theme;
-    let width = usize::from(area.width);
-    let mut spans = vec![Span::styled(
-        format!(
-            " {} · {} ",
-            Text::AppName.get(lang),
-            Text::AssignmentsTitle.get(lang)
-        ),
-        theme.title(),
-    )];
-    if state.replica.loaded {
-        spans.push(Span::raw(format!(
-            " {} ",
-            strings::shown_of(lang, screen.rows().len(), state.replica.assignments.len())
-        )));
-    }
-    if screen.filtering || !screen.filter.text().is_empty() {
-        let label = format!("  {}: ", Text::Filter.get(lang));
-        let used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
-        let room = width.saturating_sub(used + text::width(&label));
-        spans.push(Span::styled(label, theme.label()));
-        let field_w = room.min(40);
-        spans.extend(
-            widgets::field_line(&screen.filter, field_w, screen.filtering, false, theme).spans,
-        );
-    }
-    let used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
-    let legend = Text::MarkerLegend.get(lang);
-    if used + text::width(legend) + 2 <= width {
-        spans.push(Span::raw(
-            " ".repeat(width - used - text::width(legend) - 1),
-        ));
-        spans.push(Span::styled(legend, theme.dim()));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 /// The columns' widths for a list `width` cells wide.
@@ -212,34 +183,4 @@ fn draw_table(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_>, 
         .header(header)
         .column_spacing(1);
     frame.render_widget(table, area);
-}
-
-fn draw_hints(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_>, area: Rect) {
-    let theme = state.theme;
-    if let Some(f) = &state.flash {
-        let style = if f.error { theme.error() } else { theme.ok() };
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                format!(
-                    " {}",
-                    text::truncate(&f.text, usize::from(area.width).saturating_sub(1))
-                ),
-                style,
-            )),
-            area,
-        );
-        return;
-    }
-    let ctx = state.ctx();
-    let mut commands = screen.commands(&ctx);
-    commands.retain(|c| widgets::worth_a_hint(*c));
-    let line = widgets::hints(
-        state,
-        screen,
-        &commands,
-        usize::from(area.width).saturating_sub(1),
-    );
-    let mut spans = vec![Span::raw(" ")];
-    spans.extend(line.spans);
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -36,6 +36,12 @@ pub fn main(area: Rect) -> Main {
     }
 }
 
+/// A tab's body: one line for the count, filter and legend, then the list and its panel.
+pub fn content(body: Rect) -> (Rect, Rect) {
+    let [line, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
+    (line, rest)
+}
+
 /// The list and the detail panel within the body: side by side on a wide terminal, otherwise
 /// the detail (when open) takes the whole body.
 pub fn body(body: Rect, detail_open: bool) -> (Option<Rect>, Option<Rect>) {
@@ -57,13 +63,13 @@ fn screen(size: (u16, u16)) -> Rect {
 
 /// Rows of the list that fit on one page (below its header).
 pub fn list_page(size: (u16, u16)) -> usize {
-    let (list, _) = body(main(screen(size)).body, false);
+    let (list, _) = body(content(main(screen(size)).body).1, false);
     list.map_or(0, |l| usize::from(l.height.saturating_sub(1)))
 }
 
 /// The inside of the detail panel's frame, if the panel is shown.
 pub fn detail_inner(size: (u16, u16), detail_open: bool) -> Option<Rect> {
-    let (_, detail) = body(main(screen(size)).body, detail_open);
+    let (_, detail) = body(content(main(screen(size)).body).1, detail_open);
     detail.map(panel_inner)
 }
 

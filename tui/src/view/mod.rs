@@ -6,9 +6,12 @@ pub mod detail;
 pub mod layout;
 pub mod login;
 pub mod popup;
+pub mod records;
+pub mod report;
 pub mod status_bar;
 pub mod text;
 pub mod widgets;
+pub mod work;
 
 use ratatui::Frame;
 
@@ -22,7 +25,7 @@ pub fn view(state: &State, frame: &mut Frame<'_>) {
     }
     match &state.screen {
         Screen::Login(login) => login::draw(state, login, frame, area),
-        Screen::Assignments(list) => assignments::draw(state, list, frame, area),
+        Screen::Work(work) => work::draw(state, work, frame, area),
     }
     for p in &state.popups {
         popup::draw(state, p, frame, area);

@@ -9,6 +9,7 @@ use super::{layout, text, widgets};
 use crate::actions::Action;
 use crate::app::State;
 use crate::screens::Component;
+use crate::screens::form::{FORMATS, FieldKind, FormPopup};
 use crate::screens::popup::{HelpPopup, Popup, StepPopup};
 use crate::strings::{self, Text};
 
@@ -17,7 +18,97 @@ pub fn draw(state: &State, popup: &Popup, frame: &mut Frame<'_>, area: Rect) {
     match popup {
         Popup::Help(h) => draw_help(state, h, frame, area),
         Popup::Step(s) => draw_step(state, s, frame, area),
+        Popup::Form(f) => draw_form(state, f, frame, area),
     }
+}
+
+fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, area: Rect) {
+    let lang = state.lang;
+    let theme = state.theme;
+    let width = 76u16.min(area.width);
+    let inner_w = usize::from(width.saturating_sub(4)).max(1);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    // A confirmation shows everything it confirms; a form keeps its summary short so the fields
+    // stay on screen.
+    let room = if form.is_confirmation() {
+        usize::from(area.height.saturating_sub(6))
+    } else {
+        3
+    };
+    let mut summary: Vec<Line<'static>> = Vec::new();
+    for s in &form.summary {
+        for l in text::wrap(s, inner_w) {
+            summary.push(Line::from(Span::styled(l, theme.dim())));
+        }
+    }
+    if summary.len() > room {
+        summary.truncate(room.saturating_sub(1));
+        summary.push(Line::from(Span::styled("…", theme.dim())));
+    }
+    lines.extend(summary);
+    for (i, f) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        lines.push(Line::from(Span::styled(
+            format!("{}:", f.label.get(lang)),
+            if focused {
+                theme.title()
+            } else {
+                theme.label()
+            },
+        )));
+        match f.kind {
+            FieldKind::Format => {
+                let mut spans = Vec::new();
+                for (n, (_, name)) in FORMATS.iter().enumerate() {
+                    let style = if n == f.choice {
+                        if focused {
+                            theme.cursor()
+                        } else {
+                            theme.selected()
+                        }
+                    } else {
+                        theme.dim()
+                    };
+                    spans.push(Span::styled(format!(" {name} "), style));
+                    spans.push(Span::raw(" "));
+                }
+                if focused {
+                    spans.push(Span::styled("←/→", theme.key()));
+                }
+                lines.push(Line::from(spans));
+            }
+            FieldKind::Text if focused => {
+                lines.extend(widgets::field_lines(&f.input, inner_w, 3, theme))
+            }
+            _ => lines.push(widgets::field_line(
+                &f.input, inner_w, focused, false, theme,
+            )),
+        }
+        if let Some(e) = &f.error {
+            for l in text::wrap(e, inner_w) {
+                lines.push(Line::from(Span::styled(l, theme.error())));
+            }
+        }
+    }
+    lines.push(Line::default());
+    if form.pending {
+        lines.push(Line::from(Span::styled(
+            Text::Sending.get(lang),
+            theme.warn(),
+        )));
+    } else if let Some(e) = &form.error {
+        for l in text::wrap(e, inner_w) {
+            lines.push(Line::from(Span::styled(l, theme.error())));
+        }
+    }
+    let commands = form.commands(&state.ctx());
+    lines.push(widgets::hints(state, form, &commands, inner_w));
+    let height = text::cells(lines.len() + 2);
+    let rect = layout::centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered().title(Span::styled(format!(" {} ", form.title), theme.title()));
+    frame.render_widget(block, rect);
+    frame.render_widget(Paragraph::new(lines), layout::panel_inner(rect));
 }
 
 fn draw_help(state: &State, help: &HelpPopup, frame: &mut Frame<'_>, area: Rect) {

@@ -136,6 +136,39 @@ pub fn hints(
     Line::from(spans)
 }
 
+/// The line over a list: "12 of 300", the filter field, and a legend on the right if it fits.
+pub fn count_line(
+    state: &State,
+    count: Option<String>,
+    filter: &TextInput,
+    filtering: bool,
+    legend: &str,
+    frame: &mut ratatui::Frame<'_>,
+    area: ratatui::layout::Rect,
+) {
+    let theme = state.theme;
+    let width = usize::from(area.width);
+    let mut spans = Vec::new();
+    if let Some(c) = count {
+        spans.push(Span::raw(format!(" {c} ")));
+    }
+    if filtering || !filter.text().is_empty() {
+        let label = format!("  {}: ", crate::strings::Text::Filter.get(state.lang));
+        let used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
+        let room = width.saturating_sub(used + text::width(&label));
+        spans.push(Span::styled(label, theme.label()));
+        spans.extend(field_line(filter, room.min(40), filtering, false, theme).spans);
+    }
+    let used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
+    if !legend.is_empty() && used + text::width(legend) + 2 <= width {
+        spans.push(Span::raw(
+            " ".repeat(width - used - text::width(legend) - 1),
+        ));
+        spans.push(Span::styled(legend.to_string(), theme.dim()));
+    }
+    frame.render_widget(ratatui::widgets::Paragraph::new(Line::from(spans)), area);
+}
+
 /// Whether a command is worth a place in the hints line (navigation is obvious).
 pub fn worth_a_hint(c: Command) -> bool {
     !matches!(

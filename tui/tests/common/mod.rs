@@ -398,26 +398,25 @@ pub fn draw(s: &State) -> Terminal<TestBackend> {
     terminal
 }
 
-/// The numbers of the rows on the assignments screen, in order.
+/// The numbers of the rows on the assignments tab, in order.
 pub fn row_numbers(s: &State) -> Vec<String> {
-    match &s.screen {
-        app::Screen::Assignments(list) => list
-            .rows()
-            .iter()
-            .filter_map(|id| s.replica.assignments.get(*id))
-            .map(|a| a.number.clone())
-            .collect(),
-        app::Screen::Login(_) => Vec::new(),
-    }
+    s.screen
+        .workspace()
+        .and_then(|w| w.assignments())
+        .map(|list| {
+            list.rows()
+                .iter()
+                .filter_map(|id| s.replica.assignments.get(*id))
+                .map(|a| a.number.clone())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The selected row's number.
 pub fn selected_number(s: &State) -> Option<String> {
-    match &s.screen {
-        app::Screen::Assignments(list) => list
-            .selected_id()
-            .and_then(|id| s.replica.assignments.get(id))
-            .map(|a| a.number.clone()),
-        app::Screen::Login(_) => None,
-    }
+    let list = s.screen.workspace()?.assignments()?;
+    list.selected_id()
+        .and_then(|id| s.replica.assignments.get(id))
+        .map(|a| a.number.clone())
 }

@@ -41,32 +41,15 @@ const DEFAULT_CHECKLIST: [&str; 5] = [
 ];
 
 fn status(m: &pb::Meeting) -> M {
-    M::try_from(m.status).unwrap_or(M::Unspecified)
+    machine::status_of(m)
 }
 
 fn meeting_date(m: &pb::Meeting) -> NaiveDate {
-    m.date
-        .as_ref()
-        .and_then(validate::to_naive)
-        .unwrap_or(NaiveDate::MIN)
+    machine::date_of(m)
 }
 
 fn facts(m: &pb::Meeting, today: NaiveDate) -> Facts {
-    let p = m.protocol.clone().unwrap_or_default();
-    let h = m.handover.unwrap_or_default();
-    Facts {
-        today,
-        date: meeting_date(m),
-        has_venue: m.venue_id != 0,
-        venue_agreed: m
-            .venue_agreement
-            .as_ref()
-            .is_some_and(|a| a.status == pb::AgreementStatus::Agreed as i32),
-        notified: !m.notifications.is_empty(),
-        protocol_complete: !p.number.trim().is_empty() && p.residents_attending > 0,
-        handed_over: h.handed_at_ms != 0,
-        acknowledged: h.acknowledged_at_ms != 0,
-    }
+    Facts::of(m, today)
 }
 
 fn refused(r: machine::Refusal) -> ApiError {

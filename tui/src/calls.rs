@@ -1,0 +1,245 @@
+//! Calls to the server other than login, sync and assignment steps: one [`Call`] per request the
+//! workspaces make, run by [`run`] off the app loop, answered with a [`Reply`]. Entities changed by
+//! a call also arrive on the watch stream; the reply lets the screen show the new state at once.
+
+use std::path::PathBuf;
+
+use infogroups_shared::pb;
+
+use crate::rpc::{Connection, RpcError, request};
+
+/// A request to the server.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Call {
+    /// Sign the protocol (leader).
+    SignProtocol(pb::MeetingStepRequest),
+    /// Mark the meeting held.
+    MarkHeld(pb::MeetingStepRequest),
+    /// Hand the signed protocol over to the control sector.
+    HandOver(pb::MeetingStepRequest),
+    /// The control sector acknowledges receipt.
+    Acknowledge(pb::MeetingStepRequest),
+    /// Notify the meeting's members and participants.
+    Notify(pb::NotifyParticipantsRequest),
+    /// Save the protocol draft.
+    SaveProtocol(pb::SaveProtocolRequest),
+    /// Record a publication.
+    RecordPublication(pb::RecordPublicationRequest),
+    /// Record informing the residents.
+    RecordInforming(pb::RecordInformingRequest),
+    /// Ask for a later deadline.
+    RequestExtension(pb::RequestExtensionRequest),
+    /// Decide an extension request.
+    DecideExtension(pb::DecideExtensionRequest),
+    /// Issue an assignment.
+    CreateAssignment(pb::CreateAssignmentRequest),
+    /// Give part of an assignment to someone else.
+    CreateSubAssignment(pb::CreateSubAssignmentRequest),
+    /// Mark notifications read.
+    MarkRead(pb::MarkReadRequest),
+    /// The head's dashboard.
+    Dashboard,
+    /// The quarterly-minimum table.
+    Quarterly(pb::QuarterlyMinimumRequest),
+    /// An ad-hoc aggregate.
+    Aggregate(pb::AggregateRequest),
+    /// The groups' half-year or annual report.
+    GroupsReport(pb::GroupsReportRequest),
+    /// The annual analysis of appeals.
+    AppealsAnalysis(pb::AppealsAnalysisRequest),
+    /// A document or table rendered by the server, saved to `path`.
+    Export {
+        /// What to render.
+        request: pb::ExportRequest,
+        /// Where to save it.
+        path: PathBuf,
+    },
+}
+
+/// What a call answered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// A meeting's new state.
+    Meeting(Box<pb::Meeting>),
+    /// An assignment's new state.
+    Assignment(Box<pb::Assignment>),
+    /// Done; the changes arrive as events.
+    Done,
+    /// A table of figures.
+    Table(pb::Table),
+    /// The dashboard.
+    Dashboard(Box<pb::DashboardResponse>),
+    /// The quarterly-minimum cells.
+    Quarterly(pb::QuarterlyMinimumResponse),
+    /// The file was saved here.
+    Saved(PathBuf),
+}
+
+/// Where the answer goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The form on top of the popups.
+    Form,
+    /// A key on a list (no form): the answer is flashed.
+    Quick,
+    /// The report tab of this kind.
+    Report(crate::reports::ReportKind),
+}
+
+fn status(s: tonic::Status) -> RpcError {
+    RpcError::from_status(&s)
+}
+
+/// Runs `call` against the server.
+pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
+    let meeting = |r: tonic::Response<pb::Meeting>| Reply::Meeting(Box::new(r.into_inner()));
+    let assignment =
+        |r: tonic::Response<pb::Assignment>| Reply::Assignment(Box::new(r.into_inner()));
+    Ok(match call {
+        Call::SignProtocol(r) => meeting(
+            conn.meetings()
+                .sign_protocol(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::MarkHeld(r) => meeting(
+            conn.meetings()
+                .mark_held(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::HandOver(r) => meeting(
+            conn.meetings()
+                .hand_over_protocol(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::Acknowledge(r) => meeting(
+            conn.meetings()
+                .acknowledge_protocol(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::Notify(r) => meeting(
+            conn.meetings()
+                .notify_participants(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::SaveProtocol(r) => meeting(
+            conn.meetings()
+                .save_protocol(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::RecordPublication(r) => meeting(
+            conn.meetings()
+                .record_publication(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::RecordInforming(r) => meeting(
+            conn.meetings()
+                .record_informing(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::RequestExtension(r) => assignment(
+            conn.assignments()
+                .request_extension(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::DecideExtension(r) => assignment(
+            conn.assignments()
+                .decide_extension(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::CreateAssignment(r) => assignment(
+            conn.assignments()
+                .create_assignment(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::CreateSubAssignment(r) => assignment(
+            conn.assignments()
+                .create_sub_assignment(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::MarkRead(r) => {
+            conn.notifications()
+                .mark_read(request(r))
+                .await
+                .map_err(status)?;
+            Reply::Done
+        }
+        Call::Dashboard => Reply::Dashboard(Box::new(
+            conn.reports()
+                .dashboard(request(pb::DashboardRequest {}))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        )),
+        Call::Quarterly(r) => Reply::Quarterly(
+            conn.meetings()
+                .quarterly_minimum(request(r))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        ),
+        Call::Aggregate(r) => Reply::Table(
+            conn.reports()
+                .aggregate(request(r))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        ),
+        Call::GroupsReport(r) => Reply::Table(
+            conn.reports()
+                .groups_report(request(r))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        ),
+        Call::AppealsAnalysis(r) => Reply::Table(
+            conn.reports()
+                .appeals_analysis(request(r))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        ),
+        Call::Export { request: r, path } => {
+            let file = conn
+                .reports()
+                .export(request(r))
+                .await
+                .map_err(status)?
+                .into_inner();
+            let target = path.clone();
+            tokio::task::spawn_blocking(move || save(&target, &file.content))
+                .await
+                .map_err(|e| {
+                    RpcError::new(tonic::Code::Internal, &e.to_string(), &e.to_string())
+                })??;
+            Reply::Saved(path)
+        }
+    })
+}
+
+/// Writes the file next to a temporary name first, so a failed write never leaves half a file
+/// under the name the user chose.
+fn save(path: &std::path::Path, content: &[u8]) -> Result<(), RpcError> {
+    let failed = |e: std::io::Error| {
+        RpcError::new(
+            tonic::Code::FailedPrecondition,
+            &format!("не удалось сохранить файл {}: {e}", path.display()),
+            &format!("cannot save {}: {e}", path.display()),
+        )
+    };
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".part");
+    std::fs::write(&tmp, content).map_err(failed)?;
+    std::fs::rename(&tmp, path).map_err(failed)
+}

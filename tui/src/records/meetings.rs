@@ -1,0 +1,733 @@
+//! Meetings as the workspaces list them: the secretary's timeline with each meeting's next step,
+//! the leader's protocols to sign, the control sector's protocols due and received, the general
+//! department's publication queue and the population department's informing tasks.
+
+use chrono::NaiveDate;
+use infogroups_shared::meeting::{self as machine, Facts, Step};
+use infogroups_shared::names;
+use infogroups_shared::pb::{self, MeetingStatus as M, Role};
+use infogroups_shared::validate;
+
+use super::{
+    Column, DetailLine, RecordRow, Source, Start, Tone, date, field, group, iso, person, territory,
+    tone_of_due,
+};
+use crate::keymap::Command;
+use crate::screens::Ctx;
+use crate::screens::form::{FormPopup, Intent, MeetingStep, export_form, file_safe};
+use crate::strings::work::W;
+use crate::view::text;
+
+/// The timeline's columns.
+pub const COLUMNS: &[Column] = &[
+    Column {
+        title: W::ColDate,
+        width: 10,
+    },
+    Column {
+        title: W::ColGroup,
+        width: 3,
+    },
+    Column {
+        title: W::ColTerritory,
+        width: 16,
+    },
+    Column {
+        title: W::ColStatus,
+        width: 18,
+    },
+    Column {
+        title: W::ColNextStep,
+        width: 0,
+    },
+    Column {
+        title: W::ColDue,
+        width: 10,
+    },
+];
+
+/// The control sector's protocol columns.
+pub const PROTOCOL_COLUMNS: &[Column] = &[
+    Column {
+        title: W::ColDate,
+        width: 10,
+    },
+    Column {
+        title: W::ColGroup,
+        width: 3,
+    },
+    Column {
+        title: W::ColTerritory,
+        width: 16,
+    },
+    Column {
+        title: W::ColDue,
+        width: 10,
+    },
+    Column {
+        title: W::ColProtocolState,
+        width: 0,
+    },
+];
+
+/// The publication queue's columns.
+pub const PUBLICATION_COLUMNS: &[Column] = &[
+    Column {
+        title: W::ColDate,
+        width: 10,
+    },
+    Column {
+        title: W::ColGroup,
+        width: 3,
+    },
+    Column {
+        title: W::ColPublication,
+        width: 12,
+    },
+    Column {
+        title: W::ColTerritory,
+        width: 16,
+    },
+    Column {
+        title: W::ColState,
+        width: 0,
+    },
+];
+
+fn status(m: &pb::Meeting) -> M {
+    machine::status_of(m)
+}
+
+fn handover_due(m: &pb::Meeting) -> Option<NaiveDate> {
+    m.handover
+        .as_ref()
+        .and_then(|h| h.due.as_ref())
+        .and_then(|d| d.date.as_ref())
+        .and_then(validate::to_naive)
+}
+
+fn closed(s: M) -> bool {
+    matches!(s, M::ResultsPublished | M::Cancelled)
+}
+
+/// A meeting's next step and the date it is due by, if any.
+pub fn next_step(m: &pb::Meeting) -> (W, Option<NaiveDate>) {
+    let day = machine::date_of(m);
+    let due = handover_due(m);
+    let h = m.handover.unwrap_or_default();
+    match status(m) {
+        M::Unspecified | M::Planned if m.venue_id == 0 => (W::StepChooseVenue, Some(day)),
+        M::Unspecified | M::Planned => (W::StepAgreeVenue, Some(day)),
+        M::VenueAgreed if m.notifications.is_empty() => (W::StepNotify, Some(day)),
+        M::VenueAgreed => (W::StepAnnounce, Some(day)),
+        M::Announced => (W::StepHold, Some(day)),
+        M::Held => (W::StepDraftProtocol, due),
+        M::ProtocolDrafted => (W::StepSign, due),
+        M::ProtocolSigned => (W::StepHandOver, due),
+        M::HandedOver if h.acknowledged_at_ms == 0 => (W::StepAwaitAck, None),
+        M::HandedOver => (W::StepPublishResults, None),
+        M::ResultsPublished | M::Cancelled => (W::StepNone, None),
+    }
+}
+
+fn in_scope(source: Source, m: &pb::Meeting) -> bool {
+    let s = status(m);
+    match source {
+        Source::ProtocolsToSign => s == M::ProtocolDrafted,
+        Source::Informing => s != M::Cancelled && !machine::was_held(s),
+        _ => true,
+    }
+}
+
+fn informing_done(m: &pb::Meeting) -> bool {
+    m.informing.as_ref().is_some_and(|i| i.done)
+}
+
+/// The rows of the timeline, the protocols to sign or the informing tasks: open meetings by
+/// date (the soonest first), then finished ones, newest first.
+pub fn rows(source: Source, ctx: &Ctx<'_>) -> Vec<RecordRow> {
+    let mut keyed: Vec<((bool, i64), RecordRow)> = ctx
+        .replica
+        .meetings
+        .iter()
+        .filter(|m| in_scope(source, m))
+        .map(|m| {
+            let id = m.meta.map_or(0, |x| x.id);
+            let day = machine::date_of(m);
+            let s = status(m);
+            let (step, due) = next_step(m);
+            let finished = if source == Source::Informing {
+                informing_done(m)
+            } else {
+                closed(s)
+            };
+            let tone = match (finished, due) {
+                (true, _) => Tone::Done,
+                (false, Some(d)) if step != W::StepHold || d < ctx.today => {
+                    tone_of_due(d, ctx.today, ctx.calendar)
+                }
+                _ => Tone::Normal,
+            };
+            let step_text = if source == Source::Informing {
+                if informing_done(m) {
+                    W::InformingDone
+                } else {
+                    W::InformingToDo
+                }
+                .get(ctx.lang)
+            } else {
+                step.get(ctx.lang)
+            };
+            let days = i64::from(chrono::Datelike::num_days_from_ce(&day));
+            let row = RecordRow::new(
+                id,
+                tone,
+                vec![
+                    date(day),
+                    group_number(ctx, m.group_id),
+                    territory(ctx, m.territory_id),
+                    names::meeting_status(ctx.lang, s).to_string(),
+                    step_text.to_string(),
+                    due.map(date).unwrap_or_default(),
+                ],
+            )
+            .sort_by(0, iso(day))
+            .sort_by(5, due.map(iso).unwrap_or_default());
+            ((finished, if finished { -days } else { days }), row)
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
+    keyed.into_iter().map(|(_, r)| r).collect()
+}
+
+fn group_number(ctx: &Ctx<'_>, id: u64) -> String {
+    ctx.replica
+        .group_number(id)
+        .map_or_else(|| "—".to_string(), |n| n.to_string())
+}
+
+/// The control sector's list: protocols not yet handed over (by due date), then handed over
+/// and waiting for acknowledgement, then acknowledged ones.
+pub fn protocol_rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
+    let lang = ctx.lang;
+    let mut keyed: Vec<((u8, i64), RecordRow)> = ctx
+        .replica
+        .meetings
+        .iter()
+        .filter(|m| machine::was_held(status(m)))
+        .map(|m| {
+            let id = m.meta.map_or(0, |x| x.id);
+            let day = machine::date_of(m);
+            let due = handover_due(m);
+            let h = m.handover.unwrap_or_default();
+            let (rank, tone, state) = if h.handed_at_ms == 0 {
+                let tone = due.map_or(Tone::Normal, |d| tone_of_due(d, ctx.today, ctx.calendar));
+                (0, tone, W::ProtocolAwaited.get(lang).to_string())
+            } else if h.acknowledged_at_ms == 0 {
+                let late = if h.late { W::Late.get(lang) } else { "" };
+                let text = format!(
+                    "{} {}{}",
+                    W::ProtocolHanded.get(lang),
+                    text::date_time(h.handed_at_ms),
+                    late
+                );
+                (1, if h.late { Tone::Overdue } else { Tone::Soon }, text)
+            } else {
+                let text = format!(
+                    "{} {}",
+                    W::ProtocolReceived.get(lang),
+                    text::date_time(h.acknowledged_at_ms)
+                );
+                (2, Tone::Done, text)
+            };
+            let key = due.map_or(0, |d| i64::from(chrono::Datelike::num_days_from_ce(&d)));
+            let row = RecordRow::new(
+                id,
+                tone,
+                vec![
+                    date(day),
+                    group_number(ctx, m.group_id),
+                    territory(ctx, m.territory_id),
+                    due.map(date).unwrap_or_default(),
+                    state,
+                ],
+            )
+            .sort_by(0, iso(day))
+            .sort_by(3, due.map(iso).unwrap_or_default());
+            ((rank, if rank == 2 { -key } else { key }), row)
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
+    keyed.into_iter().map(|(_, r)| r).collect()
+}
+
+/// A publication's row id: the meeting's id and which publication.
+fn publication_id(meeting: u64, kind: pb::PublicationKind) -> u64 {
+    meeting << 1 | u64::from(kind == pb::PublicationKind::Results)
+}
+
+fn publication_of(id: u64) -> (u64, pb::PublicationKind) {
+    let kind = if id & 1 == 1 {
+        pb::PublicationKind::Results
+    } else {
+        pb::PublicationKind::Announcement
+    };
+    (id >> 1, kind)
+}
+
+fn publication_kind_name(ctx: &Ctx<'_>, kind: pb::PublicationKind) -> &'static str {
+    match kind {
+        pb::PublicationKind::Results => W::PublicationResults.get(ctx.lang),
+        _ => W::PublicationAnnouncement.get(ctx.lang),
+    }
+}
+
+/// The publication queue: what is drafted and not yet posted, the oldest meeting first; posted
+/// ones after, newest first.
+pub fn publication_rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
+    let mut keyed: Vec<((bool, i64), RecordRow)> = Vec::new();
+    for m in ctx.replica.meetings.iter() {
+        let id = m.meta.map_or(0, |x| x.id);
+        let day = machine::date_of(m);
+        let days = i64::from(chrono::Datelike::num_days_from_ce(&day));
+        for p in &m.publications {
+            let kind = pb::PublicationKind::try_from(p.kind).unwrap_or_default();
+            let state = if p.published {
+                format!(
+                    "{} {} {}",
+                    W::Published.get(ctx.lang),
+                    p.date
+                        .as_ref()
+                        .map_or(String::new(), |d| text::date(Some(d))),
+                    p.place
+                )
+            } else {
+                W::ToPublish.get(ctx.lang).to_string()
+            };
+            let tone = if p.published {
+                Tone::Done
+            } else {
+                Tone::Normal
+            };
+            let row = RecordRow::new(
+                publication_id(id, kind),
+                tone,
+                vec![
+                    date(day),
+                    group_number(ctx, m.group_id),
+                    publication_kind_name(ctx, kind).to_string(),
+                    territory(ctx, m.territory_id),
+                    state,
+                ],
+            )
+            .sort_by(0, iso(day));
+            keyed.push(((p.published, if p.published { -days } else { days }), row));
+        }
+    }
+    keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.id.cmp(&b.1.id)));
+    keyed.into_iter().map(|(_, r)| r).collect()
+}
+
+/// A meeting's card: what, where, the next step, preparation, participants, the brief and the
+/// protocol.
+pub fn detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
+    let lang = ctx.lang;
+    let Some(m) = ctx.replica.meetings.get(id) else {
+        return Vec::new();
+    };
+    let s = status(m);
+    let (step, due) = next_step(m);
+    let mut out = vec![
+        DetailLine::Heading(format!(
+            "{} {} · {}",
+            W::Meeting.get(lang),
+            date(machine::date_of(m)),
+            group(ctx, m.group_id)
+        )),
+        field(lang, W::ColTerritory, territory(ctx, m.territory_id)),
+        field(
+            lang,
+            W::Venue,
+            ctx.replica
+                .venues
+                .get(m.venue_id)
+                .map_or_else(|| "—".to_string(), |v| v.name.clone()),
+        ),
+        field(lang, W::Time, m.time.clone()),
+        field(lang, W::ColStatus, names::meeting_status(lang, s)),
+    ];
+    let step_line = match due {
+        Some(d) => format!("{} ({} {})", step.get(lang), W::By.get(lang), date(d)),
+        None => step.get(lang).to_string(),
+    };
+    if due.is_some_and(|d| d < ctx.today) && !closed(s) && step != W::StepHold {
+        out.push(DetailLine::Warning(format!(
+            "{}: {step_line}",
+            W::ColNextStep.get(lang)
+        )));
+    } else {
+        out.push(field(lang, W::ColNextStep, step_line));
+    }
+    if !m.status_reason.is_empty() {
+        out.push(field(lang, W::Reason, m.status_reason.clone()));
+    }
+    if !m.checklist.is_empty() {
+        out.push(DetailLine::Blank);
+        out.push(DetailLine::Heading(W::Checklist.get(lang).to_string()));
+        for c in &m.checklist {
+            let mark = if c.done { "[x]" } else { "[ ]" };
+            out.push(DetailLine::Text(format!(
+                "{mark} {} — {}",
+                c.title, c.responsible
+            )));
+        }
+    }
+    if !m.participants.is_empty() {
+        out.push(DetailLine::Blank);
+        out.push(DetailLine::Heading(W::Participants.get(lang).to_string()));
+        for p in &m.participants {
+            let org = ctx
+                .replica
+                .organisations
+                .get(p.organisation_id)
+                .map(|o| format!(" ({})", o.name))
+                .unwrap_or_default();
+            let notified = if p.notified_at_ms == 0 {
+                W::NotNotified.get(lang).to_string()
+            } else {
+                format!(
+                    "{} {}",
+                    W::Notified.get(lang),
+                    text::date_time(p.notified_at_ms)
+                )
+            };
+            out.push(DetailLine::Text(format!(
+                "{}, {}{org} — {notified}",
+                p.name, p.position
+            )));
+        }
+    }
+    if let Some(i) = &m.informing {
+        out.push(DetailLine::Blank);
+        let state = if i.done {
+            format!("{} ({})", W::InformingDone.get(lang), i.method)
+        } else {
+            W::InformingToDo.get(lang).to_string()
+        };
+        out.push(field(lang, W::TabInforming, state));
+    }
+    if let Some(b) = m
+        .brief
+        .as_ref()
+        .filter(|b| b.saved_at_ms != 0 || !b.text.is_empty())
+    {
+        out.push(DetailLine::Blank);
+        out.push(DetailLine::Heading(W::Brief.get(lang).to_string()));
+        out.extend(brief_lines(b, ctx));
+    }
+    if let Some(p) = &m.protocol {
+        out.push(DetailLine::Blank);
+        out.extend(protocol_lines(p, ctx));
+    }
+    out
+}
+
+fn brief_lines(b: &pb::Brief, ctx: &Ctx<'_>) -> Vec<DetailLine> {
+    let lang = ctx.lang;
+    let mut out = vec![
+        field(lang, W::OpenAppeals, b.open_appeals.to_string()),
+        field(lang, W::OpenAssignments, b.open_assignments.to_string()),
+    ];
+    for t in &b.top_topics {
+        out.push(DetailLine::Text(format!(
+            "{} {} — {}",
+            t.code, t.name, t.count
+        )));
+    }
+    if !b.text.is_empty() {
+        out.push(DetailLine::Text(b.text.clone()));
+    }
+    out
+}
+
+/// The protocol as the leader sees it before signing.
+pub fn protocol_lines(p: &pb::Protocol, ctx: &Ctx<'_>) -> Vec<DetailLine> {
+    let lang = ctx.lang;
+    let mut out = vec![
+        DetailLine::Heading(format!("{} № {}", W::Protocol.get(lang), p.number)),
+        field(lang, W::Time, format!("{} – {}", p.start_time, p.end_time)),
+        field(lang, W::FieldResidents, p.residents_attending.to_string()),
+        field(
+            lang,
+            W::MembersPresent,
+            p.members_present
+                .iter()
+                .map(|u| person(ctx, *u))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+    ];
+    if !p.information_given.is_empty() {
+        out.push(field(
+            lang,
+            W::FieldInformation,
+            p.information_given.clone(),
+        ));
+    }
+    for (i, q) in p.questions.iter().enumerate() {
+        out.push(DetailLine::Text(format!("{}. {}", i + 1, q.substance)));
+    }
+    if !p.decisions.is_empty() {
+        out.push(field(lang, W::Decisions, p.decisions.len().to_string()));
+        for d in &p.decisions {
+            out.push(DetailLine::Text(format!("— {}", d.text)));
+        }
+    }
+    if p.signed_by != 0 {
+        out.push(field(
+            lang,
+            W::SignedBy,
+            format!(
+                "{} {}",
+                person(ctx, p.signed_by),
+                text::date_time(p.signed_at_ms)
+            ),
+        ));
+    }
+    out
+}
+
+/// A publication's detail: the drafted text, ready to copy.
+pub fn publication_detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
+    let (meeting, kind) = publication_of(id);
+    let Some(m) = ctx.replica.meetings.get(meeting) else {
+        return Vec::new();
+    };
+    let Some(p) = m.publications.iter().find(|p| p.kind == kind as i32) else {
+        return Vec::new();
+    };
+    let lang = ctx.lang;
+    let mut out = vec![
+        DetailLine::Heading(format!(
+            "{} · {} {}",
+            publication_kind_name(ctx, kind),
+            W::Meeting.get(lang),
+            date(machine::date_of(m))
+        )),
+        field(lang, W::ColTerritory, territory(ctx, m.territory_id)),
+    ];
+    if p.published {
+        out.push(field(lang, W::FieldPlace, p.place.clone()));
+        out.push(field(lang, W::FieldLink, p.link.clone()));
+    }
+    out.push(DetailLine::Blank);
+    out.push(DetailLine::Heading(W::DraftText.get(lang).to_string()));
+    for para in p.draft_text.split('\n') {
+        out.push(DetailLine::Text(para.to_string()));
+    }
+    out
+}
+
+fn role_in(ctx: &Ctx<'_>, role: Role, group_id: u64) -> bool {
+    ctx.session.is_some_and(|s| {
+        s.role()
+            .is_some_and(|g| g.role == role as i32 && (g.group_id == 0 || g.group_id == group_id))
+    })
+}
+
+fn has_role(ctx: &Ctx<'_>, role: Role) -> bool {
+    ctx.session
+        .is_some_and(|s| s.role().is_some_and(|g| g.role == role as i32))
+}
+
+fn allowed(m: &pb::Meeting, step: Step, ctx: &Ctx<'_>) -> bool {
+    machine::next(status(m), step, &Facts::of(m, ctx.today)).is_ok()
+}
+
+/// The steps the user may take on a meeting now, as the server's policy and status machine
+/// would allow them.
+fn meeting_commands(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<Command> {
+    let g = m.group_id;
+    let leader = role_in(ctx, Role::GroupLeader, g);
+    let prepares = leader || role_in(ctx, Role::GroupSecretary, g);
+    let s = status(m);
+    let mut c = Vec::new();
+    if prepares && allowed(m, Step::Prepare, ctx) && m.venue_id != 0 {
+        c.push(Command::Notify);
+    }
+    if prepares && allowed(m, Step::MarkHeld, ctx) && s == M::Announced {
+        c.push(Command::MarkHeld);
+    }
+    if prepares && matches!(s, M::Held | M::ProtocolDrafted) {
+        c.push(Command::EditProtocol);
+    }
+    if leader && s == M::ProtocolDrafted && allowed(m, Step::Sign, ctx) {
+        c.push(Command::Sign);
+    }
+    if prepares && s == M::ProtocolSigned && allowed(m, Step::HandOver, ctx) {
+        c.push(Command::HandOver);
+    }
+    if has_role(ctx, Role::ControlSector) && allowed(m, Step::Acknowledge, ctx) {
+        c.push(Command::Acknowledge);
+    }
+    if has_role(ctx, Role::PopulationDepartment)
+        && !informing_done(m)
+        && s != M::Cancelled
+        && !machine::was_held(s)
+    {
+        c.push(Command::MarkDone);
+    }
+    if m.protocol.as_ref().is_some_and(|p| !p.number.is_empty()) {
+        c.push(Command::Export);
+    }
+    c
+}
+
+/// The steps offered on the selected meeting.
+pub fn commands(_source: Source, id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
+    id.and_then(|id| ctx.replica.meetings.get(id))
+        .map(|m| meeting_commands(m, ctx))
+        .unwrap_or_default()
+}
+
+fn summary(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<String> {
+    vec![format!(
+        "{} {} · {} · {}",
+        W::Meeting.get(ctx.lang),
+        date(machine::date_of(m)),
+        group(ctx, m.group_id),
+        territory(ctx, m.territory_id)
+    )]
+}
+
+fn confirm(step: MeetingStep, m: &pb::Meeting, ctx: &Ctx<'_>) -> Start {
+    let meta = m.meta.unwrap_or_default();
+    let (title, question) = match step {
+        MeetingStep::Sign => (W::SignTitle, W::SignQuestion),
+        MeetingStep::MarkHeld => (W::HeldTitle, W::HeldQuestion),
+        MeetingStep::HandOver => (W::HandOverTitle, W::HandOverQuestion),
+        MeetingStep::Acknowledge => (W::AckTitle, W::AckQuestion),
+        MeetingStep::Notify => (W::NotifyTitle, W::NotifyQuestion),
+    };
+    let mut lines = summary(m, ctx);
+    if step == MeetingStep::Sign
+        && let Some(p) = &m.protocol
+    {
+        // What is being signed, in full: the leader signs what they see.
+        for l in protocol_lines(p, ctx) {
+            lines.push(match l {
+                DetailLine::Heading(t) | DetailLine::Text(t) | DetailLine::Warning(t) => t,
+                DetailLine::Field(k, v) => format!("{k}: {v}"),
+                DetailLine::Blank => String::new(),
+            });
+        }
+    }
+    lines.push(String::new());
+    lines.push(question.get(ctx.lang).to_string());
+    Start::Form(Box::new(FormPopup::new(
+        Intent::Meeting {
+            step,
+            id: meta.id,
+            version: meta.version,
+        },
+        title.get(ctx.lang).to_string(),
+        lines,
+        ctx.lang,
+    )))
+}
+
+/// What a step on a meeting starts.
+pub fn start(command: Command, id: u64, ctx: &Ctx<'_>) -> Option<Start> {
+    let m = ctx.replica.meetings.get(id)?;
+    if !meeting_commands(m, ctx).contains(&command) {
+        return None;
+    }
+    let meta = m.meta.unwrap_or_default();
+    let lang = ctx.lang;
+    Some(match command {
+        Command::Sign => confirm(MeetingStep::Sign, m, ctx),
+        Command::MarkHeld => confirm(MeetingStep::MarkHeld, m, ctx),
+        Command::HandOver => confirm(MeetingStep::HandOver, m, ctx),
+        Command::Acknowledge => confirm(MeetingStep::Acknowledge, m, ctx),
+        Command::Notify => confirm(MeetingStep::Notify, m, ctx),
+        Command::EditProtocol => Start::Form(Box::new(FormPopup::new(
+            Intent::Protocol {
+                id: meta.id,
+                version: meta.version,
+                base: Box::new(m.protocol.clone().unwrap_or_default()),
+            },
+            W::ProtocolTitle.get(lang).to_string(),
+            summary(m, ctx),
+            lang,
+        ))),
+        Command::MarkDone => Start::Form(Box::new(FormPopup::new(
+            Intent::Informing {
+                id: meta.id,
+                version: meta.version,
+            },
+            W::InformingTitle.get(lang).to_string(),
+            summary(m, ctx),
+            lang,
+        ))),
+        Command::Export => {
+            let number = m.protocol.as_ref().map_or("", |p| p.number.as_str());
+            Start::Form(Box::new(export_form(
+                pb::ExportRequest {
+                    kind: pb::ExportKind::Protocol as i32,
+                    id: meta.id,
+                    ..Default::default()
+                },
+                &format!("protocol-{}", file_safe(number)),
+                summary(m, ctx),
+                lang,
+            )))
+        }
+        _ => return None,
+    })
+}
+
+/// The steps offered on a publication.
+pub fn publication_commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
+    let Some((meeting, kind)) = id.map(publication_of) else {
+        return Vec::new();
+    };
+    let pending = ctx.replica.meetings.get(meeting).is_some_and(|m| {
+        m.publications
+            .iter()
+            .any(|p| p.kind == kind as i32 && !p.published)
+    });
+    if pending && has_role(ctx, Role::GeneralDepartment) {
+        vec![Command::MarkDone]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Recording a publication as posted.
+pub fn publication_start(command: Command, id: u64, ctx: &Ctx<'_>) -> Option<Start> {
+    if command != Command::MarkDone || !publication_commands(Some(id), ctx).contains(&command) {
+        return None;
+    }
+    let (meeting, kind) = publication_of(id);
+    let m = ctx.replica.meetings.get(meeting)?;
+    let meta = m.meta.unwrap_or_default();
+    let draft = m
+        .publications
+        .iter()
+        .find(|p| p.kind == kind as i32)
+        .map(|p| p.draft_text.clone())
+        .unwrap_or_default();
+    let mut lines = summary(m, ctx);
+    lines.push(publication_kind_name(ctx, kind).to_string());
+    Some(Start::Form(Box::new(FormPopup::new(
+        Intent::Publication {
+            id: meta.id,
+            version: meta.version,
+            kind,
+            draft,
+        },
+        W::PublicationTitle.get(ctx.lang).to_string(),
+        lines,
+        ctx.lang,
+    ))))
+}

@@ -1,0 +1,110 @@
+//! People: the leader's view of the group's composition and the administrator's list of accounts.
+
+use infogroups_shared::names;
+use infogroups_shared::pb::{self, Role};
+
+use super::{Column, DetailLine, RecordRow, Source, Tone, field};
+use crate::screens::Ctx;
+use crate::strings::work::W;
+
+/// The columns.
+pub const COLUMNS: &[Column] = &[
+    Column {
+        title: W::ColLogin,
+        width: 10,
+    },
+    Column {
+        title: W::ColName,
+        width: 24,
+    },
+    Column {
+        title: W::ColRoles,
+        width: 0,
+    },
+];
+
+fn roles(ctx: &Ctx<'_>, u: &pb::User) -> String {
+    u.roles
+        .iter()
+        .map(|g| crate::app::role_name(ctx.lang, ctx.replica, Some(g)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The group's position of `user` in the current role's group (leader first).
+fn position(group: &pb::Group, user: u64) -> Option<u8> {
+    if group.leader_id == user {
+        Some(0)
+    } else if group.secretary_id == user {
+        Some(1)
+    } else if group.member_ids.contains(&user) {
+        Some(2)
+    } else {
+        None
+    }
+}
+
+/// The composition of the user's group, or every account.
+pub fn rows(source: Source, ctx: &Ctx<'_>) -> Vec<RecordRow> {
+    let group = ctx
+        .session
+        .and_then(|s| s.role())
+        .map(|g| g.group_id)
+        .and_then(|id| ctx.replica.groups.get(id));
+    let mut keyed: Vec<((u8, String), RecordRow)> = ctx
+        .replica
+        .users
+        .iter()
+        .filter_map(|u| {
+            let id = u.meta.map_or(0, |m| m.id);
+            let rank = match (source, group) {
+                (Source::Composition, Some(g)) => position(g, id)?,
+                (Source::Composition, None) => return None,
+                _ => 0,
+            };
+            let tone = if u.roles.is_empty() {
+                Tone::Done
+            } else {
+                Tone::Normal
+            };
+            let row = RecordRow::new(
+                id,
+                tone,
+                vec![u.username.clone(), u.full_name.clone(), roles(ctx, u)],
+            );
+            Some(((rank, u.full_name.clone()), row))
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.into_iter().map(|(_, r)| r).collect()
+}
+
+/// A person's card.
+pub fn detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
+    let lang = ctx.lang;
+    let Some(u) = ctx.replica.users.get(id) else {
+        return Vec::new();
+    };
+    let mut out = vec![
+        DetailLine::Heading(u.full_name.clone()),
+        field(lang, W::ColLogin, u.username.clone()),
+        field(lang, W::Position, u.position.clone()),
+    ];
+    if let Some(d) = ctx.replica.departments.get(u.department_id) {
+        out.push(field(lang, W::Department, d.name.clone()));
+    }
+    if !u.contact.is_empty() {
+        out.push(field(lang, W::Contact, u.contact.clone()));
+    }
+    out.push(DetailLine::Blank);
+    out.push(DetailLine::Heading(W::ColRoles.get(lang).to_string()));
+    for g in &u.roles {
+        let role = Role::try_from(g.role).unwrap_or_default();
+        let mut line = names::role(lang, role).to_string();
+        if let Some(n) = ctx.replica.group_number(g.group_id) {
+            line = format!("{line} — {}", crate::strings::group_number(lang, n));
+        }
+        out.push(DetailLine::Text(line));
+    }
+    out
+}

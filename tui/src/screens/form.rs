@@ -1,0 +1,639 @@
+//! Forms and confirmations for the workspaces' steps: a few fields (or none — then it is a
+//! confirmation that shows what is being done), checked here where the rule is obvious and by
+//! the server otherwise; the server's field errors appear under the field they name.
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent};
+use infogroups_shared::names::Lang;
+use infogroups_shared::pb;
+use infogroups_shared::validate::{self, FieldError};
+use tonic::Code;
+
+use super::{Component, Ctx, Outbox};
+use crate::app::{Cmd, Msg};
+use crate::calls::{Call, Origin};
+use crate::keymap::Command;
+use crate::rpc::RpcError;
+use crate::strings::work::W;
+use crate::strings::{self, Text};
+use crate::text_input::TextInput;
+
+/// How a field is edited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// One line of text.
+    Line,
+    /// Longer text (shown on several lines).
+    Text,
+    /// A date, `ДД.ММ.ГГГГ`.
+    Date,
+    /// One of the file formats, chosen with ←/→.
+    Format,
+}
+
+/// The export formats offered, in order.
+pub const FORMATS: [(pb::FileFormat, &str); 3] = [
+    (pb::FileFormat::Xlsx, "xlsx"),
+    (pb::FileFormat::Docx, "docx"),
+    (pb::FileFormat::Csv, "csv"),
+];
+
+/// One field of a form.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The request field it fills (matched against the server's field errors).
+    pub name: &'static str,
+    /// Its label.
+    pub label: W,
+    /// How it is edited.
+    pub kind: FieldKind,
+    /// The text typed.
+    pub input: TextInput,
+    /// The chosen option, for [`FieldKind::Format`].
+    pub choice: usize,
+    /// Must not be empty.
+    pub required: bool,
+    /// What is wrong with it.
+    pub error: Option<String>,
+}
+
+impl Field {
+    fn new(name: &'static str, label: W, kind: FieldKind, required: bool) -> Self {
+        Self {
+            name,
+            label,
+            kind,
+            input: TextInput::default(),
+            choice: 0,
+            required,
+            error: None,
+        }
+    }
+
+    fn with(mut self, text: impl Into<String>) -> Self {
+        self.input.set(text);
+        self
+    }
+
+    /// The text, trimmed.
+    pub fn value(&self) -> String {
+        self.input.text().trim().to_string()
+    }
+}
+
+/// A step on a meeting that needs only a confirmation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeetingStep {
+    /// The leader signs the protocol.
+    Sign,
+    /// The meeting took place.
+    MarkHeld,
+    /// The signed protocol goes to the control sector.
+    HandOver,
+    /// The control sector has it.
+    Acknowledge,
+    /// Notify members and participants.
+    Notify,
+}
+
+/// What the form does when sent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
+    /// A step on a meeting.
+    Meeting {
+        /// Which.
+        step: MeetingStep,
+        /// The meeting.
+        id: u64,
+        /// The version the user saw.
+        version: u64,
+    },
+    /// Save the protocol's main fields (the rest of it is kept as it was).
+    Protocol {
+        /// The meeting.
+        id: u64,
+        /// The version the user saw.
+        version: u64,
+        /// The protocol as it was.
+        base: Box<pb::Protocol>,
+    },
+    /// Record a publication as done.
+    Publication {
+        /// The meeting.
+        id: u64,
+        /// The version the user saw.
+        version: u64,
+        /// Which publication.
+        kind: pb::PublicationKind,
+        /// Its drafted text (kept).
+        draft: String,
+    },
+    /// Record informing the residents as done.
+    Informing {
+        /// The meeting.
+        id: u64,
+        /// The version the user saw.
+        version: u64,
+    },
+    /// Ask for a later deadline.
+    RequestExtension {
+        /// The assignment.
+        id: u64,
+        /// The version the user saw.
+        version: u64,
+    },
+    /// Decide an extension request.
+    Decide {
+        /// The assignment.
+        id: u64,
+        /// The version the user saw.
+        version: u64,
+        /// Grant or refuse.
+        grant: bool,
+    },
+    /// Issue a new assignment in a group.
+    Issue {
+        /// The group.
+        group_id: u64,
+    },
+    /// Give part of an assignment to someone.
+    SubAssign {
+        /// The parent assignment.
+        parent_id: u64,
+    },
+    /// Save a server-rendered file.
+    Export {
+        /// What to render (the format is the form's).
+        request: Box<pb::ExportRequest>,
+    },
+}
+
+/// A form over the screen.
+#[derive(Debug, Clone)]
+pub struct FormPopup {
+    /// The title.
+    pub title: String,
+    /// What the form is about (for a confirmation: exactly what is being confirmed).
+    pub summary: Vec<String>,
+    /// The fields; none for a confirmation.
+    pub fields: Vec<Field>,
+    /// The focused field.
+    pub focus: usize,
+    /// What sending does.
+    pub intent: Intent,
+    /// The call is in flight.
+    pub pending: bool,
+    /// An error not about one field.
+    pub error: Option<String>,
+}
+
+impl FormPopup {
+    /// A form for `intent`, titled `title`, about `summary`.
+    pub fn new(intent: Intent, title: String, summary: Vec<String>, lang: Lang) -> Self {
+        let fields = fields_for(&intent, lang);
+        Self {
+            title,
+            summary,
+            fields,
+            focus: 0,
+            intent,
+            pending: false,
+            error: None,
+        }
+    }
+
+    /// A confirmation (no fields).
+    pub fn is_confirmation(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    /// The call failed: the error goes under its field when the server named one. A stale
+    /// version takes the current one, so the next Enter retries against what is now shown.
+    pub fn failed(&mut self, e: &RpcError, lang: Lang, server: &str, current: Option<u64>) {
+        self.pending = false;
+        if e.code == Code::Aborted
+            && let Some(v) = current
+        {
+            self.set_version(v);
+        }
+        let text = e.message(lang, server);
+        let field = e.field.as_ref().and_then(|f| {
+            self.fields
+                .iter()
+                .position(|x| f.field == x.name || f.field.ends_with(&format!(".{}", x.name)))
+        });
+        match field {
+            Some(i) => {
+                self.fields[i].error = Some(text);
+                self.focus = i;
+            }
+            None => self.error = Some(text),
+        }
+    }
+
+    fn set_version(&mut self, v: u64) {
+        match &mut self.intent {
+            Intent::Meeting { version, .. }
+            | Intent::Protocol { version, .. }
+            | Intent::Publication { version, .. }
+            | Intent::Informing { version, .. }
+            | Intent::RequestExtension { version, .. }
+            | Intent::Decide { version, .. } => *version = v,
+            Intent::Issue { .. } | Intent::SubAssign { .. } | Intent::Export { .. } => {}
+        }
+    }
+
+    /// The entity whose version the form carries: (is a meeting, id).
+    pub fn target(&self) -> Option<(bool, u64)> {
+        match &self.intent {
+            Intent::Meeting { id, .. }
+            | Intent::Protocol { id, .. }
+            | Intent::Publication { id, .. }
+            | Intent::Informing { id, .. } => Some((true, *id)),
+            Intent::RequestExtension { id, .. } | Intent::Decide { id, .. } => Some((false, *id)),
+            Intent::Issue { .. } | Intent::SubAssign { .. } | Intent::Export { .. } => None,
+        }
+    }
+
+    /// What to say when it worked.
+    pub fn done_text(&self, lang: Lang) -> String {
+        let w = match &self.intent {
+            Intent::Meeting { step, .. } => match step {
+                MeetingStep::Sign => W::DoneSigned,
+                MeetingStep::MarkHeld => W::DoneHeld,
+                MeetingStep::HandOver => W::DoneHandedOver,
+                MeetingStep::Acknowledge => W::DoneAcknowledged,
+                MeetingStep::Notify => W::DoneNotified,
+            },
+            Intent::Protocol { .. } => W::DoneProtocol,
+            Intent::Publication { .. } | Intent::Informing { .. } => W::DoneRecorded,
+            Intent::RequestExtension { .. } => W::DoneExtensionRequested,
+            Intent::Decide { grant: true, .. } => W::DoneGranted,
+            Intent::Decide { grant: false, .. } => W::DoneRefused,
+            Intent::Issue { .. } | Intent::SubAssign { .. } => W::DoneIssued,
+            Intent::Export { .. } => W::DoneSaved,
+        };
+        w.get(lang).to_string()
+    }
+
+    /// Checks the fields and builds the call, or marks what is wrong.
+    fn build(&mut self, ctx: &Ctx<'_>) -> Option<Call> {
+        for f in &mut self.fields {
+            f.error = None;
+            if f.required && f.kind != FieldKind::Format && f.value().is_empty() {
+                f.error = Some(Text::Required.get(ctx.lang).to_string());
+            }
+        }
+        if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
+            self.focus = i;
+            return None;
+        }
+        match call_of(&self.intent, &self.fields, ctx) {
+            Ok(call) => Some(call),
+            Err(e) => {
+                let text = ctx.lang.pick(&e.ru, &e.en).to_string();
+                match self.fields.iter().position(|f| f.name == e.field) {
+                    Some(i) => {
+                        self.fields[i].error = Some(text);
+                        self.focus = i;
+                    }
+                    None => self.error = Some(text),
+                }
+                None
+            }
+        }
+    }
+}
+
+fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
+    use FieldKind as K;
+    match intent {
+        Intent::Meeting { .. } => Vec::new(),
+        Intent::Protocol { base, .. } => vec![
+            Field::new("number", W::FieldProtocolNumber, K::Line, true).with(base.number.clone()),
+            Field::new("start_time", W::FieldStart, K::Line, false).with(base.start_time.clone()),
+            Field::new("end_time", W::FieldEnd, K::Line, false).with(base.end_time.clone()),
+            Field::new("residents_attending", W::FieldResidents, K::Line, true).with(
+                if base.residents_attending == 0 {
+                    String::new()
+                } else {
+                    base.residents_attending.to_string()
+                },
+            ),
+            Field::new("information_given", W::FieldInformation, K::Text, false)
+                .with(base.information_given.clone()),
+        ],
+        Intent::Publication { .. } => vec![
+            Field::new("place", W::FieldPlace, K::Line, true).with(lang.pick(
+                "официальный сайт администрации",
+                "the administration's website",
+            )),
+            Field::new("link", W::FieldLink, K::Line, false),
+        ],
+        Intent::Informing { .. } => vec![Field::new("method", W::FieldMethod, K::Text, true)],
+        Intent::RequestExtension { .. } => vec![
+            Field::new("new_deadline", W::FieldNewDeadline, K::Date, true),
+            Field::new("reason", W::FieldReason, K::Text, true),
+        ],
+        Intent::Decide { grant, .. } => {
+            vec![Field::new("comment", W::FieldComment, K::Text, !grant)]
+        }
+        Intent::Issue { .. } | Intent::SubAssign { .. } => vec![
+            Field::new("text", W::FieldAssignmentText, K::Text, true),
+            Field::new("executor_id", W::FieldExecutor, K::Line, true),
+            Field::new("deadline", W::FieldDeadline, K::Date, true),
+        ],
+        Intent::Export { request } => {
+            let docx_only = matches!(
+                pb::ExportKind::try_from(request.kind),
+                Ok(pb::ExportKind::Protocol | pb::ExportKind::ReceptionCard)
+            );
+            let mut format = Field::new("format", W::FieldFormat, K::Format, true);
+            if docx_only {
+                format.choice = 1;
+            }
+            vec![format, Field::new("path", W::FieldPath, K::Line, true)]
+        }
+    }
+}
+
+/// Reads `ДД.ММ.ГГГГ` (or ISO `ГГГГ-ММ-ДД`).
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%d.%m.%Y")
+        .or_else(|_| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d"))
+        .ok()
+}
+
+fn date_field(field: &'static str, value: &str) -> Result<pb::Date, FieldError> {
+    parse_date(value)
+        .map(validate::from_naive)
+        .ok_or_else(|| FieldError::new(field, "дата в виде ДД.ММ.ГГГГ", "a date as DD.MM.YYYY"))
+}
+
+/// The user with this login or full name (what people type in the executor field).
+fn user_id(ctx: &Ctx<'_>, field: &'static str, who: &str) -> Result<u64, FieldError> {
+    let needle = who.trim().to_lowercase();
+    ctx.replica
+        .users
+        .iter()
+        .find(|u| u.username.to_lowercase() == needle || u.full_name.to_lowercase() == needle)
+        .and_then(|u| u.meta.map(|m| m.id))
+        .ok_or_else(|| {
+            FieldError::new(
+                field,
+                "нет такого пользователя (введите логин, например isp1)",
+                "no such user (type the login, e.g. isp1)",
+            )
+        })
+}
+
+fn value<'a>(fields: &'a [Field], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|f| f.name == name)
+        .map_or("", |f| f.input.text().trim())
+}
+
+fn request_id() -> String {
+    format!("tui-{}", rand::random::<u64>())
+}
+
+fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, FieldError> {
+    let v = |name| value(fields, name).to_string();
+    Ok(match intent {
+        Intent::Meeting { step, id, version } => {
+            let r = pb::MeetingStepRequest {
+                meeting_id: *id,
+                expected_version: *version,
+            };
+            match step {
+                MeetingStep::Sign => Call::SignProtocol(r),
+                MeetingStep::MarkHeld => Call::MarkHeld(r),
+                MeetingStep::HandOver => Call::HandOver(r),
+                MeetingStep::Acknowledge => Call::Acknowledge(r),
+                MeetingStep::Notify => Call::Notify(pb::NotifyParticipantsRequest {
+                    meeting_id: *id,
+                    expected_version: *version,
+                }),
+            }
+        }
+        Intent::Protocol { id, version, base } => {
+            let residents = value(fields, "residents_attending");
+            let residents = residents.parse::<u32>().map_err(|_| {
+                FieldError::new(
+                    "residents_attending",
+                    "целое число жителей",
+                    "a whole number of residents",
+                )
+            })?;
+            let mut p = (**base).clone();
+            p.number = v("number");
+            p.start_time = v("start_time");
+            p.end_time = v("end_time");
+            p.residents_attending = residents;
+            p.information_given = v("information_given");
+            Call::SaveProtocol(pb::SaveProtocolRequest {
+                meeting_id: *id,
+                expected_version: *version,
+                protocol: Some(p),
+            })
+        }
+        Intent::Publication {
+            id,
+            version,
+            kind,
+            draft,
+        } => Call::RecordPublication(pb::RecordPublicationRequest {
+            meeting_id: *id,
+            expected_version: *version,
+            publication: Some(pb::Publication {
+                kind: *kind as i32,
+                draft_text: draft.clone(),
+                published: true,
+                place: v("place"),
+                date: Some(validate::from_naive(ctx.today)),
+                link: v("link"),
+            }),
+        }),
+        Intent::Informing { id, version } => Call::RecordInforming(pb::RecordInformingRequest {
+            meeting_id: *id,
+            expected_version: *version,
+            informing: Some(pb::InformingTask {
+                done: true,
+                method: v("method"),
+                date: Some(validate::from_naive(ctx.today)),
+                recorded_by: ctx.me(),
+            }),
+        }),
+        Intent::RequestExtension { id, version } => {
+            Call::RequestExtension(pb::RequestExtensionRequest {
+                assignment_id: *id,
+                expected_version: *version,
+                new_deadline: Some(date_field("new_deadline", value(fields, "new_deadline"))?),
+                reason: v("reason"),
+            })
+        }
+        Intent::Decide { id, version, grant } => {
+            Call::DecideExtension(pb::DecideExtensionRequest {
+                assignment_id: *id,
+                expected_version: *version,
+                grant: *grant,
+                comment: v("comment"),
+            })
+        }
+        Intent::Issue { group_id } => Call::CreateAssignment(pb::CreateAssignmentRequest {
+            request_id: request_id(),
+            text: v("text"),
+            kind: pb::AssignmentKind::Task as i32,
+            group_id: *group_id,
+            executor_id: user_id(ctx, "executor_id", value(fields, "executor_id"))?,
+            controller_id: ctx.me(),
+            deadline: Some(date_field("deadline", value(fields, "deadline"))?),
+            ..Default::default()
+        }),
+        Intent::SubAssign { parent_id } => {
+            Call::CreateSubAssignment(pb::CreateSubAssignmentRequest {
+                request_id: request_id(),
+                parent_id: *parent_id,
+                text: v("text"),
+                executor_id: user_id(ctx, "executor_id", value(fields, "executor_id"))?,
+                deadline: Some(date_field("deadline", value(fields, "deadline"))?),
+            })
+        }
+        Intent::Export { request } => {
+            let choice = fields
+                .iter()
+                .find(|f| f.kind == FieldKind::Format)
+                .map_or(0, |f| f.choice);
+            let (format, ext) = FORMATS[choice % FORMATS.len()];
+            let mut r = (**request).clone();
+            r.format = format as i32;
+            let mut path = std::path::PathBuf::from(value(fields, "path"));
+            if path.extension().is_none_or(|e| e != ext) {
+                path.set_extension(ext);
+            }
+            Call::Export { request: r, path }
+        }
+    })
+}
+
+impl Component for FormPopup {
+    fn commands(&self, _ctx: &Ctx<'_>) -> Vec<Command> {
+        let mut c = vec![Command::Submit, Command::Cancel];
+        if self.fields.len() > 1 {
+            c.extend([Command::NextField, Command::PrevField]);
+        }
+        c.push(Command::Help);
+        c
+    }
+
+    fn typing(&self) -> bool {
+        !self.fields.is_empty()
+    }
+
+    fn describe(&self, command: Command, lang: Lang) -> &'static str {
+        match (command, self.is_confirmation()) {
+            (Command::Submit, true) => Text::Yes.get(lang),
+            (Command::Cancel, true) => Text::No.get(lang),
+            (other, _) => strings::command(lang, other),
+        }
+    }
+
+    fn label(&self, command: Command, lang: Lang) -> &'static str {
+        match (command, self.is_confirmation()) {
+            (Command::Submit, true) => Text::Yes.get(lang),
+            (Command::Cancel, true) => Text::No.get(lang),
+            (other, _) => strings::command_short(lang, other),
+        }
+    }
+
+    fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
+        let n = self.fields.len().max(1);
+        match command {
+            Command::Cancel => out.send(Msg::ClosePopup),
+            Command::NextField => self.focus = (self.focus + 1) % n,
+            Command::PrevField => self.focus = (self.focus + n - 1) % n,
+            Command::Submit if !self.pending => {
+                self.error = None;
+                if let Some(call) = self.build(ctx) {
+                    self.pending = true;
+                    out.run(Cmd::Call {
+                        origin: Origin::Form,
+                        call: Box::new(call),
+                    });
+                }
+            }
+            Command::Help => out.send(Msg::ShowHelp),
+            _ => {}
+        }
+    }
+
+    fn on_text_key(&mut self, key: &KeyEvent, _ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return false;
+        };
+        if field.kind == FieldKind::Format {
+            let n = FORMATS.len();
+            match key.code {
+                KeyCode::Left => field.choice = (field.choice + n - 1) % n,
+                KeyCode::Right | KeyCode::Char(' ') => field.choice = (field.choice + 1) % n,
+                _ => return false,
+            }
+            return true;
+        }
+        let handled = field.input.handle_key(key);
+        if handled {
+            field.error = None;
+        }
+        handled
+    }
+}
+
+/// A file name made of what is safe in every file system.
+pub fn file_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The form that saves a server-rendered file, its name prefilled (without the extension,
+/// which follows the chosen format).
+pub fn export_form(
+    request: pb::ExportRequest,
+    name: &str,
+    summary: Vec<String>,
+    lang: Lang,
+) -> FormPopup {
+    let mut form = FormPopup::new(
+        Intent::Export {
+            request: Box::new(request),
+        },
+        W::ExportTitle.get(lang).to_string(),
+        summary,
+        lang,
+    );
+    if let Some(path) = form.fields.iter_mut().find(|f| f.name == "path") {
+        path.input.set(name.to_string());
+    }
+    form
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_read_the_russian_way_or_iso() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 30);
+        assert_eq!(parse_date("30.12.2026"), d);
+        assert_eq!(parse_date(" 2026-12-30 "), d);
+        assert_eq!(parse_date("31.02.2026"), None);
+        assert_eq!(parse_date("завтра"), None);
+    }
+}

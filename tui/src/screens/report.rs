@@ -1,0 +1,157 @@
+//! A report tab: figures the server computes (the dashboard, the quarterly-minimum table, ad-hoc
+//! aggregates, the groups' report, the appeals analysis), asked for when the tab opens, when its
+//! parameters change and on F5; `w` saves them as a file the server renders.
+
+use infogroups_shared::pb;
+
+use super::popup::Popup;
+use super::{Component, Ctx, Outbox, common};
+use crate::app::{Cmd, Msg};
+use crate::calls::{Origin, Reply};
+use crate::keymap::Command;
+use crate::reports::{Params, ReportKind};
+use crate::rpc::RpcError;
+
+/// What the server answered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportData {
+    /// A table of figures.
+    Table(pb::Table),
+    /// The dashboard.
+    Dashboard(Box<pb::DashboardResponse>),
+    /// The quarterly-minimum cells.
+    Quarterly(pb::QuarterlyMinimumResponse),
+}
+
+/// A report tab's state.
+#[derive(Debug, Clone)]
+pub struct ReportScreen {
+    /// Which report.
+    pub kind: ReportKind,
+    /// Its parameters.
+    pub params: Params,
+    /// The last answer.
+    pub data: Option<ReportData>,
+    /// A request is in flight.
+    pub loading: bool,
+    /// Why the last request failed.
+    pub error: Option<RpcError>,
+    /// The first table row shown.
+    pub scroll: usize,
+}
+
+impl ReportScreen {
+    /// A tab for `kind`, not yet loaded.
+    pub fn new(kind: ReportKind) -> Self {
+        Self {
+            kind,
+            params: Params::default(),
+            data: None,
+            loading: false,
+            error: None,
+            scroll: 0,
+        }
+    }
+
+    /// Asks the server for the figures.
+    pub fn load(&mut self, ctx: &Ctx<'_>, out: &mut Outbox) {
+        self.loading = true;
+        out.run(Cmd::Call {
+            origin: Origin::Report(self.kind),
+            call: Box::new(self.params.call(self.kind, ctx.today)),
+        });
+    }
+
+    /// Loads the figures unless they are here or on their way.
+    pub fn ensure_loaded(&mut self, ctx: &Ctx<'_>, out: &mut Outbox) {
+        if self.data.is_none() && !self.loading && self.error.is_none() {
+            self.load(ctx, out);
+        }
+    }
+
+    /// The server answered.
+    pub fn answered(&mut self, result: Result<Reply, RpcError>) {
+        self.loading = false;
+        match result {
+            Ok(Reply::Table(t)) => self.set(ReportData::Table(t)),
+            Ok(Reply::Dashboard(d)) => self.set(ReportData::Dashboard(d)),
+            Ok(Reply::Quarterly(q)) => self.set(ReportData::Quarterly(q)),
+            Ok(_) => {}
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    fn set(&mut self, data: ReportData) {
+        self.error = None;
+        self.data = Some(data);
+        self.scroll = 0;
+    }
+
+    fn rows(&self) -> usize {
+        match &self.data {
+            Some(ReportData::Table(t)) => t.rows.len(),
+            Some(ReportData::Dashboard(d)) => d.top_problems.as_ref().map_or(0, |t| t.rows.len()),
+            Some(ReportData::Quarterly(q)) => q.cells.len() / 4 + 1,
+            None => 0,
+        }
+    }
+
+    fn scroll_by(&mut self, delta: isize) {
+        let max = self.rows().saturating_sub(1);
+        self.scroll = self.scroll.saturating_add_signed(delta).min(max);
+    }
+}
+
+impl Component for ReportScreen {
+    fn commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
+        use Command as C;
+        let mut c = vec![C::Up, C::Down, C::PageUp, C::PageDown, C::Refresh];
+        if self.kind != ReportKind::Dashboard {
+            c.push(C::Period);
+        }
+        if self.kind == ReportKind::Aggregates {
+            c.push(C::Dimension);
+        }
+        if self.params.export(self.kind, ctx.today).is_some() {
+            c.push(C::Export);
+        }
+        if ctx.session.is_some_and(|s| s.roles.len() > 1) {
+            c.push(C::SwitchRole);
+        }
+        c.extend([C::Logout, C::Help, C::Quit]);
+        c
+    }
+
+    fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
+        use Command as C;
+        let page = isize::try_from(crate::view::layout::list_page(ctx.size)).unwrap_or(10);
+        match command {
+            C::Up => self.scroll_by(-1),
+            C::Down => self.scroll_by(1),
+            C::PageUp => self.scroll_by(-page),
+            C::PageDown => self.scroll_by(page),
+            C::Refresh => self.load(ctx, out),
+            C::Period => {
+                self.params.next_period(self.kind);
+                self.load(ctx, out);
+            }
+            C::Dimension => {
+                self.params.next_dimension();
+                self.load(ctx, out);
+            }
+            C::Export => {
+                if let Some(request) = self.params.export(self.kind, ctx.today) {
+                    let about = self.params.describe(self.kind, ctx.lang, ctx.today);
+                    let name = format!(
+                        "report-{}",
+                        crate::screens::form::file_safe(&about.replace(' ', "-"))
+                    );
+                    let form =
+                        crate::screens::form::export_form(request, &name, vec![about], ctx.lang);
+                    out.send(Msg::OpenPopup(Popup::Form(Box::new(form))));
+                }
+            }
+            other => common(other, out),
+        }
+    }
+}

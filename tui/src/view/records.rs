@@ -1,0 +1,205 @@
+//! Drawing a records list: the count line, the table (only visible rows are built) and the
+//! detail panel.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+
+use super::{layout, text, widgets};
+use crate::app::State;
+use crate::records::{Column, DetailLine, Tone};
+use crate::screens::records::{Focus, RecordsScreen};
+use crate::strings::{self, Text};
+use crate::theme::Theme;
+
+/// Draws the tab into the body `area`.
+pub fn draw_body(state: &State, screen: &RecordsScreen, frame: &mut Frame<'_>, area: Rect) {
+    let (line, rest) = layout::content(area);
+    let lang = state.lang;
+    let count = state
+        .replica
+        .loaded
+        .then(|| strings::shown_of(lang, screen.rows().len(), screen.total()));
+    widgets::count_line(
+        state,
+        count,
+        &screen.filter,
+        screen.filtering,
+        Text::MarkerLegend.get(lang),
+        frame,
+        line,
+    );
+    let (list, panel) = layout::body(rest, screen.detail_open());
+    if let Some(list) = list {
+        draw_table(state, screen, frame, list);
+    }
+    if let Some(panel) = panel {
+        draw_detail(state, screen, frame, panel);
+    }
+}
+
+fn widths(columns: &[Column], width: u16) -> Vec<u16> {
+    let mut constraints = vec![Constraint::Length(1)];
+    constraints.extend(columns.iter().map(|c| {
+        if c.width == 0 {
+            Constraint::Fill(1)
+        } else {
+            Constraint::Length(c.width)
+        }
+    }));
+    Layout::horizontal(constraints)
+        .spacing(1)
+        .split(Rect::new(0, 0, width, 1))
+        .iter()
+        .map(|r| r.width)
+        .collect()
+}
+
+fn tone_style(theme: Theme, tone: Tone) -> (&'static str, Style) {
+    match tone {
+        Tone::Overdue => ("!", theme.overdue()),
+        Tone::Soon => ("*", theme.due_soon()),
+        Tone::Normal => (" ", Style::new()),
+        Tone::Done => (" ", theme.closed()),
+    }
+}
+
+fn draw_table(state: &State, screen: &RecordsScreen, frame: &mut Frame<'_>, area: Rect) {
+    let lang = state.lang;
+    let theme = state.theme;
+    let page = usize::from(area.height.saturating_sub(1));
+    let rows = screen.rows();
+    let message = if !state.replica.loaded {
+        Some(Text::Loading.get(lang))
+    } else if rows.is_empty() && screen.filter.text().is_empty() {
+        Some(screen.source.empty().get(lang))
+    } else if rows.is_empty() {
+        Some(Text::NothingFound.get(lang))
+    } else {
+        None
+    };
+    if let Some(m) = message {
+        if area.height > 0 {
+            let line = Rect::new(area.x, area.y + area.height / 2, area.width, 1);
+            frame.render_widget(
+                Paragraph::new(Span::styled(m, theme.dim())).centered(),
+                line,
+            );
+        }
+        return;
+    }
+    let columns = screen.source.columns();
+    let widths = widths(columns, area.width);
+    let w = |i: usize| usize::from(widths.get(i).copied().unwrap_or(0));
+    let mut header_cells = vec![Cell::from("")];
+    for (i, c) in columns.iter().enumerate() {
+        let mut title = c.title.get(lang).to_string();
+        if screen.sort == Some(i) {
+            title.push_str(" ▲");
+        }
+        header_cells.push(Cell::from(text::truncate(&title, w(i + 1))));
+    }
+    let header = Row::new(header_cells).style(theme.header());
+    let mut offset = screen.offset.min(rows.len().saturating_sub(1));
+    if screen.selected >= offset + page.max(1) {
+        offset = screen.selected + 1 - page.max(1);
+    }
+    let table_rows = rows
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(page)
+        .map(|(i, r)| {
+            let (marker, style) = tone_style(theme, r.tone);
+            let mut cells = vec![Cell::from(marker)];
+            cells.extend(
+                r.cells
+                    .iter()
+                    .enumerate()
+                    .map(|(c, s)| Cell::from(text::truncate(&s.replace('\n', " "), w(c + 1)))),
+            );
+            let style = if i == screen.selected {
+                style.patch(theme.selected())
+            } else {
+                style
+            };
+            Row::new(cells).style(style)
+        });
+    let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w)).collect();
+    frame.render_widget(
+        Table::new(table_rows, constraints)
+            .header(header)
+            .column_spacing(1),
+        area,
+    );
+}
+
+/// The detail lines wrapped to `width`.
+pub fn detail_lines(lines: Vec<DetailLine>, theme: Theme, width: u16) -> Vec<Line<'static>> {
+    let width = usize::from(width).max(10);
+    let mut out = Vec::new();
+    for l in lines {
+        match l {
+            DetailLine::Heading(t) => {
+                for w in text::wrap(&t, width) {
+                    out.push(Line::from(Span::styled(w, theme.title())));
+                }
+            }
+            DetailLine::Field(k, v) => {
+                let label = format!("{k}: ");
+                let room = width.saturating_sub(text::width(&label)).max(10);
+                for (i, w) in text::wrap(&v, room).into_iter().enumerate() {
+                    let lead = if i == 0 {
+                        label.clone()
+                    } else {
+                        " ".repeat(text::width(&label))
+                    };
+                    out.push(Line::from(vec![
+                        Span::styled(lead, theme.label()),
+                        Span::raw(w),
+                    ]));
+                }
+            }
+            DetailLine::Text(t) => {
+                for para in t.split('\n') {
+                    for w in text::wrap(para, width) {
+                        out.push(Line::from(w));
+                    }
+                }
+            }
+            DetailLine::Warning(t) => {
+                for w in text::wrap(&format!("! {t}"), width) {
+                    out.push(Line::from(Span::styled(w, theme.overdue())));
+                }
+            }
+            DetailLine::Blank => out.push(Line::default()),
+        }
+    }
+    out
+}
+
+fn draw_detail(state: &State, screen: &RecordsScreen, frame: &mut Frame<'_>, area: Rect) {
+    let theme = state.theme;
+    let border = if screen.focus == Focus::Detail {
+        theme.title()
+    } else {
+        theme.dim()
+    };
+    frame.render_widget(Block::bordered().border_style(border), area);
+    let inner = layout::panel_inner(area);
+    let Some(id) = screen.selected_id() else {
+        return;
+    };
+    let all = detail_lines(screen.source.detail(id, &state.ctx()), theme, inner.width);
+    let scroll = screen
+        .detail_scroll
+        .min(all.len().saturating_sub(usize::from(inner.height)));
+    let shown: Vec<Line<'static>> = all
+        .into_iter()
+        .skip(scroll)
+        .take(usize::from(inner.height))
+        .collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+}

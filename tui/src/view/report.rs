@@ -1,0 +1,335 @@
+//! Drawing a report tab: the parameters line, then the figures — a table with a bar for each row,
+//! the dashboard's tiles, or the quarterly-minimum grid.
+
+use infogroups_shared::pb;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+
+use super::text;
+use crate::app::State;
+use crate::reports::ReportKind;
+use crate::screens::report::{ReportData, ReportScreen};
+use crate::strings::Text;
+use crate::strings::work::W;
+use crate::theme::Theme;
+
+/// A report tab's name.
+pub fn title(kind: ReportKind) -> W {
+    match kind {
+        ReportKind::Dashboard => W::TabDashboard,
+        ReportKind::Quarterly => W::TabQuarterly,
+        ReportKind::Aggregates => W::TabAggregates,
+        ReportKind::GroupsReport => W::TabGroupsReport,
+        ReportKind::AppealsAnalysis => W::TabAppealsAnalysis,
+    }
+}
+
+/// Draws the tab into the body `area`.
+pub fn draw_body(state: &State, screen: &ReportScreen, frame: &mut Frame<'_>, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let lang = state.lang;
+    let theme = state.theme;
+    let line = Rect { height: 1, ..area };
+    let rest = Rect {
+        y: area.y + 1,
+        height: area.height - 1,
+        ..area
+    };
+    let mut spans = vec![Span::styled(
+        format!(
+            " {} ",
+            screen.params.describe(screen.kind, lang, state.today())
+        ),
+        theme.label(),
+    )];
+    if screen.loading {
+        spans.push(Span::styled(W::Computing.get(lang), theme.warn()));
+    } else if let Some(e) = &screen.error {
+        spans.push(Span::styled(e.message(lang, &state.server), theme.error()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), line);
+    match &screen.data {
+        Some(ReportData::Table(t)) => draw_table(state, t, screen.scroll, frame, rest),
+        Some(ReportData::Dashboard(d)) => draw_dashboard(state, d, screen.scroll, frame, rest),
+        Some(ReportData::Quarterly(q)) => draw_quarterly(state, q, screen.scroll, frame, rest),
+        None if !screen.loading && screen.error.is_none() => {
+            let msg = Rect::new(
+                rest.x,
+                rest.y + rest.height / 2,
+                rest.width,
+                1.min(rest.height),
+            );
+            frame.render_widget(
+                Paragraph::new(Span::styled(Text::Loading.get(lang), theme.dim())).centered(),
+                msg,
+            );
+        }
+        None => {}
+    }
+}
+
+/// A bar of `value` against `max` in `cells` cells, with eighths for the last one.
+pub fn bar(value: f64, max: f64, cells: usize) -> String {
+    if max <= 0.0 || value <= 0.0 || cells == 0 {
+        return String::new();
+    }
+    const PARTS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
+    let eighths = ((value / max).min(1.0) * (cells * 8) as f64).round() as usize;
+    let mut s = "█".repeat(eighths / 8);
+    if !eighths.is_multiple_of(8) {
+        s.push(PARTS[eighths % 8 - 1]);
+    }
+    if s.is_empty() {
+        s.push('▏');
+    }
+    s
+}
+
+/// Draws `t` with a bar of its first value column on every row; columns that do not fit are
+/// left out from the right (the export has them all).
+fn draw_table(state: &State, t: &pb::Table, scroll: usize, frame: &mut Frame<'_>, area: Rect) {
+    let theme = state.theme;
+    if t.columns.is_empty() || area.height == 0 {
+        return;
+    }
+    let cell = |r: &pb::Row, i: usize| r.cells.get(i).cloned().unwrap_or_default();
+    let all_rows: Vec<&pb::Row> = t.rows.iter().chain(t.totals.as_ref()).collect();
+    let col_w = |i: usize| -> usize {
+        all_rows
+            .iter()
+            .map(|r| text::width(&cell(r, i)))
+            .chain([text::width(&t.columns[i])])
+            .max()
+            .unwrap_or(1)
+    };
+    let width = usize::from(area.width);
+    let first_w = col_w(0).clamp(8, 34);
+    let mut widths = vec![first_w];
+    let mut used = first_w;
+    for i in 1..t.columns.len() {
+        let w = col_w(i).clamp(4, 14);
+        if used + 1 + w + 11 > width {
+            break;
+        }
+        widths.push(w);
+        used += 1 + w;
+    }
+    let bar_w = width.saturating_sub(used + 1);
+    let values: Vec<f64> = t
+        .rows
+        .iter()
+        .map(|r| r.values.first().copied().unwrap_or(0.0))
+        .collect();
+    let max = values.iter().copied().fold(0.0, f64::max);
+    let mut header: Vec<Cell> = widths
+        .iter()
+        .enumerate()
+        .map(|(i, w)| Cell::from(text::truncate(&t.columns[i], *w)))
+        .collect();
+    header.push(Cell::from(""));
+    let page = usize::from(area.height.saturating_sub(2));
+    let scroll = scroll.min(t.rows.len().saturating_sub(page.max(1)));
+    let mut rows: Vec<Row> = t
+        .rows
+        .iter()
+        .skip(scroll)
+        .take(page)
+        .map(|r| {
+            let mut cells: Vec<Cell> = widths
+                .iter()
+                .enumerate()
+                .map(|(i, w)| Cell::from(text::truncate(&cell(r, i), *w)))
+                .collect();
+            let v = r.values.first().copied().unwrap_or(0.0);
+            cells.push(Cell::from(Span::styled(bar(v, max, bar_w), theme.title())));
+            Row::new(cells)
+        })
+        .collect();
+    if let Some(total) = &t.totals {
+        let cells: Vec<Cell> = widths
+            .iter()
+            .enumerate()
+            .map(|(i, w)| Cell::from(text::truncate(&cell(total, i), *w)))
+            .collect();
+        rows.push(Row::new(cells).style(theme.header()));
+    }
+    let mut constraints: Vec<Constraint> = widths
+        .iter()
+        .map(|w| Constraint::Length(u16::try_from(*w).unwrap_or(u16::MAX)))
+        .collect();
+    constraints.push(Constraint::Fill(1));
+    frame.render_widget(
+        Table::new(rows, constraints)
+            .header(Row::new(header).style(theme.header()))
+            .column_spacing(1),
+        area,
+    );
+}
+
+fn draw_dashboard(
+    state: &State,
+    d: &pb::DashboardResponse,
+    scroll: usize,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
+    let lang = state.lang;
+    let theme = state.theme;
+    let bold = theme.label();
+    let warn = |n: u32| if n > 0 { theme.overdue() } else { Style::new() };
+    let lines = vec![
+        Line::from(vec![
+            Span::styled(format!(" {:<14}", W::DashMeetings.get(lang)), bold),
+            Span::raw(format!(
+                "{} {}   {} {}",
+                W::DashHeld.get(lang),
+                d.meetings_held,
+                W::DashPlanned.get(lang),
+                d.meetings_planned
+            )),
+        ]),
+        Line::from(vec![
+            Span::styled(format!(" {:<14}", W::DashAppeals.get(lang)), bold),
+            Span::raw(format!("{} {}   ", W::DashOpen.get(lang), d.appeals_open)),
+            Span::styled(
+                format!("{} {}", W::DashOverdue.get(lang), d.appeals_overdue),
+                warn(d.appeals_overdue),
+            ),
+        ]),
+        Line::from(vec![
+            Span::styled(format!(" {:<14}", W::DashAssignments.get(lang)), bold),
+            Span::raw(format!(
+                "{} {}   ",
+                W::DashOpen.get(lang),
+                d.assignments_open
+            )),
+            Span::styled(
+                format!("{} {}", W::DashOverdue.get(lang), d.assignments_overdue),
+                warn(d.assignments_overdue),
+            ),
+            Span::raw(format!(
+                "   {} {:.0}%",
+                W::DashOnTime.get(lang),
+                d.on_time_share * 100.0
+            )),
+        ]),
+        Line::default(),
+        Line::from(Span::styled(
+            format!(" {}", W::DashTopProblems.get(lang)),
+            theme.title(),
+        )),
+    ];
+    let head = u16::try_from(lines.len()).unwrap_or(0).min(area.height);
+    frame.render_widget(
+        Paragraph::new(lines),
+        Rect {
+            height: head,
+            ..area
+        },
+    );
+    if let Some(t) = &d.top_problems {
+        let rest = Rect {
+            y: area.y + head,
+            height: area.height - head,
+            ..area
+        };
+        draw_table(state, t, scroll, frame, rest);
+    }
+}
+
+fn quarter_mark(theme: Theme, state: pb::QuarterState) -> (&'static str, Style) {
+    match state {
+        pb::QuarterState::Met => ("✓", theme.ok()),
+        pb::QuarterState::AtRisk => ("!", theme.due_soon()),
+        pb::QuarterState::Missed => ("×", theme.overdue()),
+        pb::QuarterState::Open | pb::QuarterState::Unspecified => ("·", theme.dim()),
+    }
+}
+
+fn draw_quarterly(
+    state: &State,
+    q: &pb::QuarterlyMinimumResponse,
+    scroll: usize,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
+    let lang = state.lang;
+    let theme = state.theme;
+    let mut groups: Vec<u64> = q.cells.iter().map(|c| c.group_id).collect();
+    groups.sort_by_key(|g| state.replica.group_number(*g).unwrap_or(u32::MAX));
+    groups.dedup();
+    let header = Row::new(
+        [W::ColGroup.get(lang).to_string()]
+            .into_iter()
+            .chain((1..=4).map(|n| format!("{n} {}", W::QuarterShort.get(lang)))),
+    )
+    .style(theme.header());
+    let rows = groups.iter().skip(scroll).map(|g| {
+        let mut cells = vec![Cell::from(crate::records::group(&state.ctx(), *g))];
+        for quarter in 1..=4 {
+            let cell = q
+                .cells
+                .iter()
+                .find(|c| c.group_id == *g && c.quarter == quarter);
+            let (mark, style) = quarter_mark(
+                theme,
+                cell.map_or(pb::QuarterState::Unspecified, |c| {
+                    pb::QuarterState::try_from(c.state).unwrap_or_default()
+                }),
+            );
+            let held = cell.map_or(0, |c| c.held);
+            cells.push(Cell::from(Span::styled(format!("{mark} {held}"), style)));
+        }
+        Row::new(cells)
+    });
+    let constraints = [
+        Constraint::Length(14),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(10),
+    ];
+    let table_h = area.height.saturating_sub(2);
+    frame.render_widget(
+        Table::new(rows, constraints)
+            .header(header)
+            .column_spacing(1),
+        Rect {
+            height: table_h,
+            ..area
+        },
+    );
+    if area.height >= 2 {
+        let legend = Rect {
+            y: area.y + area.height - 1,
+            height: 1,
+            ..area
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!(" {}", W::QuarterLegend.get(lang)),
+                theme.dim(),
+            )),
+            legend,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_scale_to_the_largest_value_in_eighths() {
+        assert_eq!(bar(10.0, 10.0, 4), "████");
+        assert_eq!(bar(5.0, 10.0, 4), "██");
+        assert_eq!(bar(1.0, 16.0, 2), "▏");
+        assert_eq!(bar(0.0, 10.0, 4), "");
+        assert_eq!(bar(3.0, 0.0, 4), "");
+    }
+}

@@ -1,0 +1,123 @@
+//! Drawing a workspace: the tabs line, the active tab's body, the hints line and the status bar.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{assignments, layout, records, report, status_bar, text, widgets};
+use crate::app::State;
+use crate::keymap::Command;
+use crate::screens::Component;
+use crate::screens::workspace::{Tab, Workspace};
+use crate::strings::Text;
+use crate::strings::work::W;
+use crate::workspace::{Scope, TabKind};
+
+/// A tab's name.
+pub fn tab_title(kind: TabKind) -> W {
+    match kind {
+        TabKind::Assignments(Scope::All) => W::TabAssignments,
+        TabKind::Assignments(Scope::Mine) => W::TabMine,
+        TabKind::Assignments(Scope::Extensions) => W::TabExtensions,
+        TabKind::Assignments(Scope::Overdue) => W::TabOverdue,
+        TabKind::Records(s) => s.title(),
+        TabKind::Report(k) => report::title(k),
+    }
+}
+
+/// Draws the workspace into `area`.
+pub fn draw(state: &State, work: &Workspace, frame: &mut Frame<'_>, area: Rect) {
+    let parts = layout::main(area);
+    draw_tabs(state, work, frame, parts.title);
+    match work.tab() {
+        Some(Tab::Assignments(s)) => assignments::draw_body(state, s, frame, parts.body),
+        Some(Tab::Records(s)) => records::draw_body(state, s, frame, parts.body),
+        Some(Tab::Report(s)) => report::draw_body(state, s, frame, parts.body),
+        None => {}
+    }
+    draw_hints(state, work, frame, parts.hints);
+    status_bar::draw(state, frame, parts.status);
+}
+
+/// "1 Поручения │ 2 Встречи │ …": the active tab highlighted; on a narrow terminal the others
+/// shrink to their digits so every key stays visible.
+fn draw_tabs(state: &State, work: &Workspace, frame: &mut Frame<'_>, area: Rect) {
+    let theme = state.theme;
+    let lang = state.lang;
+    let width = usize::from(area.width);
+    let names: Vec<&str> = work
+        .tabs
+        .iter()
+        .map(|t| tab_title(t.kind()).get(lang))
+        .collect();
+    let full: usize = names.iter().map(|n| text::width(n) + 5).sum();
+    let compact = full > width;
+    let mut spans = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let active = i == work.active;
+        let label = if compact && !active {
+            format!(" {} ", i + 1)
+        } else {
+            format!(" {} {name} ", i + 1)
+        };
+        let style = if active {
+            theme.selected().patch(theme.title())
+        } else {
+            theme.dim()
+        };
+        spans.push(Span::styled(label, style));
+        spans.push(Span::raw("│"));
+    }
+    let used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
+    let app = format!(" {} ", Text::AppName.get(lang));
+    if used + text::width(&app) <= width {
+        spans.push(Span::raw(" ".repeat(width - used - text::width(&app))));
+        spans.push(Span::styled(app, theme.title()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_hints(state: &State, work: &Workspace, frame: &mut Frame<'_>, area: Rect) {
+    let theme = state.theme;
+    if let Some(f) = &state.flash {
+        let style = if f.error { theme.error() } else { theme.ok() };
+        let shown = text::truncate(&f.text, usize::from(area.width).saturating_sub(1));
+        frame.render_widget(
+            Paragraph::new(Span::styled(format!(" {shown}"), style)),
+            area,
+        );
+        return;
+    }
+    let ctx = state.ctx();
+    let mut commands = work.commands(&ctx);
+    // Tab digits are in the tabs line already; the hints keep the steps.
+    commands.retain(|c| widgets::worth_a_hint(*c) && !is_tab_key(*c));
+    let line = widgets::hints(
+        state,
+        work,
+        &commands,
+        usize::from(area.width).saturating_sub(1),
+    );
+    let mut spans = vec![Span::raw(" ")];
+    spans.extend(line.spans);
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn is_tab_key(c: Command) -> bool {
+    use Command as C;
+    matches!(
+        c,
+        C::Tab1
+            | C::Tab2
+            | C::Tab3
+            | C::Tab4
+            | C::Tab5
+            | C::Tab6
+            | C::Tab7
+            | C::Tab8
+            | C::Tab9
+            | C::NextTab
+            | C::PrevTab
+    )
+}

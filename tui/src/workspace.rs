@@ -1,0 +1,135 @@
+//! Which tabs each role works in. Pure: the role decides the tabs, in the order of the day's work
+//! (the first one opens after login).
+
+use infogroups_shared::pb::{self, Role};
+
+use crate::records::Source;
+use crate::reports::ReportKind;
+
+/// Which assignments an assignments tab lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every assignment the user may see (for a group's leader and secretary: the group's).
+    All,
+    /// Those the user executes (responsible or co-executor).
+    Mine,
+    /// Those with an extension request the user may decide.
+    Extensions,
+    /// Overdue ones (the control sector's board).
+    Overdue,
+}
+
+/// A tab of a workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TabKind {
+    /// Assignments.
+    Assignments(Scope),
+    /// A list of records.
+    Records(Source),
+    /// Figures asked from the server.
+    Report(ReportKind),
+}
+
+/// The tabs of a role, the first opened after login.
+pub fn tabs_for(role: Role) -> Vec<TabKind> {
+    use ReportKind as R;
+    use Scope as S;
+    use Source as Src;
+    use TabKind::{Assignments as A, Records as Rec, Report as Rep};
+    let mut tabs = match role {
+        Role::GroupSecretary => vec![
+            A(S::All),
+            Rec(Src::Meetings),
+            Rec(Src::Appeals),
+            Rec(Src::Cards),
+        ],
+        Role::GroupLeader => vec![
+            A(S::All),
+            Rec(Src::ProtocolsToSign),
+            A(S::Extensions),
+            Rec(Src::Meetings),
+            Rec(Src::Composition),
+        ],
+        Role::GroupMember => vec![A(S::Mine), Rec(Src::Meetings)],
+        Role::Executor => vec![A(S::Mine)],
+        Role::GeneralDepartment => vec![
+            Rec(Src::Appeals),
+            Rec(Src::Cards),
+            Rec(Src::Publications),
+            Rep(R::AppealsAnalysis),
+        ],
+        Role::PopulationDepartment => vec![Rec(Src::Informing), Rec(Src::Meetings)],
+        Role::ControlSector => vec![
+            Rec(Src::ProtocolsDue),
+            A(S::Overdue),
+            Rep(R::Quarterly),
+            Rep(R::Aggregates),
+            Rep(R::GroupsReport),
+            A(S::All),
+        ],
+        Role::Head => vec![
+            Rep(R::Dashboard),
+            Rep(R::Aggregates),
+            Rep(R::GroupsReport),
+            A(S::Overdue),
+        ],
+        Role::Administrator => vec![Rec(Src::Users)],
+        Role::Unspecified => vec![A(S::All)],
+    };
+    tabs.push(Rec(Src::Notifications));
+    tabs
+}
+
+/// The tabs of a grant (unknown roles get the plain assignments list).
+pub fn tabs_of(grant: Option<&pb::RoleGrant>) -> Vec<TabKind> {
+    let role = grant
+        .and_then(|g| Role::try_from(g.role).ok())
+        .unwrap_or(Role::Unspecified);
+    tabs_for(role)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secretaries_start_in_the_deadline_view_and_everyone_has_notifications() {
+        assert_eq!(
+            tabs_for(Role::GroupSecretary).first(),
+            Some(&TabKind::Assignments(Scope::All))
+        );
+        assert_eq!(
+            tabs_for(Role::Head).first(),
+            Some(&TabKind::Report(ReportKind::Dashboard))
+        );
+        for role in [
+            Role::Administrator,
+            Role::Head,
+            Role::ControlSector,
+            Role::GeneralDepartment,
+            Role::PopulationDepartment,
+            Role::GroupLeader,
+            Role::GroupSecretary,
+            Role::GroupMember,
+            Role::Executor,
+        ] {
+            let tabs = tabs_for(role);
+            assert!(tabs.len() <= 9, "{role:?}: every tab has a digit key");
+            assert_eq!(
+                tabs.last(),
+                Some(&TabKind::Records(Source::Notifications)),
+                "{role:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_leader_signs_and_decides_extensions() {
+        let tabs = tabs_for(Role::GroupLeader);
+        assert!(tabs.contains(&TabKind::Records(Source::ProtocolsToSign)));
+        assert!(tabs.contains(&TabKind::Assignments(Scope::Extensions)));
+        let control = tabs_for(Role::ControlSector);
+        assert!(control.contains(&TabKind::Records(Source::ProtocolsDue)));
+        assert!(control.contains(&TabKind::Report(ReportKind::Aggregates)));
+    }
+}
