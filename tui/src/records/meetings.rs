@@ -206,8 +206,8 @@ fn group_number(ctx: &Ctx<'_>, id: u64) -> String {
         .map_or_else(|| "—".to_string(), |n| n.to_string())
 }
 
-/// The control sector's list: protocols not yet handed over (by due date), then handed over
-/// and waiting for acknowledgement, then acknowledged ones.
+/// The control sector's list: protocols handed over and waiting for acknowledgement, then those
+/// not yet handed over (by due date), then acknowledged ones.
 pub fn protocol_rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
     let lang = ctx.lang;
     let mut keyed: Vec<((u8, i64), RecordRow)> = ctx
@@ -220,9 +220,10 @@ pub fn protocol_rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
             let day = machine::date_of(m);
             let due = handover_due(m);
             let h = m.handover.unwrap_or_default();
+            // Handed over and waiting for the sector's mark first: that is its next move.
             let (rank, tone, state) = if h.handed_at_ms == 0 {
                 let tone = due.map_or(Tone::Normal, |d| tone_of_due(d, ctx.today, ctx.calendar));
-                (0, tone, W::ProtocolAwaited.get(lang).to_string())
+                (1, tone, W::ProtocolAwaited.get(lang).to_string())
             } else if h.acknowledged_at_ms == 0 {
                 let late = if h.late { W::Late.get(lang) } else { "" };
                 let text = format!(
@@ -231,7 +232,7 @@ pub fn protocol_rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
                     text::date_time(h.handed_at_ms),
                     late
                 );
-                (1, if h.late { Tone::Overdue } else { Tone::Soon }, text)
+                (0, if h.late { Tone::Overdue } else { Tone::Soon }, text)
             } else {
                 let text = format!(
                     "{} {}",

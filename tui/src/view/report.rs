@@ -54,7 +54,12 @@ pub fn draw_body(state: &State, screen: &ReportScreen, frame: &mut Frame<'_>, ar
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), line);
     match &screen.data {
-        Some(ReportData::Table(t)) => draw_table(state, t, screen.scroll, frame, rest),
+        Some(ReportData::Table(t)) => {
+            // Bars compare rows of one measure; the groups' report and the year-on-year analysis
+            // compare columns instead.
+            let bars = screen.kind == ReportKind::Aggregates;
+            draw_table(state, t, screen.scroll, bars, frame, rest);
+        }
         Some(ReportData::Dashboard(d)) => draw_dashboard(state, d, screen.scroll, frame, rest),
         Some(ReportData::Quarterly(q)) => draw_quarterly(state, q, screen.scroll, frame, rest),
         None if !screen.loading && screen.error.is_none() => {
@@ -90,9 +95,16 @@ pub fn bar(value: f64, max: f64, cells: usize) -> String {
     s
 }
 
-/// Draws `t` with a bar of its first value column on every row; columns that do not fit are
+/// Draws `t`, with `bars` a bar of its first figure on every row; columns that do not fit are
 /// left out from the right (the export has them all).
-fn draw_table(state: &State, t: &pb::Table, scroll: usize, frame: &mut Frame<'_>, area: Rect) {
+fn draw_table(
+    state: &State,
+    t: &pb::Table,
+    scroll: usize,
+    bars: bool,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
     let theme = state.theme;
     if t.columns.is_empty() || area.height == 0 {
         return;
@@ -113,18 +125,21 @@ fn draw_table(state: &State, t: &pb::Table, scroll: usize, frame: &mut Frame<'_>
     let mut used = first_w;
     for i in 1..t.columns.len() {
         let w = col_w(i).clamp(4, 14);
-        if used + 1 + w + 11 > width {
+        let reserve = if bars { 11 } else { 0 };
+        if used + 1 + w + reserve > width {
             break;
         }
         widths.push(w);
         used += 1 + w;
     }
-    let bar_w = width.saturating_sub(used + 1);
-    let values: Vec<f64> = t
-        .rows
-        .iter()
-        .map(|r| r.values.first().copied().unwrap_or(0.0))
-        .collect();
+    let bar_w = if bars {
+        width.saturating_sub(used + 1)
+    } else {
+        0
+    };
+    // Values line up with the cells; the first cell is the row's label.
+    let value = |r: &pb::Row| r.values.get(1).copied().unwrap_or(0.0);
+    let values: Vec<f64> = t.rows.iter().map(value).collect();
     let max = values.iter().copied().fold(0.0, f64::max);
     let mut header: Vec<Cell> = widths
         .iter()
@@ -145,8 +160,10 @@ fn draw_table(state: &State, t: &pb::Table, scroll: usize, frame: &mut Frame<'_>
                 .enumerate()
                 .map(|(i, w)| Cell::from(text::truncate(&cell(r, i), *w)))
                 .collect();
-            let v = r.values.first().copied().unwrap_or(0.0);
-            cells.push(Cell::from(Span::styled(bar(v, max, bar_w), theme.title())));
+            cells.push(Cell::from(Span::styled(
+                bar(value(r), max, bar_w),
+                theme.title(),
+            )));
             Row::new(cells)
         })
         .collect();
@@ -238,7 +255,7 @@ fn draw_dashboard(
             height: area.height - head,
             ..area
         };
-        draw_table(state, t, scroll, frame, rest);
+        draw_table(state, t, scroll, true, frame, rest);
     }
 }
 

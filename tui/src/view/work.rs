@@ -52,14 +52,21 @@ fn draw_tabs(state: &State, work: &Workspace, frame: &mut Frame<'_>, area: Rect)
         .map(|t| tab_title(t.kind()).get(lang))
         .collect();
     let full: usize = names.iter().map(|n| text::width(n) + 5).sum();
-    let compact = full > width;
+    // On a narrow terminal the other tabs' names shrink evenly, down to their digits.
+    let others = names.len().saturating_sub(1).max(1);
+    let active_w = names.get(work.active).map_or(0, |n| text::width(n) + 5);
+    let room = if full > width {
+        (width.saturating_sub(active_w + 12) / others).saturating_sub(5)
+    } else {
+        usize::MAX
+    };
     let mut spans = Vec::new();
     for (i, name) in names.iter().enumerate() {
         let active = i == work.active;
-        let label = if compact && !active {
-            format!(" {} ", i + 1)
-        } else {
-            format!(" {} {name} ", i + 1)
+        let label = match room {
+            _ if active => format!(" {} {name} ", i + 1),
+            0..=1 => format!(" {} ", i + 1),
+            r => format!(" {} {} ", i + 1, text::truncate(name, r)),
         };
         let style = if active {
             theme.selected().patch(theme.title())

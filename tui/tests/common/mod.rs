@@ -39,7 +39,7 @@ pub fn at(m: u32, d: u32) -> i64 {
     city_time::midnight_ms(day(m, d)) + 10 * 3_600_000
 }
 
-fn meta(id: u64, version: u64) -> Option<pb::Meta> {
+pub fn meta(id: u64, version: u64) -> Option<pb::Meta> {
     Some(pb::Meta {
         id,
         version,
@@ -47,7 +47,7 @@ fn meta(id: u64, version: u64) -> Option<pb::Meta> {
     })
 }
 
-fn user(id: u64, username: &str, full_name: &str, roles: &[(Role, u64)]) -> pb::User {
+pub fn user(id: u64, username: &str, full_name: &str, roles: &[(Role, u64)]) -> pb::User {
     pb::User {
         meta: meta(id, 1),
         username: username.into(),

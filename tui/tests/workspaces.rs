@@ -1,0 +1,644 @@
+//! Every role's workspace: which tabs it has, what each main screen looks like (snapshots at
+//! 80×24 and 160×48, Russian and English), and what its keys do — forms that check their fields,
+//! confirmations that say what they confirm, the calls they make and what the answers change.
+
+mod common;
+
+use common::*;
+use crossterm::event::KeyCode;
+use infogroups_shared::names::Lang;
+use infogroups_shared::pb::{self, MeetingStatus as M, Role};
+use infogroups_shared::validate;
+use infogroups_tui::app::{self, Cmd, LoginOk, Msg, State};
+use infogroups_tui::calls::{Call, Origin, Reply};
+use infogroups_tui::reports::ReportKind;
+use infogroups_tui::rpc::RpcError;
+use infogroups_tui::screens::popup::Popup;
+use infogroups_tui::sync::{Link, SyncEvent};
+use infogroups_tui::view::text;
+use tonic::Code;
+
+const KONTROL: u64 = 110;
+const GLAVA: u64 = 111;
+const OBSHIY: u64 = 112;
+const NASELENIE: u64 = 113;
+const TERRITORY: u64 = 30;
+const SIGN_ME: u64 = 201;
+const HANDED: u64 = 202;
+const ANNOUNCED: u64 = 203;
+const PUBLISHED: u64 = 204;
+
+fn date(d: chrono::NaiveDate) -> Option<pb::Date> {
+    Some(validate::from_naive(d))
+}
+
+fn meeting(id: u64, status: M, on: chrono::NaiveDate) -> pb::Meeting {
+    pb::Meeting {
+        meta: meta(id, 3),
+        group_id: GROUP1,
+        territory_id: TERRITORY,
+        venue_id: 40,
+        date: date(on),
+        time: "17:00".into(),
+        status: status as i32,
+        handover: Some(pb::Handover {
+            due: Some(pb::Deadline {
+                date: date(on + chrono::Days::new(7)),
+                predicted: false,
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn protocol() -> pb::Protocol {
+    pb::Protocol {
+        number: "1-4".into(),
+        start_time: "17:00".into(),
+        end_time: "18:30".into(),
+        residents_attending: 42,
+        members_present: vec![RUK1, SEK1],
+        information_given: "О ремонте дорог".into(),
+        questions: vec![pb::RaisedQuestion {
+            substance: "Не вывозится мусор с ул. Садовой".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    }
+}
+
+/// The little city with meetings in several states, appeals, a card and a publication.
+fn city() -> pb::SnapshotResponse {
+    let mut s = snapshot(40);
+    s.users.extend([
+        user(
+            KONTROL,
+            "kontrol",
+            "Петров Н. П.",
+            &[(Role::ControlSector, 0)],
+        ),
+        user(GLAVA, "glava", "Иванова А. В.", &[(Role::Head, 0)]),
+        user(
+            OBSHIY,
+            "obshiy",
+            "Сидоренко С. И.",
+            &[(Role::GeneralDepartment, 0)],
+        ),
+        user(
+            NASELENIE,
+            "naselenie",
+            "Кузнецова Е. А.",
+            &[(Role::PopulationDepartment, 0)],
+        ),
+    ]);
+    s.territories = vec![pb::Territory {
+        meta: meta(TERRITORY, 1),
+        name: "микрорайон Молодёжный".into(),
+        ..Default::default()
+    }];
+    s.venues = vec![pb::Venue {
+        meta: meta(40, 1),
+        name: "МБОУ СОШ № 3".into(),
+        ..Default::default()
+    }];
+    let mut sign = meeting(SIGN_ME, M::ProtocolDrafted, day(5, 8));
+    sign.protocol = Some(protocol());
+    let mut handed = meeting(HANDED, M::HandedOver, day(4, 20));
+    handed.protocol = Some(pb::Protocol {
+        signed_by: RUK1,
+        signed_at_ms: at(4, 22),
+        ..protocol()
+    });
+    if let Some(h) = handed.handover.as_mut() {
+        h.handed_at_ms = at(4, 24);
+    }
+    let mut announced = meeting(ANNOUNCED, M::Announced, day(5, 20));
+    announced.notifications = vec![pb::NotificationRecord::default()];
+    announced.informing = Some(pb::InformingTask::default());
+    announced.publications = vec![pb::Publication {
+        kind: pb::PublicationKind::Announcement as i32,
+        draft_text: "20 мая 2026 года в 17:00 в МБОУ СОШ № 3 состоится встреча информационной группы № 1 с жителями микрорайона Молодёжный.".into(),
+        ..Default::default()
+    }];
+    let mut published = meeting(PUBLISHED, M::ResultsPublished, day(2, 10));
+    published.publications = vec![pb::Publication {
+        kind: pb::PublicationKind::Results as i32,
+        draft_text: "Итоги встречи".into(),
+        published: true,
+        place: "официальный сайт".into(),
+        date: date(day(2, 20)),
+        ..Default::default()
+    }];
+    s.meetings = vec![sign, handed, announced, published];
+    s.appeals = vec![
+        pb::Appeal {
+            meta: meta(300, 2),
+            number: "ИГ-2026-00042".into(),
+            received: date(day(4, 1)),
+            registered: date(day(4, 2)),
+            status: pb::AppealStatus::Extended as i32,
+            due: Some(pb::Deadline {
+                date: date(day(5, 4)),
+                predicted: false,
+            }),
+            territory_id: TERRITORY,
+            group_id: GROUP1,
+            depersonalised: true,
+            text: "Просьба отремонтировать освещение во дворе".into(),
+            ..Default::default()
+        },
+        pb::Appeal {
+            meta: meta(301, 2),
+            number: "ИГ-2026-00051".into(),
+            registered: date(day(5, 6)),
+            status: pb::AppealStatus::Registered as i32,
+            due: Some(pb::Deadline {
+                date: date(day(6, 5)),
+                predicted: false,
+            }),
+            territory_id: TERRITORY,
+            depersonalised: true,
+            text: "О вывозе мусора".into(),
+            ..Default::default()
+        },
+    ];
+    s.reception_cards = vec![pb::ReceptionCard {
+        meta: meta(400, 1),
+        date: date(day(5, 8)),
+        group_id: GROUP1,
+        received_by: RUK1,
+        depersonalised: true,
+        content: "Уличное освещение на ул. Садовой".into(),
+        classifier_code: "0003.0009.0099.0690".into(),
+        territory_id: TERRITORY,
+        ..Default::default()
+    }];
+    s
+}
+
+fn login(lang: Lang, size: (u16, u16), user_id: u64) -> (State, Vec<Cmd>) {
+    let mut s = state(lang, size, false);
+    let snap = city();
+    let u = snap
+        .users
+        .iter()
+        .find(|u| u.meta.is_some_and(|m| m.id == user_id))
+        .cloned()
+        .unwrap_or_default();
+    app::update(
+        &mut s,
+        Msg::LoginDone(Ok(LoginOk {
+            user_id,
+            username: u.username,
+            full_name: u.full_name,
+            roles: u.roles,
+        })),
+    );
+    let cmds = sync(&mut s, SyncEvent::Snapshot(Box::new(snap)));
+    sync(&mut s, SyncEvent::Link(Link::Online));
+    (s, cmds)
+}
+
+fn signed(lang: Lang, size: (u16, u16), user_id: u64) -> State {
+    login(lang, size, user_id).0
+}
+
+fn name(what: &str, lang: Lang, size: (u16, u16)) -> String {
+    let l = match lang {
+        Lang::Ru => "ru",
+        Lang::En => "en",
+    };
+    format!("{what}_{l}_{}x{}", size.0, size.1)
+}
+
+fn each(mut f: impl FnMut(Lang, (u16, u16))) {
+    for lang in [Lang::Ru, Lang::En] {
+        for size in [(80, 24), (160, 48)] {
+            f(lang, size);
+        }
+    }
+}
+
+fn screen_text(s: &State) -> String {
+    let t = draw(s);
+    let buf = t.backend().buffer();
+    let w = usize::from(buf.area.width);
+    buf.content
+        .chunks(w)
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn tab(s: &mut State, n: char) {
+    press(s, KeyCode::Char(n));
+}
+
+fn call_of(cmds: &[Cmd]) -> Option<(Origin, Call)> {
+    cmds.iter().find_map(|c| match c {
+        Cmd::Call { origin, call } => Some((*origin, (**call).clone())),
+        _ => None,
+    })
+}
+
+fn top_form(s: &State) -> Option<&infogroups_tui::screens::form::FormPopup> {
+    match s.popups.last() {
+        Some(Popup::Form(f)) => Some(f),
+        _ => None,
+    }
+}
+
+#[test]
+fn each_role_opens_its_own_workspace() {
+    let first_tab = |user| {
+        let s = signed(Lang::En, (120, 30), user);
+        let text = screen_text(&s);
+        text.lines().next().unwrap_or_default().to_string()
+    };
+    assert!(first_tab(SEK1).contains("1 Assignments"));
+    assert!(first_tab(RUK1).contains("2 To sign"));
+    assert!(first_tab(KONTROL).contains("1 Protocols"));
+    assert!(first_tab(GLAVA).contains("1 Dashboard"));
+    assert!(first_tab(OBSHIY).contains("3 Publications"));
+    assert!(first_tab(NASELENIE).contains("1 Informing"));
+    assert!(first_tab(ISP1).contains("1 My assignments"));
+}
+
+#[test]
+fn main_screens_of_every_role() {
+    each(|lang, size| {
+        let mut s = signed(lang, size, SEK1);
+        tab(&mut s, '2');
+        insta::assert_snapshot!(name("meetings", lang, size), draw(&s).backend());
+        tab(&mut s, '5');
+        insta::assert_snapshot!(name("notifications", lang, size), draw(&s).backend());
+
+        let mut s = signed(lang, size, RUK1);
+        tab(&mut s, '2');
+        insta::assert_snapshot!(name("to_sign", lang, size), draw(&s).backend());
+        press(&mut s, KeyCode::Char('s'));
+        insta::assert_snapshot!(name("sign_confirm", lang, size), draw(&s).backend());
+
+        let s = signed(lang, size, KONTROL);
+        insta::assert_snapshot!(name("protocols_due", lang, size), draw(&s).backend());
+
+        let mut s = signed(lang, size, OBSHIY);
+        insta::assert_snapshot!(name("appeals", lang, size), draw(&s).backend());
+        tab(&mut s, '3');
+        press(&mut s, KeyCode::Enter);
+        insta::assert_snapshot!(name("publication_draft", lang, size), draw(&s).backend());
+
+        let s = signed(lang, size, NASELENIE);
+        insta::assert_snapshot!(name("informing", lang, size), draw(&s).backend());
+    });
+}
+
+fn aggregate_table() -> pb::Table {
+    let row = |name: &str, n: f64, share: f64| pb::Row {
+        cells: vec![name.into(), format!("{n}"), format!("{share}")],
+        values: vec![0.0, n, share],
+    };
+    pb::Table {
+        title: "Обращения по территориям".into(),
+        columns: vec!["Территория".into(), "Вопросов".into(), "В срок, %".into()],
+        rows: vec![
+            row("микрорайон Молодёжный", 120.0, 91.5),
+            row("посёлок Западный", 60.0, 88.0),
+            row("посёлок Самбек", 15.0, 100.0),
+        ],
+        totals: Some(pb::Row {
+            cells: vec!["Итого".into(), "195".into(), "91".into()],
+            values: vec![0.0, 195.0, 91.0],
+        }),
+    }
+}
+
+#[test]
+fn report_screens_show_what_the_server_computed() {
+    each(|lang, size| {
+        let (mut s, cmds) = login(lang, size, GLAVA);
+        // The dashboard is asked for as soon as the data is in.
+        assert_eq!(
+            call_of(&cmds),
+            Some((Origin::Report(ReportKind::Dashboard), Call::Dashboard))
+        );
+        app::update(
+            &mut s,
+            Msg::CallDone {
+                origin: Origin::Report(ReportKind::Dashboard),
+                result: Ok(Reply::Dashboard(Box::new(pb::DashboardResponse {
+                    meetings_held: 18,
+                    meetings_planned: 6,
+                    appeals_open: 240,
+                    appeals_overdue: 3,
+                    assignments_open: 310,
+                    assignments_overdue: 12,
+                    on_time_share: 0.87,
+                    top_problems: Some(aggregate_table()),
+                }))),
+            },
+        );
+        insta::assert_snapshot!(name("dashboard", lang, size), draw(&s).backend());
+
+        let mut s = signed(lang, size, KONTROL);
+        let cmds = press(&mut s, KeyCode::Char('4'));
+        assert!(matches!(
+            call_of(&cmds),
+            Some((Origin::Report(ReportKind::Aggregates), Call::Aggregate(_)))
+        ));
+        app::update(
+            &mut s,
+            Msg::CallDone {
+                origin: Origin::Report(ReportKind::Aggregates),
+                result: Ok(Reply::Table(aggregate_table())),
+            },
+        );
+        insta::assert_snapshot!(name("aggregates", lang, size), draw(&s).backend());
+
+        let cmds = press(&mut s, KeyCode::Char('3'));
+        assert!(matches!(
+            call_of(&cmds),
+            Some((
+                _,
+                Call::Quarterly(pb::QuarterlyMinimumRequest { year: 2026 })
+            ))
+        ));
+        let cells = (1..=4)
+            .map(|q| pb::QuarterCell {
+                group_id: GROUP1,
+                quarter: q,
+                state: match q {
+                    1 => pb::QuarterState::Met,
+                    2 => pb::QuarterState::AtRisk,
+                    _ => pb::QuarterState::Open,
+                } as i32,
+                held: u32::from(q == 1),
+            })
+            .collect();
+        app::update(
+            &mut s,
+            Msg::CallDone {
+                origin: Origin::Report(ReportKind::Quarterly),
+                result: Ok(Reply::Quarterly(pb::QuarterlyMinimumResponse { cells })),
+            },
+        );
+        insta::assert_snapshot!(name("quarterly", lang, size), draw(&s).backend());
+    });
+}
+
+#[test]
+fn changing_the_grouping_asks_again_and_an_error_is_shown_not_hidden() {
+    let mut s = signed(Lang::Ru, (100, 30), KONTROL);
+    press(&mut s, KeyCode::Char('4'));
+    let cmds = press(&mut s, KeyCode::Char('v'));
+    let Some((_, Call::Aggregate(r))) = call_of(&cmds) else {
+        panic!("no aggregate asked for");
+    };
+    assert_eq!(r.group_by, [pb::Dimension::Group as i32]);
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Report(ReportKind::Aggregates),
+            result: Err(RpcError::new(Code::Unavailable, "сервер занят", "busy")),
+        },
+    );
+    assert!(screen_text(&s).contains("сервер занят"));
+}
+
+#[test]
+fn the_leader_signs_what_the_confirmation_shows() {
+    let mut s = signed(Lang::Ru, (100, 40), RUK1);
+    tab(&mut s, '2');
+    press(&mut s, KeyCode::Char('s'));
+    let text = screen_text(&s);
+    // The confirmation shows the protocol being signed.
+    assert!(text.contains("Протокол № 1-4"), "{text}");
+    assert!(text.contains("Не вывозится мусор"), "{text}");
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert_eq!(
+        call_of(&cmds),
+        Some((
+            Origin::Form,
+            Call::SignProtocol(pb::MeetingStepRequest {
+                meeting_id: SIGN_ME,
+                expected_version: 3
+            })
+        ))
+    );
+    // Someone changed it meanwhile: the form says so and takes the new version for a retry.
+    let mut newer = city().meetings[0].clone();
+    if let Some(m) = newer.meta.as_mut() {
+        m.version = 4;
+    }
+    sync(
+        &mut s,
+        SyncEvent::Event(Box::new(pb::Event {
+            seq: 41,
+            action: pb::EventAction::Updated as i32,
+            entity: Some(pb::event::Entity::Meeting(newer.clone())),
+            ..Default::default()
+        })),
+    );
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Form,
+            result: Err(RpcError::new(Code::Aborted, "протокол изменён", "changed")),
+        },
+    );
+    assert!(screen_text(&s).contains("протокол изменён"));
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert!(matches!(
+        call_of(&cmds),
+        Some((
+            _,
+            Call::SignProtocol(pb::MeetingStepRequest {
+                expected_version: 4,
+                ..
+            })
+        ))
+    ));
+    let mut signed_m = newer;
+    signed_m.status = M::ProtocolSigned as i32;
+    if let Some(m) = signed_m.meta.as_mut() {
+        m.version = 5;
+    }
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Form,
+            result: Ok(Reply::Meeting(Box::new(signed_m))),
+        },
+    );
+    assert!(s.popups.is_empty());
+    let text = screen_text(&s);
+    assert!(text.contains("Протокол подписан"), "{text}");
+    assert!(text.contains("Протоколов на подпись нет"), "{text}");
+}
+
+#[test]
+fn an_extension_request_checks_its_fields_before_and_after_the_server() {
+    let mut s = signed(Lang::Ru, (100, 30), ISP1);
+    // 2026/0004 is ISP1's and in progress.
+    press(&mut s, KeyCode::Home);
+    for _ in 0..10 {
+        if selected_number(&s).as_deref() == Some("2026/0004") {
+            break;
+        }
+        press(&mut s, KeyCode::Down);
+    }
+    press(&mut s, KeyCode::Char('e'));
+    assert!(top_form(&s).is_some(), "the extension form opens");
+    // Empty: both fields are required, nothing is sent.
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert!(call_of(&cmds).is_none());
+    assert!(top_form(&s).is_some_and(|f| f.fields.iter().all(|x| x.error.is_some())));
+    type_text(&mut s, "послезавтра");
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "Ждём подрядчика");
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert!(call_of(&cmds).is_none(), "not a date");
+    assert!(screen_text(&s).contains("ДД.ММ.ГГГГ"));
+    // The focus went back to the field in error.
+    for _ in 0.."послезавтра".chars().count() {
+        press(&mut s, KeyCode::Backspace);
+    }
+    type_text(&mut s, "29.05.2026");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::RequestExtension(r))) = call_of(&cmds) else {
+        panic!("no request sent");
+    };
+    assert_eq!(r.reason, "Ждём подрядчика");
+    assert_eq!(
+        r.new_deadline.and_then(|d| validate::to_naive(&d)),
+        Some(day(5, 29))
+    );
+    // The server's field error lands under the field it names.
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Form,
+            result: Err(RpcError::from_status(
+                &validate::FieldError::new(
+                    "new_deadline",
+                    "не позже срока родителя",
+                    "not after the parent's",
+                )
+                .to_status(),
+            )),
+        },
+    );
+    let form = top_form(&s).expect("still open");
+    assert_eq!(
+        form.fields[0].error.as_deref(),
+        Some("не позже срока родителя")
+    );
+    assert!(form.error.is_none());
+}
+
+#[test]
+fn notifications_are_marked_read_without_a_question() {
+    let mut s = signed(Lang::En, (100, 30), SEK1);
+    tab(&mut s, '5');
+    let cmds = press(&mut s, KeyCode::Char(' '));
+    assert_eq!(
+        call_of(&cmds),
+        Some((
+            Origin::Quick,
+            Call::MarkRead(pb::MarkReadRequest { ids: vec![50] })
+        ))
+    );
+}
+
+#[test]
+fn a_meeting_changed_elsewhere_moves_on_in_every_list_that_shows_it() {
+    let mut s = signed(Lang::Ru, (120, 30), SEK1);
+    tab(&mut s, '2');
+    assert!(screen_text(&s).contains("провести встречу"));
+    let mut held = city().meetings[2].clone();
+    held.status = M::Held as i32;
+    if let Some(m) = held.meta.as_mut() {
+        m.version = 9;
+    }
+    sync(
+        &mut s,
+        SyncEvent::Event(Box::new(pb::Event {
+            seq: 42,
+            action: pb::EventAction::Updated as i32,
+            entity: Some(pb::event::Entity::Meeting(held)),
+            ..Default::default()
+        })),
+    );
+    let text = screen_text(&s);
+    assert!(!text.contains("провести встречу"), "{text}");
+    assert!(text.contains("оформить протокол"), "{text}");
+}
+
+#[test]
+fn a_report_is_saved_where_the_user_says_in_the_chosen_format() {
+    let mut s = signed(Lang::En, (100, 30), KONTROL);
+    press(&mut s, KeyCode::Char('5'));
+    press(&mut s, KeyCode::Char('w'));
+    // Format: xlsx → docx with →; then the file name.
+    press(&mut s, KeyCode::Right);
+    press(&mut s, KeyCode::Tab);
+    for _ in 0..40 {
+        press(&mut s, KeyCode::Backspace);
+    }
+    type_text(&mut s, "/tmp/half-year");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::Export { request, path })) = call_of(&cmds) else {
+        panic!("no export");
+    };
+    assert_eq!(request.format, pb::FileFormat::Docx as i32);
+    assert_eq!(request.kind, pb::ExportKind::GroupsReport as i32);
+    assert_eq!(path, std::path::PathBuf::from("/tmp/half-year.docx"));
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Form,
+            result: Ok(Reply::Saved(path)),
+        },
+    );
+    assert!(screen_text(&s).contains("/tmp/half-year.docx"));
+}
+
+#[test]
+fn a_second_role_brings_its_own_tabs() {
+    let mut s = signed(Lang::En, (120, 30), ISP2);
+    assert!(screen_text(&s).contains("My assignments"));
+    press(&mut s, KeyCode::F(2));
+    let text = screen_text(&s);
+    assert!(text.contains("2 Meetings"), "{text}");
+}
+
+#[test]
+fn no_panic_at_any_size_on_any_tab() {
+    for user in [SEK1, RUK1, KONTROL, GLAVA, OBSHIY, NASELENIE, ISP1] {
+        let mut s = signed(Lang::Ru, (80, 24), user);
+        for t in '1'..='7' {
+            tab(&mut s, t);
+            press(&mut s, KeyCode::Enter);
+            for (w, h) in [(1, 1), (20, 5), (40, 10), (79, 23), (200, 60)] {
+                app::update(
+                    &mut s,
+                    Msg::Resize {
+                        width: w,
+                        height: h,
+                    },
+                );
+                draw(&s);
+            }
+            app::update(
+                &mut s,
+                Msg::Resize {
+                    width: 80,
+                    height: 24,
+                },
+            );
+            press(&mut s, KeyCode::Esc);
+        }
+    }
+    let _ = text::width("");
+}
