@@ -52,8 +52,8 @@ pub const CARD_COLUMNS: &[Column] = &[
         width: 10,
     },
     Column {
-        title: W::ColGroup,
-        width: 3,
+        title: W::ColGroupNo,
+        width: 4,
     },
     Column {
         title: W::ColResult,

@@ -25,8 +25,8 @@ pub const COLUMNS: &[Column] = &[
         width: 10,
     },
     Column {
-        title: W::ColGroup,
-        width: 3,
+        title: W::ColGroupNo,
+        width: 4,
     },
     Column {
         title: W::ColTerritory,
@@ -53,8 +53,8 @@ pub const PROTOCOL_COLUMNS: &[Column] = &[
         width: 10,
     },
     Column {
-        title: W::ColGroup,
-        width: 3,
+        title: W::ColGroupNo,
+        width: 4,
     },
     Column {
         title: W::ColTerritory,
@@ -77,8 +77,8 @@ pub const PUBLICATION_COLUMNS: &[Column] = &[
         width: 10,
     },
     Column {
-        title: W::ColGroup,
-        width: 3,
+        title: W::ColGroupNo,
+        width: 4,
     },
     Column {
         title: W::ColPublication,
