@@ -16,6 +16,7 @@ use crate::calls::{Call, Origin, Reply};
 use crate::keymap::{Command, Keymap};
 use crate::replica::{Applied, Kind, Replica};
 use crate::rpc::RpcError;
+use crate::screens::form::Target;
 use crate::screens::login::{DemoLogin, LoginError, LoginScreen};
 use crate::screens::popup::{HelpPopup, Popup};
 use crate::screens::workspace::{Tab, Workspace};
@@ -679,6 +680,9 @@ fn on_call_done(
         Ok(Reply::Meeting(m)) if state.replica.meetings.upsert((**m).clone()) => {
             state.records_changed();
         }
+        Ok(Reply::User(u)) if state.replica.users.upsert((**u).clone()) => {
+            state.invalidate_rows();
+        }
         Ok(Reply::Assignment(a)) => {
             let id = a.meta.map_or(0, |m| m.id);
             if state.replica.assignments.upsert((**a).clone()) {
@@ -709,21 +713,25 @@ fn on_call_done(
             match result {
                 Ok(reply) => {
                     let mut text = form.done_text(lang);
-                    if let Reply::Saved(path) = reply {
-                        text = format!("{text}: {}", path.display());
+                    match reply {
+                        Reply::Saved(path) => text = format!("{text}: {}", path.display()),
+                        Reply::Imported(i) => {
+                            text = format!("{text}: {}", strings::imported(lang, &i));
+                        }
+                        _ => {}
                     }
                     state.popups.pop();
                     state.flash(text, false);
                 }
                 Err(e) => {
-                    let current = form.target().and_then(|(meeting, id)| {
-                        if meeting {
-                            state.replica.meetings.get(id).and_then(|m| m.meta)
-                        } else {
-                            state.replica.assignments.get(id).and_then(|a| a.meta)
-                        }
-                        .map(|m| m.version)
-                    });
+                    let r = &state.replica;
+                    let current = match form.target() {
+                        Some(Target::Meeting(id)) => r.meetings.get(id).and_then(|m| m.meta),
+                        Some(Target::Assignment(id)) => r.assignments.get(id).and_then(|a| a.meta),
+                        Some(Target::User(id)) => r.users.get(id).and_then(|u| u.meta),
+                        None => None,
+                    }
+                    .map(|m| m.version);
                     form.failed(&e, lang, &state.server, current);
                 }
             }

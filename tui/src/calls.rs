@@ -47,6 +47,21 @@ pub enum Call {
     GroupsReport(pb::GroupsReportRequest),
     /// The annual analysis of appeals.
     AppealsAnalysis(pb::AppealsAnalysisRequest),
+    /// Give a user a role.
+    GrantRole(pb::GrantRoleRequest),
+    /// Take a role away.
+    RevokeRole(pb::RevokeRoleRequest),
+    /// The production calendar's years.
+    CalendarYears,
+    /// Import the classifier from a file.
+    ImportClassifier {
+        /// The file (JSON or CSV).
+        path: PathBuf,
+        /// The classifier's version, e.g. «2024».
+        version: String,
+        /// The file's format.
+        format: pb::ClassifierFormat,
+    },
     /// A document or table rendered by the server, saved to `path`.
     Export {
         /// What to render.
@@ -73,6 +88,12 @@ pub enum Reply {
     Quarterly(pb::QuarterlyMinimumResponse),
     /// The file was saved here.
     Saved(PathBuf),
+    /// A user's new state.
+    User(Box<pb::User>),
+    /// The production calendar's years.
+    CalendarYears(pb::ListCalendarYearsResponse),
+    /// What an import did.
+    Imported(pb::ImportClassifierResponse),
 }
 
 /// Where the answer goes.
@@ -210,6 +231,56 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
                 .map_err(status)?
                 .into_inner(),
         ),
+        Call::GrantRole(r) => Reply::User(Box::new(
+            conn.users()
+                .grant_role(request(r))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        )),
+        Call::RevokeRole(r) => Reply::User(Box::new(
+            conn.users()
+                .revoke_role(request(r))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        )),
+        Call::CalendarYears => Reply::CalendarYears(
+            conn.directory()
+                .list_calendar_years(request(pb::ListCalendarYearsRequest {}))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        ),
+        Call::ImportClassifier {
+            path,
+            version,
+            format,
+        } => {
+            let file = path.clone();
+            let content = tokio::task::spawn_blocking(move || std::fs::read(&file))
+                .await
+                .map_err(|e| RpcError::new(tonic::Code::Internal, &e.to_string(), &e.to_string()))?
+                .map_err(|e| {
+                    RpcError::new(
+                        tonic::Code::FailedPrecondition,
+                        &format!("не удалось прочитать файл {}: {e}", path.display()),
+                        &format!("cannot read {}: {e}", path.display()),
+                    )
+                })?;
+            let req = pb::ImportClassifierRequest {
+                version,
+                format: format as i32,
+                content,
+            };
+            Reply::Imported(
+                conn.directory()
+                    .import_classifier(request(req))
+                    .await
+                    .map_err(status)?
+                    .into_inner(),
+            )
+        }
         Call::Export { request: r, path } => {
             let file = conn
                 .reports()

@@ -113,11 +113,17 @@ pub enum Command {
     Dimension,
     /// Save the report as a file.
     Export,
+    /// Give the user a role (administrator).
+    GrantRole,
+    /// Take a role away (administrator).
+    RevokeRole,
+    /// Import the classifier from a file (administrator).
+    Import,
 }
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 50] = [
+    pub const ALL: [Command; 53] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -160,6 +166,9 @@ impl Command {
         Command::Period,
         Command::Dimension,
         Command::Export,
+        Command::GrantRole,
+        Command::RevokeRole,
+        Command::Import,
         Command::SwitchRole,
         Command::NextField,
         Command::PrevField,
@@ -236,6 +245,9 @@ impl Command {
             Command::Period => "period",
             Command::Dimension => "dimension",
             Command::Export => "export",
+            Command::GrantRole => "grant_role",
+            Command::RevokeRole => "revoke_role",
+            Command::Import => "import",
         }
     }
 
@@ -468,6 +480,9 @@ impl Default for Keymap {
             (C::Period, vec![ch('t')]),
             (C::Dimension, vec![ch('v')]),
             (C::Export, vec![ch('w')]),
+            (C::GrantRole, vec![ch('+')]),
+            (C::RevokeRole, vec![ch('-')]),
+            (C::Import, vec![ch('I')]),
         ]);
         Self { bindings }
     }

@@ -20,6 +20,8 @@ pub enum ReportKind {
     GroupsReport,
     /// The general department's annual analysis of appeals (3.8.6).
     AppealsAnalysis,
+    /// The administrator's production calendar years (and the classifier import).
+    Directories,
 }
 
 /// A period the aggregate screen offers.
@@ -165,7 +167,7 @@ impl Params {
             ReportKind::Quarterly | ReportKind::AppealsAnalysis => {
                 self.years_back = (self.years_back + 1) % 5;
             }
-            ReportKind::Dashboard => {}
+            ReportKind::Dashboard | ReportKind::Directories => {}
         }
     }
 
@@ -203,6 +205,7 @@ impl Params {
         let year = today.year() - self.years_back;
         match kind {
             ReportKind::Dashboard => Call::Dashboard,
+            ReportKind::Directories => Call::CalendarYears,
             ReportKind::Quarterly => Call::Quarterly(pb::QuarterlyMinimumRequest { year }),
             ReportKind::Aggregates => Call::Aggregate(self.aggregate(today)),
             ReportKind::GroupsReport => Call::GroupsReport(self.groups_report(today)),
@@ -217,7 +220,7 @@ impl Params {
         let year = today.year() - self.years_back;
         let mut r = pb::ExportRequest::default();
         match kind {
-            ReportKind::Dashboard | ReportKind::Quarterly => return None,
+            ReportKind::Dashboard | ReportKind::Quarterly | ReportKind::Directories => return None,
             ReportKind::Aggregates => {
                 r.kind = pb::ExportKind::Aggregate as i32;
                 r.aggregate = Some(self.aggregate(today));
@@ -238,7 +241,7 @@ impl Params {
     pub fn describe(&self, kind: ReportKind, lang: Lang, today: NaiveDate) -> String {
         let year = today.year() - self.years_back;
         match kind {
-            ReportKind::Dashboard => String::new(),
+            ReportKind::Dashboard | ReportKind::Directories => String::new(),
             ReportKind::Quarterly | ReportKind::AppealsAnalysis => year.to_string(),
             ReportKind::Aggregates => {
                 let (from, to) = self.period.bounds(today);
@@ -259,6 +262,51 @@ impl Params {
                 format!("{part} {year}")
             }
         }
+    }
+}
+
+/// The production calendar's years as a table.
+pub fn calendar_table(r: &pb::ListCalendarYearsResponse, lang: Lang) -> pb::Table {
+    let mut years = r.years.clone();
+    years.sort_by_key(|y| std::cmp::Reverse(y.year));
+    let row = |y: &pb::CalendarYear| {
+        let source = if y.built_in {
+            lang.pick("встроенный", "built in")
+        } else {
+            lang.pick("введён администратором", "entered by the administrator")
+        };
+        pb::Row {
+            cells: vec![
+                y.year.to_string(),
+                source.to_string(),
+                y.days_off.len().to_string(),
+                y.working_weekends.len().to_string(),
+                y.decree.clone(),
+            ],
+            values: vec![
+                0.0,
+                0.0,
+                y.days_off.len() as f64,
+                y.working_weekends.len() as f64,
+            ],
+        }
+    };
+    pb::Table {
+        title: lang
+            .pick("Производственный календарь", "Production calendar")
+            .to_string(),
+        columns: [
+            lang.pick("Год", "Year"),
+            lang.pick("Источник", "Source"),
+            lang.pick("Нерабочих дней", "Days off"),
+            lang.pick("Рабочих выходных", "Working weekends"),
+            lang.pick("Постановление", "Decree"),
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect(),
+        rows: years.iter().map(row).collect(),
+        totals: None,
     }
 }
 

@@ -220,6 +220,16 @@ impl Connection {
         pb::report_service_client::ReportServiceClient::new(self.authed())
     }
 
+    /// The user service.
+    pub fn users(&self) -> pb::user_service_client::UserServiceClient<Authed> {
+        pb::user_service_client::UserServiceClient::new(self.authed())
+    }
+
+    /// The directory service.
+    pub fn directory(&self) -> pb::directory_service_client::DirectoryServiceClient<Authed> {
+        pb::directory_service_client::DirectoryServiceClient::new(self.authed())
+    }
+
     /// Revokes the session of `token` (best effort: the server may already be gone).
     pub async fn logout(&self, token: MetadataValue<Ascii>) {
         let mut client = pb::auth_service_client::AuthServiceClient::new(self.channel.clone());

@@ -247,6 +247,12 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "сохранить в файл (.xlsx/.docx/.csv)",
             "save to a file (.xlsx/.docx/.csv)",
         ),
+        C::GrantRole => ("дать роль", "grant a role"),
+        C::RevokeRole => ("снять роль", "revoke a role"),
+        C::Import => (
+            "импорт классификатора из файла",
+            "import the classifier from a file",
+        ),
         C::Tab1 => ("вкладка 1", "tab 1"),
         C::Tab2 => ("вкладка 2", "tab 2"),
         C::Tab3 => ("вкладка 3", "tab 3"),
@@ -298,9 +304,21 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::Period => ("период", "period"),
         C::Dimension => ("группировка", "group by"),
         C::Export => ("в файл", "save"),
+        C::GrantRole => ("дать роль", "grant"),
+        C::RevokeRole => ("снять роль", "revoke"),
+        C::Import => ("импорт", "import"),
         other => return self::command(lang, other),
     };
     lang.pick(ru, en)
+}
+
+/// What a classifier import did.
+pub fn imported(lang: Lang, r: &pb::ImportClassifierResponse) -> String {
+    work::W::Imported
+        .get(lang)
+        .replace("{n}", &r.nodes.to_string())
+        .replace("{a}", &r.added.to_string())
+        .replace("{k}", &r.kept_in_use.to_string())
 }
 
 /// "12 из 300" — rows shown of all.

@@ -22,6 +22,7 @@ const KONTROL: u64 = 110;
 const GLAVA: u64 = 111;
 const OBSHIY: u64 = 112;
 const NASELENIE: u64 = 113;
+const ADMIN: u64 = 114;
 const TERRITORY: u64 = 30;
 const SIGN_ME: u64 = 201;
 const HANDED: u64 = 202;
@@ -91,6 +92,7 @@ fn city() -> pb::SnapshotResponse {
             "Кузнецова Е. А.",
             &[(Role::PopulationDepartment, 0)],
         ),
+        user(ADMIN, "admin", "Администратор", &[(Role::Administrator, 0)]),
     ]);
     s.territories = vec![pb::Territory {
         meta: meta(TERRITORY, 1),
@@ -641,4 +643,97 @@ fn no_panic_at_any_size_on_any_tab() {
         }
     }
     let _ = text::width("");
+}
+
+#[test]
+fn the_administrator_grants_a_group_role_by_the_groups_number() {
+    let mut s = signed(Lang::Ru, (100, 30), ADMIN);
+    // Users are listed by name; pick Смирнов (isp1).
+    press(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "isp1");
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Char('+'));
+    assert!(top_form(&s).is_some(), "the grant form opens");
+    // Executor → member → secretary.
+    press(&mut s, KeyCode::Right);
+    press(&mut s, KeyCode::Right);
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "9");
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert!(call_of(&cmds).is_none(), "there is no group 9");
+    assert!(screen_text(&s).contains("нет группы с таким номером"));
+    press(&mut s, KeyCode::Backspace);
+    type_text(&mut s, "1");
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert_eq!(
+        call_of(&cmds),
+        Some((
+            Origin::Form,
+            Call::GrantRole(pb::GrantRoleRequest {
+                user_id: ISP1,
+                expected_version: 1,
+                grant: Some(pb::RoleGrant {
+                    role: Role::GroupSecretary as i32,
+                    group_id: GROUP1
+                }),
+            })
+        ))
+    );
+    let mut u = city()
+        .users
+        .into_iter()
+        .find(|u| u.username == "isp1")
+        .unwrap_or_default();
+    u.roles.push(pb::RoleGrant {
+        role: Role::GroupSecretary as i32,
+        group_id: GROUP1,
+    });
+    if let Some(m) = u.meta.as_mut() {
+        m.version = 2;
+    }
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Form,
+            result: Ok(Reply::User(Box::new(u))),
+        },
+    );
+    let text = screen_text(&s);
+    assert!(text.contains("Роль назначена"), "{text}");
+    assert!(text.contains("Секретарь группы, № 1"), "{text}");
+}
+
+#[test]
+fn administrator_screens() {
+    each(|lang, size| {
+        let (mut s, _) = login(lang, size, ADMIN);
+        insta::assert_snapshot!(name("users", lang, size), draw(&s).backend());
+        let cmds = press(&mut s, KeyCode::Char('2'));
+        assert_eq!(
+            call_of(&cmds),
+            Some((Origin::Report(ReportKind::Directories), Call::CalendarYears))
+        );
+        let year = |y: i32, built_in: bool| pb::CalendarYear {
+            year: y,
+            days_off: vec![pb::Date::default(); 14],
+            working_weekends: vec![pb::Date::default(); usize::from(!built_in)],
+            decree: if built_in {
+                String::new()
+            } else {
+                "Постановление Правительства РФ".into()
+            },
+            built_in,
+        };
+        app::update(
+            &mut s,
+            Msg::CallDone {
+                origin: Origin::Report(ReportKind::Directories),
+                result: Ok(Reply::CalendarYears(pb::ListCalendarYearsResponse {
+                    years: vec![year(2026, true), year(2027, true), year(2028, false)],
+                })),
+            },
+        );
+        press(&mut s, KeyCode::Char('I'));
+        insta::assert_snapshot!(name("calendar_import", lang, size), draw(&s).backend());
+    });
 }

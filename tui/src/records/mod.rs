@@ -123,7 +123,8 @@ impl Source {
             Source::Publications => meetings::publication_commands(id, ctx),
             Source::Cards => appeals::card_commands(id, ctx),
             Source::Notifications => notifications::commands(id, ctx),
-            Source::Appeals | Source::Composition | Source::Users => Vec::new(),
+            Source::Composition | Source::Users => people::commands(self, id, ctx),
+            Source::Appeals => Vec::new(),
         }
     }
 
@@ -137,7 +138,8 @@ impl Source {
             Source::Publications => meetings::publication_start(command, id?, ctx),
             Source::Cards => appeals::card_start(command, id?, ctx),
             Source::Notifications => notifications::start(command, id, ctx),
-            Source::Appeals | Source::Composition | Source::Users => None,
+            Source::Composition | Source::Users => people::start(self, command, id?, ctx),
+            Source::Appeals => None,
         }
     }
 }

@@ -3,8 +3,10 @@
 use infogroups_shared::names;
 use infogroups_shared::pb::{self, Role};
 
-use super::{Column, DetailLine, RecordRow, Source, Tone, field};
+use super::{Column, DetailLine, RecordRow, Source, Start, Tone, field};
+use crate::keymap::Command;
 use crate::screens::Ctx;
+use crate::screens::form::{FormPopup, Intent};
 use crate::strings::work::W;
 
 /// The columns.
@@ -77,6 +79,60 @@ pub fn rows(source: Source, ctx: &Ctx<'_>) -> Vec<RecordRow> {
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     keyed.into_iter().map(|(_, r)| r).collect()
+}
+
+fn is_admin(ctx: &Ctx<'_>) -> bool {
+    ctx.session
+        .and_then(|s| s.role())
+        .is_some_and(|g| g.role == Role::Administrator as i32)
+}
+
+/// The administrator gives and takes roles.
+pub fn commands(source: Source, id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
+    let Some(u) = id.and_then(|id| ctx.replica.users.get(id)) else {
+        return Vec::new();
+    };
+    if source != Source::Users || !is_admin(ctx) {
+        return Vec::new();
+    }
+    let mut c = vec![Command::GrantRole];
+    if !u.roles.is_empty() {
+        c.push(Command::RevokeRole);
+    }
+    c
+}
+
+/// The forms for giving and taking roles.
+pub fn start(source: Source, command: Command, id: u64, ctx: &Ctx<'_>) -> Option<Start> {
+    if !commands(source, Some(id), ctx).contains(&command) {
+        return None;
+    }
+    let u = ctx.replica.users.get(id)?;
+    let meta = u.meta.unwrap_or_default();
+    let summary = vec![format!("{} ({})", u.full_name, u.username), roles(ctx, u)];
+    let (intent, title) = match command {
+        Command::GrantRole => (
+            Intent::GrantRole {
+                user_id: meta.id,
+                version: meta.version,
+            },
+            W::GrantRoleTitle,
+        ),
+        _ => (
+            Intent::RevokeRole {
+                user_id: meta.id,
+                version: meta.version,
+                grants: u.roles.clone(),
+            },
+            W::RevokeRoleTitle,
+        ),
+    };
+    Some(Start::Form(Box::new(FormPopup::new(
+        intent,
+        title.get(ctx.lang).to_string(),
+        summary,
+        ctx.lang,
+    ))))
 }
 
 /// A person's card.

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};
-use infogroups_shared::names::Lang;
+use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb;
 use infogroups_shared::validate::{self, FieldError};
 use tonic::Code;
@@ -27,8 +27,8 @@ pub enum FieldKind {
     Text,
     /// A date, `ДД.ММ.ГГГГ`.
     Date,
-    /// One of the file formats, chosen with ←/→.
-    Format,
+    /// One of the field's options, chosen with ←/→.
+    Choice,
 }
 
 /// The export formats offered, in order.
@@ -49,7 +49,9 @@ pub struct Field {
     pub kind: FieldKind,
     /// The text typed.
     pub input: TextInput,
-    /// The chosen option, for [`FieldKind::Format`].
+    /// The options, for [`FieldKind::Choice`].
+    pub options: Vec<String>,
+    /// The chosen option.
     pub choice: usize,
     /// Must not be empty.
     pub required: bool,
@@ -64,10 +66,17 @@ impl Field {
             label,
             kind,
             input: TextInput::default(),
+            options: Vec::new(),
             choice: 0,
             required,
             error: None,
         }
+    }
+
+    fn choice(name: &'static str, label: W, options: Vec<String>) -> Self {
+        let mut f = Self::new(name, label, FieldKind::Choice, true);
+        f.options = options;
+        f
     }
 
     fn with(mut self, text: impl Into<String>) -> Self {
@@ -161,11 +170,40 @@ pub enum Intent {
         /// The parent assignment.
         parent_id: u64,
     },
+    /// Give a user a role.
+    GrantRole {
+        /// The user.
+        user_id: u64,
+        /// The version the administrator saw.
+        version: u64,
+    },
+    /// Take one of a user's roles away.
+    RevokeRole {
+        /// The user.
+        user_id: u64,
+        /// The version the administrator saw.
+        version: u64,
+        /// The roles held (the choice picks one).
+        grants: Vec<pb::RoleGrant>,
+    },
+    /// Import the classifier from a file.
+    ImportClassifier,
     /// Save a server-rendered file.
     Export {
         /// What to render (the format is the form's).
         request: Box<pb::ExportRequest>,
     },
+}
+
+/// The entity a form changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A meeting.
+    Meeting(u64),
+    /// An assignment.
+    Assignment(u64),
+    /// A user.
+    User(u64),
 }
 
 /// A form over the screen.
@@ -238,20 +276,33 @@ impl FormPopup {
             | Intent::Publication { version, .. }
             | Intent::Informing { version, .. }
             | Intent::RequestExtension { version, .. }
-            | Intent::Decide { version, .. } => *version = v,
-            Intent::Issue { .. } | Intent::SubAssign { .. } | Intent::Export { .. } => {}
+            | Intent::Decide { version, .. }
+            | Intent::GrantRole { version, .. }
+            | Intent::RevokeRole { version, .. } => *version = v,
+            Intent::Issue { .. }
+            | Intent::SubAssign { .. }
+            | Intent::Export { .. }
+            | Intent::ImportClassifier => {}
         }
     }
 
-    /// The entity whose version the form carries: (is a meeting, id).
-    pub fn target(&self) -> Option<(bool, u64)> {
+    /// The entity whose version the form carries.
+    pub fn target(&self) -> Option<Target> {
         match &self.intent {
             Intent::Meeting { id, .. }
             | Intent::Protocol { id, .. }
             | Intent::Publication { id, .. }
-            | Intent::Informing { id, .. } => Some((true, *id)),
-            Intent::RequestExtension { id, .. } | Intent::Decide { id, .. } => Some((false, *id)),
-            Intent::Issue { .. } | Intent::SubAssign { .. } | Intent::Export { .. } => None,
+            | Intent::Informing { id, .. } => Some(Target::Meeting(*id)),
+            Intent::RequestExtension { id, .. } | Intent::Decide { id, .. } => {
+                Some(Target::Assignment(*id))
+            }
+            Intent::GrantRole { user_id, .. } | Intent::RevokeRole { user_id, .. } => {
+                Some(Target::User(*user_id))
+            }
+            Intent::Issue { .. }
+            | Intent::SubAssign { .. }
+            | Intent::Export { .. }
+            | Intent::ImportClassifier => None,
         }
     }
 
@@ -272,6 +323,9 @@ impl FormPopup {
             Intent::Decide { grant: false, .. } => W::DoneRefused,
             Intent::Issue { .. } | Intent::SubAssign { .. } => W::DoneIssued,
             Intent::Export { .. } => W::DoneSaved,
+            Intent::GrantRole { .. } => W::DoneGrantedRole,
+            Intent::RevokeRole { .. } => W::DoneRevokedRole,
+            Intent::ImportClassifier => W::DoneImported,
         };
         w.get(lang).to_string()
     }
@@ -280,7 +334,7 @@ impl FormPopup {
     fn build(&mut self, ctx: &Ctx<'_>) -> Option<Call> {
         for f in &mut self.fields {
             f.error = None;
-            if f.required && f.kind != FieldKind::Format && f.value().is_empty() {
+            if f.required && f.kind != FieldKind::Choice && f.value().is_empty() {
                 f.error = Some(Text::Required.get(ctx.lang).to_string());
             }
         }
@@ -343,18 +397,92 @@ fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
             Field::new("executor_id", W::FieldExecutor, K::Line, true),
             Field::new("deadline", W::FieldDeadline, K::Date, true),
         ],
+        Intent::GrantRole { .. } => vec![
+            Field::choice(
+                "grant.role",
+                W::FieldRole,
+                GRANTABLE
+                    .iter()
+                    .map(|r| names::role(lang, *r).to_string())
+                    .collect(),
+            ),
+            Field::new("grant.group_id", W::FieldGroupNumber, K::Line, false),
+        ],
+        Intent::RevokeRole { grants, .. } => vec![Field::choice(
+            "grant",
+            W::FieldRole,
+            grants
+                .iter()
+                .map(|g| {
+                    let role = pb::Role::try_from(g.role).unwrap_or_default();
+                    match g.group_id {
+                        0 => names::role(lang, role).to_string(),
+                        id => format!("{} (#{id})", names::role(lang, role)),
+                    }
+                })
+                .collect(),
+        )],
+        Intent::ImportClassifier => vec![
+            Field::new("path", W::FieldPath, K::Line, true),
+            Field::new("version", W::FieldVersion, K::Line, true),
+            Field::choice("format", W::FieldFormat, vec!["json".into(), "csv".into()]),
+        ],
         Intent::Export { request } => {
             let docx_only = matches!(
                 pb::ExportKind::try_from(request.kind),
                 Ok(pb::ExportKind::Protocol | pb::ExportKind::ReceptionCard)
             );
-            let mut format = Field::new("format", W::FieldFormat, K::Format, true);
+            let names = FORMATS.iter().map(|(_, n)| (*n).to_string()).collect();
+            let mut format = Field::choice("format", W::FieldFormat, names);
             if docx_only {
                 format.choice = 1;
             }
             vec![format, Field::new("path", W::FieldPath, K::Line, true)]
         }
     }
+}
+
+/// The roles an administrator grants, in the order the choice offers them.
+pub const GRANTABLE: [pb::Role; 9] = [
+    pb::Role::Executor,
+    pb::Role::GroupMember,
+    pb::Role::GroupSecretary,
+    pb::Role::GroupLeader,
+    pb::Role::GeneralDepartment,
+    pb::Role::PopulationDepartment,
+    pb::Role::ControlSector,
+    pb::Role::Head,
+    pb::Role::Administrator,
+];
+
+fn choice_of(fields: &[Field], name: &str) -> usize {
+    fields
+        .iter()
+        .find(|f| f.name == name)
+        .map_or(0, |f| f.choice)
+}
+
+/// A group's id from the number people type.
+fn group_by_number(ctx: &Ctx<'_>, field: &'static str, number: &str) -> Result<u64, FieldError> {
+    let n: u32 = number.trim().parse().map_err(|_| {
+        FieldError::new(
+            field,
+            "номер группы — целое число",
+            "the group's number is a whole number",
+        )
+    })?;
+    ctx.replica
+        .groups
+        .iter()
+        .find(|g| g.number == n)
+        .and_then(|g| g.meta.map(|m| m.id))
+        .ok_or_else(|| {
+            FieldError::new(
+                field,
+                "нет группы с таким номером",
+                "no group with this number",
+            )
+        })
 }
 
 /// Reads `ДД.ММ.ГГГГ` (or ISO `ГГГГ-ММ-ДД`).
@@ -500,10 +628,45 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
                 deadline: Some(date_field("deadline", value(fields, "deadline"))?),
             })
         }
+        Intent::GrantRole { user_id, version } => {
+            let role = GRANTABLE[choice_of(fields, "grant.role") % GRANTABLE.len()];
+            let group = value(fields, "grant.group_id");
+            let group_id = if validate::is_group_role(role) {
+                group_by_number(ctx, "grant.group_id", group)?
+            } else {
+                0
+            };
+            Call::GrantRole(pb::GrantRoleRequest {
+                user_id: *user_id,
+                expected_version: *version,
+                grant: Some(pb::RoleGrant {
+                    role: role as i32,
+                    group_id,
+                }),
+            })
+        }
+        Intent::RevokeRole {
+            user_id,
+            version,
+            grants,
+        } => Call::RevokeRole(pb::RevokeRoleRequest {
+            user_id: *user_id,
+            expected_version: *version,
+            grant: grants.get(choice_of(fields, "grant")).copied(),
+        }),
+        Intent::ImportClassifier => Call::ImportClassifier {
+            path: std::path::PathBuf::from(value(fields, "path")),
+            version: v("version"),
+            format: if choice_of(fields, "format") == 1 {
+                pb::ClassifierFormat::Csv
+            } else {
+                pb::ClassifierFormat::Json
+            },
+        },
         Intent::Export { request } => {
             let choice = fields
                 .iter()
-                .find(|f| f.kind == FieldKind::Format)
+                .find(|f| f.name == "format")
                 .map_or(0, |f| f.choice);
             let (format, ext) = FORMATS[choice % FORMATS.len()];
             let mut r = (**request).clone();
@@ -572,8 +735,8 @@ impl Component for FormPopup {
         let Some(field) = self.fields.get_mut(self.focus) else {
             return false;
         };
-        if field.kind == FieldKind::Format {
-            let n = FORMATS.len();
+        if field.kind == FieldKind::Choice {
+            let n = field.options.len().max(1);
             match key.code {
                 KeyCode::Left => field.choice = (field.choice + n - 1) % n,
                 KeyCode::Right | KeyCode::Char(' ') => field.choice = (field.choice + 1) % n,

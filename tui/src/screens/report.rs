@@ -21,6 +21,8 @@ pub enum ReportData {
     Dashboard(Box<pb::DashboardResponse>),
     /// The quarterly-minimum cells.
     Quarterly(pb::QuarterlyMinimumResponse),
+    /// The production calendar's years.
+    Calendar(pb::ListCalendarYearsResponse),
 }
 
 /// A report tab's state.
@@ -76,6 +78,7 @@ impl ReportScreen {
             Ok(Reply::Table(t)) => self.set(ReportData::Table(t)),
             Ok(Reply::Dashboard(d)) => self.set(ReportData::Dashboard(d)),
             Ok(Reply::Quarterly(q)) => self.set(ReportData::Quarterly(q)),
+            Ok(Reply::CalendarYears(c)) => self.set(ReportData::Calendar(c)),
             Ok(_) => {}
             Err(e) => self.error = Some(e),
         }
@@ -92,6 +95,7 @@ impl ReportScreen {
             Some(ReportData::Table(t)) => t.rows.len(),
             Some(ReportData::Dashboard(d)) => d.top_problems.as_ref().map_or(0, |t| t.rows.len()),
             Some(ReportData::Quarterly(q)) => q.cells.len() / 4 + 1,
+            Some(ReportData::Calendar(c)) => c.years.len(),
             None => 0,
         }
     }
@@ -106,7 +110,7 @@ impl Component for ReportScreen {
     fn commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
         use Command as C;
         let mut c = vec![C::Up, C::Down, C::PageUp, C::PageDown, C::Refresh];
-        if self.kind != ReportKind::Dashboard {
+        if !matches!(self.kind, ReportKind::Dashboard | ReportKind::Directories) {
             c.push(C::Period);
         }
         if self.kind == ReportKind::Aggregates {
@@ -114,6 +118,9 @@ impl Component for ReportScreen {
         }
         if self.params.export(self.kind, ctx.today).is_some() {
             c.push(C::Export);
+        }
+        if self.kind == ReportKind::Directories {
+            c.push(C::Import);
         }
         if ctx.session.is_some_and(|s| s.roles.len() > 1) {
             c.push(C::SwitchRole);
@@ -150,6 +157,21 @@ impl Component for ReportScreen {
                         crate::screens::form::export_form(request, &name, vec![about], ctx.lang);
                     out.send(Msg::OpenPopup(Popup::Form(Box::new(form))));
                 }
+            }
+            C::Import => {
+                let form = crate::screens::form::FormPopup::new(
+                    crate::screens::form::Intent::ImportClassifier,
+                    crate::strings::work::W::ImportTitle
+                        .get(ctx.lang)
+                        .to_string(),
+                    vec![
+                        crate::strings::work::W::ImportHint
+                            .get(ctx.lang)
+                            .to_string(),
+                    ],
+                    ctx.lang,
+                );
+                out.send(Msg::OpenPopup(Popup::Form(Box::new(form))));
             }
             other => common(other, out),
         }

@@ -182,6 +182,18 @@ pub enum W {
     DashTopProblems,
     QuarterShort,
     QuarterLegend,
+    TabDirectories,
+    DoneGrantedRole,
+    DoneRevokedRole,
+    DoneImported,
+    FieldRole,
+    FieldGroupNumber,
+    FieldVersion,
+    GrantRoleTitle,
+    RevokeRoleTitle,
+    ImportTitle,
+    ImportHint,
+    Imported,
 }
 
 impl W {
@@ -381,6 +393,27 @@ impl W {
                 "Most raised problems by territory",
             ),
             W::QuarterShort => ("кв.", "Q"),
+            W::TabDirectories => ("Календарь и классификатор", "Calendar and classifier"),
+            W::DoneGrantedRole => ("Роль назначена", "Role granted"),
+            W::DoneRevokedRole => ("Роль снята", "Role revoked"),
+            W::DoneImported => ("Классификатор загружен", "Classifier imported"),
+            W::FieldRole => ("Роль (←/→)", "Role (←/→)"),
+            W::FieldGroupNumber => (
+                "Номер группы (для ролей в группе)",
+                "Group number (for group roles)",
+            ),
+            W::FieldVersion => ("Версия классификатора", "Classifier version"),
+            W::GrantRoleTitle => ("Назначить роль", "Grant a role"),
+            W::RevokeRoleTitle => ("Снять роль", "Revoke a role"),
+            W::ImportTitle => ("Импорт классификатора", "Import the classifier"),
+            W::ImportHint => (
+                "Файл JSON или CSV (код;наименование) с тематическим классификатором обращений",
+                "A JSON or CSV file (code;name) with the appeals' topic classifier",
+            ),
+            W::Imported => (
+                "узлов {n}, добавлено {a}, сохранено используемых {k}",
+                "{n} nodes, {a} added, {k} kept in use",
+            ),
             W::QuarterLegend => (
                 "✓ минимум выполнен  ! под угрозой  × не выполнен  · квартал не начался",
                 "✓ met  ! at risk  × missed  · not started",

@@ -9,7 +9,7 @@ use super::{layout, text, widgets};
 use crate::actions::Action;
 use crate::app::State;
 use crate::screens::Component;
-use crate::screens::form::{FORMATS, FieldKind, FormPopup};
+use crate::screens::form::{FieldKind, FormPopup};
 use crate::screens::popup::{HelpPopup, Popup, StepPopup};
 use crate::strings::{self, Text};
 
@@ -20,6 +20,43 @@ pub fn draw(state: &State, popup: &Popup, frame: &mut Frame<'_>, area: Rect) {
         Popup::Step(s) => draw_step(state, s, frame, area),
         Popup::Form(f) => draw_form(state, f, frame, area),
     }
+}
+
+/// The options in a row when they fit, else the chosen one between arrows with its position.
+fn choice_line(
+    state: &State,
+    f: &crate::screens::form::Field,
+    focused: bool,
+    width: usize,
+) -> Line<'static> {
+    let theme = state.theme;
+    let chosen = if focused {
+        theme.cursor()
+    } else {
+        theme.selected()
+    };
+    let all: usize = f.options.iter().map(|o| text::width(o) + 3).sum();
+    let mut spans = Vec::new();
+    if all + 4 <= width {
+        for (n, name) in f.options.iter().enumerate() {
+            let style = if n == f.choice { chosen } else { theme.dim() };
+            spans.push(Span::styled(format!(" {name} "), style));
+            spans.push(Span::raw(" "));
+        }
+    } else {
+        let name = f.options.get(f.choice).cloned().unwrap_or_default();
+        spans.push(Span::styled("◀ ", theme.key()));
+        spans.push(Span::styled(format!(" {name} "), chosen));
+        spans.push(Span::styled(" ▶", theme.key()));
+        spans.push(Span::styled(
+            format!("  {}/{}", f.choice + 1, f.options.len()),
+            theme.dim(),
+        ));
+    }
+    if focused && all + 4 <= width {
+        spans.push(Span::styled("←/→", theme.key()));
+    }
+    Line::from(spans)
 }
 
 fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, area: Rect) {
@@ -57,26 +94,7 @@ fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, area: Rect)
             },
         )));
         match f.kind {
-            FieldKind::Format => {
-                let mut spans = Vec::new();
-                for (n, (_, name)) in FORMATS.iter().enumerate() {
-                    let style = if n == f.choice {
-                        if focused {
-                            theme.cursor()
-                        } else {
-                            theme.selected()
-                        }
-                    } else {
-                        theme.dim()
-                    };
-                    spans.push(Span::styled(format!(" {name} "), style));
-                    spans.push(Span::raw(" "));
-                }
-                if focused {
-                    spans.push(Span::styled("←/→", theme.key()));
-                }
-                lines.push(Line::from(spans));
-            }
+            FieldKind::Choice => lines.push(choice_line(state, f, focused, inner_w)),
             FieldKind::Text if focused => {
                 lines.extend(widgets::field_lines(&f.input, inner_w, 3, theme))
             }

@@ -24,6 +24,7 @@ pub fn title(kind: ReportKind) -> W {
         ReportKind::Aggregates => W::TabAggregates,
         ReportKind::GroupsReport => W::TabGroupsReport,
         ReportKind::AppealsAnalysis => W::TabAppealsAnalysis,
+        ReportKind::Directories => W::TabDirectories,
     }
 }
 
@@ -62,6 +63,10 @@ pub fn draw_body(state: &State, screen: &ReportScreen, frame: &mut Frame<'_>, ar
         }
         Some(ReportData::Dashboard(d)) => draw_dashboard(state, d, screen.scroll, frame, rest),
         Some(ReportData::Quarterly(q)) => draw_quarterly(state, q, screen.scroll, frame, rest),
+        Some(ReportData::Calendar(c)) => {
+            let t = crate::reports::calendar_table(c, lang);
+            draw_table(state, &t, screen.scroll, false, frame, rest);
+        }
         None if !screen.loading && screen.error.is_none() => {
             let msg = Rect::new(
                 rest.x,
