@@ -107,6 +107,53 @@ pub fn sort_key(
     (rank, day, a.number.clone())
 }
 
+/// The orders an assignments list offers (`o` steps through them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    /// Most urgent first ([`sort_key`]).
+    #[default]
+    Urgency,
+    /// By number.
+    Number,
+    /// By deadline, earliest first, whatever the status.
+    Deadline,
+    /// By the responsible executor's name.
+    Executor,
+}
+
+impl SortBy {
+    /// The next order.
+    pub fn next(self) -> Self {
+        match self {
+            SortBy::Urgency => SortBy::Number,
+            SortBy::Number => SortBy::Deadline,
+            SortBy::Deadline => SortBy::Executor,
+            SortBy::Executor => SortBy::Urgency,
+        }
+    }
+
+    /// The row's key in this order (`executor` is the executor's name); ties go by number.
+    pub fn key(
+        self,
+        a: &pb::Assignment,
+        executor: &str,
+        today: NaiveDate,
+        cal: &ProductionCalendar,
+    ) -> (u8, i64, String) {
+        let day = || {
+            deadline(a).map_or(i64::MAX, |d| {
+                i64::from(chrono::Datelike::num_days_from_ce(&d))
+            })
+        };
+        match self {
+            SortBy::Urgency => sort_key(a, today, cal),
+            SortBy::Number => (0, 0, a.number.clone()),
+            SortBy::Deadline => (0, day(), a.number.clone()),
+            SortBy::Executor => (0, 0, format!("{executor}\u{0}{}", a.number)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

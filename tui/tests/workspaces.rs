@@ -737,3 +737,26 @@ fn administrator_screens() {
         insta::assert_snapshot!(name("calendar_import", lang, size), draw(&s).backend());
     });
 }
+
+#[test]
+fn assignments_can_be_ordered_by_number_deadline_and_executor() {
+    let mut s = signed(Lang::Ru, (100, 30), SEK1);
+    let urgent = row_numbers(&s);
+    press(&mut s, KeyCode::Char('o'));
+    let mut by_number = urgent.clone();
+    by_number.sort();
+    assert_eq!(row_numbers(&s), by_number);
+    assert!(screen_text(&s).contains("по номеру"));
+    press(&mut s, KeyCode::Char('o'));
+    press(&mut s, KeyCode::Char('o'));
+    let names: Vec<String> = row_numbers(&s)
+        .iter()
+        .filter_map(|n| s.replica.assignments.iter().find(|a| &a.number == n))
+        .filter_map(|a| s.replica.user_name(a.executor_id).map(str::to_string))
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    press(&mut s, KeyCode::Char('o'));
+    assert_eq!(row_numbers(&s), urgent);
+}

@@ -16,7 +16,7 @@ use crate::keymap::Command;
 use crate::strings::work::W;
 use crate::strings::{self, Text};
 use crate::text_input::TextInput;
-use crate::urgency::{self, Urgency};
+use crate::urgency::{self, SortBy, Urgency};
 use crate::workspace::Scope;
 use infogroups_shared::pb::Role;
 
@@ -39,6 +39,8 @@ pub enum Focus {
 pub struct AssignmentsScreen {
     /// Which assignments it lists.
     pub scope: Scope,
+    /// Their order.
+    pub sort: SortBy,
     /// Ids of the rows shown, in order (after the filter).
     rows: Vec<u64>,
     /// The rows' sort keys, in the same order (for moving one row without re-sorting).
@@ -77,6 +79,7 @@ impl AssignmentsScreen {
     pub fn with_scope(scope: Scope) -> Self {
         Self {
             scope,
+            sort: SortBy::default(),
             rows: Vec::new(),
             keys: Vec::new(),
             stale: true,
@@ -123,12 +126,7 @@ impl AssignmentsScreen {
             .iter()
             .filter(|a| in_scope(self.scope, a, ctx))
             .filter(|a| needle.is_empty() || matches(a, &needle, ctx))
-            .map(|a| {
-                (
-                    urgency::sort_key(a, ctx.today, ctx.calendar),
-                    a.meta.map_or(0, |m| m.id),
-                )
-            })
+            .map(|a| (self.key(a, ctx), a.meta.map_or(0, |m| m.id)))
             .collect();
         keyed.sort_unstable();
         self.rows = keyed.iter().map(|(_, id)| *id).collect();
@@ -155,12 +153,17 @@ impl AssignmentsScreen {
             .filter(|a| in_scope(self.scope, a, ctx))
             .filter(|a| needle.is_empty() || matches(a, &needle, ctx))
         {
-            let key = (urgency::sort_key(a, ctx.today, ctx.calendar), id);
+            let key = (self.key(a, ctx), id);
             let at = self.keys.partition_point(|k| *k < key);
             self.keys.insert(at, key);
             self.rows.insert(at, id);
         }
         self.reselect(ctx);
+    }
+
+    fn key(&self, a: &pb::Assignment, ctx: &Ctx<'_>) -> SortKey {
+        let executor = ctx.replica.user_name(a.executor_id).unwrap_or_default();
+        self.sort.key(a, executor, ctx.today, ctx.calendar)
     }
 
     /// Selects the selected assignment again after the rows moved (or the nearest row if it went).
@@ -345,7 +348,7 @@ impl Component for AssignmentsScreen {
         let mut c = vec![C::Up, C::Down, C::PageUp, C::PageDown, C::Home, C::End];
         match self.focus {
             Focus::List => {
-                c.extend([C::Open, C::Filter]);
+                c.extend([C::Open, C::Filter, C::Sort]);
                 if !self.filter.text().is_empty() {
                     c.push(C::Cancel);
                 }
@@ -409,6 +412,11 @@ impl Component for AssignmentsScreen {
             }
             C::Back => self.focus = Focus::List,
             C::Filter => self.filtering = true,
+            C::Sort => {
+                self.sort = self.sort.next();
+                self.stale = true;
+                self.settle(ctx);
+            }
             C::Submit => self.filtering = false,
             C::Cancel => {
                 self.filtering = false;

@@ -194,6 +194,9 @@ pub enum W {
     ImportTitle,
     ImportHint,
     Imported,
+    SortNumber,
+    SortDeadline,
+    SortExecutor,
 }
 
 impl W {
@@ -393,6 +396,9 @@ impl W {
                 "Most raised problems by territory",
             ),
             W::QuarterShort => ("кв.", "Q"),
+            W::SortNumber => ("по номеру", "by number"),
+            W::SortDeadline => ("по сроку", "by deadline"),
+            W::SortExecutor => ("по исполнителю", "by executor"),
             W::TabDirectories => ("Календарь и классификатор", "Calendar and classifier"),
             W::DoneGrantedRole => ("Роль назначена", "Role granted"),
             W::DoneRevokedRole => ("Роль снята", "Role revoked"),

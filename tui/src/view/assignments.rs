@@ -12,17 +12,27 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use super::{detail, layout, text, widgets};
 use crate::app::State;
 use crate::screens::assignments::{AssignmentsScreen, Focus};
+use crate::strings::work::W;
 use crate::strings::{self, Text};
-use crate::urgency::{self, Urgency};
+use crate::urgency::{self, SortBy, Urgency};
 
 /// Draws the tab into the body `area`: the count line, the table and the detail panel.
 pub fn draw_body(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_>, area: Rect) {
     let (line, rest) = layout::content(area);
     let lang = state.lang;
-    let count = state
-        .replica
-        .loaded
-        .then(|| strings::shown_of(lang, screen.rows().len(), state.replica.assignments.len()));
+    let order = match screen.sort {
+        SortBy::Urgency => None,
+        SortBy::Number => Some(W::SortNumber),
+        SortBy::Deadline => Some(W::SortDeadline),
+        SortBy::Executor => Some(W::SortExecutor),
+    };
+    let count = state.replica.loaded.then(|| {
+        let shown = strings::shown_of(lang, screen.rows().len(), state.replica.assignments.len());
+        match order {
+            Some(o) => format!("{shown} · {}", o.get(lang)),
+            None => shown,
+        }
+    });
     widgets::count_line(
         state,
         count,
