@@ -483,106 +483,105 @@ fn seed_meetings(tx: &mut crate::db::Tx<'_>, p: &DemoPeople, today: NaiveDate) -
                 ..Default::default()
             });
             let published_results = status == M::ResultsPublished;
-            tx.create(
-                pb::Meeting {
-                    group_id: g.meta().id,
-                    territory_id: terr[k % 2],
-                    venue_id: if status == M::Planned { 0 } else { venue },
-                    date: date_field(date),
-                    time: "17:00".into(),
-                    status: status as i32,
-                    venue_agreement: (status != M::Planned).then(|| pb::VenueAgreement {
-                        status: pb::AgreementStatus::Agreed as i32,
-                        contact: "директор учреждения".into(),
-                        date: date_field(days_from(date, -14)),
-                        other_kind_reason: String::new(),
-                    }),
-                    notifications: if status == M::Planned {
-                        vec![]
-                    } else {
-                        vec![pb::NotificationRecord {
-                            user_id: *secretary,
-                            participant_index: 0,
-                            at_ms: city_time::midnight_ms(days_from(date, -10)),
-                            reason: "оповещение".into(),
-                        }]
-                    },
-                    checklist: [
-                        "Помещение подготовлено",
-                        "Звукоусиление",
-                        "Лист регистрации участников",
-                    ]
-                    .iter()
-                    .map(|t| pb::ChecklistItem {
-                        title: (*t).into(),
-                        done: status != M::Planned,
-                        responsible: String::new(),
-                    })
-                    .collect(),
-                    informing: Some(pb::InformingTask {
-                        done: status != M::Planned,
-                        method: if status == M::Planned {
-                            String::new()
-                        } else {
-                            "объявления на подъездах, социальные сети".into()
-                        },
-                        date: (status != M::Planned)
-                            .then(|| validate::from_naive(days_from(date, -7))),
-                        recorded_by: 0,
-                    }),
-                    publications: vec![
-                        pb::Publication {
-                            kind: pb::PublicationKind::Announcement as i32,
-                            draft_text: format!(
-                                "Выездная встреча информационной группы № {} состоится {}",
-                                g.number,
-                                city_time::ru_date(date)
-                            ),
-                            published: status as i32 >= M::Announced as i32,
-                            place: "официальный сайт Администрации".into(),
-                            date: date_field(days_from(date, -7)),
-                            link: String::new(),
-                        },
-                        pb::Publication {
-                            kind: pb::PublicationKind::Results as i32,
-                            draft_text: String::new(),
-                            published: published_results,
-                            place: if published_results {
-                                "официальный сайт Администрации".into()
-                            } else {
-                                String::new()
-                            },
-                            date: if published_results {
-                                date_field(days_from(handed_day, 2))
-                            } else {
-                                None
-                            },
-                            link: String::new(),
-                        },
-                    ],
-                    protocol,
-                    handover: Some(pb::Handover {
-                        due: Some(pb::Deadline {
-                            date: date_field(due.date),
-                            predicted: due.predicted,
-                        }),
-                        handed_at_ms: if handed {
-                            city_time::midnight_ms(handed_day) + 10 * 3_600_000
-                        } else {
-                            0
-                        },
-                        late: handed && handed_day > due.date,
-                        acknowledged_at_ms: if handed {
-                            city_time::midnight_ms(days_from(handed_day, 1)) + 10 * 3_600_000
-                        } else {
-                            0
-                        },
-                        acknowledged_by: 0,
-                    }),
-                    ..Default::default()
+            let mut meeting = pb::Meeting {
+                group_id: g.meta().id,
+                territory_id: terr[k % 2],
+                venue_id: if status == M::Planned { 0 } else { venue },
+                date: date_field(date),
+                time: "17:00".into(),
+                status: status as i32,
+                venue_agreement: (status != M::Planned).then(|| pb::VenueAgreement {
+                    status: pb::AgreementStatus::Agreed as i32,
+                    contact: "директор учреждения".into(),
+                    date: date_field(days_from(date, -14)),
+                    other_kind_reason: String::new(),
+                }),
+                notifications: if status == M::Planned {
+                    vec![]
+                } else {
+                    vec![pb::NotificationRecord {
+                        user_id: *secretary,
+                        participant_index: 0,
+                        at_ms: city_time::midnight_ms(days_from(date, -10)),
+                        reason: "оповещение".into(),
+                    }]
                 },
-                None,
-            )?;
+                checklist: [
+                    "Помещение подготовлено",
+                    "Звукоусиление",
+                    "Лист регистрации участников",
+                ]
+                .iter()
+                .map(|t| pb::ChecklistItem {
+                    title: (*t).into(),
+                    done: status != M::Planned,
+                    responsible: String::new(),
+                })
+                .collect(),
+                informing: Some(pb::InformingTask {
+                    done: status != M::Planned,
+                    method: if status == M::Planned {
+                        String::new()
+                    } else {
+                        "объявления на подъездах, социальные сети".into()
+                    },
+                    date: (status != M::Planned).then(|| validate::from_naive(days_from(date, -7))),
+                    recorded_by: 0,
+                }),
+                publications: vec![
+                    pb::Publication {
+                        kind: pb::PublicationKind::Announcement as i32,
+                        draft_text: format!(
+                            "Выездная встреча информационной группы № {} состоится {}",
+                            g.number,
+                            city_time::ru_date(date)
+                        ),
+                        published: status as i32 >= M::Announced as i32,
+                        place: "официальный сайт Администрации".into(),
+                        date: date_field(days_from(date, -7)),
+                        link: String::new(),
+                    },
+                    pb::Publication {
+                        kind: pb::PublicationKind::Results as i32,
+                        draft_text: String::new(),
+                        published: published_results,
+                        place: if published_results {
+                            "официальный сайт Администрации".into()
+                        } else {
+                            String::new()
+                        },
+                        date: if published_results {
+                            date_field(days_from(handed_day, 2))
+                        } else {
+                            None
+                        },
+                        link: String::new(),
+                    },
+                ],
+                protocol,
+                handover: Some(pb::Handover {
+                    due: Some(pb::Deadline {
+                        date: date_field(due.date),
+                        predicted: due.predicted,
+                    }),
+                    handed_at_ms: if handed {
+                        city_time::midnight_ms(handed_day) + 10 * 3_600_000
+                    } else {
+                        0
+                    },
+                    late: handed && handed_day > due.date,
+                    acknowledged_at_ms: if handed {
+                        city_time::midnight_ms(days_from(handed_day, 1)) + 10 * 3_600_000
+                    } else {
+                        0
+                    },
+                    acknowledged_by: 0,
+                }),
+                ..Default::default()
+            };
+            // The texts the general department will copy, drafted as the service drafts them.
+            crate::services::meetings::refresh_drafts(tx, &mut meeting)?;
+            tx.create(meeting, None)?;
         }
     }
     Ok(())
@@ -733,13 +732,15 @@ fn seed_appeals(
                 pb::AppealStatus::Answered
             }
         } else {
+            // Extended ones run at most 30 days more; a few are late, as in any administration,
+            // but not a year late.
             match roll {
-                0..80 => pb::AppealStatus::Answered,
+                86..90 if age < 55 => pb::AppealStatus::Extended,
                 80..86 => pb::AppealStatus::Forwarded,
-                86..90 => pb::AppealStatus::Extended,
                 90..93 => pb::AppealStatus::NoAnswerAnonymous,
                 93..95 => pb::AppealStatus::CorrespondenceStopped,
-                _ => pb::AppealStatus::Registered,
+                95.. if age < 40 => pb::AppealStatus::Registered,
+                _ => pb::AppealStatus::Answered,
             }
         };
         let code = HOUSING_CODES[rng.random_range(0..HOUSING_CODES.len())];

@@ -142,7 +142,7 @@ fn names_for(tx: &Tx<'_>, m: &pb::Meeting) -> ApiResult<texts::Names> {
 }
 
 /// Regenerates the drafts of unpublished publications from the meeting's current data.
-fn refresh_drafts(tx: &Tx<'_>, m: &mut pb::Meeting) -> ApiResult<()> {
+pub(crate) fn refresh_drafts(tx: &Tx<'_>, m: &mut pb::Meeting) -> ApiResult<()> {
     let names = names_for(tx, m)?;
     let announcement = texts::announcement(m, &names);
     let results = (status(m) as i32 >= M::ProtocolSigned as i32 && status(m) != M::Cancelled)
