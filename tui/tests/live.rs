@@ -243,3 +243,52 @@ async fn the_sync_task_reports_a_lost_server_and_a_session_the_new_one_does_not_
     assert!(c.state.replica.assignments.is_empty());
     again.stop().await;
 }
+
+/// `--ca-cert`: a client that trusts the server's certificate signs in over TLS; one that does
+/// not is refused before any password leaves it.
+#[tokio::test]
+async fn over_tls_the_client_trusts_only_the_given_certificate() {
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let cert_path = dir.path().join("server.pem");
+    let key_path = dir.path().join("server.key");
+    std::fs::write(&cert_path, cert.cert.pem()).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&key_path, cert.signing_key.serialize_pem()).unwrap_or_else(|e| panic!("{e}"));
+    let mut config = infogroups_server::Config::new(dir.path().join("data"));
+    config.admin_password = Some("admin1234".into());
+    config.tls = Some(infogroups_server::config::TlsFiles {
+        cert: cert_path.clone(),
+        key: key_path,
+    });
+    let server = infogroups_server::Server::open(config)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let port = listener.local_addr().map_or(0, |a| a.port());
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let task = tokio::spawn(server.serve(listener, shutdown.clone()));
+    let url = format!("https://localhost:{port}");
+
+    let login = |conn: Connection| async move {
+        conn.auth()
+            .login(pb::LoginRequest {
+                username: "admin".into(),
+                password: "admin1234".into(),
+            })
+            .await
+    };
+    let trusted = Connection::new(&url, Some(&cert_path)).unwrap_or_else(|e| panic!("{e}"));
+    let ok = login(trusted).await;
+    assert!(ok.is_ok(), "{ok:?}");
+    let untrusted = Connection::new(&url, None).unwrap_or_else(|e| panic!("{e}"));
+    let refused = login(untrusted).await;
+    assert!(
+        matches!(&refused, Err(s) if s.code() == tonic::Code::Unavailable || s.code() == tonic::Code::Unknown),
+        "{refused:?}"
+    );
+    shutdown.cancel();
+    let _ = task.await;
+}
