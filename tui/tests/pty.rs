@@ -8,6 +8,10 @@
 //! and start it again on the same data and port. Nothing here sleeps to let things settle: every
 //! wait is for something on a screen, with a generous deadline, and ends as soon as it is there.
 //! `IG_PTY_DUMP=1` prints the screens as the flow goes.
+//!
+//! One entry is a measurement, not a test: `cargo test --release -p infogroups-tui --test pty --
+//! --ignored` prints the client's first frame after login, memory and key-press figures with
+//! large replicas.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;
@@ -41,17 +45,32 @@ const SECRETARY: &str = "sek1";
 type Test = fn() -> Result<()>;
 
 /// The tests, run one after another: each starts its own server and clients, and two at once
-/// would only compete for the same two cores.
-const TESTS: &[(&str, Test)] = &[
+/// would only compete for the same two cores. The last, a measurement, runs only when asked
+/// (`--ignored`) and belongs in a release build.
+const TESTS: &[(&str, Test, Ignored)] = &[
     (
         "report_is_seen_live_and_survives_a_server_restart",
         report_is_seen_live_and_survives_a_server_restart,
+        Ignored::No,
     ),
     (
         "wrong_password_help_and_clean_quit_at_80x24",
         wrong_password_help_and_clean_quit_at_80x24,
+        Ignored::No,
+    ),
+    (
+        "figures_with_large_replicas",
+        figures_with_large_replicas,
+        Ignored::Yes,
     ),
 ];
+
+/// Whether a test runs only with `--ignored` (or `--include-ignored`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ignored {
+    No,
+    Yes,
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -73,12 +92,14 @@ fn main() -> ExitCode {
 fn run_tests(args: &[String]) -> ExitCode {
     let mut filters = Vec::new();
     let mut skips = Vec::new();
-    let (mut exact, mut list) = (false, false);
+    let (mut exact, mut list, mut ignored, mut include_ignored) = (false, false, false, false);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--list" => list = true,
             "--exact" => exact = true,
+            "--ignored" => ignored = true,
+            "--include-ignored" => include_ignored = true,
             "--skip" => skips.extend(it.next().cloned()),
             // Options with a value that mean nothing here.
             "--test-threads" | "--format" | "--color" | "--logfile" | "-Z" => {
@@ -95,13 +116,14 @@ fn run_tests(args: &[String]) -> ExitCode {
             name.contains(pattern)
         }
     };
-    let chosen: Vec<&(&str, Test)> = TESTS
+    let chosen: Vec<&(&str, Test, Ignored)> = TESTS
         .iter()
-        .filter(|(name, _)| filters.is_empty() || filters.iter().any(|f| matches(name, f)))
-        .filter(|(name, _)| !skips.iter().any(|s| matches(name, s)))
+        .filter(|(name, ..)| filters.is_empty() || filters.iter().any(|f| matches(name, f)))
+        .filter(|(name, ..)| !skips.iter().any(|s| matches(name, s)))
+        .filter(|(.., ig)| !ignored || *ig == Ignored::Yes)
         .collect();
     if list {
-        for (name, _) in &chosen {
+        for (name, ..) in &chosen {
             println!("{name}: test");
         }
         return ExitCode::SUCCESS;
@@ -109,13 +131,22 @@ fn run_tests(args: &[String]) -> ExitCode {
     let started = Instant::now();
     let plural = if chosen.len() == 1 { "" } else { "s" };
     println!("\nrunning {} test{plural}", chosen.len());
+    let (mut passed, mut skipped) = (0, 0);
     let mut failed = Vec::new();
-    for (name, test) in &chosen {
+    for (name, test, ig) in &chosen {
+        if *ig == Ignored::Yes && !ignored && !include_ignored {
+            println!("test {name} ... ignored");
+            skipped += 1;
+            continue;
+        }
         let t = Instant::now();
         let outcome = std::panic::catch_unwind(test)
             .unwrap_or_else(|panic| Err(anyhow!("panicked: {}", panic_text(&panic))));
         match outcome {
-            Ok(()) => println!("test {name} ... ok ({:.1} s)", t.elapsed().as_secs_f64()),
+            Ok(()) => {
+                println!("test {name} ... ok ({:.1} s)", t.elapsed().as_secs_f64());
+                passed += 1;
+            }
             Err(e) => {
                 println!("test {name} ... FAILED");
                 failed.push((name, e));
@@ -126,10 +157,9 @@ fn run_tests(args: &[String]) -> ExitCode {
         println!("\n---- {name} ----\n{e:#}");
     }
     println!(
-        "\ntest result: {}. {} passed; {} failed; 0 ignored; 0 measured; {} filtered out; \
-         finished in {:.2}s\n",
+        "\ntest result: {}. {passed} passed; {} failed; {skipped} ignored; 0 measured; {} \
+         filtered out; finished in {:.2}s\n",
         if failed.is_empty() { "ok" } else { "FAILED" },
-        chosen.len() - failed.len(),
         failed.len(),
         TESTS.len() - chosen.len(),
         started.elapsed().as_secs_f64()
@@ -152,13 +182,18 @@ fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
 // ---------------------------------------------------------------------------------------------
 // The server child process.
 
-/// `--serve DIR ADDR [--seed]`: bind ADDR, open the store in DIR (filling it with the demo city
-/// when `--seed`), print the bound address as the first line, serve until killed.
+/// `--serve DIR ADDR [--seed [EXTRA]]`: bind ADDR, open the store in DIR (filling it with the
+/// demo city when `--seed`, and EXTRA more assignments of group 1), print the bound address as
+/// the first line, serve until killed.
 fn serve(args: &[String]) -> Result<()> {
     let [dir, addr, rest @ ..] = args else {
-        bail!("usage: pty --serve DIR ADDR [--seed]");
+        bail!("usage: pty --serve DIR ADDR [--seed [EXTRA]]");
     };
-    let seed = rest.iter().any(|a| a == "--seed");
+    let seed = rest.first().is_some_and(|a| a == "--seed");
+    let extra: usize = match rest.get(1) {
+        Some(n) => n.parse().context("the number of extra assignments")?,
+        None => 0,
+    };
     let addr: SocketAddr = addr.parse().context("the address")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -173,6 +208,7 @@ fn serve(args: &[String]) -> Result<()> {
         let server = Server::open(config).await?;
         if seed {
             infogroups_server::demo::seed(server.db()).await?;
+            add_assignments(server.db(), extra).await?;
         }
         let mut out = std::io::stdout().lock();
         writeln!(out, "{}", listener.local_addr()?)?;
@@ -184,6 +220,46 @@ fn serve(args: &[String]) -> Result<()> {
     })
 }
 
+/// Adds `n` copies of the assignments the secretary controls (so she sees them all), in writes
+/// of a few thousand, through the same `create` as the demo.
+async fn add_assignments(db: &infogroups_server::db::Db, n: usize) -> Result<()> {
+    if n == 0 {
+        return Ok(());
+    }
+    let secretary = db
+        .all::<pb::User>()?
+        .into_iter()
+        .find(|u| u.username == SECRETARY)
+        .and_then(|u| u.meta)
+        .context("no secretary in the demo city")?
+        .id;
+    let group1: Vec<pb::Assignment> = db
+        .all::<pb::Assignment>()?
+        .into_iter()
+        .filter(|a| a.controller_id == secretary)
+        .collect();
+    ensure!(!group1.is_empty(), "the secretary controls nothing");
+    let mut made = 0;
+    while made < n {
+        let batch: Vec<pb::Assignment> = (made..n.min(made + 5_000))
+            .map(|i| {
+                let mut a = group1[i % group1.len()].clone();
+                a.number = format!("{}-{i}", a.number);
+                a
+            })
+            .collect();
+        made += batch.len();
+        db.write(0, |tx| {
+            for a in &batch {
+                tx.create(a.clone(), None)?;
+            }
+            Ok(())
+        })
+        .await?;
+    }
+    Ok(())
+}
+
 /// The server child process, killed when dropped.
 struct ServerProcess {
     child: Child,
@@ -192,12 +268,13 @@ struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Starts it on `data` and `addr` and waits for the address it prints.
-    fn start(data: &Path, addr: SocketAddr, seed: bool) -> Result<Self> {
+    /// Starts it on `data` and `addr` (with `seed`: the demo city and that many more assignments
+    /// of group 1) and waits for the address it prints.
+    fn start(data: &Path, addr: SocketAddr, seed: Option<usize>) -> Result<Self> {
         let mut cmd = Command::new(std::env::current_exe()?);
         cmd.arg(SERVE).arg(data).arg(addr.to_string());
-        if seed {
-            cmd.arg("--seed");
+        if let Some(extra) = seed {
+            cmd.arg("--seed").arg(extra.to_string());
         }
         let mut child = cmd
             .env_remove("INFOGROUPS_ADMIN_PASSWORD")
@@ -247,7 +324,7 @@ impl ServerProcess {
         self.child.kill().context("killing the server")?;
         self.child.wait().context("waiting for the server")?;
         while_down()?;
-        Self::start(&self.data, self.addr, false)
+        Self::start(&self.data, self.addr, None)
     }
 }
 
@@ -392,6 +469,16 @@ impl Client {
         w.write_all(keys.as_bytes())?;
         w.flush()?;
         Ok(())
+    }
+
+    /// Row `n` of the screen now.
+    fn row(&self, n: usize) -> String {
+        let lock = self.shared.0.lock().unwrap_or_else(|p| p.into_inner());
+        let screen = lock.parser.screen();
+        screen
+            .rows(0, screen.size().1.get())
+            .nth(n)
+            .unwrap_or_default()
     }
 
     /// Waits until `ready` holds for the screen; returns how long that took. Fails after
@@ -661,7 +748,7 @@ fn report_is_seen_live_and_survives_a_server_restart() -> Result<()> {
     let lang = Lang::En;
     let dir = tempfile::tempdir()?;
     let data = dir.path().join("data");
-    let mut server = ServerProcess::start(&data, "127.0.0.1:0".parse()?, true)?;
+    let mut server = ServerProcess::start(&data, "127.0.0.1:0".parse()?, Some(0))?;
     let url = server.url();
     let rt = runtime()?;
     let a = rt.block_on(pick_assignment(&url))?;
@@ -782,7 +869,7 @@ fn report_is_seen_live_and_survives_a_server_restart() -> Result<()> {
 fn wrong_password_help_and_clean_quit_at_80x24() -> Result<()> {
     let lang = Lang::Ru;
     let dir = tempfile::tempdir()?;
-    let server = ServerProcess::start(&dir.path().join("data"), "127.0.0.1:0".parse()?, true)?;
+    let server = ServerProcess::start(&dir.path().join("data"), "127.0.0.1:0".parse()?, Some(0))?;
     let url = server.url();
     let refusal = runtime()?.block_on(wrong_password_message(&url, lang))?;
     let mut c = Client::start(SECRETARY, dir.path(), (80, 24), &["--server", url.as_str()])?;
@@ -833,4 +920,131 @@ fn wrong_password_help_and_clean_quit_at_80x24() -> Result<()> {
     );
     drop(server);
     Ok(())
+}
+
+/// Figures, not checks (`--ignored`, in release): the real client against a real server with the
+/// demo city and 10,000 and 100,000 more assignments the secretary sees (`IG_PTY_SIZES=10000,…`
+/// changes the sizes). For each: the snapshot's size on the wire, the first frame after the
+/// Enter that signs in (login, snapshot, replica, draw, all through the terminal), the client's
+/// memory then, and key presses (PgDn) to the next drawn frame.
+fn figures_with_large_replicas() -> Result<()> {
+    let sizes: Vec<usize> = match std::env::var("IG_PTY_SIZES") {
+        Ok(v) => v
+            .split(',')
+            .map(|n| n.trim().parse())
+            .collect::<Result<_, _>>()
+            .context("IG_PTY_SIZES")?,
+        Err(_) => vec![10_000, 100_000],
+    };
+    if cfg!(debug_assertions) {
+        println!("    (a debug build: run with --release for figures that mean something)");
+    }
+    for extra in sizes {
+        measure(extra)?;
+    }
+    Ok(())
+}
+
+fn measure(extra: usize) -> Result<()> {
+    let lang = Lang::En;
+    let dir = tempfile::tempdir()?;
+    let t = Instant::now();
+    let server = ServerProcess::start(
+        &dir.path().join("data"),
+        "127.0.0.1:0".parse()?,
+        Some(extra),
+    )?;
+    let seeded = t.elapsed();
+    let url = server.url();
+    let (count, bytes) = runtime()?.block_on(snapshot_size(&url))?;
+    println!(
+        "    +{extra}: the secretary sees {count} assignments; snapshot {:.1} MB encoded \
+         (server seeded in {:.1} s)",
+        bytes as f64 / 1e6,
+        seeded.as_secs_f64()
+    );
+    let mut c = Client::start(
+        SECRETARY,
+        dir.path(),
+        (120, 40),
+        &["--server", &url, "--lang", "en"],
+    )?;
+    c.wait_for("the login form", |s| {
+        screen_has(s, Text::Password.get(lang))
+    })?;
+    c.send(SECRETARY)?;
+    c.send(TAB)?;
+    c.send(PASSWORD)?;
+    let before = rss_kb(&c)?;
+    c.send(ENTER)?;
+    let header = strings::shown_of(lang, count, count);
+    let first = c.wait_for("the whole list", |s| screen_has(s, &header))?;
+    let after = rss_kb(&c)?;
+    println!(
+        "    +{extra}: Enter on the login form → first frame of the list: {} ms",
+        first.as_millis()
+    );
+    println!(
+        "    +{extra}: client memory (VmRSS): {:.1} MB at the login form, {:.1} MB with the \
+         list drawn, peak {:.1} MB",
+        before.rss as f64 / 1024.0,
+        after.rss as f64 / 1024.0,
+        after.peak as f64 / 1024.0
+    );
+    let mut presses = Vec::new();
+    for _ in 0..30 {
+        let top = c.row(2);
+        c.send("\x1b[6~")?;
+        presses.push(c.wait_for("the next page", |s| {
+            s.rows(0, s.size().1.get()).nth(2).is_some_and(|r| r != top)
+        })?);
+    }
+    presses.sort();
+    println!(
+        "    +{extra}: PgDn → next page drawn, through the terminal: median {:.1} ms, max {:.1} ms \
+         (30 presses)",
+        presses[presses.len() / 2].as_secs_f64() * 1e3,
+        presses[presses.len() - 1].as_secs_f64() * 1e3
+    );
+    c.send("q")?;
+    let exit = c.wait_exit()?;
+    ensure!(exit.success(), "the client exited with {exit:?}");
+    drop(server);
+    Ok(())
+}
+
+/// How many assignments the secretary's snapshot has and its encoded size, asked with no message
+/// size limit on our side.
+async fn snapshot_size(url: &str) -> Result<(usize, usize)> {
+    use prost::Message;
+    let conn = api_login(url, SECRETARY).await?;
+    let snap = conn
+        .sync()
+        .max_decoding_message_size(usize::MAX)
+        .snapshot(request(pb::SnapshotRequest {}))
+        .await?
+        .into_inner();
+    Ok((snap.assignments.len(), snap.encoded_len()))
+}
+
+/// A process's resident memory now and at its peak, in KiB.
+struct Rss {
+    rss: u64,
+    peak: u64,
+}
+
+fn rss_kb(c: &Client) -> Result<Rss> {
+    let pid = c.child.process_id().context("no process id")?;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .with_context(|| format!("no {name} in /proc/{pid}/status"))
+    };
+    Ok(Rss {
+        rss: field("VmRSS:")?,
+        peak: field("VmHWM:")?,
+    })
 }
