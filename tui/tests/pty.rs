@@ -27,6 +27,7 @@ use infogroups_shared::city_time;
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb::{self, AssignmentStatus as S};
 use infogroups_tui::rpc::{Connection, RpcError, request};
+use infogroups_tui::strings::work::W;
 use infogroups_tui::strings::{self, Text};
 use nix::sys::termios::LocalFlags;
 use portable_pty::{CommandBuilder, MasterPty, PtySize};
@@ -761,8 +762,9 @@ fn report_is_seen_live_and_survives_a_server_restart() -> Result<()> {
     isp.sign_in(&a.executor, PASSWORD, lang)?;
     for c in [&sek, &isp] {
         c.wait_status_bar(online)?;
+        // The secretary's first tab is the group's assignments, the executor's their own.
         c.wait_for("the assignments list", |s| {
-            screen_has(s, Text::AssignmentsTitle.get(lang))
+            screen_has(s, W::TabAssignments.get(lang)) || screen_has(s, W::TabMine.get(lang))
         })?;
     }
 
