@@ -19,6 +19,9 @@ use crate::strings;
 /// How long a unary call may take before the user is told the server does not answer.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(15);
 
+/// The largest snapshot the client accepts (the server's own limit is lower).
+pub const SNAPSHOT_LIMIT: usize = 256 * 1024 * 1024;
+
 /// A failed call, as the user should read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RpcError {
@@ -193,9 +196,11 @@ impl Connection {
         pb::auth_service_client::AuthServiceClient::new(self.authed())
     }
 
-    /// The sync service.
+    /// The sync service. Its answers may be large: a snapshot of a whole city's records is far
+    /// over tonic's 4 MB default.
     pub fn sync(&self) -> pb::sync_service_client::SyncServiceClient<Authed> {
         pb::sync_service_client::SyncServiceClient::new(self.authed())
+            .max_decoding_message_size(SNAPSHOT_LIMIT)
     }
 
     /// The assignment service.

@@ -4,7 +4,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crossterm::event::{Event, EventStream};
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::time::Instant;
 
@@ -92,8 +92,17 @@ pub async fn run(
         while let Ok(msg) = rx.try_recv() {
             batch.push(msg);
         }
-        while let Some(Some(Ok(event))) = input.next().now_or_never() {
-            batch.extend(translate(event));
+        // Poll the input with this task's own waker (a no-op waker would be kept by crossterm's
+        // reader thread, and the next key would only be noticed at the next tick).
+        loop {
+            tokio::select! {
+                biased;
+                event = input.next() => match event {
+                    Some(Ok(event)) => batch.extend(translate(event)),
+                    _ => break,
+                },
+                () = std::future::ready(()) => break,
+            }
         }
     }
 }
