@@ -196,6 +196,12 @@ async fn serve(args: ServeArgs) -> Result<()> {
     if let Some(n) = file.reminder_days {
         config.reminder_days = n;
     }
+    if let Some(n) = file.max_request_bytes {
+        config.max_request_bytes = n;
+    }
+    if let Some(n) = file.max_concurrent_streams {
+        config.max_concurrent_streams = n;
+    }
     config.admin_password = std::env::var("INFOGROUPS_ADMIN_PASSWORD").ok();
     if config.tls.is_none() && !config.listen.ip().is_loopback() {
         tracing::warn!(
