@@ -245,6 +245,31 @@ pub struct World {
     pub group_b: u64,
     /// Today in the city when the world was built.
     pub today: chrono::NaiveDate,
+    /// What each group owns, group A first.
+    pub owned: Vec<Owned>,
+}
+
+impl World {
+    /// The caller called `name` (`admin`, `leader_a`, `nobody`…).
+    pub fn caller(&self, name: &str) -> Option<&Authed> {
+        self.callers
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| &c.authed)
+    }
+}
+
+/// The entities the world made in one group: `(id, version)` of each.
+#[derive(Debug, Clone, Copy)]
+pub struct Owned {
+    /// The group.
+    pub group: u64,
+    /// An assignment of the group.
+    pub assignment: (u64, u64),
+    /// A planned meeting of the group.
+    pub meeting: (u64, u64),
+    /// A registered appeal of the group.
+    pub appeal: (u64, u64),
 }
 
 impl World {
@@ -271,6 +296,7 @@ impl World {
         }
         let today = today(server.clock());
         let mut groups = Vec::new();
+        let mut owned = Vec::new();
         for (group, leader, secretary, name) in [
             (&city.group_a, &city.leader_a, &city.secretary_a, "А"),
             (&city.group_b, &city.leader_b, &city.secretary_b, "Б"),
@@ -356,6 +382,13 @@ impl World {
                 .context("RegisterAppeal")?
                 .into_inner();
             groups.push(gid);
+            let pair = |m: Option<pb::Meta>| (id_of(m), fixtures::version_of(m));
+            owned.push(Owned {
+                group: gid,
+                assignment: pair(assignment.meta),
+                meeting: pair(meeting.meta),
+                appeal: pair(appeal.meta),
+            });
             ids.extend([
                 territory,
                 id_of(venue.meta),
@@ -423,6 +456,7 @@ impl World {
             group_a: groups.first().copied().unwrap_or_default(),
             group_b: groups.get(1).copied().unwrap_or_default(),
             today,
+            owned,
         })
     }
 }
