@@ -958,8 +958,35 @@ pub async fn run_case(
     })
 }
 
+/// The longest text anywhere in a message, in characters.
+fn longest_text(msg: &DynamicMessage) -> usize {
+    fn of(v: &Value) -> usize {
+        match v {
+            Value::String(s) => s.chars().count(),
+            Value::Message(m) => longest_text(m),
+            Value::List(items) => items.iter().map(of).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+    msg.fields().map(|(_, v)| of(v)).max().unwrap_or(0)
+}
+
+/// The descriptor of the log's events.
+fn event_descriptor() -> Result<MessageDescriptor> {
+    static EVENT: std::sync::OnceLock<Option<MessageDescriptor>> = std::sync::OnceLock::new();
+    EVENT
+        .get_or_init(|| {
+            DescriptorPool::decode(pb::FILE_DESCRIPTOR_SET)
+                .ok()
+                .and_then(|p| p.get_message_by_name("infogroups.v1.Event"))
+        })
+        .clone()
+        .context("infogroups.v1.Event is not in the descriptor set")
+}
+
 /// A write that succeeded must be one the policy allows: a user without roles writes nothing, and
-/// a user whose roles are all in one group writes nothing of another group.
+/// a user whose roles are all in one group writes nothing of another group. And nothing stored may
+/// hold a text longer than validation's longest.
 fn check_write(
     db: &infogroups_server::db::Db,
     world: &World,
@@ -969,6 +996,18 @@ fn check_write(
     after: u64,
 ) -> Result<Option<String>> {
     let events = db.events_after(before, (after - before) as usize)?;
+    let event = event_descriptor()?;
+    for ev in &events {
+        let dynamic = DynamicMessage::decode(event.clone(), ev.encode_to_vec().as_slice())?;
+        let longest = longest_text(&dynamic);
+        if longest > infogroups_shared::validate::MAX_TEXT {
+            return Ok(Some(format!(
+                "{} stored a text of {longest} characters in {:?}",
+                caller.name,
+                crate::watch::entity_of(ev)
+            )));
+        }
+    }
     if grants.is_empty() {
         return Ok(Some(format!(
             "{} holds no role but wrote {} event(s): {:?}",
