@@ -932,8 +932,7 @@ pub async fn run_case(
                     problem = Some(format!("InvalidArgument without a named field: {status:?}"));
                 }
             }
-            // A watch stream may have delivered events before it failed; it writes nothing.
-            if wrote && !method.streaming {
+            if wrote {
                 problem.get_or_insert(format!(
                     "refused with {:?} but the log moved {before} -> {after}",
                     status.code()
