@@ -305,9 +305,9 @@ async fn admin(args: AdminArgs) -> Result<()> {
             validate::password("password", &password)?;
             let phc = auth::hash_password(&password)?;
             let id = user.meta.map_or(0, |m| m.id);
-            db.write(0, |tx| accounts::stage_password(tx, id, phc))
-                .await?;
-            println!("Password of {username} changed");
+            // As through the API: a new password ends every session of the account.
+            accounts::set_password(&db, 0, id, phc, None).await?;
+            println!("Password of {username} changed; its sessions ended");
         }
         AdminAction::Grant {
             username,

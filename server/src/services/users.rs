@@ -121,21 +121,10 @@ impl UserService for UserSvc {
             }
         }
         let phc = hash(req.new_password.clone()).await?;
-        // A new password ends every other session of the account (someone who knew the old one
-        // may hold them); the caller's own session goes on.
+        // The caller's own session goes on when they change their own password.
         let keep = (req.user_id == c.actor.user_id).then_some(c.token_hash.as_slice());
-        let ended = auth::sessions_of(&self.ctx.db, req.user_id, keep)?;
-        let user = self
-            .ctx
-            .db
-            .write(c.actor.user_id, |tx| {
-                accounts::stage_password(tx, req.user_id, phc)?;
-                for key in &ended {
-                    tx.remove_raw(key.clone());
-                }
-                tx.require::<pb::User>(req.user_id)
-            })
-            .await?;
+        let user =
+            accounts::set_password(&self.ctx.db, c.actor.user_id, req.user_id, phc, keep).await?;
         Ok(Response::new(user))
     }
 
