@@ -893,6 +893,23 @@ fn group_of(ev: &pb::Event) -> u64 {
     }
 }
 
+/// A digest of everything in the store (entities, indexes, sessions, credentials, audit, the log):
+/// a refused request must leave it as it was, not only the event log.
+pub fn state_digest(db: &infogroups_server::db::Db) -> Result<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut after: Option<Vec<u8>> = None;
+    loop {
+        let page = db.store().scan(b"", after.as_deref(), 4096)?;
+        let Some((last, _)) = page.last() else {
+            break;
+        };
+        after = Some(last.clone());
+        page.hash(&mut h);
+    }
+    Ok(h.finish())
+}
+
 /// Runs one case: `method` as `caller` with the request of `seed`, and judges the answer.
 pub async fn run_case(
     server: &TestServer,
@@ -911,6 +928,7 @@ pub async fn run_case(
         .map(|u| u.roles)
         .unwrap_or_default();
     let before = db.published_seq();
+    let digest = state_digest(db)?;
     let bearer = if caller.authed.token.is_empty() {
         Bearer::none()
     } else {
@@ -935,6 +953,11 @@ pub async fn run_case(
             if wrote {
                 problem.get_or_insert(format!(
                     "refused with {:?} but the log moved {before} -> {after}",
+                    status.code()
+                ));
+            } else if state_digest(db)? != digest {
+                problem.get_or_insert(format!(
+                    "refused with {:?} but the store changed",
                     status.code()
                 ));
             }
