@@ -20,6 +20,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tonic_prost_build::configure()
         .build_client(true)
         .build_server(true)
+        // Undecodable requests are a client's mistake: InvalidArgument, never Internal.
+        .codec_path("crate::codec::ApiCodec")
         .compile_fds(fds)?;
     println!("cargo:rerun-if-changed={}", dir.display());
     Ok(())

@@ -4,8 +4,8 @@
 use infogroups_shared::pb;
 use infogroups_shared::validate::{self, FieldError};
 
-use crate::auth::Credential;
-use crate::db::{Tx, keys};
+use crate::auth::{self, Credential};
+use crate::db::{Db, Tx, keys};
 use crate::error::{ApiError, ApiResult};
 
 /// Validates a new account's fields.
@@ -73,6 +73,27 @@ pub fn stage_password(tx: &mut Tx<'_>, user_id: u64, phc: String) -> ApiResult<(
     );
     tx.audit(crate::entity::Kind::User, user_id, "set_password", 0);
     Ok(())
+}
+
+/// Sets `user_id`'s password (`phc`, already hashed) and ends every session of the account but
+/// the one whose token hash is `keep` (the caller's own, when they change their own password):
+/// whoever knew the old password may hold the others. Returns the account.
+pub async fn set_password(
+    db: &Db,
+    actor_id: u64,
+    user_id: u64,
+    phc: String,
+    keep: Option<&[u8]>,
+) -> ApiResult<pb::User> {
+    let ended = auth::sessions_of(db, user_id, keep)?;
+    db.write(actor_id, |tx| {
+        stage_password(tx, user_id, phc)?;
+        for key in &ended {
+            tx.remove_raw(key.clone());
+        }
+        tx.require::<pb::User>(user_id)
+    })
+    .await
 }
 
 /// The account with `username`, if any.

@@ -91,17 +91,33 @@ pub fn generate_password() -> String {
 }
 
 /// Failed-login bookkeeping per account name, in memory: a restart forgets it, which only gives an
-/// attacker a few more guesses per restart.
+/// attacker a few more guesses per restart. Bounded: names are kept by their hash (an attacker
+/// chooses their length), a name's failures are forgotten [`FORGET_AFTER`] after the last one,
+/// and at most [`MAX_NAMES`] names are tracked (the stalest go first).
 #[derive(Clone)]
 pub struct Throttle {
-    inner: Arc<Mutex<HashMap<String, Failures>>>,
+    inner: Arc<Mutex<HashMap<[u8; 32], Failures>>>,
     free_attempts: u32,
 }
+
+/// How long after its last failure a name's count starts again from zero.
+pub const FORGET_AFTER: Duration = Duration::from_secs(15 * 60);
+
+/// The most account names tracked at once.
+pub const MAX_NAMES: usize = 10_000;
+
+/// The longest lock after repeated failures.
+const MAX_LOCK: Duration = Duration::from_secs(300);
 
 #[derive(Clone, Copy)]
 struct Failures {
     count: u32,
     locked_until: Option<Instant>,
+    last: Instant,
+}
+
+fn name_key(username: &str) -> [u8; 32] {
+    Sha256::digest(username.as_bytes()).into()
 }
 
 impl Throttle {
@@ -116,44 +132,97 @@ impl Throttle {
 
     /// Refuses while the account name is locked.
     pub fn check(&self, username: &str) -> Result<(), ApiError> {
+        self.check_at(username, Instant::now())
+    }
+
+    fn check_at(&self, username: &str, now: Instant) -> Result<(), ApiError> {
         let map = self.inner.lock().map_err(|_| ApiError::ShuttingDown)?;
         if let Some(Failures {
             locked_until: Some(until),
             ..
-        }) = map.get(username)
+        }) = map.get(&name_key(username))
+            && *until > now
         {
-            let now = Instant::now();
-            if *until > now {
-                return Err(ApiError::Throttled {
-                    retry_after_secs: (*until - now).as_secs().max(1),
-                });
-            }
+            let left = *until - now;
+            // Round up: a client that waits the advertised time is never refused again.
+            let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+            return Err(ApiError::Throttled {
+                retry_after_secs: secs.max(1),
+            });
         }
         Ok(())
     }
 
     /// Records a failure.
     pub fn failed(&self, username: &str) {
-        if let Ok(mut map) = self.inner.lock() {
-            let f = map.entry(username.to_string()).or_insert(Failures {
-                count: 0,
-                locked_until: None,
-            });
-            f.count += 1;
-            if f.count >= self.free_attempts {
-                let exp = (f.count - self.free_attempts).min(8);
-                let secs = (2u64 << exp).min(300);
-                f.locked_until = Some(Instant::now() + Duration::from_secs(secs));
+        self.failed_at(username, Instant::now());
+    }
+
+    fn failed_at(&self, username: &str, now: Instant) {
+        let Ok(mut map) = self.inner.lock() else {
+            return;
+        };
+        let key = name_key(username);
+        if !map.contains_key(&key) && map.len() >= MAX_NAMES {
+            map.retain(|_, f| now.saturating_duration_since(f.last) < FORGET_AFTER);
+            if map.len() >= MAX_NAMES
+                && let Some(stalest) = map.iter().min_by_key(|(_, f)| f.last).map(|(k, _)| *k)
+            {
+                map.remove(&stalest);
             }
+        }
+        let f = map.entry(key).or_insert(Failures {
+            count: 0,
+            locked_until: None,
+            last: now,
+        });
+        if now.saturating_duration_since(f.last) >= FORGET_AFTER {
+            f.count = 0;
+            f.locked_until = None;
+        }
+        f.last = now;
+        f.count = f.count.saturating_add(1);
+        if f.count >= self.free_attempts {
+            let exp = (f.count - self.free_attempts).min(8);
+            let lock = Duration::from_secs(2u64 << exp).min(MAX_LOCK);
+            f.locked_until = Some(now + lock);
         }
     }
 
     /// Forgets the failures after a success.
     pub fn succeeded(&self, username: &str) {
         if let Ok(mut map) = self.inner.lock() {
-            map.remove(username);
+            map.remove(&name_key(username));
         }
     }
+
+    /// How many account names are tracked (for tests of the bound).
+    pub fn tracked(&self) -> usize {
+        self.inner.lock().map_or(0, |m| m.len())
+    }
+}
+
+/// The keys of `user_id`'s stored sessions, but the one whose token hash is `keep`: what a
+/// password change ends. Scanned outside the write (transactions cannot scan); a login racing
+/// with the change may survive it, as it would if it had come a moment later.
+pub fn sessions_of(db: &Db, user_id: u64, keep: Option<&[u8]>) -> Result<Vec<Vec<u8>>, ApiError> {
+    let prefix = keys::session(&[]);
+    let mut out = Vec::new();
+    let mut after: Option<Vec<u8>> = None;
+    loop {
+        let page = db.store().scan(&prefix, after.as_deref(), 1024)?;
+        let Some((last, _)) = page.last() else {
+            break;
+        };
+        after = Some(last.clone());
+        for (key, value) in &page {
+            let session: Session = decode(key, value)?;
+            if session.user_id == user_id && keep != Some(session.token_hash.as_slice()) {
+                out.push(key.clone());
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The bearer token of a request, if any.
@@ -291,5 +360,50 @@ mod tests {
         assert!(t.check("other").is_ok());
         t.succeeded("u");
         assert!(t.check("u").is_ok());
+    }
+
+    #[test]
+    fn a_lock_says_how_long_to_wait_and_ends_then() {
+        let t = Throttle::new(1);
+        let now = Instant::now();
+        t.failed_at("u", now);
+        match t.check_at("u", now) {
+            Err(ApiError::Throttled { retry_after_secs }) => assert_eq!(retry_after_secs, 2),
+            other => panic!("expected a lock, got {other:?}"),
+        }
+        assert!(t.check_at("u", now + Duration::from_secs(2)).is_ok());
+    }
+
+    #[test]
+    fn failures_are_forgotten_after_a_quiet_while() {
+        let t = Throttle::new(3);
+        let now = Instant::now();
+        t.failed_at("u", now);
+        t.failed_at("u", now);
+        // Much later, two more failures are not enough for a lock: the count started again.
+        let later = now + FORGET_AFTER;
+        t.failed_at("u", later);
+        t.failed_at("u", later);
+        assert!(t.check_at("u", later).is_ok());
+        t.failed_at("u", later);
+        assert!(t.check_at("u", later).is_err());
+    }
+
+    #[test]
+    fn the_map_never_holds_more_than_its_bound() {
+        let t = Throttle::new(3);
+        let now = Instant::now();
+        t.failed_at("victim", now);
+        t.failed_at("victim", now);
+        t.failed_at("victim", now);
+        for i in 0..MAX_NAMES + 50 {
+            t.failed_at(&format!("spray-{i}"), now + Duration::from_millis(1));
+        }
+        assert_eq!(t.tracked(), MAX_NAMES);
+        // The stalest name made room first; fresh names are kept.
+        assert!(t.check_at("victim", now).is_ok());
+        let huge = "я".repeat(100_000);
+        t.failed_at(&huge, now + Duration::from_millis(2));
+        assert_eq!(t.tracked(), MAX_NAMES);
     }
 }

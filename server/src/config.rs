@@ -25,6 +25,13 @@ pub struct Config {
     pub token_ttl: Duration,
     /// Failed logins in a row before an account name is throttled.
     pub login_free_attempts: u32,
+    /// The largest request message the server decodes, in bytes; a larger one is refused
+    /// (`OutOfRange`, tonic's answer) before it is parsed.
+    pub max_request_bytes: usize,
+    /// The largest login request, in bytes (logins are tiny and come before authentication).
+    pub max_login_request_bytes: usize,
+    /// HTTP/2 streams one connection may have open at once (calls in flight plus watches).
+    pub max_concurrent_streams: u32,
     /// The first administrator's password when the store is empty; generated when absent.
     pub admin_password: Option<String>,
     /// How often an idle watch stream sends a heartbeat.
@@ -66,6 +73,11 @@ impl Config {
             tls: None,
             token_ttl: Duration::from_secs(12 * 3600),
             login_free_attempts: 5,
+            // Requests are small; the classifier import is the largest and stays well under it.
+            max_request_bytes: 4 * 1024 * 1024,
+            max_login_request_bytes: 64 * 1024,
+            // A client holds one watch and a handful of calls; the bench opens one per client.
+            max_concurrent_streams: 128,
             admin_password: None,
             heartbeat: Duration::from_secs(15),
             clock_every: Duration::from_secs(30),
@@ -103,6 +115,10 @@ pub struct FileConfig {
     pub token_ttl_hours: Option<u64>,
     /// Failed logins before throttling.
     pub login_free_attempts: Option<u32>,
+    /// The largest request, in bytes.
+    pub max_request_bytes: Option<usize>,
+    /// HTTP/2 streams one connection may have open at once.
+    pub max_concurrent_streams: Option<u32>,
     /// Working days before a deadline to remind.
     pub reminder_days: Option<u32>,
 }
@@ -152,9 +168,12 @@ mod tests {
     #[test]
     fn file_config_parses_and_rejects_unknown_keys() {
         let ok: Result<FileConfig, _> = toml::from_str(
-            "data = \"/var/lib/ig\"\nlisten = \"0.0.0.0:50051\"\ntoken_ttl_hours = 8\n",
+            "data = \"/var/lib/ig\"\nlisten = \"0.0.0.0:50051\"\ntoken_ttl_hours = 8\n\
+             max_request_bytes = 1048576\nmax_concurrent_streams = 32\n",
         );
-        assert!(ok.is_ok_and(|c| c.token_ttl_hours == Some(8)));
+        assert!(ok.is_ok_and(|c| c.token_ttl_hours == Some(8)
+            && c.max_request_bytes == Some(1_048_576)
+            && c.max_concurrent_streams == Some(32)));
         let bad: Result<FileConfig, _> = toml::from_str("listne = \"x\"\n");
         assert!(bad.is_err());
     }

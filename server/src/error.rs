@@ -116,11 +116,22 @@ impl From<ApiError> for Status {
                 ),
             ),
             ApiError::Precondition { ru, en } => localized(Code::FailedPrecondition, &ru, &en),
-            ApiError::Throttled { retry_after_secs } => localized(
-                Code::ResourceExhausted,
-                &format!("слишком много неудачных попыток; повторите через {retry_after_secs} с"),
-                &format!("too many failed attempts; retry in {retry_after_secs} s"),
-            ),
+            ApiError::Throttled { retry_after_secs } => {
+                // RetryInfo lets a client wait exactly as long as it must.
+                let mut details = ErrorDetails::new();
+                details.set_localized_message(
+                    "ru-RU",
+                    format!(
+                        "слишком много неудачных попыток; повторите через {retry_after_secs} с"
+                    ),
+                );
+                details.set_retry_info(Some(std::time::Duration::from_secs(retry_after_secs)));
+                Status::with_error_details(
+                    Code::ResourceExhausted,
+                    format!("too many failed attempts; retry in {retry_after_secs} s"),
+                    details,
+                )
+            }
             ApiError::AlreadyExists { ru, en } => localized(Code::AlreadyExists, &ru, &en),
             ApiError::Store(err) => {
                 tracing::error!(error = %err, "storage failure");

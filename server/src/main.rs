@@ -196,6 +196,12 @@ async fn serve(args: ServeArgs) -> Result<()> {
     if let Some(n) = file.reminder_days {
         config.reminder_days = n;
     }
+    if let Some(n) = file.max_request_bytes {
+        config.max_request_bytes = n;
+    }
+    if let Some(n) = file.max_concurrent_streams {
+        config.max_concurrent_streams = n;
+    }
     config.admin_password = std::env::var("INFOGROUPS_ADMIN_PASSWORD").ok();
     if config.tls.is_none() && !config.listen.ip().is_loopback() {
         tracing::warn!(
@@ -299,9 +305,9 @@ async fn admin(args: AdminArgs) -> Result<()> {
             validate::password("password", &password)?;
             let phc = auth::hash_password(&password)?;
             let id = user.meta.map_or(0, |m| m.id);
-            db.write(0, |tx| accounts::stage_password(tx, id, phc))
-                .await?;
-            println!("Password of {username} changed");
+            // As through the API: a new password ends every session of the account.
+            accounts::set_password(&db, 0, id, phc, None).await?;
+            println!("Password of {username} changed; its sessions ended");
         }
         AdminAction::Grant {
             username,

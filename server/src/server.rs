@@ -150,13 +150,12 @@ impl Server {
             .map_err(|e| LaunchError::Reflection(e.to_string()))?;
 
         let auth = Authenticator::new(ctx.db.clone());
-        // Requests are small; 4 MiB caps a hostile one (classifier imports are the largest).
-        const MAX_MESSAGE: usize = 4 * 1024 * 1024;
+        let max_request = ctx.config.max_request_bytes;
         macro_rules! guarded {
             ($server:ident, $svc:expr) => {
                 tonic::service::interceptor::InterceptedService::new(
                     $server::new($svc)
-                        .max_decoding_message_size(MAX_MESSAGE)
+                        .max_decoding_message_size(max_request)
                         .max_encoding_message_size(64 * 1024 * 1024),
                     auth.clone(),
                 )
@@ -165,6 +164,7 @@ impl Server {
         let mut builder = tonic::transport::Server::builder()
             .http2_keepalive_interval(Some(Duration::from_secs(20)))
             .http2_keepalive_timeout(Some(Duration::from_secs(10)))
+            .max_concurrent_streams(Some(ctx.config.max_concurrent_streams))
             .tcp_nodelay(true);
         if let Some(tls) = &ctx.config.tls {
             let cert = std::fs::read(&tls.cert)
@@ -180,7 +180,7 @@ impl Server {
             .add_service(reflection_v1alpha)
             .add_service(
                 AuthServiceServer::new(services::auth::AuthSvc::new(ctx.clone()))
-                    .max_decoding_message_size(64 * 1024),
+                    .max_decoding_message_size(ctx.config.max_login_request_bytes),
             )
             .add_service(guarded!(
                 UserServiceServer,

@@ -6,6 +6,7 @@ pub mod assignment;
 pub mod calendar;
 pub mod city_time;
 pub mod classifier;
+pub mod codec;
 pub mod discipline;
 pub mod meeting;
 pub mod names;

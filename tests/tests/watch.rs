@@ -281,26 +281,52 @@ async fn a_revoked_role_stops_the_events_it_allowed() {
     let after = create_assignment(&city.leader_a, city.a(), city.executor.user_id)
         .await
         .expect("assignment");
-    let sentinel = save_territory(&city.admin, "Сигнальная территория")
-        .await
-        .expect("sentinel");
-    let is_sentinel = |e: &pb::Event| entity_of(e) == ("territory", id_of(sentinel.meta));
+    // Each stream is told to take a new snapshot at its role change (its replica was built with
+    // the old roles), and receives nothing of the new assignment before that.
     for (name, stream) in [
         ("control", &mut control),
         ("former secretary", &mut secretary),
     ] {
-        let seen = events_until(stream, STEP, is_sentinel)
-            .await
-            .expect("events");
-        let leaked: Vec<u64> = seen
-            .iter()
-            .filter_map(assignment_of)
-            .map(|a| id_of(a.meta))
-            .filter(|id| *id == id_of(after.meta))
-            .collect();
+        let mut leaked = Vec::new();
+        loop {
+            match next_message(stream, STEP).await.expect("a message") {
+                Received::Message(pb::WatchEvent {
+                    kind: Some(pb::watch_event::Kind::Resync(_)),
+                }) => break,
+                Received::Message(pb::WatchEvent {
+                    kind: Some(pb::watch_event::Kind::Event(ev)),
+                }) => leaked.extend(
+                    assignment_of(&ev)
+                        .map(|a| id_of(a.meta))
+                        .filter(|id| *id == id_of(after.meta)),
+                ),
+                Received::Message(_) => {}
+                other => panic!("{name}: expected a resync, got {other:?}"),
+            }
+        }
         assert!(
             leaked.is_empty(),
             "{name} still received the new assignment"
+        );
+    }
+    // Their new snapshots leave out what only the old roles allowed (the former secretary stays
+    // the controller of the earlier assignment, and sees that one).
+    for (name, user) in [
+        ("control", &city.control),
+        ("former secretary", &city.secretary_a),
+    ] {
+        let snapshot = user
+            .sync()
+            .snapshot(pb::SnapshotRequest {})
+            .await
+            .expect("snapshot")
+            .into_inner();
+        assert!(
+            snapshot
+                .assignments
+                .iter()
+                .all(|a| id_of(a.meta) != id_of(after.meta)),
+            "{name} still sees A's assignments"
         );
     }
     // A's new secretary does see it.

@@ -124,6 +124,11 @@ struct Watcher {
     actor: Actor,
     last: u64,
     out: Out,
+    /// Past the first replay: the actor's roles are those the client's replica was built with.
+    live: bool,
+    /// Replaying the whole log to an empty replica (`since_seq` 0): the account's history is
+    /// followed, there is nothing stale to drop.
+    from_scratch: bool,
 }
 
 enum Step {
@@ -149,7 +154,20 @@ impl Watcher {
                     .await;
                 return Step::Stop;
             }
-            self.actor.grants = u.roles.clone();
+            // What the watcher may see follows its roles. With roles revoked, entities it may no
+            // longer see would linger in the client's replica (the events that hide them are
+            // filtered out); with roles granted, entities it now may see would be missing. A
+            // fresh snapshot is exact. While replaying, the roles the replica was built with are
+            // unknown, so any change to the account asks for one.
+            if self.from_scratch && !self.live {
+                self.actor.grants = u.roles.clone();
+            } else if !self.live || u.roles != self.actor.grants {
+                let _ = self
+                    .out
+                    .send(Ok(resync("the watcher's roles changed")))
+                    .await;
+                return Step::Stop;
+            }
         }
         let Some(out) = outgoing(&self.actor, ev) else {
             return Step::Continue;
@@ -206,9 +224,11 @@ async fn run_watch(
         actor: c.actor.clone(),
         last: since,
         out,
+        live: false,
+        from_scratch: since == 0,
     };
     match w.replay(&db).await {
-        Ok(Step::Continue) => {}
+        Ok(Step::Continue) => w.live = true,
         Ok(Step::Stop) => return,
         Err(e) => {
             let _ = w.out.send(Err(e.into())).await;

@@ -121,14 +121,10 @@ impl UserService for UserSvc {
             }
         }
         let phc = hash(req.new_password.clone()).await?;
-        let user = self
-            .ctx
-            .db
-            .write(c.actor.user_id, |tx| {
-                accounts::stage_password(tx, req.user_id, phc)?;
-                tx.require::<pb::User>(req.user_id)
-            })
-            .await?;
+        // The caller's own session goes on when they change their own password.
+        let keep = (req.user_id == c.actor.user_id).then_some(c.token_hash.as_slice());
+        let user =
+            accounts::set_password(&self.ctx.db, c.actor.user_id, req.user_id, phc, keep).await?;
         Ok(Response::new(user))
     }
 
