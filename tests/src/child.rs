@@ -111,11 +111,38 @@ impl ChildServer {
             .context("waiting for the server")
     }
 
+    /// The data directory.
+    pub fn data(&self) -> &Path {
+        &self.data
+    }
+
     /// Kills it with SIGKILL and starts the same program again on the same data directory.
     pub async fn kill_and_restart(self) -> Result<Self> {
-        let (exe, data, extra) = (self.exe.clone(), self.data.clone(), self.extra.clone());
-        self.kill().await?;
+        let extra = self.extra.clone();
         let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
-        Self::spawn_with(&exe, &data, &extra).await
+        self.kill_and_restart_with(&extra, |_| Ok(())).await
+    }
+
+    /// Kills it with SIGKILL, runs `between` on the data directory while no process holds it (an
+    /// offline check), and starts the program again on the same data with arguments `extra`.
+    pub async fn kill_and_restart_with(
+        self,
+        extra: &[&str],
+        between: impl FnOnce(&Path) -> Result<()>,
+    ) -> Result<Self> {
+        let (exe, data) = (self.exe.clone(), self.data.clone());
+        self.kill().await?;
+        between(&data)?;
+        Self::spawn_with(&exe, &data, extra).await
+    }
+
+    /// Stops it gracefully (SIGTERM) and starts it again on the same data with arguments `extra`.
+    pub async fn terminate_and_restart_with(self, extra: &[&str]) -> Result<Self> {
+        let (exe, data) = (self.exe.clone(), self.data.clone());
+        let status = self.terminate().await?;
+        if !status.success() {
+            bail!("the server stopped with {status}");
+        }
+        Self::spawn_with(&exe, &data, extra).await
     }
 }

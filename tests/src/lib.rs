@@ -10,6 +10,7 @@ pub mod answer;
 pub mod child;
 pub mod client;
 pub mod fixtures;
+pub mod offline;
 pub mod server;
 pub mod watch;
 

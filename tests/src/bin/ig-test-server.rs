@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use infogroups_server::{Config, launch};
+use infogroups_server::{Clock, Config, launch};
 use tokio_util::sync::CancellationToken;
 
 #[derive(Parser)]
@@ -33,6 +33,13 @@ struct Args {
     /// How often an idle watch stream gets a heartbeat, in milliseconds.
     #[arg(long)]
     heartbeat_ms: Option<u64>,
+    /// A clock standing still at this time (UTC ms), so a test can make deadlines pass by
+    /// restarting with a later one.
+    #[arg(long)]
+    clock_ms: Option<i64>,
+    /// Where online backups go [default: beside the data directory].
+    #[arg(long)]
+    backup_dir: Option<PathBuf>,
 }
 
 async fn signalled(shutdown: CancellationToken) {
@@ -61,6 +68,14 @@ async fn main() -> Result<()> {
     }
     if let Some(ms) = args.heartbeat_ms {
         config.heartbeat = Duration::from_millis(ms);
+    }
+    if let Some(ms) = args.clock_ms {
+        config.clock = Clock::manual(ms);
+        // A clock standing still must not expire the test's sessions.
+        config.token_ttl = Duration::from_secs(10 * 365 * 24 * 3600);
+    }
+    if let Some(dir) = args.backup_dir {
+        config.backup_dir = dir;
     }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
