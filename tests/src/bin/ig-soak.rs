@@ -15,6 +15,7 @@ use clap::{Parser, Subcommand};
 use infogroups_shared::pb;
 use infogroups_tests::child::{ServeArgs, serve};
 use infogroups_tests::fixtures::{id_of, save_territory, version_of};
+use infogroups_tests::watch::events_through;
 use infogroups_tests::{ADMIN_PASSWORD, Authed, ChildServer, Received, login, next_message};
 use tokio_util::sync::CancellationToken;
 
@@ -87,6 +88,21 @@ fn rss_kib(pid: u32) -> Result<u64> {
         .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .context("no VmRSS line")
+}
+
+/// The bytes the store's files take on disk.
+fn disk_bytes(dir: &std::path::Path) -> Result<u64> {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        total += if meta.is_dir() {
+            disk_bytes(&entry.path())?
+        } else {
+            meta.len()
+        };
+    }
+    Ok(total)
 }
 
 /// What one writer saw.
@@ -263,17 +279,20 @@ async fn main() -> Result<()> {
     }
 
     let started = Instant::now();
-    let mut memory: Vec<(f64, u64)> = Vec::new();
+    // (seconds, server RSS KiB, store bytes on disk)
+    let mut memory: Vec<(f64, u64, u64)> = Vec::new();
     let mut sample = tokio::time::interval(Duration::from_secs(run.sample_secs.max(1)));
     while started.elapsed() < Duration::from_secs(run.seconds) {
         sample.tick().await;
         let t = started.elapsed().as_secs_f64();
         let rss = rss_kib(pid)?;
-        memory.push((t, rss));
+        let disk = disk_bytes(dir.path())?;
+        memory.push((t, rss, disk));
         println!(
-            "  t={t:>6.0} s  writes {:>8}  server RSS {:>7.1} MiB",
+            "  t={t:>6.0} s  writes {:>8}  server RSS {:>7.1} MiB  store on disk {:>7.1} MiB",
             done.load(Ordering::Relaxed),
-            rss as f64 / 1024.0
+            rss as f64 / 1024.0,
+            disk as f64 / 1048576.0
         );
     }
     write_stop.cancel();
@@ -293,6 +312,17 @@ async fn main() -> Result<()> {
     }
     drop(admin);
     let status = server.terminate().await?;
+    // What a fresh server holds on the same (grown) store after reading all of it once: if that
+    // matches the end of the run, the growth is the store's pages in sled's cache, not the run.
+    let fresh = ChildServer::spawn_prefixed(&exe, &["serve"], dir.path(), &[]).await?;
+    let admin = login(fresh.addr(), "admin", ADMIN_PASSWORD).await?;
+    let mut log = admin.watch(0).await?;
+    events_through(&mut log, last, Duration::from_secs(60)).await?;
+    drop(log);
+    admin.sync().snapshot(pb::SnapshotRequest {}).await?;
+    let fresh_rss = rss_kib(fresh.pid().context("no pid")?)?;
+    drop(admin);
+    fresh.terminate().await?;
 
     // Report.
     let writes = written.latencies.len();
@@ -356,7 +386,11 @@ async fn main() -> Result<()> {
     );
     let points: Vec<(f64, f64)> = memory
         .iter()
-        .map(|(t, kib)| (t / 60.0, *kib as f64 / 1024.0))
+        .map(|(t, kib, _)| (t / 60.0, *kib as f64 / 1024.0))
+        .collect();
+    let disk: Vec<(f64, f64)> = memory
+        .iter()
+        .map(|(t, _, bytes)| (t / 60.0, *bytes as f64 / 1048576.0))
         .collect();
     let half = &points[points.len() / 2..];
     let mib: Vec<f64> = points.iter().map(|p| p.1).collect();
@@ -376,6 +410,13 @@ async fn main() -> Result<()> {
         .map(|(t, m)| format!("{t:.1}:{m:.0}"))
         .collect();
     println!("RSS series (minute:MiB): {}", series.join(" "));
+    println!(
+        "store on disk: {:.1} MiB at the end, slope {:+.2} MiB/min; a fresh server on the same \
+         store after reading it all: {:.1} MiB RSS",
+        disk.last().map_or(0.0, |p| p.1),
+        slope(&disk),
+        fresh_rss as f64 / 1024.0
+    );
     println!("server exit: {status}");
     if !written.errors.is_empty() || short > 0 || gaps > 0 || watch_errors > 0 || !status.success()
     {
