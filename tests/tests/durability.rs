@@ -353,7 +353,9 @@ async fn sigkill_while_32_clients_write_and_during_backups_loses_no_acknowledged
         .expect("spawn");
     let group_id = Staff::hire(server.addr()).await.group_id;
     let mut writes: Vec<Write> = Vec::new();
-    // How long the kill may wait after a backup starts: twice the last complete one.
+    // How long the kill may wait after a backup starts: twice the last complete one, and longer
+    // after each interrupted one (the store, and so the backup, grows every round), so both
+    // outcomes keep coming.
     let mut backup_window = Duration::from_millis(100);
     let (mut backups_complete, mut backups_interrupted) = (0, 0);
 
@@ -459,6 +461,7 @@ async fn sigkill_while_32_clients_write_and_during_backups_loses_no_acknowledged
                 }
                 Err(status) => {
                     backups_interrupted += 1;
+                    backup_window = backup_window * 3 / 2;
                     // The answer may be lost after the file was renamed into place.
                     if file.exists() {
                         verify_backup(&file, &before).await;
