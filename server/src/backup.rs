@@ -9,7 +9,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::db::Db;
+use crate::db::{Db, keys};
 use crate::store::{Entry, Store, StoreError};
 
 const MAGIC: &[u8] = b"INFOGROUPS-BACKUP\n";
@@ -37,9 +37,20 @@ fn len32(n: usize) -> Result<[u8; 4], StoreError> {
         .map_err(|_| StoreError::Backup("entry too large".into()))
 }
 
+/// What a written backup holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// Store entries.
+    pub entries: u64,
+    /// The last event sequence number (0 for a store without events).
+    pub last_seq: u64,
+    /// The SHA-256 at the end of the file.
+    pub sha256: [u8; 32],
+}
+
 /// Writes every entry of `store` to `path` (through a temporary file renamed at the end, so a
-/// crash never leaves a half backup under the final name). Returns the number of entries.
-pub fn write_store(store: &dyn Store, path: &Path) -> Result<u64, StoreError> {
+/// crash never leaves a half backup under the final name).
+pub fn write_store(store: &dyn Store, path: &Path) -> Result<Summary, StoreError> {
     let tmp = path.with_extension("partial");
     let file = std::fs::File::create(&tmp)?;
     let mut w = Hashing {
@@ -49,7 +60,11 @@ pub fn write_store(store: &dyn Store, path: &Path) -> Result<u64, StoreError> {
     w.write_all(MAGIC)?;
     w.write_all(&FORMAT.to_be_bytes())?;
     let mut count = 0u64;
+    let mut last_seq = 0;
     store.for_each(&mut |k, v| {
+        if k.starts_with(keys::EVENT_PREFIX) {
+            last_seq = keys::trailing_u64(k).unwrap_or(last_seq);
+        }
         w.write_all(&len32(k.len())?)?;
         w.write_all(k)?;
         w.write_all(&len32(v.len())?)?;
@@ -68,12 +83,16 @@ pub fn write_store(store: &dyn Store, path: &Path) -> Result<u64, StoreError> {
         .map_err(|e| StoreError::Io(e.into_error()))?
         .sync_all()?;
     std::fs::rename(&tmp, path)?;
-    Ok(count)
+    Ok(Summary {
+        entries: count,
+        last_seq,
+        sha256: digest.into(),
+    })
 }
 
-/// An online backup: taken while no write is in progress, so it holds exactly the writes
-/// committed before it began.
-pub async fn backup_online(db: &Db, path: &Path) -> Result<u64, StoreError> {
+/// An online backup: writers wait while it is taken, so it holds exactly the writes committed
+/// before it began (every one acknowledged by then among them).
+pub async fn backup_online(db: &Db, path: &Path) -> Result<Summary, StoreError> {
     db.exclusive(|store| write_store(store, path)).await
 }
 
@@ -162,7 +181,7 @@ mod tests {
                 .collect(),
         )?;
         let file = dir.path().join("b.igbak");
-        assert_eq!(write_store(&src, &file)?, 100);
+        assert_eq!(write_store(&src, &file)?.entries, 100);
         let dst = SledStore::open(&dir.path().join("c"))?;
         dst.apply(vec![(b"stale".to_vec(), Some(b"x".to_vec()))])?;
         assert_eq!(restore_store(&dst, &file)?, 100);

@@ -17,6 +17,8 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:50051";
 pub struct Config {
     /// Where the store lives.
     pub data_dir: PathBuf,
+    /// Where online backups (`MaintenanceService.Backup`) are written.
+    pub backup_dir: PathBuf,
     /// Where to listen (the binary binds it; `launch` takes a bound listener).
     pub listen: SocketAddr,
     /// PEM certificate and key for TLS.
@@ -67,8 +69,10 @@ pub struct TlsFiles {
 impl Config {
     /// Defaults for a store in `data_dir`.
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        let data_dir = data_dir.into();
         Self {
-            data_dir: data_dir.into(),
+            backup_dir: default_backup_dir(&data_dir),
+            data_dir,
             listen: SocketAddr::from(([127, 0, 0, 1], 50051)),
             tls: None,
             token_ttl: Duration::from_secs(12 * 3600),
@@ -99,12 +103,22 @@ pub fn default_data_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("infogroups-data"))
 }
 
+/// Backups beside the store, not inside it: `/var/lib/infogroups` → `/var/lib/infogroups-backups`.
+pub fn default_backup_dir(data_dir: &Path) -> PathBuf {
+    // Collecting the components drops a trailing slash, which would put the suffix inside.
+    let mut name = data_dir.components().collect::<PathBuf>().into_os_string();
+    name.push("-backups");
+    PathBuf::from(name)
+}
+
 /// The TOML configuration file's contents; every key optional.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     /// Data directory.
     pub data: Option<PathBuf>,
+    /// Online backup directory.
+    pub backup_dir: Option<PathBuf>,
     /// Listen address.
     pub listen: Option<SocketAddr>,
     /// TLS certificate.
@@ -176,5 +190,13 @@ mod tests {
             && c.max_concurrent_streams == Some(32)));
         let bad: Result<FileConfig, _> = toml::from_str("listne = \"x\"\n");
         assert!(bad.is_err());
+    }
+
+    #[test]
+    fn backups_go_beside_the_data_directory() {
+        assert_eq!(
+            default_backup_dir(Path::new("/var/lib/infogroups/")),
+            PathBuf::from("/var/lib/infogroups-backups")
+        );
     }
 }

@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use infogroups_server::config::{self, Config, FileConfig, TlsFiles};
 use infogroups_server::db::Db;
 use infogroups_server::store::{SledStore, Store};
-use infogroups_server::{Clock, Server, accounts, auth, backup};
+use infogroups_server::{Clock, Server, accounts, auth, backup, integrity};
 use infogroups_shared::pb::{self, Role};
 use infogroups_shared::validate;
 use tokio_util::sync::CancellationToken;
@@ -56,6 +56,9 @@ struct ServeArgs {
     /// Login token lifetime in hours [default: 12].
     #[arg(long, env = "INFOGROUPS_TOKEN_TTL_HOURS")]
     token_ttl_hours: Option<u64>,
+    /// Where online backups are written [default: the data directory's name + "-backups"].
+    #[arg(long, env = "INFOGROUPS_BACKUP_DIR")]
+    backup_dir: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -117,6 +120,9 @@ enum AdminAction {
         /// The backup file to read.
         file: PathBuf,
     },
+    /// Check the store's integrity: values decode, the event and audit logs have no gap, entities
+    /// agree with their events.
+    Check,
 }
 
 fn data_dir(common: &Common, file: &FileConfig) -> PathBuf {
@@ -202,6 +208,9 @@ async fn serve(args: ServeArgs) -> Result<()> {
     if let Some(n) = file.max_concurrent_streams {
         config.max_concurrent_streams = n;
     }
+    if let Some(dir) = args.backup_dir.or(file.backup_dir) {
+        config.backup_dir = dir;
+    }
     config.admin_password = std::env::var("INFOGROUPS_ADMIN_PASSWORD").ok();
     if config.tls.is_none() && !config.listen.ip().is_loopback() {
         tracing::warn!(
@@ -267,6 +276,20 @@ async fn admin(args: AdminArgs) -> Result<()> {
             "Restored {n} entries from {} into {}",
             file.display(),
             dir.display()
+        );
+        return Ok(());
+    }
+    if let AdminAction::Check = &args.action {
+        let r = integrity::check(store.as_ref())?;
+        println!(
+            "{}: sound — {} entries, {} entities, events {}..{}, audit records {}..{}",
+            dir.display(),
+            r.entries,
+            r.entities,
+            r.events.0,
+            r.events.1,
+            r.audits.0,
+            r.audits.1
         );
         return Ok(());
     }
@@ -373,10 +396,16 @@ async fn admin(args: AdminArgs) -> Result<()> {
             }
         }
         AdminAction::Backup { file } => {
-            let n = backup::backup_online(&db, &file).await?;
-            println!("Wrote {n} entries to {}", file.display());
+            let s = backup::backup_online(&db, &file).await?;
+            println!(
+                "Wrote {} entries (events up to {}) to {}; SHA-256 {}",
+                s.entries,
+                s.last_seq,
+                file.display(),
+                hex::encode(s.sha256)
+            );
         }
-        AdminAction::Restore { .. } => {}
+        AdminAction::Restore { .. } | AdminAction::Check => {}
     }
     db.close().await?;
     Ok(())

@@ -97,11 +97,13 @@ pub enum Action {
     ReadReports,
     /// Read the audit log.
     ReadAudit,
+    /// Take a backup of the whole store (everyone's data, password hashes included).
+    Backup,
 }
 
 impl Action {
     /// Every action, for the matrix test.
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::ManageUsers,
         Action::ChangeOwnPassword,
         Action::ListUsers,
@@ -129,6 +131,7 @@ impl Action {
         Action::RemoveFromControl,
         Action::ReadReports,
         Action::ReadAudit,
+        Action::Backup,
     ];
 }
 
@@ -213,13 +216,16 @@ pub fn authorize(actor: &Actor, action: Action, res: &Resource) -> Result<(), De
     let me = actor.user_id;
     let is_executor = res.executors.contains(&me);
     match action {
-        A::ManageUsers | A::EditDirectory | A::CreateGroup | A::ReadAudit | A::Depersonalise => {
-            allow_if(
-                admin,
-                "нужна роль администратора",
-                "needs the administrator role",
-            )
-        }
+        A::ManageUsers
+        | A::EditDirectory
+        | A::CreateGroup
+        | A::ReadAudit
+        | A::Depersonalise
+        | A::Backup => allow_if(
+            admin,
+            "нужна роль администратора",
+            "needs the administrator role",
+        ),
         A::ChangeOwnPassword => allow_if(
             res.subject_user_id == me || admin,
             "можно менять только свой пароль",

@@ -43,7 +43,7 @@ pub enum LaunchError {
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(1500);
 
 /// Every gRPC service the server answers, by its full name (health reports each).
-pub const SERVICES: [&str; 11] = [
+pub const SERVICES: [&str; 12] = [
     "infogroups.v1.AuthService",
     "infogroups.v1.UserService",
     "infogroups.v1.DirectoryService",
@@ -55,6 +55,7 @@ pub const SERVICES: [&str; 11] = [
     "infogroups.v1.ReportService",
     "infogroups.v1.SyncService",
     "infogroups.v1.AuditService",
+    "infogroups.v1.MaintenanceService",
 ];
 
 async fn set_health(
@@ -130,7 +131,9 @@ impl Server {
             assignment_service_server::AssignmentServiceServer,
             audit_service_server::AuditServiceServer, auth_service_server::AuthServiceServer,
             directory_service_server::DirectoryServiceServer,
-            group_service_server::GroupServiceServer, meeting_service_server::MeetingServiceServer,
+            group_service_server::GroupServiceServer,
+            maintenance_service_server::MaintenanceServiceServer,
+            meeting_service_server::MeetingServiceServer,
             notification_service_server::NotificationServiceServer,
             report_service_server::ReportServiceServer, sync_service_server::SyncServiceServer,
             user_service_server::UserServiceServer,
@@ -221,6 +224,10 @@ impl Server {
             .add_service(guarded!(
                 AuditServiceServer,
                 services::audit::AuditSvc::new(ctx.clone())
+            ))
+            .add_service(guarded!(
+                MaintenanceServiceServer,
+                services::maintenance::MaintenanceSvc::new(ctx.clone())
             ));
 
         let clock = tokio::spawn(deadlines::run(ctx.clone()));

@@ -8,9 +8,15 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
 
+use std::io::Write;
+use std::net::SocketAddr as Listen;
+use std::time::Duration;
+
 use anyhow::{Context, Result, bail};
+use infogroups_server::{Clock, Config, launch};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
+use tokio_util::sync::CancellationToken;
 
 use crate::STEP;
 
@@ -28,6 +34,8 @@ pub struct ChildServer {
     child: Child,
     addr: SocketAddr,
     exe: PathBuf,
+    /// Arguments before `--data` (a subcommand).
+    prefix: Vec<String>,
     data: PathBuf,
     extra: Vec<String>,
 }
@@ -40,7 +48,19 @@ impl ChildServer {
 
     /// Like [`ChildServer::spawn`], with extra arguments (`--clock-every-ms 50`…).
     pub async fn spawn_with(exe: &Path, data: &Path, extra: &[&str]) -> Result<Self> {
+        Self::spawn_prefixed(exe, &[], data, extra).await
+    }
+
+    /// Like [`ChildServer::spawn_with`], for a program that serves through a subcommand:
+    /// `exe <prefix…> --data <data> <extra…>` (a load program that runs itself as the server).
+    pub async fn spawn_prefixed(
+        exe: &Path,
+        prefix: &[&str],
+        data: &Path,
+        extra: &[&str],
+    ) -> Result<Self> {
         let mut child = Command::new(exe)
+            .args(prefix)
             .arg("--data")
             .arg(data)
             .args(extra)
@@ -68,6 +88,7 @@ impl ChildServer {
             child,
             addr,
             exe: exe.to_path_buf(),
+            prefix: prefix.iter().map(|s| s.to_string()).collect(),
             data: data.to_path_buf(),
             extra: extra.iter().map(|s| s.to_string()).collect(),
         })
@@ -111,11 +132,118 @@ impl ChildServer {
             .context("waiting for the server")
     }
 
+    /// The data directory.
+    pub fn data(&self) -> &Path {
+        &self.data
+    }
+
     /// Kills it with SIGKILL and starts the same program again on the same data directory.
     pub async fn kill_and_restart(self) -> Result<Self> {
-        let (exe, data, extra) = (self.exe.clone(), self.data.clone(), self.extra.clone());
-        self.kill().await?;
+        let extra = self.extra.clone();
         let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
-        Self::spawn_with(&exe, &data, &extra).await
+        self.kill_and_restart_with(&extra, |_| Ok(())).await
     }
+
+    /// Kills it with SIGKILL, runs `between` on the data directory while no process holds it (an
+    /// offline check), and starts the program again on the same data with arguments `extra`.
+    pub async fn kill_and_restart_with(
+        self,
+        extra: &[&str],
+        between: impl FnOnce(&Path) -> Result<()>,
+    ) -> Result<Self> {
+        let (exe, prefix, data) = (self.exe.clone(), self.prefix.clone(), self.data.clone());
+        self.kill().await?;
+        between(&data)?;
+        let prefix: Vec<&str> = prefix.iter().map(String::as_str).collect();
+        Self::spawn_prefixed(&exe, &prefix, &data, extra).await
+    }
+
+    /// Stops it gracefully (SIGTERM) and starts it again on the same data with arguments `extra`.
+    pub async fn terminate_and_restart_with(self, extra: &[&str]) -> Result<Self> {
+        let (exe, prefix, data) = (self.exe.clone(), self.prefix.clone(), self.data.clone());
+        let status = self.terminate().await?;
+        if !status.success() {
+            bail!("the server stopped with {status}");
+        }
+        let prefix: Vec<&str> = prefix.iter().map(String::as_str).collect();
+        Self::spawn_prefixed(&exe, &prefix, &data, extra).await
+    }
+}
+
+/// The command line of a server child process (`ig-test-server`, `ig-soak serve`).
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Data directory.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Address to bind; port 0 picks a free one.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub listen: Listen,
+    /// The first administrator's password on an empty store.
+    #[arg(long, env = "INFOGROUPS_ADMIN_PASSWORD", default_value = crate::ADMIN_PASSWORD)]
+    pub admin_password: String,
+    /// How often the overdue marking runs, in milliseconds.
+    #[arg(long)]
+    pub clock_every_ms: Option<u64>,
+    /// How often an idle watch stream gets a heartbeat, in milliseconds.
+    #[arg(long)]
+    pub heartbeat_ms: Option<u64>,
+    /// A clock standing still at this time (UTC ms), so a test can make deadlines pass by
+    /// restarting with a later one.
+    #[arg(long)]
+    pub clock_ms: Option<i64>,
+    /// Where online backups go [default: beside the data directory].
+    #[arg(long)]
+    pub backup_dir: Option<PathBuf>,
+}
+
+async fn signalled(shutdown: CancellationToken) {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = term => {}
+    }
+    shutdown.cancel();
+}
+
+/// Serves as a child process: binds, prints the bound address as the first line of standard
+/// output, and serves until SIGINT/SIGTERM (graceful) or SIGKILL (not).
+pub async fn serve(args: ServeArgs) -> Result<()> {
+    let mut config = Config::new(&args.data);
+    config.admin_password = Some(args.admin_password);
+    if let Some(ms) = args.clock_every_ms {
+        config.clock_every = Duration::from_millis(ms);
+    }
+    if let Some(ms) = args.heartbeat_ms {
+        config.heartbeat = Duration::from_millis(ms);
+    }
+    if let Some(ms) = args.clock_ms {
+        config.clock = Clock::manual(ms);
+        // A clock standing still must not expire the test's sessions.
+        config.token_ttl = Duration::from_secs(10 * 365 * 24 * 3600);
+    }
+    if let Some(dir) = args.backup_dir {
+        config.backup_dir = dir;
+    }
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("binding {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    let shutdown = CancellationToken::new();
+    tokio::spawn(signalled(shutdown.clone()));
+    let serving = tokio::spawn(launch(config, listener, shutdown));
+    // The store is opened inside `launch`; connections queue in the bound listener meanwhile.
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{addr}")?;
+    out.flush()?;
+    drop(out);
+    serving.await.context("the server task panicked")??;
+    Ok(())
 }

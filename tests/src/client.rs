@@ -9,6 +9,7 @@ use infogroups_shared::pb::{
     appeal_service_client::AppealServiceClient, assignment_service_client::AssignmentServiceClient,
     audit_service_client::AuditServiceClient, auth_service_client::AuthServiceClient,
     directory_service_client::DirectoryServiceClient, group_service_client::GroupServiceClient,
+    maintenance_service_client::MaintenanceServiceClient,
     meeting_service_client::MeetingServiceClient, sync_service_client::SyncServiceClient,
     user_service_client::UserServiceClient,
 };
@@ -205,6 +206,11 @@ impl Authed {
     /// `AuditService`.
     pub fn audit(&self) -> AuditServiceClient<AuthedChannel> {
         AuditServiceClient::new(self.authed()).max_decoding_message_size(MAX_ANSWER)
+    }
+
+    /// `MaintenanceService`.
+    pub fn maintenance(&self) -> MaintenanceServiceClient<AuthedChannel> {
+        MaintenanceServiceClient::new(self.authed())
     }
 
     /// The sequence number of the last published event, as `Snapshot` reports it.

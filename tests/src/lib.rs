@@ -11,6 +11,7 @@ pub mod child;
 pub mod client;
 pub mod fixtures;
 pub mod fuzz;
+pub mod offline;
 pub mod server;
 pub mod watch;
 

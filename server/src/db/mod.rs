@@ -36,6 +36,9 @@ struct Inner {
     /// One writer at a time; an async lock, so waiting writers yield instead of blocking threads.
     writer: tokio::sync::Mutex<Counters>,
     pending: Mutex<Vec<Pending>>,
+    /// Held for one flush round (take, apply, flush, acknowledge), so rounds never overlap: a
+    /// later round's flush must not acknowledge writes an earlier round has not applied yet.
+    flushing: tokio::sync::Mutex<()>,
     /// What the pending writes change, for writers' reads until the flusher applies them.
     overlay: Mutex<Overlay>,
     wake: Arc<Notify>,
@@ -137,6 +140,7 @@ impl Db {
             store,
             writer: tokio::sync::Mutex::new(counters),
             pending: Mutex::new(Vec::new()),
+            flushing: tokio::sync::Mutex::new(()),
             overlay: Mutex::new(HashMap::new()),
             wake: Arc::new(Notify::new()),
             hub,
@@ -329,9 +333,21 @@ impl Db {
         }
     }
 
-    /// Runs `f` while no write is in progress (consistent backups).
-    pub async fn exclusive<T>(&self, f: impl FnOnce(&dyn Store) -> T) -> T {
-        let _guard = self.inner.writer.lock().await;
+    /// Runs `f` over the store holding exactly the writes committed so far: new writers wait,
+    /// and what is queued is applied and made durable first (consistent online backups). A
+    /// store iterator is not a snapshot, so nothing may be applied while `f` reads.
+    pub async fn exclusive<T>(
+        &self,
+        f: impl FnOnce(&dyn Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let _writer = self.inner.writer.lock().await;
+        let _round = self.inner.flushing.lock().await;
+        let batch = take_pending(&self.inner);
+        if !batch.is_empty() {
+            let (batch, result) = apply_and_flush(&self.inner, batch).await;
+            acknowledge(&self.inner, batch, result.clone());
+            result.map_err(StoreError::Engine)?;
+        }
         blocking(|| f(self.inner.store.as_ref()))
     }
 
@@ -339,11 +355,11 @@ impl Db {
     pub async fn close(&self) -> Result<(), StoreError> {
         self.inner.stop.cancel();
         // Writers that got in before the stop are still acknowledged by this final flush; taking
-        // the writer lock first waits for one that is applying right now.
-        let batch = {
-            let _writer = self.inner.writer.lock().await;
-            take_pending(&self.inner)
-        };
+        // the writer lock first waits for one that is staging right now, the round lock for a
+        // flush in progress.
+        let _writer = self.inner.writer.lock().await;
+        let _round = self.inner.flushing.lock().await;
+        let batch = take_pending(&self.inner);
         let (batch, result) = apply_and_flush(&self.inner, batch).await;
         acknowledge(&self.inner, batch, result.clone());
         result.map_err(StoreError::Engine)
@@ -426,6 +442,7 @@ async fn flusher(inner: Weak<Inner>, wake: Arc<Notify>, stop: CancellationToken)
         let Some(strong) = inner.upgrade() else {
             return;
         };
+        let _round = strong.flushing.lock().await;
         let batch = take_pending(&strong);
         if batch.is_empty() {
             continue;

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod directory;
 pub mod groups;
+pub mod maintenance;
 pub mod meetings;
 pub mod notifications;
 pub mod reports;

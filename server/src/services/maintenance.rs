@@ -1,0 +1,138 @@
+//! `MaintenanceService`: an administrator takes a consistent backup while the server runs (the
+//! `admin backup` command needs the server stopped, since sled locks the store).
+
+use infogroups_shared::pb::{self, maintenance_service_server::MaintenanceService};
+use infogroups_shared::validate::FieldError;
+use tonic::{Request, Response, Status};
+
+use super::Ctx;
+use crate::auth::caller;
+use crate::backup;
+use crate::entity::Kind;
+use crate::error::ApiError;
+use crate::policy::{Action, Resource, authorize};
+use crate::store::StoreError;
+
+/// The longest file name accepted.
+const MAX_NAME: usize = 100;
+
+/// The maintenance service.
+pub struct MaintenanceSvc {
+    ctx: Ctx,
+}
+
+impl MaintenanceSvc {
+    /// Over the shared context.
+    pub fn new(ctx: Ctx) -> Self {
+        Self { ctx }
+    }
+}
+
+/// A plain file name: no directory part, nothing hidden, nothing a shell or a path would read
+/// differently.
+fn file_name(name: &str) -> Result<(), FieldError> {
+    let plain = !name.is_empty()
+        && name.len() <= MAX_NAME
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if plain {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            "name",
+            format!(
+                "имя файла: латинские буквы, цифры, '-', '_', '.', не более {MAX_NAME} знаков, без пути"
+            ),
+            format!(
+                "a file name: letters, digits, '-', '_', '.', at most {MAX_NAME} characters, no path"
+            ),
+        ))
+    }
+}
+
+#[tonic::async_trait]
+impl MaintenanceService for MaintenanceSvc {
+    async fn backup(
+        &self,
+        req: Request<pb::BackupRequest>,
+    ) -> Result<Response<pb::BackupResponse>, Status> {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        if !req.name.is_empty() {
+            file_name(&req.name).map_err(ApiError::from)?;
+        }
+        authorize(&c.actor, Action::Backup, &Resource::default()).map_err(ApiError::from)?;
+        let db = &self.ctx.db;
+        let name = if req.name.is_empty() {
+            let now =
+                chrono::DateTime::from_timestamp_millis(db.clock().now_ms()).unwrap_or_default();
+            now.format("infogroups-%Y%m%d-%H%M%S.igbak").to_string()
+        } else {
+            req.name
+        };
+        let dir = &self.ctx.config.backup_dir;
+        let path = dir.join(&name);
+        let unwritable = |e: std::io::Error| {
+            ApiError::precondition(
+                format!(
+                    "не удалось записать резервную копию в {}: {e}",
+                    dir.display()
+                ),
+                format!("cannot write the backup into {}: {e}", dir.display()),
+            )
+        };
+        std::fs::create_dir_all(dir).map_err(unwritable)?;
+        if path.exists() {
+            return Err(ApiError::AlreadyExists {
+                ru: format!("файл {name} уже есть; выберите другое имя"),
+                en: format!("{name} already exists; choose another name"),
+            }
+            .into());
+        }
+        let summary = backup::backup_online(db, &path)
+            .await
+            .map_err(|e| match e {
+                StoreError::Io(io) => unwritable(io),
+                other => ApiError::from(other),
+            })?;
+        // Everyone's data left the store in one file: that is worth an audit record.
+        let actor = c.actor.user_id;
+        db.write(actor, |tx| {
+            tx.audit(Kind::User, actor, "backup", 0);
+            Ok(())
+        })
+        .await?;
+        tracing::info!(path = %path.display(), entries = summary.entries, seq = summary.last_seq, "online backup written");
+        Ok(Response::new(pb::BackupResponse {
+            path: path.display().to_string(),
+            entries: summary.entries,
+            seq: summary.last_seq,
+            sha256: hex::encode(summary.sha256),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_file_names_are_accepted() {
+        for ok in ["a.igbak", "infogroups-2026-11-27_1.igbak"] {
+            assert!(file_name(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "../x",
+            "a/b",
+            ".hidden",
+            "имя.igbak",
+            "a b",
+            &"x".repeat(101),
+        ] {
+            assert!(file_name(bad).is_err(), "{bad}");
+        }
+    }
+}
