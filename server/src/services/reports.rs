@@ -427,7 +427,7 @@ impl ReportService for ReportSvc {
                         "xlsx",
                     ),
                     _ => (
-                        export::table_docx(&t, subtitle)
+                        export::table_docx(&t, subtitle, &city_time::ru_date(self.today()))
                             .map_err(|e| ApiError::precondition(e.to_string(), e.to_string()))?,
                         "docx",
                     ),
