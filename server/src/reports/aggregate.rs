@@ -1,14 +1,13 @@
 //! Ad-hoc aggregates over appeals: any period × group × territory × classifier level × channel ×
 //! kind × result → counts, on-time rates and the average days to answer.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDate;
-use infogroups_shared::classifier::ancestor;
+use chrono::{Datelike, NaiveDate};
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb::{self, Dimension as D};
-use infogroups_shared::validate::to_naive;
 
+use super::facts::{Facts, NO_DAY, date_of, day_of, flag};
 use super::{TableBuilder, percent};
 
 /// How keys become names.
@@ -22,6 +21,7 @@ pub struct Namer<'a> {
 }
 
 /// The filters and grouping of a query, already validated.
+#[derive(Debug, Clone)]
 pub struct Query {
     /// First day.
     pub from: NaiveDate,
@@ -43,7 +43,7 @@ pub struct Query {
     pub result: i32,
 }
 
-fn dim_name(d: D) -> &'static str {
+pub(crate) fn dim_name(d: D) -> &'static str {
     match d {
         D::Unspecified => "—",
         D::Group => "Группа",
@@ -59,92 +59,132 @@ fn dim_name(d: D) -> &'static str {
     }
 }
 
-fn key_of(d: D, a: &pb::Appeal, q: &pb::AppealQuestion, reg: NaiveDate, n: &Namer<'_>) -> String {
-    let code = |level: usize| {
-        let c = ancestor(&q.classifier_code, level);
-        format!("{c} {}", (n.code)(&c))
+/// The value of dimension `d` for appeal row `r` and question row `qi`, as a small integer.
+fn key_value(d: D, f: &Facts, r: usize, qi: usize) -> u32 {
+    let a = &f.appeals;
+    match d {
+        D::Group => a.group[r],
+        D::Territory => a.territory[r],
+        D::Section => f.codes.ancestor(a.q_code[qi], 1),
+        D::Thematic => f.codes.ancestor(a.q_code[qi], 2),
+        D::Topic => f.codes.ancestor(a.q_code[qi], 3),
+        D::Question => a.q_code[qi],
+        D::Channel => u32::from(a.channel[r]),
+        D::Kind => u32::from(a.kind[r]),
+        D::Result => u32::from(a.q_result[qi]),
+        D::Month => date_of(a.registered[r]).map_or(0, |d| {
+            u32::try_from(d.year()).unwrap_or(0) * 12 + d.month0()
+        }),
+        D::Unspecified => 0,
+    }
+}
+
+/// The row label of a dimension's value.
+fn key_name(d: D, v: u32, f: &Facts, n: &Namer<'_>) -> String {
+    let code = |id: u32| {
+        let c = f.codes.name(id);
+        format!("{c} {}", (n.code)(c))
     };
     match d {
-        D::Group => (n.group)(a.group_id),
-        D::Territory => (n.territory)(a.territory_id),
-        D::Section => code(1),
-        D::Thematic => code(2),
-        D::Topic => code(3),
-        D::Question => format!("{} {}", q.classifier_code, (n.code)(&q.classifier_code)),
+        D::Group => (n.group)(u64::from(v)),
+        D::Territory => (n.territory)(u64::from(v)),
+        D::Section | D::Thematic | D::Topic | D::Question => code(v),
         D::Channel => names::channel(
             Lang::Ru,
-            pb::Channel::try_from(a.channel).unwrap_or_default(),
+            pb::Channel::try_from(v as i32).unwrap_or_default(),
         )
         .into(),
         D::Kind => names::appeal_kind(
             Lang::Ru,
-            pb::AppealKind::try_from(a.kind).unwrap_or_default(),
+            pb::AppealKind::try_from(v as i32).unwrap_or_default(),
         )
         .into(),
         D::Result => names::question_result(
             Lang::Ru,
-            pb::QuestionResult::try_from(q.result).unwrap_or_default(),
+            pb::QuestionResult::try_from(v as i32).unwrap_or_default(),
         )
         .into(),
-        D::Month => reg.format("%Y-%m").to_string(),
+        D::Month => format!("{}-{:02}", v / 12, v % 12 + 1),
         D::Unspecified => String::new(),
     }
 }
 
+/// The appeals (as rows of the fact table, ascending) and questions counted under one key.
 #[derive(Default)]
 struct Acc {
-    appeals: BTreeSet<u64>,
+    rows: Vec<u32>,
     questions: u64,
-    answered: BTreeSet<u64>,
-    on_time: BTreeSet<u64>,
-    days: BTreeMap<u64, i64>,
 }
 
-/// Runs the query.
-pub fn run(appeals: &[pb::Appeal], q: &Query, n: &Namer<'_>) -> pb::Table {
-    let mut groups: BTreeMap<Vec<String>, Acc> = BTreeMap::new();
-    for a in appeals {
-        let Some(reg) = a.registered.as_ref().and_then(to_naive) else {
-            continue;
-        };
-        if !(q.from..=q.to).contains(&reg)
-            || (q.group_id != 0 && a.group_id != q.group_id)
-            || (q.territory_id != 0 && a.territory_id != q.territory_id)
-            || (q.channel != 0 && a.channel != q.channel)
-            || (q.kind != 0 && a.kind != q.kind)
+/// Runs the query over the fact tables: one pass over the appeal columns, grouping by small
+/// integer keys; names are looked up once per group at the end.
+pub fn run(f: &Facts, q: &Query, n: &Namer<'_>) -> pb::Table {
+    let a = &f.appeals;
+    let (from, to) = (day_of(q.from), day_of(q.to));
+    let wanted_code: Vec<bool> = (0..f.codes.len())
+        .map(|id| {
+            f.codes
+                .name(u32::try_from(id).unwrap_or(u32::MAX))
+                .starts_with(&q.classifier_prefix)
+        })
+        .collect();
+    let mut by_key: HashMap<[u32; 4], Acc> = HashMap::new();
+    let mut all_rows: Vec<u32> = Vec::new();
+    let mut all_questions = 0u64;
+    for r in 0..a.len() {
+        let reg = a.registered[r];
+        if reg == NO_DAY
+            || reg < from
+            || reg > to
+            || (q.group_id != 0 && u64::from(a.group[r]) != q.group_id)
+            || (q.territory_id != 0 && u64::from(a.territory[r]) != q.territory_id)
+            || (q.channel != 0 && i32::from(a.channel[r]) != q.channel)
+            || (q.kind != 0 && i32::from(a.kind[r]) != q.kind)
         {
             continue;
         }
-        let id = a.meta.map_or(0, |m| m.id);
-        let answered = a.status == pb::AppealStatus::Answered as i32;
-        let answer_days = a
-            .answer
-            .as_ref()
-            .and_then(|x| x.date.as_ref())
-            .and_then(to_naive)
-            .map(|d| (d - reg).num_days());
-        for question in &a.questions {
-            if !question.classifier_code.starts_with(&q.classifier_prefix)
-                || (q.result != 0 && question.result != q.result)
+        let row = u32::try_from(r).unwrap_or(u32::MAX);
+        for qi in a.questions(r) {
+            if !wanted_code[a.q_code[qi] as usize]
+                || (q.result != 0 && i32::from(a.q_result[qi]) != q.result)
             {
                 continue;
             }
-            let key: Vec<String> = q
-                .group_by
-                .iter()
-                .map(|d| key_of(*d, a, question, reg, n))
-                .collect();
-            let acc = groups.entry(key).or_default();
-            acc.appeals.insert(id);
+            let mut key = [0u32; 4];
+            for (k, d) in key.iter_mut().zip(&q.group_by) {
+                *k = key_value(*d, f, r, qi);
+            }
+            let acc = by_key.entry(key).or_default();
+            // An appeal's questions come one after another: the last row tells a repeat.
+            if acc.rows.last() != Some(&row) {
+                acc.rows.push(row);
+            }
             acc.questions += 1;
-            if answered {
-                acc.answered.insert(id);
-                if a.answer.as_ref().is_some_and(|x| x.on_time) {
-                    acc.on_time.insert(id);
-                }
-                if let Some(days) = answer_days {
-                    acc.days.insert(id, days);
-                }
+            if all_rows.last() != Some(&row) {
+                all_rows.push(row);
+            }
+            all_questions += 1;
+        }
+    }
+    // Different keys may carry the same name (two groups named alike): rows are by name.
+    let mut groups: BTreeMap<Vec<String>, Acc> = BTreeMap::new();
+    for (key, acc) in by_key {
+        let names: Vec<String> = q
+            .group_by
+            .iter()
+            .zip(key)
+            .map(|(d, v)| key_name(*d, v, f, n))
+            .collect();
+        match groups.entry(names) {
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(acc);
+            }
+            std::collections::btree_map::Entry::Occupied(mut e) => {
+                let merged = e.get_mut();
+                merged.rows.extend(acc.rows);
+                merged.rows.sort_unstable();
+                merged.rows.dedup();
+                merged.questions += acc.questions;
             }
         }
     }
@@ -167,22 +207,36 @@ pub fn run(appeals: &[pb::Appeal], q: &Query, n: &Namer<'_>) -> pb::Table {
         .map(|s| s.to_string()),
     );
     let mut t = TableBuilder::new("Выборка по обращениям", columns);
-    let metrics = |acc: &Acc| -> [f64; 4] {
-        let avg = if acc.days.is_empty() {
+    let answered = pb::AppealStatus::Answered as u8;
+    let metrics = |rows: &[u32], questions: u64| -> [f64; 4] {
+        let (mut done, mut on_time, mut days, mut dated) = (0usize, 0usize, 0i64, 0usize);
+        for r in rows.iter().map(|r| *r as usize) {
+            if a.status[r] != answered {
+                continue;
+            }
+            done += 1;
+            if a.flags[r] & flag::ON_TIME != 0 {
+                on_time += 1;
+            }
+            if a.answered[r] != NO_DAY {
+                days += i64::from(a.answered[r]) - i64::from(a.registered[r]);
+                dated += 1;
+            }
+        }
+        let avg = if dated == 0 {
             0.0
         } else {
-            (acc.days.values().sum::<i64>() as f64 * 10.0 / acc.days.len() as f64).round() / 10.0
+            (days as f64 * 10.0 / dated as f64).round() / 10.0
         };
         [
-            acc.appeals.len() as f64,
-            acc.questions as f64,
-            percent(acc.on_time.len(), acc.answered.len()),
+            rows.len() as f64,
+            questions as f64,
+            percent(on_time, done),
             avg,
         ]
     };
-    let mut total = Acc::default();
     for (key, acc) in &groups {
-        let m = metrics(acc);
+        let m = metrics(&acc.rows, acc.questions);
         let mut cells = if key.is_empty() {
             vec!["Всего".to_string()]
         } else {
@@ -192,13 +246,8 @@ pub fn run(appeals: &[pb::Appeal], q: &Query, n: &Namer<'_>) -> pb::Table {
         cells.extend(m.iter().map(|v| super::fmt_number(*v)));
         values.extend_from_slice(&m);
         t.row(cells, values);
-        total.appeals.extend(acc.appeals.iter().copied());
-        total.questions += acc.questions;
-        total.answered.extend(acc.answered.iter().copied());
-        total.on_time.extend(acc.on_time.iter().copied());
-        total.days.extend(acc.days.iter().map(|(k, v)| (*k, *v)));
     }
-    let m = metrics(&total);
+    let m = metrics(&all_rows, all_questions);
     let width = q.group_by.len().max(1);
     let mut cells = vec!["Итого".to_string()];
     cells.extend(std::iter::repeat_n(String::new(), width - 1));
@@ -214,6 +263,11 @@ pub fn run(appeals: &[pb::Appeal], q: &Query, n: &Namer<'_>) -> pb::Table {
 mod tests {
     use super::*;
     use infogroups_shared::validate::from_naive;
+
+    /// The query over records, through fact tables built from them.
+    fn run(appeals: &[pb::Appeal], q: &Query, n: &Namer<'_>) -> pb::Table {
+        super::run(&Facts::from_records(appeals, &[], &[], &[]), q, n)
+    }
 
     fn appeal(
         id: u64,

@@ -1,126 +1,174 @@
 //! The general department's annual analysis of written appeals and reception cards (3.8.6),
 //! compared with the previous year.
 
-use chrono::{Datelike, NaiveDate};
-use infogroups_shared::classifier::ancestor;
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb::{self, AppealStatus as A, QuestionResult as R};
-use infogroups_shared::validate::to_naive;
 
 use super::TableBuilder;
+use super::facts::{Facts, NO_DAY, day_of, flag};
 
-fn registered(a: &pb::Appeal) -> Option<NaiveDate> {
-    a.registered.as_ref().and_then(to_naive)
+/// One year's counts, in one pass over the fact tables.
+#[derive(Default)]
+struct Year {
+    appeals: f64,
+    cards: f64,
+    questions: f64,
+    channel: [f64; 8],
+    kind: [f64; 4],
+    section: HashMap<u32, f64>,
+    territory: HashMap<u32, f64>,
+    repeated: f64,
+    collective: f64,
+    result: [f64; 7],
+    special: f64,
+    on_site: f64,
+    on_time: f64,
+    late: f64,
+    extended: f64,
 }
 
-/// One year's counts, keyed by row label in a fixed order.
-fn year_counts(
-    appeals: &[&pb::Appeal],
-    cards: usize,
+fn year_counts(f: &Facts, year: i32) -> Year {
+    let mut y = Year::default();
+    let (Some(first), Some(last)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return y;
+    };
+    let (from, to) = (day_of(first), day_of(last));
+    let a = &f.appeals;
+    let answered = A::Answered as u8;
+    for r in 0..a.len() {
+        let reg = a.registered[r];
+        if reg == NO_DAY || reg < from || reg > to {
+            continue;
+        }
+        y.appeals += 1.0;
+        if let Some(c) = y.channel.get_mut(usize::from(a.channel[r])) {
+            *c += 1.0;
+        }
+        if let Some(k) = y.kind.get_mut(usize::from(a.kind[r])) {
+            *k += 1.0;
+        }
+        *y.territory.entry(a.territory[r]).or_default() += 1.0;
+        let flags = a.flags[r];
+        if flags & flag::REPEATED != 0 {
+            y.repeated += 1.0;
+        }
+        if flags & flag::COLLECTIVE != 0 {
+            y.collective += 1.0;
+        }
+        let status = A::try_from(i32::from(a.status[r])).unwrap_or_default();
+        if infogroups_shared::appeal::is_special(status) {
+            y.special += 1.0;
+        }
+        if a.status[r] == answered && flags & flag::HAS_ANSWER != 0 {
+            if flags & flag::ON_TIME != 0 {
+                y.on_time += 1.0;
+            } else {
+                y.late += 1.0;
+            }
+        }
+        if flags & flag::EXTENDED != 0 || status == A::Extended {
+            y.extended += 1.0;
+        }
+        for qi in a.questions(r) {
+            y.questions += 1.0;
+            *y.section
+                .entry(f.codes.ancestor(a.q_code[qi], 1))
+                .or_default() += 1.0;
+            if let Some(n) = y.result.get_mut(usize::from(a.q_result[qi])) {
+                *n += 1.0;
+            }
+            if a.q_on_site[qi] {
+                y.on_site += 1.0;
+            }
+        }
+    }
+    y.cards = f
+        .cards
+        .iter()
+        .filter(|(d, _)| *d != NO_DAY && (from..=to).contains(d))
+        .count() as f64;
+    y
+}
+
+/// The rows of one year, keyed by label in a fixed order.
+fn rows(
+    y: &Year,
+    f: &Facts,
     territories: &[pb::Territory],
     sections: &[(String, String)],
 ) -> Vec<(String, f64)> {
-    let n = |f: &dyn Fn(&pb::Appeal) -> bool| appeals.iter().filter(|a| f(a)).count() as f64;
-    let q = |f: &dyn Fn(&pb::AppealQuestion) -> bool| {
-        appeals
-            .iter()
-            .flat_map(|a| a.questions.iter())
-            .filter(|x| f(x))
-            .count() as f64
-    };
     let mut rows = vec![
-        ("Обращений всего".to_string(), appeals.len() as f64),
-        ("Карточек личного приёма".to_string(), cards as f64),
-        ("Вопросов в обращениях".to_string(), q(&|_| true)),
+        ("Обращений всего".to_string(), y.appeals),
+        ("Карточек личного приёма".to_string(), y.cards),
+        ("Вопросов в обращениях".to_string(), y.questions),
     ];
     for c in 1..=7 {
         let ch = pb::Channel::try_from(c).unwrap_or_default();
         rows.push((
             format!("Канал: {}", names::channel(Lang::Ru, ch)),
-            n(&|a| a.channel == c),
+            y.channel[c as usize],
         ));
     }
     for k in 1..=3 {
         let kind = pb::AppealKind::try_from(k).unwrap_or_default();
         rows.push((
             format!("Вид: {}", names::appeal_kind(Lang::Ru, kind)),
-            n(&|a| a.kind == k),
+            y.kind[k as usize],
         ));
     }
     for (code, name) in sections {
-        rows.push((
-            format!("Раздел {code} {name}"),
-            q(&|x| ancestor(&x.classifier_code, 1) == *code),
-        ));
+        let n = f
+            .codes
+            .id(code)
+            .and_then(|id| y.section.get(&id))
+            .copied()
+            .unwrap_or(0.0);
+        rows.push((format!("Раздел {code} {name}"), n));
     }
     for t in territories {
         let id = t.meta.map_or(0, |m| m.id);
-        rows.push((
-            format!("Территория: {}", t.name),
-            n(&|a| a.territory_id == id),
-        ));
+        let n = u32::try_from(id)
+            .ok()
+            .and_then(|id| y.territory.get(&id))
+            .copied()
+            .unwrap_or(0.0);
+        rows.push((format!("Территория: {}", t.name), n));
     }
-    rows.push(("Повторных".into(), n(&|a| a.repeated)));
-    rows.push(("Коллективных".into(), n(&|a| a.collective)));
+    rows.push(("Повторных".into(), y.repeated));
+    rows.push(("Коллективных".into(), y.collective));
+    let result = |r: &[R]| r.iter().map(|r| y.result[*r as usize]).sum::<f64>();
     for (label, r) in [
-        ("Поддержано", vec![R::Supported, R::MeasuresTaken]),
-        ("  в т. ч. меры приняты", vec![R::MeasuresTaken]),
-        ("Разъяснено", vec![R::Explained]),
-        ("Не поддержано", vec![R::NotSupported]),
-        ("Направлено по компетенции", vec![R::Forwarded]),
+        ("Поддержано", &[R::Supported, R::MeasuresTaken][..]),
+        ("  в т. ч. меры приняты", &[R::MeasuresTaken][..]),
+        ("Разъяснено", &[R::Explained][..]),
+        ("Не поддержано", &[R::NotSupported][..]),
+        ("Направлено по компетенции", &[R::Forwarded][..]),
     ] {
-        rows.push((
-            label.into(),
-            q(&|x| r.iter().any(|r| *r as i32 == x.result)),
-        ));
+        rows.push((label.into(), result(r)));
     }
-    rows.push((
-        "Оставлено без ответа (ст. 11)".into(),
-        n(&|a| infogroups_shared::appeal::is_special(A::try_from(a.status).unwrap_or_default())),
-    ));
-    rows.push(("Рассмотрено с выездом на место".into(), q(&|x| x.on_site)));
-    rows.push((
-        "Ответ дан в срок".into(),
-        n(&|a| a.answer.as_ref().is_some_and(|x| x.on_time) && a.status == A::Answered as i32),
-    ));
-    rows.push((
-        "Ответ дан с нарушением срока".into(),
-        n(&|a| a.answer.as_ref().is_some_and(|x| !x.on_time) && a.status == A::Answered as i32),
-    ));
-    rows.push((
-        "Срок рассмотрения продлевался".into(),
-        n(&|a| !a.extensions.is_empty() || a.status == A::Extended as i32),
-    ));
+    rows.push(("Оставлено без ответа (ст. 11)".into(), y.special));
+    rows.push(("Рассмотрено с выездом на место".into(), y.on_site));
+    rows.push(("Ответ дан в срок".into(), y.on_time));
+    rows.push(("Ответ дан с нарушением срока".into(), y.late));
+    rows.push(("Срок рассмотрения продлевался".into(), y.extended));
     rows
 }
 
-/// The analysis for `year` beside `year - 1`.
+/// The analysis for `year` beside `year - 1`, over the fact tables.
 pub fn analysis(
     year: i32,
-    appeals: &[pb::Appeal],
-    cards: &[pb::ReceptionCard],
+    f: &Facts,
     territories: &[pb::Territory],
     sections: &[(String, String)],
 ) -> pb::Table {
-    let of = |y: i32| -> Vec<&pb::Appeal> {
-        appeals
-            .iter()
-            .filter(|a| registered(a).is_some_and(|d| d.year() == y))
-            .collect()
-    };
-    let cards_of = |y: i32| {
-        cards
-            .iter()
-            .filter(|c| {
-                c.date
-                    .as_ref()
-                    .and_then(to_naive)
-                    .is_some_and(|d| d.year() == y)
-            })
-            .count()
-    };
-    let prev = year_counts(&of(year - 1), cards_of(year - 1), territories, sections);
-    let cur = year_counts(&of(year), cards_of(year), territories, sections);
+    let prev = rows(&year_counts(f, year - 1), f, territories, sections);
+    let cur = rows(&year_counts(f, year), f, territories, sections);
     let mut t = TableBuilder::new(
         format!(
             "Анализ обращений граждан за {year} год в сравнении с {} годом",
@@ -148,6 +196,18 @@ pub fn analysis(
 mod tests {
     use super::*;
     use infogroups_shared::validate::from_naive;
+
+    /// The analysis over records, through fact tables built from them.
+    fn analysis(
+        year: i32,
+        appeals: &[pb::Appeal],
+        cards: &[pb::ReceptionCard],
+        territories: &[pb::Territory],
+        sections: &[(String, String)],
+    ) -> pb::Table {
+        let f = Facts::from_records(appeals, &[], &[], cards);
+        super::analysis(year, &f, territories, sections)
+    }
 
     fn appeal(y: i32, channel: pb::Channel, result: R, on_time: bool) -> pb::Appeal {
         pb::Appeal {
