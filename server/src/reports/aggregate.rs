@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb::{self, Dimension as D};
 
-use super::facts::{Facts, NO_DAY, date_of, day_of, flag};
+use super::facts::{Appeals, Facts, NO_DAY, date_of, day_of, flag};
 use super::{TableBuilder, percent};
 
 /// How keys become names.
@@ -59,24 +59,47 @@ pub(crate) fn dim_name(d: D) -> &'static str {
     }
 }
 
-/// The value of dimension `d` for appeal row `r` and question row `qi`, as a small integer.
-fn key_value(d: D, f: &Facts, r: usize, qi: usize) -> u32 {
-    let a = &f.appeals;
+/// Whether a dimension is a property of the appeal (one value per appeal) rather than of a
+/// question.
+fn per_appeal(d: D) -> bool {
+    matches!(d, D::Group | D::Territory | D::Channel | D::Kind | D::Month)
+}
+
+/// The value of an appeal-level dimension for appeal row `r`, as a small integer.
+fn appeal_value(d: D, a: &Appeals, r: usize) -> u32 {
     match d {
         D::Group => a.group[r],
         D::Territory => a.territory[r],
+        // Values outside the enums would all be named as the default: keyed so too.
+        D::Channel => canonical::<pb::Channel>(a.channel[r]),
+        D::Kind => canonical::<pb::AppealKind>(a.kind[r]),
+        D::Month => date_of(a.registered[r]).map_or(0, |d| {
+            u32::try_from(d.year()).unwrap_or(0) * 12 + d.month0()
+        }),
+        _ => 0,
+    }
+}
+
+/// The value of a question-level dimension for question row `qi`. Keys are made so that two
+/// different keys never get the same name here (results outside the enum are keyed as its
+/// default, as they are named): rows that share a name then differ in an appeal-level
+/// dimension, hold different appeals, and can be summed.
+fn question_value(d: D, f: &Facts, qi: usize) -> u32 {
+    let a = &f.appeals;
+    match d {
         D::Section => f.codes.ancestor(a.q_code[qi], 1),
         D::Thematic => f.codes.ancestor(a.q_code[qi], 2),
         D::Topic => f.codes.ancestor(a.q_code[qi], 3),
         D::Question => a.q_code[qi],
-        D::Channel => u32::from(a.channel[r]),
-        D::Kind => u32::from(a.kind[r]),
-        D::Result => u32::from(a.q_result[qi]),
-        D::Month => date_of(a.registered[r]).map_or(0, |d| {
-            u32::try_from(d.year()).unwrap_or(0) * 12 + d.month0()
-        }),
-        D::Unspecified => 0,
+        D::Result => canonical::<pb::QuestionResult>(a.q_result[qi]),
+        _ => 0,
     }
+}
+
+/// An enum value as keyed: itself when the enum knows it, else the enum's default.
+fn canonical<E: TryFrom<i32> + Default + Into<i32>>(v: u8) -> u32 {
+    let e = E::try_from(i32::from(v)).unwrap_or_default();
+    u32::try_from(e.into()).unwrap_or(0)
 }
 
 /// The row label of a dimension's value.
@@ -109,29 +132,109 @@ fn key_name(d: D, v: u32, f: &Facts, n: &Namer<'_>) -> String {
     }
 }
 
-/// The appeals (as rows of the fact table, ascending) and questions counted under one key.
-#[derive(Default)]
+/// What is counted under one key. Appeals are counted once however many of their questions
+/// match: an appeal's questions are scanned one after another, so the last row tells a repeat.
+#[derive(Default, Clone, Copy)]
 struct Acc {
-    rows: Vec<u32>,
+    /// The last appeal row counted, plus one (0: none).
+    last: u32,
+    appeals: u64,
     questions: u64,
+    answered: u64,
+    on_time: u64,
+    days: i64,
+    dated: u64,
 }
 
-/// Runs the query over the fact tables: one pass over the appeal columns, grouping by small
-/// integer keys; names are looked up once per group at the end.
-pub fn run(f: &Facts, q: &Query, n: &Namer<'_>) -> pb::Table {
+impl Acc {
+    fn add(&mut self, a: &Appeals, r: usize) {
+        self.questions += 1;
+        let mark = u32::try_from(r + 1).unwrap_or(u32::MAX);
+        if self.last == mark {
+            return;
+        }
+        self.last = mark;
+        self.appeals += 1;
+        if a.status[r] != pb::AppealStatus::Answered as u8 {
+            return;
+        }
+        self.answered += 1;
+        if a.flags[r] & flag::ON_TIME != 0 {
+            self.on_time += 1;
+        }
+        if a.answered[r] != NO_DAY {
+            self.days += i64::from(a.answered[r]) - i64::from(a.registered[r]);
+            self.dated += 1;
+        }
+    }
+
+    /// Adds counts over other appeals.
+    fn merge(&mut self, o: &Acc) {
+        self.appeals += o.appeals;
+        self.questions += o.questions;
+        self.answered += o.answered;
+        self.on_time += o.on_time;
+        self.days += o.days;
+        self.dated += o.dated;
+    }
+
+    fn metrics(&self) -> [f64; 4] {
+        let avg = if self.dated == 0 {
+            0.0
+        } else {
+            (self.days as f64 * 10.0 / self.dated as f64).round() / 10.0
+        };
+        [
+            self.appeals as f64,
+            self.questions as f64,
+            percent(
+                usize::try_from(self.on_time).unwrap_or(usize::MAX),
+                usize::try_from(self.answered).unwrap_or(usize::MAX),
+            ),
+            avg,
+        ]
+    }
+}
+
+/// A fast hasher for the small integer keys (the standard one is built against hostile input,
+/// which these keys are not: they are our own ids and codes).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+}
+
+type Groups = HashMap<[u32; 4], Acc, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// Counts the appeal rows `rows` into groups and a total.
+fn scan(f: &Facts, q: &Query, wanted_code: &[bool], rows: std::ops::Range<usize>) -> (Groups, Acc) {
     let a = &f.appeals;
     let (from, to) = (day_of(q.from), day_of(q.to));
-    let wanted_code: Vec<bool> = (0..f.codes.len())
-        .map(|id| {
-            f.codes
-                .name(u32::try_from(id).unwrap_or(u32::MAX))
-                .starts_with(&q.classifier_prefix)
-        })
-        .collect();
-    let mut by_key: HashMap<[u32; 4], Acc> = HashMap::new();
-    let mut all_rows: Vec<u32> = Vec::new();
-    let mut all_questions = 0u64;
-    for r in 0..a.len() {
+    let mut groups = Groups::default();
+    let mut total = Acc::default();
+    let mut key = [0u32; 4];
+    for r in rows {
         let reg = a.registered[r];
         if reg == NO_DAY
             || reg < from
@@ -143,30 +246,73 @@ pub fn run(f: &Facts, q: &Query, n: &Namer<'_>) -> pb::Table {
         {
             continue;
         }
-        let row = u32::try_from(r).unwrap_or(u32::MAX);
+        // The appeal's own parts of the key once, the questions' parts per question.
+        for (k, d) in key.iter_mut().zip(&q.group_by) {
+            if per_appeal(*d) {
+                *k = appeal_value(*d, a, r);
+            }
+        }
         for qi in a.questions(r) {
             if !wanted_code[a.q_code[qi] as usize]
                 || (q.result != 0 && i32::from(a.q_result[qi]) != q.result)
             {
                 continue;
             }
-            let mut key = [0u32; 4];
             for (k, d) in key.iter_mut().zip(&q.group_by) {
-                *k = key_value(*d, f, r, qi);
+                if !per_appeal(*d) {
+                    *k = question_value(*d, f, qi);
+                }
             }
-            let acc = by_key.entry(key).or_default();
-            // An appeal's questions come one after another: the last row tells a repeat.
-            if acc.rows.last() != Some(&row) {
-                acc.rows.push(row);
-            }
-            acc.questions += 1;
-            if all_rows.last() != Some(&row) {
-                all_rows.push(row);
-            }
-            all_questions += 1;
+            groups.entry(key).or_default().add(a, r);
+            total.add(a, r);
         }
     }
-    // Different keys may carry the same name (two groups named alike): rows are by name.
+    (groups, total)
+}
+
+/// Runs the query over the fact tables: one pass over the appeal columns, split between two
+/// threads (the server's machine has two cores), grouping by small integer keys; names are
+/// looked up once per group at the end.
+pub fn run(f: &Facts, q: &Query, n: &Namer<'_>) -> pb::Table {
+    run_split(f, q, n, SPLIT_FROM)
+}
+
+/// Fewer appeals than this are scanned by one thread: a thread costs more than it saves.
+const SPLIT_FROM: usize = 50_000;
+
+/// [`run`], splitting the scan between two threads from `split_from` appeals on.
+pub(crate) fn run_split(f: &Facts, q: &Query, n: &Namer<'_>, split_from: usize) -> pb::Table {
+    let wanted_code: Vec<bool> = (0..f.codes.len())
+        .map(|id| {
+            f.codes
+                .name(u32::try_from(id).unwrap_or(u32::MAX))
+                .starts_with(&q.classifier_prefix)
+        })
+        .collect();
+    let len = f.appeals.len();
+    let half = len / 2;
+    // Each half holds different appeals, so their counts add up.
+    let ((mut by_key, mut total), (other, other_total)) = if len < split_from.max(2) {
+        (
+            scan(f, q, &wanted_code, 0..len),
+            (Groups::default(), Acc::default()),
+        )
+    } else {
+        std::thread::scope(|s| {
+            let second = s.spawn(|| scan(f, q, &wanted_code, half..len));
+            let first = scan(f, q, &wanted_code, 0..half);
+            let second = second
+                .join()
+                .unwrap_or_else(|_| scan(f, q, &wanted_code, half..len));
+            (first, second)
+        })
+    };
+    for (key, acc) in other {
+        by_key.entry(key).or_default().merge(&acc);
+    }
+    total.merge(&other_total);
+    // Keys with the same names differ in an appeal-level dimension (see `question_value`):
+    // they count different appeals and add up.
     let mut groups: BTreeMap<Vec<String>, Acc> = BTreeMap::new();
     for (key, acc) in by_key {
         let names: Vec<String> = q
@@ -175,18 +321,7 @@ pub fn run(f: &Facts, q: &Query, n: &Namer<'_>) -> pb::Table {
             .zip(key)
             .map(|(d, v)| key_name(*d, v, f, n))
             .collect();
-        match groups.entry(names) {
-            std::collections::btree_map::Entry::Vacant(e) => {
-                e.insert(acc);
-            }
-            std::collections::btree_map::Entry::Occupied(mut e) => {
-                let merged = e.get_mut();
-                merged.rows.extend(acc.rows);
-                merged.rows.sort_unstable();
-                merged.rows.dedup();
-                merged.questions += acc.questions;
-            }
-        }
+        groups.entry(names).or_default().merge(&acc);
     }
     let mut columns: Vec<String> = q
         .group_by
@@ -207,36 +342,8 @@ pub fn run(f: &Facts, q: &Query, n: &Namer<'_>) -> pb::Table {
         .map(|s| s.to_string()),
     );
     let mut t = TableBuilder::new("Выборка по обращениям", columns);
-    let answered = pb::AppealStatus::Answered as u8;
-    let metrics = |rows: &[u32], questions: u64| -> [f64; 4] {
-        let (mut done, mut on_time, mut days, mut dated) = (0usize, 0usize, 0i64, 0usize);
-        for r in rows.iter().map(|r| *r as usize) {
-            if a.status[r] != answered {
-                continue;
-            }
-            done += 1;
-            if a.flags[r] & flag::ON_TIME != 0 {
-                on_time += 1;
-            }
-            if a.answered[r] != NO_DAY {
-                days += i64::from(a.answered[r]) - i64::from(a.registered[r]);
-                dated += 1;
-            }
-        }
-        let avg = if dated == 0 {
-            0.0
-        } else {
-            (days as f64 * 10.0 / dated as f64).round() / 10.0
-        };
-        [
-            rows.len() as f64,
-            questions as f64,
-            percent(on_time, done),
-            avg,
-        ]
-    };
     for (key, acc) in &groups {
-        let m = metrics(&acc.rows, acc.questions);
+        let m = acc.metrics();
         let mut cells = if key.is_empty() {
             vec!["Всего".to_string()]
         } else {
@@ -247,7 +354,7 @@ pub fn run(f: &Facts, q: &Query, n: &Namer<'_>) -> pb::Table {
         values.extend_from_slice(&m);
         t.row(cells, values);
     }
-    let m = metrics(&all_rows, all_questions);
+    let m = total.metrics();
     let width = q.group_by.len().max(1);
     let mut cells = vec!["Итого".to_string()];
     cells.extend(std::iter::repeat_n(String::new(), width - 1));

@@ -8,7 +8,7 @@ use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb::{self, AppealStatus as A, QuestionResult as R};
 
 use super::TableBuilder;
-use super::facts::{Facts, NO_DAY, day_of, flag};
+use super::facts::{Facts, day_of, flag};
 
 /// One year's counts, in one pass over the fact tables.
 #[derive(Default)]
@@ -18,8 +18,11 @@ struct Year {
     questions: f64,
     channel: [f64; 8],
     kind: [f64; 4],
-    section: HashMap<u32, f64>,
-    territory: HashMap<u32, f64>,
+    /// By interned section code.
+    section: Vec<f64>,
+    /// By territory id (small ids in the vector, any others in the map).
+    territory: Vec<f64>,
+    territory_other: HashMap<u32, f64>,
     repeated: f64,
     collective: f64,
     result: [f64; 7],
@@ -30,22 +33,35 @@ struct Year {
     extended: f64,
 }
 
-fn year_counts(f: &Facts, year: i32) -> Year {
-    let mut y = Year::default();
-    let (Some(first), Some(last)) = (
-        NaiveDate::from_ymd_opt(year, 1, 1),
-        NaiveDate::from_ymd_opt(year, 12, 31),
-    ) else {
-        return y;
+/// Territory ids below this are counted in a vector.
+const DENSE_TERRITORIES: u32 = 1 << 16;
+
+/// The counts of `year - 1` and `year`, in one pass over the fact tables.
+fn year_counts(f: &Facts, year: i32) -> [Year; 2] {
+    let mut years = [Year::default(), Year::default()];
+    for y in &mut years {
+        y.section = vec![0.0; f.codes.len()];
+    }
+    let bounds = |y: i32| {
+        Some((
+            day_of(NaiveDate::from_ymd_opt(y, 1, 1)?),
+            day_of(NaiveDate::from_ymd_opt(y, 12, 31)?),
+        ))
     };
-    let (from, to) = (day_of(first), day_of(last));
+    let (Some((from, mid)), Some((next, to))) = (bounds(year - 1), bounds(year)) else {
+        return years;
+    };
     let a = &f.appeals;
     let answered = A::Answered as u8;
     for r in 0..a.len() {
         let reg = a.registered[r];
-        if reg == NO_DAY || reg < from || reg > to {
+        let y = if (from..=mid).contains(&reg) {
+            &mut years[0]
+        } else if (next..=to).contains(&reg) {
+            &mut years[1]
+        } else {
             continue;
-        }
+        };
         y.appeals += 1.0;
         if let Some(c) = y.channel.get_mut(usize::from(a.channel[r])) {
             *c += 1.0;
@@ -53,7 +69,16 @@ fn year_counts(f: &Facts, year: i32) -> Year {
         if let Some(k) = y.kind.get_mut(usize::from(a.kind[r])) {
             *k += 1.0;
         }
-        *y.territory.entry(a.territory[r]).or_default() += 1.0;
+        let t = a.territory[r];
+        if t < DENSE_TERRITORIES {
+            let t = t as usize;
+            if y.territory.len() <= t {
+                y.territory.resize(t + 1, 0.0);
+            }
+            y.territory[t] += 1.0;
+        } else {
+            *y.territory_other.entry(t).or_default() += 1.0;
+        }
         let flags = a.flags[r];
         if flags & flag::REPEATED != 0 {
             y.repeated += 1.0;
@@ -77,9 +102,12 @@ fn year_counts(f: &Facts, year: i32) -> Year {
         }
         for qi in a.questions(r) {
             y.questions += 1.0;
-            *y.section
-                .entry(f.codes.ancestor(a.q_code[qi], 1))
-                .or_default() += 1.0;
+            if let Some(n) = y
+                .section
+                .get_mut(f.codes.ancestor(a.q_code[qi], 1) as usize)
+            {
+                *n += 1.0;
+            }
             if let Some(n) = y.result.get_mut(usize::from(a.q_result[qi])) {
                 *n += 1.0;
             }
@@ -88,12 +116,14 @@ fn year_counts(f: &Facts, year: i32) -> Year {
             }
         }
     }
-    y.cards = f
-        .cards
-        .iter()
-        .filter(|(d, _)| *d != NO_DAY && (from..=to).contains(d))
-        .count() as f64;
-    y
+    for (d, _) in &f.cards {
+        if (from..=mid).contains(d) {
+            years[0].cards += 1.0;
+        } else if (next..=to).contains(d) {
+            years[1].cards += 1.0;
+        }
+    }
+    years
 }
 
 /// The rows of one year, keyed by label in a fixed order.
@@ -126,18 +156,19 @@ fn rows(
         let n = f
             .codes
             .id(code)
-            .and_then(|id| y.section.get(&id))
+            .and_then(|id| y.section.get(id as usize))
             .copied()
             .unwrap_or(0.0);
         rows.push((format!("Раздел {code} {name}"), n));
     }
     for t in territories {
         let id = t.meta.map_or(0, |m| m.id);
-        let n = u32::try_from(id)
-            .ok()
-            .and_then(|id| y.territory.get(&id))
-            .copied()
-            .unwrap_or(0.0);
+        let n = match u32::try_from(id) {
+            Ok(id) if id < DENSE_TERRITORIES => y.territory.get(id as usize).copied(),
+            Ok(id) => y.territory_other.get(&id).copied(),
+            Err(_) => None,
+        }
+        .unwrap_or(0.0);
         rows.push((format!("Территория: {}", t.name), n));
     }
     rows.push(("Повторных".into(), y.repeated));
@@ -167,8 +198,9 @@ pub fn analysis(
     territories: &[pb::Territory],
     sections: &[(String, String)],
 ) -> pb::Table {
-    let prev = rows(&year_counts(f, year - 1), f, territories, sections);
-    let cur = rows(&year_counts(f, year), f, territories, sections);
+    let [prev, cur] = year_counts(f, year);
+    let prev = rows(&prev, f, territories, sections);
+    let cur = rows(&cur, f, territories, sections);
     let mut t = TableBuilder::new(
         format!(
             "Анализ обращений граждан за {year} год в сравнении с {} годом",

@@ -514,6 +514,52 @@ impl Facts {
         }
     }
 
+    /// Roughly the memory the tables hold, in bytes (columns, arenas and row maps).
+    pub fn heap_bytes(&self) -> usize {
+        fn v<T>(x: &Vec<T>) -> usize {
+            x.capacity() * std::mem::size_of::<T>()
+        }
+        // A hash map entry: key, value and a control byte, at its capacity.
+        fn m(x: &HashMap<u64, u32>) -> usize {
+            x.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
+        }
+        let a = &self.appeals;
+        let s = &self.assignments;
+        v(&a.id)
+            + v(&a.registered)
+            + v(&a.group)
+            + v(&a.territory)
+            + v(&a.channel)
+            + v(&a.kind)
+            + v(&a.status)
+            + v(&a.flags)
+            + v(&a.answered)
+            + v(&a.due)
+            + v(&a.q_start)
+            + v(&a.q_len)
+            + v(&a.q_code)
+            + v(&a.q_result)
+            + v(&a.q_on_site)
+            + m(&a.row)
+            + v(&s.group)
+            + v(&s.department)
+            + v(&s.issued)
+            + v(&s.deadline)
+            + v(&s.completed)
+            + v(&s.status)
+            + v(&s.extended)
+            + m(&s.row)
+            + self
+                .meetings
+                .iter()
+                .map(|x| std::mem::size_of::<Meeting>() + v(&x.codes))
+                .sum::<usize>()
+            + m(&self.meeting_row)
+            + v(&self.cards)
+            + m(&self.card_row)
+            + self.codes.names.iter().map(String::capacity).sum::<usize>()
+    }
+
     /// Tables over records already in memory, one row per record whatever its id (unit tests
     /// of the reports build their fixtures this way).
     pub fn from_records(

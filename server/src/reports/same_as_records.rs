@@ -278,10 +278,16 @@ fn the_fact_tables_answer_as_the_records_did() -> Result<(), Box<dyn std::error:
                 kind: if rng.random_bool(0.2) { 2 } else { 0 },
                 result: if rng.random_bool(0.2) { 1 } else { 0 },
             };
+            let expected = reference::aggregate::run(&s.appeals, &q, &namer);
             assert_eq!(
                 super::aggregate::run(&facts, &q, &namer),
-                reference::aggregate::run(&s.appeals, &q, &namer),
+                expected,
                 "seed {seed}, {q:?}"
+            );
+            assert_eq!(
+                super::aggregate::run_split(&facts, &q, &namer, 0),
+                expected,
+                "seed {seed}, two threads, {q:?}"
             );
         }
         for year in [2025, 2026] {
