@@ -440,7 +440,7 @@ fn update_facts(inner: &Inner, writes: &[Write]) {
 
 /// Runs `f`, which may block, without stalling the runtime's other tasks when the runtime has
 /// more than one worker (a current-thread runtime cannot hand its work over, so it just runs).
-fn blocking<R>(f: impl FnOnce() -> R) -> R {
+pub(crate) fn blocking<R>(f: impl FnOnce() -> R) -> R {
     match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
         Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
         _ => f(),

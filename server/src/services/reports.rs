@@ -11,6 +11,7 @@ use tonic::{Request, Response, Status};
 
 use super::Ctx;
 use crate::auth::{Caller, caller};
+use crate::db::blocking;
 use crate::entity::Entity;
 use crate::error::{ApiError, ApiResult};
 use crate::policy::{Action, Resource, authorize, may_read_group};
@@ -240,7 +241,10 @@ impl ReportService for ReportSvc {
     ) -> Result<Response<pb::Table>, Status> {
         let c = caller(&req)?;
         self.allowed(&c)?;
-        Ok(Response::new(self.groups_report(req.get_ref())?))
+        // Counting a million appeals takes tens of milliseconds: off the async workers.
+        Ok(Response::new(blocking(|| {
+            self.groups_report(req.get_ref())
+        })?))
     }
 
     async fn appeals_analysis(
@@ -249,7 +253,9 @@ impl ReportService for ReportSvc {
     ) -> Result<Response<pb::Table>, Status> {
         let c = caller(&req)?;
         self.allowed(&c)?;
-        Ok(Response::new(self.appeals_analysis(req.get_ref())?))
+        Ok(Response::new(blocking(|| {
+            self.appeals_analysis(req.get_ref())
+        })?))
     }
 
     async fn aggregate(
@@ -258,7 +264,7 @@ impl ReportService for ReportSvc {
     ) -> Result<Response<pb::Table>, Status> {
         let c = caller(&req)?;
         self.allowed(&c)?;
-        Ok(Response::new(self.aggregate(req.get_ref())?))
+        Ok(Response::new(blocking(|| self.aggregate(req.get_ref()))?))
     }
 
     async fn dashboard(
