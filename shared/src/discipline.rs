@@ -28,18 +28,34 @@ pub struct Tally {
 impl Tally {
     /// Counts one assignment as of `today`.
     pub fn add(&mut self, a: &pb::Assignment, today: NaiveDate) {
-        let status = S::try_from(a.status).unwrap_or(S::Unspecified);
+        let extended = a
+            .extensions
+            .iter()
+            .any(|e| e.state == pb::ExtensionState::Granted as i32);
+        self.add_parts(
+            S::try_from(a.status).unwrap_or(S::Unspecified),
+            extended,
+            deadline(a),
+            today,
+        );
+    }
+
+    /// Counts one assignment given what the summary reads of it: its status, whether an
+    /// extension was granted, and its current deadline (the server's fact tables hold these).
+    pub fn add_parts(
+        &mut self,
+        status: S,
+        extended: bool,
+        deadline: Option<NaiveDate>,
+        today: NaiveDate,
+    ) {
         if status == S::Removed || status == S::Unspecified {
             return;
         }
         self.total += 1;
-        if a.extensions
-            .iter()
-            .any(|e| e.state == pb::ExtensionState::Granted as i32)
-        {
+        if extended {
             self.extended += 1;
         }
-        let deadline = deadline(a);
         match status {
             S::DoneOnTime => self.on_time += 1,
             S::DoneLate => self.late += 1,

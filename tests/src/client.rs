@@ -10,8 +10,8 @@ use infogroups_shared::pb::{
     audit_service_client::AuditServiceClient, auth_service_client::AuthServiceClient,
     directory_service_client::DirectoryServiceClient, group_service_client::GroupServiceClient,
     maintenance_service_client::MaintenanceServiceClient,
-    meeting_service_client::MeetingServiceClient, sync_service_client::SyncServiceClient,
-    user_service_client::UserServiceClient,
+    meeting_service_client::MeetingServiceClient, report_service_client::ReportServiceClient,
+    sync_service_client::SyncServiceClient, user_service_client::UserServiceClient,
 };
 use tonic::codegen::http::uri::PathAndQuery;
 use tonic::metadata::{Ascii, MetadataValue};
@@ -196,6 +196,11 @@ impl Authed {
     /// `AppealService`.
     pub fn appeals(&self) -> AppealServiceClient<AuthedChannel> {
         AppealServiceClient::new(self.authed()).max_decoding_message_size(MAX_ANSWER)
+    }
+
+    /// `ReportService`.
+    pub fn reports(&self) -> ReportServiceClient<AuthedChannel> {
+        ReportServiceClient::new(self.authed()).max_decoding_message_size(MAX_ANSWER)
     }
 
     /// `SyncService`.

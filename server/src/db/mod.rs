@@ -7,7 +7,7 @@ pub mod keys;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, Weak};
 
 use infogroups_shared::pb;
 use prost::Message;
@@ -17,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::Clock;
 use crate::entity::{Entity, Kind};
 use crate::error::{ApiError, ApiResult};
+use crate::reports::facts::Facts;
 use crate::store::{Store, StoreError, Write};
 
 /// The schema version this build writes. A store with a higher one is refused at start.
@@ -36,12 +37,16 @@ struct Inner {
     /// One writer at a time; an async lock, so waiting writers yield instead of blocking threads.
     writer: tokio::sync::Mutex<Counters>,
     pending: Mutex<Vec<Pending>>,
-    /// Held for one flush round (take, apply, flush, acknowledge), so rounds never overlap: a
-    /// later round's flush must not acknowledge writes an earlier round has not applied yet.
-    flushing: tokio::sync::Mutex<()>,
     /// What the pending writes change, for writers' reads until the flusher applies them.
     overlay: Mutex<Overlay>,
     wake: Arc<Notify>,
+    /// One round of take, apply, flush and acknowledge at a time (the flusher's, an online
+    /// backup's, or the final one in `close`): a later round must not acknowledge writes an
+    /// earlier one has not applied, and batches reach the store and the fact tables in commit
+    /// order. Taken after the writer lock wherever both are held.
+    flushing: tokio::sync::Mutex<()>,
+    /// The fact tables reports read: only durable data, updated by the flusher in commit order.
+    facts: RwLock<Facts>,
     hub: broadcast::Sender<Arc<pb::Event>>,
     published: AtomicU64,
     clock: Clock,
@@ -135,14 +140,16 @@ impl Db {
             counters.next_id.insert(kind, next);
         }
         let published = counters.next_seq - 1;
+        let facts = Facts::build(store.as_ref())?;
         let (hub, _) = broadcast::channel(HUB_CAPACITY);
         let inner = Arc::new(Inner {
             store,
             writer: tokio::sync::Mutex::new(counters),
             pending: Mutex::new(Vec::new()),
-            flushing: tokio::sync::Mutex::new(()),
             overlay: Mutex::new(HashMap::new()),
             wake: Arc::new(Notify::new()),
+            flushing: tokio::sync::Mutex::new(()),
+            facts: RwLock::new(facts),
             hub,
             published: AtomicU64::new(published),
             clock,
@@ -169,6 +176,15 @@ impl Db {
     /// The sequence number of the last event made durable and published.
     pub fn published_seq(&self) -> u64 {
         self.inner.published.load(Ordering::SeqCst)
+    }
+
+    /// The fact tables, as of the last durable commit. Hold the guard only while counting: the
+    /// flusher waits for it before acknowledging the next writers.
+    pub fn facts(&self) -> Result<RwLockReadGuard<'_, Facts>, StoreError> {
+        self.inner
+            .facts
+            .read()
+            .map_err(|_| StoreError::Engine("fact tables lock poisoned".into()))
     }
 
     /// Subscribes to events published from now on.
@@ -385,6 +401,12 @@ async fn apply_and_flush(
         .iter_mut()
         .flat_map(|p| std::mem::take(&mut p.batch))
         .collect();
+    // What the fact tables need of the batch, kept before the batch moves to the store.
+    let for_facts: Vec<Write> = merged
+        .iter()
+        .filter(|(k, _)| Facts::wants(k))
+        .cloned()
+        .collect();
     let store = inner.store.clone();
     let result = match tokio::task::spawn_blocking(move || {
         if !merged.is_empty() {
@@ -398,6 +420,11 @@ async fn apply_and_flush(
         Ok(Err(e)) => Err(e.to_string()),
         Err(e) => Err(e.to_string()),
     };
+    // Durable now: the fact tables take the batch before any writer of it is answered, so a
+    // report asked after an acknowledgement counts that write.
+    if result.is_ok() && !for_facts.is_empty() {
+        update_facts(inner, &for_facts);
+    }
     if result.is_ok()
         && let Ok(mut overlay) = inner.overlay.lock()
     {
@@ -407,9 +434,25 @@ async fn apply_and_flush(
     (taken, result)
 }
 
+/// Applies durable writes to the fact tables. The writes are in the store already, so a failure
+/// here must not fail the writers: the tables are rebuilt from the store instead.
+fn update_facts(inner: &Inner, writes: &[Write]) {
+    let mut facts = inner
+        .facts
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Err(e) = blocking(|| facts.apply(writes)) {
+        tracing::error!(error = %e, "fact tables: a durable write did not apply; rebuilding them");
+        match blocking(|| Facts::build(inner.store.as_ref())) {
+            Ok(rebuilt) => *facts = rebuilt,
+            Err(e) => tracing::error!(error = %e, "fact tables: the rebuild failed"),
+        }
+    }
+}
+
 /// Runs `f`, which may block, without stalling the runtime's other tasks when the runtime has
 /// more than one worker (a current-thread runtime cannot hand its work over, so it just runs).
-fn blocking<R>(f: impl FnOnce() -> R) -> R {
+pub(crate) fn blocking<R>(f: impl FnOnce() -> R) -> R {
     match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
         Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
         _ => f(),
@@ -754,6 +797,67 @@ mod tests {
         assert_eq!(db.published_seq(), 2);
         let log = db.events_after(0, 10)?;
         assert_eq!(log.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2]);
+        db.close().await?;
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn the_fact_tables_follow_every_acknowledged_write_and_are_rebuilt_on_open()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let open = || -> Result<Db, StoreError> {
+            Db::open(
+                Arc::new(SledStore::open(dir.path())?),
+                Clock::manual(1_000),
+                "t",
+            )
+        };
+        let appeal = |code: &str| pb::Appeal {
+            territory_id: 3,
+            questions: vec![pb::AppealQuestion {
+                classifier_code: code.into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let db = open()?;
+        let a = db
+            .write(1, |tx| tx.create(appeal("0005.0005.0056.1154"), None))
+            .await?;
+        // Acknowledged means counted.
+        assert_eq!(db.facts()?.appeals.len(), 1);
+        let mut changed = a.clone();
+        changed.questions.push(pb::AppealQuestion {
+            classifier_code: "0002.0008.0000.0000".into(),
+            ..Default::default()
+        });
+        changed.territory_id = 4;
+        db.write(1, |tx| tx.update(changed, 1, "update")).await?;
+        let snapshot = |db: &Db| -> Result<(usize, Vec<u32>, Vec<String>), StoreError> {
+            let f = db.facts()?;
+            let codes = f
+                .appeals
+                .questions(0)
+                .map(|q| f.codes.name(f.appeals.q_code[q]).to_string())
+                .collect();
+            Ok((f.appeals.len(), f.appeals.territory.clone(), codes))
+        };
+        let live = snapshot(&db)?;
+        assert_eq!(
+            live,
+            (
+                1,
+                vec![4],
+                vec![
+                    "0005.0005.0056.1154".to_string(),
+                    "0002.0008.0000.0000".to_string()
+                ]
+            )
+        );
+        db.close().await?;
+        drop(db);
+        let db = open()?;
+        assert_eq!(snapshot(&db)?, live);
         db.close().await?;
         Ok(())
     }

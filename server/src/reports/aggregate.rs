@@ -1,14 +1,13 @@
 //! Ad-hoc aggregates over appeals: any period × group × territory × classifier level × channel ×
 //! kind × result → counts, on-time rates and the average days to answer.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDate;
-use infogroups_shared::classifier::ancestor;
+use chrono::{Datelike, NaiveDate};
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb::{self, Dimension as D};
-use infogroups_shared::validate::to_naive;
 
+use super::facts::{Appeals, Facts, NO_DAY, date_of, day_of, flag};
 use super::{TableBuilder, percent};
 
 /// How keys become names.
@@ -22,6 +21,7 @@ pub struct Namer<'a> {
 }
 
 /// The filters and grouping of a query, already validated.
+#[derive(Debug, Clone)]
 pub struct Query {
     /// First day.
     pub from: NaiveDate,
@@ -43,7 +43,7 @@ pub struct Query {
     pub result: i32,
 }
 
-fn dim_name(d: D) -> &'static str {
+pub(crate) fn dim_name(d: D) -> &'static str {
     match d {
         D::Unspecified => "—",
         D::Group => "Группа",
@@ -59,94 +59,269 @@ fn dim_name(d: D) -> &'static str {
     }
 }
 
-fn key_of(d: D, a: &pb::Appeal, q: &pb::AppealQuestion, reg: NaiveDate, n: &Namer<'_>) -> String {
-    let code = |level: usize| {
-        let c = ancestor(&q.classifier_code, level);
-        format!("{c} {}", (n.code)(&c))
+/// Whether a dimension is a property of the appeal (one value per appeal) rather than of a
+/// question.
+fn per_appeal(d: D) -> bool {
+    matches!(d, D::Group | D::Territory | D::Channel | D::Kind | D::Month)
+}
+
+/// The value of an appeal-level dimension for appeal row `r`, as a small integer.
+fn appeal_value(d: D, a: &Appeals, r: usize) -> u32 {
+    match d {
+        D::Group => a.group[r],
+        D::Territory => a.territory[r],
+        // Values outside the enums would all be named as the default: keyed so too.
+        D::Channel => canonical::<pb::Channel>(a.channel[r]),
+        D::Kind => canonical::<pb::AppealKind>(a.kind[r]),
+        D::Month => date_of(a.registered[r]).map_or(0, |d| {
+            u32::try_from(d.year()).unwrap_or(0) * 12 + d.month0()
+        }),
+        _ => 0,
+    }
+}
+
+/// The value of a question-level dimension for question row `qi`. Keys are made so that two
+/// different keys never get the same name here (results outside the enum are keyed as its
+/// default, as they are named): rows that share a name then differ in an appeal-level
+/// dimension, hold different appeals, and can be summed.
+fn question_value(d: D, f: &Facts, qi: usize) -> u32 {
+    let a = &f.appeals;
+    match d {
+        D::Section => f.codes.ancestor(a.q_code[qi], 1),
+        D::Thematic => f.codes.ancestor(a.q_code[qi], 2),
+        D::Topic => f.codes.ancestor(a.q_code[qi], 3),
+        D::Question => a.q_code[qi],
+        D::Result => canonical::<pb::QuestionResult>(a.q_result[qi]),
+        _ => 0,
+    }
+}
+
+/// An enum value as keyed: itself when the enum knows it, else the enum's default.
+fn canonical<E: TryFrom<i32> + Default + Into<i32>>(v: u8) -> u32 {
+    let e = E::try_from(i32::from(v)).unwrap_or_default();
+    u32::try_from(e.into()).unwrap_or(0)
+}
+
+/// The row label of a dimension's value.
+fn key_name(d: D, v: u32, f: &Facts, n: &Namer<'_>) -> String {
+    let code = |id: u32| {
+        let c = f.codes.name(id);
+        format!("{c} {}", (n.code)(c))
     };
     match d {
-        D::Group => (n.group)(a.group_id),
-        D::Territory => (n.territory)(a.territory_id),
-        D::Section => code(1),
-        D::Thematic => code(2),
-        D::Topic => code(3),
-        D::Question => format!("{} {}", q.classifier_code, (n.code)(&q.classifier_code)),
+        D::Group => (n.group)(u64::from(v)),
+        D::Territory => (n.territory)(u64::from(v)),
+        D::Section | D::Thematic | D::Topic | D::Question => code(v),
         D::Channel => names::channel(
             Lang::Ru,
-            pb::Channel::try_from(a.channel).unwrap_or_default(),
+            pb::Channel::try_from(v as i32).unwrap_or_default(),
         )
         .into(),
         D::Kind => names::appeal_kind(
             Lang::Ru,
-            pb::AppealKind::try_from(a.kind).unwrap_or_default(),
+            pb::AppealKind::try_from(v as i32).unwrap_or_default(),
         )
         .into(),
         D::Result => names::question_result(
             Lang::Ru,
-            pb::QuestionResult::try_from(q.result).unwrap_or_default(),
+            pb::QuestionResult::try_from(v as i32).unwrap_or_default(),
         )
         .into(),
-        D::Month => reg.format("%Y-%m").to_string(),
+        D::Month => format!("{}-{:02}", v / 12, v % 12 + 1),
         D::Unspecified => String::new(),
     }
 }
 
-#[derive(Default)]
+/// What is counted under one key. Appeals are counted once however many of their questions
+/// match: an appeal's questions are scanned one after another, so the last row tells a repeat.
+#[derive(Default, Clone, Copy)]
 struct Acc {
-    appeals: BTreeSet<u64>,
+    /// The last appeal row counted, plus one (0: none).
+    last: u32,
+    appeals: u64,
     questions: u64,
-    answered: BTreeSet<u64>,
-    on_time: BTreeSet<u64>,
-    days: BTreeMap<u64, i64>,
+    answered: u64,
+    on_time: u64,
+    days: i64,
+    dated: u64,
 }
 
-/// Runs the query.
-pub fn run(appeals: &[pb::Appeal], q: &Query, n: &Namer<'_>) -> pb::Table {
-    let mut groups: BTreeMap<Vec<String>, Acc> = BTreeMap::new();
-    for a in appeals {
-        let Some(reg) = a.registered.as_ref().and_then(to_naive) else {
-            continue;
+impl Acc {
+    fn add(&mut self, a: &Appeals, r: usize) {
+        self.questions += 1;
+        let mark = u32::try_from(r + 1).unwrap_or(u32::MAX);
+        if self.last == mark {
+            return;
+        }
+        self.last = mark;
+        self.appeals += 1;
+        if a.status[r] != pb::AppealStatus::Answered as u8 {
+            return;
+        }
+        self.answered += 1;
+        if a.flags[r] & flag::ON_TIME != 0 {
+            self.on_time += 1;
+        }
+        if a.answered[r] != NO_DAY {
+            self.days += i64::from(a.answered[r]) - i64::from(a.registered[r]);
+            self.dated += 1;
+        }
+    }
+
+    /// Adds counts over other appeals.
+    fn merge(&mut self, o: &Acc) {
+        self.appeals += o.appeals;
+        self.questions += o.questions;
+        self.answered += o.answered;
+        self.on_time += o.on_time;
+        self.days += o.days;
+        self.dated += o.dated;
+    }
+
+    fn metrics(&self) -> [f64; 4] {
+        let avg = if self.dated == 0 {
+            0.0
+        } else {
+            (self.days as f64 * 10.0 / self.dated as f64).round() / 10.0
         };
-        if !(q.from..=q.to).contains(&reg)
-            || (q.group_id != 0 && a.group_id != q.group_id)
-            || (q.territory_id != 0 && a.territory_id != q.territory_id)
-            || (q.channel != 0 && a.channel != q.channel)
-            || (q.kind != 0 && a.kind != q.kind)
+        [
+            self.appeals as f64,
+            self.questions as f64,
+            percent(
+                usize::try_from(self.on_time).unwrap_or(usize::MAX),
+                usize::try_from(self.answered).unwrap_or(usize::MAX),
+            ),
+            avg,
+        ]
+    }
+}
+
+/// A fast hasher for the small integer keys (the standard one is built against hostile input,
+/// which these keys are not: they are our own ids and codes).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+}
+
+type Groups = HashMap<[u32; 4], Acc, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// Counts the appeal rows `rows` into groups and a total.
+fn scan(f: &Facts, q: &Query, wanted_code: &[bool], rows: std::ops::Range<usize>) -> (Groups, Acc) {
+    let a = &f.appeals;
+    let (from, to) = (day_of(q.from), day_of(q.to));
+    let mut groups = Groups::default();
+    let mut total = Acc::default();
+    let mut key = [0u32; 4];
+    for r in rows {
+        let reg = a.registered[r];
+        if reg == NO_DAY
+            || reg < from
+            || reg > to
+            || (q.group_id != 0 && u64::from(a.group[r]) != q.group_id)
+            || (q.territory_id != 0 && u64::from(a.territory[r]) != q.territory_id)
+            || (q.channel != 0 && i32::from(a.channel[r]) != q.channel)
+            || (q.kind != 0 && i32::from(a.kind[r]) != q.kind)
         {
             continue;
         }
-        let id = a.meta.map_or(0, |m| m.id);
-        let answered = a.status == pb::AppealStatus::Answered as i32;
-        let answer_days = a
-            .answer
-            .as_ref()
-            .and_then(|x| x.date.as_ref())
-            .and_then(to_naive)
-            .map(|d| (d - reg).num_days());
-        for question in &a.questions {
-            if !question.classifier_code.starts_with(&q.classifier_prefix)
-                || (q.result != 0 && question.result != q.result)
+        // The appeal's own parts of the key once, the questions' parts per question.
+        for (k, d) in key.iter_mut().zip(&q.group_by) {
+            if per_appeal(*d) {
+                *k = appeal_value(*d, a, r);
+            }
+        }
+        for qi in a.questions(r) {
+            if !wanted_code[a.q_code[qi] as usize]
+                || (q.result != 0 && i32::from(a.q_result[qi]) != q.result)
             {
                 continue;
             }
-            let key: Vec<String> = q
-                .group_by
-                .iter()
-                .map(|d| key_of(*d, a, question, reg, n))
-                .collect();
-            let acc = groups.entry(key).or_default();
-            acc.appeals.insert(id);
-            acc.questions += 1;
-            if answered {
-                acc.answered.insert(id);
-                if a.answer.as_ref().is_some_and(|x| x.on_time) {
-                    acc.on_time.insert(id);
-                }
-                if let Some(days) = answer_days {
-                    acc.days.insert(id, days);
+            for (k, d) in key.iter_mut().zip(&q.group_by) {
+                if !per_appeal(*d) {
+                    *k = question_value(*d, f, qi);
                 }
             }
+            groups.entry(key).or_default().add(a, r);
+            total.add(a, r);
         }
+    }
+    (groups, total)
+}
+
+/// Runs the query over the fact tables: one pass over the appeal columns, split between two
+/// threads (the server's machine has two cores), grouping by small integer keys; names are
+/// looked up once per group at the end.
+pub fn run(f: &Facts, q: &Query, n: &Namer<'_>) -> pb::Table {
+    run_split(f, q, n, SPLIT_FROM)
+}
+
+/// Fewer appeals than this are scanned by one thread: a thread costs more than it saves.
+const SPLIT_FROM: usize = 50_000;
+
+/// [`run`], splitting the scan between two threads from `split_from` appeals on.
+pub(crate) fn run_split(f: &Facts, q: &Query, n: &Namer<'_>, split_from: usize) -> pb::Table {
+    let wanted_code: Vec<bool> = (0..f.codes.len())
+        .map(|id| {
+            f.codes
+                .name(u32::try_from(id).unwrap_or(u32::MAX))
+                .starts_with(&q.classifier_prefix)
+        })
+        .collect();
+    let len = f.appeals.len();
+    let half = len / 2;
+    // Each half holds different appeals, so their counts add up.
+    let ((mut by_key, mut total), (other, other_total)) = if len < split_from.max(2) {
+        (
+            scan(f, q, &wanted_code, 0..len),
+            (Groups::default(), Acc::default()),
+        )
+    } else {
+        std::thread::scope(|s| {
+            let second = s.spawn(|| scan(f, q, &wanted_code, half..len));
+            let first = scan(f, q, &wanted_code, 0..half);
+            let second = second
+                .join()
+                .unwrap_or_else(|_| scan(f, q, &wanted_code, half..len));
+            (first, second)
+        })
+    };
+    for (key, acc) in other {
+        by_key.entry(key).or_default().merge(&acc);
+    }
+    total.merge(&other_total);
+    // Keys with the same names differ in an appeal-level dimension (see `question_value`):
+    // they count different appeals and add up.
+    let mut groups: BTreeMap<Vec<String>, Acc> = BTreeMap::new();
+    for (key, acc) in by_key {
+        let names: Vec<String> = q
+            .group_by
+            .iter()
+            .zip(key)
+            .map(|(d, v)| key_name(*d, v, f, n))
+            .collect();
+        groups.entry(names).or_default().merge(&acc);
     }
     let mut columns: Vec<String> = q
         .group_by
@@ -167,22 +342,8 @@ pub fn run(appeals: &[pb::Appeal], q: &Query, n: &Namer<'_>) -> pb::Table {
         .map(|s| s.to_string()),
     );
     let mut t = TableBuilder::new("Выборка по обращениям", columns);
-    let metrics = |acc: &Acc| -> [f64; 4] {
-        let avg = if acc.days.is_empty() {
-            0.0
-        } else {
-            (acc.days.values().sum::<i64>() as f64 * 10.0 / acc.days.len() as f64).round() / 10.0
-        };
-        [
-            acc.appeals.len() as f64,
-            acc.questions as f64,
-            percent(acc.on_time.len(), acc.answered.len()),
-            avg,
-        ]
-    };
-    let mut total = Acc::default();
     for (key, acc) in &groups {
-        let m = metrics(acc);
+        let m = acc.metrics();
         let mut cells = if key.is_empty() {
             vec!["Всего".to_string()]
         } else {
@@ -192,13 +353,8 @@ pub fn run(appeals: &[pb::Appeal], q: &Query, n: &Namer<'_>) -> pb::Table {
         cells.extend(m.iter().map(|v| super::fmt_number(*v)));
         values.extend_from_slice(&m);
         t.row(cells, values);
-        total.appeals.extend(acc.appeals.iter().copied());
-        total.questions += acc.questions;
-        total.answered.extend(acc.answered.iter().copied());
-        total.on_time.extend(acc.on_time.iter().copied());
-        total.days.extend(acc.days.iter().map(|(k, v)| (*k, *v)));
     }
-    let m = metrics(&total);
+    let m = total.metrics();
     let width = q.group_by.len().max(1);
     let mut cells = vec!["Итого".to_string()];
     cells.extend(std::iter::repeat_n(String::new(), width - 1));
@@ -214,6 +370,11 @@ pub fn run(appeals: &[pb::Appeal], q: &Query, n: &Namer<'_>) -> pb::Table {
 mod tests {
     use super::*;
     use infogroups_shared::validate::from_naive;
+
+    /// The query over records, through fact tables built from them.
+    fn run(appeals: &[pb::Appeal], q: &Query, n: &Namer<'_>) -> pb::Table {
+        super::run(&Facts::from_records(appeals, &[], &[], &[]), q, n)
+    }
 
     fn appeal(
         id: u64,

@@ -1,126 +1,206 @@
 //! The general department's annual analysis of written appeals and reception cards (3.8.6),
 //! compared with the previous year.
 
-use chrono::{Datelike, NaiveDate};
-use infogroups_shared::classifier::ancestor;
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb::{self, AppealStatus as A, QuestionResult as R};
-use infogroups_shared::validate::to_naive;
 
 use super::TableBuilder;
+use super::facts::{Facts, day_of, flag};
 
-fn registered(a: &pb::Appeal) -> Option<NaiveDate> {
-    a.registered.as_ref().and_then(to_naive)
+/// One year's counts, in one pass over the fact tables.
+#[derive(Default)]
+struct Year {
+    appeals: f64,
+    cards: f64,
+    questions: f64,
+    channel: [f64; 8],
+    kind: [f64; 4],
+    /// By interned section code.
+    section: Vec<f64>,
+    /// By territory id (small ids in the vector, any others in the map).
+    territory: Vec<f64>,
+    territory_other: HashMap<u32, f64>,
+    repeated: f64,
+    collective: f64,
+    result: [f64; 7],
+    special: f64,
+    on_site: f64,
+    on_time: f64,
+    late: f64,
+    extended: f64,
 }
 
-/// One year's counts, keyed by row label in a fixed order.
-fn year_counts(
-    appeals: &[&pb::Appeal],
-    cards: usize,
+/// Territory ids below this are counted in a vector.
+const DENSE_TERRITORIES: u32 = 1 << 16;
+
+/// The counts of `year - 1` and `year`, in one pass over the fact tables.
+fn year_counts(f: &Facts, year: i32) -> [Year; 2] {
+    let mut years = [Year::default(), Year::default()];
+    for y in &mut years {
+        y.section = vec![0.0; f.codes.len()];
+    }
+    let bounds = |y: i32| {
+        Some((
+            day_of(NaiveDate::from_ymd_opt(y, 1, 1)?),
+            day_of(NaiveDate::from_ymd_opt(y, 12, 31)?),
+        ))
+    };
+    let (Some((from, mid)), Some((next, to))) = (bounds(year - 1), bounds(year)) else {
+        return years;
+    };
+    let a = &f.appeals;
+    let answered = A::Answered as u8;
+    for r in 0..a.len() {
+        let reg = a.registered[r];
+        let y = if (from..=mid).contains(&reg) {
+            &mut years[0]
+        } else if (next..=to).contains(&reg) {
+            &mut years[1]
+        } else {
+            continue;
+        };
+        y.appeals += 1.0;
+        if let Some(c) = y.channel.get_mut(usize::from(a.channel[r])) {
+            *c += 1.0;
+        }
+        if let Some(k) = y.kind.get_mut(usize::from(a.kind[r])) {
+            *k += 1.0;
+        }
+        let t = a.territory[r];
+        if t < DENSE_TERRITORIES {
+            let t = t as usize;
+            if y.territory.len() <= t {
+                y.territory.resize(t + 1, 0.0);
+            }
+            y.territory[t] += 1.0;
+        } else {
+            *y.territory_other.entry(t).or_default() += 1.0;
+        }
+        let flags = a.flags[r];
+        if flags & flag::REPEATED != 0 {
+            y.repeated += 1.0;
+        }
+        if flags & flag::COLLECTIVE != 0 {
+            y.collective += 1.0;
+        }
+        let status = A::try_from(i32::from(a.status[r])).unwrap_or_default();
+        if infogroups_shared::appeal::is_special(status) {
+            y.special += 1.0;
+        }
+        if a.status[r] == answered && flags & flag::HAS_ANSWER != 0 {
+            if flags & flag::ON_TIME != 0 {
+                y.on_time += 1.0;
+            } else {
+                y.late += 1.0;
+            }
+        }
+        if flags & flag::EXTENDED != 0 || status == A::Extended {
+            y.extended += 1.0;
+        }
+        for qi in a.questions(r) {
+            y.questions += 1.0;
+            if let Some(n) = y
+                .section
+                .get_mut(f.codes.ancestor(a.q_code[qi], 1) as usize)
+            {
+                *n += 1.0;
+            }
+            if let Some(n) = y.result.get_mut(usize::from(a.q_result[qi])) {
+                *n += 1.0;
+            }
+            if a.q_on_site[qi] {
+                y.on_site += 1.0;
+            }
+        }
+    }
+    for (d, _) in &f.cards {
+        if (from..=mid).contains(d) {
+            years[0].cards += 1.0;
+        } else if (next..=to).contains(d) {
+            years[1].cards += 1.0;
+        }
+    }
+    years
+}
+
+/// The rows of one year, keyed by label in a fixed order.
+fn rows(
+    y: &Year,
+    f: &Facts,
     territories: &[pb::Territory],
     sections: &[(String, String)],
 ) -> Vec<(String, f64)> {
-    let n = |f: &dyn Fn(&pb::Appeal) -> bool| appeals.iter().filter(|a| f(a)).count() as f64;
-    let q = |f: &dyn Fn(&pb::AppealQuestion) -> bool| {
-        appeals
-            .iter()
-            .flat_map(|a| a.questions.iter())
-            .filter(|x| f(x))
-            .count() as f64
-    };
     let mut rows = vec![
-        ("Обращений всего".to_string(), appeals.len() as f64),
-        ("Карточек личного приёма".to_string(), cards as f64),
-        ("Вопросов в обращениях".to_string(), q(&|_| true)),
+        ("Обращений всего".to_string(), y.appeals),
+        ("Карточек личного приёма".to_string(), y.cards),
+        ("Вопросов в обращениях".to_string(), y.questions),
     ];
     for c in 1..=7 {
         let ch = pb::Channel::try_from(c).unwrap_or_default();
         rows.push((
             format!("Канал: {}", names::channel(Lang::Ru, ch)),
-            n(&|a| a.channel == c),
+            y.channel[c as usize],
         ));
     }
     for k in 1..=3 {
         let kind = pb::AppealKind::try_from(k).unwrap_or_default();
         rows.push((
             format!("Вид: {}", names::appeal_kind(Lang::Ru, kind)),
-            n(&|a| a.kind == k),
+            y.kind[k as usize],
         ));
     }
     for (code, name) in sections {
-        rows.push((
-            format!("Раздел {code} {name}"),
-            q(&|x| ancestor(&x.classifier_code, 1) == *code),
-        ));
+        let n = f
+            .codes
+            .id(code)
+            .and_then(|id| y.section.get(id as usize))
+            .copied()
+            .unwrap_or(0.0);
+        rows.push((format!("Раздел {code} {name}"), n));
     }
     for t in territories {
         let id = t.meta.map_or(0, |m| m.id);
-        rows.push((
-            format!("Территория: {}", t.name),
-            n(&|a| a.territory_id == id),
-        ));
+        let n = match u32::try_from(id) {
+            Ok(id) if id < DENSE_TERRITORIES => y.territory.get(id as usize).copied(),
+            Ok(id) => y.territory_other.get(&id).copied(),
+            Err(_) => None,
+        }
+        .unwrap_or(0.0);
+        rows.push((format!("Территория: {}", t.name), n));
     }
-    rows.push(("Повторных".into(), n(&|a| a.repeated)));
-    rows.push(("Коллективных".into(), n(&|a| a.collective)));
+    rows.push(("Повторных".into(), y.repeated));
+    rows.push(("Коллективных".into(), y.collective));
+    let result = |r: &[R]| r.iter().map(|r| y.result[*r as usize]).sum::<f64>();
     for (label, r) in [
-        ("Поддержано", vec![R::Supported, R::MeasuresTaken]),
-        ("  в т. ч. меры приняты", vec![R::MeasuresTaken]),
-        ("Разъяснено", vec![R::Explained]),
-        ("Не поддержано", vec![R::NotSupported]),
-        ("Направлено по компетенции", vec![R::Forwarded]),
+        ("Поддержано", &[R::Supported, R::MeasuresTaken][..]),
+        ("  в т. ч. меры приняты", &[R::MeasuresTaken][..]),
+        ("Разъяснено", &[R::Explained][..]),
+        ("Не поддержано", &[R::NotSupported][..]),
+        ("Направлено по компетенции", &[R::Forwarded][..]),
     ] {
-        rows.push((
-            label.into(),
-            q(&|x| r.iter().any(|r| *r as i32 == x.result)),
-        ));
+        rows.push((label.into(), result(r)));
     }
-    rows.push((
-        "Оставлено без ответа (ст. 11)".into(),
-        n(&|a| infogroups_shared::appeal::is_special(A::try_from(a.status).unwrap_or_default())),
-    ));
-    rows.push(("Рассмотрено с выездом на место".into(), q(&|x| x.on_site)));
-    rows.push((
-        "Ответ дан в срок".into(),
-        n(&|a| a.answer.as_ref().is_some_and(|x| x.on_time) && a.status == A::Answered as i32),
-    ));
-    rows.push((
-        "Ответ дан с нарушением срока".into(),
-        n(&|a| a.answer.as_ref().is_some_and(|x| !x.on_time) && a.status == A::Answered as i32),
-    ));
-    rows.push((
-        "Срок рассмотрения продлевался".into(),
-        n(&|a| !a.extensions.is_empty() || a.status == A::Extended as i32),
-    ));
+    rows.push(("Оставлено без ответа (ст. 11)".into(), y.special));
+    rows.push(("Рассмотрено с выездом на место".into(), y.on_site));
+    rows.push(("Ответ дан в срок".into(), y.on_time));
+    rows.push(("Ответ дан с нарушением срока".into(), y.late));
+    rows.push(("Срок рассмотрения продлевался".into(), y.extended));
     rows
 }
 
-/// The analysis for `year` beside `year - 1`.
+/// The analysis for `year` beside `year - 1`, over the fact tables.
 pub fn analysis(
     year: i32,
-    appeals: &[pb::Appeal],
-    cards: &[pb::ReceptionCard],
+    f: &Facts,
     territories: &[pb::Territory],
     sections: &[(String, String)],
 ) -> pb::Table {
-    let of = |y: i32| -> Vec<&pb::Appeal> {
-        appeals
-            .iter()
-            .filter(|a| registered(a).is_some_and(|d| d.year() == y))
-            .collect()
-    };
-    let cards_of = |y: i32| {
-        cards
-            .iter()
-            .filter(|c| {
-                c.date
-                    .as_ref()
-                    .and_then(to_naive)
-                    .is_some_and(|d| d.year() == y)
-            })
-            .count()
-    };
-    let prev = year_counts(&of(year - 1), cards_of(year - 1), territories, sections);
-    let cur = year_counts(&of(year), cards_of(year), territories, sections);
+    let [prev, cur] = year_counts(f, year);
+    let prev = rows(&prev, f, territories, sections);
+    let cur = rows(&cur, f, territories, sections);
     let mut t = TableBuilder::new(
         format!(
             "Анализ обращений граждан за {year} год в сравнении с {} годом",
@@ -148,6 +228,18 @@ pub fn analysis(
 mod tests {
     use super::*;
     use infogroups_shared::validate::from_naive;
+
+    /// The analysis over records, through fact tables built from them.
+    fn analysis(
+        year: i32,
+        appeals: &[pb::Appeal],
+        cards: &[pb::ReceptionCard],
+        territories: &[pb::Territory],
+        sections: &[(String, String)],
+    ) -> pb::Table {
+        let f = Facts::from_records(appeals, &[], &[], cards);
+        super::analysis(year, &f, territories, sections)
+    }
 
     fn appeal(y: i32, channel: pb::Channel, result: R, on_time: bool) -> pb::Appeal {
         pb::Appeal {

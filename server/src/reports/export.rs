@@ -225,11 +225,13 @@ pub fn docx(blocks: &[Block]) -> Result<Vec<u8>, ExportError> {
     Ok(buf.into_inner())
 }
 
-/// A table as a document: the title as heading, then the table.
-pub fn table_docx(t: &pb::Table, subtitle: &str) -> Result<Vec<u8>, ExportError> {
+/// A table as a document: the body's heading, the date and a blank for the registration number
+/// (given when the document is signed), the title, then the table and the signature line.
+pub fn table_docx(t: &pb::Table, subtitle: &str, date: &str) -> Result<Vec<u8>, ExportError> {
     let rows: Vec<Vec<String>> = all_rows(t).map(|r| r.cells.clone()).collect();
     docx(&[
         Block::Heading("АДМИНИСТРАЦИЯ ГОРОДА НОВОШАХТИНСКА".into()),
+        Block::Centered(format!("от {date} № ________")),
         Block::Heading(t.title.clone()),
         Block::Centered(subtitle.to_string()),
         Block::Table(t.columns.clone(), rows),
@@ -267,12 +269,13 @@ mod tests {
 
     #[test]
     fn a_docx_is_a_zip_whose_document_holds_the_text() -> Result<(), Box<dyn std::error::Error>> {
-        let bytes = table_docx(&table(), "за 2026 год")?;
+        let bytes = table_docx(&table(), "за 2026 год", "21.12.2026")?;
         let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes))?;
         let mut xml = String::new();
         z.by_name("word/document.xml")?.read_to_string(&mut xml)?;
         assert!(xml.contains("Встреч; проведено"));
         assert!(xml.contains("за 2026 год"));
+        assert!(xml.contains("от 21.12.2026 №"));
         assert!(z.by_name("[Content_Types].xml").is_ok());
         Ok(())
     }

@@ -7,28 +7,20 @@ use infogroups_shared::calendar::ProductionCalendar;
 use infogroups_shared::meeting::was_held;
 use infogroups_shared::pb::{self, AssignmentStatus as S, MeetingStatus as M};
 use infogroups_shared::quarters;
-use infogroups_shared::validate::to_naive;
 
 use super::TableBuilder;
+use super::facts::{Facts, NO_DAY, date_of, day_of};
 
 /// What the report reads.
-pub struct Inputs<'a> {
+pub struct Sources<'a> {
     /// Groups, in column order.
     pub groups: &'a [pb::Group],
-    /// All meetings.
-    pub meetings: &'a [pb::Meeting],
-    /// All assignments.
-    pub assignments: &'a [pb::Assignment],
-    /// All reception cards.
-    pub cards: &'a [pb::ReceptionCard],
+    /// The fact tables (meetings, assignments, reception cards).
+    pub facts: &'a Facts,
     /// The calendar (the quarterly minimum).
     pub calendar: &'a ProductionCalendar,
     /// Today (quarters still under way are not "missed").
     pub today: NaiveDate,
-}
-
-fn date(d: Option<&pb::Date>) -> Option<NaiveDate> {
-    d.and_then(to_naive)
 }
 
 fn id(meta: Option<pb::Meta>) -> u64 {
@@ -57,25 +49,33 @@ struct Col {
     topics: BTreeMap<String, u32>,
 }
 
-/// Builds the report for the days `from..=to`.
-pub fn report(inp: &Inputs<'_>, title: &str, from: NaiveDate, to: NaiveDate) -> pb::Table {
-    let in_period = |d: Option<NaiveDate>| d.is_some_and(|d| (from..=to).contains(&d));
-    let mut cols: Vec<Col> = vec![Col::default(); inp.groups.len()];
-    let index: BTreeMap<u64, usize> = inp
+/// Builds the report for the days `from..=to` from the fact tables.
+pub fn report(src: &Sources<'_>, title: &str, from: NaiveDate, to: NaiveDate) -> pb::Table {
+    let f = src.facts;
+    let (first, last) = (day_of(from), day_of(to));
+    let in_period = |d: i32| d != NO_DAY && (first..=last).contains(&d);
+    let mut cols: Vec<Col> = vec![Col::default(); src.groups.len()];
+    let index: BTreeMap<u64, usize> = src
         .groups
         .iter()
         .enumerate()
         .map(|(i, g)| (id(g.meta), i))
         .collect();
-    for m in inp
-        .meetings
-        .iter()
-        .filter(|m| in_period(date(m.date.as_ref())))
-    {
-        let Some(c) = index.get(&m.group_id).map(|i| &mut cols[*i]) else {
+    let mut held_days: Vec<Vec<NaiveDate>> = vec![Vec::new(); src.groups.len()];
+    for m in &f.meetings {
+        let Some(i) = index.get(&m.group).copied() else {
             continue;
         };
         let status = M::try_from(m.status).unwrap_or(M::Unspecified);
+        if was_held(status)
+            && let Some(d) = date_of(m.date)
+        {
+            held_days[i].push(d);
+        }
+        if !in_period(m.date) {
+            continue;
+        }
+        let c = &mut cols[i];
         if status != M::Cancelled {
             c.planned += 1.0;
         }
@@ -83,51 +83,38 @@ pub fn report(inp: &Inputs<'_>, title: &str, from: NaiveDate, to: NaiveDate) -> 
             continue;
         }
         c.held += 1.0;
-        if m.venue_id != 0 {
-            c.places.insert(m.venue_id);
+        if m.venue != 0 {
+            c.places.insert(m.venue);
         }
-        if let Some(p) = &m.protocol {
-            c.residents += f64::from(p.residents_attending);
-            for q in &p.questions {
-                c.questions += 1.0;
-                if q.answer_mode == pb::AnswerMode::OnControl as i32 {
-                    c.on_control += 1.0;
-                } else {
-                    c.answered_on_spot += 1.0;
-                }
-                if !q.classifier_code.is_empty() {
-                    *c.topics.entry(q.classifier_code.clone()).or_default() += 1;
-                }
-            }
+        c.residents += f64::from(m.residents);
+        c.questions += f64::from(m.questions);
+        c.on_control += f64::from(m.on_control);
+        c.answered_on_spot += f64::from(m.questions - m.on_control);
+        for code in &m.codes {
+            *c.topics.entry(f.codes.name(*code).to_string()).or_default() += 1;
         }
-        if let Some(h) = &m.handover
-            && h.handed_at_ms != 0
-        {
-            if h.late {
-                c.handed_late += 1.0;
-            } else {
-                c.handed_on_time += 1.0;
-            }
+        match m.handed {
+            Some(true) => c.handed_late += 1.0,
+            Some(false) => c.handed_on_time += 1.0,
+            None => {}
         }
     }
-    for card in inp
-        .cards
-        .iter()
-        .filter(|x| in_period(date(x.date.as_ref())))
-    {
-        if let Some(i) = index.get(&card.group_id) {
+    for (day, group) in &f.cards {
+        if in_period(*day)
+            && let Some(i) = index.get(group)
+        {
             cols[*i].received += 1.0;
         }
     }
-    for a in inp
-        .assignments
-        .iter()
-        .filter(|a| in_period(date(a.issued.as_ref())))
-    {
-        let Some(c) = index.get(&a.group_id).map(|i| &mut cols[*i]) else {
+    let a = &f.assignments;
+    for r in 0..a.len() {
+        if !in_period(a.issued[r]) {
+            continue;
+        }
+        let Some(c) = index.get(&u64::from(a.group[r])).map(|i| &mut cols[*i]) else {
             continue;
         };
-        let status = S::try_from(a.status).unwrap_or(S::Unspecified);
+        let status = S::try_from(i32::from(a.status[r])).unwrap_or(S::Unspecified);
         if status == S::Removed {
             continue;
         }
@@ -138,28 +125,16 @@ pub fn report(inp: &Inputs<'_>, title: &str, from: NaiveDate, to: NaiveDate) -> 
             S::Overdue => c.overdue += 1.0,
             _ => {}
         }
-        if a.extensions
-            .iter()
-            .any(|e| e.state == pb::ExtensionState::Granted as i32)
-        {
+        if a.extended[r] {
             c.extended += 1.0;
         }
     }
-    for (g, c) in inp.groups.iter().zip(cols.iter_mut()) {
-        let held: Vec<NaiveDate> = inp
-            .meetings
-            .iter()
-            .filter(|m| {
-                m.group_id == id(g.meta)
-                    && was_held(M::try_from(m.status).unwrap_or(M::Unspecified))
-            })
-            .filter_map(|m| date(m.date.as_ref()))
-            .collect();
+    for (c, held) in cols.iter_mut().zip(&held_days) {
         let mut year_q = from;
         while year_q <= to {
             let y = chrono::Datelike::year(&year_q);
             let q = quarters::quarter_of(year_q);
-            match quarters::state(inp.calendar, y, q, &held, inp.today, 0) {
+            match quarters::state(src.calendar, y, q, held, src.today, 0) {
                 quarters::QuarterState::Met => c.quarters_met += 1.0,
                 quarters::QuarterState::Missed => c.quarters_missed += 1.0,
                 _ => {}
@@ -172,7 +147,7 @@ pub fn report(inp: &Inputs<'_>, title: &str, from: NaiveDate, to: NaiveDate) -> 
         }
     }
     let mut columns = vec!["Показатель".to_string()];
-    columns.extend(inp.groups.iter().map(|g| format!("Группа № {}", g.number)));
+    columns.extend(src.groups.iter().map(|g| format!("Группа № {}", g.number)));
     columns.push("Итого".into());
     let mut t = TableBuilder::new(title, columns);
     let row = |t: &mut TableBuilder, label: &str, f: &dyn Fn(&Col) -> f64| {
@@ -243,6 +218,28 @@ pub fn top_codes(counts: &BTreeMap<String, u32>, n: usize) -> String {
 mod tests {
     use super::*;
     use infogroups_shared::validate::from_naive;
+
+    /// The records a test report reads.
+    struct Inputs<'a> {
+        groups: &'a [pb::Group],
+        meetings: &'a [pb::Meeting],
+        assignments: &'a [pb::Assignment],
+        cards: &'a [pb::ReceptionCard],
+        calendar: &'a ProductionCalendar,
+        today: NaiveDate,
+    }
+
+    /// The report over records, through fact tables built from them.
+    fn report(inp: &Inputs<'_>, title: &str, from: NaiveDate, to: NaiveDate) -> pb::Table {
+        let facts = Facts::from_records(&[], inp.assignments, inp.meetings, inp.cards);
+        let src = Sources {
+            groups: inp.groups,
+            facts: &facts,
+            calendar: inp.calendar,
+            today: inp.today,
+        };
+        super::report(&src, title, from, to)
+    }
 
     fn d(m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default()

@@ -1,13 +1,19 @@
 //! Reports and aggregates for the control sector, the general department and the head (3.1,
-//! 3.8.6, 3.9). Pure functions over the records; counts only, never a citizen's name.
+//! 3.8.6, 3.9). Pure functions over the fact tables ([`facts`]), which hold no personal data at
+//! all: counts only, never a citizen's name.
 
 pub mod aggregate;
 pub mod appeals;
 pub mod export;
+pub mod facts;
 pub mod groups;
+#[cfg(test)]
+mod reference;
+#[cfg(test)]
+mod same_as_records;
 
 use chrono::NaiveDate;
-use infogroups_shared::pb;
+use infogroups_shared::{discipline, pb};
 
 /// A table under construction.
 #[derive(Debug, Default, Clone)]
@@ -89,4 +95,40 @@ pub fn percent(part: usize, whole: usize) -> f64 {
     } else {
         (part as f64 * 1000.0 / whole as f64).round() / 10.0
     }
+}
+
+/// The execution-discipline summary per department for the assignments whose current deadline
+/// lies in `from..=to`, from the fact tables (the same counting as
+/// [`infogroups_shared::discipline::summarise`]).
+pub fn discipline_by_department(
+    f: &facts::Facts,
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> (
+    std::collections::BTreeMap<u64, discipline::Tally>,
+    discipline::Tally,
+) {
+    let (first, last) = (facts::day_of(from), facts::day_of(to));
+    let a = &f.assignments;
+    let mut rows: std::collections::BTreeMap<u64, discipline::Tally> = Default::default();
+    let mut total = discipline::Tally::default();
+    for r in 0..a.len() {
+        let deadline = a.deadline[r];
+        if deadline == facts::NO_DAY || !(first..=last).contains(&deadline) {
+            continue;
+        }
+        let mut one = discipline::Tally::default();
+        one.add_parts(
+            pb::AssignmentStatus::try_from(i32::from(a.status[r])).unwrap_or_default(),
+            a.extended[r],
+            facts::date_of(deadline),
+            today,
+        );
+        rows.entry(u64::from(a.department[r]))
+            .or_default()
+            .merge(&one);
+        total.merge(&one);
+    }
+    (rows, total)
 }

@@ -1,7 +1,7 @@
 //! `ReportService`: the regulation's reports, ad-hoc aggregates, the head's dashboard and
 //! exports. Counts only: no report or file carries a citizen's name.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use infogroups_shared::pb::{self, Dimension as D, report_service_server::ReportService};
@@ -11,9 +11,11 @@ use tonic::{Request, Response, Status};
 
 use super::Ctx;
 use crate::auth::{Caller, caller};
+use crate::db::blocking;
 use crate::entity::Entity;
 use crate::error::{ApiError, ApiResult};
 use crate::policy::{Action, Resource, authorize, may_read_group};
+use crate::reports::facts::{NO_DAY, day_of};
 use crate::reports::{self, TableBuilder, aggregate, export};
 
 /// The report service.
@@ -48,9 +50,6 @@ impl ReportSvc {
             .filter(|g| !g.meta().archived)
             .collect();
         groups.sort_by_key(|g| g.number);
-        let meetings = db.all::<pb::Meeting>()?;
-        let assignments = db.all::<pb::Assignment>()?;
-        let cards = db.all::<pb::ReceptionCard>()?;
         let cal = self
             .ctx
             .calendar
@@ -70,15 +69,15 @@ impl ReportSvc {
                 req.year
             ),
         };
-        let inputs = reports::groups::Inputs {
+        let today = self.today();
+        let facts = db.facts()?;
+        let sources = reports::groups::Sources {
             groups: &groups,
-            meetings: &meetings,
-            assignments: &assignments,
-            cards: &cards,
+            facts: &facts,
             calendar: &cal,
-            today: self.today(),
+            today,
         };
-        Ok(reports::groups::report(&inputs, &title, from, to))
+        Ok(reports::groups::report(&sources, &title, from, to))
     }
 
     fn appeals_analysis(&self, req: &pb::AppealsAnalysisRequest) -> ApiResult<pb::Table> {
@@ -100,8 +99,7 @@ impl ReportSvc {
         let territories: Vec<pb::Territory> = db.all()?;
         Ok(reports::appeals::analysis(
             req.year,
-            &db.all::<pb::Appeal>()?,
-            &db.all::<pb::ReceptionCard>()?,
+            &*db.facts()?,
             &territories,
             &sections,
         ))
@@ -168,20 +166,17 @@ impl ReportSvc {
             kind: i32::try_from(req.kind).unwrap_or(0),
             result: i32::try_from(req.result).unwrap_or(0),
         };
-        Ok(aggregate::run(&db.all::<pb::Appeal>()?, &query, &namer))
+        Ok(aggregate::run(&*db.facts()?, &query, &namer))
     }
 
     fn discipline_table(&self, year: i32) -> ApiResult<pb::Table> {
         let db = &self.ctx.db;
         let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
         let to = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
-        let (rows, total) = discipline::summarise(
-            &db.all::<pb::Assignment>()?,
-            discipline::By::Department,
-            from,
-            to,
-            self.today(),
-        );
+        let (rows, total) = {
+            let facts = db.facts()?;
+            reports::discipline_by_department(&facts, from, to, self.today())
+        };
         let mut t = TableBuilder::new(
             format!("Исполнительская дисциплина за {year} год"),
             [
@@ -246,7 +241,10 @@ impl ReportService for ReportSvc {
     ) -> Result<Response<pb::Table>, Status> {
         let c = caller(&req)?;
         self.allowed(&c)?;
-        Ok(Response::new(self.groups_report(req.get_ref())?))
+        // Counting a million appeals takes tens of milliseconds: off the async workers.
+        Ok(Response::new(blocking(|| {
+            self.groups_report(req.get_ref())
+        })?))
     }
 
     async fn appeals_analysis(
@@ -255,7 +253,9 @@ impl ReportService for ReportSvc {
     ) -> Result<Response<pb::Table>, Status> {
         let c = caller(&req)?;
         self.allowed(&c)?;
-        Ok(Response::new(self.appeals_analysis(req.get_ref())?))
+        Ok(Response::new(blocking(|| {
+            self.appeals_analysis(req.get_ref())
+        })?))
     }
 
     async fn aggregate(
@@ -264,7 +264,7 @@ impl ReportService for ReportSvc {
     ) -> Result<Response<pb::Table>, Status> {
         let c = caller(&req)?;
         self.allowed(&c)?;
-        Ok(Response::new(self.aggregate(req.get_ref())?))
+        Ok(Response::new(blocking(|| self.aggregate(req.get_ref()))?))
     }
 
     async fn dashboard(
@@ -276,72 +276,73 @@ impl ReportService for ReportSvc {
         let db = &self.ctx.db;
         let today = self.today();
         let year = today.year();
-        let in_year = |d: Option<&pb::Date>| {
-            d.and_then(validate::to_naive)
-                .is_some_and(|d| d.year() == year)
-        };
-        let meetings = db.all::<pb::Meeting>().map_err(ApiError::from)?;
-        let held = meetings
+        let territories: Vec<pb::Territory> = db.all().map_err(ApiError::from)?;
+        let guard = self
+            .ctx
+            .classifier
+            .read()
+            .map_err(|_| ApiError::ShuttingDown)?;
+        let facts = db.facts().map_err(ApiError::from)?;
+        let first = NaiveDate::from_ymd_opt(year, 1, 1).map_or(NO_DAY, day_of);
+        let last = NaiveDate::from_ymd_opt(year, 12, 31).map_or(NO_DAY, day_of);
+        let in_year = |d: i32| d != NO_DAY && (first..=last).contains(&d);
+        let meeting_status = |s: i32| pb::MeetingStatus::try_from(s).unwrap_or_default();
+        let held = facts
+            .meetings
             .iter()
             .filter(|m| {
-                in_year(m.date.as_ref())
-                    && infogroups_shared::meeting::was_held(
-                        pb::MeetingStatus::try_from(m.status).unwrap_or_default(),
-                    )
+                in_year(m.date) && infogroups_shared::meeting::was_held(meeting_status(m.status))
             })
             .count();
-        let planned = meetings
+        let planned = facts
+            .meetings
             .iter()
-            .filter(|m| in_year(m.date.as_ref()) && m.status != pb::MeetingStatus::Cancelled as i32)
+            .filter(|m| in_year(m.date) && m.status != pb::MeetingStatus::Cancelled as i32)
             .count();
-        let appeals = db.all::<pb::Appeal>().map_err(ApiError::from)?;
-        let open: Vec<&pb::Appeal> = appeals
-            .iter()
-            .filter(|a| {
-                !infogroups_shared::appeal::is_final(
-                    pb::AppealStatus::try_from(a.status).unwrap_or_default(),
-                )
-            })
-            .collect();
-        let overdue = open
-            .iter()
-            .filter(|a| {
-                a.due
-                    .as_ref()
-                    .and_then(|d| d.date.as_ref())
-                    .and_then(validate::to_naive)
-                    .is_some_and(|d| d < today)
-            })
-            .count();
-        let assignments = db.all::<pb::Assignment>().map_err(ApiError::from)?;
-        let open_asg = assignments
-            .iter()
-            .filter(|a| {
-                !infogroups_shared::assignment::is_final(
-                    pb::AssignmentStatus::try_from(a.status).unwrap_or_default(),
-                )
-            })
-            .count();
-        let overdue_asg = assignments
-            .iter()
-            .filter(|a| a.status == pb::AssignmentStatus::Overdue as i32)
-            .count();
-        let done_in_year: Vec<&pb::Assignment> = assignments
-            .iter()
-            .filter(|a| in_year(a.completed.as_ref()))
-            .collect();
-        let on_time = done_in_year
-            .iter()
-            .filter(|a| a.status == pb::AssignmentStatus::DoneOnTime as i32)
-            .count();
-        let done = done_in_year
-            .iter()
-            .filter(|a| {
-                a.status == pb::AssignmentStatus::DoneOnTime as i32
-                    || a.status == pb::AssignmentStatus::DoneLate as i32
-            })
-            .count();
-        let territories: Vec<pb::Territory> = db.all().map_err(ApiError::from)?;
+        let a = &facts.appeals;
+        let today_day = day_of(today);
+        let (mut open, mut overdue) = (0usize, 0usize);
+        // Per territory: appeals registered this year and how often each code was raised.
+        let mut by_territory: HashMap<u32, (usize, HashMap<u32, u32>)> = HashMap::new();
+        for r in 0..a.len() {
+            let status = pb::AppealStatus::try_from(i32::from(a.status[r])).unwrap_or_default();
+            if !infogroups_shared::appeal::is_final(status) {
+                open += 1;
+                if a.due[r] != NO_DAY && a.due[r] < today_day {
+                    overdue += 1;
+                }
+            }
+            if in_year(a.registered[r]) {
+                let (n, codes) = by_territory.entry(a.territory[r]).or_default();
+                *n += 1;
+                for qi in a.questions(r) {
+                    *codes.entry(a.q_code[qi]).or_default() += 1;
+                }
+            }
+        }
+        let asg = &facts.assignments;
+        let (mut open_asg, mut overdue_asg, mut on_time, mut done) =
+            (0usize, 0usize, 0usize, 0usize);
+        for r in 0..asg.len() {
+            let status =
+                pb::AssignmentStatus::try_from(i32::from(asg.status[r])).unwrap_or_default();
+            if !infogroups_shared::assignment::is_final(status) {
+                open_asg += 1;
+            }
+            if status == pb::AssignmentStatus::Overdue {
+                overdue_asg += 1;
+            }
+            if in_year(asg.completed[r]) {
+                match status {
+                    pb::AssignmentStatus::DoneOnTime => {
+                        on_time += 1;
+                        done += 1;
+                    }
+                    pb::AssignmentStatus::DoneLate => done += 1,
+                    _ => {}
+                }
+            }
+        }
         let mut t = TableBuilder::new(
             "Наиболее частые проблемы по территориям",
             vec![
@@ -350,45 +351,40 @@ impl ReportService for ReportSvc {
                 "Чаще всего".into(),
             ],
         );
-        let guard = self
-            .ctx
-            .classifier
-            .read()
-            .map_err(|_| ApiError::ShuttingDown)?;
         for terr in &territories {
-            let id = terr.meta().id;
-            let mine: Vec<&pb::Appeal> = appeals
-                .iter()
-                .filter(|a| a.territory_id == id && in_year(a.registered.as_ref()))
-                .collect();
-            let mut counts: BTreeMap<String, u32> = BTreeMap::new();
-            for q in mine.iter().flat_map(|a| a.questions.iter()) {
-                *counts.entry(q.classifier_code.clone()).or_default() += 1;
-            }
-            let top = counts
-                .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            let mine = u32::try_from(terr.meta().id)
+                .ok()
+                .and_then(|id| by_territory.get(&id));
+            let count = mine.map_or(0, |(n, _)| *n);
+            // The most raised code; on a tie, the lowest code.
+            let top = mine
+                .and_then(|(_, codes)| {
+                    codes
+                        .iter()
+                        .map(|(c, n)| (facts.codes.name(*c), *n))
+                        .max_by(|x, y| x.1.cmp(&y.1).then(y.0.cmp(x.0)))
+                })
                 .map(|(code, n)| {
                     let name = guard
                         .0
                         .get(code)
                         .map(|x| x.name.clone())
-                        .unwrap_or_else(|| code.clone());
+                        .unwrap_or_else(|| code.to_string());
                     format!("{name} ({n})")
                 });
             t.row(
                 vec![
                     terr.name.clone(),
-                    mine.len().to_string(),
+                    count.to_string(),
                     top.unwrap_or_default(),
                 ],
-                vec![0.0, mine.len() as f64, 0.0],
+                vec![0.0, count as f64, 0.0],
             );
         }
         Ok(Response::new(pb::DashboardResponse {
             meetings_held: held as u32,
             meetings_planned: planned as u32,
-            appeals_open: open.len() as u32,
+            appeals_open: open as u32,
             appeals_overdue: overdue as u32,
             assignments_open: open_asg as u32,
             assignments_overdue: overdue_asg as u32,
@@ -427,7 +423,7 @@ impl ReportService for ReportSvc {
                         "xlsx",
                     ),
                     _ => (
-                        export::table_docx(&t, subtitle)
+                        export::table_docx(&t, subtitle, &city_time::ru_date(self.today()))
                             .map_err(|e| ApiError::precondition(e.to_string(), e.to_string()))?,
                         "docx",
                     ),
