@@ -3,7 +3,7 @@
 //! is killed and started again, and the clients carry on by themselves.
 //!
 //! This program has its own small harness (`harness = false`) because it is also the server: run
-//! as `pty --serve DIR ADDR [--seed]` it serves the store in DIR on ADDR with the server library's
+//! as `pty --serve DIR ADDR [--seed [EXTRA]]` it serves the store in DIR on ADDR with the server library's
 //! own `Server::open` + `serve` (what `infogroups-server serve` runs), so a test can SIGKILL it
 //! and start it again on the same data and port. Nothing here sleeps to let things settle: every
 //! wait is for something on a screen, with a generous deadline, and ends as soon as it is there.
@@ -346,8 +346,8 @@ struct Shared {
 }
 
 /// The terminal's answers to the program's queries. The client asks where the cursor is when it
-/// starts (ratatui, through crossterm) and gives up on a terminal that does not say within 2 s;
-/// every real terminal answers, so this one does too.
+/// starts (ratatui's `Terminal::clear`, through crossterm) and gives up on a terminal that does
+/// not say within 2 s; every real terminal answers, so this one does too.
 #[derive(Default)]
 struct Answers {
     pending: Vec<u8>,
