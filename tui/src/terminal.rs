@@ -7,7 +7,7 @@ use std::io::{self, Stdout};
 use crossterm::cursor::Show;
 use crossterm::execute;
 use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -56,6 +56,9 @@ pub fn enter() -> io::Result<Guard> {
         }
     };
     terminal.hide_cursor()?;
-    terminal.clear()?;
+    // Cleared directly: ratatui's `clear` asks the terminal where its cursor is, and a terminal
+    // that does not answer would keep the program from starting. The first frame is drawn whole
+    // anyway.
+    execute!(io::stdout(), Clear(ClearType::All))?;
     Ok(Guard { terminal })
 }

@@ -158,6 +158,11 @@ impl LoginScreen {
             Some("password") => LoginError::Field(Field::Password, text),
             _ => LoginError::General(text),
         });
+        if e.code == tonic::Code::Unauthenticated {
+            // A refused password is typed again from scratch, where the focus already is.
+            self.password.clear();
+            self.focus = Field::Password;
+        }
     }
 
     /// The text of the field with the focus.
