@@ -47,8 +47,7 @@ entities!(
 );
 
 /// The entities of one kind, by id. Boxed: a B-tree node holds eleven entries and is rarely
-/// full, so keeping the (large) generated structs out of the nodes saves a third of the memory
-/// of a big replica.
+/// full, so the (large) generated structs are kept out of the nodes.
 #[derive(Debug, Clone)]
 pub struct Table<T> {
     rows: BTreeMap<u64, Box<T>>,
