@@ -46,11 +46,10 @@ entities!(
     pb::Notification,
 );
 
-/// The entities of one kind, by id. Boxed: a B-tree node holds eleven entries and is rarely
-/// full, so the (large) generated structs are kept out of the nodes.
+/// The entities of one kind, by id.
 #[derive(Debug, Clone)]
 pub struct Table<T> {
-    rows: BTreeMap<u64, Box<T>>,
+    rows: BTreeMap<u64, T>,
 }
 
 impl<T> Default for Table<T> {
@@ -64,12 +63,12 @@ impl<T> Default for Table<T> {
 impl<T: Entity> Table<T> {
     /// One entity.
     pub fn get(&self, id: u64) -> Option<&T> {
-        self.rows.get(&id).map(|b| &**b)
+        self.rows.get(&id)
     }
 
     /// All entities, by id.
     pub fn iter(&self) -> impl Iterator<Item = &T> {
-        self.rows.values().map(|b| &**b)
+        self.rows.values()
     }
 
     /// How many.
@@ -83,7 +82,7 @@ impl<T: Entity> Table<T> {
     }
 
     fn replace_all(&mut self, items: Vec<T>) {
-        self.rows = items.into_iter().map(|e| (e.id(), Box::new(e))).collect();
+        self.rows = items.into_iter().map(|e| (e.id(), e)).collect();
     }
 
     /// Stores `item` unless the replica already holds this version or a newer one (a snapshot may
@@ -93,7 +92,7 @@ impl<T: Entity> Table<T> {
         match self.rows.get(&item.id()) {
             Some(held) if held.version() >= item.version() => false,
             _ => {
-                self.rows.insert(item.id(), Box::new(item));
+                self.rows.insert(item.id(), item);
                 true
             }
         }
