@@ -994,11 +994,12 @@ fn measure(extra: usize) -> Result<()> {
         after.peak as f64 / 1024.0
     );
     let mut presses = Vec::new();
+    // Row 3 is the list's first row (under the tabs, the count line and the header).
     for _ in 0..30 {
-        let top = c.row(2);
+        let top = c.row(3);
         c.send("\x1b[6~")?;
         presses.push(c.wait_for("the next page", |s| {
-            s.rows(0, s.size().1.get()).nth(2).is_some_and(|r| r != top)
+            s.rows(0, s.size().1.get()).nth(3).is_some_and(|r| r != top)
         })?);
     }
     presses.sort();
