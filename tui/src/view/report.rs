@@ -227,7 +227,7 @@ fn draw_dashboard(
             Span::styled(format!(" {:<14}", W::DashAssignments.get(lang)), bold),
             Span::raw(format!(
                 "{} {}   ",
-                W::DashOpen.get(lang),
+                W::DashInWork.get(lang),
                 d.assignments_open
             )),
             Span::styled(
