@@ -7,6 +7,7 @@
 //!
 //! Full run: `IG_STORM_CLIENTS=200 cargo test --release -p infogroups-tests --test storm -- --nocapture`
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -27,7 +28,9 @@ const WRITERS: usize = 4;
 #[derive(Default)]
 struct Storm {
     stops: Vec<Instant>,
-    resumes: Vec<Vec<Duration>>,
+    /// Per restart, each watcher's last resume after the stop. A watcher may reconnect to the
+    /// stopping server in its grace period and break again: only its last resume counts, once.
+    resumes: Vec<HashMap<usize, Duration>>,
 }
 
 /// What one watcher received.
@@ -41,6 +44,7 @@ struct Seen {
 /// Watches from `since` like the terminal client: on any break it retries with the client's
 /// backoff and resumes after the last event received. Ends once it has received `target`.
 async fn watcher(
+    id: usize,
     me: Authed,
     since: u64,
     storm: Arc<Mutex<Storm>>,
@@ -74,7 +78,7 @@ async fn watcher(
         if let Some(restart) = broken.take() {
             let mut storm = storm.lock().expect("storm");
             let took = storm.stops[restart].elapsed();
-            storm.resumes[restart].push(took);
+            storm.resumes[restart].insert(id, took);
         }
         loop {
             match tokio::time::timeout(STEP, stream.message()).await {
@@ -166,9 +170,10 @@ async fn watchers_resume_on_their_own_after_restarts_with_no_gap_and_no_repeat()
     let target = Arc::new(AtomicU64::new(u64::MAX));
     let (opened_tx, mut opened) = mpsc::unbounded_channel();
     let mut watchers = Vec::new();
-    for _ in 0..clients {
+    for id in 0..clients {
         let me = admin.reconnect(server.addr()).await.expect("connect");
         watchers.push(tokio::spawn(watcher(
+            id,
             me,
             since,
             storm.clone(),
@@ -198,7 +203,7 @@ async fn watchers_resume_on_their_own_after_restarts_with_no_gap_and_no_repeat()
         {
             let mut storm = storm.lock().expect("storm");
             storm.stops.push(Instant::now());
-            storm.resumes.push(Vec::new());
+            storm.resumes.push(HashMap::new());
         }
         server = if restart == 0 {
             server.terminate_and_restart_with(&args).await
@@ -212,7 +217,10 @@ async fn watchers_resume_on_their_own_after_restarts_with_no_gap_and_no_repeat()
             storm.lock().expect("storm").resumes[restart].len() == clients
         })
         .await;
-        let mut took = storm.lock().expect("storm").resumes[restart].clone();
+        let mut took: Vec<Duration> = storm.lock().expect("storm").resumes[restart]
+            .values()
+            .copied()
+            .collect();
         took.sort();
         println!(
             "{how}: all {clients} watchers resumed on their own; time from the stop to the stream \
