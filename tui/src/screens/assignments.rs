@@ -9,12 +9,12 @@ use infogroups_shared::pb;
 
 use super::form::{FormPopup, Intent};
 use super::popup::{Popup, StepPopup};
-use super::{Component, Ctx, Outbox, common};
+use super::{Component, Ctx, Outbox, common, list};
 use crate::actions::{self, Action};
 use crate::app::Msg;
 use crate::keymap::Command;
+use crate::strings;
 use crate::strings::work::W;
-use crate::strings::{self, Text};
 use crate::text_input::TextInput;
 use crate::urgency::{self, SortBy, Urgency};
 use crate::workspace::Scope;
@@ -22,7 +22,7 @@ use infogroups_shared::pb::Role;
 
 /// How a row sorts (see [`urgency::sort_key`]).
 type SortKey = (u8, i64, String);
-use crate::view::{detail, layout};
+use crate::view::detail;
 use infogroups_shared::names::Lang;
 
 /// Where the keys go.
@@ -176,18 +176,9 @@ impl AssignmentsScreen {
         self.scroll_into_view(ctx);
     }
 
-    fn page(ctx: &Ctx<'_>) -> usize {
-        layout::list_page(ctx.size).max(1)
-    }
-
     fn scroll_into_view(&mut self, ctx: &Ctx<'_>) {
-        let page = Self::page(ctx);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + page {
-            self.offset = self.selected + 1 - page;
-        }
-        self.offset = self.offset.min(self.rows.len().saturating_sub(1));
+        self.offset =
+            list::offset_for(self.selected, self.offset, self.rows.len(), list::page(ctx));
     }
 
     fn select(&mut self, index: usize, ctx: &Ctx<'_>) {
@@ -312,11 +303,6 @@ impl AssignmentsScreen {
     }
 }
 
-/// A page as a scroll distance.
-fn page_delta(page: usize) -> isize {
-    isize::try_from(page).unwrap_or(isize::MAX / 2)
-}
-
 /// Whether an assignment matches the (lowercased) filter: number, text, status or people.
 fn matches(a: &pb::Assignment, needle: &str, ctx: &Ctx<'_>) -> bool {
     let has = |s: &str| s.to_lowercase().contains(needle);
@@ -334,16 +320,7 @@ impl Component for AssignmentsScreen {
     fn commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
         use Command as C;
         if self.filtering {
-            return vec![
-                C::Submit,
-                C::Cancel,
-                C::Up,
-                C::Down,
-                C::PageUp,
-                C::PageDown,
-                C::Help,
-                C::Quit,
-            ];
+            return list::filter_commands();
         }
         let mut c = vec![C::Up, C::Down, C::PageUp, C::PageDown, C::Home, C::End];
         match self.focus {
@@ -374,30 +351,22 @@ impl Component for AssignmentsScreen {
     }
 
     fn describe(&self, command: Command, lang: Lang) -> &'static str {
-        match command {
-            Command::Submit => Text::ApplyFilter.get(lang),
-            Command::Cancel => Text::ClearFilter.get(lang),
-            other => strings::command(lang, other),
-        }
+        list::describe(command, lang)
     }
 
     fn label(&self, command: Command, lang: Lang) -> &'static str {
-        match command {
-            Command::Submit => Text::Apply.get(lang),
-            Command::Cancel => Text::Clear.get(lang),
-            other => strings::command_short(lang, other),
-        }
+        list::label(command, lang)
     }
 
     fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
         use Command as C;
-        let page = Self::page(ctx);
+        let page = list::page(ctx);
         let in_detail = self.focus == Focus::Detail && !self.filtering;
         match command {
             C::Up if in_detail => self.scroll_detail(-1, ctx),
             C::Down if in_detail => self.scroll_detail(1, ctx),
-            C::PageUp if in_detail => self.scroll_detail(-page_delta(page), ctx),
-            C::PageDown if in_detail => self.scroll_detail(page_delta(page), ctx),
+            C::PageUp if in_detail => self.scroll_detail(-list::page_delta(page), ctx),
+            C::PageDown if in_detail => self.scroll_detail(list::page_delta(page), ctx),
             C::Home if in_detail => self.detail_scroll = 0,
             C::End if in_detail => self.scroll_detail(isize::MAX / 2, ctx),
             C::Up => self.select(self.selected.saturating_sub(1), ctx),

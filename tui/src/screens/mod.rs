@@ -4,6 +4,7 @@
 
 pub mod assignments;
 pub mod form;
+pub mod list;
 pub mod login;
 pub mod popup;
 pub mod records;

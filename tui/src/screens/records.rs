@@ -6,14 +6,12 @@ use crossterm::event::KeyEvent;
 use infogroups_shared::names::Lang;
 
 use super::popup::Popup;
-use super::{Component, Ctx, Outbox, common};
+use super::{Component, Ctx, Outbox, common, list};
 use crate::app::{Cmd, Msg};
 use crate::calls::Origin;
 use crate::keymap::Command;
 use crate::records::{RecordRow, Source, Start};
-use crate::strings::{self, Text};
 use crate::text_input::TextInput;
-use crate::view::layout;
 
 pub use super::assignments::Focus;
 
@@ -111,18 +109,9 @@ impl RecordsScreen {
         self.scroll_into_view(ctx);
     }
 
-    fn page(ctx: &Ctx<'_>) -> usize {
-        layout::list_page(ctx.size).max(1)
-    }
-
     fn scroll_into_view(&mut self, ctx: &Ctx<'_>) {
-        let page = Self::page(ctx);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + page {
-            self.offset = self.selected + 1 - page;
-        }
-        self.offset = self.offset.min(self.rows.len().saturating_sub(1));
+        self.offset =
+            list::offset_for(self.selected, self.offset, self.rows.len(), list::page(ctx));
     }
 
     fn select(&mut self, index: usize, ctx: &Ctx<'_>) {
@@ -152,24 +141,11 @@ impl RecordsScreen {
     }
 }
 
-fn page_delta(page: usize) -> isize {
-    isize::try_from(page).unwrap_or(isize::MAX / 2)
-}
-
 impl Component for RecordsScreen {
     fn commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
         use Command as C;
         if self.filtering {
-            return vec![
-                C::Submit,
-                C::Cancel,
-                C::Up,
-                C::Down,
-                C::PageUp,
-                C::PageDown,
-                C::Help,
-                C::Quit,
-            ];
+            return list::filter_commands();
         }
         let mut c = vec![C::Up, C::Down, C::PageUp, C::PageDown, C::Home, C::End];
         match self.focus {
@@ -194,30 +170,22 @@ impl Component for RecordsScreen {
     }
 
     fn describe(&self, command: Command, lang: Lang) -> &'static str {
-        match command {
-            Command::Submit => Text::ApplyFilter.get(lang),
-            Command::Cancel => Text::ClearFilter.get(lang),
-            other => strings::command(lang, other),
-        }
+        list::describe(command, lang)
     }
 
     fn label(&self, command: Command, lang: Lang) -> &'static str {
-        match command {
-            Command::Submit => Text::Apply.get(lang),
-            Command::Cancel => Text::Clear.get(lang),
-            other => strings::command_short(lang, other),
-        }
+        list::label(command, lang)
     }
 
     fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
         use Command as C;
-        let page = Self::page(ctx);
+        let page = list::page(ctx);
         let in_detail = self.focus == Focus::Detail && !self.filtering;
         match command {
             C::Up if in_detail => self.scroll_detail(-1),
             C::Down if in_detail => self.scroll_detail(1),
-            C::PageUp if in_detail => self.scroll_detail(-page_delta(page)),
-            C::PageDown if in_detail => self.scroll_detail(page_delta(page)),
+            C::PageUp if in_detail => self.scroll_detail(-list::page_delta(page)),
+            C::PageDown if in_detail => self.scroll_detail(list::page_delta(page)),
             C::Home if in_detail => self.detail_scroll = 0,
             C::End if in_detail => self.scroll_detail(isize::MAX / 2),
             C::Up => self.select(self.selected.saturating_sub(1), ctx),
