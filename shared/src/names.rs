@@ -105,6 +105,24 @@ pub fn appeal_kind(lang: Lang, k: pb::AppealKind) -> &'static str {
     lang.pick(ru, en)
 }
 
+/// The name of a question's type as ССТУ counts it.
+pub fn question_type(lang: Lang, t: pb::QuestionType) -> &'static str {
+    use pb::QuestionType as T;
+    let (ru, en) = match t {
+        T::Unspecified => ("—", "—"),
+        T::Proposal => ("Предложение", "Proposal"),
+        T::Application => ("Заявление", "Application"),
+        T::Complaint => ("Жалоба", "Complaint"),
+        T::NotAppeal => ("Не обращение", "Not an appeal"),
+        T::InfoRequest => ("Запрос информации", "Request for information"),
+        T::Request => ("Запрос", "Request"),
+        T::ProsecutorRequest => ("Запрос прокуратуры", "Prosecutor's request"),
+        T::OralMessage => ("Устное сообщение", "Oral message"),
+        T::Corruption => ("Сообщение о коррупции", "Corruption report"),
+    };
+    lang.pick(ru, en)
+}
+
 /// The name of a question's result as ССТУ counts it.
 pub fn question_result(lang: Lang, r: pb::QuestionResult) -> &'static str {
     use pb::QuestionResult as R;

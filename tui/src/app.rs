@@ -612,7 +612,7 @@ fn on_login(state: &mut State, result: Result<LoginOk, RpcError>, out: &mut Outb
 fn on_sync(state: &mut State, event: SyncEvent, out: &mut Outbox) {
     match event {
         SyncEvent::Snapshot(s) => {
-            state.clock_skew_ms = s.server_time_ms.saturating_sub(state.now_ms);
+            state.clock_skew_ms = s.rest.server_time_ms.saturating_sub(state.now_ms);
             state.replica.load_snapshot(*s);
             state.invalidate_rows();
         }
@@ -683,9 +683,12 @@ fn on_call_done(
         Ok(Reply::User(u)) if state.replica.users.upsert((**u).clone()) => {
             state.invalidate_rows();
         }
+        Ok(Reply::Appeal(a)) if state.replica.appeals.upsert((**a).clone()) => {
+            state.records_changed();
+        }
         Ok(Reply::Assignment(a)) => {
             let id = a.meta.map_or(0, |m| m.id);
-            if state.replica.assignments.upsert((**a).clone()) {
+            if state.replica.assignments.upsert(a) {
                 state.assignment_changed(id);
             }
         }
@@ -729,6 +732,7 @@ fn on_call_done(
                         Some(Target::Meeting(id)) => r.meetings.get(id).and_then(|m| m.meta),
                         Some(Target::Assignment(id)) => r.assignments.get(id).and_then(|a| a.meta),
                         Some(Target::User(id)) => r.users.get(id).and_then(|u| u.meta),
+                        Some(Target::Appeal(id)) => r.appeals.get(id).and_then(|a| a.meta),
                         None => None,
                     }
                     .map(|m| m.version);
@@ -758,7 +762,7 @@ fn on_step_done(
                     .retain(|p| !matches!(p, Popup::Step(s) if s.assignment_id == id));
             }
             // The event follows, but the answer is already the new state: show it now.
-            if state.replica.assignments.upsert(*a) {
+            if state.replica.assignments.upsert(&a) {
                 state.assignment_changed(id);
             }
             let text = match action {

@@ -35,6 +35,10 @@ pub enum Call {
     CreateAssignment(pb::CreateAssignmentRequest),
     /// Give part of an assignment to someone else.
     CreateSubAssignment(pb::CreateSubAssignmentRequest),
+    /// Register a written appeal.
+    RegisterAppeal(Box<pb::RegisterAppealRequest>),
+    /// Record an appeal's answer.
+    AnswerAppeal(pb::AnswerAppealRequest),
     /// Mark notifications read.
     MarkRead(pb::MarkReadRequest),
     /// The head's dashboard.
@@ -90,6 +94,8 @@ pub enum Reply {
     Saved(PathBuf),
     /// A user's new state.
     User(Box<pb::User>),
+    /// An appeal's new state.
+    Appeal(Box<pb::Appeal>),
     /// The production calendar's years.
     CalendarYears(pb::ListCalendarYearsResponse),
     /// What an import did.
@@ -116,6 +122,7 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
     let meeting = |r: tonic::Response<pb::Meeting>| Reply::Meeting(Box::new(r.into_inner()));
     let assignment =
         |r: tonic::Response<pb::Assignment>| Reply::Assignment(Box::new(r.into_inner()));
+    let appeal = |r: tonic::Response<pb::Appeal>| Reply::Appeal(Box::new(r.into_inner()));
     Ok(match call {
         Call::SignProtocol(r) => meeting(
             conn.meetings()
@@ -186,6 +193,18 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
         Call::CreateSubAssignment(r) => assignment(
             conn.assignments()
                 .create_sub_assignment(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::RegisterAppeal(r) => appeal(
+            conn.appeals()
+                .register_appeal(request(*r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::AnswerAppeal(r) => appeal(
+            conn.appeals()
+                .answer_appeal(request(r))
                 .await
                 .map_err(status)?,
         ),

@@ -119,11 +119,15 @@ pub enum Command {
     RevokeRole,
     /// Import the classifier from a file (administrator).
     Import,
+    /// Register a new appeal (general department, secretary).
+    Register,
+    /// Record the answer to an appeal.
+    Answer,
 }
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 53] = [
+    pub const ALL: [Command; 55] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -169,6 +173,8 @@ impl Command {
         Command::GrantRole,
         Command::RevokeRole,
         Command::Import,
+        Command::Register,
+        Command::Answer,
         Command::SwitchRole,
         Command::NextField,
         Command::PrevField,
@@ -248,6 +254,8 @@ impl Command {
             Command::GrantRole => "grant_role",
             Command::RevokeRole => "revoke_role",
             Command::Import => "import",
+            Command::Register => "register",
+            Command::Answer => "answer",
         }
     }
 
@@ -483,6 +491,8 @@ impl Default for Keymap {
             (C::GrantRole, vec![ch('+')]),
             (C::RevokeRole, vec![ch('-')]),
             (C::Import, vec![ch('I')]),
+            (C::Register, vec![ch('N')]),
+            (C::Answer, vec![ch('r')]),
         ]);
         Self { bindings }
     }

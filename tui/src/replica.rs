@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 
 use infogroups_shared::pb;
 
+use crate::packed::PackedTable;
+use crate::snapshot::Snapshot;
+
 /// An entity kind the replica holds: every one carries `meta` with an id and a version.
 pub trait Entity: Clone {
     /// The entity's metadata.
@@ -168,8 +171,8 @@ pub struct Replica {
     pub groups: Table<pb::Group>,
     /// Meetings.
     pub meetings: Table<pb::Meeting>,
-    /// Assignments.
-    pub assignments: Table<pb::Assignment>,
+    /// Assignments, kept encoded: the one table that runs to 100,000 rows.
+    pub assignments: PackedTable<pb::Assignment>,
     /// Appeals (depersonalised).
     pub appeals: Table<pb::Appeal>,
     /// Reception cards (depersonalised).
@@ -180,7 +183,11 @@ pub struct Replica {
 
 impl Replica {
     /// Replaces everything with a snapshot.
-    pub fn load_snapshot(&mut self, s: pb::SnapshotResponse) {
+    pub fn load_snapshot(&mut self, s: impl Into<Snapshot>) {
+        let Snapshot {
+            rest: s,
+            assignments,
+        } = s.into();
         self.loaded = true;
         self.seq = s.seq;
         self.server_time_ms = s.server_time_ms;
@@ -191,7 +198,7 @@ impl Replica {
         self.organisations.replace_all(s.organisations);
         self.groups.replace_all(s.groups);
         self.meetings.replace_all(s.meetings);
-        self.assignments.replace_all(s.assignments);
+        self.assignments.replace_all(assignments);
         self.appeals.replace_all(s.appeals);
         self.reception_cards.replace_all(s.reception_cards);
         self.notifications.replace_all(s.notifications);
@@ -213,7 +220,7 @@ impl Replica {
             E::Organisation(x) => (Kind::Organisation, self.organisations.apply(action, x)),
             E::Group(x) => (Kind::Group, self.groups.apply(action, x)),
             E::Meeting(x) => (Kind::Meeting, self.meetings.apply(action, x)),
-            E::Assignment(x) => (Kind::Assignment, self.assignments.apply(action, x)),
+            E::Assignment(x) => (Kind::Assignment, self.assignments.apply(action, &x)),
             E::Appeal(x) => (Kind::Appeal, self.appeals.apply(action, x)),
             E::ReceptionCard(x) => (Kind::ReceptionCard, self.reception_cards.apply(action, x)),
             E::Notification(x) => (Kind::Notification, self.notifications.apply(action, x)),

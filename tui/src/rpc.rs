@@ -4,9 +4,11 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use infogroups_shared::codec::ApiCodec;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 use infogroups_shared::validate::FieldError;
+use tonic::codegen::http::uri::PathAndQuery;
 use tonic::metadata::{Ascii, MetadataValue};
 use tonic::service::Interceptor;
 use tonic::service::interceptor::InterceptedService;
@@ -14,6 +16,7 @@ use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint};
 use tonic::{Code, Request, Status};
 use tonic_types::StatusExt;
 
+use crate::snapshot::Snapshot;
 use crate::strings;
 
 /// How long a unary call may take before the user is told the server does not answer.
@@ -203,6 +206,22 @@ impl Connection {
             .max_decoding_message_size(SNAPSHOT_LIMIT)
     }
 
+    /// The snapshot, with its assignments left encoded as they arrive (see [`Snapshot`]): the
+    /// generated client would decode them all first.
+    pub async fn snapshot(&self) -> Result<Snapshot, Status> {
+        let mut grpc =
+            tonic::client::Grpc::new(self.authed()).max_decoding_message_size(SNAPSHOT_LIMIT);
+        grpc.ready()
+            .await
+            .map_err(|e| Status::unavailable(format!("the connection is not ready: {e}")))?;
+        let path = PathAndQuery::from_static("/infogroups.v1.SyncService/Snapshot");
+        let codec = ApiCodec::<pb::SnapshotRequest, Snapshot>::default();
+        let answer = grpc
+            .unary(request(pb::SnapshotRequest {}), path, codec)
+            .await?;
+        Ok(answer.into_inner())
+    }
+
     /// The assignment service.
     pub fn assignments(&self) -> pb::assignment_service_client::AssignmentServiceClient<Authed> {
         pb::assignment_service_client::AssignmentServiceClient::new(self.authed())
@@ -228,6 +247,11 @@ impl Connection {
     /// The user service.
     pub fn users(&self) -> pb::user_service_client::UserServiceClient<Authed> {
         pb::user_service_client::UserServiceClient::new(self.authed())
+    }
+
+    /// The appeal service.
+    pub fn appeals(&self) -> pb::appeal_service_client::AppealServiceClient<Authed> {
+        pb::appeal_service_client::AppealServiceClient::new(self.authed())
     }
 
     /// The directory service.

@@ -253,6 +253,11 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "импорт классификатора из файла",
             "import the classifier from a file",
         ),
+        C::Register => ("зарегистрировать обращение", "register an appeal"),
+        C::Answer => (
+            "записать ответ на обращение",
+            "record the answer to the appeal",
+        ),
         C::Tab1 => ("вкладка 1", "tab 1"),
         C::Tab2 => ("вкладка 2", "tab 2"),
         C::Tab3 => ("вкладка 3", "tab 3"),
@@ -307,6 +312,8 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::GrantRole => ("дать роль", "grant"),
         C::RevokeRole => ("снять роль", "revoke"),
         C::Import => ("импорт", "import"),
+        C::Register => ("новое", "new"),
+        C::Answer => ("ответ", "answer"),
         other => return self::command(lang, other),
     };
     lang.pick(ru, en)

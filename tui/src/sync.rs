@@ -11,7 +11,8 @@ use tokio_util::sync::CancellationToken;
 use tonic::Code;
 
 use crate::app::Msg;
-use crate::rpc::{Connection, RpcError, request};
+use crate::rpc::{Connection, RpcError};
+use crate::snapshot::Snapshot;
 
 /// The server sends a heartbeat every 15 s; this much silence means the stream is dead even if
 /// TCP has not noticed yet.
@@ -38,7 +39,7 @@ pub enum Link {
 #[derive(Debug, Clone)]
 pub enum SyncEvent {
     /// A full snapshot: replace the replica.
-    Snapshot(Box<pb::SnapshotResponse>),
+    Snapshot(Box<Snapshot>),
     /// One committed change.
     Event(Box<pb::Event>),
     /// The server is alive; its clock.
@@ -178,11 +179,11 @@ async fn attempt(
     let from = match *since {
         Some(seq) => seq,
         None => {
-            let snapshot = match client.snapshot(request(pb::SnapshotRequest {})).await {
-                Ok(r) => r.into_inner(),
+            let snapshot = match conn.snapshot().await {
+                Ok(s) => s,
                 Err(status) => return outcome_of(&status),
             };
-            let seq = snapshot.seq;
+            let seq = snapshot.rest.seq;
             tracing::info!(seq, assignments = snapshot.assignments.len(), "snapshot");
             if !sink.post(SyncEvent::Snapshot(Box::new(snapshot))) {
                 return Outcome::Closed;

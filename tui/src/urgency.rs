@@ -84,12 +84,23 @@ pub fn order(
     sort_key(a, today, cal).cmp(&sort_key(b, today, cal))
 }
 
+/// A row's place in a sorted list: a rank, a day or name rank, and the number as [`number_key`].
+/// No strings, so the keys of 100,000 rows take 2.4 MB.
+pub type Key = (u8, i64, u64);
+
+/// The order of numbers «YYYY/NNNN» (a year's sequence) as one integer; a number of another shape
+/// sorts first and is left to the tie-break by id.
+pub fn number_key(number: &str) -> u64 {
+    number
+        .split_once('/')
+        .and_then(|(year, n)| Some((year.parse::<u64>().ok()?, n.parse::<u64>().ok()?)))
+        .map_or(0, |(year, n)| {
+            year.saturating_mul(1_000_000_000).saturating_add(n)
+        })
+}
+
 /// A key whose natural order is [`order`]; computing it once per row keeps sorting big lists fast.
-pub fn sort_key(
-    a: &pb::Assignment,
-    today: NaiveDate,
-    cal: &ProductionCalendar,
-) -> (u8, i64, String) {
+pub fn sort_key(a: &pb::Assignment, today: NaiveDate, cal: &ProductionCalendar) -> Key {
     let urgency = classify(a, today, cal);
     let rank = match urgency {
         Urgency::Overdue => 0,
@@ -104,7 +115,7 @@ pub fn sort_key(
     } else {
         day
     };
-    (rank, day, a.number.clone())
+    (rank, day, number_key(&a.number))
 }
 
 /// The orders an assignments list offers (`o` steps through them).
@@ -132,14 +143,15 @@ impl SortBy {
         }
     }
 
-    /// The row's key in this order (`executor` is the executor's name); ties go by number.
+    /// The row's key in this order (`executor` is the executor's place among people sorted by
+    /// name); ties go by number.
     pub fn key(
         self,
         a: &pb::Assignment,
-        executor: &str,
+        executor: i64,
         today: NaiveDate,
         cal: &ProductionCalendar,
-    ) -> (u8, i64, String) {
+    ) -> Key {
         let day = || {
             deadline(a).map_or(i64::MAX, |d| {
                 i64::from(chrono::Datelike::num_days_from_ce(&d))
@@ -147,9 +159,9 @@ impl SortBy {
         };
         match self {
             SortBy::Urgency => sort_key(a, today, cal),
-            SortBy::Number => (0, 0, a.number.clone()),
-            SortBy::Deadline => (0, day(), a.number.clone()),
-            SortBy::Executor => (0, 0, format!("{executor}\u{0}{}", a.number)),
+            SortBy::Number => (0, 0, number_key(&a.number)),
+            SortBy::Deadline => (0, day(), number_key(&a.number)),
+            SortBy::Executor => (0, executor, number_key(&a.number)),
         }
     }
 }
@@ -172,6 +184,14 @@ mod tests {
             }),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn numbers_sort_by_year_then_sequence() {
+        assert!(number_key("2025/0999") < number_key("2026/0001"));
+        assert!(number_key("2026/0009") < number_key("2026/0010"));
+        assert!(number_key("2026/10000") > number_key("2026/9999"));
+        assert_eq!(number_key("б/н"), 0);
     }
 
     #[test]

@@ -76,7 +76,7 @@ impl Client {
     }
 }
 
-fn assignment(s: &State, id: u64) -> Option<&pb::Assignment> {
+fn assignment(s: &State, id: u64) -> Option<pb::Assignment> {
     s.replica.assignments.get(id)
 }
 
@@ -108,7 +108,6 @@ async fn a_report_by_the_executor_reaches_the_controllers_screen() {
                 && a.status == pb::AssignmentStatus::InProgress as i32
                 && a.co_executors.is_empty()
         })
-        .cloned()
         .unwrap_or_else(|| panic!("sek1 controls an assignment in progress"));
     let id = target.meta.map_or(0, |m| m.id);
     let executor = sek
@@ -123,7 +122,7 @@ async fn a_report_by_the_executor_reaches_the_controllers_screen() {
     isp.login(&executor, "demo1234").await;
     isp.until("the executor's snapshot", |s| s.replica.loaded)
         .await;
-    let mine = assignment(&isp.state, id).cloned().unwrap_or_default();
+    let mine = assignment(&isp.state, id).unwrap_or_default();
     let isp_id = isp.state.session.as_ref().map_or(0, |s| s.user_id);
     assert_eq!(
         actions::available(&mine, isp_id, today),
@@ -291,4 +290,101 @@ async fn over_tls_the_client_trusts_only_the_given_certificate() {
     );
     shutdown.cancel();
     let _ = task.await;
+}
+
+impl Client {
+    fn key(&mut self, code: crossterm::event::KeyCode) {
+        let key = crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE);
+        let cmds = app::update(&mut self.state, Msg::Key(key));
+        self.run(cmds);
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(crossterm::event::KeyCode::Char(c));
+        }
+    }
+
+    fn form_open(&self) -> bool {
+        matches!(
+            self.state.popups.last(),
+            Some(infogroups_tui::screens::popup::Popup::Form(_))
+        )
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_general_department_registers_and_answers_an_appeal_on_the_server() {
+    use crossterm::event::KeyCode as K;
+    let demo = DemoServer::start(None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Client::new(&demo.url());
+    c.login("obshiy", "demo1234").await;
+    c.until("the snapshot", |s| s.replica.loaded).await;
+    let before = c.state.replica.appeals.len();
+
+    c.key(K::Char('N'));
+    assert!(c.form_open(), "the registration form opens");
+    // Received today (filled), channel, kind, territory, group: as offered. Then the code.
+    for _ in 0..5 {
+        c.key(K::Tab);
+    }
+    c.type_text("0005.0005.0056.1153");
+    for _ in 0..3 {
+        c.key(K::Tab);
+    }
+    c.type_text("Кравченко");
+    c.key(K::Tab);
+    c.type_text("Ольга");
+    c.key(K::Tab);
+    c.key(K::Tab);
+    c.type_text("ул. Садовая, 5, кв. 3");
+    c.key(K::Tab);
+    c.type_text("Прошу заменить лампы уличного освещения у дома 5");
+    c.key(K::Enter);
+    c.until("the registration's answer", |s| {
+        s.replica.appeals.len() > before
+            && !matches!(
+                s.popups.last(),
+                Some(infogroups_tui::screens::popup::Popup::Form(_))
+            )
+    })
+    .await;
+    let new = c
+        .state
+        .replica
+        .appeals
+        .iter()
+        .find(|a| a.text.starts_with("Прошу заменить лампы"))
+        .cloned()
+        .unwrap_or_else(|| panic!("the new appeal is in the replica"));
+    assert_eq!(new.status, pb::AppealStatus::Registered as i32);
+    assert!(!new.number.is_empty(), "the server numbered it");
+    // The replica keeps no personal data: the stream carries appeals depersonalised.
+    assert!(new.citizen.is_none());
+
+    // Find it by its number and record the answer.
+    c.key(K::Char('/'));
+    c.type_text(&new.number);
+    c.key(K::Enter);
+    c.key(K::Char('r'));
+    assert!(c.form_open(), "the answer form opens");
+    c.key(K::Enter);
+    let id = new.meta.map_or(0, |m| m.id);
+    c.until("the answer", |s| {
+        s.replica
+            .appeals
+            .get(id)
+            .is_some_and(|a| a.status == pb::AppealStatus::Answered as i32)
+    })
+    .await;
+    let answered = c.state.replica.appeals.get(id).cloned().unwrap_or_default();
+    let ans = answered.answer.unwrap_or_default();
+    assert!(ans.on_time, "answered on the day of registration");
+    assert!(!ans.signed_by.is_empty(), "signed by the head by default");
+    assert_eq!(
+        answered.questions.first().map(|q| q.result),
+        Some(pb::QuestionResult::Explained as i32)
+    );
 }

@@ -233,7 +233,7 @@ fn a_resync_snapshot_replaces_the_replica_and_keeps_the_selection() {
     assert_eq!(selected_number(&s).as_deref(), Some("2026/0003"));
     let mut fresh = snapshot(900);
     fresh.assignments.retain(|a| a.number != "2026/0002");
-    sync(&mut s, SyncEvent::Snapshot(Box::new(fresh)));
+    sync(&mut s, SyncEvent::Snapshot(Box::new(fresh.into())));
     assert_eq!(s.replica.seq, 900);
     assert!(!row_numbers(&s).contains(&"2026/0002".to_string()));
     assert_eq!(selected_number(&s).as_deref(), Some("2026/0003"));

@@ -197,7 +197,7 @@ fn login(lang: Lang, size: (u16, u16), user_id: u64) -> (State, Vec<Cmd>) {
             roles: u.roles,
         })),
     );
-    let cmds = sync(&mut s, SyncEvent::Snapshot(Box::new(snap)));
+    let cmds = sync(&mut s, SyncEvent::Snapshot(Box::new(snap.into())));
     sync(&mut s, SyncEvent::Link(Link::Online));
     (s, cmds)
 }
@@ -759,4 +759,147 @@ fn assignments_can_be_ordered_by_number_deadline_and_executor() {
     assert_eq!(names, sorted);
     press(&mut s, KeyCode::Char('o'));
     assert_eq!(row_numbers(&s), urgent);
+}
+
+#[test]
+fn the_general_department_registers_an_appeal_and_confirms_a_repeat() {
+    let mut s = signed(Lang::Ru, (80, 24), OBSHIY);
+    press(&mut s, KeyCode::Char('N'));
+    assert!(top_form(&s).is_some(), "the registration form opens");
+    insta::assert_snapshot!("register_appeal_ru_80x24", draw(&s).backend());
+    // The classifier code and the text are required; the date of receipt is today's already.
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert!(call_of(&cmds).is_none());
+    let form = top_form(&s).expect("still open");
+    let errors: Vec<&str> = form
+        .fields
+        .iter()
+        .filter(|f| f.error.is_some())
+        .map(|f| f.name)
+        .collect();
+    assert_eq!(errors, ["classifier_code", "text"]);
+    // The focus went to the first of them, scrolled into view at 80×24.
+    type_text(&mut s, "0003.0009.0097.0688");
+    for _ in 0..7 {
+        press(&mut s, KeyCode::Tab);
+    }
+    type_text(&mut s, "Прошу отремонтировать освещение во дворе");
+    let screen = screen_text(&s);
+    assert!(screen.contains("Прошу отремонтировать"), "{screen}");
+    // Not anonymous, so the applicant's surname and address are needed.
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert!(call_of(&cmds).is_none(), "no surname");
+    assert!(screen_text(&s).contains("укажите фамилию"));
+    type_text(&mut s, "Кравченко");
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "Ольга");
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "ул. Садовая, 5, кв. 3");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::RegisterAppeal(first))) = call_of(&cmds) else {
+        panic!("no registration sent");
+    };
+    let a = first.appeal.clone().unwrap_or_default();
+    assert_eq!(
+        a.received.and_then(|d| validate::to_naive(&d)),
+        Some(s.today())
+    );
+    assert_eq!(a.channel, pb::Channel::Post as i32);
+    assert_eq!(a.questions.len(), 1);
+    assert_eq!(a.questions[0].classifier_code, "0003.0009.0097.0688");
+    assert_eq!(
+        a.citizen
+            .as_ref()
+            .map(|c| (c.surname.as_str(), c.postal_address.as_str())),
+        Some(("Кравченко", "ул. Садовая, 5, кв. 3"))
+    );
+    assert!(!a.anonymous && !first.repeated_confirmed);
+    // The server suspects a repeat: its words are shown, and the next Enter confirms it under the
+    // same request id (a resend is never a second appeal).
+    let repeat = RpcError::from_status(&tonic::Status::failed_precondition(
+        "похоже на повторное обращение (ранее ИГ-2026-00042); подтвердите отметку «повторное» и отправьте снова",
+    ));
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Form,
+            result: Err(repeat),
+        },
+    );
+    assert!(screen_text(&s).contains("повторное"));
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::RegisterAppeal(second))) = call_of(&cmds) else {
+        panic!("no second send");
+    };
+    assert!(second.repeated_confirmed);
+    assert_eq!(second.request_id, first.request_id);
+}
+
+#[test]
+fn an_open_appeal_is_answered_with_a_result_for_its_question() {
+    let mut s = signed(Lang::En, (100, 30), OBSHIY);
+    // The first row is the extended appeal ИГ-2026-00042 (due first); give it a question.
+    let mut a = city().appeals.remove(0);
+    a.questions = vec![pb::AppealQuestion {
+        classifier_code: "0003.0009.0097.0688".into(),
+        ..Default::default()
+    }];
+    if let Some(m) = a.meta.as_mut() {
+        m.version = 3;
+    }
+    sync(
+        &mut s,
+        SyncEvent::Event(Box::new(pb::Event {
+            seq: 50,
+            action: pb::EventAction::Updated as i32,
+            entity: Some(pb::event::Entity::Appeal(a)),
+            ..Default::default()
+        })),
+    );
+    press(&mut s, KeyCode::Home);
+    press(&mut s, KeyCode::Char('r'));
+    let form = top_form(&s).expect("the answer form opens");
+    assert_eq!(
+        form.fields.len(),
+        5,
+        "date, signer, sent via, summary, one result"
+    );
+    // The signer defaults to the head of administration; the result is chosen with →.
+    for _ in 0..4 {
+        press(&mut s, KeyCode::Tab);
+    }
+    press(&mut s, KeyCode::Right);
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::AnswerAppeal(r))) = call_of(&cmds) else {
+        panic!("no answer sent");
+    };
+    assert_eq!((r.appeal_id, r.expected_version), (300, 3));
+    let ans = r.answer.unwrap_or_default();
+    assert_eq!(ans.signed_by, "Иванова А. В.");
+    assert_eq!(ans.sent_via, "by post");
+    assert_eq!(
+        ans.date.and_then(|d| validate::to_naive(&d)),
+        Some(s.today())
+    );
+    assert_eq!(r.results, vec![pb::QuestionResult::Supported as i32]);
+    // An answered appeal (now last: finished ones follow the open) offers no second answer.
+    let mut done = city().appeals.remove(0);
+    done.status = pb::AppealStatus::Answered as i32;
+    if let Some(m) = done.meta.as_mut() {
+        m.version = 4;
+    }
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Form,
+            result: Ok(Reply::Appeal(Box::new(done))),
+        },
+    );
+    assert!(top_form(&s).is_none(), "the form closed");
+    assert!(screen_text(&s).contains("Answer recorded"));
+    press(&mut s, KeyCode::End);
+    assert!(screen_text(&s).contains("Answered"));
+    let cmds = press(&mut s, KeyCode::Char('r'));
+    assert!(call_of(&cmds).is_none() && top_form(&s).is_none());
 }

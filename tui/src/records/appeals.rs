@@ -13,7 +13,7 @@ use super::{
 };
 use crate::keymap::Command;
 use crate::screens::Ctx;
-use crate::screens::form::{export_form, file_safe};
+use crate::screens::form::{FormPopup, Intent, export_form, file_safe, request_id};
 use crate::strings::work::W;
 use crate::view::text;
 
@@ -254,6 +254,100 @@ pub fn detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
         out.push(DetailLine::Text(a.text.clone()));
     }
     out
+}
+
+/// The role in use processes appeals (the general department; a secretary for the group).
+fn processes_appeals(ctx: &Ctx<'_>) -> Option<pb::RoleGrant> {
+    ctx.session.and_then(|s| s.role()).copied().filter(|g| {
+        g.role == pb::Role::GeneralDepartment as i32 || g.role == pb::Role::GroupSecretary as i32
+    })
+}
+
+/// Register a new appeal; answer the selected one while it is open.
+pub fn commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
+    if processes_appeals(ctx).is_none() {
+        return Vec::new();
+    }
+    let mut c = vec![Command::Register];
+    if id
+        .and_then(|id| ctx.replica.appeals.get(id))
+        .is_some_and(open)
+    {
+        c.push(Command::Answer);
+    }
+    c
+}
+
+/// The registration and answer forms.
+pub fn start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> {
+    if !commands(id, ctx).contains(&command) {
+        return None;
+    }
+    let lang = ctx.lang;
+    let today = date(ctx.today);
+    let form =
+        match command {
+            Command::Register => {
+                let mut territories: Vec<(u64, String)> = ctx
+                    .replica
+                    .territories
+                    .iter()
+                    .map(|t| (t.meta.map_or(0, |m| m.id), t.name.clone()))
+                    .collect();
+                territories.sort_by(|a, b| a.1.cmp(&b.1));
+                let intent = Intent::RegisterAppeal {
+                    request_id: request_id(),
+                    territories,
+                    repeated_confirmed: false,
+                };
+                let group = processes_appeals(ctx)
+                    .filter(|g| g.group_id != 0)
+                    .and_then(|g| ctx.replica.group_number(g.group_id))
+                    .map(|n| n.to_string())
+                    .unwrap_or_default();
+                FormPopup::new(
+                    intent,
+                    W::RegisterAppealTitle.get(lang).to_string(),
+                    vec![W::RegisterHint.get(lang).to_string()],
+                    lang,
+                )
+                .prefill("received", today)
+                .prefill("group_id", group)
+            }
+            Command::Answer => {
+                let a = ctx.replica.appeals.get(id?)?;
+                let meta = a.meta.unwrap_or_default();
+                let mut summary = vec![format!("{} {}", W::Appeal.get(lang), a.number)];
+                summary.extend(a.questions.iter().enumerate().map(|(i, q)| {
+                    format!("{}. {} — {}", i + 1, q.classifier_code, short(&a.text))
+                }));
+                let intent = Intent::AnswerAppeal {
+                    id: meta.id,
+                    version: meta.version,
+                    questions: a.questions.len(),
+                };
+                FormPopup::new(
+                    intent,
+                    W::AnswerAppealTitle.get(lang).to_string(),
+                    summary,
+                    lang,
+                )
+                .prefill("date", today)
+                .prefill("signed_by", head_name(ctx))
+            }
+            _ => return None,
+        };
+    Some(Start::Form(Box::new(form)))
+}
+
+/// Who signs answers by default: the head of administration, if the replica knows them.
+fn head_name(ctx: &Ctx<'_>) -> String {
+    ctx.replica
+        .users
+        .iter()
+        .find(|u| u.roles.iter().any(|g| g.role == pb::Role::Head as i32))
+        .map(|u| u.full_name.clone())
+        .unwrap_or_default()
 }
 
 /// Reception cards, newest first.

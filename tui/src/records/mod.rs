@@ -124,7 +124,7 @@ impl Source {
             Source::Cards => appeals::card_commands(id, ctx),
             Source::Notifications => notifications::commands(id, ctx),
             Source::Composition | Source::Users => people::commands(self, id, ctx),
-            Source::Appeals => Vec::new(),
+            Source::Appeals => appeals::commands(id, ctx),
         }
     }
 
@@ -139,7 +139,7 @@ impl Source {
             Source::Cards => appeals::card_start(command, id?, ctx),
             Source::Notifications => notifications::start(command, id, ctx),
             Source::Composition | Source::Users => people::start(self, command, id?, ctx),
-            Source::Appeals => None,
+            Source::Appeals => appeals::start(command, id, ctx),
         }
     }
 }

@@ -3,6 +3,8 @@
 //! replica, the filter or the day changes, and drawing touches only the visible rows — so long
 //! lists page without lag.
 
+use std::collections::HashMap;
+
 use crossterm::event::KeyEvent;
 use infogroups_shared::names;
 use infogroups_shared::pb;
@@ -13,6 +15,7 @@ use super::{Component, Ctx, Outbox, common, list};
 use crate::actions::{self, Action};
 use crate::app::Msg;
 use crate::keymap::Command;
+use crate::replica::Entity;
 use crate::strings;
 use crate::strings::work::W;
 use crate::text_input::TextInput;
@@ -21,7 +24,7 @@ use crate::workspace::Scope;
 use infogroups_shared::pb::Role;
 
 /// How a row sorts (see [`urgency::sort_key`]).
-type SortKey = (u8, i64, String);
+type SortKey = urgency::Key;
 use crate::view::detail;
 use infogroups_shared::names::Lang;
 
@@ -120,13 +123,14 @@ impl AssignmentsScreen {
         }
         self.stale = false;
         let needle = self.filter.text().trim().to_lowercase();
+        let ranks = self.executor_ranks(ctx);
         let mut keyed: Vec<_> = ctx
             .replica
             .assignments
             .iter()
             .filter(|a| in_scope(self.scope, a, ctx))
             .filter(|a| needle.is_empty() || matches(a, &needle, ctx))
-            .map(|a| (self.key(a, ctx), a.meta.map_or(0, |m| m.id)))
+            .map(|a| (self.key(&a, &ranks, ctx), a.meta.map_or(0, |m| m.id)))
             .collect();
         keyed.sort_unstable();
         self.rows = keyed.iter().map(|(_, id)| *id).collect();
@@ -153,7 +157,7 @@ impl AssignmentsScreen {
             .filter(|a| in_scope(self.scope, a, ctx))
             .filter(|a| needle.is_empty() || matches(a, &needle, ctx))
         {
-            let key = (self.key(a, ctx), id);
+            let key = (self.key(&a, &self.executor_ranks(ctx), ctx), id);
             let at = self.keys.partition_point(|k| *k < key);
             self.keys.insert(at, key);
             self.rows.insert(at, id);
@@ -161,9 +165,29 @@ impl AssignmentsScreen {
         self.reselect(ctx);
     }
 
-    fn key(&self, a: &pb::Assignment, ctx: &Ctx<'_>) -> SortKey {
-        let executor = ctx.replica.user_name(a.executor_id).unwrap_or_default();
+    fn key(&self, a: &pb::Assignment, ranks: &HashMap<u64, i64>, ctx: &Ctx<'_>) -> SortKey {
+        let executor = ranks.get(&a.executor_id).copied().unwrap_or(i64::MAX);
         self.sort.key(a, executor, ctx.today, ctx.calendar)
+    }
+
+    /// Each person's place in the order of names, when the list sorts by executor (a number per
+    /// row sorts 100,000 rows faster, and keeps no copy of the name in each key).
+    fn executor_ranks(&self, ctx: &Ctx<'_>) -> HashMap<u64, i64> {
+        if self.sort != SortBy::Executor {
+            return HashMap::new();
+        }
+        let mut people: Vec<_> = ctx
+            .replica
+            .users
+            .iter()
+            .map(|u| (u.full_name.as_str(), u.id()))
+            .collect();
+        people.sort_unstable();
+        people
+            .into_iter()
+            .zip(0..)
+            .map(|((_, id), rank)| (id, rank))
+            .collect()
     }
 
     /// Selects the selected assignment again after the rows moved (or the nearest row if it went).
@@ -192,7 +216,7 @@ impl AssignmentsScreen {
         self.scroll_into_view(ctx);
     }
 
-    fn selected_assignment<'a>(&self, ctx: &Ctx<'a>) -> Option<&'a pb::Assignment> {
+    fn selected_assignment(&self, ctx: &Ctx<'_>) -> Option<pb::Assignment> {
         self.selected_id()
             .and_then(|id| ctx.replica.assignments.get(id))
     }
@@ -200,7 +224,7 @@ impl AssignmentsScreen {
     /// The steps the user may take on the selected assignment.
     pub fn actions(&self, ctx: &Ctx<'_>) -> Vec<Action> {
         self.selected_assignment(ctx)
-            .map(|a| actions::available(a, ctx.me(), ctx.today))
+            .map(|a| actions::available(&a, ctx.me(), ctx.today))
             .unwrap_or_default()
     }
 
@@ -208,7 +232,7 @@ impl AssignmentsScreen {
         let Some(a) = self.selected_assignment(ctx) else {
             return;
         };
-        let (height, lines) = detail::measure(a, ctx, self.detail_open());
+        let (height, lines) = detail::measure(&a, ctx, self.detail_open());
         let max = lines.saturating_sub(height);
         self.detail_scroll = self.detail_scroll.saturating_add_signed(delta).min(max);
     }
@@ -218,7 +242,7 @@ impl AssignmentsScreen {
             return;
         };
         let meta = a.meta.unwrap_or_default();
-        if actions::check(a, ctx.me(), action, ctx.today).is_ok() {
+        if actions::check(&a, ctx.me(), action, ctx.today).is_ok() {
             out.send(Msg::OpenPopup(Popup::Step(StepPopup::new(
                 action,
                 meta.id,
@@ -266,7 +290,7 @@ impl AssignmentsScreen {
             ));
         }
         let a = self.selected_assignment(ctx)?;
-        if !actions::more(a, ctx.me(), ctx.today).contains(&command) {
+        if !actions::more(&a, ctx.me(), ctx.today).contains(&command) {
             return None;
         }
         let meta = a.meta.unwrap_or_default();
@@ -281,7 +305,7 @@ impl AssignmentsScreen {
                     summary.push(format!(
                         "{}: {} → {}",
                         W::Requested.get(lang),
-                        urgency::deadline(a)
+                        urgency::deadline(&a)
                             .map(crate::records::date)
                             .unwrap_or_default(),
                         crate::view::text::date(e.requested_date.as_ref())
@@ -334,7 +358,7 @@ impl Component for AssignmentsScreen {
         }
         c.extend(self.actions(ctx).into_iter().map(Action::command));
         if let Some(a) = self.selected_assignment(ctx) {
-            c.extend(actions::more(a, ctx.me(), ctx.today));
+            c.extend(actions::more(&a, ctx.me(), ctx.today));
         }
         if issuing_group(ctx).is_some() {
             c.push(C::Issue);

@@ -9,7 +9,7 @@ use infogroups_shared::pb;
 use infogroups_shared::validate::{self, FieldError};
 use tonic::Code;
 
-use super::{Component, Ctx, Outbox};
+use super::{Component, Ctx, Outbox, appeal_forms};
 use crate::app::{Cmd, Msg};
 use crate::calls::{Call, Origin};
 use crate::keymap::Command;
@@ -60,7 +60,7 @@ pub struct Field {
 }
 
 impl Field {
-    fn new(name: &'static str, label: W, kind: FieldKind, required: bool) -> Self {
+    pub(super) fn new(name: &'static str, label: W, kind: FieldKind, required: bool) -> Self {
         Self {
             name,
             label,
@@ -73,13 +73,13 @@ impl Field {
         }
     }
 
-    fn choice(name: &'static str, label: W, options: Vec<String>) -> Self {
+    pub(super) fn choice(name: &'static str, label: W, options: Vec<String>) -> Self {
         let mut f = Self::new(name, label, FieldKind::Choice, true);
         f.options = options;
         f
     }
 
-    fn with(mut self, text: impl Into<String>) -> Self {
+    pub(super) fn with(mut self, text: impl Into<String>) -> Self {
         self.input.set(text);
         self
     }
@@ -188,6 +188,25 @@ pub enum Intent {
     },
     /// Import the classifier from a file.
     ImportClassifier,
+    /// Register a written appeal.
+    RegisterAppeal {
+        /// One id for every send of this form, so a resend after a lost answer is not a second
+        /// appeal.
+        request_id: String,
+        /// The territories the choice offers after «—».
+        territories: Vec<(u64, String)>,
+        /// The user confirmed it is a repeated appeal (the server asked).
+        repeated_confirmed: bool,
+    },
+    /// Record an appeal's answer.
+    AnswerAppeal {
+        /// The appeal.
+        id: u64,
+        /// The version the user saw.
+        version: u64,
+        /// How many questions it has (one result each).
+        questions: usize,
+    },
     /// Save a server-rendered file.
     Export {
         /// What to render (the format is the form's).
@@ -204,6 +223,8 @@ pub enum Target {
     Assignment(u64),
     /// A user.
     User(u64),
+    /// An appeal.
+    Appeal(u64),
 }
 
 /// A form over the screen.
@@ -240,6 +261,14 @@ impl FormPopup {
         }
     }
 
+    /// Puts `text` in the field named `name` (a default the user may change).
+    pub fn prefill(mut self, name: &str, text: impl Into<String>) -> Self {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.name == name) {
+            f.input.set(text);
+        }
+        self
+    }
+
     /// A confirmation (no fields).
     pub fn is_confirmation(&self) -> bool {
         self.fields.is_empty()
@@ -253,6 +282,14 @@ impl FormPopup {
             && let Some(v) = current
         {
             self.set_version(v);
+        }
+        // The server suspects a repeated appeal and says so; the next Enter confirms it.
+        if e.code == Code::FailedPrecondition
+            && let Intent::RegisterAppeal {
+                repeated_confirmed, ..
+            } = &mut self.intent
+        {
+            *repeated_confirmed = true;
         }
         let text = e.message(lang, server);
         let field = e.field.as_ref().and_then(|f| {
@@ -278,8 +315,10 @@ impl FormPopup {
             | Intent::RequestExtension { version, .. }
             | Intent::Decide { version, .. }
             | Intent::GrantRole { version, .. }
-            | Intent::RevokeRole { version, .. } => *version = v,
-            Intent::Issue { .. }
+            | Intent::RevokeRole { version, .. }
+            | Intent::AnswerAppeal { version, .. } => *version = v,
+            Intent::RegisterAppeal { .. }
+            | Intent::Issue { .. }
             | Intent::SubAssign { .. }
             | Intent::Export { .. }
             | Intent::ImportClassifier => {}
@@ -299,7 +338,9 @@ impl FormPopup {
             Intent::GrantRole { user_id, .. } | Intent::RevokeRole { user_id, .. } => {
                 Some(Target::User(*user_id))
             }
-            Intent::Issue { .. }
+            Intent::AnswerAppeal { id, .. } => Some(Target::Appeal(*id)),
+            Intent::RegisterAppeal { .. }
+            | Intent::Issue { .. }
             | Intent::SubAssign { .. }
             | Intent::Export { .. }
             | Intent::ImportClassifier => None,
@@ -326,6 +367,8 @@ impl FormPopup {
             Intent::GrantRole { .. } => W::DoneGrantedRole,
             Intent::RevokeRole { .. } => W::DoneRevokedRole,
             Intent::ImportClassifier => W::DoneImported,
+            Intent::RegisterAppeal { .. } => W::DoneRegistered,
+            Intent::AnswerAppeal { .. } => W::DoneAnswered,
         };
         w.get(lang).to_string()
     }
@@ -422,6 +465,10 @@ fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
                 })
                 .collect(),
         )],
+        Intent::RegisterAppeal { territories, .. } => {
+            appeal_forms::register_fields(territories, lang)
+        }
+        Intent::AnswerAppeal { questions, .. } => appeal_forms::answer_fields(*questions, lang),
         Intent::ImportClassifier => vec![
             Field::new("path", W::FieldPath, K::Line, true),
             Field::new("version", W::FieldVersion, K::Line, true),
@@ -455,7 +502,7 @@ pub const GRANTABLE: [pb::Role; 9] = [
     pb::Role::Administrator,
 ];
 
-fn choice_of(fields: &[Field], name: &str) -> usize {
+pub(super) fn choice_of(fields: &[Field], name: &str) -> usize {
     fields
         .iter()
         .find(|f| f.name == name)
@@ -463,7 +510,11 @@ fn choice_of(fields: &[Field], name: &str) -> usize {
 }
 
 /// A group's id from the number people type.
-fn group_by_number(ctx: &Ctx<'_>, field: &'static str, number: &str) -> Result<u64, FieldError> {
+pub(super) fn group_by_number(
+    ctx: &Ctx<'_>,
+    field: &'static str,
+    number: &str,
+) -> Result<u64, FieldError> {
     let n: u32 = number.trim().parse().map_err(|_| {
         FieldError::new(
             field,
@@ -492,7 +543,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         .ok()
 }
 
-fn date_field(field: &'static str, value: &str) -> Result<pb::Date, FieldError> {
+pub(super) fn date_field(field: &'static str, value: &str) -> Result<pb::Date, FieldError> {
     parse_date(value)
         .map(validate::from_naive)
         .ok_or_else(|| FieldError::new(field, "дата в виде ДД.ММ.ГГГГ", "a date as DD.MM.YYYY"))
@@ -515,14 +566,15 @@ fn user_id(ctx: &Ctx<'_>, field: &'static str, who: &str) -> Result<u64, FieldEr
         })
 }
 
-fn value<'a>(fields: &'a [Field], name: &str) -> &'a str {
+pub(super) fn value<'a>(fields: &'a [Field], name: &str) -> &'a str {
     fields
         .iter()
         .find(|f| f.name == name)
         .map_or("", |f| f.input.text().trim())
 }
 
-fn request_id() -> String {
+/// A fresh id for a creating request (the server answers a repeat of it with the first result).
+pub fn request_id() -> String {
     format!("tui-{}", rand::random::<u64>())
 }
 
@@ -663,6 +715,18 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
                 pb::ClassifierFormat::Json
             },
         },
+        Intent::RegisterAppeal {
+            request_id,
+            territories,
+            repeated_confirmed,
+        } => {
+            appeal_forms::register_call(request_id, territories, *repeated_confirmed, fields, ctx)?
+        }
+        Intent::AnswerAppeal {
+            id,
+            version,
+            questions,
+        } => appeal_forms::answer_call(*id, *version, *questions, fields)?,
         Intent::Export { request } => {
             let choice = fields
                 .iter()

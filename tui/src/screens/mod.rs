@@ -2,6 +2,7 @@
 //! reads what it needs from [`Ctx`] and talks back through [`Outbox`] — messages for the app's
 //! queue, commands for the outside world.
 
+pub mod appeal_forms;
 pub mod assignments;
 pub mod form;
 pub mod list;

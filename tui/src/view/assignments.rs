@@ -53,7 +53,7 @@ pub fn draw_body(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_
         let scroll = screen.detail_scroll;
         detail::draw(
             state,
-            a,
+            a.as_ref(),
             scroll,
             screen.focus == Focus::Detail,
             frame,
@@ -115,7 +115,7 @@ fn draw_table(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_>, 
     if screen.selected >= offset + page.max(1) {
         offset = screen.selected + 1 - page.max(1);
     }
-    let visible: Vec<&pb::Assignment> = rows
+    let visible: Vec<pb::Assignment> = rows
         .iter()
         .skip(offset)
         .take(page)
@@ -130,7 +130,7 @@ fn draw_table(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_>, 
         .min(14);
     let number_w = text::cells(number_w);
     let predicted = Text::Predicted.get(lang);
-    let deadline_w = if visible.iter().any(|a| urgency::predicted(a)) {
+    let deadline_w = if visible.iter().any(urgency::predicted) {
         text::cells(11 + text::width(predicted))
     } else {
         10

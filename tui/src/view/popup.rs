@@ -83,8 +83,11 @@ fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, area: Rect)
         summary.push(Line::from(Span::styled("…", theme.dim())));
     }
     lines.extend(summary);
+    // Where the focused field's lines are, to keep them on screen when the form is taller.
+    let mut focus_lines = (0, 0);
     for (i, f) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
+        let first = lines.len();
         lines.push(Line::from(Span::styled(
             format!("{}:", f.label.get(lang)),
             if focused {
@@ -107,26 +110,44 @@ fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, area: Rect)
                 lines.push(Line::from(Span::styled(l, theme.error())));
             }
         }
+        if focused {
+            focus_lines = (first, lines.len());
+        }
     }
-    lines.push(Line::default());
+    let mut footer = vec![Line::default()];
     if form.pending {
-        lines.push(Line::from(Span::styled(
+        footer.push(Line::from(Span::styled(
             Text::Sending.get(lang),
             theme.warn(),
         )));
     } else if let Some(e) = &form.error {
         for l in text::wrap(e, inner_w) {
-            lines.push(Line::from(Span::styled(l, theme.error())));
+            footer.push(Line::from(Span::styled(l, theme.error())));
         }
     }
     let commands = form.commands(&state.ctx());
-    lines.push(widgets::hints(state, form, &commands, inner_w));
+    footer.push(widgets::hints(state, form, &commands, inner_w));
+    // A form taller than the terminal scrolls its fields; the footer (errors, keys) stays.
+    let room = usize::from(area.height.saturating_sub(2)).saturating_sub(footer.len());
+    if lines.len() > room {
+        let skip = scroll_for(focus_lines, lines.len(), room);
+        lines = lines.into_iter().skip(skip).take(room).collect();
+    }
+    lines.extend(footer);
     let height = text::cells(lines.len() + 2);
     let rect = layout::centered(area, width, height);
     frame.render_widget(Clear, rect);
     let block = Block::bordered().title(Span::styled(format!(" {} ", form.title), theme.title()));
     frame.render_widget(block, rect);
     frame.render_widget(Paragraph::new(lines), layout::panel_inner(rect));
+}
+
+/// The first line to show of `total` in `room` rows so that the focused field's lines
+/// (`start..end`) are on screen: the least scrolling that shows its end, but never past its start.
+fn scroll_for((start, end): (usize, usize), total: usize, room: usize) -> usize {
+    end.saturating_sub(room)
+        .min(start)
+        .min(total.saturating_sub(room))
 }
 
 fn draw_help(state: &State, help: &HelpPopup, frame: &mut Frame<'_>, area: Rect) {
@@ -243,4 +264,21 @@ fn draw_step(state: &State, step: &StepPopup, frame: &mut Frame<'_>, area: Rect)
     let inner = layout::panel_inner(rect);
     frame.render_widget(block, rect);
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scroll_for;
+
+    #[test]
+    fn a_tall_form_scrolls_just_enough_to_show_the_focused_field() {
+        // Fits: no scrolling.
+        assert_eq!(scroll_for((2, 4), 10, 10), 0);
+        // The field ends below the room: its last line becomes the bottom one.
+        assert_eq!(scroll_for((20, 22), 30, 16), 6);
+        // Taller than the room: its first line shows.
+        assert_eq!(scroll_for((5, 30), 40, 10), 5);
+        // Never past the end.
+        assert_eq!(scroll_for((28, 30), 30, 16), 14);
+    }
 }

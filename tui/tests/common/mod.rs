@@ -346,7 +346,7 @@ pub fn signed_in(lang: Lang, size: (u16, u16), user: u64) -> State {
     assert!(cmds.contains(&Cmd::StartSync {
         generation: s.generation
     }));
-    sync(&mut s, SyncEvent::Snapshot(Box::new(snapshot(40))));
+    sync(&mut s, SyncEvent::Snapshot(Box::new(snapshot(40).into())));
     sync(&mut s, SyncEvent::Link(Link::Online));
     s
 }

@@ -1,0 +1,219 @@
+//! The general department's appeal forms: registering a written appeal and recording its answer.
+//! The server checks everything again (59-FZ rules, the classifier, personal data); the fields
+//! are named after the request's fields so its errors land under the right one.
+
+use infogroups_shared::names::{self, Lang};
+use infogroups_shared::pb;
+use infogroups_shared::validate::FieldError;
+
+use super::Ctx;
+use super::form::{Field, FieldKind as K, choice_of, date_field, group_by_number, value};
+use crate::calls::Call;
+use crate::strings::work::W;
+
+/// The channels offered, in order.
+const CHANNELS: [pb::Channel; 7] = [
+    pb::Channel::Post,
+    pb::Channel::InPerson,
+    pb::Channel::Reception,
+    pb::Channel::FieldMeeting,
+    pb::Channel::Epgu,
+    pb::Channel::Site,
+    pb::Channel::Other,
+];
+
+/// The kinds offered.
+const KINDS: [pb::AppealKind; 3] = [
+    pb::AppealKind::Application,
+    pb::AppealKind::Complaint,
+    pb::AppealKind::Proposal,
+];
+
+/// The question types offered.
+const TYPES: [pb::QuestionType; 9] = [
+    pb::QuestionType::Application,
+    pb::QuestionType::Complaint,
+    pb::QuestionType::Proposal,
+    pb::QuestionType::InfoRequest,
+    pb::QuestionType::Request,
+    pb::QuestionType::ProsecutorRequest,
+    pb::QuestionType::OralMessage,
+    pb::QuestionType::Corruption,
+    pb::QuestionType::NotAppeal,
+];
+
+/// The results an answer can give a question (the ones still open are not answers).
+pub const RESULTS: [pb::QuestionResult; 4] = [
+    pb::QuestionResult::Explained,
+    pb::QuestionResult::Supported,
+    pb::QuestionResult::MeasuresTaken,
+    pb::QuestionResult::NotSupported,
+];
+
+/// The answer form's result fields, one per question (named as the server names them); an
+/// appeal with more questions gives the rest the last field's result.
+pub const RESULT_FIELDS: [&str; 8] = [
+    "results[0]",
+    "results[1]",
+    "results[2]",
+    "results[3]",
+    "results[4]",
+    "results[5]",
+    "results[6]",
+    "results[7]",
+];
+
+/// The registration form's fields. `territories` are the choice's options after «—».
+pub fn register_fields(territories: &[(u64, String)], lang: Lang) -> Vec<Field> {
+    let options = |names: Vec<&str>| names.into_iter().map(str::to_string).collect();
+    let mut territory = vec!["—".to_string()];
+    territory.extend(territories.iter().map(|(_, n)| n.clone()));
+    vec![
+        Field::new("received", W::FieldReceived, K::Date, true),
+        Field::choice(
+            "channel",
+            W::FieldChannel,
+            options(CHANNELS.iter().map(|c| names::channel(lang, *c)).collect()),
+        ),
+        Field::choice(
+            "kind",
+            W::FieldAppealKind,
+            options(KINDS.iter().map(|k| names::appeal_kind(lang, *k)).collect()),
+        ),
+        Field::choice("territory_id", W::FieldTerritory, territory),
+        Field::new("group_id", W::FieldAppealGroup, K::Line, false),
+        Field::new("classifier_code", W::FieldClassifierCode, K::Line, true),
+        Field::choice(
+            "type",
+            W::FieldQuestionType,
+            options(
+                TYPES
+                    .iter()
+                    .map(|t| names::question_type(lang, *t))
+                    .collect(),
+            ),
+        ),
+        Field::choice(
+            "anonymous",
+            W::FieldAnonymous,
+            options(vec![W::No.get(lang), W::Yes.get(lang)]),
+        ),
+        Field::new("surname", W::FieldSurname, K::Line, false),
+        Field::new("first_name", W::FieldFirstName, K::Line, false),
+        Field::new("patronymic", W::FieldPatronymic, K::Line, false),
+        Field::new("postal_address", W::FieldAddress, K::Line, false),
+        Field::new("text", W::FieldAppealText, K::Text, true),
+    ]
+}
+
+/// The answer form's fields for an appeal of `questions` questions.
+pub fn answer_fields(questions: usize, lang: Lang) -> Vec<Field> {
+    let mut fields = vec![
+        Field::new("date", W::FieldAnswerDate, K::Date, true),
+        Field::new("signed_by", W::FieldSignedBy, K::Line, true),
+        Field::new("sent_via", W::FieldSentVia, K::Line, true).with(lang.pick("почтой", "by post")),
+        Field::new("summary", W::FieldSummary, K::Text, false),
+    ];
+    let results: Vec<String> = RESULTS
+        .iter()
+        .map(|r| names::question_result(lang, *r).to_string())
+        .collect();
+    for name in RESULT_FIELDS.iter().take(questions.max(1)) {
+        fields.push(Field::choice(name, W::FieldQuestionResult, results.clone()));
+    }
+    fields
+}
+
+/// The registration request from the form.
+pub fn register_call(
+    request_id: &str,
+    territories: &[(u64, String)],
+    repeated_confirmed: bool,
+    fields: &[Field],
+    ctx: &Ctx<'_>,
+) -> Result<Call, FieldError> {
+    let v = |name| value(fields, name).to_string();
+    let anonymous = choice_of(fields, "anonymous") == 1;
+    if !anonymous && v("surname").is_empty() {
+        return Err(FieldError::new(
+            "surname",
+            "укажите фамилию или отметьте обращение анонимным",
+            "give the surname or mark the appeal anonymous",
+        ));
+    }
+    if !anonymous && v("postal_address").is_empty() {
+        return Err(FieldError::new(
+            "postal_address",
+            "нужен адрес, по которому направить ответ",
+            "an address to send the answer to is needed",
+        ));
+    }
+    let group = value(fields, "group_id");
+    let group_id = if group.is_empty() {
+        0
+    } else {
+        group_by_number(ctx, "group_id", group)?
+    };
+    let territory_id = match choice_of(fields, "territory_id") {
+        0 => 0,
+        i => territories.get(i - 1).map_or(0, |(id, _)| *id),
+    };
+    let citizen = (!anonymous).then(|| pb::Citizen {
+        surname: v("surname"),
+        first_name: v("first_name"),
+        patronymic: v("patronymic"),
+        postal_address: v("postal_address"),
+        ..Default::default()
+    });
+    let appeal = pb::Appeal {
+        received: Some(date_field("received", value(fields, "received"))?),
+        channel: CHANNELS[choice_of(fields, "channel") % CHANNELS.len()] as i32,
+        kind: KINDS[choice_of(fields, "kind") % KINDS.len()] as i32,
+        territory_id,
+        group_id,
+        questions: vec![pb::AppealQuestion {
+            classifier_code: v("classifier_code"),
+            r#type: TYPES[choice_of(fields, "type") % TYPES.len()] as i32,
+            ..Default::default()
+        }],
+        citizen,
+        anonymous,
+        text: v("text"),
+        ..Default::default()
+    };
+    Ok(Call::RegisterAppeal(Box::new(pb::RegisterAppealRequest {
+        request_id: request_id.to_string(),
+        appeal: Some(appeal),
+        repeated_confirmed,
+    })))
+}
+
+/// The answer request from the form.
+pub fn answer_call(
+    id: u64,
+    version: u64,
+    questions: usize,
+    fields: &[Field],
+) -> Result<Call, FieldError> {
+    let chosen: Vec<i32> = RESULT_FIELDS
+        .iter()
+        .take(questions.max(1))
+        .map(|name| RESULTS[choice_of(fields, name) % RESULTS.len()] as i32)
+        .collect();
+    let last = chosen.last().copied().unwrap_or_default();
+    let results = (0..questions)
+        .map(|i| chosen.get(i).copied().unwrap_or(last))
+        .collect();
+    Ok(Call::AnswerAppeal(pb::AnswerAppealRequest {
+        appeal_id: id,
+        expected_version: version,
+        answer: Some(pb::AppealAnswer {
+            date: Some(date_field("date", value(fields, "date"))?),
+            signed_by: value(fields, "signed_by").to_string(),
+            sent_via: value(fields, "sent_via").to_string(),
+            summary: value(fields, "summary").to_string(),
+            on_time: false,
+        }),
+        results,
+    }))
+}
