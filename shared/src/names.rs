@@ -105,6 +105,30 @@ pub fn appeal_kind(lang: Lang, k: pb::AppealKind) -> &'static str {
     lang.pick(ru, en)
 }
 
+/// The name of a territory kind.
+pub fn territory_kind(lang: Lang, k: pb::TerritoryKind) -> &'static str {
+    use pb::TerritoryKind as K;
+    let (ru, en) = match k {
+        K::Unspecified => ("—", "—"),
+        K::Microdistrict => ("микрорайон", "microdistrict"),
+        K::Settlement => ("посёлок", "settlement"),
+        K::Other => ("другое", "other"),
+    };
+    lang.pick(ru, en)
+}
+
+/// The name of a venue kind.
+pub fn venue_kind(lang: Lang, k: pb::VenueKind) -> &'static str {
+    use pb::VenueKind as K;
+    let (ru, en) = match k {
+        K::Unspecified => ("—", "—"),
+        K::Education => ("образовательное учреждение", "school"),
+        K::Culture => ("учреждение культуры", "cultural venue"),
+        K::Other => ("другое", "other"),
+    };
+    lang.pick(ru, en)
+}
+
 /// The name of a question's type as ССТУ counts it.
 pub fn question_type(lang: Lang, t: pb::QuestionType) -> &'static str {
     use pb::QuestionType as T;

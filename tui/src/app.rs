@@ -733,6 +733,8 @@ fn on_call_done(
                         Some(Target::Assignment(id)) => r.assignments.get(id).and_then(|a| a.meta),
                         Some(Target::User(id)) => r.users.get(id).and_then(|u| u.meta),
                         Some(Target::Appeal(id)) => r.appeals.get(id).and_then(|a| a.meta),
+                        Some(Target::Territory(id)) => r.territories.get(id).and_then(|t| t.meta),
+                        Some(Target::Venue(id)) => r.venues.get(id).and_then(|v| v.meta),
                         None => None,
                     }
                     .map(|m| m.version);

@@ -35,6 +35,14 @@ pub enum Call {
     CreateAssignment(pb::CreateAssignmentRequest),
     /// Give part of an assignment to someone else.
     CreateSubAssignment(pb::CreateSubAssignmentRequest),
+    /// Save a territory.
+    SaveTerritory(pb::SaveTerritoryRequest),
+    /// Save a venue.
+    SaveVenue(pb::SaveVenueRequest),
+    /// Create an account.
+    CreateUser(Box<pb::CreateUserRequest>),
+    /// Set a user's password.
+    SetPassword(pb::SetPasswordRequest),
     /// Register a written appeal.
     RegisterAppeal(Box<pb::RegisterAppealRequest>),
     /// Record an appeal's answer.
@@ -196,6 +204,34 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
                 .await
                 .map_err(status)?,
         ),
+        Call::SaveTerritory(r) => {
+            conn.directory()
+                .save_territory(request(r))
+                .await
+                .map_err(status)?;
+            Reply::Done
+        }
+        Call::SaveVenue(r) => {
+            conn.directory()
+                .save_venue(request(r))
+                .await
+                .map_err(status)?;
+            Reply::Done
+        }
+        Call::CreateUser(r) => Reply::User(Box::new(
+            conn.users()
+                .create_user(request(*r))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        )),
+        Call::SetPassword(r) => Reply::User(Box::new(
+            conn.users()
+                .set_password(request(r))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        )),
         Call::RegisterAppeal(r) => appeal(
             conn.appeals()
                 .register_appeal(request(*r))

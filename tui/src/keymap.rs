@@ -119,15 +119,19 @@ pub enum Command {
     RevokeRole,
     /// Import the classifier from a file (administrator).
     Import,
-    /// Register a new appeal (general department, secretary).
-    Register,
+    /// Create a new record: an appeal, an account, a territory, a venue.
+    New,
+    /// Change the selected record.
+    Edit,
+    /// Set a user's password (administrator).
+    SetPassword,
     /// Record the answer to an appeal.
     Answer,
 }
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 55] = [
+    pub const ALL: [Command; 57] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -173,7 +177,9 @@ impl Command {
         Command::GrantRole,
         Command::RevokeRole,
         Command::Import,
-        Command::Register,
+        Command::New,
+        Command::Edit,
+        Command::SetPassword,
         Command::Answer,
         Command::SwitchRole,
         Command::NextField,
@@ -254,7 +260,9 @@ impl Command {
             Command::GrantRole => "grant_role",
             Command::RevokeRole => "revoke_role",
             Command::Import => "import",
-            Command::Register => "register",
+            Command::New => "new",
+            Command::Edit => "edit",
+            Command::SetPassword => "set_password",
             Command::Answer => "answer",
         }
     }
@@ -491,7 +499,9 @@ impl Default for Keymap {
             (C::GrantRole, vec![ch('+')]),
             (C::RevokeRole, vec![ch('-')]),
             (C::Import, vec![ch('I')]),
-            (C::Register, vec![ch('N')]),
+            (C::New, vec![ch('N')]),
+            (C::Edit, vec![ch('E')]),
+            (C::SetPassword, vec![ch('P')]),
             (C::Answer, vec![ch('r')]),
         ]);
         Self { bindings }

@@ -253,7 +253,12 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "импорт классификатора из файла",
             "import the classifier from a file",
         ),
-        C::Register => ("зарегистрировать обращение", "register an appeal"),
+        C::New => (
+            "создать: обращение, учётную запись, территорию, место встречи",
+            "create: an appeal, an account, a territory, a venue",
+        ),
+        C::Edit => ("изменить выбранную запись", "change the selected record"),
+        C::SetPassword => ("задать пароль пользователю", "set the user's password"),
         C::Answer => (
             "записать ответ на обращение",
             "record the answer to the appeal",
@@ -312,7 +317,9 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::GrantRole => ("дать роль", "grant"),
         C::RevokeRole => ("снять роль", "revoke"),
         C::Import => ("импорт", "import"),
-        C::Register => ("новое", "new"),
+        C::New => ("новое", "new"),
+        C::Edit => ("изменить", "edit"),
+        C::SetPassword => ("пароль", "password"),
         C::Answer => ("ответ", "answer"),
         other => return self::command(lang, other),
     };

@@ -73,7 +73,12 @@ pub fn tabs_for(role: Role) -> Vec<TabKind> {
             Rep(R::GroupsReport),
             A(S::Overdue),
         ],
-        Role::Administrator => vec![Rec(Src::Users), Rep(R::Directories)],
+        Role::Administrator => vec![
+            Rec(Src::Users),
+            Rec(Src::Territories),
+            Rec(Src::Venues),
+            Rep(R::Directories),
+        ],
         Role::Unspecified => vec![A(S::All)],
     };
     tabs.push(Rec(Src::Notifications));

@@ -388,3 +388,52 @@ async fn the_general_department_registers_and_answers_an_appeal_on_the_server() 
         Some(pb::QuestionResult::Explained as i32)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_administrator_adds_a_territory_and_an_account_that_can_sign_in() {
+    use crossterm::event::KeyCode as K;
+    let demo = DemoServer::start(None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Client::new(&demo.url());
+    c.login("admin", infogroups_tui::demo::ADMIN_PASSWORD).await;
+    c.until("the snapshot", |s| s.replica.loaded).await;
+
+    // Territories are the second tab.
+    c.key(K::Char('2'));
+    c.key(K::Char('N'));
+    assert!(c.form_open(), "the territory form opens");
+    c.type_text("посёлок Западный");
+    c.key(K::Enter);
+    c.until("the new territory, and the form closed", |s| {
+        s.popups.is_empty()
+            && s.replica
+                .territories
+                .iter()
+                .any(|t| t.name == "посёлок Западный")
+    })
+    .await;
+
+    c.key(K::Char('1'));
+    c.key(K::Char('N'));
+    c.type_text("isp9");
+    c.key(K::Tab);
+    c.type_text("Орлова Мария Петровна");
+    c.key(K::Tab);
+    c.key(K::Tab);
+    c.key(K::Tab);
+    c.type_text("orlova-pass-1");
+    c.key(K::Tab);
+    c.type_text("orlova-pass-1");
+    c.key(K::Enter);
+    c.until("the new account", |s| {
+        s.replica.users.iter().any(|u| u.username == "isp9")
+    })
+    .await;
+
+    let mut isp9 = Client::new(&demo.url());
+    isp9.login("isp9", "orlova-pass-1").await;
+    isp9.until("the new user's snapshot", |s| s.replica.loaded)
+        .await;
+    assert!(matches!(isp9.state.screen, Screen::Work(_)), "signed in");
+}

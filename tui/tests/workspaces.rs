@@ -708,7 +708,11 @@ fn administrator_screens() {
     each(|lang, size| {
         let (mut s, _) = login(lang, size, ADMIN);
         insta::assert_snapshot!(name("users", lang, size), draw(&s).backend());
-        let cmds = press(&mut s, KeyCode::Char('2'));
+        press(&mut s, KeyCode::Char('2'));
+        insta::assert_snapshot!(name("territories", lang, size), draw(&s).backend());
+        press(&mut s, KeyCode::Char('3'));
+        insta::assert_snapshot!(name("venues", lang, size), draw(&s).backend());
+        let cmds = press(&mut s, KeyCode::Char('4'));
         assert_eq!(
             call_of(&cmds),
             Some((Origin::Report(ReportKind::Directories), Call::CalendarYears))
@@ -902,4 +906,185 @@ fn an_open_appeal_is_answered_with_a_result_for_its_question() {
     assert!(screen_text(&s).contains("Answered"));
     let cmds = press(&mut s, KeyCode::Char('r'));
     assert!(call_of(&cmds).is_none() && top_form(&s).is_none());
+}
+
+#[test]
+fn the_administrator_creates_an_account_and_sets_a_password() {
+    let mut s = signed(Lang::Ru, (100, 30), ADMIN);
+    press(&mut s, KeyCode::Char('N'));
+    assert!(top_form(&s).is_some(), "the new-account form opens");
+    type_text(&mut s, "isp9");
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "Орлова Мария Петровна");
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "специалист");
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "секрет 12345");
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "секрет 1234");
+    // The password shows as dots, never as typed.
+    let screen = screen_text(&s);
+    assert!(
+        !screen.contains("секрет") && screen.contains("•••"),
+        "{screen}"
+    );
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert!(call_of(&cmds).is_none(), "the passwords differ");
+    assert!(screen_text(&s).contains("пароли не совпадают"));
+    type_text(&mut s, "5");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::CreateUser(r))) = call_of(&cmds) else {
+        panic!("no account created");
+    };
+    assert_eq!(
+        (
+            r.username.as_str(),
+            r.full_name.as_str(),
+            r.password.as_str()
+        ),
+        ("isp9", "Орлова Мария Петровна", "секрет 12345")
+    );
+    assert_eq!(
+        r.roles,
+        vec![pb::RoleGrant {
+            role: Role::Executor as i32,
+            group_id: 0
+        }]
+    );
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Form,
+            result: Ok(Reply::User(Box::new(user(
+                120,
+                "isp9",
+                "Орлова Мария Петровна",
+                &[(Role::Executor, 0)],
+            )))),
+        },
+    );
+    let screen = screen_text(&s);
+    assert!(
+        screen.contains("Учётная запись создана") && screen.contains("Орлова"),
+        "{screen}"
+    );
+
+    // A new password for isp1: the form warns that the user's other sessions end.
+    press(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "isp1");
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Char('P'));
+    assert!(screen_text(&s).contains("Прочие сеансы пользователя будут завершены"));
+    type_text(&mut s, "новый-пароль-1");
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "новый-пароль-1");
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert_eq!(
+        call_of(&cmds),
+        Some((
+            Origin::Form,
+            Call::SetPassword(pb::SetPasswordRequest {
+                user_id: ISP1,
+                new_password: "новый-пароль-1".into(),
+                old_password: String::new(),
+            })
+        ))
+    );
+}
+
+#[test]
+fn the_administrator_edits_a_territory_and_adds_a_venue_on_it() {
+    let mut s = signed(Lang::Ru, (100, 30), ADMIN);
+    tab(&mut s, '2');
+    press(&mut s, KeyCode::Char('E'));
+    let form = top_form(&s).expect("the territory form opens");
+    assert_eq!(form.fields[0].value(), "микрорайон Молодёжный", "filled in");
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "Нет освещения во дворах по ул. Садовой");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::SaveTerritory(r))) = call_of(&cmds) else {
+        panic!("nothing saved");
+    };
+    let t = r.territory.unwrap_or_default();
+    assert_eq!(
+        (t.meta.map(|m| m.id), r.expected_version),
+        (Some(TERRITORY), 1)
+    );
+    assert_eq!(t.name, "микрорайон Молодёжный");
+    assert_eq!(t.known_problems, "Нет освещения во дворах по ул. Садовой");
+    // A stale version: the form takes the current one and the next Enter retries with it.
+    let mut newer = city().territories.remove(0);
+    if let Some(m) = newer.meta.as_mut() {
+        m.version = 2;
+    }
+    sync(
+        &mut s,
+        SyncEvent::Event(Box::new(pb::Event {
+            seq: 60,
+            action: pb::EventAction::Updated as i32,
+            entity: Some(pb::event::Entity::Territory(newer)),
+            ..Default::default()
+        })),
+    );
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Form,
+            result: Err(RpcError::from_status(&tonic::Status::aborted(
+                "запись изменена другим пользователем",
+            ))),
+        },
+    );
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((_, Call::SaveTerritory(again))) = call_of(&cmds) else {
+        panic!("no retry");
+    };
+    assert_eq!(again.expected_version, 2);
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Form,
+            result: Ok(Reply::Done),
+        },
+    );
+
+    // A new venue on that territory.
+    tab(&mut s, '3');
+    press(&mut s, KeyCode::Char('N'));
+    type_text(&mut s, "ДК им. Ленина");
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "ул. Ленина, 10");
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Right);
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Right);
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "много");
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert!(call_of(&cmds).is_none());
+    assert!(screen_text(&s).contains("целое число мест"));
+    for _ in 0.."много".chars().count() {
+        press(&mut s, KeyCode::Backspace);
+    }
+    type_text(&mut s, "250");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::SaveVenue(r))) = call_of(&cmds) else {
+        panic!("no venue saved");
+    };
+    let v = r.venue.unwrap_or_default();
+    assert_eq!(v.meta, None, "a new one");
+    assert!(!r.request_id.is_empty());
+    assert_eq!(
+        (
+            v.name.as_str(),
+            v.address.as_str(),
+            v.capacity,
+            v.territory_id
+        ),
+        ("ДК им. Ленина", "ул. Ленина, 10", 250, TERRITORY)
+    );
+    assert_eq!(v.kind, pb::VenueKind::Culture as i32);
 }

@@ -268,7 +268,7 @@ pub fn commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
     if processes_appeals(ctx).is_none() {
         return Vec::new();
     }
-    let mut c = vec![Command::Register];
+    let mut c = vec![Command::New];
     if id
         .and_then(|id| ctx.replica.appeals.get(id))
         .is_some_and(open)
@@ -287,7 +287,7 @@ pub fn start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> 
     let today = date(ctx.today);
     let form =
         match command {
-            Command::Register => {
+            Command::New => {
                 let mut territories: Vec<(u64, String)> = ctx
                     .replica
                     .territories

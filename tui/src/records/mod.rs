@@ -3,6 +3,7 @@
 //! replica and the day, so every list is tested without a terminal or a server.
 
 pub mod appeals;
+pub mod directory;
 pub mod meetings;
 pub mod notifications;
 pub mod people;
@@ -39,6 +40,10 @@ pub enum Source {
     Composition,
     /// Every account (administrator).
     Users,
+    /// The city's territories (administrator).
+    Territories,
+    /// The venues of meetings (administrator).
+    Venues,
     /// The user's notifications.
     Notifications,
 }
@@ -56,6 +61,8 @@ impl Source {
             Source::Cards => W::TabCards,
             Source::Composition => W::TabComposition,
             Source::Users => W::TabUsers,
+            Source::Territories => W::TabTerritories,
+            Source::Venues => W::TabVenues,
             Source::Notifications => W::TabNotifications,
         }
     }
@@ -79,6 +86,8 @@ impl Source {
             Source::Appeals => appeals::COLUMNS,
             Source::Cards => appeals::CARD_COLUMNS,
             Source::Composition | Source::Users => people::COLUMNS,
+            Source::Territories => directory::TERRITORY_COLUMNS,
+            Source::Venues => directory::VENUE_COLUMNS,
             Source::Notifications => notifications::COLUMNS,
         }
     }
@@ -94,6 +103,8 @@ impl Source {
             Source::Appeals => appeals::rows(ctx),
             Source::Cards => appeals::card_rows(ctx),
             Source::Composition | Source::Users => people::rows(self, ctx),
+            Source::Territories => directory::territory_rows(ctx),
+            Source::Venues => directory::venue_rows(ctx),
             Source::Notifications => notifications::rows(ctx),
         }
     }
@@ -109,8 +120,22 @@ impl Source {
             Source::Appeals => appeals::detail(id, ctx),
             Source::Cards => appeals::card_detail(id, ctx),
             Source::Composition | Source::Users => people::detail(id, ctx),
+            Source::Territories => directory::territory_detail(id, ctx),
+            Source::Venues => directory::venue_detail(id, ctx),
             Source::Notifications => notifications::detail(id, ctx),
         }
+    }
+
+    /// Whether its rows carry deadlines (and so the overdue and due-soon markers).
+    pub fn has_deadlines(self) -> bool {
+        !matches!(
+            self,
+            Source::Composition
+                | Source::Users
+                | Source::Territories
+                | Source::Venues
+                | Source::Notifications
+        )
     }
 
     /// The steps offered on a record (and on the list, when `id` is `None`).
@@ -124,6 +149,7 @@ impl Source {
             Source::Cards => appeals::card_commands(id, ctx),
             Source::Notifications => notifications::commands(id, ctx),
             Source::Composition | Source::Users => people::commands(self, id, ctx),
+            Source::Territories | Source::Venues => directory::commands(id, ctx),
             Source::Appeals => appeals::commands(id, ctx),
         }
     }
@@ -138,7 +164,8 @@ impl Source {
             Source::Publications => meetings::publication_start(command, id?, ctx),
             Source::Cards => appeals::card_start(command, id?, ctx),
             Source::Notifications => notifications::start(command, id, ctx),
-            Source::Composition | Source::Users => people::start(self, command, id?, ctx),
+            Source::Composition | Source::Users => people::start(self, command, id, ctx),
+            Source::Territories | Source::Venues => directory::start(self, command, id, ctx),
             Source::Appeals => appeals::start(command, id, ctx),
         }
     }

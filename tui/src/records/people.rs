@@ -6,7 +6,7 @@ use infogroups_shared::pb::{self, Role};
 use super::{Column, DetailLine, RecordRow, Source, Start, Tone, field};
 use crate::keymap::Command;
 use crate::screens::Ctx;
-use crate::screens::form::{FormPopup, Intent};
+use crate::screens::form::{FormPopup, Intent, request_id};
 use crate::strings::work::W;
 
 /// The columns.
@@ -87,29 +87,44 @@ fn is_admin(ctx: &Ctx<'_>) -> bool {
         .is_some_and(|g| g.role == Role::Administrator as i32)
 }
 
-/// The administrator gives and takes roles.
+/// The administrator creates accounts, gives and takes roles and sets passwords.
 pub fn commands(source: Source, id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
-    let Some(u) = id.and_then(|id| ctx.replica.users.get(id)) else {
-        return Vec::new();
-    };
     if source != Source::Users || !is_admin(ctx) {
         return Vec::new();
     }
-    let mut c = vec![Command::GrantRole];
-    if !u.roles.is_empty() {
-        c.push(Command::RevokeRole);
+    let mut c = vec![Command::New];
+    if let Some(u) = id.and_then(|id| ctx.replica.users.get(id)) {
+        c.push(Command::GrantRole);
+        if !u.roles.is_empty() {
+            c.push(Command::RevokeRole);
+        }
+        c.push(Command::SetPassword);
     }
     c
 }
 
-/// The forms for giving and taking roles.
-pub fn start(source: Source, command: Command, id: u64, ctx: &Ctx<'_>) -> Option<Start> {
-    if !commands(source, Some(id), ctx).contains(&command) {
+/// The forms for a new account, its roles and its password.
+pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> {
+    if !commands(source, id, ctx).contains(&command) {
         return None;
     }
-    let u = ctx.replica.users.get(id)?;
+    let lang = ctx.lang;
+    if command == Command::New {
+        return Some(Start::Form(Box::new(FormPopup::new(
+            Intent::CreateUser {
+                request_id: request_id(),
+            },
+            W::NewUserTitle.get(lang).to_string(),
+            Vec::new(),
+            lang,
+        ))));
+    }
+    let u = ctx.replica.users.get(id?)?;
     let meta = u.meta.unwrap_or_default();
-    let summary = vec![format!("{} ({})", u.full_name, u.username), roles(ctx, u)];
+    let mut summary = vec![format!("{} ({})", u.full_name, u.username), roles(ctx, u)];
+    if command == Command::SetPassword {
+        summary.push(W::SetPasswordHint.get(lang).to_string());
+    }
     let (intent, title) = match command {
         Command::GrantRole => (
             Intent::GrantRole {
@@ -117,6 +132,10 @@ pub fn start(source: Source, command: Command, id: u64, ctx: &Ctx<'_>) -> Option
                 version: meta.version,
             },
             W::GrantRoleTitle,
+        ),
+        Command::SetPassword => (
+            Intent::SetPassword { user_id: meta.id },
+            W::SetPasswordTitle,
         ),
         _ => (
             Intent::RevokeRole {

@@ -9,7 +9,7 @@ use infogroups_shared::pb;
 use infogroups_shared::validate::{self, FieldError};
 use tonic::Code;
 
-use super::{Component, Ctx, Outbox, appeal_forms};
+use super::{Component, Ctx, Outbox, appeal_forms, directory_forms};
 use crate::app::{Cmd, Msg};
 use crate::calls::{Call, Origin};
 use crate::keymap::Command;
@@ -29,6 +29,8 @@ pub enum FieldKind {
     Date,
     /// One of the field's options, chosen with ←/→.
     Choice,
+    /// A password: shown as dots, taken exactly as typed.
+    Secret,
 }
 
 /// The export formats offered, in order.
@@ -86,7 +88,16 @@ impl Field {
 
     /// The text, trimmed.
     pub fn value(&self) -> String {
-        self.input.text().trim().to_string()
+        self.text().to_string()
+    }
+
+    /// The text as the request takes it: trimmed, except a password, which is exactly as typed.
+    fn text(&self) -> &str {
+        if self.kind == FieldKind::Secret {
+            self.input.text()
+        } else {
+            self.input.text().trim()
+        }
     }
 }
 
@@ -188,6 +199,32 @@ pub enum Intent {
     },
     /// Import the classifier from a file.
     ImportClassifier,
+    /// Save a territory (a new one has no id).
+    SaveTerritory {
+        /// The entry as it was (its id and version, and fields the form does not show).
+        base: Box<pb::Territory>,
+        /// The id of a creating request.
+        request_id: String,
+    },
+    /// Save a venue (a new one has no id).
+    SaveVenue {
+        /// The entry as it was.
+        base: Box<pb::Venue>,
+        /// The id of a creating request.
+        request_id: String,
+        /// The territories the choice offers after «—».
+        territories: Vec<(u64, String)>,
+    },
+    /// Create an account with its first role.
+    CreateUser {
+        /// The id of the creating request.
+        request_id: String,
+    },
+    /// Set a user's password.
+    SetPassword {
+        /// The user.
+        user_id: u64,
+    },
     /// Register a written appeal.
     RegisterAppeal {
         /// One id for every send of this form, so a resend after a lost answer is not a second
@@ -225,6 +262,10 @@ pub enum Target {
     User(u64),
     /// An appeal.
     Appeal(u64),
+    /// A territory.
+    Territory(u64),
+    /// A venue.
+    Venue(u64),
 }
 
 /// A form over the screen.
@@ -265,6 +306,14 @@ impl FormPopup {
     pub fn prefill(mut self, name: &str, text: impl Into<String>) -> Self {
         if let Some(f) = self.fields.iter_mut().find(|f| f.name == name) {
             f.input.set(text);
+        }
+        self
+    }
+
+    /// Chooses option `index` of the choice field named `name`.
+    pub fn choose(mut self, name: &str, index: usize) -> Self {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.name == name) {
+            f.choice = index.min(f.options.len().saturating_sub(1));
         }
         self
     }
@@ -317,7 +366,19 @@ impl FormPopup {
             | Intent::GrantRole { version, .. }
             | Intent::RevokeRole { version, .. }
             | Intent::AnswerAppeal { version, .. } => *version = v,
-            Intent::RegisterAppeal { .. }
+            Intent::SaveTerritory { base, .. } => {
+                if let Some(m) = base.meta.as_mut() {
+                    m.version = v;
+                }
+            }
+            Intent::SaveVenue { base, .. } => {
+                if let Some(m) = base.meta.as_mut() {
+                    m.version = v;
+                }
+            }
+            Intent::CreateUser { .. }
+            | Intent::SetPassword { .. }
+            | Intent::RegisterAppeal { .. }
             | Intent::Issue { .. }
             | Intent::SubAssign { .. }
             | Intent::Export { .. }
@@ -339,7 +400,16 @@ impl FormPopup {
                 Some(Target::User(*user_id))
             }
             Intent::AnswerAppeal { id, .. } => Some(Target::Appeal(*id)),
-            Intent::RegisterAppeal { .. }
+            Intent::SaveTerritory { base, .. } => base
+                .meta
+                .filter(|m| m.id != 0)
+                .map(|m| Target::Territory(m.id)),
+            Intent::SaveVenue { base, .. } => {
+                base.meta.filter(|m| m.id != 0).map(|m| Target::Venue(m.id))
+            }
+            Intent::CreateUser { .. }
+            | Intent::SetPassword { .. }
+            | Intent::RegisterAppeal { .. }
             | Intent::Issue { .. }
             | Intent::SubAssign { .. }
             | Intent::Export { .. }
@@ -369,6 +439,9 @@ impl FormPopup {
             Intent::ImportClassifier => W::DoneImported,
             Intent::RegisterAppeal { .. } => W::DoneRegistered,
             Intent::AnswerAppeal { .. } => W::DoneAnswered,
+            Intent::SaveTerritory { .. } | Intent::SaveVenue { .. } => W::DoneDirectory,
+            Intent::CreateUser { .. } => W::DoneUserCreated,
+            Intent::SetPassword { .. } => W::DonePasswordSet,
         };
         w.get(lang).to_string()
     }
@@ -469,6 +542,10 @@ fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
             appeal_forms::register_fields(territories, lang)
         }
         Intent::AnswerAppeal { questions, .. } => appeal_forms::answer_fields(*questions, lang),
+        Intent::SaveTerritory { .. } => directory_forms::territory_fields(lang),
+        Intent::SaveVenue { territories, .. } => directory_forms::venue_fields(territories, lang),
+        Intent::CreateUser { .. } => directory_forms::user_fields(lang),
+        Intent::SetPassword { .. } => directory_forms::password_fields(),
         Intent::ImportClassifier => vec![
             Field::new("path", W::FieldPath, K::Line, true),
             Field::new("version", W::FieldVersion, K::Line, true),
@@ -570,7 +647,7 @@ pub(super) fn value<'a>(fields: &'a [Field], name: &str) -> &'a str {
     fields
         .iter()
         .find(|f| f.name == name)
-        .map_or("", |f| f.input.text().trim())
+        .map_or("", Field::text)
 }
 
 /// A fresh id for a creating request (the server answers a repeat of it with the first result).
@@ -727,6 +804,16 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
             version,
             questions,
         } => appeal_forms::answer_call(*id, *version, *questions, fields)?,
+        Intent::SaveTerritory { base, request_id } => {
+            directory_forms::territory_call(base, request_id, fields)?
+        }
+        Intent::SaveVenue {
+            base,
+            request_id,
+            territories,
+        } => directory_forms::venue_call(base, request_id, territories, fields)?,
+        Intent::CreateUser { request_id } => directory_forms::user_call(request_id, fields, ctx)?,
+        Intent::SetPassword { user_id } => directory_forms::password_call(*user_id, fields)?,
         Intent::Export { request } => {
             let choice = fields
                 .iter()

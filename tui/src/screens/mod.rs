@@ -4,6 +4,7 @@
 
 pub mod appeal_forms;
 pub mod assignments;
+pub mod directory_forms;
 pub mod form;
 pub mod list;
 pub mod login;

@@ -102,7 +102,11 @@ fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, area: Rect)
                 lines.extend(widgets::field_lines(&f.input, inner_w, 3, theme))
             }
             _ => lines.push(widgets::field_line(
-                &f.input, inner_w, focused, false, theme,
+                &f.input,
+                inner_w,
+                focused,
+                f.kind == FieldKind::Secret,
+                theme,
             )),
         }
         if let Some(e) = &f.error {

@@ -27,7 +27,11 @@ pub fn draw_body(state: &State, screen: &RecordsScreen, frame: &mut Frame<'_>, a
         count,
         &screen.filter,
         screen.filtering,
-        Text::MarkerLegend.get(lang),
+        if screen.source.has_deadlines() {
+            Text::MarkerLegend.get(lang)
+        } else {
+            ""
+        },
         frame,
         line,
     );

@@ -1,0 +1,305 @@
+//! The administrator's directories: the city's territories (with the problems the meeting brief
+//! draws on) and the venues meetings are held at.
+
+use infogroups_shared::names;
+use infogroups_shared::pb::{self, Role};
+
+use super::{Column, DetailLine, RecordRow, Source, Start, Tone, field, territory};
+use crate::keymap::Command;
+use crate::screens::Ctx;
+use crate::screens::form::{FormPopup, Intent, request_id};
+use crate::strings::work::W;
+
+/// The territories' columns.
+pub const TERRITORY_COLUMNS: &[Column] = &[
+    Column {
+        title: W::ColTitle,
+        width: 30,
+    },
+    Column {
+        title: W::ColKind,
+        width: 14,
+    },
+    Column {
+        title: W::KnownProblems,
+        width: 0,
+    },
+];
+
+/// The venues' columns.
+pub const VENUE_COLUMNS: &[Column] = &[
+    Column {
+        title: W::ColTitle,
+        width: 24,
+    },
+    Column {
+        title: W::ColTerritory,
+        width: 18,
+    },
+    Column {
+        title: W::ColCapacity,
+        width: 5,
+    },
+    Column {
+        title: W::ColAddress,
+        width: 0,
+    },
+];
+
+fn tone(archived: bool) -> Tone {
+    if archived { Tone::Done } else { Tone::Normal }
+}
+
+fn archived(meta: Option<pb::Meta>) -> bool {
+    meta.is_some_and(|m| m.archived)
+}
+
+fn territory_kind(ctx: &Ctx<'_>, t: &pb::Territory) -> &'static str {
+    names::territory_kind(
+        ctx.lang,
+        pb::TerritoryKind::try_from(t.kind).unwrap_or_default(),
+    )
+}
+
+fn venue_kind(ctx: &Ctx<'_>, v: &pb::Venue) -> &'static str {
+    names::venue_kind(
+        ctx.lang,
+        pb::VenueKind::try_from(v.kind).unwrap_or_default(),
+    )
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or_default().to_string()
+}
+
+/// Territories by name.
+pub fn territory_rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
+    let mut rows: Vec<RecordRow> = ctx
+        .replica
+        .territories
+        .iter()
+        .map(|t| {
+            RecordRow::new(
+                t.meta.map_or(0, |m| m.id),
+                tone(archived(t.meta)),
+                vec![
+                    t.name.clone(),
+                    territory_kind(ctx, t).to_string(),
+                    first_line(&t.known_problems),
+                ],
+            )
+        })
+        .collect();
+    rows.sort_by(|a, b| a.sort[0].cmp(&b.sort[0]).then(a.id.cmp(&b.id)));
+    rows
+}
+
+/// Venues by name.
+pub fn venue_rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
+    let mut rows: Vec<RecordRow> = ctx
+        .replica
+        .venues
+        .iter()
+        .map(|v| {
+            let seats = if v.capacity == 0 {
+                String::new()
+            } else {
+                v.capacity.to_string()
+            };
+            RecordRow::new(
+                v.meta.map_or(0, |m| m.id),
+                tone(archived(v.meta)),
+                vec![
+                    v.name.clone(),
+                    if v.territory_id == 0 {
+                        "—".into()
+                    } else {
+                        territory(ctx, v.territory_id)
+                    },
+                    seats,
+                    v.address.clone(),
+                ],
+            )
+            .sort_by(2, format!("{:08}", v.capacity))
+        })
+        .collect();
+    rows.sort_by(|a, b| a.sort[0].cmp(&b.sort[0]).then(a.id.cmp(&b.id)));
+    rows
+}
+
+/// A territory's card.
+pub fn territory_detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
+    let lang = ctx.lang;
+    let Some(t) = ctx.replica.territories.get(id) else {
+        return Vec::new();
+    };
+    let mut out = vec![
+        DetailLine::Heading(t.name.clone()),
+        field(lang, W::ColKind, territory_kind(ctx, t)),
+    ];
+    for (label, text) in [
+        (W::Description, &t.description),
+        (W::KnownProblems, &t.known_problems),
+    ] {
+        if !text.is_empty() {
+            out.push(DetailLine::Blank);
+            out.push(DetailLine::Heading(label.get(lang).to_string()));
+            out.push(DetailLine::Text(text.clone()));
+        }
+    }
+    let venues: Vec<&pb::Venue> = ctx
+        .replica
+        .venues
+        .iter()
+        .filter(|v| v.territory_id == id)
+        .collect();
+    if !venues.is_empty() {
+        out.push(DetailLine::Blank);
+        out.push(DetailLine::Heading(W::TabVenues.get(lang).to_string()));
+        out.extend(venues.iter().map(|v| DetailLine::Text(v.name.clone())));
+    }
+    out
+}
+
+/// A venue's card.
+pub fn venue_detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
+    let lang = ctx.lang;
+    let Some(v) = ctx.replica.venues.get(id) else {
+        return Vec::new();
+    };
+    let mut out = vec![
+        DetailLine::Heading(v.name.clone()),
+        field(lang, W::ColKind, venue_kind(ctx, v)),
+        field(lang, W::ColAddress, v.address.clone()),
+        field(
+            lang,
+            W::ColTerritory,
+            if v.territory_id == 0 {
+                "—".to_string()
+            } else {
+                territory(ctx, v.territory_id)
+            },
+        ),
+    ];
+    if v.capacity > 0 {
+        out.push(field(lang, W::FieldCapacity, v.capacity.to_string()));
+    }
+    if !v.contact_person.is_empty() || !v.contact_phone.is_empty() {
+        out.push(field(
+            lang,
+            W::ContactPerson,
+            format!("{} {}", v.contact_person, v.contact_phone)
+                .trim()
+                .to_string(),
+        ));
+    }
+    out
+}
+
+fn is_admin(ctx: &Ctx<'_>) -> bool {
+    ctx.session
+        .and_then(|s| s.role())
+        .is_some_and(|g| g.role == Role::Administrator as i32)
+}
+
+/// The administrator adds entries and changes the selected one.
+pub fn commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
+    if !is_admin(ctx) {
+        return Vec::new();
+    }
+    let mut c = vec![Command::New];
+    if id.is_some() {
+        c.push(Command::Edit);
+    }
+    c
+}
+
+/// The territories for a choice, by name, after «—».
+pub fn territory_choices(ctx: &Ctx<'_>) -> Vec<(u64, String)> {
+    let mut t: Vec<(u64, String)> = ctx
+        .replica
+        .territories
+        .iter()
+        .filter(|t| !archived(t.meta))
+        .map(|t| (t.meta.map_or(0, |m| m.id), t.name.clone()))
+        .collect();
+    t.sort_by(|a, b| a.1.cmp(&b.1));
+    t
+}
+
+/// The new-entry and edit forms, filled with the entry's current values when editing.
+pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> {
+    if !commands(id, ctx).contains(&command) {
+        return None;
+    }
+    let lang = ctx.lang;
+    let editing = if command == Command::Edit { id } else { None };
+    let form = match source {
+        Source::Territories => {
+            let t = match editing {
+                Some(id) => ctx.replica.territories.get(id)?.clone(),
+                None => pb::Territory::default(),
+            };
+            let title = if editing.is_some() {
+                W::EditTerritoryTitle
+            } else {
+                W::NewTerritoryTitle
+            };
+            let kind = crate::screens::directory_forms::territory_kind_index(t.kind);
+            FormPopup::new(
+                Intent::SaveTerritory {
+                    base: Box::new(t.clone()),
+                    request_id: request_id(),
+                },
+                title.get(lang).to_string(),
+                editing.map(|_| vec![t.name.clone()]).unwrap_or_default(),
+                lang,
+            )
+            .prefill("name", t.name.clone())
+            .prefill("description", t.description.clone())
+            .prefill("known_problems", t.known_problems.clone())
+            .choose("kind", kind)
+        }
+        Source::Venues => {
+            let v = match editing {
+                Some(id) => ctx.replica.venues.get(id)?.clone(),
+                None => pb::Venue::default(),
+            };
+            let title = if editing.is_some() {
+                W::EditVenueTitle
+            } else {
+                W::NewVenueTitle
+            };
+            let territories = territory_choices(ctx);
+            let at = territories
+                .iter()
+                .position(|(id, _)| *id == v.territory_id)
+                .map_or(0, |i| i + 1);
+            let kind = crate::screens::directory_forms::venue_kind_index(v.kind);
+            let capacity = if v.capacity == 0 {
+                String::new()
+            } else {
+                v.capacity.to_string()
+            };
+            FormPopup::new(
+                Intent::SaveVenue {
+                    base: Box::new(v.clone()),
+                    request_id: request_id(),
+                    territories,
+                },
+                title.get(lang).to_string(),
+                editing.map(|_| vec![v.name.clone()]).unwrap_or_default(),
+                lang,
+            )
+            .prefill("name", v.name.clone())
+            .prefill("address", v.address.clone())
+            .prefill("capacity", capacity)
+            .prefill("contact_person", v.contact_person.clone())
+            .prefill("contact_phone", v.contact_phone.clone())
+            .choose("kind", kind)
+            .choose("territory_id", at)
+        }
+        _ => return None,
+    };
+    Some(Start::Form(Box::new(form)))
+}

@@ -1,0 +1,205 @@
+//! The administrator's forms: territories, venues, new accounts and passwords. Field names follow
+//! the requests' fields, so the server's field errors land under the right one.
+
+use infogroups_shared::names::{self, Lang};
+use infogroups_shared::pb;
+use infogroups_shared::validate::{self, FieldError};
+
+use super::Ctx;
+use super::form::{Field, FieldKind as K, GRANTABLE, choice_of, group_by_number, value};
+use crate::calls::Call;
+use crate::strings::work::W;
+
+/// The territory kinds offered, in order.
+const TERRITORY_KINDS: [pb::TerritoryKind; 3] = [
+    pb::TerritoryKind::Microdistrict,
+    pb::TerritoryKind::Settlement,
+    pb::TerritoryKind::Other,
+];
+
+/// The venue kinds offered, in order.
+const VENUE_KINDS: [pb::VenueKind; 3] = [
+    pb::VenueKind::Education,
+    pb::VenueKind::Culture,
+    pb::VenueKind::Other,
+];
+
+/// Where a territory kind stands among the choice's options.
+pub fn territory_kind_index(kind: i32) -> usize {
+    TERRITORY_KINDS
+        .iter()
+        .position(|k| *k as i32 == kind)
+        .unwrap_or(0)
+}
+
+/// Where a venue kind stands among the choice's options.
+pub fn venue_kind_index(kind: i32) -> usize {
+    VENUE_KINDS
+        .iter()
+        .position(|k| *k as i32 == kind)
+        .unwrap_or(0)
+}
+
+/// A territory's fields.
+pub fn territory_fields(lang: Lang) -> Vec<Field> {
+    vec![
+        Field::new("name", W::FieldTitle, K::Line, true),
+        Field::choice(
+            "kind",
+            W::FieldTerritoryKind,
+            TERRITORY_KINDS
+                .iter()
+                .map(|k| names::territory_kind(lang, *k).to_string())
+                .collect(),
+        ),
+        Field::new("description", W::FieldDescription, K::Text, false),
+        Field::new("known_problems", W::FieldKnownProblems, K::Text, false),
+    ]
+}
+
+/// A venue's fields; `territories` follow «—» in the territory choice.
+pub fn venue_fields(territories: &[(u64, String)], lang: Lang) -> Vec<Field> {
+    let mut places = vec!["—".to_string()];
+    places.extend(territories.iter().map(|(_, n)| n.clone()));
+    vec![
+        Field::new("name", W::FieldTitle, K::Line, true),
+        Field::new("address", W::FieldVenueAddress, K::Line, true),
+        Field::choice(
+            "kind",
+            W::FieldVenueKind,
+            VENUE_KINDS
+                .iter()
+                .map(|k| names::venue_kind(lang, *k).to_string())
+                .collect(),
+        ),
+        Field::choice("territory_id", W::FieldTerritory, places),
+        Field::new("capacity", W::FieldCapacity, K::Line, false),
+        Field::new("contact_person", W::FieldContactPerson, K::Line, false),
+        Field::new("contact_phone", W::FieldContactPhone, K::Line, false),
+    ]
+}
+
+/// A new account's fields.
+pub fn user_fields(lang: Lang) -> Vec<Field> {
+    vec![
+        Field::new("username", W::FieldUsername, K::Line, true),
+        Field::new("full_name", W::FieldFullName, K::Line, true),
+        Field::new("position", W::FieldPosition, K::Line, false),
+        Field::new("contact", W::FieldContact, K::Line, false),
+        Field::new("password", W::FieldPassword, K::Secret, true),
+        Field::new("password_again", W::FieldPasswordAgain, K::Secret, true),
+        Field::choice(
+            "roles",
+            W::FieldFirstRole,
+            GRANTABLE
+                .iter()
+                .map(|r| names::role(lang, *r).to_string())
+                .collect(),
+        ),
+        Field::new("group_id", W::FieldGroupNumber, K::Line, false),
+    ]
+}
+
+/// The new-password fields.
+pub fn password_fields() -> Vec<Field> {
+    vec![
+        Field::new("new_password", W::FieldPassword, K::Secret, true),
+        Field::new("password_again", W::FieldPasswordAgain, K::Secret, true),
+    ]
+}
+
+fn same_password(fields: &[Field], name: &'static str) -> Result<String, FieldError> {
+    let password = value(fields, name);
+    if password != value(fields, "password_again") {
+        return Err(FieldError::new(
+            "password_again",
+            W::PasswordsDiffer.get(Lang::Ru),
+            W::PasswordsDiffer.get(Lang::En),
+        ));
+    }
+    Ok(password.to_string())
+}
+
+/// Saving a territory (`base` is the entry as it was; a new one has no id).
+pub fn territory_call(
+    base: &pb::Territory,
+    request_id: &str,
+    fields: &[Field],
+) -> Result<Call, FieldError> {
+    let mut t = base.clone();
+    t.name = value(fields, "name").to_string();
+    t.kind = TERRITORY_KINDS[choice_of(fields, "kind") % TERRITORY_KINDS.len()] as i32;
+    t.description = value(fields, "description").to_string();
+    t.known_problems = value(fields, "known_problems").to_string();
+    Ok(Call::SaveTerritory(pb::SaveTerritoryRequest {
+        request_id: request_id.to_string(),
+        expected_version: t.meta.map_or(0, |m| m.version),
+        territory: Some(t),
+    }))
+}
+
+/// Saving a venue.
+pub fn venue_call(
+    base: &pb::Venue,
+    request_id: &str,
+    territories: &[(u64, String)],
+    fields: &[Field],
+) -> Result<Call, FieldError> {
+    let capacity = value(fields, "capacity");
+    let capacity = if capacity.is_empty() {
+        0
+    } else {
+        capacity.parse::<u32>().map_err(|_| {
+            FieldError::new("capacity", "целое число мест", "a whole number of seats")
+        })?
+    };
+    let mut v = base.clone();
+    v.name = value(fields, "name").to_string();
+    v.address = value(fields, "address").to_string();
+    v.kind = VENUE_KINDS[choice_of(fields, "kind") % VENUE_KINDS.len()] as i32;
+    v.territory_id = match choice_of(fields, "territory_id") {
+        0 => 0,
+        i => territories.get(i - 1).map_or(0, |(id, _)| *id),
+    };
+    v.capacity = capacity;
+    v.contact_person = value(fields, "contact_person").to_string();
+    v.contact_phone = value(fields, "contact_phone").to_string();
+    Ok(Call::SaveVenue(pb::SaveVenueRequest {
+        request_id: request_id.to_string(),
+        expected_version: v.meta.map_or(0, |m| m.version),
+        venue: Some(v),
+    }))
+}
+
+/// Creating an account with its first role.
+pub fn user_call(request_id: &str, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, FieldError> {
+    let password = same_password(fields, "password")?;
+    let role = GRANTABLE[choice_of(fields, "roles") % GRANTABLE.len()];
+    let group_id = if validate::is_group_role(role) {
+        group_by_number(ctx, "group_id", value(fields, "group_id"))?
+    } else {
+        0
+    };
+    Ok(Call::CreateUser(Box::new(pb::CreateUserRequest {
+        request_id: request_id.to_string(),
+        username: value(fields, "username").to_string(),
+        password,
+        full_name: value(fields, "full_name").to_string(),
+        position: value(fields, "position").to_string(),
+        contact: value(fields, "contact").to_string(),
+        roles: vec![pb::RoleGrant {
+            role: role as i32,
+            group_id,
+        }],
+        ..Default::default()
+    })))
+}
+
+/// Setting a user's password.
+pub fn password_call(user_id: u64, fields: &[Field]) -> Result<Call, FieldError> {
+    Ok(Call::SetPassword(pb::SetPasswordRequest {
+        user_id,
+        new_password: same_password(fields, "new_password")?,
+        old_password: String::new(),
+    }))
+}
