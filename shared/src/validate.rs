@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 
+use crate::calendar::DecreeYear;
 use crate::pb;
 
 /// One invalid field of a request.
@@ -65,6 +66,28 @@ impl From<FieldError> for Status {
 
 /// The longest single-line text accepted (names, titles).
 pub const MAX_LINE: usize = 300;
+
+/// Converts an API calendar year into the calendar's own form, naming the first bad field (the
+/// server checks what the administrator enters with it; the client loads the server's years).
+pub fn decree_year(y: &pb::CalendarYear) -> Result<DecreeYear, FieldError> {
+    let dates = |field: &str, list: &[pb::Date]| -> Result<Vec<NaiveDate>, FieldError> {
+        list.iter()
+            .enumerate()
+            .map(|(i, d)| date(&format!("{field}[{i}]"), Some(d)))
+            .collect()
+    };
+    required_line("decree", &y.decree, MAX_LINE)?;
+    let decree = DecreeYear {
+        year: y.year,
+        days_off: dates("days_off", &y.days_off)?,
+        working_weekends: dates("working_weekends", &y.working_weekends)?,
+        decree: y.decree.clone(),
+    };
+    decree
+        .validate()
+        .map_err(|e| FieldError::new("days_off", e.to_string(), e.to_string()))?;
+    Ok(decree)
+}
 /// The longest multi-line text accepted (reports, briefs, protocols' items).
 pub const MAX_TEXT: usize = 20_000;
 

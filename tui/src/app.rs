@@ -615,6 +615,11 @@ fn on_sync(state: &mut State, event: SyncEvent, out: &mut Outbox) {
             state.clock_skew_ms = s.rest.server_time_ms.saturating_sub(state.now_ms);
             state.replica.load_snapshot(*s);
             state.invalidate_rows();
+            // Years the administrator entered from decrees decide deadlines and urgency here too.
+            out.run(Cmd::Call {
+                origin: Origin::Calendar,
+                call: Box::new(Call::CalendarYears),
+            });
         }
         SyncEvent::Event(ev) => {
             state.last_event_ms = Some(state.now_ms);
@@ -702,6 +707,11 @@ fn on_call_done(
                 r.answered(result);
             }
         }
+        Origin::Calendar => match result {
+            Ok(Reply::CalendarYears(r)) => load_decree_years(state, &r),
+            Ok(_) => {}
+            Err(e) => tracing::info!(code = ?e.code, "the calendar's years were not loaded"),
+        },
         Origin::Quick => {
             if let Err(e) = result {
                 let text = e.message(state.lang, &state.server);
@@ -742,6 +752,22 @@ fn on_call_done(
                 }
             }
         }
+    }
+}
+
+/// Puts the administrator-entered years into the client's calendar (the built-in ones it has).
+fn load_decree_years(state: &mut State, r: &pb::ListCalendarYearsResponse) {
+    let mut changed = false;
+    for y in r.years.iter().filter(|y| !y.built_in) {
+        match infogroups_shared::validate::decree_year(y) {
+            Ok(d) => changed |= state.calendar.set_year(d).is_ok(),
+            Err(e) => {
+                tracing::warn!(year = y.year, field = %e.field, "a calendar year was refused")
+            }
+        }
+    }
+    if changed {
+        state.invalidate_rows();
     }
 }
 

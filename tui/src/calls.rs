@@ -119,6 +119,8 @@ pub enum Origin {
     Quick,
     /// The report tab of this kind.
     Report(crate::reports::ReportKind),
+    /// The production calendar's decree years, loaded into the client's calendar.
+    Calendar,
 }
 
 fn status(s: tonic::Status) -> RpcError {

@@ -237,9 +237,13 @@ fn tab(s: &mut State, n: char) {
     press(s, KeyCode::Char(n));
 }
 
+/// The first call `cmds` make, leaving out the calendar's years that every snapshot asks for
+/// (checked on their own below).
 fn call_of(cmds: &[Cmd]) -> Option<(Origin, Call)> {
     cmds.iter().find_map(|c| match c {
-        Cmd::Call { origin, call } => Some((*origin, (**call).clone())),
+        Cmd::Call { origin, call } if *origin != Origin::Calendar => {
+            Some((*origin, (**call).clone()))
+        }
         _ => None,
     })
 }
@@ -1087,4 +1091,66 @@ fn the_administrator_edits_a_territory_and_adds_a_venue_on_it() {
         ("ДК им. Ленина", "ул. Ленина, 10", 250, TERRITORY)
     );
     assert_eq!(v.kind, pb::VenueKind::Culture as i32);
+}
+
+#[test]
+fn decree_years_from_the_server_go_into_the_clients_calendar() {
+    let (mut s, cmds) = login(Lang::Ru, (100, 30), SEK1);
+    assert!(cmds.iter().any(|c| matches!(
+        c,
+        Cmd::Call { origin: Origin::Calendar, call } if **call == Call::CalendarYears
+    )));
+    // 2030: a year past the bundled data; the decree makes Monday 4 March a day off.
+    let monday = chrono::NaiveDate::from_ymd_opt(2030, 3, 4).unwrap_or_default();
+    assert!(s.calendar.is_working_day(monday));
+    // A decree lists every public holiday on a weekday, and here one more day off.
+    let holidays = [
+        (1, 1),
+        (1, 2),
+        (1, 3),
+        (1, 4),
+        (1, 5),
+        (1, 6),
+        (1, 7),
+        (1, 8),
+        (2, 23),
+        (3, 8),
+        (5, 1),
+        (5, 9),
+        (6, 12),
+        (11, 4),
+    ];
+    let mut days_off: Vec<pb::Date> = holidays
+        .iter()
+        .filter_map(|(m, d)| chrono::NaiveDate::from_ymd_opt(2030, *m, *d))
+        .filter(|d| chrono::Datelike::weekday(d).number_from_monday() <= 5)
+        .map(validate::from_naive)
+        .collect();
+    days_off.push(validate::from_naive(monday));
+    let decree = pb::CalendarYear {
+        year: 2030,
+        days_off,
+        working_weekends: Vec::new(),
+        decree: "Постановление Правительства РФ № 1 от 01.09.2029".into(),
+        built_in: false,
+    };
+    let built_in = pb::CalendarYear {
+        year: 2026,
+        built_in: true,
+        ..Default::default()
+    };
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Calendar,
+            result: Ok(Reply::CalendarYears(pb::ListCalendarYearsResponse {
+                years: vec![built_in, decree],
+            })),
+        },
+    );
+    assert!(!s.calendar.is_working_day(monday));
+    assert!(
+        s.calendar.decree_year(2026).is_none(),
+        "built-in years stay as bundled"
+    );
 }

@@ -1,8 +1,7 @@
 //! `DirectoryService`: territories, venues, departments, outside organisations, the production
 //! calendar's years. Entries are archived, never deleted.
 
-use chrono::NaiveDate;
-use infogroups_shared::calendar::{DeadlinePreset as Preset, DecreeYear, YearSource};
+use infogroups_shared::calendar::{DeadlinePreset as Preset, YearSource};
 use infogroups_shared::classifier;
 use infogroups_shared::pb::{self, directory_service_server::DirectoryService};
 use infogroups_shared::validate::{self, FieldError, MAX_LINE, MAX_TEXT};
@@ -69,32 +68,11 @@ fn calendar_key(year: i32) -> Vec<u8> {
     k
 }
 
-/// Converts an API calendar year into the calendar's own form, naming the first bad field.
-pub fn decree_from_pb(y: &pb::CalendarYear) -> Result<DecreeYear, FieldError> {
-    let dates = |field: &str, list: &[pb::Date]| -> Result<Vec<NaiveDate>, FieldError> {
-        list.iter()
-            .enumerate()
-            .map(|(i, d)| validate::date(&format!("{field}[{i}]"), Some(d)))
-            .collect()
-    };
-    validate::required_line("decree", &y.decree, MAX_LINE)?;
-    let decree = DecreeYear {
-        year: y.year,
-        days_off: dates("days_off", &y.days_off)?,
-        working_weekends: dates("working_weekends", &y.working_weekends)?,
-        decree: y.decree.clone(),
-    };
-    decree
-        .validate()
-        .map_err(|e| FieldError::new("days_off", e.to_string(), e.to_string()))?;
-    Ok(decree)
-}
-
 /// Loads every administrator-entered year into the server's calendar (at start).
 pub fn load_calendar(ctx: &Ctx) -> Result<(), ApiError> {
     for (k, v) in ctx.db.store().scan(b"m/calendar/", None, 1000)? {
         let y: pb::CalendarYear = crate::db::decode(&k, &v)?;
-        let decree = decree_from_pb(&y).map_err(ApiError::from)?;
+        let decree = validate::decree_year(&y).map_err(ApiError::from)?;
         if let Ok(mut cal) = ctx.calendar.write() {
             let _ = cal.set_year(decree);
         }
@@ -242,7 +220,7 @@ impl DirectoryService for DirectorySvc {
     ) -> Result<Response<pb::CalendarYear>, Status> {
         let c = caller(&req)?;
         let mut y = req.into_inner();
-        let decree = decree_from_pb(&y)?;
+        let decree = validate::decree_year(&y)?;
         authorize(&c.actor, Action::EditDirectory, &Resource::default()).map_err(ApiError::from)?;
         y.built_in = false;
         let stored = y.clone();
