@@ -3,19 +3,7 @@
 
 use infogroups_shared::pb;
 
-/// Removes the citizen from an appeal, marking it depersonalised.
-pub fn strip_appeal(a: &mut pb::Appeal) {
-    if a.citizen.take().is_some() {
-        a.depersonalised = true;
-    }
-}
-
-/// Removes the citizen from a reception card, marking it depersonalised.
-pub fn strip_card(c: &mut pb::ReceptionCard) {
-    if c.citizen.take().is_some() {
-        c.depersonalised = true;
-    }
-}
+pub use infogroups_shared::personal_data::{strip_appeal, strip_card};
 
 /// An appeal as someone without the right to the citizen sees it.
 pub fn depersonalised(mut a: pb::Appeal) -> pb::Appeal {

@@ -10,6 +10,7 @@ pub mod codec;
 pub mod discipline;
 pub mod meeting;
 pub mod names;
+pub mod personal_data;
 pub mod quarters;
 pub mod validate;
 

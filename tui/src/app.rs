@@ -688,8 +688,17 @@ fn on_call_done(
         Ok(Reply::User(u)) if state.replica.users.upsert((**u).clone()) => {
             state.invalidate_rows();
         }
-        Ok(Reply::Appeal(a)) if state.replica.appeals.upsert((**a).clone()) => {
-            state.records_changed();
+        Ok(Reply::Appeal(a)) => {
+            // The answer may carry the citizen; the replica keeps appeals as the stream sends them.
+            let mut a = (**a).clone();
+            infogroups_shared::personal_data::strip_appeal(&mut a);
+            if state.replica.appeals.upsert(a) {
+                state.records_changed();
+            }
+        }
+        Ok(Reply::Applicant(a)) => {
+            let info = crate::records::appeals::applicant(a, state.lang);
+            state.popups.push(Popup::Info(info));
         }
         Ok(Reply::Assignment(a)) => {
             let id = a.meta.map_or(0, |m| m.id);

@@ -47,6 +47,8 @@ pub enum Call {
     RegisterAppeal(Box<pb::RegisterAppealRequest>),
     /// Record an appeal's answer.
     AnswerAppeal(pb::AnswerAppealRequest),
+    /// An appeal with its applicant, if the user may see them (the server logs the view).
+    Applicant(u64),
     /// Mark notifications read.
     MarkRead(pb::MarkReadRequest),
     /// The head's dashboard.
@@ -104,6 +106,8 @@ pub enum Reply {
     User(Box<pb::User>),
     /// An appeal's new state.
     Appeal(Box<pb::Appeal>),
+    /// An appeal as asked for its applicant: shown, never kept in the replica.
+    Applicant(Box<pb::Appeal>),
     /// The production calendar's years.
     CalendarYears(pb::ListCalendarYearsResponse),
     /// What an import did.
@@ -246,6 +250,13 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
                 .await
                 .map_err(status)?,
         ),
+        Call::Applicant(appeal_id) => Reply::Applicant(Box::new(
+            conn.appeals()
+                .get_appeal(request(pb::GetAppealRequest { appeal_id }))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        )),
         Call::MarkRead(r) => {
             conn.notifications()
                 .mark_read(request(r))

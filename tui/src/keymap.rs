@@ -125,13 +125,15 @@ pub enum Command {
     Edit,
     /// Set a user's password (administrator).
     SetPassword,
+    /// Show the applicant's personal data (recorded in the audit log).
+    Applicant,
     /// Record the answer to an appeal.
     Answer,
 }
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 57] = [
+    pub const ALL: [Command; 58] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -180,6 +182,7 @@ impl Command {
         Command::New,
         Command::Edit,
         Command::SetPassword,
+        Command::Applicant,
         Command::Answer,
         Command::SwitchRole,
         Command::NextField,
@@ -263,6 +266,7 @@ impl Command {
             Command::New => "new",
             Command::Edit => "edit",
             Command::SetPassword => "set_password",
+            Command::Applicant => "applicant",
             Command::Answer => "answer",
         }
     }
@@ -502,6 +506,7 @@ impl Default for Keymap {
             (C::New, vec![ch('N')]),
             (C::Edit, vec![ch('E')]),
             (C::SetPassword, vec![ch('P')]),
+            (C::Applicant, vec![ch('D')]),
             (C::Answer, vec![ch('r')]),
         ]);
         Self { bindings }

@@ -259,6 +259,10 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
         ),
         C::Edit => ("изменить выбранную запись", "change the selected record"),
         C::SetPassword => ("задать пароль пользователю", "set the user's password"),
+        C::Applicant => (
+            "данные заявителя (просмотр записывается в журнал)",
+            "the applicant's data (the view is logged)",
+        ),
         C::Answer => (
             "записать ответ на обращение",
             "record the answer to the appeal",
@@ -320,6 +324,7 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::New => ("новое", "new"),
         C::Edit => ("изменить", "edit"),
         C::SetPassword => ("пароль", "password"),
+        C::Applicant => ("заявитель", "applicant"),
         C::Answer => ("ответ", "answer"),
         other => return self::command(lang, other),
     };

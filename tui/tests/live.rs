@@ -364,10 +364,22 @@ async fn the_general_department_registers_and_answers_an_appeal_on_the_server() 
     // The replica keeps no personal data: the stream carries appeals depersonalised.
     assert!(new.citizen.is_none());
 
-    // Find it by its number and record the answer.
+    // Find it by its number; the applicant is shown on request (the server logs the view).
     c.key(K::Char('/'));
     c.type_text(&new.number);
     c.key(K::Enter);
+    c.key(K::Char('D'));
+    c.until("the applicant", |s| {
+        matches!(
+            s.popups.last(),
+            Some(infogroups_tui::screens::popup::Popup::Info(i))
+                if i.lines.iter().any(|(_, v)| v == "Кравченко")
+        )
+    })
+    .await;
+    c.key(K::Esc);
+    assert!(c.state.popups.is_empty());
+    // And the answer.
     c.key(K::Char('r'));
     assert!(c.form_open(), "the answer form opens");
     c.key(K::Enter);

@@ -1154,3 +1154,65 @@ fn decree_years_from_the_server_go_into_the_clients_calendar() {
         "built-in years stay as bundled"
     );
 }
+
+#[test]
+fn the_applicant_is_shown_on_request_and_kept_nowhere() {
+    let mut s = signed(Lang::Ru, (100, 30), OBSHIY);
+    press(&mut s, KeyCode::Home);
+    let cmds = press(&mut s, KeyCode::Char('D'));
+    assert_eq!(call_of(&cmds), Some((Origin::Quick, Call::Applicant(300))));
+    let mut a = city().appeals.remove(0);
+    a.depersonalised = false;
+    a.citizen = Some(pb::Citizen {
+        surname: "Кравченко".into(),
+        first_name: "Ольга".into(),
+        postal_address: "ул. Садовая, 5, кв. 3".into(),
+        ..Default::default()
+    });
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Quick,
+            result: Ok(Reply::Applicant(Box::new(a))),
+        },
+    );
+    let screen = screen_text(&s);
+    assert!(
+        screen.contains("Кравченко") && screen.contains("ул. Садовая, 5, кв. 3"),
+        "{screen}"
+    );
+    assert!(
+        s.replica
+            .appeals
+            .get(300)
+            .is_some_and(|a| a.citizen.is_none()),
+        "the replica keeps no personal data"
+    );
+    press(&mut s, KeyCode::Esc);
+    assert!(
+        !screen_text(&s).contains("Кравченко"),
+        "gone with the popup"
+    );
+    // An answer that carries the citizen (the registration's) is kept without them.
+    let mut answered = city().appeals.remove(1);
+    answered.citizen = Some(pb::Citizen {
+        surname: "Кравченко".into(),
+        ..Default::default()
+    });
+    if let Some(m) = answered.meta.as_mut() {
+        m.version = 5;
+    }
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Form,
+            result: Ok(Reply::Appeal(Box::new(answered))),
+        },
+    );
+    assert!(
+        s.replica
+            .appeals
+            .get(301)
+            .is_some_and(|a| a.citizen.is_none() && a.depersonalised)
+    );
+}

@@ -4,16 +4,18 @@
 
 use chrono::NaiveDate;
 use infogroups_shared::appeal as machine;
-use infogroups_shared::names;
+use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb::{self, AppealStatus};
 use infogroups_shared::validate;
 
 use super::{
     Column, DetailLine, RecordRow, Start, Tone, date, field, group, iso, person, territory,
 };
+use crate::calls::Call;
 use crate::keymap::Command;
 use crate::screens::Ctx;
 use crate::screens::form::{FormPopup, Intent, export_form, file_safe, request_id};
+use crate::screens::popup::InfoPopup;
 use crate::strings::work::W;
 use crate::view::text;
 
@@ -269,75 +271,109 @@ pub fn commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
         return Vec::new();
     }
     let mut c = vec![Command::New];
-    if id
-        .and_then(|id| ctx.replica.appeals.get(id))
-        .is_some_and(open)
-    {
-        c.push(Command::Answer);
+    if let Some(a) = id.and_then(|id| ctx.replica.appeals.get(id)) {
+        if open(a) {
+            c.push(Command::Answer);
+        }
+        if !a.anonymous {
+            c.push(Command::Applicant);
+        }
     }
     c
 }
 
-/// The registration and answer forms.
+/// The applicant's data as the server gave it (withheld if the user may not see it).
+pub fn applicant(a: &pb::Appeal, lang: Lang) -> InfoPopup {
+    let title = format!("{} {}", W::Applicant.get(lang), a.number);
+    let lines = match &a.citizen {
+        Some(c) => [
+            (W::FieldSurname, &c.surname),
+            (W::FieldFirstName, &c.first_name),
+            (W::FieldPatronymic, &c.patronymic),
+            (W::FieldAddress, &c.postal_address),
+            (W::Contact, &c.contact),
+            (W::Workplace, &c.workplace),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(l, v)| (l.get(lang).to_string(), v.clone()))
+        .collect(),
+        None => vec![(
+            W::Applicant.get(lang).to_string(),
+            W::Withheld.get(lang).to_string(),
+        )],
+    };
+    InfoPopup { title, lines }
+}
+
+/// The registration and answer forms; the applicant's data is asked of the server.
 pub fn start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> {
     if !commands(id, ctx).contains(&command) {
         return None;
     }
-    let lang = ctx.lang;
-    let today = date(ctx.today);
-    let form =
-        match command {
-            Command::New => {
-                let mut territories: Vec<(u64, String)> = ctx
-                    .replica
-                    .territories
-                    .iter()
-                    .map(|t| (t.meta.map_or(0, |m| m.id), t.name.clone()))
-                    .collect();
-                territories.sort_by(|a, b| a.1.cmp(&b.1));
-                let intent = Intent::RegisterAppeal {
-                    request_id: request_id(),
-                    territories,
-                    repeated_confirmed: false,
-                };
-                let group = processes_appeals(ctx)
-                    .filter(|g| g.group_id != 0)
-                    .and_then(|g| ctx.replica.group_number(g.group_id))
-                    .map(|n| n.to_string())
-                    .unwrap_or_default();
-                FormPopup::new(
-                    intent,
-                    W::RegisterAppealTitle.get(lang).to_string(),
-                    vec![W::RegisterHint.get(lang).to_string()],
-                    lang,
-                )
-                .prefill("received", today)
-                .prefill("group_id", group)
-            }
-            Command::Answer => {
-                let a = ctx.replica.appeals.get(id?)?;
-                let meta = a.meta.unwrap_or_default();
-                let mut summary = vec![format!("{} {}", W::Appeal.get(lang), a.number)];
-                summary.extend(a.questions.iter().enumerate().map(|(i, q)| {
-                    format!("{}. {} — {}", i + 1, q.classifier_code, short(&a.text))
-                }));
-                let intent = Intent::AnswerAppeal {
-                    id: meta.id,
-                    version: meta.version,
-                    questions: a.questions.len(),
-                };
-                FormPopup::new(
-                    intent,
-                    W::AnswerAppealTitle.get(lang).to_string(),
-                    summary,
-                    lang,
-                )
-                .prefill("date", today)
-                .prefill("signed_by", head_name(ctx))
-            }
-            _ => return None,
-        };
+    let form = match command {
+        Command::Applicant => return Some(Start::Call(Box::new(Call::Applicant(id?)))),
+        Command::New => register_form(ctx),
+        Command::Answer => answer_form(ctx.replica.appeals.get(id?)?, ctx),
+        _ => return None,
+    };
     Some(Start::Form(Box::new(form)))
+}
+
+/// Registration: received today, the secretary's group filled in.
+fn register_form(ctx: &Ctx<'_>) -> FormPopup {
+    let lang = ctx.lang;
+    let mut territories: Vec<(u64, String)> = ctx
+        .replica
+        .territories
+        .iter()
+        .map(|t| (t.meta.map_or(0, |m| m.id), t.name.clone()))
+        .collect();
+    territories.sort_by(|a, b| a.1.cmp(&b.1));
+    let intent = Intent::RegisterAppeal {
+        request_id: request_id(),
+        territories,
+        repeated_confirmed: false,
+    };
+    let group = processes_appeals(ctx)
+        .filter(|g| g.group_id != 0)
+        .and_then(|g| ctx.replica.group_number(g.group_id))
+        .map(|n| n.to_string())
+        .unwrap_or_default();
+    FormPopup::new(
+        intent,
+        W::RegisterAppealTitle.get(lang).to_string(),
+        vec![W::RegisterHint.get(lang).to_string()],
+        lang,
+    )
+    .prefill("received", date(ctx.today))
+    .prefill("group_id", group)
+}
+
+/// The answer: dated today, signed by the head unless changed, one result per question.
+fn answer_form(a: &pb::Appeal, ctx: &Ctx<'_>) -> FormPopup {
+    let lang = ctx.lang;
+    let meta = a.meta.unwrap_or_default();
+    let mut summary = vec![format!("{} {}", W::Appeal.get(lang), a.number)];
+    summary.extend(
+        a.questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| format!("{}. {} — {}", i + 1, q.classifier_code, short(&a.text))),
+    );
+    let intent = Intent::AnswerAppeal {
+        id: meta.id,
+        version: meta.version,
+        questions: a.questions.len(),
+    };
+    FormPopup::new(
+        intent,
+        W::AnswerAppealTitle.get(lang).to_string(),
+        summary,
+        lang,
+    )
+    .prefill("date", date(ctx.today))
+    .prefill("signed_by", head_name(ctx))
 }
 
 /// Who signs answers by default: the head of administration, if the replica knows them.

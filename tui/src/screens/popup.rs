@@ -23,6 +23,8 @@ pub enum Popup {
     Step(StepPopup),
     /// Any other form or confirmation.
     Form(Box<FormPopup>),
+    /// Something to read, e.g. an applicant's personal data.
+    Info(InfoPopup),
 }
 
 impl Popup {
@@ -31,6 +33,7 @@ impl Popup {
             Popup::Help(h) => h,
             Popup::Step(s) => s,
             Popup::Form(f) => f.as_mut(),
+            Popup::Info(i) => i,
         }
     }
 
@@ -39,6 +42,7 @@ impl Popup {
             Popup::Help(h) => h,
             Popup::Step(s) => s,
             Popup::Form(f) => f.as_ref(),
+            Popup::Info(i) => i,
         }
     }
 }
@@ -98,6 +102,31 @@ impl Component for HelpPopup {
             Command::Down => {
                 self.scroll = (self.scroll + 1).min(self.entries.len().saturating_sub(1));
             }
+            Command::Quit => out.send(Msg::Quit),
+            _ => {}
+        }
+    }
+}
+
+/// Something to read: labelled lines, closed with Esc. Personal data shown here is kept nowhere
+/// else in the client and goes when the popup closes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InfoPopup {
+    /// The title.
+    pub title: String,
+    /// (label, value).
+    pub lines: Vec<(String, String)>,
+}
+
+impl Component for InfoPopup {
+    fn commands(&self, _ctx: &Ctx<'_>) -> Vec<Command> {
+        vec![Command::Cancel, Command::Help, Command::Quit]
+    }
+
+    fn on_command(&mut self, command: Command, _ctx: &Ctx<'_>, out: &mut Outbox) {
+        match command {
+            Command::Cancel => out.send(Msg::ClosePopup),
+            Command::Help => out.send(Msg::ShowHelp),
             Command::Quit => out.send(Msg::Quit),
             _ => {}
         }

@@ -256,6 +256,7 @@ pub enum W {
     DoneUserCreated,
     DonePasswordSet,
     PasswordsDiffer,
+    Workplace,
 }
 
 impl W {
@@ -548,6 +549,7 @@ impl W {
             W::DoneUserCreated => ("Учётная запись создана", "Account created"),
             W::DonePasswordSet => ("Пароль задан", "Password set"),
             W::PasswordsDiffer => ("пароли не совпадают", "the passwords differ"),
+            W::Workplace => ("Место работы", "Workplace"),
             W::FieldAppealGroup => (
                 "Номер информационной группы (если поступило через неё)",
                 "Information group's number (if it came through one)",

@@ -10,7 +10,7 @@ use crate::actions::Action;
 use crate::app::State;
 use crate::screens::Component;
 use crate::screens::form::{FieldKind, FormPopup};
-use crate::screens::popup::{HelpPopup, Popup, StepPopup};
+use crate::screens::popup::{HelpPopup, InfoPopup, Popup, StepPopup};
 use crate::strings::{self, Text};
 
 /// Draws `popup` over `area`.
@@ -19,6 +19,7 @@ pub fn draw(state: &State, popup: &Popup, frame: &mut Frame<'_>, area: Rect) {
         Popup::Help(h) => draw_help(state, h, frame, area),
         Popup::Step(s) => draw_step(state, s, frame, area),
         Popup::Form(f) => draw_form(state, f, frame, area),
+        Popup::Info(i) => draw_info(state, i, frame, area),
     }
 }
 
@@ -152,6 +153,28 @@ fn scroll_for((start, end): (usize, usize), total: usize, room: usize) -> usize 
     end.saturating_sub(room)
         .min(start)
         .min(total.saturating_sub(room))
+}
+
+fn draw_info(state: &State, info: &InfoPopup, frame: &mut Frame<'_>, area: Rect) {
+    let theme = state.theme;
+    let width = 76u16.min(area.width);
+    let inner_w = usize::from(width.saturating_sub(4)).max(1);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for (label, value) in &info.lines {
+        lines.push(Line::from(Span::styled(format!("{label}:"), theme.label())));
+        for l in text::wrap(value, inner_w) {
+            lines.push(Line::from(l));
+        }
+    }
+    lines.push(Line::default());
+    let commands = info.commands(&state.ctx());
+    lines.push(widgets::hints(state, info, &commands, inner_w));
+    let height = text::cells(lines.len() + 2);
+    let rect = layout::centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered().title(Span::styled(format!(" {} ", info.title), theme.title()));
+    frame.render_widget(block, rect);
+    frame.render_widget(Paragraph::new(lines), layout::panel_inner(rect));
 }
 
 fn draw_help(state: &State, help: &HelpPopup, frame: &mut Frame<'_>, area: Rect) {
