@@ -754,6 +754,7 @@ fn on_call_done(
                         Some(Target::Appeal(id)) => r.appeals.get(id).and_then(|a| a.meta),
                         Some(Target::Territory(id)) => r.territories.get(id).and_then(|t| t.meta),
                         Some(Target::Venue(id)) => r.venues.get(id).and_then(|v| v.meta),
+                        Some(Target::Card(id)) => r.reception_cards.get(id).and_then(|c| c.meta),
                         None => None,
                     }
                     .map(|m| m.version);

@@ -47,6 +47,10 @@ pub enum Call {
     RegisterAppeal(Box<pb::RegisterAppealRequest>),
     /// Record an appeal's answer.
     AnswerAppeal(pb::AnswerAppealRequest),
+    /// Fill a reception card.
+    SaveCard(Box<pb::SaveReceptionCardRequest>),
+    /// Make a written appeal of a reception card.
+    CardToAppeal(pb::CardToAppealRequest),
     /// An appeal with its applicant, if the user may see them (the server logs the view).
     Applicant(u64),
     /// Mark notifications read.
@@ -247,6 +251,19 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
         Call::AnswerAppeal(r) => appeal(
             conn.appeals()
                 .answer_appeal(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::SaveCard(r) => {
+            conn.appeals()
+                .save_reception_card(request(*r))
+                .await
+                .map_err(status)?;
+            Reply::Done
+        }
+        Call::CardToAppeal(r) => appeal(
+            conn.appeals()
+                .card_to_appeal(request(r))
                 .await
                 .map_err(status)?,
         ),

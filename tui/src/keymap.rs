@@ -127,13 +127,15 @@ pub enum Command {
     SetPassword,
     /// Show the applicant's personal data (recorded in the audit log).
     Applicant,
+    /// Register a reception card's question as a written appeal.
+    ToAppeal,
     /// Record the answer to an appeal.
     Answer,
 }
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 58] = [
+    pub const ALL: [Command; 59] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -183,6 +185,7 @@ impl Command {
         Command::Edit,
         Command::SetPassword,
         Command::Applicant,
+        Command::ToAppeal,
         Command::Answer,
         Command::SwitchRole,
         Command::NextField,
@@ -267,6 +270,7 @@ impl Command {
             Command::Edit => "edit",
             Command::SetPassword => "set_password",
             Command::Applicant => "applicant",
+            Command::ToAppeal => "to_appeal",
             Command::Answer => "answer",
         }
     }
@@ -507,6 +511,7 @@ impl Default for Keymap {
             (C::Edit, vec![ch('E')]),
             (C::SetPassword, vec![ch('P')]),
             (C::Applicant, vec![ch('D')]),
+            (C::ToAppeal, vec![ch('O')]),
             (C::Answer, vec![ch('r')]),
         ]);
         Self { bindings }

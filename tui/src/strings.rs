@@ -263,6 +263,10 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "данные заявителя (просмотр записывается в журнал)",
             "the applicant's data (the view is logged)",
         ),
+        C::ToAppeal => (
+            "зарегистрировать вопрос карточки как письменное обращение",
+            "register the card's question as a written appeal",
+        ),
         C::Answer => (
             "записать ответ на обращение",
             "record the answer to the appeal",
@@ -325,6 +329,7 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::Edit => ("изменить", "edit"),
         C::SetPassword => ("пароль", "password"),
         C::Applicant => ("заявитель", "applicant"),
+        C::ToAppeal => ("в обращение", "to appeal"),
         C::Answer => ("ответ", "answer"),
         other => return self::command(lang, other),
     };

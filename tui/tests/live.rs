@@ -449,3 +449,64 @@ async fn the_administrator_adds_a_territory_and_an_account_that_can_sign_in() {
         .await;
     assert!(matches!(isp9.state.screen, Screen::Work(_)), "signed in");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_secretary_fills_a_reception_card_and_makes_it_a_written_appeal() {
+    use crossterm::event::KeyCode as K;
+    let demo = DemoServer::start(None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Client::new(&demo.url());
+    c.login("sek1", "demo1234").await;
+    c.until("the snapshot", |s| s.replica.loaded).await;
+    let cards = c.state.replica.reception_cards.len();
+
+    // Cards are the secretary's fourth tab; the date, the group and its leader are filled in.
+    c.key(K::Char('4'));
+    c.key(K::Char('N'));
+    assert!(c.form_open(), "the card form opens");
+    c.key(K::Tab);
+    c.type_text("МБОУ СОШ № 3");
+    for _ in 0..4 {
+        c.key(K::Tab);
+    }
+    c.type_text("Кравченко");
+    c.key(K::Tab);
+    c.type_text("Ольга");
+    c.key(K::Tab);
+    c.key(K::Tab);
+    c.type_text("ул. Садовая, 5, кв. 3");
+    c.key(K::Tab);
+    c.key(K::Tab);
+    c.type_text("Не горят фонари во дворе дома 5 по ул. Садовой");
+    c.key(K::Tab);
+    c.type_text("0005.0005.0056.1153");
+    c.key(K::Enter);
+    c.until("the card, and the form closed", |s| {
+        s.popups.is_empty() && s.replica.reception_cards.len() > cards
+    })
+    .await;
+    let card = c
+        .state
+        .replica
+        .reception_cards
+        .iter()
+        .find(|x| x.content.starts_with("Не горят фонари"))
+        .cloned()
+        .unwrap_or_else(|| panic!("the new card is listed"));
+    assert!(card.citizen.is_none(), "kept without the citizen");
+    let card_id = card.meta.map_or(0, |m| m.id);
+
+    // Newest first: the card is on top. Make it a written appeal.
+    c.key(K::Home);
+    c.key(K::Char('O'));
+    assert!(c.form_open(), "the confirmation opens");
+    c.key(K::Enter);
+    c.until("the written appeal", |s| {
+        s.replica
+            .appeals
+            .iter()
+            .any(|a| a.reception_card_id == card_id)
+    })
+    .await;
+}

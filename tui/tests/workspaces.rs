@@ -1216,3 +1216,23 @@ fn the_applicant_is_shown_on_request_and_kept_nowhere() {
             .is_some_and(|a| a.citizen.is_none() && a.depersonalised)
     );
 }
+
+#[test]
+fn the_reception_card_form_fits_a_small_terminal_and_offers_the_written_appeal() {
+    let mut s = signed(Lang::Ru, (80, 24), SEK1);
+    tab(&mut s, '4');
+    let cmds = press(&mut s, KeyCode::Char('O'));
+    let form = top_form(&s).expect("the card's question can become a written appeal");
+    assert!(form.is_confirmation() && call_of(&cmds).is_none());
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::CardToAppeal(r))) = call_of(&cmds) else {
+        panic!("no appeal made");
+    };
+    assert_eq!((r.card_id, r.expected_version), (400, 1));
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Char('N'));
+    insta::assert_snapshot!("reception_card_ru_80x24", draw(&s).backend());
+    let form = top_form(&s).expect("the card form opens");
+    assert_eq!(form.fields[2].value(), "1", "the secretary's group");
+    assert_eq!(form.fields[3].value(), "ruk1", "received by its leader");
+}

@@ -13,6 +13,7 @@ use super::{
 };
 use crate::calls::Call;
 use crate::keymap::Command;
+use crate::records::directory::territory_choices;
 use crate::screens::Ctx;
 use crate::screens::form::{FormPopup, Intent, export_form, file_safe, request_id};
 use crate::screens::popup::InfoPopup;
@@ -323,16 +324,9 @@ pub fn start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> 
 /// Registration: received today, the secretary's group filled in.
 fn register_form(ctx: &Ctx<'_>) -> FormPopup {
     let lang = ctx.lang;
-    let mut territories: Vec<(u64, String)> = ctx
-        .replica
-        .territories
-        .iter()
-        .map(|t| (t.meta.map_or(0, |m| m.id), t.name.clone()))
-        .collect();
-    territories.sort_by(|a, b| a.1.cmp(&b.1));
     let intent = Intent::RegisterAppeal {
         request_id: request_id(),
-        territories,
+        territories: territory_choices(ctx),
         repeated_confirmed: false,
     };
     let group = processes_appeals(ctx)
@@ -480,19 +474,76 @@ pub fn card_detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
     out
 }
 
-/// A card can be printed as the official form.
+/// A card can be printed as the official form; those who receive citizens fill new ones and
+/// turn a card's question into a written appeal.
 pub fn card_commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
-    match id.and_then(|id| ctx.replica.reception_cards.get(id)) {
-        Some(_) => vec![Command::Export],
-        None => Vec::new(),
+    let mut c = Vec::new();
+    let fills = processes_appeals(ctx).is_some();
+    if fills {
+        c.push(Command::New);
     }
+    if let Some(card) = id.and_then(|id| ctx.replica.reception_cards.get(id)) {
+        c.push(Command::Export);
+        if fills && card.appeal_id == 0 {
+            c.push(Command::ToAppeal);
+        }
+    }
+    c
 }
 
-/// Saving a card as .docx.
-pub fn card_start(command: Command, id: u64, ctx: &Ctx<'_>) -> Option<Start> {
-    let c = ctx.replica.reception_cards.get(id)?;
-    if command != Command::Export {
+/// The card's forms: a new card, the written appeal, the .docx.
+pub fn card_start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> {
+    if !card_commands(id, ctx).contains(&command) {
         return None;
+    }
+    let lang = ctx.lang;
+    if command == Command::New {
+        // The secretary's group, received by its leader unless the secretary says otherwise.
+        let group = processes_appeals(ctx)
+            .filter(|g| g.group_id != 0)
+            .and_then(|g| ctx.replica.groups.get(g.group_id));
+        let number = group.map(|g| g.number.to_string()).unwrap_or_default();
+        let leader = group
+            .and_then(|g| ctx.replica.users.get(g.leader_id))
+            .map(|u| u.username.clone())
+            .unwrap_or_default();
+        let form = FormPopup::new(
+            Intent::SaveCard {
+                request_id: request_id(),
+                territories: territory_choices(ctx),
+            },
+            W::NewCardTitle.get(lang).to_string(),
+            vec![W::CardHint.get(lang).to_string()],
+            lang,
+        )
+        .prefill("date", date(ctx.today))
+        .prefill("group_id", number)
+        .prefill("received_by", leader);
+        return Some(Start::Form(Box::new(form)));
+    }
+    let c = ctx.replica.reception_cards.get(id?)?;
+    if command == Command::ToAppeal {
+        let meta = c.meta.unwrap_or_default();
+        let day = c
+            .date
+            .as_ref()
+            .map(|d| text::date(Some(d)))
+            .unwrap_or_default();
+        let form = FormPopup::new(
+            Intent::CardToAppeal {
+                id: meta.id,
+                version: meta.version,
+                request_id: request_id(),
+            },
+            W::CardToAppealTitle.get(lang).to_string(),
+            vec![
+                format!("{} {day}", W::Card.get(lang)),
+                c.classifier_code.clone(),
+                c.content.clone(),
+            ],
+            lang,
+        );
+        return Some(Start::Form(Box::new(form)));
     }
     let day = c
         .date
@@ -502,7 +553,7 @@ pub fn card_start(command: Command, id: u64, ctx: &Ctx<'_>) -> Option<Start> {
     Some(Start::Form(Box::new(export_form(
         pb::ExportRequest {
             kind: pb::ExportKind::ReceptionCard as i32,
-            id,
+            id: c.meta.map_or(0, |m| m.id),
             ..Default::default()
         },
         &format!("card-{}", file_safe(&day)),

@@ -162,7 +162,7 @@ impl Source {
             | Source::ProtocolsDue
             | Source::Informing => meetings::start(command, id?, ctx),
             Source::Publications => meetings::publication_start(command, id?, ctx),
-            Source::Cards => appeals::card_start(command, id?, ctx),
+            Source::Cards => appeals::card_start(command, id, ctx),
             Source::Notifications => notifications::start(command, id, ctx),
             Source::Composition | Source::Users => people::start(self, command, id, ctx),
             Source::Territories | Source::Venues => directory::start(self, command, id, ctx),

@@ -235,6 +235,22 @@ pub enum Intent {
         /// The user confirmed it is a repeated appeal (the server asked).
         repeated_confirmed: bool,
     },
+    /// Fill a personal reception card.
+    SaveCard {
+        /// One id for every send of this form.
+        request_id: String,
+        /// The territories the choice offers after «—».
+        territories: Vec<(u64, String)>,
+    },
+    /// Make a written appeal of a reception card.
+    CardToAppeal {
+        /// The card.
+        id: u64,
+        /// The version the user saw.
+        version: u64,
+        /// One id for every send of this confirmation.
+        request_id: String,
+    },
     /// Record an appeal's answer.
     AnswerAppeal {
         /// The appeal.
@@ -266,6 +282,8 @@ pub enum Target {
     Territory(u64),
     /// A venue.
     Venue(u64),
+    /// A reception card.
+    Card(u64),
 }
 
 /// A form over the screen.
@@ -365,7 +383,8 @@ impl FormPopup {
             | Intent::Decide { version, .. }
             | Intent::GrantRole { version, .. }
             | Intent::RevokeRole { version, .. }
-            | Intent::AnswerAppeal { version, .. } => *version = v,
+            | Intent::AnswerAppeal { version, .. }
+            | Intent::CardToAppeal { version, .. } => *version = v,
             Intent::SaveTerritory { base, .. } => {
                 if let Some(m) = base.meta.as_mut() {
                     m.version = v;
@@ -378,6 +397,7 @@ impl FormPopup {
             }
             Intent::CreateUser { .. }
             | Intent::SetPassword { .. }
+            | Intent::SaveCard { .. }
             | Intent::RegisterAppeal { .. }
             | Intent::Issue { .. }
             | Intent::SubAssign { .. }
@@ -400,6 +420,7 @@ impl FormPopup {
                 Some(Target::User(*user_id))
             }
             Intent::AnswerAppeal { id, .. } => Some(Target::Appeal(*id)),
+            Intent::CardToAppeal { id, .. } => Some(Target::Card(*id)),
             Intent::SaveTerritory { base, .. } => base
                 .meta
                 .filter(|m| m.id != 0)
@@ -409,6 +430,7 @@ impl FormPopup {
             }
             Intent::CreateUser { .. }
             | Intent::SetPassword { .. }
+            | Intent::SaveCard { .. }
             | Intent::RegisterAppeal { .. }
             | Intent::Issue { .. }
             | Intent::SubAssign { .. }
@@ -439,6 +461,8 @@ impl FormPopup {
             Intent::ImportClassifier => W::DoneImported,
             Intent::RegisterAppeal { .. } => W::DoneRegistered,
             Intent::AnswerAppeal { .. } => W::DoneAnswered,
+            Intent::SaveCard { .. } => W::DoneCard,
+            Intent::CardToAppeal { .. } => W::DoneRegistered,
             Intent::SaveTerritory { .. } | Intent::SaveVenue { .. } => W::DoneDirectory,
             Intent::CreateUser { .. } => W::DoneUserCreated,
             Intent::SetPassword { .. } => W::DonePasswordSet,
@@ -542,6 +566,8 @@ fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
             appeal_forms::register_fields(territories, lang)
         }
         Intent::AnswerAppeal { questions, .. } => appeal_forms::answer_fields(*questions, lang),
+        Intent::SaveCard { territories, .. } => appeal_forms::card_fields(territories, lang),
+        Intent::CardToAppeal { .. } => Vec::new(),
         Intent::SaveTerritory { .. } => directory_forms::territory_fields(lang),
         Intent::SaveVenue { territories, .. } => directory_forms::venue_fields(territories, lang),
         Intent::CreateUser { .. } => directory_forms::user_fields(lang),
@@ -627,7 +653,7 @@ pub(super) fn date_field(field: &'static str, value: &str) -> Result<pb::Date, F
 }
 
 /// The user with this login or full name (what people type in the executor field).
-fn user_id(ctx: &Ctx<'_>, field: &'static str, who: &str) -> Result<u64, FieldError> {
+pub(super) fn user_id(ctx: &Ctx<'_>, field: &'static str, who: &str) -> Result<u64, FieldError> {
     let needle = who.trim().to_lowercase();
     ctx.replica
         .users
@@ -804,6 +830,19 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
             version,
             questions,
         } => appeal_forms::answer_call(*id, *version, *questions, fields)?,
+        Intent::SaveCard {
+            request_id,
+            territories,
+        } => appeal_forms::card_call(request_id, territories, fields, ctx)?,
+        Intent::CardToAppeal {
+            id,
+            version,
+            request_id,
+        } => Call::CardToAppeal(pb::CardToAppealRequest {
+            request_id: request_id.clone(),
+            card_id: *id,
+            expected_version: *version,
+        }),
         Intent::SaveTerritory { base, request_id } => {
             directory_forms::territory_call(base, request_id, fields)?
         }

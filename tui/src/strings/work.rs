@@ -257,6 +257,17 @@ pub enum W {
     DonePasswordSet,
     PasswordsDiffer,
     Workplace,
+    FieldReceivedBy,
+    FieldCardGroup,
+    FieldIdentityChecked,
+    FieldReceptionDate,
+    FieldCardContent,
+    FieldOralAnswer,
+    FieldOnControl,
+    NewCardTitle,
+    CardToAppealTitle,
+    DoneCard,
+    CardHint,
 }
 
 impl W {
@@ -550,6 +561,30 @@ impl W {
             W::DonePasswordSet => ("Пароль задан", "Password set"),
             W::PasswordsDiffer => ("пароли не совпадают", "the passwords differ"),
             W::Workplace => ("Место работы", "Workplace"),
+            W::FieldCardGroup => ("Номер информационной группы", "Information group's number"),
+            W::FieldReceivedBy => (
+                "Кто принял (логин руководителя или члена группы)",
+                "Received by (the login of the group's leader or a member)",
+            ),
+            W::FieldIdentityChecked => ("Личность удостоверена (←/→)", "Identity checked (←/→)"),
+            W::FieldReceptionDate => ("Дата приёма", "Date of reception"),
+            W::FieldCardContent => ("Краткое содержание вопроса", "The question in brief"),
+            W::FieldOralAnswer => ("Устный ответ, если дан", "Oral answer, if given"),
+            W::FieldOnControl => (
+                "На контроле с поручением (←/→)",
+                "On control with an assignment (←/→)",
+            ),
+            W::NewCardTitle => ("Карточка личного приёма", "Personal reception card"),
+            W::CardToAppealTitle => (
+                "Зарегистрировать как письменное обращение?",
+                "Register as a written appeal?",
+            ),
+            W::DoneCard => ("Карточка сохранена", "Card saved"),
+            W::CardHint => (
+                "Исполнитель и срок — только если вопрос ставится на контроль",
+                "Executor and deadline only if the question is put on control",
+            ),
+
             W::FieldAppealGroup => (
                 "Номер информационной группы (если поступило через неё)",
                 "Information group's number (if it came through one)",
