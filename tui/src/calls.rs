@@ -47,6 +47,8 @@ pub enum Call {
     RegisterAppeal(Box<pb::RegisterAppealRequest>),
     /// Record an appeal's answer.
     AnswerAppeal(pb::AnswerAppealRequest),
+    /// Extend an appeal's deadline.
+    ExtendAppeal(pb::ExtendAppealRequest),
     /// Fill a reception card.
     SaveCard(Box<pb::SaveReceptionCardRequest>),
     /// Make a written appeal of a reception card.
@@ -251,6 +253,12 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
         Call::AnswerAppeal(r) => appeal(
             conn.appeals()
                 .answer_appeal(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::ExtendAppeal(r) => appeal(
+            conn.appeals()
+                .extend_appeal(request(r))
                 .await
                 .map_err(status)?,
         ),

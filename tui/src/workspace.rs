@@ -72,6 +72,7 @@ pub fn tabs_for(role: Role) -> Vec<TabKind> {
             Rep(R::Aggregates),
             Rep(R::GroupsReport),
             A(S::Overdue),
+            Rec(Src::Appeals),
         ],
         Role::Administrator => vec![
             Rec(Src::Users),

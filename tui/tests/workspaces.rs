@@ -1236,3 +1236,45 @@ fn the_reception_card_form_fits_a_small_terminal_and_offers_the_written_appeal()
     assert_eq!(form.fields[2].value(), "1", "the secretary's group");
     assert_eq!(form.fields[3].value(), "ruk1", "received by its leader");
 }
+
+#[test]
+fn the_head_extends_an_appeal_by_the_days_left() {
+    let mut s = signed(Lang::Ru, (100, 30), GLAVA);
+    tab(&mut s, '5');
+    press(&mut s, KeyCode::Home);
+    // ИГ-2026-00042 was extended by 10 days already: 20 are left.
+    let mut a = city().appeals.remove(0);
+    a.extensions = vec![pb::AppealExtension {
+        days: 10,
+        ..Default::default()
+    }];
+    if let Some(m) = a.meta.as_mut() {
+        m.version = 3;
+    }
+    sync(
+        &mut s,
+        SyncEvent::Event(Box::new(pb::Event {
+            seq: 70,
+            action: pb::EventAction::Updated as i32,
+            entity: Some(pb::event::Entity::Appeal(a)),
+            ..Default::default()
+        })),
+    );
+    press(&mut s, KeyCode::Home);
+    press(&mut s, KeyCode::Char('e'));
+    let form = top_form(&s).expect("the extension form opens");
+    assert_eq!(form.fields[0].value(), "20");
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "Нужна выездная проверка с участием подрядчика");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::ExtendAppeal(r))) = call_of(&cmds) else {
+        panic!("no extension sent");
+    };
+    let e = r.extension.unwrap_or_default();
+    assert_eq!((r.appeal_id, r.expected_version, e.days), (300, 3, 20));
+    assert_eq!(e.granted_by, GLAVA);
+    assert_eq!(
+        e.notice_date.and_then(|d| validate::to_naive(&d)),
+        Some(s.today())
+    );
+}

@@ -266,10 +266,24 @@ fn processes_appeals(ctx: &Ctx<'_>) -> Option<pb::RoleGrant> {
     })
 }
 
-/// Register a new appeal; answer the selected one while it is open.
+/// The head extends an open appeal's deadline while the 30 days allowed are not used up.
+fn may_extend(a: &pb::Appeal, ctx: &Ctx<'_>) -> bool {
+    let head = ctx
+        .session
+        .and_then(|s| s.role())
+        .is_some_and(|g| g.role == pb::Role::Head as i32);
+    let used: u32 = a.extensions.iter().map(|e| e.days).sum();
+    head && open(a) && used < machine::MAX_EXTENSION
+}
+
+/// Register a new appeal; answer the selected one while it is open; the head extends it.
 pub fn commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
+    let selected = id.and_then(|id| ctx.replica.appeals.get(id));
     if processes_appeals(ctx).is_none() {
-        return Vec::new();
+        return match selected {
+            Some(a) if may_extend(a, ctx) => vec![Command::RequestExtension],
+            _ => Vec::new(),
+        };
     }
     let mut c = vec![Command::New];
     if let Some(a) = id.and_then(|id| ctx.replica.appeals.get(id)) {
@@ -316,6 +330,7 @@ pub fn start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> 
         Command::Applicant => return Some(Start::Call(Box::new(Call::Applicant(id?)))),
         Command::New => register_form(ctx),
         Command::Answer => answer_form(ctx.replica.appeals.get(id?)?, ctx),
+        Command::RequestExtension => extend_form(ctx.replica.appeals.get(id?)?, ctx),
         _ => return None,
     };
     Some(Start::Form(Box::new(form)))
@@ -368,6 +383,35 @@ fn answer_form(a: &pb::Appeal, ctx: &Ctx<'_>) -> FormPopup {
     )
     .prefill("date", date(ctx.today))
     .prefill("signed_by", head_name(ctx))
+}
+
+/// The head's extension: what is extended and until when it is due now.
+fn extend_form(a: &pb::Appeal, ctx: &Ctx<'_>) -> FormPopup {
+    let lang = ctx.lang;
+    let meta = a.meta.unwrap_or_default();
+    let used: u32 = a.extensions.iter().map(|e| e.days).sum();
+    let summary = vec![
+        format!("{} {} — {}", W::Appeal.get(lang), a.number, short(&a.text)),
+        format!(
+            "{}: {}; +{used}",
+            W::AnswerDue.get(lang),
+            due(a).map(date).unwrap_or_default()
+        ),
+    ];
+    FormPopup::new(
+        Intent::ExtendAppeal {
+            id: meta.id,
+            version: meta.version,
+        },
+        W::ExtendAppealTitle.get(lang).to_string(),
+        summary,
+        lang,
+    )
+    .prefill(
+        "days",
+        (machine::MAX_EXTENSION - used.min(machine::MAX_EXTENSION)).to_string(),
+    )
+    .prefill("notice_date", date(ctx.today))
 }
 
 /// Who signs answers by default: the head of administration, if the replica knows them.

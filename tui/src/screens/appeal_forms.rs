@@ -309,3 +309,37 @@ pub fn card_call(
         card: Some(card),
     })))
 }
+
+/// The extension's fields: days, the reason, the day the applicant was told (today by default).
+pub fn extend_fields() -> Vec<Field> {
+    vec![
+        Field::new("days", W::FieldExtendDays, K::Line, true).with("30"),
+        Field::new("reason", W::FieldReason, K::Text, true),
+        Field::new("notice_date", W::FieldNoticeDate, K::Date, true),
+    ]
+}
+
+/// The extension from the form, granted by the user.
+pub fn extend_call(
+    id: u64,
+    version: u64,
+    fields: &[Field],
+    ctx: &Ctx<'_>,
+) -> Result<Call, FieldError> {
+    let days = value(fields, "days")
+        .parse::<u32>()
+        .ok()
+        .filter(|d| (1..=30).contains(d))
+        .ok_or_else(|| FieldError::new("days", "от 1 до 30 дней", "1 to 30 days"))?;
+    Ok(Call::ExtendAppeal(pb::ExtendAppealRequest {
+        appeal_id: id,
+        expected_version: version,
+        extension: Some(pb::AppealExtension {
+            days,
+            granted_by: ctx.me(),
+            reason: value(fields, "reason").to_string(),
+            notice_date: Some(date_field("notice_date", value(fields, "notice_date"))?),
+            new_due: None,
+        }),
+    }))
+}

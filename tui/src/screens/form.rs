@@ -251,6 +251,13 @@ pub enum Intent {
         /// One id for every send of this confirmation.
         request_id: String,
     },
+    /// Extend an appeal's answer deadline (the head, 59-FZ art. 12 p. 2).
+    ExtendAppeal {
+        /// The appeal.
+        id: u64,
+        /// The version the user saw.
+        version: u64,
+    },
     /// Record an appeal's answer.
     AnswerAppeal {
         /// The appeal.
@@ -384,7 +391,8 @@ impl FormPopup {
             | Intent::GrantRole { version, .. }
             | Intent::RevokeRole { version, .. }
             | Intent::AnswerAppeal { version, .. }
-            | Intent::CardToAppeal { version, .. } => *version = v,
+            | Intent::CardToAppeal { version, .. }
+            | Intent::ExtendAppeal { version, .. } => *version = v,
             Intent::SaveTerritory { base, .. } => {
                 if let Some(m) = base.meta.as_mut() {
                     m.version = v;
@@ -419,7 +427,9 @@ impl FormPopup {
             Intent::GrantRole { user_id, .. } | Intent::RevokeRole { user_id, .. } => {
                 Some(Target::User(*user_id))
             }
-            Intent::AnswerAppeal { id, .. } => Some(Target::Appeal(*id)),
+            Intent::AnswerAppeal { id, .. } | Intent::ExtendAppeal { id, .. } => {
+                Some(Target::Appeal(*id))
+            }
             Intent::CardToAppeal { id, .. } => Some(Target::Card(*id)),
             Intent::SaveTerritory { base, .. } => base
                 .meta
@@ -462,6 +472,7 @@ impl FormPopup {
             Intent::RegisterAppeal { .. } => W::DoneRegistered,
             Intent::AnswerAppeal { .. } => W::DoneAnswered,
             Intent::SaveCard { .. } => W::DoneCard,
+            Intent::ExtendAppeal { .. } => W::DoneExtended,
             Intent::CardToAppeal { .. } => W::DoneRegistered,
             Intent::SaveTerritory { .. } | Intent::SaveVenue { .. } => W::DoneDirectory,
             Intent::CreateUser { .. } => W::DoneUserCreated,
@@ -568,6 +579,7 @@ fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
         Intent::AnswerAppeal { questions, .. } => appeal_forms::answer_fields(*questions, lang),
         Intent::SaveCard { territories, .. } => appeal_forms::card_fields(territories, lang),
         Intent::CardToAppeal { .. } => Vec::new(),
+        Intent::ExtendAppeal { .. } => appeal_forms::extend_fields(),
         Intent::SaveTerritory { .. } => directory_forms::territory_fields(lang),
         Intent::SaveVenue { territories, .. } => directory_forms::venue_fields(territories, lang),
         Intent::CreateUser { .. } => directory_forms::user_fields(lang),
@@ -834,6 +846,9 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
             request_id,
             territories,
         } => appeal_forms::card_call(request_id, territories, fields, ctx)?,
+        Intent::ExtendAppeal { id, version } => {
+            appeal_forms::extend_call(*id, *version, fields, ctx)?
+        }
         Intent::CardToAppeal {
             id,
             version,
