@@ -13,6 +13,7 @@ pub mod deadlines;
 pub mod demo;
 pub mod entity;
 pub mod error;
+pub mod framing;
 pub mod integrity;
 pub mod notify;
 pub mod personal_data;
