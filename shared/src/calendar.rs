@@ -27,7 +27,7 @@ use thiserror::Error;
 
 /// Non-working public holidays of art. 112 ТК РФ (wording in force since 2013),
 /// as `(month, day)`.
-const STATUTORY_HOLIDAYS: [(u32, u32); 14] = [
+pub const STATUTORY_HOLIDAYS: [(u32, u32); 14] = [
     (1, 1),
     (1, 2),
     (1, 3),

@@ -380,27 +380,17 @@ fn extension_request(a: &pb::Assignment) -> pb::RequestExtensionRequest {
 
 /// Every statutory holiday as a day off: a calendar year the server accepts for any year.
 fn calendar_year(year: i32) -> pb::CalendarYear {
-    let holidays = [
-        (1, 1),
-        (1, 2),
-        (1, 3),
-        (1, 4),
-        (1, 5),
-        (1, 6),
-        (1, 7),
-        (1, 8),
-        (2, 23),
-        (3, 8),
-        (5, 1),
-        (5, 9),
-        (6, 12),
-        (11, 4),
-    ];
     pb::CalendarYear {
         year,
-        days_off: holidays
+        days_off: infogroups_shared::calendar::STATUTORY_HOLIDAYS
             .iter()
-            .map(|(m, d)| fixtures::date(year, *m, *d))
+            .filter_map(|(m, d)| {
+                Some(fixtures::date(
+                    year,
+                    i32::try_from(*m).ok()?,
+                    i32::try_from(*d).ok()?,
+                ))
+            })
             .collect(),
         working_weekends: vec![],
         decree: "Постановление № 1 (тест)".into(),

@@ -305,6 +305,17 @@ impl Client {
         }
     }
 
+    /// Fills the applicant's fields from the surname on: surname, name, (no patronymic), address.
+    fn applicant(&mut self) {
+        use crossterm::event::KeyCode as K;
+        self.type_text("Кравченко");
+        self.key(K::Tab);
+        self.type_text("Ольга");
+        self.key(K::Tab);
+        self.key(K::Tab);
+        self.type_text("ул. Садовая, 5, кв. 3");
+    }
+
     fn form_open(&self) -> bool {
         matches!(
             self.state.popups.last(),
@@ -334,12 +345,7 @@ async fn the_general_department_registers_and_answers_an_appeal_on_the_server() 
     for _ in 0..3 {
         c.key(K::Tab);
     }
-    c.type_text("Кравченко");
-    c.key(K::Tab);
-    c.type_text("Ольга");
-    c.key(K::Tab);
-    c.key(K::Tab);
-    c.type_text("ул. Садовая, 5, кв. 3");
+    c.applicant();
     c.key(K::Tab);
     c.type_text("Прошу заменить лампы уличного освещения у дома 5");
     c.key(K::Enter);
@@ -470,12 +476,7 @@ async fn the_secretary_fills_a_reception_card_and_makes_it_a_written_appeal() {
     for _ in 0..4 {
         c.key(K::Tab);
     }
-    c.type_text("Кравченко");
-    c.key(K::Tab);
-    c.type_text("Ольга");
-    c.key(K::Tab);
-    c.key(K::Tab);
-    c.type_text("ул. Садовая, 5, кв. 3");
+    c.applicant();
     c.key(K::Tab);
     c.key(K::Tab);
     c.type_text("Не горят фонари во дворе дома 5 по ул. Садовой");

@@ -248,6 +248,19 @@ fn call_of(cmds: &[Cmd]) -> Option<(Origin, Call)> {
     })
 }
 
+/// The stream brings a new version of an appeal.
+fn appeal_changed(s: &mut State, seq: u64, a: pb::Appeal) {
+    sync(
+        s,
+        SyncEvent::Event(Box::new(pb::Event {
+            seq,
+            action: pb::EventAction::Updated as i32,
+            entity: Some(pb::event::Entity::Appeal(a)),
+            ..Default::default()
+        })),
+    );
+}
+
 fn top_form(s: &State) -> Option<&infogroups_tui::screens::form::FormPopup> {
     match s.popups.last() {
         Some(Popup::Form(f)) => Some(f),
@@ -856,15 +869,7 @@ fn an_open_appeal_is_answered_with_a_result_for_its_question() {
     if let Some(m) = a.meta.as_mut() {
         m.version = 3;
     }
-    sync(
-        &mut s,
-        SyncEvent::Event(Box::new(pb::Event {
-            seq: 50,
-            action: pb::EventAction::Updated as i32,
-            entity: Some(pb::event::Entity::Appeal(a)),
-            ..Default::default()
-        })),
-    );
+    appeal_changed(&mut s, 50, a);
     press(&mut s, KeyCode::Home);
     press(&mut s, KeyCode::Char('r'));
     let form = top_form(&s).expect("the answer form opens");
@@ -1104,23 +1109,7 @@ fn decree_years_from_the_server_go_into_the_clients_calendar() {
     let monday = chrono::NaiveDate::from_ymd_opt(2030, 3, 4).unwrap_or_default();
     assert!(s.calendar.is_working_day(monday));
     // A decree lists every public holiday on a weekday, and here one more day off.
-    let holidays = [
-        (1, 1),
-        (1, 2),
-        (1, 3),
-        (1, 4),
-        (1, 5),
-        (1, 6),
-        (1, 7),
-        (1, 8),
-        (2, 23),
-        (3, 8),
-        (5, 1),
-        (5, 9),
-        (6, 12),
-        (11, 4),
-    ];
-    let mut days_off: Vec<pb::Date> = holidays
+    let mut days_off: Vec<pb::Date> = infogroups_shared::calendar::STATUTORY_HOLIDAYS
         .iter()
         .filter_map(|(m, d)| chrono::NaiveDate::from_ymd_opt(2030, *m, *d))
         .filter(|d| chrono::Datelike::weekday(d).number_from_monday() <= 5)
@@ -1251,15 +1240,7 @@ fn the_head_extends_an_appeal_by_the_days_left() {
     if let Some(m) = a.meta.as_mut() {
         m.version = 3;
     }
-    sync(
-        &mut s,
-        SyncEvent::Event(Box::new(pb::Event {
-            seq: 70,
-            action: pb::EventAction::Updated as i32,
-            entity: Some(pb::event::Entity::Appeal(a)),
-            ..Default::default()
-        })),
-    );
+    appeal_changed(&mut s, 70, a);
     press(&mut s, KeyCode::Home);
     press(&mut s, KeyCode::Char('e'));
     let form = top_form(&s).expect("the extension form opens");

@@ -64,6 +64,15 @@ pub const RESULT_FIELDS: [&str; 8] = [
     "results[7]",
 ];
 
+/// The question's type, chosen among [`TYPES`].
+fn question_type_field(name: &'static str, lang: Lang) -> Field {
+    let types = TYPES
+        .iter()
+        .map(|t| names::question_type(lang, *t).to_string())
+        .collect();
+    Field::choice(name, W::FieldQuestionType, types)
+}
+
 /// The registration form's fields. `territories` are the choice's options after «—».
 pub fn register_fields(territories: &[(u64, String)], lang: Lang) -> Vec<Field> {
     let options = |names: Vec<&str>| names.into_iter().map(str::to_string).collect();
@@ -84,16 +93,7 @@ pub fn register_fields(territories: &[(u64, String)], lang: Lang) -> Vec<Field> 
         Field::choice("territory_id", W::FieldTerritory, territory),
         Field::new("group_id", W::FieldAppealGroup, K::Line, false),
         Field::new("classifier_code", W::FieldClassifierCode, K::Line, true),
-        Field::choice(
-            "type",
-            W::FieldQuestionType,
-            options(
-                TYPES
-                    .iter()
-                    .map(|t| names::question_type(lang, *t))
-                    .collect(),
-            ),
-        ),
+        question_type_field("type", lang),
         Field::choice(
             "anonymous",
             W::FieldAnonymous,
@@ -240,16 +240,7 @@ pub fn card_fields(territories: &[(u64, String)], lang: Lang) -> Vec<Field> {
         identity,
         Field::new("content", W::FieldCardContent, K::Text, true),
         Field::new("classifier_code", W::FieldClassifierCode, K::Line, true),
-        Field::choice(
-            "question_type",
-            W::FieldQuestionType,
-            options(
-                TYPES
-                    .iter()
-                    .map(|t| names::question_type(lang, *t))
-                    .collect(),
-            ),
-        ),
+        question_type_field("question_type", lang),
         Field::new("oral_answer", W::FieldOralAnswer, K::Text, false),
         Field::choice("on_control", W::FieldOnControl, yes_no()),
         Field::new("executor_id", W::FieldExecutor, K::Line, false),
