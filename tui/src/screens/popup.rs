@@ -123,6 +123,13 @@ impl Component for InfoPopup {
         vec![Command::Cancel, Command::Help, Command::Quit]
     }
 
+    fn label(&self, command: Command, lang: Lang) -> &'static str {
+        match command {
+            Command::Cancel => crate::strings::work::W::Close.get(lang),
+            other => crate::strings::command_short(lang, other),
+        }
+    }
+
     fn on_command(&mut self, command: Command, _ctx: &Ctx<'_>, out: &mut Outbox) {
         match command {
             Command::Cancel => out.send(Msg::ClosePopup),

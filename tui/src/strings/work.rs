@@ -258,6 +258,7 @@ pub enum W {
     PasswordsDiffer,
     Workplace,
     FieldReceivedBy,
+    Close,
     FieldCardGroup,
     FieldExtendDays,
     FieldNoticeDate,
@@ -573,6 +574,7 @@ impl W {
             W::ExtendAppealTitle => ("Продление срока рассмотрения", "Extend the deadline"),
             W::DoneExtended => ("Срок продлён", "Deadline extended"),
             W::FieldCardGroup => ("Номер информационной группы", "Information group's number"),
+            W::Close => ("закрыть", "close"),
             W::FieldReceivedBy => (
                 "Кто принял (логин руководителя или члена группы)",
                 "Received by (the login of the group's leader or a member)",
