@@ -993,8 +993,8 @@ fn measure(extra: usize) -> Result<()> {
         after.rss as f64 / 1024.0,
         after.peak as f64 / 1024.0
     );
-    // Keys 40 ms apart (a held key repeats every 33–40 ms), then back to back: the client draws
-    // at most one frame per 16 ms, so a key that follows a frame at once waits for the next slot.
+    // Keys 40 ms apart (a held key repeats every 33–40 ms), then back to back: each key as soon
+    // as the previous page is on the screen.
     for (pace, gap) in [
         ("40 ms apart", Duration::from_millis(40)),
         ("back to back", Duration::ZERO),
