@@ -140,3 +140,35 @@ async fn an_oversized_request_is_refused_cleanly_and_the_server_keeps_serving() 
     drop(admin);
     server.stop().await.expect("stop");
 }
+
+#[tokio::test]
+async fn a_connection_holds_at_most_the_configured_number_of_streams() {
+    let server = TestServer::start(|c| c.max_concurrent_streams = 2)
+        .await
+        .expect("server");
+    let admin = server.admin().await.expect("admin");
+    let seq = server.db().published_seq();
+    // Two watch streams fill the connection's allowance.
+    let first = admin.watch(seq).await.expect("the first watch");
+    let _second = admin.watch(seq).await.expect("the second watch");
+    // A third request on the same connection waits for a free stream: the server said two.
+    let directory = admin.directory();
+    let mut third = tokio::spawn(async move {
+        let mut directory = directory;
+        directory
+            .save_territory(territory_request("Микрорайон Заречный"))
+            .await
+    });
+    let waited = tokio::time::timeout(std::time::Duration::from_millis(300), &mut third).await;
+    assert!(
+        waited.is_err(),
+        "the third stream opened beside two: {waited:?}"
+    );
+    assert_eq!(server.db().published_seq(), seq, "nothing written yet");
+    // One watch ends; the waiting request goes through.
+    drop(first);
+    let answer = third.await.expect("the task");
+    assert_eq!(code_of(&answer), Code::Ok, "{answer:?}");
+    assert_eq!(server.db().published_seq(), seq + 1);
+    server.stop().await.expect("stop");
+}
