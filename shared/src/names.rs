@@ -117,6 +117,24 @@ pub fn territory_kind(lang: Lang, k: pb::TerritoryKind) -> &'static str {
     lang.pick(ru, en)
 }
 
+/// The name of an outside organisation's kind.
+pub fn organisation_kind(lang: Lang, k: pb::OrganisationKind) -> &'static str {
+    use pb::OrganisationKind as K;
+    let (ru, en) = match k {
+        K::Unspecified => ("—", "—"),
+        K::Duma => ("Городская Дума", "City Duma"),
+        K::Prosecutor => ("прокуратура", "prosecutor's office"),
+        K::Police => ("ОМВД", "police"),
+        K::Media => ("СМИ", "media"),
+        K::Utility => (
+            "управляющая или ресурсная организация",
+            "utility or management company",
+        ),
+        K::Other => ("другое", "other"),
+    };
+    lang.pick(ru, en)
+}
+
 /// The name of a venue kind.
 pub fn venue_kind(lang: Lang, k: pb::VenueKind) -> &'static str {
     use pb::VenueKind as K;

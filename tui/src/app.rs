@@ -755,6 +755,10 @@ fn on_call_done(
                         Some(Target::Territory(id)) => r.territories.get(id).and_then(|t| t.meta),
                         Some(Target::Venue(id)) => r.venues.get(id).and_then(|v| v.meta),
                         Some(Target::Card(id)) => r.reception_cards.get(id).and_then(|c| c.meta),
+                        Some(Target::Department(id)) => r.departments.get(id).and_then(|d| d.meta),
+                        Some(Target::Organisation(id)) => {
+                            r.organisations.get(id).and_then(|o| o.meta)
+                        }
                         None => None,
                     }
                     .map(|m| m.version);

@@ -39,6 +39,10 @@ pub enum Call {
     SaveTerritory(pb::SaveTerritoryRequest),
     /// Save a venue.
     SaveVenue(pb::SaveVenueRequest),
+    /// Save a department.
+    SaveDepartment(pb::SaveDepartmentRequest),
+    /// Save an outside organisation.
+    SaveOrganisation(pb::SaveOrganisationRequest),
     /// Create an account.
     CreateUser(Box<pb::CreateUserRequest>),
     /// Set a user's password.
@@ -226,6 +230,20 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
         Call::SaveVenue(r) => {
             conn.directory()
                 .save_venue(request(r))
+                .await
+                .map_err(status)?;
+            Reply::Done
+        }
+        Call::SaveDepartment(r) => {
+            conn.directory()
+                .save_department(request(r))
+                .await
+                .map_err(status)?;
+            Reply::Done
+        }
+        Call::SaveOrganisation(r) => {
+            conn.directory()
+                .save_organisation(request(r))
                 .await
                 .map_err(status)?;
             Reply::Done

@@ -78,6 +78,8 @@ pub fn tabs_for(role: Role) -> Vec<TabKind> {
             Rec(Src::Users),
             Rec(Src::Territories),
             Rec(Src::Venues),
+            Rec(Src::Departments),
+            Rec(Src::Organisations),
             Rep(R::Directories),
         ],
         Role::Unspecified => vec![A(S::All)],

@@ -432,6 +432,49 @@ async fn the_administrator_adds_a_territory_and_an_account_that_can_sign_in() {
     })
     .await;
 
+    // A department with its head, and an outside organisation.
+    c.key(K::Char('4'));
+    c.key(K::Char('N'));
+    c.type_text("Отдел ЖКХ");
+    c.key(K::Tab);
+    c.type_text("ОЖКХ");
+    c.key(K::Tab);
+    c.type_text("isp1");
+    c.key(K::Enter);
+    c.until("the new department, and the form closed", |s| {
+        s.popups.is_empty() && s.replica.departments.iter().any(|d| d.short_name == "ОЖКХ")
+    })
+    .await;
+    let isp1 = c
+        .state
+        .replica
+        .users
+        .iter()
+        .find(|u| u.username == "isp1")
+        .and_then(|u| u.meta)
+        .map(|m| m.id);
+    assert_eq!(
+        c.state
+            .replica
+            .departments
+            .iter()
+            .find(|d| d.short_name == "ОЖКХ")
+            .map(|d| d.head_user_id),
+        isp1
+    );
+    c.key(K::Char('5'));
+    c.key(K::Char('N'));
+    c.type_text("ООО «Управляющая компания Западная»");
+    c.key(K::Enter);
+    c.until("the new organisation, and the form closed", |s| {
+        s.popups.is_empty()
+            && s.replica
+                .organisations
+                .iter()
+                .any(|o| o.name.contains("Западная"))
+    })
+    .await;
+
     c.key(K::Char('1'));
     c.key(K::Char('N'));
     c.type_text("isp9");

@@ -104,6 +104,19 @@ fn city() -> pb::SnapshotResponse {
         name: "МБОУ СОШ № 3".into(),
         ..Default::default()
     }];
+    s.departments = vec![pb::Department {
+        meta: meta(50, 1),
+        name: "Отдел жилищно-коммунального хозяйства".into(),
+        short_name: "ОЖКХ".into(),
+        head_user_id: ISP1,
+    }];
+    s.organisations = vec![pb::Organisation {
+        meta: meta(60, 1),
+        name: "ООО «УК Молодёжная»".into(),
+        kind: pb::OrganisationKind::Utility as i32,
+        contact_person: "Белова Т. С.".into(),
+        contact: "8 (86369) 2-00-00".into(),
+    }];
     let mut sign = meeting(SIGN_ME, M::ProtocolDrafted, day(5, 8));
     sign.protocol = Some(protocol());
     let mut handed = meeting(HANDED, M::HandedOver, day(4, 20));
@@ -729,7 +742,11 @@ fn administrator_screens() {
         insta::assert_snapshot!(name("territories", lang, size), draw(&s).backend());
         press(&mut s, KeyCode::Char('3'));
         insta::assert_snapshot!(name("venues", lang, size), draw(&s).backend());
-        let cmds = press(&mut s, KeyCode::Char('4'));
+        press(&mut s, KeyCode::Char('4'));
+        insta::assert_snapshot!(name("departments", lang, size), draw(&s).backend());
+        press(&mut s, KeyCode::Char('5'));
+        insta::assert_snapshot!(name("organisations", lang, size), draw(&s).backend());
+        let cmds = press(&mut s, KeyCode::Char('6'));
         assert_eq!(
             call_of(&cmds),
             Some((Origin::Report(ReportKind::Directories), Call::CalendarYears))

@@ -1,5 +1,6 @@
 //! The administrator's directories: the city's territories (with the problems the meeting brief
-//! draws on) and the venues meetings are held at.
+//! draws on), the venues meetings are held at, the administration's departments and the outside
+//! organisations invited to meetings.
 
 use infogroups_shared::names;
 use infogroups_shared::pb::{self, Role};
@@ -46,6 +47,38 @@ pub const VENUE_COLUMNS: &[Column] = &[
     },
 ];
 
+/// The departments' columns.
+pub const DEPARTMENT_COLUMNS: &[Column] = &[
+    Column {
+        title: W::ColTitle,
+        width: 40,
+    },
+    Column {
+        title: W::ColShortName,
+        width: 12,
+    },
+    Column {
+        title: W::ColHead,
+        width: 0,
+    },
+];
+
+/// The organisations' columns.
+pub const ORGANISATION_COLUMNS: &[Column] = &[
+    Column {
+        title: W::ColTitle,
+        width: 34,
+    },
+    Column {
+        title: W::ColKind,
+        width: 18,
+    },
+    Column {
+        title: W::ColContact,
+        width: 0,
+    },
+];
+
 fn tone(archived: bool) -> Tone {
     if archived { Tone::Done } else { Tone::Normal }
 }
@@ -74,7 +107,7 @@ fn first_line(s: &str) -> String {
 
 /// Territories by name.
 pub fn territory_rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
-    let mut rows: Vec<RecordRow> = ctx
+    let rows: Vec<RecordRow> = ctx
         .replica
         .territories
         .iter()
@@ -90,13 +123,12 @@ pub fn territory_rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
             )
         })
         .collect();
-    rows.sort_by(|a, b| a.sort[0].cmp(&b.sort[0]).then(a.id.cmp(&b.id)));
-    rows
+    by_name(rows)
 }
 
 /// Venues by name.
 pub fn venue_rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
-    let mut rows: Vec<RecordRow> = ctx
+    let rows: Vec<RecordRow> = ctx
         .replica
         .venues
         .iter()
@@ -123,8 +155,110 @@ pub fn venue_rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
             .sort_by(2, format!("{:08}", v.capacity))
         })
         .collect();
+    by_name(rows)
+}
+
+/// Departments by name.
+pub fn department_rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
+    by_name(
+        ctx.replica
+            .departments
+            .iter()
+            .map(|d| {
+                RecordRow::new(
+                    d.meta.map_or(0, |m| m.id),
+                    tone(archived(d.meta)),
+                    vec![
+                        d.name.clone(),
+                        d.short_name.clone(),
+                        head_name(ctx, d.head_user_id),
+                    ],
+                )
+            })
+            .collect(),
+    )
+}
+
+/// Organisations by name.
+pub fn organisation_rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
+    by_name(
+        ctx.replica
+            .organisations
+            .iter()
+            .map(|o| {
+                RecordRow::new(
+                    o.meta.map_or(0, |m| m.id),
+                    tone(archived(o.meta)),
+                    vec![
+                        o.name.clone(),
+                        organisation_kind(ctx, o).to_string(),
+                        format!("{} {}", o.contact_person, o.contact)
+                            .trim()
+                            .to_string(),
+                    ],
+                )
+            })
+            .collect(),
+    )
+}
+
+fn by_name(mut rows: Vec<RecordRow>) -> Vec<RecordRow> {
     rows.sort_by(|a, b| a.sort[0].cmp(&b.sort[0]).then(a.id.cmp(&b.id)));
     rows
+}
+
+fn head_name(ctx: &Ctx<'_>, id: u64) -> String {
+    if id == 0 {
+        "—".to_string()
+    } else {
+        super::person(ctx, id)
+    }
+}
+
+fn organisation_kind(ctx: &Ctx<'_>, o: &pb::Organisation) -> &'static str {
+    names::organisation_kind(
+        ctx.lang,
+        pb::OrganisationKind::try_from(o.kind).unwrap_or_default(),
+    )
+}
+
+/// A department's card.
+pub fn department_detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
+    let lang = ctx.lang;
+    let Some(d) = ctx.replica.departments.get(id) else {
+        return Vec::new();
+    };
+    let mut out = vec![
+        DetailLine::Heading(d.name.clone()),
+        field(lang, W::ColShortName, d.short_name.clone()),
+        field(lang, W::ColHead, head_name(ctx, d.head_user_id)),
+    ];
+    let staff: Vec<String> = ctx
+        .replica
+        .users
+        .iter()
+        .filter(|u| u.department_id == id)
+        .map(|u| u.full_name.clone())
+        .collect();
+    if !staff.is_empty() {
+        out.push(DetailLine::Blank);
+        out.extend(staff.into_iter().map(DetailLine::Text));
+    }
+    out
+}
+
+/// An organisation's card.
+pub fn organisation_detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
+    let lang = ctx.lang;
+    let Some(o) = ctx.replica.organisations.get(id) else {
+        return Vec::new();
+    };
+    vec![
+        DetailLine::Heading(o.name.clone()),
+        field(lang, W::ColKind, organisation_kind(ctx, o)),
+        field(lang, W::ContactPerson, o.contact_person.clone()),
+        field(lang, W::ColContact, o.contact.clone()),
+    ]
 }
 
 /// A territory's card.
@@ -298,6 +432,60 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
             .prefill("contact_phone", v.contact_phone.clone())
             .choose("kind", kind)
             .choose("territory_id", at)
+        }
+        Source::Departments => {
+            let d = match editing {
+                Some(id) => ctx.replica.departments.get(id)?.clone(),
+                None => pb::Department::default(),
+            };
+            let title = if editing.is_some() {
+                W::EditDepartmentTitle
+            } else {
+                W::NewDepartmentTitle
+            };
+            let head = ctx
+                .replica
+                .users
+                .get(d.head_user_id)
+                .map(|u| u.username.clone())
+                .unwrap_or_default();
+            FormPopup::new(
+                Intent::SaveDepartment {
+                    base: Box::new(d.clone()),
+                    request_id: request_id(),
+                },
+                title.get(lang).to_string(),
+                editing.map(|_| vec![d.name.clone()]).unwrap_or_default(),
+                lang,
+            )
+            .prefill("name", d.name.clone())
+            .prefill("short_name", d.short_name.clone())
+            .prefill("head_user_id", head)
+        }
+        Source::Organisations => {
+            let o = match editing {
+                Some(id) => ctx.replica.organisations.get(id)?.clone(),
+                None => pb::Organisation::default(),
+            };
+            let title = if editing.is_some() {
+                W::EditOrganisationTitle
+            } else {
+                W::NewOrganisationTitle
+            };
+            let kind = crate::screens::directory_forms::organisation_kind_index(o.kind);
+            FormPopup::new(
+                Intent::SaveOrganisation {
+                    base: Box::new(o.clone()),
+                    request_id: request_id(),
+                },
+                title.get(lang).to_string(),
+                editing.map(|_| vec![o.name.clone()]).unwrap_or_default(),
+                lang,
+            )
+            .prefill("name", o.name.clone())
+            .prefill("contact_person", o.contact_person.clone())
+            .prefill("contact", o.contact.clone())
+            .choose("kind", kind)
         }
         _ => return None,
     };

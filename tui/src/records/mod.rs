@@ -44,6 +44,10 @@ pub enum Source {
     Territories,
     /// The venues of meetings (administrator).
     Venues,
+    /// The administration's departments (administrator).
+    Departments,
+    /// Outside organisations invited to meetings (administrator).
+    Organisations,
     /// The user's notifications.
     Notifications,
 }
@@ -63,6 +67,8 @@ impl Source {
             Source::Users => W::TabUsers,
             Source::Territories => W::TabTerritories,
             Source::Venues => W::TabVenues,
+            Source::Departments => W::TabDepartments,
+            Source::Organisations => W::TabOrganisations,
             Source::Notifications => W::TabNotifications,
         }
     }
@@ -88,6 +94,8 @@ impl Source {
             Source::Composition | Source::Users => people::COLUMNS,
             Source::Territories => directory::TERRITORY_COLUMNS,
             Source::Venues => directory::VENUE_COLUMNS,
+            Source::Departments => directory::DEPARTMENT_COLUMNS,
+            Source::Organisations => directory::ORGANISATION_COLUMNS,
             Source::Notifications => notifications::COLUMNS,
         }
     }
@@ -105,6 +113,8 @@ impl Source {
             Source::Composition | Source::Users => people::rows(self, ctx),
             Source::Territories => directory::territory_rows(ctx),
             Source::Venues => directory::venue_rows(ctx),
+            Source::Departments => directory::department_rows(ctx),
+            Source::Organisations => directory::organisation_rows(ctx),
             Source::Notifications => notifications::rows(ctx),
         }
     }
@@ -122,6 +132,8 @@ impl Source {
             Source::Composition | Source::Users => people::detail(id, ctx),
             Source::Territories => directory::territory_detail(id, ctx),
             Source::Venues => directory::venue_detail(id, ctx),
+            Source::Departments => directory::department_detail(id, ctx),
+            Source::Organisations => directory::organisation_detail(id, ctx),
             Source::Notifications => notifications::detail(id, ctx),
         }
     }
@@ -134,6 +146,8 @@ impl Source {
                 | Source::Users
                 | Source::Territories
                 | Source::Venues
+                | Source::Departments
+                | Source::Organisations
                 | Source::Notifications
         )
     }
@@ -149,7 +163,9 @@ impl Source {
             Source::Cards => appeals::card_commands(id, ctx),
             Source::Notifications => notifications::commands(id, ctx),
             Source::Composition | Source::Users => people::commands(self, id, ctx),
-            Source::Territories | Source::Venues => directory::commands(id, ctx),
+            Source::Territories | Source::Venues | Source::Departments | Source::Organisations => {
+                directory::commands(id, ctx)
+            }
             Source::Appeals => appeals::commands(id, ctx),
         }
     }
@@ -165,7 +181,9 @@ impl Source {
             Source::Cards => appeals::card_start(command, id, ctx),
             Source::Notifications => notifications::start(command, id, ctx),
             Source::Composition | Source::Users => people::start(self, command, id, ctx),
-            Source::Territories | Source::Venues => directory::start(self, command, id, ctx),
+            Source::Territories | Source::Venues | Source::Departments | Source::Organisations => {
+                directory::start(self, command, id, ctx)
+            }
             Source::Appeals => appeals::start(command, id, ctx),
         }
     }

@@ -6,7 +6,7 @@ use infogroups_shared::pb;
 use infogroups_shared::validate::{self, FieldError};
 
 use super::Ctx;
-use super::form::{Field, FieldKind as K, GRANTABLE, choice_of, group_by_number, value};
+use super::form::{Field, FieldKind as K, GRANTABLE, choice_of, group_by_number, user_id, value};
 use crate::calls::Call;
 use crate::strings::work::W;
 
@@ -23,6 +23,24 @@ const VENUE_KINDS: [pb::VenueKind; 3] = [
     pb::VenueKind::Culture,
     pb::VenueKind::Other,
 ];
+
+/// The organisation kinds offered, in order.
+const ORGANISATION_KINDS: [pb::OrganisationKind; 6] = [
+    pb::OrganisationKind::Utility,
+    pb::OrganisationKind::Police,
+    pb::OrganisationKind::Prosecutor,
+    pb::OrganisationKind::Duma,
+    pb::OrganisationKind::Media,
+    pb::OrganisationKind::Other,
+];
+
+/// Where an organisation kind stands among the choice's options.
+pub fn organisation_kind_index(kind: i32) -> usize {
+    ORGANISATION_KINDS
+        .iter()
+        .position(|k| *k as i32 == kind)
+        .unwrap_or(0)
+}
 
 /// Where a territory kind stands among the choice's options.
 pub fn territory_kind_index(kind: i32) -> usize {
@@ -76,6 +94,32 @@ pub fn venue_fields(territories: &[(u64, String)], lang: Lang) -> Vec<Field> {
         Field::new("capacity", W::FieldCapacity, K::Line, false),
         Field::new("contact_person", W::FieldContactPerson, K::Line, false),
         Field::new("contact_phone", W::FieldContactPhone, K::Line, false),
+    ]
+}
+
+/// A department's fields.
+pub fn department_fields() -> Vec<Field> {
+    vec![
+        Field::new("name", W::FieldTitle, K::Line, true),
+        Field::new("short_name", W::FieldShortName, K::Line, false),
+        Field::new("head_user_id", W::FieldDepartmentHead, K::Line, false),
+    ]
+}
+
+/// An organisation's fields.
+pub fn organisation_fields(lang: Lang) -> Vec<Field> {
+    vec![
+        Field::new("name", W::FieldTitle, K::Line, true),
+        Field::choice(
+            "kind",
+            W::FieldOrganisationKind,
+            ORGANISATION_KINDS
+                .iter()
+                .map(|k| names::organisation_kind(lang, *k).to_string())
+                .collect(),
+        ),
+        Field::new("contact_person", W::FieldContactPerson, K::Line, false),
+        Field::new("contact", W::FieldContact, K::Line, false),
     ]
 }
 
@@ -168,6 +212,47 @@ pub fn venue_call(
         request_id: request_id.to_string(),
         expected_version: v.meta.map_or(0, |m| m.version),
         venue: Some(v),
+    }))
+}
+
+/// Saving a department; its head is given by login (or left empty).
+pub fn department_call(
+    base: &pb::Department,
+    request_id: &str,
+    fields: &[Field],
+    ctx: &Ctx<'_>,
+) -> Result<Call, FieldError> {
+    let head = value(fields, "head_user_id");
+    let mut d = base.clone();
+    d.name = value(fields, "name").to_string();
+    d.short_name = value(fields, "short_name").to_string();
+    d.head_user_id = if head.is_empty() {
+        0
+    } else {
+        user_id(ctx, "head_user_id", head)?
+    };
+    Ok(Call::SaveDepartment(pb::SaveDepartmentRequest {
+        request_id: request_id.to_string(),
+        expected_version: d.meta.map_or(0, |m| m.version),
+        department: Some(d),
+    }))
+}
+
+/// Saving an organisation.
+pub fn organisation_call(
+    base: &pb::Organisation,
+    request_id: &str,
+    fields: &[Field],
+) -> Result<Call, FieldError> {
+    let mut o = base.clone();
+    o.name = value(fields, "name").to_string();
+    o.kind = ORGANISATION_KINDS[choice_of(fields, "kind") % ORGANISATION_KINDS.len()] as i32;
+    o.contact_person = value(fields, "contact_person").to_string();
+    o.contact = value(fields, "contact").to_string();
+    Ok(Call::SaveOrganisation(pb::SaveOrganisationRequest {
+        request_id: request_id.to_string(),
+        expected_version: o.meta.map_or(0, |m| m.version),
+        organisation: Some(o),
     }))
 }
 

@@ -215,6 +215,20 @@ pub enum Intent {
         /// The territories the choice offers after «—».
         territories: Vec<(u64, String)>,
     },
+    /// Save a department (a new one has no id).
+    SaveDepartment {
+        /// The entry as it was.
+        base: Box<pb::Department>,
+        /// The id of a creating request.
+        request_id: String,
+    },
+    /// Save an outside organisation (a new one has no id).
+    SaveOrganisation {
+        /// The entry as it was.
+        base: Box<pb::Organisation>,
+        /// The id of a creating request.
+        request_id: String,
+    },
     /// Create an account with its first role.
     CreateUser {
         /// The id of the creating request.
@@ -291,6 +305,10 @@ pub enum Target {
     Venue(u64),
     /// A reception card.
     Card(u64),
+    /// A department.
+    Department(u64),
+    /// An outside organisation.
+    Organisation(u64),
 }
 
 /// A form over the screen.
@@ -393,16 +411,10 @@ impl FormPopup {
             | Intent::AnswerAppeal { version, .. }
             | Intent::CardToAppeal { version, .. }
             | Intent::ExtendAppeal { version, .. } => *version = v,
-            Intent::SaveTerritory { base, .. } => {
-                if let Some(m) = base.meta.as_mut() {
-                    m.version = v;
-                }
-            }
-            Intent::SaveVenue { base, .. } => {
-                if let Some(m) = base.meta.as_mut() {
-                    m.version = v;
-                }
-            }
+            Intent::SaveTerritory { base, .. } => set_meta_version(&mut base.meta, v),
+            Intent::SaveVenue { base, .. } => set_meta_version(&mut base.meta, v),
+            Intent::SaveDepartment { base, .. } => set_meta_version(&mut base.meta, v),
+            Intent::SaveOrganisation { base, .. } => set_meta_version(&mut base.meta, v),
             Intent::CreateUser { .. }
             | Intent::SetPassword { .. }
             | Intent::SaveCard { .. }
@@ -438,6 +450,14 @@ impl FormPopup {
             Intent::SaveVenue { base, .. } => {
                 base.meta.filter(|m| m.id != 0).map(|m| Target::Venue(m.id))
             }
+            Intent::SaveDepartment { base, .. } => base
+                .meta
+                .filter(|m| m.id != 0)
+                .map(|m| Target::Department(m.id)),
+            Intent::SaveOrganisation { base, .. } => base
+                .meta
+                .filter(|m| m.id != 0)
+                .map(|m| Target::Organisation(m.id)),
             Intent::CreateUser { .. }
             | Intent::SetPassword { .. }
             | Intent::SaveCard { .. }
@@ -474,7 +494,10 @@ impl FormPopup {
             Intent::SaveCard { .. } => W::DoneCard,
             Intent::ExtendAppeal { .. } => W::DoneExtended,
             Intent::CardToAppeal { .. } => W::DoneRegistered,
-            Intent::SaveTerritory { .. } | Intent::SaveVenue { .. } => W::DoneDirectory,
+            Intent::SaveTerritory { .. }
+            | Intent::SaveVenue { .. }
+            | Intent::SaveDepartment { .. }
+            | Intent::SaveOrganisation { .. } => W::DoneDirectory,
             Intent::CreateUser { .. } => W::DoneUserCreated,
             Intent::SetPassword { .. } => W::DonePasswordSet,
         };
@@ -582,6 +605,8 @@ fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
         Intent::ExtendAppeal { .. } => appeal_forms::extend_fields(),
         Intent::SaveTerritory { .. } => directory_forms::territory_fields(lang),
         Intent::SaveVenue { territories, .. } => directory_forms::venue_fields(territories, lang),
+        Intent::SaveDepartment { .. } => directory_forms::department_fields(),
+        Intent::SaveOrganisation { .. } => directory_forms::organisation_fields(lang),
         Intent::CreateUser { .. } => directory_forms::user_fields(lang),
         Intent::SetPassword { .. } => directory_forms::password_fields(),
         Intent::ImportClassifier => vec![
@@ -601,6 +626,13 @@ fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
             }
             vec![format, Field::new("path", W::FieldPath, K::Line, true)]
         }
+    }
+}
+
+/// A directory entry's version, taken on after a stale save (a new entry has none to take).
+fn set_meta_version(meta: &mut Option<pb::Meta>, v: u64) {
+    if let Some(m) = meta.as_mut() {
+        m.version = v;
     }
 }
 
@@ -866,6 +898,12 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
             request_id,
             territories,
         } => directory_forms::venue_call(base, request_id, territories, fields)?,
+        Intent::SaveDepartment { base, request_id } => {
+            directory_forms::department_call(base, request_id, fields, ctx)?
+        }
+        Intent::SaveOrganisation { base, request_id } => {
+            directory_forms::organisation_call(base, request_id, fields)?
+        }
         Intent::CreateUser { request_id } => directory_forms::user_call(request_id, fields, ctx)?,
         Intent::SetPassword { user_id } => directory_forms::password_call(*user_id, fields)?,
         Intent::Export { request } => {
