@@ -696,6 +696,17 @@ fn on_call_done(
                 state.records_changed();
             }
         }
+        Ok(Reply::CalendarYear(y)) => {
+            // The client's own deadlines follow at once; the calendar tab shows the new year.
+            let years = pb::ListCalendarYearsResponse {
+                years: vec![y.clone()],
+            };
+            load_decree_years(state, &years);
+            out.run(Cmd::Call {
+                origin: Origin::Report(crate::reports::ReportKind::Directories),
+                call: Box::new(Call::CalendarYears),
+            });
+        }
         Ok(Reply::Applicant(a)) => {
             let info = crate::records::appeals::applicant(a, state.lang);
             state.popups.push(Popup::Info(info));

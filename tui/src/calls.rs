@@ -39,6 +39,8 @@ pub enum Call {
     SaveTerritory(pb::SaveTerritoryRequest),
     /// Save a venue.
     SaveVenue(pb::SaveVenueRequest),
+    /// Enter a production calendar year.
+    SaveCalendarYear(pb::CalendarYear),
     /// Save a department.
     SaveDepartment(pb::SaveDepartmentRequest),
     /// Save an outside organisation.
@@ -120,6 +122,8 @@ pub enum Reply {
     Applicant(Box<pb::Appeal>),
     /// The production calendar's years.
     CalendarYears(pb::ListCalendarYearsResponse),
+    /// A year as saved.
+    CalendarYear(pb::CalendarYear),
     /// What an import did.
     Imported(pb::ImportClassifierResponse),
 }
@@ -234,6 +238,13 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
                 .map_err(status)?;
             Reply::Done
         }
+        Call::SaveCalendarYear(r) => Reply::CalendarYear(
+            conn.directory()
+                .save_calendar_year(request(r))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        ),
         Call::SaveDepartment(r) => {
             conn.directory()
                 .save_department(request(r))

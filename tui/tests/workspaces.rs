@@ -1276,3 +1276,72 @@ fn the_head_extends_an_appeal_by_the_days_left() {
         Some(s.today())
     );
 }
+
+#[test]
+fn the_administrator_enters_a_calendar_year_from_a_decree() {
+    let mut s = signed(Lang::Ru, (100, 30), ADMIN);
+    tab(&mut s, '6');
+    press(&mut s, KeyCode::Char('N'));
+    assert!(top_form(&s).is_some(), "the calendar year form opens");
+    type_text(&mut s, "2030");
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "Постановление Правительства РФ № 1 от 01.09.2029");
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "01.01.2030, 02.01.2030 31.02.2030");
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert!(call_of(&cmds).is_none());
+    assert!(screen_text(&s).contains("«31.02.2030» — не дата"));
+    for _ in 0.."31.02.2030".chars().count() {
+        press(&mut s, KeyCode::Backspace);
+    }
+    type_text(&mut s, "04.03.2030");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::SaveCalendarYear(y))) = call_of(&cmds) else {
+        panic!("no year sent");
+    };
+    let days: Vec<_> = y.days_off.iter().filter_map(validate::to_naive).collect();
+    assert_eq!(y.year, 2030);
+    assert_eq!(days.len(), 3);
+    // The server names the day it refuses; the message goes under the days-off field.
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Form,
+            result: Err(RpcError::from_status(
+                &validate::FieldError::new(
+                    "days_off[2]",
+                    "праздник 07.01.2030 не указан нерабочим",
+                    "the holiday 07.01.2030 is not off",
+                )
+                .to_status(),
+            )),
+        },
+    );
+    let form = top_form(&s).expect("still open");
+    assert_eq!(
+        form.fields[2].error.as_deref(),
+        Some("праздник 07.01.2030 не указан нерабочим")
+    );
+    // Accepted: the client's calendar has the year at once, and the tab asks for the years again.
+    let monday = chrono::NaiveDate::from_ymd_opt(2030, 3, 4).unwrap_or_default();
+    let mut saved = y.clone();
+    saved.days_off = infogroups_shared::calendar::STATUTORY_HOLIDAYS
+        .iter()
+        .filter_map(|(m, d)| chrono::NaiveDate::from_ymd_opt(2030, *m, *d))
+        .filter(|d| chrono::Datelike::weekday(d).number_from_monday() <= 5)
+        .chain([monday])
+        .map(validate::from_naive)
+        .collect();
+    let cmds = app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Form,
+            result: Ok(Reply::CalendarYear(saved)),
+        },
+    );
+    assert!(!s.calendar.is_working_day(monday));
+    assert_eq!(
+        call_of(&cmds),
+        Some((Origin::Report(ReportKind::Directories), Call::CalendarYears))
+    );
+}

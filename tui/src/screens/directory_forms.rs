@@ -288,3 +288,49 @@ pub fn password_call(user_id: u64, fields: &[Field]) -> Result<Call, FieldError>
         old_password: String::new(),
     }))
 }
+
+/// A production calendar year's fields: the decree and its days, as dates separated by commas or
+/// spaces.
+pub fn calendar_fields() -> Vec<Field> {
+    vec![
+        Field::new("year", W::FieldYear, K::Line, true),
+        Field::new("decree", W::FieldDecree, K::Line, true),
+        Field::new("days_off", W::FieldDaysOff, K::Text, true),
+        Field::new("working_weekends", W::FieldWorkingWeekends, K::Text, false),
+    ]
+}
+
+/// The dates of a list field.
+fn dates(fields: &[Field], name: &'static str) -> Result<Vec<pb::Date>, FieldError> {
+    value(fields, name)
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            super::form::parse_date(s)
+                .map(validate::from_naive)
+                .ok_or_else(|| {
+                    FieldError::new(
+                        name,
+                        format!("«{s}» — не дата ДД.ММ.ГГГГ"),
+                        format!("«{s}» is not a date DD.MM.YYYY"),
+                    )
+                })
+        })
+        .collect()
+}
+
+/// Saving a year entered from a government decree (it replaces the built-in data for that year).
+pub fn calendar_call(fields: &[Field]) -> Result<Call, FieldError> {
+    let year = value(fields, "year")
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1990..=2100).contains(y))
+        .ok_or_else(|| FieldError::new("year", "год — четыре цифры", "a year of four digits"))?;
+    Ok(Call::SaveCalendarYear(pb::CalendarYear {
+        year,
+        days_off: dates(fields, "days_off")?,
+        working_weekends: dates(fields, "working_weekends")?,
+        decree: value(fields, "decree").to_string(),
+        built_in: false,
+    }))
+}

@@ -199,6 +199,8 @@ pub enum Intent {
     },
     /// Import the classifier from a file.
     ImportClassifier,
+    /// Enter a production calendar year from a government decree.
+    SaveCalendarYear,
     /// Save a territory (a new one has no id).
     SaveTerritory {
         /// The entry as it was (its id and version, and fields the form does not show).
@@ -387,7 +389,7 @@ impl FormPopup {
         let field = e.field.as_ref().and_then(|f| {
             self.fields
                 .iter()
-                .position(|x| f.field == x.name || f.field.ends_with(&format!(".{}", x.name)))
+                .position(|x| names_field(&f.field, x.name))
         });
         match field {
             Some(i) => {
@@ -422,6 +424,7 @@ impl FormPopup {
             | Intent::Issue { .. }
             | Intent::SubAssign { .. }
             | Intent::Export { .. }
+            | Intent::SaveCalendarYear
             | Intent::ImportClassifier => {}
         }
     }
@@ -465,6 +468,7 @@ impl FormPopup {
             | Intent::Issue { .. }
             | Intent::SubAssign { .. }
             | Intent::Export { .. }
+            | Intent::SaveCalendarYear
             | Intent::ImportClassifier => None,
         }
     }
@@ -489,6 +493,7 @@ impl FormPopup {
             Intent::GrantRole { .. } => W::DoneGrantedRole,
             Intent::RevokeRole { .. } => W::DoneRevokedRole,
             Intent::ImportClassifier => W::DoneImported,
+            Intent::SaveCalendarYear => W::DoneCalendarYear,
             Intent::RegisterAppeal { .. } => W::DoneRegistered,
             Intent::AnswerAppeal { .. } => W::DoneAnswered,
             Intent::SaveCard { .. } => W::DoneCard,
@@ -605,6 +610,7 @@ fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
         Intent::ExtendAppeal { .. } => appeal_forms::extend_fields(),
         Intent::SaveTerritory { .. } => directory_forms::territory_fields(lang),
         Intent::SaveVenue { territories, .. } => directory_forms::venue_fields(territories, lang),
+        Intent::SaveCalendarYear => directory_forms::calendar_fields(),
         Intent::SaveDepartment { .. } => directory_forms::department_fields(),
         Intent::SaveOrganisation { .. } => directory_forms::organisation_fields(lang),
         Intent::CreateUser { .. } => directory_forms::user_fields(lang),
@@ -627,6 +633,13 @@ fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
             vec![format, Field::new("path", W::FieldPath, K::Line, true)]
         }
     }
+}
+
+/// Whether the server's field path (`appeal.citizen.surname`, `days_off[3]`) is the form's field
+/// `name`.
+fn names_field(path: &str, name: &str) -> bool {
+    let path = path.split('[').next().unwrap_or(path);
+    path == name || path.ends_with(&format!(".{name}"))
 }
 
 /// A directory entry's version, taken on after a stale save (a new entry has none to take).
@@ -898,6 +911,7 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
             request_id,
             territories,
         } => directory_forms::venue_call(base, request_id, territories, fields)?,
+        Intent::SaveCalendarYear => directory_forms::calendar_call(fields)?,
         Intent::SaveDepartment { base, request_id } => {
             directory_forms::department_call(base, request_id, fields, ctx)?
         }

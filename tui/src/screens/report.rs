@@ -4,6 +4,7 @@
 
 use infogroups_shared::pb;
 
+use super::form::{FormPopup, Intent};
 use super::popup::Popup;
 use super::{Component, Ctx, Outbox, common};
 use crate::app::{Cmd, Msg};
@@ -11,6 +12,7 @@ use crate::calls::{Origin, Reply};
 use crate::keymap::Command;
 use crate::reports::{Params, ReportKind};
 use crate::rpc::RpcError;
+use crate::strings::work::W;
 
 /// What the server answered.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,7 +122,7 @@ impl Component for ReportScreen {
             c.push(C::Export);
         }
         if self.kind == ReportKind::Directories {
-            c.push(C::Import);
+            c.extend([C::New, C::Import]);
         }
         if ctx.session.is_some_and(|s| s.roles.len() > 1) {
             c.push(C::SwitchRole);
@@ -158,22 +160,33 @@ impl Component for ReportScreen {
                     out.send(Msg::OpenPopup(Popup::Form(Box::new(form))));
                 }
             }
-            C::Import => {
-                let form = crate::screens::form::FormPopup::new(
-                    crate::screens::form::Intent::ImportClassifier,
-                    crate::strings::work::W::ImportTitle
-                        .get(ctx.lang)
-                        .to_string(),
-                    vec![
-                        crate::strings::work::W::ImportHint
-                            .get(ctx.lang)
-                            .to_string(),
-                    ],
-                    ctx.lang,
-                );
-                out.send(Msg::OpenPopup(Popup::Form(Box::new(form))));
-            }
+            C::New if self.kind == ReportKind::Directories => open_form(
+                Intent::SaveCalendarYear,
+                W::CalendarYearTitle,
+                W::CalendarYearHint,
+                ctx,
+                out,
+            ),
+            C::Import => open_form(
+                Intent::ImportClassifier,
+                W::ImportTitle,
+                W::ImportHint,
+                ctx,
+                out,
+            ),
             other => common(other, out),
         }
     }
+}
+
+/// Opens the form of `intent`, titled `title`, with `hint` above its fields.
+fn open_form(intent: Intent, title: W, hint: W, ctx: &Ctx<'_>, out: &mut Outbox) {
+    let lang = ctx.lang;
+    let form = FormPopup::new(
+        intent,
+        title.get(lang).to_string(),
+        vec![hint.get(lang).to_string()],
+        lang,
+    );
+    out.send(Msg::OpenPopup(Popup::Form(Box::new(form))));
 }
