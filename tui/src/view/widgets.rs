@@ -118,20 +118,33 @@ pub fn hints(
 ) -> Line<'static> {
     let theme = state.theme;
     let typing = component.typing();
+    let piece = |c: Command| {
+        let key = state.keymap.first(c, typing)?;
+        let label = component.label(c, state.lang);
+        let width = text::width(&key) + 1 + text::width(label) + 2;
+        Some((key, label, width))
+    };
+    // The key that lists all keys always shows: what does not fit here is one press away.
+    let help = commands
+        .contains(&Command::Help)
+        .then(|| piece(Command::Help))
+        .flatten();
+    let mut room = cells.saturating_sub(help.as_ref().map_or(0, |h| h.2));
     let mut spans = Vec::new();
-    let mut used = 0;
-    for c in commands {
-        let Some(key) = state.keymap.first(*c, typing) else {
+    for c in commands.iter().filter(|c| **c != Command::Help) {
+        let Some((key, label, width)) = piece(*c) else {
             continue;
         };
-        let label = component.label(*c, state.lang);
-        let piece = text::width(&key) + 1 + text::width(label) + 2;
-        if used + piece > cells {
+        if width > room {
             break;
         }
         spans.push(Span::styled(key, theme.key()));
         spans.push(Span::raw(format!(" {label}  ")));
-        used += piece;
+        room -= width;
+    }
+    if let Some((key, label, _)) = help {
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::raw(format!(" {label}  ")));
     }
     Line::from(spans)
 }
