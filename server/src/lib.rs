@@ -22,6 +22,7 @@ pub mod refs;
 pub mod reports;
 pub mod server;
 pub mod services;
+pub mod signals;
 pub mod store;
 
 pub use clock::Clock;

@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use infogroups_server::config::{self, Config, FileConfig, TlsFiles};
 use infogroups_server::db::Db;
+use infogroups_server::signals::StopSignals;
 use infogroups_server::store::{SledStore, Store};
 use infogroups_server::{Clock, Server, accounts, auth, backup, integrity};
 use infogroups_shared::pb::{self, Role};
@@ -232,7 +233,8 @@ async fn serve(args: ServeArgs) -> Result<()> {
     }
     tracing::info!(addr = %listener.local_addr()?, data = %data.display(), "serving");
     let shutdown = CancellationToken::new();
-    tokio::spawn(signals(shutdown.clone()));
+    let stop = StopSignals::install().context("cannot install the signal handlers")?;
+    tokio::spawn(signals(stop, shutdown.clone()));
     let serving = server.serve(listener, shutdown.clone());
     tokio::pin!(serving);
     tokio::select! {
@@ -244,23 +246,8 @@ async fn serve(args: ServeArgs) -> Result<()> {
     Ok(())
 }
 
-async fn signals(shutdown: CancellationToken) {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        () = term => {}
-    }
+async fn signals(signals: StopSignals, shutdown: CancellationToken) {
+    signals.wait().await;
     // Cancel first: if the log's reader is gone, logging must not keep the server running.
     shutdown.cancel();
     tracing::info!("signal received; stopping");

@@ -13,6 +13,7 @@ use std::net::SocketAddr as Listen;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use infogroups_server::signals::StopSignals;
 use infogroups_server::{Clock, Config, launch};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
@@ -197,19 +198,8 @@ pub struct ServeArgs {
     pub backup_dir: Option<PathBuf>,
 }
 
-async fn signalled(shutdown: CancellationToken) {
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        () = term => {}
-    }
+async fn signalled(signals: StopSignals, shutdown: CancellationToken) {
+    signals.wait().await;
     shutdown.cancel();
 }
 
@@ -237,7 +227,9 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         .with_context(|| format!("binding {}", args.listen))?;
     let addr = listener.local_addr()?;
     let shutdown = CancellationToken::new();
-    tokio::spawn(signalled(shutdown.clone()));
+    // Installed before the address is printed: the parent may send SIGTERM as soon as it reads it.
+    let stop = StopSignals::install()?;
+    tokio::spawn(signalled(stop, shutdown.clone()));
     let serving = tokio::spawn(launch(config, listener, shutdown));
     // The store is opened inside `launch`; connections queue in the bound listener meanwhile.
     let mut out = std::io::stdout().lock();
