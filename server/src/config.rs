@@ -8,9 +8,20 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::clock::Clock;
+use crate::db::retention::LogBounds;
 
 /// The default listen address: loopback only.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50051";
+
+/// The live store keeps the newest 10,000 events for replay: weeks of this city's changes, so an
+/// ordinary reconnect (a network drop, a sleeping laptop, a server restart) always resumes; a
+/// client away longer takes a snapshot. Audit records beyond the newest 4,096 move to cold
+/// segment files in runs of 4,096 (about 0.5 MB each). The store's memory then follows these
+/// bounds, not the length of the history.
+pub const DEFAULT_LOG_BOUNDS: LogBounds = LogBounds {
+    events: 10_000,
+    audit_live: 4_096,
+};
 
 /// Everything the server needs to run.
 #[derive(Clone, Debug)]
@@ -53,6 +64,8 @@ pub struct Config {
     pub repeat_window_days: u32,
     /// Citizens' personal data is kept this many years, then depersonalised on request.
     pub retention_years: u32,
+    /// How much of the event and audit logs the live store keeps (see [`LogBounds`]).
+    pub log_bounds: LogBounds,
     /// The clock (tests use a manual one).
     pub clock: Clock,
 }
@@ -91,6 +104,7 @@ impl Config {
             appeal_non_working_rule: infogroups_shared::calendar::NonWorkingRule::NextWorkingDay,
             repeat_window_days: 365,
             retention_years: 5,
+            log_bounds: DEFAULT_LOG_BOUNDS,
             clock: Clock::system(),
         }
     }
@@ -135,6 +149,10 @@ pub struct FileConfig {
     pub max_concurrent_streams: Option<u32>,
     /// Working days before a deadline to remind.
     pub reminder_days: Option<u32>,
+    /// Events the live store keeps for replay to reconnecting clients (older ones are deleted).
+    pub event_log_keep: Option<u64>,
+    /// Audit records the live store keeps before moving older ones to cold segment files.
+    pub audit_live_keep: Option<u64>,
 }
 
 /// A configuration file that could not be used.
@@ -183,11 +201,12 @@ mod tests {
     fn file_config_parses_and_rejects_unknown_keys() {
         let ok: Result<FileConfig, _> = toml::from_str(
             "data = \"/var/lib/ig\"\nlisten = \"0.0.0.0:50051\"\ntoken_ttl_hours = 8\n\
-             max_request_bytes = 1048576\nmax_concurrent_streams = 32\n",
+             max_request_bytes = 1048576\nmax_concurrent_streams = 32\nevent_log_keep = 50000\n",
         );
         assert!(ok.is_ok_and(|c| c.token_ttl_hours == Some(8)
             && c.max_request_bytes == Some(1_048_576)
-            && c.max_concurrent_streams == Some(32)));
+            && c.max_concurrent_streams == Some(32)
+            && c.event_log_keep == Some(50_000)));
         let bad: Result<FileConfig, _> = toml::from_str("listne = \"x\"\n");
         assert!(bad.is_err());
     }

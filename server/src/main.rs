@@ -209,6 +209,12 @@ async fn serve(args: ServeArgs) -> Result<()> {
     if let Some(n) = file.max_concurrent_streams {
         config.max_concurrent_streams = n;
     }
+    if let Some(n) = file.event_log_keep {
+        config.log_bounds.events = n;
+    }
+    if let Some(n) = file.audit_live_keep {
+        config.log_bounds.audit_live = n;
+    }
     if let Some(dir) = args.backup_dir.or(file.backup_dir) {
         config.backup_dir = dir;
     }

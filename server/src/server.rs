@@ -14,7 +14,7 @@ use tonic::transport::{Identity, ServerTlsConfig};
 use crate::auth::{Authenticator, Throttle};
 use crate::bootstrap;
 use crate::config::Config;
-use crate::db::Db;
+use crate::db::{Db, retention};
 use crate::deadlines;
 use crate::services::{self, Ctx};
 use crate::store::{SledStore, StoreError};
@@ -232,6 +232,8 @@ impl Server {
             ));
 
         let clock = tokio::spawn(deadlines::run(ctx.clone()));
+        // Ends by itself when the database closes.
+        let trimming = tokio::spawn(retention::run(ctx.db.clone(), ctx.config.log_bounds));
         let stop = {
             let shutdown = shutdown.clone();
             let inner = ctx.shutdown.clone();
@@ -261,6 +263,7 @@ impl Server {
         ctx.shutdown.cancel();
         let _ = clock.await;
         ctx.db.close().await?;
+        let _ = trimming.await;
         tracing::info!("server stopped; store flushed");
         served.map_err(LaunchError::from)
     }

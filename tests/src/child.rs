@@ -196,6 +196,12 @@ pub struct ServeArgs {
     /// Where online backups go [default: beside the data directory].
     #[arg(long)]
     pub backup_dir: Option<PathBuf>,
+    /// Events the live store keeps for replay [default: the server's].
+    #[arg(long)]
+    pub event_log_keep: Option<u64>,
+    /// Audit records the live store keeps before archiving older ones [default: the server's].
+    #[arg(long)]
+    pub audit_live_keep: Option<u64>,
 }
 
 async fn signalled(signals: StopSignals, shutdown: CancellationToken) {
@@ -221,6 +227,12 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     }
     if let Some(dir) = args.backup_dir {
         config.backup_dir = dir;
+    }
+    if let Some(n) = args.event_log_keep {
+        config.log_bounds.events = n;
+    }
+    if let Some(n) = args.audit_live_keep {
+        config.log_bounds.audit_live = n;
     }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

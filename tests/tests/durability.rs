@@ -347,7 +347,16 @@ async fn sigkill_while_32_clients_write_and_during_backups_loses_no_acknowledged
     let dir = tempfile::tempdir().expect("data directory");
     let backups = tempfile::tempdir().expect("backup directory");
     let backup_dir = backups.path().display().to_string();
-    let args = ["--backup-dir", backup_dir.as_str()];
+    // The whole event log stays, since the checks read it from 1; audit records move to cold
+    // segments in runs of 64, so kills land in the middle of archiving too.
+    let args = [
+        "--backup-dir",
+        backup_dir.as_str(),
+        "--event-log-keep",
+        "1000000",
+        "--audit-live-keep",
+        "64",
+    ];
     let mut server = ChildServer::spawn_with(test_server_exe!(), dir.path(), &args)
         .await
         .expect("spawn");
@@ -433,11 +442,13 @@ async fn sigkill_while_32_clients_write_and_during_backups_loses_no_acknowledged
         writes.extend(acknowledged);
         println!(
             "round {round}: SIGKILL to pid {pid:?} after {} acknowledged writes, {in_flight} in \
-             flight; store sound ({} entries, events {}..{})",
+             flight; store sound ({} entries, events {}..{}, audit records {}..{})",
             acked.load(Ordering::SeqCst),
             report.entries,
             report.events.0,
-            report.events.1
+            report.events.1,
+            report.audits.0,
+            report.audits.1
         );
         if let Some((name, before, call)) = backup {
             let (answer, took) = tokio::time::timeout(STEP, call)

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use chrono::{Days, NaiveDate};
 use infogroups_server::Clock;
+use infogroups_server::db::retention::{LogBounds, Trimmed};
 use infogroups_shared::pb::{self, AssignmentStatus as S, Role};
 use infogroups_tests::fixtures::{
     api_date, assignment_request, city_ms, create_assignment, global, id_of, in_group,
@@ -553,5 +554,67 @@ async fn a_stalled_watcher_is_told_to_resync_and_slows_no_one() {
     }
     println!("the stalled watcher got {queued} events before the resync");
     drop((stalled, reader, stalled_user, admin));
+    server.stop().await.expect("stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watch_from_before_the_kept_log_is_told_to_resync_and_the_audit_keeps_every_record() {
+    let bounds = LogBounds {
+        events: 5,
+        audit_live: 4,
+    };
+    let server = TestServer::start(|c| c.log_bounds = bounds)
+        .await
+        .expect("server");
+    let admin = server.admin().await.expect("admin");
+    let start = admin.published_seq().await.expect("seq");
+    for i in 0..12 {
+        save_territory(&admin, &format!("Территория {i}"))
+            .await
+            .expect("territory");
+    }
+    // Trimmed now rather than by the background task's next tick (which may also take part).
+    while server.db().trim_logs(bounds).await.expect("trim") != Trimmed::default() {}
+    let last = admin.published_seq().await.expect("seq");
+
+    let mut old = admin.watch(start).await.expect("watch");
+    match next_message(&mut old, STEP).await.expect("answer") {
+        Received::Message(pb::WatchEvent {
+            kind: Some(pb::watch_event::Kind::Resync(_)),
+        }) => {}
+        other => panic!("expected a resync, got {other:?}"),
+    }
+    drop(old);
+    let mut recent = admin.watch(last - 5).await.expect("watch");
+    let replayed = events_through(&mut recent, last, STEP)
+        .await
+        .expect("the kept events");
+    drop(recent);
+    check_contiguous(&replayed, last - 4).expect("the kept log replays whole");
+
+    // The audit log lost nothing: the twelve creates, newest first, though most of them now live
+    // in cold segments.
+    let records = admin
+        .audit()
+        .list_audit(pb::ListAuditRequest {
+            entity_kind: "territory".into(),
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .expect("ListAudit")
+        .into_inner()
+        .records;
+    assert_eq!(records.len(), 12);
+    assert!(records.windows(2).all(|w| w[0].seq > w[1].seq));
+    assert!(
+        server
+            .db()
+            .store()
+            .archived_through(b"a/")
+            .expect("archive")
+            .is_some(),
+        "some audit records were archived"
+    );
     server.stop().await.expect("stop");
 }

@@ -4,6 +4,7 @@
 //! their events, in commit order, to the broadcast hub that watch streams follow.
 
 pub mod keys;
+pub mod retention;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};

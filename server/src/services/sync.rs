@@ -189,6 +189,14 @@ impl Watcher {
                 return Ok(Step::Continue);
             }
             for ev in &page {
+                if ev.seq != self.last + 1 {
+                    // The oldest events were trimmed while this watcher was on its way to them.
+                    let _ = self
+                        .out
+                        .send(Ok(resync("the log does not reach back to since_seq")))
+                        .await;
+                    return Ok(Step::Stop);
+                }
                 if let Step::Stop = self.handle(ev).await {
                     return Ok(Step::Stop);
                 }

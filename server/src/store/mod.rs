@@ -1,6 +1,7 @@
 //! Durable key-value storage behind a trait, so the engine can change (sled today; a distributed
 //! transactional store for a multi-tenant deployment later) without touching the services.
 
+mod cold;
 mod sled_store;
 
 pub use sled_store::SledStore;
@@ -45,6 +46,18 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
 }
 
+/// The smallest key after every key that starts with `prefix` (`None`: no such key).
+fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xff {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
 /// A visitor over entries (backups).
 pub type Visitor<'a> = &'a mut dyn FnMut(&[u8], &[u8]) -> Result<(), StoreError>;
 
@@ -84,4 +97,12 @@ pub trait Store: Send + Sync + 'static {
     fn for_each(&self, f: Visitor<'_>) -> Result<(), StoreError>;
     /// Removes everything (restore into an existing directory).
     fn clear(&self) -> Result<(), StoreError>;
+    /// Moves the entries under `prefix` up to and including `through` out of the engine's working
+    /// set into cold storage, for append-only history whose old entries are rarely read. They stay
+    /// readable through every method above; a crash at any point loses none of them. Returns how
+    /// many entries were newly archived. Callers archive only entries already durable, and not
+    /// while a whole-store read (a backup) is in progress.
+    fn archive(&self, prefix: &[u8], through: &[u8]) -> Result<usize, StoreError>;
+    /// The last key under `prefix` in cold storage.
+    fn archived_through(&self, prefix: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
 }

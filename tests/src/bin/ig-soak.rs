@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+use infogroups_server::Config;
 use infogroups_shared::pb;
 use infogroups_tests::child::{ServeArgs, serve};
 use infogroups_tests::fixtures::{id_of, save_territory, version_of};
@@ -55,6 +56,12 @@ struct Run {
     /// How often the server's memory is sampled, in seconds.
     #[arg(long, default_value_t = 5)]
     sample_secs: u64,
+    /// Events the server keeps for replay [default: the server's].
+    #[arg(long)]
+    event_log_keep: Option<u64>,
+    /// Audit records the server keeps in its live store [default: the server's].
+    #[arg(long)]
+    audit_live_keep: Option<u64>,
 }
 
 /// Quantiles of a sorted sample.
@@ -103,6 +110,32 @@ fn disk_bytes(dir: &std::path::Path) -> Result<u64> {
         };
     }
     Ok(total)
+}
+
+/// The key space of a store key: `e` and the kind byte for entities, otherwise the key up to its
+/// first `/` (`v` events, `a` audit records, `s` sessions…).
+fn key_space(key: &[u8]) -> String {
+    match key {
+        [b'e', kind, ..] => format!("e{kind}"),
+        _ => {
+            let end = key.iter().position(|b| *b == b'/').unwrap_or(key.len());
+            String::from_utf8_lossy(&key[..end]).into_owned()
+        }
+    }
+}
+
+/// What the engine itself holds, by key space: (entries, bytes of keys and values). Read with
+/// sled directly, so entries moved out of the engine are not counted.
+fn census(dir: &std::path::Path) -> Result<std::collections::BTreeMap<String, (u64, u64)>> {
+    let db = sled::Config::new().path(dir).open()?;
+    let mut out = std::collections::BTreeMap::<String, (u64, u64)>::new();
+    for item in db.iter() {
+        let (k, v) = item?;
+        let e = out.entry(key_space(&k)).or_default();
+        e.0 += 1;
+        e.1 += (k.len() + v.len()) as u64;
+    }
+    Ok(out)
 }
 
 /// What one writer saw.
@@ -234,7 +267,15 @@ async fn main() -> Result<()> {
     }
     let dir = tempfile::tempdir()?;
     let exe = std::env::current_exe()?;
-    let server = ChildServer::spawn_prefixed(&exe, &["serve"], dir.path(), &[]).await?;
+    let mut bounds = Vec::new();
+    if let Some(n) = run.event_log_keep {
+        bounds.extend(["--event-log-keep".to_string(), n.to_string()]);
+    }
+    if let Some(n) = run.audit_live_keep {
+        bounds.extend(["--audit-live-keep".to_string(), n.to_string()]);
+    }
+    let bounds: Vec<&str> = bounds.iter().map(String::as_str).collect();
+    let server = ChildServer::spawn_prefixed(&exe, &["serve"], dir.path(), &bounds).await?;
     let pid = server.pid().context("no server pid")?;
     let addr = server.addr();
     println!(
@@ -312,11 +353,15 @@ async fn main() -> Result<()> {
     }
     drop(admin);
     let status = server.terminate().await?;
-    // What a fresh server holds on the same (grown) store after reading all of it once: if that
-    // matches the end of the run, the growth is the store's pages in sled's cache, not the run.
-    let fresh = ChildServer::spawn_prefixed(&exe, &["serve"], dir.path(), &[]).await?;
+    let held = census(dir.path())?;
+    // What a fresh server holds on the same store after replaying the log it keeps and taking a
+    // snapshot: the floor that the running server's memory is compared with.
+    let fresh = ChildServer::spawn_prefixed(&exe, &["serve"], dir.path(), &bounds).await?;
     let admin = login(fresh.addr(), "admin", ADMIN_PASSWORD).await?;
-    let mut log = admin.watch(0).await?;
+    let kept = run
+        .event_log_keep
+        .unwrap_or(Config::new(dir.path()).log_bounds.events);
+    let mut log = admin.watch(last.saturating_sub(kept)).await?;
     events_through(&mut log, last, Duration::from_secs(60)).await?;
     drop(log);
     admin.sync().snapshot(pb::SnapshotRequest {}).await?;
@@ -412,10 +457,18 @@ async fn main() -> Result<()> {
     println!("RSS series (minute:MiB): {}", series.join(" "));
     println!(
         "store on disk: {:.1} MiB at the end, slope {:+.2} MiB/min; a fresh server on the same \
-         store after reading it all: {:.1} MiB RSS",
+         store after replaying the kept log: {:.1} MiB RSS",
         disk.last().map_or(0.0, |p| p.1),
         slope(&disk),
         fresh_rss as f64 / 1024.0
+    );
+    let held: Vec<String> = held
+        .iter()
+        .map(|(space, (n, bytes))| format!("{space} {n} ({:.1} MiB)", *bytes as f64 / 1048576.0))
+        .collect();
+    println!(
+        "keys in the engine at the end, by space: {}",
+        held.join(", ")
     );
     println!("server exit: {status}");
     if !written.errors.is_empty() || short > 0 || gaps > 0 || watch_errors > 0 || !status.success()
