@@ -2,6 +2,7 @@
 //! the Novoshakhtinsk city administration.
 
 pub mod accounts;
+pub mod allocator;
 pub mod auth;
 pub mod backup;
 pub mod bootstrap;

@@ -255,9 +255,17 @@ async fn watcher(
     out
 }
 
-#[tokio::main]
-async fn main() -> Result<()> {
+fn main() -> Result<()> {
     let cli = Cli::parse();
+    if matches!(cli.child, Some(Child::Serve(_))) {
+        // The measured server tunes its allocator as the real server binary does, before the
+        // runtime starts its threads.
+        infogroups_server::allocator::tune();
+    }
+    tokio::runtime::Runtime::new()?.block_on(soak(cli))
+}
+
+async fn soak(cli: Cli) -> Result<()> {
     if let Some(Child::Serve(args)) = cli.child {
         return serve(args).await;
     }

@@ -16,7 +16,8 @@ struct Args {
     serve: ServeArgs,
 }
 
-#[tokio::main]
-async fn main() -> Result<()> {
-    serve(Args::parse().serve).await
+fn main() -> Result<()> {
+    // As the real server binary does, before the runtime starts its threads.
+    infogroups_server::allocator::tune();
+    tokio::runtime::Runtime::new()?.block_on(serve(Args::parse().serve))
 }
