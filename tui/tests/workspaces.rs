@@ -261,6 +261,18 @@ fn call_of(cmds: &[Cmd]) -> Option<(Origin, Call)> {
     })
 }
 
+/// The server refuses the form's request, naming `field`.
+fn refused_field(s: &mut State, field: &str, ru: &str, en: &str) {
+    let status = validate::FieldError::new(field, ru, en).to_status();
+    app::update(
+        s,
+        Msg::CallDone {
+            origin: Origin::Form,
+            result: Err(RpcError::from_status(&status)),
+        },
+    );
+}
+
 /// The stream brings a new version of an appeal.
 fn appeal_changed(s: &mut State, seq: u64, a: pb::Appeal) {
     sync(
@@ -547,19 +559,11 @@ fn an_extension_request_checks_its_fields_before_and_after_the_server() {
         Some(day(5, 29))
     );
     // The server's field error lands under the field it names.
-    app::update(
+    refused_field(
         &mut s,
-        Msg::CallDone {
-            origin: Origin::Form,
-            result: Err(RpcError::from_status(
-                &validate::FieldError::new(
-                    "new_deadline",
-                    "не позже срока родителя",
-                    "not after the parent's",
-                )
-                .to_status(),
-            )),
-        },
+        "new_deadline",
+        "не позже срока родителя",
+        "not after the parent's",
     );
     let form = top_form(&s).expect("still open");
     assert_eq!(
@@ -1303,19 +1307,11 @@ fn the_administrator_enters_a_calendar_year_from_a_decree() {
     assert_eq!(y.year, 2030);
     assert_eq!(days.len(), 3);
     // The server names the day it refuses; the message goes under the days-off field.
-    app::update(
+    refused_field(
         &mut s,
-        Msg::CallDone {
-            origin: Origin::Form,
-            result: Err(RpcError::from_status(
-                &validate::FieldError::new(
-                    "days_off[2]",
-                    "праздник 07.01.2030 не указан нерабочим",
-                    "the holiday 07.01.2030 is not off",
-                )
-                .to_status(),
-            )),
-        },
+        "days_off[2]",
+        "праздник 07.01.2030 не указан нерабочим",
+        "the holiday 07.01.2030 is not off",
     );
     let form = top_form(&s).expect("still open");
     assert_eq!(

@@ -239,22 +239,7 @@ impl Cold {
         before: Option<&[u8]>,
         limit: usize,
     ) -> Result<Vec<Entry>, StoreError> {
-        let low = after.unwrap_or(prefix);
-        let mut out = Vec::new();
-        for segment in self.meeting(prefix, low, before)? {
-            for (k, v) in read(&segment.path)? {
-                let wanted = k.starts_with(prefix)
-                    && after.is_none_or(|a| k.as_slice() > a)
-                    && before.is_none_or(|b| k.as_slice() < b);
-                if wanted {
-                    out.push((k, v));
-                    if out.len() == limit {
-                        return Ok(out);
-                    }
-                }
-            }
-        }
-        Ok(out)
+        self.scan_in_order(prefix, before, after, limit, false)
     }
 
     /// Up to `limit` entries with keys starting with `prefix`, strictly before `before` and
@@ -266,10 +251,30 @@ impl Cold {
         after: Option<&[u8]>,
         limit: usize,
     ) -> Result<Vec<Entry>, StoreError> {
+        self.scan_in_order(prefix, before, after, limit, true)
+    }
+
+    /// [`Self::scan`] (ascending) or [`Self::scan_rev`] (`descending`).
+    fn scan_in_order(
+        &self,
+        prefix: &[u8],
+        before: Option<&[u8]>,
+        after: Option<&[u8]>,
+        limit: usize,
+        descending: bool,
+    ) -> Result<Vec<Entry>, StoreError> {
         let low = after.unwrap_or(prefix);
+        let mut segments = self.meeting(prefix, low, before)?;
+        if descending {
+            segments.reverse();
+        }
         let mut out = Vec::new();
-        for segment in self.meeting(prefix, low, before)?.iter().rev() {
-            for (k, v) in read(&segment.path)?.into_iter().rev() {
+        for segment in segments {
+            let mut entries = read(&segment.path)?;
+            if descending {
+                entries.reverse();
+            }
+            for (k, v) in entries {
                 let wanted = k.starts_with(prefix)
                     && after.is_none_or(|a| k.as_slice() > a)
                     && before.is_none_or(|b| k.as_slice() < b);
