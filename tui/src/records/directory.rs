@@ -2,7 +2,7 @@
 //! draws on), the venues meetings are held at, the administration's departments and the outside
 //! organisations invited to meetings.
 
-use infogroups_shared::names;
+use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb::{self, Role};
 
 use super::{Column, DetailLine, RecordRow, Source, Start, Tone, field, territory};
@@ -361,6 +361,26 @@ pub fn territory_choices(ctx: &Ctx<'_>) -> Vec<(u64, String)> {
     t
 }
 
+/// The entry being edited, or a blank one for a new entry.
+fn entry<T: crate::replica::Entity + Default>(
+    table: &crate::replica::Table<T>,
+    editing: Option<u64>,
+) -> Option<T> {
+    match editing {
+        Some(id) => table.get(id).cloned(),
+        None => Some(T::default()),
+    }
+}
+
+/// A directory entry's form: titled as new, or with the edited entry's name above its fields.
+fn entry_form(intent: Intent, (new, edit): (W, W), editing: Option<&str>, lang: Lang) -> FormPopup {
+    let (title, summary) = match editing {
+        Some(name) => (edit, vec![name.to_string()]),
+        None => (new, Vec::new()),
+    };
+    FormPopup::new(intent, title.get(lang).to_string(), summary, lang)
+}
+
 /// The new-entry and edit forms, filled with the entry's current values when editing.
 pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> {
     if !commands(id, ctx).contains(&command) {
@@ -370,23 +390,15 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
     let editing = if command == Command::Edit { id } else { None };
     let form = match source {
         Source::Territories => {
-            let t = match editing {
-                Some(id) => ctx.replica.territories.get(id)?.clone(),
-                None => pb::Territory::default(),
-            };
-            let title = if editing.is_some() {
-                W::EditTerritoryTitle
-            } else {
-                W::NewTerritoryTitle
-            };
+            let t = entry(&ctx.replica.territories, editing)?;
             let kind = crate::screens::directory_forms::territory_kind_index(t.kind);
-            FormPopup::new(
+            entry_form(
                 Intent::SaveTerritory {
                     base: Box::new(t.clone()),
                     request_id: request_id(),
                 },
-                title.get(lang).to_string(),
-                editing.map(|_| vec![t.name.clone()]).unwrap_or_default(),
+                (W::NewTerritoryTitle, W::EditTerritoryTitle),
+                editing.map(|_| t.name.as_str()),
                 lang,
             )
             .prefill("name", t.name.clone())
@@ -395,15 +407,7 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
             .choose("kind", kind)
         }
         Source::Venues => {
-            let v = match editing {
-                Some(id) => ctx.replica.venues.get(id)?.clone(),
-                None => pb::Venue::default(),
-            };
-            let title = if editing.is_some() {
-                W::EditVenueTitle
-            } else {
-                W::NewVenueTitle
-            };
+            let v = entry(&ctx.replica.venues, editing)?;
             let territories = territory_choices(ctx);
             let at = territories
                 .iter()
@@ -415,14 +419,14 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
             } else {
                 v.capacity.to_string()
             };
-            FormPopup::new(
+            entry_form(
                 Intent::SaveVenue {
                     base: Box::new(v.clone()),
                     request_id: request_id(),
                     territories,
                 },
-                title.get(lang).to_string(),
-                editing.map(|_| vec![v.name.clone()]).unwrap_or_default(),
+                (W::NewVenueTitle, W::EditVenueTitle),
+                editing.map(|_| v.name.as_str()),
                 lang,
             )
             .prefill("name", v.name.clone())
@@ -434,28 +438,20 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
             .choose("territory_id", at)
         }
         Source::Departments => {
-            let d = match editing {
-                Some(id) => ctx.replica.departments.get(id)?.clone(),
-                None => pb::Department::default(),
-            };
-            let title = if editing.is_some() {
-                W::EditDepartmentTitle
-            } else {
-                W::NewDepartmentTitle
-            };
+            let d = entry(&ctx.replica.departments, editing)?;
             let head = ctx
                 .replica
                 .users
                 .get(d.head_user_id)
                 .map(|u| u.username.clone())
                 .unwrap_or_default();
-            FormPopup::new(
+            entry_form(
                 Intent::SaveDepartment {
                     base: Box::new(d.clone()),
                     request_id: request_id(),
                 },
-                title.get(lang).to_string(),
-                editing.map(|_| vec![d.name.clone()]).unwrap_or_default(),
+                (W::NewDepartmentTitle, W::EditDepartmentTitle),
+                editing.map(|_| d.name.as_str()),
                 lang,
             )
             .prefill("name", d.name.clone())
@@ -463,23 +459,15 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
             .prefill("head_user_id", head)
         }
         Source::Organisations => {
-            let o = match editing {
-                Some(id) => ctx.replica.organisations.get(id)?.clone(),
-                None => pb::Organisation::default(),
-            };
-            let title = if editing.is_some() {
-                W::EditOrganisationTitle
-            } else {
-                W::NewOrganisationTitle
-            };
+            let o = entry(&ctx.replica.organisations, editing)?;
             let kind = crate::screens::directory_forms::organisation_kind_index(o.kind);
-            FormPopup::new(
+            entry_form(
                 Intent::SaveOrganisation {
                     base: Box::new(o.clone()),
                     request_id: request_id(),
                 },
-                title.get(lang).to_string(),
-                editing.map(|_| vec![o.name.clone()]).unwrap_or_default(),
+                (W::NewOrganisationTitle, W::EditOrganisationTitle),
+                editing.map(|_| o.name.as_str()),
                 lang,
             )
             .prefill("name", o.name.clone())

@@ -34,28 +34,27 @@ const ORGANISATION_KINDS: [pb::OrganisationKind; 6] = [
     pb::OrganisationKind::Other,
 ];
 
+/// Where the enum value `kind` stands among `options` (the first when it is not there).
+fn index_of<K: Copy + Into<i32>>(options: &[K], kind: i32) -> usize {
+    options
+        .iter()
+        .position(|k| (*k).into() == kind)
+        .unwrap_or(0)
+}
+
 /// Where an organisation kind stands among the choice's options.
 pub fn organisation_kind_index(kind: i32) -> usize {
-    ORGANISATION_KINDS
-        .iter()
-        .position(|k| *k as i32 == kind)
-        .unwrap_or(0)
+    index_of(&ORGANISATION_KINDS, kind)
 }
 
 /// Where a territory kind stands among the choice's options.
 pub fn territory_kind_index(kind: i32) -> usize {
-    TERRITORY_KINDS
-        .iter()
-        .position(|k| *k as i32 == kind)
-        .unwrap_or(0)
+    index_of(&TERRITORY_KINDS, kind)
 }
 
 /// Where a venue kind stands among the choice's options.
 pub fn venue_kind_index(kind: i32) -> usize {
-    VENUE_KINDS
-        .iter()
-        .position(|k| *k as i32 == kind)
-        .unwrap_or(0)
+    index_of(&VENUE_KINDS, kind)
 }
 
 /// A territory's fields.
