@@ -1252,12 +1252,20 @@ fn the_head_extends_an_appeal_by_the_days_left() {
     let mut s = signed(Lang::Ru, (100, 30), GLAVA);
     tab(&mut s, '5');
     press(&mut s, KeyCode::Home);
-    // ИГ-2026-00042 was extended by 10 days already: 20 are left.
+    // ИГ-2026-00042 is overdue: the deadline can no longer be extended.
+    press(&mut s, KeyCode::Home);
+    let cmds = press(&mut s, KeyCode::Char('e'));
+    assert!(call_of(&cmds).is_none() && top_form(&s).is_none());
+    // Due later and extended by 10 days already: 20 are left.
     let mut a = city().appeals.remove(0);
     a.extensions = vec![pb::AppealExtension {
         days: 10,
         ..Default::default()
     }];
+    a.due = Some(pb::Deadline {
+        date: date(day(5, 20)),
+        predicted: false,
+    });
     if let Some(m) = a.meta.as_mut() {
         m.version = 3;
     }

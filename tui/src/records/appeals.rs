@@ -266,14 +266,15 @@ fn processes_appeals(ctx: &Ctx<'_>) -> Option<pb::RoleGrant> {
     })
 }
 
-/// The head extends an open appeal's deadline while the 30 days allowed are not used up.
+/// The head extends an open appeal's deadline before it passes, while the 30 days allowed are not
+/// used up.
 fn may_extend(a: &pb::Appeal, ctx: &Ctx<'_>) -> bool {
     let head = ctx
         .session
         .and_then(|s| s.role())
         .is_some_and(|g| g.role == pb::Role::Head as i32);
     let used: u32 = a.extensions.iter().map(|e| e.days).sum();
-    head && open(a) && used < machine::MAX_EXTENSION
+    head && open(a) && used < machine::MAX_EXTENSION && due(a).is_some_and(|d| d >= ctx.today)
 }
 
 /// Register a new appeal; answer the selected one while it is open; the head extends it.
@@ -390,13 +391,17 @@ fn extend_form(a: &pb::Appeal, ctx: &Ctx<'_>) -> FormPopup {
     let lang = ctx.lang;
     let meta = a.meta.unwrap_or_default();
     let used: u32 = a.extensions.iter().map(|e| e.days).sum();
+    let mut due_line = format!(
+        "{}: {}",
+        W::AnswerDue.get(lang),
+        due(a).map(date).unwrap_or_default()
+    );
+    if used > 0 {
+        due_line = format!("{due_line}; {}: +{used}", W::Extended.get(lang));
+    }
     let summary = vec![
         format!("{} {} — {}", W::Appeal.get(lang), a.number, short(&a.text)),
-        format!(
-            "{}: {}; +{used}",
-            W::AnswerDue.get(lang),
-            due(a).map(date).unwrap_or_default()
-        ),
+        due_line,
     ];
     FormPopup::new(
         Intent::ExtendAppeal {
