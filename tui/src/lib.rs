@@ -18,6 +18,7 @@ pub mod effects;
 pub mod keymap;
 pub mod logging;
 pub mod packed;
+pub mod person_match;
 pub mod records;
 pub mod replica;
 pub mod reports;

@@ -64,6 +64,8 @@ pub enum Text {
     ReturnTitle,
     ReasonField,
     Sending,
+    NobodyMatches,
+    ChoosePerson,
     Required,
     AcceptTitle,
     AcceptQuestion,
@@ -157,6 +159,8 @@ impl Text {
             T::ReturnTitle => ("Вернуть на доработку", "Return for rework"),
             T::ReasonField => ("Причина", "Reason"),
             T::Sending => ("Отправка…", "Sending…"),
+            T::NobodyMatches => ("никто не подходит", "nobody matches"),
+            T::ChoosePerson => ("↑/↓ — выбрать; подходят", "↑/↓ to choose; matching"),
             T::Required => ("обязательное поле", "is required"),
             T::AcceptTitle => ("Принять отчёт", "Accept the report"),
             T::AcceptQuestion => (

@@ -1349,3 +1349,66 @@ fn the_administrator_enters_a_calendar_year_from_a_decree() {
         Some((Origin::Report(ReportKind::Directories), Call::CalendarYears))
     );
 }
+
+#[test]
+fn the_executor_is_found_by_a_surname_or_initial_and_chosen_with_the_arrows() {
+    let mut s = signed(Lang::Ru, (80, 24), RUK1);
+    press(&mut s, KeyCode::Char('i'));
+    type_text(&mut s, "Вывезти мусор с ул. Мира");
+    press(&mut s, KeyCode::Tab);
+    // «с» starts Смирнов and the initials С. of Новиков and Сидоренко: three people, none
+    // exactly, so the form lists them and will not guess.
+    type_text(&mut s, "с");
+    insta::assert_snapshot!("issue_executor_matches_ru_80x24", draw(&s).backend());
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "30.06.2026");
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert!(call_of(&cmds).is_none(), "three people match «с»");
+    let form = top_form(&s).expect("the form stays");
+    assert_eq!(
+        form.fields[1].error.as_deref(),
+        Some("подходят 3: уточните или выберите ↑/↓")
+    );
+    // The focus is back on the executor: ↓ goes through the matches by name, ↑ from the first
+    // wraps to the last.
+    assert_eq!(form.focus, 1);
+    press(&mut s, KeyCode::Down);
+    assert_eq!(
+        top_form(&s).map(|f| f.fields[1].value()),
+        Some("ruk1".into())
+    );
+    press(&mut s, KeyCode::Down);
+    assert_eq!(
+        top_form(&s).map(|f| f.fields[1].value()),
+        Some("obshiy".into())
+    );
+    press(&mut s, KeyCode::Up);
+    press(&mut s, KeyCode::Up);
+    assert_eq!(
+        top_form(&s).map(|f| f.fields[1].value()),
+        Some("isp1".into())
+    );
+    assert!(
+        top_form(&s).is_some_and(|f| f.fields[1].error.is_none()),
+        "choosing clears the error"
+    );
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::CreateAssignment(r))) = call_of(&cmds) else {
+        panic!("no assignment issued: {cmds:?}");
+    };
+    assert_eq!(r.executor_id, ISP1);
+
+    // A surname alone is enough when it names one person.
+    let mut s = signed(Lang::En, (80, 24), RUK1);
+    press(&mut s, KeyCode::Char('i'));
+    type_text(&mut s, "Check the lighting");
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "васил");
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "30.06.2026");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::CreateAssignment(r))) = call_of(&cmds) else {
+        panic!("no assignment issued: {cmds:?}");
+    };
+    assert_eq!(r.executor_id, ISP2);
+}

@@ -231,7 +231,7 @@ pub fn card_fields(territories: &[(u64, String)], lang: Lang) -> Vec<Field> {
         Field::new("date", W::FieldReceptionDate, K::Date, true),
         Field::new("place", W::Place, K::Line, true),
         Field::new("group_id", W::FieldCardGroup, K::Line, true),
-        Field::new("received_by", W::FieldReceivedBy, K::Line, true),
+        Field::new("received_by", W::FieldReceivedBy, K::Person, true),
         Field::choice("territory_id", W::FieldTerritory, territory),
         Field::new("surname", W::FieldSurname, K::Line, true),
         Field::new("first_name", W::FieldFirstName, K::Line, true),
@@ -243,7 +243,7 @@ pub fn card_fields(territories: &[(u64, String)], lang: Lang) -> Vec<Field> {
         question_type_field("question_type", lang),
         Field::new("oral_answer", W::FieldOralAnswer, K::Text, false),
         Field::choice("on_control", W::FieldOnControl, yes_no()),
-        Field::new("executor_id", W::FieldExecutor, K::Line, false),
+        Field::new("executor_id", W::FieldExecutor, K::Person, false),
         Field::new("deadline", W::FieldDeadline, K::Date, false),
     ]
 }

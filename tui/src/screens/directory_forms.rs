@@ -101,7 +101,7 @@ pub fn department_fields() -> Vec<Field> {
     vec![
         Field::new("name", W::FieldTitle, K::Line, true),
         Field::new("short_name", W::FieldShortName, K::Line, false),
-        Field::new("head_user_id", W::FieldDepartmentHead, K::Line, false),
+        Field::new("head_user_id", W::FieldDepartmentHead, K::Person, false),
     ]
 }
 

@@ -13,6 +13,7 @@ use super::{Component, Ctx, Outbox, appeal_forms, directory_forms};
 use crate::app::{Cmd, Msg};
 use crate::calls::{Call, Origin};
 use crate::keymap::Command;
+use crate::person_match::{self, Unresolved};
 use crate::rpc::RpcError;
 use crate::strings::work::W;
 use crate::strings::{self, Text};
@@ -31,6 +32,8 @@ pub enum FieldKind {
     Choice,
     /// A password: shown as dots, taken exactly as typed.
     Secret,
+    /// A colleague, by login or name; ↑/↓ go through the people who match what is typed.
+    Person,
 }
 
 /// The export formats offered, in order.
@@ -59,6 +62,8 @@ pub struct Field {
     pub required: bool,
     /// What is wrong with it.
     pub error: Option<String>,
+    /// For a person field: what was typed before ↑/↓ put a match's login in the field.
+    pub query: Option<String>,
 }
 
 impl Field {
@@ -72,6 +77,7 @@ impl Field {
             choice: 0,
             required,
             error: None,
+            query: None,
         }
     }
 
@@ -89,6 +95,30 @@ impl Field {
     /// The text, trimmed.
     pub fn value(&self) -> String {
         self.text().to_string()
+    }
+
+    /// For a person field: the text the suggestions are for (what was typed, not a match put in
+    /// by ↑/↓).
+    pub fn person_query(&self) -> &str {
+        self.query.as_deref().unwrap_or_else(|| self.input.text())
+    }
+
+    /// Puts the next (`step` 1) or previous (`step` -1) of the people matching what was typed
+    /// into a person field.
+    fn step_person(&mut self, users: &[&pb::User], step: isize) {
+        if users.is_empty() {
+            return;
+        }
+        let query = self.person_query().to_string();
+        let n = users.len() as isize;
+        let at = users
+            .iter()
+            .position(|u| u.username == self.input.text())
+            .map_or(if step > 0 { -1 } else { 0 }, |i| i as isize);
+        let next = (at + step).rem_euclid(n) as usize;
+        self.input.set(users[next].username.clone());
+        self.query = Some(query);
+        self.error = None;
     }
 
     /// The text as the request takes it: trimmed, except a password, which is exactly as typed.
@@ -573,7 +603,7 @@ fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
         }
         Intent::Issue { .. } | Intent::SubAssign { .. } => vec![
             Field::new("text", W::FieldAssignmentText, K::Text, true),
-            Field::new("executor_id", W::FieldExecutor, K::Line, true),
+            Field::new("executor_id", W::FieldExecutor, K::Person, true),
             Field::new("deadline", W::FieldDeadline, K::Date, true),
         ],
         Intent::GrantRole { .. } => vec![
@@ -709,21 +739,24 @@ pub(super) fn date_field(field: &'static str, value: &str) -> Result<pb::Date, F
         .ok_or_else(|| FieldError::new(field, "дата в виде ДД.ММ.ГГГГ", "a date as DD.MM.YYYY"))
 }
 
-/// The user with this login or full name (what people type in the executor field).
+/// The user a person field names (see [`person_match::resolve`]).
 pub(super) fn user_id(ctx: &Ctx<'_>, field: &'static str, who: &str) -> Result<u64, FieldError> {
-    let needle = who.trim().to_lowercase();
-    ctx.replica
-        .users
-        .iter()
-        .find(|u| u.username.to_lowercase() == needle || u.full_name.to_lowercase() == needle)
-        .and_then(|u| u.meta.map(|m| m.id))
-        .ok_or_else(|| {
-            FieldError::new(
-                field,
-                "нет такого пользователя (введите логин, например isp1)",
-                "no such user (type the login, e.g. isp1)",
-            )
-        })
+    match person_match::resolve(ctx.replica.users.iter(), who) {
+        Ok(u) => u
+            .meta
+            .map(|m| m.id)
+            .ok_or_else(|| FieldError::new(field, "нет такого сотрудника", "no such colleague")),
+        Err(Unresolved::Nobody) => Err(FieldError::new(
+            field,
+            "нет такого сотрудника: введите логин или фамилию",
+            "no such colleague: type a login or a surname",
+        )),
+        Err(Unresolved::Several(n)) => Err(FieldError::new(
+            field,
+            format!("подходят {n}: уточните или выберите ↑/↓"),
+            format!("{n} people match: type more or choose with ↑/↓"),
+        )),
+    }
 }
 
 pub(super) fn value<'a>(fields: &'a [Field], name: &str) -> &'a str {
@@ -988,10 +1021,28 @@ impl Component for FormPopup {
         }
     }
 
-    fn on_text_key(&mut self, key: &KeyEvent, _ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {
+    fn on_text_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {
         let Some(field) = self.fields.get_mut(self.focus) else {
             return false;
         };
+        if field.kind == FieldKind::Person {
+            let step = match key.code {
+                KeyCode::Down => 1,
+                KeyCode::Up => -1,
+                _ => 0,
+            };
+            if step != 0 {
+                let found = person_match::matches(ctx.replica.users.iter(), field.person_query());
+                field.step_person(&found, step);
+                return true;
+            }
+            if field.input.handle_key(key) {
+                field.query = None;
+                field.error = None;
+                return true;
+            }
+            return false;
+        }
         if field.kind == FieldKind::Choice {
             let n = field.options.len().max(1);
             match key.code {

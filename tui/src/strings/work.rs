@@ -460,7 +460,10 @@ impl W {
             W::FieldReason => ("Причина", "Reason"),
             W::FieldComment => ("Комментарий", "Comment"),
             W::FieldAssignmentText => ("Текст поручения", "Text"),
-            W::FieldExecutor => ("Исполнитель (логин)", "Executor (login)"),
+            W::FieldExecutor => (
+                "Исполнитель (логин или фамилия)",
+                "Executor (login or surname)",
+            ),
             W::FieldDeadline => ("Срок (ДД.ММ.ГГГГ)", "Deadline (DD.MM.YYYY)"),
             W::FieldFormat => ("Формат", "Format"),
             W::FieldPath => ("Файл", "File"),
@@ -620,7 +623,10 @@ impl W {
             W::ColHead => ("Руководитель", "Head"),
             W::ColContact => ("Контакт", "Contact"),
             W::FieldShortName => ("Краткое наименование", "Short name"),
-            W::FieldDepartmentHead => ("Руководитель (логин)", "Head (login)"),
+            W::FieldDepartmentHead => (
+                "Руководитель (логин или фамилия)",
+                "Head (login or surname)",
+            ),
             W::FieldOrganisationKind => ("Вид организации (←/→)", "Kind of organisation (←/→)"),
             W::NewDepartmentTitle => ("Новый отдел", "New department"),
             W::EditDepartmentTitle => ("Отдел", "Department"),
@@ -628,8 +634,8 @@ impl W {
             W::EditOrganisationTitle => ("Организация", "Organisation"),
 
             W::FieldReceivedBy => (
-                "Кто принял (логин руководителя или члена группы)",
-                "Received by (the login of the group's leader or a member)",
+                "Кто принял (руководитель или член группы)",
+                "Received by (the group's leader or a member)",
             ),
             W::FieldIdentityChecked => ("Личность удостоверена (←/→)", "Identity checked (←/→)"),
             W::FieldReceptionDate => ("Дата приёма", "Date of reception"),

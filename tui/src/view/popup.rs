@@ -8,8 +8,9 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use super::{layout, text, widgets};
 use crate::actions::Action;
 use crate::app::State;
+use crate::person_match;
 use crate::screens::Component;
-use crate::screens::form::{FieldKind, FormPopup};
+use crate::screens::form::{Field, FieldKind, FormPopup};
 use crate::screens::popup::{HelpPopup, InfoPopup, Popup, StepPopup};
 use crate::strings::{self, Text};
 
@@ -24,12 +25,7 @@ pub fn draw(state: &State, popup: &Popup, frame: &mut Frame<'_>, area: Rect) {
 }
 
 /// The options in a row when they fit, else the chosen one between arrows with its position.
-fn choice_line(
-    state: &State,
-    f: &crate::screens::form::Field,
-    focused: bool,
-    width: usize,
-) -> Line<'static> {
+fn choice_line(state: &State, f: &Field, focused: bool, width: usize) -> Line<'static> {
     let theme = state.theme;
     let chosen = if focused {
         theme.cursor()
@@ -58,6 +54,50 @@ fn choice_line(
         spans.push(Span::styled("←/→", theme.key()));
     }
     Line::from(spans)
+}
+
+/// How many matching people a person field lists under itself.
+const PEOPLE_SHOWN: usize = 4;
+
+/// The people matching a focused person field, a window of them around the one chosen, and how
+/// many match in all.
+fn person_lines(state: &State, f: &Field, width: usize) -> Vec<Line<'static>> {
+    let theme = state.theme;
+    let found = person_match::matches(state.replica.users.iter(), f.person_query());
+    if found.is_empty() {
+        return vec![Line::from(Span::styled(
+            format!("  {}", Text::NobodyMatches.get(state.lang)),
+            theme.dim(),
+        ))];
+    }
+    let chosen = found.iter().position(|u| u.username == f.input.text());
+    let first = chosen
+        .map_or(0, |c| (c + 1).saturating_sub(PEOPLE_SHOWN))
+        .min(found.len().saturating_sub(PEOPLE_SHOWN));
+    let mut lines: Vec<Line<'static>> = found
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(PEOPLE_SHOWN)
+        .map(|(i, u)| {
+            let mut who = format!("  {} — {}", u.username, u.full_name);
+            if !u.position.is_empty() {
+                who.push_str(", ");
+                who.push_str(&u.position);
+            }
+            let style = if Some(i) == chosen {
+                theme.cursor()
+            } else {
+                theme.dim()
+            };
+            Line::from(Span::styled(text::truncate(&who, width), style))
+        })
+        .collect();
+    lines.push(Line::from(vec![Span::styled(
+        format!("  {} {}", Text::ChoosePerson.get(state.lang), found.len()),
+        theme.dim(),
+    )]));
+    lines
 }
 
 fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, area: Rect) {
@@ -109,6 +149,9 @@ fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, area: Rect)
                 f.kind == FieldKind::Secret,
                 theme,
             )),
+        }
+        if focused && f.kind == FieldKind::Person {
+            lines.extend(person_lines(state, f, inner_w));
         }
         if let Some(e) = &f.error {
             for l in text::wrap(e, inner_w) {
