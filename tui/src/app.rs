@@ -756,6 +756,14 @@ fn on_call_done(
                     state.popups.pop();
                     state.flash(text, false);
                 }
+                Err(e) if e.code == tonic::Code::Aborted && form.is_confirmation() => {
+                    // What the confirmation showed is no longer what the record holds: a second
+                    // Enter must not confirm (sign, accept…) text the person has not seen. Closed,
+                    // the step opens again on the current record.
+                    let text = e.message(lang, &state.server);
+                    state.popups.pop();
+                    state.flash(text, true);
+                }
                 Err(e) => {
                     let r = &state.replica;
                     let current = match form.target() {

@@ -470,10 +470,14 @@ fn the_leader_signs_what_the_confirmation_shows() {
             })
         ))
     );
-    // Someone changed it meanwhile: the form says so and takes the new version for a retry.
+    // The secretary changed the protocol meanwhile: the confirmation closes with the server's
+    // message, so Enter cannot sign text that was never shown; opened again, it shows the change.
     let mut newer = city().meetings[0].clone();
     if let Some(m) = newer.meta.as_mut() {
         m.version = 4;
+    }
+    if let Some(p) = newer.protocol.as_mut() {
+        p.residents_attending = 73;
     }
     sync(
         &mut s,
@@ -491,7 +495,13 @@ fn the_leader_signs_what_the_confirmation_shows() {
             result: Err(RpcError::new(Code::Aborted, "протокол изменён", "changed")),
         },
     );
+    assert!(s.popups.is_empty(), "the stale confirmation is closed");
     assert!(screen_text(&s).contains("протокол изменён"));
+    assert!(call_of(&press(&mut s, KeyCode::Enter)).is_none());
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Char('s'));
+    let text = screen_text(&s);
+    assert!(text.contains("73"), "the new count is shown: {text}");
     let cmds = press(&mut s, KeyCode::Enter);
     assert!(matches!(
         call_of(&cmds),
