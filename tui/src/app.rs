@@ -14,6 +14,7 @@ use infogroups_shared::{city_time, pb};
 use crate::actions::Action;
 use crate::calls::{Call, Origin, Reply};
 use crate::keymap::{Command, Keymap};
+use crate::records::{meeting_prep, meetings};
 use crate::replica::{Applied, Kind, Replica};
 use crate::rpc::RpcError;
 use crate::screens::form::Target;
@@ -732,12 +733,24 @@ fn on_call_done(
             Ok(_) => {}
             Err(e) => tracing::info!(code = ?e.code, "the calendar's years were not loaded"),
         },
-        Origin::Quick => {
-            if let Err(e) = result {
+        Origin::Quick => match result {
+            Err(e) => {
                 let text = e.message(state.lang, &state.server);
                 state.flash(text, true);
             }
-        }
+            // A brief drafted on request opens for editing; nothing is saved until it is sent.
+            Ok(Reply::Brief { meeting_id, brief }) => {
+                let ctx = state.ctx();
+                let form =
+                    ctx.replica.meetings.get(meeting_id).map(|m| {
+                        meeting_prep::brief_form(m, *brief, meetings::summary(m, &ctx), &ctx)
+                    });
+                if let Some(form) = form {
+                    state.popups.push(Popup::Form(Box::new(form)));
+                }
+            }
+            Ok(_) => {}
+        },
         Origin::Form => {
             let lang = state.lang;
             let Some(Popup::Form(form)) = state.popups.last_mut() else {

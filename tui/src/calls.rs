@@ -23,6 +23,24 @@ pub enum Call {
     Notify(pb::NotifyParticipantsRequest),
     /// Save the protocol draft.
     SaveProtocol(pb::SaveProtocolRequest),
+    /// Plan a meeting.
+    PlanMeeting(pb::PlanMeetingRequest),
+    /// Record the venue agreement.
+    SetVenueAgreement(pb::SetVenueAgreementRequest),
+    /// Announce the meeting.
+    Announce(pb::MeetingStepRequest),
+    /// Move the meeting.
+    MoveMeeting(pb::MoveMeetingRequest),
+    /// Cancel the meeting.
+    CancelMeeting(pb::CancelMeetingRequest),
+    /// Save the preparation checklist.
+    SaveChecklist(pb::SaveChecklistRequest),
+    /// Draft the territory brief from the store (nothing is saved).
+    DraftBrief(pb::DraftBriefRequest),
+    /// Save the territory brief.
+    SaveBrief(pb::SaveBriefRequest),
+    /// Record an amendment to a signed protocol.
+    AmendProtocol(pb::AmendProtocolRequest),
     /// Record a publication.
     RecordPublication(pb::RecordPublicationRequest),
     /// Record informing the residents.
@@ -126,6 +144,13 @@ pub enum Reply {
     CalendarYear(pb::CalendarYear),
     /// What an import did.
     Imported(pb::ImportClassifierResponse),
+    /// A brief drafted for a meeting, to be edited and saved.
+    Brief {
+        /// The meeting.
+        meeting_id: u64,
+        /// The draft.
+        brief: Box<pb::Brief>,
+    },
 }
 
 /// Where the answer goes.
@@ -185,6 +210,67 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
         Call::SaveProtocol(r) => meeting(
             conn.meetings()
                 .save_protocol(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::PlanMeeting(r) => meeting(
+            conn.meetings()
+                .plan_meeting(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::SetVenueAgreement(r) => meeting(
+            conn.meetings()
+                .set_venue_agreement(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::Announce(r) => meeting(
+            conn.meetings()
+                .announce_meeting(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::MoveMeeting(r) => meeting(
+            conn.meetings()
+                .move_meeting(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::CancelMeeting(r) => meeting(
+            conn.meetings()
+                .cancel_meeting(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::SaveChecklist(r) => meeting(
+            conn.meetings()
+                .save_checklist(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::DraftBrief(r) => {
+            let meeting_id = r.meeting_id;
+            let brief = conn
+                .meetings()
+                .draft_brief(request(r))
+                .await
+                .map_err(status)?
+                .into_inner();
+            Reply::Brief {
+                meeting_id,
+                brief: Box::new(brief),
+            }
+        }
+        Call::SaveBrief(r) => meeting(
+            conn.meetings()
+                .save_brief(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::AmendProtocol(r) => meeting(
+            conn.meetings()
+                .amend_protocol(request(r))
                 .await
                 .map_err(status)?,
         ),

@@ -131,11 +131,23 @@ pub enum Command {
     ToAppeal,
     /// Record the answer to an appeal.
     Answer,
+    /// Record the venue agreement (secretary, leader).
+    AgreeVenue,
+    /// Announce the meeting.
+    Announce,
+    /// Move the meeting to another date, time or venue.
+    MoveMeeting,
+    /// Cancel the meeting.
+    CancelMeeting,
+    /// Tick the meeting's preparation checklist.
+    Checklist,
+    /// Draft or edit the territory brief.
+    Brief,
 }
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 59] = [
+    pub const ALL: [Command; 65] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -187,6 +199,12 @@ impl Command {
         Command::Applicant,
         Command::ToAppeal,
         Command::Answer,
+        Command::AgreeVenue,
+        Command::Announce,
+        Command::MoveMeeting,
+        Command::CancelMeeting,
+        Command::Checklist,
+        Command::Brief,
         Command::SwitchRole,
         Command::NextField,
         Command::PrevField,
@@ -272,6 +290,12 @@ impl Command {
             Command::Applicant => "applicant",
             Command::ToAppeal => "to_appeal",
             Command::Answer => "answer",
+            Command::AgreeVenue => "agree_venue",
+            Command::Announce => "announce",
+            Command::MoveMeeting => "move_meeting",
+            Command::CancelMeeting => "cancel_meeting",
+            Command::Checklist => "checklist",
+            Command::Brief => "brief",
         }
     }
 
@@ -513,6 +537,12 @@ impl Default for Keymap {
             (C::Applicant, vec![ch('D')]),
             (C::ToAppeal, vec![ch('O')]),
             (C::Answer, vec![ch('r')]),
+            (C::AgreeVenue, vec![ch('V')]),
+            (C::Announce, vec![ch('a')]),
+            (C::MoveMeeting, vec![ch('M')]),
+            (C::CancelMeeting, vec![ch('X')]),
+            (C::Checklist, vec![ch('C')]),
+            (C::Brief, vec![ch('B')]),
         ]);
         Self { bindings }
     }

@@ -275,6 +275,21 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "записать ответ на обращение",
             "record the answer to the appeal",
         ),
+        C::AgreeVenue => (
+            "место встречи и его согласование",
+            "the venue and its agreement",
+        ),
+        C::Announce => (
+            "объявить встречу (место согласовано, участники оповещены)",
+            "announce the meeting (venue agreed, participants notified)",
+        ),
+        C::MoveMeeting => (
+            "перенести встречу (дата, время, место)",
+            "move the meeting (date, time, venue)",
+        ),
+        C::CancelMeeting => ("отменить встречу", "cancel the meeting"),
+        C::Checklist => ("подготовка: отметить готовность", "preparation checklist"),
+        C::Brief => ("справка о проблемах территории", "the territory's brief"),
         C::Tab1 => ("вкладка 1", "tab 1"),
         C::Tab2 => ("вкладка 2", "tab 2"),
         C::Tab3 => ("вкладка 3", "tab 3"),
@@ -335,6 +350,12 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::Applicant => ("заявитель", "applicant"),
         C::ToAppeal => ("в обращение", "to appeal"),
         C::Answer => ("ответ", "answer"),
+        C::AgreeVenue => ("место", "venue"),
+        C::Announce => ("объявить", "announce"),
+        C::MoveMeeting => ("перенести", "move"),
+        C::CancelMeeting => ("отменить", "cancel"),
+        C::Checklist => ("подготовка", "checklist"),
+        C::Brief => ("справка", "brief"),
         other => return self::command(lang, other),
     };
     lang.pick(ru, en)

@@ -554,3 +554,91 @@ async fn the_secretary_fills_a_reception_card_and_makes_it_a_written_appeal() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_secretary_plans_a_meeting_agrees_the_venue_and_announces_it() {
+    use crossterm::event::KeyCode as K;
+    let demo = DemoServer::start(None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Client::new(&demo.url());
+    c.login("sek1", "demo1234").await;
+    c.until("the snapshot", |s| s.replica.loaded).await;
+    let day = c.state.ctx().today + chrono::Days::new(45);
+    let on = day.format("%d.%m.%Y").to_string();
+    let planned_on = |s: &State| {
+        s.replica
+            .meetings
+            .iter()
+            .find(|m| m.date == Some(infogroups_shared::validate::from_naive(day)))
+            .cloned()
+    };
+
+    // Meetings are the secretary's second tab; N plans one, the venue still to be decided.
+    c.key(K::Char('2'));
+    c.key(K::Char('N'));
+    assert!(c.form_open(), "the planning form opens");
+    c.type_text(&on);
+    c.key(K::Enter);
+    c.until("the planned meeting", |s| {
+        s.popups.is_empty() && planned_on(s).is_some()
+    })
+    .await;
+    let m = planned_on(&c.state).unwrap_or_default();
+    assert_eq!(m.status, pb::MeetingStatus::Planned as i32);
+    assert_eq!(m.venue_id, 0);
+
+    // Find it, choose the first venue, record it as agreed with the director.
+    c.key(K::Char('/'));
+    c.type_text(&on);
+    c.key(K::Enter);
+    c.key(K::Char('V'));
+    assert!(c.form_open(), "the venue form opens");
+    c.key(K::Right);
+    c.key(K::Tab);
+    c.key(K::Tab);
+    c.type_text("директор Петрова И. А.");
+    c.key(K::Enter);
+    c.until("the venue agreed", |s| {
+        s.popups.is_empty()
+            && planned_on(s).is_some_and(|m| m.status == pb::MeetingStatus::VenueAgreed as i32)
+    })
+    .await;
+
+    // The checklist: the first item ready.
+    c.key(K::Char('C'));
+    c.key(K::Right);
+    c.key(K::Enter);
+    c.until("the checklist saved", |s| {
+        s.popups.is_empty()
+            && planned_on(s).is_some_and(|m| m.checklist.first().is_some_and(|i| i.done))
+    })
+    .await;
+
+    // The brief: the server drafts it, the form opens on the draft, saving keeps it.
+    c.key(K::Char('B'));
+    c.until("the drafted brief", |s| !s.popups.is_empty()).await;
+    c.key(K::Enter);
+    c.until("the brief saved", |s| {
+        s.popups.is_empty()
+            && planned_on(s)
+                .and_then(|m| m.brief)
+                .is_some_and(|b| b.saved_at_ms != 0 && !b.text.is_empty())
+    })
+    .await;
+
+    // Notify, then announce: each a confirmation.
+    c.key(K::Char('n'));
+    c.key(K::Enter);
+    c.until("the participants notified", |s| {
+        s.popups.is_empty() && planned_on(s).is_some_and(|m| !m.notifications.is_empty())
+    })
+    .await;
+    c.key(K::Char('a'));
+    assert!(c.form_open(), "the announcement asks first");
+    c.key(K::Enter);
+    c.until("the meeting announced", |s| {
+        planned_on(s).is_some_and(|m| m.status == pb::MeetingStatus::Announced as i32)
+    })
+    .await;
+}

@@ -28,6 +28,7 @@ const SIGN_ME: u64 = 201;
 const HANDED: u64 = 202;
 const ANNOUNCED: u64 = 203;
 const PUBLISHED: u64 = 204;
+const PLANNED: u64 = 205;
 
 fn date(d: chrono::NaiveDate) -> Option<pb::Date> {
     Some(validate::from_naive(d))
@@ -1421,4 +1422,116 @@ fn the_executor_is_found_by_a_surname_or_initial_and_chosen_with_the_arrows() {
         panic!("no assignment issued: {cmds:?}");
     };
     assert_eq!(r.executor_id, ISP2);
+}
+
+#[test]
+fn the_secretary_plans_a_meeting_and_prepares_it() {
+    let mut s = signed(Lang::Ru, (80, 24), SEK1);
+    // The group serves the territory (the administrator set it).
+    let mut group = city().groups[0].clone();
+    group.territory_ids = vec![TERRITORY];
+    if let Some(m) = group.meta.as_mut() {
+        m.version += 1;
+    }
+    sync(
+        &mut s,
+        SyncEvent::Event(Box::new(pb::Event {
+            seq: 41,
+            action: pb::EventAction::Updated as i32,
+            entity: Some(pb::event::Entity::Group(group)),
+            ..Default::default()
+        })),
+    );
+    tab(&mut s, '2');
+    press(&mut s, KeyCode::Char('N'));
+    insta::assert_snapshot!("plan_meeting_ru_80x24", draw(&s).backend());
+    type_text(&mut s, "20.07.2026");
+    press(&mut s, KeyCode::Tab);
+    press_with(
+        &mut s,
+        KeyCode::Char('u'),
+        crossterm::event::KeyModifiers::CONTROL,
+    );
+    type_text(&mut s, "17:30");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::PlanMeeting(r))) = call_of(&cmds) else {
+        panic!("no meeting planned: {cmds:?}");
+    };
+    assert_eq!(
+        (r.group_id, r.territory_id, r.venue_id, r.time.as_str()),
+        (GROUP1, TERRITORY, 0, "17:30")
+    );
+    assert_eq!(r.date, date(day(7, 20)));
+    assert!(!r.request_id.is_empty());
+    press(&mut s, KeyCode::Esc);
+
+    // The planned meeting arrives with its checklist; it is the latest on the timeline.
+    let mut planned = meeting(PLANNED, M::Planned, day(7, 20));
+    planned.venue_id = 0;
+    planned.checklist = ["Помещение подготовлено", "Звукоусиление"]
+        .map(|t| pb::ChecklistItem {
+            title: t.into(),
+            ..Default::default()
+        })
+        .to_vec();
+    sync(
+        &mut s,
+        SyncEvent::Event(Box::new(pb::Event {
+            seq: 42,
+            action: pb::EventAction::Created as i32,
+            entity: Some(pb::event::Entity::Meeting(planned)),
+            ..Default::default()
+        })),
+    );
+    press(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "20.07.2026");
+    press(&mut s, KeyCode::Enter);
+    // Not announced before the venue is agreed; moving and cancelling ask for a reason.
+    press(&mut s, KeyCode::Char('a'));
+    assert!(s.popups.is_empty(), "no announcement yet");
+    for (key, title) in [('M', "Перенос встречи"), ('X', "Отмена встречи")]
+    {
+        press(&mut s, KeyCode::Char(key));
+        let text = screen_text(&s);
+        assert!(text.contains(title) && text.contains("Причина"), "{text}");
+        press(&mut s, KeyCode::Esc);
+    }
+
+    // The venue: the first one, agreed today by default.
+    press(&mut s, KeyCode::Char('V'));
+    press(&mut s, KeyCode::Right);
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::SetVenueAgreement(r))) = call_of(&cmds) else {
+        panic!("no venue recorded: {cmds:?}");
+    };
+    assert_eq!(
+        (r.meeting_id, r.expected_version, r.venue_id),
+        (PLANNED, 3, 40)
+    );
+    let a = r.agreement.unwrap_or_default();
+    assert_eq!(a.status, pb::AgreementStatus::Agreed as i32);
+    assert_eq!(a.date, date(day(5, 12)), "today");
+    press(&mut s, KeyCode::Esc);
+
+    // The checklist: each item by its own title; the second marked ready.
+    press(&mut s, KeyCode::Char('C'));
+    assert!(screen_text(&s).contains("Звукоусиление:"));
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Right);
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::SaveChecklist(r))) = call_of(&cmds) else {
+        panic!("no checklist saved: {cmds:?}");
+    };
+    assert_eq!(
+        r.items.iter().map(|i| i.done).collect::<Vec<_>>(),
+        [false, true]
+    );
+    press(&mut s, KeyCode::Esc);
+
+    // No brief saved yet: the server is asked for a draft first.
+    let cmds = press(&mut s, KeyCode::Char('B'));
+    assert!(
+        cmds.iter().any(|c| matches!(c, Cmd::Call { call, .. } if matches!(**call, Call::DraftBrief(pb::DraftBriefRequest { meeting_id: PLANNED })))),
+        "{cmds:?}"
+    );
 }

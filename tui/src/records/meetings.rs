@@ -9,8 +9,8 @@ use infogroups_shared::pb::{self, MeetingStatus as M, Role};
 use infogroups_shared::validate;
 
 use super::{
-    Column, DetailLine, RecordRow, Source, Start, Tone, date, field, group, iso, person, territory,
-    tone_of_due,
+    Column, DetailLine, RecordRow, Source, Start, Tone, date, field, group, iso, meeting_prep,
+    person, territory, tone_of_due,
 };
 use crate::keymap::Command;
 use crate::screens::Ctx;
@@ -562,8 +562,15 @@ fn meeting_commands(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<Command> {
     if prepares && matches!(s, M::Held | M::ProtocolDrafted) {
         c.push(Command::EditProtocol);
     }
+    if prepares {
+        c.extend(meeting_prep::commands(m, |step| allowed(m, step, ctx)));
+    }
     if leader && s == M::ProtocolDrafted && allowed(m, Step::Sign, ctx) {
         c.push(Command::Sign);
+    }
+    // A signed protocol is changed only by an amendment (3.6.6); `p` records one.
+    if prepares && machine::was_held(s) && allowed(m, Step::Amend, ctx) {
+        c.push(Command::EditProtocol);
     }
     if prepares && s == M::ProtocolSigned && allowed(m, Step::HandOver, ctx) {
         c.push(Command::HandOver);
@@ -584,14 +591,20 @@ fn meeting_commands(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<Command> {
     c
 }
 
-/// The steps offered on the selected meeting.
-pub fn commands(_source: Source, id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
-    id.and_then(|id| ctx.replica.meetings.get(id))
+/// The steps offered on the selected meeting, and planning a new one on the timeline.
+pub fn commands(source: Source, id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
+    let mut c: Vec<Command> = id
+        .and_then(|id| ctx.replica.meetings.get(id))
         .map(|m| meeting_commands(m, ctx))
-        .unwrap_or_default()
+        .unwrap_or_default();
+    if source == Source::Meetings && meeting_prep::preparing_group(ctx).is_some() {
+        c.push(Command::New);
+    }
+    c
 }
 
-fn summary(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<String> {
+/// The line naming a meeting at the top of its forms.
+pub fn summary(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<String> {
     vec![format!(
         "{} {} · {} · {}",
         W::Meeting.get(ctx.lang),
@@ -637,12 +650,19 @@ fn confirm(step: MeetingStep, m: &pb::Meeting, ctx: &Ctx<'_>) -> Start {
     )))
 }
 
-/// What a step on a meeting starts.
-pub fn start(command: Command, id: u64, ctx: &Ctx<'_>) -> Option<Start> {
-    let m = ctx.replica.meetings.get(id)?;
+/// What a step on a meeting (or planning a new one) starts.
+pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> {
+    if command == Command::New {
+        return commands(source, id, ctx)
+            .contains(&command)
+            .then(|| meeting_prep::plan(ctx))
+            .flatten();
+    }
+    let m = ctx.replica.meetings.get(id?)?;
     if !meeting_commands(m, ctx).contains(&command) {
         return None;
     }
+
     let meta = m.meta.unwrap_or_default();
     let lang = ctx.lang;
     Some(match command {
@@ -651,16 +671,18 @@ pub fn start(command: Command, id: u64, ctx: &Ctx<'_>) -> Option<Start> {
         Command::HandOver => confirm(MeetingStep::HandOver, m, ctx),
         Command::Acknowledge => confirm(MeetingStep::Acknowledge, m, ctx),
         Command::Notify => confirm(MeetingStep::Notify, m, ctx),
-        Command::EditProtocol => Start::Form(Box::new(FormPopup::new(
-            Intent::Protocol {
-                id: meta.id,
-                version: meta.version,
-                base: Box::new(m.protocol.clone().unwrap_or_default()),
-            },
-            W::ProtocolTitle.get(lang).to_string(),
-            summary(m, ctx),
-            lang,
-        ))),
+        Command::EditProtocol if matches!(status(m), M::Held | M::ProtocolDrafted) => {
+            Start::Form(Box::new(FormPopup::new(
+                Intent::Protocol {
+                    id: meta.id,
+                    version: meta.version,
+                    base: Box::new(m.protocol.clone().unwrap_or_default()),
+                },
+                W::ProtocolTitle.get(lang).to_string(),
+                summary(m, ctx),
+                lang,
+            )))
+        }
         Command::MarkDone => Start::Form(Box::new(FormPopup::new(
             Intent::Informing {
                 id: meta.id,
@@ -683,7 +705,7 @@ pub fn start(command: Command, id: u64, ctx: &Ctx<'_>) -> Option<Start> {
                 lang,
             )))
         }
-        _ => return None,
+        other => return meeting_prep::start(other, m, summary(m, ctx), ctx),
     })
 }
 

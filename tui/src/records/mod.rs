@@ -4,6 +4,7 @@
 
 pub mod appeals;
 pub mod directory;
+pub mod meeting_prep;
 pub mod meetings;
 pub mod notifications;
 pub mod people;
@@ -176,7 +177,7 @@ impl Source {
             Source::Meetings
             | Source::ProtocolsToSign
             | Source::ProtocolsDue
-            | Source::Informing => meetings::start(command, id?, ctx),
+            | Source::Informing => meetings::start(self, command, id, ctx),
             Source::Publications => meetings::publication_start(command, id?, ctx),
             Source::Cards => appeals::card_start(command, id, ctx),
             Source::Notifications => notifications::start(command, id, ctx),

@@ -9,6 +9,7 @@ use infogroups_shared::pb;
 use infogroups_shared::validate::{self, FieldError};
 use tonic::Code;
 
+use super::meeting_forms::{self, Prep, PrepRequest};
 use super::{Component, Ctx, Outbox, appeal_forms, directory_forms};
 use crate::app::{Cmd, Msg};
 use crate::calls::{Call, Origin};
@@ -64,6 +65,8 @@ pub struct Field {
     pub error: Option<String>,
     /// For a person field: what was typed before ↑/↓ put a match's login in the field.
     pub query: Option<String>,
+    /// A label made of data (a checklist item's title) shown instead of `label`.
+    pub caption: Option<String>,
 }
 
 impl Field {
@@ -78,6 +81,7 @@ impl Field {
             required,
             error: None,
             query: None,
+            caption: None,
         }
     }
 
@@ -90,6 +94,13 @@ impl Field {
     pub(super) fn with(mut self, text: impl Into<String>) -> Self {
         self.input.set(text);
         self
+    }
+
+    /// The label shown.
+    pub fn label_text(&self, lang: Lang) -> &str {
+        self.caption
+            .as_deref()
+            .unwrap_or_else(|| self.label.get(lang))
     }
 
     /// The text, trimmed.
@@ -153,6 +164,27 @@ pub enum Intent {
     Meeting {
         /// Which.
         step: MeetingStep,
+        /// The meeting.
+        id: u64,
+        /// The version the user saw.
+        version: u64,
+    },
+    /// Plan a meeting of a group.
+    PlanMeeting {
+        /// One id for every send of this form.
+        request_id: String,
+        /// The group.
+        group_id: u64,
+        /// The group's territories, as the choice offers them.
+        territories: Vec<(u64, String)>,
+        /// The venues the choice offers after «уточняется».
+        venues: Vec<(u64, String)>,
+    },
+    /// A preparation step on a meeting (venue, announcement, move, cancellation, checklist,
+    /// brief, amendment).
+    Prepare {
+        /// Which.
+        step: Prep,
         /// The meeting.
         id: u64,
         /// The version the user saw.
@@ -433,6 +465,7 @@ impl FormPopup {
     fn set_version(&mut self, v: u64) {
         match &mut self.intent {
             Intent::Meeting { version, .. }
+            | Intent::Prepare { version, .. }
             | Intent::Protocol { version, .. }
             | Intent::Publication { version, .. }
             | Intent::Informing { version, .. }
@@ -455,6 +488,7 @@ impl FormPopup {
             | Intent::SubAssign { .. }
             | Intent::Export { .. }
             | Intent::SaveCalendarYear
+            | Intent::PlanMeeting { .. }
             | Intent::ImportClassifier => {}
         }
     }
@@ -463,6 +497,7 @@ impl FormPopup {
     pub fn target(&self) -> Option<Target> {
         match &self.intent {
             Intent::Meeting { id, .. }
+            | Intent::Prepare { id, .. }
             | Intent::Protocol { id, .. }
             | Intent::Publication { id, .. }
             | Intent::Informing { id, .. } => Some(Target::Meeting(*id)),
@@ -499,6 +534,7 @@ impl FormPopup {
             | Intent::SubAssign { .. }
             | Intent::Export { .. }
             | Intent::SaveCalendarYear
+            | Intent::PlanMeeting { .. }
             | Intent::ImportClassifier => None,
         }
     }
@@ -512,6 +548,15 @@ impl FormPopup {
                 MeetingStep::HandOver => W::DoneHandedOver,
                 MeetingStep::Acknowledge => W::DoneAcknowledged,
                 MeetingStep::Notify => W::DoneNotified,
+            },
+            Intent::PlanMeeting { .. } => W::DonePlanned,
+            Intent::Prepare { step, .. } => match step {
+                Prep::Venue { .. } => W::DoneVenue,
+                Prep::Announce => W::DoneAnnounced,
+                Prep::Move { .. } => W::DoneMoved,
+                Prep::Cancel => W::DoneCancelled,
+                Prep::Checklist { .. } | Prep::Brief { .. } => W::DoneSavedMeeting,
+                Prep::Amend => W::DoneAmended,
             },
             Intent::Protocol { .. } => W::DoneProtocol,
             Intent::Publication { .. } | Intent::Informing { .. } => W::DoneRecorded,
@@ -572,6 +617,12 @@ fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
     use FieldKind as K;
     match intent {
         Intent::Meeting { .. } => Vec::new(),
+        Intent::PlanMeeting {
+            territories,
+            venues,
+            ..
+        } => meeting_forms::plan_fields(territories, venues, lang),
+        Intent::Prepare { step, .. } => meeting_forms::prep_fields(step, lang),
         Intent::Protocol { base, .. } => vec![
             Field::new("number", W::FieldProtocolNumber, K::Line, true).with(base.number.clone()),
             Field::new("start_time", W::FieldStart, K::Line, false).with(base.start_time.clone()),
@@ -774,6 +825,29 @@ pub fn request_id() -> String {
 fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, FieldError> {
     let v = |name| value(fields, name).to_string();
     Ok(match intent {
+        Intent::PlanMeeting {
+            request_id,
+            group_id,
+            territories,
+            venues,
+        } => Call::PlanMeeting(meeting_forms::plan_call(
+            request_id,
+            *group_id,
+            territories,
+            venues,
+            fields,
+        )?),
+        Intent::Prepare { step, id, version } => {
+            match meeting_forms::prep_call(step, *id, *version, fields)? {
+                PrepRequest::Venue(r) => Call::SetVenueAgreement(r),
+                PrepRequest::Announce(r) => Call::Announce(r),
+                PrepRequest::Move(r) => Call::MoveMeeting(r),
+                PrepRequest::Cancel(r) => Call::CancelMeeting(r),
+                PrepRequest::Checklist(r) => Call::SaveChecklist(r),
+                PrepRequest::Brief(r) => Call::SaveBrief(r),
+                PrepRequest::Amend(r) => Call::AmendProtocol(r),
+            }
+        }
         Intent::Meeting { step, id, version } => {
             let r = pb::MeetingStepRequest {
                 meeting_id: *id,

@@ -8,6 +8,7 @@ pub mod directory_forms;
 pub mod form;
 pub mod list;
 pub mod login;
+pub mod meeting_forms;
 pub mod popup;
 pub mod records;
 pub mod report;

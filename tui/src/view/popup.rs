@@ -130,7 +130,7 @@ fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, area: Rect)
         let focused = i == form.focus;
         let first = lines.len();
         lines.push(Line::from(Span::styled(
-            format!("{}:", f.label.get(lang)),
+            format!("{}:", f.label_text(lang)),
             if focused {
                 theme.title()
             } else {

@@ -1,0 +1,195 @@
+//! Preparing a meeting from the secretary's (or leader's) timeline: planning a new one, the
+//! venue and its agreement, the announcement, moving or cancelling, the checklist, the territory
+//! brief, and amendments to a signed protocol. Which steps are offered follows the same status
+//! machine and policy the server applies.
+
+use infogroups_shared::meeting::Step;
+use infogroups_shared::pb::{self, MeetingStatus as M, Role};
+
+use super::Start;
+use super::directory::territory_choices;
+use crate::calls::Call;
+use crate::keymap::Command;
+use crate::screens::Ctx;
+use crate::screens::form::{FormPopup, Intent, request_id};
+use crate::screens::meeting_forms::{self, Prep};
+use crate::strings::work::W;
+use crate::view::text;
+
+/// The group whose meetings the current role prepares (leader or secretary).
+pub fn preparing_group(ctx: &Ctx<'_>) -> Option<u64> {
+    let g = ctx.session?.role()?;
+    let role = Role::try_from(g.role).ok()?;
+    (matches!(role, Role::GroupLeader | Role::GroupSecretary) && g.group_id != 0)
+        .then_some(g.group_id)
+}
+
+/// The venues a meeting can be held in (not archived), by name.
+fn venue_choices(ctx: &Ctx<'_>) -> Vec<(u64, String)> {
+    let mut v: Vec<(u64, String)> = ctx
+        .replica
+        .venues
+        .iter()
+        .filter(|v| !v.meta.is_some_and(|m| m.archived))
+        .map(|v| (v.meta.map_or(0, |m| m.id), v.name.clone()))
+        .collect();
+    v.sort_by(|a, b| a.1.cmp(&b.1));
+    v
+}
+
+/// The preparation steps offered on `m` to someone who prepares its meetings; `allowed` says
+/// whether the status machine lets a step through now.
+pub fn commands(m: &pb::Meeting, allowed: impl Fn(Step) -> bool) -> Vec<Command> {
+    let s = M::try_from(m.status).unwrap_or_default();
+    let mut c = Vec::new();
+    if allowed(Step::Prepare) {
+        c.extend([Command::AgreeVenue, Command::Checklist, Command::Brief]);
+    }
+    if s == M::VenueAgreed && allowed(Step::Announce) {
+        c.push(Command::Announce);
+    }
+    if allowed(Step::Move) {
+        c.push(Command::MoveMeeting);
+    }
+    if allowed(Step::Cancel) {
+        c.push(Command::CancelMeeting);
+    }
+    c
+}
+
+fn form(intent: Intent, title: W, summary: Vec<String>, ctx: &Ctx<'_>) -> FormPopup {
+    FormPopup::new(intent, title.get(ctx.lang).to_string(), summary, ctx.lang)
+}
+
+/// Planning a new meeting of the preparing group, on one of its territories.
+pub fn plan(ctx: &Ctx<'_>) -> Option<Start> {
+    let group_id = preparing_group(ctx)?;
+    let group = ctx.replica.groups.get(group_id)?;
+    let territories: Vec<(u64, String)> = territory_choices(ctx)
+        .into_iter()
+        .filter(|(id, _)| group.territory_ids.contains(id))
+        .collect();
+    let summary = vec![group.name.clone()];
+    Some(Start::Form(Box::new(form(
+        Intent::PlanMeeting {
+            request_id: request_id(),
+            group_id,
+            territories,
+            venues: venue_choices(ctx),
+        },
+        W::PlanTitle,
+        summary,
+        ctx,
+    ))))
+}
+
+/// The territory brief's form, filled with `brief` (the last saved one or a fresh draft).
+pub fn brief_form(
+    m: &pb::Meeting,
+    brief: pb::Brief,
+    summary: Vec<String>,
+    ctx: &Ctx<'_>,
+) -> FormPopup {
+    let meta = m.meta.unwrap_or_default();
+    let mut lines = summary;
+    lines.push(
+        W::BriefFigures
+            .get(ctx.lang)
+            .replace("{appeals}", &brief.open_appeals.to_string())
+            .replace("{assignments}", &brief.open_assignments.to_string()),
+    );
+    form(
+        Intent::Prepare {
+            step: Prep::Brief {
+                base: Box::new(brief),
+            },
+            id: meta.id,
+            version: meta.version,
+        },
+        W::BriefTitle,
+        lines,
+        ctx,
+    )
+}
+
+/// What a preparation step on `m` starts; `summary` names the meeting.
+pub fn start(
+    command: Command,
+    m: &pb::Meeting,
+    summary: Vec<String>,
+    ctx: &Ctx<'_>,
+) -> Option<Start> {
+    let meta = m.meta.unwrap_or_default();
+    let (id, version) = (meta.id, meta.version);
+    let prepare = |step: Prep, title: W| {
+        form(
+            Intent::Prepare { step, id, version },
+            title,
+            summary.clone(),
+            ctx,
+        )
+    };
+    let date = text::date(m.date.as_ref());
+    Some(Start::Form(Box::new(match command {
+        Command::AgreeVenue => {
+            let venues = venue_choices(ctx);
+            let a = m.venue_agreement.clone().unwrap_or_default();
+            let venue = meeting_forms::venue_option(&venues, m.venue_id);
+            let agreed_on = a.date.as_ref().map_or_else(
+                || ctx.today.format("%d.%m.%Y").to_string(),
+                |d| text::date(Some(d)),
+            );
+            prepare(Prep::Venue { venues }, W::VenueTitle)
+                .choose("venue_id", venue)
+                .choose(
+                    "agreement.status",
+                    meeting_forms::agreement_option(a.status),
+                )
+                .prefill("agreement.contact", a.contact)
+                .prefill("agreement.date", agreed_on)
+                .prefill("agreement.other_kind_reason", a.other_kind_reason)
+        }
+        Command::Announce => {
+            let mut lines = summary.clone();
+            lines.push(String::new());
+            lines.push(W::AnnounceQuestion.get(ctx.lang).to_string());
+            form(
+                Intent::Prepare {
+                    step: Prep::Announce,
+                    id,
+                    version,
+                },
+                W::AnnounceTitle,
+                lines,
+                ctx,
+            )
+        }
+        Command::MoveMeeting => {
+            let venues = venue_choices(ctx);
+            let venue = meeting_forms::venue_option(&venues, m.venue_id);
+            prepare(Prep::Move { venues }, W::MoveTitle)
+                .prefill("date", date)
+                .prefill("time", m.time.clone())
+                .choose("venue_id", venue)
+        }
+        Command::CancelMeeting => prepare(Prep::Cancel, W::CancelTitle),
+        Command::Checklist => prepare(
+            Prep::Checklist {
+                items: m.checklist.clone(),
+            },
+            W::ChecklistTitle,
+        ),
+        Command::Brief => {
+            // Never drafted: the server drafts it from the territory's appeals and assignments
+            // first, and the form opens on the draft.
+            let Some(b) = m.brief.clone().filter(|b| b.saved_at_ms != 0) else {
+                return Some(Start::Call(Box::new(Call::DraftBrief(
+                    pb::DraftBriefRequest { meeting_id: id },
+                ))));
+            };
+            brief_form(m, b, summary, ctx)
+        }
+        Command::EditProtocol => prepare(Prep::Amend, W::AmendTitle),
+        _ => return None,
+    })))
+}
