@@ -990,6 +990,20 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
         "not in the group",
     );
     assert_eq!(bad_field(&s), "protocol.members_present");
+    let mut backwards = protocol(&env, &[]);
+    backwards.start_time = "19:00".into();
+    let s = refused(
+        sec()
+            .save_protocol(pb::SaveProtocolRequest {
+                meeting_id: id_of(m.meta),
+                expected_version: version_of(m.meta),
+                protocol: Some(backwards),
+            })
+            .await,
+        Code::InvalidArgument,
+        "ends before it starts",
+    );
+    assert_eq!(bad_field(&s), "protocol.end_time");
     let m = draft(
         &env,
         &m,

@@ -781,6 +781,15 @@ impl MeetingService for MeetingSvc {
         validate::optional_line("protocol.number", &p.number, 60)?;
         time_hhmm("protocol.start_time", &p.start_time, false)?;
         time_hhmm("protocol.end_time", &p.end_time, false)?;
+        // Both are checked HH:MM, so the text order is the time order.
+        if !p.start_time.is_empty() && !p.end_time.is_empty() && p.end_time < p.start_time {
+            return Err(FieldError::new(
+                "protocol.end_time",
+                "окончание раньше начала",
+                "ends before it starts",
+            )
+            .into());
+        }
         if p.residents_attending > 100_000 {
             return Err(FieldError::new(
                 "protocol.residents_attending",
