@@ -1408,6 +1408,7 @@ fn the_executor_is_found_by_a_surname_or_initial_and_chosen_with_the_arrows() {
         panic!("no assignment issued: {cmds:?}");
     };
     assert_eq!(r.executor_id, ISP1);
+    assert_eq!(r.controller_id, 0, "the server puts the group's secretary in control");
 
     // A surname alone is enough when it names one person.
     let mut s = signed(Lang::En, (80, 24), RUK1);

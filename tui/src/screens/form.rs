@@ -934,7 +934,8 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
             kind: pb::AssignmentKind::Task as i32,
             group_id: *group_id,
             executor_id: user_id(ctx, "executor_id", value(fields, "executor_id"))?,
-            controller_id: ctx.me(),
+            // 0: the server puts the group's secretary in control (3.6.8).
+            controller_id: 0,
             deadline: Some(date_field("deadline", value(fields, "deadline"))?),
             ..Default::default()
         }),
