@@ -788,6 +788,7 @@ fn on_call_done(
                         Some(Target::Venue(id)) => r.venues.get(id).and_then(|v| v.meta),
                         Some(Target::Card(id)) => r.reception_cards.get(id).and_then(|c| c.meta),
                         Some(Target::Department(id)) => r.departments.get(id).and_then(|d| d.meta),
+                        Some(Target::Group(id)) => r.groups.get(id).and_then(|g| g.meta),
                         Some(Target::Organisation(id)) => {
                             r.organisations.get(id).and_then(|o| o.meta)
                         }

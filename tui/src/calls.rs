@@ -25,6 +25,10 @@ pub enum Call {
     SaveProtocol(pb::SaveProtocolRequest),
     /// Plan a meeting.
     PlanMeeting(pb::PlanMeetingRequest),
+    /// Create an information group.
+    CreateGroup(pb::CreateGroupRequest),
+    /// Change a group's composition.
+    UpdateGroup(pb::UpdateGroupRequest),
     /// Record the venue agreement.
     SetVenueAgreement(pb::SetVenueAgreementRequest),
     /// Announce the meeting.
@@ -219,6 +223,20 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
                 .await
                 .map_err(status)?,
         ),
+        Call::CreateGroup(r) => {
+            conn.groups()
+                .create_group(request(r))
+                .await
+                .map_err(status)?;
+            Reply::Done
+        }
+        Call::UpdateGroup(r) => {
+            conn.groups()
+                .update_group(request(r))
+                .await
+                .map_err(status)?;
+            Reply::Done
+        }
         Call::SetVenueAgreement(r) => meeting(
             conn.meetings()
                 .set_venue_agreement(request(r))

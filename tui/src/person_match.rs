@@ -16,7 +16,7 @@ enum Rank {
 }
 
 /// Lower case with ё read as е, as most people type it.
-fn fold(s: &str) -> String {
+pub fn fold(s: &str) -> String {
     s.trim().to_lowercase().replace('ё', "е")
 }
 
@@ -32,11 +32,15 @@ fn rank(user: &pb::User, query: &str) -> Option<Rank> {
     if login.starts_with(query) {
         return Some(Rank::LoginPrefix);
     }
+    words_match(&name, query).then_some(Rank::NameWords)
+}
+
+/// Whether every word of `query` starts a word of `name` (both already [`fold`]ed).
+pub fn words_match(name: &str, query: &str) -> bool {
     let words: Vec<&str> = name.split_whitespace().collect();
     query
         .split_whitespace()
         .all(|q| words.iter().any(|w| w.starts_with(q)))
-        .then_some(Rank::NameWords)
 }
 
 /// The users matching `query`, best first, then by full name; an empty query matches everyone.

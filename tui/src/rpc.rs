@@ -249,6 +249,11 @@ impl Connection {
         pb::user_service_client::UserServiceClient::new(self.authed())
     }
 
+    /// The group service.
+    pub fn groups(&self) -> pb::group_service_client::GroupServiceClient<Authed> {
+        pb::group_service_client::GroupServiceClient::new(self.authed())
+    }
+
     /// The appeal service.
     pub fn appeals(&self) -> pb::appeal_service_client::AppealServiceClient<Authed> {
         pb::appeal_service_client::AppealServiceClient::new(self.authed())

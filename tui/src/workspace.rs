@@ -76,6 +76,7 @@ pub fn tabs_for(role: Role) -> Vec<TabKind> {
         ],
         Role::Administrator => vec![
             Rec(Src::Users),
+            Rec(Src::Groups),
             Rec(Src::Territories),
             Rec(Src::Venues),
             Rec(Src::Departments),

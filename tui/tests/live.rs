@@ -56,7 +56,7 @@ impl Client {
         while !done(&self.state) {
             let msg = tokio::time::timeout_at(deadline, self.rx.recv())
                 .await
-                .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
+                .unwrap_or_else(|_| panic!("timed out waiting for {what}; {}", shown(&self.state)))
                 .unwrap_or_else(|| panic!("queue closed waiting for {what}"));
             let cmds = app::update(&mut self.state, msg);
             self.run(cmds);
@@ -74,6 +74,24 @@ impl Client {
         )
         .await;
     }
+}
+
+/// What the user would see of a step's outcome: the flashed message and the open form's errors.
+fn shown(s: &State) -> String {
+    let form = match s.popups.last() {
+        Some(infogroups_tui::screens::popup::Popup::Form(f)) => format!(
+            "form {:?}: {:?}",
+            f.title,
+            f.fields
+                .iter()
+                .map(|x| (x.name, x.error.clone()))
+                .chain(std::iter::once(("", f.error.clone())))
+                .filter(|(_, e)| e.is_some())
+                .collect::<Vec<_>>()
+        ),
+        _ => "no form".into(),
+    };
+    format!("flash {:?}, {form}", s.flash.as_ref().map(|f| &f.text))
 }
 
 fn assignment(s: &State, id: u64) -> Option<pb::Assignment> {
@@ -417,23 +435,23 @@ async fn the_administrator_adds_a_territory_and_an_account_that_can_sign_in() {
     c.login("admin", infogroups_tui::demo::ADMIN_PASSWORD).await;
     c.until("the snapshot", |s| s.replica.loaded).await;
 
-    // Territories are the second tab.
-    c.key(K::Char('2'));
+    // Territories are the third tab.
+    c.key(K::Char('3'));
     c.key(K::Char('N'));
     assert!(c.form_open(), "the territory form opens");
-    c.type_text("посёлок Западный");
+    c.type_text("посёлок Юбилейный");
     c.key(K::Enter);
     c.until("the new territory, and the form closed", |s| {
         s.popups.is_empty()
             && s.replica
                 .territories
                 .iter()
-                .any(|t| t.name == "посёлок Западный")
+                .any(|t| t.name == "посёлок Юбилейный")
     })
     .await;
 
     // A department with its head, and an outside organisation.
-    c.key(K::Char('4'));
+    c.key(K::Char('5'));
     c.key(K::Char('N'));
     c.type_text("Отдел ЖКХ");
     c.key(K::Tab);
@@ -462,7 +480,7 @@ async fn the_administrator_adds_a_territory_and_an_account_that_can_sign_in() {
             .map(|d| d.head_user_id),
         isp1
     );
-    c.key(K::Char('5'));
+    c.key(K::Char('6'));
     c.key(K::Char('N'));
     c.type_text("ООО «Управляющая компания Западная»");
     c.key(K::Enter);
@@ -487,8 +505,8 @@ async fn the_administrator_adds_a_territory_and_an_account_that_can_sign_in() {
     c.key(K::Tab);
     c.type_text("orlova-pass-1");
     c.key(K::Enter);
-    c.until("the new account", |s| {
-        s.replica.users.iter().any(|u| u.username == "isp9")
+    c.until("the new account, and the form closed", |s| {
+        s.popups.is_empty() && s.replica.users.iter().any(|u| u.username == "isp9")
     })
     .await;
 
@@ -497,6 +515,38 @@ async fn the_administrator_adds_a_territory_and_an_account_that_can_sign_in() {
     isp9.until("the new user's snapshot", |s| s.replica.loaded)
         .await;
     assert!(matches!(isp9.state.screen, Screen::Work(_)), "signed in");
+
+    // A new group led by the new account, serving the new territory: the roles follow.
+    c.key(K::Char('2'));
+    c.key(K::Char('N'));
+    assert!(c.form_open(), "the group form opens");
+    c.type_text("7");
+    c.key(K::Tab);
+    c.key(K::Tab);
+    c.type_text("орлова мар");
+    c.key(K::Tab);
+    c.type_text("isp1");
+    c.key(K::Tab);
+    c.type_text("isp2");
+    c.key(K::Tab);
+    c.type_text("юбил");
+    c.key(K::Enter);
+    c.until("the new group, and its leader's role", |s| {
+        let Some(g) = s.replica.groups.iter().find(|g| g.number == 7) else {
+            return false;
+        };
+        let id = g.meta.map_or(0, |m| m.id);
+        s.popups.is_empty()
+            && g.name == "Информационная группа № 7"
+            && g.territory_ids.len() == 1
+            && s.replica.users.iter().any(|u| {
+                u.username == "isp9"
+                    && u.roles
+                        .iter()
+                        .any(|r| r.role == pb::Role::GroupLeader as i32 && r.group_id == id)
+            })
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -754,14 +754,16 @@ fn administrator_screens() {
         let (mut s, _) = login(lang, size, ADMIN);
         insta::assert_snapshot!(name("users", lang, size), draw(&s).backend());
         press(&mut s, KeyCode::Char('2'));
-        insta::assert_snapshot!(name("territories", lang, size), draw(&s).backend());
+        insta::assert_snapshot!(name("groups", lang, size), draw(&s).backend());
         press(&mut s, KeyCode::Char('3'));
-        insta::assert_snapshot!(name("venues", lang, size), draw(&s).backend());
+        insta::assert_snapshot!(name("territories", lang, size), draw(&s).backend());
         press(&mut s, KeyCode::Char('4'));
-        insta::assert_snapshot!(name("departments", lang, size), draw(&s).backend());
+        insta::assert_snapshot!(name("venues", lang, size), draw(&s).backend());
         press(&mut s, KeyCode::Char('5'));
+        insta::assert_snapshot!(name("departments", lang, size), draw(&s).backend());
+        press(&mut s, KeyCode::Char('6'));
         insta::assert_snapshot!(name("organisations", lang, size), draw(&s).backend());
-        let cmds = press(&mut s, KeyCode::Char('6'));
+        let cmds = press(&mut s, KeyCode::Char('7'));
         assert_eq!(
             call_of(&cmds),
             Some((Origin::Report(ReportKind::Directories), Call::CalendarYears))
@@ -1037,7 +1039,7 @@ fn the_administrator_creates_an_account_and_sets_a_password() {
 #[test]
 fn the_administrator_edits_a_territory_and_adds_a_venue_on_it() {
     let mut s = signed(Lang::Ru, (100, 30), ADMIN);
-    tab(&mut s, '2');
+    tab(&mut s, '3');
     press(&mut s, KeyCode::Char('E'));
     let form = top_form(&s).expect("the territory form opens");
     assert_eq!(form.fields[0].value(), "микрорайон Молодёжный", "filled in");
@@ -1093,7 +1095,7 @@ fn the_administrator_edits_a_territory_and_adds_a_venue_on_it() {
     );
 
     // A new venue on that territory.
-    tab(&mut s, '3');
+    tab(&mut s, '4');
     press(&mut s, KeyCode::Char('N'));
     type_text(&mut s, "ДК им. Ленина");
     press(&mut s, KeyCode::Tab);
@@ -1303,7 +1305,7 @@ fn the_head_extends_an_appeal_by_the_days_left() {
 #[test]
 fn the_administrator_enters_a_calendar_year_from_a_decree() {
     let mut s = signed(Lang::Ru, (100, 30), ADMIN);
-    tab(&mut s, '6');
+    tab(&mut s, '7');
     press(&mut s, KeyCode::Char('N'));
     assert!(top_form(&s).is_some(), "the calendar year form opens");
     type_text(&mut s, "2030");
@@ -1408,7 +1410,10 @@ fn the_executor_is_found_by_a_surname_or_initial_and_chosen_with_the_arrows() {
         panic!("no assignment issued: {cmds:?}");
     };
     assert_eq!(r.executor_id, ISP1);
-    assert_eq!(r.controller_id, 0, "the server puts the group's secretary in control");
+    assert_eq!(
+        r.controller_id, 0,
+        "the server puts the group's secretary in control"
+    );
 
     // A surname alone is enough when it names one person.
     let mut s = signed(Lang::En, (80, 24), RUK1);
@@ -1535,4 +1540,39 @@ fn the_secretary_plans_a_meeting_and_prepares_it() {
         cmds.iter().any(|c| matches!(c, Cmd::Call { call, .. } if matches!(**call, Call::DraftBrief(pb::DraftBriefRequest { meeting_id: PLANNED })))),
         "{cmds:?}"
     );
+}
+
+#[test]
+fn the_leader_changes_the_groups_composition() {
+    let mut s = signed(Lang::Ru, (80, 24), RUK1);
+    tab(&mut s, '5');
+    press(&mut s, KeyCode::Char('E'));
+    let form = top_form(&s).expect("the composition form opens");
+    let filled: Vec<String> = form.fields.iter().map(|f| f.value()).collect();
+    assert_eq!(
+        filled[..5],
+        ["1", "Информационная группа № 1", "ruk1", "sek1", "isp2"]
+    );
+    for _ in 0..4 {
+        press(&mut s, KeyCode::Tab);
+    }
+    type_text(&mut s, ", смирн");
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "новый член группы");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::UpdateGroup(r))) = call_of(&cmds) else {
+        panic!("no composition change: {cmds:?}");
+    };
+    let g = r.group.unwrap_or_default();
+    assert_eq!(
+        (
+            r.expected_version,
+            g.leader_id,
+            g.secretary_id,
+            g.member_ids
+        ),
+        (1, RUK1, SEK1, vec![ISP2, ISP1])
+    );
+    assert_eq!(r.reason, "новый член группы");
 }

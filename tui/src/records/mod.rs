@@ -4,6 +4,7 @@
 
 pub mod appeals;
 pub mod directory;
+pub mod groups;
 pub mod meeting_prep;
 pub mod meetings;
 pub mod notifications;
@@ -41,6 +42,8 @@ pub enum Source {
     Composition,
     /// Every account (administrator).
     Users,
+    /// The information groups (administrator).
+    Groups,
     /// The city's territories (administrator).
     Territories,
     /// The venues of meetings (administrator).
@@ -66,6 +69,7 @@ impl Source {
             Source::Cards => W::TabCards,
             Source::Composition => W::TabComposition,
             Source::Users => W::TabUsers,
+            Source::Groups => W::TabGroups,
             Source::Territories => W::TabTerritories,
             Source::Venues => W::TabVenues,
             Source::Departments => W::TabDepartments,
@@ -93,6 +97,7 @@ impl Source {
             Source::Appeals => appeals::COLUMNS,
             Source::Cards => appeals::CARD_COLUMNS,
             Source::Composition | Source::Users => people::COLUMNS,
+            Source::Groups => groups::COLUMNS,
             Source::Territories => directory::TERRITORY_COLUMNS,
             Source::Venues => directory::VENUE_COLUMNS,
             Source::Departments => directory::DEPARTMENT_COLUMNS,
@@ -112,6 +117,7 @@ impl Source {
             Source::Appeals => appeals::rows(ctx),
             Source::Cards => appeals::card_rows(ctx),
             Source::Composition | Source::Users => people::rows(self, ctx),
+            Source::Groups => groups::rows(ctx),
             Source::Territories => directory::territory_rows(ctx),
             Source::Venues => directory::venue_rows(ctx),
             Source::Departments => directory::department_rows(ctx),
@@ -131,6 +137,7 @@ impl Source {
             Source::Appeals => appeals::detail(id, ctx),
             Source::Cards => appeals::card_detail(id, ctx),
             Source::Composition | Source::Users => people::detail(id, ctx),
+            Source::Groups => groups::detail(id, ctx),
             Source::Territories => directory::territory_detail(id, ctx),
             Source::Venues => directory::venue_detail(id, ctx),
             Source::Departments => directory::department_detail(id, ctx),
@@ -145,6 +152,7 @@ impl Source {
             self,
             Source::Composition
                 | Source::Users
+                | Source::Groups
                 | Source::Territories
                 | Source::Venues
                 | Source::Departments
@@ -163,7 +171,12 @@ impl Source {
             Source::Publications => meetings::publication_commands(id, ctx),
             Source::Cards => appeals::card_commands(id, ctx),
             Source::Notifications => notifications::commands(id, ctx),
-            Source::Composition | Source::Users => people::commands(self, id, ctx),
+            Source::Composition | Source::Users => {
+                let mut c = people::commands(self, id, ctx);
+                c.extend(groups::commands(self, id, ctx));
+                c
+            }
+            Source::Groups => groups::commands(self, id, ctx),
             Source::Territories | Source::Venues | Source::Departments | Source::Organisations => {
                 directory::commands(id, ctx)
             }
@@ -181,7 +194,11 @@ impl Source {
             Source::Publications => meetings::publication_start(command, id?, ctx),
             Source::Cards => appeals::card_start(command, id, ctx),
             Source::Notifications => notifications::start(command, id, ctx),
+            Source::Composition if command == Command::Edit => {
+                groups::start(self, command, id, ctx)
+            }
             Source::Composition | Source::Users => people::start(self, command, id, ctx),
+            Source::Groups => groups::start(self, command, id, ctx),
             Source::Territories | Source::Venues | Source::Departments | Source::Organisations => {
                 directory::start(self, command, id, ctx)
             }

@@ -10,7 +10,7 @@ use infogroups_shared::validate::{self, FieldError};
 use tonic::Code;
 
 use super::meeting_forms::{self, Prep, PrepRequest};
-use super::{Component, Ctx, Outbox, appeal_forms, directory_forms};
+use super::{Component, Ctx, Outbox, appeal_forms, directory_forms, group_forms};
 use crate::app::{Cmd, Msg};
 use crate::calls::{Call, Origin};
 use crate::keymap::Command;
@@ -293,6 +293,13 @@ pub enum Intent {
         /// The id of a creating request.
         request_id: String,
     },
+    /// Create a group or change it (a new one has no id).
+    SaveGroup {
+        /// The group as it was.
+        base: Box<pb::Group>,
+        /// The id of a creating request.
+        request_id: String,
+    },
     /// Create an account with its first role.
     CreateUser {
         /// The id of the creating request.
@@ -373,6 +380,8 @@ pub enum Target {
     Department(u64),
     /// An outside organisation.
     Organisation(u64),
+    /// An information group.
+    Group(u64),
 }
 
 /// A form over the screen.
@@ -480,6 +489,7 @@ impl FormPopup {
             Intent::SaveVenue { base, .. } => set_meta_version(&mut base.meta, v),
             Intent::SaveDepartment { base, .. } => set_meta_version(&mut base.meta, v),
             Intent::SaveOrganisation { base, .. } => set_meta_version(&mut base.meta, v),
+            Intent::SaveGroup { base, .. } => set_meta_version(&mut base.meta, v),
             Intent::CreateUser { .. }
             | Intent::SetPassword { .. }
             | Intent::SaveCard { .. }
@@ -526,6 +536,9 @@ impl FormPopup {
                 .meta
                 .filter(|m| m.id != 0)
                 .map(|m| Target::Organisation(m.id)),
+            Intent::SaveGroup { base, .. } => {
+                base.meta.filter(|m| m.id != 0).map(|m| Target::Group(m.id))
+            }
             Intent::CreateUser { .. }
             | Intent::SetPassword { .. }
             | Intent::SaveCard { .. }
@@ -579,6 +592,7 @@ impl FormPopup {
             | Intent::SaveDepartment { .. }
             | Intent::SaveOrganisation { .. } => W::DoneDirectory,
             Intent::CreateUser { .. } => W::DoneUserCreated,
+            Intent::SaveGroup { .. } => W::DoneGroup,
             Intent::SetPassword { .. } => W::DonePasswordSet,
         };
         w.get(lang).to_string()
@@ -695,6 +709,9 @@ fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
         Intent::SaveDepartment { .. } => directory_forms::department_fields(),
         Intent::SaveOrganisation { .. } => directory_forms::organisation_fields(lang),
         Intent::CreateUser { .. } => directory_forms::user_fields(lang),
+        Intent::SaveGroup { base, .. } => {
+            group_forms::group_fields(base.meta.is_some_and(|m| m.id != 0))
+        }
         Intent::SetPassword { .. } => directory_forms::password_fields(),
         Intent::ImportClassifier => vec![
             Field::new("path", W::FieldPath, K::Line, true),
@@ -1027,6 +1044,20 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
             directory_forms::organisation_call(base, request_id, fields)?
         }
         Intent::CreateUser { request_id } => directory_forms::user_call(request_id, fields, ctx)?,
+        Intent::SaveGroup { base, request_id } => {
+            let group = group_forms::group_of(base, fields, ctx)?;
+            match base.meta.filter(|m| m.id != 0) {
+                Some(m) => Call::UpdateGroup(pb::UpdateGroupRequest {
+                    expected_version: m.version,
+                    group: Some(group),
+                    reason: v("reason"),
+                }),
+                None => Call::CreateGroup(pb::CreateGroupRequest {
+                    request_id: request_id.clone(),
+                    group: Some(group),
+                }),
+            }
+        }
         Intent::SetPassword { user_id } => directory_forms::password_call(*user_id, fields)?,
         Intent::Export { request } => {
             let choice = fields

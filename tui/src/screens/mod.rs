@@ -6,6 +6,7 @@ pub mod appeal_forms;
 pub mod assignments;
 pub mod directory_forms;
 pub mod form;
+pub mod group_forms;
 pub mod list;
 pub mod login;
 pub mod meeting_forms;

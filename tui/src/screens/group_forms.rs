@@ -1,0 +1,127 @@
+//! The information group's form (regulation 3.5.1): its number and name, the leader and the
+//! secretary, the members and the territories it serves. The administrator creates groups and
+//! changes them; the leader changes the composition of their own. The server grants and takes
+//! the group roles that follow from the composition.
+
+use infogroups_shared::pb;
+use infogroups_shared::validate::FieldError;
+
+use super::Ctx;
+use super::form::{Field, FieldKind as K, user_id, value};
+use crate::person_match;
+use crate::strings::work::W;
+
+/// The group's fields; `editing` adds the reason recorded in the composition history.
+pub fn group_fields(editing: bool) -> Vec<Field> {
+    let mut f = vec![
+        Field::new("number", W::FieldGroupNumber, K::Line, true),
+        Field::new("name", W::FieldGroupName, K::Line, false),
+        Field::new("leader_id", W::FieldGroupLeader, K::Person, true),
+        Field::new("secretary_id", W::FieldGroupSecretary, K::Person, true),
+        Field::new("member_ids", W::FieldGroupMembers, K::Line, false),
+        Field::new("territory_ids", W::FieldGroupTerritories, K::Line, false),
+    ];
+    if editing {
+        f.push(Field::new("reason", W::FieldReason, K::Line, false));
+    }
+    f
+}
+
+/// The names in a comma-separated list, trimmed, empty ones left out.
+fn items(text: &str) -> impl Iterator<Item = &str> {
+    text.split(',').map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The group's members, written as `login, surname, …`.
+pub fn members_text(ctx: &Ctx<'_>, ids: &[u64]) -> String {
+    ids.iter()
+        .filter_map(|id| ctx.replica.users.get(*id))
+        .map(|u| u.username.clone())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The group's territories, written as `name, name, …`.
+pub fn territories_text(ctx: &Ctx<'_>, ids: &[u64]) -> String {
+    ids.iter()
+        .filter_map(|id| ctx.replica.territories.get(*id))
+        .map(|t| t.name.clone())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The territory a name names: the exact name, else the only one whose words the typed words
+/// start («пос зап» for «посёлок Западный»).
+fn territory_id(ctx: &Ctx<'_>, name: &str) -> Result<u64, FieldError> {
+    use person_match::fold;
+    let needle = fold(name);
+    let live: Vec<&pb::Territory> = ctx
+        .replica
+        .territories
+        .iter()
+        .filter(|t| !t.meta.is_some_and(|m| m.archived))
+        .collect();
+    if let Some(t) = live.iter().find(|t| fold(&t.name) == needle) {
+        return Ok(t.meta.map_or(0, |m| m.id));
+    }
+    let starting: Vec<&&pb::Territory> = live
+        .iter()
+        .filter(|t| person_match::words_match(&fold(&t.name), &needle))
+        .collect();
+    match starting.as_slice() {
+        [only] => Ok(only.meta.map_or(0, |m| m.id)),
+        [] => Err(FieldError::new(
+            "territory_ids",
+            format!("нет территории «{name}»"),
+            format!("no territory «{name}»"),
+        )),
+        _ => Err(FieldError::new(
+            "territory_ids",
+            format!("«{name}» подходит к нескольким территориям: уточните"),
+            format!("«{name}» matches several territories: type more"),
+        )),
+    }
+}
+
+/// The group as the form describes it, over `base` (its id and version when editing).
+pub fn group_of(
+    base: &pb::Group,
+    fields: &[Field],
+    ctx: &Ctx<'_>,
+) -> Result<pb::Group, FieldError> {
+    let number: u32 = value(fields, "number")
+        .parse()
+        .map_err(|_| FieldError::new("number", "номер — целое число", "a whole number"))?;
+    let mut name = value(fields, "name").to_string();
+    if name.is_empty() {
+        name = format!("Информационная группа № {number}");
+    }
+    let mut member_ids = Vec::new();
+    for who in items(value(fields, "member_ids")) {
+        let id = match person_match::resolve(ctx.replica.users.iter(), who) {
+            Ok(u) => u.meta.map_or(0, |m| m.id),
+            Err(_) => {
+                return Err(FieldError::new(
+                    "member_ids",
+                    format!("не найден один сотрудник по «{who}»: введите логин"),
+                    format!("«{who}» names no one person: type the login"),
+                ));
+            }
+        };
+        if !member_ids.contains(&id) {
+            member_ids.push(id);
+        }
+    }
+    let territory_ids = items(value(fields, "territory_ids"))
+        .map(|t| territory_id(ctx, t))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(pb::Group {
+        meta: base.meta,
+        number,
+        name,
+        territory_ids,
+        leader_id: user_id(ctx, "leader_id", value(fields, "leader_id"))?,
+        secretary_id: user_id(ctx, "secretary_id", value(fields, "secretary_id"))?,
+        member_ids,
+    })
+}
