@@ -1576,3 +1576,41 @@ fn the_leader_changes_the_groups_composition() {
     );
     assert_eq!(r.reason, "новый член группы");
 }
+
+#[test]
+fn the_leader_sees_the_requested_date_and_reason_before_deciding() {
+    let mut s = signed(Lang::Ru, (80, 24), RUK1);
+    let mut a = assignment(
+        77,
+        "2026/0077",
+        pb::AssignmentStatus::InProgress,
+        day(5, 20),
+        ISP2,
+        &"Провести обследование всех дворовых территорий микрорайона и подготовить смету. "
+            .repeat(4),
+    );
+    a.extensions.push(pb::Extension {
+        requested_by: ISP2,
+        reason: "подрядчик не вышел на объект".into(),
+        requested_date: date(day(6, 10)),
+        state: pb::ExtensionState::Pending as i32,
+        ..Default::default()
+    });
+    if let Some(m) = a.meta.as_mut() {
+        m.version = 3;
+    }
+    sync(
+        &mut s,
+        SyncEvent::Event(Box::new(pb::Event {
+            seq: 41,
+            action: pb::EventAction::Created as i32,
+            entity: Some(pb::event::Entity::Assignment(a)),
+            ..Default::default()
+        })),
+    );
+    tab(&mut s, '3');
+    press(&mut s, KeyCode::Char('y'));
+    let text = screen_text(&s);
+    assert!(text.contains("10.06.2026"), "the requested date: {text}");
+    assert!(text.contains("подрядчик не вышел"), "the reason: {text}");
+}

@@ -502,7 +502,10 @@ pub fn card_detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
                 pb::QuestionResult::try_from(c.result).unwrap_or_default(),
             ),
         ),
-        field(lang, W::FieldExecutor, person(ctx, c.executor_id)),
+        DetailLine::Field(
+            crate::strings::Text::Executor.get(lang).to_string(),
+            person(ctx, c.executor_id),
+        ),
     ];
     if c.on_control {
         out.push(field(

@@ -295,9 +295,10 @@ impl AssignmentsScreen {
         }
         let meta = a.meta.unwrap_or_default();
         let (id, version) = (meta.id, meta.version);
-        let mut summary = vec![strings::assignment_title(lang, &a.number), a.text.clone()];
+        let mut summary = vec![strings::assignment_title(lang, &a.number)];
         let (intent, title) = match command {
             Command::RequestExtension => {
+                summary.push(a.text.clone());
                 (Intent::RequestExtension { id, version }, W::ExtensionTitle)
             }
             Command::Grant | Command::Deny => {
@@ -312,11 +313,16 @@ impl AssignmentsScreen {
                     ));
                     summary.push(format!("{}: {}", W::FieldReason.get(lang), e.reason));
                 }
+                // What is decided comes first; the assignment's text, however long, after it.
+                summary.push(a.text.clone());
                 let grant = command == Command::Grant;
                 let title = if grant { W::GrantTitle } else { W::DenyTitle };
                 (Intent::Decide { id, version, grant }, title)
             }
-            _ => (Intent::SubAssign { parent_id: id }, W::SubAssignTitle),
+            _ => {
+                summary.push(a.text.clone());
+                (Intent::SubAssign { parent_id: id }, W::SubAssignTitle)
+            }
         };
         Some(FormPopup::new(
             intent,

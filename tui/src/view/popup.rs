@@ -106,13 +106,20 @@ fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, area: Rect)
     let width = 76u16.min(area.width);
     let inner_w = usize::from(width.saturating_sub(4)).max(1);
     let mut lines: Vec<Line<'static>> = Vec::new();
-    // A confirmation shows everything it confirms; a form keeps its summary short so the fields
-    // stay on screen.
-    let room = if form.is_confirmation() {
-        usize::from(area.height.saturating_sub(6))
-    } else {
-        3
-    };
+    // A confirmation shows everything it confirms; a form gives its summary (what is being
+    // decided: the requested date, the reason) what the fields leave, and at least 3 lines.
+    let fields: usize = form
+        .fields
+        .iter()
+        .map(|f| match f.kind {
+            FieldKind::Text => 4,
+            FieldKind::Person => 2 + PEOPLE_SHOWN + 1,
+            _ => 2,
+        })
+        .sum();
+    let room = usize::from(area.height.saturating_sub(6))
+        .saturating_sub(fields)
+        .max(3);
     let mut summary: Vec<Line<'static>> = Vec::new();
     for s in &form.summary {
         for l in text::wrap(s, inner_w) {
