@@ -703,10 +703,14 @@ fn on_call_done(
                 years: vec![y.clone()],
             };
             load_decree_years(state, &years);
-            out.run(Cmd::Call {
-                origin: Origin::Report(crate::reports::ReportKind::Directories),
-                call: Box::new(Call::CalendarYears),
-            });
+            if let Screen::Work(w) = &mut state.screen
+                && let Some(r) = w.report_mut(crate::reports::ReportKind::Directories)
+            {
+                out.run(Cmd::Call {
+                    origin: r.begin(),
+                    call: Box::new(Call::CalendarYears),
+                });
+            }
         }
         Ok(Reply::Applicant(a)) => {
             let info = crate::records::appeals::applicant(a, state.lang);
@@ -721,11 +725,11 @@ fn on_call_done(
         _ => {}
     }
     match origin {
-        Origin::Report(kind) => {
+        Origin::Report(kind, serial) => {
             if let Screen::Work(w) = &mut state.screen
                 && let Some(r) = w.report_mut(kind)
             {
-                r.answered(result);
+                r.answered(serial, result);
             }
         }
         Origin::Calendar => match result {

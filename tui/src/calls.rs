@@ -165,7 +165,9 @@ pub enum Origin {
     /// A key on a list (no form): the answer is flashed.
     Quick,
     /// The report tab of this kind.
-    Report(crate::reports::ReportKind),
+    /// The number is the tab's request it answers: an answer to an older request (the period
+    /// changed twice quickly) is dropped rather than shown under the newer one's heading.
+    Report(crate::reports::ReportKind, u32),
     /// The production calendar's decree years, loaded into the client's calendar.
     Calendar,
 }

@@ -42,6 +42,8 @@ pub struct ReportScreen {
     pub error: Option<RpcError>,
     /// The first table row shown.
     pub scroll: usize,
+    /// The number of the latest request; only its answer is shown.
+    pub asked: u32,
 }
 
 impl ReportScreen {
@@ -54,14 +56,22 @@ impl ReportScreen {
             loading: false,
             error: None,
             scroll: 0,
+            asked: 0,
         }
+    }
+
+    /// Starts a new request: its origin, which only its answer will match.
+    pub fn begin(&mut self) -> Origin {
+        self.loading = true;
+        self.asked = self.asked.wrapping_add(1);
+        Origin::Report(self.kind, self.asked)
     }
 
     /// Asks the server for the figures.
     pub fn load(&mut self, ctx: &Ctx<'_>, out: &mut Outbox) {
-        self.loading = true;
+        let origin = self.begin();
         out.run(Cmd::Call {
-            origin: Origin::Report(self.kind),
+            origin,
             call: Box::new(self.params.call(self.kind, ctx.today)),
         });
     }
@@ -73,8 +83,11 @@ impl ReportScreen {
         }
     }
 
-    /// The server answered.
-    pub fn answered(&mut self, result: Result<Reply, RpcError>) {
+    /// The server answered request number `serial`; an older one's answer is dropped.
+    pub fn answered(&mut self, serial: u32, result: Result<Reply, RpcError>) {
+        if serial != self.asked {
+            return;
+        }
         self.loading = false;
         match result {
             Ok(Reply::Table(t)) => self.set(ReportData::Table(t)),
