@@ -331,6 +331,7 @@ impl State {
             calendar: &self.calendar,
             size: self.size,
             server: &self.server,
+            now_ms: self.now_ms,
         }
     }
 
@@ -372,6 +373,17 @@ impl State {
     }
 
     /// Something other than an assignment changed: the record lists recompute.
+    /// The figures a report shows may have changed: its tab asks again (paced) while shown.
+    fn figures_changed(&mut self) {
+        if let Screen::Work(w) = &mut self.screen {
+            for tab in &mut w.tabs {
+                if let Tab::Report(r) = tab {
+                    r.outdated();
+                }
+            }
+        }
+    }
+
     fn records_changed(&mut self) {
         if let Screen::Work(w) = &mut self.screen {
             for tab in &mut w.tabs {
@@ -430,6 +442,7 @@ fn settle(state: &mut State) -> Vec<Cmd> {
 /// The read-only context beside the mutable screen and popups (disjoint borrows of the state).
 fn split(state: &mut State) -> (Ctx<'_>, &mut Screen, &mut Vec<Popup>) {
     let today = state.today();
+    let now_ms = state.now_ms;
     let State {
         lang,
         keymap,
@@ -451,6 +464,7 @@ fn split(state: &mut State) -> (Ctx<'_>, &mut Screen, &mut Vec<Popup>) {
         calendar,
         size: *size,
         server,
+        now_ms,
     };
     (ctx, screen, popups)
 }
@@ -639,7 +653,14 @@ fn on_sync(state: &mut State, event: SyncEvent, out: &mut Outbox) {
                 _ => None,
             };
             // Rows show assignments and people's names; other kinds do not change them.
-            match (state.replica.apply(*ev), assignment) {
+            let applied = state.replica.apply(*ev);
+            if let Applied::Changed(
+                Kind::Assignment | Kind::Appeal | Kind::Meeting | Kind::ReceptionCard,
+            ) = applied
+            {
+                state.figures_changed();
+            }
+            match (applied, assignment) {
                 (Applied::Changed(Kind::Assignment), Some(id)) => state.assignment_changed(id),
                 (Applied::Changed(Kind::User | Kind::Group), _) => state.invalidate_rows(),
                 (Applied::Changed(_), _) => state.records_changed(),

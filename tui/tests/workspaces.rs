@@ -1642,3 +1642,66 @@ fn the_leader_sees_the_requested_date_and_reason_before_deciding() {
     assert!(text.contains("10.06.2026"), "the requested date: {text}");
     assert!(text.contains("подрядчик не вышел"), "the reason: {text}");
 }
+
+#[test]
+fn the_dashboard_follows_changes_at_a_steady_pace() {
+    let (mut s, cmds) = login(Lang::Ru, (100, 30), GLAVA);
+    assert!(matches!(
+        call_of(&cmds),
+        Some((Origin::Report(ReportKind::Dashboard, 1), Call::Dashboard))
+    ));
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Report(ReportKind::Dashboard, 1),
+            result: Ok(Reply::Dashboard(Box::default())),
+        },
+    );
+    let tick = |s: &mut State, after_ms: i64| {
+        app::update(
+            s,
+            Msg::Tick {
+                now_ms: now_ms() + after_ms,
+            },
+        )
+    };
+    assert!(call_of(&tick(&mut s, 5_000)).is_none(), "nothing changed");
+
+    // An appeal is answered elsewhere: the figures are asked for again at once, then not more
+    // than once in two seconds however many events come.
+    let changed = |s: &mut State, seq: u64, mut a: pb::Appeal| {
+        if let Some(m) = a.meta.as_mut() {
+            m.version += seq;
+        }
+        sync(
+            s,
+            SyncEvent::Event(Box::new(pb::Event {
+                seq,
+                action: pb::EventAction::Updated as i32,
+                entity: Some(pb::event::Entity::Appeal(a)),
+                ..Default::default()
+            })),
+        )
+    };
+    let cmds = changed(&mut s, 41, city().appeals[0].clone());
+    assert!(matches!(
+        call_of(&cmds),
+        Some((Origin::Report(ReportKind::Dashboard, 2), Call::Dashboard))
+    ));
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Report(ReportKind::Dashboard, 2),
+            result: Ok(Reply::Dashboard(Box::default())),
+        },
+    );
+    assert!(call_of(&changed(&mut s, 42, city().appeals[1].clone())).is_none());
+    assert!(call_of(&tick(&mut s, 6_000)).is_none(), "too soon");
+    assert!(
+        matches!(
+            call_of(&tick(&mut s, 7_100)),
+            Some((Origin::Report(ReportKind::Dashboard, 3), Call::Dashboard))
+        ),
+        "two seconds on"
+    );
+}

@@ -43,6 +43,8 @@ pub struct Ctx<'a> {
     pub size: (u16, u16),
     /// The server's address, for messages.
     pub server: &'a str,
+    /// The client's clock, UTC ms (for pacing refreshes).
+    pub now_ms: i64,
 }
 
 impl Ctx<'_> {

@@ -44,7 +44,15 @@ pub struct ReportScreen {
     pub scroll: usize,
     /// The number of the latest request; only its answer is shown.
     pub asked: u32,
+    /// The data changed since the figures were asked for.
+    pub stale: bool,
+    /// When the figures were last asked for, UTC ms.
+    pub asked_at_ms: i64,
 }
+
+/// The least time between two refreshes a live change brings, so a busy day's stream of events
+/// does not keep the server computing the same figures.
+const REFRESH_PACE_MS: i64 = 2_000;
 
 impl ReportScreen {
     /// A tab for `kind`, not yet loaded.
@@ -57,6 +65,15 @@ impl ReportScreen {
             error: None,
             scroll: 0,
             asked: 0,
+            stale: false,
+            asked_at_ms: 0,
+        }
+    }
+
+    /// Records, events say, have changed what the figures count (the calendar's years excepted).
+    pub fn outdated(&mut self) {
+        if self.kind != ReportKind::Directories {
+            self.stale = true;
         }
     }
 
@@ -70,15 +87,20 @@ impl ReportScreen {
     /// Asks the server for the figures.
     pub fn load(&mut self, ctx: &Ctx<'_>, out: &mut Outbox) {
         let origin = self.begin();
+        self.stale = false;
+        self.asked_at_ms = ctx.now_ms;
         out.run(Cmd::Call {
             origin,
             call: Box::new(self.params.call(self.kind, ctx.today)),
         });
     }
 
-    /// Loads the figures unless they are here or on their way.
+    /// Loads the figures unless they are here or on their way; figures that changed since are
+    /// asked for again, at most once per [`REFRESH_PACE_MS`], the old ones shown meanwhile.
     pub fn ensure_loaded(&mut self, ctx: &Ctx<'_>, out: &mut Outbox) {
-        if self.data.is_none() && !self.loading && self.error.is_none() {
+        let first = self.data.is_none() && self.error.is_none();
+        let refresh = self.stale && ctx.now_ms.saturating_sub(self.asked_at_ms) >= REFRESH_PACE_MS;
+        if !self.loading && (first || refresh) {
             self.load(ctx, out);
         }
     }
@@ -99,10 +121,11 @@ impl ReportScreen {
         }
     }
 
+    /// New figures; the place scrolled to is kept (a live refresh must not jump to the top).
     fn set(&mut self, data: ReportData) {
         self.error = None;
         self.data = Some(data);
-        self.scroll = 0;
+        self.scroll = self.scroll.min(self.rows().saturating_sub(1));
     }
 
     fn rows(&self) -> usize {
@@ -155,10 +178,12 @@ impl Component for ReportScreen {
             C::Refresh => self.load(ctx, out),
             C::Period => {
                 self.params.next_period(self.kind);
+                self.scroll = 0;
                 self.load(ctx, out);
             }
             C::Dimension => {
                 self.params.next_dimension();
+                self.scroll = 0;
                 self.load(ctx, out);
             }
             C::Export => {
