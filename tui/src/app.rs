@@ -753,6 +753,14 @@ fn on_call_done(
                 r.answered(serial, result);
             }
         }
+        Origin::Classifier => {
+            if let Ok(Reply::Classifier { query, found }) = result
+                && let Some(Popup::Form(form)) = state.popups.last_mut()
+                && let Some(field) = form.fields.get_mut(form.focus)
+            {
+                field.classifier_found(&query, found);
+            }
+        }
         Origin::Calendar => match result {
             Ok(Reply::CalendarYears(r)) => load_decree_years(state, &r),
             Ok(_) => {}

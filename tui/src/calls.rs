@@ -39,6 +39,8 @@ pub enum Call {
     CancelMeeting(pb::CancelMeetingRequest),
     /// Save the preparation checklist.
     SaveChecklist(pb::SaveChecklistRequest),
+    /// Search the classifier (a classifier field being typed in).
+    SearchClassifier(pb::SearchClassifierRequest),
     /// Draft the territory brief from the store (nothing is saved).
     DraftBrief(pb::DraftBriefRequest),
     /// Save the territory brief.
@@ -148,6 +150,13 @@ pub enum Reply {
     CalendarYear(pb::CalendarYear),
     /// What an import did.
     Imported(pb::ImportClassifierResponse),
+    /// Classifier questions found for `query`.
+    Classifier {
+        /// What was searched for.
+        query: String,
+        /// The questions found (code, name), best first.
+        found: Vec<(String, String)>,
+    },
     /// A brief drafted for a meeting, to be edited and saved.
     Brief {
         /// The meeting.
@@ -170,6 +179,8 @@ pub enum Origin {
     Report(crate::reports::ReportKind, u32),
     /// The production calendar's decree years, loaded into the client's calendar.
     Calendar,
+    /// Suggestions for the classifier field of the form on top.
+    Classifier,
 }
 
 fn status(s: tonic::Status) -> RpcError {
@@ -269,6 +280,22 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
                 .await
                 .map_err(status)?,
         ),
+        Call::SearchClassifier(r) => {
+            let query = r.query.clone();
+            let found = conn
+                .directory()
+                .search_classifier(request(r))
+                .await
+                .map_err(status)?
+                .into_inner()
+                .nodes
+                .into_iter()
+                // Appeals and protocols record questions, not the sections above them.
+                .filter(|n| !n.archived && infogroups_shared::classifier::is_full_code(&n.code))
+                .map(|n| (n.code, n.name))
+                .collect();
+            Reply::Classifier { query, found }
+        }
         Call::DraftBrief(r) => {
             let meeting_id = r.meeting_id;
             let brief = conn

@@ -143,11 +143,15 @@ pub enum Command {
     Checklist,
     /// Draft or edit the territory brief.
     Brief,
+    /// Add a question raised at the meeting to the protocol.
+    AddQuestion,
+    /// Add a decision to the protocol.
+    AddDecision,
 }
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 65] = [
+    pub const ALL: [Command; 67] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -205,6 +209,8 @@ impl Command {
         Command::CancelMeeting,
         Command::Checklist,
         Command::Brief,
+        Command::AddQuestion,
+        Command::AddDecision,
         Command::SwitchRole,
         Command::NextField,
         Command::PrevField,
@@ -296,6 +302,8 @@ impl Command {
             Command::CancelMeeting => "cancel_meeting",
             Command::Checklist => "checklist",
             Command::Brief => "brief",
+            Command::AddQuestion => "add_question",
+            Command::AddDecision => "add_decision",
         }
     }
 
@@ -543,6 +551,8 @@ impl Default for Keymap {
             (C::CancelMeeting, vec![ch('X')]),
             (C::Checklist, vec![ch('C')]),
             (C::Brief, vec![ch('B')]),
+            (C::AddQuestion, vec![ch('Q')]),
+            (C::AddDecision, vec![ch('R')]),
         ]);
         Self { bindings }
     }

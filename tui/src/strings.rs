@@ -288,6 +288,14 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "move the meeting (date, time, venue)",
         ),
         C::CancelMeeting => ("отменить встречу", "cancel the meeting"),
+        C::AddQuestion => (
+            "записать в протокол вопрос жителей",
+            "add a residents' question to the protocol",
+        ),
+        C::AddDecision => (
+            "записать в протокол решение",
+            "add a decision to the protocol",
+        ),
         C::Checklist => ("подготовка: отметить готовность", "preparation checklist"),
         C::Brief => ("справка о проблемах территории", "the territory's brief"),
         C::Tab1 => ("вкладка 1", "tab 1"),
@@ -356,6 +364,8 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::CancelMeeting => ("отменить", "cancel"),
         C::Checklist => ("подготовка", "checklist"),
         C::Brief => ("справка", "brief"),
+        C::AddQuestion => ("вопрос", "question"),
+        C::AddDecision => ("решение", "decision"),
         other => return self::command(lang, other),
     };
     lang.pick(ru, en)

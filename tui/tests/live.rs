@@ -692,3 +692,90 @@ async fn the_secretary_plans_a_meeting_agrees_the_venue_and_announces_it() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_secretary_keeps_the_protocol_and_issues_an_assignment_on_its_decision() {
+    use crossterm::event::KeyCode as K;
+    let demo = DemoServer::start(None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Client::new(&demo.url());
+    c.login("sek1", "demo1234").await;
+    c.until("the snapshot", |s| s.replica.loaded).await;
+    let held = c
+        .state
+        .replica
+        .meetings
+        .iter()
+        .find(|m| m.status == pb::MeetingStatus::Held as i32)
+        .cloned()
+        .unwrap_or_else(|| panic!("the demo group has a held meeting"));
+    let id = held.meta.map_or(0, |m| m.id);
+    let on = infogroups_tui::view::text::date(held.date.as_ref());
+    let meeting = |s: &State| s.replica.meetings.get(id).cloned().unwrap_or_default();
+
+    c.key(K::Char('2'));
+    c.key(K::Char('/'));
+    c.type_text(&on);
+    c.key(K::Enter);
+
+    // A question: the classifier is searched by words, the first question found chosen.
+    c.key(K::Char('Q'));
+    assert!(c.form_open(), "the question form opens");
+    c.type_text("Нет освещения во дворе дома 12");
+    c.key(K::Tab);
+    c.type_text("перебои вод");
+    c.until("the classifier's answer", |s| match s.popups.last() {
+        Some(infogroups_tui::screens::popup::Popup::Form(f)) => !f.fields[1].found.is_empty(),
+        _ => false,
+    })
+    .await;
+    c.key(K::Down);
+    c.key(K::Tab);
+    c.key(K::Right);
+    c.key(K::Tab);
+    c.type_text("Разъяснён график ремонта сетей");
+    c.key(K::Enter);
+    c.until("the question in the protocol", |s| {
+        s.popups.is_empty()
+            && meeting(s).protocol.is_some_and(|p| {
+                p.questions.last().is_some_and(|q| {
+                    q.substance.starts_with("Нет освещения")
+                        && infogroups_shared::classifier::is_full_code(&q.classifier_code)
+                })
+            })
+    })
+    .await;
+
+    // A decision, then an assignment on it.
+    c.key(K::Char('R'));
+    c.type_text("Восстановить освещение во дворе дома 12");
+    c.key(K::Enter);
+    c.until("the decision in the protocol", |s| {
+        s.popups.is_empty() && meeting(s).protocol.is_some_and(|p| !p.decisions.is_empty())
+    })
+    .await;
+    let last = meeting(&c.state)
+        .protocol
+        .map_or(0, |p| p.decisions.len() - 1);
+    c.key(K::Char('i'));
+    assert!(c.form_open(), "the assignment form opens");
+    for _ in 0..last {
+        c.key(K::Right);
+    }
+    c.key(K::Tab);
+    c.key(K::Tab);
+    c.type_text("isp1");
+    c.key(K::Tab);
+    let due = c.state.ctx().today + chrono::Days::new(20);
+    c.type_text(&due.format("%d.%m.%Y").to_string());
+    c.key(K::Enter);
+    c.until("the assignment linked to the decision", |s| {
+        s.popups.is_empty()
+            && meeting(s)
+                .protocol
+                .and_then(|p| p.decisions.get(last).cloned())
+                .is_some_and(|d| !d.assignment_ids.is_empty())
+    })
+    .await;
+}

@@ -1705,3 +1705,73 @@ fn the_dashboard_follows_changes_at_a_steady_pace() {
         "two seconds on"
     );
 }
+
+#[test]
+fn a_question_is_found_in_the_classifier_by_its_words() {
+    let mut s = signed(Lang::Ru, (80, 24), SEK1);
+    tab(&mut s, '2');
+    press(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "08.05.2026");
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Char('Q'));
+    type_text(&mut s, "Перебои с водой по вечерам");
+    press(&mut s, KeyCode::Tab);
+    let cmds = type_text(&mut s, "перебои");
+    let searched: Vec<String> = cmds
+        .iter()
+        .filter_map(|c| match c {
+            Cmd::Call {
+                origin: Origin::Classifier,
+                call,
+            } => match &**call {
+                Call::SearchClassifier(r) => Some(r.query.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    assert_eq!(searched.last().map(String::as_str), Some("перебои"));
+    let found = |query: &str| Msg::CallDone {
+        origin: Origin::Classifier,
+        result: Ok(Reply::Classifier {
+            query: query.into(),
+            found: vec![
+                (
+                    "0005.0005.0056.1154".into(),
+                    "Перебои в водоснабжении".into(),
+                ),
+                (
+                    "0005.0005.0056.1157".into(),
+                    "Перебои в теплоснабжении".into(),
+                ),
+            ],
+        }),
+    };
+    // An answer to an earlier query is not shown under what is typed now.
+    app::update(&mut s, found("пере"));
+    assert!(top_form(&s).is_some_and(|f| f.fields[1].found.is_empty()));
+    app::update(&mut s, found("перебои"));
+    insta::assert_snapshot!("question_classifier_ru_80x24", draw(&s).backend());
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert!(
+        call_of(&cmds).is_none(),
+        "two questions found: one must be chosen"
+    );
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Down);
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::SaveProtocol(r))) = call_of(&cmds) else {
+        panic!("no protocol saved: {cmds:?}");
+    };
+    let p = r.protocol.unwrap_or_default();
+    let q = p.questions.last().cloned().unwrap_or_default();
+    assert_eq!(
+        (q.substance.as_str(), q.classifier_code.as_str()),
+        ("Перебои с водой по вечерам", "0005.0005.0056.1157")
+    );
+    assert_eq!(
+        p.questions.len(),
+        protocol().questions.len() + 1,
+        "kept the others"
+    );
+}

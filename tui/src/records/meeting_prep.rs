@@ -3,7 +3,7 @@
 //! brief, and amendments to a signed protocol. Which steps are offered follows the same status
 //! machine and policy the server applies.
 
-use infogroups_shared::meeting::Step;
+use infogroups_shared::meeting::{self as machine, Step};
 use infogroups_shared::pb::{self, MeetingStatus as M, Role};
 
 use super::Start;
@@ -42,6 +42,12 @@ fn venue_choices(ctx: &Ctx<'_>) -> Vec<(u64, String)> {
 pub fn commands(m: &pb::Meeting, allowed: impl Fn(Step) -> bool) -> Vec<Command> {
     let s = M::try_from(m.status).unwrap_or_default();
     let mut c = Vec::new();
+    if matches!(s, M::Held | M::ProtocolDrafted) {
+        c.extend([Command::AddQuestion, Command::AddDecision]);
+    }
+    if machine::was_held(s) && m.protocol.as_ref().is_some_and(|p| !p.decisions.is_empty()) {
+        c.push(Command::Issue);
+    }
     if allowed(Step::Prepare) {
         c.extend([Command::AgreeVenue, Command::Checklist, Command::Brief]);
     }
@@ -190,6 +196,47 @@ pub fn start(
             brief_form(m, b, summary, ctx)
         }
         Command::EditProtocol => prepare(Prep::Amend, W::AmendTitle),
+        Command::AddQuestion => prepare(
+            Prep::Question {
+                base: Box::new(m.protocol.clone().unwrap_or_default()),
+            },
+            W::QuestionTitle,
+        ),
+        Command::AddDecision => prepare(
+            Prep::Decision {
+                base: Box::new(m.protocol.clone().unwrap_or_default()),
+            },
+            W::DecisionTitle,
+        ),
+        Command::Issue => {
+            let decisions: Vec<String> = m
+                .protocol
+                .as_ref()
+                .map(|p| {
+                    p.decisions
+                        .iter()
+                        .enumerate()
+                        .map(|(i, d)| text::truncate(&format!("{}. {}", i + 1, d.text), 60))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let first = m
+                .protocol
+                .as_ref()
+                .and_then(|p| p.decisions.first())
+                .map(|d| d.text.clone())
+                .unwrap_or_default();
+            prepare(
+                Prep::FromDecision {
+                    request_id: request_id(),
+                    group_id: m.group_id,
+                    territory_id: m.territory_id,
+                    decisions,
+                },
+                W::FromDecisionTitle,
+            )
+            .prefill("text", first)
+        }
         _ => return None,
     })))
 }

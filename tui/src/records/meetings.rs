@@ -476,12 +476,33 @@ pub fn protocol_lines(p: &pb::Protocol, ctx: &Ctx<'_>) -> Vec<DetailLine> {
         ));
     }
     for (i, q) in p.questions.iter().enumerate() {
-        out.push(DetailLine::Text(format!("{}. {}", i + 1, q.substance)));
+        out.push(DetailLine::Text(if q.classifier_code.is_empty() {
+            format!("{}. {}", i + 1, q.substance)
+        } else {
+            format!("{}. {} [{}]", i + 1, q.substance, q.classifier_code)
+        }));
+        if !q.answer.is_empty() {
+            out.push(DetailLine::Text(format!("   {}", q.answer)));
+        }
     }
     if !p.decisions.is_empty() {
         out.push(field(lang, W::Decisions, p.decisions.len().to_string()));
         for d in &p.decisions {
-            out.push(DetailLine::Text(format!("— {}", d.text)));
+            let issued: Vec<String> = d
+                .assignment_ids
+                .iter()
+                .filter_map(|id| ctx.replica.assignments.get(*id))
+                .map(|a| a.number.clone())
+                .collect();
+            if issued.is_empty() {
+                out.push(DetailLine::Text(format!("— {}", d.text)));
+            } else {
+                out.push(DetailLine::Text(format!(
+                    "— {} → {}",
+                    d.text,
+                    issued.join(", ")
+                )));
+            }
         }
     }
     if p.signed_by != 0 {
@@ -562,9 +583,6 @@ fn meeting_commands(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<Command> {
     if prepares && matches!(s, M::Held | M::ProtocolDrafted) {
         c.push(Command::EditProtocol);
     }
-    if prepares {
-        c.extend(meeting_prep::commands(m, |step| allowed(m, step, ctx)));
-    }
     if leader && s == M::ProtocolDrafted && allowed(m, Step::Sign, ctx) {
         c.push(Command::Sign);
     }
@@ -587,6 +605,10 @@ fn meeting_commands(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<Command> {
     }
     if m.protocol.as_ref().is_some_and(|p| !p.number.is_empty()) {
         c.push(Command::Export);
+    }
+    // The main line's step first (the hints line is short); preparation and protocol entries after.
+    if prepares {
+        c.extend(meeting_prep::commands(m, |step| allowed(m, step, ctx)));
     }
     c
 }
@@ -672,16 +694,34 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
         Command::Acknowledge => confirm(MeetingStep::Acknowledge, m, ctx),
         Command::Notify => confirm(MeetingStep::Notify, m, ctx),
         Command::EditProtocol if matches!(status(m), M::Held | M::ProtocolDrafted) => {
-            Start::Form(Box::new(FormPopup::new(
-                Intent::Protocol {
-                    id: meta.id,
-                    version: meta.version,
-                    base: Box::new(m.protocol.clone().unwrap_or_default()),
-                },
-                W::ProtocolTitle.get(lang).to_string(),
-                summary(m, ctx),
-                lang,
-            )))
+            // Until the secretary says otherwise, the whole group was there.
+            let present = match m.protocol.as_ref().map(|p| &p.members_present) {
+                Some(ids) if !ids.is_empty() => ids.clone(),
+                _ => ctx
+                    .replica
+                    .groups
+                    .get(m.group_id)
+                    .map(|g| {
+                        let mut ids = vec![g.leader_id, g.secretary_id];
+                        ids.extend(&g.member_ids);
+                        ids
+                    })
+                    .unwrap_or_default(),
+            };
+            let present = crate::screens::group_forms::members_text(ctx, &present);
+            Start::Form(Box::new(
+                FormPopup::new(
+                    Intent::Protocol {
+                        id: meta.id,
+                        version: meta.version,
+                        base: Box::new(m.protocol.clone().unwrap_or_default()),
+                    },
+                    W::ProtocolTitle.get(lang).to_string(),
+                    summary(m, ctx),
+                    lang,
+                )
+                .prefill("members_present", present),
+            ))
         }
         Command::MarkDone => Start::Form(Box::new(FormPopup::new(
             Intent::Informing {

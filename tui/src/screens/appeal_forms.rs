@@ -92,7 +92,12 @@ pub fn register_fields(territories: &[(u64, String)], lang: Lang) -> Vec<Field> 
         ),
         Field::choice("territory_id", W::FieldTerritory, territory),
         Field::new("group_id", W::FieldAppealGroup, K::Line, false),
-        Field::new("classifier_code", W::FieldClassifierCode, K::Line, true),
+        Field::new(
+            "classifier_code",
+            W::FieldClassifierCode,
+            K::Classifier,
+            true,
+        ),
         question_type_field("type", lang),
         Field::choice(
             "anonymous",
@@ -239,7 +244,12 @@ pub fn card_fields(territories: &[(u64, String)], lang: Lang) -> Vec<Field> {
         Field::new("postal_address", W::FieldAddress, K::Line, false),
         identity,
         Field::new("content", W::FieldCardContent, K::Text, true),
-        Field::new("classifier_code", W::FieldClassifierCode, K::Line, true),
+        Field::new(
+            "classifier_code",
+            W::FieldClassifierCode,
+            K::Classifier,
+            true,
+        ),
         question_type_field("question_type", lang),
         Field::new("oral_answer", W::FieldOralAnswer, K::Text, false),
         Field::choice("on_control", W::FieldOnControl, yes_no()),

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent};
+use infogroups_shared::classifier;
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb;
 use infogroups_shared::validate::{self, FieldError};
@@ -35,6 +36,9 @@ pub enum FieldKind {
     Secret,
     /// A colleague, by login or name; ↑/↓ go through the people who match what is typed.
     Person,
+    /// A classifier question, by words or code: the server searches as it is typed, ↑/↓ go
+    /// through what it found.
+    Classifier,
 }
 
 /// The export formats offered, in order.
@@ -67,6 +71,8 @@ pub struct Field {
     pub query: Option<String>,
     /// A label made of data (a checklist item's title) shown instead of `label`.
     pub caption: Option<String>,
+    /// For a classifier field: what the server found for `query` (code, name), best first.
+    pub found: Vec<(String, String)>,
 }
 
 impl Field {
@@ -82,6 +88,7 @@ impl Field {
             error: None,
             query: None,
             caption: None,
+            found: Vec::new(),
         }
     }
 
@@ -114,22 +121,29 @@ impl Field {
         self.query.as_deref().unwrap_or_else(|| self.input.text())
     }
 
-    /// Puts the next (`step` 1) or previous (`step` -1) of the people matching what was typed
-    /// into a person field.
-    fn step_person(&mut self, users: &[&pb::User], step: isize) {
-        if users.is_empty() {
+    /// Puts the next (`step` 1) or previous (`step` -1) of `options` (what matches what was
+    /// typed) into the field, keeping what was typed for the suggestions.
+    fn step_through(&mut self, options: &[String], step: isize) {
+        if options.is_empty() {
             return;
         }
         let query = self.person_query().to_string();
-        let n = users.len() as isize;
-        let at = users
+        let n = options.len() as isize;
+        let at = options
             .iter()
-            .position(|u| u.username == self.input.text())
+            .position(|o| o == self.input.text())
             .map_or(if step > 0 { -1 } else { 0 }, |i| i as isize);
         let next = (at + step).rem_euclid(n) as usize;
-        self.input.set(users[next].username.clone());
+        self.input.set(options[next].clone());
         self.query = Some(query);
         self.error = None;
+    }
+
+    /// The server found `found` for `query`: kept if it is still what was typed.
+    pub fn classifier_found(&mut self, query: &str, found: Vec<(String, String)>) {
+        if self.kind == FieldKind::Classifier && self.person_query() == query {
+            self.found = found;
+        }
     }
 
     /// The text as the request takes it: trimmed, except a password, which is exactly as typed.
@@ -570,6 +584,9 @@ impl FormPopup {
                 Prep::Cancel => W::DoneCancelled,
                 Prep::Checklist { .. } | Prep::Brief { .. } => W::DoneSavedMeeting,
                 Prep::Amend => W::DoneAmended,
+                Prep::Question { .. } => W::DoneQuestion,
+                Prep::Decision { .. } => W::DoneDecision,
+                Prep::FromDecision { .. } => W::DoneIssued,
             },
             Intent::Protocol { .. } => W::DoneProtocol,
             Intent::Publication { .. } | Intent::Informing { .. } => W::DoneRecorded,
@@ -604,6 +621,25 @@ impl FormPopup {
             f.error = None;
             if f.required && f.kind != FieldKind::Choice && f.value().is_empty() {
                 f.error = Some(Text::Required.get(ctx.lang).to_string());
+            }
+            // Words typed in a classifier field name a question only when the search found one.
+            if f.kind == FieldKind::Classifier
+                && !f.value().is_empty()
+                && !classifier::is_full_code(&f.value())
+            {
+                match f.found.as_slice() {
+                    [(code, _)] => f.input.set(code.clone()),
+                    _ => {
+                        f.error = Some(
+                            ctx.lang
+                                .pick(
+                                    "выберите вопрос из найденных (↑/↓) или введите полный код",
+                                    "choose a question found (↑/↓) or type the full code",
+                                )
+                                .to_string(),
+                        )
+                    }
+                }
             }
         }
         if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
@@ -648,6 +684,7 @@ fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
                     base.residents_attending.to_string()
                 },
             ),
+            Field::new("members_present", W::FieldMembersPresent, K::Line, false),
             Field::new("information_given", W::FieldInformation, K::Text, false)
                 .with(base.information_given.clone()),
         ],
@@ -827,6 +864,34 @@ pub(super) fn user_id(ctx: &Ctx<'_>, field: &'static str, who: &str) -> Result<u
     }
 }
 
+/// The names in a comma-separated list, trimmed, empty ones left out.
+pub(super) fn items(text: &str) -> impl Iterator<Item = &str> {
+    text.split(',').map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The people a comma-separated list of logins (or names) names, each once, in order.
+pub(super) fn user_ids(
+    ctx: &Ctx<'_>,
+    field: &'static str,
+    text: &str,
+) -> Result<Vec<u64>, FieldError> {
+    let mut ids = Vec::new();
+    for who in items(text) {
+        let Ok(u) = person_match::resolve(ctx.replica.users.iter(), who) else {
+            return Err(FieldError::new(
+                field,
+                format!("не найден один сотрудник по «{who}»: введите логин"),
+                format!("«{who}» names no one person: type the login"),
+            ));
+        };
+        let id = u.meta.map_or(0, |m| m.id);
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
 pub(super) fn value<'a>(fields: &'a [Field], name: &str) -> &'a str {
     fields
         .iter()
@@ -855,7 +920,7 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
             fields,
         )?),
         Intent::Prepare { step, id, version } => {
-            match meeting_forms::prep_call(step, *id, *version, fields)? {
+            match meeting_forms::prep_call(step, *id, *version, fields, ctx)? {
                 PrepRequest::Venue(r) => Call::SetVenueAgreement(r),
                 PrepRequest::Announce(r) => Call::Announce(r),
                 PrepRequest::Move(r) => Call::MoveMeeting(r),
@@ -863,6 +928,8 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
                 PrepRequest::Checklist(r) => Call::SaveChecklist(r),
                 PrepRequest::Brief(r) => Call::SaveBrief(r),
                 PrepRequest::Amend(r) => Call::AmendProtocol(r),
+                PrepRequest::Protocol(r) => Call::SaveProtocol(r),
+                PrepRequest::Assignment(r) => Call::CreateAssignment(r),
             }
         }
         Intent::Meeting { step, id, version } => {
@@ -896,6 +963,7 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
             p.end_time = v("end_time");
             p.residents_attending = residents;
             p.information_given = v("information_given");
+            p.members_present = user_ids(ctx, "members_present", value(fields, "members_present"))?;
             Call::SaveProtocol(pb::SaveProtocolRequest {
                 meeting_id: *id,
                 expected_version: *version,
@@ -1127,24 +1195,34 @@ impl Component for FormPopup {
         }
     }
 
-    fn on_text_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {
+    fn on_text_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>, out: &mut Outbox) -> bool {
         let Some(field) = self.fields.get_mut(self.focus) else {
             return false;
         };
-        if field.kind == FieldKind::Person {
+        if matches!(field.kind, FieldKind::Person | FieldKind::Classifier) {
             let step = match key.code {
                 KeyCode::Down => 1,
                 KeyCode::Up => -1,
                 _ => 0,
             };
             if step != 0 {
-                let found = person_match::matches(ctx.replica.users.iter(), field.person_query());
-                field.step_person(&found, step);
+                let options: Vec<String> = if field.kind == FieldKind::Person {
+                    person_match::matches(ctx.replica.users.iter(), field.person_query())
+                        .into_iter()
+                        .map(|u| u.username.clone())
+                        .collect()
+                } else {
+                    field.found.iter().map(|(code, _)| code.clone()).collect()
+                };
+                field.step_through(&options, step);
                 return true;
             }
             if field.input.handle_key(key) {
                 field.query = None;
                 field.error = None;
+                if field.kind == FieldKind::Classifier {
+                    search_classifier(field, out);
+                }
                 return true;
             }
             return false;
@@ -1164,6 +1242,23 @@ impl Component for FormPopup {
         }
         handled
     }
+}
+
+/// Asks the server for the classifier questions matching what a classifier field holds (from
+/// two characters on); the answer is matched back by its query.
+fn search_classifier(field: &mut Field, out: &mut Outbox) {
+    let query = field.input.text().trim().to_string();
+    if query.chars().count() < 2 {
+        field.found.clear();
+        return;
+    }
+    out.run(Cmd::Call {
+        origin: Origin::Classifier,
+        call: Box::new(Call::SearchClassifier(pb::SearchClassifierRequest {
+            query,
+            limit: 30,
+        })),
+    });
 }
 
 /// A file name made of what is safe in every file system.

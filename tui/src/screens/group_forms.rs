@@ -7,7 +7,7 @@ use infogroups_shared::pb;
 use infogroups_shared::validate::FieldError;
 
 use super::Ctx;
-use super::form::{Field, FieldKind as K, user_id, value};
+use super::form::{Field, FieldKind as K, items, user_id, user_ids, value};
 use crate::person_match;
 use crate::strings::work::W;
 
@@ -27,12 +27,7 @@ pub fn group_fields(editing: bool) -> Vec<Field> {
     f
 }
 
-/// The names in a comma-separated list, trimmed, empty ones left out.
-fn items(text: &str) -> impl Iterator<Item = &str> {
-    text.split(',').map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// The group's members, written as `login, surname, …`.
+/// The group's members, written as `login, login, …`.
 pub fn members_text(ctx: &Ctx<'_>, ids: &[u64]) -> String {
     ids.iter()
         .filter_map(|id| ctx.replica.users.get(*id))
@@ -96,22 +91,7 @@ pub fn group_of(
     if name.is_empty() {
         name = format!("Информационная группа № {number}");
     }
-    let mut member_ids = Vec::new();
-    for who in items(value(fields, "member_ids")) {
-        let id = match person_match::resolve(ctx.replica.users.iter(), who) {
-            Ok(u) => u.meta.map_or(0, |m| m.id),
-            Err(_) => {
-                return Err(FieldError::new(
-                    "member_ids",
-                    format!("не найден один сотрудник по «{who}»: введите логин"),
-                    format!("«{who}» names no one person: type the login"),
-                ));
-            }
-        };
-        if !member_ids.contains(&id) {
-            member_ids.push(id);
-        }
-    }
+    let member_ids = user_ids(ctx, "member_ids", value(fields, "member_ids"))?;
     let territory_ids = items(value(fields, "territory_ids"))
         .map(|t| territory_id(ctx, t))
         .collect::<Result<Vec<_>, _>>()?;

@@ -7,7 +7,8 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 use infogroups_shared::validate::FieldError;
 
-use super::form::{Field, FieldKind as K, choice_of, date_field, value};
+use super::Ctx;
+use super::form::{Field, FieldKind as K, choice_of, date_field, user_id, value};
 use crate::strings::work::W;
 
 /// A preparation step on an existing meeting.
@@ -39,6 +40,43 @@ pub enum Prep {
     },
     /// Record an amendment to the signed protocol.
     Amend,
+    /// Add a question raised at the meeting to the protocol (3.6.5).
+    Question {
+        /// The protocol as it was.
+        base: Box<pb::Protocol>,
+    },
+    /// Add a decision to the protocol.
+    Decision {
+        /// The protocol as it was.
+        base: Box<pb::Protocol>,
+    },
+    /// Issue an assignment on one of the protocol's decisions (3.6.7).
+    FromDecision {
+        /// One id for every send of this form.
+        request_id: String,
+        /// The meeting's group.
+        group_id: u64,
+        /// The meeting's territory.
+        territory_id: u64,
+        /// The decisions' texts, as the choice offers them.
+        decisions: Vec<String>,
+    },
+}
+
+/// How a question was answered at the meeting, as the choice offers it.
+const ANSWER_MODES: [pb::AnswerMode; 3] = [
+    pb::AnswerMode::OnTheSpot,
+    pb::AnswerMode::Explained,
+    pb::AnswerMode::OnControl,
+];
+
+fn answer_mode_name(lang: Lang, m: pb::AnswerMode) -> &'static str {
+    match m {
+        pb::AnswerMode::OnTheSpot => lang.pick("ответ дан на месте", "answered on the spot"),
+        pb::AnswerMode::Explained => lang.pick("дано разъяснение", "explained"),
+        pb::AnswerMode::OnControl => lang.pick("взято на контроль", "taken on control"),
+        pb::AnswerMode::Unspecified => "—",
+    }
 }
 
 /// The agreement states offered, in order.
@@ -205,6 +243,35 @@ pub fn prep_fields(step: &Prep, lang: Lang) -> Vec<Field> {
         }
         Prep::Amend => vec![Field::new("text", W::FieldAmendment, K::Text, true)],
         Prep::Announce => Vec::new(),
+        Prep::Question { .. } => vec![
+            Field::new("substance", W::FieldQuestion, K::Text, true),
+            Field::new(
+                "classifier_code",
+                W::FieldClassifierCode,
+                K::Classifier,
+                true,
+            ),
+            Field::choice(
+                "answer_mode",
+                W::FieldAnswerMode,
+                ANSWER_MODES
+                    .iter()
+                    .map(|m| answer_mode_name(lang, *m).to_string())
+                    .collect(),
+            ),
+            Field::new("answer", W::FieldAnswerGiven, K::Text, false),
+        ],
+        Prep::Decision { .. } => vec![Field::new("text", W::FieldDecision, K::Text, true)],
+        Prep::FromDecision { decisions, .. } => vec![
+            Field::choice(
+                "basis.decision_index",
+                W::FieldDecisionChoice,
+                decisions.clone(),
+            ),
+            Field::new("text", W::FieldAssignmentText, K::Text, true),
+            Field::new("executor_id", W::FieldExecutor, K::Person, true),
+            Field::new("deadline", W::FieldDeadline, K::Date, true),
+        ],
     }
 }
 
@@ -224,6 +291,10 @@ pub enum PrepRequest {
     Brief(pb::SaveBriefRequest),
     /// The amendment.
     Amend(pb::AmendProtocolRequest),
+    /// The protocol with a question or a decision added.
+    Protocol(pb::SaveProtocolRequest),
+    /// An assignment on a decision.
+    Assignment(pb::CreateAssignmentRequest),
 }
 
 /// The request of a preparation step on meeting `id` at `version`.
@@ -232,6 +303,7 @@ pub fn prep_call(
     id: u64,
     version: u64,
     fields: &[Field],
+    ctx: &Ctx<'_>,
 ) -> Result<PrepRequest, FieldError> {
     let meeting_id = id;
     let expected_version = version;
@@ -303,6 +375,57 @@ pub fn prep_call(
             meeting_id,
             expected_version,
             text: value(fields, "text").to_string(),
+        }),
+        Prep::Question { base } => {
+            let mut p = (**base).clone();
+            p.questions.push(pb::RaisedQuestion {
+                substance: value(fields, "substance").to_string(),
+                classifier_code: value(fields, "classifier_code").to_string(),
+                answer_mode: ANSWER_MODES
+                    [choice_of(fields, "answer_mode").min(ANSWER_MODES.len() - 1)]
+                    as i32,
+                answer: value(fields, "answer").to_string(),
+                appeal_id: 0,
+            });
+            PrepRequest::Protocol(pb::SaveProtocolRequest {
+                meeting_id,
+                expected_version,
+                protocol: Some(p),
+            })
+        }
+        Prep::Decision { base } => {
+            let mut p = (**base).clone();
+            p.decisions.push(pb::Decision {
+                text: value(fields, "text").to_string(),
+                assignment_ids: Vec::new(),
+            });
+            PrepRequest::Protocol(pb::SaveProtocolRequest {
+                meeting_id,
+                expected_version,
+                protocol: Some(p),
+            })
+        }
+        Prep::FromDecision {
+            request_id,
+            group_id,
+            territory_id,
+            ..
+        } => PrepRequest::Assignment(pb::CreateAssignmentRequest {
+            request_id: request_id.clone(),
+            text: value(fields, "text").to_string(),
+            kind: pb::AssignmentKind::Task as i32,
+            basis: Some(pb::Basis {
+                kind: pb::BasisKind::ProtocolDecision as i32,
+                meeting_id,
+                decision_index: u32::try_from(choice_of(fields, "basis.decision_index"))
+                    .unwrap_or(0),
+                ..Default::default()
+            }),
+            group_id: *group_id,
+            territory_id: *territory_id,
+            executor_id: user_id(ctx, "executor_id", value(fields, "executor_id"))?,
+            deadline: Some(date_field("deadline", value(fields, "deadline"))?),
+            ..Default::default()
         }),
     })
 }

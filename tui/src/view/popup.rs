@@ -59,18 +59,43 @@ fn choice_line(state: &State, f: &Field, focused: bool, width: usize) -> Line<'s
 /// How many matching people a person field lists under itself.
 const PEOPLE_SHOWN: usize = 4;
 
-/// The people matching a focused person field, a window of them around the one chosen, and how
-/// many match in all.
-fn person_lines(state: &State, f: &Field, width: usize) -> Vec<Line<'static>> {
+/// The suggestions under a focused person or classifier field: a window of them around the one
+/// chosen, and how many match in all.
+fn suggestion_lines(state: &State, f: &Field, width: usize) -> Vec<Line<'static>> {
     let theme = state.theme;
-    let found = person_match::matches(state.replica.users.iter(), f.person_query());
+    // (what goes in the field, how it is shown)
+    let found: Vec<(String, String)> = if f.kind == FieldKind::Person {
+        person_match::matches(state.replica.users.iter(), f.person_query())
+            .into_iter()
+            .map(|u| {
+                let mut who = format!("{} — {}", u.username, u.full_name);
+                if !u.position.is_empty() {
+                    who.push_str(", ");
+                    who.push_str(&u.position);
+                }
+                (u.username.clone(), who)
+            })
+            .collect()
+    } else if f.person_query().trim().chars().count() < 2 {
+        return Vec::new();
+    } else {
+        f.found
+            .iter()
+            .map(|(code, name)| (code.clone(), format!("{code} — {name}")))
+            .collect()
+    };
     if found.is_empty() {
+        let none = if f.kind == FieldKind::Person {
+            Text::NobodyMatches
+        } else {
+            Text::NothingFound
+        };
         return vec![Line::from(Span::styled(
-            format!("  {}", Text::NobodyMatches.get(state.lang)),
+            format!("  {}", none.get(state.lang)),
             theme.dim(),
         ))];
     }
-    let chosen = found.iter().position(|u| u.username == f.input.text());
+    let chosen = found.iter().position(|(v, _)| v == f.input.text());
     let first = chosen
         .map_or(0, |c| (c + 1).saturating_sub(PEOPLE_SHOWN))
         .min(found.len().saturating_sub(PEOPLE_SHOWN));
@@ -79,18 +104,16 @@ fn person_lines(state: &State, f: &Field, width: usize) -> Vec<Line<'static>> {
         .enumerate()
         .skip(first)
         .take(PEOPLE_SHOWN)
-        .map(|(i, u)| {
-            let mut who = format!("  {} — {}", u.username, u.full_name);
-            if !u.position.is_empty() {
-                who.push_str(", ");
-                who.push_str(&u.position);
-            }
+        .map(|(i, (_, shown))| {
             let style = if Some(i) == chosen {
                 theme.cursor()
             } else {
                 theme.dim()
             };
-            Line::from(Span::styled(text::truncate(&who, width), style))
+            Line::from(Span::styled(
+                text::truncate(&format!("  {shown}"), width),
+                style,
+            ))
         })
         .collect();
     lines.push(Line::from(vec![Span::styled(
@@ -113,7 +136,7 @@ fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, area: Rect)
         .iter()
         .map(|f| match f.kind {
             FieldKind::Text => 4,
-            FieldKind::Person => 2 + PEOPLE_SHOWN + 1,
+            FieldKind::Person | FieldKind::Classifier => 2 + PEOPLE_SHOWN + 1,
             _ => 2,
         })
         .sum();
@@ -157,8 +180,8 @@ fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, area: Rect)
                 theme,
             )),
         }
-        if focused && f.kind == FieldKind::Person {
-            lines.extend(person_lines(state, f, inner_w));
+        if focused && matches!(f.kind, FieldKind::Person | FieldKind::Classifier) {
+            lines.extend(suggestion_lines(state, f, inner_w));
         }
         if let Some(e) = &f.error {
             for l in text::wrap(e, inner_w) {
