@@ -1775,3 +1775,33 @@ fn a_question_is_found_in_the_classifier_by_its_words() {
         "kept the others"
     );
 }
+
+#[test]
+fn the_secretary_sees_the_control_sector_receive_the_protocol() {
+    let mut s = signed(Lang::Ru, (100, 30), SEK1);
+    tab(&mut s, '2');
+    assert!(!screen_text(&s).contains("Протокол получен"));
+    let mut m = city()
+        .meetings
+        .into_iter()
+        .find(|m| m.meta.is_some_and(|x| x.id == HANDED))
+        .unwrap_or_default();
+    if let Some(x) = m.meta.as_mut() {
+        x.version += 1;
+    }
+    if let Some(h) = m.handover.as_mut() {
+        h.acknowledged_at_ms = at(4, 27);
+        h.acknowledged_by = KONTROL;
+    }
+    sync(
+        &mut s,
+        SyncEvent::Event(Box::new(pb::Event {
+            seq: 41,
+            action: pb::EventAction::Updated as i32,
+            entity: Some(pb::event::Entity::Meeting(m)),
+            ..Default::default()
+        })),
+    );
+    let text = screen_text(&s);
+    assert!(text.contains("Протокол получен"), "{text}");
+}

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use infogroups_shared::meeting::{self as machine, Facts, Step};
-use infogroups_shared::names;
+use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb::{self, MeetingStatus as M, Role};
 use infogroups_shared::validate;
 
@@ -106,6 +106,21 @@ fn handover_due(m: &pb::Meeting) -> Option<NaiveDate> {
         .and_then(validate::to_naive)
 }
 
+/// The status as the timeline shows it: a handed-over protocol the control sector has marked
+/// received says so.
+fn status_text(m: &pb::Meeting, lang: Lang) -> String {
+    let s = status(m);
+    if s == M::HandedOver
+        && m.handover
+            .as_ref()
+            .is_some_and(|h| h.acknowledged_at_ms != 0)
+    {
+        W::StatusProtocolReceived.get(lang).to_string()
+    } else {
+        names::meeting_status(lang, s).to_string()
+    }
+}
+
 fn closed(s: M) -> bool {
     matches!(s, M::ResultsPublished | M::Cancelled)
 }
@@ -186,7 +201,7 @@ pub fn rows(source: Source, ctx: &Ctx<'_>) -> Vec<RecordRow> {
                     date(day),
                     group_number(ctx, m.group_id),
                     territory(ctx, m.territory_id),
-                    names::meeting_status(ctx.lang, s).to_string(),
+                    status_text(m, ctx.lang),
                     step_text.to_string(),
                     due.map(date).unwrap_or_default(),
                 ],
@@ -234,10 +249,13 @@ pub fn protocol_rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
                 );
                 (0, if h.late { Tone::Overdue } else { Tone::Soon }, text)
             } else {
+                // Received, and whether it came late stays on record.
+                let late = if h.late { W::Late.get(lang) } else { "" };
                 let text = format!(
-                    "{} {}",
+                    "{} {}{}",
                     W::ProtocolReceived.get(lang),
-                    text::date_time(h.acknowledged_at_ms)
+                    text::date_time(h.acknowledged_at_ms),
+                    late
                 );
                 (2, Tone::Done, text)
             };
@@ -355,8 +373,27 @@ pub fn detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
                 .map_or_else(|| "—".to_string(), |v| v.name.clone()),
         ),
         field(lang, W::Time, m.time.clone()),
-        field(lang, W::ColStatus, names::meeting_status(lang, s)),
+        field(lang, W::ColStatus, status_text(m, lang)),
     ];
+    if let Some(h) = m.handover.as_ref().filter(|h| h.handed_at_ms != 0) {
+        let late = if h.late { W::Late.get(lang) } else { "" };
+        out.push(field(
+            lang,
+            W::HandedOverAt,
+            format!("{}{late}", text::date_time(h.handed_at_ms)),
+        ));
+        if h.acknowledged_at_ms != 0 {
+            out.push(field(
+                lang,
+                W::ReceivedAt,
+                format!(
+                    "{} ({})",
+                    text::date_time(h.acknowledged_at_ms),
+                    person(ctx, h.acknowledged_by)
+                ),
+            ));
+        }
+    }
     let step_line = match due {
         Some(d) => format!("{} ({} {})", step.get(lang), W::By.get(lang), date(d)),
         None => step.get(lang).to_string(),
