@@ -88,15 +88,31 @@ pub fn order(
 /// No strings, so the keys of 100,000 rows take 2.4 MB.
 pub type Key = (u8, i64, u64);
 
-/// The order of numbers «YYYY/NNNN» (a year's sequence) as one integer; a number of another shape
-/// sorts first and is left to the tie-break by id.
+/// The order of numbers «YYYY/NNNN» (a year's sequence) and of sub-assignments «YYYY/NNNN.K.L»
+/// (right after their parent) as one integer; a number of another shape sorts first and is left
+/// to the tie-break by id.
 pub fn number_key(number: &str) -> u64 {
-    number
-        .split_once('/')
-        .and_then(|(year, n)| Some((year.parse::<u64>().ok()?, n.parse::<u64>().ok()?)))
-        .map_or(0, |(year, n)| {
-            year.saturating_mul(1_000_000_000).saturating_add(n)
-        })
+    let parse = || {
+        let (year, rest) = number.split_once('/')?;
+        let mut parts = rest.split('.');
+        let main = parts.next()?.parse::<u64>().ok()?;
+        let mut sub = [0u64; 2];
+        for slot in &mut sub {
+            match parts.next() {
+                Some(p) => *slot = p.parse::<u64>().ok()?.min(999),
+                None => break,
+            }
+        }
+        Some(
+            year.parse::<u64>()
+                .ok()?
+                .saturating_mul(1_000_000_000_000)
+                .saturating_add(main.min(999_999) * 1_000_000)
+                .saturating_add(sub[0] * 1_000)
+                .saturating_add(sub[1]),
+        )
+    };
+    parse().unwrap_or(0)
 }
 
 /// A key whose natural order is [`order`]; computing it once per row keeps sorting big lists fast.
@@ -191,6 +207,12 @@ mod tests {
         assert!(number_key("2025/0999") < number_key("2026/0001"));
         assert!(number_key("2026/0009") < number_key("2026/0010"));
         assert!(number_key("2026/10000") > number_key("2026/9999"));
+        // A sub-assignment comes right after its parent, before the next number.
+        assert!(number_key("2025/0001") < number_key("2026/1464.1"));
+        assert!(number_key("2026/1464") < number_key("2026/1464.1"));
+        assert!(number_key("2026/1464.1") < number_key("2026/1464.2"));
+        assert!(number_key("2026/1464.2") < number_key("2026/1464.10"));
+        assert!(number_key("2026/1464.10.3") < number_key("2026/1465"));
         assert_eq!(number_key("б/н"), 0);
     }
 
