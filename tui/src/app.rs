@@ -28,6 +28,8 @@ use crate::theme::Theme;
 
 /// How long a flash message stays in the hints line.
 const FLASH_MS: i64 = 5_000;
+/// How long a first quit key waits for the second that confirms it.
+const QUIT_CONFIRM_MS: i64 = 3_000;
 /// How long the live indicator stays lit after an event.
 pub const BLINK_MS: i64 = 1_000;
 
@@ -285,6 +287,8 @@ pub struct State {
     pub demo: Vec<DemoLogin>,
     /// The program should end.
     pub quit: bool,
+    /// Until when (UTC ms) a second quit key ends the program without asking again.
+    pub quit_armed_until_ms: i64,
 }
 
 impl State {
@@ -312,7 +316,14 @@ impl State {
             flash: None,
             demo: init.demo,
             quit: false,
+            quit_armed_until_ms: 0,
         }
+    }
+
+    /// Quitting would lose something: a form being filled, or (in demo mode) the embedded server
+    /// other clients are connected to.
+    fn quitting_loses(&self) -> bool {
+        !self.demo.is_empty() || matches!(self.popups.last(), Some(Popup::Form(_)))
     }
 
     /// Today in the city, by the server's clock.
@@ -558,6 +569,15 @@ fn handle(state: &mut State, msg: Msg, out: &mut Outbox) {
             out.run(Cmd::StopSync);
             out.run(Cmd::Logout);
             state.back_to_login(None);
+        }
+        Msg::Quit if state.quitting_loses() && state.now_ms > state.quit_armed_until_ms => {
+            state.quit_armed_until_ms = state.now_ms.saturating_add(QUIT_CONFIRM_MS);
+            let text = if state.demo.is_empty() {
+                Text::QuitAgainForm
+            } else {
+                Text::QuitAgainDemo
+            };
+            state.flash(text.get(state.lang).to_string(), true);
         }
         Msg::Quit => state.quit = true,
     }

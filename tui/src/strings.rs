@@ -65,6 +65,8 @@ pub enum Text {
     ReasonField,
     Sending,
     NobodyMatches,
+    QuitAgainForm,
+    QuitAgainDemo,
     ChoosePerson,
     Required,
     AcceptTitle,
@@ -160,6 +162,14 @@ impl Text {
             T::ReasonField => ("Причина", "Reason"),
             T::Sending => ("Отправка…", "Sending…"),
             T::NobodyMatches => ("никто не подходит", "nobody matches"),
+            T::QuitAgainForm => (
+                "Форма не отправлена. Нажмите ещё раз, чтобы выйти без сохранения",
+                "The form is not sent. Press again to quit without saving",
+            ),
+            T::QuitAgainDemo => (
+                "Нажмите ещё раз, чтобы выйти: встроенный сервер остановится для всех подключённых",
+                "Press again to quit: the embedded server stops for everyone connected",
+            ),
             T::ChoosePerson => ("↑/↓ — выбрать; подходят", "↑/↓ to choose; matching"),
             T::Required => ("обязательное поле", "is required"),
             T::AcceptTitle => ("Принять отчёт", "Accept the report"),

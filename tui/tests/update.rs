@@ -675,3 +675,20 @@ fn moving_one_row_gives_the_same_order_as_sorting_everything() {
     assert_eq!(moved, row_numbers(&s));
     assert_eq!(moved.len(), 11);
 }
+
+#[test]
+fn quitting_with_a_form_open_asks_for_a_second_key() {
+    let mut s = signed_in(Lang::Ru, SIZE, SEK1);
+    press(&mut s, KeyCode::Char('i'));
+    assert!(!s.popups.is_empty(), "the new assignment form opens");
+    press_with(&mut s, KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(!s.quit, "the first Ctrl+C only warns");
+    assert!(s.flash.as_ref().is_some_and(|f| f.text.contains("ещё раз")));
+    press_with(&mut s, KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(s.quit, "the second one quits");
+
+    // Without a form, q quits at once.
+    let mut s = signed_in(Lang::Ru, SIZE, SEK1);
+    press(&mut s, KeyCode::Char('q'));
+    assert!(s.quit);
+}
