@@ -1627,6 +1627,7 @@ fn the_leader_sees_the_requested_date_and_reason_before_deciding() {
     if let Some(m) = a.meta.as_mut() {
         m.version = 3;
     }
+    let a_copy = a.clone();
     sync(
         &mut s,
         SyncEvent::Event(Box::new(pb::Event {
@@ -1637,10 +1638,33 @@ fn the_leader_sees_the_requested_date_and_reason_before_deciding() {
         })),
     );
     tab(&mut s, '3');
+    press(&mut s, KeyCode::Enter);
     press(&mut s, KeyCode::Char('y'));
     let text = screen_text(&s);
     assert!(text.contains("10.06.2026"), "the requested date: {text}");
     assert!(text.contains("подрядчик не вышел"), "the reason: {text}");
+
+    // Granted: the assignment leaves the extensions list, and the card with it.
+    let mut granted = a_copy;
+    granted.extensions[0].state = pb::ExtensionState::Granted as i32;
+    if let Some(m) = granted.meta.as_mut() {
+        m.version = 4;
+    }
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Form,
+            result: Ok(Reply::Assignment(Box::new(granted))),
+        },
+    );
+    assert!(s.popups.is_empty());
+    let text = screen_text(&s);
+    assert!(
+        !text.contains("подрядчик не вышел"),
+        "no card left over: {text}"
+    );
+    assert!(text.contains("0 из"), "the list, now empty: {text}");
+    assert!(!text.contains('┌'), "not an empty card: {text}");
 }
 
 #[test]

@@ -192,6 +192,14 @@ impl AssignmentsScreen {
 
     /// Selects the selected assignment again after the rows moved (or the nearest row if it went).
     fn reselect(&mut self, ctx: &Ctx<'_>) {
+        // The card shown left this list (an extension decided, a report accepted): back to the
+        // list rather than a card of nothing or of another assignment.
+        if self.focus == Focus::Detail
+            && self.selected_id.is_some_and(|id| !self.rows.contains(&id))
+        {
+            self.focus = Focus::List;
+            self.detail_scroll = 0;
+        }
         self.selected = self
             .selected_id
             .and_then(|id| self.rows.iter().position(|r| *r == id))

@@ -101,6 +101,15 @@ impl RecordsScreen {
             rows.sort_by(|a, b| a.sort.get(col).cmp(&b.sort.get(col)));
         }
         self.rows = rows;
+        // The record shown left this list (a protocol signed off the leader's list): back to the
+        // list rather than another record's card.
+        if self.focus == Focus::Detail
+            && self
+                .selected_id
+                .is_some_and(|id| !self.rows.iter().any(|r| r.id == id))
+        {
+            self.focus = Focus::List;
+        }
         self.selected = self
             .selected_id
             .and_then(|id| self.rows.iter().position(|r| r.id == id))
