@@ -813,7 +813,11 @@ fn on_call_done(
                 Ok(reply) => {
                     let mut text = form.done_text(lang);
                     match reply {
-                        Reply::Saved(path) => text = format!("{text}: {}", path.display()),
+                        Reply::Saved(path) => {
+                            // The full path: a relative one depends on where the client started.
+                            let path = std::path::absolute(&path).unwrap_or(path);
+                            text = format!("{text}: {}", path.display());
+                        }
                         Reply::Imported(i) => {
                             text = format!("{text}: {}", strings::imported(lang, &i));
                         }

@@ -1829,3 +1829,21 @@ fn the_secretary_sees_the_control_sector_receive_the_protocol() {
     let text = screen_text(&s);
     assert!(text.contains("Протокол получен"), "{text}");
 }
+
+#[test]
+fn a_protocol_is_saved_as_a_document_only() {
+    let mut s = signed(Lang::Ru, (100, 30), SEK1);
+    tab(&mut s, '2');
+    press(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "08.05.2026");
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Char('w'));
+    let form = top_form(&s).expect("the save form opens");
+    assert_eq!(form.fields[0].options, ["docx"]);
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::Export { request, path })) = call_of(&cmds) else {
+        panic!("nothing saved: {cmds:?}");
+    };
+    assert_eq!(request.format, pb::FileFormat::Docx as i32);
+    assert_eq!(path.extension().and_then(|e| e.to_str()), Some("docx"));
+}

@@ -760,12 +760,16 @@ fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
                 pb::ExportKind::try_from(request.kind),
                 Ok(pb::ExportKind::Protocol | pb::ExportKind::ReceptionCard)
             );
-            let names = FORMATS.iter().map(|(_, n)| (*n).to_string()).collect();
-            let mut format = Field::choice("format", W::FieldFormat, names);
-            if docx_only {
-                format.choice = 1;
-            }
-            vec![format, Field::new("path", W::FieldPath, K::Line, true)]
+            // A protocol or a card is a document: .docx is the only format offered.
+            let names = FORMATS
+                .iter()
+                .filter(|(f, _)| !docx_only || *f == pb::FileFormat::Docx)
+                .map(|(_, n)| (*n).to_string())
+                .collect();
+            vec![
+                Field::choice("format", W::FieldFormat, names),
+                Field::new("path", W::FieldPath, K::Line, true),
+            ]
         }
     }
 }
@@ -1128,11 +1132,17 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
         }
         Intent::SetPassword { user_id } => directory_forms::password_call(*user_id, fields)?,
         Intent::Export { request } => {
-            let choice = fields
+            // The options may be fewer than FORMATS (documents are .docx only): go by the name.
+            let chosen = fields
                 .iter()
                 .find(|f| f.name == "format")
-                .map_or(0, |f| f.choice);
-            let (format, ext) = FORMATS[choice % FORMATS.len()];
+                .and_then(|f| f.options.get(f.choice))
+                .map_or("", String::as_str);
+            let (format, ext) = FORMATS
+                .iter()
+                .copied()
+                .find(|(_, n)| *n == chosen)
+                .unwrap_or(FORMATS[0]);
             let mut r = (**request).clone();
             r.format = format as i32;
             let mut path = std::path::PathBuf::from(value(fields, "path"));
