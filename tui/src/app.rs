@@ -821,6 +821,13 @@ fn on_call_done(
                         Reply::Imported(i) => {
                             text = format!("{text}: {}", strings::imported(lang, &i));
                         }
+                        // The registration number is what goes on the letter to the citizen.
+                        Reply::Appeal(a) if !a.number.is_empty() => {
+                            text = format!("{text}: {}", a.number);
+                        }
+                        Reply::Assignment(a) if !a.number.is_empty() => {
+                            text = format!("{text}: {}", a.number);
+                        }
                         _ => {}
                     }
                     state.popups.pop();

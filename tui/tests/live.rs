@@ -385,6 +385,14 @@ async fn the_general_department_registers_and_answers_an_appeal_on_the_server() 
         .unwrap_or_else(|| panic!("the new appeal is in the replica"));
     assert_eq!(new.status, pb::AppealStatus::Registered as i32);
     assert!(!new.number.is_empty(), "the server numbered it");
+    assert!(
+        c.state
+            .flash
+            .as_ref()
+            .is_some_and(|f| f.text.ends_with(&new.number)),
+        "the number is told: {}",
+        shown(&c.state)
+    );
     // The replica keeps no personal data: the stream carries appeals depersonalised.
     assert!(new.citizen.is_none());
 

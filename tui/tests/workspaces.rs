@@ -907,7 +907,12 @@ fn the_general_department_registers_an_appeal_and_confirms_a_repeat() {
             result: Err(repeat),
         },
     );
-    assert!(screen_text(&s).contains("повторное"));
+    let text = screen_text(&s);
+    assert!(text.contains("ИГ-2026-00042"), "{text}");
+    assert!(
+        text.contains("Enter — зарегистрировать как"),
+        "what to press: {text}"
+    );
     let cmds = press(&mut s, KeyCode::Enter);
     let Some((Origin::Form, Call::RegisterAppeal(second))) = call_of(&cmds) else {
         panic!("no second send");

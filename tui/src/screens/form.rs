@@ -463,14 +463,15 @@ impl FormPopup {
             self.set_version(v);
         }
         // The server suspects a repeated appeal and says so; the next Enter confirms it.
+        let mut text = e.message(lang, server);
         if e.code == Code::FailedPrecondition
             && let Intent::RegisterAppeal {
                 repeated_confirmed, ..
             } = &mut self.intent
         {
             *repeated_confirmed = true;
+            text = format!("{text}. {}", W::RepeatedHint.get(lang));
         }
-        let text = e.message(lang, server);
         let field = e.field.as_ref().and_then(|f| {
             self.fields
                 .iter()

@@ -134,6 +134,7 @@ pub enum W {
     NotifyQuestion,
     ProtocolTitle,
     PlanTitle,
+    RepeatedHint,
     StatusProtocolReceived,
     HandedOverAt,
     ReceivedAt,
@@ -547,6 +548,10 @@ impl W {
             W::StatusProtocolReceived => ("Протокол получен", "Protocol received"),
             W::HandedOverAt => ("Протокол передан", "Protocol handed over"),
             W::ReceivedAt => ("Получен КОС", "Received by the control sector"),
+            W::RepeatedHint => (
+                "Enter — зарегистрировать как повторное, Esc — отменить",
+                "Enter registers it as repeated, Esc cancels",
+            ),
             W::PlanTitle => ("Новая встреча с жителями", "New meeting with residents"),
             W::VenueTitle => ("Место встречи", "Meeting venue"),
             W::AnnounceTitle => ("Объявить встречу", "Announce the meeting"),
