@@ -1314,6 +1314,10 @@ fn the_head_extends_an_appeal_by_the_days_left() {
     }
     appeal_changed(&mut s, 70, a);
     press(&mut s, KeyCode::Home);
+    press(&mut s, KeyCode::Char('?'));
+    let help = screen_text(&s);
+    assert!(help.contains("продлить срок ответа"), "the head extends, not asks: {help}");
+    press(&mut s, KeyCode::Esc);
     press(&mut s, KeyCode::Char('e'));
     let form = top_form(&s).expect("the extension form opens");
     assert_eq!(form.fields[0].value(), "20");

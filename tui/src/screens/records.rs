@@ -11,6 +11,7 @@ use crate::app::{Cmd, Msg};
 use crate::calls::Origin;
 use crate::keymap::Command;
 use crate::records::{RecordRow, Source, Start};
+use crate::strings::work::W;
 use crate::text_input::TextInput;
 
 pub use super::assignments::Focus;
@@ -179,7 +180,11 @@ impl Component for RecordsScreen {
     }
 
     fn describe(&self, command: Command, lang: Lang) -> &'static str {
-        list::describe(command, lang)
+        match (self.source, command) {
+            // On appeals the head extends the answer deadline; nobody asks.
+            (Source::Appeals, Command::RequestExtension) => W::ExtendAppealKey.get(lang),
+            _ => list::describe(command, lang),
+        }
     }
 
     fn label(&self, command: Command, lang: Lang) -> &'static str {

@@ -134,6 +134,7 @@ pub enum W {
     NotifyQuestion,
     ProtocolTitle,
     PlanTitle,
+    ExtendAppealKey,
     RepeatedHint,
     StatusProtocolReceived,
     HandedOverAt,
@@ -551,6 +552,10 @@ impl W {
             W::RepeatedHint => (
                 "Enter — зарегистрировать как повторное, Esc — отменить",
                 "Enter registers it as repeated, Esc cancels",
+            ),
+            W::ExtendAppealKey => (
+                "продлить срок ответа на обращение (не более 30 дней)",
+                "extend the appeal's answer deadline (30 days at most)",
             ),
             W::PlanTitle => ("Новая встреча с жителями", "New meeting with residents"),
             W::VenueTitle => ("Место встречи", "Meeting venue"),
