@@ -58,6 +58,24 @@ pub fn is_final(s: S) -> bool {
     matches!(s, S::DoneOnTime | S::DoneLate | S::Removed)
 }
 
+/// An assignment closed (executed or removed from control) leaves no extension request waiting:
+/// each pending one is closed as refused, with why, by `by` at `at_ms`. Returns how many.
+pub fn close_pending_extensions(a: &mut crate::pb::Assignment, by: u64, at_ms: i64) -> usize {
+    let mut closed = 0;
+    for e in a
+        .extensions
+        .iter_mut()
+        .filter(|e| e.state == crate::pb::ExtensionState::Pending as i32)
+    {
+        e.state = crate::pb::ExtensionState::Refused as i32;
+        e.decided_by = by;
+        e.decided_at_ms = at_ms;
+        e.comment = "поручение закрыто — просьба о продлении больше не нужна".into();
+        closed += 1;
+    }
+    closed
+}
+
 /// The status after `step`, or why the step is not allowed now.
 pub fn next(status: S, step: Step, f: &Facts) -> Result<S, Refusal> {
     if is_final(status) {
@@ -133,6 +151,40 @@ pub fn next(status: S, step: Step, f: &Facts) -> Result<S, Refusal> {
                 )
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod closing_tests {
+    use super::*;
+    use crate::pb;
+
+    #[test]
+    fn closing_an_assignment_closes_only_the_pending_request() {
+        let ext = |state: pb::ExtensionState| pb::Extension {
+            state: state as i32,
+            ..Default::default()
+        };
+        let mut a = pb::Assignment {
+            extensions: vec![
+                ext(pb::ExtensionState::Granted),
+                ext(pb::ExtensionState::Pending),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(close_pending_extensions(&mut a, 7, 1_000), 1);
+        assert_eq!(a.extensions[0].state, pb::ExtensionState::Granted as i32);
+        let closed = &a.extensions[1];
+        assert_eq!(
+            (closed.state, closed.decided_by, closed.decided_at_ms),
+            (pb::ExtensionState::Refused as i32, 7, 1_000)
+        );
+        assert!(!closed.comment.is_empty());
+        assert_eq!(
+            close_pending_extensions(&mut a, 7, 2_000),
+            0,
+            "nothing twice"
+        );
     }
 }
 

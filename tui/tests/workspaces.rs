@@ -1316,7 +1316,10 @@ fn the_head_extends_an_appeal_by_the_days_left() {
     press(&mut s, KeyCode::Home);
     press(&mut s, KeyCode::Char('?'));
     let help = screen_text(&s);
-    assert!(help.contains("продлить срок ответа"), "the head extends, not asks: {help}");
+    assert!(
+        help.contains("продлить срок ответа"),
+        "the head extends, not asks: {help}"
+    );
     press(&mut s, KeyCode::Esc);
     press(&mut s, KeyCode::Char('e'));
     let form = top_form(&s).expect("the extension form opens");

@@ -342,6 +342,9 @@ impl AssignmentService for AssignmentSvc {
                     });
                 }
                 set_status(&mut a, to, me, now, req.text.trim());
+                if machine::is_final(to) {
+                    machine::close_pending_extensions(&mut a, me, now);
+                }
                 let a = tx.update(
                     a,
                     req.expected_version,

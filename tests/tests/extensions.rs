@@ -1,0 +1,51 @@
+//! Extension requests end with their assignment: accepting the report (or removing the
+//! assignment from control) leaves no request waiting for a decision nobody will make.
+
+use chrono::Days;
+use infogroups_shared::pb::{self, TransitionKind as T};
+use infogroups_tests::fixtures::{api_date, create_assignment, id_of, transition, version_of};
+use infogroups_tests::{City, TestServer};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accepting_the_report_closes_a_pending_extension_request() {
+    let server = TestServer::start_default().await.expect("server");
+    let city = City::build(&server).await.expect("city");
+    let a = create_assignment(&city.leader_a, city.a(), city.executor.user_id)
+        .await
+        .expect("assignment");
+    let later = a
+        .deadline
+        .as_ref()
+        .and_then(|d| d.date.as_ref())
+        .and_then(infogroups_shared::validate::to_naive)
+        .and_then(|d| d.checked_add_days(Days::new(10)))
+        .map(api_date)
+        .expect("a later date");
+    let a = city
+        .executor
+        .assignments()
+        .request_extension(pb::RequestExtensionRequest {
+            assignment_id: id_of(a.meta),
+            expected_version: version_of(a.meta),
+            new_deadline: Some(later),
+            reason: "Подрядчик задерживает поставку".into(),
+        })
+        .await
+        .expect("extension request")
+        .into_inner();
+    let a = transition(&city.executor, &a, T::SubmitReport)
+        .await
+        .expect("report");
+    let a = transition(&city.leader_a, &a, T::Accept)
+        .await
+        .expect("accepted");
+    assert_eq!(a.status, pb::AssignmentStatus::DoneOnTime as i32);
+    let e = a.extensions.last().cloned().unwrap_or_default();
+    assert_eq!(
+        e.state,
+        pb::ExtensionState::Refused as i32,
+        "no longer pending"
+    );
+    assert_eq!(e.decided_by, city.leader_a.user_id);
+    assert!(!e.comment.is_empty(), "why it was closed");
+}
