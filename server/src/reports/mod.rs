@@ -45,6 +45,24 @@ impl TableBuilder {
         });
     }
 
+    /// A row comparing a year with the one before: both figures and the change in percent. A
+    /// change from nothing has no percent: its cell says «—» (and charts 0), not a false 0.
+    pub fn comparison(&mut self, label: impl Into<String>, prev: f64, cur: f64) {
+        if prev == 0.0 && cur != 0.0 {
+            self.row(
+                vec![label.into(), fmt_number(prev), fmt_number(cur), "—".into()],
+                vec![0.0, prev, cur, 0.0],
+            );
+        } else {
+            let change = if prev == 0.0 {
+                0.0
+            } else {
+                ((cur - prev) * 1000.0 / prev).round() / 10.0
+            };
+            self.numbers(label, &[prev, cur, change]);
+        }
+    }
+
     /// A row of cells with their numeric values (0 for text cells).
     pub fn row(&mut self, cells: Vec<String>, values: Vec<f64>) {
         self.table.rows.push(pb::Row { cells, values });
@@ -131,4 +149,23 @@ pub fn discipline_by_department(
         total.merge(&one);
     }
     (rows, total)
+}
+
+#[cfg(test)]
+mod comparison_tests {
+    use super::TableBuilder;
+
+    #[test]
+    fn a_change_from_nothing_has_no_percent() {
+        let mut t = TableBuilder::new("t", vec![]);
+        t.comparison("new", 0.0, 213.0);
+        t.comparison("none", 0.0, 0.0);
+        t.comparison("grew", 100.0, 150.0);
+        t.comparison("fell", 3.0, 2.0);
+        let cells: Vec<Vec<String>> = t.build().rows.into_iter().map(|r| r.cells).collect();
+        assert_eq!(cells[0], ["new", "0", "213", "—"]);
+        assert_eq!(cells[1], ["none", "0", "0", "0"]);
+        assert_eq!(cells[2], ["grew", "100", "150", "50"]);
+        assert_eq!(cells[3], ["fell", "3", "2", "-33,3"]);
+    }
 }

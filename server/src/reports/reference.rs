@@ -316,12 +316,7 @@ pub(crate) mod appeals {
             ],
         );
         for ((label, p), (_, c)) in prev.into_iter().zip(cur) {
-            let change = if p == 0.0 {
-                0.0
-            } else {
-                ((c - p) * 1000.0 / p).round() / 10.0
-            };
-            t.numbers(label, &[p, c, change]);
+            t.comparison(label, p, c);
         }
         t.build()
     }
