@@ -37,6 +37,8 @@ pub enum Call {
     MoveMeeting(pb::MoveMeetingRequest),
     /// Cancel the meeting.
     CancelMeeting(pb::CancelMeetingRequest),
+    /// Invite a participant or change one's state.
+    SaveParticipant(pb::SaveParticipantRequest),
     /// Save the preparation checklist.
     SaveChecklist(pb::SaveChecklistRequest),
     /// Search the classifier (a classifier field being typed in).
@@ -271,6 +273,12 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
         Call::CancelMeeting(r) => meeting(
             conn.meetings()
                 .cancel_meeting(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::SaveParticipant(r) => meeting(
+            conn.meetings()
+                .save_participant(request(r))
                 .await
                 .map_err(status)?,
         ),

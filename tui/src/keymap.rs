@@ -147,11 +147,13 @@ pub enum Command {
     AddQuestion,
     /// Add a decision to the protocol.
     AddDecision,
+    /// Invite a participant or change one's state.
+    Participants,
 }
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 67] = [
+    pub const ALL: [Command; 68] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -211,6 +213,7 @@ impl Command {
         Command::Brief,
         Command::AddQuestion,
         Command::AddDecision,
+        Command::Participants,
         Command::SwitchRole,
         Command::NextField,
         Command::PrevField,
@@ -304,6 +307,7 @@ impl Command {
             Command::Brief => "brief",
             Command::AddQuestion => "add_question",
             Command::AddDecision => "add_decision",
+            Command::Participants => "participants",
         }
     }
 
@@ -553,6 +557,7 @@ impl Default for Keymap {
             (C::Brief, vec![ch('B')]),
             (C::AddQuestion, vec![ch('Q')]),
             (C::AddDecision, vec![ch('R')]),
+            (C::Participants, vec![ch('U')]),
         ]);
         Self { bindings }
     }

@@ -306,6 +306,10 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "записать в протокол решение",
             "add a decision to the protocol",
         ),
+        C::Participants => (
+            "пригласить участника или отметить его ответ и присутствие",
+            "invite a participant or record their answer and attendance",
+        ),
         C::Checklist => ("подготовка: отметить готовность", "preparation checklist"),
         C::Brief => ("справка о проблемах территории", "the territory's brief"),
         C::Tab1 => ("вкладка 1", "tab 1"),
@@ -376,6 +380,7 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::Brief => ("справка", "brief"),
         C::AddQuestion => ("вопрос", "question"),
         C::AddDecision => ("решение", "decision"),
+        C::Participants => ("участники", "participants"),
         other => return self::command(lang, other),
     };
     lang.pick(ru, en)

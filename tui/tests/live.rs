@@ -673,6 +673,28 @@ async fn the_secretary_plans_a_meeting_agrees_the_venue_and_announces_it() {
     })
     .await;
 
+    // An outside participant: the utility company's engineer, invited.
+    c.key(K::Char('U'));
+    assert!(c.form_open(), "the participant form opens");
+    c.key(K::Tab);
+    c.key(K::Right);
+    c.key(K::Tab);
+    c.type_text("Гончаров П. Р.");
+    c.key(K::Tab);
+    c.type_text("главный инженер");
+    c.key(K::Enter);
+    c.until("the participant invited", |s| {
+        s.popups.is_empty()
+            && planned_on(s).is_some_and(|m| {
+                m.participants.iter().any(|p| {
+                    p.name == "Гончаров П. Р."
+                        && p.organisation_id != 0
+                        && p.status == pb::ParticipantStatus::Invited as i32
+                })
+            })
+    })
+    .await;
+
     // The brief: the server drafts it, the form opens on the draft, saving keeps it.
     c.key(K::Char('B'));
     c.until("the drafted brief", |s| !s.popups.is_empty()).await;

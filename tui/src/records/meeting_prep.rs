@@ -51,6 +51,10 @@ pub fn commands(m: &pb::Meeting, allowed: impl Fn(Step) -> bool) -> Vec<Command>
     if allowed(Step::Prepare) {
         c.extend([Command::AgreeVenue, Command::Checklist, Command::Brief]);
     }
+    // Invited before the meeting, their attendance marked after it.
+    if s != M::Cancelled && (allowed(Step::Prepare) || machine::was_held(s)) {
+        c.push(Command::Participants);
+    }
     if s == M::VenueAgreed && allowed(Step::Announce) {
         c.push(Command::Announce);
     }
@@ -196,6 +200,23 @@ pub fn start(
             brief_form(m, b, summary, ctx)
         }
         Command::EditProtocol => prepare(Prep::Amend, W::AmendTitle),
+        Command::Participants => {
+            let mut organisations: Vec<(u64, String)> = ctx
+                .replica
+                .organisations
+                .iter()
+                .filter(|o| !o.meta.is_some_and(|m| m.archived))
+                .map(|o| (o.meta.map_or(0, |m| m.id), o.name.clone()))
+                .collect();
+            organisations.sort_by(|a, b| a.1.cmp(&b.1));
+            prepare(
+                Prep::Participant {
+                    existing: m.participants.clone(),
+                    organisations,
+                },
+                W::ParticipantTitle,
+            )
+        }
         Command::AddQuestion => prepare(
             Prep::Question {
                 base: Box::new(m.protocol.clone().unwrap_or_default()),

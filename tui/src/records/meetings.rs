@@ -643,22 +643,28 @@ fn meeting_commands(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<Command> {
     if m.protocol.as_ref().is_some_and(|p| !p.number.is_empty()) {
         c.push(Command::Export);
     }
-    // The main line's step first (the hints line is short); preparation and protocol entries after.
-    if prepares {
-        c.extend(meeting_prep::commands(m, |step| allowed(m, step, ctx)));
-    }
     c
 }
 
-/// The steps offered on the selected meeting, and planning a new one on the timeline.
+/// The preparation and protocol-entry steps on `m`, for those who prepare its meetings.
+fn prep_commands(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<Command> {
+    let g = m.group_id;
+    if role_in(ctx, Role::GroupLeader, g) || role_in(ctx, Role::GroupSecretary, g) {
+        meeting_prep::commands(m, |step| allowed(m, step, ctx))
+    } else {
+        Vec::new()
+    }
+}
+
+/// The steps offered on the selected meeting, and planning a new one on the timeline: the main
+/// line's step first (the hints line is short), then planning, then preparation and entries.
 pub fn commands(source: Source, id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
-    let mut c: Vec<Command> = id
-        .and_then(|id| ctx.replica.meetings.get(id))
-        .map(|m| meeting_commands(m, ctx))
-        .unwrap_or_default();
+    let m = id.and_then(|id| ctx.replica.meetings.get(id));
+    let mut c: Vec<Command> = m.map(|m| meeting_commands(m, ctx)).unwrap_or_default();
     if source == Source::Meetings && meeting_prep::preparing_group(ctx).is_some() {
         c.push(Command::New);
     }
+    c.extend(m.map(|m| prep_commands(m, ctx)).unwrap_or_default());
     c
 }
 
@@ -718,7 +724,7 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
             .flatten();
     }
     let m = ctx.replica.meetings.get(id?)?;
-    if !meeting_commands(m, ctx).contains(&command) {
+    if !meeting_commands(m, ctx).contains(&command) && !prep_commands(m, ctx).contains(&command) {
         return None;
     }
 

@@ -588,6 +588,7 @@ impl FormPopup {
                 Prep::Question { .. } => W::DoneQuestion,
                 Prep::Decision { .. } => W::DoneDecision,
                 Prep::FromDecision { .. } => W::DoneIssued,
+                Prep::Participant { .. } => W::DoneParticipant,
             },
             Intent::Protocol { .. } => W::DoneProtocol,
             Intent::Publication { .. } | Intent::Informing { .. } => W::DoneRecorded,
@@ -935,6 +936,7 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
                 PrepRequest::Amend(r) => Call::AmendProtocol(r),
                 PrepRequest::Protocol(r) => Call::SaveProtocol(r),
                 PrepRequest::Assignment(r) => Call::CreateAssignment(r),
+                PrepRequest::Participant(r) => Call::SaveParticipant(r),
             }
         }
         Intent::Meeting { step, id, version } => {

@@ -50,6 +50,13 @@ pub enum Prep {
         /// The protocol as it was.
         base: Box<pb::Protocol>,
     },
+    /// Invite an outside participant or change one's state (3.5.4, 3.8.2).
+    Participant {
+        /// The participants as they were.
+        existing: Vec<pb::Participant>,
+        /// The outside organisations, as the choice offers them after «—».
+        organisations: Vec<(u64, String)>,
+    },
     /// Issue an assignment on one of the protocol's decisions (3.6.7).
     FromDecision {
         /// One id for every send of this form.
@@ -61,6 +68,37 @@ pub enum Prep {
         /// The decisions' texts, as the choice offers them.
         decisions: Vec<String>,
     },
+}
+
+/// A participant's states, as the choice offers them.
+const PARTICIPANT_STATES: [pb::ParticipantStatus; 4] = [
+    pb::ParticipantStatus::Invited,
+    pb::ParticipantStatus::Confirmed,
+    pb::ParticipantStatus::Declined,
+    pb::ParticipantStatus::Attended,
+];
+
+fn participant_state_name(lang: Lang, s: pb::ParticipantStatus) -> &'static str {
+    match s {
+        pb::ParticipantStatus::Invited => lang.pick("приглашён", "invited"),
+        pb::ParticipantStatus::Confirmed => lang.pick("подтвердил участие", "confirmed"),
+        pb::ParticipantStatus::Declined => lang.pick("отказался", "declined"),
+        pb::ParticipantStatus::Attended => lang.pick("присутствовал", "attended"),
+        pb::ParticipantStatus::Unspecified => "—",
+    }
+}
+
+/// How a participant is named in the choice.
+pub fn participant_label(p: &pb::Participant, organisations: &[(u64, String)]) -> String {
+    let org = organisations
+        .iter()
+        .find(|(id, _)| *id == p.organisation_id)
+        .map(|(_, n)| n.as_str());
+    match (p.name.trim(), org) {
+        ("", Some(o)) => o.to_string(),
+        (name, Some(o)) => format!("{name} ({o})"),
+        (name, None) => name.to_string(),
+    }
 }
 
 /// How a question was answered at the meeting, as the choice offers it.
@@ -262,6 +300,42 @@ pub fn prep_fields(step: &Prep, lang: Lang) -> Vec<Field> {
             Field::new("answer", W::FieldAnswerGiven, K::Text, false),
         ],
         Prep::Decision { .. } => vec![Field::new("text", W::FieldDecision, K::Text, true)],
+        Prep::Participant {
+            existing,
+            organisations,
+        } => {
+            let mut who = vec![
+                lang.pick("— новый участник —", "— a new participant —")
+                    .to_string(),
+            ];
+            who.extend(existing.iter().map(|p| participant_label(p, organisations)));
+            let mut orgs = vec!["—".to_string()];
+            orgs.extend(organisations.iter().map(|(_, n)| n.clone()));
+            vec![
+                Field::choice("participant.index", W::FieldParticipant, who),
+                Field::choice("participant.organisation_id", W::FieldOrganisation, orgs),
+                Field::new("participant.name", W::FieldParticipantName, K::Line, false),
+                Field::new(
+                    "participant.position",
+                    W::FieldParticipantPosition,
+                    K::Line,
+                    false,
+                ),
+                Field::choice(
+                    "participant.status",
+                    W::FieldParticipantState,
+                    PARTICIPANT_STATES
+                        .iter()
+                        .map(|s| participant_state_name(lang, *s).to_string())
+                        .collect(),
+                ),
+                Field::choice(
+                    "participant.media",
+                    W::FieldMedia,
+                    vec![lang.pick("нет", "no").into(), lang.pick("да", "yes").into()],
+                ),
+            ]
+        }
         Prep::FromDecision { decisions, .. } => vec![
             Field::choice(
                 "basis.decision_index",
@@ -295,6 +369,8 @@ pub enum PrepRequest {
     Protocol(pb::SaveProtocolRequest),
     /// An assignment on a decision.
     Assignment(pb::CreateAssignmentRequest),
+    /// A participant invited or changed.
+    Participant(pb::SaveParticipantRequest),
 }
 
 /// The request of a preparation step on meeting `id` at `version`.
@@ -403,6 +479,43 @@ pub fn prep_call(
                 meeting_id,
                 expected_version,
                 protocol: Some(p),
+            })
+        }
+        Prep::Participant {
+            existing,
+            organisations,
+        } => {
+            // An existing participant keeps what the form leaves empty; the state is as chosen.
+            let base = match choice_of(fields, "participant.index") {
+                0 => pb::Participant::default(),
+                i => existing.get(i - 1).cloned().unwrap_or_default(),
+            };
+            let organisation_id = match choice_of(fields, "participant.organisation_id") {
+                0 => base.organisation_id,
+                i => organisations.get(i - 1).map_or(0, |(id, _)| *id),
+            };
+            let keep = |name: &str, old: &str| {
+                let v = value(fields, name);
+                if v.is_empty() {
+                    old.to_string()
+                } else {
+                    v.to_string()
+                }
+            };
+            PrepRequest::Participant(pb::SaveParticipantRequest {
+                meeting_id,
+                expected_version,
+                participant: Some(pb::Participant {
+                    index: base.index,
+                    organisation_id,
+                    position: keep("participant.position", &base.position),
+                    name: keep("participant.name", &base.name),
+                    status: PARTICIPANT_STATES
+                        [choice_of(fields, "participant.status").min(PARTICIPANT_STATES.len() - 1)]
+                        as i32,
+                    media: choice_of(fields, "participant.media") == 1,
+                    notified_at_ms: base.notified_at_ms,
+                }),
             })
         }
         Prep::FromDecision {
