@@ -25,6 +25,12 @@ pub enum Call {
     SaveProtocol(pb::SaveProtocolRequest),
     /// Plan a meeting.
     PlanMeeting(pb::PlanMeetingRequest),
+    /// Change an account.
+    UpdateUser(pb::UpdateUserRequest),
+    /// Archive an account.
+    ArchiveUser(pb::ArchiveUserRequest),
+    /// Archive a directory entry.
+    Archive(pb::ArchiveRequest),
     /// Create an information group.
     CreateGroup(pb::CreateGroupRequest),
     /// Change a group's composition.
@@ -238,6 +244,24 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
                 .await
                 .map_err(status)?,
         ),
+        Call::UpdateUser(r) => Reply::User(Box::new(
+            conn.users()
+                .update_user(request(r))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        )),
+        Call::ArchiveUser(r) => Reply::User(Box::new(
+            conn.users()
+                .archive_user(request(r))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        )),
+        Call::Archive(r) => {
+            conn.directory().archive(request(r)).await.map_err(status)?;
+            Reply::Done
+        }
         Call::CreateGroup(r) => {
             conn.groups()
                 .create_group(request(r))

@@ -149,11 +149,13 @@ pub enum Command {
     AddDecision,
     /// Invite a participant or change one's state.
     Participants,
+    /// Archive an account or a directory entry (administrator).
+    Archive,
 }
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 68] = [
+    pub const ALL: [Command; 69] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -214,6 +216,7 @@ impl Command {
         Command::AddQuestion,
         Command::AddDecision,
         Command::Participants,
+        Command::Archive,
         Command::SwitchRole,
         Command::NextField,
         Command::PrevField,
@@ -308,6 +311,7 @@ impl Command {
             Command::AddQuestion => "add_question",
             Command::AddDecision => "add_decision",
             Command::Participants => "participants",
+            Command::Archive => "archive",
         }
     }
 
@@ -558,6 +562,7 @@ impl Default for Keymap {
             (C::AddQuestion, vec![ch('Q')]),
             (C::AddDecision, vec![ch('R')]),
             (C::Participants, vec![ch('U')]),
+            (C::Archive, vec![ch('X')]),
         ]);
         Self { bindings }
     }

@@ -310,6 +310,10 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "пригласить участника или отметить его ответ и присутствие",
             "invite a participant or record their answer and attendance",
         ),
+        C::Archive => (
+            "в архив (записи, где он указан, сохраняются)",
+            "archive (records that name it are kept)",
+        ),
         C::Checklist => ("подготовка: отметить готовность", "preparation checklist"),
         C::Brief => ("справка о проблемах территории", "the territory's brief"),
         C::Tab1 => ("вкладка 1", "tab 1"),
@@ -381,6 +385,7 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::AddQuestion => ("вопрос", "question"),
         C::AddDecision => ("решение", "decision"),
         C::Participants => ("участники", "participants"),
+        C::Archive => ("в архив", "archive"),
         other => return self::command(lang, other),
     };
     lang.pick(ru, en)

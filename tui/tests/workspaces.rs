@@ -1859,3 +1859,64 @@ fn a_protocol_is_saved_as_a_document_only() {
     assert_eq!(request.format, pb::FileFormat::Docx as i32);
     assert_eq!(path.extension().and_then(|e| e.to_str()), Some("docx"));
 }
+
+#[test]
+fn the_administrator_edits_and_archives_an_account_and_a_directory_entry() {
+    let mut s = signed(Lang::Ru, (100, 30), ADMIN);
+    press(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "isp1");
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Char('E'));
+    let form = top_form(&s).expect("the account form opens");
+    assert_eq!(form.fields[0].value(), "Смирнов В. Г.", "filled in");
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "начальник отдела");
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Right);
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::UpdateUser(r))) = call_of(&cmds) else {
+        panic!("no change sent: {cmds:?}");
+    };
+    assert_eq!(
+        (
+            r.user_id,
+            r.full_name.as_str(),
+            r.position.as_str(),
+            r.department_id
+        ),
+        (ISP1, "Смирнов В. Г.", "начальник отдела", 50)
+    );
+    press(&mut s, KeyCode::Esc);
+
+    press(&mut s, KeyCode::Char('X'));
+    let text = screen_text(&s);
+    assert!(
+        text.contains("Вход будет закрыт"),
+        "what archiving means: {text}"
+    );
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert!(matches!(
+        call_of(&cmds),
+        Some((
+            Origin::Form,
+            Call::ArchiveUser(pb::ArchiveUserRequest { user_id: ISP1, .. })
+        ))
+    ));
+    press(&mut s, KeyCode::Esc);
+
+    // A venue no longer used.
+    tab(&mut s, '4');
+    press(&mut s, KeyCode::Char('X'));
+    assert!(
+        screen_text(&s).contains("МБОУ СОШ № 3"),
+        "names what is archived"
+    );
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::Archive(r))) = call_of(&cmds) else {
+        panic!("nothing archived: {cmds:?}");
+    };
+    assert_eq!(
+        (r.kind, r.id, r.expected_version),
+        (pb::DirectoryKind::Venue as i32, 40, 1)
+    );
+}

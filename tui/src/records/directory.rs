@@ -336,16 +336,74 @@ fn is_admin(ctx: &Ctx<'_>) -> bool {
         .is_some_and(|g| g.role == Role::Administrator as i32)
 }
 
-/// The administrator adds entries and changes the selected one.
-pub fn commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
+/// The administrator adds entries, changes the selected one and archives it.
+pub fn commands(source: Source, id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
     if !is_admin(ctx) {
         return Vec::new();
     }
     let mut c = vec![Command::New];
-    if id.is_some() {
+    if let Some(id) = id {
         c.push(Command::Edit);
+        if entry_meta(source, id, ctx).is_some_and(|(m, _)| !m.archived) {
+            c.push(Command::Archive);
+        }
     }
     c
+}
+
+/// The directory `source` lists, as the archive request names it.
+fn kind_of(source: Source) -> pb::DirectoryKind {
+    match source {
+        Source::Territories => pb::DirectoryKind::Territory,
+        Source::Venues => pb::DirectoryKind::Venue,
+        Source::Departments => pb::DirectoryKind::Department,
+        Source::Organisations => pb::DirectoryKind::Organisation,
+        _ => pb::DirectoryKind::Unspecified,
+    }
+}
+
+/// The identity, version and name of entry `id` of the directory `source` lists.
+fn entry_meta(source: Source, id: u64, ctx: &Ctx<'_>) -> Option<(pb::Meta, String)> {
+    let r = ctx.replica;
+    match source {
+        Source::Territories => r
+            .territories
+            .get(id)
+            .and_then(|e| Some((e.meta?, e.name.clone()))),
+        Source::Venues => r
+            .venues
+            .get(id)
+            .and_then(|e| Some((e.meta?, e.name.clone()))),
+        Source::Departments => r
+            .departments
+            .get(id)
+            .and_then(|e| Some((e.meta?, e.name.clone()))),
+        Source::Organisations => r
+            .organisations
+            .get(id)
+            .and_then(|e| Some((e.meta?, e.name.clone()))),
+        _ => None,
+    }
+}
+
+/// Archiving the selected entry, with what it means.
+fn archive_form(source: Source, id: u64, ctx: &Ctx<'_>) -> Option<Start> {
+    let (meta, name) = entry_meta(source, id, ctx)?;
+    let lang = ctx.lang;
+    Some(Start::Form(Box::new(FormPopup::new(
+        Intent::ArchiveEntry {
+            kind: kind_of(source),
+            id,
+            version: meta.version,
+        },
+        W::ArchiveEntryTitle.get(lang).to_string(),
+        vec![
+            name,
+            String::new(),
+            W::ArchiveEntryQuestion.get(lang).to_string(),
+        ],
+        lang,
+    ))))
 }
 
 /// The territories for a choice, by name, after «—».
@@ -383,8 +441,11 @@ fn entry_form(intent: Intent, (new, edit): (W, W), editing: Option<&str>, lang: 
 
 /// The new-entry and edit forms, filled with the entry's current values when editing.
 pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> {
-    if !commands(id, ctx).contains(&command) {
+    if !commands(source, id, ctx).contains(&command) {
         return None;
+    }
+    if command == Command::Archive {
+        return archive_form(source, id?, ctx);
     }
     let lang = ctx.lang;
     let editing = if command == Command::Edit { id } else { None };

@@ -178,7 +178,7 @@ impl Source {
             }
             Source::Groups => groups::commands(self, id, ctx),
             Source::Territories | Source::Venues | Source::Departments | Source::Organisations => {
-                directory::commands(id, ctx)
+                directory::commands(self, id, ctx)
             }
             Source::Appeals => appeals::commands(id, ctx),
         }

@@ -64,7 +64,7 @@ pub fn rows(source: Source, ctx: &Ctx<'_>) -> Vec<RecordRow> {
                 (Source::Composition, None) => return None,
                 _ => 0,
             };
-            let tone = if u.roles.is_empty() {
+            let tone = if u.roles.is_empty() || u.meta.is_some_and(|m| m.archived) {
                 Tone::Done
             } else {
                 Tone::Normal
@@ -94,11 +94,18 @@ pub fn commands(source: Source, id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> 
     }
     let mut c = vec![Command::New];
     if let Some(u) = id.and_then(|id| ctx.replica.users.get(id)) {
+        if u.meta.is_some_and(|m| m.archived) {
+            return c;
+        }
+        c.push(Command::Edit);
         c.push(Command::GrantRole);
         if !u.roles.is_empty() {
             c.push(Command::RevokeRole);
         }
         c.push(Command::SetPassword);
+        if u.meta.map_or(0, |m| m.id) != ctx.me() {
+            c.push(Command::Archive);
+        }
     }
     c
 }
@@ -125,7 +132,38 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
     if command == Command::SetPassword {
         summary.push(W::SetPasswordHint.get(lang).to_string());
     }
+    if command == Command::Archive {
+        summary.push(String::new());
+        summary.push(W::ArchiveUserQuestion.get(lang).to_string());
+    }
+    let mut departments: Vec<(u64, String)> = ctx
+        .replica
+        .departments
+        .iter()
+        .filter(|d| !d.meta.is_some_and(|m| m.archived))
+        .map(|d| (d.meta.map_or(0, |m| m.id), d.name.clone()))
+        .collect();
+    departments.sort_by(|a, b| a.1.cmp(&b.1));
+    let department = departments
+        .iter()
+        .position(|(id, _)| *id == u.department_id)
+        .map_or(0, |i| i + 1);
     let (intent, title) = match command {
+        Command::Edit => (
+            Intent::EditUser {
+                user_id: meta.id,
+                version: meta.version,
+                departments,
+            },
+            W::EditUserTitle,
+        ),
+        Command::Archive => (
+            Intent::ArchiveUser {
+                user_id: meta.id,
+                version: meta.version,
+            },
+            W::ArchiveUserTitle,
+        ),
         Command::GrantRole => (
             Intent::GrantRole {
                 user_id: meta.id,
@@ -146,12 +184,13 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
             W::RevokeRoleTitle,
         ),
     };
-    Some(Start::Form(Box::new(FormPopup::new(
-        intent,
-        title.get(ctx.lang).to_string(),
-        summary,
-        ctx.lang,
-    ))))
+    Some(Start::Form(Box::new(
+        FormPopup::new(intent, title.get(ctx.lang).to_string(), summary, ctx.lang)
+            .prefill("full_name", u.full_name.clone())
+            .prefill("position", u.position.clone())
+            .choose("department_id", department)
+            .prefill("contact", u.contact.clone()),
+    )))
 }
 
 /// A person's card.

@@ -143,6 +143,38 @@ pub fn user_fields(lang: Lang) -> Vec<Field> {
     ]
 }
 
+/// The account's editable fields (its login, roles and password have their own steps).
+pub fn edit_user_fields(departments: &[(u64, String)]) -> Vec<Field> {
+    let mut deps = vec!["—".to_string()];
+    deps.extend(departments.iter().map(|(_, n)| n.clone()));
+    vec![
+        Field::new("full_name", W::FieldFullName, K::Line, true),
+        Field::new("position", W::FieldPosition, K::Line, false),
+        Field::choice("department_id", W::FieldDepartment, deps),
+        Field::new("contact", W::FieldContact, K::Line, false),
+    ]
+}
+
+/// The account's change.
+pub fn edit_user_call(
+    user_id: u64,
+    expected_version: u64,
+    departments: &[(u64, String)],
+    fields: &[Field],
+) -> pb::UpdateUserRequest {
+    pb::UpdateUserRequest {
+        user_id,
+        expected_version,
+        full_name: value(fields, "full_name").to_string(),
+        position: value(fields, "position").to_string(),
+        department_id: match choice_of(fields, "department_id") {
+            0 => 0,
+            i => departments.get(i - 1).map_or(0, |(id, _)| *id),
+        },
+        contact: value(fields, "contact").to_string(),
+    }
+}
+
 /// The new-password fields.
 pub fn password_fields() -> Vec<Field> {
     vec![

@@ -319,6 +319,31 @@ pub enum Intent {
         /// The id of the creating request.
         request_id: String,
     },
+    /// Change an account's name, position, department and contact.
+    EditUser {
+        /// The account.
+        user_id: u64,
+        /// The version the administrator saw.
+        version: u64,
+        /// The departments, as the choice offers them after «—».
+        departments: Vec<(u64, String)>,
+    },
+    /// Archive an account (its sessions end; its records keep its name).
+    ArchiveUser {
+        /// The account.
+        user_id: u64,
+        /// The version the administrator saw.
+        version: u64,
+    },
+    /// Archive a directory entry (kept for the records that use it, offered no more).
+    ArchiveEntry {
+        /// Which directory.
+        kind: pb::DirectoryKind,
+        /// The entry.
+        id: u64,
+        /// The version the administrator saw.
+        version: u64,
+    },
     /// Set a user's password.
     SetPassword {
         /// The user.
@@ -496,6 +521,9 @@ impl FormPopup {
             | Intent::RequestExtension { version, .. }
             | Intent::Decide { version, .. }
             | Intent::GrantRole { version, .. }
+            | Intent::EditUser { version, .. }
+            | Intent::ArchiveUser { version, .. }
+            | Intent::ArchiveEntry { version, .. }
             | Intent::RevokeRole { version, .. }
             | Intent::AnswerAppeal { version, .. }
             | Intent::CardToAppeal { version, .. }
@@ -529,9 +557,17 @@ impl FormPopup {
             Intent::RequestExtension { id, .. } | Intent::Decide { id, .. } => {
                 Some(Target::Assignment(*id))
             }
-            Intent::GrantRole { user_id, .. } | Intent::RevokeRole { user_id, .. } => {
-                Some(Target::User(*user_id))
-            }
+            Intent::GrantRole { user_id, .. }
+            | Intent::RevokeRole { user_id, .. }
+            | Intent::EditUser { user_id, .. }
+            | Intent::ArchiveUser { user_id, .. } => Some(Target::User(*user_id)),
+            Intent::ArchiveEntry { kind, id, .. } => match kind {
+                pb::DirectoryKind::Territory => Some(Target::Territory(*id)),
+                pb::DirectoryKind::Venue => Some(Target::Venue(*id)),
+                pb::DirectoryKind::Department => Some(Target::Department(*id)),
+                pb::DirectoryKind::Organisation => Some(Target::Organisation(*id)),
+                pb::DirectoryKind::Unspecified => None,
+            },
             Intent::AnswerAppeal { id, .. } | Intent::ExtendAppeal { id, .. } => {
                 Some(Target::Appeal(*id))
             }
@@ -612,6 +648,8 @@ impl FormPopup {
             | Intent::SaveOrganisation { .. } => W::DoneDirectory,
             Intent::CreateUser { .. } => W::DoneUserCreated,
             Intent::SaveGroup { .. } => W::DoneGroup,
+            Intent::EditUser { .. } => W::DoneUserSaved,
+            Intent::ArchiveUser { .. } | Intent::ArchiveEntry { .. } => W::DoneArchived,
             Intent::SetPassword { .. } => W::DonePasswordSet,
         };
         w.get(lang).to_string()
@@ -751,6 +789,8 @@ fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
         Intent::SaveGroup { base, .. } => {
             group_forms::group_fields(base.meta.is_some_and(|m| m.id != 0))
         }
+        Intent::EditUser { departments, .. } => directory_forms::edit_user_fields(departments),
+        Intent::ArchiveUser { .. } | Intent::ArchiveEntry { .. } => Vec::new(),
         Intent::SetPassword { .. } => directory_forms::password_fields(),
         Intent::ImportClassifier => vec![
             Field::new("path", W::FieldPath, K::Line, true),
@@ -1119,6 +1159,25 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
             directory_forms::organisation_call(base, request_id, fields)?
         }
         Intent::CreateUser { request_id } => directory_forms::user_call(request_id, fields, ctx)?,
+        Intent::EditUser {
+            user_id,
+            version,
+            departments,
+        } => Call::UpdateUser(directory_forms::edit_user_call(
+            *user_id,
+            *version,
+            departments,
+            fields,
+        )),
+        Intent::ArchiveUser { user_id, version } => Call::ArchiveUser(pb::ArchiveUserRequest {
+            user_id: *user_id,
+            expected_version: *version,
+        }),
+        Intent::ArchiveEntry { kind, id, version } => Call::Archive(pb::ArchiveRequest {
+            kind: *kind as i32,
+            id: *id,
+            expected_version: *version,
+        }),
         Intent::SaveGroup { base, request_id } => {
             let group = group_forms::group_of(base, fields, ctx)?;
             match base.meta.filter(|m| m.id != 0) {
