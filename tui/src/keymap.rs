@@ -151,11 +151,15 @@ pub enum Command {
     Participants,
     /// Archive an account or a directory entry (administrator).
     Archive,
+    /// Show a wide table's columns further left.
+    ColumnsLeft,
+    /// Show a wide table's columns further right.
+    ColumnsRight,
 }
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 69] = [
+    pub const ALL: [Command; 71] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -217,6 +221,8 @@ impl Command {
         Command::AddDecision,
         Command::Participants,
         Command::Archive,
+        Command::ColumnsLeft,
+        Command::ColumnsRight,
         Command::SwitchRole,
         Command::NextField,
         Command::PrevField,
@@ -312,6 +318,8 @@ impl Command {
             Command::AddDecision => "add_decision",
             Command::Participants => "participants",
             Command::Archive => "archive",
+            Command::ColumnsLeft => "columns_left",
+            Command::ColumnsRight => "columns_right",
         }
     }
 
@@ -563,6 +571,8 @@ impl Default for Keymap {
             (C::AddDecision, vec![ch('R')]),
             (C::Participants, vec![ch('U')]),
             (C::Archive, vec![ch('X')]),
+            (C::ColumnsLeft, vec![ch('<'), ch(',')]),
+            (C::ColumnsRight, vec![ch('>'), ch('.')]),
         ]);
         Self { bindings }
     }

@@ -314,6 +314,11 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "в архив (записи, где он указан, сохраняются)",
             "archive (records that name it are kept)",
         ),
+        C::ColumnsLeft => ("столбцы таблицы левее", "the table's columns further left"),
+        C::ColumnsRight => (
+            "столбцы таблицы правее",
+            "the table's columns further right",
+        ),
         C::Checklist => ("подготовка: отметить готовность", "preparation checklist"),
         C::Brief => ("справка о проблемах территории", "the territory's brief"),
         C::Tab1 => ("вкладка 1", "tab 1"),
@@ -386,6 +391,8 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::AddDecision => ("решение", "decision"),
         C::Participants => ("участники", "participants"),
         C::Archive => ("в архив", "archive"),
+        C::ColumnsLeft => ("столбцы", "columns"),
+        C::ColumnsRight => ("столбцы", "columns"),
         other => return self::command(lang, other),
     };
     lang.pick(ru, en)

@@ -1920,3 +1920,67 @@ fn the_administrator_edits_and_archives_an_account_and_a_directory_entry() {
         (pb::DirectoryKind::Venue as i32, 40, 1)
     );
 }
+
+#[test]
+fn a_wide_report_scrolls_sideways_and_pages_without_skipping_rows() {
+    let mut s = signed(Lang::Ru, (80, 24), KONTROL);
+    press(&mut s, KeyCode::Char('5'));
+    let mut columns = vec!["Показатель".to_string()];
+    columns.extend((1..=6).map(|g| format!("Группа № {g}")));
+    columns.push("Итого".into());
+    let rows = (1..=40)
+        .map(|r| pb::Row {
+            cells: std::iter::once(format!("строка {r:02}"))
+                .chain((1..=7).map(|c| (r * 10 + c).to_string()))
+                .collect(),
+            values: vec![0.0; 8],
+        })
+        .collect();
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Report(ReportKind::GroupsReport, 1),
+            result: Ok(Reply::Table(pb::Table {
+                title: "Отчёт".into(),
+                columns,
+                rows,
+                totals: None,
+            })),
+        },
+    );
+    let text = screen_text(&s);
+    assert!(
+        text.contains('▶') && !text.contains("Итого"),
+        "cut on the right: {text}"
+    );
+    for _ in 0..6 {
+        press(&mut s, KeyCode::Char('>'));
+    }
+    let text = screen_text(&s);
+    assert!(
+        text.contains("◀") && text.contains("Итого"),
+        "the last column: {text}"
+    );
+    assert!(text.contains("Показатель"), "the labels stay");
+    press(&mut s, KeyCode::Char('<'));
+
+    // A page down shows the row after the last one shown: none skipped.
+    let visible = |s: &State| -> Vec<String> {
+        screen_text(s)
+            .lines()
+            .filter_map(|l| l.find("строка ").map(|i| l[i..i + 16].to_string()))
+            .collect()
+    };
+    let before = visible(&s);
+    press(&mut s, KeyCode::PageDown);
+    let after = visible(&s);
+    let last: u32 = before
+        .last()
+        .and_then(|l| l[14..].trim().parse().ok())
+        .unwrap_or(0);
+    let first: u32 = after
+        .first()
+        .and_then(|l| l[14..].trim().parse().ok())
+        .unwrap_or(0);
+    assert_eq!(first, last + 1, "{before:?} then {after:?}");
+}

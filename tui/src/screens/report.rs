@@ -44,6 +44,9 @@ pub struct ReportScreen {
     pub scroll: usize,
     /// The number of the latest request; only its answer is shown.
     pub asked: u32,
+    /// The first of the table's figure columns shown (the label column always is): a wide table
+    /// — the groups' report — scrolls sideways on a narrow terminal.
+    pub first_column: usize,
     /// The data changed since the figures were asked for.
     pub stale: bool,
     /// When the figures were last asked for, UTC ms.
@@ -65,6 +68,7 @@ impl ReportScreen {
             error: None,
             scroll: 0,
             asked: 0,
+            first_column: 0,
             stale: false,
             asked_at_ms: 0,
         }
@@ -138,9 +142,18 @@ impl ReportScreen {
         }
     }
 
-    fn scroll_by(&mut self, delta: isize) {
-        let max = self.rows().saturating_sub(1);
+    /// Scrolls by `delta` rows, never past the last page of `page` rows.
+    fn scroll_by(&mut self, delta: isize, page: usize) {
+        let max = self.rows().saturating_sub(page);
         self.scroll = self.scroll.saturating_add_signed(delta).min(max);
+    }
+
+    /// How many figure columns the table has (besides the label column).
+    fn figure_columns(&self) -> usize {
+        match &self.data {
+            Some(ReportData::Table(t)) => t.columns.len().saturating_sub(1),
+            _ => 0,
+        }
     }
 }
 
@@ -160,6 +173,13 @@ impl Component for ReportScreen {
         if self.kind == ReportKind::Directories {
             c.extend([C::New, C::Import]);
         }
+        // After the report's own steps: the hints line shows them first.
+        if self.figure_columns() > 1 {
+            if self.first_column > 0 {
+                c.push(C::ColumnsLeft);
+            }
+            c.push(C::ColumnsRight);
+        }
         if ctx.session.is_some_and(|s| s.roles.len() > 1) {
             c.push(C::SwitchRole);
         }
@@ -169,21 +189,28 @@ impl Component for ReportScreen {
 
     fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
         use Command as C;
-        let page = isize::try_from(crate::view::layout::list_page(ctx.size)).unwrap_or(10);
+        let rows = crate::view::layout::report_page(ctx.size);
+        let page = isize::try_from(rows).unwrap_or(10);
         match command {
-            C::Up => self.scroll_by(-1),
-            C::Down => self.scroll_by(1),
-            C::PageUp => self.scroll_by(-page),
-            C::PageDown => self.scroll_by(page),
+            C::Up => self.scroll_by(-1, rows),
+            C::Down => self.scroll_by(1, rows),
+            C::PageUp => self.scroll_by(-page, rows),
+            C::PageDown => self.scroll_by(page, rows),
+            C::ColumnsLeft => self.first_column = self.first_column.saturating_sub(1),
+            C::ColumnsRight => {
+                self.first_column = (self.first_column + 1).min(self.figure_columns() - 1);
+            }
             C::Refresh => self.load(ctx, out),
             C::Period => {
                 self.params.next_period(self.kind);
                 self.scroll = 0;
+                self.first_column = 0;
                 self.load(ctx, out);
             }
             C::Dimension => {
                 self.params.next_dimension();
                 self.scroll = 0;
+                self.first_column = 0;
                 self.load(ctx, out);
             }
             C::Export => {

@@ -67,6 +67,11 @@ pub fn list_page(size: (u16, u16)) -> usize {
     list.map_or(0, |l| usize::from(l.height.saturating_sub(1)))
 }
 
+/// Rows of a report's table that fit on one page (below its title line and header).
+pub fn report_page(size: (u16, u16)) -> usize {
+    usize::from(content(main(screen(size)).body).1.height.saturating_sub(2)).max(1)
+}
+
 /// The inside of the detail panel's frame, if the panel is shown.
 pub fn detail_inner(size: (u16, u16), detail_open: bool) -> Option<Rect> {
     let (_, detail) = body(content(main(screen(size)).body).1, detail_open);

@@ -59,13 +59,20 @@ pub fn draw_body(state: &State, screen: &ReportScreen, frame: &mut Frame<'_>, ar
             // Bars compare rows of one measure; the groups' report and the year-on-year analysis
             // compare columns instead.
             let bars = screen.kind == ReportKind::Aggregates;
-            draw_table(state, t, screen.scroll, bars, frame, rest);
+            draw_table(
+                state,
+                t,
+                (screen.scroll, screen.first_column),
+                bars,
+                frame,
+                rest,
+            );
         }
         Some(ReportData::Dashboard(d)) => draw_dashboard(state, d, screen.scroll, frame, rest),
         Some(ReportData::Quarterly(q)) => draw_quarterly(state, q, screen.scroll, frame, rest),
         Some(ReportData::Calendar(c)) => {
             let t = crate::reports::calendar_table(c, lang);
-            draw_table(state, &t, screen.scroll, false, frame, rest);
+            draw_table(state, &t, (screen.scroll, 0), false, frame, rest);
         }
         None if !screen.loading && screen.error.is_none() => {
             let msg = Rect::new(
@@ -102,10 +109,12 @@ pub fn bar(value: f64, max: f64, cells: usize) -> String {
 
 /// Draws `t`, with `bars` a bar of its first figure on every row; columns that do not fit are
 /// left out from the right (the export has them all).
+/// Draws `t` from row `scroll` and figure column `first` (the label column always shows); a
+/// column cut off on the right is marked «▶», one scrolled past on the left «◀».
 fn draw_table(
     state: &State,
     t: &pb::Table,
-    scroll: usize,
+    (scroll, first): (usize, usize),
     bars: bool,
     frame: &mut Frame<'_>,
     area: Rect,
@@ -125,18 +134,23 @@ fn draw_table(
             .unwrap_or(1)
     };
     let width = usize::from(area.width);
-    let first_w = col_w(0).clamp(8, 34);
-    let mut widths = vec![first_w];
+    let first = first.min(t.columns.len().saturating_sub(2));
+    // Room for «◀ » before the label header when columns are scrolled past.
+    let first_w = (col_w(0) + if first > 0 { 2 } else { 0 }).clamp(8, 34);
+    // (column index, width) of what is shown.
+    let mut shown = vec![(0, first_w)];
     let mut used = first_w;
-    for i in 1..t.columns.len() {
+    for i in (1 + first)..t.columns.len() {
         let w = col_w(i).clamp(4, 14);
         let reserve = if bars { 11 } else { 0 };
-        if used + 1 + w + reserve > width {
+        if used + 1 + w + reserve > width.saturating_sub(2) {
             break;
         }
-        widths.push(w);
+        shown.push((i, w));
         used += 1 + w;
     }
+    let cut_right = shown.last().is_some_and(|(i, _)| i + 1 < t.columns.len());
+    let widths: Vec<usize> = shown.iter().map(|(_, w)| *w).collect();
     let bar_w = if bars {
         width.saturating_sub(used + 1)
     } else {
@@ -146,12 +160,18 @@ fn draw_table(
     let value = |r: &pb::Row| r.values.get(1).copied().unwrap_or(0.0);
     let values: Vec<f64> = t.rows.iter().map(value).collect();
     let max = values.iter().copied().fold(0.0, f64::max);
-    let mut header: Vec<Cell> = widths
+    let mut header: Vec<Cell> = shown
         .iter()
-        .enumerate()
-        .map(|(i, w)| Cell::from(text::truncate(&t.columns[i], *w)))
+        .map(|(i, w)| {
+            let name = if *i == 0 && first > 0 {
+                format!("◀ {}", t.columns[0])
+            } else {
+                t.columns[*i].clone()
+            };
+            Cell::from(text::truncate(&name, *w))
+        })
         .collect();
-    header.push(Cell::from(""));
+    header.push(Cell::from(if cut_right { "▶" } else { "" }));
     let page = usize::from(area.height.saturating_sub(2));
     let scroll = scroll.min(t.rows.len().saturating_sub(page.max(1)));
     let mut rows: Vec<Row> = t
@@ -160,10 +180,9 @@ fn draw_table(
         .skip(scroll)
         .take(page)
         .map(|r| {
-            let mut cells: Vec<Cell> = widths
+            let mut cells: Vec<Cell> = shown
                 .iter()
-                .enumerate()
-                .map(|(i, w)| Cell::from(text::truncate(&cell(r, i), *w)))
+                .map(|(i, w)| Cell::from(text::truncate(&cell(r, *i), *w)))
                 .collect();
             cells.push(Cell::from(Span::styled(
                 bar(value(r), max, bar_w),
@@ -173,10 +192,9 @@ fn draw_table(
         })
         .collect();
     if let Some(total) = &t.totals {
-        let cells: Vec<Cell> = widths
+        let cells: Vec<Cell> = shown
             .iter()
-            .enumerate()
-            .map(|(i, w)| Cell::from(text::truncate(&cell(total, i), *w)))
+            .map(|(i, w)| Cell::from(text::truncate(&cell(total, *i), *w)))
             .collect();
         rows.push(Row::new(cells).style(theme.header()));
     }
@@ -260,7 +278,7 @@ fn draw_dashboard(
             height: area.height - head,
             ..area
         };
-        draw_table(state, t, scroll, true, frame, rest);
+        draw_table(state, t, (scroll, 0), true, frame, rest);
     }
 }
 
