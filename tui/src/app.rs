@@ -22,6 +22,7 @@ use crate::screens::login::{DemoLogin, LoginError, LoginScreen};
 use crate::screens::popup::{HelpPopup, Popup};
 use crate::screens::workspace::{Tab, Workspace};
 use crate::screens::{Component, Ctx, Outbox};
+use crate::strings::work::W;
 use crate::strings::{self, Text};
 use crate::sync::{Link, SyncEvent};
 use crate::theme::Theme;
@@ -126,6 +127,8 @@ pub enum Msg {
     OpenPopup(Popup),
     /// Internal: close the top popup.
     ClosePopup,
+    /// Internal: show this assignment on the first assignments tab that lists it.
+    ShowAssignment(u64),
     /// Internal: switch to the next role.
     SwitchRole,
     /// Internal: sign out.
@@ -554,6 +557,7 @@ fn handle(state: &mut State, msg: Msg, out: &mut Outbox) {
             }));
         }
         Msg::OpenPopup(p) => state.popups.push(p),
+        Msg::ShowAssignment(id) => show_assignment(state, id),
         Msg::ClosePopup => {
             state.popups.pop();
         }
@@ -580,6 +584,33 @@ fn handle(state: &mut State, msg: Msg, out: &mut Outbox) {
             state.flash(text.get(state.lang).to_string(), true);
         }
         Msg::Quit => state.quit = true,
+    }
+}
+
+/// Switches to the first assignments tab whose list holds assignment `id` and opens its card;
+/// says so when none does (the role sees it nowhere).
+fn show_assignment(state: &mut State, id: u64) {
+    let (ctx, screen, _) = split(state);
+    let found = match screen {
+        Screen::Work(w) => {
+            let a = ctx.replica.assignments.get(id);
+            let at = w.tabs.iter().position(|t| {
+                matches!(t, Tab::Assignments(s)
+                    if a.as_ref().is_some_and(|a| crate::screens::assignments::in_scope(s.scope, a, &ctx)))
+            });
+            if let Some(i) = at {
+                w.active = i;
+                if let Some(Tab::Assignments(s)) = w.tabs.get_mut(i) {
+                    s.show(id, &ctx);
+                }
+            }
+            at.is_some()
+        }
+        Screen::Login(_) => true,
+    };
+    if !found {
+        let text = W::NotInThisRole.get(state.lang).to_string();
+        state.flash(text, true);
     }
 }
 

@@ -155,11 +155,13 @@ pub enum Command {
     ColumnsLeft,
     /// Show a wide table's columns further right.
     ColumnsRight,
+    /// Go to the assignment a notification is about.
+    ToAssignment,
 }
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 71] = [
+    pub const ALL: [Command; 72] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -223,6 +225,7 @@ impl Command {
         Command::Archive,
         Command::ColumnsLeft,
         Command::ColumnsRight,
+        Command::ToAssignment,
         Command::SwitchRole,
         Command::NextField,
         Command::PrevField,
@@ -320,6 +323,7 @@ impl Command {
             Command::Archive => "archive",
             Command::ColumnsLeft => "columns_left",
             Command::ColumnsRight => "columns_right",
+            Command::ToAssignment => "to_assignment",
         }
     }
 
@@ -573,6 +577,7 @@ impl Default for Keymap {
             (C::Archive, vec![ch('X')]),
             (C::ColumnsLeft, vec![ch('<'), ch(',')]),
             (C::ColumnsRight, vec![ch('>'), ch('.')]),
+            (C::ToAssignment, vec![ch('J')]),
         ]);
         Self { bindings }
     }

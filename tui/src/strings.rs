@@ -315,6 +315,10 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "archive (records that name it are kept)",
         ),
         C::ColumnsLeft => ("столбцы таблицы левее", "the table's columns further left"),
+        C::ToAssignment => (
+            "перейти к поручению, о котором уведомление",
+            "go to the assignment the notification is about",
+        ),
         C::ColumnsRight => (
             "столбцы таблицы правее",
             "the table's columns further right",
@@ -392,6 +396,7 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::Participants => ("участники", "participants"),
         C::Archive => ("в архив", "archive"),
         C::ColumnsLeft => ("столбцы", "columns"),
+        C::ToAssignment => ("к поручению", "to assignment"),
         C::ColumnsRight => ("столбцы", "columns"),
         other => return self::command(lang, other),
     };

@@ -1984,3 +1984,37 @@ fn a_wide_report_scrolls_sideways_and_pages_without_skipping_rows() {
         .unwrap_or(0);
     assert_eq!(first, last + 1, "{before:?} then {after:?}");
 }
+
+#[test]
+fn a_notification_leads_to_its_assignment() {
+    let mut s = signed(Lang::Ru, (100, 30), SEK1);
+    let a = s.replica.assignments.iter().last().unwrap_or_default();
+    let id = a.meta.map_or(0, |m| m.id);
+    sync(
+        &mut s,
+        SyncEvent::Event(Box::new(pb::Event {
+            seq: 41,
+            action: pb::EventAction::Created as i32,
+            entity: Some(pb::event::Entity::Notification(pb::Notification {
+                meta: meta(900, 1),
+                user_id: SEK1,
+                kind: pb::NotificationKind::ReportSubmitted as i32,
+                text_ru: format!("Поручение {}: представлен отчёт", a.number),
+                text_en: "report submitted".into(),
+                assignment_id: id,
+                ..Default::default()
+            })),
+            ..Default::default()
+        })),
+    );
+    tab(&mut s, '5');
+    assert!(screen_text(&s).contains("● "), "unread is marked");
+    press(&mut s, KeyCode::Char('J'));
+    let text = screen_text(&s);
+    assert!(
+        matches!(&s.screen, app::Screen::Work(w) if w.active == 0),
+        "on the assignments tab"
+    );
+    let start: String = a.text.chars().take(15).collect();
+    assert!(text.contains(&start), "its card: {text}");
+}

@@ -214,6 +214,8 @@ pub enum Start {
     Form(Box<FormPopup>),
     /// A call right away (nothing to confirm, e.g. marking a notification read).
     Call(Box<Call>),
+    /// Show this assignment on the first assignments tab that lists it.
+    ShowAssignment(u64),
 }
 
 /// A column of a list.

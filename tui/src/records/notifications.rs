@@ -12,7 +12,7 @@ use crate::strings::work::W;
 pub const COLUMNS: &[Column] = &[
     Column {
         title: W::ColKind,
-        width: 16,
+        width: 19,
     },
     Column {
         title: W::ColText,
@@ -54,7 +54,13 @@ pub fn rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
                 _ => Tone::Normal,
             };
             let text = ctx.lang.pick(&n.text_ru, &n.text_en).to_string();
-            let row = RecordRow::new(id, tone, vec![kind(n.kind).get(ctx.lang).to_string(), text]);
+            // Unread ones are marked, so they stand out without colour too.
+            let mark = if n.read { "  " } else { "● " };
+            let row = RecordRow::new(
+                id,
+                tone,
+                vec![format!("{mark}{}", kind(n.kind).get(ctx.lang)), text],
+            );
             ((n.read, std::cmp::Reverse(id)), row)
         })
         .collect();
@@ -80,13 +86,15 @@ pub fn detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
     out
 }
 
-/// Marking read: the selected one if unread, all if any is unread.
+/// The assignment a notification is about, first; marking read: the selected one if unread,
+/// all if any is unread.
 pub fn commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
     let mut c = Vec::new();
-    if id
-        .and_then(|id| ctx.replica.notifications.get(id))
-        .is_some_and(|n| !n.read)
-    {
+    let n = id.and_then(|id| ctx.replica.notifications.get(id));
+    if n.is_some_and(|n| ctx.replica.assignments.get(n.assignment_id).is_some()) {
+        c.push(Command::ToAssignment);
+    }
+    if n.is_some_and(|n| !n.read) {
         c.push(Command::MarkRead);
     }
     if mine(ctx).any(|n| !n.read) {
@@ -97,6 +105,10 @@ pub fn commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
 
 /// Marking read needs no confirmation.
 pub fn start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> {
+    if command == Command::ToAssignment {
+        let n = ctx.replica.notifications.get(id?)?;
+        return Some(Start::ShowAssignment(n.assignment_id));
+    }
     let ids: Vec<u64> = match command {
         Command::MarkRead => vec![id?],
         Command::MarkAllRead => mine(ctx)

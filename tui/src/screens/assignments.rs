@@ -101,6 +101,18 @@ impl AssignmentsScreen {
         &self.rows
     }
 
+    /// Shows assignment `id`: the filter cleared, the row selected and its card open.
+    pub fn show(&mut self, id: u64, ctx: &Ctx<'_>) {
+        self.filter.clear();
+        self.filtering = false;
+        self.stale = true;
+        self.settle(ctx);
+        if let Some(i) = self.rows.iter().position(|r| *r == id) {
+            self.select(i, ctx);
+            self.focus = Focus::Detail;
+        }
+    }
+
     /// The selected assignment's id.
     pub fn selected_id(&self) -> Option<u64> {
         self.rows.get(self.selected).copied()

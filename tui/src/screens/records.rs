@@ -229,6 +229,7 @@ impl Component for RecordsScreen {
                     origin: Origin::Quick,
                     call,
                 }),
+                Some(Start::ShowAssignment(id)) => out.send(Msg::ShowAssignment(id)),
                 None => {}
             },
         }

@@ -134,6 +134,7 @@ pub enum W {
     NotifyQuestion,
     ProtocolTitle,
     PlanTitle,
+    NotInThisRole,
     EditUserTitle,
     ArchiveUserTitle,
     ArchiveUserQuestion,
@@ -595,6 +596,10 @@ impl W {
             W::DoneUserSaved => ("Учётная запись сохранена", "Account saved"),
             W::DoneArchived => ("Отправлено в архив", "Archived"),
             W::FieldDepartment => ("Отдел (←/→)", "Department (←/→)"),
+            W::NotInThisRole => (
+                "Это поручение не показывается в текущей роли",
+                "This assignment is not shown in the current role",
+            ),
             W::PlanTitle => ("Новая встреча с жителями", "New meeting with residents"),
             W::VenueTitle => ("Место встречи", "Meeting venue"),
             W::AnnounceTitle => ("Объявить встречу", "Announce the meeting"),
