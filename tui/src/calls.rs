@@ -195,6 +195,16 @@ fn status(s: tonic::Status) -> RpcError {
     RpcError::from_status(&s)
 }
 
+/// Why a file could not be read, in Russian (the system's own text is English).
+fn io_error_ru(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "файл не найден".into(),
+        std::io::ErrorKind::PermissionDenied => "нет прав на чтение".into(),
+        std::io::ErrorKind::IsADirectory => "это каталог, а не файл".into(),
+        _ => format!("ошибка ввода-вывода ({e})"),
+    }
+}
+
 /// Runs `call` against the server.
 pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
     let meeting = |r: tonic::Response<pb::Meeting>| Reply::Meeting(Box::new(r.into_inner()));
@@ -551,7 +561,11 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
                 .map_err(|e| {
                     RpcError::new(
                         tonic::Code::FailedPrecondition,
-                        &format!("не удалось прочитать файл {}: {e}", path.display()),
+                        &format!(
+                            "не удалось прочитать файл {}: {}",
+                            path.display(),
+                            io_error_ru(&e)
+                        ),
                         &format!("cannot read {}: {e}", path.display()),
                     )
                 })?;
@@ -600,4 +614,15 @@ fn save(path: &std::path::Path, content: &[u8]) -> Result<(), RpcError> {
     tmp.push(".part");
     std::fs::write(&tmp, content).map_err(failed)?;
     std::fs::rename(&tmp, path).map_err(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::io_error_ru;
+
+    #[test]
+    fn a_file_error_reads_in_russian() {
+        let missing = std::fs::read("/nonexistent/classifier.json").unwrap_err();
+        assert_eq!(io_error_ru(&missing), "файл не найден");
+    }
 }

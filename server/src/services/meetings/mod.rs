@@ -169,7 +169,14 @@ pub(crate) fn refresh_drafts(tx: &Tx<'_>, m: &mut pb::Meeting) -> ApiResult<()> 
 }
 
 /// Notifies the group's people of the meeting and records who was notified when.
-fn stage_notices(tx: &mut Tx<'_>, m: &mut pb::Meeting, reason: &str) -> ApiResult<()> {
+/// Why people are notified, in Russian (kept on the meeting's record) and English.
+type Reason = (&'static str, &'static str);
+
+fn stage_notices(
+    tx: &mut Tx<'_>,
+    m: &mut pb::Meeting,
+    (reason, reason_en): Reason,
+) -> ApiResult<()> {
     let group = tx.require::<pb::Group>(m.group_id)?;
     let names = names_for(tx, m)?;
     let when = format!(
@@ -197,7 +204,7 @@ fn stage_notices(tx: &mut Tx<'_>, m: &mut pb::Meeting, reason: &str) -> ApiResul
                     names.territory
                 ),
                 text_en: format!(
-                    "Field meeting ({reason}): {when}, {place}, {}",
+                    "Field meeting ({reason_en}): {when}, {place}, {}",
                     names.territory
                 ),
                 meeting_id: id,
@@ -454,7 +461,7 @@ impl MeetingService for MeetingSvc {
                     });
                     if !m.notifications.is_empty() {
                         // Everyone already notified learns the new date, time and place.
-                        stage_notices(tx, m, "перенос")?;
+                        stage_notices(tx, m, ("перенос", "moved"))?;
                     }
                     Ok(())
                 },
@@ -478,7 +485,7 @@ impl MeetingService for MeetingSvc {
                     let to = step(m, Step::Cancel, today)?;
                     m.status_reason = req.reason.trim().to_string();
                     if !m.notifications.is_empty() {
-                        stage_notices(tx, m, "отмена")?;
+                        stage_notices(tx, m, ("отмена", "cancelled"))?;
                     }
                     m.status = to as i32;
                     Ok(())
@@ -591,9 +598,9 @@ impl MeetingService for MeetingSvc {
                 |tx, m, today| {
                     step(m, Step::Prepare, today)?;
                     let reason = if m.notifications.is_empty() {
-                        "оповещение"
+                        ("оповещение", "notice")
                     } else {
-                        "повторное оповещение"
+                        ("повторное оповещение", "repeated notice")
                     };
                     stage_notices(tx, m, reason)
                 },
