@@ -2018,3 +2018,14 @@ fn a_notification_leads_to_its_assignment() {
     let start: String = a.text.chars().take(15).collect();
     assert!(text.contains(&start), "its card: {text}");
 }
+
+#[test]
+fn revoking_names_the_group_by_its_number() {
+    let mut s = signed(Lang::Ru, (100, 30), ADMIN);
+    press(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "sek1");
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Char('-'));
+    let form = top_form(&s).expect("the revoke form opens");
+    assert_eq!(form.fields[0].options, ["Секретарь группы, № 1"]);
+}

@@ -180,6 +180,11 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
                 user_id: meta.id,
                 version: meta.version,
                 grants: u.roles.clone(),
+                labels: u
+                    .roles
+                    .iter()
+                    .map(|g| crate::app::role_name(ctx.lang, ctx.replica, Some(g)))
+                    .collect(),
             },
             W::RevokeRoleTitle,
         ),

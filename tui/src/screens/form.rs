@@ -272,6 +272,8 @@ pub enum Intent {
         version: u64,
         /// The roles held (the choice picks one).
         grants: Vec<pb::RoleGrant>,
+        /// How the choice names them («Секретарь группы, № 1»).
+        labels: Vec<String>,
     },
     /// Import the classifier from a file.
     ImportClassifier,
@@ -759,20 +761,9 @@ fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
             ),
             Field::new("grant.group_id", W::FieldGroupNumber, K::Line, false),
         ],
-        Intent::RevokeRole { grants, .. } => vec![Field::choice(
-            "grant",
-            W::FieldRole,
-            grants
-                .iter()
-                .map(|g| {
-                    let role = pb::Role::try_from(g.role).unwrap_or_default();
-                    match g.group_id {
-                        0 => names::role(lang, role).to_string(),
-                        id => format!("{} (#{id})", names::role(lang, role)),
-                    }
-                })
-                .collect(),
-        )],
+        Intent::RevokeRole { labels, .. } => {
+            vec![Field::choice("grant", W::FieldRole, labels.clone())]
+        }
         Intent::RegisterAppeal { territories, .. } => {
             appeal_forms::register_fields(territories, lang)
         }
@@ -1101,6 +1092,7 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
             user_id,
             version,
             grants,
+            ..
         } => Call::RevokeRole(pb::RevokeRoleRequest {
             user_id: *user_id,
             expected_version: *version,
