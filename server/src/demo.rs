@@ -525,7 +525,8 @@ fn seed_meetings(tx: &mut crate::db::Tx<'_>, p: &DemoPeople, today: NaiveDate) -
                     } else {
                         "объявления на подъездах, социальные сети".into()
                     },
-                    date: (status != M::Planned).then(|| validate::from_naive(days_from(date, -7))),
+                    date: (status != M::Planned)
+                        .then(|| validate::from_naive(days_from(date, -7).min(today))),
                     recorded_by: 0,
                 }),
                 publications: vec![
@@ -538,7 +539,8 @@ fn seed_meetings(tx: &mut crate::db::Tx<'_>, p: &DemoPeople, today: NaiveDate) -
                         ),
                         published: status as i32 >= M::Announced as i32,
                         place: "официальный сайт Администрации".into(),
-                        date: date_field(days_from(date, -7)),
+                        // Posted a week ahead, or today for a meeting sooner than that.
+                        date: date_field(days_from(date, -7).min(today)),
                         link: String::new(),
                     },
                     pb::Publication {
@@ -718,6 +720,15 @@ fn seed_appeals(
 ) -> ApiResult<()> {
     let cal = infogroups_shared::calendar::ProductionCalendar::new();
     let rule = infogroups_shared::calendar::NonWorkingRule::NextWorkingDay;
+    // The head grants the extensions (59-FZ art. 12 p. 2).
+    let head = (1..=500u64)
+        .find(|id| {
+            tx.get::<pb::User>(*id)
+                .ok()
+                .flatten()
+                .is_some_and(|u| u.username == "glava")
+        })
+        .unwrap_or(0);
     for i in 0..2000usize {
         let (g, _, _, terr) = &p.groups[i % p.groups.len()];
         let registered = days_from(today, -rng.random_range(0..365));
@@ -757,6 +768,23 @@ fn seed_appeals(
             _ => pb::QuestionResult::InProgress,
         };
         let answer_day = days_from(registered, rng.random_range(5..34));
+        // An extended appeal carries its extension: the days, who granted them, the notice to the
+        // citizen, and the answer deadline moved by them.
+        let extension = (status == pb::AppealStatus::Extended).then(|| {
+            let days = rng.random_range(10..=30u32);
+            pb::AppealExtension {
+                days,
+                granted_by: head,
+                reason: "Требуется дополнительная проверка на месте".into(),
+                notice_date: date_field(days_from(due.date, -2).min(today)),
+                new_due: date_field(days_from(due.date, i64::from(days))),
+            }
+        });
+        let due_date = extension
+            .as_ref()
+            .and_then(|e| e.new_due.as_ref())
+            .and_then(validate::to_naive)
+            .unwrap_or(due.date);
         let seq = tx.next_number(&format!("appeal/{}", registered.format("%Y")))?;
         tx.create(
             pb::Appeal {
@@ -810,9 +838,10 @@ fn seed_appeals(
                 repeated: i % 17 == 0,
                 status: status as i32,
                 due: Some(pb::Deadline {
-                    date: date_field(due.date),
+                    date: date_field(due_date),
                     predicted: due.predicted,
                 }),
+                extensions: extension.into_iter().collect(),
                 due_rule: pb::NonWorkingRule::Next as i32,
                 answer: (status == pb::AppealStatus::Answered).then(|| pb::AppealAnswer {
                     date: date_field(answer_day.min(today)),
@@ -875,7 +904,31 @@ mod tests {
         ] {
             assert!(meetings.iter().any(|m| m.status == s as i32), "{s:?}");
         }
-        assert_eq!(db.all::<pb::Appeal>()?.len(), 2000);
+        let appeals = db.all::<pb::Appeal>()?;
+        assert_eq!(appeals.len(), 2000);
+        // An extended appeal carries its extension, and its deadline is the extended one.
+        let extended: Vec<&pb::Appeal> = appeals
+            .iter()
+            .filter(|a| a.status == pb::AppealStatus::Extended as i32)
+            .collect();
+        assert!(!extended.is_empty());
+        for a in extended {
+            let e = a.extensions.first().ok_or("an extension")?;
+            assert!(e.days > 0 && e.days <= 30 && e.granted_by != 0, "{e:?}");
+            assert_eq!(a.due.as_ref().and_then(|d| d.date), e.new_due);
+        }
+        // Nothing is published in the future.
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap_or_default();
+        for m in &meetings {
+            for p in m.publications.iter().filter(|p| p.published) {
+                let on = p.date.as_ref().and_then(validate::to_naive);
+                assert!(
+                    on.is_some_and(|d| d <= today),
+                    "{:?} published {on:?}",
+                    p.kind
+                );
+            }
+        }
         assert!(seed(&db).await.is_err(), "seeding twice is refused");
         db.close().await?;
         Ok(())
