@@ -808,4 +808,15 @@ async fn the_secretary_keeps_the_protocol_and_issues_an_assignment_on_its_decisi
                 .is_some_and(|d| !d.assignment_ids.is_empty())
     })
     .await;
+    // Its text followed the decision chosen.
+    let d = meeting(&c.state)
+        .protocol
+        .and_then(|p| p.decisions.get(last).cloned())
+        .unwrap_or_default();
+    let a = d
+        .assignment_ids
+        .first()
+        .and_then(|id| c.state.replica.assignments.get(*id))
+        .unwrap_or_default();
+    assert_eq!(a.text, "Восстановить освещение во дворе дома 12");
 }

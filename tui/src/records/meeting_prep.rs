@@ -233,13 +233,7 @@ pub fn start(
             let decisions: Vec<String> = m
                 .protocol
                 .as_ref()
-                .map(|p| {
-                    p.decisions
-                        .iter()
-                        .enumerate()
-                        .map(|(i, d)| text::truncate(&format!("{}. {}", i + 1, d.text), 60))
-                        .collect()
-                })
+                .map(|p| p.decisions.iter().map(|d| d.text.clone()).collect())
                 .unwrap_or_default();
             let first = m
                 .protocol

@@ -1293,10 +1293,14 @@ impl Component for FormPopup {
         }
         if field.kind == FieldKind::Choice {
             let n = field.options.len().max(1);
+            let before = field.choice;
             match key.code {
                 KeyCode::Left => field.choice = (field.choice + n - 1) % n,
                 KeyCode::Right | KeyCode::Char(' ') => field.choice = (field.choice + 1) % n,
                 _ => return false,
+            }
+            if let Intent::Prepare { step, .. } = &self.intent {
+                step.chosen(&mut self.fields, before);
             }
             return true;
         }

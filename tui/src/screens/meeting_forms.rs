@@ -65,9 +65,30 @@ pub enum Prep {
         group_id: u64,
         /// The meeting's territory.
         territory_id: u64,
-        /// The decisions' texts, as the choice offers them.
+        /// The decisions' texts, in full (the choice shows them numbered and shortened).
         decisions: Vec<String>,
     },
+}
+
+impl Prep {
+    /// A choice changed from option `before`: fields that follow it follow (an assignment's text
+    /// follows the decision chosen, unless it was edited).
+    pub fn chosen(&self, fields: &mut [Field], before: usize) {
+        let Prep::FromDecision { decisions, .. } = self else {
+            return;
+        };
+        let now = choice_of(fields, "basis.decision_index");
+        let Some(text) = fields.iter_mut().find(|f| f.name == "text") else {
+            return;
+        };
+        let untouched = text.input.text().trim().is_empty()
+            || decisions
+                .get(before)
+                .is_some_and(|d| d == text.input.text());
+        if untouched && let Some(d) = decisions.get(now) {
+            text.input.set(d.clone());
+        }
+    }
 }
 
 /// A participant's states, as the choice offers them.
@@ -340,7 +361,11 @@ pub fn prep_fields(step: &Prep, lang: Lang) -> Vec<Field> {
             Field::choice(
                 "basis.decision_index",
                 W::FieldDecisionChoice,
-                decisions.clone(),
+                decisions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| crate::view::text::truncate(&format!("{}. {d}", i + 1), 60))
+                    .collect(),
             ),
             Field::new("text", W::FieldAssignmentText, K::Text, true),
             Field::new("executor_id", W::FieldExecutor, K::Person, true),
