@@ -65,6 +65,7 @@ pub enum Text {
     ReasonField,
     Sending,
     NobodyMatches,
+    MoreBelow,
     QuitAgainForm,
     QuitAgainDemo,
     ChoosePerson,
@@ -162,6 +163,10 @@ impl Text {
             T::ReasonField => ("Причина", "Reason"),
             T::Sending => ("Отправка…", "Sending…"),
             T::NobodyMatches => ("никто не подходит", "nobody matches"),
+            T::MoreBelow => (
+                "↓ ещё строк: {n} — Enter или PgDn листает дальше",
+                "↓ {n} more lines — Enter or PgDn shows them",
+            ),
             T::QuitAgainForm => (
                 "Форма не отправлена. Нажмите ещё раз, чтобы выйти без сохранения",
                 "The form is not sent. Press again to quit without saving",

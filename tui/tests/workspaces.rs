@@ -2029,3 +2029,47 @@ fn revoking_names_the_group_by_its_number() {
     let form = top_form(&s).expect("the revoke form opens");
     assert_eq!(form.fields[0].options, ["Секретарь группы, № 1"]);
 }
+
+#[test]
+fn a_protocol_longer_than_the_screen_is_read_to_its_end_before_signing() {
+    let mut s = signed(Lang::Ru, (80, 24), RUK1);
+    // A long protocol: twelve questions.
+    let mut m = city().meetings[0].clone();
+    if let Some(x) = m.meta.as_mut() {
+        x.version += 1;
+    }
+    if let Some(p) = m.protocol.as_mut() {
+        p.questions = (1..=12)
+            .map(|i| pb::RaisedQuestion {
+                substance: format!("Вопрос жителей номер {i}"),
+                ..Default::default()
+            })
+            .collect();
+    }
+    sync(
+        &mut s,
+        SyncEvent::Event(Box::new(pb::Event {
+            seq: 41,
+            action: pb::EventAction::Updated as i32,
+            entity: Some(pb::event::Entity::Meeting(m)),
+            ..Default::default()
+        })),
+    );
+    tab(&mut s, '2');
+    press(&mut s, KeyCode::Char('s'));
+    let text = screen_text(&s);
+    assert!(text.contains("↓ ещё строк"), "{text}");
+    assert!(!text.contains("номер 12"), "the end is below: {text}");
+    let mut enters = 0;
+    let call = loop {
+        enters += 1;
+        let cmds = press(&mut s, KeyCode::Enter);
+        if let Some(call) = call_of(&cmds) {
+            break call;
+        }
+        assert!(enters < 10, "never signed");
+    };
+    assert!(enters > 1, "the first Enter showed the rest");
+    assert!(matches!(call, (Origin::Form, Call::SignProtocol(_))));
+    assert!(screen_text(&s).contains("номер 12"), "the end was shown");
+}

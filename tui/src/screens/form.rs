@@ -442,9 +442,37 @@ pub struct FormPopup {
     pub pending: bool,
     /// An error not about one field.
     pub error: Option<String>,
+    /// A confirmation taller than the terminal: the first of its lines shown.
+    pub summary_scroll: usize,
+}
+
+/// A confirmation's text as drawn: wrapped to the popup's width, and how many lines of it fit on
+/// a terminal of `size` — shared by drawing and by paging, so Enter knows whether all was shown.
+pub fn confirmation_lines(summary: &[String], size: (u16, u16)) -> (Vec<String>, usize) {
+    let width = usize::from(76u16.min(size.0).saturating_sub(4)).max(1);
+    let lines = summary
+        .iter()
+        .flat_map(|s| crate::view::text::wrap(s, width))
+        .collect();
+    // Borders, the line saying more follows, the blank line, an error and the keys.
+    (lines, usize::from(size.1.saturating_sub(8)).max(1))
 }
 
 impl FormPopup {
+    /// Lines of a confirmation not yet shown below the ones on screen.
+    pub fn lines_below(&self, size: (u16, u16)) -> usize {
+        if !self.is_confirmation() {
+            return 0;
+        }
+        let (lines, room) = confirmation_lines(&self.summary, size);
+        lines.len().saturating_sub(self.summary_scroll + room)
+    }
+
+    fn scroll_summary(&mut self, delta: isize, size: (u16, u16)) {
+        let (lines, room) = confirmation_lines(&self.summary, size);
+        let max = lines.len().saturating_sub(room);
+        self.summary_scroll = self.summary_scroll.saturating_add_signed(delta).min(max);
+    }
     /// A form for `intent`, titled `title`, about `summary`.
     pub fn new(intent: Intent, title: String, summary: Vec<String>, lang: Lang) -> Self {
         let fields = fields_for(&intent, lang);
@@ -456,6 +484,7 @@ impl FormPopup {
             intent,
             pending: false,
             error: None,
+            summary_scroll: 0,
         }
     }
 
@@ -1209,10 +1238,21 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
 }
 
 impl Component for FormPopup {
-    fn commands(&self, _ctx: &Ctx<'_>) -> Vec<Command> {
+    fn commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
         let mut c = vec![Command::Submit, Command::Cancel];
         if self.fields.len() > 1 {
             c.extend([Command::NextField, Command::PrevField]);
+        }
+        if self.is_confirmation() {
+            let (lines, room) = confirmation_lines(&self.summary, ctx.size);
+            if lines.len() > room {
+                c.extend([
+                    Command::Up,
+                    Command::Down,
+                    Command::PageUp,
+                    Command::PageDown,
+                ]);
+            }
         }
         c.push(Command::Help);
         c
@@ -1240,7 +1280,16 @@ impl Component for FormPopup {
 
     fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
         let n = self.fields.len().max(1);
+        let page = isize::try_from(confirmation_lines(&self.summary, ctx.size).1).unwrap_or(10);
         match command {
+            Command::Up => self.scroll_summary(-1, ctx.size),
+            Command::Down => self.scroll_summary(1, ctx.size),
+            Command::PageUp => self.scroll_summary(-page, ctx.size),
+            Command::PageDown => self.scroll_summary(page, ctx.size),
+            // What is confirmed is read to its end first: Enter pages on until it has been shown.
+            Command::Submit if self.lines_below(ctx.size) > 0 => {
+                self.scroll_summary(page, ctx.size);
+            }
             Command::Cancel => out.send(Msg::ClosePopup),
             Command::NextField => self.focus = (self.focus + 1) % n,
             Command::PrevField => self.focus = (self.focus + n - 1) % n,

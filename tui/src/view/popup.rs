@@ -10,7 +10,7 @@ use crate::actions::Action;
 use crate::app::State;
 use crate::person_match;
 use crate::screens::Component;
-use crate::screens::form::{Field, FieldKind, FormPopup};
+use crate::screens::form::{Field, FieldKind, FormPopup, confirmation_lines};
 use crate::screens::popup::{HelpPopup, InfoPopup, Popup, StepPopup};
 use crate::strings::{self, Text};
 
@@ -144,14 +144,28 @@ fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, area: Rect)
         .saturating_sub(fields)
         .max(3);
     let mut summary: Vec<Line<'static>> = Vec::new();
-    for s in &form.summary {
-        for l in text::wrap(s, inner_w) {
-            summary.push(Line::from(Span::styled(l, theme.dim())));
+    if form.is_confirmation() {
+        // Paged, never cut: Enter shows the next page until all of it has been seen.
+        let (all, room) = confirmation_lines(&form.summary, (area.width, area.height));
+        let shown = all.iter().skip(form.summary_scroll).take(room);
+        summary.extend(shown.map(|l| Line::from(Span::styled(l.clone(), theme.dim()))));
+        let below = all.len().saturating_sub(form.summary_scroll + room);
+        if below > 0 {
+            summary.push(Line::from(Span::styled(
+                Text::MoreBelow.get(lang).replace("{n}", &below.to_string()),
+                theme.warn(),
+            )));
         }
-    }
-    if summary.len() > room {
-        summary.truncate(room.saturating_sub(1));
-        summary.push(Line::from(Span::styled("…", theme.dim())));
+    } else {
+        for s in &form.summary {
+            for l in text::wrap(s, inner_w) {
+                summary.push(Line::from(Span::styled(l, theme.dim())));
+            }
+        }
+        if summary.len() > room {
+            summary.truncate(room.saturating_sub(1));
+            summary.push(Line::from(Span::styled("…", theme.dim())));
+        }
     }
     lines.extend(summary);
     // Where the focused field's lines are, to keep them on screen when the form is taller.
