@@ -2009,7 +2009,12 @@ fn a_notification_leads_to_its_assignment() {
     );
     tab(&mut s, '5');
     assert!(screen_text(&s).contains("● "), "unread is marked");
-    press(&mut s, KeyCode::Char('J'));
+    let cmds = press(&mut s, KeyCode::Char('J'));
+    assert!(
+        cmds.iter().any(|c| matches!(c, Cmd::Call { call, .. }
+            if matches!(&**call, Call::MarkRead(r) if r.ids == [900]))),
+        "going to it reads it: {cmds:?}"
+    );
     let text = screen_text(&s);
     assert!(
         matches!(&s.screen, app::Screen::Work(w) if w.active == 0),

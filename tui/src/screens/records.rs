@@ -229,7 +229,18 @@ impl Component for RecordsScreen {
                     origin: Origin::Quick,
                     call,
                 }),
-                Some(Start::ShowAssignment(id)) => out.send(Msg::ShowAssignment(id)),
+                Some(Start::ShowAssignment(id)) => {
+                    // Going to what a notification is about reads it.
+                    if let Some(Start::Call(call)) =
+                        self.source.start(C::MarkRead, self.selected_id(), ctx)
+                    {
+                        out.run(Cmd::Call {
+                            origin: Origin::Quick,
+                            call,
+                        });
+                    }
+                    out.send(Msg::ShowAssignment(id));
+                }
                 None => {}
             },
         }
