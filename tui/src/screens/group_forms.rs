@@ -14,7 +14,7 @@ use crate::strings::work::W;
 /// The group's fields; `editing` adds the reason recorded in the composition history.
 pub fn group_fields(editing: bool) -> Vec<Field> {
     let mut f = vec![
-        Field::new("number", W::FieldGroupNumber, K::Line, true),
+        Field::new("number", W::FieldGroupOwnNumber, K::Line, true),
         Field::new("name", W::FieldGroupName, K::Line, false),
         Field::new("leader_id", W::FieldGroupLeader, K::Person, true),
         Field::new("secretary_id", W::FieldGroupSecretary, K::Person, true),

@@ -173,6 +173,7 @@ pub enum W {
     ColMembers,
     ColTerritories,
     FieldGroupName,
+    FieldGroupOwnNumber,
     FieldGroupLeader,
     FieldGroupSecretary,
     FieldGroupMembers,
@@ -528,6 +529,7 @@ impl W {
                 "Name (empty: «Информационная группа № …»)",
             ),
             W::FieldGroupLeader => ("Руководитель группы", "Leader"),
+            W::FieldGroupOwnNumber => ("Номер группы", "Group number"),
             W::FieldGroupSecretary => ("Секретарь группы", "Secretary"),
             W::FieldGroupMembers => (
                 "Члены группы (логины через запятую)",
