@@ -795,6 +795,15 @@ async fn only_the_head_extends_the_deadline_by_thirty_days_in_all_with_the_notic
             .await,
         "GetAppeal",
     );
+    // An answer says what it answered: a blank one is refused.
+    let mut blank = answer(&a, d(2026, 6, 5), &[R::MeasuresTaken, R::Explained]);
+    if let Some(ans) = blank.answer.as_mut() {
+        ans.summary = "  ".into();
+    }
+    invalid(
+        c.general.appeals().answer_appeal(blank).await,
+        "answer.summary",
+    );
     let a = ok(
         c.general
             .appeals()

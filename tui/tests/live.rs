@@ -414,6 +414,11 @@ async fn the_general_department_registers_and_answers_an_appeal_on_the_server() 
     // And the answer.
     c.key(K::Char('r'));
     assert!(c.form_open(), "the answer form opens");
+    // What the answer said is required: without it the form stays.
+    c.key(K::Enter);
+    assert!(c.form_open(), "no answer without its content");
+    // The focus is on what is missing.
+    c.type_text("Замена ламп включена в план работ на декабрь");
     c.key(K::Enter);
     let id = new.meta.map_or(0, |m| m.id);
     c.until("the answer", |s| {

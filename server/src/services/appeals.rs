@@ -614,7 +614,8 @@ impl AppealService for AppealSvc {
         let date = validate::date("answer.date", ans.date.as_ref())?;
         validate::required_line("answer.signed_by", &ans.signed_by, MAX_LINE)?;
         validate::required_line("answer.sent_via", &ans.sent_via, MAX_LINE)?;
-        validate::text("answer.summary", &ans.summary, false, MAX_TEXT)?;
+        // A 59-FZ answer is on the merits: what it said is recorded, never left blank.
+        validate::text("answer.summary", &ans.summary, true, MAX_TEXT)?;
         if date > self.today() {
             return Err(FieldError::new(
                 "answer.date",

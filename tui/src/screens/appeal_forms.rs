@@ -118,7 +118,7 @@ pub fn answer_fields(questions: usize, lang: Lang) -> Vec<Field> {
         Field::new("date", W::FieldAnswerDate, K::Date, true),
         Field::new("signed_by", W::FieldSignedBy, K::Line, true),
         Field::new("sent_via", W::FieldSentVia, K::Line, true).with(lang.pick("почтой", "by post")),
-        Field::new("summary", W::FieldSummary, K::Text, false),
+        Field::new("summary", W::FieldSummary, K::Text, true),
     ];
     let results: Vec<String> = RESULTS
         .iter()
