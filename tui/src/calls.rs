@@ -25,6 +25,10 @@ pub enum Call {
     SaveProtocol(pb::SaveProtocolRequest),
     /// Plan a meeting.
     PlanMeeting(pb::PlanMeetingRequest),
+    /// Forward an appeal.
+    ForwardAppeal(pb::ForwardAppealRequest),
+    /// Close an appeal under art. 11.
+    CloseSpecial(pb::CloseSpecialRequest),
     /// Change an account.
     UpdateUser(pb::UpdateUserRequest),
     /// Archive an account.
@@ -251,6 +255,18 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
         Call::PlanMeeting(r) => meeting(
             conn.meetings()
                 .plan_meeting(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::ForwardAppeal(r) => appeal(
+            conn.appeals()
+                .forward_appeal(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::CloseSpecial(r) => appeal(
+            conn.appeals()
+                .close_special(request(r))
                 .await
                 .map_err(status)?,
         ),

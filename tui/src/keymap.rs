@@ -157,11 +157,15 @@ pub enum Command {
     ColumnsRight,
     /// Go to the assignment a notification is about.
     ToAssignment,
+    /// Forward an appeal to the competent body.
+    Forward,
+    /// Close an appeal without an answer on the merits (art. 11).
+    CloseSpecial,
 }
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 72] = [
+    pub const ALL: [Command; 74] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -226,6 +230,8 @@ impl Command {
         Command::ColumnsLeft,
         Command::ColumnsRight,
         Command::ToAssignment,
+        Command::Forward,
+        Command::CloseSpecial,
         Command::SwitchRole,
         Command::NextField,
         Command::PrevField,
@@ -324,6 +330,8 @@ impl Command {
             Command::ColumnsLeft => "columns_left",
             Command::ColumnsRight => "columns_right",
             Command::ToAssignment => "to_assignment",
+            Command::Forward => "forward",
+            Command::CloseSpecial => "close_special",
         }
     }
 
@@ -578,6 +586,8 @@ impl Default for Keymap {
             (C::ColumnsLeft, vec![ch('<'), ch(',')]),
             (C::ColumnsRight, vec![ch('>'), ch('.')]),
             (C::ToAssignment, vec![ch('J')]),
+            (C::Forward, vec![ch('F')]),
+            (C::CloseSpecial, vec![ch('Z')]),
         ]);
         Self { bindings }
     }

@@ -320,6 +320,14 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "archive (records that name it are kept)",
         ),
         C::ColumnsLeft => ("столбцы таблицы левее", "the table's columns further left"),
+        C::Forward => (
+            "направить по компетенции (в течение 7 дней)",
+            "forward to the competent body (within 7 days)",
+        ),
+        C::CloseSpecial => (
+            "закрыть без ответа по существу (ст. 11)",
+            "close without an answer on the merits (art. 11)",
+        ),
         C::ToAssignment => (
             "перейти к поручению, о котором уведомление",
             "go to the assignment the notification is about",
@@ -401,6 +409,8 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::Participants => ("участники", "participants"),
         C::Archive => ("в архив", "archive"),
         C::ColumnsLeft => ("столбцы", "columns"),
+        C::Forward => ("направить", "forward"),
+        C::CloseSpecial => ("ст. 11", "art. 11"),
         C::ToAssignment => ("к поручению", "to assignment"),
         C::ColumnsRight => ("столбцы", "columns"),
         other => return self::command(lang, other),

@@ -825,3 +825,60 @@ async fn the_secretary_keeps_the_protocol_and_issues_an_assignment_on_its_decisi
         .unwrap_or_default();
     assert_eq!(a.text, "Восстановить освещение во дворе дома 12");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_general_department_forwards_one_appeal_and_closes_another_under_article_11() {
+    use crossterm::event::KeyCode as K;
+    let demo = DemoServer::start(None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut c = Client::new(&demo.url());
+    c.login("obshiy", "demo1234").await;
+    c.until("the snapshot", |s| s.replica.loaded).await;
+    let open: Vec<pb::Appeal> = c
+        .state
+        .replica
+        .appeals
+        .iter()
+        .filter(|a| a.status == pb::AppealStatus::Registered as i32)
+        .take(2)
+        .cloned()
+        .collect();
+    assert_eq!(open.len(), 2, "the demo has open appeals");
+    let status_of = |s: &State, a: &pb::Appeal| {
+        s.replica
+            .appeals
+            .get(a.meta.map_or(0, |m| m.id))
+            .map(|x| x.status)
+    };
+    let find = |c: &mut Client, number: &str| {
+        c.key(K::Char('/'));
+        c.type_text(number);
+        c.key(K::Enter);
+    };
+
+    find(&mut c, &open[0].number);
+    c.key(K::Char('F'));
+    assert!(c.form_open(), "the forwarding form opens");
+    c.type_text("Министерство ЖКХ Ростовской области");
+    c.key(K::Enter);
+    c.until("the appeal forwarded", |s| {
+        s.popups.is_empty() && status_of(s, &open[0]) == Some(pb::AppealStatus::Forwarded as i32)
+    })
+    .await;
+
+    c.key(K::Esc);
+    find(&mut c, &open[1].number);
+    c.key(K::Char('Z'));
+    assert!(c.form_open(), "the art. 11 form opens");
+    c.key(K::Right);
+    c.key(K::Right);
+    c.key(K::Tab);
+    c.type_text("Текст не поддаётся прочтению; заявителю направлено уведомление");
+    c.key(K::Enter);
+    c.until("the appeal closed as unreadable", |s| {
+        s.popups.is_empty()
+            && status_of(s, &open[1]) == Some(pb::AppealStatus::NoAnswerUnreadable as i32)
+    })
+    .await;
+}

@@ -942,10 +942,13 @@ fn an_open_appeal_is_answered_with_a_result_for_its_question() {
         5,
         "date, signer, sent via, summary, one result"
     );
-    // The signer defaults to the head of administration; the result is chosen with →.
-    for _ in 0..4 {
+    // The signer defaults to the head of administration; what the answer said is written; the
+    // result is chosen with →.
+    for _ in 0..3 {
         press(&mut s, KeyCode::Tab);
     }
+    type_text(&mut s, "Lamps replaced");
+    press(&mut s, KeyCode::Tab);
     press(&mut s, KeyCode::Right);
     let cmds = press(&mut s, KeyCode::Enter);
     let Some((Origin::Form, Call::AnswerAppeal(r))) = call_of(&cmds) else {

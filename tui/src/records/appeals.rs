@@ -289,7 +289,7 @@ pub fn commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
     let mut c = vec![Command::New];
     if let Some(a) = id.and_then(|id| ctx.replica.appeals.get(id)) {
         if open(a) {
-            c.push(Command::Answer);
+            c.extend([Command::Answer, Command::Forward, Command::CloseSpecial]);
         }
         if !a.anonymous {
             c.push(Command::Applicant);
@@ -332,6 +332,35 @@ pub fn start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> 
         Command::New => register_form(ctx),
         Command::Answer => answer_form(ctx.replica.appeals.get(id?)?, ctx),
         Command::RequestExtension => extend_form(ctx.replica.appeals.get(id?)?, ctx),
+        Command::Forward | Command::CloseSpecial => {
+            let a = ctx.replica.appeals.get(id?)?;
+            let meta = a.meta.unwrap_or_default();
+            let (id, version) = (meta.id, meta.version);
+            let lang = ctx.lang;
+            let summary = vec![format!(
+                "{} {} — {}",
+                W::Appeal.get(lang),
+                a.number,
+                short(&a.text)
+            )];
+            if command == Command::Forward {
+                FormPopup::new(
+                    Intent::ForwardAppeal { id, version },
+                    W::ForwardTitle.get(lang).to_string(),
+                    summary,
+                    lang,
+                )
+                .prefill("forwarding.date", date(ctx.today))
+                .prefill("forwarding.notice_date", date(ctx.today))
+            } else {
+                FormPopup::new(
+                    Intent::CloseSpecial { id, version },
+                    W::SpecialTitle.get(lang).to_string(),
+                    summary,
+                    lang,
+                )
+            }
+        }
         _ => return None,
     };
     Some(Start::Form(Box::new(form)))

@@ -320,6 +320,69 @@ pub fn extend_fields() -> Vec<Field> {
     ]
 }
 
+/// The art. 11 outcomes offered, in order.
+pub const SPECIAL: [pb::AppealStatus; 5] = [
+    pb::AppealStatus::NoAnswerAnonymous,
+    pb::AppealStatus::NoAnswerObscene,
+    pb::AppealStatus::NoAnswerUnreadable,
+    pb::AppealStatus::CorrespondenceStopped,
+    pb::AppealStatus::ReturnedCourt,
+];
+
+/// Forwarding to the body competent to answer (59-FZ art. 8 p. 3).
+pub fn forward_fields() -> Vec<Field> {
+    vec![
+        Field::new("forwarding.body", W::FieldForwardTo, K::Line, true),
+        Field::new("forwarding.date", W::FieldForwardedOn, K::Date, true),
+        Field::new("forwarding.notice_date", W::FieldNoticeDate, K::Date, true),
+    ]
+}
+
+/// The forwarding from the form.
+pub fn forward_call(id: u64, version: u64, fields: &[Field]) -> Result<Call, FieldError> {
+    Ok(Call::ForwardAppeal(pb::ForwardAppealRequest {
+        appeal_id: id,
+        expected_version: version,
+        forwarding: Some(pb::Forwarding {
+            body: value(fields, "forwarding.body").to_string(),
+            date: Some(date_field(
+                "forwarding.date",
+                value(fields, "forwarding.date"),
+            )?),
+            notice_date: Some(date_field(
+                "forwarding.notice_date",
+                value(fields, "forwarding.notice_date"),
+            )?),
+            on_time: false,
+        }),
+    }))
+}
+
+/// Closing without an answer on the merits (59-FZ art. 11).
+pub fn special_fields(lang: Lang) -> Vec<Field> {
+    vec![
+        Field::choice(
+            "outcome",
+            W::FieldOutcome,
+            SPECIAL
+                .iter()
+                .map(|s| names::appeal_status(lang, *s).to_string())
+                .collect(),
+        ),
+        Field::new("reason", W::FieldSpecialReason, K::Text, true),
+    ]
+}
+
+/// The closing from the form.
+pub fn special_call(id: u64, version: u64, fields: &[Field]) -> Call {
+    Call::CloseSpecial(pb::CloseSpecialRequest {
+        appeal_id: id,
+        expected_version: version,
+        outcome: SPECIAL[choice_of(fields, "outcome").min(SPECIAL.len() - 1)] as i32,
+        reason: value(fields, "reason").to_string(),
+    })
+}
+
 /// The extension from the form, granted by the user.
 pub fn extend_call(
     id: u64,

@@ -346,6 +346,20 @@ pub enum Intent {
         /// The version the administrator saw.
         version: u64,
     },
+    /// Forward an appeal to the body competent to answer it.
+    ForwardAppeal {
+        /// The appeal.
+        id: u64,
+        /// The version the user saw.
+        version: u64,
+    },
+    /// Close an appeal without an answer on the merits (art. 11).
+    CloseSpecial {
+        /// The appeal.
+        id: u64,
+        /// The version the user saw.
+        version: u64,
+    },
     /// Set a user's password.
     SetPassword {
         /// The user.
@@ -553,6 +567,8 @@ impl FormPopup {
             | Intent::Decide { version, .. }
             | Intent::GrantRole { version, .. }
             | Intent::EditUser { version, .. }
+            | Intent::ForwardAppeal { version, .. }
+            | Intent::CloseSpecial { version, .. }
             | Intent::ArchiveUser { version, .. }
             | Intent::ArchiveEntry { version, .. }
             | Intent::RevokeRole { version, .. }
@@ -599,9 +615,10 @@ impl FormPopup {
                 pb::DirectoryKind::Organisation => Some(Target::Organisation(*id)),
                 pb::DirectoryKind::Unspecified => None,
             },
-            Intent::AnswerAppeal { id, .. } | Intent::ExtendAppeal { id, .. } => {
-                Some(Target::Appeal(*id))
-            }
+            Intent::AnswerAppeal { id, .. }
+            | Intent::ExtendAppeal { id, .. }
+            | Intent::ForwardAppeal { id, .. }
+            | Intent::CloseSpecial { id, .. } => Some(Target::Appeal(*id)),
             Intent::CardToAppeal { id, .. } => Some(Target::Card(*id)),
             Intent::SaveTerritory { base, .. } => base
                 .meta
@@ -680,6 +697,8 @@ impl FormPopup {
             Intent::CreateUser { .. } => W::DoneUserCreated,
             Intent::SaveGroup { .. } => W::DoneGroup,
             Intent::EditUser { .. } => W::DoneUserSaved,
+            Intent::ForwardAppeal { .. } => W::DoneForwarded,
+            Intent::CloseSpecial { .. } => W::DoneClosedSpecial,
             Intent::ArchiveUser { .. } | Intent::ArchiveEntry { .. } => W::DoneArchived,
             Intent::SetPassword { .. } => W::DonePasswordSet,
         };
@@ -810,6 +829,8 @@ fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
             group_forms::group_fields(base.meta.is_some_and(|m| m.id != 0))
         }
         Intent::EditUser { departments, .. } => directory_forms::edit_user_fields(departments),
+        Intent::ForwardAppeal { .. } => appeal_forms::forward_fields(),
+        Intent::CloseSpecial { .. } => appeal_forms::special_fields(lang),
         Intent::ArchiveUser { .. } | Intent::ArchiveEntry { .. } => Vec::new(),
         Intent::SetPassword { .. } => directory_forms::password_fields(),
         Intent::ImportClassifier => vec![
@@ -1190,6 +1211,8 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
             departments,
             fields,
         )),
+        Intent::ForwardAppeal { id, version } => appeal_forms::forward_call(*id, *version, fields)?,
+        Intent::CloseSpecial { id, version } => appeal_forms::special_call(*id, *version, fields),
         Intent::ArchiveUser { user_id, version } => Call::ArchiveUser(pb::ArchiveUserRequest {
             user_id: *user_id,
             expected_version: *version,
