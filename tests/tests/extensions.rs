@@ -49,3 +49,64 @@ async fn accepting_the_report_closes_a_pending_extension_request() {
     assert_eq!(e.decided_by, city.leader_a.user_id);
     assert!(!e.comment.is_empty(), "why it was closed");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_assignment_the_secretary_enters_is_the_leaders_and_the_leader_decides_its_extension() {
+    let server = TestServer::start_default().await.expect("server");
+    let city = City::build(&server).await.expect("city");
+    let a = create_assignment(&city.secretary_a, city.a(), city.executor.user_id)
+        .await
+        .expect("assignment");
+    assert_eq!(
+        a.issuer_id, city.leader_a.user_id,
+        "issued in the leader's name"
+    );
+    assert_eq!(
+        a.controller_id, city.secretary_a.user_id,
+        "controlled by the secretary"
+    );
+    let later = a
+        .deadline
+        .as_ref()
+        .and_then(|d| d.date.as_ref())
+        .and_then(infogroups_shared::validate::to_naive)
+        .and_then(|d| d.checked_add_days(Days::new(5)))
+        .map(api_date)
+        .expect("a later date");
+    let a = city
+        .executor
+        .assignments()
+        .request_extension(pb::RequestExtensionRequest {
+            assignment_id: id_of(a.meta),
+            expected_version: version_of(a.meta),
+            new_deadline: Some(later),
+            reason: "Нужна экспертиза".into(),
+        })
+        .await
+        .expect("extension request")
+        .into_inner();
+    let decision = pb::DecideExtensionRequest {
+        assignment_id: id_of(a.meta),
+        expected_version: version_of(a.meta),
+        grant: true,
+        comment: String::new(),
+    };
+    let refused = city
+        .secretary_a
+        .assignments()
+        .decide_extension(decision.clone())
+        .await
+        .expect_err("not the secretary's");
+    assert_eq!(refused.code(), tonic::Code::PermissionDenied);
+    let a = city
+        .leader_a
+        .assignments()
+        .decide_extension(decision)
+        .await
+        .expect("the leader decides")
+        .into_inner();
+    assert_eq!(
+        a.extensions.last().map(|e| e.state),
+        Some(pb::ExtensionState::Granted as i32)
+    );
+}

@@ -258,7 +258,13 @@ impl AssignmentService for AssignmentSvc {
                     basis: req.basis,
                     group_id: req.group_id,
                     territory_id: req.territory_id,
-                    issuer_id: c.actor.user_id,
+                    // The group's assignments are its leader's (3.6.7): one the secretary enters
+                    // is issued in the leader's name, so the leader decides its extensions.
+                    issuer_id: if c.actor.user_id == group.secretary_id && group.leader_id != 0 {
+                        group.leader_id
+                    } else {
+                        c.actor.user_id
+                    },
                     executor_id: req.executor_id,
                     co_executors: req.co_executors.clone(),
                     controller_id: if req.controller_id == 0 {
