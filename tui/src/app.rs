@@ -326,7 +326,7 @@ impl State {
     /// Quitting would lose something: a form being filled, or (in demo mode) the embedded server
     /// other clients are connected to.
     fn quitting_loses(&self) -> bool {
-        !self.demo.is_empty() || matches!(self.popups.last(), Some(Popup::Form(_)))
+        !self.demo.is_empty() || matches!(self.popups.last(), Some(Popup::Form(_) | Popup::Step(_)))
     }
 
     /// Today in the city, by the server's clock.

@@ -168,12 +168,12 @@ impl Text {
                 "↓ {n} more lines — Enter or PgDn shows them",
             ),
             T::QuitAgainForm => (
-                "Форма не отправлена. Нажмите ещё раз, чтобы выйти без сохранения",
-                "The form is not sent. Press again to quit without saving",
+                "Форма не отправлена. Ещё раз — выход без сохранения",
+                "The form is not sent. Again to quit without saving",
             ),
             T::QuitAgainDemo => (
-                "Нажмите ещё раз, чтобы выйти: встроенный сервер остановится для всех подключённых",
-                "Press again to quit: the embedded server stops for everyone connected",
+                "Ещё раз — выход; встроенный сервер остановится для всех",
+                "Again to quit; the embedded server stops for everyone",
             ),
             T::ChoosePerson => ("↑/↓ — выбрать; подходят", "↑/↓ to choose; matching"),
             T::Required => ("обязательное поле", "is required"),

@@ -683,9 +683,16 @@ fn quitting_with_a_form_open_asks_for_a_second_key() {
     assert!(!s.popups.is_empty(), "the new assignment form opens");
     press_with(&mut s, KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert!(!s.quit, "the first Ctrl+C only warns");
-    assert!(s.flash.as_ref().is_some_and(|f| f.text.contains("ещё раз")));
+    assert!(s.flash.as_ref().is_some_and(|f| f.text.contains("Ещё раз")));
     press_with(&mut s, KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert!(s.quit, "the second one quits");
+
+    // The executor's report form counts as a form too.
+    let mut s = signed_in(Lang::Ru, SIZE, ISP1);
+    press(&mut s, KeyCode::Char('r'));
+    assert!(!s.popups.is_empty(), "the report form opens");
+    press_with(&mut s, KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(!s.quit, "the first Ctrl+C only warns");
 
     // Without a form, q quits at once.
     let mut s = signed_in(Lang::Ru, SIZE, SEK1);
