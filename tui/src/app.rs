@@ -323,6 +323,33 @@ impl State {
         }
     }
 
+    /// The signed-in user's roles changed elsewhere (the administrator, or the leader's
+    /// composition): the session takes them, and the workspace follows if the role worked in
+    /// went or changed, so no step is offered that the server would now refuse.
+    fn roles_follow(&mut self) {
+        let Some(s) = self.session.as_mut() else {
+            return;
+        };
+        let Some(roles) = self.replica.users.get(s.user_id).map(|u| u.roles.clone()) else {
+            return;
+        };
+        if roles == s.roles {
+            return;
+        }
+        let current = s.role().cloned();
+        s.roles = roles;
+        s.role_index = current
+            .as_ref()
+            .and_then(|c| s.roles.iter().position(|r| r == c))
+            .unwrap_or(0);
+        let kept = current.as_ref() == s.role();
+        let name = role_name(self.lang, &self.replica, s.role());
+        if !kept && let Screen::Work(_) = self.screen {
+            self.screen = Screen::Work(Workspace::for_role(s.role()));
+        }
+        self.flash(strings::roles_changed(self.lang, &name), false);
+    }
+
     /// Quitting would lose something: a form being filled, or (in demo mode) the embedded server
     /// other clients are connected to.
     fn quitting_loses(&self) -> bool {
@@ -681,6 +708,7 @@ fn on_sync(state: &mut State, event: SyncEvent, out: &mut Outbox) {
             state.clock_skew_ms = s.rest.server_time_ms.saturating_sub(state.now_ms);
             state.replica.load_snapshot(*s);
             state.invalidate_rows();
+            state.roles_follow();
             // Years the administrator entered from decrees decide deadlines and urgency here too.
             out.run(Cmd::Call {
                 origin: Origin::Calendar,
@@ -705,6 +733,9 @@ fn on_sync(state: &mut State, event: SyncEvent, out: &mut Outbox) {
             };
             // Rows show assignments and people's names; other kinds do not change them.
             let applied = state.replica.apply(*ev);
+            if applied == Applied::Changed(Kind::User) {
+                state.roles_follow();
+            }
             if let Applied::Changed(
                 Kind::Assignment | Kind::Appeal | Kind::Meeting | Kind::ReceptionCard,
             ) = applied

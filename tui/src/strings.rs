@@ -459,6 +459,14 @@ pub fn group_number(lang: Lang, number: u32) -> String {
     }
 }
 
+/// The user's roles were changed by someone else; `role` is the one worked in now.
+pub fn roles_changed(lang: Lang, role: &str) -> String {
+    match lang {
+        Lang::Ru => format!("Ваши роли изменились; текущая роль: {role}"),
+        Lang::En => format!("Your roles changed; working as {role}"),
+    }
+}
+
 /// A role with the group it is held in.
 pub fn role_in_group(lang: Lang, role: pb::Role, group_number: Option<u32>) -> String {
     let name = infogroups_shared::names::role(lang, role);

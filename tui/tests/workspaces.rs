@@ -2081,3 +2081,46 @@ fn a_protocol_longer_than_the_screen_is_read_to_its_end_before_signing() {
     assert!(matches!(call, (Origin::Form, Call::SignProtocol(_))));
     assert!(screen_text(&s).contains("номер 12"), "the end was shown");
 }
+
+#[test]
+fn roles_changed_elsewhere_reach_the_running_client() {
+    let mut s = signed(Lang::Ru, (100, 30), ISP1);
+    let tabs = |s: &State| match &s.screen {
+        app::Screen::Work(w) => w.tabs.len(),
+        _ => 0,
+    };
+    let before = tabs(&s);
+    // The leader adds isp1 to the group: a second role, the current one kept.
+    let mut me = user(
+        ISP1,
+        "isp1",
+        "Смирнов В. Г.",
+        &[(Role::Executor, 0), (Role::GroupMember, GROUP1)],
+    );
+    if let Some(m) = me.meta.as_mut() {
+        m.version = 2;
+    }
+    let event = |u: pb::User, seq: u64| {
+        SyncEvent::Event(Box::new(pb::Event {
+            seq,
+            action: pb::EventAction::Updated as i32,
+            entity: Some(pb::event::Entity::User(u)),
+            ..Default::default()
+        }))
+    };
+    sync(&mut s, event(me.clone(), 41));
+    assert_eq!(s.session.as_ref().map(|x| x.roles.len()), Some(2));
+    assert_eq!(tabs(&s), before, "still working as the executor");
+    assert!(screen_text(&s).contains("Ваши роли изменились"));
+    // Then the executor role is taken away: the workspace becomes the member's.
+    me.roles = grants(&[(Role::GroupMember, GROUP1)]);
+    if let Some(m) = me.meta.as_mut() {
+        m.version = 3;
+    }
+    sync(&mut s, event(me, 42));
+    assert_eq!(
+        s.session.as_ref().and_then(|x| x.role()).map(|g| g.role),
+        Some(Role::GroupMember as i32)
+    );
+    assert!(screen_text(&s).contains("Встречи"), "the member's tabs");
+}
