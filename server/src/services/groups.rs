@@ -79,6 +79,54 @@ fn grants_of(g: &pb::Group, id: u64) -> Vec<(u64, pb::RoleGrant)> {
 }
 
 /// Refuses people and territories that do not exist, naming the field.
+/// A group's number is its own, and a territory is served by one group: checked against the
+/// other live groups.
+fn check_unique(others: &[pb::Group], g: &pb::Group) -> Result<(), FieldError> {
+    for o in others
+        .iter()
+        .filter(|o| o.meta().id != g.meta().id && !o.meta().archived)
+    {
+        if o.number == g.number {
+            return Err(FieldError::new(
+                "group.number",
+                format!("номер {} уже у другой группы", g.number),
+                format!("number {} belongs to another group", g.number),
+            ));
+        }
+        if let Some(i) = g
+            .territory_ids
+            .iter()
+            .position(|t| o.territory_ids.contains(t))
+        {
+            return Err(FieldError::new(
+                format!("group.territory_ids[{i}]"),
+                format!("эту территорию обслуживает группа № {}", o.number),
+                format!("group {} serves this territory", o.number),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What only the administrator changes in a group: its number and territories. The leader
+/// decides its people (3.5.1) and may rename it.
+fn check_leader_change(old: &pb::Group, new: &pb::Group) -> Result<(), FieldError> {
+    let refuse = |field: &str| {
+        Err(FieldError::new(
+            field,
+            "номер и территории группы задаёт администратор; руководитель определяет её состав",
+            "the administrator sets the group's number and territories; the leader its people",
+        ))
+    };
+    if new.number != old.number {
+        return refuse("group.number");
+    }
+    if new.territory_ids != old.territory_ids {
+        return refuse("group.territory_ids");
+    }
+    Ok(())
+}
+
 fn check_refs(tx: &Tx<'_>, g: &pb::Group) -> ApiResult<()> {
     use crate::refs::exists;
     exists::<pb::User>(tx, "group.leader_id", g.leader_id)?;
@@ -181,10 +229,16 @@ impl GroupService for GroupSvc {
         validate_group(&g)?;
         authorize(&c.actor, Action::CreateGroup, &Resource::default()).map_err(ApiError::from)?;
         g.meta = None;
+        let others = self.ctx.db.all::<pb::Group>().map_err(ApiError::from)?;
         let group = self
             .ctx
             .db
             .write(c.actor.user_id, |tx| {
+                // A resend returns the first result before anything is checked again.
+                if let Some(done) = tx.replayed::<pb::Group>(&req.request_id)? {
+                    return Ok(done);
+                }
+                check_unique(&others, &g)?;
                 stage_new_group(tx, g, &req.request_id)
             })
             .await?;
@@ -203,6 +257,7 @@ impl GroupService for GroupSvc {
         validate::id("group.meta.id", g.meta().id)?;
         validate_group(&g)?;
         validate::optional_line("reason", &req.reason, MAX_LINE)?;
+        check_unique(&self.ctx.db.all::<pb::Group>().map_err(ApiError::from)?, &g)?;
         authorize(
             &c.actor,
             Action::EditGroupComposition,
@@ -214,6 +269,9 @@ impl GroupService for GroupSvc {
             .db
             .write(c.actor.user_id, |tx| {
                 let old = tx.require::<pb::Group>(g.meta().id)?;
+                if !c.actor.has(Role::Administrator) {
+                    check_leader_change(&old, &g)?;
+                }
                 check_refs(tx, &g)?;
                 let mut g = g;
                 g.meta_mut().archived = old.meta().archived;
