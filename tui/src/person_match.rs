@@ -49,8 +49,10 @@ pub fn matches<'a>(
     query: &str,
 ) -> Vec<&'a pb::User> {
     let query = fold(query);
+    // An archived account signs in no more: it is offered for nothing.
     let mut found: Vec<(Rank, &pb::User)> = users
         .into_iter()
+        .filter(|u| !u.meta.is_some_and(|m| m.archived))
         .filter_map(|u| rank(u, &query).map(|r| (r, u)))
         .collect();
     found.sort_by(|(ra, a), (rb, b)| {
@@ -154,6 +156,17 @@ mod tests {
         assert_eq!(resolve(&p, "isp").err(), Some(Unresolved::Several(2)));
         assert_eq!(resolve(&p, "zzz").err(), Some(Unresolved::Nobody));
         assert_eq!(resolve(&p, " ").err(), Some(Unresolved::Nobody));
+    }
+
+    #[test]
+    fn an_archived_account_is_offered_for_nothing() {
+        let mut p = people();
+        p[0].meta = Some(pb::Meta {
+            archived: true,
+            ..Default::default()
+        });
+        assert!(matches(&p, "isp1").is_empty());
+        assert_eq!(resolve(&p, "isp1").err(), Some(Unresolved::Nobody));
     }
 
     #[test]

@@ -237,6 +237,14 @@ impl AssignmentService for AssignmentSvc {
                 let executor = tx.get::<pb::User>(req.executor_id)?.ok_or_else(|| {
                     FieldError::new("executor_id", "нет такого пользователя", "no such user")
                 })?;
+                if executor.meta().archived {
+                    return Err(FieldError::new(
+                        "executor_id",
+                        "учётная запись в архиве: поручение ей не дать",
+                        "the account is archived and takes no assignments",
+                    )
+                    .into());
+                }
                 crate::refs::exists::<pb::User>(tx, "controller_id", req.controller_id)?;
                 crate::refs::exists::<pb::Territory>(tx, "territory_id", req.territory_id)?;
                 for (i, co) in req.co_executors.iter().enumerate() {

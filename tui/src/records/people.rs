@@ -69,10 +69,14 @@ pub fn rows(source: Source, ctx: &Ctx<'_>) -> Vec<RecordRow> {
             } else {
                 Tone::Normal
             };
+            let mut role_text = roles(ctx, u);
+            if u.meta.is_some_and(|m| m.archived) {
+                role_text = W::InArchive.get(ctx.lang).to_string();
+            }
             let row = RecordRow::new(
                 id,
                 tone,
-                vec![u.username.clone(), u.full_name.clone(), roles(ctx, u)],
+                vec![u.username.clone(), u.full_name.clone(), role_text],
             );
             Some(((rank, u.full_name.clone()), row))
         })
