@@ -828,6 +828,15 @@ async fn forwarding_is_on_time_within_seven_days_of_registration_and_final() {
             .await,
         "forwarding.date",
     );
+    // The applicant cannot be told before the appeal has gone.
+    let mut early_notice = forwarding(&first, d(2026, 4, 6));
+    if let Some(f) = early_notice.forwarding.as_mut() {
+        f.notice_date = Some(api_date(d(2026, 4, 3)));
+    }
+    invalid(
+        c.general.appeals().forward_appeal(early_notice).await,
+        "forwarding.notice_date",
+    );
     refused(
         c.member_a
             .appeals()

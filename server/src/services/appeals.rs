@@ -537,7 +537,16 @@ impl AppealService for AppealSvc {
             .ok_or_else(|| FieldError::new("forwarding", "не заполнено", "is required"))?;
         validate::required_line("forwarding.body", &f.body, MAX_LINE)?;
         let date = validate::date("forwarding.date", f.date.as_ref())?;
-        validate::date("forwarding.notice_date", f.notice_date.as_ref())?;
+        let notice = validate::date("forwarding.notice_date", f.notice_date.as_ref())?;
+        // The applicant is told where the appeal went once it has gone (art. 8 p. 3).
+        if notice < date {
+            return Err(FieldError::new(
+                "forwarding.notice_date",
+                "уведомление заявителя — не раньше направления",
+                "the applicant is notified on or after the forwarding",
+            )
+            .into());
+        }
         let a = self
             .change(
                 &c,

@@ -232,7 +232,37 @@ pub fn detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
             )));
         }
     }
-    if let Some(ans) = &a.answer {
+    if let Some(f) = &a.forwarding {
+        out.push(DetailLine::Blank);
+        out.push(field(lang, W::ForwardedTo, f.body.clone()));
+        out.push(field(
+            lang,
+            W::ForwardedOnNotice,
+            format!(
+                "{} / {}",
+                text::date(f.date.as_ref()),
+                text::date(f.notice_date.as_ref())
+            ),
+        ));
+    }
+    let special = infogroups_shared::appeal::is_special(
+        pb::AppealStatus::try_from(a.status).unwrap_or_default(),
+    );
+    if let Some(ans) = a.answer.as_ref().filter(|_| special) {
+        // Closed under art. 11: no answer on the merits, only the ground and the notice.
+        out.push(DetailLine::Blank);
+        out.push(field(
+            lang,
+            W::ClosedUnderArt11,
+            names::appeal_status(
+                lang,
+                pb::AppealStatus::try_from(a.status).unwrap_or_default(),
+            ),
+        ));
+        if !ans.summary.is_empty() {
+            out.push(DetailLine::Text(ans.summary.clone()));
+        }
+    } else if let Some(ans) = &a.answer {
         out.push(DetailLine::Blank);
         out.push(field(
             lang,

@@ -855,10 +855,14 @@ impl MeetingService for MeetingSvc {
                     let group = tx.require::<pb::Group>(m.group_id)?;
                     let people = group_people(&group);
                     if let Some(x) = p.members_present.iter().find(|u| !people.contains(u)) {
+                        // Named as people know them, not by an id.
+                        let who = tx
+                            .get::<pb::User>(*x)?
+                            .map_or_else(|| x.to_string(), |u| u.username);
                         return Err(FieldError::new(
                             "protocol.members_present",
-                            format!("пользователь {x} не входит в группу"),
-                            format!("user {x} is not in the group"),
+                            format!("{who} не входит в группу"),
+                            format!("{who} is not in the group"),
                         )
                         .into());
                     }
