@@ -245,7 +245,10 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
         C::Refresh => ("обновить данные отчёта", "refresh the report"),
         C::Sign => ("подписать протокол", "sign the protocol"),
         C::MarkHeld => ("отметить встречу проведённой", "mark the meeting held"),
-        C::EditProtocol => ("редактировать протокол", "edit the protocol"),
+        C::EditProtocol => (
+            "протокол: заполнить черновик, после подписи — записать поправку",
+            "the protocol: fill the draft; once signed, record an amendment",
+        ),
         C::Notify => ("оповестить участников", "notify the participants"),
         C::HandOver => (
             "передать протокол в контрольный сектор",
@@ -263,8 +266,8 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
         C::Period => ("сменить период", "change the period"),
         C::Dimension => ("сменить группировку", "change the grouping"),
         C::Export => (
-            "сохранить в файл (.xlsx/.docx/.csv)",
-            "save to a file (.xlsx/.docx/.csv)",
+            "сохранить в файл (отчёт — .xlsx/.docx/.csv, протокол и карточка — .docx)",
+            "save to a file (a report as .xlsx/.docx/.csv, a protocol or card as .docx)",
         ),
         C::GrantRole => ("дать роль", "grant a role"),
         C::RevokeRole => ("снять роль", "revoke a role"),
@@ -273,8 +276,8 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "import the classifier from a file",
         ),
         C::New => (
-            "создать: обращение, учётную запись, территорию, место встречи",
-            "create: an appeal, an account, a territory, a venue",
+            "создать запись этой вкладки (встречу, обращение, карточку, учётную запись, группу…)",
+            "create a record of this tab (a meeting, appeal, card, account, group…)",
         ),
         C::Edit => ("изменить выбранную запись", "change the selected record"),
         C::SetPassword => ("задать пароль пользователю", "set the user's password"),

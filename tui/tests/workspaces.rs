@@ -1592,10 +1592,8 @@ fn the_leader_changes_the_groups_composition() {
     press(&mut s, KeyCode::Char('E'));
     let form = top_form(&s).expect("the composition form opens");
     let filled: Vec<String> = form.fields.iter().map(|f| f.value()).collect();
-    assert_eq!(
-        filled[..5],
-        ["1", "Информационная группа № 1", "ruk1", "sek1", "isp2"]
-    );
+    // The default name is left empty: it follows the number.
+    assert_eq!(filled[..5], ["1", "", "ruk1", "sek1", "isp2"]);
     for _ in 0..4 {
         press(&mut s, KeyCode::Tab);
     }
@@ -2123,4 +2121,42 @@ fn roles_changed_elsewhere_reach_the_running_client() {
         Some(Role::GroupMember as i32)
     );
     assert!(screen_text(&s).contains("Встречи"), "the member's tabs");
+}
+
+#[test]
+fn an_amendment_shows_on_the_protocol() {
+    let mut s = signed(Lang::Ru, (160, 48), SEK1);
+    tab(&mut s, '2');
+    let mut m = city()
+        .meetings
+        .into_iter()
+        .find(|m| m.meta.is_some_and(|x| x.id == HANDED))
+        .unwrap_or_default();
+    if let Some(x) = m.meta.as_mut() {
+        x.version += 1;
+    }
+    if let Some(p) = m.protocol.as_mut() {
+        p.amendments.push(pb::Amendment {
+            text: "Число присутствовавших — 57, а не 55".into(),
+            by_user_id: SEK1,
+            at_ms: at(4, 25),
+        });
+    }
+    sync(
+        &mut s,
+        SyncEvent::Event(Box::new(pb::Event {
+            seq: 41,
+            action: pb::EventAction::Updated as i32,
+            entity: Some(pb::event::Entity::Meeting(m)),
+            ..Default::default()
+        })),
+    );
+    press(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "20.04.2026");
+    press(&mut s, KeyCode::Enter);
+    let text = screen_text(&s);
+    assert!(
+        text.contains("Поправка: Число присутствовавших — 57"),
+        "{text}"
+    );
 }

@@ -154,7 +154,15 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
             lang,
         )
         .prefill("number", g.number.to_string())
-        .prefill("name", g.name.clone())
+        // A name that is only the default follows the number (left empty, it is made again).
+        .prefill(
+            "name",
+            if g.name == format!("Информационная группа № {}", g.number) {
+                String::new()
+            } else {
+                g.name.clone()
+            },
+        )
         .prefill("leader_id", login(g.leader_id))
         .prefill("secretary_id", login(g.secretary_id))
         .prefill("member_ids", members_text(ctx, &g.member_ids))

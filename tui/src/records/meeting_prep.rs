@@ -24,17 +24,21 @@ pub fn preparing_group(ctx: &Ctx<'_>) -> Option<u64> {
         .then_some(g.group_id)
 }
 
-/// The venues a meeting can be held in (not archived), by name.
-fn venue_choices(ctx: &Ctx<'_>) -> Vec<(u64, String)> {
-    let mut v: Vec<(u64, String)> = ctx
+/// The venues a meeting can be held in (not archived): those on the meeting's territory first,
+/// then the rest (one across the border may be the nearest), each part by name.
+fn venue_choices(ctx: &Ctx<'_>, territory: Option<u64>) -> Vec<(u64, String)> {
+    let mut v: Vec<(bool, u64, String)> = ctx
         .replica
         .venues
         .iter()
         .filter(|v| !v.meta.is_some_and(|m| m.archived))
-        .map(|v| (v.meta.map_or(0, |m| m.id), v.name.clone()))
+        .map(|v| {
+            let elsewhere = territory.is_some_and(|t| v.territory_id != t);
+            (elsewhere, v.meta.map_or(0, |m| m.id), v.name.clone())
+        })
         .collect();
-    v.sort_by(|a, b| a.1.cmp(&b.1));
-    v
+    v.sort_by(|a, b| (a.0, &a.2).cmp(&(b.0, &b.2)));
+    v.into_iter().map(|(_, id, name)| (id, name)).collect()
 }
 
 /// The preparation steps offered on `m` to someone who prepares its meetings; `allowed` says
@@ -85,7 +89,7 @@ pub fn plan(ctx: &Ctx<'_>) -> Option<Start> {
             request_id: request_id(),
             group_id,
             territories,
-            venues: venue_choices(ctx),
+            venues: venue_choices(ctx, None),
         },
         W::PlanTitle,
         summary,
@@ -142,7 +146,7 @@ pub fn start(
     let date = text::date(m.date.as_ref());
     Some(Start::Form(Box::new(match command {
         Command::AgreeVenue => {
-            let venues = venue_choices(ctx);
+            let venues = venue_choices(ctx, Some(m.territory_id));
             let a = m.venue_agreement.clone().unwrap_or_default();
             let venue = meeting_forms::venue_option(&venues, m.venue_id);
             let agreed_on = a.date.as_ref().map_or_else(
@@ -175,7 +179,7 @@ pub fn start(
             )
         }
         Command::MoveMeeting => {
-            let venues = venue_choices(ctx);
+            let venues = venue_choices(ctx, Some(m.territory_id));
             let venue = meeting_forms::venue_option(&venues, m.venue_id);
             prepare(Prep::Move { venues }, W::MoveTitle)
                 .prefill("date", date)
@@ -209,6 +213,12 @@ pub fn start(
                 .map(|o| (o.meta.map_or(0, |m| m.id), o.name.clone()))
                 .collect();
             organisations.sort_by(|a, b| a.1.cmp(&b.1));
+            // After the meeting only attendance is recorded: «присутствовал» is the default.
+            let attended = if machine::was_held(M::try_from(m.status).unwrap_or_default()) {
+                3
+            } else {
+                0
+            };
             prepare(
                 Prep::Participant {
                     existing: m.participants.clone(),
@@ -216,6 +226,7 @@ pub fn start(
                 },
                 W::ParticipantTitle,
             )
+            .choose("participant.status", attended)
         }
         Command::AddQuestion => prepare(
             Prep::Question {

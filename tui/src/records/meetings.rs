@@ -542,6 +542,18 @@ pub fn protocol_lines(p: &pb::Protocol, ctx: &Ctx<'_>) -> Vec<DetailLine> {
             }
         }
     }
+    for am in &p.amendments {
+        out.push(field(
+            lang,
+            W::Amendment,
+            format!(
+                "{} ({}, {})",
+                am.text,
+                person(ctx, am.by_user_id),
+                text::date_time(am.at_ms)
+            ),
+        ));
+    }
     if p.signed_by != 0 {
         out.push(field(
             lang,
