@@ -6,23 +6,17 @@ use infogroups_shared::pb::{self, TransitionKind as T};
 use infogroups_tests::fixtures::{api_date, create_assignment, id_of, transition, version_of};
 use infogroups_tests::{City, TestServer};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn accepting_the_report_closes_a_pending_extension_request() {
-    let server = TestServer::start_default().await.expect("server");
-    let city = City::build(&server).await.expect("city");
-    let a = create_assignment(&city.leader_a, city.a(), city.executor.user_id)
-        .await
-        .expect("assignment");
+/// The executor asks for `days` more than `a`'s deadline.
+async fn ask_for_days(city: &City, a: &pb::Assignment, days: u64) -> pb::Assignment {
     let later = a
         .deadline
         .as_ref()
         .and_then(|d| d.date.as_ref())
         .and_then(infogroups_shared::validate::to_naive)
-        .and_then(|d| d.checked_add_days(Days::new(10)))
+        .and_then(|d| d.checked_add_days(Days::new(days)))
         .map(api_date)
         .expect("a later date");
-    let a = city
-        .executor
+    city.executor
         .assignments()
         .request_extension(pb::RequestExtensionRequest {
             assignment_id: id_of(a.meta),
@@ -32,7 +26,17 @@ async fn accepting_the_report_closes_a_pending_extension_request() {
         })
         .await
         .expect("extension request")
-        .into_inner();
+        .into_inner()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accepting_the_report_closes_a_pending_extension_request() {
+    let server = TestServer::start_default().await.expect("server");
+    let city = City::build(&server).await.expect("city");
+    let a = create_assignment(&city.leader_a, city.a(), city.executor.user_id)
+        .await
+        .expect("assignment");
+    let a = ask_for_days(&city, &a, 10).await;
     let a = transition(&city.executor, &a, T::SubmitReport)
         .await
         .expect("report");
@@ -65,26 +69,7 @@ async fn an_assignment_the_secretary_enters_is_the_leaders_and_the_leader_decide
         a.controller_id, city.secretary_a.user_id,
         "controlled by the secretary"
     );
-    let later = a
-        .deadline
-        .as_ref()
-        .and_then(|d| d.date.as_ref())
-        .and_then(infogroups_shared::validate::to_naive)
-        .and_then(|d| d.checked_add_days(Days::new(5)))
-        .map(api_date)
-        .expect("a later date");
-    let a = city
-        .executor
-        .assignments()
-        .request_extension(pb::RequestExtensionRequest {
-            assignment_id: id_of(a.meta),
-            expected_version: version_of(a.meta),
-            new_deadline: Some(later),
-            reason: "Нужна экспертиза".into(),
-        })
-        .await
-        .expect("extension request")
-        .into_inner();
+    let a = ask_for_days(&city, &a, 5).await;
     let decision = pb::DecideExtensionRequest {
         assignment_id: id_of(a.meta),
         expected_version: version_of(a.meta),

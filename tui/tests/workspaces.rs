@@ -274,16 +274,26 @@ fn refused_field(s: &mut State, field: &str, ru: &str, en: &str) {
     );
 }
 
-/// The stream brings a new version of an appeal.
-fn appeal_changed(s: &mut State, seq: u64, a: pb::Appeal) {
+/// The stream brings `entity`, created or changed.
+fn stream(s: &mut State, seq: u64, action: pb::EventAction, entity: pb::event::Entity) -> Vec<Cmd> {
     sync(
         s,
         SyncEvent::Event(Box::new(pb::Event {
             seq,
-            action: pb::EventAction::Updated as i32,
-            entity: Some(pb::event::Entity::Appeal(a)),
+            action: action as i32,
+            entity: Some(entity),
             ..Default::default()
         })),
+    )
+}
+
+/// The stream brings a new version of an appeal.
+fn appeal_changed(s: &mut State, seq: u64, a: pb::Appeal) {
+    stream(
+        s,
+        seq,
+        pb::EventAction::Updated,
+        pb::event::Entity::Appeal(a),
     );
 }
 
@@ -502,14 +512,11 @@ fn the_leader_signs_what_the_confirmation_shows() {
     if let Some(p) = newer.protocol.as_mut() {
         p.residents_attending = 73;
     }
-    sync(
+    stream(
         &mut s,
-        SyncEvent::Event(Box::new(pb::Event {
-            seq: 41,
-            action: pb::EventAction::Updated as i32,
-            entity: Some(pb::event::Entity::Meeting(newer.clone())),
-            ..Default::default()
-        })),
+        41,
+        pb::EventAction::Updated,
+        pb::event::Entity::Meeting(newer.clone()),
     );
     app::update(
         &mut s,
@@ -630,14 +637,11 @@ fn a_meeting_changed_elsewhere_moves_on_in_every_list_that_shows_it() {
     if let Some(m) = held.meta.as_mut() {
         m.version = 9;
     }
-    sync(
+    stream(
         &mut s,
-        SyncEvent::Event(Box::new(pb::Event {
-            seq: 42,
-            action: pb::EventAction::Updated as i32,
-            entity: Some(pb::event::Entity::Meeting(held)),
-            ..Default::default()
-        })),
+        42,
+        pb::EventAction::Updated,
+        pb::event::Entity::Meeting(held),
     );
     let text = screen_text(&s);
     assert!(!text.contains("провести встречу"), "{text}");
@@ -1096,14 +1100,11 @@ fn the_administrator_edits_a_territory_and_adds_a_venue_on_it() {
     if let Some(m) = newer.meta.as_mut() {
         m.version = 2;
     }
-    sync(
+    stream(
         &mut s,
-        SyncEvent::Event(Box::new(pb::Event {
-            seq: 60,
-            action: pb::EventAction::Updated as i32,
-            entity: Some(pb::event::Entity::Territory(newer)),
-            ..Default::default()
-        })),
+        60,
+        pb::EventAction::Updated,
+        pb::event::Entity::Territory(newer),
     );
     app::update(
         &mut s,
@@ -1482,14 +1483,11 @@ fn the_secretary_plans_a_meeting_and_prepares_it() {
     if let Some(m) = group.meta.as_mut() {
         m.version += 1;
     }
-    sync(
+    stream(
         &mut s,
-        SyncEvent::Event(Box::new(pb::Event {
-            seq: 41,
-            action: pb::EventAction::Updated as i32,
-            entity: Some(pb::event::Entity::Group(group)),
-            ..Default::default()
-        })),
+        41,
+        pb::EventAction::Updated,
+        pb::event::Entity::Group(group),
     );
     tab(&mut s, '2');
     press(&mut s, KeyCode::Char('N'));
@@ -1523,14 +1521,11 @@ fn the_secretary_plans_a_meeting_and_prepares_it() {
             ..Default::default()
         })
         .to_vec();
-    sync(
+    stream(
         &mut s,
-        SyncEvent::Event(Box::new(pb::Event {
-            seq: 42,
-            action: pb::EventAction::Created as i32,
-            entity: Some(pb::event::Entity::Meeting(planned)),
-            ..Default::default()
-        })),
+        42,
+        pb::EventAction::Created,
+        pb::event::Entity::Meeting(planned),
     );
     press(&mut s, KeyCode::Char('/'));
     type_text(&mut s, "20.07.2026");
@@ -1641,14 +1636,11 @@ fn the_leader_sees_the_requested_date_and_reason_before_deciding() {
         m.version = 3;
     }
     let a_copy = a.clone();
-    sync(
+    stream(
         &mut s,
-        SyncEvent::Event(Box::new(pb::Event {
-            seq: 41,
-            action: pb::EventAction::Created as i32,
-            entity: Some(pb::event::Entity::Assignment(a)),
-            ..Default::default()
-        })),
+        41,
+        pb::EventAction::Created,
+        pb::event::Entity::Assignment(a),
     );
     tab(&mut s, '3');
     press(&mut s, KeyCode::Enter);
@@ -1710,14 +1702,11 @@ fn the_dashboard_follows_changes_at_a_steady_pace() {
         if let Some(m) = a.meta.as_mut() {
             m.version += seq;
         }
-        sync(
+        stream(
             s,
-            SyncEvent::Event(Box::new(pb::Event {
-                seq,
-                action: pb::EventAction::Updated as i32,
-                entity: Some(pb::event::Entity::Appeal(a)),
-                ..Default::default()
-            })),
+            seq,
+            pb::EventAction::Updated,
+            pb::event::Entity::Appeal(a),
         )
     };
     let cmds = changed(&mut s, 41, city().appeals[0].clone());
@@ -1830,14 +1819,11 @@ fn the_secretary_sees_the_control_sector_receive_the_protocol() {
         h.acknowledged_at_ms = at(4, 27);
         h.acknowledged_by = KONTROL;
     }
-    sync(
+    stream(
         &mut s,
-        SyncEvent::Event(Box::new(pb::Event {
-            seq: 41,
-            action: pb::EventAction::Updated as i32,
-            entity: Some(pb::event::Entity::Meeting(m)),
-            ..Default::default()
-        })),
+        41,
+        pb::EventAction::Updated,
+        pb::event::Entity::Meeting(m),
     );
     let text = screen_text(&s);
     assert!(text.contains("Протокол получен"), "{text}");
@@ -2052,14 +2038,11 @@ fn a_protocol_longer_than_the_screen_is_read_to_its_end_before_signing() {
             })
             .collect();
     }
-    sync(
+    stream(
         &mut s,
-        SyncEvent::Event(Box::new(pb::Event {
-            seq: 41,
-            action: pb::EventAction::Updated as i32,
-            entity: Some(pb::event::Entity::Meeting(m)),
-            ..Default::default()
-        })),
+        41,
+        pb::EventAction::Updated,
+        pb::event::Entity::Meeting(m),
     );
     tab(&mut s, '2');
     press(&mut s, KeyCode::Char('s'));
@@ -2098,15 +2081,10 @@ fn roles_changed_elsewhere_reach_the_running_client() {
     if let Some(m) = me.meta.as_mut() {
         m.version = 2;
     }
-    let event = |u: pb::User, seq: u64| {
-        SyncEvent::Event(Box::new(pb::Event {
-            seq,
-            action: pb::EventAction::Updated as i32,
-            entity: Some(pb::event::Entity::User(u)),
-            ..Default::default()
-        }))
+    let event = |s: &mut State, u: pb::User, seq: u64| {
+        stream(s, seq, pb::EventAction::Updated, pb::event::Entity::User(u));
     };
-    sync(&mut s, event(me.clone(), 41));
+    event(&mut s, me.clone(), 41);
     assert_eq!(s.session.as_ref().map(|x| x.roles.len()), Some(2));
     assert_eq!(tabs(&s), before, "still working as the executor");
     assert!(screen_text(&s).contains("Ваши роли изменились"));
@@ -2115,7 +2093,7 @@ fn roles_changed_elsewhere_reach_the_running_client() {
     if let Some(m) = me.meta.as_mut() {
         m.version = 3;
     }
-    sync(&mut s, event(me, 42));
+    event(&mut s, me, 42);
     assert_eq!(
         s.session.as_ref().and_then(|x| x.role()).map(|g| g.role),
         Some(Role::GroupMember as i32)
@@ -2142,14 +2120,11 @@ fn an_amendment_shows_on_the_protocol() {
             at_ms: at(4, 25),
         });
     }
-    sync(
+    stream(
         &mut s,
-        SyncEvent::Event(Box::new(pb::Event {
-            seq: 41,
-            action: pb::EventAction::Updated as i32,
-            entity: Some(pb::event::Entity::Meeting(m)),
-            ..Default::default()
-        })),
+        41,
+        pb::EventAction::Updated,
+        pb::event::Entity::Meeting(m),
     );
     press(&mut s, KeyCode::Char('/'));
     type_text(&mut s, "20.04.2026");
