@@ -334,6 +334,14 @@ impl Client {
         self.type_text("ул. Садовая, 5, кв. 3");
     }
 
+    /// Narrows the list to rows matching `text` (`/`, the text, Enter).
+    fn filter(&mut self, text: &str) {
+        use crossterm::event::KeyCode as K;
+        self.key(K::Char('/'));
+        self.type_text(text);
+        self.key(K::Enter);
+    }
+
     fn form_open(&self) -> bool {
         matches!(
             self.state.popups.last(),
@@ -397,9 +405,7 @@ async fn the_general_department_registers_and_answers_an_appeal_on_the_server() 
     assert!(new.citizen.is_none());
 
     // Find it by its number; the applicant is shown on request (the server logs the view).
-    c.key(K::Char('/'));
-    c.type_text(&new.number);
-    c.key(K::Enter);
+    c.filter(&new.number);
     c.key(K::Char('D'));
     c.until("the applicant", |s| {
         matches!(
@@ -652,9 +658,7 @@ async fn the_secretary_plans_a_meeting_agrees_the_venue_and_announces_it() {
     assert_eq!(m.venue_id, 0);
 
     // Find it, choose the first venue, record it as agreed with the director.
-    c.key(K::Char('/'));
-    c.type_text(&on);
-    c.key(K::Enter);
+    c.filter(&on);
     c.key(K::Char('V'));
     assert!(c.form_open(), "the venue form opens");
     c.key(K::Right);
@@ -750,9 +754,7 @@ async fn the_secretary_keeps_the_protocol_and_issues_an_assignment_on_its_decisi
     let meeting = |s: &State| s.replica.meetings.get(id).cloned().unwrap_or_default();
 
     c.key(K::Char('2'));
-    c.key(K::Char('/'));
-    c.type_text(&on);
-    c.key(K::Enter);
+    c.filter(&on);
 
     // A question: the classifier is searched by words, the first question found chosen.
     c.key(K::Char('Q'));
@@ -852,12 +854,10 @@ async fn the_general_department_forwards_one_appeal_and_closes_another_under_art
             .map(|x| x.status)
     };
     let find = |c: &mut Client, number: &str| {
-        c.key(K::Char('/'));
-        c.type_text(number);
-        c.key(K::Enter);
+        c.filter(number);
     };
 
-    find(&mut c, &open[0].number);
+    c.filter(&open[0].number);
     c.key(K::Char('F'));
     assert!(c.form_open(), "the forwarding form opens");
     c.type_text("Министерство ЖКХ Ростовской области");
@@ -868,7 +868,7 @@ async fn the_general_department_forwards_one_appeal_and_closes_another_under_art
     .await;
 
     c.key(K::Esc);
-    find(&mut c, &open[1].number);
+    c.filter(&open[1].number);
     c.key(K::Char('Z'));
     assert!(c.form_open(), "the art. 11 form opens");
     c.key(K::Right);
