@@ -853,10 +853,6 @@ async fn the_general_department_forwards_one_appeal_and_closes_another_under_art
             .get(a.meta.map_or(0, |m| m.id))
             .map(|x| x.status)
     };
-    let find = |c: &mut Client, number: &str| {
-        c.filter(number);
-    };
-
     c.filter(&open[0].number);
     c.key(K::Char('F'));
     assert!(c.form_open(), "the forwarding form opens");
