@@ -406,17 +406,22 @@ fn archive_form(source: Source, id: u64, ctx: &Ctx<'_>) -> Option<Start> {
     ))))
 }
 
+/// The entries a choice offers: the ones not archived, as (id, name), by name.
+pub fn choices<'a, T: crate::replica::Entity + 'a>(
+    entries: impl Iterator<Item = &'a T>,
+    name: impl Fn(&T) -> &str,
+) -> Vec<(u64, String)> {
+    let mut c: Vec<(u64, String)> = entries
+        .filter(|e| !e.meta().is_some_and(|m| m.archived))
+        .map(|e| (e.id(), name(e).to_string()))
+        .collect();
+    c.sort_by(|a, b| a.1.cmp(&b.1));
+    c
+}
+
 /// The territories for a choice, by name, after «—».
 pub fn territory_choices(ctx: &Ctx<'_>) -> Vec<(u64, String)> {
-    let mut t: Vec<(u64, String)> = ctx
-        .replica
-        .territories
-        .iter()
-        .filter(|t| !archived(t.meta))
-        .map(|t| (t.meta.map_or(0, |m| m.id), t.name.clone()))
-        .collect();
-    t.sort_by(|a, b| a.1.cmp(&b.1));
-    t
+    choices(ctx.replica.territories.iter(), |t| &t.name)
 }
 
 /// The entry being edited, or a blank one for a new entry.

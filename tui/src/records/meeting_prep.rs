@@ -7,7 +7,7 @@ use infogroups_shared::meeting::{self as machine, Step};
 use infogroups_shared::pb::{self, MeetingStatus as M, Role};
 
 use super::Start;
-use super::directory::territory_choices;
+use super::directory::{choices, territory_choices};
 use crate::calls::Call;
 use crate::keymap::Command;
 use crate::screens::Ctx;
@@ -27,18 +27,17 @@ pub fn preparing_group(ctx: &Ctx<'_>) -> Option<u64> {
 /// The venues a meeting can be held in (not archived): those on the meeting's territory first,
 /// then the rest (one across the border may be the nearest), each part by name.
 fn venue_choices(ctx: &Ctx<'_>, territory: Option<u64>) -> Vec<(u64, String)> {
-    let mut v: Vec<(bool, u64, String)> = ctx
-        .replica
-        .venues
-        .iter()
-        .filter(|v| !v.meta.is_some_and(|m| m.archived))
-        .map(|v| {
-            let elsewhere = territory.is_some_and(|t| v.territory_id != t);
-            (elsewhere, v.meta.map_or(0, |m| m.id), v.name.clone())
+    let mut v = choices(ctx.replica.venues.iter(), |v| &v.name);
+    // Stable: each part keeps the order by name.
+    v.sort_by_key(|(id, _)| {
+        territory.is_some_and(|t| {
+            ctx.replica
+                .venues
+                .get(*id)
+                .is_some_and(|v| v.territory_id != t)
         })
-        .collect();
-    v.sort_by(|a, b| (a.0, &a.2).cmp(&(b.0, &b.2)));
-    v.into_iter().map(|(_, id, name)| (id, name)).collect()
+    });
+    v
 }
 
 /// The preparation steps offered on `m` to someone who prepares its meetings; `allowed` says
@@ -205,14 +204,7 @@ pub fn start(
         }
         Command::EditProtocol => prepare(Prep::Amend, W::AmendTitle),
         Command::Participants => {
-            let mut organisations: Vec<(u64, String)> = ctx
-                .replica
-                .organisations
-                .iter()
-                .filter(|o| !o.meta.is_some_and(|m| m.archived))
-                .map(|o| (o.meta.map_or(0, |m| m.id), o.name.clone()))
-                .collect();
-            organisations.sort_by(|a, b| a.1.cmp(&b.1));
+            let organisations = choices(ctx.replica.organisations.iter(), |o| &o.name);
             // After the meeting only attendance is recorded: «присутствовал» is the default.
             let attended = if machine::was_held(M::try_from(m.status).unwrap_or_default()) {
                 3

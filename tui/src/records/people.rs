@@ -140,14 +140,7 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
         summary.push(String::new());
         summary.push(W::ArchiveUserQuestion.get(lang).to_string());
     }
-    let mut departments: Vec<(u64, String)> = ctx
-        .replica
-        .departments
-        .iter()
-        .filter(|d| !d.meta.is_some_and(|m| m.archived))
-        .map(|d| (d.meta.map_or(0, |m| m.id), d.name.clone()))
-        .collect();
-    departments.sort_by(|a, b| a.1.cmp(&b.1));
+    let departments = super::directory::choices(ctx.replica.departments.iter(), |d| &d.name);
     let department = departments
         .iter()
         .position(|(id, _)| *id == u.department_id)

@@ -67,7 +67,7 @@ pub struct Field {
     pub required: bool,
     /// What is wrong with it.
     pub error: Option<String>,
-    /// For a person field: what was typed before ↑/↓ put a match's login in the field.
+    /// For a person or classifier field: what was typed before ↑/↓ put a match in the field.
     pub query: Option<String>,
     /// A label made of data (a checklist item's title) shown instead of `label`.
     pub caption: Option<String>,
@@ -115,9 +115,9 @@ impl Field {
         self.text().to_string()
     }
 
-    /// For a person field: the text the suggestions are for (what was typed, not a match put in
-    /// by ↑/↓).
-    pub fn person_query(&self) -> &str {
+    /// For a person or classifier field: the text the suggestions are for (what was typed, not
+    /// a match put in by ↑/↓).
+    pub fn typed_query(&self) -> &str {
         self.query.as_deref().unwrap_or_else(|| self.input.text())
     }
 
@@ -127,7 +127,7 @@ impl Field {
         if options.is_empty() {
             return;
         }
-        let query = self.person_query().to_string();
+        let query = self.typed_query().to_string();
         let n = options.len() as isize;
         let at = options
             .iter()
@@ -141,7 +141,7 @@ impl Field {
 
     /// The server found `found` for `query`: kept if it is still what was typed.
     pub fn classifier_found(&mut self, query: &str, found: Vec<(String, String)>) {
-        if self.kind == FieldKind::Classifier && self.person_query() == query {
+        if self.kind == FieldKind::Classifier && self.typed_query() == query {
             self.found = found;
         }
     }
@@ -1343,7 +1343,7 @@ impl Component for FormPopup {
             };
             if step != 0 {
                 let options: Vec<String> = if field.kind == FieldKind::Person {
-                    person_match::matches(ctx.replica.users.iter(), field.person_query())
+                    person_match::matches(ctx.replica.users.iter(), field.typed_query())
                         .into_iter()
                         .map(|u| u.username.clone())
                         .collect()

@@ -65,7 +65,7 @@ fn suggestion_lines(state: &State, f: &Field, width: usize) -> Vec<Line<'static>
     let theme = state.theme;
     // (what goes in the field, how it is shown)
     let found: Vec<(String, String)> = if f.kind == FieldKind::Person {
-        person_match::matches(state.replica.users.iter(), f.person_query())
+        person_match::matches(state.replica.users.iter(), f.typed_query())
             .into_iter()
             .map(|u| {
                 let mut who = format!("{} — {}", u.username, u.full_name);
@@ -76,7 +76,7 @@ fn suggestion_lines(state: &State, f: &Field, width: usize) -> Vec<Line<'static>
                 (u.username.clone(), who)
             })
             .collect()
-    } else if f.person_query().trim().chars().count() < 2 {
+    } else if f.typed_query().trim().chars().count() < 2 {
         return Vec::new();
     } else {
         f.found
