@@ -28,6 +28,10 @@ const REMOVE_BATCH: usize = 64;
 /// sled's log file inside the data directory: every page it writes goes there.
 const LOG_FILE: &str = "db";
 
+/// sled's storage parameters, written once when the store is created and never synced by sled:
+/// lost in a power cut, they would keep the store from opening.
+const CONF_FILE: &str = "conf";
+
 /// sled's directory of values too large for the log (a quarter of a segment and more).
 const BLOB_DIR: &str = "blobs";
 
@@ -85,6 +89,7 @@ impl SledStore {
         };
         // A store created just now: its files' directory entries must be durable too.
         store.sync_blobs()?;
+        File::open(dir.join(CONF_FILE))?.sync_all()?;
         store.log.sync_all()?;
         sync_dir(dir)?;
         Ok(store)
