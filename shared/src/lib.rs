@@ -11,6 +11,7 @@ pub mod discipline;
 pub mod meeting;
 pub mod names;
 pub mod personal_data;
+pub mod policy;
 pub mod quarters;
 pub mod validate;
 

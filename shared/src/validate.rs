@@ -91,6 +91,70 @@ pub fn decree_year(y: &pb::CalendarYear) -> Result<DecreeYear, FieldError> {
 /// The longest multi-line text accepted (reports, briefs, protocols' items).
 pub const MAX_TEXT: usize = 20_000;
 
+/// Caps on repeated fields, chosen from real use with a wide margin (a field meeting hears a few
+/// dozen questions; a group has about ten people; an assignment a handful of co-executors). They
+/// keep one request, one stored entity and one event small, whatever a client sends.
+pub mod caps {
+    /// Co-executors of one assignment.
+    pub const CO_EXECUTORS: usize = 20;
+    /// Questions raised at one meeting.
+    pub const PROTOCOL_QUESTIONS: usize = 200;
+    /// Decisions of one meeting.
+    pub const PROTOCOL_DECISIONS: usize = 100;
+    /// Reception cards listed in one protocol.
+    pub const PROTOCOL_CARDS: usize = 200;
+    /// Members present at one meeting (a group is about ten people).
+    pub const MEMBERS_PRESENT: usize = 100;
+    /// Invited participants present at one meeting.
+    pub const PARTICIPANTS_PRESENT: usize = 200;
+    /// Questions of one appeal.
+    pub const APPEAL_QUESTIONS: usize = 50;
+    /// Members of one group.
+    pub const GROUP_MEMBERS: usize = 100;
+    /// Territories of one group.
+    pub const GROUP_TERRITORIES: usize = 100;
+    /// Roles of one account.
+    pub const ROLES: usize = 20;
+}
+
+/// Refuses a repeated field longer than `max`.
+pub fn at_most(field: &str, len: usize, max: usize) -> Result<(), FieldError> {
+    if len > max {
+        return Err(FieldError::new(
+            field,
+            format!("не более {max} элементов"),
+            format!("at most {max} items"),
+        ));
+    }
+    Ok(())
+}
+
+/// Bidirectional overrides and isolates, and zero-width characters: they make a name display as
+/// something other than what it is (a name must read as it is stored).
+fn deceptive(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}' | '\u{180E}')
+}
+
+/// A name (of a person, a group, a place): a line without bidi overrides or zero-width
+/// characters.
+pub fn name_line(field: &str, value: &str, max: usize, required: bool) -> Result<(), FieldError> {
+    if required {
+        required_line(field, value, max)?;
+    } else {
+        optional_line(field, value, max)?;
+    }
+    if value.chars().any(deceptive) {
+        return Err(FieldError::new(
+            field,
+            "содержит невидимые символы или символы смены направления текста",
+            "contains invisible or text-direction characters",
+        ));
+    }
+    Ok(())
+}
+
 /// A required single line of text: not blank, no control characters, at most `max` characters.
 pub fn required_line(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
     if value.trim().is_empty() {

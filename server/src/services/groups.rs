@@ -205,7 +205,7 @@ pub fn stage_new_group(
     group: pb::Group,
     request_id: &str,
 ) -> ApiResult<pb::Group> {
-    if let Some(done) = tx.replayed::<pb::Group>(request_id)? {
+    if let Some(done) = tx.replayed::<pb::Group>("CreateGroup", request_id)? {
         return Ok(done);
     }
     check_refs(tx, &group)?;
@@ -235,7 +235,7 @@ impl GroupService for GroupSvc {
             .db
             .write(c.actor.user_id, |tx| {
                 // A resend returns the first result before anything is checked again.
-                if let Some(done) = tx.replayed::<pb::Group>(&req.request_id)? {
+                if let Some(done) = tx.replayed::<pb::Group>("CreateGroup", &req.request_id)? {
                     return Ok(done);
                 }
                 check_unique(&others, &g)?;

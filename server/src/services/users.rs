@@ -45,7 +45,7 @@ impl UserService for UserSvc {
             .ctx
             .db
             .write(c.actor.user_id, |tx| {
-                if let Some(done) = tx.replayed::<pb::User>(&req.request_id)? {
+                if let Some(done) = tx.replayed::<pb::User>("CreateUser", &req.request_id)? {
                     return Ok(done);
                 }
                 accounts::stage_new(tx, &req, phc)

@@ -339,7 +339,7 @@ impl MeetingService for MeetingSvc {
             .ctx
             .db
             .write(c.actor.user_id, |tx| {
-                if let Some(done) = tx.replayed::<pb::Meeting>(&req.request_id)? {
+                if let Some(done) = tx.replayed::<pb::Meeting>("PlanMeeting", &req.request_id)? {
                     return Ok(done);
                 }
                 let group = tx.require::<pb::Group>(req.group_id)?;
