@@ -12,7 +12,8 @@ use crate::error::{ApiError, ApiResult};
 pub fn validate_new(req: &pb::CreateUserRequest) -> Result<(), FieldError> {
     validate::username("username", &req.username)?;
     validate::password("password", &req.password)?;
-    validate::required_line("full_name", &req.full_name, validate::MAX_LINE)?;
+    validate::name_line("full_name", &req.full_name, validate::MAX_LINE, true)?;
+    validate::at_most("roles", req.roles.len(), validate::caps::ROLES)?;
     validate::optional_line("position", &req.position, validate::MAX_LINE)?;
     validate::optional_line("contact", &req.contact, validate::MAX_LINE)?;
     for (i, g) in req.roles.iter().enumerate() {

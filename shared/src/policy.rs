@@ -189,6 +189,16 @@ pub struct Resource {
     pub subject_user_id: u64,
 }
 
+/// Whether `actor` may give `role` to the account `to`: nobody grants themselves a role that
+/// reads citizens' personal data (least privilege: a second person decides that).
+pub fn may_grant(actor: &Actor, to: u64, role: i32) -> Result<(), Denied> {
+    allow_if(
+        to != actor.user_id || !role_reads_personal_data(role),
+        "роль с доступом к персональным данным себе не назначают",
+        "nobody grants themselves a role that reads personal data",
+    )
+}
+
 /// An appeal's or a card's facts for personal data: its group and the executors the server
 /// bound to it under a rule (never those of assignments a user linked to it).
 pub fn personal_data_resource(group_id: u64, bound_executors: Vec<u64>) -> Resource {

@@ -18,9 +18,9 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::Clock;
 use crate::entity::{Entity, Kind};
 use crate::error::{ApiError, ApiResult};
-use infogroups_shared::validate::FieldError;
 use crate::reports::facts::Facts;
 use crate::store::{Store, StoreError, Write};
+use infogroups_shared::validate::FieldError;
 
 /// The schema version this build writes. A store with a higher one is refused at start.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -805,7 +805,10 @@ mod tests {
         let db = open()?;
         let again = db
             .write(1, |tx| {
-                assert!(tx.replayed::<pb::Territory>("SaveTerritory", "r1")?.is_some());
+                assert!(
+                    tx.replayed::<pb::Territory>("SaveTerritory", "r1")?
+                        .is_some()
+                );
                 tx.create(
                     pb::Territory {
                         name: "Г".into(),

@@ -17,9 +17,9 @@ use crate::db::Tx;
 use crate::entity::{Entity, Kind};
 use crate::error::{ApiError, ApiResult};
 use crate::notify;
-use crate::refs;
 use crate::personal_data::{depersonalised, depersonalised_card};
 use crate::policy::{Action, Resource, authorize, may_read_group, personal_data_resource};
+use crate::refs;
 
 /// The appeal service.
 pub struct AppealSvc {
@@ -801,7 +801,8 @@ impl AppealService for AppealSvc {
             .db
             .write(c.actor.user_id, |tx| {
                 if id == 0
-                    && let Some(done) = tx.replayed::<pb::ReceptionCard>("SaveReceptionCard", &req.request_id)?
+                    && let Some(done) =
+                        tx.replayed::<pb::ReceptionCard>("SaveReceptionCard", &req.request_id)?
                 {
                     return Ok(done);
                 }
@@ -840,8 +841,9 @@ impl AppealService for AppealSvc {
                     Some(p)
                 };
                 // The links to an appeal and an assignment are the server's own.
-                let (appeal_id, assignment_id) =
-                    previous.as_ref().map_or((0, 0), |p| (p.appeal_id, p.assignment_id));
+                let (appeal_id, assignment_id) = previous
+                    .as_ref()
+                    .map_or((0, 0), |p| (p.appeal_id, p.assignment_id));
                 refs::server_owned("card.appeal_id", &card.appeal_id, &appeal_id)?;
                 refs::server_owned("card.assignment_id", &card.assignment_id, &assignment_id)?;
                 if let Some(p) = &previous

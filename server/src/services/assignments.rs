@@ -239,7 +239,9 @@ impl AssignmentService for AssignmentSvc {
             .ctx
             .db
             .write(c.actor.user_id, |tx| {
-                if let Some(done) = tx.replayed::<pb::Assignment>("CreateAssignment", &req.request_id)? {
+                if let Some(done) =
+                    tx.replayed::<pb::Assignment>("CreateAssignment", &req.request_id)?
+                {
                     return Ok(done);
                 }
                 let group = tx.require::<pb::Group>(req.group_id)?;
@@ -257,7 +259,10 @@ impl AssignmentService for AssignmentSvc {
                 crate::refs::exists::<pb::User>(tx, "controller_id", req.controller_id)?;
                 crate::refs::exists::<pb::Territory>(tx, "territory_id", req.territory_id)?;
                 for (i, co) in req.co_executors.iter().enumerate() {
-                    if tx.get::<pb::User>(co.user_id)?.is_none_or(|u| u.meta().archived) {
+                    if tx
+                        .get::<pb::User>(co.user_id)?
+                        .is_none_or(|u| u.meta().archived)
+                    {
                         return Err(FieldError::new(
                             format!("co_executors[{i}].user_id"),
                             "нет такого пользователя",
@@ -601,7 +606,9 @@ impl AssignmentService for AssignmentSvc {
             .ctx
             .db
             .write(c.actor.user_id, |tx| {
-                if let Some(done) = tx.replayed::<pb::Assignment>("CreateSubAssignment", &req.request_id)? {
+                if let Some(done) =
+                    tx.replayed::<pb::Assignment>("CreateSubAssignment", &req.request_id)?
+                {
                     return Ok(done);
                 }
                 let mut parent = tx.require::<pb::Assignment>(req.parent_id)?;

@@ -9,7 +9,7 @@ use crate::accounts;
 use crate::auth::{self, caller};
 use crate::entity::Entity;
 use crate::error::ApiError;
-use crate::policy::{Action, Resource, authorize};
+use crate::policy::{Action, Resource, authorize, may_grant};
 
 /// The user service.
 pub struct UserSvc {
@@ -61,7 +61,7 @@ impl UserService for UserSvc {
         let c = caller(&req)?;
         let req = req.into_inner();
         validate::id("user_id", req.user_id)?;
-        validate::required_line("full_name", &req.full_name, validate::MAX_LINE)?;
+        validate::name_line("full_name", &req.full_name, validate::MAX_LINE, true)?;
         validate::optional_line("position", &req.position, validate::MAX_LINE)?;
         validate::optional_line("contact", &req.contact, validate::MAX_LINE)?;
         authorize(&c.actor, Action::ManageUsers, &Resource::default()).map_err(ApiError::from)?;
@@ -137,6 +137,7 @@ impl UserService for UserSvc {
         validate::id("user_id", req.user_id)?;
         let grant = validate::grant("grant", req.grant.as_ref())?;
         authorize(&c.actor, Action::ManageUsers, &Resource::default()).map_err(ApiError::from)?;
+        may_grant(&c.actor, req.user_id, grant.role).map_err(ApiError::from)?;
         let user = self
             .ctx
             .db

@@ -8,7 +8,7 @@ pub mod texts;
 use chrono::NaiveDate;
 use infogroups_shared::meeting::{self as machine, Facts, Step};
 use infogroups_shared::pb::{self, MeetingStatus as M, meeting_service_server::MeetingService};
-use infogroups_shared::validate::{self, FieldError, MAX_LINE, MAX_TEXT};
+use infogroups_shared::validate::{self, FieldError, MAX_LINE, MAX_TEXT, caps};
 use infogroups_shared::{city_time, quarters};
 use tonic::{Request, Response, Status};
 
@@ -811,6 +811,35 @@ impl MeetingService for MeetingSvc {
             false,
             MAX_TEXT,
         )?;
+        for (field, len, max) in [
+            (
+                "protocol.questions",
+                p.questions.len(),
+                caps::PROTOCOL_QUESTIONS,
+            ),
+            (
+                "protocol.decisions",
+                p.decisions.len(),
+                caps::PROTOCOL_DECISIONS,
+            ),
+            (
+                "protocol.reception_card_ids",
+                p.reception_card_ids.len(),
+                caps::PROTOCOL_CARDS,
+            ),
+            (
+                "protocol.members_present",
+                p.members_present.len(),
+                caps::MEMBERS_PRESENT,
+            ),
+            (
+                "protocol.participants_present",
+                p.participants_present.len(),
+                caps::PARTICIPANTS_PRESENT,
+            ),
+        ] {
+            validate::at_most(field, len, max)?;
+        }
         for (i, q) in p.questions.iter().enumerate() {
             validate::text(
                 &format!("protocol.questions[{i}].substance"),
@@ -877,6 +906,25 @@ impl MeetingService for MeetingSvc {
                             format!("no invited participant {x}"),
                         )
                         .into());
+                    }
+                    // Cards and appeals named in the protocol are the group's own: one of another
+                    // group is refused as if it did not exist.
+                    let group_id = m.group_id;
+                    for (i, id) in p.reception_card_ids.iter().enumerate() {
+                        crate::refs::in_scope::<pb::ReceptionCard>(
+                            tx,
+                            &format!("protocol.reception_card_ids[{i}]"),
+                            *id,
+                            |x| x.group_id == group_id,
+                        )?;
+                    }
+                    for (i, q) in p.questions.iter().enumerate() {
+                        crate::refs::in_scope::<pb::Appeal>(
+                            tx,
+                            &format!("protocol.questions[{i}].appeal_id"),
+                            q.appeal_id,
+                            |x| x.group_id == group_id,
+                        )?;
                     }
                     let old = m.protocol.clone().unwrap_or_default();
                     let mut new = pb::Protocol {
