@@ -30,6 +30,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Where online backups (`MaintenanceService.Backup`) are written.
     pub backup_dir: PathBuf,
+    /// The operator's backup passphrase; without it no backup is written (a backup holds every
+    /// citizen's data, so it is never written in clear).
+    pub backup_key: Option<crate::backup::BackupKey>,
     /// Where to listen (the binary binds it; `launch` takes a bound listener).
     pub listen: SocketAddr,
     /// PEM certificate and key for TLS.
@@ -85,6 +88,7 @@ impl Config {
         let data_dir = data_dir.into();
         Self {
             backup_dir: default_backup_dir(&data_dir),
+            backup_key: None,
             data_dir,
             listen: SocketAddr::from(([127, 0, 0, 1], 50051)),
             tls: None,

@@ -39,6 +39,10 @@ struct Common {
     /// Data directory [default: the platform's data directory].
     #[arg(long, env = "INFOGROUPS_DATA")]
     data: Option<PathBuf>,
+    /// A file holding the backup passphrase (else INFOGROUPS_BACKUP_PASSPHRASE); backups are
+    /// written only encrypted, and restored only with it.
+    #[arg(long, env = "INFOGROUPS_BACKUP_PASSPHRASE_FILE")]
+    backup_passphrase_file: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -219,6 +223,8 @@ async fn serve(args: ServeArgs) -> Result<()> {
         config.backup_dir = dir;
     }
     config.admin_password = std::env::var("INFOGROUPS_ADMIN_PASSWORD").ok();
+    config.backup_key =
+        backup::BackupKey::from_operator(args.common.backup_passphrase_file.as_deref())?;
     if config.tls.is_none() && !config.listen.ip().is_loopback() {
         tracing::warn!(
             listen = %config.listen,
@@ -263,8 +269,13 @@ async fn admin(args: AdminArgs) -> Result<()> {
     let file = file_config(&args.common)?;
     let dir = data_dir(&args.common, &file);
     let store: Arc<dyn Store> = Arc::new(SledStore::open(&dir)?);
+    let key = || -> Result<backup::BackupKey> {
+        backup::BackupKey::from_operator(args.common.backup_passphrase_file.as_deref())?.context(
+            "no backup passphrase: set INFOGROUPS_BACKUP_PASSPHRASE or --backup-passphrase-file",
+        )
+    };
     if let AdminAction::Restore { file } = &args.action {
-        let n = backup::restore_store(store.as_ref(), file)?;
+        let n = backup::restore_store(store.as_ref(), file, &key()?)?;
         println!(
             "Restored {n} entries from {} into {}",
             file.display(),
@@ -389,7 +400,7 @@ async fn admin(args: AdminArgs) -> Result<()> {
             }
         }
         AdminAction::Backup { file } => {
-            let s = backup::backup_online(&db, &file).await?;
+            let s = backup::backup_online(&db, &file, &key()?).await?;
             println!(
                 "Wrote {} entries (events up to {}) to {}; SHA-256 {}",
                 s.entries,

@@ -77,6 +77,9 @@ pub struct Server {
 impl Server {
     /// Opens the store, loads the calendar and creates the first administrator on an empty store.
     pub async fn open(config: Config) -> Result<Self, LaunchError> {
+        crate::files::private_umask();
+        crate::files::compact_if_due(&config.data_dir)?;
+        crate::files::secure_dir(&config.data_dir).map_err(StoreError::from)?;
         let store = SledStore::open(&config.data_dir)?;
         let db = Db::open(
             Arc::new(store),

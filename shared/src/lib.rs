@@ -13,6 +13,7 @@ pub mod names;
 pub mod personal_data;
 pub mod policy;
 pub mod quarters;
+pub mod scrub;
 pub mod validate;
 
 /// The generated API, package `infogroups.v1`.

@@ -14,6 +14,7 @@ use super::Ctx;
 use super::users::paginate;
 use crate::auth::{Caller, caller};
 use crate::db::Tx;
+use crate::depersonalise::Plan;
 use crate::entity::{Entity, Kind};
 use crate::error::{ApiError, ApiResult};
 use crate::notify;
@@ -1113,26 +1114,8 @@ impl AppealService for AppealSvc {
         if req.dry_run || (appeals.is_empty() && cards.is_empty()) {
             return Ok(Response::new(out));
         }
-        db.write(c.actor.user_id, |tx| {
-            // Only the citizen and the free text go; codes, dates and results stay for statistics.
-            for id in &appeals {
-                let mut a = tx.require::<pb::Appeal>(*id)?;
-                a.citizen = None;
-                a.depersonalised = true;
-                a.text = "[обезличено]".into();
-                tx.update_current(a, "depersonalise")?;
-            }
-            for id in &cards {
-                let mut x = tx.require::<pb::ReceptionCard>(*id)?;
-                x.citizen = None;
-                x.depersonalised = true;
-                x.content = "[обезличено]".into();
-                x.oral_answer.clear();
-                tx.update_current(x, "depersonalise")?;
-            }
-            Ok(())
-        })
-        .await?;
+        let plan = Plan::build(db, &appeals, &cards)?;
+        crate::depersonalise::run(db, c.actor.user_id, &plan).await?;
         Ok(Response::new(out))
     }
 }
