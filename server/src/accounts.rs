@@ -85,16 +85,27 @@ pub async fn set_password(
     user_id: u64,
     phc: String,
     keep: Option<&[u8]>,
+    streams: Option<&crate::sessions::Streams>,
 ) -> ApiResult<pb::User> {
     let ended = auth::sessions_of(db, user_id, keep)?;
-    db.write(actor_id, |tx| {
-        stage_password(tx, user_id, phc)?;
-        for key in &ended {
-            tx.remove_raw(key.clone());
-        }
-        tx.require::<pb::User>(user_id)
-    })
-    .await
+    let user = db
+        .write(actor_id, |tx| {
+            stage_password(tx, user_id, phc)?;
+            for key in &ended {
+                tx.remove_raw(key.clone());
+            }
+            tx.require::<pb::User>(user_id)
+        })
+        .await?;
+    // Their watch streams end now too, not at the next heartbeat.
+    if let Some(streams) = streams {
+        streams.end(
+            ended
+                .iter()
+                .filter_map(|k| k.strip_prefix(b"s/".as_slice())),
+        );
+    }
+    Ok(user)
 }
 
 /// The account with `username`, if any.

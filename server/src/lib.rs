@@ -25,6 +25,7 @@ pub mod refs;
 pub mod reports;
 pub mod server;
 pub mod services;
+pub mod sessions;
 pub mod signals;
 pub mod store;
 

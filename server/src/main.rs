@@ -64,6 +64,9 @@ struct ServeArgs {
     /// Where online backups are written [default: the data directory's name + "-backups"].
     #[arg(long, env = "INFOGROUPS_BACKUP_DIR")]
     backup_dir: Option<PathBuf>,
+    /// Serve beyond loopback without TLS (only behind a tunnel or on a trusted network).
+    #[arg(long, env = "INFOGROUPS_INSECURE_LISTEN")]
+    insecure_listen: bool,
 }
 
 #[derive(Args)]
@@ -199,7 +202,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
         _ => bail!(config::ConfigError::HalfTls),
     };
     if let Some(h) = args.token_ttl_hours.or(file.token_ttl_hours) {
-        config.token_ttl = Duration::from_secs(h * 3600);
+        config.token_ttl = config::token_ttl_hours(h)?;
     }
     if let Some(n) = file.login_free_attempts {
         config.login_free_attempts = n;
@@ -225,10 +228,12 @@ async fn serve(args: ServeArgs) -> Result<()> {
     config.admin_password = std::env::var("INFOGROUPS_ADMIN_PASSWORD").ok();
     config.backup_key =
         backup::BackupKey::from_operator(args.common.backup_passphrase_file.as_deref())?;
+    config.insecure_listen = args.insecure_listen;
+    config::check_listen(config.listen, config.tls.is_some(), config.insecure_listen)?;
     if config.tls.is_none() && !config.listen.ip().is_loopback() {
         tracing::warn!(
             listen = %config.listen,
-            "listening beyond loopback without TLS: passwords and citizens' data cross the network in clear; set --tls-cert and --tls-key"
+            "listening beyond loopback without TLS (--insecure-listen): passwords and citizens' data cross the network in clear"
         );
     }
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -318,6 +323,7 @@ async fn admin(args: AdminArgs) -> Result<()> {
                 ..Default::default()
             };
             accounts::validate_new(&req)?;
+            validate::password_policy("password", &req.password, &[&req.username, &req.full_name])?;
             let phc = auth::hash_password(&req.password)?;
             let u = db.write(0, |tx| accounts::stage_new(tx, &req, phc)).await?;
             println!(
@@ -329,11 +335,11 @@ async fn admin(args: AdminArgs) -> Result<()> {
         AdminAction::SetPassword { username } => {
             let user = find(&db, &username)?;
             let password = new_password()?;
-            validate::password("password", &password)?;
+            validate::password_policy("password", &password, &[&username, &user.full_name])?;
             let phc = auth::hash_password(&password)?;
             let id = user.meta.map_or(0, |m| m.id);
             // As through the API: a new password ends every session of the account.
-            accounts::set_password(&db, 0, id, phc, None).await?;
+            accounts::set_password(&db, 0, id, phc, None, None).await?;
             println!("Password of {username} changed; its sessions ended");
         }
         AdminAction::Grant {

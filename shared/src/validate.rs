@@ -244,6 +244,35 @@ pub fn password(field: &str, value: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// A password a person chooses: the length rules of [`password`], not built from the account's
+/// own names (`user_inputs`: the user name, the full name), and hard to guess — `zxcvbn` must
+/// estimate at least 10^10 guesses (its score 3), which refuses common passwords, keyboard walks,
+/// dates and dictionary words with digits.
+pub fn password_policy(field: &str, value: &str, user_inputs: &[&str]) -> Result<(), FieldError> {
+    password(field, value)?;
+    let lower = value.to_lowercase();
+    let inputs: Vec<&str> = user_inputs
+        .iter()
+        .flat_map(|i| std::iter::once(*i).chain(i.split_whitespace()))
+        .filter(|i| i.chars().count() >= 3)
+        .collect();
+    if inputs.iter().any(|i| lower.contains(&i.to_lowercase())) {
+        return Err(FieldError::new(
+            field,
+            "пароль не должен содержать имя пользователя",
+            "the password must not contain the user's name",
+        ));
+    }
+    if zxcvbn::zxcvbn(value, &inputs).score() < zxcvbn::Score::Three {
+        return Err(FieldError::new(
+            field,
+            "пароль слишком легко подобрать: возьмите фразу из нескольких слов",
+            "the password is too easy to guess: use a phrase of several words",
+        ));
+    }
+    Ok(())
+}
+
 /// A client-made request id for creates: required, at most 64 printable characters.
 pub fn request_id(field: &str, value: &str) -> Result<(), FieldError> {
     required_line(field, value, 64)
@@ -379,6 +408,50 @@ pub fn from_naive(d: NaiveDate) -> pb::Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_passwords_and_ones_built_from_the_name_are_refused() {
+        for weak in [
+            "12345678",
+            "password",
+            "qwertyuiop",
+            "ivanov2026",
+            "Ivanov-Ivanov",
+        ] {
+            assert!(
+                password_policy("p", weak, &["ivanov", "Иван Иванов"]).is_err(),
+                "{weak} accepted"
+            );
+        }
+        assert!(password_policy("p", "admin", &["admin"]).is_err());
+        assert!(password_policy("p", "Терриконы над Несветаем 42", &["ivanov"]).is_ok());
+    }
+
+    #[test]
+    fn bidi_overrides_and_zero_width_characters_are_refused_in_names() {
+        assert!(name_line("n", "Иванов", 50, true).is_ok());
+        for bad in [
+            "Ива\u{202E}нов",
+            "Ива\u{200B}нов",
+            "\u{2066}Иванов",
+            "Ива\u{FEFF}нов",
+        ] {
+            assert!(name_line("n", bad, 50, true).is_err(), "{bad:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_repeated_field_passes_exactly_up_to_its_cap(len in 0usize..500, cap in 0usize..300) {
+            proptest::prop_assert_eq!(at_most("f", len, cap).is_ok(), len <= cap);
+        }
+
+        #[test]
+        fn a_line_passes_exactly_up_to_its_length(n in 0usize..700) {
+            let s = "я".repeat(n);
+            proptest::prop_assert_eq!(optional_line("f", &s, MAX_LINE).is_ok(), n <= MAX_LINE);
+        }
+    }
 
     #[test]
     fn blank_and_control_characters_are_refused() {
