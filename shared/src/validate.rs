@@ -115,6 +115,14 @@ pub mod caps {
     pub const GROUP_TERRITORIES: usize = 100;
     /// Roles of one account.
     pub const ROLES: usize = 20;
+    /// Invited participants of one meeting.
+    pub const PARTICIPANTS: usize = 200;
+    /// Amendments to one signed protocol.
+    pub const AMENDMENTS: usize = 100;
+    /// Items of one meeting's checklist.
+    pub const CHECKLIST: usize = 100;
+    /// Characters of all the texts of one protocol together.
+    pub const PROTOCOL_TEXT: usize = 200_000;
 }
 
 /// Refuses a repeated field longer than `max`.

@@ -6,7 +6,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use infogroups_shared::appeal::{self as rules, Step};
 use infogroups_shared::calendar::NonWorkingRule as Rule;
 use infogroups_shared::pb::{self, AppealStatus as A, appeal_service_server::AppealService};
-use infogroups_shared::validate::{self, FieldError, MAX_LINE, MAX_TEXT};
+use infogroups_shared::validate::{self, FieldError, MAX_LINE, MAX_TEXT, caps};
 use infogroups_shared::{city_time, classifier};
 use tonic::{Request, Response, Status};
 
@@ -75,6 +75,10 @@ fn check_citizen(field: &str, c: Option<&pb::Citizen>, anonymous: bool) -> Resul
         ("surname", &c.surname),
         ("first_name", &c.first_name),
         ("patronymic", &c.patronymic),
+    ] {
+        validate::name_line(&format!("{field}.{name}"), value, MAX_LINE, false)?;
+    }
+    for (name, value) in [
         ("postal_address", &c.postal_address),
         ("contact", &c.contact),
         ("workplace", &c.workplace),
@@ -237,13 +241,11 @@ impl AppealSvc {
                 "at least one question is needed",
             ));
         }
-        if a.questions.len() > 50 {
-            return Err(FieldError::new(
-                "appeal.questions",
-                "не более 50 вопросов",
-                "at most 50 questions",
-            ));
-        }
+        validate::at_most(
+            "appeal.questions",
+            a.questions.len(),
+            caps::APPEAL_QUESTIONS,
+        )?;
         for (i, q) in a.questions.iter().enumerate() {
             self.check_code(
                 &format!("appeal.questions[{i}].classifier_code"),

@@ -556,6 +556,11 @@ impl MeetingService for MeetingSvc {
                         .into());
                     }
                     if p.index == 0 {
+                        validate::at_most(
+                            "participant",
+                            m.participants.len() + 1,
+                            caps::PARTICIPANTS,
+                        )?;
                         let index = m.participants.iter().map(|x| x.index).max().unwrap_or(0) + 1;
                         m.participants.push(pb::Participant {
                             index,
@@ -612,11 +617,7 @@ impl MeetingService for MeetingSvc {
     async fn save_checklist(&self, req: Request<pb::SaveChecklistRequest>) -> Reply {
         let c = caller(&req)?;
         let req = req.into_inner();
-        if req.items.len() > 100 {
-            return Err(
-                FieldError::new("items", "не более 100 пунктов", "at most 100 items").into(),
-            );
-        }
+        validate::at_most("items", req.items.len(), caps::CHECKLIST)?;
         for (i, item) in req.items.iter().enumerate() {
             validate::required_line(&format!("items[{i}].title"), &item.title, MAX_LINE)?;
             validate::optional_line(
@@ -840,6 +841,28 @@ impl MeetingService for MeetingSvc {
         ] {
             validate::at_most(field, len, max)?;
         }
+        // Each text is capped, and so is the whole: one protocol is a few pages, not megabytes.
+        let total: usize = p
+            .questions
+            .iter()
+            .map(|q| q.substance.chars().count() + q.answer.chars().count())
+            .chain(p.decisions.iter().map(|d| d.text.chars().count()))
+            .sum::<usize>()
+            + p.information_given.chars().count();
+        if total > caps::PROTOCOL_TEXT {
+            return Err(FieldError::new(
+                "protocol",
+                format!(
+                    "текст протокола не длиннее {} символов",
+                    caps::PROTOCOL_TEXT
+                ),
+                format!(
+                    "the protocol's text is at most {} characters",
+                    caps::PROTOCOL_TEXT
+                ),
+            )
+            .into());
+        }
         for (i, q) in p.questions.iter().enumerate() {
             validate::text(
                 &format!("protocol.questions[{i}].substance"),
@@ -987,6 +1010,8 @@ impl MeetingService for MeetingSvc {
                 "amend",
                 |tx, m, today| {
                     step(m, Step::Amend, today)?;
+                    let so_far = m.protocol.as_ref().map_or(0, |p| p.amendments.len());
+                    validate::at_most("text", so_far + 1, caps::AMENDMENTS)?;
                     let now = tx.now_ms();
                     m.protocol
                         .get_or_insert_with(Default::default)
