@@ -149,7 +149,7 @@ fn file_config(common: &Common) -> Result<FileConfig> {
 }
 
 /// The role names the command line uses, in both directions.
-const ROLE_NAMES: [(&str, Role); 9] = [
+const ROLE_NAMES: [(&str, Role); 10] = [
     ("administrator", Role::Administrator),
     ("head", Role::Head),
     ("control-sector", Role::ControlSector),
@@ -159,6 +159,7 @@ const ROLE_NAMES: [(&str, Role); 9] = [
     ("group-secretary", Role::GroupSecretary),
     ("group-member", Role::GroupMember),
     ("executor", Role::Executor),
+    ("personal-data-officer", Role::PersonalDataOfficer),
 ];
 
 fn parse_role(s: &str) -> Result<Role> {
