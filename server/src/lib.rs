@@ -12,8 +12,10 @@ pub mod config;
 pub mod db;
 pub mod deadlines;
 pub mod demo;
+pub mod depersonalise;
 pub mod entity;
 pub mod error;
+pub mod files;
 pub mod framing;
 pub mod integrity;
 pub mod notify;
@@ -23,6 +25,7 @@ pub mod refs;
 pub mod reports;
 pub mod server;
 pub mod services;
+pub mod sessions;
 pub mod signals;
 pub mod store;
 
