@@ -719,7 +719,7 @@ fn seed_appeals(
     rng: &mut StdRng,
 ) -> ApiResult<()> {
     let cal = infogroups_shared::calendar::ProductionCalendar::new();
-    let rule = infogroups_shared::calendar::NonWorkingRule::NextWorkingDay;
+    let rule = infogroups_shared::calendar::NonWorkingRule::DEFAULT;
     // The head grants the extensions (59-FZ art. 12 p. 2).
     let head = (1..=500u64)
         .find(|id| {
@@ -733,7 +733,7 @@ fn seed_appeals(
         let (g, _, _, terr) = &p.groups[i % p.groups.len()];
         let registered = days_from(today, -rng.random_range(0..365));
         let received = days_from(registered, -rng.random_range(0..5));
-        let due = infogroups_shared::appeal::answer_due(&cal, registered, rule);
+        let due = infogroups_shared::appeal::answer_due(&cal, registered, 0, rule);
         let age = (today - registered).num_days();
         let roll: u32 = rng.random_range(0..100);
         let status = if age < 30 {
@@ -777,7 +777,10 @@ fn seed_appeals(
                 granted_by: head,
                 reason: "Требуется дополнительная проверка на месте".into(),
                 notice_date: date_field(days_from(due.date, -2).min(today)),
-                new_due: date_field(days_from(due.date, i64::from(days))),
+                // The days add to the statutory term, the rule applied once (art. 12 p. 2).
+                new_due: date_field(
+                    infogroups_shared::appeal::answer_due(&cal, registered, days, rule).date,
+                ),
             }
         });
         let due_date = extension
@@ -842,7 +845,7 @@ fn seed_appeals(
                     predicted: due.predicted,
                 }),
                 extensions: extension.into_iter().collect(),
-                due_rule: pb::NonWorkingRule::Next as i32,
+                due_rule: crate::settings::rule_pb(rule) as i32,
                 answer: (status == pb::AppealStatus::Answered).then(|| pb::AppealAnswer {
                     date: date_field(answer_day.min(today)),
                     signed_by: "Глава Администрации".into(),

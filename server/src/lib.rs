@@ -23,6 +23,7 @@ pub mod refs;
 pub mod reports;
 pub mod server;
 pub mod services;
+pub mod settings;
 pub mod signals;
 pub mod store;
 

@@ -60,6 +60,24 @@ struct ServeArgs {
     /// Where online backups are written [default: the data directory's name + "-backups"].
     #[arg(long, env = "INFOGROUPS_BACKUP_DIR")]
     backup_dir: Option<PathBuf>,
+    /// Training: start the server's clock at this Moscow time (e.g. 2026-03-02T09:00); it runs
+    /// at normal speed and an administrator moves it forward (MaintenanceService.AdvanceClock).
+    /// Every client says «учебное время». Never on a production server.
+    #[arg(long, value_name = "YYYY-MM-DDTHH:MM")]
+    clock: Option<String>,
+}
+
+/// The UTC moment of a Moscow date and time given as `YYYY-MM-DDTHH:MM`.
+fn training_start(text: &str) -> Result<i64> {
+    let local =
+        chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").with_context(|| {
+            format!("--clock {text:?}: expected a Moscow time like 2026-03-02T09:00")
+        })?;
+    local
+        .and_local_timezone(infogroups_shared::city_time::offset())
+        .single()
+        .map(|t| t.timestamp_millis())
+        .with_context(|| format!("--clock {text:?}: not a moment in Moscow time"))
 }
 
 #[derive(Args)]
@@ -182,6 +200,9 @@ fn new_password() -> Result<String> {
 async fn serve(args: ServeArgs) -> Result<()> {
     let file = file_config(&args.common)?;
     let mut config = Config::new(data_dir(&args.common, &file));
+    if let Some(rule) = file.appeal_rule()? {
+        config.appeal_non_working_rule = rule;
+    }
     config.listen = args
         .listen
         .or(file.listen)
@@ -202,6 +223,10 @@ async fn serve(args: ServeArgs) -> Result<()> {
     }
     if let Some(n) = file.reminder_days {
         config.reminder_days = n;
+    }
+    if let Some(start) = &args.clock {
+        config.clock = Clock::training(training_start(start)?);
+        tracing::warn!(start = %start, "training clock: time starts at the given Moscow time and an administrator can move it forward");
     }
     if let Some(n) = file.max_request_bytes {
         config.max_request_bytes = n;

@@ -99,11 +99,13 @@ pub enum Action {
     ReadAudit,
     /// Take a backup of the whole store (everyone's data, password hashes included).
     Backup,
+    /// Change the server's settings (the appeal deadline rule) and move a training clock.
+    ChangeSettings,
 }
 
 impl Action {
     /// Every action, for the matrix test.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 29] = [
         Action::ManageUsers,
         Action::ChangeOwnPassword,
         Action::ListUsers,
@@ -132,6 +134,7 @@ impl Action {
         Action::ReadReports,
         Action::ReadAudit,
         Action::Backup,
+        Action::ChangeSettings,
     ];
 }
 
@@ -221,7 +224,8 @@ pub fn authorize(actor: &Actor, action: Action, res: &Resource) -> Result<(), De
         | A::CreateGroup
         | A::ReadAudit
         | A::Depersonalise
-        | A::Backup => allow_if(
+        | A::Backup
+        | A::ChangeSettings => allow_if(
             admin,
             "нужна роль администратора",
             "needs the administrator role",

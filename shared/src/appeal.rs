@@ -14,14 +14,24 @@ pub const MAX_EXTENSION: u32 = 30;
 /// Days to forward to the competent body after registration (art. 8 p. 3).
 pub const FORWARD_WITHIN: i64 = 7;
 
-/// The answer's due date: 30 calendar days after registration, adjusted by `rule` when it lands
-/// on a non-working day.
+/// The answer's due date: the statutory 30 calendar days after registration (art. 12 p. 1)
+/// plus the days granted by extensions (art. 12 p. 2, at most [`MAX_EXTENSION`] in all), with
+/// `rule` applied once to the result when it lands on a non-working day.
+///
+/// An extension adds to the statutory term, never to a date the rule already moved: under
+/// [`NonWorkingRule::PreviousWorkingDay`] an extended answer is due at most 60 days after
+/// registration, and never later than the unadjusted 60th day.
 pub fn answer_due(
     cal: &ProductionCalendar,
     registered: NaiveDate,
+    extended_days: u32,
     rule: NonWorkingRule,
 ) -> Deadline {
-    cal.calendar_days_deadline(registered, ANSWER_WITHIN, rule)
+    cal.calendar_days_deadline(
+        registered,
+        ANSWER_WITHIN + extended_days.min(MAX_EXTENSION),
+        rule,
+    )
 }
 
 /// Registered later than three days after receipt.
@@ -125,27 +135,77 @@ mod tests {
         // 10.04.2026 + 30 = 10.05.2026, a Sunday; 11.05 is a day off too in 2026.
         let r = d(2026, 4, 10);
         assert_eq!(
-            answer_due(&cal, r, NonWorkingRule::Unchanged).date,
+            answer_due(&cal, r, 0, NonWorkingRule::Unchanged).date,
             d(2026, 5, 10)
         );
         assert_eq!(
-            answer_due(&cal, r, NonWorkingRule::NextWorkingDay).date,
+            answer_due(&cal, r, 0, NonWorkingRule::NextWorkingDay).date,
             d(2026, 5, 12)
         );
         assert_eq!(
-            answer_due(&cal, r, NonWorkingRule::PreviousWorkingDay).date,
+            answer_due(&cal, r, 0, NonWorkingRule::PreviousWorkingDay).date,
             d(2026, 5, 8)
         );
         // 01.05 is a holiday, 02–03.05 the weekend.
         assert_eq!(
-            answer_due(&cal, d(2026, 4, 1), NonWorkingRule::NextWorkingDay).date,
+            answer_due(&cal, d(2026, 4, 1), 0, NonWorkingRule::NextWorkingDay).date,
             d(2026, 5, 4)
         );
         // A working day stays whatever the rule.
         assert_eq!(
-            answer_due(&cal, d(2026, 4, 6), NonWorkingRule::PreviousWorkingDay).date,
+            answer_due(&cal, d(2026, 4, 6), 0, NonWorkingRule::PreviousWorkingDay).date,
             d(2026, 5, 6)
         );
+    }
+
+    /// Cases from art. 12 of 59-FZ and the production calendars of 2025–2027.
+    #[test]
+    fn the_answer_is_due_by_the_law_under_each_rule() {
+        use NonWorkingRule::{NextWorkingDay as Next, PreviousWorkingDay as Prev, Unchanged};
+        let cal = ProductionCalendar::new();
+        // (registered, extension days, rule, due)
+        let cases = [
+            // 03.12.2026 + 30 = Sat 02.01.2027; 31.12.2026 is a day off too: the working day
+            // before is 30.12.2026. The old "next" rule gave 11.01.2027, the 39th day.
+            (d(2026, 12, 3), 0, Prev, d(2026, 12, 30)),
+            (d(2026, 12, 3), 0, Next, d(2027, 1, 11)),
+            (d(2026, 12, 3), 0, Unchanged, d(2027, 1, 2)),
+            // 03.12.2025 + 30 = 02.01.2026 (holiday); 31.12.2025 is off: 30.12.2025.
+            (d(2025, 12, 3), 0, Prev, d(2025, 12, 30)),
+            (d(2025, 12, 3), 0, Next, d(2026, 1, 12)),
+            // A 30th day that is a working day stays under every rule.
+            (d(2026, 3, 16), 0, Prev, d(2026, 4, 15)),
+            (d(2026, 3, 16), 0, Next, d(2026, 4, 15)),
+            // The extension adds to the statutory term (03.12.2026 + 60 = Mon 01.02.2027), not
+            // to the moved 30.12.2026 (which would give 29.01.2027) nor to 11.01.2027 (10.02).
+            (d(2026, 12, 3), 30, Prev, d(2027, 2, 1)),
+            (d(2026, 12, 3), 30, Next, d(2027, 2, 1)),
+            // 10.04.2026 + 60 = Tue 09.06.2026 — working; + 40 = Wed 20.05.2026.
+            (d(2026, 4, 10), 30, Prev, d(2026, 6, 9)),
+            (d(2026, 4, 10), 10, Prev, d(2026, 5, 20)),
+            // 12.04.2026 + 60 = Thu 11.06.2026; + 61 would be the holiday 12.06, but the
+            // extension is capped at 30 days whatever was asked.
+            (d(2026, 4, 12), 31, Prev, d(2026, 6, 11)),
+            // 13.04.2026 + 60 = 12.06.2026 (holiday): back to Thu 11.06 or on to Mon 15.06.
+            (d(2026, 4, 13), 30, Prev, d(2026, 6, 11)),
+            (d(2026, 4, 13), 30, Next, d(2026, 6, 15)),
+            (d(2026, 4, 13), 30, Unchanged, d(2026, 6, 12)),
+        ];
+        for (registered, extended, rule, due) in cases {
+            assert_eq!(
+                answer_due(&cal, registered, extended, rule).date,
+                due,
+                "{registered} + {extended} under {rule:?}"
+            );
+        }
+        // Under the default rule no answer is ever due later than 30 (or 60) days.
+        for registered in d(2025, 1, 1).iter_days().take(3 * 365) {
+            for extended in [0, 30] {
+                let due = answer_due(&cal, registered, extended, NonWorkingRule::DEFAULT).date;
+                assert!((due - registered).num_days() <= i64::from(30 + extended));
+                assert!(cal.is_working_day(due), "{registered} + {extended}");
+            }
+        }
     }
 
     #[test]

@@ -753,8 +753,12 @@ fn on_sync(state: &mut State, event: SyncEvent, out: &mut Outbox) {
                 state.flash(text, false);
             }
         }
-        SyncEvent::Heartbeat { server_time_ms } => {
+        SyncEvent::Heartbeat {
+            server_time_ms,
+            training_clock,
+        } => {
             state.clock_skew_ms = server_time_ms.saturating_sub(state.now_ms);
+            state.replica.settings.training_clock = training_clock;
         }
         SyncEvent::Link(link) => state.link = link,
         SyncEvent::SessionEnded(e) => {

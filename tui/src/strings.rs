@@ -59,6 +59,8 @@ pub enum Text {
     KindTask,
     KindInfoRequest,
     ServerClock,
+    /// The status bar on a server whose clock is a training one.
+    TrainingTime,
     ReportTitle,
     ReportField,
     ReturnTitle,
@@ -156,7 +158,8 @@ impl Text {
             T::Extensions => ("Продления срока", "Extensions"),
             T::KindTask => ("Поручение", "Task"),
             T::KindInfoRequest => ("Запрос сведений", "Information request"),
-            T::ServerClock => ("сервер (автоматически)", "the server (automatic)"),
+            T::ServerClock => ("система (автоматически)", "the system (automatic)"),
+            T::TrainingTime => ("учебное время", "training time"),
             T::ReportTitle => ("Отчёт об исполнении", "Execution report"),
             T::ReportField => ("Текст отчёта", "Report"),
             T::ReturnTitle => ("Вернуть на доработку", "Return for rework"),

@@ -40,20 +40,9 @@ fn refused(r: rules::Refusal) -> ApiError {
     ApiError::precondition(r.ru, r.en)
 }
 
-fn rule_pb(r: Rule) -> pb::NonWorkingRule {
-    match r {
-        Rule::Unchanged => pb::NonWorkingRule::Unchanged,
-        Rule::PreviousWorkingDay => pb::NonWorkingRule::Previous,
-        Rule::NextWorkingDay => pb::NonWorkingRule::Next,
-    }
-}
-
-fn rule_of(r: i32) -> Rule {
-    match pb::NonWorkingRule::try_from(r) {
-        Ok(pb::NonWorkingRule::Unchanged) => Rule::Unchanged,
-        Ok(pb::NonWorkingRule::Previous) => Rule::PreviousWorkingDay,
-        _ => Rule::NextWorkingDay,
-    }
+/// The rule an appeal recorded at registration.
+fn rule_of(a: &pb::Appeal) -> Rule {
+    crate::settings::rule_from_pb(a.due_rule).unwrap_or_default()
 }
 
 /// Validates a citizen's fields; names and an address are required unless anonymous.
@@ -346,12 +335,12 @@ impl AppealService for AppealSvc {
             )
             .into());
         }
-        let rule = self.ctx.config.appeal_non_working_rule;
+        let rule = crate::settings::appeal_rule(&self.ctx)?;
         let deadline = self
             .ctx
             .calendar
             .read()
-            .map(|cal| rules::answer_due(&cal, today, rule))
+            .map(|cal| rules::answer_due(&cal, today, 0, rule))
             .map_err(|_| ApiError::ShuttingDown)?;
         let format = self.ctx.config.appeal_number_format.clone();
         let saved = self
@@ -391,7 +380,7 @@ impl AppealService for AppealSvc {
                     date: Some(validate::from_naive(deadline.date)),
                     predicted: deadline.predicted,
                 });
-                a.due_rule = rule_pb(rule) as i32;
+                a.due_rule = crate::settings::rule_pb(rule) as i32;
                 a.depersonalised = false;
                 a.extensions.clear();
                 a.forwarding = None;
@@ -496,10 +485,10 @@ impl AppealService for AppealSvc {
                             "the deadline has already passed",
                         ));
                     }
-                    // The extended date follows the same non-working-day rule as the first one.
-                    let new_due = cal
-                        .calendar_days_deadline(due(a), ext.days, rule_of(a.due_rule))
-                        .date;
+                    // The days add to the statutory term, and the rule the appeal recorded is
+                    // applied once to the result (art. 12 p. 2), never to a date already moved.
+                    let new_due =
+                        rules::answer_due(&cal, registered(a), so_far + ext.days, rule_of(a)).date;
                     if notice > new_due {
                         return Err(FieldError::new(
                             "extension.notice_date",
@@ -927,12 +916,12 @@ impl AppealService for AppealSvc {
             .into());
         }
         let today = self.today();
-        let rule = self.ctx.config.appeal_non_working_rule;
+        let rule = crate::settings::appeal_rule(&self.ctx)?;
         let deadline = self
             .ctx
             .calendar
             .read()
-            .map(|cal| rules::answer_due(&cal, today, rule))
+            .map(|cal| rules::answer_due(&cal, today, 0, rule))
             .map_err(|_| ApiError::ShuttingDown)?;
         let format = self.ctx.config.appeal_number_format.clone();
         let saved = self
@@ -990,7 +979,7 @@ impl AppealService for AppealSvc {
                             date: Some(validate::from_naive(deadline.date)),
                             predicted: deadline.predicted,
                         }),
-                        due_rule: rule_pb(rule) as i32,
+                        due_rule: crate::settings::rule_pb(rule) as i32,
                         assignment_ids: if card.assignment_id == 0 {
                             vec![]
                         } else {

@@ -70,6 +70,7 @@ pub fn set_status(a: &mut pb::Assignment, to: S, by: u64, at_ms: i64, comment: &
         by_user_id: by,
         at_ms,
         comment: comment.to_string(),
+        by_system: false,
     });
     a.status = to as i32;
     if machine::is_final(to) {

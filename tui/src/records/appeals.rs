@@ -170,6 +170,12 @@ pub fn detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
         Some(d) => out.push(field(lang, W::AnswerDue, date(d))),
         None => {}
     }
+    // The rule recorded at registration, so the date can be checked against the law by hand.
+    if let Ok(rule) = pb::NonWorkingRule::try_from(a.due_rule)
+        && rule != pb::NonWorkingRule::Unspecified
+    {
+        out.push(field(lang, W::DueRule, names::non_working_rule(lang, rule)));
+    }
     if a.late_registration {
         out.push(DetailLine::Warning(
             W::LateRegistration.get(lang).to_string(),

@@ -90,6 +90,7 @@ pub enum W {
     Appeal,
     Received,
     AnswerDue,
+    DueRule,
     LateRegistration,
     Channel,
     Kind,
@@ -470,6 +471,7 @@ impl W {
             W::Appeal => ("Обращение", "Appeal"),
             W::Received => ("Поступило", "Received"),
             W::AnswerDue => ("Срок ответа", "Answer due"),
+            W::DueRule => ("Правило срока", "Deadline rule"),
             W::LateRegistration => (
                 "зарегистрировано позже трёх дней после поступления",
                 "registered more than three days after receipt",

@@ -1,0 +1,270 @@
+//! Dates by the law (issue 15), end to end on a training clock (`serve --clock`) moved forward
+//! over the API the way a trainer moves it: the 59-FZ answer deadline and its non-working-day
+//! rule as a setting recorded on each appeal, extensions on the statutory term, and the clock
+//! itself — which exists only on a server started with one.
+
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use infogroups_server::Clock;
+use infogroups_shared::pb;
+use infogroups_tests::answer::{ok, refused};
+use infogroups_tests::fixtures::{
+    advance_clock_to, api_date, city_ms, id_of, request_id, version_of,
+};
+use infogroups_tests::{Authed, City, TestServer};
+use tonic::Code;
+
+const WATER: &str = "0005.0005.0056.1154";
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("date")
+}
+
+fn naive(date: Option<pb::Date>) -> NaiveDate {
+    date.as_ref()
+        .and_then(infogroups_shared::validate::to_naive)
+        .expect("a date")
+}
+
+fn due(a: &pb::Appeal) -> NaiveDate {
+    naive(a.due.as_ref().and_then(|d| d.date))
+}
+
+/// A server whose training clock starts at 09:00 of `day`, and a small city on it.
+async fn training(day: NaiveDate) -> (TestServer, City) {
+    let server = TestServer::start(|c| {
+        c.clock = Clock::training(city_ms(day, 9));
+        // Sessions outlive the clock's jumps.
+        c.token_ttl = Duration::from_secs(3 * 365 * 24 * 3600);
+    })
+    .await
+    .expect("server");
+    let city = City::build(&server).await.expect("city");
+    (server, city)
+}
+
+/// An appeal on water supply from the `n`-th citizen, received today.
+async fn register(who: &Authed, group_id: u64, n: u32, today: NaiveDate) -> pb::Appeal {
+    ok(
+        who.appeals()
+            .register_appeal(pb::RegisterAppealRequest {
+                request_id: request_id("appeal"),
+                appeal: Some(pb::Appeal {
+                    received: Some(api_date(today)),
+                    channel: pb::Channel::Post as i32,
+                    kind: pb::AppealKind::Application as i32,
+                    group_id,
+                    questions: vec![pb::AppealQuestion {
+                        classifier_code: WATER.into(),
+                        r#type: pb::QuestionType::Application as i32,
+                        ..Default::default()
+                    }],
+                    citizen: Some(pb::Citizen {
+                        surname: "Кравцова".into(),
+                        first_name: "Нина".into(),
+                        postal_address: format!("г. Новошахтинск, ул. Садовая, д. {n}"),
+                        ..Default::default()
+                    }),
+                    text: "Нет холодной воды вторую неделю".into(),
+                    ..Default::default()
+                }),
+                repeated_confirmed: true,
+            })
+            .await,
+        "RegisterAppeal",
+    )
+}
+
+async fn settings(who: &Authed) -> pb::Settings {
+    ok(
+        who.maintenance()
+            .get_settings(pb::GetSettingsRequest {})
+            .await,
+        "GetSettings",
+    )
+}
+
+async fn set_rule(who: &Authed, rule: pb::NonWorkingRule) -> Result<pb::Settings, tonic::Status> {
+    who.maintenance()
+        .set_appeal_deadline_rule(pb::SetAppealDeadlineRuleRequest { rule: rule as i32 })
+        .await
+        .map(tonic::Response::into_inner)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_thirtieth_day_off_work_moves_back_by_default_and_the_rule_is_a_setting() {
+    // Registered 03.12.2026: day 30 is Saturday 02.01.2027; 31.12.2026 is a day off as well.
+    let (server, city) = training(d(2026, 12, 3)).await;
+    let group = id_of(city.group_a.meta);
+    let s = settings(&city.general).await;
+    assert_eq!(s.appeal_deadline_rule, pb::NonWorkingRule::Previous as i32);
+    assert!(s.training_clock, "a --clock server says so to every client");
+
+    let by_default = register(&city.general, group, 1, d(2026, 12, 3)).await;
+    assert_eq!(
+        due(&by_default),
+        d(2026, 12, 30),
+        "not 11.01.2027, the 39th day"
+    );
+    assert_eq!(by_default.due_rule, pb::NonWorkingRule::Previous as i32);
+
+    // Only an administrator changes the rule, and only to one of the three.
+    for who in [&city.general, &city.head, &city.control] {
+        refused(
+            who.maintenance()
+                .set_appeal_deadline_rule(pb::SetAppealDeadlineRuleRequest {
+                    rule: pb::NonWorkingRule::Next as i32,
+                })
+                .await,
+            Code::PermissionDenied,
+            "administrator",
+        );
+    }
+    refused(
+        city.admin
+            .maintenance()
+            .set_appeal_deadline_rule(pb::SetAppealDeadlineRuleRequest { rule: 0 })
+            .await,
+        Code::InvalidArgument,
+        "choose a rule",
+    );
+    let s = set_rule(&city.admin, pb::NonWorkingRule::Next)
+        .await
+        .expect("SetAppealDeadlineRule");
+    assert_eq!(s.appeal_deadline_rule, pb::NonWorkingRule::Next as i32);
+    let next = register(&city.general, group, 2, d(2026, 12, 3)).await;
+    assert_eq!(due(&next), d(2027, 1, 11));
+    assert_eq!(next.due_rule, pb::NonWorkingRule::Next as i32);
+
+    // The appeal registered before keeps the rule it recorded; the snapshot shows the setting.
+    let snapshot = ok(
+        city.general.sync().snapshot(pb::SnapshotRequest {}).await,
+        "Snapshot",
+    );
+    let kept = snapshot
+        .appeals
+        .iter()
+        .find(|a| id_of(a.meta) == id_of(by_default.meta))
+        .expect("the first appeal");
+    assert_eq!(due(kept), d(2026, 12, 30));
+    let shown = snapshot.settings.expect("settings");
+    assert_eq!(shown.appeal_deadline_rule, pb::NonWorkingRule::Next as i32);
+    assert!(shown.training_clock);
+
+    // The setting survives a restart: the administrator decided it, not the file.
+    drop(city);
+    let server = server.restart().await.expect("restart");
+    let admin = server.admin().await.expect("admin");
+    assert_eq!(
+        settings(&admin).await.appeal_deadline_rule,
+        pb::NonWorkingRule::Next as i32
+    );
+    drop(admin);
+    server.stop().await.expect("stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_extension_adds_to_the_statutory_term_so_the_answer_is_due_within_sixty_days() {
+    let (server, city) = training(d(2026, 12, 3)).await;
+    let group = id_of(city.group_a.meta);
+    let a = register(&city.general, group, 1, d(2026, 12, 3)).await;
+    assert_eq!(due(&a), d(2026, 12, 30));
+    // Three weeks later, on a training clock moved forward by the administrator.
+    advance_clock_to(&city.admin, d(2026, 12, 24), 10)
+        .await
+        .expect("advance");
+    let extend = |a: &pb::Appeal, days| pb::ExtendAppealRequest {
+        appeal_id: id_of(a.meta),
+        expected_version: version_of(a.meta),
+        extension: Some(pb::AppealExtension {
+            days,
+            reason: "Нужно комиссионное обследование водовода".into(),
+            notice_date: Some(api_date(d(2026, 12, 24))),
+            ..Default::default()
+        }),
+    };
+    let a = ok(
+        city.head.appeals().extend_appeal(extend(&a, 20)).await,
+        "ExtendAppeal",
+    );
+    // 03.12.2026 + 30 + 20 = Friday 22.01.2027 — not 30.12.2026 + 20 = 19.01.2027.
+    assert_eq!(due(&a), d(2027, 1, 22));
+    let a = ok(
+        city.head.appeals().extend_appeal(extend(&a, 10)).await,
+        "ExtendAppeal",
+    );
+    // 03.12.2026 + 60 = Monday 01.02.2027: the 60th day, not past it.
+    assert_eq!(due(&a), d(2027, 2, 1));
+    assert_eq!(naive(a.extensions[1].new_due), d(2027, 2, 1));
+    drop(city);
+    server.stop().await.expect("stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_training_clock_starts_where_told_runs_and_moves_only_forward_by_an_administrator() {
+    let (server, city) = training(d(2026, 3, 2)).await;
+    let start = settings(&city.admin).await.server_time_ms;
+    assert!(start >= city_ms(d(2026, 3, 2), 9), "{start}");
+    for who in [&city.general, &city.head, &city.control] {
+        refused(
+            who.maintenance()
+                .advance_clock(pb::AdvanceClockRequest { minutes: 60 })
+                .await,
+            Code::PermissionDenied,
+            "administrator",
+        );
+    }
+    for minutes in [0, 366 * 24 * 60 + 1] {
+        refused(
+            city.admin
+                .maintenance()
+                .advance_clock(pb::AdvanceClockRequest { minutes })
+                .await,
+            Code::InvalidArgument,
+            "minutes",
+        );
+    }
+    let moved = ok(
+        city.admin
+            .maintenance()
+            .advance_clock(pb::AdvanceClockRequest {
+                minutes: 90 * 24 * 60,
+            })
+            .await,
+        "AdvanceClock",
+    );
+    assert!(moved.server_time_ms >= start + 90 * 86_400_000);
+    assert_eq!(
+        infogroups_shared::city_time::date_at(moved.server_time_ms),
+        d(2026, 5, 31)
+    );
+    // A heartbeat or a snapshot carries the time every client shows.
+    let snapshot = ok(
+        city.general.sync().snapshot(pb::SnapshotRequest {}).await,
+        "Snapshot",
+    );
+    assert!(snapshot.server_time_ms >= moved.server_time_ms);
+    drop(city);
+    server.stop().await.expect("stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_on_the_real_clock_never_moves_in_time() {
+    let server = TestServer::start_default().await.expect("server");
+    let admin = server.admin().await.expect("admin");
+    let s = settings(&admin).await;
+    assert!(!s.training_clock);
+    let before = s.server_time_ms;
+    refused(
+        admin
+            .maintenance()
+            .advance_clock(pb::AdvanceClockRequest { minutes: 60 })
+            .await,
+        Code::FailedPrecondition,
+        "real clock",
+    );
+    assert!(settings(&admin).await.server_time_ms < before + 3_600_000);
+    drop(admin);
+    server.stop().await.expect("stop");
+}
