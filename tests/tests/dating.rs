@@ -268,3 +268,177 @@ async fn a_server_on_the_real_clock_never_moves_in_time() {
     drop(admin);
     server.stop().await.expect("stop");
 }
+
+/// The field a refusal names.
+fn field_of(s: &tonic::Status) -> String {
+    use tonic_types::StatusExt;
+    s.get_error_details()
+        .bad_request()
+        .and_then(|b| b.field_violations.first().map(|v| v.field.clone()))
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_is_done_on_a_day_to_come_and_no_deadline_is_set_on_a_day_gone() {
+    let today = d(2026, 3, 10);
+    let (server, city) = training(today).await;
+    let group = id_of(city.group_a.meta);
+    let tomorrow = d(2026, 3, 11);
+    let yesterday = d(2026, 3, 9);
+    let invalid = |answer: Result<tonic::Response<pb::Appeal>, tonic::Status>, field: &str| {
+        let s = refused(answer, Code::InvalidArgument, "");
+        assert_eq!(field_of(&s), field, "{s:?}");
+    };
+
+    // An appeal cannot be forwarded or answered tomorrow.
+    let a = register(&city.general, group, 1, today).await;
+    let forward = |on: NaiveDate, notice: NaiveDate| pb::ForwardAppealRequest {
+        appeal_id: id_of(a.meta),
+        expected_version: version_of(a.meta),
+        forwarding: Some(pb::Forwarding {
+            body: "Министерство ЖКХ Ростовской области".into(),
+            date: Some(api_date(on)),
+            notice_date: Some(api_date(notice)),
+            ..Default::default()
+        }),
+    };
+    invalid(
+        city.general
+            .appeals()
+            .forward_appeal(forward(tomorrow, tomorrow))
+            .await,
+        "forwarding.date",
+    );
+    invalid(
+        city.general
+            .appeals()
+            .forward_appeal(forward(today, tomorrow))
+            .await,
+        "forwarding.notice_date",
+    );
+    invalid(
+        city.general
+            .appeals()
+            .answer_appeal(pb::AnswerAppealRequest {
+                appeal_id: id_of(a.meta),
+                expected_version: version_of(a.meta),
+                answer: Some(pb::AppealAnswer {
+                    date: Some(api_date(tomorrow)),
+                    signed_by: "Глава Администрации".into(),
+                    sent_via: "почта".into(),
+                    summary: "Водоснабжение восстановлено".into(),
+                    ..Default::default()
+                }),
+                results: vec![pb::QuestionResult::Supported as i32],
+            })
+            .await,
+        "answer.date",
+    );
+    // Today is a day that has come.
+    ok(
+        city.general
+            .appeals()
+            .forward_appeal(forward(today, today))
+            .await,
+        "ForwardAppeal",
+    );
+
+    // A reception card is not put on control with a deadline already gone.
+    let card = |deadline: NaiveDate| pb::SaveReceptionCardRequest {
+        request_id: request_id("card"),
+        expected_version: 0,
+        card: Some(pb::ReceptionCard {
+            date: Some(api_date(d(2026, 3, 5))),
+            place: "МБОУ СОШ № 3".into(),
+            group_id: group,
+            received_by: city.leader_a.user_id,
+            citizen: Some(pb::Citizen {
+                surname: "Белова".into(),
+                first_name: "Ирина".into(),
+                postal_address: "г. Новошахтинск, ул. Харьковская, д. 4".into(),
+                ..Default::default()
+            }),
+            content: "Просит отремонтировать освещение во дворе".into(),
+            classifier_code: WATER.into(),
+            question_type: pb::QuestionType::Application as i32,
+            on_control: true,
+            executor_id: city.executor.user_id,
+            deadline: Some(api_date(deadline)),
+            ..Default::default()
+        }),
+    };
+    let s = refused(
+        city.general
+            .appeals()
+            .save_reception_card(card(yesterday))
+            .await,
+        Code::InvalidArgument,
+        "in the past",
+    );
+    assert_eq!(field_of(&s), "card.deadline");
+    ok(
+        city.general
+            .appeals()
+            .save_reception_card(card(today))
+            .await,
+        "SaveReceptionCard",
+    );
+
+    // An assignment's co-executors: from today, and never after the assignment's own deadline.
+    let with_co = |deadline: NaiveDate, co: NaiveDate| pb::CreateAssignmentRequest {
+        deadline: Some(api_date(deadline)),
+        co_executors: vec![pb::CoExecutor {
+            user_id: city.executor2.user_id,
+            deadline: Some(api_date(co)),
+            ..Default::default()
+        }],
+        ..infogroups_tests::fixtures::assignment_request(group, city.executor.user_id)
+    };
+    for (deadline, co, en) in [
+        (d(2026, 3, 20), yesterday, "in the past"),
+        (d(2026, 3, 20), d(2026, 3, 21), "later than the assignment"),
+    ] {
+        let s = refused(
+            city.leader_a
+                .assignments()
+                .create_assignment(with_co(deadline, co))
+                .await,
+            Code::InvalidArgument,
+            en,
+        );
+        assert_eq!(field_of(&s), "co_executors[0].deadline");
+    }
+    let parent = ok(
+        city.leader_a
+            .assignments()
+            .create_assignment(with_co(d(2026, 3, 20), d(2026, 3, 20)))
+            .await,
+        "CreateAssignment",
+    );
+    // A sub-assignment likewise.
+    let sub = |deadline: NaiveDate| pb::CreateSubAssignmentRequest {
+        request_id: request_id("sub"),
+        parent_id: id_of(parent.meta),
+        text: "Обследовать опоры освещения".into(),
+        executor_id: city.executor2.user_id,
+        deadline: Some(api_date(deadline)),
+    };
+    let s = refused(
+        city.executor
+            .assignments()
+            .create_sub_assignment(sub(yesterday))
+            .await,
+        Code::InvalidArgument,
+        "in the past",
+    );
+    assert_eq!(field_of(&s), "deadline");
+    ok(
+        city.executor
+            .assignments()
+            .create_sub_assignment(sub(d(2026, 3, 13)))
+            .await,
+        "CreateSubAssignment",
+    );
+    drop(city);
+    server.stop().await.expect("stop");
+}

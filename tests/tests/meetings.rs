@@ -229,7 +229,8 @@ fn agreement(
         agreement: Some(pb::VenueAgreement {
             status: state as i32,
             contact: "Директор Сидорова А. В.".into(),
-            date: m.date,
+            // The day it was agreed is optional, and never one still to come.
+            date: None,
             other_kind_reason: reason.into(),
         }),
     }

@@ -7,7 +7,7 @@ use infogroups_shared::appeal::{self as rules, Step};
 use infogroups_shared::calendar::NonWorkingRule as Rule;
 use infogroups_shared::pb::{self, AppealStatus as A, appeal_service_server::AppealService};
 use infogroups_shared::validate::{self, FieldError, MAX_LINE, MAX_TEXT};
-use infogroups_shared::{city_time, classifier};
+use infogroups_shared::{city_time, classifier, dating};
 use tonic::{Request, Response, Status};
 
 use super::Ctx;
@@ -527,6 +527,8 @@ impl AppealService for AppealSvc {
         validate::required_line("forwarding.body", &f.body, MAX_LINE)?;
         let date = validate::date("forwarding.date", f.date.as_ref())?;
         let notice = validate::date("forwarding.notice_date", f.notice_date.as_ref())?;
+        dating::done_by("forwarding.date", date, self.today())?;
+        dating::done_by("forwarding.notice_date", notice, self.today())?;
         // The applicant is told where the appeal went once it has gone (art. 8 p. 3).
         if notice < date {
             return Err(FieldError::new(
@@ -614,14 +616,7 @@ impl AppealService for AppealSvc {
         validate::required_line("answer.sent_via", &ans.sent_via, MAX_LINE)?;
         // A 59-FZ answer is on the merits: what it said is recorded, never left blank.
         validate::text("answer.summary", &ans.summary, true, MAX_TEXT)?;
-        if date > self.today() {
-            return Err(FieldError::new(
-                "answer.date",
-                "дата ответа в будущем",
-                "is in the future",
-            )
-            .into());
-        }
+        dating::done_by("answer.date", date, self.today())?;
         for (i, r) in req.results.iter().enumerate() {
             let ok = pb::QuestionResult::try_from(*r).is_ok_and(|r| {
                 !matches!(
@@ -748,6 +743,7 @@ impl AppealService for AppealSvc {
                 )
                 .into());
             }
+            dating::deadline_ahead("card.deadline", deadline, self.today())?;
         }
         if date > self.today() {
             return Err(FieldError::new("card.date", "дата в будущем", "is in the future").into());

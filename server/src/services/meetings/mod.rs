@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use infogroups_shared::meeting::{self as machine, Facts, Step};
 use infogroups_shared::pb::{self, MeetingStatus as M, meeting_service_server::MeetingService};
 use infogroups_shared::validate::{self, FieldError, MAX_LINE, MAX_TEXT};
-use infogroups_shared::{city_time, quarters};
+use infogroups_shared::{city_time, dating, quarters};
 use tonic::{Request, Response, Status};
 
 use super::Ctx;
@@ -396,7 +396,8 @@ impl MeetingService for MeetingSvc {
             MAX_TEXT,
         )?;
         if let Some(d) = agreement.date.as_ref() {
-            validate::date("agreement.date", Some(d))?;
+            let date = validate::date("agreement.date", Some(d))?;
+            dating::done_by("agreement.date", date, self.today())?;
         }
         let m = self
             .change(&c, req.meeting_id, req.expected_version, Action::PrepareMeeting, "venue_agreement", |tx, m, today| {
@@ -695,7 +696,8 @@ impl MeetingService for MeetingSvc {
             .clone()
             .ok_or_else(|| FieldError::new("informing", "не заполнено", "is required"))?;
         validate::text("informing.method", &inf.method, true, MAX_TEXT)?;
-        validate::date("informing.date", inf.date.as_ref())?;
+        let date = validate::date("informing.date", inf.date.as_ref())?;
+        dating::done_by("informing.date", date, self.today())?;
         let m = self
             .change(
                 &c,
@@ -726,7 +728,8 @@ impl MeetingService for MeetingSvc {
             .ok_or_else(|| FieldError::new("publication", "не заполнено", "is required"))?;
         validate::known_enum::<pb::PublicationKind>("publication.kind", p.kind)?;
         validate::required_line("publication.place", &p.place, MAX_LINE)?;
-        validate::date("publication.date", p.date.as_ref())?;
+        let date = validate::date("publication.date", p.date.as_ref())?;
+        dating::done_by("publication.date", date, self.today())?;
         validate::optional_line("publication.link", &p.link, 2000)?;
         validate::text("publication.draft_text", &p.draft_text, false, MAX_TEXT)?;
         let m = self
