@@ -49,8 +49,9 @@ pub struct Config {
     pub admin_password: Option<String>,
     /// How often an idle watch stream sends a heartbeat.
     pub heartbeat: Duration,
-    /// How often the server's clock work (overdue marking, reminders) runs.
-    pub clock_every: Duration,
+    /// Whether the deadline timer runs (overdue marks, reminders, late protocols). Off only for
+    /// programs that must see the log change by their own writes alone (the fuzzer, benches).
+    pub deadline_timer: bool,
     /// Remind executors and controllers this many working days before a deadline (and on the day).
     pub reminder_days: u32,
     /// A quarter with no meeting held is at risk when this many working days or fewer are left.
@@ -67,7 +68,7 @@ pub struct Config {
     pub retention_years: u32,
     /// How much of the event and audit logs the live store keeps (see [`LogBounds`]).
     pub log_bounds: LogBounds,
-    /// The clock (tests use a manual one).
+    /// The clock: the system's, or a training one (`serve --clock`).
     pub clock: Clock,
 }
 
@@ -98,7 +99,7 @@ impl Config {
             max_concurrent_streams: 128,
             admin_password: None,
             heartbeat: Duration::from_secs(15),
-            clock_every: Duration::from_secs(30),
+            deadline_timer: true,
             reminder_days: 2,
             quarter_warning_days: 10,
             appeal_number_format: "ИГ-{year}-{seq}".into(),

@@ -231,7 +231,10 @@ impl Server {
                 services::maintenance::MaintenanceSvc::new(ctx.clone())
             ));
 
-        let clock = tokio::spawn(deadlines::run(ctx.clone()));
+        let clock = ctx
+            .config
+            .deadline_timer
+            .then(|| tokio::spawn(deadlines::run(ctx.clone())));
         // Ends by itself when the database closes.
         let trimming = tokio::spawn(retention::run(ctx.db.clone(), ctx.config.log_bounds));
         let stop = {
@@ -261,7 +264,9 @@ impl Server {
             }
         };
         ctx.shutdown.cancel();
-        let _ = clock.await;
+        if let Some(clock) = clock {
+            let _ = clock.await;
+        }
         ctx.db.close().await?;
         let _ = trimming.await;
         tracing::info!("server stopped; store flushed");

@@ -44,6 +44,12 @@ pub fn forwarded_on_time(registered: NaiveDate, forwarded: NaiveDate) -> bool {
     (forwarded - registered).num_days() <= FORWARD_WITHIN
 }
 
+/// The appeal is overdue on `today`: still open (registered or extended) past its answer's due
+/// date (art. 12). The server's deadline timer marks it at the first moment this holds.
+pub fn overdue_on(status: A, due: NaiveDate, today: NaiveDate) -> bool {
+    !is_final(status) && status != A::Unspecified && today > due
+}
+
 /// A step in an appeal's life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -205,6 +211,26 @@ mod tests {
                 assert!((due - registered).num_days() <= i64::from(30 + extended));
                 assert!(cal.is_working_day(due), "{registered} + {extended}");
             }
+        }
+    }
+
+    #[test]
+    fn an_open_appeal_is_overdue_from_the_day_after_its_due_date() {
+        let due = d(2026, 12, 30);
+        // (status, today, overdue)
+        for (status, today, overdue) in [
+            (A::Registered, d(2026, 12, 30), false),
+            (A::Registered, d(2026, 12, 31), true),
+            (A::Extended, d(2027, 1, 2), true),
+            (A::Answered, d(2027, 1, 2), false),
+            (A::Forwarded, d(2027, 1, 2), false),
+            (A::CorrespondenceStopped, d(2027, 1, 2), false),
+        ] {
+            assert_eq!(
+                overdue_on(status, due, today),
+                overdue,
+                "{status:?} {today}"
+            );
         }
     }
 

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use crate::pb::MeetingStatus as M;
+use crate::pb::{self, MeetingStatus as M};
 
 /// A step in a meeting's life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,8 +270,58 @@ pub fn next(s: M, step: Step, f: &Facts) -> Result<M, Refusal> {
     }
 }
 
+/// The protocol's handover is late on `today` (3.6.9): its due date has passed and it is not
+/// handed over yet, or it was handed over after the due date. Lists, dashboards and reports count
+/// it as late from the first day past the due date, not only once it is finally handed over.
+pub fn handover_late(h: Option<&pb::Handover>, today: NaiveDate) -> bool {
+    let Some(h) = h else { return false };
+    let Some(due) = h
+        .due
+        .as_ref()
+        .and_then(|d| d.date.as_ref())
+        .and_then(crate::validate::to_naive)
+    else {
+        return false;
+    };
+    if h.handed_at_ms == 0 {
+        today > due
+    } else {
+        crate::city_time::date_at(h.handed_at_ms) > due
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_protocol_is_late_from_the_day_after_its_due_date_until_and_after_handover() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default();
+        // Held 29.04.2026: due on the fifth working day, 07.05.2026.
+        let due = Some(pb::Deadline {
+            date: Some(crate::validate::from_naive(d(5, 7))),
+            predicted: false,
+        });
+        let waiting = pb::Handover {
+            due,
+            ..Default::default()
+        };
+        let handed = |on| pb::Handover {
+            handed_at_ms: crate::city_time::midnight_ms(on) + 10 * 3_600_000,
+            due,
+            ..Default::default()
+        };
+        // (handover, today, late)
+        for (h, today, late) in [
+            (&waiting, d(5, 7), false),
+            (&waiting, d(5, 8), true),
+            (&handed(d(5, 7)), d(5, 20), false),
+            (&handed(d(5, 8)), d(5, 8), true),
+            (&handed(d(5, 8)), d(5, 20), true),
+        ] {
+            assert_eq!(handover_late(Some(h), today), late, "{h:?} on {today}");
+        }
+        assert!(!handover_late(None, d(12, 31)));
+    }
+
     use super::*;
 
     fn day(m: u32, d: u32) -> NaiveDate {

@@ -2336,10 +2336,7 @@ async fn the_quarterly_minimum_is_met_missed_or_at_risk() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_quarter_at_risk_notifies_the_leader_and_the_secretary_of_that_group_only() {
-    let env = Env::start_with(d(2026, 6, 1), |c| {
-        c.clock_every = Duration::from_millis(50);
-    })
-    .await;
+    let env = Env::start(d(2026, 6, 1)).await;
     let c = &env.city;
     // Group A holds its meeting of the quarter; group B holds none.
     let m = plan(&env, d(2026, 6, 2)).await;
