@@ -17,7 +17,9 @@ use infogroups_shared::pb::{self, MeetingStatus as M, QuarterState as Q};
 use infogroups_shared::validate::FieldError;
 use infogroups_tests::answer::{ok, refused, ru_message};
 use infogroups_tests::client::Bearer;
-use infogroups_tests::fixtures::{api_date, city_ms, id_of, request_id, version_of};
+use infogroups_tests::fixtures::{
+    advance_clock_to, api_date, city_ms, id_of, request_id, version_of,
+};
 use infogroups_tests::watch::events_until;
 use infogroups_tests::{Authed, City, STEP, TestServer};
 use tonic::service::interceptor::InterceptedService;
@@ -69,8 +71,8 @@ fn step(m: &pb::Meeting) -> pb::MeetingStepRequest {
     }
 }
 
-/// A server on a manual clock at noon of `today` (city time), a city of users, a territory that
-/// group A serves and an education venue on it.
+/// A server on a training clock started at noon of `today` (city time) and moved forward over the
+/// API, a city of users, a territory that group A serves and an education venue on it.
 struct Env {
     server: TestServer,
     city: City,
@@ -87,7 +89,7 @@ impl Env {
     /// Starts with `tweak` applied to the configuration after the clock and session settings.
     async fn start_with(today: NaiveDate, tweak: impl FnOnce(&mut Config)) -> Self {
         let server = TestServer::start(|c| {
-            c.clock = Clock::manual(city_ms(today, 12));
+            c.clock = Clock::training(city_ms(today, 12));
             c.token_ttl = LONG_SESSIONS;
             tweak(c);
         })
@@ -121,14 +123,26 @@ impl Env {
         }
     }
 
-    /// Moves the server's clock to noon of `day`.
-    fn set_day(&self, day: NaiveDate) {
-        self.server.clock().set_ms(city_ms(day, 12));
+    /// Moves the server's training clock forward to noon of `day` (the administrator's
+    /// `AdvanceClock`).
+    async fn set_day(&self, day: NaiveDate) {
+        advance_clock_to(&self.city.admin, day, 12)
+            .await
+            .expect("AdvanceClock");
     }
 
     /// The server's now.
     fn now_ms(&self) -> i64 {
         self.server.clock().now_ms()
+    }
+
+    /// `ms` was recorded by the server today, at or before now: the training clock runs, so
+    /// the moment itself is not known in advance.
+    fn recorded_now(&self, ms: i64) -> bool {
+        let now = self.now_ms();
+        ms <= now
+            && infogroups_shared::city_time::date_at(ms)
+                == infogroups_shared::city_time::date_at(now)
     }
 }
 
@@ -279,7 +293,7 @@ async fn announce(env: &Env, m: &pb::Meeting) -> pb::Meeting {
 
 /// Moves the clock to the meeting's day and marks it held.
 async fn hold(env: &Env, m: &pb::Meeting) -> pb::Meeting {
-    env.set_day(date_of(m));
+    env.set_day(date_of(m)).await;
     ok(
         env.city.secretary_a.meetings().mark_held(step(m)).await,
         "MarkHeld",
@@ -797,7 +811,7 @@ async fn only_the_leader_or_an_administrator_changes_the_composition_and_the_rol
     assert!(visible.groups.iter().any(|x| id_of(x.meta) == a));
 
     // A day later the administrator removes a member: the role is revoked.
-    env.set_day(d(2026, 4, 7));
+    env.set_day(d(2026, 4, 7)).await;
     let member = c.member_a.user_id;
     let g = ok(
         c.admin
@@ -836,14 +850,14 @@ async fn only_the_leader_or_an_administrator_changes_the_composition_and_the_rol
         .find(|h| h.added == [newcomer])
         .expect("the leader's change is recorded");
     assert_eq!(by_leader.changed_by, c.leader_a.user_id);
-    assert_eq!(by_leader.at_ms, added_at);
+    assert!(by_leader.at_ms <= added_at && by_leader.at_ms > city_ms(d(2026, 4, 6), 0));
     assert_eq!(by_leader.reason, "Включён начальник УЖКХ");
     let by_admin = history
         .iter()
         .find(|h| h.removed == [member])
         .expect("the administrator's change is recorded");
     assert_eq!(by_admin.changed_by, c.admin.user_id);
-    assert_eq!(by_admin.at_ms, removed_at);
+    assert!(by_admin.at_ms <= removed_at && by_admin.at_ms > added_at);
     assert!(
         history
             .first()
@@ -1036,7 +1050,7 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
     assert_eq!(status(&m), M::ProtocolSigned);
     let p = m.protocol.clone().expect("protocol");
     assert_eq!(p.signed_by, c.leader_a.user_id);
-    assert_eq!(p.signed_at_ms, env.now_ms());
+    assert!(env.recorded_now(p.signed_at_ms));
     let results = publication_of(&m, pb::PublicationKind::Results);
     assert!(
         results.draft_text.contains("Присутствовало жителей: 42")
@@ -1072,7 +1086,7 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
     );
     assert_eq!(p.amendments.len(), 1);
     assert_eq!(p.amendments[0].by_user_id, c.secretary_a.user_id);
-    assert_eq!(p.amendments[0].at_ms, env.now_ms());
+    assert!(env.recorded_now(p.amendments[0].at_ms));
     refused(
         c.leader_a.meetings().sign_protocol(step(&m)).await,
         Code::FailedPrecondition,
@@ -1088,7 +1102,7 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
     let m = ok(sec().hand_over_protocol(step(&m)).await, "HandOverProtocol");
     assert_eq!(status(&m), M::HandedOver);
     let h = m.handover.expect("handover");
-    assert_eq!(h.handed_at_ms, env.now_ms());
+    assert!(env.recorded_now(h.handed_at_ms));
     assert!(!h.late, "handed over on the day of the meeting");
     refused(
         sec().acknowledge_protocol(step(&m)).await,
@@ -1100,10 +1114,8 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
         "AcknowledgeProtocol",
     );
     let h = m.handover.expect("handover");
-    assert_eq!(
-        (h.acknowledged_by, h.acknowledged_at_ms),
-        (c.control.user_id, env.now_ms())
-    );
+    assert_eq!(h.acknowledged_by, c.control.user_id);
+    assert!(env.recorded_now(h.acknowledged_at_ms));
     refused(
         c.control.meetings().acknowledge_protocol(step(&m)).await,
         Code::FailedPrecondition,
@@ -1628,7 +1640,7 @@ async fn invited_participants_are_confirmed_or_decline_and_attend_only_after_the
 
     // Notices go to the confirmed participant, not to the one who declined.
     let m = announce(&env, &m).await;
-    assert_eq!(participant_at(&m, 1).notified_at_ms, env.now_ms());
+    assert!(env.recorded_now(participant_at(&m, 1).notified_at_ms));
     assert_eq!(participant_at(&m, 2).notified_at_ms, 0);
     assert!(
         m.notifications
@@ -1732,7 +1744,7 @@ async fn notices_reach_the_members_live_and_a_move_notifies_everyone_again() {
         assert!(
             first.iter().any(|n| n.user_id == who.user_id
                 && n.reason == "оповещение"
-                && n.at_ms == env.now_ms()),
+                && env.recorded_now(n.at_ms)),
             "{} is recorded as notified",
             who.username
         );
@@ -2094,7 +2106,7 @@ async fn the_brief_is_drafted_from_what_the_system_holds_and_attached() {
     );
     let saved = later.brief.expect("the brief is attached");
     assert_eq!(saved.text, edited);
-    assert_eq!(saved.saved_at_ms, env.now_ms());
+    assert!(env.recorded_now(saved.saved_at_ms));
     assert_eq!(saved.open_appeals, 1);
 }
 
@@ -2159,7 +2171,7 @@ async fn a_protocol_handed_over_after_the_fifth_working_day_is_flagged_late() {
     let on_time = signed_meeting(&env, d(2026, 4, 29), &["Решение"]).await;
     let late = signed_meeting(&env, d(2026, 4, 29), &["Решение"]).await;
     // The last day: 07.05.2026.
-    env.set_day(d(2026, 5, 7));
+    env.set_day(d(2026, 5, 7)).await;
     let on_time = ok(
         c.secretary_a
             .meetings()
@@ -2171,15 +2183,83 @@ async fn a_protocol_handed_over_after_the_fifth_working_day_is_flagged_late() {
         !on_time.handover.expect("handover").late,
         "the due day is on time"
     );
-    env.set_day(d(2026, 5, 8));
+    env.set_day(d(2026, 5, 8)).await;
     let late = ok(
         c.leader_a.meetings().hand_over_protocol(step(&late)).await,
         "HandOverProtocol",
     );
     let h = late.handover.expect("handover");
     assert!(h.late, "the day after the due date is late: {h:?}");
-    assert_eq!(h.handed_at_ms, env.now_ms());
+    assert!(env.recorded_now(h.handed_at_ms));
     assert_eq!(status(&late), M::HandedOver);
+}
+
+/// The head's dashboard: protocols late now.
+async fn protocols_late(head: &Authed) -> u32 {
+    ok(
+        head.reports().dashboard(pb::DashboardRequest {}).await,
+        "Dashboard",
+    )
+    .protocols_late
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_protocol_not_handed_over_is_late_from_the_day_after_its_due_date_not_only_at_handover() {
+    let env = Env::start(d(2026, 4, 19)).await;
+    let c = &env.city;
+    let m = signed_meeting(&env, d(2026, 4, 29), &["Решение"]).await;
+    let since = c.admin.published_seq().await.expect("seq");
+    let mut control = c.control.watch(since).await.expect("watch");
+    let mut leader = c.leader_a.watch(since).await.expect("watch");
+    // The due day itself (07.05.2026) is still in time.
+    env.set_day(d(2026, 5, 7)).await;
+    assert_eq!(protocols_late(&c.head).await, 0);
+    // The trainer moves the clock past midnight: the protocol is late at that moment.
+    advance_clock_to(&c.admin, d(2026, 5, 8), 0)
+        .await
+        .expect("clock");
+    for (who, stream) in [(&c.control, &mut control), (&c.leader_a, &mut leader)] {
+        let seen = events_until(stream, STEP, |ev| {
+            matches!(&ev.entity, Some(pb::event::Entity::Notification(n))
+                if n.kind == pb::NotificationKind::ProtocolLate as i32)
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{} is told the protocol is late: {e}", who.username));
+        let note = notification_events(&seen).pop().expect("a notification");
+        assert_eq!(note.meeting_id, id_of(m.meta));
+        assert!(note.text_ru.contains("3.6.9"), "{}", note.text_ru);
+        assert_eq!(
+            seen.last().map(|e| e.actor_id),
+            Some(0),
+            "the system did it"
+        );
+    }
+    let now = ok(
+        c.control
+            .meetings()
+            .get_meeting(pb::GetMeetingRequest {
+                meeting_id: id_of(m.meta),
+            })
+            .await,
+        "GetMeeting",
+    );
+    let h = now.handover.expect("handover");
+    assert!(
+        h.late && h.handed_at_ms == 0,
+        "late while not handed: {h:?}"
+    );
+    assert_eq!(status(&now), M::ProtocolSigned);
+    assert_eq!(protocols_late(&c.head).await, 1);
+    // Handed over later it stays late, and the dashboard no longer counts it as waiting.
+    let handed = ok(
+        c.secretary_a
+            .meetings()
+            .hand_over_protocol(step(&now))
+            .await,
+        "HandOverProtocol",
+    );
+    assert!(handed.handover.expect("handover").late);
+    assert_eq!(protocols_late(&c.head).await, 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2296,7 +2376,7 @@ async fn the_quarterly_minimum_is_met_missed_or_at_risk() {
             )
         }
     };
-    env.set_day(d(2026, 5, 20));
+    env.set_day(d(2026, 5, 20)).await;
     let t = table(&c.control, 2026).await;
     assert_eq!(
         cell(&t, a, 1),
@@ -2309,7 +2389,7 @@ async fn the_quarterly_minimum_is_met_missed_or_at_risk() {
     assert_eq!(cell(&t, b, 4), (Q::Open, 0));
 
     // Six working days before the end of the second quarter: at risk.
-    env.set_day(d(2026, 6, 22));
+    env.set_day(d(2026, 6, 22)).await;
     let t = table(&c.control, 2026).await;
     assert_eq!(cell(&t, a, 2), (Q::AtRisk, 0));
     assert_eq!(cell(&t, b, 2), (Q::AtRisk, 0));
@@ -2344,7 +2424,7 @@ async fn a_quarter_at_risk_notifies_the_leader_and_the_secretary_of_that_group_o
     hold(&env, &m).await;
     let mut leader_b = c.leader_b.watch(0).await.expect("watch");
     let mut secretary_b = c.secretary_b.watch(0).await.expect("watch");
-    env.set_day(d(2026, 6, 22));
+    env.set_day(d(2026, 6, 22)).await;
 
     let b = c.group_b.name.clone();
     for (who, stream) in [

@@ -377,6 +377,7 @@ pub(crate) mod groups {
         overdue: f64,
         handed_on_time: f64,
         handed_late: f64,
+        late_unhanded: f64,
         quarters_met: f64,
         quarters_missed: f64,
         topics: BTreeMap<String, u32>,
@@ -438,6 +439,8 @@ pub(crate) mod groups {
                 } else {
                     c.handed_on_time += 1.0;
                 }
+            } else if m.handover.as_ref().is_some_and(|h| h.late) {
+                c.late_unhanded += 1.0;
             }
         }
         for card in inp
@@ -544,6 +547,11 @@ pub(crate) mod groups {
             &mut t,
             "Протоколов передано с опозданием",
             &|c| c.handed_late,
+        );
+        row(
+            &mut t,
+            "Протоколов не передано, срок истёк",
+            &|c| c.late_unhanded,
         );
         let mut top = vec!["Наиболее часто поднимаемые проблемы".to_string()];
         let mut all: BTreeMap<String, u32> = BTreeMap::new();

@@ -236,7 +236,13 @@ pub fn protocol_rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
             let due = handover_due(m);
             let h = m.handover.unwrap_or_default();
             // Handed over and waiting for the sector's mark first: that is its next move.
-            let (rank, tone, state) = if h.handed_at_ms == 0 {
+            let (rank, tone, state) = if h.handed_at_ms == 0
+                && machine::handover_late(Some(&h), ctx.today)
+            {
+                // Late while it is late (3.6.9): first in the list, not only once handed over.
+                let text = format!("{}{}", W::ProtocolAwaited.get(lang), W::PastDue.get(lang));
+                (0, Tone::Overdue, text)
+            } else if h.handed_at_ms == 0 {
                 let tone = due.map_or(Tone::Normal, |d| tone_of_due(d, ctx.today, ctx.calendar));
                 (1, tone, W::ProtocolAwaited.get(lang).to_string())
             } else if h.acknowledged_at_ms == 0 {

@@ -232,6 +232,10 @@ fn draw_dashboard(
                 W::DashPlanned.get(lang),
                 d.meetings_planned
             )),
+            Span::styled(
+                format!("   {} {}", W::DashProtocolsLate.get(lang), d.protocols_late),
+                warn(d.protocols_late),
+            ),
         ]),
         Line::from(vec![
             Span::styled(format!(" {:<14}", W::DashAppeals.get(lang)), bold),
