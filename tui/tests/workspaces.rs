@@ -390,6 +390,7 @@ fn report_screens_show_what_the_server_computed() {
                     assignments_open: 310,
                     assignments_overdue: 12,
                     on_time_share: 0.87,
+                    protocols_late: 1,
                     top_problems: Some(aggregate_table()),
                 }))),
             },
