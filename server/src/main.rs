@@ -69,15 +69,8 @@ struct ServeArgs {
 
 /// The UTC moment of a Moscow date and time given as `YYYY-MM-DDTHH:MM`.
 fn training_start(text: &str) -> Result<i64> {
-    let local =
-        chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").with_context(|| {
-            format!("--clock {text:?}: expected a Moscow time like 2026-03-02T09:00")
-        })?;
-    local
-        .and_local_timezone(infogroups_shared::city_time::offset())
-        .single()
-        .map(|t| t.timestamp_millis())
-        .with_context(|| format!("--clock {text:?}: not a moment in Moscow time"))
+    infogroups_shared::city_time::parse_minute(text)
+        .with_context(|| format!("--clock {text:?}: expected a Moscow time like 2026-03-02T09:00"))
 }
 
 #[derive(Args)]

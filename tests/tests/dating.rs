@@ -442,3 +442,84 @@ async fn nothing_is_done_on_a_day_to_come_and_no_deadline_is_set_on_a_day_gone()
     drop(city);
     server.stop().await.expect("stop");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_appeal_turns_overdue_at_the_moment_its_day_passes_and_a_late_forwarding_says_so() {
+    let (server, city) = training(d(2026, 12, 3)).await;
+    let group = id_of(city.group_a.meta);
+    let late_answer = register(&city.general, group, 1, d(2026, 12, 3)).await;
+    let late_forward = register(&city.general, group, 2, d(2026, 12, 3)).await;
+    let since = city.admin.published_seq().await.expect("seq");
+    let mut general = city.general.watch(since).await.expect("watch");
+
+    // Eight days after registration: forwarding is past the seven days (art. 8 p. 3).
+    advance_clock_to(&city.admin, d(2026, 12, 11), 10)
+        .await
+        .expect("clock");
+    let forwarded = ok(
+        city.general
+            .appeals()
+            .forward_appeal(pb::ForwardAppealRequest {
+                appeal_id: id_of(late_forward.meta),
+                expected_version: version_of(late_forward.meta),
+                forwarding: Some(pb::Forwarding {
+                    body: "Министерство ЖКХ Ростовской области".into(),
+                    date: Some(api_date(d(2026, 12, 11))),
+                    notice_date: Some(api_date(d(2026, 12, 11))),
+                    ..Default::default()
+                }),
+            })
+            .await,
+        "ForwardAppeal",
+    );
+    assert!(!forwarded.forwarding.expect("forwarding").on_time);
+
+    // The due day, 30.12.2026, is in time; the first minute of 31.12 it is overdue.
+    advance_clock_to(&city.admin, d(2026, 12, 30), 18)
+        .await
+        .expect("clock");
+    let get = |a: &pb::Appeal| pb::GetAppealRequest {
+        appeal_id: id_of(a.meta),
+    };
+    let a = ok(
+        city.general.appeals().get_appeal(get(&late_answer)).await,
+        "GetAppeal",
+    );
+    assert!(!a.overdue, "the due day itself is in time");
+    advance_clock_to(&city.admin, d(2026, 12, 31), 0)
+        .await
+        .expect("clock");
+    let seen = infogroups_tests::watch::events_until(&mut general, infogroups_tests::STEP, |ev| {
+        matches!(&ev.entity, Some(pb::event::Entity::Notification(n))
+            if n.kind == pb::NotificationKind::Overdue as i32
+                && n.appeal_id == id_of(late_answer.meta))
+    })
+    .await
+    .expect("the general department is told at once");
+    assert_eq!(
+        seen.last().map(|e| e.actor_id),
+        Some(0),
+        "the system did it"
+    );
+    let a = ok(
+        city.general.appeals().get_appeal(get(&late_answer)).await,
+        "GetAppeal",
+    );
+    assert!(a.overdue);
+    assert_eq!(a.status, pb::AppealStatus::Registered as i32);
+    // The forwarded one was closed in time for that: nothing to mark.
+    let f = ok(
+        city.general.appeals().get_appeal(get(&late_forward)).await,
+        "GetAppeal",
+    );
+    assert!(!f.overdue);
+    // The head's dashboard agrees.
+    let dash = ok(
+        city.head.reports().dashboard(pb::DashboardRequest {}).await,
+        "Dashboard",
+    );
+    assert_eq!(dash.appeals_overdue, 1);
+    drop(general);
+    drop(city);
+    server.stop().await.expect("stop");
+}

@@ -115,6 +115,8 @@ pub enum Call {
     RevokeRole(pb::RevokeRoleRequest),
     /// The production calendar's years.
     CalendarYears,
+    /// Move the training clock forward (administrator, `--clock` server).
+    AdvanceClock(pb::AdvanceClockRequest),
     /// Import the classifier from a file.
     ImportClassifier {
         /// The file (JSON or CSV).
@@ -160,6 +162,8 @@ pub enum Reply {
     CalendarYears(pb::ListCalendarYearsResponse),
     /// A year as saved.
     CalendarYear(pb::CalendarYear),
+    /// The server's settings (after the training clock moved).
+    Settings(pb::Settings),
     /// What an import did.
     Imported(pb::ImportClassifierResponse),
     /// Classifier questions found for `query`.
@@ -561,6 +565,13 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
         Call::CalendarYears => Reply::CalendarYears(
             conn.directory()
                 .list_calendar_years(request(pb::ListCalendarYearsRequest {}))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        ),
+        Call::AdvanceClock(r) => Reply::Settings(
+            conn.maintenance()
+                .advance_clock(request(r))
                 .await
                 .map_err(status)?
                 .into_inner(),

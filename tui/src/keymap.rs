@@ -161,11 +161,13 @@ pub enum Command {
     Forward,
     /// Close an appeal without an answer on the merits (art. 11).
     CloseSpecial,
+    /// Move a training clock a day forward (an administrator on a `--clock` server).
+    AdvanceClock,
 }
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 74] = [
+    pub const ALL: [Command; 75] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -232,6 +234,7 @@ impl Command {
         Command::ToAssignment,
         Command::Forward,
         Command::CloseSpecial,
+        Command::AdvanceClock,
         Command::SwitchRole,
         Command::NextField,
         Command::PrevField,
@@ -332,6 +335,7 @@ impl Command {
             Command::ToAssignment => "to_assignment",
             Command::Forward => "forward",
             Command::CloseSpecial => "close_special",
+            Command::AdvanceClock => "advance_clock",
         }
     }
 
@@ -588,6 +592,7 @@ impl Default for Keymap {
             (C::ToAssignment, vec![ch('J')]),
             (C::Forward, vec![ch('F')]),
             (C::CloseSpecial, vec![ch('Z')]),
+            (C::AdvanceClock, vec![plain(K::F(8))]),
         ]);
         Self { bindings }
     }

@@ -334,6 +334,10 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "закрыть без ответа по существу (ст. 11)",
             "close without an answer on the merits (art. 11)",
         ),
+        C::AdvanceClock => (
+            "учебное время: перевести часы на сутки вперёд",
+            "training time: move the clock a day forward",
+        ),
         C::ToAssignment => (
             "перейти к поручению, о котором уведомление",
             "go to the assignment the notification is about",
@@ -417,6 +421,7 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::ColumnsLeft => ("столбцы", "columns"),
         C::Forward => ("направить", "forward"),
         C::CloseSpecial => ("ст. 11", "art. 11"),
+        C::AdvanceClock => ("+1 день", "+1 day"),
         C::ToAssignment => ("к поручению", "to assignment"),
         C::ColumnsRight => ("столбцы", "columns"),
         other => return self::command(lang, other),

@@ -2136,3 +2136,64 @@ fn an_amendment_shows_on_the_protocol() {
         "{text}"
     );
 }
+
+/// A server on a training clock (`serve --clock`), as a heartbeat tells the client.
+fn training(s: &mut State) {
+    sync(
+        s,
+        SyncEvent::Heartbeat {
+            server_time_ms: at(3, 2) + 9 * 3_600_000,
+            training_clock: true,
+        },
+    );
+}
+
+#[test]
+fn training_time_is_said_in_the_status_bar_and_the_administrator_moves_it_a_day() {
+    // A production server: no «учебное время», and no key to move its clock.
+    let mut admin = signed(Lang::Ru, (80, 24), ADMIN);
+    assert!(!screen_text(&admin).contains("учебное время"));
+    assert_eq!(call_of(&press(&mut admin, KeyCode::F(8))), None);
+
+    training(&mut admin);
+    let text = screen_text(&admin);
+    let status_bar = text.lines().last().unwrap_or_default();
+    assert!(
+        status_bar.contains("учебное время 02.03.2026"),
+        "{status_bar}"
+    );
+    let (origin, call) = call_of(&press(&mut admin, KeyCode::F(8))).expect("a call");
+    assert_eq!(origin, Origin::Quick);
+    assert_eq!(
+        call,
+        Call::AdvanceClock(pb::AdvanceClockRequest { minutes: 24 * 60 })
+    );
+    // The answer moves every date on screen at once.
+    app::update(
+        &mut admin,
+        Msg::CallDone {
+            origin: Origin::Quick,
+            result: Ok(Reply::Settings(pb::Settings {
+                appeal_deadline_rule: pb::NonWorkingRule::Previous as i32,
+                training_clock: true,
+                server_time_ms: at(3, 3) + 9 * 3_600_000,
+            })),
+        },
+    );
+    let text = screen_text(&admin);
+    assert!(text.contains("учебное время 03.03.2026"), "{text}");
+
+    // Everyone sees training time; only an administrator moves it.
+    let mut control = signed(Lang::En, (80, 24), KONTROL);
+    training(&mut control);
+    let status_bar = screen_text(&control);
+    assert!(
+        status_bar
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .contains("training time"),
+        "{status_bar}"
+    );
+    assert_eq!(call_of(&press(&mut control, KeyCode::F(8))), None);
+}
