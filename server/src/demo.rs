@@ -345,6 +345,8 @@ pub async fn seed(db: &Db) -> ApiResult<Vec<DemoAccount>> {
                     leader_id: leader.meta().id,
                     secretary_id: secretary.meta().id,
                     member_ids: vec![member.meta().id, exec_member],
+                    // The groups work since the resolution of 31.01.2020 № 44.
+                    formed: NaiveDate::from_ymd_opt(2020, 1, 31).map(validate::from_naive),
                     ..Default::default()
                 },
                 &format!("demo-group-{n}"),

@@ -205,6 +205,24 @@ async fn serve(who: &Authed, group: &pb::Group, territory: u64) -> pb::Group {
     )
 }
 
+/// The administrator records that `group` has worked since `day` (before the system knew it).
+async fn working_since(admin: &Authed, group: &pb::Group, day: NaiveDate) -> pb::Group {
+    ok(
+        admin
+            .groups()
+            .update_group(pb::UpdateGroupRequest {
+                expected_version: version_of(group.meta),
+                group: Some(pb::Group {
+                    formed: Some(api_date(day)),
+                    ..group.clone()
+                }),
+                reason: "Группа работает с этого дня".into(),
+            })
+            .await,
+        "UpdateGroup (formed)",
+    )
+}
+
 /// The request planning group A's meeting on `on` at 17:00 at the school.
 fn plan_request(env: &Env, on: NaiveDate) -> pb::PlanMeetingRequest {
     pb::PlanMeetingRequest {
@@ -2383,7 +2401,9 @@ async fn the_quarterly_minimum_is_met_missed_or_at_risk() {
         (Q::Met, 1),
         "the last day of a quarter is in it"
     );
-    assert_eq!(cell(&t, b, 1), (Q::Missed, 0));
+    // Group B was formed on 20.03.2026, the day the system got it: it had no first quarter to
+    // miss.
+    assert_eq!(cell(&t, b, 1), (Q::NotFormed, 0));
     assert_eq!(cell(&t, a, 2), (Q::Open, 0));
     assert_eq!(cell(&t, a, 3), (Q::Open, 0));
     assert_eq!(cell(&t, b, 4), (Q::Open, 0));
@@ -2396,8 +2416,74 @@ async fn the_quarterly_minimum_is_met_missed_or_at_risk() {
     assert_eq!(cell(&t, a, 1), (Q::Met, 1));
     let last_year = table(&c.control, 2025).await;
     for q in 1..=4 {
-        assert_eq!(cell(&last_year, a, q), (Q::Missed, 0), "2025 Q{q}");
+        assert_eq!(cell(&last_year, a, q), (Q::NotFormed, 0), "2025 Q{q}");
     }
+    // Once the administrator records that group B has worked since 2025, its empty quarters
+    // were missed.
+    working_since(&c.admin, &c.group_b, d(2025, 1, 9)).await;
+    let last_year = table(&c.control, 2025).await;
+    assert_eq!(
+        cell(&last_year, b, 1),
+        (Q::NotFormed, 0),
+        "formed after 01.01"
+    );
+    for q in 2..=4 {
+        assert_eq!(cell(&last_year, b, q), (Q::Missed, 0), "2025 Q{q}");
+    }
+    let t = table(&c.control, 2026).await;
+    assert_eq!(cell(&t, b, 1), (Q::Missed, 0));
+    // The annual report counts the same quarters as the screen.
+    let report = ok(
+        c.control
+            .reports()
+            .groups_report(pb::GroupsReportRequest {
+                year: 2025,
+                period: pb::PeriodKind::Year as i32,
+            })
+            .await,
+        "GroupsReport",
+    );
+    let row = |label: &str| {
+        report
+            .rows
+            .iter()
+            .find(|r| r.cells.first().is_some_and(|c| c.starts_with(label)))
+            .map(|r| r.values.clone())
+            .unwrap_or_else(|| panic!("no row {label}: {report:?}"))
+    };
+    let column = |g: u64| {
+        1 + [c.group_a.clone(), c.group_b.clone()]
+            .iter()
+            .position(|x| id_of(x.meta) == g)
+            .expect("a column")
+    };
+    let missed_on_screen = |g: u64| {
+        (1..=4)
+            .filter(|q| cell(&last_year, g, *q).0 == Q::Missed)
+            .count() as f64
+    };
+    let missed = row("Кварталов без встречи");
+    assert_eq!(missed[column(a)], missed_on_screen(a));
+    assert_eq!(missed[column(b)], missed_on_screen(b));
+    assert_eq!(missed[column(b)], 3.0);
+    assert_eq!(row("Кварталов с выполненным минимумом")[column(a)], 0.0);
+    // Only the administrator decides it, and never a day to come.
+    let s = refused(
+        c.admin
+            .groups()
+            .update_group(pb::UpdateGroupRequest {
+                expected_version: version_of(c.group_a.meta),
+                group: Some(pb::Group {
+                    formed: Some(api_date(d(2026, 7, 1))),
+                    ..c.group_a.clone()
+                }),
+                reason: String::new(),
+            })
+            .await,
+        Code::InvalidArgument,
+        "future",
+    );
+    assert_eq!(bad_field(&s), "group.formed");
 
     // Each sees their own groups' rows.
     let own = table(&c.member_b, 2026).await;
@@ -2418,6 +2504,8 @@ async fn the_quarterly_minimum_is_met_missed_or_at_risk() {
 async fn a_quarter_at_risk_notifies_the_leader_and_the_secretary_of_that_group_only() {
     let env = Env::start(d(2026, 6, 1)).await;
     let c = &env.city;
+    // Both groups worked the whole quarter.
+    working_since(&c.admin, &c.group_b, d(2026, 1, 12)).await;
     // Group A holds its meeting of the quarter; group B holds none.
     let m = plan(&env, d(2026, 6, 2)).await;
     let m = announce(&env, &m).await;

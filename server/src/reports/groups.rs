@@ -131,12 +131,13 @@ pub fn report(src: &Sources<'_>, title: &str, from: NaiveDate, to: NaiveDate) ->
             c.extended += 1.0;
         }
     }
-    for (c, held) in cols.iter_mut().zip(&held_days) {
+    for ((c, held), g) in cols.iter_mut().zip(&held_days).zip(src.groups) {
+        let formed = quarters::formed_on(g);
         let mut year_q = from;
         while year_q <= to {
             let y = chrono::Datelike::year(&year_q);
             let q = quarters::quarter_of(year_q);
-            match quarters::state(src.calendar, y, q, held, src.today, 0) {
+            match quarters::state(src.calendar, y, q, held, src.today, 0, formed) {
                 quarters::QuarterState::Met => c.quarters_met += 1.0,
                 quarters::QuarterState::Missed => c.quarters_missed += 1.0,
                 _ => {}

@@ -492,7 +492,15 @@ pub(crate) mod groups {
             while year_q <= to {
                 let y = chrono::Datelike::year(&year_q);
                 let q = quarters::quarter_of(year_q);
-                match quarters::state(inp.calendar, y, q, &held, inp.today, 0) {
+                match quarters::state(
+                    inp.calendar,
+                    y,
+                    q,
+                    &held,
+                    inp.today,
+                    0,
+                    quarters::formed_on(g),
+                ) {
                     quarters::QuarterState::Met => c.quarters_met += 1.0,
                     quarters::QuarterState::Missed => c.quarters_missed += 1.0,
                     _ => {}

@@ -194,6 +194,7 @@ pub enum W {
     FieldGroupSecretary,
     FieldGroupMembers,
     FieldGroupTerritories,
+    FieldGroupFormed,
     NewGroupTitle,
     EditGroupTitle,
     DoneGroup,
@@ -558,6 +559,10 @@ impl W {
             W::FieldGroupTerritories => (
                 "Территории (названия через запятую)",
                 "Territories (names, comma-separated)",
+            ),
+            W::FieldGroupFormed => (
+                "Работает с (ДД.ММ.ГГГГ; квартальный минимум — с этого дня)",
+                "Working since (DD.MM.YYYY; the quarterly minimum counts from then)",
             ),
             W::NewGroupTitle => ("Новая информационная группа", "New information group"),
             W::EditGroupTitle => ("Состав группы", "Group composition"),

@@ -292,6 +292,8 @@ fn quarter_mark(theme: Theme, state: pb::QuarterState) -> (&'static str, Style) 
         pb::QuarterState::AtRisk => ("!", theme.due_soon()),
         pb::QuarterState::Missed => ("×", theme.overdue()),
         pb::QuarterState::Open | pb::QuarterState::Unspecified => ("·", theme.dim()),
+        // The group did not exist yet: nothing was due.
+        pb::QuarterState::NotFormed => (" ", theme.dim()),
     }
 }
 

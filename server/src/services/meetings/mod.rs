@@ -1294,9 +1294,17 @@ pub fn quarter_table(
             .filter(|m| m.group_id == g.meta().id && machine::was_held(status(m)))
             .map(meeting_date)
             .collect();
+        let formed = quarters::formed_on(g);
         for q in 1..=4u32 {
-            let state =
-                quarters::state(&cal, year, q, &held, today, ctx.config.quarter_warning_days);
+            let state = quarters::state(
+                &cal,
+                year,
+                q,
+                &held,
+                today,
+                ctx.config.quarter_warning_days,
+                formed,
+            );
             let count = quarters::bounds(year, q)
                 .map(|(s, e)| held.iter().filter(|d| (s..=e).contains(*d)).count())
                 .unwrap_or(0);
@@ -1308,6 +1316,7 @@ pub fn quarter_table(
                     quarters::QuarterState::AtRisk => pb::QuarterState::AtRisk,
                     quarters::QuarterState::Missed => pb::QuarterState::Missed,
                     quarters::QuarterState::Open => pb::QuarterState::Open,
+                    quarters::QuarterState::NotFormed => pb::QuarterState::NotFormed,
                 } as i32,
                 held: count as u32,
             });
