@@ -101,11 +101,14 @@ pub enum Action {
     Backup,
     /// Change the server's settings (the appeal deadline rule) and move a training clock.
     ChangeSettings,
+    /// Stop the correspondence with a citizen (59-FZ art. 11 p. 5: the head or an authorised
+    /// person).
+    StopCorrespondence,
 }
 
 impl Action {
     /// Every action, for the matrix test.
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Action::ManageUsers,
         Action::ChangeOwnPassword,
         Action::ListUsers,
@@ -135,6 +138,7 @@ impl Action {
         Action::ReadAudit,
         Action::Backup,
         Action::ChangeSettings,
+        Action::StopCorrespondence,
     ];
 }
 
@@ -288,6 +292,11 @@ pub fn authorize(actor: &Actor, action: Action, res: &Resource) -> Result<(), De
             actor.has(Role::Head),
             "продлевает срок рассмотрения глава или уполномоченное лицо",
             "only the head or an authorised person extends an appeal",
+        ),
+        A::StopCorrespondence => allow_if(
+            actor.has(Role::Head),
+            "прекратить переписку решает глава или уполномоченное лицо (ст. 11 ч. 5)",
+            "only the head or an authorised person stops the correspondence (art. 11 p. 5)",
         ),
         A::ReadPersonalData => allow_if(
             actor.has(Role::GeneralDepartment)

@@ -50,6 +50,153 @@ pub fn overdue_on(status: A, due: NaiveDate, today: NaiveDate) -> bool {
     !is_final(status) && status != A::Unspecified && today > due
 }
 
+/// Who may close an appeal with a special outcome of art. 11.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decider {
+    /// The official processing the appeal (the general department, the group's secretary).
+    Official,
+    /// The head of the body or an authorised person (art. 11 p. 5).
+    Head,
+}
+
+/// Who decides `outcome`: stopping the correspondence is the head's (or an authorised person's)
+/// decision (art. 11 p. 5); the other outcomes are applied by the official processing it.
+pub fn decider(outcome: A) -> Decider {
+    if outcome == A::CorrespondenceStopped {
+        Decider::Head
+    } else {
+        Decider::Official
+    }
+}
+
+/// The facts an art. 11 outcome is decided by: what the appeal holds, what the server finds in
+/// the register, and what the official attests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpecialFacts {
+    /// The citizen's surname is given.
+    pub surname_given: bool,
+    /// A postal or e-mail address for the answer is given.
+    pub address_given: bool,
+    /// The text reports an offence (art. 11 p. 1).
+    pub reports_offence: bool,
+    /// The appeal is marked repeated.
+    pub repeated: bool,
+    /// An earlier appeal of the same citizen on the same question was answered on the merits.
+    pub earlier_answered: bool,
+    /// The official attests there are no new arguments (art. 11 p. 5).
+    pub no_new_arguments: bool,
+    /// The unreadable appeal's surname and address can be read (art. 11 p. 4).
+    pub address_readable: bool,
+    /// Registered on.
+    pub registered: NaiveDate,
+    /// When the citizen was told, if they were.
+    pub notice: Option<NaiveDate>,
+    /// Today.
+    pub today: NaiveDate,
+}
+
+/// Why an art. 11 outcome does not fit the facts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpecialRefusal {
+    /// A field of the request is missing or wrong.
+    Field {
+        /// The request's field.
+        field: &'static str,
+        /// Russian.
+        ru: &'static str,
+        /// English.
+        en: &'static str,
+    },
+    /// The facts rule the outcome out.
+    Facts(Refusal),
+}
+
+fn facts_refuse(ru: &'static str, en: &'static str) -> Result<(), SpecialRefusal> {
+    Err(SpecialRefusal::Facts(Refusal { ru, en }))
+}
+
+/// The citizen was told on a day between registration and today, and within `within` days of
+/// registration when the law gives a term.
+fn notice_in(f: &SpecialFacts, within: Option<i64>) -> Result<(), SpecialRefusal> {
+    let field = |ru, en| {
+        Err(SpecialRefusal::Field {
+            field: "notice_date",
+            ru,
+            en,
+        })
+    };
+    let Some(n) = f.notice else {
+        return field(
+            "укажите, когда гражданину сообщено",
+            "give the day the citizen was told",
+        );
+    };
+    if n > f.today || n < f.registered {
+        return field(
+            "сообщение — между регистрацией и сегодняшним днём",
+            "the notice falls between registration and today",
+        );
+    }
+    if within.is_some_and(|days| (n - f.registered).num_days() > days) {
+        return field(
+            "сообщить гражданину нужно в течение 7 дней со дня регистрации",
+            "the citizen is told within 7 days of registration",
+        );
+    }
+    Ok(())
+}
+
+/// Whether `outcome` (one of art. 11) fits the facts `f`.
+pub fn special_fits(outcome: A, f: &SpecialFacts) -> Result<(), SpecialRefusal> {
+    match outcome {
+        // p. 1: no surname or no address; a report of an offence still goes to the competent body.
+        A::NoAnswerAnonymous => {
+            if f.surname_given && f.address_given {
+                return facts_refuse(
+                    "фамилия и адрес указаны: нужен ответ по существу (ст. 11 ч. 1)",
+                    "the surname and the address are given: the appeal is answered on the merits (art. 11 p. 1)",
+                );
+            }
+            if f.reports_offence {
+                return facts_refuse(
+                    "сообщение о преступлении направляется в государственный орган по компетенции (ст. 11 ч. 1): направьте его",
+                    "a report of an offence is forwarded to the competent state body (art. 11 p. 1): forward it",
+                );
+            }
+            Ok(())
+        }
+        // p. 3: left without an answer on the merits, the citizen warned against abuse of the right.
+        A::NoAnswerObscene if f.address_given => notice_in(f, None),
+        A::NoAnswerObscene => Ok(()),
+        // p. 4: the citizen is told within 7 days, if the name and address can be read.
+        A::NoAnswerUnreadable if f.address_readable => notice_in(f, Some(FORWARD_WITHIN)),
+        A::NoAnswerUnreadable => Ok(()),
+        // p. 2: returned within 7 days with an explanation of how to appeal the decision.
+        A::ReturnedCourt => notice_in(f, Some(FORWARD_WITHIN)),
+        // p. 5: a repeated appeal answered on the merits before, with no new arguments.
+        A::CorrespondenceStopped => {
+            if !f.repeated || !f.earlier_answered {
+                return facts_refuse(
+                    "переписку прекращают только по повторному обращению, на прежние из которых дан ответ по существу (ст. 11 ч. 5)",
+                    "correspondence is stopped only on a repeated appeal whose earlier ones were answered on the merits (art. 11 p. 5)",
+                );
+            }
+            if !f.no_new_arguments {
+                return Err(SpecialRefusal::Field {
+                    field: "no_new_arguments",
+                    ru: "в обращении есть новые доводы: его рассматривают по существу",
+                    en: "the appeal brings new arguments: it is answered on the merits",
+                });
+            }
+            notice_in(f, None)
+        }
+        _ => facts_refuse(
+            "это не особый исход по ст. 11",
+            "not a special outcome of art. 11",
+        ),
+    }
+}
+
 /// A step in an appeal's life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -232,6 +379,216 @@ mod tests {
                 "{status:?} {today}"
             );
         }
+    }
+
+    /// Cases from art. 11 of 59-FZ.
+    #[test]
+    fn each_special_outcome_needs_its_facts() {
+        let registered = d(2026, 3, 2);
+        let base = SpecialFacts {
+            surname_given: true,
+            address_given: true,
+            reports_offence: false,
+            repeated: false,
+            earlier_answered: false,
+            no_new_arguments: false,
+            address_readable: false,
+            registered,
+            notice: None,
+            today: d(2026, 3, 20),
+        };
+        let told = |day| Some(d(2026, 3, day));
+        let facts = |f: SpecialFacts| f;
+        // (outcome, facts, fits, the field refused or "" for the facts)
+        let cases: Vec<(A, SpecialFacts, bool, &str)> = vec![
+            // p. 1: a named citizen with an address gets an answer on the merits.
+            (A::NoAnswerAnonymous, base, false, ""),
+            (
+                A::NoAnswerAnonymous,
+                facts(SpecialFacts {
+                    surname_given: false,
+                    ..base
+                }),
+                true,
+                "",
+            ),
+            (
+                A::NoAnswerAnonymous,
+                facts(SpecialFacts {
+                    address_given: false,
+                    ..base
+                }),
+                true,
+                "",
+            ),
+            // … but an anonymous report of an offence is forwarded, not left unanswered.
+            (
+                A::NoAnswerAnonymous,
+                facts(SpecialFacts {
+                    surname_given: false,
+                    reports_offence: true,
+                    ..base
+                }),
+                false,
+                "",
+            ),
+            // p. 3: with an address, the citizen is warned.
+            (A::NoAnswerObscene, base, false, "notice_date"),
+            (
+                A::NoAnswerObscene,
+                facts(SpecialFacts {
+                    notice: told(10),
+                    ..base
+                }),
+                true,
+                "",
+            ),
+            (
+                A::NoAnswerObscene,
+                facts(SpecialFacts {
+                    notice: told(21),
+                    ..base
+                }),
+                false,
+                "notice_date",
+            ),
+            (
+                A::NoAnswerObscene,
+                facts(SpecialFacts {
+                    address_given: false,
+                    ..base
+                }),
+                true,
+                "",
+            ),
+            // p. 4: readable name and address — told within 7 days.
+            (A::NoAnswerUnreadable, base, true, ""),
+            (
+                A::NoAnswerUnreadable,
+                facts(SpecialFacts {
+                    address_readable: true,
+                    ..base
+                }),
+                false,
+                "notice_date",
+            ),
+            (
+                A::NoAnswerUnreadable,
+                facts(SpecialFacts {
+                    address_readable: true,
+                    notice: told(9),
+                    ..base
+                }),
+                true,
+                "",
+            ),
+            (
+                A::NoAnswerUnreadable,
+                facts(SpecialFacts {
+                    address_readable: true,
+                    notice: told(10),
+                    ..base
+                }),
+                false,
+                "notice_date",
+            ),
+            // p. 2: returned within 7 days.
+            (
+                A::ReturnedCourt,
+                facts(SpecialFacts {
+                    notice: told(6),
+                    ..base
+                }),
+                true,
+                "",
+            ),
+            (
+                A::ReturnedCourt,
+                facts(SpecialFacts {
+                    notice: told(12),
+                    ..base
+                }),
+                false,
+                "notice_date",
+            ),
+            (A::ReturnedCourt, base, false, "notice_date"),
+            // p. 5: only a repeated appeal answered on the merits before, with no new arguments.
+            (
+                A::CorrespondenceStopped,
+                facts(SpecialFacts {
+                    notice: told(10),
+                    no_new_arguments: true,
+                    ..base
+                }),
+                false,
+                "",
+            ),
+            (
+                A::CorrespondenceStopped,
+                facts(SpecialFacts {
+                    repeated: true,
+                    notice: told(10),
+                    no_new_arguments: true,
+                    ..base
+                }),
+                false,
+                "",
+            ),
+            (
+                A::CorrespondenceStopped,
+                facts(SpecialFacts {
+                    repeated: true,
+                    earlier_answered: true,
+                    notice: told(10),
+                    ..base
+                }),
+                false,
+                "no_new_arguments",
+            ),
+            (
+                A::CorrespondenceStopped,
+                facts(SpecialFacts {
+                    repeated: true,
+                    earlier_answered: true,
+                    no_new_arguments: true,
+                    ..base
+                }),
+                false,
+                "notice_date",
+            ),
+            (
+                A::CorrespondenceStopped,
+                facts(SpecialFacts {
+                    repeated: true,
+                    earlier_answered: true,
+                    no_new_arguments: true,
+                    notice: told(10),
+                    ..base
+                }),
+                true,
+                "",
+            ),
+            (A::Answered, base, false, ""),
+        ];
+        for (outcome, f, fits, field) in cases {
+            let got = special_fits(outcome, &f);
+            assert_eq!(got.is_ok(), fits, "{outcome:?} {f:?}: {got:?}");
+            if let Err(SpecialRefusal::Field { field: named, .. }) = &got {
+                assert_eq!(*named, field, "{outcome:?} {f:?}");
+            } else if !fits {
+                assert_eq!(field, "", "{outcome:?} {f:?}: {got:?}");
+            }
+        }
+        // Only stopping the correspondence is the head's.
+        for o in [
+            A::NoAnswerAnonymous,
+            A::NoAnswerObscene,
+            A::NoAnswerUnreadable,
+            A::ReturnedCourt,
+        ] {
+            assert_eq!(decider(o), Decider::Official, "{o:?}");
+        }
+        assert_eq!(decider(A::CorrespondenceStopped), Decider::Head);
     }
 
     #[test]

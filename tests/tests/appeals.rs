@@ -909,6 +909,7 @@ async fn each_special_outcome_of_article_11_is_a_final_state_of_its_own() {
         expected_version: version_of(a.meta),
         outcome: outcome as i32,
         reason: reason.into(),
+        ..Default::default()
     };
     let probe = env.register(env.appeal(&[WATER])).await;
     for not_special in [A::Answered, A::Forwarded, A::Extended, A::Registered] {
@@ -927,35 +928,91 @@ async fn each_special_outcome_of_article_11_is_a_final_state_of_its_own() {
             .await,
         "reason",
     );
-    for (outcome, reason) in [
+    // Each outcome on an appeal whose facts fit it (art. 11 of 59-FZ).
+    let anonymous = env
+        .register(pb::Appeal {
+            anonymous: true,
+            citizen: None,
+            ..env.appeal(&[DUMP])
+        })
+        .await;
+    // A repeated appeal of a citizen already answered on the merits on the same question.
+    let earlier = env
+        .register(pb::Appeal {
+            citizen: Some(someone(40)),
+            ..env.appeal(&[DUMP])
+        })
+        .await;
+    ok(
+        c.general
+            .appeals()
+            .answer_appeal(answer(&earlier, env.today(), &[R::Explained]))
+            .await,
+        "AnswerAppeal",
+    );
+    let repeated = ok(
+        register(
+            &c.general,
+            pb::Appeal {
+                citizen: Some(someone(40)),
+                repeated: true,
+                ..env.appeal(&[DUMP])
+            },
+            true,
+        )
+        .await,
+        "RegisterAppeal",
+    );
+    for (outcome, reason, ready) in [
         (
             A::NoAnswerAnonymous,
-            "Не указан почтовый адрес (ст. 11 ч. 1)",
+            "Не указаны фамилия и почтовый адрес (ст. 11 ч. 1)",
+            Some(anonymous),
         ),
-        (A::NoAnswerObscene, "Нецензурные выражения (ст. 11 ч. 3)"),
+        (
+            A::NoAnswerObscene,
+            "Нецензурные выражения (ст. 11 ч. 3)",
+            None,
+        ),
         (
             A::NoAnswerUnreadable,
             "Текст не поддаётся прочтению (ст. 11 ч. 4)",
+            None,
         ),
         (
             A::CorrespondenceStopped,
             "Переписка прекращена (ст. 11 ч. 5)",
+            Some(repeated),
         ),
         (
             A::ReturnedCourt,
             "Обжалуется судебное решение (ст. 11 ч. 2)",
+            None,
         ),
     ] {
-        let a = env
-            .register(pb::Appeal {
-                citizen: Some(someone(outcome as u32)),
-                ..env.appeal(&[DUMP])
-            })
-            .await;
+        let a = match ready {
+            Some(a) => a,
+            None => {
+                env.register(pb::Appeal {
+                    citizen: Some(someone(outcome as u32)),
+                    ..env.appeal(&[DUMP])
+                })
+                .await
+            }
+        };
+        // Stopping the correspondence is the head's; the rest the general department's.
+        let by = if outcome == A::CorrespondenceStopped {
+            &c.head
+        } else {
+            &c.general
+        };
         let a = ok(
-            c.general
-                .appeals()
-                .close_special(close(&a, outcome, reason))
+            by.appeals()
+                .close_special(pb::CloseSpecialRequest {
+                    notice_date: Some(api_date(env.today())),
+                    no_new_arguments: true,
+                    ..close(&a, outcome, reason)
+                })
                 .await,
             "CloseSpecial",
         );

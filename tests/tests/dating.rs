@@ -523,3 +523,85 @@ async fn an_appeal_turns_overdue_at_the_moment_its_day_passes_and_a_late_forward
     drop(city);
     server.stop().await.expect("stop");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn art_11_outcomes_are_decided_by_the_facts_and_by_whom_the_law_says() {
+    let (server, city) = training(d(2026, 3, 2)).await;
+    let group = id_of(city.group_a.meta);
+    let named = register(&city.general, group, 1, d(2026, 3, 2)).await;
+    let close = |a: &pb::Appeal, outcome: pb::AppealStatus| pb::CloseSpecialRequest {
+        appeal_id: id_of(a.meta),
+        expected_version: version_of(a.meta),
+        outcome: outcome as i32,
+        reason: "По ст. 11 Федерального закона № 59-ФЗ".into(),
+        notice_date: Some(api_date(d(2026, 3, 2))),
+        ..Default::default()
+    };
+    // p. 1: a citizen who gave a surname and an address is answered on the merits.
+    refused(
+        city.general
+            .appeals()
+            .close_special(close(&named, pb::AppealStatus::NoAnswerAnonymous))
+            .await,
+        Code::FailedPrecondition,
+        "answered on the merits",
+    );
+    // p. 5: stopping the correspondence is the head's, and only on a repeated appeal answered
+    // before.
+    refused(
+        city.general
+            .appeals()
+            .close_special(pb::CloseSpecialRequest {
+                no_new_arguments: true,
+                ..close(&named, pb::AppealStatus::CorrespondenceStopped)
+            })
+            .await,
+        Code::PermissionDenied,
+        "head",
+    );
+    refused(
+        city.head
+            .appeals()
+            .close_special(pb::CloseSpecialRequest {
+                no_new_arguments: true,
+                ..close(&named, pb::AppealStatus::CorrespondenceStopped)
+            })
+            .await,
+        Code::FailedPrecondition,
+        "repeated appeal",
+    );
+    // p. 2: the appeal contesting a court decision goes back within 7 days.
+    advance_clock_to(&city.admin, d(2026, 3, 12), 10)
+        .await
+        .expect("clock");
+    let s = refused(
+        city.general
+            .appeals()
+            .close_special(pb::CloseSpecialRequest {
+                notice_date: Some(api_date(d(2026, 3, 12))),
+                ..close(&named, pb::AppealStatus::ReturnedCourt)
+            })
+            .await,
+        Code::InvalidArgument,
+        "within 7 days",
+    );
+    assert_eq!(field_of(&s), "notice_date");
+    let returned = ok(
+        city.general
+            .appeals()
+            .close_special(pb::CloseSpecialRequest {
+                notice_date: Some(api_date(d(2026, 3, 6))),
+                ..close(&named, pb::AppealStatus::ReturnedCourt)
+            })
+            .await,
+        "CloseSpecial",
+    );
+    assert_eq!(returned.status, pb::AppealStatus::ReturnedCourt as i32);
+    assert_eq!(
+        naive(returned.answer.and_then(|x| x.date)),
+        d(2026, 3, 6),
+        "the day it was returned is recorded"
+    );
+    drop(city);
+    server.stop().await.expect("stop");
+}

@@ -297,6 +297,25 @@ fn earlier_same_topic(
         .map(|a| a.number.clone())
 }
 
+/// An earlier appeal of the same citizen, on one of the same questions, was answered on the merits.
+fn answered_before(all: &[pb::Appeal], a: &pb::Appeal) -> bool {
+    let Some(key) = a.citizen.as_ref().map(citizen_key) else {
+        return false;
+    };
+    all.iter()
+        .filter(|x| x.meta.map(|m| m.id) != a.meta.map(|m| m.id))
+        .filter(|x| registered(x) <= registered(a))
+        .filter(|x| status(x) == A::Answered)
+        .filter(|x| x.citizen.as_ref().is_some_and(|c| citizen_key(c) == key))
+        .any(|x| {
+            x.questions.iter().any(|q| {
+                a.questions
+                    .iter()
+                    .any(|n| n.classifier_code == q.classifier_code)
+            })
+        })
+}
+
 type Reply = Result<Response<pb::Appeal>, Status>;
 
 #[tonic::async_trait]
@@ -584,17 +603,55 @@ impl AppealService for AppealSvc {
                 )
             })?;
         validate::text("reason", &req.reason, true, MAX_TEXT)?;
+        let notice = req
+            .notice_date
+            .as_ref()
+            .map(|d| validate::date("notice_date", Some(d)))
+            .transpose()?;
+        let action = match rules::decider(outcome) {
+            rules::Decider::Head => Action::StopCorrespondence,
+            rules::Decider::Official => Action::ProcessAppeals,
+        };
+        let today = self.today();
+        // Earlier appeals of the same citizen answered on the merits (art. 11 p. 5).
+        let all: Vec<pb::Appeal> = self.ctx.db.all().map_err(ApiError::from)?;
         let a = self
             .change(
                 &c,
                 req.appeal_id,
                 req.expected_version,
-                Action::ProcessAppeals,
+                action,
                 "close_special",
                 |_, a| {
-                    a.status = rules::next(status(a), Step::CloseSpecial(outcome))
-                        .map_err(refused)? as i32;
+                    let to =
+                        rules::next(status(a), Step::CloseSpecial(outcome)).map_err(refused)?;
+                    let citizen = a.citizen.as_ref();
+                    let facts = rules::SpecialFacts {
+                        surname_given: !a.anonymous
+                            && citizen.is_some_and(|c| !c.surname.trim().is_empty()),
+                        address_given: !a.anonymous
+                            && citizen.is_some_and(|c| {
+                                !c.postal_address.trim().is_empty() || c.contact.contains('@')
+                            }),
+                        reports_offence: req.reports_offence,
+                        repeated: a.repeated,
+                        earlier_answered: answered_before(&all, a),
+                        no_new_arguments: req.no_new_arguments,
+                        address_readable: req.address_readable,
+                        registered: registered(a),
+                        notice,
+                        today,
+                    };
+                    match rules::special_fits(outcome, &facts) {
+                        Ok(()) => {}
+                        Err(rules::SpecialRefusal::Field { field, ru, en }) => {
+                            return Err(FieldError::new(field, ru, en).into());
+                        }
+                        Err(rules::SpecialRefusal::Facts(r)) => return Err(refused(r)),
+                    }
+                    a.status = to as i32;
                     a.answer = Some(pb::AppealAnswer {
+                        date: notice.map(validate::from_naive),
                         summary: req.reason.trim().to_string(),
                         ..Default::default()
                     });

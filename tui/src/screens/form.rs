@@ -1212,7 +1212,7 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
             fields,
         )),
         Intent::ForwardAppeal { id, version } => appeal_forms::forward_call(*id, *version, fields)?,
-        Intent::CloseSpecial { id, version } => appeal_forms::special_call(*id, *version, fields),
+        Intent::CloseSpecial { id, version } => appeal_forms::special_call(*id, *version, fields)?,
         Intent::ArchiveUser { user_id, version } => Call::ArchiveUser(pb::ArchiveUserRequest {
             user_id: *user_id,
             expected_version: *version,

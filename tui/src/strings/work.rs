@@ -146,6 +146,10 @@ pub enum W {
     FieldForwardedOn,
     FieldOutcome,
     FieldSpecialReason,
+    FieldSpecialNotice,
+    FieldReportsOffence,
+    FieldNoNewArguments,
+    FieldAddressReadable,
     ForwardTitle,
     SpecialTitle,
     DoneForwarded,
@@ -633,6 +637,19 @@ impl W {
             ),
             W::FieldForwardedOn => ("Дата направления (ДД.ММ.ГГГГ)", "Forwarded on (DD.MM.YYYY)"),
             W::FieldOutcome => ("Основание по ст. 11 (←/→)", "Art. 11 ground (←/→)"),
+            W::FieldSpecialNotice => (
+                "Гражданину сообщено (ДД.ММ.ГГГГ: предупреждение, возврат, уведомление)",
+                "Citizen told on (DD.MM.YYYY: warning, return, notice)",
+            ),
+            W::FieldReportsOffence => (
+                "Сообщает о преступлении (ч. 1: направляется по компетенции)",
+                "Reports an offence (p. 1: it is forwarded)",
+            ),
+            W::FieldNoNewArguments => ("Новых доводов нет (ч. 5)", "No new arguments (p. 5)"),
+            W::FieldAddressReadable => (
+                "Фамилия и адрес читаются (ч. 4)",
+                "Surname and address can be read (p. 4)",
+            ),
             W::FieldSpecialReason => (
                 "Пояснение и уведомление заявителя",
                 "Explanation and the notice to the applicant",
