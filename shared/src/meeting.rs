@@ -270,6 +270,45 @@ pub fn next(s: M, step: Step, f: &Facts) -> Result<M, Refusal> {
     }
 }
 
+/// The days of a meeting entered after the fact are in their order and have all come: held on
+/// or after the day the group began (`formed`), signed on or after it, handed over on or after
+/// signing, and none after `today`.
+pub fn past_meeting_days(
+    held: NaiveDate,
+    signed: NaiveDate,
+    handed: NaiveDate,
+    formed: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), crate::validate::FieldError> {
+    use crate::validate::FieldError;
+    crate::dating::done_by("date", held, today)?;
+    if held < formed {
+        return Err(FieldError::new(
+            "date",
+            format!(
+                "группа работает с {}: сначала администратор указывает более раннюю дату",
+                crate::city_time::ru_date(formed)
+            ),
+            format!("the group works since {formed}: an administrator gives an earlier day first"),
+        ));
+    }
+    if signed < held {
+        return Err(FieldError::new(
+            "signed_on",
+            "протокол подписан не раньше встречи",
+            "the protocol is signed on or after the meeting",
+        ));
+    }
+    if handed < signed {
+        return Err(FieldError::new(
+            "handed_over_on",
+            "протокол передан не раньше подписания",
+            "the protocol is handed over on or after signing",
+        ));
+    }
+    crate::dating::done_by("handed_over_on", handed, today)
+}
+
 /// The protocol's handover is late on `today` (3.6.9): its due date has passed and it is not
 /// handed over yet, or it was handed over after the due date. Lists, dashboards and reports count
 /// it as late from the first day past the due date, not only once it is finally handed over.
@@ -292,6 +331,30 @@ pub fn handover_late(h: Option<&pb::Handover>, today: NaiveDate) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_past_meeting_is_entered_with_its_days_in_order_and_all_come() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default();
+        let (formed, today) = (d(1, 12), d(6, 1));
+        // (held, signed, handed, the field refused or "")
+        for (held, signed, handed, field) in [
+            (d(2, 10), d(2, 11), d(2, 16), ""),
+            (d(2, 10), d(2, 10), d(2, 10), ""),
+            (d(6, 1), d(6, 1), d(6, 1), ""),
+            (d(6, 2), d(6, 2), d(6, 2), "date"),
+            (d(1, 9), d(1, 9), d(1, 9), "date"),
+            (d(2, 10), d(2, 9), d(2, 16), "signed_on"),
+            (d(2, 10), d(2, 12), d(2, 11), "handed_over_on"),
+            (d(5, 30), d(5, 31), d(6, 3), "handed_over_on"),
+        ] {
+            let got = past_meeting_days(held, signed, handed, formed, today);
+            assert_eq!(
+                got.err().map(|e| e.field).unwrap_or_default(),
+                field,
+                "{held} {signed} {handed}"
+            );
+        }
+    }
+
     #[test]
     fn a_protocol_is_late_from_the_day_after_its_due_date_until_and_after_handover() {
         let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default();

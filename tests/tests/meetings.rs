@@ -2851,3 +2851,201 @@ async fn scenario_one_meeting_from_planning_to_published_results_through_every_r
         "informing recorded"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Meetings held before the system was introduced, entered after the fact
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_past_meeting_is_entered_after_the_fact_signed_and_handed_over_and_counts_for_its_quarter()
+ {
+    let env = Env::start(d(2026, 4, 19)).await;
+    let c = &env.city;
+    let past = |on: NaiveDate, signed: NaiveDate, handed: NaiveDate, present: Vec<u64>| {
+        pb::RecordPastMeetingRequest {
+            request_id: request_id("past"),
+            group_id: c.a(),
+            territory_id: env.territory,
+            venue_id: env.venue,
+            date: Some(api_date(on)),
+            time: "17:30".into(),
+            protocol: Some(pb::Protocol {
+                number: "1-2026/1".into(),
+                start_time: "17:30".into(),
+                end_time: "19:00".into(),
+                residents_attending: 42,
+                members_present: present,
+                information_given: "О ремонте водовода по ул. Шахтёрской".into(),
+                questions: vec![pb::RaisedQuestion {
+                    substance: "Нет уличного освещения".into(),
+                    answer_mode: pb::AnswerMode::OnControl as i32,
+                    ..Default::default()
+                }],
+                decisions: vec![pb::Decision {
+                    text: "Восстановить освещение".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }),
+            signed_on: Some(api_date(signed)),
+            handed_over_on: Some(api_date(handed)),
+        }
+    };
+    let present = vec![c.leader_a.user_id, c.secretary_a.user_id];
+    // The group came into the system on 19.04.2026; its earlier work needs its first day first.
+    let s = refused(
+        c.secretary_a
+            .meetings()
+            .record_past_meeting(past(
+                d(2026, 2, 10),
+                d(2026, 2, 11),
+                d(2026, 2, 16),
+                present.clone(),
+            ))
+            .await,
+        Code::InvalidArgument,
+        "works since",
+    );
+    assert_eq!(bad_field(&s), "date");
+    let group = working_since(&c.admin, &c.group_a, d(2025, 1, 9)).await;
+    assert!(group.formed.is_some());
+    // Nothing of it on a day to come, and only the group's own people present.
+    for (req, field) in [
+        (
+            past(
+                d(2026, 4, 20),
+                d(2026, 4, 20),
+                d(2026, 4, 20),
+                present.clone(),
+            ),
+            "date",
+        ),
+        (
+            past(
+                d(2026, 2, 10),
+                d(2026, 2, 9),
+                d(2026, 2, 16),
+                present.clone(),
+            ),
+            "signed_on",
+        ),
+        (
+            past(
+                d(2026, 2, 10),
+                d(2026, 2, 11),
+                d(2026, 4, 21),
+                present.clone(),
+            ),
+            "handed_over_on",
+        ),
+        (
+            past(
+                d(2026, 2, 10),
+                d(2026, 2, 11),
+                d(2026, 2, 16),
+                vec![c.executor2.user_id],
+            ),
+            "protocol.members_present",
+        ),
+    ] {
+        let s = refused(
+            c.secretary_a.meetings().record_past_meeting(req).await,
+            Code::InvalidArgument,
+            "",
+        );
+        assert_eq!(bad_field(&s), field);
+    }
+    // Another group's secretary, or an executor, enters nothing for this group.
+    for who in [&c.secretary_b, &c.executor] {
+        refused(
+            who.meetings()
+                .record_past_meeting(past(
+                    d(2026, 2, 10),
+                    d(2026, 2, 11),
+                    d(2026, 2, 16),
+                    present.clone(),
+                ))
+                .await,
+            Code::PermissionDenied,
+            "",
+        );
+    }
+    let m = ok(
+        c.secretary_a
+            .meetings()
+            .record_past_meeting(past(
+                d(2026, 2, 10),
+                d(2026, 2, 11),
+                d(2026, 2, 16),
+                present.clone(),
+            ))
+            .await,
+        "RecordPastMeeting",
+    );
+    assert!(m.retrospective, "marked as entered after the fact");
+    assert_eq!(status(&m), M::HandedOver);
+    let p = m.protocol.clone().expect("protocol");
+    assert_eq!(
+        p.signed_by, c.leader_a.user_id,
+        "signed by the group's leader"
+    );
+    assert_eq!(
+        infogroups_shared::city_time::date_at(p.signed_at_ms),
+        d(2026, 2, 11)
+    );
+    let h = m.handover.expect("handover");
+    // Held on Tuesday 10.02.2026: due on the fifth working day, 17.02; handed over on 16.02.
+    assert_eq!(handover_due(&m).0.day, 17);
+    assert!(!h.late);
+    // One handed over after its due date was late then, and the record says so.
+    let late = ok(
+        c.secretary_a
+            .meetings()
+            .record_past_meeting(pb::RecordPastMeetingRequest {
+                protocol: Some(pb::Protocol {
+                    number: "1-2025/4".into(),
+                    ..past(
+                        d(2025, 12, 26),
+                        d(2025, 12, 26),
+                        d(2026, 1, 15),
+                        present.clone(),
+                    )
+                    .protocol
+                    .unwrap_or_default()
+                }),
+                ..past(
+                    d(2025, 12, 26),
+                    d(2025, 12, 26),
+                    d(2026, 1, 15),
+                    present.clone(),
+                )
+            })
+            .await,
+        "RecordPastMeeting",
+    );
+    assert!(late.handover.expect("handover").late, "due 14.01.2026");
+    // The quarters are whole: both met, by meetings entered after the fact.
+    let q2026 = ok(
+        c.control
+            .meetings()
+            .quarterly_minimum(pb::QuarterlyMinimumRequest { year: 2026 })
+            .await,
+        "QuarterlyMinimum",
+    );
+    assert_eq!(cell(&q2026, c.a(), 1), (Q::Met, 1));
+    let q2025 = ok(
+        c.control
+            .meetings()
+            .quarterly_minimum(pb::QuarterlyMinimumRequest { year: 2025 })
+            .await,
+        "QuarterlyMinimum",
+    );
+    assert_eq!(cell(&q2025, c.a(), 4), (Q::Met, 1));
+    assert_eq!(cell(&q2025, c.a(), 3), (Q::Missed, 0));
+    // The control sector acknowledges it as any other.
+    let acknowledged = ok(
+        c.control.meetings().acknowledge_protocol(step(&m)).await,
+        "AcknowledgeProtocol",
+    );
+    assert!(acknowledged.retrospective);
+}
