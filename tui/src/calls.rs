@@ -25,6 +25,8 @@ pub enum Call {
     SaveProtocol(pb::SaveProtocolRequest),
     /// Plan a meeting.
     PlanMeeting(pb::PlanMeetingRequest),
+    /// Enter a past meeting after the fact.
+    RecordPastMeeting(pb::RecordPastMeetingRequest),
     /// Forward an appeal.
     ForwardAppeal(pb::ForwardAppealRequest),
     /// Close an appeal under art. 11.
@@ -259,6 +261,12 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
         Call::PlanMeeting(r) => meeting(
             conn.meetings()
                 .plan_meeting(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::RecordPastMeeting(r) => meeting(
+            conn.meetings()
+                .record_past_meeting(request(r))
                 .await
                 .map_err(status)?,
         ),

@@ -338,6 +338,10 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "учебное время: перевести часы на сутки вперёд",
             "training time: move the clock a day forward",
         ),
+        C::PastMeeting => (
+            "внести прошедшую встречу задним числом (протокол подписан и передан)",
+            "enter a past meeting after the fact (protocol signed and handed over)",
+        ),
         C::ToAssignment => (
             "перейти к поручению, о котором уведомление",
             "go to the assignment the notification is about",
@@ -422,6 +426,7 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::Forward => ("направить", "forward"),
         C::CloseSpecial => ("ст. 11", "art. 11"),
         C::AdvanceClock => ("+1 день", "+1 day"),
+        C::PastMeeting => ("прошедшая", "past"),
         C::ToAssignment => ("к поручению", "to assignment"),
         C::ColumnsRight => ("столбцы", "columns"),
         other => return self::command(lang, other),

@@ -2197,3 +2197,68 @@ fn training_time_is_said_in_the_status_bar_and_the_administrator_moves_it_a_day(
     );
     assert_eq!(call_of(&press(&mut control, KeyCode::F(8))), None);
 }
+
+#[test]
+fn the_secretary_enters_a_past_meeting_after_the_fact() {
+    let mut s = signed(Lang::Ru, (80, 24), SEK1);
+    let mut group = city().groups[0].clone();
+    group.territory_ids = vec![TERRITORY];
+    if let Some(m) = group.meta.as_mut() {
+        m.version += 1;
+    }
+    stream(
+        &mut s,
+        41,
+        pb::EventAction::Updated,
+        pb::event::Entity::Group(group),
+    );
+    tab(&mut s, '2');
+    press(&mut s, KeyCode::Char('H'));
+    let form = top_form(&s).expect("the past meeting's form opens");
+    assert!(form.title.contains("задним числом"), "{}", form.title);
+    let fill = |s: &mut State, text: &str| {
+        press_with(
+            s,
+            KeyCode::Char('u'),
+            crossterm::event::KeyModifiers::CONTROL,
+        );
+        type_text(s, text);
+        press(s, KeyCode::Tab);
+    };
+    fill(&mut s, "10.02.2026");
+    fill(&mut s, "17:30");
+    // The territory and the venue keep their first choices.
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    fill(&mut s, "1-2026/1");
+    fill(&mut s, "19:00");
+    fill(&mut s, "42");
+    fill(&mut s, "ruk1, sek1");
+    fill(&mut s, "О ремонте водовода");
+    fill(&mut s, "11.02.2026");
+    press_with(
+        &mut s,
+        KeyCode::Char('u'),
+        crossterm::event::KeyModifiers::CONTROL,
+    );
+    type_text(&mut s, "16.02.2026");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::RecordPastMeeting(r))) = call_of(&cmds) else {
+        panic!("no past meeting entered: {cmds:?}");
+    };
+    assert_eq!((r.group_id, r.territory_id), (GROUP1, TERRITORY));
+    assert_eq!(r.date, date(day(2, 10)));
+    assert_eq!(r.signed_on, date(day(2, 11)));
+    assert_eq!(r.handed_over_on, date(day(2, 16)));
+    let p = r.protocol.unwrap_or_default();
+    assert_eq!(
+        (
+            p.number.as_str(),
+            p.start_time.as_str(),
+            p.end_time.as_str()
+        ),
+        ("1-2026/1", "17:30", "19:00")
+    );
+    assert_eq!(p.residents_attending, 42);
+    assert_eq!(p.members_present, [RUK1, SEK1]);
+}

@@ -122,6 +122,11 @@ pub enum W {
     NoteReport,
     NoteQuarter,
     NoteProtocolLate,
+    PastMeetingTitle,
+    FieldSignedOn,
+    FieldHandedOverOn,
+    Retrospective,
+    DonePastMeeting,
     PastDue,
     NoteDigest,
     Requested,
@@ -673,6 +678,19 @@ impl W {
             W::ClosedUnderArt11 => ("Без ответа по существу (ст. 11)", "Closed under art. 11"),
             W::Amendment => ("Поправка", "Amendment"),
             W::PlanTitle => ("Новая встреча с жителями", "New meeting with residents"),
+            W::PastMeetingTitle => (
+                "Прошедшая встреча (вносится задним числом)",
+                "A past meeting (entered after the fact)",
+            ),
+            W::FieldSignedOn => (
+                "Протокол подписан (ДД.ММ.ГГГГ)",
+                "Protocol signed on (DD.MM.YYYY)",
+            ),
+            W::FieldHandedOverOn => (
+                "Передан в контрольно-организационный сектор (ДД.ММ.ГГГГ)",
+                "Handed to the control sector on (DD.MM.YYYY)",
+            ),
+            W::Retrospective => ("внесена задним числом", "entered after the fact"),
             W::VenueTitle => ("Место встречи", "Meeting venue"),
             W::AnnounceTitle => ("Объявить встречу", "Announce the meeting"),
             W::AnnounceQuestion => (
@@ -707,6 +725,7 @@ impl W {
             W::FieldBriefText => ("Текст справки", "Brief"),
             W::FieldAmendment => ("Текст поправки", "Amendment"),
             W::DonePlanned => ("Встреча запланирована", "Meeting planned"),
+            W::DonePastMeeting => ("Прошедшая встреча внесена", "Past meeting entered"),
             W::DoneVenue => ("Место встречи записано", "Venue recorded"),
             W::DoneAnnounced => ("Встреча объявлена", "Meeting announced"),
             W::DoneMoved => (
