@@ -604,7 +604,7 @@ fn participants(p: &DemoPeople, k: usize, held: bool, notified: bool) -> Vec<pb:
                 SURNAMES[(k + 9) % SURNAMES.len()],
                 INITIALS[(k + 2) % INITIALS.len()]
             ),
-            status: if k % 3 == 0 {
+            status: if k.is_multiple_of(3) {
                 pb::ParticipantStatus::Declined
             } else {
                 came(true)
@@ -620,7 +620,7 @@ fn participants(p: &DemoPeople, k: usize, held: bool, notified: bool) -> Vec<pb:
                 SURNAMES[(k + 12) % SURNAMES.len()],
                 INITIALS[(k + 4) % INITIALS.len()]
             ),
-            status: came(k % 2 == 0) as i32,
+            status: came(k.is_multiple_of(2)) as i32,
             ..Default::default()
         },
         pb::Participant {
