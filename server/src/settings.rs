@@ -35,24 +35,7 @@ pub async fn set_appeal_rule(db: &Db, actor_id: u64, rule: NonWorkingRule) -> Ap
     .await
 }
 
-/// The API's name of a rule.
-pub fn rule_pb(r: NonWorkingRule) -> pb::NonWorkingRule {
-    match r {
-        NonWorkingRule::Unchanged => pb::NonWorkingRule::Unchanged,
-        NonWorkingRule::PreviousWorkingDay => pb::NonWorkingRule::Previous,
-        NonWorkingRule::NextWorkingDay => pb::NonWorkingRule::Next,
-    }
-}
-
-/// The rule an API value names; `None` for UNSPECIFIED or an unknown number.
-pub fn rule_from_pb(r: i32) -> Option<NonWorkingRule> {
-    match pb::NonWorkingRule::try_from(r) {
-        Ok(pb::NonWorkingRule::Unchanged) => Some(NonWorkingRule::Unchanged),
-        Ok(pb::NonWorkingRule::Previous) => Some(NonWorkingRule::PreviousWorkingDay),
-        Ok(pb::NonWorkingRule::Next) => Some(NonWorkingRule::NextWorkingDay),
-        _ => None,
-    }
-}
+pub use infogroups_shared::appeal::{rule_from_pb, rule_pb};
 
 /// The settings as clients see them.
 pub fn current(ctx: &Ctx) -> ApiResult<pb::Settings> {

@@ -34,6 +34,25 @@ pub fn answer_due(
     )
 }
 
+/// The API's name of a rule.
+pub fn rule_pb(r: NonWorkingRule) -> crate::pb::NonWorkingRule {
+    match r {
+        NonWorkingRule::Unchanged => crate::pb::NonWorkingRule::Unchanged,
+        NonWorkingRule::PreviousWorkingDay => crate::pb::NonWorkingRule::Previous,
+        NonWorkingRule::NextWorkingDay => crate::pb::NonWorkingRule::Next,
+    }
+}
+
+/// The rule an API value names; `None` for UNSPECIFIED or an unknown number.
+pub fn rule_from_pb(r: i32) -> Option<NonWorkingRule> {
+    match crate::pb::NonWorkingRule::try_from(r) {
+        Ok(crate::pb::NonWorkingRule::Unchanged) => Some(NonWorkingRule::Unchanged),
+        Ok(crate::pb::NonWorkingRule::Previous) => Some(NonWorkingRule::PreviousWorkingDay),
+        Ok(crate::pb::NonWorkingRule::Next) => Some(NonWorkingRule::NextWorkingDay),
+        _ => None,
+    }
+}
+
 /// Registered later than three days after receipt.
 pub fn late_registration(received: NaiveDate, registered: NaiveDate) -> bool {
     (registered - received).num_days() > REGISTER_WITHIN

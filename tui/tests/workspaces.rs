@@ -2262,3 +2262,38 @@ fn the_secretary_enters_a_past_meeting_after_the_fact() {
     assert_eq!(p.residents_attending, 42);
     assert_eq!(p.members_present, [RUK1, SEK1]);
 }
+
+#[test]
+fn the_registration_form_says_when_the_answer_is_due_by_the_rule_in_force() {
+    let mut s = state(Lang::Ru, (80, 24), false);
+    let mut snap = city();
+    snap.settings = Some(pb::Settings {
+        appeal_deadline_rule: pb::NonWorkingRule::Previous as i32,
+        training_clock: false,
+        server_time_ms: at(3, 2),
+    });
+    let u = snap
+        .users
+        .iter()
+        .find(|u| u.meta.is_some_and(|m| m.id == OBSHIY))
+        .cloned()
+        .unwrap_or_default();
+    app::update(
+        &mut s,
+        Msg::LoginDone(Ok(LoginOk {
+            user_id: OBSHIY,
+            username: u.username,
+            full_name: u.full_name,
+            roles: u.roles,
+        })),
+    );
+    sync(&mut s, SyncEvent::Snapshot(Box::new(snap.into())));
+    sync(&mut s, SyncEvent::Link(Link::Online));
+    press(&mut s, KeyCode::Char('N'));
+    let form = top_form(&s).expect("the registration form opens");
+    // The line after the hint: the date and the rule that gave it.
+    assert_eq!(form.summary.len(), 2, "{:?}", form.summary);
+    let due = &form.summary[1];
+    assert!(due.starts_with("Срок ответа: "), "{due}");
+    assert!(due.contains("предыдущий рабочий день"), "{due}");
+}

@@ -439,10 +439,21 @@ fn register_form(ctx: &Ctx<'_>) -> FormPopup {
         .and_then(|g| ctx.replica.group_number(g.group_id))
         .map(|n| n.to_string())
         .unwrap_or_default();
+    let mut summary = vec![W::RegisterHint.get(lang).to_string()];
+    // The answer's deadline by the rule the server applies now (59-FZ art. 12).
+    if let Some(rule) = machine::rule_from_pb(ctx.replica.settings.appeal_deadline_rule) {
+        let due = machine::answer_due(ctx.calendar, ctx.today, 0, rule).date;
+        summary.push(format!(
+            "{}: {} ({})",
+            W::AnswerDue.get(lang),
+            date(due),
+            names::non_working_rule(lang, machine::rule_pb(rule))
+        ));
+    }
     FormPopup::new(
         intent,
         W::RegisterAppealTitle.get(lang).to_string(),
-        vec![W::RegisterHint.get(lang).to_string()],
+        summary,
         lang,
     )
     .prefill("received", date(ctx.today))
