@@ -339,20 +339,32 @@ pub fn next_moment_ms(now_ms: i64) -> i64 {
     today.succ_opt().map_or(i64::MAX, city_time::midnight_ms)
 }
 
-/// Whether a committed change may need the timer's work before the next midnight: a person's
-/// change to an assignment, an appeal, a meeting or a group (the system's own are its results).
-fn may_fall_due(ev: &pb::Event) -> bool {
+/// Calendar days ahead within which a changed assignment's deadline may want a reminder before
+/// the next midnight (a reminder comes a few working days ahead; holidays stretch that).
+const NEAR_DAYS: u64 = 14;
+
+/// Whether a person's committed change may need the timer's work before the next midnight: an
+/// assignment due soon (a reminder today, an overdue mark for a deadline already gone) or a
+/// group (its quarter's warning). Everything else falls due at a midnight anyway; the system's
+/// own changes are its results.
+fn may_fall_due(ev: &pb::Event, today: NaiveDate) -> bool {
     use pb::event::Entity as E;
-    ev.actor_id != 0
-        && matches!(
-            ev.entity,
-            Some(E::Assignment(_) | E::Appeal(_) | E::Meeting(_) | E::Group(_))
-        )
+    if ev.actor_id == 0 {
+        return false;
+    }
+    let near = today
+        .checked_add_days(chrono::Days::new(NEAR_DAYS))
+        .unwrap_or(today);
+    match &ev.entity {
+        Some(E::Assignment(a)) => open_for_work(a) && deadline(a).is_some_and(|d| d <= near),
+        Some(E::Group(_)) => true,
+        _ => false,
+    }
 }
 
 /// After a change, the timer waits this long for more before it looks, so a burst of writes
 /// costs one round, not one each.
-const SETTLE: std::time::Duration = std::time::Duration::from_millis(200);
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Runs [`round`] at once, then whenever the next moment comes, the clock is moved, or a change
 /// may need it, until the server shuts down.
@@ -373,7 +385,7 @@ pub async fn run(ctx: Ctx) {
                 () = tokio::time::sleep_until(until) => break,
                 () = clock.moved() => break,
                 received = changes.recv() => match received {
-                    Ok(ev) if may_fall_due(&ev) => {
+                    Ok(ev) if may_fall_due(&ev, city_time::date_at(clock.now_ms())) => {
                         tokio::select! {
                             () = ctx.shutdown.cancelled() => return,
                             () = tokio::time::sleep(SETTLE) => {}
@@ -397,6 +409,42 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    #[test]
+    fn only_a_persons_change_due_soon_wakes_the_timer_before_midnight() {
+        let today = d(2026, 3, 2);
+        let ev = |actor_id, entity| pb::Event {
+            actor_id,
+            entity: Some(entity),
+            ..Default::default()
+        };
+        let task = |due: NaiveDate, status: S| {
+            pb::event::Entity::Assignment(pb::Assignment {
+                status: status as i32,
+                deadline: Some(pb::Deadline {
+                    date: Some(validate::from_naive(due)),
+                    predicted: false,
+                }),
+                ..Default::default()
+            })
+        };
+        // (event, wakes)
+        for (e, wakes) in [
+            (ev(7, task(today, S::InProgress)), true),
+            (ev(7, task(d(2026, 3, 16), S::InProgress)), true),
+            (ev(7, task(d(2026, 3, 17), S::InProgress)), false),
+            (ev(7, task(today, S::DoneOnTime)), false),
+            // The system's own marks are results, not causes.
+            (ev(0, task(today, S::InProgress)), false),
+            (ev(7, pb::event::Entity::Group(pb::Group::default())), true),
+            (
+                ev(7, pb::event::Entity::Appeal(pb::Appeal::default())),
+                false,
+            ),
+        ] {
+            assert_eq!(may_fall_due(&e, today), wakes, "{e:?}");
+        }
     }
 
     #[test]
