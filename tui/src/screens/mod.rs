@@ -52,7 +52,35 @@ impl Ctx<'_> {
     pub fn me(&self) -> u64 {
         self.session.map_or(0, |s| s.user_id)
     }
+
+    /// The user can move the server's training clock: an administrator on a `--clock` server
+    /// (a production server has no such clock, and the key is not offered there).
+    pub fn trainer(&self) -> bool {
+        self.replica.settings.training_clock
+            && self.session.is_some_and(|s| {
+                s.roles
+                    .iter()
+                    .any(|g| g.role == infogroups_shared::pb::Role::Administrator as i32)
+            })
+    }
+
+    /// The commands every workspace screen ends with: the training clock for a trainer, the
+    /// role switch for someone with several, then leaving and help.
+    pub fn closing_commands(&self) -> Vec<Command> {
+        let mut c = Vec::new();
+        if self.trainer() {
+            c.push(Command::AdvanceClock);
+        }
+        if self.session.is_some_and(|s| s.roles.len() > 1) {
+            c.push(Command::SwitchRole);
+        }
+        c.extend([Command::Logout, Command::Help, Command::Quit]);
+        c
+    }
 }
+
+/// A day, in minutes: what one press of the training clock's key moves it by.
+const TRAINING_STEP_MINUTES: u32 = 24 * 60;
 
 /// Where a component puts what it wants done.
 #[derive(Debug, Default)]
@@ -122,6 +150,14 @@ pub fn common(command: Command, out: &mut Outbox) {
         Command::Quit => out.send(Msg::Quit),
         Command::Logout => out.send(Msg::Logout),
         Command::SwitchRole => out.send(Msg::SwitchRole),
+        Command::AdvanceClock => out.run(Cmd::Call {
+            origin: crate::calls::Origin::Quick,
+            call: Box::new(crate::calls::Call::AdvanceClock(
+                infogroups_shared::pb::AdvanceClockRequest {
+                    minutes: TRAINING_STEP_MINUTES,
+                },
+            )),
+        }),
         _ => {}
     }
 }
