@@ -19,6 +19,7 @@ use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use infogroups_shared::calendar::ProductionCalendar;
 use infogroups_shared::names::Lang;
+use infogroups_shared::policy;
 
 use crate::app::{Cmd, Msg, Session};
 use crate::keymap::{Command, Keymap};
@@ -51,6 +52,19 @@ impl Ctx<'_> {
     /// The signed-in user's id (0 before login).
     pub fn me(&self) -> u64 {
         self.session.map_or(0, |s| s.user_id)
+    }
+
+    /// Whether the server's policy lets the user, in the role in use, do `action` to `res`: the
+    /// client offers what the server would allow, decided by the same function.
+    pub fn may(&self, action: policy::Action, res: &policy::Resource) -> bool {
+        self.session.is_some_and(|s| {
+            policy::authorize(&policy::Actor::in_role(s.user_id, s.role()), action, res).is_ok()
+        })
+    }
+
+    /// [`Ctx::may`] on a resource of one group.
+    pub fn may_in(&self, action: policy::Action, group_id: u64) -> bool {
+        self.may(action, &policy::Resource::group(group_id))
     }
 }
 
