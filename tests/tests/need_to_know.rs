@@ -220,6 +220,32 @@ async fn links_users_make_grant_nothing_and_references_out_of_scope_are_refused_
         .await;
     refused(hidden, Code::NotFound, "");
 
+    // The repeated-appeal warning tells nobody of another group's appeal: the same citizen on
+    // the same topic in group A is no repeat for A's secretary, who cannot see B's.
+    let same_citizen = ok(
+        c.secretary_a
+            .appeals()
+            .register_appeal(pb::RegisterAppealRequest {
+                request_id: request_id("repeat"),
+                appeal: Some(appeal(c.a(), today)),
+                repeated_confirmed: false,
+            })
+            .await,
+        "RegisterAppeal of B's citizen in A",
+    );
+    assert!(!same_citizen.number.is_empty());
+    let warned = c
+        .general
+        .appeals()
+        .register_appeal(pb::RegisterAppealRequest {
+            request_id: request_id("repeat-general"),
+            appeal: Some(appeal(c.a(), today)),
+            repeated_confirmed: false,
+        })
+        .await;
+    // The general department sees every group's appeals, so it is told.
+    refused(warned, Code::FailedPrecondition, "repeated");
+
     // A replay from sequence 0 is filtered by the roles held now, not by former ones.
     let mover = add_user(
         server.db(),
