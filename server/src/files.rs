@@ -95,7 +95,10 @@ pub fn open_store(dir: &Path) -> Result<SledStore, StoreError> {
                 entries += 1;
             }
             if batch.len() >= 4096 {
+                // Flushed as it goes: the write-ahead log then holds one batch at a time and
+                // checkpoints into the new store, instead of staging the whole store in memory.
                 to.apply(std::mem::take(&mut batch))?;
+                to.flush()?;
             }
             Ok(())
         })?;

@@ -12,6 +12,7 @@ pub mod client;
 pub mod fixtures;
 pub mod fuzz;
 pub mod offline;
+pub mod pg;
 pub mod server;
 pub mod watch;
 
