@@ -836,3 +836,49 @@ async fn serving_beyond_loopback_without_tls_is_refused_without_the_flag() {
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
+
+// 7 (continued). The caps hold at their bounds, for any length ------------------------------------
+
+#[test]
+fn a_repeated_field_is_refused_exactly_past_its_cap() {
+    use infogroups_shared::validate::caps;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (server, c) = rt.block_on(start(d(2026, 4, 6), |_| {}));
+    let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        cases: 48,
+        ..Default::default()
+    });
+    runner
+        .run(&(0usize..3 * caps::CO_EXECUTORS), |n| {
+            let req = pb::CreateAssignmentRequest {
+                // Ids no account has: within the cap the first one is refused by name.
+                co_executors: (0..n as u64)
+                    .map(|i| pb::CoExecutor {
+                        user_id: 1_000_000 + i,
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..infogroups_tests::fixtures::assignment_request(c.a(), c.executor.user_id)
+            };
+            let answer = rt.block_on(c.leader_a.assignments().create_assignment(req));
+            let field = answer
+                .err()
+                .and_then(|s| FieldError::from_status(&s))
+                .map(|f| f.field);
+            let want = if n > caps::CO_EXECUTORS {
+                Some("co_executors".to_string())
+            } else if n > 0 {
+                Some("co_executors[0].user_id".to_string())
+            } else {
+                None
+            };
+            proptest::prop_assert_eq!(field, want, "{} co-executors", n);
+            Ok(())
+        })
+        .expect("the cap holds for every length");
+    rt.block_on(server.stop()).expect("stop");
+}
