@@ -326,16 +326,14 @@ fn check_protocol(p: &pb::Protocol) -> Result<(), FieldError> {
             "protocol.end_time",
             "окончание раньше начала",
             "ends before it starts",
-        )
-        .into());
+        ));
     }
     if p.residents_attending > 100_000 {
         return Err(FieldError::new(
             "protocol.residents_attending",
             "неправдоподобное число",
             "is implausible",
-        )
-        .into());
+        ));
     }
     validate::text(
         "protocol.information_given",
@@ -391,8 +389,7 @@ fn check_protocol(p: &pb::Protocol) -> Result<(), FieldError> {
                 "the protocol's text is at most {} characters",
                 caps::PROTOCOL_TEXT
             ),
-        )
-        .into());
+        ));
     }
     for (i, q) in p.questions.iter().enumerate() {
         validate::text(
