@@ -55,15 +55,17 @@ pub struct Config {
     pub admin_password: Option<String>,
     /// How often an idle watch stream sends a heartbeat.
     pub heartbeat: Duration,
-    /// How often the server's clock work (overdue marking, reminders) runs.
-    pub clock_every: Duration,
+    /// Whether the deadline timer runs (overdue marks, reminders, late protocols). Off only for
+    /// programs that must see the log change by their own writes alone (the fuzzer, benches).
+    pub deadline_timer: bool,
     /// Remind executors and controllers this many working days before a deadline (and on the day).
     pub reminder_days: u32,
     /// A quarter with no meeting held is at risk when this many working days or fewer are left.
     pub quarter_warning_days: u32,
     /// The appeal registration number; `{year}` and `{seq}` are filled in.
     pub appeal_number_format: String,
-    /// What an appeal's 30-day deadline does when it lands on a non-working day.
+    /// What an appeal's 30-day deadline does when it lands on a non-working day, until an
+    /// administrator sets it over the API (`MaintenanceService.SetAppealDeadlineRule`).
     pub appeal_non_working_rule: infogroups_shared::calendar::NonWorkingRule,
     /// An appeal is suggested as repeated when the same citizen raised the same topic within
     /// this many days.
@@ -74,7 +76,7 @@ pub struct Config {
     pub log_bounds: LogBounds,
     /// The operator accepts serving beyond loopback without TLS (`--insecure-listen`).
     pub insecure_listen: bool,
-    /// The clock (tests use a manual one).
+    /// The clock: the system's, or a training one (`serve --clock`).
     pub clock: Clock,
 }
 
@@ -107,11 +109,11 @@ impl Config {
             max_concurrent_streams: 128,
             admin_password: None,
             heartbeat: Duration::from_secs(15),
-            clock_every: Duration::from_secs(30),
+            deadline_timer: true,
             reminder_days: 2,
             quarter_warning_days: 10,
             appeal_number_format: "ИГ-{year}-{seq}".into(),
-            appeal_non_working_rule: infogroups_shared::calendar::NonWorkingRule::NextWorkingDay,
+            appeal_non_working_rule: infogroups_shared::calendar::NonWorkingRule::DEFAULT,
             repeat_window_days: 365,
             retention_years: 5,
             log_bounds: DEFAULT_LOG_BOUNDS,
@@ -164,6 +166,9 @@ pub struct FileConfig {
     pub event_log_keep: Option<u64>,
     /// Audit records the live store keeps before moving older ones to cold segment files.
     pub audit_live_keep: Option<u64>,
+    /// An appeal's last day on a non-working day: `previous` (the default), `next` or
+    /// `unchanged`.
+    pub appeal_deadline_rule: Option<String>,
 }
 
 /// A configuration file that could not be used.
@@ -200,6 +205,9 @@ pub enum ConfigError {
          if a tunnel or a trusted network carries the traffic"
     )]
     InsecureListen(SocketAddr),
+    /// The deadline rule is not one of the three.
+    #[error("appeal_deadline_rule must be previous, next or unchanged, not {0:?}")]
+    DeadlineRule(String),
 }
 
 /// The shortest login token lifetime an operator may set, in hours.
@@ -227,6 +235,19 @@ pub fn check_listen(addr: SocketAddr, tls: bool, insecure_ok: bool) -> Result<()
 }
 
 impl FileConfig {
+    /// The deadline rule the file sets, if it sets one.
+    pub fn appeal_rule(
+        &self,
+    ) -> Result<Option<infogroups_shared::calendar::NonWorkingRule>, ConfigError> {
+        self.appeal_deadline_rule
+            .as_deref()
+            .map(|name| {
+                infogroups_shared::calendar::NonWorkingRule::from_name(name)
+                    .ok_or_else(|| ConfigError::DeadlineRule(name.to_string()))
+            })
+            .transpose()
+    }
+
     /// Reads a TOML file.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
@@ -274,6 +295,32 @@ mod tests {
             && c.event_log_keep == Some(50_000)));
         let bad: Result<FileConfig, _> = toml::from_str("listne = \"x\"\n");
         assert!(bad.is_err());
+    }
+
+    #[test]
+    fn the_deadline_rule_is_one_of_three_and_previous_by_default() {
+        use infogroups_shared::calendar::NonWorkingRule as R;
+        assert_eq!(
+            Config::new("/x").appeal_non_working_rule,
+            R::PreviousWorkingDay
+        );
+        for (text, rule) in [
+            ("previous", R::PreviousWorkingDay),
+            ("next", R::NextWorkingDay),
+            ("unchanged", R::Unchanged),
+        ] {
+            let file: FileConfig =
+                toml::from_str(&format!("appeal_deadline_rule = \"{text}\"\n")).unwrap_or_default();
+            assert_eq!(file.appeal_rule().ok().flatten(), Some(rule), "{text}");
+        }
+        let file: FileConfig =
+            toml::from_str("appeal_deadline_rule = \"later\"\n").unwrap_or_default();
+        assert!(file.appeal_rule().is_err());
+        assert!(
+            FileConfig::default()
+                .appeal_rule()
+                .is_ok_and(|r| r.is_none())
+        );
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod reports;
 pub mod server;
 pub mod services;
 pub mod sessions;
+pub mod settings;
 pub mod signals;
 pub mod store;
 

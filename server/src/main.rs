@@ -67,6 +67,17 @@ struct ServeArgs {
     /// Serve beyond loopback without TLS (only behind a tunnel or on a trusted network).
     #[arg(long, env = "INFOGROUPS_INSECURE_LISTEN")]
     insecure_listen: bool,
+    /// Training: start the server's clock at this Moscow time (e.g. 2026-03-02T09:00); it runs
+    /// at normal speed and an administrator moves it forward (MaintenanceService.AdvanceClock).
+    /// Every client says «учебное время». Never on a production server.
+    #[arg(long, value_name = "YYYY-MM-DDTHH:MM")]
+    clock: Option<String>,
+}
+
+/// The UTC moment of a Moscow date and time given as `YYYY-MM-DDTHH:MM`.
+fn training_start(text: &str) -> Result<i64> {
+    infogroups_shared::city_time::parse_minute(text)
+        .with_context(|| format!("--clock {text:?}: expected a Moscow time like 2026-03-02T09:00"))
 }
 
 #[derive(Args)]
@@ -190,6 +201,9 @@ fn new_password() -> Result<String> {
 async fn serve(args: ServeArgs) -> Result<()> {
     let file = file_config(&args.common)?;
     let mut config = Config::new(data_dir(&args.common, &file));
+    if let Some(rule) = file.appeal_rule()? {
+        config.appeal_non_working_rule = rule;
+    }
     config.listen = args
         .listen
         .or(file.listen)
@@ -210,6 +224,10 @@ async fn serve(args: ServeArgs) -> Result<()> {
     }
     if let Some(n) = file.reminder_days {
         config.reminder_days = n;
+    }
+    if let Some(start) = &args.clock {
+        config.clock = Clock::training(training_start(start)?);
+        tracing::warn!(start = %start, "training clock: time starts at the given Moscow time and an administrator can move it forward");
     }
     if let Some(n) = file.max_request_bytes {
         config.max_request_bytes = n;

@@ -243,10 +243,13 @@ impl Server {
                 services::maintenance::MaintenanceSvc::new(ctx.clone())
             ));
 
-        let clock = tokio::spawn(deadlines::run(ctx.clone()));
+        let clock = ctx
+            .config
+            .deadline_timer
+            .then(|| tokio::spawn(deadlines::run(ctx.clone())));
         let purge = tokio::spawn(crate::sessions::run_purge(
             ctx.db.clone(),
-            ctx.config.clock_every,
+            crate::sessions::PURGE_EVERY,
             ctx.shutdown.clone(),
         ));
         // Ends by itself when the database closes.
@@ -278,7 +281,9 @@ impl Server {
             }
         };
         ctx.shutdown.cancel();
-        let _ = clock.await;
+        if let Some(clock) = clock {
+            let _ = clock.await;
+        }
         let _ = purge.await;
         ctx.db.close().await?;
         let _ = trimming.await;

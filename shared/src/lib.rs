@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod city_time;
 pub mod classifier;
 pub mod codec;
+pub mod dating;
 pub mod discipline;
 pub mod meeting;
 pub mod names;

@@ -187,6 +187,27 @@ pub fn question_result(lang: Lang, r: pb::QuestionResult) -> &'static str {
     lang.pick(ru, en)
 }
 
+/// What a deadline rule does, as the appeal card and the settings say it.
+pub fn non_working_rule(lang: Lang, r: pb::NonWorkingRule) -> &'static str {
+    use pb::NonWorkingRule as R;
+    let (ru, en) = match r {
+        R::Unspecified => ("—", "—"),
+        R::Previous => (
+            "последний день на выходном — предыдущий рабочий день",
+            "a last day off work moves to the previous working day",
+        ),
+        R::Next => (
+            "последний день на выходном — следующий рабочий день",
+            "a last day off work moves to the next working day",
+        ),
+        R::Unchanged => (
+            "последний день не переносится",
+            "the last day stays where it falls",
+        ),
+    };
+    lang.pick(ru, en)
+}
+
 /// The name of an appeal status.
 pub fn appeal_status(lang: Lang, s: pb::AppealStatus) -> &'static str {
     use pb::AppealStatus as A;

@@ -132,11 +132,16 @@ pub enum Action {
     /// Read who saw which citizen's personal data when (the administrator and the
     /// personal-data officer, 152-FZ art. 18.1).
     ReadPersonalDataViews,
+    /// Change the server's settings (the appeal deadline rule) and move a training clock.
+    ChangeSettings,
+    /// Stop the correspondence with a citizen (59-FZ art. 11 p. 5: the head or an authorised
+    /// person).
+    StopCorrespondence,
 }
 
 impl Action {
     /// Every action, for the matrix test.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 32] = [
         Action::ManageUsers,
         Action::ChangeOwnPassword,
         Action::ListUsers,
@@ -167,6 +172,8 @@ impl Action {
         Action::Backup,
         Action::AppointLeader,
         Action::ReadPersonalDataViews,
+        Action::ChangeSettings,
+        Action::StopCorrespondence,
     ];
 }
 
@@ -276,7 +283,8 @@ pub fn authorize(actor: &Actor, action: Action, res: &Resource) -> Result<(), De
         | A::CreateGroup
         | A::ReadAudit
         | A::Depersonalise
-        | A::Backup => allow_if(
+        | A::Backup
+        | A::ChangeSettings => allow_if(
             admin,
             "нужна роль администратора",
             "needs the administrator role",
@@ -349,6 +357,11 @@ pub fn authorize(actor: &Actor, action: Action, res: &Resource) -> Result<(), De
             actor.has(Role::Head),
             "продлевает срок рассмотрения глава или уполномоченное лицо",
             "only the head or an authorised person extends an appeal",
+        ),
+        A::StopCorrespondence => allow_if(
+            actor.has(Role::Head),
+            "прекратить переписку решает глава или уполномоченное лицо (ст. 11 ч. 5)",
+            "only the head or an authorised person stops the correspondence (art. 11 p. 5)",
         ),
         A::ReadPersonalData => allow_if(
             actor.has(Role::GeneralDepartment)

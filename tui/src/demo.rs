@@ -73,8 +73,9 @@ fn sweep_stale(tmp: &std::path::Path) {
 }
 
 impl DemoServer {
-    /// Starts the server on `listen` (default: a free loopback port) with the demo city.
-    pub async fn start(listen: Option<SocketAddr>) -> Result<Self, DemoError> {
+    /// Starts the server on `listen` (default: a free loopback port) with the demo city, on a
+    /// training clock from `clock` (UTC ms; default: now) that the administrator moves forward.
+    pub async fn start(listen: Option<SocketAddr>, clock: Option<i64>) -> Result<Self, DemoError> {
         sweep_stale(&std::env::temp_dir());
         let dir = tempfile::Builder::new()
             .prefix(DEMO_PREFIX)
@@ -82,6 +83,10 @@ impl DemoServer {
             .map_err(DemoError::TempDir)?;
         let mut config = Config::new(dir.path());
         config.admin_password = Some(ADMIN_PASSWORD.to_string());
+        // Training time: every client says so, and a trainer can show a quarter in an hour.
+        config.clock = infogroups_server::Clock::training(
+            clock.unwrap_or_else(|| chrono::Utc::now().timestamp_millis()),
+        );
         let server = Server::open(config).await?;
         let seeded = infogroups_server::demo::seed(server.db())
             .await

@@ -7,7 +7,7 @@ use infogroups_shared::appeal::{self as rules, Step};
 use infogroups_shared::calendar::NonWorkingRule as Rule;
 use infogroups_shared::pb::{self, AppealStatus as A, appeal_service_server::AppealService};
 use infogroups_shared::validate::{self, FieldError, MAX_LINE, MAX_TEXT, caps};
-use infogroups_shared::{city_time, classifier};
+use infogroups_shared::{city_time, classifier, dating};
 use tonic::{Request, Response, Status};
 
 use super::Ctx;
@@ -42,20 +42,9 @@ fn refused(r: rules::Refusal) -> ApiError {
     ApiError::precondition(r.ru, r.en)
 }
 
-fn rule_pb(r: Rule) -> pb::NonWorkingRule {
-    match r {
-        Rule::Unchanged => pb::NonWorkingRule::Unchanged,
-        Rule::PreviousWorkingDay => pb::NonWorkingRule::Previous,
-        Rule::NextWorkingDay => pb::NonWorkingRule::Next,
-    }
-}
-
-fn rule_of(r: i32) -> Rule {
-    match pb::NonWorkingRule::try_from(r) {
-        Ok(pb::NonWorkingRule::Unchanged) => Rule::Unchanged,
-        Ok(pb::NonWorkingRule::Previous) => Rule::PreviousWorkingDay,
-        _ => Rule::NextWorkingDay,
-    }
+/// The rule an appeal recorded at registration.
+fn rule_of(a: &pb::Appeal) -> Rule {
+    crate::settings::rule_from_pb(a.due_rule).unwrap_or_default()
 }
 
 /// Validates a citizen's fields; names and an address are required unless anonymous.
@@ -353,6 +342,25 @@ fn earlier_same_topic(
         .map(|a| a.number.clone())
 }
 
+/// An earlier appeal of the same citizen, on one of the same questions, was answered on the merits.
+fn answered_before(all: &[pb::Appeal], a: &pb::Appeal) -> bool {
+    let Some(key) = a.citizen.as_ref().map(citizen_key) else {
+        return false;
+    };
+    all.iter()
+        .filter(|x| x.meta.map(|m| m.id) != a.meta.map(|m| m.id))
+        .filter(|x| registered(x) <= registered(a))
+        .filter(|x| status(x) == A::Answered)
+        .filter(|x| x.citizen.as_ref().is_some_and(|c| citizen_key(c) == key))
+        .any(|x| {
+            x.questions.iter().any(|q| {
+                a.questions
+                    .iter()
+                    .any(|n| n.classifier_code == q.classifier_code)
+            })
+        })
+}
+
 type Reply = Result<Response<pb::Appeal>, Status>;
 
 #[tonic::async_trait]
@@ -400,12 +408,12 @@ impl AppealService for AppealSvc {
             )
             .into());
         }
-        let rule = self.ctx.config.appeal_non_working_rule;
+        let rule = crate::settings::appeal_rule(&self.ctx)?;
         let deadline = self
             .ctx
             .calendar
             .read()
-            .map(|cal| rules::answer_due(&cal, today, rule))
+            .map(|cal| rules::answer_due(&cal, today, 0, rule))
             .map_err(|_| ApiError::ShuttingDown)?;
         let format = self.ctx.config.appeal_number_format.clone();
         let saved = self
@@ -433,7 +441,7 @@ impl AppealService for AppealSvc {
                     date: Some(validate::from_naive(deadline.date)),
                     predicted: deadline.predicted,
                 });
-                a.due_rule = rule_pb(rule) as i32;
+                a.due_rule = crate::settings::rule_pb(rule) as i32;
                 a.depersonalised = false;
                 a.extensions.clear();
                 a.forwarding = None;
@@ -539,10 +547,10 @@ impl AppealService for AppealSvc {
                             "the deadline has already passed",
                         ));
                     }
-                    // The extended date follows the same non-working-day rule as the first one.
-                    let new_due = cal
-                        .calendar_days_deadline(due(a), ext.days, rule_of(a.due_rule))
-                        .date;
+                    // The days add to the statutory term, and the rule the appeal recorded is
+                    // applied once to the result (art. 12 p. 2), never to a date already moved.
+                    let new_due =
+                        rules::answer_due(&cal, registered(a), so_far + ext.days, rule_of(a)).date;
                     if notice > new_due {
                         return Err(FieldError::new(
                             "extension.notice_date",
@@ -581,6 +589,8 @@ impl AppealService for AppealSvc {
         validate::required_line("forwarding.body", &f.body, MAX_LINE)?;
         let date = validate::date("forwarding.date", f.date.as_ref())?;
         let notice = validate::date("forwarding.notice_date", f.notice_date.as_ref())?;
+        dating::done_by("forwarding.date", date, self.today())?;
+        dating::done_by("forwarding.notice_date", notice, self.today())?;
         // The applicant is told where the appeal went once it has gone (art. 8 p. 3).
         if notice < date {
             return Err(FieldError::new(
@@ -636,17 +646,55 @@ impl AppealService for AppealSvc {
                 )
             })?;
         validate::text("reason", &req.reason, true, MAX_TEXT)?;
+        let notice = req
+            .notice_date
+            .as_ref()
+            .map(|d| validate::date("notice_date", Some(d)))
+            .transpose()?;
+        let action = match rules::decider(outcome) {
+            rules::Decider::Head => Action::StopCorrespondence,
+            rules::Decider::Official => Action::ProcessAppeals,
+        };
+        let today = self.today();
+        // Earlier appeals of the same citizen answered on the merits (art. 11 p. 5).
+        let all: Vec<pb::Appeal> = self.ctx.db.all().map_err(ApiError::from)?;
         let a = self
             .change(
                 &c,
                 req.appeal_id,
                 req.expected_version,
-                Action::ProcessAppeals,
+                action,
                 "close_special",
                 |_, a| {
-                    a.status = rules::next(status(a), Step::CloseSpecial(outcome))
-                        .map_err(refused)? as i32;
+                    let to =
+                        rules::next(status(a), Step::CloseSpecial(outcome)).map_err(refused)?;
+                    let citizen = a.citizen.as_ref();
+                    let facts = rules::SpecialFacts {
+                        surname_given: !a.anonymous
+                            && citizen.is_some_and(|c| !c.surname.trim().is_empty()),
+                        address_given: !a.anonymous
+                            && citizen.is_some_and(|c| {
+                                !c.postal_address.trim().is_empty() || c.contact.contains('@')
+                            }),
+                        reports_offence: req.reports_offence,
+                        repeated: a.repeated,
+                        earlier_answered: answered_before(&all, a),
+                        no_new_arguments: req.no_new_arguments,
+                        address_readable: req.address_readable,
+                        registered: registered(a),
+                        notice,
+                        today,
+                    };
+                    match rules::special_fits(outcome, &facts) {
+                        Ok(()) => {}
+                        Err(rules::SpecialRefusal::Field { field, ru, en }) => {
+                            return Err(FieldError::new(field, ru, en).into());
+                        }
+                        Err(rules::SpecialRefusal::Facts(r)) => return Err(refused(r)),
+                    }
+                    a.status = to as i32;
                     a.answer = Some(pb::AppealAnswer {
+                        date: notice.map(validate::from_naive),
                         summary: req.reason.trim().to_string(),
                         ..Default::default()
                     });
@@ -668,14 +716,7 @@ impl AppealService for AppealSvc {
         validate::required_line("answer.sent_via", &ans.sent_via, MAX_LINE)?;
         // A 59-FZ answer is on the merits: what it said is recorded, never left blank.
         validate::text("answer.summary", &ans.summary, true, MAX_TEXT)?;
-        if date > self.today() {
-            return Err(FieldError::new(
-                "answer.date",
-                "дата ответа в будущем",
-                "is in the future",
-            )
-            .into());
-        }
+        dating::done_by("answer.date", date, self.today())?;
         for (i, r) in req.results.iter().enumerate() {
             let ok = pb::QuestionResult::try_from(*r).is_ok_and(|r| {
                 !matches!(
@@ -802,6 +843,7 @@ impl AppealService for AppealSvc {
                 )
                 .into());
             }
+            dating::deadline_ahead("card.deadline", deadline, self.today())?;
         }
         if date > self.today() {
             return Err(FieldError::new("card.date", "дата в будущем", "is in the future").into());
@@ -989,12 +1031,12 @@ impl AppealService for AppealSvc {
             .into());
         }
         let today = self.today();
-        let rule = self.ctx.config.appeal_non_working_rule;
+        let rule = crate::settings::appeal_rule(&self.ctx)?;
         let deadline = self
             .ctx
             .calendar
             .read()
-            .map(|cal| rules::answer_due(&cal, today, rule))
+            .map(|cal| rules::answer_due(&cal, today, 0, rule))
             .map_err(|_| ApiError::ShuttingDown)?;
         let format = self.ctx.config.appeal_number_format.clone();
         let saved = self
@@ -1052,7 +1094,7 @@ impl AppealService for AppealSvc {
                             date: Some(validate::from_naive(deadline.date)),
                             predicted: deadline.predicted,
                         }),
-                        due_rule: rule_pb(rule) as i32,
+                        due_rule: crate::settings::rule_pb(rule) as i32,
                         assignment_ids: if card.assignment_id == 0 {
                             vec![]
                         } else {

@@ -7,7 +7,7 @@ use infogroups_shared::pb::{
     self, AssignmentStatus as S, assignment_service_server::AssignmentService,
 };
 use infogroups_shared::validate::{self, FieldError, MAX_TEXT, caps};
-use infogroups_shared::{city_time, discipline, names};
+use infogroups_shared::{city_time, dating, discipline, names};
 use tonic::{Request, Response, Status};
 
 use super::Ctx;
@@ -70,6 +70,7 @@ pub fn set_status(a: &mut pb::Assignment, to: S, by: u64, at_ms: i64, comment: &
         by_user_id: by,
         at_ms,
         comment: comment.to_string(),
+        by_system: false,
     });
     a.status = to as i32;
     if machine::is_final(to) {
@@ -182,20 +183,11 @@ fn validate_create(
                 "is already the responsible executor",
             ));
         }
-        if let Some(d) = co.deadline.as_ref() {
-            validate::date(&format!("co_executors[{i}].deadline"), Some(d))?;
-        }
     }
     let deadline = match req.deadline.as_ref() {
         Some(d) => {
             let date = validate::date("deadline", Some(d))?;
-            if date < today {
-                return Err(FieldError::new(
-                    "deadline",
-                    "срок не может быть в прошлом",
-                    "must not be in the past",
-                ));
-            }
+            dating::deadline_ahead("deadline", date, today)?;
             infogroups_shared::calendar::Deadline {
                 date,
                 predicted: cal.day(date).predicted,
@@ -206,6 +198,14 @@ fn validate_create(
             preset_of(pb::DeadlinePreset::try_from(req.preset).unwrap_or_default()),
         ),
     };
+    // A co-executor's own deadline runs from today and ends with the assignment's.
+    for (i, co) in req.co_executors.iter().enumerate() {
+        if let Some(d) = co.deadline.as_ref() {
+            let field = format!("co_executors[{i}].deadline");
+            let date = validate::date(&field, Some(d))?;
+            dating::deadline_within(&field, date, deadline.date, today)?;
+        }
+    }
     Ok(pb::Deadline {
         date: Some(validate::from_naive(deadline.date)),
         predicted: deadline.predicted,
@@ -420,6 +420,7 @@ impl AssignmentService for AssignmentSvc {
         let new_date = validate::date("new_deadline", req.new_deadline.as_ref())?;
         validate::text("reason", &req.reason, true, MAX_TEXT)?;
         let current = self.load_visible(&c, req.assignment_id)?;
+        dating::deadline_ahead("new_deadline", new_date, self.today())?;
         if new_date <= deadline_of(&current) {
             return Err(FieldError::new(
                 "new_deadline",
@@ -580,14 +581,7 @@ impl AssignmentService for AssignmentSvc {
             &Resource::of_assignment(&parent),
         )
         .map_err(ApiError::from)?;
-        if date > deadline_of(&parent) {
-            return Err(FieldError::new(
-                "deadline",
-                "не позже срока основного поручения",
-                "must not be later than the parent's deadline",
-            )
-            .into());
-        }
+        dating::deadline_within("deadline", date, deadline_of(&parent), self.today())?;
         if machine::is_final(status_of(&parent)) {
             return Err(ApiError::precondition(
                 "поручение уже закрыто",

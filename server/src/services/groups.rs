@@ -1,6 +1,7 @@
 //! `GroupService`: information groups and their composition (3.3–3.5.1). The composition is the
 //! source of truth for the group roles: changing it grants and revokes them in the same write.
 
+use infogroups_shared::city_time;
 use infogroups_shared::pb::{self, Role, group_service_server::GroupService};
 use infogroups_shared::validate::{self, FieldError, MAX_LINE, caps};
 use tonic::{Request, Response, Status};
@@ -220,9 +221,26 @@ pub fn stage_new_group(
         return Ok(done);
     }
     check_refs(tx, &group)?;
+    let mut group = group;
+    // A group began its work the day it is entered, unless an earlier day was given.
+    if group.formed.is_none() {
+        group.formed = Some(validate::from_naive(city_time::date_at(tx.now_ms())));
+    }
     let created = tx.create(group, Some(request_id))?;
     stage_composition(tx, None, &created, "создание группы")?;
     Ok(created)
+}
+
+impl GroupSvc {
+    /// A group's first day is a day that has come.
+    fn check_formed(&self, g: &pb::Group) -> Result<(), FieldError> {
+        if let Some(d) = g.formed.as_ref() {
+            let formed = validate::date("group.formed", Some(d))?;
+            let today = city_time::date_at(self.ctx.db.clock().now_ms());
+            infogroups_shared::dating::done_by("group.formed", formed, today)?;
+        }
+        Ok(())
+    }
 }
 
 #[tonic::async_trait]
@@ -238,6 +256,7 @@ impl GroupService for GroupSvc {
             .group
             .ok_or_else(|| FieldError::new("group", "не заполнено", "is required"))?;
         validate_group(&g)?;
+        self.check_formed(&g)?;
         authorize(&c.actor, Action::CreateGroup, &Resource::default()).map_err(ApiError::from)?;
         g.meta = None;
         let others = self.ctx.db.all::<pb::Group>().map_err(ApiError::from)?;
@@ -268,6 +287,7 @@ impl GroupService for GroupSvc {
         validate::id("group.meta.id", g.meta().id)?;
         validate_group(&g)?;
         validate::optional_line("reason", &req.reason, MAX_LINE)?;
+        self.check_formed(&g)?;
         check_unique(&self.ctx.db.all::<pb::Group>().map_err(ApiError::from)?, &g)?;
         let res = Resource::group(g.meta().id);
         let composes = authorize(&c.actor, Action::EditGroupComposition, &res);
@@ -302,6 +322,10 @@ impl GroupService for GroupSvc {
                 check_refs(tx, &g)?;
                 let mut g = g;
                 g.meta_mut().archived = old.meta().archived;
+                // The leader decides the people; when the group began is the administrator's.
+                if !c.actor.has(Role::Administrator) || g.formed.is_none() {
+                    g.formed = old.formed;
+                }
                 let updated = tx.update(g, req.expected_version, "update_composition")?;
                 stage_composition(tx, Some(&old), &updated, &req.reason)?;
                 Ok(updated)

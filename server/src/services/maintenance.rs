@@ -1,5 +1,6 @@
 //! `MaintenanceService`: an administrator takes a consistent backup while the server runs (the
-//! `admin backup` command needs the server stopped, since sled locks the store).
+//! `admin backup` command needs the server stopped, since sled locks the store), sets the appeal
+//! deadline rule, and moves a training clock.
 
 use infogroups_shared::pb::{self, maintenance_service_server::MaintenanceService};
 use infogroups_shared::validate::FieldError;
@@ -11,10 +12,14 @@ use crate::backup;
 use crate::entity::Kind;
 use crate::error::ApiError;
 use crate::policy::{Action, Resource, authorize};
+use crate::settings;
 use crate::store::StoreError;
 
 /// The longest file name accepted.
 const MAX_NAME: usize = 100;
+
+/// The furthest one call moves a training clock: a leap year, in minutes.
+const MAX_ADVANCE_MINUTES: u32 = 366 * 24 * 60;
 
 /// The maintenance service.
 pub struct MaintenanceSvc {
@@ -118,6 +123,77 @@ impl MaintenanceService for MaintenanceSvc {
             seq: summary.last_seq,
             sha256: hex::encode(summary.sha256),
         }))
+    }
+
+    async fn get_settings(
+        &self,
+        req: Request<pb::GetSettingsRequest>,
+    ) -> Result<Response<pb::Settings>, Status> {
+        caller(&req)?;
+        Ok(Response::new(settings::current(&self.ctx)?))
+    }
+
+    async fn set_appeal_deadline_rule(
+        &self,
+        req: Request<pb::SetAppealDeadlineRuleRequest>,
+    ) -> Result<Response<pb::Settings>, Status> {
+        let c = caller(&req)?;
+        let rule = settings::rule_from_pb(req.into_inner().rule).ok_or_else(|| {
+            FieldError::new(
+                "rule",
+                "выберите правило: предыдущий рабочий день, следующий или без переноса",
+                "choose a rule: the previous working day, the next one, or unchanged",
+            )
+        })?;
+        authorize(&c.actor, Action::ChangeSettings, &Resource::default())
+            .map_err(ApiError::from)?;
+        settings::set_appeal_rule(&self.ctx.db, c.actor.user_id, rule).await?;
+        tracing::info!(rule = rule.name(), "appeal deadline rule set");
+        Ok(Response::new(settings::current(&self.ctx)?))
+    }
+
+    async fn advance_clock(
+        &self,
+        req: Request<pb::AdvanceClockRequest>,
+    ) -> Result<Response<pb::Settings>, Status> {
+        let c = caller(&req)?;
+        let minutes = req.into_inner().minutes;
+        if !(1..=MAX_ADVANCE_MINUTES).contains(&minutes) {
+            return Err(ApiError::from(FieldError::new(
+                "minutes",
+                format!("от 1 до {MAX_ADVANCE_MINUTES} минут"),
+                format!("1 to {MAX_ADVANCE_MINUTES} minutes"),
+            ))
+            .into());
+        }
+        authorize(&c.actor, Action::ChangeSettings, &Resource::default())
+            .map_err(ApiError::from)?;
+        let clock = self.ctx.db.clock();
+        if !clock.is_training() {
+            return Err(ApiError::precondition(
+                "сервер работает по настоящему времени; учебные часы есть только при запуске с --clock",
+                "the server runs on the real clock; a training clock exists only with --clock",
+            )
+            .into());
+        }
+        clock
+            .advance_ms(i64::from(minutes) * 60_000)
+            .map_err(|e| ApiError::precondition(e.to_string(), e.to_string()))?;
+        let actor = c.actor.user_id;
+        self.ctx
+            .db
+            .write(actor, |tx| {
+                tx.audit(
+                    Kind::User,
+                    actor,
+                    &format!("advance_clock_{minutes}_min"),
+                    0,
+                );
+                Ok(())
+            })
+            .await?;
+        tracing::info!(minutes, "training clock moved forward");
+        Ok(Response::new(settings::current(&self.ctx)?))
     }
 }
 

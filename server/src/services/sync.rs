@@ -97,6 +97,7 @@ impl SyncService for SyncSvc {
             reception_cards: cards,
             notifications: visible(db, a)?,
             server_time_ms: db.clock().now_ms(),
+            settings: Some(crate::settings::current(&self.ctx)?),
         }))
     }
 
@@ -365,6 +366,7 @@ async fn run_watch(
                 let beat = pb::WatchEvent { kind: Some(pb::watch_event::Kind::Heartbeat(pb::Heartbeat {
                     seq: w.last,
                     server_time_ms: db.clock().now_ms(),
+                    training_clock: db.clock().is_training(),
                 }))};
                 if let Step::Stop = w.send(beat).await { return; }
             }

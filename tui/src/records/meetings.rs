@@ -237,7 +237,13 @@ pub fn protocol_rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
             let due = handover_due(m);
             let h = m.handover.unwrap_or_default();
             // Handed over and waiting for the sector's mark first: that is its next move.
-            let (rank, tone, state) = if h.handed_at_ms == 0 {
+            let (rank, tone, state) = if h.handed_at_ms == 0
+                && machine::handover_late(Some(&h), ctx.today)
+            {
+                // Late while it is late (3.6.9): first in the list, not only once handed over.
+                let text = format!("{}{}", W::ProtocolAwaited.get(lang), W::PastDue.get(lang));
+                (0, Tone::Overdue, text)
+            } else if h.handed_at_ms == 0 {
                 let tone = due.map_or(Tone::Normal, |d| tone_of_due(d, ctx.today, ctx.calendar));
                 (1, tone, W::ProtocolAwaited.get(lang).to_string())
             } else if h.acknowledged_at_ms == 0 {
@@ -376,6 +382,9 @@ pub fn detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
         field(lang, W::Time, m.time.clone()),
         field(lang, W::ColStatus, status_text(m, lang)),
     ];
+    if m.retrospective {
+        out.push(DetailLine::Text(W::Retrospective.get(lang).to_string()));
+    }
     if let Some(h) = m.handover.as_ref().filter(|h| h.handed_at_ms != 0) {
         let late = if h.late { W::Late.get(lang) } else { "" };
         out.push(field(
@@ -663,7 +672,7 @@ pub fn commands(source: Source, id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> 
     let m = id.and_then(|id| ctx.replica.meetings.get(id));
     let mut c: Vec<Command> = m.map(|m| meeting_commands(m, ctx)).unwrap_or_default();
     if source == Source::Meetings && meeting_prep::preparing_group(ctx).is_some() {
-        c.push(Command::New);
+        c.extend([Command::New, Command::PastMeeting]);
     }
     c.extend(m.map(|m| prep_commands(m, ctx)).unwrap_or_default());
     c
@@ -718,10 +727,11 @@ fn confirm(step: MeetingStep, m: &pb::Meeting, ctx: &Ctx<'_>) -> Start {
 
 /// What a step on a meeting (or planning a new one) starts.
 pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> {
-    if command == Command::New {
+    if command == Command::New || command == Command::PastMeeting {
+        let past = command == Command::PastMeeting;
         return commands(source, id, ctx)
             .contains(&command)
-            .then(|| meeting_prep::plan(ctx))
+            .then(|| meeting_prep::plan(ctx, past))
             .flatten();
     }
     let m = ctx.replica.meetings.get(id?)?;

@@ -387,10 +387,7 @@ impl Component for AssignmentsScreen {
         if issuing_group(ctx).is_some() {
             c.push(C::Issue);
         }
-        if ctx.session.is_some_and(|s| s.roles.len() > 1) {
-            c.push(C::SwitchRole);
-        }
-        c.extend([C::Logout, C::Help, C::Quit]);
+        c.extend(ctx.closing_commands());
         c
     }
 

@@ -168,10 +168,7 @@ impl Component for RecordsScreen {
             Focus::Detail => c.push(C::Back),
         }
         c.extend(self.source.commands(self.selected_id(), ctx));
-        if ctx.session.is_some_and(|s| s.roles.len() > 1) {
-            c.push(C::SwitchRole);
-        }
-        c.extend([C::Logout, C::Help, C::Quit]);
+        c.extend(ctx.closing_commands());
         c
     }
 
@@ -222,7 +219,9 @@ impl Component for RecordsScreen {
                 self.settle(ctx);
             }
             C::Sort => self.next_sort(ctx),
-            C::Help | C::Quit | C::Logout | C::SwitchRole => common(command, out),
+            C::Help | C::Quit | C::Logout | C::SwitchRole | C::AdvanceClock => {
+                common(command, out);
+            }
             other => match self.source.start(other, self.selected_id(), ctx) {
                 Some(Start::Form(form)) => out.send(Msg::OpenPopup(Popup::Form(form))),
                 Some(Start::Call(call)) => out.run(Cmd::Call {
