@@ -800,7 +800,6 @@ impl AppealService for AppealSvc {
                 )
                 .into());
             }
-            dating::deadline_ahead("card.deadline", deadline, self.today())?;
         }
         if date > self.today() {
             return Err(FieldError::new("card.date", "дата в будущем", "is in the future").into());
@@ -850,6 +849,17 @@ impl AppealService for AppealSvc {
                 } else {
                     Some(tx.require::<pb::ReceptionCard>(id)?)
                 };
+                // A card put on control, or given a new deadline, gets one from today on; an
+                // edit of a card whose deadline stands leaves it be.
+                let new_deadline = previous
+                    .as_ref()
+                    .is_none_or(|p| !p.on_control || p.deadline != card.deadline);
+                if card.on_control
+                    && new_deadline
+                    && let Some(d) = card.deadline.as_ref().and_then(validate::to_naive)
+                {
+                    dating::deadline_ahead("card.deadline", d, today)?;
+                }
                 if let Some(p) = &previous {
                     if p.group_id != card.group_id {
                         return Err(FieldError::new(
