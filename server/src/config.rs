@@ -30,14 +30,20 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Where online backups (`MaintenanceService.Backup`) are written.
     pub backup_dir: PathBuf,
+    /// The operator's backup passphrase; without it no backup is written (a backup holds every
+    /// citizen's data, so it is never written in clear).
+    pub backup_key: Option<crate::backup::BackupKey>,
     /// Where to listen (the binary binds it; `launch` takes a bound listener).
     pub listen: SocketAddr,
     /// PEM certificate and key for TLS.
     pub tls: Option<TlsFiles>,
     /// How long a login token lives.
     pub token_ttl: Duration,
-    /// Failed logins in a row before an account name is throttled.
+    /// Failed logins in a row before an (account name, source address) pair is throttled.
     pub login_free_attempts: u32,
+    /// Failed logins a minute, over all names, before every attempt waits its turn (slows
+    /// spraying one guess over many names).
+    pub login_global_free: u32,
     /// The largest request message the server decodes, in bytes; a larger one is refused
     /// (`OutOfRange`, tonic's answer) before it is parsed.
     pub max_request_bytes: usize,
@@ -52,6 +58,8 @@ pub struct Config {
     /// Whether the deadline timer runs (overdue marks, reminders, late protocols). Off only for
     /// programs that must see the log change by their own writes alone (the fuzzer, benches).
     pub deadline_timer: bool,
+    /// How often expired sessions are purged from the store.
+    pub session_purge_every: Duration,
     /// Remind executors and controllers this many working days before a deadline (and on the day).
     pub reminder_days: u32,
     /// A quarter with no meeting held is at risk when this many working days or fewer are left.
@@ -68,6 +76,8 @@ pub struct Config {
     pub retention_years: u32,
     /// How much of the event and audit logs the live store keeps (see [`LogBounds`]).
     pub log_bounds: LogBounds,
+    /// The operator accepts serving beyond loopback without TLS (`--insecure-listen`).
+    pub insecure_listen: bool,
     /// The clock: the system's, or a training one (`serve --clock`).
     pub clock: Clock,
 }
@@ -87,11 +97,13 @@ impl Config {
         let data_dir = data_dir.into();
         Self {
             backup_dir: default_backup_dir(&data_dir),
+            backup_key: None,
             data_dir,
             listen: SocketAddr::from(([127, 0, 0, 1], 50051)),
             tls: None,
             token_ttl: Duration::from_secs(12 * 3600),
             login_free_attempts: 5,
+            login_global_free: 30,
             // Requests are small; the classifier import is the largest and stays well under it.
             max_request_bytes: 4 * 1024 * 1024,
             max_login_request_bytes: 64 * 1024,
@@ -100,6 +112,7 @@ impl Config {
             admin_password: None,
             heartbeat: Duration::from_secs(15),
             deadline_timer: true,
+            session_purge_every: Duration::from_secs(30),
             reminder_days: 2,
             quarter_warning_days: 10,
             appeal_number_format: "ИГ-{year}-{seq}".into(),
@@ -107,6 +120,7 @@ impl Config {
             repeat_window_days: 365,
             retention_years: 5,
             log_bounds: DEFAULT_LOG_BOUNDS,
+            insecure_listen: false,
             clock: Clock::system(),
         }
     }
@@ -185,6 +199,42 @@ pub enum ConfigError {
     /// The deadline rule is not one of the three.
     #[error("appeal_deadline_rule must be previous, next or unchanged, not {0:?}")]
     DeadlineRule(String),
+    /// A token lifetime outside the allowed range.
+    #[error(
+        "token lifetime {0} h is outside {MIN_TOKEN_TTL_HOURS}..={MAX_TOKEN_TTL_HOURS} h (1 hour to 30 days)"
+    )]
+    TokenTtl(u64),
+    /// Listening beyond loopback without TLS, and the operator did not say so.
+    #[error(
+        "{0} is reachable beyond this host and TLS is off: passwords and citizens' data would \
+         cross the network in clear. Set --tls-cert and --tls-key, or pass --insecure-listen \
+         if a tunnel or a trusted network carries the traffic"
+    )]
+    InsecureListen(SocketAddr),
+}
+
+/// The shortest login token lifetime an operator may set, in hours.
+pub const MIN_TOKEN_TTL_HOURS: u64 = 1;
+/// The longest login token lifetime an operator may set, in hours (30 days): a stolen token stops
+/// working within a month at worst.
+pub const MAX_TOKEN_TTL_HOURS: u64 = 30 * 24;
+
+/// The login token lifetime for an operator's setting in hours, refused outside 1 h..30 days.
+pub fn token_ttl_hours(hours: u64) -> Result<Duration, ConfigError> {
+    if (MIN_TOKEN_TTL_HOURS..=MAX_TOKEN_TTL_HOURS).contains(&hours) {
+        Ok(Duration::from_secs(hours * 3600))
+    } else {
+        Err(ConfigError::TokenTtl(hours))
+    }
+}
+
+/// Refuses to serve beyond loopback in clear unless the operator said so explicitly.
+pub fn check_listen(addr: SocketAddr, tls: bool, insecure_ok: bool) -> Result<(), ConfigError> {
+    if addr.ip().is_loopback() || tls || insecure_ok {
+        Ok(())
+    } else {
+        Err(ConfigError::InsecureListen(addr))
+    }
 }
 
 impl FileConfig {
@@ -217,6 +267,24 @@ impl FileConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_lifetimes_are_bounded_and_clear_text_stays_on_loopback() {
+        assert!(token_ttl_hours(0).is_err());
+        assert!(token_ttl_hours(u64::MAX).is_err());
+        assert!(token_ttl_hours(721).is_err());
+        assert_eq!(token_ttl_hours(1).ok(), Some(Duration::from_secs(3600)));
+        assert!(token_ttl_hours(720).is_ok());
+        let wide: SocketAddr = ([0, 0, 0, 0], 50051).into();
+        let lo: SocketAddr = ([127, 0, 0, 1], 50051).into();
+        assert!(check_listen(lo, false, false).is_ok());
+        assert!(matches!(
+            check_listen(wide, false, false),
+            Err(ConfigError::InsecureListen(_))
+        ));
+        assert!(check_listen(wide, true, false).is_ok());
+        assert!(check_listen(wide, false, true).is_ok());
+    }
 
     #[test]
     fn file_config_parses_and_rejects_unknown_keys() {
