@@ -128,7 +128,7 @@ pub fn session_for(db: &Db, token: &str) -> Result<Option<Session>, ApiError> {
     };
     let session: Session = decode(&key, &bytes)?;
     let same: bool = session.token_hash.ct_eq(&hash).into();
-    if !same || session.expires_at_ms <= db.clock().now_ms() {
+    if !same || session.expires_at_ms <= db.clock().session_ms() {
         return Ok(None);
     }
     Ok(Some(session))

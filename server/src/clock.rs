@@ -26,8 +26,13 @@ enum Mode {
     System,
     /// Stands still at the stored moment until set.
     Manual(Arc<AtomicI64>),
-    /// The system clock plus the stored offset.
-    Training(Arc<AtomicI64>),
+    /// The system clock plus the offset; `moved` is how far an administrator moved it.
+    Training {
+        /// From the system clock to this one, ms.
+        offset: Arc<AtomicI64>,
+        /// The part of the offset that was moved over the API, ms.
+        moved: Arc<AtomicI64>,
+    },
 }
 
 /// Why a clock could not be moved.
@@ -56,14 +61,17 @@ impl Clock {
     pub fn training(start_ms: i64) -> Self {
         let offset = start_ms.saturating_sub(chrono::Utc::now().timestamp_millis());
         Self {
-            mode: Mode::Training(Arc::new(AtomicI64::new(offset))),
+            mode: Mode::Training {
+                offset: Arc::new(AtomicI64::new(offset)),
+                moved: Arc::default(),
+            },
             moved: Arc::default(),
         }
     }
 
     /// Whether this is a training clock (clients then say «учебное время»).
     pub fn is_training(&self) -> bool {
-        matches!(self.mode, Mode::Training(_))
+        matches!(self.mode, Mode::Training { .. })
     }
 
     /// Now, UTC milliseconds since the epoch.
@@ -72,7 +80,26 @@ impl Clock {
         match &self.mode {
             Mode::System => system(),
             Mode::Manual(m) => m.load(Ordering::SeqCst),
-            Mode::Training(offset) => system().saturating_add(offset.load(Ordering::SeqCst)),
+            Mode::Training { offset, .. } => system().saturating_add(offset.load(Ordering::SeqCst)),
+        }
+    }
+
+    /// Now on the sessions' clock: a training clock less what an administrator moved it, so
+    /// that showing a quarter in an hour never signs anyone out (a session still ends when its
+    /// lifetime has really passed); any other clock reads as [`Clock::now_ms`].
+    pub fn session_ms(&self) -> i64 {
+        self.now_ms().saturating_sub(self.moved_ms())
+    }
+
+    /// A moment on the sessions' clock as this clock reads it now.
+    pub fn from_session_ms(&self, ms: i64) -> i64 {
+        ms.saturating_add(self.moved_ms())
+    }
+
+    fn moved_ms(&self) -> i64 {
+        match &self.mode {
+            Mode::Training { moved, .. } => moved.load(Ordering::SeqCst),
+            Mode::System | Mode::Manual(_) => 0,
         }
     }
 
@@ -87,8 +114,9 @@ impl Clock {
     /// Moves a training clock forward by `ms`; the real clock refuses.
     pub fn advance_ms(&self, ms: i64) -> Result<i64, MoveError> {
         match &self.mode {
-            Mode::Training(offset) => {
+            Mode::Training { offset, moved } => {
                 offset.fetch_add(ms.max(0), Ordering::SeqCst);
+                moved.fetch_add(ms.max(0), Ordering::SeqCst);
                 self.moved.notify_one();
                 Ok(self.now_ms())
             }
@@ -125,7 +153,12 @@ mod tests {
         let before = training.now_ms();
         let _ = training.advance_ms(-86_400_000);
         assert!(training.now_ms() >= before);
+        // Sessions do not feel the moves: a day forward ends nobody's session.
+        let session = training.session_ms();
+        assert!(session < training.now_ms() - 3_000_000);
+        assert!(training.from_session_ms(session) >= training.now_ms() - 60_000);
         let real = Clock::system();
+        assert!((real.session_ms() - real.now_ms()).abs() < 60_000);
         assert!(!real.is_training());
         assert_eq!(real.advance_ms(1), Err(MoveError::RealClock));
     }

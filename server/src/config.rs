@@ -58,6 +58,8 @@ pub struct Config {
     /// Whether the deadline timer runs (overdue marks, reminders, late protocols). Off only for
     /// programs that must see the log change by their own writes alone (the fuzzer, benches).
     pub deadline_timer: bool,
+    /// How often expired sessions are purged from the store.
+    pub session_purge_every: Duration,
     /// Remind executors and controllers this many working days before a deadline (and on the day).
     pub reminder_days: u32,
     /// A quarter with no meeting held is at risk when this many working days or fewer are left.
@@ -110,6 +112,7 @@ impl Config {
             admin_password: None,
             heartbeat: Duration::from_secs(15),
             deadline_timer: true,
+            session_purge_every: Duration::from_secs(30),
             reminder_days: 2,
             quarter_warning_days: 10,
             appeal_number_format: "ИГ-{year}-{seq}".into(),

@@ -249,7 +249,7 @@ impl Server {
             .then(|| tokio::spawn(deadlines::run(ctx.clone())));
         let purge = tokio::spawn(crate::sessions::run_purge(
             ctx.db.clone(),
-            crate::sessions::PURGE_EVERY,
+            ctx.config.session_purge_every,
             ctx.shutdown.clone(),
         ));
         // Ends by itself when the database closes.

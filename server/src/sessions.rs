@@ -253,7 +253,8 @@ fn for_each_session(db: &Db, mut f: impl FnMut(&[u8], &Session)) -> Result<(), A
 
 /// Removes the sessions that have expired. Returns how many.
 pub async fn purge_expired(db: &Db) -> Result<usize, ApiError> {
-    let now = db.clock().now_ms();
+    // On the sessions' clock, which a training clock's moves do not advance.
+    let now = db.clock().session_ms();
     let mut expired = Vec::new();
     for_each_session(db, |key, s| {
         if s.expires_at_ms <= now {
@@ -272,11 +273,6 @@ pub async fn purge_expired(db: &Db) -> Result<usize, ApiError> {
     }
     Ok(n)
 }
-
-/// Purges expired sessions every `every` until `stop`.
-/// How often expired sessions are purged: often enough that the session table holds no more
-/// than a few minutes' worth of dead sessions, rarely enough to cost nothing.
-pub const PURGE_EVERY: Duration = Duration::from_secs(300);
 
 /// Purges expired sessions every `every` until `stop`.
 pub async fn run_purge(db: Db, every: Duration, stop: CancellationToken) {

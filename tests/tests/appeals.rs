@@ -185,6 +185,20 @@ impl Env {
         }
     }
 
+    /// The appeal as it stands now (the system may have marked it since).
+    async fn current(&self, a: &pb::Appeal) -> pb::Appeal {
+        ok(
+            self.city
+                .general
+                .appeals()
+                .get_appeal(pb::GetAppealRequest {
+                    appeal_id: id_of(a.meta),
+                })
+                .await,
+            "GetAppeal",
+        )
+    }
+
     /// The general department registers `appeal`.
     async fn register(&self, appeal: pb::Appeal) -> pb::Appeal {
         ok(
@@ -805,6 +819,9 @@ async fn only_the_head_extends_the_deadline_by_thirty_days_in_all_with_the_notic
     // The deadline is extended before it passes, not after.
     let b = env.register(env.appeal(&[DUMP])).await;
     env.set_day(d(2026, 5, 7)).await;
+    // The system marked it overdue the moment its day passed: a new version.
+    let b = env.current(&b).await;
+    assert!(b.overdue);
     refused(
         c.head
             .appeals()
@@ -1165,8 +1182,10 @@ async fn answers_carry_a_result_per_question_and_are_on_time_through_the_due_dat
         "the appeal is closed",
     );
 
-    // The day after: late.
+    // The day after: late (and marked overdue by the system at midnight).
     env.set_day(d(2026, 5, 7)).await;
+    let late = env.current(&late).await;
+    assert!(late.overdue);
     let b = ok(
         c.secretary_a
             .appeals()

@@ -605,3 +605,26 @@ async fn art_11_outcomes_are_decided_by_the_facts_and_by_whom_the_law_says() {
     drop(city);
     server.stop().await.expect("stop");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moving_a_training_clock_signs_nobody_out() {
+    // Sessions of an hour, as a short production setting would have.
+    let server = TestServer::start(|c| {
+        c.clock = Clock::training(city_ms(d(2026, 3, 2), 9));
+        c.token_ttl = Duration::from_secs(3600);
+    })
+    .await
+    .expect("server");
+    let admin = server.admin().await.expect("admin");
+    let before = ok(admin.auth().who_am_i(pb::WhoAmIRequest {}).await, "WhoAmI");
+    // A week of training time in one move.
+    advance_clock_to(&admin, d(2026, 3, 9), 9)
+        .await
+        .expect("clock");
+    let after = ok(admin.auth().who_am_i(pb::WhoAmIRequest {}).await, "WhoAmI");
+    // Still signed in, and the session ends an hour after sign-in on the moved clock.
+    assert!(after.expires_at_ms >= before.expires_at_ms + 7 * 86_400_000);
+    assert!(after.expires_at_ms <= settings(&admin).await.server_time_ms + 3_600_000);
+    drop(admin);
+    server.stop().await.expect("stop");
+}

@@ -2202,6 +2202,17 @@ async fn a_protocol_handed_over_after_the_fifth_working_day_is_flagged_late() {
         "the due day is on time"
     );
     env.set_day(d(2026, 5, 8)).await;
+    // Late from midnight on, marked by the system: a new version.
+    let late = ok(
+        c.leader_a
+            .meetings()
+            .get_meeting(pb::GetMeetingRequest {
+                meeting_id: id_of(late.meta),
+            })
+            .await,
+        "GetMeeting",
+    );
+    assert!(late.handover.is_some_and(|h| h.late && h.handed_at_ms == 0));
     let late = ok(
         c.leader_a.meetings().hand_over_protocol(step(&late)).await,
         "HandOverProtocol",

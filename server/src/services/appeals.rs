@@ -843,7 +843,6 @@ impl AppealService for AppealSvc {
                 )
                 .into());
             }
-            dating::deadline_ahead("card.deadline", deadline, self.today())?;
         }
         if date > self.today() {
             return Err(FieldError::new("card.date", "дата в будущем", "is in the future").into());
@@ -903,6 +902,17 @@ impl AppealService for AppealSvc {
                     }
                     Some(p)
                 };
+                // A card put on control, or given a new deadline, gets one from today on; an
+                // edit of a card whose deadline stands leaves it be.
+                let new_deadline = previous
+                    .as_ref()
+                    .is_none_or(|p| !p.on_control || p.deadline != card.deadline);
+                if card.on_control
+                    && new_deadline
+                    && let Some(d) = card.deadline.as_ref().and_then(validate::to_naive)
+                {
+                    dating::deadline_ahead("card.deadline", d, today)?;
+                }
                 // The links to an appeal and an assignment are the server's own.
                 let (appeal_id, assignment_id) = previous
                     .as_ref()

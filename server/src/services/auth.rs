@@ -111,7 +111,8 @@ impl AuthService for AuthSvc {
             .succeeded(Gate::Login, &req.username, from);
         let (token, hash) = auth::new_token();
         let ttl_ms = i64::try_from(self.ctx.config.token_ttl.as_millis()).unwrap_or(i64::MAX);
-        let expires_at_ms = db.clock().now_ms().saturating_add(ttl_ms);
+        // On the sessions' clock, which a training clock's moves do not advance.
+        let expires_at_ms = db.clock().session_ms().saturating_add(ttl_ms);
         let session = Session {
             user_id,
             expires_at_ms,
@@ -130,7 +131,7 @@ impl AuthService for AuthSvc {
         tracing::info!(user_id, "login");
         Ok(Response::new(pb::LoginResponse {
             token,
-            expires_at_ms,
+            expires_at_ms: db.clock().from_session_ms(expires_at_ms),
             roles: user.roles,
             user_id,
             full_name: user.full_name,
@@ -177,7 +178,7 @@ impl AuthService for AuthSvc {
             username: user.username,
             full_name: user.full_name,
             roles: actor.grants,
-            expires_at_ms: session.expires_at_ms,
+            expires_at_ms: self.ctx.db.clock().from_session_ms(session.expires_at_ms),
         }))
     }
 }

@@ -192,6 +192,10 @@ impl MaintenanceService for MaintenanceSvc {
                 Ok(())
             })
             .await?;
+        // What fell due meanwhile is marked before the answer, so whoever moved the clock sees
+        // the new day as it stands (the timer task would do it a moment later; both are
+        // idempotent).
+        crate::deadlines::round(&self.ctx).await?;
         tracing::info!(minutes, "training clock moved forward");
         Ok(Response::new(settings::current(&self.ctx)?))
     }

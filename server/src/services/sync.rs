@@ -294,7 +294,7 @@ impl Watcher {
 }
 
 fn session_alive(ctx: &Ctx, c: &Caller) -> bool {
-    if c.expires_at_ms <= ctx.db.clock().now_ms() {
+    if c.expires_at_ms <= ctx.db.clock().session_ms() {
         return false;
     }
     matches!(ctx.db.get_raw(&keys::session(&c.token_hash)), Ok(Some(_)))
