@@ -2,10 +2,17 @@
 //! document builds a format-neutral [`model::Document`] from the store, and one writer per
 //! format renders it, so the DOCX and the PDF carry the same content in the same layout.
 
+pub mod control_card;
 pub mod docx;
+pub mod meeting_papers;
 pub mod metrics;
 pub mod model;
 pub mod pdf;
+pub mod protocol;
+pub mod reception_card;
+pub mod registers;
+pub mod reports;
+pub mod sources;
 
 /// A document that could not be rendered.
 #[derive(Debug, thiserror::Error)]

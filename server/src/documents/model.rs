@@ -370,6 +370,24 @@ impl Document {
         self.body.push(Block::Table(t));
     }
 
+    /// Adds a table that may be wide: when it does not fit a portrait page in 12 pt, the
+    /// document turns landscape (ГОСТ allows landscape pages for wide tables).
+    pub fn wide_table(&mut self, titles: Vec<String>, rows: Vec<Row>) {
+        let t = Table::new(titles.clone(), rows.clone(), self.text_width_mm());
+        if t.size_pt < 12.0 && !self.landscape {
+            self.landscape = true;
+            let width = self.text_width_mm();
+            for b in &mut self.body {
+                if let Block::Table(old) = b {
+                    old.fit(width);
+                }
+            }
+            self.table(titles, rows);
+        } else {
+            self.body.push(Block::Table(t));
+        }
+    }
+
     /// The document as plain text in reading order: what a snapshot test compares and what a
     /// PDF's text extraction must find in the same order.
     pub fn plain_text(&self) -> String {
