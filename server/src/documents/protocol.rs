@@ -176,11 +176,11 @@ pub fn protocol(m: &pb::Meeting, number: &str, s: &Sources) -> Document {
         );
     }
     d.signers.push(Signer::new(
-        format!("Руководитель информационной группы № {}", g.number),
+        "Руководитель информационной группы",
         &s.user_name(g.leader_id),
     ));
     d.signers.push(Signer::new(
-        format!("Секретарь информационной группы № {}", g.number),
+        "Секретарь информационной группы",
         &s.user_name(g.secretary_id),
     ));
     for a in &p.amendments {

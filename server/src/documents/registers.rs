@@ -172,6 +172,10 @@ mod tests {
         let mut m = meeting(true);
         m.status = pb::MeetingStatus::ProtocolSigned as i32;
         let t = table(&title, &Records::Meetings(&[m]), &sources());
+        let mut doc =
+            crate::documents::model::Document::new(head.kind, head.heading.clone(), "03.12.2026");
+        doc.table(t.columns.clone(), crate::documents::reports::rows(&t));
+        insta::assert_snapshot!(doc.plain_text());
         assert_eq!(
             t.rows[0].cells,
             [

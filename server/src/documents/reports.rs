@@ -4,7 +4,7 @@
 
 use infogroups_shared::pb;
 
-use super::model::{Document, Row, Signer};
+use super::model::{Block, Document, Row, Signer, is_number};
 use super::sources::{Sources, file_stem};
 
 /// The unit that issues the reports.
@@ -113,7 +113,21 @@ pub fn report(
     let mut d = Document::new(head.kind, head.heading.clone(), s.today.clone());
     d.unit = CONTROL_SECTOR.to_string();
     d.file_stem = head.file_stem.clone();
-    d.wide_table(t.columns.clone(), rows(t));
+    // A row of words in a table of figures (the most raised problems) reads as text below it.
+    let (figures, words): (Vec<Row>, Vec<Row>) = rows(t)
+        .into_iter()
+        .partition(|r| r.cells.len() < 2 || r.cells.iter().skip(1).any(|c| is_number(c)));
+    d.wide_table(t.columns.clone(), figures);
+    for r in words {
+        let label = r.cells.first().cloned().unwrap_or_default();
+        d.body.push(Block::section(format!("{label}:")));
+        for (col, cell) in t.columns.iter().zip(&r.cells).skip(1) {
+            if !cell.trim().is_empty() {
+                d.body
+                    .push(Block::labelled(format!("{col}:"), cell.clone()));
+            }
+        }
+    }
     if let Some(id) = signer {
         let position = s.user_position(id);
         d.signers.push(Signer::new(
@@ -145,5 +159,42 @@ mod tests {
         assert_eq!(stems.len(), 3);
         assert!(heads[0].heading.ends_with("за первое полугодие 2026 года"));
         assert!(heads[2].heading.ends_with("за 2026 год"));
+    }
+
+    #[test]
+    fn a_report_has_its_requisites_the_period_and_the_signature() {
+        let s = crate::documents::protocol::tests::sources();
+        let t = pb::Table {
+            title: "Информация о работе информационных групп за первое полугодие 2026 года".into(),
+            columns: vec!["Показатель".into(), "Группа № 3".into(), "Итого".into()],
+            rows: vec![
+                pb::Row {
+                    cells: vec!["Встреч проведено".into(), "2".into(), "2".into()],
+                    values: vec![0.0, 2.0, 2.0],
+                },
+                pb::Row {
+                    cells: vec![
+                        "Наиболее часто поднимаемые проблемы".into(),
+                        "0005.0005.0056.1156 Перебои в теплоснабжении (4)".into(),
+                        "0005.0005.0056.1156 Перебои в теплоснабжении (4)".into(),
+                    ],
+                    values: vec![],
+                },
+            ],
+            totals: None,
+        };
+        let d = report(
+            &groups_head(2026, pb::PeriodKind::FirstHalf),
+            &t,
+            Some(2),
+            2,
+            &s,
+        );
+        let text = d.plain_text();
+        assert!(
+            text.contains("Показатель | Группа № 3 | Итого\nВстреч проведено | 2 | 2\n"),
+            "{text}"
+        );
+        insta::assert_snapshot!(text);
     }
 }

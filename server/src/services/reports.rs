@@ -79,7 +79,14 @@ impl ReportSvc {
             calendar: &cal,
             today,
         };
-        Ok(reports::groups::report(&sources, &title, from, to))
+        let mut t = reports::groups::report(&sources, &title, from, to);
+        let guard = self
+            .ctx
+            .classifier
+            .read()
+            .map_err(|_| ApiError::ShuttingDown)?;
+        reports::groups::name_top_codes(&mut t, &|code| guard.0.get(code).map(|n| n.name.clone()));
+        Ok(t)
     }
 
     fn appeals_analysis(&self, req: &pb::AppealsAnalysisRequest) -> ApiResult<pb::Table> {
@@ -360,13 +367,9 @@ impl ReportService for ReportSvc {
                         .map(|(c, n)| (facts.codes.name(*c), *n))
                         .max_by(|x, y| x.1.cmp(&y.1).then(y.0.cmp(x.0)))
                 })
-                .map(|(code, n)| {
-                    let name = guard
-                        .0
-                        .get(code)
-                        .map(|x| x.name.clone())
-                        .unwrap_or_else(|| code.to_string());
-                    format!("{name} ({n})")
+                .map(|(code, n)| match guard.0.get(code) {
+                    Some(x) => format!("{code} {} ({n})", x.name),
+                    None => format!("{code} ({n})"),
                 });
             t.row(
                 vec![
