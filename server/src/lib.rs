@@ -13,6 +13,7 @@ pub mod db;
 pub mod deadlines;
 pub mod demo;
 pub mod depersonalise;
+pub mod documents;
 pub mod entity;
 pub mod error;
 pub mod files;

@@ -222,62 +222,58 @@ pub fn parse_json(bytes: &[u8]) -> Result<Vec<Node>, ImportError> {
     )
 }
 
-/// Splits one CSV line on `sep`, honouring double quotes.
-fn split_csv(line: &str, sep: char) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            c if c == sep && !quoted => out.push(std::mem::take(&mut cur)),
-            c => cur.push(c),
-        }
+/// The text of a CSV file: UTF-8 (with or without a BOM), or else cp1251, as Russian Excel saves
+/// «CSV (разделители — запятые)».
+pub fn decode_text(bytes: &[u8]) -> String {
+    let (text, _, malformed) = encoding_rs::UTF_8.decode(bytes);
+    if !malformed {
+        return text.into_owned();
     }
-    out.push(cur);
-    out
+    let (text, _, _) = encoding_rs::WINDOWS_1251.decode(bytes);
+    text.into_owned()
 }
 
-/// Parses CSV with columns code, name, parent (comma or semicolon; a header line is skipped).
+/// Parses CSV with columns code, name, parent («;» or «,», detected from the first line; a
+/// header line is skipped; quoted cells may hold separators, quotes and line breaks). The file
+/// may be UTF-8 or cp1251.
 pub fn parse_csv(bytes: &[u8]) -> Result<Vec<Node>, ImportError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| ImportError::Csv {
-        line: 0,
-        reason: "not UTF-8".into(),
-    })?;
+    let text = decode_text(bytes);
     let text = text.trim_start_matches('\u{feff}');
-    let sep = if text.lines().next().is_some_and(|l| l.contains(';')) {
-        ';'
-    } else {
-        ','
-    };
+    let first = text.lines().next().unwrap_or("");
+    let sep = if first.contains(';') { b';' } else { b',' };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(sep)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let mut nodes = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| ImportError::Csv {
+            line: e.position().map_or(i + 1, |p| p.line() as usize),
+            reason: e.to_string(),
+        })?;
+        let line = record.position().map_or(i + 1, |p| p.line() as usize);
+        let cols: Vec<&str> = record.iter().map(str::trim).collect();
+        if cols.iter().all(|c| c.is_empty()) {
             continue;
         }
-        let cols = split_csv(line, sep);
-        if i == 0 && cols.first().is_some_and(|c| !is_full_code(c.trim())) {
+        if i == 0 && cols.first().is_some_and(|c| !is_full_code(c)) {
             continue;
         }
         if cols.len() < 2 {
             return Err(ImportError::Csv {
-                line: i + 1,
+                line,
                 reason: "needs code and name".into(),
             });
         }
-        let code = cols[0].trim().to_string();
+        let code = cols[0].to_string();
         let parent = cols
             .get(2)
-            .map(|p| p.trim().to_string())
+            .map(|p| p.to_string())
             .filter(|p| !p.is_empty())
             .unwrap_or_else(|| parent_of(&code));
         nodes.push(Node {
-            name: cols[1].trim().to_string(),
+            name: cols[1].split_whitespace().collect::<Vec<_>>().join(" "),
             code,
             parent,
             archived: false,
@@ -465,5 +461,18 @@ mod tests {
         assert!(idx.len() > 2000);
         let hits = idx.search("обеспечения 2099", 50);
         assert_eq!(hits.len(), 1);
+    }
+
+    #[test]
+    fn csv_with_quoted_newlines_and_cp1251_from_excel() {
+        let text = "Код;Наименование\r\n0005.0005.0056.1156;\"Перебои\r\nв теплоснабжении; \"\"срочно\"\"\"\r\n";
+        let utf8 = parse_csv(text.as_bytes()).unwrap_or_default();
+        assert_eq!(utf8.len(), 1);
+        assert_eq!(utf8[0].name, "Перебои в теплоснабжении; \"срочно\"");
+        let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(text);
+        assert!(std::str::from_utf8(&cp1251).is_err());
+        assert_eq!(parse_csv(&cp1251).unwrap_or_default(), utf8);
+        let bom = format!("\u{feff}{text}");
+        assert_eq!(parse_csv(bom.as_bytes()).unwrap_or_default(), utf8);
     }
 }

@@ -329,6 +329,13 @@ pub fn handover_late(h: Option<&pb::Handover>, today: NaiveDate) -> bool {
     }
 }
 
+/// The office's number of a protocol when the secretary entered none: the group, the year and
+/// the meeting's sequence in the group's year, «3-2026/1». Reception cards carry the same scheme
+/// after «ЛП-».
+pub fn protocol_number(group: u32, year: i32, sequence: usize) -> String {
+    format!("{group}-{year}/{sequence}")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -505,6 +512,13 @@ mod tests {
         for s in [M::Planned, M::VenueAgreed, M::Announced] {
             assert_eq!(next(s, Step::Cancel, &f), Ok(M::Cancelled));
             assert_eq!(next(s, Step::Move, &f), Ok(s));
+        }
+    }
+
+    #[test]
+    fn protocol_numbers_name_the_group_the_year_and_the_sequence() {
+        for (g, y, n, want) in [(3, 2026, 1, "3-2026/1"), (12, 2027, 15, "12-2027/15")] {
+            assert_eq!(protocol_number(g, y, n), want);
         }
     }
 }

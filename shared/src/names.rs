@@ -238,6 +238,27 @@ pub fn appeal_status(lang: Lang, s: pb::AppealStatus) -> &'static str {
     lang.pick(ru, en)
 }
 
+/// A person's name as a signature block prints it (ГОСТ Р 7.0.97-2016, requisite 22): initials
+/// before the surname, no space between the initials, «С.И. Новиков». Takes the directory's
+/// «Новиков Сергей Иванович», «Новиков С. И.» or «Новиков С.И.»; a name of one word stays as it is.
+pub fn signature_name(full_name: &str) -> String {
+    let mut words = full_name.split_whitespace();
+    let Some(surname) = words.next() else {
+        return String::new();
+    };
+    let initials: String = words
+        .flat_map(|w| w.split('.'))
+        .filter_map(|part| part.chars().next())
+        .filter(|c| c.is_alphabetic())
+        .map(|c| format!("{}.", c.to_uppercase()))
+        .collect();
+    if initials.is_empty() {
+        surname.to_string()
+    } else {
+        format!("{initials} {surname}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,6 +269,20 @@ mod tests {
             let r = pb::Role::try_from(r).unwrap_or_default();
             assert_ne!(role(Lang::Ru, r), "—");
             assert_ne!(role(Lang::En, r), role(Lang::Ru, r));
+        }
+    }
+
+    #[test]
+    fn signature_names_put_the_initials_first_without_spaces() {
+        for (full, want) in [
+            ("Новиков Сергей Иванович", "С.И. Новиков"),
+            ("Новиков С. И.", "С.И. Новиков"),
+            ("Новиков С.И.", "С.И. Новиков"),
+            ("  Петрова   Анна  ", "А. Петрова"),
+            ("Администратор", "Администратор"),
+            ("", ""),
+        ] {
+            assert_eq!(signature_name(full), want, "{full}");
         }
     }
 }

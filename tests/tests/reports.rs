@@ -7,8 +7,9 @@
 //! the year end. `.xlsx` files are parsed with calamine, `.docx` files unzipped; every output,
 //! whatever its format, is searched for the citizens' names.
 //!
-//! No output may carry a citizen's name: reports count, and the reception card's export states
-//! that personal data are not included (152-FZ), although the card in the system holds them.
+//! No output may carry a citizen's name: reports count, and the reception card exported by a role
+//! without the right to personal data (the head) is a copy that says openly it is depersonalised
+//! (152-FZ), although the card in the system holds them. `.pdf` files are read with lopdf.
 
 use std::io::{Cursor, Read};
 use std::time::Duration;
@@ -615,12 +616,27 @@ async fn export(who: &Authed, req: pb::ExportRequest) -> pb::ExportResponse {
     let what = format!("{:?} {:?}", req.kind(), req.format());
     let file = ok(who.reports().export(req).await, &what);
     assert!(!file.content.is_empty(), "{what} is empty");
-    // Raw bytes first (CSV is plain UTF-8), then every entry of a zip.
+    // Raw bytes first (CSV is plain UTF-8), then every entry of a zip, then a PDF's text.
     assert_no_citizen(&what, &String::from_utf8_lossy(&file.content));
     if file.content.starts_with(b"PK") {
         assert_no_citizen(&what, &unzip_text(&file.content).1);
     }
+    if file.content.starts_with(b"%PDF") {
+        assert_no_citizen(&what, &pdf_text(&file.content));
+    }
     file
+}
+
+/// The text of every page of a PDF.
+fn pdf_text(bytes: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(bytes).expect("a PDF");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).expect("the PDF's text")
+}
+
+/// Spaces and line breaks removed: a PDF's text keeps words, not the layout's breaks.
+fn squeeze(s: &str) -> String {
+    s.split_whitespace().collect()
 }
 
 fn export_req(kind: pb::ExportKind, format: pb::FileFormat) -> pb::ExportRequest {
@@ -711,7 +727,11 @@ async fn every_report_and_export_counts_by_hand_and_names_no_citizen() {
     let top = row(&year, "Наиболее часто поднимаемые проблемы");
     assert_eq!(
         top.cells[3],
-        format!("{WATER} (3); {POWER} (1); {DUMP} (1)")
+        format!(
+            "{WATER} Перебои в водоснабжении (3); {POWER} Перебои в электроснабжении (1); \
+             {DUMP} Несанкционированная свалка мусора (1)"
+        ),
+        "every code with its name"
     );
 
     // The quarterly-minimum table (3.1) agrees with the report.
@@ -878,7 +898,7 @@ async fn every_report_and_export_counts_by_hand_and_names_no_citizen() {
         year: 2026,
         period: pb::PeriodKind::FirstHalf as i32,
     };
-    for format in [F::Docx, F::Xlsx, F::Csv] {
+    for format in [F::Docx, F::Pdf, F::Xlsx, F::Csv] {
         let file = export(
             control,
             pb::ExportRequest {
@@ -968,48 +988,59 @@ async fn every_report_and_export_counts_by_hand_and_names_no_citizen() {
     .await;
     let (doc, _) = unzip_text(&file.content);
     for expected in [
-        "ПРОТОКОЛ № 7",
-        "выездной встречи информационной группы № 1",
-        "31.03.2026, 17:00–18:30",
+        "ПРОТОКОЛ",
+        "31.03.2026",
+        "№ 7",
+        "выездной встречи информационной группы № 1 с жителями территории «Микрорайон Соцгород»",
+        "Время проведения: 17:00–18:30",
         "Жителей присутствовало: 25",
         "МБОУ СОШ № 3, ул. Харьковская, 10",
-        "Микрорайон Соцгород",
         WATER,
         "взято на контроль",
-        "Руководитель информационной группы  ____________________  Тестовый пользователь leader_a",
-        "Секретарь информационной группы  ____________________  Тестовый пользователь secretary_a",
-        "Передан в контрольно-организационный сектор: 03.04.2026",
+        "Руководитель информационной группы",
+        "П.L. Тестовый",
+        "Секретарь информационной группы",
+        "П.S. Тестовый",
+        "Передан в контрольно-организационный сектор 03.04.2026",
     ] {
         assert!(
-            doc.contains(expected),
+            doc.replace('\u{a0}', " ").contains(expected),
             "the protocol lacks {expected:?}:\n{doc}"
         );
     }
 
-    // The reception cards: the card holds a citizen; its export says it leaves them out.
+    // The reception cards, for the head (no right to personal data): an open depersonalised copy.
     for (id, date) in [(f.card_a, "31.03.2026"), (f.card_b, "02.07.2026")] {
-        let file = export(
-            control,
-            pb::ExportRequest {
-                id,
-                ..export_req(K::ReceptionCard, F::Docx)
-            },
-        )
-        .await;
-        let (doc, _) = unzip_text(&file.content);
-        for expected in [
-            format!("КАРТОЧКА ЛИЧНОГО ПРИЁМА № {id}"),
-            format!("{date}, МБОУ СОШ № 3, выездная встреча"),
-            "Принял: Тестовый пользователь leader_a".to_string(),
-            "персональные данные в выгрузку не включаются".to_string(),
-            format!("Код классификатора: {POWER}"),
-            "Дан устный ответ с согласия заявителя: да: Ремонт назначен".to_string(),
-            "____________________".to_string(),
-        ] {
-            assert!(
-                doc.contains(&expected),
-                "the card lacks {expected:?}:\n{doc}"
-            );
+        for format in [F::Docx, F::Pdf] {
+            let file = export(
+                &f.city.head,
+                pb::ExportRequest {
+                    id,
+                    ..export_req(K::ReceptionCard, format)
+                },
+            )
+            .await;
+            let text = if format == F::Pdf {
+                pdf_text(&file.content)
+            } else {
+                unzip_text(&file.content).0
+            };
+            for expected in [
+                "КАРТОЧКА".to_string(),
+                "личного приёма гражданина".to_string(),
+                format!("Дата приёма: {date}"),
+                "Место приёма: МБОУ СОШ № 3, выездная встреча".to_string(),
+                "Приём провёл: Тестовый пользователь leader_a".to_string(),
+                "КОПИЯ ОБЕЗЛИЧЕНА".to_string(),
+                format!("Вопрос по классификатору: {POWER}"),
+                "с согласия гражданина дан устный ответ по существу: Ремонт назначен".to_string(),
+                "______________".to_string(),
+            ] {
+                assert!(
+                    squeeze(&text).contains(&squeeze(&expected)),
+                    "the card lacks {expected:?}:\n{text}"
+                );
+            }
         }
     }
     f.server.stop().await.expect("stopped");
@@ -1025,18 +1056,29 @@ fn check_table_file(
     values: &[f64],
 ) {
     match format {
-        pb::FileFormat::Docx => {
-            assert!(file.file_name.ends_with(".docx"), "{}", file.file_name);
-            let (doc, _) = unzip_text(&file.content);
+        pb::FileFormat::Docx | pb::FileFormat::Pdf => {
+            let pdf = format == pb::FileFormat::Pdf;
+            let ext = if pdf { ".pdf" } else { ".docx" };
+            assert!(file.file_name.ends_with(ext), "{}", file.file_name);
+            assert!(file.file_name.contains("2026"), "{}", file.file_name);
+            let doc = if pdf {
+                pdf_text(&file.content)
+            } else {
+                unzip_text(&file.content).0
+            };
+            let year = table.title.contains("2026").then_some("2026");
             for expected in [
                 "АДМИНИСТРАЦИЯ ГОРОДА НОВОШАХТИНСКА",
-                table.title.as_str(),
-                "от 21.12.2026 №",
-                "____________________",
+                "Контрольно-организационный сектор",
+                "21.12.2026",
+                "№ ________",
+                "г. Новошахтинск",
+                year.unwrap_or(""),
+                "______________",
                 label,
             ] {
                 assert!(
-                    doc.contains(expected),
+                    squeeze(&doc).contains(&squeeze(expected)),
                     "{} lacks {expected:?}:\n{doc}",
                     file.file_name
                 );

@@ -113,6 +113,8 @@ pub enum Command {
     Dimension,
     /// Save the report as a file.
     Export,
+    /// Print the list as shown (its filter in the title) as a register.
+    PrintList,
     /// Give the user a role (administrator).
     GrantRole,
     /// Take a role away (administrator).
@@ -169,7 +171,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 76] = [
+    pub const ALL: [Command; 77] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -212,6 +214,7 @@ impl Command {
         Command::Period,
         Command::Dimension,
         Command::Export,
+        Command::PrintList,
         Command::GrantRole,
         Command::RevokeRole,
         Command::Import,
@@ -314,6 +317,7 @@ impl Command {
             Command::Period => "period",
             Command::Dimension => "dimension",
             Command::Export => "export",
+            Command::PrintList => "print_list",
             Command::GrantRole => "grant_role",
             Command::RevokeRole => "revoke_role",
             Command::Import => "import",
@@ -572,6 +576,7 @@ impl Default for Keymap {
             (C::Period, vec![ch('t')]),
             (C::Dimension, vec![ch('v')]),
             (C::Export, vec![ch('w')]),
+            (C::PrintList, vec![ch('W')]),
             (C::GrantRole, vec![ch('+')]),
             (C::RevokeRole, vec![ch('-')]),
             (C::Import, vec![ch('I')]),

@@ -269,8 +269,12 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
         C::Period => ("сменить период", "change the period"),
         C::Dimension => ("сменить группировку", "change the grouping"),
         C::Export => (
-            "сохранить в файл (отчёт — .xlsx/.docx/.csv, протокол и карточка — .docx)",
-            "save to a file (a report as .xlsx/.docx/.csv, a protocol or card as .docx)",
+            "сохранить в файл (отчёт — .xlsx/.pdf/.docx/.csv; протокол, справка, объявление, итоги, карточки — .pdf/.docx)",
+            "save to a file (a report as .xlsx/.pdf/.docx/.csv; a protocol, brief, announcement, results or card as .pdf/.docx)",
+        ),
+        C::PrintList => (
+            "реестр того, что показывает список, с отбором в заголовке (.pdf/.docx/.xlsx/.csv)",
+            "a register of what the list shows, its filter in the title (.pdf/.docx/.xlsx/.csv)",
         ),
         C::GrantRole => ("дать роль", "grant a role"),
         C::RevokeRole => ("снять роль", "revoke a role"),
@@ -403,6 +407,7 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::Period => ("период", "period"),
         C::Dimension => ("группировка", "group by"),
         C::Export => ("в файл", "save"),
+        C::PrintList => ("реестр", "register"),
         C::GrantRole => ("дать роль", "grant"),
         C::RevokeRole => ("снять роль", "revoke"),
         C::Import => ("импорт", "import"),

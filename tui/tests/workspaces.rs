@@ -654,7 +654,7 @@ fn a_report_is_saved_where_the_user_says_in_the_chosen_format() {
     let mut s = signed(Lang::En, (100, 30), KONTROL);
     press(&mut s, KeyCode::Char('5'));
     press(&mut s, KeyCode::Char('w'));
-    // Format: xlsx → docx with →; then the file name.
+    // Format: xlsx → pdf with →; then the file name.
     press(&mut s, KeyCode::Right);
     press(&mut s, KeyCode::Tab);
     for _ in 0..40 {
@@ -665,9 +665,9 @@ fn a_report_is_saved_where_the_user_says_in_the_chosen_format() {
     let Some((Origin::Form, Call::Export { request, path })) = call_of(&cmds) else {
         panic!("no export");
     };
-    assert_eq!(request.format, pb::FileFormat::Docx as i32);
+    assert_eq!(request.format, pb::FileFormat::Pdf as i32);
     assert_eq!(request.kind, pb::ExportKind::GroupsReport as i32);
-    assert_eq!(path, std::path::PathBuf::from("/tmp/half-year.docx"));
+    assert_eq!(path, std::path::PathBuf::from("/tmp/half-year.pdf"));
     app::update(
         &mut s,
         Msg::CallDone {
@@ -675,7 +675,7 @@ fn a_report_is_saved_where_the_user_says_in_the_chosen_format() {
             result: Ok(Reply::Saved(path)),
         },
     );
-    assert!(screen_text(&s).contains("/tmp/half-year.docx"));
+    assert!(screen_text(&s).contains("/tmp/half-year.pdf"));
 }
 
 #[test]
@@ -1831,7 +1831,26 @@ fn the_secretary_sees_the_control_sector_receive_the_protocol() {
 }
 
 #[test]
-fn a_protocol_is_saved_as_a_document_only() {
+fn a_filtered_list_prints_as_a_register_of_what_it_shows() {
+    let mut s = signed(Lang::Ru, (100, 30), SEK1);
+    press(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "2026");
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Char('W'));
+    assert!(top_form(&s).is_some(), "the save form opens");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::Export { request, .. })) = call_of(&cmds) else {
+        panic!("nothing saved: {cmds:?}");
+    };
+    assert_eq!(request.kind, pb::ExportKind::Register as i32);
+    let register = request.register.clone().unwrap_or_default();
+    assert_eq!(register.kind, pb::RegisterKind::Assignments as i32);
+    assert_eq!(register.filter, "2026");
+    assert!(!register.ids.is_empty());
+}
+
+#[test]
+fn a_meetings_papers_are_saved_as_documents_only() {
     let mut s = signed(Lang::Ru, (100, 30), SEK1);
     tab(&mut s, '2');
     press(&mut s, KeyCode::Char('/'));
@@ -1839,13 +1858,27 @@ fn a_protocol_is_saved_as_a_document_only() {
     press(&mut s, KeyCode::Enter);
     press(&mut s, KeyCode::Char('w'));
     let form = top_form(&s).expect("the save form opens");
-    assert_eq!(form.fields[0].options, ["docx"]);
+    let field = |name: &str| form.fields.iter().find(|f| f.name == name);
+    assert_eq!(
+        field("format").map(|f| f.options.clone()),
+        Some(vec!["pdf".to_string(), "docx".to_string()])
+    );
+    let documents = field("document")
+        .map(|f| f.options.clone())
+        .unwrap_or_default();
+    assert_eq!(
+        documents.first().map(String::as_str),
+        Some("протокол"),
+        "{documents:?}"
+    );
+    assert!(documents.iter().any(|d| d == "объявление"), "{documents:?}");
     let cmds = press(&mut s, KeyCode::Enter);
     let Some((Origin::Form, Call::Export { request, path })) = call_of(&cmds) else {
         panic!("nothing saved: {cmds:?}");
     };
-    assert_eq!(request.format, pb::FileFormat::Docx as i32);
-    assert_eq!(path.extension().and_then(|e| e.to_str()), Some("docx"));
+    assert_eq!(request.kind, pb::ExportKind::Protocol as i32);
+    assert_eq!(request.format, pb::FileFormat::Pdf as i32);
+    assert_eq!(path.extension().and_then(|e| e.to_str()), Some("pdf"));
 }
 
 #[test]

@@ -198,7 +198,7 @@ pub fn report(src: &Sources<'_>, title: &str, from: NaiveDate, to: NaiveDate) ->
         "Протоколов не передано, срок истёк",
         &|c| c.late_unhanded,
     );
-    let mut top = vec!["Наиболее часто поднимаемые проблемы".to_string()];
+    let mut top = vec![TOP_PROBLEMS.to_string()];
     let mut all: BTreeMap<String, u32> = BTreeMap::new();
     for c in &cols {
         top.push(top_codes(&c.topics, 3));
@@ -209,6 +209,33 @@ pub fn report(src: &Sources<'_>, title: &str, from: NaiveDate, to: NaiveDate) ->
     top.push(top_codes(&all, 3));
     t.text(top);
     t.build()
+}
+
+/// The label of the row of the most raised problems.
+pub const TOP_PROBLEMS: &str = "Наиболее часто поднимаемые проблемы";
+
+/// Names the codes of the most-raised-problems row («code (count)» becomes «code name
+/// (count)»), so no classifier code is printed bare.
+pub fn name_top_codes(t: &mut pb::Table, name: &dyn Fn(&str) -> Option<String>) {
+    for r in t
+        .rows
+        .iter_mut()
+        .filter(|r| r.cells.first().is_some_and(|c| c == TOP_PROBLEMS))
+    {
+        for cell in r.cells.iter_mut().skip(1) {
+            *cell = cell
+                .split("; ")
+                .map(|item| match item.split_once(" (") {
+                    Some((code, count)) => match name(code) {
+                        Some(n) => format!("{code} {n} ({count}"),
+                        None => item.to_string(),
+                    },
+                    None => item.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+        }
+    }
 }
 
 /// The `n` most frequent codes as "code (count)", most first.
@@ -247,6 +274,27 @@ mod tests {
             today: inp.today,
         };
         super::report(&src, title, from, to)
+    }
+
+    #[test]
+    fn the_top_problems_carry_their_names() {
+        let mut t = pb::Table {
+            rows: vec![pb::Row {
+                cells: vec![
+                    TOP_PROBLEMS.into(),
+                    "0005.0005.0056.1154 (2); 0005.0005.0056.9999 (1)".into(),
+                ],
+                values: vec![],
+            }],
+            ..Default::default()
+        };
+        name_top_codes(&mut t, &|c| {
+            (c == "0005.0005.0056.1154").then(|| "Перебои в водоснабжении".to_string())
+        });
+        assert_eq!(
+            t.rows[0].cells[1],
+            "0005.0005.0056.1154 Перебои в водоснабжении (2); 0005.0005.0056.9999 (1)"
+        );
     }
 
     fn d(m: u32, day: u32) -> NaiveDate {

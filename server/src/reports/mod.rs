@@ -4,13 +4,14 @@
 
 pub mod aggregate;
 pub mod appeals;
-pub mod export;
+pub mod csv;
 pub mod facts;
 pub mod groups;
 #[cfg(test)]
 mod reference;
 #[cfg(test)]
 mod same_as_records;
+pub mod xlsx;
 
 use chrono::NaiveDate;
 use infogroups_shared::{discipline, pb};

@@ -6,6 +6,7 @@ pub mod assignments;
 pub mod audit;
 pub mod auth;
 pub mod directory;
+pub mod exports;
 pub mod groups;
 pub mod maintenance;
 pub mod meetings;

@@ -6,17 +6,19 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, NaiveDate};
 use infogroups_shared::pb::{self, Dimension as D, report_service_server::ReportService};
 use infogroups_shared::validate::{self, FieldError};
-use infogroups_shared::{city_time, classifier, discipline, names};
+use infogroups_shared::{city_time, classifier, discipline};
 use tonic::{Request, Response, Status};
 
 use super::Ctx;
+use super::exports;
 use crate::auth::{Caller, caller};
 use crate::db::blocking;
+use crate::documents::{self, model::Document, reports::ReportHead};
 use crate::entity::Entity;
 use crate::error::{ApiError, ApiResult};
-use crate::policy::{Action, Resource, authorize, may_read_group};
+use crate::policy::{Action, Resource, authorize};
 use crate::reports::facts::{NO_DAY, day_of};
-use crate::reports::{self, TableBuilder, aggregate, export};
+use crate::reports::{self, TableBuilder, aggregate};
 
 /// The report service.
 pub struct ReportSvc {
@@ -77,7 +79,14 @@ impl ReportSvc {
             calendar: &cal,
             today,
         };
-        Ok(reports::groups::report(&sources, &title, from, to))
+        let mut t = reports::groups::report(&sources, &title, from, to);
+        let guard = self
+            .ctx
+            .classifier
+            .read()
+            .map_err(|_| ApiError::ShuttingDown)?;
+        reports::groups::name_top_codes(&mut t, &|code| guard.0.get(code).map(|n| n.name.clone()));
+        Ok(t)
     }
 
     fn appeals_analysis(&self, req: &pb::AppealsAnalysisRequest) -> ApiResult<pb::Table> {
@@ -227,12 +236,6 @@ fn check_year(field: &str, year: i32) -> Result<(), FieldError> {
     }
 }
 
-fn date_text(d: Option<&pb::Date>) -> String {
-    d.and_then(validate::to_naive)
-        .map(city_time::ru_date)
-        .unwrap_or_default()
-}
-
 #[tonic::async_trait]
 impl ReportService for ReportSvc {
     async fn groups_report(
@@ -366,13 +369,9 @@ impl ReportService for ReportSvc {
                         .map(|(c, n)| (facts.codes.name(*c), *n))
                         .max_by(|x, y| x.1.cmp(&y.1).then(y.0.cmp(x.0)))
                 })
-                .map(|(code, n)| {
-                    let name = guard
-                        .0
-                        .get(code)
-                        .map(|x| x.name.clone())
-                        .unwrap_or_else(|| code.to_string());
-                    format!("{name} ({n})")
+                .map(|(code, n)| match guard.0.get(code) {
+                    Some(x) => format!("{code} {} ({n})", x.name),
+                    None => format!("{code} ({n})"),
                 });
             t.row(
                 vec![
@@ -406,6 +405,77 @@ impl ReportService for ReportSvc {
     ) -> Result<Response<pb::ExportResponse>, Status> {
         let c = caller(&req)?;
         let req = req.into_inner();
+        Ok(Response::new(self.export_file(&c, req).await?))
+    }
+}
+
+/// The file of a document in a document format.
+fn document_file(doc: &Document, format: pb::FileFormat) -> ApiResult<pb::ExportResponse> {
+    let f = match format {
+        pb::FileFormat::Pdf => documents::Format::Pdf,
+        pb::FileFormat::Docx => documents::Format::Docx,
+        _ => {
+            return Err(FieldError::new(
+                "format",
+                "этот документ выгружается в .docx или .pdf",
+                "this document exports as .docx or .pdf",
+            )
+            .into());
+        }
+    };
+    let content = documents::render(doc, f).map_err(|e| {
+        tracing::error!(error = %e, "rendering a document");
+        ApiError::precondition(
+            "документ не удалось сформировать",
+            "the document could not be rendered",
+        )
+    })?;
+    Ok(pb::ExportResponse {
+        file_name: format!("{}.{}", doc.file_stem, f.extension()),
+        content,
+    })
+}
+
+impl ReportSvc {
+    /// A table in any format: .csv and .xlsx of the table, .docx and .pdf as a signed document.
+    fn table_file(
+        &self,
+        c: &Caller,
+        head: &ReportHead,
+        t: &pb::Table,
+        format: pb::FileFormat,
+    ) -> ApiResult<pb::ExportResponse> {
+        let failed = |e: &dyn std::fmt::Display| {
+            tracing::error!(error = %e, "rendering a table");
+            ApiError::precondition(
+                "файл не удалось сформировать",
+                "the file could not be rendered",
+            )
+        };
+        match format {
+            pb::FileFormat::Csv => Ok(pb::ExportResponse {
+                file_name: format!("{}.csv", head.file_stem),
+                content: reports::csv::csv(t).map_err(|e| failed(&e))?,
+            }),
+            pb::FileFormat::Xlsx => Ok(pb::ExportResponse {
+                file_name: format!("{}.xlsx", head.file_stem),
+                content: reports::xlsx::xlsx(t, head.kind).map_err(|e| failed(&e))?,
+            }),
+            _ => {
+                let s = exports::sources(&self.ctx)?;
+                let signer = exports::control_sector_head(&s);
+                let doc = documents::reports::report(head, t, signer, c.actor.user_id, &s);
+                document_file(&doc, format)
+            }
+        }
+    }
+
+    async fn export_file(
+        &self,
+        c: &Caller,
+        req: pb::ExportRequest,
+    ) -> ApiResult<pb::ExportResponse> {
+        use pb::ExportKind as K;
         let format = pb::FileFormat::try_from(req.format)
             .ok()
             .filter(|f| *f != pb::FileFormat::Unspecified)
@@ -414,305 +484,75 @@ impl ReportService for ReportSvc {
             })?;
         let kind = pb::ExportKind::try_from(req.kind)
             .ok()
-            .filter(|k| *k != pb::ExportKind::Unspecified)
+            .filter(|k| *k != K::Unspecified)
             .ok_or_else(|| FieldError::new("kind", "выберите документ", "choose what to export"))?;
-        let table_file =
-            |t: pb::Table, stem: &str, subtitle: &str| -> ApiResult<pb::ExportResponse> {
-                let (content, ext) = match format {
-                    pb::FileFormat::Csv => (export::csv(&t), "csv"),
-                    pb::FileFormat::Xlsx => (
-                        export::xlsx(&t)
-                            .map_err(|e| ApiError::precondition(e.to_string(), e.to_string()))?,
-                        "xlsx",
-                    ),
-                    _ => (
-                        export::table_docx(&t, subtitle, &city_time::ru_date(self.today()))
-                            .map_err(|e| ApiError::precondition(e.to_string(), e.to_string()))?,
-                        "docx",
-                    ),
-                };
-                Ok(pb::ExportResponse {
-                    file_name: format!("{stem}.{ext}"),
-                    content,
-                })
-            };
-        let out = match kind {
-            pb::ExportKind::Protocol | pb::ExportKind::ReceptionCard => {
-                if format != pb::FileFormat::Docx {
-                    return Err(FieldError::new(
-                        "format",
-                        "этот документ выгружается в .docx",
-                        "this document exports as .docx",
-                    )
-                    .into());
-                }
-                validate::id("id", req.id)?;
-                let blocks = if kind == pb::ExportKind::Protocol {
-                    self.protocol_blocks(&c, req.id)?
-                } else {
-                    self.card_blocks(&c, req.id)?
-                };
-                let stem = if kind == pb::ExportKind::Protocol {
-                    "protocol"
-                } else {
-                    "reception-card"
-                };
-                pb::ExportResponse {
-                    file_name: format!("{stem}-{}.docx", req.id),
-                    content: export::docx(&blocks)
-                        .map_err(|e| ApiError::precondition(e.to_string(), e.to_string()))?,
-                }
+        let ctx = &self.ctx;
+        match kind {
+            K::Protocol => document_file(&exports::protocol(ctx, c, req.id)?, format),
+            K::ReceptionCard => {
+                document_file(&exports::reception_card(ctx, c, req.id).await?, format)
             }
-            pb::ExportKind::GroupsReport => {
-                self.allowed(&c)?;
+            K::Brief | K::Announcement | K::Results => {
+                document_file(&exports::meeting_paper(ctx, c, kind, req.id)?, format)
+            }
+            K::ControlCard => document_file(&exports::control_card(ctx, c, req.id)?, format),
+            K::Register => {
+                let (head, t) = exports::register(ctx, c, &req.register.unwrap_or_default())?;
+                self.table_file(c, &head, &t, format)
+            }
+            K::GroupsReport => {
+                self.allowed(c)?;
                 let r = req.groups_report.unwrap_or_default();
                 let t = self.groups_report(&r)?;
-                table_file(t, &format!("groups-report-{}", r.year), "")?
+                let period = pb::PeriodKind::try_from(r.period).unwrap_or_default();
+                self.table_file(
+                    c,
+                    &documents::reports::groups_head(r.year, period),
+                    &t,
+                    format,
+                )
             }
-            pb::ExportKind::AppealsAnalysis => {
-                self.allowed(&c)?;
+            K::AppealsAnalysis => {
+                self.allowed(c)?;
                 let r = req.appeals_analysis.unwrap_or_default();
                 let t = self.appeals_analysis(&r)?;
-                table_file(t, &format!("appeals-analysis-{}", r.year), "")?
+                self.table_file(c, &documents::reports::appeals_head(r.year), &t, format)
             }
-            pb::ExportKind::Aggregate => {
-                self.allowed(&c)?;
+            K::Aggregate => {
+                self.allowed(c)?;
                 let r = req.aggregate.unwrap_or_default();
                 let t = self.aggregate(&r)?;
-                let p = r.period.unwrap_or_default();
-                table_file(
-                    t,
-                    "aggregate",
-                    &format!(
-                        "за период {} — {}",
-                        date_text(p.from.as_ref()),
-                        date_text(p.to.as_ref())
-                    ),
-                )?
+                let (from, to) = exports::period_dates(&r.period.unwrap_or_default());
+                let grouping = t
+                    .columns
+                    .iter()
+                    .take(r.group_by.len())
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    .to_lowercase();
+                let grouping = if grouping.is_empty() {
+                    String::new()
+                } else {
+                    format!("по: {grouping}")
+                };
+                self.table_file(
+                    c,
+                    &documents::reports::aggregate_head(&from, &to, &grouping),
+                    &t,
+                    format,
+                )
             }
-            pb::ExportKind::Discipline => {
-                self.allowed(&c)?;
+            K::Discipline => {
+                self.allowed(c)?;
                 let year = req.groups_report.map_or(self.today().year(), |r| r.year);
                 check_year("groups_report.year", year)?;
-                table_file(
-                    self.discipline_table(year)?,
-                    &format!("discipline-{year}"),
-                    "",
-                )?
+                let t = self.discipline_table(year)?;
+                self.table_file(c, &documents::reports::discipline_head(year), &t, format)
             }
-            pb::ExportKind::Unspecified => {
-                return Err(
-                    FieldError::new("kind", "выберите документ", "choose what to export").into(),
-                );
+            K::Unspecified => {
+                Err(FieldError::new("kind", "выберите документ", "choose what to export").into())
             }
-        };
-        Ok(Response::new(out))
-    }
-}
-
-impl ReportSvc {
-    fn protocol_blocks(&self, c: &Caller, id: u64) -> ApiResult<Vec<export::Block>> {
-        use export::Block as B;
-        let db = &self.ctx.db;
-        let m: pb::Meeting = db.get(id)?.ok_or(ApiError::NotFound {
-            kind: "meeting",
-            id,
-        })?;
-        if authorize(&c.actor, Action::ReadGroup, &Resource::group(m.group_id)).is_err() {
-            return Err(ApiError::NotFound {
-                kind: "meeting",
-                id,
-            });
         }
-        let p = m.protocol.clone().unwrap_or_default();
-        let g = db.get::<pb::Group>(m.group_id)?.unwrap_or_default();
-        let user = |id: u64| -> ApiResult<String> {
-            Ok(db
-                .get::<pb::User>(id)?
-                .map(|u| u.full_name)
-                .unwrap_or_default())
-        };
-        let territory = db
-            .get::<pb::Territory>(m.territory_id)?
-            .map(|t| t.name)
-            .unwrap_or_default();
-        let venue = db
-            .get::<pb::Venue>(m.venue_id)?
-            .map(|v| format!("{}, {}", v.name, v.address))
-            .unwrap_or_default();
-        let mut present = Vec::new();
-        for u in &p.members_present {
-            present.push(user(*u)?);
-        }
-        let invited: Vec<String> = m
-            .participants
-            .iter()
-            .filter(|x| p.participants_present.contains(&x.index))
-            .map(|x| format!("{} {}", x.position, x.name).trim().to_string())
-            .collect();
-        let mut blocks = vec![
-            B::Heading(format!("ПРОТОКОЛ № {}", p.number)),
-            B::Centered(format!(
-                "выездной встречи информационной группы № {} Администрации города Новошахтинска с жителями",
-                g.number
-            )),
-            B::Centered(format!(
-                "{}, {}–{}",
-                date_text(m.date.as_ref()),
-                p.start_time,
-                p.end_time
-            )),
-            B::Para("Место проведения:".into(), venue),
-            B::Para("Территория:".into(), territory),
-            B::Para("Председательствовал:".into(), user(g.leader_id)?),
-            B::Para("Секретарь:".into(), user(g.secretary_id)?),
-            B::Para("Присутствовали члены группы:".into(), present.join(", ")),
-            B::Para("Приглашённые:".into(), invited.join(", ")),
-            B::Para(
-                "Жителей присутствовало:".into(),
-                p.residents_attending.to_string(),
-            ),
-            B::Para(
-                "Информация, доведённая до жителей:".into(),
-                p.information_given.clone(),
-            ),
-        ];
-        let mode = |m: i32| match pb::AnswerMode::try_from(m).unwrap_or_default() {
-            pb::AnswerMode::OnTheSpot => "дан ответ на месте",
-            pb::AnswerMode::Explained => "разъяснено",
-            pb::AnswerMode::OnControl => "взято на контроль",
-            pb::AnswerMode::Unspecified => "",
-        };
-        blocks.push(B::Table(
-            vec!["№".into(), "Вопрос".into(), "Код".into(), "Ответ".into()],
-            p.questions
-                .iter()
-                .enumerate()
-                .map(|(i, q)| {
-                    vec![
-                        (i + 1).to_string(),
-                        q.substance.clone(),
-                        q.classifier_code.clone(),
-                        format!("{}. {}", mode(q.answer_mode), q.answer),
-                    ]
-                })
-                .collect(),
-        ));
-        blocks.push(B::Para("РЕШИЛИ:".into(), String::new()));
-        for (i, d) in p.decisions.iter().enumerate() {
-            let mut refs = Vec::new();
-            for aid in &d.assignment_ids {
-                if let Some(a) = db.get::<pb::Assignment>(*aid)? {
-                    refs.push(format!(
-                        "поручение {} — {}, срок {}",
-                        a.number,
-                        user(a.executor_id)?,
-                        date_text(a.deadline.as_ref().and_then(|x| x.date.as_ref()))
-                    ));
-                }
-            }
-            let tail = if refs.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", refs.join("; "))
-            };
-            blocks.push(B::Para(format!("{}.", i + 1), format!("{}{tail}", d.text)));
-        }
-        for a in &p.amendments {
-            blocks.push(B::Para(
-                "Поправка:".into(),
-                format!("{} ({})", a.text, user(a.by_user_id)?),
-            ));
-        }
-        blocks.push(B::Signature(
-            "Руководитель информационной группы".into(),
-            user(g.leader_id)?,
-        ));
-        blocks.push(B::Signature(
-            "Секретарь информационной группы".into(),
-            user(g.secretary_id)?,
-        ));
-        let handed = m
-            .handover
-            .as_ref()
-            .filter(|h| h.handed_at_ms != 0)
-            .map(|h| city_time::ru_date(city_time::date_at(h.handed_at_ms)));
-        blocks.push(B::Para(
-            "Передан в контрольно-организационный сектор:".into(),
-            handed.unwrap_or_else(|| "—".into()),
-        ));
-        Ok(blocks)
-    }
-
-    fn card_blocks(&self, c: &Caller, id: u64) -> ApiResult<Vec<export::Block>> {
-        use export::Block as B;
-        let db = &self.ctx.db;
-        let card: pb::ReceptionCard = db.get(id)?.ok_or(ApiError::NotFound {
-            kind: "reception_card",
-            id,
-        })?;
-        if !may_read_group(&c.actor, card.group_id) {
-            return Err(ApiError::NotFound {
-                kind: "reception_card",
-                id,
-            });
-        }
-        let received_by = db
-            .get::<pb::User>(card.received_by)?
-            .map(|u| format!("{}, {}", u.full_name, u.position))
-            .unwrap_or_default();
-        let code_name = self
-            .ctx
-            .classifier
-            .read()
-            .ok()
-            .and_then(|g| g.0.get(&card.classifier_code).map(|n| n.name.clone()))
-            .unwrap_or_default();
-        let yes = |b: bool| if b { "да" } else { "нет" }.to_string();
-        Ok(vec![
-            B::Heading(format!("КАРТОЧКА ЛИЧНОГО ПРИЁМА № {id}")),
-            B::Centered(format!("{}, {}", date_text(card.date.as_ref()), card.place)),
-            B::Para("Принял:".into(), received_by),
-            // Exports never carry a citizen's personal data (152-FZ); the card in the system does.
-            B::Para(
-                "Заявитель:".into(),
-                "персональные данные в выгрузку не включаются".into(),
-            ),
-            B::Para(
-                "Документ, удостоверяющий личность, предъявлен:".into(),
-                yes(card.identity_checked),
-            ),
-            B::Para("Краткое содержание:".into(), card.content.clone()),
-            B::Para(
-                "Код классификатора:".into(),
-                format!("{} {code_name}", card.classifier_code),
-            ),
-            B::Para("Вид вопроса:".into(), format!("{}", card.question_type)),
-            B::Para(
-                "Дан устный ответ с согласия заявителя:".into(),
-                if card.oral_answer_given {
-                    format!("да: {}", card.oral_answer)
-                } else {
-                    "нет".into()
-                },
-            ),
-            B::Para(
-                "Результат:".into(),
-                names::question_result(
-                    names::Lang::Ru,
-                    pb::QuestionResult::try_from(card.result).unwrap_or_default(),
-                )
-                .into(),
-            ),
-            B::Para(
-                "На контроле:".into(),
-                if card.on_control {
-                    format!("да, срок {}", date_text(card.deadline.as_ref()))
-                } else {
-                    "нет".into()
-                },
-            ),
-            B::Signature("Принял".into(), String::new()),
-        ])
     }
 }

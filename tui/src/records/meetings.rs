@@ -15,7 +15,7 @@ use super::{
 };
 use crate::keymap::Command;
 use crate::screens::Ctx;
-use crate::screens::form::{FormPopup, Intent, MeetingStep, export_form, file_safe};
+use crate::screens::form::{FormPopup, Intent, MeetingStep, export_choice_form, file_safe};
 use crate::strings::work::W;
 use crate::view::text;
 
@@ -650,10 +650,38 @@ fn meeting_commands(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<Command> {
     {
         c.push(Command::MarkDone);
     }
-    if m.protocol.as_ref().is_some_and(|p| !p.number.is_empty()) {
+    if !documents(m, ctx.lang).is_empty() {
         c.push(Command::Export);
     }
     c
+}
+
+/// The documents a meeting has now: the protocol once drafted, the brief once written, the
+/// announcement until it is cancelled, the results once the protocol is signed.
+fn documents(m: &pb::Meeting, lang: Lang) -> Vec<(pb::ExportKind, String)> {
+    use pb::ExportKind as K;
+    let p = m.protocol.as_ref();
+    let mut out = Vec::new();
+    if p.is_some_and(|p| {
+        !p.questions.is_empty()
+            || !p.decisions.is_empty()
+            || p.residents_attending > 0
+            || !p.number.is_empty()
+    }) {
+        out.push((K::Protocol, W::DocProtocol));
+    }
+    if m.brief.as_ref().is_some_and(|b| !b.text.trim().is_empty()) {
+        out.push((K::Brief, W::DocBrief));
+    }
+    if m.status != M::Cancelled as i32 {
+        out.push((K::Announcement, W::DocAnnouncement));
+    }
+    if p.is_some_and(|p| p.signed_by != 0) {
+        out.push((K::Results, W::DocResults));
+    }
+    out.into_iter()
+        .map(|(k, w)| (k, w.get(lang).to_string()))
+        .collect()
 }
 
 /// The preparation and protocol-entry steps on `m`, for those who prepare its meetings.
@@ -787,14 +815,14 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
             lang,
         ))),
         Command::Export => {
-            let number = m.protocol.as_ref().map_or("", |p| p.number.as_str());
-            Start::Form(Box::new(export_form(
-                pb::ExportRequest {
-                    kind: pb::ExportKind::Protocol as i32,
-                    id: meta.id,
-                    ..Default::default()
-                },
-                &format!("protocol-{}", file_safe(number)),
+            let day = m
+                .date
+                .map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
+                .unwrap_or_default();
+            Start::Form(Box::new(export_choice_form(
+                documents(m, lang),
+                meta.id,
+                &format!("meeting-{}", file_safe(&day)),
                 summary(m, ctx),
                 lang,
             )))

@@ -9,7 +9,7 @@ use crossterm::event::KeyEvent;
 use infogroups_shared::names;
 use infogroups_shared::pb;
 
-use super::form::{FormPopup, Intent};
+use super::form::{FormPopup, Intent, export_form, file_safe};
 use super::popup::{Popup, StepPopup};
 use super::{Component, Ctx, Outbox, common, list};
 use crate::actions::{self, Action};
@@ -387,6 +387,12 @@ impl Component for AssignmentsScreen {
         if issuing_group(ctx).is_some() {
             c.push(C::Issue);
         }
+        if self.selected_assignment(ctx).is_some() {
+            c.push(C::Export);
+        }
+        if !self.rows.is_empty() {
+            c.push(C::PrintList);
+        }
         c.extend(ctx.closing_commands());
         c
     }
@@ -447,6 +453,47 @@ impl Component for AssignmentsScreen {
                 if let Some(form) = self.form(command, ctx) {
                     out.send(Msg::OpenPopup(Popup::Form(Box::new(form))));
                 }
+            }
+            C::Export => {
+                if let Some(a) = self.selected_assignment(ctx) {
+                    let form = export_form(
+                        pb::ExportRequest {
+                            kind: pb::ExportKind::ControlCard as i32,
+                            id: a.meta.map_or(0, |m| m.id),
+                            ..Default::default()
+                        },
+                        &format!("control-card-{}", file_safe(&a.number)),
+                        vec![format!("{} {}", a.number, a.text)],
+                        ctx.lang,
+                    );
+                    out.send(Msg::OpenPopup(Popup::Form(Box::new(form))));
+                }
+            }
+            C::PrintList => {
+                let kind = if self.scope == Scope::Overdue {
+                    pb::RegisterKind::Overdue
+                } else {
+                    pb::RegisterKind::Assignments
+                };
+                let form = export_form(
+                    pb::ExportRequest {
+                        kind: pb::ExportKind::Register as i32,
+                        register: Some(pb::RegisterRequest {
+                            kind: kind as i32,
+                            ids: self.rows.clone(),
+                            filter: self.filter.text().trim().to_string(),
+                        }),
+                        ..Default::default()
+                    },
+                    if kind == pb::RegisterKind::Overdue {
+                        "register-overdue"
+                    } else {
+                        "register-assignments"
+                    },
+                    vec![format!("{}", self.rows.len())],
+                    ctx.lang,
+                );
+                out.send(Msg::OpenPopup(Popup::Form(Box::new(form))));
             }
             other => common(other, out),
         }

@@ -42,8 +42,9 @@ pub enum FieldKind {
 }
 
 /// The export formats offered, in order.
-pub const FORMATS: [(pb::FileFormat, &str); 3] = [
+pub const FORMATS: [(pb::FileFormat, &str); 4] = [
     (pb::FileFormat::Xlsx, "xlsx"),
+    (pb::FileFormat::Pdf, "pdf"),
     (pb::FileFormat::Docx, "docx"),
     (pb::FileFormat::Csv, "csv"),
 ];
@@ -422,7 +423,24 @@ pub enum Intent {
     Export {
         /// What to render (the format is the form's).
         request: Box<pb::ExportRequest>,
+        /// The documents offered on the same record, with their names (a meeting's protocol,
+        /// brief, announcement, results); empty when `request` says which.
+        kinds: Vec<(pb::ExportKind, String)>,
     },
+}
+
+/// Whether `kind` is a document (.pdf/.docx only) rather than a table.
+pub fn is_document(kind: i32) -> bool {
+    use pb::ExportKind as K;
+    matches!(
+        K::try_from(kind),
+        Ok(K::Protocol
+            | K::ReceptionCard
+            | K::Brief
+            | K::Announcement
+            | K::Results
+            | K::ControlCard)
+    )
 }
 
 /// The entity a form changes.
@@ -857,21 +875,27 @@ fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
             Field::new("version", W::FieldVersion, K::Line, true),
             Field::choice("format", W::FieldFormat, vec!["json".into(), "csv".into()]),
         ],
-        Intent::Export { request } => {
-            let docx_only = matches!(
-                pb::ExportKind::try_from(request.kind),
-                Ok(pb::ExportKind::Protocol | pb::ExportKind::ReceptionCard)
-            );
-            // A protocol or a card is a document: .docx is the only format offered.
+        Intent::Export { request, kinds } => {
+            // A document is printed or edited: .pdf and .docx are offered; a table in any format.
+            let document = is_document(request.kind);
             let names = FORMATS
                 .iter()
-                .filter(|(f, _)| !docx_only || *f == pb::FileFormat::Docx)
+                .filter(|(f, _)| {
+                    !document || matches!(f, pb::FileFormat::Pdf | pb::FileFormat::Docx)
+                })
                 .map(|(_, n)| (*n).to_string())
                 .collect();
-            vec![
-                Field::choice("format", W::FieldFormat, names),
-                Field::new("path", W::FieldPath, K::Line, true),
-            ]
+            let mut fields = Vec::new();
+            if kinds.len() > 1 {
+                fields.push(Field::choice(
+                    "document",
+                    W::FieldDocument,
+                    kinds.iter().map(|(_, n)| n.clone()).collect(),
+                ));
+            }
+            fields.push(Field::choice("format", W::FieldFormat, names));
+            fields.push(Field::new("path", W::FieldPath, K::Line, true));
+            fields
         }
     }
 }
@@ -1270,8 +1294,8 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
             }
         }
         Intent::SetPassword { user_id } => directory_forms::password_call(*user_id, fields)?,
-        Intent::Export { request } => {
-            // The options may be fewer than FORMATS (documents are .docx only): go by the name.
+        Intent::Export { request, kinds } => {
+            // The options may be fewer than FORMATS (documents are .pdf/.docx): go by the name.
             let chosen = fields
                 .iter()
                 .find(|f| f.name == "format")
@@ -1284,6 +1308,13 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
                 .unwrap_or(FORMATS[0]);
             let mut r = (**request).clone();
             r.format = format as i32;
+            if let Some((kind, _)) = fields
+                .iter()
+                .find(|f| f.name == "document")
+                .and_then(|f| kinds.get(f.choice))
+            {
+                r.kind = *kind as i32;
+            }
             let mut path = std::path::PathBuf::from(value(fields, "path"));
             if path.extension().is_none_or(|e| e != ext) {
                 path.set_extension(ext);
@@ -1458,6 +1489,35 @@ pub fn export_form(
     let mut form = FormPopup::new(
         Intent::Export {
             request: Box::new(request),
+            kinds: Vec::new(),
+        },
+        W::ExportTitle.get(lang).to_string(),
+        summary,
+        lang,
+    );
+    if let Some(path) = form.fields.iter_mut().find(|f| f.name == "path") {
+        path.input.set(name.to_string());
+    }
+    form
+}
+
+/// The form to save one of several documents of a record (`kinds`, the first chosen at first).
+pub fn export_choice_form(
+    kinds: Vec<(pb::ExportKind, String)>,
+    id: u64,
+    name: &str,
+    summary: Vec<String>,
+    lang: Lang,
+) -> FormPopup {
+    let request = pb::ExportRequest {
+        kind: kinds.first().map_or(0, |(k, _)| *k as i32),
+        id,
+        ..Default::default()
+    };
+    let mut form = FormPopup::new(
+        Intent::Export {
+            request: Box::new(request),
+            kinds,
         },
         W::ExportTitle.get(lang).to_string(),
         summary,

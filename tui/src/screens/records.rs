@@ -4,7 +4,9 @@
 
 use crossterm::event::KeyEvent;
 use infogroups_shared::names::Lang;
+use infogroups_shared::pb;
 
+use super::form::export_form;
 use super::popup::Popup;
 use super::{Component, Ctx, Outbox, common, list};
 use crate::app::{Cmd, Msg};
@@ -119,6 +121,15 @@ impl RecordsScreen {
         self.scroll_into_view(ctx);
     }
 
+    /// The register this list prints as, and its file name: meetings and appeals.
+    fn register(&self) -> Option<(pb::RegisterKind, &'static str)> {
+        match self.source {
+            Source::Meetings => Some((pb::RegisterKind::Meetings, "register-meetings")),
+            Source::Appeals => Some((pb::RegisterKind::Appeals, "register-appeals")),
+            _ => None,
+        }
+    }
+
     fn scroll_into_view(&mut self, ctx: &Ctx<'_>) {
         self.offset =
             list::offset_for(self.selected, self.offset, self.rows.len(), list::page(ctx));
@@ -168,6 +179,9 @@ impl Component for RecordsScreen {
             Focus::Detail => c.push(C::Back),
         }
         c.extend(self.source.commands(self.selected_id(), ctx));
+        if self.register().is_some() && !self.rows.is_empty() {
+            c.push(C::PrintList);
+        }
         c.extend(ctx.closing_commands());
         c
     }
@@ -219,6 +233,25 @@ impl Component for RecordsScreen {
                 self.settle(ctx);
             }
             C::Sort => self.next_sort(ctx),
+            C::PrintList => {
+                if let Some((kind, name)) = self.register() {
+                    let form = export_form(
+                        pb::ExportRequest {
+                            kind: pb::ExportKind::Register as i32,
+                            register: Some(pb::RegisterRequest {
+                                kind: kind as i32,
+                                ids: self.rows.iter().map(|r| r.id).collect(),
+                                filter: self.filter.text().trim().to_string(),
+                            }),
+                            ..Default::default()
+                        },
+                        name,
+                        vec![format!("{}", self.rows.len())],
+                        ctx.lang,
+                    );
+                    out.send(Msg::OpenPopup(Popup::Form(Box::new(form))));
+                }
+            }
             C::Help | C::Quit | C::Logout | C::SwitchRole | C::AdvanceClock => {
                 common(command, out);
             }

@@ -1316,17 +1316,58 @@ impl MeetingService for MeetingSvc {
                 "Выездная встреча информационной группы № {} — {territory}",
                 group.number
             );
-            events.extend(ics::event_for(m, summary, location));
+            let agenda = calendar_agenda(db, m).map_err(ApiError::from)?;
+            let organizer = db
+                .get::<pb::User>(group.secretary_id)
+                .map_err(ApiError::from)?
+                .map(|u| {
+                    let address = if u.contact.contains('@') {
+                        format!("mailto:{}", u.contact.trim())
+                    } else {
+                        format!("mailto:{}@infogroups.novoshakhtinsk", u.username)
+                    };
+                    (
+                        infogroups_shared::names::signature_name(&u.full_name),
+                        address,
+                    )
+                });
+            events.extend(ics::event_for(
+                m,
+                ics::EventNames {
+                    summary,
+                    location,
+                    agenda,
+                    organizer,
+                },
+            ));
         }
         let stamp = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(db.clock().now_ms())
-            .unwrap_or_default()
-            .format("%Y%m%dT%H%M%SZ")
-            .to_string();
+            .unwrap_or_default();
         Ok(Response::new(pb::CalendarFileResponse {
             file_name,
-            content: ics::calendar(&events, &stamp).into_bytes(),
+            content: ics::calendar(&events, stamp).into_bytes(),
         }))
     }
+}
+
+/// A calendar event's agenda: the brief's most raised questions, or the territory's known
+/// problems, one a line.
+fn calendar_agenda(
+    db: &crate::db::Db,
+    m: &pb::Meeting,
+) -> Result<String, crate::store::StoreError> {
+    if let Some(b) = m.brief.as_ref().filter(|b| !b.top_topics.is_empty()) {
+        return Ok(b
+            .top_topics
+            .iter()
+            .map(|t| format!("{} {}", t.code, t.name).trim().to_string())
+            .collect::<Vec<_>>()
+            .join("\n"));
+    }
+    Ok(db
+        .get::<pb::Territory>(m.territory_id)?
+        .map(|t| t.known_problems)
+        .unwrap_or_default())
 }
 
 impl MeetingSvc {

@@ -1,0 +1,687 @@
+//! The PDF writer: lays a [`Document`] out on A4 pages with the shipped PT Serif (embedded,
+//! subset) and draws it through `krilla`. The same requisites, widths and order as the DOCX;
+//! table header rows repeat on every page, a row moves whole to the next page (only a row taller
+//! than a page is continued), and pages from the second on carry their number at the top.
+
+use krilla::Document as PdfDocument;
+use krilla::geom::{PathBuilder, Point};
+use krilla::metadata::Metadata;
+use krilla::page::PageSettings;
+use krilla::paint::Stroke;
+use krilla::text::{Font, TextDirection};
+
+use super::DocumentError;
+use super::docx::signature_widths;
+use super::metrics::{self, Face, MM_PER_PT};
+use super::model::{
+    self, Align, BODY_PT, Block, CELL_PAD_MM, Document, INDENT_MM, ORGANISATION, PLACE, SMALL_PT,
+    Span, Status,
+};
+
+/// Line height as a multiple of the type size (single spacing for PT Serif).
+const LEADING: f32 = 1.2;
+/// Vertical padding inside a table cell, points.
+const CELL_VPAD: f32 = 2.0;
+/// Table rule width, points.
+const RULE: f32 = 0.5;
+
+fn pt(mm: f32) -> f32 {
+    mm / MM_PER_PT
+}
+
+/// Something drawn on a page; coordinates in points from the top-left corner, text at its
+/// baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    /// A run of text.
+    Text {
+        /// Left edge.
+        x: f32,
+        /// Baseline.
+        y: f32,
+        /// The text.
+        text: String,
+        /// Face.
+        face: Face,
+        /// Size, points.
+        size: f32,
+    },
+    /// A straight rule.
+    Line {
+        /// Start.
+        from: (f32, f32),
+        /// End.
+        to: (f32, f32),
+    },
+}
+
+/// The pages of a document, laid out.
+#[derive(Debug, Default)]
+pub struct Layout {
+    /// The pages and what is drawn on each.
+    pub pages: Vec<Vec<Op>>,
+    width: f32,
+    height: f32,
+    left: f32,
+    text_width: f32,
+    top: f32,
+    bottom: f32,
+    y: f32,
+}
+
+struct Word {
+    text: String,
+    face: Face,
+}
+
+impl Layout {
+    fn new(doc: &Document) -> Self {
+        let mut l = Self {
+            pages: vec![Vec::new()],
+            width: pt(model::page_width_mm(doc.landscape)),
+            height: pt(model::page_height_mm(doc.landscape)),
+            left: pt(model::MARGIN_LEFT_MM),
+            text_width: pt(doc.text_width_mm()),
+            top: pt(model::MARGIN_TOP_MM),
+            bottom: 0.0,
+            y: 0.0,
+        };
+        l.bottom = l.height - pt(model::MARGIN_BOTTOM_MM);
+        l.y = l.top;
+        l
+    }
+
+    fn page(&mut self) -> &mut Vec<Op> {
+        if self.pages.is_empty() {
+            self.pages.push(Vec::new());
+        }
+        let last = self.pages.len() - 1;
+        &mut self.pages[last]
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = self.top;
+    }
+
+    /// Moves to a new page unless `h` points still fit on this one.
+    fn ensure(&mut self, h: f32) {
+        if self.y + h > self.bottom && self.y > self.top {
+            self.new_page();
+        }
+    }
+
+    fn text(&mut self, x: f32, baseline: f32, text: &str, face: Face, size: f32) {
+        if text.is_empty() {
+            return;
+        }
+        self.page().push(Op::Text {
+            x,
+            y: baseline,
+            text: text.to_string(),
+            face,
+            size,
+        });
+    }
+
+    fn rule(&mut self, from: (f32, f32), to: (f32, f32)) {
+        self.page().push(Op::Line { from, to });
+    }
+
+    fn gap(&mut self, size: f32) {
+        self.y += size * LEADING;
+    }
+
+    /// A paragraph: words wrapped to the width, justified body lines spread to both margins
+    /// (the last line flush left), the first line of body text indented.
+    fn para(&mut self, spans: &[Span], align: Align, size: f32) {
+        let words: Vec<Word> = spans
+            .iter()
+            .flat_map(|s| {
+                let face = if s.bold { Face::Bold } else { Face::Regular };
+                metrics::words(&s.text).map(move |w| Word {
+                    text: w.to_string(),
+                    face,
+                })
+            })
+            .collect();
+        let lh = size * LEADING;
+        if words.is_empty() {
+            self.ensure(lh);
+            self.y += lh;
+            return;
+        }
+        let space = metrics::width_pt(" ", Face::Regular, size);
+        let indent = if align == Align::Justify {
+            pt(INDENT_MM)
+        } else {
+            0.0
+        };
+        let mut lines: Vec<Vec<&Word>> = vec![Vec::new()];
+        let mut used = 0.0;
+        for w in &words {
+            let ww = metrics::width_pt(&w.text, w.face, size);
+            let avail = self.text_width - if lines.len() == 1 { indent } else { 0.0 };
+            let empty = lines.last().is_none_or(Vec::is_empty);
+            let need = if empty { ww } else { used + space + ww };
+            if !empty && need > avail {
+                lines.push(vec![w]);
+                used = ww;
+            } else {
+                if let Some(l) = lines.last_mut() {
+                    l.push(w);
+                }
+                used = need;
+            }
+        }
+        let count = lines.len();
+        for (i, line) in lines.into_iter().enumerate() {
+            self.ensure(lh);
+            let baseline = self.y + size;
+            let first_indent = if i == 0 { indent } else { 0.0 };
+            let natural: f32 = line
+                .iter()
+                .map(|w| metrics::width_pt(&w.text, w.face, size))
+                .sum::<f32>()
+                + space * (line.len().saturating_sub(1)) as f32;
+            let avail = self.text_width - first_indent;
+            let (mut x, gap) = match align {
+                Align::Justify if i + 1 < count && line.len() > 1 => (
+                    self.left + first_indent,
+                    space + (avail - natural) / (line.len() - 1) as f32,
+                ),
+                Align::Justify | Align::Left => (self.left + first_indent, space),
+                Align::Center => (self.left + (avail - natural) / 2.0, space),
+                Align::Right => (self.left + avail - natural, space),
+            };
+            let n = line.len();
+            for (j, w) in line.into_iter().enumerate() {
+                // Each word keeps its trailing space so extracted text reads as words.
+                let shown = if j + 1 < n {
+                    format!("{} ", w.text)
+                } else {
+                    w.text.clone()
+                };
+                self.text(x, baseline, &shown, w.face, size);
+                x += metrics::width_pt(&w.text, w.face, size) + gap;
+            }
+            self.y += lh;
+        }
+    }
+
+    fn line(&mut self, text: &str, align: Align, bold: bool, size: f32) {
+        self.para(
+            &[Span {
+                text: text.to_string(),
+                bold,
+            }],
+            align,
+            size,
+        );
+    }
+
+    /// The cells of a row broken into lines.
+    fn row_lines(cells: &[(&str, f32)], face: Face, size: f32) -> Vec<Vec<String>> {
+        let pad = 2.0 * pt(CELL_PAD_MM);
+        cells
+            .iter()
+            .map(|(text, w)| metrics::wrap(&metrics::bind(text), face, size, w - pad))
+            .collect()
+    }
+
+    /// Draws lines `from..to` of each cell as one band of the row, with its rules.
+    fn band(
+        &mut self,
+        xs: &[f32],
+        aligns: &[Align],
+        lines: &[Vec<String>],
+        span: (usize, usize),
+        face: Face,
+        size: f32,
+    ) {
+        let lh = size * LEADING;
+        let h = (span.1 - span.0) as f32 * lh + 2.0 * CELL_VPAD;
+        let top = self.y;
+        let pad = pt(CELL_PAD_MM);
+        for (c, cell) in lines.iter().enumerate() {
+            let (x0, x1) = (xs[c], xs[c + 1]);
+            for (k, text) in cell.iter().enumerate().skip(span.0).take(span.1 - span.0) {
+                let w = metrics::width_pt(text, face, size);
+                let x = match aligns[c] {
+                    Align::Right => x1 - pad - w,
+                    Align::Center => (x0 + x1 - w) / 2.0,
+                    Align::Justify | Align::Left => x0 + pad,
+                };
+                let baseline = top + CELL_VPAD + (k - span.0) as f32 * lh + size * 0.9;
+                self.text(x, baseline, text, face, size);
+            }
+        }
+        let right = xs[xs.len() - 1];
+        self.rule((xs[0], top), (right, top));
+        self.rule((xs[0], top + h), (right, top + h));
+        for x in xs {
+            self.rule((*x, top), (*x, top + h));
+        }
+        self.y = top + h;
+    }
+
+    fn table(&mut self, t: &model::Table) {
+        let mut xs = vec![self.left];
+        for c in &t.columns {
+            let last = xs[xs.len() - 1];
+            xs.push(last + pt(c.width_mm));
+        }
+        let size = t.size_pt;
+        let lh = size * LEADING;
+        let header: Vec<(&str, f32)> = t
+            .columns
+            .iter()
+            .map(|c| (c.title.as_str(), pt(c.width_mm)))
+            .collect();
+        let header_lines = Self::row_lines(&header, Face::Bold, size);
+        let header_n = header_lines.iter().map(Vec::len).max().unwrap_or(1);
+        let header_h = header_n as f32 * lh + 2.0 * CELL_VPAD;
+        let centred = vec![Align::Center; t.columns.len()];
+        let aligns: Vec<Align> = t.columns.iter().map(|c| c.align).collect();
+        let draw_header = |l: &mut Self| {
+            l.band(
+                &xs,
+                &centred,
+                &header_lines,
+                (0, header_n),
+                Face::Bold,
+                size,
+            );
+        };
+        // The header never stands alone at a page's foot: it needs its first row below it.
+        let first_row_h = t.rows.first().map_or(0.0, |r| {
+            let cells: Vec<(&str, f32)> = t
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (r.cells.get(i).map_or("", String::as_str), pt(c.width_mm)))
+                .collect();
+            let face = if r.bold { Face::Bold } else { Face::Regular };
+            let n = Self::row_lines(&cells, face, size)
+                .iter()
+                .map(Vec::len)
+                .max()
+                .unwrap_or(1);
+            n as f32 * lh + 2.0 * CELL_VPAD
+        });
+        self.ensure(header_h + first_row_h.min(self.bottom - self.top - header_h));
+        draw_header(self);
+        for r in &t.rows {
+            let cells: Vec<(&str, f32)> = t
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (r.cells.get(i).map_or("", String::as_str), pt(c.width_mm)))
+                .collect();
+            let face = if r.bold { Face::Bold } else { Face::Regular };
+            let lines = Self::row_lines(&cells, face, size);
+            let n = lines.iter().map(Vec::len).max().unwrap_or(1);
+            let h = n as f32 * lh + 2.0 * CELL_VPAD;
+            let page_room = self.bottom - self.top - header_h;
+            if self.y + h > self.bottom && h <= page_room {
+                self.new_page();
+                draw_header(self);
+            }
+            // A row taller than a whole page is continued in bands, the header above each.
+            let mut from = 0;
+            while from < n {
+                let fit = ((self.bottom - self.y - 2.0 * CELL_VPAD) / lh).floor();
+                let fit = if fit < 1.0 { 0 } else { fit as usize };
+                if fit == 0 {
+                    self.new_page();
+                    draw_header(self);
+                    continue;
+                }
+                let to = (from + fit).min(n);
+                self.band(&xs, &aligns, &lines, (from, to), face, size);
+                from = to;
+            }
+        }
+        self.gap(BODY_PT);
+    }
+
+    fn blocks(&mut self, blocks: &[Block]) {
+        for b in blocks {
+            match b {
+                Block::Para { spans, align } => self.para(spans, *align, BODY_PT),
+                Block::Table(t) => {
+                    self.gap(BODY_PT);
+                    self.table(t);
+                }
+                Block::Gap => self.gap(BODY_PT),
+            }
+        }
+    }
+
+    fn signatures(&mut self, doc: &Document) {
+        if doc.signers.is_empty() {
+            return;
+        }
+        self.gap(BODY_PT);
+        let [pos_w, sign_w, name_w] = signature_widths(doc).map(pt);
+        let lh = BODY_PT * LEADING;
+        for s in &doc.signers {
+            let lines = metrics::wrap(&s.position, Face::Regular, BODY_PT, pos_w);
+            let h = lines.len() as f32 * lh;
+            self.ensure(h);
+            let last_baseline = self.y + (lines.len() - 1) as f32 * lh + BODY_PT;
+            for (i, l) in lines.iter().enumerate() {
+                let baseline = self.y + i as f32 * lh + BODY_PT;
+                self.text(self.left, baseline, l, Face::Regular, BODY_PT);
+            }
+            // The signature space and the name sit on the position's last line.
+            let sign = "______________";
+            let sw = metrics::width_pt(sign, Face::Regular, BODY_PT);
+            self.text(
+                self.left + pos_w + (sign_w - sw) / 2.0,
+                last_baseline,
+                sign,
+                Face::Regular,
+                BODY_PT,
+            );
+            let name = metrics::bind(&s.name);
+            let nw = metrics::width_pt(&name, Face::Regular, BODY_PT);
+            self.text(
+                self.left + pos_w + sign_w + name_w - nw,
+                last_baseline,
+                &name,
+                Face::Regular,
+                BODY_PT,
+            );
+            self.y += h;
+        }
+    }
+
+    /// The executor mark at the foot of the last page, bottom left, in small type.
+    fn executor(&mut self, text: &str) {
+        let lines: Vec<&str> = text.split('\n').collect();
+        let lh = SMALL_PT * LEADING;
+        let h = lines.len() as f32 * lh;
+        if self.y + lh + h > self.bottom {
+            self.new_page();
+        }
+        self.y = self.bottom - h;
+        for l in lines {
+            self.line(l, Align::Left, false, SMALL_PT);
+        }
+    }
+
+    fn page_numbers(&mut self) {
+        let baseline = pt(10.0) + 12.0;
+        let centre = self.left + self.text_width / 2.0;
+        for (i, page) in self.pages.iter_mut().enumerate().skip(1) {
+            let n = (i + 1).to_string();
+            let w = metrics::width_pt(&n, Face::Regular, 12.0);
+            page.push(Op::Text {
+                x: centre - w / 2.0,
+                y: baseline,
+                text: n,
+                face: Face::Regular,
+                size: 12.0,
+            });
+        }
+    }
+}
+
+/// Lays the document out on pages.
+pub fn layout(doc: &Document) -> Layout {
+    let mut l = Layout::new(doc);
+    if doc.status == Status::Draft {
+        l.line("ПРОЕКТ", Align::Right, true, BODY_PT);
+    }
+    l.line(ORGANISATION, Align::Center, true, BODY_PT);
+    if !doc.unit.is_empty() {
+        l.line(&doc.unit, Align::Center, false, BODY_PT);
+    }
+    l.gap(BODY_PT);
+    l.line(&doc.kind, Align::Center, true, BODY_PT);
+    // The date at the left margin, the number at the right, on one line.
+    let baseline = l.y + BODY_PT;
+    let left = l.left;
+    l.text(left, baseline, &doc.date, Face::Regular, BODY_PT);
+    let line = doc.date_number_line();
+    let number = line.trim_start_matches(doc.date.as_str()).trim_start();
+    let nw = metrics::width_pt(number, Face::Regular, BODY_PT);
+    l.text(
+        left + l.text_width - nw,
+        baseline,
+        number,
+        Face::Regular,
+        BODY_PT,
+    );
+    l.y += BODY_PT * LEADING;
+    l.line(PLACE, Align::Center, false, BODY_PT);
+    l.gap(BODY_PT);
+    l.line(&doc.heading, Align::Center, true, BODY_PT);
+    l.gap(BODY_PT);
+    l.blocks(&doc.body);
+    l.signatures(doc);
+    if let Status::Signed(date) = &doc.status {
+        l.line(&format!("Подписан {date}"), Align::Left, false, BODY_PT);
+    }
+    l.blocks(&doc.after);
+    if let Some(e) = &doc.executor {
+        l.executor(e);
+    }
+    l.page_numbers();
+    l
+}
+
+/// The `.pdf` of a document, PT Serif embedded.
+pub fn render(doc: &Document) -> Result<Vec<u8>, DocumentError> {
+    let err = || DocumentError("the shipped font could not be read".into());
+    let regular = Font::new(metrics::REGULAR.to_vec().into(), 0).ok_or_else(err)?;
+    let bold = Font::new(metrics::BOLD.to_vec().into(), 0).ok_or_else(err)?;
+    let l = layout(doc);
+    let mut pdf = PdfDocument::new();
+    pdf.set_metadata(
+        Metadata::new()
+            .title(format!("{} {}", doc.kind, doc.heading))
+            .language("ru".into())
+            .creator(model::ORGANISATION.to_string()),
+    );
+    for ops in &l.pages {
+        let settings = PageSettings::from_wh(l.width, l.height)
+            .ok_or_else(|| DocumentError("bad page size".into()))?;
+        let mut page = pdf.start_page_with(settings);
+        let mut surface = page.surface();
+        surface.set_stroke(Some(Stroke {
+            width: RULE,
+            ..Default::default()
+        }));
+        for op in ops {
+            match op {
+                Op::Text {
+                    x,
+                    y,
+                    text,
+                    face,
+                    size,
+                } => {
+                    let font = match face {
+                        Face::Regular => regular.clone(),
+                        Face::Bold => bold.clone(),
+                    };
+                    surface.draw_text(
+                        Point::from_xy(*x, *y),
+                        font,
+                        *size,
+                        text,
+                        false,
+                        TextDirection::Auto,
+                    );
+                }
+                Op::Line { from, to } => {
+                    let mut pb = PathBuilder::new();
+                    pb.move_to(from.0, from.1);
+                    pb.line_to(to.0, to.1);
+                    if let Some(path) = pb.finish() {
+                        surface.draw_path(&path);
+                    }
+                }
+            }
+        }
+        surface.finish();
+        page.finish();
+    }
+    pdf.finish()
+        .map_err(|e| DocumentError(format!("pdf: {e:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::documents::model::Row;
+
+    fn long_table_doc(rows: usize) -> Document {
+        let mut d = Document::new("РЕЕСТР", "поручений на контроле", "03.12.2026");
+        d.table(
+            vec!["№".into(), "Поручение".into(), "Срок".into()],
+            (1..=rows)
+                .map(|i| Row {
+                    cells: vec![
+                        i.to_string(),
+                        format!("Поручение {i} об устранении перебоев в теплоснабжении"),
+                        "15.12.2026".into(),
+                    ],
+                    bold: false,
+                })
+                .collect(),
+        );
+        d
+    }
+
+    fn texts(page: &[Op]) -> Vec<&str> {
+        page.iter()
+            .filter_map(|o| match o {
+                Op::Text { text, .. } => Some(text.as_str()),
+                Op::Line { .. } => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_long_table_repeats_its_header_and_numbers_the_pages_from_the_second() {
+        let l = layout(&long_table_doc(80));
+        assert!(l.pages.len() >= 2, "{} pages", l.pages.len());
+        for (i, page) in l.pages.iter().enumerate() {
+            assert!(
+                texts(page).contains(&"Поручение"),
+                "page {} lacks the header",
+                i + 1
+            );
+            let in_top_margin: Vec<&str> = page
+                .iter()
+                .filter_map(|o| match o {
+                    Op::Text { text, y, .. } if *y < l.top => Some(text.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let want = (i + 1).to_string();
+            let expected: Vec<&str> = if i == 0 { vec![] } else { vec![want.as_str()] };
+            assert_eq!(in_top_margin, expected, "page {}", i + 1);
+        }
+    }
+
+    #[test]
+    fn nothing_is_drawn_below_the_bottom_margin() {
+        let l = layout(&long_table_doc(80));
+        for page in &l.pages {
+            for op in page {
+                if let Op::Line { to, .. } = op {
+                    assert!(to.1 <= l.bottom + 0.01, "{} > {}", to.1, l.bottom);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod extraction_tests {
+    use super::*;
+    use crate::documents::model::{Row, Signer};
+
+    /// Asserts that every piece occurs in `text` after the one before, spaces ignored (a PDF's
+    /// text comes back without the line breaks of the layout).
+    pub fn assert_in_order(text: &str, pieces: &[&str]) {
+        let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+        let hay = squeeze(text);
+        let mut at = 0;
+        for p in pieces {
+            let p = squeeze(p);
+            match hay[at..].find(&p) {
+                Some(i) => at += i + p.len(),
+                None => panic!("{p} missing after position {at} of:\n{text}"),
+            }
+        }
+    }
+
+    #[test]
+    fn the_text_comes_back_in_reading_order_with_the_font_embedded()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let mut d = Document::new(
+            "ПРОТОКОЛ",
+            "выездной встречи информационной группы № 1",
+            "03.12.2026",
+        );
+        d.number = "1-2026/3".into();
+        d.status = Status::Draft;
+        d.body
+            .push(Block::labelled("Председатель:", "С.И. Новиков"));
+        d.body.push(Block::text(
+            "Жители микрорайона Центральный спросили о перебоях в теплоснабжении, о ремонте \
+             дорог и об освещении улиц в вечернее время; на все вопросы даны ответы.",
+        ));
+        d.table(
+            vec!["№".into(), "Вопрос".into(), "Ответ".into()],
+            vec![Row {
+                cells: vec![
+                    "1".into(),
+                    "Перебои в теплоснабжении".into(),
+                    "Взято на контроль".into(),
+                ],
+                bold: false,
+            }],
+        );
+        d.signers.push(Signer::new(
+            "Руководитель информационной группы",
+            "Новиков Сергей Иванович",
+        ));
+        let bytes = render(&d)?;
+        let pdf = lopdf::Document::load_mem(&bytes)?;
+        let text = pdf.extract_text(&[1])?;
+        assert_in_order(
+            &text,
+            &[
+                "ПРОЕКТ",
+                ORGANISATION,
+                "ПРОТОКОЛ",
+                "03.12.2026",
+                "№ 1-2026/3",
+                PLACE,
+                "выездной встречи информационной группы № 1",
+                "Председатель: С.И. Новиков",
+                "о ремонте дорог",
+                "№ Вопрос Ответ",
+                "1 Перебои в теплоснабжении Взято на контроль",
+                "Руководитель информационной группы",
+                "С.И. Новиков",
+            ],
+        );
+        let fonts = pdf.get_page_fonts(pdf.page_iter().next().ok_or("no page")?)?;
+        assert!(
+            fonts.values().any(|f| f
+                .get(b"BaseFont")
+                .ok()
+                .and_then(|n| n.as_name().ok())
+                .is_some_and(|n| String::from_utf8_lossy(n).ends_with("PTSerif-Regular"))),
+            "PT Serif is not the page's font"
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,120 @@
+//! Excel workbooks laid out for paper: a named sheet, the title (with the period) above the
+//! table, a bordered table with the header in bold, numbers as numbers, landscape, fitted to one
+//! page wide, the label column and the header repeated on every printed page, and page numbers
+//! in the footer.
+
+use infogroups_shared::pb;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+
+use crate::documents::model::is_number;
+
+/// Excel's limit on a sheet name, characters.
+const SHEET_NAME_MAX: usize = 31;
+
+/// A sheet name Excel accepts: without `[]:*?/\`, at most 31 characters.
+pub fn sheet_name(name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { ' ' } else { c })
+        .collect();
+    let clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cut: String = clean.chars().take(SHEET_NAME_MAX).collect();
+    if cut.trim().is_empty() {
+        "Таблица".to_string()
+    } else {
+        cut.trim().to_string()
+    }
+}
+
+/// The workbook of one table on a sheet called `sheet`.
+pub fn xlsx(t: &pb::Table, sheet: &str) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(sheet_name(sheet))?;
+    let title = Format::new().set_bold().set_font_size(12);
+    let border = FormatBorder::Thin;
+    let head = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_border(border);
+    let text = Format::new()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_border(border);
+    let number = Format::new()
+        .set_align(FormatAlign::Top)
+        .set_border(border)
+        .set_num_format("0.##");
+    let bold_text = text.clone().set_bold();
+    let bold_number = number.clone().set_bold();
+    ws.write_string_with_format(0, 0, &t.title, &title)?;
+    const HEADER_ROW: u32 = 2;
+    for (c, h) in t.columns.iter().enumerate() {
+        let col = u16::try_from(c).map_err(|_| XlsxError::ParameterError("columns".into()))?;
+        ws.write_string_with_format(HEADER_ROW, col, h, &head)?;
+        // Widths in characters: the label column takes its longest label (to 60), the others
+        // their longest cell, at least their header's longest word.
+        let longest = t
+            .rows
+            .iter()
+            .chain(t.totals.iter())
+            .filter_map(|r| r.cells.get(c))
+            .flat_map(|s| s.lines())
+            .map(|s| s.chars().count())
+            .max()
+            .unwrap_or(0);
+        let word = h
+            .split_whitespace()
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(4);
+        let cap = if c == 0 { 60 } else { 40 };
+        let width = longest.max(word).clamp(4, cap) + 2;
+        ws.set_column_width(col, width as f64)?;
+    }
+    let totals = t.totals.iter().map(|r| (r, true));
+    for (i, (r, bold)) in t.rows.iter().map(|r| (r, false)).chain(totals).enumerate() {
+        let row = u32::try_from(i).map_err(|_| XlsxError::ParameterError("rows".into()))?
+            + HEADER_ROW
+            + 1;
+        for (c, cell) in r.cells.iter().enumerate() {
+            let col = u16::try_from(c).map_err(|_| XlsxError::ParameterError("columns".into()))?;
+            let value = r.values.get(c).copied();
+            match value.filter(|_| c > 0 && is_number(cell)) {
+                Some(v) => ws.write_number_with_format(
+                    row,
+                    col,
+                    v,
+                    if bold { &bold_number } else { &number },
+                )?,
+                None => ws.write_string_with_format(
+                    row,
+                    col,
+                    cell,
+                    if bold { &bold_text } else { &text },
+                )?,
+            };
+        }
+    }
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
+    ws.set_repeat_columns(0, 0)?;
+    ws.set_footer("&CСтраница &P из &N");
+    book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_what_excel_accepts() {
+        assert_eq!(sheet_name("Группы: 1/2 полугодие"), "Группы 1 2 полугодие");
+        assert_eq!(sheet_name(""), "Таблица");
+        assert_eq!(sheet_name(&"а".repeat(40)).chars().count(), 31);
+    }
+}
