@@ -58,8 +58,6 @@ pub struct Config {
     /// Whether the deadline timer runs (overdue marks, reminders, late protocols). Off only for
     /// programs that must see the log change by their own writes alone (the fuzzer, benches).
     pub deadline_timer: bool,
-    /// How often expired sessions are purged from the store.
-    pub session_purge_every: Duration,
     /// Remind executors and controllers this many working days before a deadline (and on the day).
     pub reminder_days: u32,
     /// A quarter with no meeting held is at risk when this many working days or fewer are left.
@@ -112,7 +110,6 @@ impl Config {
             admin_password: None,
             heartbeat: Duration::from_secs(15),
             deadline_timer: true,
-            session_purge_every: Duration::from_secs(30),
             reminder_days: 2,
             quarter_warning_days: 10,
             appeal_number_format: "ИГ-{year}-{seq}".into(),
@@ -196,9 +193,6 @@ pub enum ConfigError {
     /// Only one of the TLS files was given.
     #[error("TLS needs both a certificate and a key")]
     HalfTls,
-    /// The deadline rule is not one of the three.
-    #[error("appeal_deadline_rule must be previous, next or unchanged, not {0:?}")]
-    DeadlineRule(String),
     /// A token lifetime outside the allowed range.
     #[error(
         "token lifetime {0} h is outside {MIN_TOKEN_TTL_HOURS}..={MAX_TOKEN_TTL_HOURS} h (1 hour to 30 days)"
@@ -211,6 +205,9 @@ pub enum ConfigError {
          if a tunnel or a trusted network carries the traffic"
     )]
     InsecureListen(SocketAddr),
+    /// The deadline rule is not one of the three.
+    #[error("appeal_deadline_rule must be previous, next or unchanged, not {0:?}")]
+    DeadlineRule(String),
 }
 
 /// The shortest login token lifetime an operator may set, in hours.

@@ -9,7 +9,7 @@
 //!
 //! The store files: sled keeps overwritten values in its log until it cleans the segment, and the
 //! archived event segments are immutable. So a depersonalisation marks the store, and the next
-//! start rewrites it into a fresh directory ([`crate::files::compact_if_due`]); old versions leave
+//! start rewrites it into a fresh directory ([`crate::files::open_store`]); old versions leave
 //! the disk at that restart.
 
 use std::collections::{BTreeMap, BTreeSet};

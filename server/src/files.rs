@@ -74,29 +74,22 @@ fn recover(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// When a depersonalisation marked the store, rewrites it into a fresh directory holding only the
-/// current value of every key, and swaps it in: the old files, with the versions sled and the
-/// archive segments still held, are deleted. Run before the store is opened for serving (the
-/// next start after a depersonalisation). Returns whether it rewrote.
-pub fn compact_if_due(dir: &Path) -> Result<bool, StoreError> {
+/// Opens the store in `dir`; when a depersonalisation marked it, first rewrites it into a fresh
+/// directory holding only the current value of every key and swaps that in: the old files, with
+/// the versions sled and the archive segments still held, are deleted. Run before the store
+/// serves (so at the next start after a depersonalisation).
+pub fn open_store(dir: &Path) -> Result<SledStore, StoreError> {
     recover(dir)?;
-    if !dir.exists() {
-        return Ok(false);
-    }
-    let due = {
-        let store = SledStore::open(dir)?;
-        store.get(COMPACT_DUE)?.is_some()
-    };
-    if !due {
-        return Ok(false);
+    let store = SledStore::open(dir)?;
+    if store.get(COMPACT_DUE)?.is_none() {
+        return Ok(store);
     }
     let new = sibling(dir, ".compacting");
     {
-        let from = SledStore::open(dir)?;
         let to = SledStore::open(&new)?;
         let mut batch = Vec::new();
         let mut entries = 0u64;
-        from.for_each(&mut |k, v| {
+        store.for_each(&mut |k, v| {
             if k != COMPACT_DUE {
                 batch.push((k.to_vec(), Some(v.to_vec())));
                 entries += 1;
@@ -116,11 +109,27 @@ pub fn compact_if_due(dir: &Path) -> Result<bool, StoreError> {
             "store rewritten without the versions a depersonalisation redacted"
         );
     }
+    drop(store);
     let old = sibling(dir, ".superseded");
     std::fs::rename(dir, &old)?;
     std::fs::rename(&new, dir)?;
     std::fs::remove_dir_all(&old)?;
-    Ok(true)
+    reopen(dir)
+}
+
+/// Opens a store that was closed a moment ago: sled's background threads let go of its lock
+/// shortly after the handle is dropped.
+fn reopen(dir: &Path) -> Result<SledStore, StoreError> {
+    let mut tries = 0;
+    loop {
+        match SledStore::open(dir) {
+            Err(StoreError::Locked(_)) if tries < 500 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -158,9 +167,7 @@ mod tests {
             ])?;
             s.flush()?;
         }
-        assert!(compact_if_due(&dir)?);
-        assert!(!compact_if_due(&dir)?, "done once");
-        let s = SledStore::open(&dir)?;
+        let s = open_store(&dir)?;
         assert_eq!(s.get(b"k")?, Some(b"redacted".to_vec()));
         assert_eq!(s.get(COMPACT_DUE)?, None);
         drop(s);

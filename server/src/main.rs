@@ -245,6 +245,15 @@ async fn serve(args: ServeArgs) -> Result<()> {
         config.backup_dir = dir;
     }
     config.admin_password = std::env::var("INFOGROUPS_ADMIN_PASSWORD").ok();
+    if let Some(p) = &config.admin_password
+        && let Err(e) = validate::password_policy("INFOGROUPS_ADMIN_PASSWORD", p, &["admin"])
+    {
+        // Only an empty store uses it; a weak first password is the operator's to change at once.
+        tracing::warn!(
+            "the first administrator's password is weak ({}); change it after the first login",
+            e.en
+        );
+    }
     config.backup_key =
         backup::BackupKey::from_operator(args.common.backup_passphrase_file.as_deref())?;
     config.insecure_listen = args.insecure_listen;

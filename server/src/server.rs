@@ -18,7 +18,7 @@ use crate::db::{Db, retention};
 use crate::deadlines;
 use crate::services::{self, Ctx};
 use crate::sessions::{Streams, Throttle};
-use crate::store::{SledStore, StoreError};
+use crate::store::StoreError;
 
 /// Why the server could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -82,9 +82,8 @@ impl Server {
     /// Opens the store, loads the calendar and creates the first administrator on an empty store.
     pub async fn open(config: Config) -> Result<Self, LaunchError> {
         crate::files::private_umask();
-        crate::files::compact_if_due(&config.data_dir)?;
+        let store = crate::files::open_store(&config.data_dir)?;
         crate::files::secure_dir(&config.data_dir).map_err(StoreError::from)?;
-        let store = SledStore::open(&config.data_dir)?;
         let db = Db::open(
             Arc::new(store),
             config.clock.clone(),
@@ -250,7 +249,7 @@ impl Server {
             .then(|| tokio::spawn(deadlines::run(ctx.clone())));
         let purge = tokio::spawn(crate::sessions::run_purge(
             ctx.db.clone(),
-            ctx.config.session_purge_every,
+            crate::sessions::PURGE_EVERY,
             ctx.shutdown.clone(),
         ));
         // Ends by itself when the database closes.

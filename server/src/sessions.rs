@@ -275,6 +275,11 @@ pub async fn purge_expired(db: &Db) -> Result<usize, ApiError> {
 }
 
 /// Purges expired sessions every `every` until `stop`.
+/// How often expired sessions are purged: often enough that the session table holds no more
+/// than a few minutes' worth of dead sessions, rarely enough to cost nothing.
+pub const PURGE_EVERY: Duration = Duration::from_secs(300);
+
+/// Purges expired sessions every `every` until `stop`.
 pub async fn run_purge(db: Db, every: Duration, stop: CancellationToken) {
     let mut tick = tokio::time::interval(every);
     loop {

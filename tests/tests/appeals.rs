@@ -492,15 +492,39 @@ async fn registration_numbers_the_appeal_today_and_sets_the_thirty_day_deadline(
         register(&env.city.general, future, false).await,
         "appeal.received",
     );
-    // The server sets the number, the dates and the status, whatever the client sends.
-    let forged = pb::Appeal {
-        number: "ИГ-1999-99999".into(),
-        registered: Some(api_date(d(2020, 1, 1))),
-        status: A::Answered as i32,
-        citizen: Some(someone(6)),
-        ..env.appeal(&[WATER])
-    };
-    let a = env.register(forged).await;
+    // The server sets the number, the dates and the status: a client sending them is refused
+    // (issue 14 §7), and nothing is registered.
+    for (field, forged) in [
+        (
+            "appeal.number",
+            pb::Appeal {
+                number: "ИГ-1999-99999".into(),
+                ..env.appeal(&[WATER])
+            },
+        ),
+        (
+            "appeal.registered",
+            pb::Appeal {
+                registered: Some(api_date(d(2020, 1, 1))),
+                ..env.appeal(&[WATER])
+            },
+        ),
+        (
+            "appeal.status",
+            pb::Appeal {
+                status: A::Answered as i32,
+                ..env.appeal(&[WATER])
+            },
+        ),
+    ] {
+        invalid(register(&env.city.general, forged, true).await, field);
+    }
+    let a = env
+        .register(pb::Appeal {
+            citizen: Some(someone(6)),
+            ..env.appeal(&[WATER])
+        })
+        .await;
     assert_eq!(
         (a.number.as_str(), naive(a.registered), status(&a)),
         ("ИГ-2026-00005", d(2026, 4, 10), A::Registered)

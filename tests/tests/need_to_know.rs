@@ -220,6 +220,32 @@ async fn links_users_make_grant_nothing_and_references_out_of_scope_are_refused_
         .await;
     refused(hidden, Code::NotFound, "");
 
+    // The repeated-appeal warning tells nobody of another group's appeal: the same citizen on
+    // the same topic in group A is no repeat for A's secretary, who cannot see B's.
+    let same_citizen = ok(
+        c.secretary_a
+            .appeals()
+            .register_appeal(pb::RegisterAppealRequest {
+                request_id: request_id("repeat"),
+                appeal: Some(appeal(c.a(), today)),
+                repeated_confirmed: false,
+            })
+            .await,
+        "RegisterAppeal of B's citizen in A",
+    );
+    assert!(!same_citizen.number.is_empty());
+    let warned = c
+        .general
+        .appeals()
+        .register_appeal(pb::RegisterAppealRequest {
+            request_id: request_id("repeat-general"),
+            appeal: Some(appeal(c.a(), today)),
+            repeated_confirmed: false,
+        })
+        .await;
+    // The general department sees every group's appeals, so it is told.
+    refused(warned, Code::FailedPrecondition, "repeated");
+
     // A replay from sequence 0 is filtered by the roles held now, not by former ones.
     let mover = add_user(
         server.db(),
@@ -809,4 +835,50 @@ async fn serving_beyond_loopback_without_tls_is_refused_without_the_flag() {
         Err(LaunchError::Insecure(m)) => assert!(m.contains("--insecure-listen"), "{m}"),
         other => panic!("expected a refusal, got {other:?}"),
     }
+}
+
+// 7 (continued). The caps hold at their bounds, for any length ------------------------------------
+
+#[test]
+fn a_repeated_field_is_refused_exactly_past_its_cap() {
+    use infogroups_shared::validate::caps;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (server, c) = rt.block_on(start(d(2026, 4, 6), |_| {}));
+    let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        cases: 48,
+        ..Default::default()
+    });
+    runner
+        .run(&(0usize..3 * caps::CO_EXECUTORS), |n| {
+            let req = pb::CreateAssignmentRequest {
+                // Ids no account has: within the cap the first one is refused by name.
+                co_executors: (0..n as u64)
+                    .map(|i| pb::CoExecutor {
+                        user_id: 1_000_000 + i,
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..infogroups_tests::fixtures::assignment_request(c.a(), c.executor.user_id)
+            };
+            let answer = rt.block_on(c.leader_a.assignments().create_assignment(req));
+            let field = answer
+                .err()
+                .and_then(|s| FieldError::from_status(&s))
+                .map(|f| f.field);
+            let want = if n > caps::CO_EXECUTORS {
+                Some("co_executors".to_string())
+            } else if n > 0 {
+                Some("co_executors[0].user_id".to_string())
+            } else {
+                None
+            };
+            proptest::prop_assert_eq!(field, want, "{} co-executors", n);
+            Ok(())
+        })
+        .expect("the cap holds for every length");
+    rt.block_on(server.stop()).expect("stop");
 }

@@ -81,6 +81,27 @@ fn check_citizen(field: &str, c: Option<&pb::Citizen>, anonymous: bool) -> Resul
     Ok(())
 }
 
+/// Refuses, on registration, every field the server fills: the links (a client naming them could
+/// bind itself to a citizen), the number, dates, deadline, status and outcomes, the results, and
+/// the depersonalised mark (which would skip nothing, but is not the client's to set).
+fn refuse_server_owned(a: &pb::Appeal) -> Result<(), FieldError> {
+    refs::server_owned("appeal.reception_card_id", &a.reception_card_id, &0)?;
+    refs::server_owned("appeal.assignment_ids", &a.assignment_ids.is_empty(), &true)?;
+    refs::server_owned("appeal.depersonalised", &a.depersonalised, &false)?;
+    refs::server_owned("appeal.number", &a.number.is_empty(), &true)?;
+    refs::server_owned("appeal.registered", &a.registered.is_none(), &true)?;
+    refs::server_owned("appeal.status", &a.status, &0)?;
+    refs::server_owned("appeal.due", &a.due.is_none(), &true)?;
+    refs::server_owned("appeal.late_registration", &a.late_registration, &false)?;
+    refs::server_owned("appeal.extensions", &a.extensions.is_empty(), &true)?;
+    refs::server_owned("appeal.forwarding", &a.forwarding.is_none(), &true)?;
+    refs::server_owned("appeal.answer", &a.answer.is_none(), &true)?;
+    for (i, q) in a.questions.iter().enumerate() {
+        refs::server_owned(&format!("appeal.questions[{i}].result"), &q.result, &0)?;
+    }
+    Ok(())
+}
+
 /// The key that tells whether two appeals come from the same citizen.
 fn citizen_key(c: &pb::Citizen) -> String {
     format!(
@@ -352,10 +373,7 @@ impl AppealService for AppealSvc {
             .appeal
             .ok_or_else(|| FieldError::new("appeal", "не заполнено", "is required"))?;
         self.check_appeal(&a)?;
-        // The links are the server's: a client naming them could bind itself to a citizen.
-        refs::server_owned("appeal.reception_card_id", &a.reception_card_id, &0)?;
-        refs::server_owned("appeal.depersonalised", &a.depersonalised, &false)?;
-        refs::server_owned("appeal.assignment_ids", &a.assignment_ids, &Vec::new())?;
+        refuse_server_owned(&a)?;
         let today = self.today();
         let received = validate::date("appeal.received", a.received.as_ref())?;
         if received > today {

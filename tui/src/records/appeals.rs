@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use infogroups_shared::appeal as machine;
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb::{self, AppealStatus};
+use infogroups_shared::policy::Action;
 use infogroups_shared::validate;
 
 use super::{
@@ -296,11 +297,13 @@ pub fn detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
     out
 }
 
-/// The role in use processes appeals (the general department; a secretary for the group).
+/// The role in use processes appeals (the general department; a secretary for the group), as
+/// the policy decides.
 fn processes_appeals(ctx: &Ctx<'_>) -> Option<pb::RoleGrant> {
-    ctx.session.and_then(|s| s.role()).copied().filter(|g| {
-        g.role == pb::Role::GeneralDepartment as i32 || g.role == pb::Role::GroupSecretary as i32
-    })
+    ctx.session
+        .and_then(|s| s.role())
+        .copied()
+        .filter(|g| ctx.may_in(Action::ProcessAppeals, g.group_id))
 }
 
 /// The user works as the head.
@@ -313,10 +316,7 @@ fn is_head(ctx: &Ctx<'_>) -> bool {
 /// The head extends an open appeal's deadline before it passes, while the 30 days allowed are not
 /// used up.
 fn may_extend(a: &pb::Appeal, ctx: &Ctx<'_>) -> bool {
-    let head = ctx
-        .session
-        .and_then(|s| s.role())
-        .is_some_and(|g| g.role == pb::Role::Head as i32);
+    let head = ctx.may_in(Action::ExtendAppeal, a.group_id);
     let used: u32 = a.extensions.iter().map(|e| e.days).sum();
     head && open(a) && used < machine::MAX_EXTENSION && due(a).is_some_and(|d| d >= ctx.today)
 }

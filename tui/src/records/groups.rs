@@ -101,9 +101,14 @@ fn role(ctx: &Ctx<'_>) -> Option<(Role, u64)> {
 /// The group a composition change on `source` would change: the selected one for the
 /// administrator, their own for a leader.
 fn editable(source: Source, id: Option<u64>, ctx: &Ctx<'_>) -> Option<u64> {
+    use infogroups_shared::policy::Action;
     match (source, role(ctx)?) {
-        (Source::Groups, (Role::Administrator, _)) => id,
-        (Source::Composition, (Role::GroupLeader, g)) if g != 0 => Some(g),
+        (Source::Groups, (Role::Administrator, _)) => {
+            id.filter(|g| ctx.may_in(Action::EditGroupComposition, *g))
+        }
+        (Source::Composition, (Role::GroupLeader, g)) => {
+            ctx.may_in(Action::EditGroupComposition, g).then_some(g)
+        }
         _ => None,
     }
 }

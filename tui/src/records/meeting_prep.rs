@@ -4,7 +4,7 @@
 //! machine and policy the server applies.
 
 use infogroups_shared::meeting::{self as machine, Step};
-use infogroups_shared::pb::{self, MeetingStatus as M, Role};
+use infogroups_shared::pb::{self, MeetingStatus as M};
 
 use super::Start;
 use super::directory::{choices, territory_choices};
@@ -18,10 +18,9 @@ use crate::view::text;
 
 /// The group whose meetings the current role prepares (leader or secretary).
 pub fn preparing_group(ctx: &Ctx<'_>) -> Option<u64> {
-    let g = ctx.session?.role()?;
-    let role = Role::try_from(g.role).ok()?;
-    (matches!(role, Role::GroupLeader | Role::GroupSecretary) && g.group_id != 0)
-        .then_some(g.group_id)
+    let g = ctx.session?.role()?.group_id;
+    ctx.may_in(infogroups_shared::policy::Action::PrepareMeeting, g)
+        .then_some(g)
 }
 
 /// The venues a meeting can be held in (not archived): those on the meeting's territory first,

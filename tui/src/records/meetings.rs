@@ -5,7 +5,8 @@
 use chrono::NaiveDate;
 use infogroups_shared::meeting::{self as machine, Facts, Step};
 use infogroups_shared::names::{self, Lang};
-use infogroups_shared::pb::{self, MeetingStatus as M, Role};
+use infogroups_shared::pb::{self, MeetingStatus as M};
+use infogroups_shared::policy::Action;
 use infogroups_shared::validate;
 
 use super::{
@@ -608,18 +609,6 @@ pub fn publication_detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
     out
 }
 
-fn role_in(ctx: &Ctx<'_>, role: Role, group_id: u64) -> bool {
-    ctx.session.is_some_and(|s| {
-        s.role()
-            .is_some_and(|g| g.role == role as i32 && (g.group_id == 0 || g.group_id == group_id))
-    })
-}
-
-fn has_role(ctx: &Ctx<'_>, role: Role) -> bool {
-    ctx.session
-        .is_some_and(|s| s.role().is_some_and(|g| g.role == role as i32))
-}
-
 fn allowed(m: &pb::Meeting, step: Step, ctx: &Ctx<'_>) -> bool {
     machine::next(status(m), step, &Facts::of(m, ctx.today)).is_ok()
 }
@@ -628,8 +617,8 @@ fn allowed(m: &pb::Meeting, step: Step, ctx: &Ctx<'_>) -> bool {
 /// would allow them.
 fn meeting_commands(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<Command> {
     let g = m.group_id;
-    let leader = role_in(ctx, Role::GroupLeader, g);
-    let prepares = leader || role_in(ctx, Role::GroupSecretary, g);
+    let leader = ctx.may_in(Action::SignProtocol, g);
+    let prepares = ctx.may_in(Action::PrepareMeeting, g);
     let s = status(m);
     let mut c = Vec::new();
     if prepares && allowed(m, Step::Prepare, ctx) && m.venue_id != 0 {
@@ -651,10 +640,10 @@ fn meeting_commands(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<Command> {
     if prepares && s == M::ProtocolSigned && allowed(m, Step::HandOver, ctx) {
         c.push(Command::HandOver);
     }
-    if has_role(ctx, Role::ControlSector) && allowed(m, Step::Acknowledge, ctx) {
+    if ctx.may_in(Action::AcknowledgeProtocol, g) && allowed(m, Step::Acknowledge, ctx) {
         c.push(Command::Acknowledge);
     }
-    if has_role(ctx, Role::PopulationDepartment)
+    if ctx.may_in(Action::RecordInforming, g)
         && !informing_done(m)
         && s != M::Cancelled
         && !machine::was_held(s)
@@ -670,7 +659,7 @@ fn meeting_commands(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<Command> {
 /// The preparation and protocol-entry steps on `m`, for those who prepare its meetings.
 fn prep_commands(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<Command> {
     let g = m.group_id;
-    if role_in(ctx, Role::GroupLeader, g) || role_in(ctx, Role::GroupSecretary, g) {
+    if ctx.may_in(Action::PrepareMeeting, g) {
         meeting_prep::commands(m, |step| allowed(m, step, ctx))
     } else {
         Vec::new()
@@ -824,7 +813,7 @@ pub fn publication_commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
             .iter()
             .any(|p| p.kind == kind as i32 && !p.published)
     });
-    if pending && has_role(ctx, Role::GeneralDepartment) {
+    if pending && ctx.may_in(Action::RecordPublication, 0) {
         vec![Command::MarkDone]
     } else {
         Vec::new()

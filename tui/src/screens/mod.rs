@@ -19,6 +19,7 @@ use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use infogroups_shared::calendar::ProductionCalendar;
 use infogroups_shared::names::Lang;
+use infogroups_shared::policy;
 
 use crate::app::{Cmd, Msg, Session};
 use crate::keymap::{Command, Keymap};
@@ -57,11 +58,7 @@ impl Ctx<'_> {
     /// (a production server has no such clock, and the key is not offered there).
     pub fn trainer(&self) -> bool {
         self.replica.settings.training_clock
-            && self.session.is_some_and(|s| {
-                s.roles
-                    .iter()
-                    .any(|g| g.role == infogroups_shared::pb::Role::Administrator as i32)
-            })
+            && self.may(policy::Action::ChangeSettings, &policy::Resource::default())
     }
 
     /// The commands every workspace screen ends with: the training clock for a trainer, the
@@ -76,6 +73,19 @@ impl Ctx<'_> {
         }
         c.extend([Command::Logout, Command::Help, Command::Quit]);
         c
+    }
+
+    /// Whether the server's policy lets the user, in the role in use, do `action` to `res`: the
+    /// client offers what the server would allow, decided by the same function.
+    pub fn may(&self, action: policy::Action, res: &policy::Resource) -> bool {
+        self.session.is_some_and(|s| {
+            policy::authorize(&policy::Actor::in_role(s.user_id, s.role()), action, res).is_ok()
+        })
+    }
+
+    /// [`Ctx::may`] on a resource of one group.
+    pub fn may_in(&self, action: policy::Action, group_id: u64) -> bool {
+        self.may(action, &policy::Resource::group(group_id))
     }
 }
 

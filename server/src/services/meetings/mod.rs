@@ -723,7 +723,7 @@ impl MeetingService for MeetingSvc {
             .ok_or_else(|| FieldError::new("participant", "не заполнено", "is required"))?;
         validate::known_enum::<pb::ParticipantStatus>("participant.status", p.status)?;
         validate::optional_line("participant.position", &p.position, MAX_LINE)?;
-        validate::optional_line("participant.name", &p.name, MAX_LINE)?;
+        validate::name_line("participant.name", &p.name, MAX_LINE, false)?;
         if p.organisation_id == 0 && p.name.trim().is_empty() {
             return Err(FieldError::new(
                 "participant.name",
