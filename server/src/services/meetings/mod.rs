@@ -315,6 +315,28 @@ fn check_venue(tx: &Tx<'_>, venue_id: u64, field: &str) -> ApiResult<Option<pb::
 
 type Reply = Result<Response<pb::Meeting>, Status>;
 
+/// The cards and appeals a protocol names are its group's own: one of another group is refused
+/// as if it did not exist (both ways a protocol is entered).
+fn check_protocol_refs(tx: &Tx<'_>, group_id: u64, p: &pb::Protocol) -> ApiResult<()> {
+    for (i, id) in p.reception_card_ids.iter().enumerate() {
+        crate::refs::in_scope::<pb::ReceptionCard>(
+            tx,
+            &format!("protocol.reception_card_ids[{i}]"),
+            *id,
+            |x| x.group_id == group_id,
+        )?;
+    }
+    for (i, q) in p.questions.iter().enumerate() {
+        crate::refs::in_scope::<pb::Appeal>(
+            tx,
+            &format!("protocol.questions[{i}].appeal_id"),
+            q.appeal_id,
+            |x| x.group_id == group_id,
+        )?;
+    }
+    Ok(())
+}
+
 /// Validates a protocol's content (a draft, or one entered after the fact).
 fn check_protocol(p: &pb::Protocol) -> Result<(), FieldError> {
     validate::optional_line("protocol.number", &p.number, 60)?;
@@ -540,6 +562,7 @@ impl MeetingService for MeetingSvc {
                     .into());
                 }
                 check_venue(tx, req.venue_id, "venue_id")?;
+                check_protocol_refs(tx, req.group_id, &p)?;
                 let people = group_people(&group);
                 if let Some(x) = p.members_present.iter().find(|u| !people.contains(u)) {
                     let who = tx
@@ -1043,25 +1066,7 @@ impl MeetingService for MeetingSvc {
                         )
                         .into());
                     }
-                    // Cards and appeals named in the protocol are the group's own: one of another
-                    // group is refused as if it did not exist.
-                    let group_id = m.group_id;
-                    for (i, id) in p.reception_card_ids.iter().enumerate() {
-                        crate::refs::in_scope::<pb::ReceptionCard>(
-                            tx,
-                            &format!("protocol.reception_card_ids[{i}]"),
-                            *id,
-                            |x| x.group_id == group_id,
-                        )?;
-                    }
-                    for (i, q) in p.questions.iter().enumerate() {
-                        crate::refs::in_scope::<pb::Appeal>(
-                            tx,
-                            &format!("protocol.questions[{i}].appeal_id"),
-                            q.appeal_id,
-                            |x| x.group_id == group_id,
-                        )?;
-                    }
+                    check_protocol_refs(tx, m.group_id, &p)?;
                     let old = m.protocol.clone().unwrap_or_default();
                     let mut new = pb::Protocol {
                         signed_by: 0,
