@@ -16,6 +16,7 @@ pub mod entity;
 pub mod error;
 pub mod framing;
 pub mod integrity;
+pub mod logging;
 pub mod notify;
 pub mod personal_data;
 pub mod policy;

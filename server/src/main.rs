@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use infogroups_server::config::{self, Config, FileConfig, TlsFiles};
 use infogroups_server::db::Db;
+use infogroups_server::logging::LogFormat;
 use infogroups_server::signals::StopSignals;
 use infogroups_server::store::{SledStore, Store};
 use infogroups_server::{Clock, Server, accounts, auth, backup, integrity};
@@ -19,6 +20,15 @@ use tokio_util::sync::CancellationToken;
 #[derive(Parser)]
 #[command(name = "infogroups-server", version, about = "The Infogroups server")]
 struct Cli {
+    /// Log line format: text, coloured only on a terminal, or JSON lines for a collector.
+    #[arg(
+        long,
+        global = true,
+        env = "INFOGROUPS_LOG_FORMAT",
+        value_enum,
+        default_value_t
+    )]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -169,14 +179,24 @@ fn role_name(r: i32) -> &'static str {
         .map_or("?", |(name, _)| name)
 }
 
+/// The new password: from `INFOGROUPS_NEW_PASSWORD` (scripts), typed twice without echo on a
+/// terminal, or one line of a pipe.
 fn new_password() -> Result<String> {
+    use std::io::IsTerminal;
     if let Ok(p) = std::env::var("INFOGROUPS_NEW_PASSWORD") {
         return Ok(p);
     }
-    eprint!("New password: ");
-    let mut line = String::new();
-    std::io::stdin().read_line(&mut line)?;
-    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    if !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    let first = rpassword::prompt_password("New password: ")?;
+    let again = rpassword::prompt_password("Repeat it: ")?;
+    if first != again {
+        bail!("the two passwords differ; nothing changed");
+    }
+    Ok(first)
 }
 
 async fn serve(args: ServeArgs) -> Result<()> {
@@ -411,15 +431,9 @@ fn main() -> Result<()> {
 }
 
 async fn run() -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("INFOGROUPS_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .log_internal_errors(false)
-        .init();
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    infogroups_server::logging::init(cli.log_format);
+    match cli.command {
         Command::Serve(args) => serve(args).await,
         Command::Admin(args) => admin(args).await,
     }

@@ -66,7 +66,8 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Log file [default: ~/.local/state/infogroups/infogroups.log]; level from INFOGROUPS_LOG.
+    /// Log file [default: ~/.local/state/infogroups/infogroups.log], rotated at 5 MiB; level from
+    /// RUST_LOG or INFOGROUPS_LOG.
     #[arg(long, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
 }
