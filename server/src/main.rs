@@ -39,11 +39,27 @@ enum Command {
     Serve(ServeArgs),
     /// Administer a stopped server's store.
     Admin(AdminArgs),
+    /// Check the configuration.
+    Config(ConfigArgs),
+}
+
+#[derive(Args)]
+struct ConfigArgs {
+    #[command(subcommand)]
+    action: ConfigAction,
+}
+
+#[derive(Subcommand)]
+enum ConfigAction {
+    /// Validate the configuration file and print the settings `serve` would use with the same
+    /// arguments and environment (secrets masked).
+    Check(ServeArgs),
 }
 
 #[derive(Args)]
 struct Common {
-    /// Configuration file (TOML).
+    /// Configuration file (TOML) [default: /etc/infogroups/server.toml when it exists]; every
+    /// key `k` may also be set by the variable INFOGROUPS_K.
     #[arg(long, env = "INFOGROUPS_CONFIG")]
     config: Option<PathBuf>,
     /// Data directory [default: the platform's data directory].
@@ -144,11 +160,11 @@ fn data_dir(common: &Common, file: &FileConfig) -> PathBuf {
         .unwrap_or_else(config::default_data_dir)
 }
 
-fn file_config(common: &Common) -> Result<FileConfig> {
-    match &common.config {
-        Some(p) => Ok(FileConfig::load(p)?),
-        None => Ok(FileConfig::default()),
-    }
+/// The file's settings overridden by the environment's, and the file read (if any).
+fn file_config(common: &Common) -> Result<(FileConfig, Option<PathBuf>)> {
+    Ok(FileConfig::layered(common.config.as_deref(), &|k| {
+        std::env::var(k).ok()
+    })?)
 }
 
 /// The role names the command line uses, in both directions.
@@ -199,8 +215,9 @@ fn new_password() -> Result<String> {
     Ok(first)
 }
 
-async fn serve(args: ServeArgs) -> Result<()> {
-    let file = file_config(&args.common)?;
+/// The settings in force: command line over environment over file over defaults.
+fn build_config(args: ServeArgs) -> Result<Config> {
+    let (file, _) = file_config(&args.common)?;
     let mut config = Config::new(data_dir(&args.common, &file));
     config.listen = args
         .listen
@@ -239,6 +256,30 @@ async fn serve(args: ServeArgs) -> Result<()> {
         config.backup_dir = dir;
     }
     config.admin_password = std::env::var("INFOGROUPS_ADMIN_PASSWORD").ok();
+    Ok(config)
+}
+
+/// `config check`: the file parses, TLS files are readable, and the effective settings.
+fn config_check(args: ServeArgs) -> Result<()> {
+    let (_, read) = file_config(&args.common)?;
+    let config = build_config(args)?;
+    if let Some(tls) = &config.tls {
+        for f in [&tls.cert, &tls.key] {
+            std::fs::File::open(f).with_context(|| format!("cannot read {}", f.display()))?;
+        }
+    }
+    match read {
+        Some(p) => println!("# configuration file: {} (valid)", p.display()),
+        None => println!("# configuration file: none; defaults and the environment"),
+    }
+    for (key, value) in config::effective(&config) {
+        println!("{key} = {value}");
+    }
+    Ok(())
+}
+
+async fn serve(args: ServeArgs) -> Result<()> {
+    let config = build_config(args)?;
     if config.tls.is_none() && !config.listen.ip().is_loopback() {
         tracing::warn!(
             listen = %config.listen,
@@ -280,7 +321,7 @@ async fn signals(signals: StopSignals, shutdown: CancellationToken) {
 }
 
 async fn admin(args: AdminArgs) -> Result<()> {
-    let file = file_config(&args.common)?;
+    let (file, _) = file_config(&args.common)?;
     let dir = data_dir(&args.common, &file);
     let store: Arc<dyn Store> = Arc::new(SledStore::open(&dir)?);
     if let AdminAction::Restore { file } = &args.action {
@@ -436,5 +477,8 @@ async fn run() -> Result<()> {
     match cli.command {
         Command::Serve(args) => serve(args).await,
         Command::Admin(args) => admin(args).await,
+        Command::Config(ConfigArgs {
+            action: ConfigAction::Check(args),
+        }) => config_check(args),
     }
 }
