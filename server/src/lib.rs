@@ -8,6 +8,7 @@ pub mod backup;
 pub mod bootstrap;
 pub mod classifier_store;
 pub mod clock;
+pub mod completions;
 pub mod config;
 pub mod db;
 pub mod deadlines;
@@ -26,6 +27,14 @@ pub mod server;
 pub mod services;
 pub mod signals;
 pub mod store;
+
+/// The version `--version` shows: the package's and the commit it was built from.
+pub const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("INFOGROUPS_COMMIT"),
+    ")"
+);
 
 pub use clock::Clock;
 pub use config::Config;

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
+use infogroups_server::completions::Generate;
 use infogroups_server::config::{self, Config, FileConfig, TlsFiles};
 use infogroups_server::db::Db;
 use infogroups_server::logging::LogFormat;
@@ -18,7 +19,11 @@ use infogroups_shared::validate;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Parser)]
-#[command(name = "infogroups-server", version, about = "The Infogroups server")]
+#[command(
+    name = "infogroups-server",
+    version = infogroups_server::LONG_VERSION,
+    about = "The Infogroups server"
+)]
 struct Cli {
     /// Log line format: text, coloured only on a terminal, or JSON lines for a collector.
     #[arg(
@@ -41,6 +46,11 @@ enum Command {
     Admin(AdminArgs),
     /// Check the configuration.
     Config(ConfigArgs),
+    /// Generate shell completions or man pages.
+    Generate {
+        #[command(subcommand)]
+        what: Generate,
+    },
 }
 
 #[derive(Args)]
@@ -480,5 +490,11 @@ async fn run() -> Result<()> {
         Command::Config(ConfigArgs {
             action: ConfigAction::Check(args),
         }) => config_check(args),
+        Command::Generate { what } => {
+            use clap::CommandFactory;
+            let mut out = std::io::stdout().lock();
+            infogroups_server::completions::generate(Cli::command(), &what, &mut out)?;
+            Ok(())
+        }
     }
 }
