@@ -314,6 +314,11 @@ async fn serve(args: ServeArgs) -> Result<()> {
     tokio::spawn(signals(stop, shutdown.clone()));
     let serving = server.serve(listener, shutdown.clone());
     tokio::pin!(serving);
+    // The store is open and the port bound: a connection made now is answered. Without systemd
+    // (no NOTIFY_SOCKET) this does nothing.
+    if let Err(e) = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]) {
+        tracing::warn!(error = %e, "cannot notify systemd of readiness");
+    }
     tokio::select! {
         r = &mut serving => r?,
         () = async { shutdown.cancelled().await; tokio::time::sleep(Duration::from_secs(5)).await } => {
@@ -325,6 +330,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
 
 async fn signals(signals: StopSignals, shutdown: CancellationToken) {
     signals.wait().await;
+    let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Stopping]);
     // Cancel first: if the log's reader is gone, logging must not keep the server running.
     shutdown.cancel();
     tracing::info!("signal received; stopping");
