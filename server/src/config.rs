@@ -72,6 +72,8 @@ pub struct Config {
     pub retention_years: u32,
     /// How much of the event and audit logs the live store keeps (see [`LogBounds`]).
     pub log_bounds: LogBounds,
+    /// Where the Prometheus endpoint listens (`/metrics`); none without it.
+    pub metrics: Option<SocketAddr>,
     /// The clock (tests use a manual one).
     pub clock: Clock,
 }
@@ -111,6 +113,7 @@ impl Config {
             repeat_window_days: 365,
             retention_years: 5,
             log_bounds: DEFAULT_LOG_BOUNDS,
+            metrics: None,
             clock: Clock::system(),
         }
     }
@@ -159,6 +162,8 @@ pub struct FileConfig {
     pub event_log_keep: Option<u64>,
     /// Audit records the live store keeps before moving older ones to cold segment files.
     pub audit_live_keep: Option<u64>,
+    /// The Prometheus endpoint's address.
+    pub metrics: Option<SocketAddr>,
 }
 
 /// A configuration file that could not be used.
@@ -355,6 +360,10 @@ pub fn effective(c: &Config) -> Vec<(&'static str, String)> {
         ("reminder_days", c.reminder_days.to_string()),
         ("event_log_keep", c.log_bounds.events.to_string()),
         ("audit_live_keep", c.log_bounds.audit_live.to_string()),
+        (
+            "metrics",
+            c.metrics.map_or("(none)".into(), |a| format!("\"{a}\"")),
+        ),
         (
             "admin_password",
             c.admin_password.clone().unwrap_or_default(),

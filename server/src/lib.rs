@@ -18,6 +18,7 @@ pub mod error;
 pub mod framing;
 pub mod integrity;
 pub mod logging;
+pub mod metrics;
 pub mod notify;
 pub mod personal_data;
 pub mod policy;

@@ -96,6 +96,9 @@ struct ServeArgs {
     /// Where online backups are written [default: the data directory's name + "-backups"].
     #[arg(long, env = "INFOGROUPS_BACKUP_DIR")]
     backup_dir: Option<PathBuf>,
+    /// Serve Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9464).
+    #[arg(long, env = "INFOGROUPS_METRICS", value_name = "ADDR")]
+    metrics: Option<SocketAddr>,
 }
 
 #[derive(Args)]
@@ -266,6 +269,7 @@ fn build_config(args: ServeArgs) -> Result<Config> {
         config.backup_dir = dir;
     }
     config.admin_password = std::env::var("INFOGROUPS_ADMIN_PASSWORD").ok();
+    config.metrics = args.metrics.or(file.metrics);
     Ok(config)
 }
 
@@ -300,6 +304,15 @@ async fn serve(args: ServeArgs) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let data = config.data_dir.clone();
+    // Bound before the store opens, like the API's port: a taken port fails the start at once.
+    let metrics = match config.metrics {
+        Some(addr) => Some(
+            tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen for metrics on {addr}"))?,
+        ),
+        None => None,
+    };
     let server = Server::open(config)
         .await
         .with_context(|| format!("cannot open the store in {}", data.display()))?;
@@ -307,6 +320,16 @@ async fn serve(args: ServeArgs) -> Result<()> {
         // Printed once, to the operator's terminal only: it is never stored in clear.
         println!("Created the administrator account 'admin' with password: {p}");
         println!("Change it after the first login.");
+    }
+    if let Some(listener) = metrics {
+        let handle = infogroups_server::metrics::install()?;
+        tracing::info!(addr = %listener.local_addr()?, "metrics at /metrics");
+        let ctx = server.ctx().clone();
+        tokio::spawn(infogroups_server::metrics::observe(
+            handle.clone(),
+            ctx.clone(),
+        ));
+        tokio::spawn(infogroups_server::metrics::serve(listener, handle, ctx));
     }
     tracing::info!(addr = %listener.local_addr()?, data = %data.display(), "serving");
     let shutdown = CancellationToken::new();

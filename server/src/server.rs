@@ -178,6 +178,7 @@ impl Server {
                 .tls_config(ServerTlsConfig::new().identity(Identity::from_pem(cert, key)))?;
         }
         let router = builder
+            .layer(crate::metrics::RpcMetricsLayer)
             .layer(crate::framing::FramingLayer::new(max_request))
             .add_service(health)
             .add_service(reflection_v1)

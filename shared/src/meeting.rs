@@ -126,6 +126,19 @@ pub fn was_held(s: M) -> bool {
     (rank(M::Held)..=rank(M::ResultsPublished)).contains(&rank(s))
 }
 
+/// The protocol of a held meeting is not handed over and its due day (the fifth working day
+/// after the meeting, 3.6.9) has passed as of `today`. A cancelled meeting has no protocol.
+pub fn handover_overdue(m: &crate::pb::Meeting, today: NaiveDate) -> bool {
+    let s = status_of(m);
+    let h = m.handover.unwrap_or_default();
+    let due = h
+        .due
+        .as_ref()
+        .and_then(|d| d.date.as_ref())
+        .and_then(crate::validate::to_naive);
+    was_held(s) && h.handed_at_ms == 0 && due.is_some_and(|d| today > d)
+}
+
 /// The status after `step`, or what is missing.
 pub fn next(s: M, step: Step, f: &Facts) -> Result<M, Refusal> {
     if s == M::Cancelled {
@@ -392,6 +405,38 @@ mod tests {
         for s in [M::Planned, M::VenueAgreed, M::Announced] {
             assert_eq!(next(s, Step::Cancel, &f), Ok(M::Cancelled));
             assert_eq!(next(s, Step::Move, &f), Ok(s));
+        }
+    }
+
+    #[test]
+    fn a_protocol_is_overdue_after_its_due_day_until_handed_over() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).unwrap_or_default();
+        let meeting = |status: M, handed_at_ms: i64| crate::pb::Meeting {
+            status: status as i32,
+            handover: Some(crate::pb::Handover {
+                due: Some(crate::pb::Deadline {
+                    date: Some(crate::validate::from_naive(day(10))),
+                    ..Default::default()
+                }),
+                handed_at_ms,
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let cases = [
+            (M::Held, 0, day(10), false),
+            (M::Held, 0, day(11), true),
+            (M::ProtocolSigned, 0, day(11), true),
+            (M::ProtocolSigned, 1, day(11), false),
+            (M::Cancelled, 0, day(11), false),
+            (M::Announced, 0, day(11), false),
+        ];
+        for (status, handed, today, want) in cases {
+            assert_eq!(
+                handover_overdue(&meeting(status, handed), today),
+                want,
+                "{status:?} handed {handed} on {today}"
+            );
         }
     }
 }

@@ -219,6 +219,7 @@ async fn run_watch(
     mut sub: broadcast::Receiver<Arc<pb::Event>>,
     out: Out,
 ) {
+    let _watching = crate::metrics::Watching::start();
     let db = ctx.db.clone();
     let published = db.published_seq();
     let first = db.first_seq().unwrap_or(1);
@@ -280,6 +281,7 @@ async fn run_watch(
                     if let Step::Stop = w.handle(&ev).await { return; }
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {
+                    crate::metrics::watcher_lagged();
                     let _ = w.out.send(Ok(resync("the watcher fell behind"))).await;
                     return;
                 }
