@@ -74,6 +74,10 @@ pub struct Config {
     pub log_bounds: LogBounds,
     /// Where the Prometheus endpoint listens (`/metrics`); none without it.
     pub metrics: Option<SocketAddr>,
+    /// How often a backup is written to `backup_dir` by itself; never without it.
+    pub backup_every: Option<Duration>,
+    /// Scheduled backups kept; older ones are deleted after each new one.
+    pub backup_keep: usize,
     /// The clock (tests use a manual one).
     pub clock: Clock,
 }
@@ -114,6 +118,9 @@ impl Config {
             retention_years: 5,
             log_bounds: DEFAULT_LOG_BOUNDS,
             metrics: None,
+            backup_every: None,
+            // A week of daily backups.
+            backup_keep: 7,
             clock: Clock::system(),
         }
     }
@@ -164,6 +171,10 @@ pub struct FileConfig {
     pub audit_live_keep: Option<u64>,
     /// The Prometheus endpoint's address.
     pub metrics: Option<SocketAddr>,
+    /// How often to back up by itself: `30m`, `6h`, `1d` (see [`parse_every`]).
+    pub backup_every: Option<String>,
+    /// Scheduled backups kept.
+    pub backup_keep: Option<usize>,
 }
 
 /// A configuration file that could not be used.
@@ -192,6 +203,16 @@ pub enum ConfigError {
         var: String,
         /// Why.
         message: String,
+    },
+    /// A period that does not read as a number and a unit.
+    #[error(
+        "invalid {key} {value:?}: write a whole number and s, m, h or d, e.g. \"1d\" or \"6h\""
+    )]
+    Period {
+        /// The setting.
+        key: &'static str,
+        /// The value given.
+        value: String,
     },
     /// Only one of the TLS files was given.
     #[error("TLS needs both a certificate and a key")]
@@ -247,6 +268,29 @@ fn read_table(path: &Path) -> Result<toml::Table, ConfigError> {
         path: path.display().to_string(),
         source,
     })
+}
+
+/// A period such as `90s`, `30m`, `6h` or `1d` (whole numbers, above zero).
+pub fn parse_every(key: &'static str, value: &str) -> Result<Duration, ConfigError> {
+    let bad = || ConfigError::Period {
+        key,
+        value: value.to_string(),
+    };
+    let v = value.trim();
+    let split = v.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+    let (n, unit) = v.split_at(split);
+    let n: u64 = n.parse().map_err(|_| bad())?;
+    let unit_secs = match unit.trim() {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(bad()),
+    };
+    match n.checked_mul(unit_secs) {
+        Some(secs) if secs > 0 => Ok(Duration::from_secs(secs)),
+        _ => Err(bad()),
+    }
 }
 
 /// The name of the environment variable of a file setting: `backup_keep` → `INFOGROUPS_BACKUP_KEEP`.
@@ -364,6 +408,12 @@ pub fn effective(c: &Config) -> Vec<(&'static str, String)> {
             "metrics",
             c.metrics.map_or("(none)".into(), |a| format!("\"{a}\"")),
         ),
+        (
+            "backup_every",
+            c.backup_every
+                .map_or("(never)".into(), |d| format!("\"{}s\"", d.as_secs())),
+        ),
+        ("backup_keep", c.backup_keep.to_string()),
         (
             "admin_password",
             c.admin_password.clone().unwrap_or_default(),
@@ -495,6 +545,42 @@ mod tests {
                 .map(|(_, v)| v.as_str()),
             Some("(none)")
         );
+    }
+
+    #[test]
+    fn periods_read_as_a_number_and_a_unit() {
+        let ok = [
+            ("90s", 90),
+            ("30m", 1800),
+            ("6h", 21_600),
+            ("1d", 86_400),
+            (" 2d ", 172_800),
+        ];
+        for (text, secs) in ok {
+            assert_eq!(
+                parse_every("backup_every", text).ok(),
+                Some(Duration::from_secs(secs)),
+                "{text}"
+            );
+        }
+        for bad in [
+            "",
+            "d",
+            "0h",
+            "1.5h",
+            "1w",
+            "-1d",
+            "h1",
+            "99999999999999999999d",
+        ] {
+            assert!(
+                matches!(
+                    parse_every("backup_every", bad),
+                    Err(ConfigError::Period { .. })
+                ),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod personal_data;
 pub mod policy;
 pub mod refs;
 pub mod reports;
+pub mod schedule;
 pub mod server;
 pub mod services;
 pub mod signals;

@@ -270,6 +270,12 @@ fn build_config(args: ServeArgs) -> Result<Config> {
     }
     config.admin_password = std::env::var("INFOGROUPS_ADMIN_PASSWORD").ok();
     config.metrics = args.metrics.or(file.metrics);
+    if let Some(every) = &file.backup_every {
+        config.backup_every = Some(config::parse_every("backup_every", every)?);
+    }
+    if let Some(n) = file.backup_keep {
+        config.backup_keep = n.max(1);
+    }
     Ok(config)
 }
 

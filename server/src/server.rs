@@ -233,6 +233,7 @@ impl Server {
             ));
 
         let clock = tokio::spawn(deadlines::run(ctx.clone()));
+        let backups = tokio::spawn(crate::schedule::run(ctx.clone()));
         // Ends by itself when the database closes.
         let trimming = tokio::spawn(retention::run(ctx.db.clone(), ctx.config.log_bounds));
         let stop = {
@@ -263,6 +264,8 @@ impl Server {
         };
         ctx.shutdown.cancel();
         let _ = clock.await;
+        // Before the close: a backup under way finishes (it holds the writers) or never starts.
+        let _ = backups.await;
         ctx.db.close().await?;
         let _ = trimming.await;
         tracing::info!("server stopped; store flushed");

@@ -30,7 +30,7 @@ fn kind(k: i32) -> W {
         pb::NotificationKind::ReportSubmitted => W::NoteReport,
         pb::NotificationKind::QuarterAtRisk => W::NoteQuarter,
         pb::NotificationKind::Digest => W::NoteDigest,
-        pb::NotificationKind::Unspecified => W::NoteOther,
+        pb::NotificationKind::BackupFailed | pb::NotificationKind::Unspecified => W::NoteOther,
     }
 }
 
