@@ -331,6 +331,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
         let handle = infogroups_server::metrics::install()?;
         tracing::info!(addr = %listener.local_addr()?, "metrics at /metrics");
         let ctx = server.ctx().clone();
+        infogroups_server::metrics::refresh(&ctx).await;
         tokio::spawn(infogroups_server::metrics::observe(
             handle.clone(),
             ctx.clone(),

@@ -164,28 +164,35 @@ fn respond(handle: &PrometheusHandle, path: &str) -> hyper::Response<Full<bytes:
 }
 
 /// Refreshes the gauges read from the store every [`OBSERVE_EVERY`] until shutdown, and drains
-/// the histograms' buffers (the recorder needs it done periodically).
+/// the histograms' buffers (the recorder needs it done periodically). The caller refreshes once
+/// with [`refresh`] before serving, so the first scrape already has every gauge.
 pub async fn observe(handle: PrometheusHandle, ctx: Ctx) {
-    let mut tick = tokio::time::interval(OBSERVE_EVERY);
+    let mut tick =
+        tokio::time::interval_at(tokio::time::Instant::now() + OBSERVE_EVERY, OBSERVE_EVERY);
     loop {
         tokio::select! {
             () = ctx.shutdown.cancelled() => return,
             _ = tick.tick() => {}
         }
         handle.run_upkeep();
-        let dir = ctx.config.data_dir.clone();
-        if let Ok(bytes) = tokio::task::spawn_blocking(move || dir_bytes(&dir)).await {
-            metrics::gauge!(STORE_BYTES).set(bytes as f64);
+        refresh(&ctx).await;
+    }
+}
+
+/// Sets the gauges read from the store and its files.
+pub async fn refresh(ctx: &Ctx) {
+    let dir = ctx.config.data_dir.clone();
+    if let Ok(bytes) = tokio::task::spawn_blocking(move || dir_bytes(&dir)).await {
+        metrics::gauge!(STORE_BYTES).set(bytes as f64);
+    }
+    let today = infogroups_shared::city_time::date_at(ctx.db.clock().now_ms());
+    match overdue(ctx, today) {
+        Ok(o) => {
+            metrics::gauge!(ASSIGNMENTS_OVERDUE).set(f64::from(o.assignments));
+            metrics::gauge!(APPEALS_OVERDUE).set(f64::from(o.appeals));
+            metrics::gauge!(PROTOCOLS_OVERDUE).set(f64::from(o.protocols));
         }
-        let today = infogroups_shared::city_time::date_at(ctx.db.clock().now_ms());
-        match overdue(&ctx, today) {
-            Ok(o) => {
-                metrics::gauge!(ASSIGNMENTS_OVERDUE).set(f64::from(o.assignments));
-                metrics::gauge!(APPEALS_OVERDUE).set(f64::from(o.appeals));
-                metrics::gauge!(PROTOCOLS_OVERDUE).set(f64::from(o.protocols));
-            }
-            Err(e) => tracing::warn!(error = %e, "cannot count overdue items for metrics"),
-        }
+        Err(e) => tracing::warn!(error = %e, "cannot count overdue items for metrics"),
     }
 }
 

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use infogroups_shared::pb;
 
 use crate::backup;
+use crate::db::Db;
 use crate::notify;
 use crate::services::Ctx;
 
@@ -32,7 +33,7 @@ pub async fn run(ctx: Ctx) {
             () = ctx.shutdown.cancelled() => return,
             _ = tick.tick() => {}
         }
-        match once(&ctx).await {
+        match once(&ctx.db, &ctx.config.backup_dir, ctx.config.backup_keep).await {
             Ok(path) => {
                 if failing {
                     tracing::info!(path = %path.display(), "scheduled backups work again");
@@ -50,10 +51,10 @@ pub async fn run(ctx: Ctx) {
     }
 }
 
-/// Writes one scheduled backup and rotates; returns the new file.
-pub async fn once(ctx: &Ctx) -> Result<PathBuf, String> {
-    let dir = &ctx.config.backup_dir;
-    let now = chrono::DateTime::from_timestamp_millis(ctx.db.clock().now_ms()).unwrap_or_default();
+/// Writes one scheduled backup of `db` into `dir` and keeps the newest `keep` scheduled ones;
+/// returns the new file.
+pub async fn once(db: &Db, dir: &Path, keep: usize) -> Result<PathBuf, String> {
+    let now = chrono::DateTime::from_timestamp_millis(db.clock().now_ms()).unwrap_or_default();
     let path = dir.join(format!(
         "{PREFIX}{}{SUFFIX}",
         now.format("%Y%m%d-%H%M%S-%3f")
@@ -63,11 +64,11 @@ pub async fn once(ctx: &Ctx) -> Result<PathBuf, String> {
         crate::metrics::backup_failed();
         return Err(format!("cannot create {}: {e}", dir.display()));
     }
-    let summary = backup::backup_online(&ctx.db, &path)
+    let summary = backup::backup_online(db, &path)
         .await
         .map_err(|e| e.to_string())?;
     tracing::info!(path = %path.display(), entries = summary.entries, seq = summary.last_seq, "scheduled backup written");
-    for old in rotate(dir, ctx.config.backup_keep) {
+    for old in rotate(dir, keep) {
         if let Err(e) = std::fs::remove_file(&old) {
             tracing::warn!(path = %old.display(), error = %e, "cannot delete an old scheduled backup");
         }
