@@ -29,6 +29,7 @@ pub mod server;
 pub mod services;
 pub mod signals;
 pub mod store;
+pub mod tls;
 
 /// The version `--version` shows: the package's and the commit it was built from.
 pub const LONG_VERSION: &str = concat!(

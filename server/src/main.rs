@@ -341,6 +341,8 @@ async fn serve(args: ServeArgs) -> Result<()> {
     tracing::info!(addr = %listener.local_addr()?, data = %data.display(), "serving");
     let shutdown = CancellationToken::new();
     let stop = StopSignals::install().context("cannot install the signal handlers")?;
+    infogroups_server::tls::reload_on_hangup(server.tls())
+        .context("cannot install the SIGHUP handler")?;
     tokio::spawn(signals(stop, shutdown.clone()));
     let serving = server.serve(listener, shutdown.clone());
     tokio::pin!(serving);

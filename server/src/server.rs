@@ -9,7 +9,6 @@ use infogroups_shared::pb;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::server::TcpIncoming;
-use tonic::transport::{Identity, ServerTlsConfig};
 
 use crate::auth::{Authenticator, Throttle};
 use crate::bootstrap;
@@ -72,11 +71,19 @@ async fn set_health(
 pub struct Server {
     ctx: Ctx,
     generated_admin_password: Option<String>,
+    tls: Option<Arc<crate::tls::Certificate>>,
 }
 
 impl Server {
     /// Opens the store, loads the calendar and creates the first administrator on an empty store.
     pub async fn open(config: Config) -> Result<Self, LaunchError> {
+        // Read first: a bad certificate fails the start before the store is touched.
+        let tls = match &config.tls {
+            Some(files) => {
+                Some(crate::tls::Certificate::open(files.clone()).map_err(LaunchError::Tls)?)
+            }
+            None => None,
+        };
         let store = SledStore::open(&config.data_dir)?;
         let db = Db::open(
             Arc::new(store),
@@ -100,6 +107,7 @@ impl Server {
         Ok(Self {
             ctx,
             generated_admin_password,
+            tls,
         })
     }
 
@@ -111,6 +119,11 @@ impl Server {
     /// The shared context of the services.
     pub fn ctx(&self) -> &Ctx {
         &self.ctx
+    }
+
+    /// The TLS certificate in force, to reload on SIGHUP; none without TLS.
+    pub fn tls(&self) -> Option<Arc<crate::tls::Certificate>> {
+        self.tls.clone()
     }
 
     /// The first administrator's password when this start created it without a configured one;
@@ -139,6 +152,7 @@ impl Server {
             user_service_server::UserServiceServer,
         };
         let ctx = self.ctx;
+        let tls = self.tls;
         let (reporter, health) = tonic_health::server::health_reporter();
         set_health(&reporter, tonic_health::ServingStatus::Serving).await;
         let reflection = |b: tonic_reflection::server::Builder<'static>| {
@@ -164,19 +178,11 @@ impl Server {
                 )
             };
         }
-        let mut builder = tonic::transport::Server::builder()
+        let builder = tonic::transport::Server::builder()
             .http2_keepalive_interval(Some(Duration::from_secs(20)))
             .http2_keepalive_timeout(Some(Duration::from_secs(10)))
             .max_concurrent_streams(Some(ctx.config.max_concurrent_streams))
             .tcp_nodelay(true);
-        if let Some(tls) = &ctx.config.tls {
-            let cert = std::fs::read(&tls.cert)
-                .map_err(|e| LaunchError::Tls(format!("{}: {e}", tls.cert.display())))?;
-            let key = std::fs::read(&tls.key)
-                .map_err(|e| LaunchError::Tls(format!("{}: {e}", tls.key.display())))?;
-            builder = builder
-                .tls_config(ServerTlsConfig::new().identity(Identity::from_pem(cert, key)))?;
-        }
         let router = builder
             .layer(crate::metrics::RpcMetricsLayer)
             .layer(crate::framing::FramingLayer::new(max_request))
@@ -247,8 +253,19 @@ impl Server {
                 inner.cancel();
             }
         };
-        let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
-        let served = router.serve_with_incoming_shutdown(incoming, stop);
+        // TLS is terminated here rather than by tonic, so the certificate can be replaced while
+        // serving (`crate::tls`).
+        let served: futures::future::BoxFuture<'_, Result<(), tonic::transport::Error>> = match &tls
+        {
+            Some(cert) => {
+                let incoming = crate::tls::incoming(listener, cert, ctx.shutdown.clone());
+                Box::pin(router.serve_with_incoming_shutdown(incoming, stop))
+            }
+            None => {
+                let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+                Box::pin(router.serve_with_incoming_shutdown(incoming, stop))
+            }
+        };
         tokio::pin!(served);
         let served = tokio::select! {
             r = &mut served => r,

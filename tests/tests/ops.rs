@@ -424,3 +424,91 @@ async fn a_failed_scheduled_backup_reaches_the_administrators() -> Result<()> {
     server.stop().await?;
     Ok(())
 }
+
+/// A channel that trusts only `ca_pem`, to `localhost:port`.
+async fn tls_channel(port: u16, ca_pem: &str) -> Result<tonic::transport::Channel> {
+    let tls = tonic::transport::ClientTlsConfig::new()
+        .ca_certificate(tonic::transport::Certificate::from_pem(ca_pem))
+        .domain_name("localhost");
+    Ok(
+        tonic::transport::Endpoint::from_shared(format!("https://localhost:{port}"))?
+            .tls_config(tls)?
+            .connect_timeout(STEP)
+            .connect()
+            .await?,
+    )
+}
+
+async fn health(channel: tonic::transport::Channel) -> Result<()> {
+    tonic_health::pb::health_client::HealthClient::new(channel)
+        .check(tonic_health::pb::HealthCheckRequest::default())
+        .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn sighup_replaces_the_tls_certificate_without_a_restart() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (cert_path, key_path) = (dir.path().join("server.pem"), dir.path().join("server.key"));
+    let first = rcgen::generate_simple_self_signed(vec!["localhost".to_string()])?;
+    std::fs::write(&cert_path, first.cert.pem())?;
+    std::fs::write(&key_path, first.signing_key.serialize_pem())?;
+    let mut child = Command::new(SERVER)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--log-format",
+            "json",
+            "--data",
+        ])
+        .arg(dir.path().join("store"))
+        .arg("--tls-cert")
+        .arg(&cert_path)
+        .arg("--tls-key")
+        .arg(&key_path)
+        .env("INFOGROUPS_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("INFOGROUPS_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    let mut lines = BufReader::new(child.stderr.take().context("stderr")?).lines();
+    let mut next_line = async || -> Result<String> {
+        tokio::time::timeout(STEP, lines.next_line())
+            .await
+            .context("the server fell silent")??
+            .context("the server ended")
+    };
+    let addr: std::net::SocketAddr = loop {
+        if let Some(a) = logged_addr(&next_line().await?, "serving") {
+            break a.parse()?;
+        }
+    };
+    health(tls_channel(addr.port(), &first.cert.pem()).await?).await?;
+
+    let second = rcgen::generate_simple_self_signed(vec!["localhost".to_string()])?;
+    std::fs::write(&cert_path, second.cert.pem())?;
+    std::fs::write(&key_path, second.signing_key.serialize_pem())?;
+    let pid = child.id().context("the child's pid")?;
+    let sent = Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status()
+        .await?;
+    assert!(sent.success());
+    while !next_line().await?.contains("reloaded the TLS certificate") {}
+
+    health(tls_channel(addr.port(), &second.cert.pem()).await?).await?;
+    let old = match tls_channel(addr.port(), &first.cert.pem()).await {
+        Ok(channel) => health(channel).await,
+        Err(e) => Err(e),
+    };
+    assert!(
+        old.is_err(),
+        "the replaced certificate is no longer presented"
+    );
+    child.start_kill()?;
+    let _ = tokio::time::timeout(STEP, child.wait()).await?;
+    Ok(())
+}
