@@ -57,7 +57,13 @@ if [ -z "$DESTDIR" ]; then
         useradd --system --user-group --home-dir /var/lib/infogroups --no-create-home \
             --shell /usr/sbin/nologin infogroups
     fi
-    chgrp infogroups "$etc_dir" "$etc_dir/server.toml"
+    # The passphrase that encrypts every backup: made once, never replaced (older backups need it).
+    if [ ! -e "$etc_dir/backup-passphrase" ]; then
+        (umask 077 && head -c 32 /dev/urandom | base64 > "$etc_dir/backup-passphrase")
+        echo "Created $etc_dir/backup-passphrase: keep a copy off this machine; no backup restores without it."
+    fi
+    chgrp infogroups "$etc_dir" "$etc_dir/server.toml" "$etc_dir/backup-passphrase"
+    chmod 0640 "$etc_dir/backup-passphrase"
     chmod 0750 "$etc_dir"
     install -d -o infogroups -g infogroups -m 0700 /var/lib/infogroups
     if command -v systemctl > /dev/null; then

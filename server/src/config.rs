@@ -36,14 +36,20 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Where online backups (`MaintenanceService.Backup`) are written.
     pub backup_dir: PathBuf,
+    /// The operator's backup passphrase; without it no backup is written (a backup holds every
+    /// citizen's data, so it is never written in clear).
+    pub backup_key: Option<crate::backup::BackupKey>,
     /// Where to listen (the binary binds it; `launch` takes a bound listener).
     pub listen: SocketAddr,
     /// PEM certificate and key for TLS.
     pub tls: Option<TlsFiles>,
     /// How long a login token lives.
     pub token_ttl: Duration,
-    /// Failed logins in a row before an account name is throttled.
+    /// Failed logins in a row before an (account name, source address) pair is throttled.
     pub login_free_attempts: u32,
+    /// Failed logins a minute, over all names, before every attempt waits its turn (slows
+    /// spraying one guess over many names).
+    pub login_global_free: u32,
     /// The largest request message the server decodes, in bytes; a larger one is refused
     /// (`OutOfRange`, tonic's answer) before it is parsed.
     pub max_request_bytes: usize,
@@ -78,6 +84,8 @@ pub struct Config {
     pub backup_every: Option<Duration>,
     /// Scheduled backups kept; older ones are deleted after each new one.
     pub backup_keep: usize,
+    /// The operator accepts serving beyond loopback without TLS (`--insecure-listen`).
+    pub insecure_listen: bool,
     /// The clock (tests use a manual one).
     pub clock: Clock,
 }
@@ -97,11 +105,13 @@ impl Config {
         let data_dir = data_dir.into();
         Self {
             backup_dir: default_backup_dir(&data_dir),
+            backup_key: None,
             data_dir,
             listen: SocketAddr::from(([127, 0, 0, 1], 50051)),
             tls: None,
             token_ttl: Duration::from_secs(12 * 3600),
             login_free_attempts: 5,
+            login_global_free: 30,
             // Requests are small; the classifier import is the largest and stays well under it.
             max_request_bytes: 4 * 1024 * 1024,
             max_login_request_bytes: 64 * 1024,
@@ -121,6 +131,7 @@ impl Config {
             backup_every: None,
             // A week of daily backups.
             backup_keep: 7,
+            insecure_listen: false,
             clock: Clock::system(),
         }
     }
@@ -214,9 +225,50 @@ pub enum ConfigError {
         /// The value given.
         value: String,
     },
+    /// Scheduled backups without the passphrase that encrypts every backup.
+    #[error(
+        "backup_every needs a backup passphrase (INFOGROUPS_BACKUP_PASSPHRASE or --backup-passphrase-file)"
+    )]
+    ScheduleWithoutKey,
     /// Only one of the TLS files was given.
     #[error("TLS needs both a certificate and a key")]
     HalfTls,
+    /// A token lifetime outside the allowed range.
+    #[error(
+        "token lifetime {0} h is outside {MIN_TOKEN_TTL_HOURS}..={MAX_TOKEN_TTL_HOURS} h (1 hour to 30 days)"
+    )]
+    TokenTtl(u64),
+    /// Listening beyond loopback without TLS, and the operator did not say so.
+    #[error(
+        "{0} is reachable beyond this host and TLS is off: passwords and citizens' data would \
+         cross the network in clear. Set --tls-cert and --tls-key, or pass --insecure-listen \
+         if a tunnel or a trusted network carries the traffic"
+    )]
+    InsecureListen(SocketAddr),
+}
+
+/// The shortest login token lifetime an operator may set, in hours.
+pub const MIN_TOKEN_TTL_HOURS: u64 = 1;
+/// The longest login token lifetime an operator may set, in hours (30 days): a stolen token stops
+/// working within a month at worst.
+pub const MAX_TOKEN_TTL_HOURS: u64 = 30 * 24;
+
+/// The login token lifetime for an operator's setting in hours, refused outside 1 h..30 days.
+pub fn token_ttl_hours(hours: u64) -> Result<Duration, ConfigError> {
+    if (MIN_TOKEN_TTL_HOURS..=MAX_TOKEN_TTL_HOURS).contains(&hours) {
+        Ok(Duration::from_secs(hours * 3600))
+    } else {
+        Err(ConfigError::TokenTtl(hours))
+    }
+}
+
+/// Refuses to serve beyond loopback in clear unless the operator said so explicitly.
+pub fn check_listen(addr: SocketAddr, tls: bool, insecure_ok: bool) -> Result<(), ConfigError> {
+    if addr.ip().is_loopback() || tls || insecure_ok {
+        Ok(())
+    } else {
+        Err(ConfigError::InsecureListen(addr))
+    }
 }
 
 impl FileConfig {
@@ -415,6 +467,12 @@ pub fn effective(c: &Config) -> Vec<(&'static str, String)> {
         ),
         ("backup_keep", c.backup_keep.to_string()),
         (
+            "backup_passphrase",
+            c.backup_key
+                .as_ref()
+                .map_or(String::new(), |_| "set".into()),
+        ),
+        (
             "admin_password",
             c.admin_password.clone().unwrap_or_default(),
         ),
@@ -430,6 +488,24 @@ pub fn effective(c: &Config) -> Vec<(&'static str, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_lifetimes_are_bounded_and_clear_text_stays_on_loopback() {
+        assert!(token_ttl_hours(0).is_err());
+        assert!(token_ttl_hours(u64::MAX).is_err());
+        assert!(token_ttl_hours(721).is_err());
+        assert_eq!(token_ttl_hours(1).ok(), Some(Duration::from_secs(3600)));
+        assert!(token_ttl_hours(720).is_ok());
+        let wide: SocketAddr = ([0, 0, 0, 0], 50051).into();
+        let lo: SocketAddr = ([127, 0, 0, 1], 50051).into();
+        assert!(check_listen(lo, false, false).is_ok());
+        assert!(matches!(
+            check_listen(wide, false, false),
+            Err(ConfigError::InsecureListen(_))
+        ));
+        assert!(check_listen(wide, true, false).is_ok());
+        assert!(check_listen(wide, false, true).is_ok());
+    }
 
     #[test]
     fn file_config_parses_and_rejects_unknown_keys() {

@@ -75,6 +75,10 @@ struct Common {
     /// Data directory [default: the platform's data directory].
     #[arg(long, env = "INFOGROUPS_DATA")]
     data: Option<PathBuf>,
+    /// A file holding the backup passphrase (else INFOGROUPS_BACKUP_PASSPHRASE); backups are
+    /// written only encrypted, and restored only with it.
+    #[arg(long, env = "INFOGROUPS_BACKUP_PASSPHRASE_FILE")]
+    backup_passphrase_file: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -99,6 +103,9 @@ struct ServeArgs {
     /// Serve Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9464).
     #[arg(long, env = "INFOGROUPS_METRICS", value_name = "ADDR")]
     metrics: Option<SocketAddr>,
+    /// Serve beyond loopback without TLS (only behind a tunnel or on a trusted network).
+    #[arg(long, env = "INFOGROUPS_INSECURE_LISTEN")]
+    insecure_listen: bool,
 }
 
 #[derive(Args)]
@@ -181,7 +188,7 @@ fn file_config(common: &Common) -> Result<(FileConfig, Option<PathBuf>)> {
 }
 
 /// The role names the command line uses, in both directions.
-const ROLE_NAMES: [(&str, Role); 9] = [
+const ROLE_NAMES: [(&str, Role); 10] = [
     ("administrator", Role::Administrator),
     ("head", Role::Head),
     ("control-sector", Role::ControlSector),
@@ -191,6 +198,7 @@ const ROLE_NAMES: [(&str, Role); 9] = [
     ("group-secretary", Role::GroupSecretary),
     ("group-member", Role::GroupMember),
     ("executor", Role::Executor),
+    ("personal-data-officer", Role::PersonalDataOfficer),
 ];
 
 fn parse_role(s: &str) -> Result<Role> {
@@ -245,7 +253,7 @@ fn build_config(args: ServeArgs) -> Result<Config> {
         _ => bail!(config::ConfigError::HalfTls),
     };
     if let Some(h) = args.token_ttl_hours.or(file.token_ttl_hours) {
-        config.token_ttl = Duration::from_secs(h * 3600);
+        config.token_ttl = config::token_ttl_hours(h)?;
     }
     if let Some(n) = file.login_free_attempts {
         config.login_free_attempts = n;
@@ -269,12 +277,19 @@ fn build_config(args: ServeArgs) -> Result<Config> {
         config.backup_dir = dir;
     }
     config.admin_password = std::env::var("INFOGROUPS_ADMIN_PASSWORD").ok();
+    config.backup_key =
+        backup::BackupKey::from_operator(args.common.backup_passphrase_file.as_deref())?;
+    config.insecure_listen = args.insecure_listen;
+    config::check_listen(config.listen, config.tls.is_some(), config.insecure_listen)?;
     config.metrics = args.metrics.or(file.metrics);
     if let Some(every) = &file.backup_every {
         config.backup_every = Some(config::parse_every("backup_every", every)?);
     }
     if let Some(n) = file.backup_keep {
         config.backup_keep = n.max(1);
+    }
+    if config.backup_every.is_some() && config.backup_key.is_none() {
+        bail!(config::ConfigError::ScheduleWithoutKey);
     }
     Ok(config)
 }
@@ -303,7 +318,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
     if config.tls.is_none() && !config.listen.ip().is_loopback() {
         tracing::warn!(
             listen = %config.listen,
-            "listening beyond loopback without TLS: passwords and citizens' data cross the network in clear; set --tls-cert and --tls-key"
+            "listening beyond loopback without TLS (--insecure-listen): passwords and citizens' data cross the network in clear"
         );
     }
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -372,8 +387,13 @@ async fn admin(args: AdminArgs) -> Result<()> {
     let (file, _) = file_config(&args.common)?;
     let dir = data_dir(&args.common, &file);
     let store: Arc<dyn Store> = Arc::new(SledStore::open(&dir)?);
+    let key = || -> Result<backup::BackupKey> {
+        backup::BackupKey::from_operator(args.common.backup_passphrase_file.as_deref())?.context(
+            "no backup passphrase: set INFOGROUPS_BACKUP_PASSPHRASE or --backup-passphrase-file",
+        )
+    };
     if let AdminAction::Restore { file } = &args.action {
-        let n = backup::restore_store(store.as_ref(), file)?;
+        let n = backup::restore_store(store.as_ref(), file, &key()?)?;
         println!(
             "Restored {n} entries from {} into {}",
             file.display(),
@@ -416,6 +436,7 @@ async fn admin(args: AdminArgs) -> Result<()> {
                 ..Default::default()
             };
             accounts::validate_new(&req)?;
+            validate::password_policy("password", &req.password, &[&req.username, &req.full_name])?;
             let phc = auth::hash_password(&req.password)?;
             let u = db.write(0, |tx| accounts::stage_new(tx, &req, phc)).await?;
             println!(
@@ -427,11 +448,11 @@ async fn admin(args: AdminArgs) -> Result<()> {
         AdminAction::SetPassword { username } => {
             let user = find(&db, &username)?;
             let password = new_password()?;
-            validate::password("password", &password)?;
+            validate::password_policy("password", &password, &[&username, &user.full_name])?;
             let phc = auth::hash_password(&password)?;
             let id = user.meta.map_or(0, |m| m.id);
             // As through the API: a new password ends every session of the account.
-            accounts::set_password(&db, 0, id, phc, None).await?;
+            accounts::set_password(&db, 0, id, phc, None, None).await?;
             println!("Password of {username} changed; its sessions ended");
         }
         AdminAction::Grant {
@@ -498,7 +519,7 @@ async fn admin(args: AdminArgs) -> Result<()> {
             }
         }
         AdminAction::Backup { file } => {
-            let s = backup::backup_online(&db, &file).await?;
+            let s = backup::backup_online(&db, &file, &key()?).await?;
             println!(
                 "Wrote {} entries (events up to {}) to {}; SHA-256 {}",
                 s.entries,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use infogroups_shared::pb;
 
-use crate::backup;
+use crate::backup::{self, BackupKey};
 use crate::db::Db;
 use crate::notify;
 use crate::services::Ctx;
@@ -33,7 +33,15 @@ pub async fn run(ctx: Ctx) {
             () = ctx.shutdown.cancelled() => return,
             _ = tick.tick() => {}
         }
-        match once(&ctx.db, &ctx.config.backup_dir, ctx.config.backup_keep).await {
+        let written = match &ctx.config.backup_key {
+            Some(key) => once(&ctx.db, &ctx.config.backup_dir, ctx.config.backup_keep, key).await,
+            // `serve` refuses this configuration; a server built otherwise fails every period.
+            None => {
+                crate::metrics::backup_failed();
+                Err("no backup passphrase is configured".to_string())
+            }
+        };
+        match written {
             Ok(path) => {
                 if failing {
                     tracing::info!(path = %path.display(), "scheduled backups work again");
@@ -51,20 +59,20 @@ pub async fn run(ctx: Ctx) {
     }
 }
 
-/// Writes one scheduled backup of `db` into `dir` and keeps the newest `keep` scheduled ones;
-/// returns the new file.
-pub async fn once(db: &Db, dir: &Path, keep: usize) -> Result<PathBuf, String> {
+/// Writes one scheduled backup of `db` into `dir`, encrypted with `key`, and keeps the newest
+/// `keep` scheduled ones; returns the new file.
+pub async fn once(db: &Db, dir: &Path, keep: usize, key: &BackupKey) -> Result<PathBuf, String> {
     let now = chrono::DateTime::from_timestamp_millis(db.clock().now_ms()).unwrap_or_default();
     let path = dir.join(format!(
         "{PREFIX}{}{SUFFIX}",
         now.format("%Y%m%d-%H%M%S-%3f")
     ));
-    if let Err(e) = std::fs::create_dir_all(dir) {
+    if let Err(e) = crate::files::secure_dir(dir) {
         // Counted here: the shared backup path is not reached.
         crate::metrics::backup_failed();
         return Err(format!("cannot create {}: {e}", dir.display()));
     }
-    let summary = backup::backup_online(db, &path)
+    let summary = backup::backup_online(db, &path, key)
         .await
         .map_err(|e| e.to_string())?;
     tracing::info!(path = %path.display(), entries = summary.entries, seq = summary.last_seq, "scheduled backup written");

@@ -10,12 +10,13 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::server::TcpIncoming;
 
-use crate::auth::{Authenticator, Throttle};
+use crate::auth::Authenticator;
 use crate::bootstrap;
 use crate::config::Config;
 use crate::db::{Db, retention};
 use crate::deadlines;
 use crate::services::{self, Ctx};
+use crate::sessions::{Streams, Throttle};
 use crate::store::{SledStore, StoreError};
 
 /// Why the server could not start or stopped with an error.
@@ -36,6 +37,9 @@ pub enum LaunchError {
     /// Reflection could not be built.
     #[error("reflection: {0}")]
     Reflection(String),
+    /// Serving beyond loopback in clear without the operator's explicit flag.
+    #[error("{0}")]
+    Insecure(String),
 }
 
 /// How long a stop waits for open streams it does not own before closing the connections.
@@ -77,6 +81,9 @@ pub struct Server {
 impl Server {
     /// Opens the store, loads the calendar and creates the first administrator on an empty store.
     pub async fn open(config: Config) -> Result<Self, LaunchError> {
+        crate::files::private_umask();
+        crate::files::compact_if_due(&config.data_dir)?;
+        crate::files::secure_dir(&config.data_dir).map_err(StoreError::from)?;
         // Read first: a bad certificate fails the start before the store is touched.
         let tls = match &config.tls {
             Some(files) => {
@@ -94,7 +101,8 @@ impl Server {
         let ctx = Ctx {
             classifier: Arc::new(RwLock::new(classifier)),
             db,
-            throttle: Throttle::new(config.login_free_attempts),
+            throttle: Throttle::new(config.login_free_attempts, config.login_global_free),
+            streams: Streams::default(),
             config: Arc::new(config),
             shutdown: CancellationToken::new(),
             calendar: Arc::new(RwLock::new(ProductionCalendar::new())),
@@ -139,6 +147,11 @@ impl Server {
         listener: TcpListener,
         shutdown: CancellationToken,
     ) -> Result<(), LaunchError> {
+        // Checked on what was really bound: a library caller gets the same refusal as the binary.
+        let bound = listener.local_addr().map_err(StoreError::from)?;
+        let config = &self.ctx.config;
+        crate::config::check_listen(bound, config.tls.is_some(), config.insecure_listen)
+            .map_err(|e| LaunchError::Insecure(e.to_string()))?;
         use pb::{
             appeal_service_server::AppealServiceServer,
             assignment_service_server::AssignmentServiceServer,
@@ -239,6 +252,11 @@ impl Server {
             ));
 
         let clock = tokio::spawn(deadlines::run(ctx.clone()));
+        let purge = tokio::spawn(crate::sessions::run_purge(
+            ctx.db.clone(),
+            ctx.config.clock_every,
+            ctx.shutdown.clone(),
+        ));
         let backups = tokio::spawn(crate::schedule::run(ctx.clone()));
         // Ends by itself when the database closes.
         let trimming = tokio::spawn(retention::run(ctx.db.clone(), ctx.config.log_bounds));
@@ -281,6 +299,7 @@ impl Server {
         };
         ctx.shutdown.cancel();
         let _ = clock.await;
+        let _ = purge.await;
         // Before the close: a backup under way finishes (it holds the writers) or never starts.
         let _ = backups.await;
         ctx.db.close().await?;

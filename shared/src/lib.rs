@@ -11,7 +11,9 @@ pub mod discipline;
 pub mod meeting;
 pub mod names;
 pub mod personal_data;
+pub mod policy;
 pub mod quarters;
+pub mod scrub;
 pub mod validate;
 
 /// The generated API, package `infogroups.v1`.

@@ -39,6 +39,10 @@ pub fn role(lang: Lang, role: pb::Role) -> &'static str {
         R::GroupSecretary => ("Секретарь группы", "Group secretary"),
         R::GroupMember => ("Член группы", "Group member"),
         R::Executor => ("Исполнитель", "Executor"),
+        R::PersonalDataOfficer => (
+            "Ответственный за персональные данные",
+            "Personal-data officer",
+        ),
     };
     lang.pick(ru, en)
 }

@@ -66,6 +66,10 @@ impl ChildServer {
             .arg(data)
             .args(extra)
             .env_remove("INFOGROUPS_ADMIN_PASSWORD")
+            .env(
+                "INFOGROUPS_BACKUP_PASSPHRASE",
+                crate::server::TEST_BACKUP_PASSPHRASE,
+            )
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -214,6 +218,7 @@ async fn signalled(signals: StopSignals, shutdown: CancellationToken) {
 pub async fn serve(args: ServeArgs) -> Result<()> {
     let mut config = Config::new(&args.data);
     config.admin_password = Some(args.admin_password);
+    config.backup_key = Some(crate::server::test_backup_key());
     if let Some(ms) = args.clock_every_ms {
         config.clock_every = Duration::from_millis(ms);
     }

@@ -198,6 +198,7 @@ pub fn server_config(c: &mut infogroups_server::Config) {
     // Generated logins guess passwords; a throttled account could not sign in again after a case
     // ended its session. Throttling has tests of its own.
     c.login_free_attempts = u32::MAX;
+    c.login_global_free = u32::MAX;
 }
 
 /// The people the fuzzer calls as: one per role, a user with no role at all, and no token.

@@ -1409,7 +1409,9 @@ async fn an_assignment_issued_on_an_appeal_is_linked_to_it() {
         "GetAppeal",
     );
     assert_eq!(a.assignment_ids, [id_of(issued.meta)]);
-    assert_eq!(view(&c.member_a, id_of(a.meta)).await, View::Citizen);
+    // A link a user makes grants nothing (issue 14 §1): the member reads the appeal as the rest
+    // of the group does, without the citizen.
+    assert_eq!(view(&c.member_a, id_of(a.meta)).await, View::Depersonalised);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use infogroups_server::{Clock, schedule};
 use infogroups_shared::pb;
+use infogroups_tests::server::{TEST_BACKUP_PASSPHRASE, test_backup_key};
 use infogroups_tests::watch::events_until;
 use infogroups_tests::{ADMIN_PASSWORD, STEP, TestServer, login, try_login};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -110,7 +111,7 @@ async fn the_install_script_puts_everything_in_its_place() -> Result<()> {
             "--config",
             config.to_str().unwrap_or_default(),
         ],
-        &[],
+        &[("INFOGROUPS_BACKUP_PASSPHRASE", TEST_BACKUP_PASSPHRASE)],
     )
     .await?;
     let shown = text(&check.stdout);
@@ -153,6 +154,7 @@ async fn config_check_prints_the_effective_settings_with_secrets_masked() -> Res
         ("INFOGROUPS_REMINDER_DAYS", "5"),
         ("INFOGROUPS_ADMIN_PASSWORD", "s3cret-first-pass"),
         ("INFOGROUPS_METRICS", "127.0.0.1:9999"),
+        ("INFOGROUPS_BACKUP_PASSPHRASE", TEST_BACKUP_PASSPHRASE),
     ];
     let out = run(
         Path::new(SERVER),
@@ -174,11 +176,26 @@ async fn config_check_prints_the_effective_settings_with_secrets_masked() -> Res
         format!("data = \"{data}\""),
         format!("backup_dir = \"{data}-backups\""),
         "admin_password = ********".into(),
+        "backup_passphrase = ********".into(),
         "tls_cert = (none)".into(),
     ] {
         assert!(shown.lines().any(|l| l == line), "{line} in\n{shown}");
     }
     assert!(!shown.contains("s3cret"), "{shown}");
+    assert!(!shown.contains(TEST_BACKUP_PASSPHRASE), "{shown}");
+    // Scheduled backups are encrypted like every backup: without a passphrase they are refused.
+    let unkeyed = run(
+        Path::new(SERVER),
+        &["config", "check", "--config", file],
+        &[],
+    )
+    .await?;
+    assert!(!unkeyed.status.success());
+    let why = text(&unkeyed.stderr);
+    assert!(
+        why.contains("backup_every needs a backup passphrase"),
+        "{why}"
+    );
 
     // Refusals name what is wrong.
     std::fs::write(dir.path().join("bad.toml"), "listne = \"0.0.0.0:1\"\n")?;
@@ -200,7 +217,10 @@ async fn config_check_prints_the_effective_settings_with_secrets_masked() -> Res
         "{}",
         text(&bad.stderr)
     );
-    let env = [("INFOGROUPS_BACKUP_EVERY", "weekly")];
+    let env = [
+        ("INFOGROUPS_BACKUP_EVERY", "weekly"),
+        ("INFOGROUPS_BACKUP_PASSPHRASE", TEST_BACKUP_PASSPHRASE),
+    ];
     let bad = run(
         Path::new(SERVER),
         &["config", "check", "--config", file],
@@ -294,6 +314,7 @@ async fn the_metrics_endpoint_answers_with_the_named_series_after_a_few_rpcs() -
         ])
         .arg(&data)
         .env("INFOGROUPS_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("INFOGROUPS_BACKUP_PASSPHRASE", TEST_BACKUP_PASSPHRASE)
         .env("INFOGROUPS_LOG", "info")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -369,7 +390,7 @@ async fn scheduled_backups_rotate_and_leave_named_ones() -> Result<()> {
     for i in 0..4 {
         server.clock().set_ms(start_ms + i * 60_000);
         written.push(
-            schedule::once(server.db(), dir.path(), 2)
+            schedule::once(server.db(), dir.path(), 2, &test_backup_key())
                 .await
                 .map_err(anyhow::Error::msg)?,
         );
@@ -387,7 +408,7 @@ async fn scheduled_backups_rotate_and_leave_named_ones() -> Result<()> {
         [vec!["before-upgrade.igbak".to_string()], newest].concat()
     );
     // What is kept is a whole backup, read back by the restore path.
-    let entries = infogroups_server::backup::read_backup(&written[3])?;
+    let entries = infogroups_server::backup::read_backup(&written[3], &test_backup_key())?;
     assert!(!entries.is_empty());
     server.stop().await?;
     Ok(())

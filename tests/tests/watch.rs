@@ -489,7 +489,7 @@ async fn a_watch_from_beyond_the_log_is_told_to_resync() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_stalled_watcher_is_told_to_resync_and_slows_no_one() {
+async fn a_stalled_watcher_is_cut_off_within_its_byte_budget_and_slows_no_one() {
     let server = TestServer::start_default().await.expect("server");
     let admin = server.admin().await.expect("admin");
     let start = admin.published_seq().await.expect("seq");
@@ -534,25 +534,37 @@ async fn a_stalled_watcher_is_told_to_resync_and_slows_no_one() {
     check_contiguous(&received, start + 1).expect("the reading watcher got everything");
     assert_eq!(received.len(), 16_000);
 
-    // The stalled watcher gets what was queued for it, then is told to resync.
+    // The stalled watcher gets what was queued for it — at most its byte budget — then is cut
+    // off with the sequence to resume from.
     let mut queued = 0;
+    let mut bytes = 0;
     loop {
         match next_message(&mut stalled, STEP)
             .await
             .expect("the stalled stream answers")
         {
-            Received::Message(pb::WatchEvent {
-                kind: Some(pb::watch_event::Kind::Resync(_)),
-            }) => break,
-            Received::Message(_) => queued += 1,
-            other => panic!("expected a resync, got {other:?} after {queued} events"),
+            Received::Failed(s) if s.code() == tonic::Code::ResourceExhausted => {
+                assert!(s.message().contains("resume from seq"), "{s:?}");
+                break;
+            }
+            Received::Message(m) => {
+                bytes += prost::Message::encoded_len(&m);
+                queued += 1;
+            }
+            other => panic!("expected the cut-off, got {other:?} after {queued} events"),
         }
         assert!(
             queued < 16_000,
             "the stalled watcher was never told to resync"
         );
     }
-    println!("the stalled watcher got {queued} events before the resync");
+    // The server held at most its budget; what arrived beyond it sat in the transport's
+    // windows and socket buffers, which are bounded by the connection's settings.
+    assert!(
+        bytes < 2 * infogroups_server::services::sync::WATCHER_QUEUE_BYTES,
+        "{bytes} bytes arrived"
+    );
+    println!("the stalled watcher got {queued} events ({bytes} bytes) before the cut-off");
     drop((stalled, reader, stalled_user, admin));
     server.stop().await.expect("stop");
 }

@@ -20,15 +20,27 @@ fn all_rows(t: &pb::Table) -> impl Iterator<Item = &pb::Row> {
     t.rows.iter().chain(t.totals.iter())
 }
 
+/// One CSV cell. A text that starts with `=`, `+`, `-`, `@` (or a tab or CR) would run as a
+/// formula in a spreadsheet — a citizen's text in an export must not — so it gets a leading `'`;
+/// a number keeps its sign. Separators, quotes and line breaks, a bare CR among them, are quoted.
+pub fn csv_cell(s: &str) -> String {
+    let number = s.replace(',', ".").parse::<f64>().is_ok();
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && !number;
+    let s = if risky {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([';', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
 /// CSV with a BOM and semicolons, as Russian Excel opens it.
 pub fn csv(t: &pb::Table) -> Vec<u8> {
-    let quote = |s: &str| {
-        if s.contains([';', '"', '\n']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    };
+    let quote = |s: &str| csv_cell(s);
     let mut out = String::from("\u{feff}");
     out.push_str(
         &t.columns
@@ -258,6 +270,18 @@ mod tests {
             }],
             totals: None,
         }
+    }
+
+    #[test]
+    fn csv_cells_never_run_as_formulas_and_a_bare_cr_is_quoted() {
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        for risky in ["+7 918", "-cmd", "@SUM(A1)", "\tx"] {
+            assert!(csv_cell(risky).starts_with('\''), "{risky}");
+        }
+        assert_eq!(csv_cell("-5"), "-5");
+        assert_eq!(csv_cell("-2,5"), "-2,5");
+        assert_eq!(csv_cell("a\rb"), "\"a\rb\"");
+        assert_eq!(csv_cell("Иванова"), "Иванова");
     }
 
     #[test]

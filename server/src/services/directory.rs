@@ -41,7 +41,7 @@ impl DirectorySvc {
             .db
             .write(c.actor.user_id, |tx| {
                 if id == 0 {
-                    if let Some(done) = tx.replayed::<E>(request_id)? {
+                    if let Some(done) = tx.replayed::<E>(E::KIND.name(), request_id)? {
                         return Ok(done);
                     }
                     tx.create(entry, Some(request_id))

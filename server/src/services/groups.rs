@@ -2,7 +2,7 @@
 //! source of truth for the group roles: changing it grants and revokes them in the same write.
 
 use infogroups_shared::pb::{self, Role, group_service_server::GroupService};
-use infogroups_shared::validate::{self, FieldError, MAX_LINE};
+use infogroups_shared::validate::{self, FieldError, MAX_LINE, caps};
 use tonic::{Request, Response, Status};
 
 use super::Ctx;
@@ -47,7 +47,13 @@ pub fn validate_group(g: &pb::Group) -> Result<(), FieldError> {
             "is required",
         ));
     }
-    validate::required_line("group.name", &g.name, MAX_LINE)?;
+    validate::name_line("group.name", &g.name, MAX_LINE, true)?;
+    validate::at_most("group.member_ids", g.member_ids.len(), caps::GROUP_MEMBERS)?;
+    validate::at_most(
+        "group.territory_ids",
+        g.territory_ids.len(),
+        caps::GROUP_TERRITORIES,
+    )?;
     validate::id("group.leader_id", g.leader_id)?;
     validate::id("group.secretary_id", g.secretary_id)?;
     if g.leader_id == g.secretary_id {
@@ -158,6 +164,11 @@ pub fn stage_composition(
         tx.update_current(u, "revoke_role")?;
     }
     for (user, grant) in after.iter().filter(|x| !before.contains(x)) {
+        let actor = crate::policy::Actor {
+            user_id: tx.actor_id(),
+            grants: Vec::new(),
+        };
+        crate::policy::may_grant(&actor, *user, grant.role)?;
         let mut u = tx.require::<pb::User>(*user)?;
         if !u.roles.contains(grant) {
             u.roles.push(*grant);
@@ -205,7 +216,7 @@ pub fn stage_new_group(
     group: pb::Group,
     request_id: &str,
 ) -> ApiResult<pb::Group> {
-    if let Some(done) = tx.replayed::<pb::Group>(request_id)? {
+    if let Some(done) = tx.replayed::<pb::Group>("CreateGroup", request_id)? {
         return Ok(done);
     }
     check_refs(tx, &group)?;
@@ -235,7 +246,7 @@ impl GroupService for GroupSvc {
             .db
             .write(c.actor.user_id, |tx| {
                 // A resend returns the first result before anything is checked again.
-                if let Some(done) = tx.replayed::<pb::Group>(&req.request_id)? {
+                if let Some(done) = tx.replayed::<pb::Group>("CreateGroup", &req.request_id)? {
                     return Ok(done);
                 }
                 check_unique(&others, &g)?;
@@ -258,17 +269,33 @@ impl GroupService for GroupSvc {
         validate_group(&g)?;
         validate::optional_line("reason", &req.reason, MAX_LINE)?;
         check_unique(&self.ctx.db.all::<pb::Group>().map_err(ApiError::from)?, &g)?;
-        authorize(
-            &c.actor,
-            Action::EditGroupComposition,
-            &Resource::group(g.meta().id),
-        )
-        .map_err(ApiError::from)?;
+        let res = Resource::group(g.meta().id);
+        let composes = authorize(&c.actor, Action::EditGroupComposition, &res);
+        let appoints = authorize(&c.actor, Action::AppointLeader, &res);
+        if let (Err(denied), Err(_)) = (&composes, &appoints) {
+            return Err(ApiError::from(denied.clone()).into());
+        }
         let group = self
             .ctx
             .db
             .write(c.actor.user_id, |tx| {
                 let old = tx.require::<pb::Group>(g.meta().id)?;
+                // Only the administrator or the head appoints or replaces the leader; a leader
+                // cannot hand the group (and its citizens' data) to someone else.
+                let leader_changes = old.leader_id != g.leader_id;
+                if leader_changes {
+                    appoints.clone()?;
+                }
+                // The head appoints the leader and nothing else: the people are the leader's
+                // (3.5.1).
+                let only_leader = pb::Group {
+                    leader_id: old.leader_id,
+                    meta: old.meta,
+                    ..g.clone()
+                } == old;
+                if composes.is_err() && !(leader_changes && only_leader) {
+                    composes.clone()?;
+                }
                 if !c.actor.has(Role::Administrator) {
                     check_leader_change(&old, &g)?;
                 }

@@ -72,6 +72,12 @@ impl MaintenanceService for MaintenanceSvc {
         } else {
             req.name
         };
+        let key = self.ctx.config.backup_key.as_ref().ok_or_else(|| {
+            ApiError::precondition(
+                "не задана парольная фраза резервных копий (INFOGROUPS_BACKUP_PASSPHRASE или --backup-passphrase-file)",
+                "no backup passphrase is configured (INFOGROUPS_BACKUP_PASSPHRASE or --backup-passphrase-file)",
+            )
+        })?;
         let dir = &self.ctx.config.backup_dir;
         let path = dir.join(&name);
         let unwritable = |e: std::io::Error| {
@@ -84,6 +90,7 @@ impl MaintenanceService for MaintenanceSvc {
             )
         };
         std::fs::create_dir_all(dir).map_err(unwritable)?;
+        crate::files::secure_dir(dir).map_err(unwritable)?;
         if path.exists() {
             return Err(ApiError::AlreadyExists {
                 ru: format!("файл {name} уже есть; выберите другое имя"),
@@ -91,7 +98,7 @@ impl MaintenanceService for MaintenanceSvc {
             }
             .into());
         }
-        let summary = backup::backup_online(db, &path)
+        let summary = backup::backup_online(db, &path, key)
             .await
             .map_err(|e| match e {
                 StoreError::Io(io) => unwritable(io),

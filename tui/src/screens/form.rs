@@ -872,7 +872,7 @@ fn set_meta_version(meta: &mut Option<pb::Meta>, v: u64) {
 }
 
 /// The roles an administrator grants, in the order the choice offers them.
-pub const GRANTABLE: [pb::Role; 9] = [
+pub const GRANTABLE: [pb::Role; 10] = [
     pb::Role::Executor,
     pb::Role::GroupMember,
     pb::Role::GroupSecretary,
@@ -882,6 +882,7 @@ pub const GRANTABLE: [pb::Role; 9] = [
     pb::Role::ControlSector,
     pb::Role::Head,
     pb::Role::Administrator,
+    pb::Role::PersonalDataOfficer,
 ];
 
 pub(super) fn choice_of(fields: &[Field], name: &str) -> usize {

@@ -8,7 +8,7 @@ pub mod texts;
 use chrono::NaiveDate;
 use infogroups_shared::meeting::{self as machine, Facts, Step};
 use infogroups_shared::pb::{self, MeetingStatus as M, meeting_service_server::MeetingService};
-use infogroups_shared::validate::{self, FieldError, MAX_LINE, MAX_TEXT};
+use infogroups_shared::validate::{self, FieldError, MAX_LINE, MAX_TEXT, caps};
 use infogroups_shared::{city_time, quarters};
 use tonic::{Request, Response, Status};
 
@@ -339,7 +339,7 @@ impl MeetingService for MeetingSvc {
             .ctx
             .db
             .write(c.actor.user_id, |tx| {
-                if let Some(done) = tx.replayed::<pb::Meeting>(&req.request_id)? {
+                if let Some(done) = tx.replayed::<pb::Meeting>("PlanMeeting", &req.request_id)? {
                     return Ok(done);
                 }
                 let group = tx.require::<pb::Group>(req.group_id)?;
@@ -556,6 +556,11 @@ impl MeetingService for MeetingSvc {
                         .into());
                     }
                     if p.index == 0 {
+                        validate::at_most(
+                            "participant",
+                            m.participants.len() + 1,
+                            caps::PARTICIPANTS,
+                        )?;
                         let index = m.participants.iter().map(|x| x.index).max().unwrap_or(0) + 1;
                         m.participants.push(pb::Participant {
                             index,
@@ -612,11 +617,7 @@ impl MeetingService for MeetingSvc {
     async fn save_checklist(&self, req: Request<pb::SaveChecklistRequest>) -> Reply {
         let c = caller(&req)?;
         let req = req.into_inner();
-        if req.items.len() > 100 {
-            return Err(
-                FieldError::new("items", "не более 100 пунктов", "at most 100 items").into(),
-            );
-        }
+        validate::at_most("items", req.items.len(), caps::CHECKLIST)?;
         for (i, item) in req.items.iter().enumerate() {
             validate::required_line(&format!("items[{i}].title"), &item.title, MAX_LINE)?;
             validate::optional_line(
@@ -811,6 +812,57 @@ impl MeetingService for MeetingSvc {
             false,
             MAX_TEXT,
         )?;
+        for (field, len, max) in [
+            (
+                "protocol.questions",
+                p.questions.len(),
+                caps::PROTOCOL_QUESTIONS,
+            ),
+            (
+                "protocol.decisions",
+                p.decisions.len(),
+                caps::PROTOCOL_DECISIONS,
+            ),
+            (
+                "protocol.reception_card_ids",
+                p.reception_card_ids.len(),
+                caps::PROTOCOL_CARDS,
+            ),
+            (
+                "protocol.members_present",
+                p.members_present.len(),
+                caps::MEMBERS_PRESENT,
+            ),
+            (
+                "protocol.participants_present",
+                p.participants_present.len(),
+                caps::PARTICIPANTS_PRESENT,
+            ),
+        ] {
+            validate::at_most(field, len, max)?;
+        }
+        // Each text is capped, and so is the whole: one protocol is a few pages, not megabytes.
+        let total: usize = p
+            .questions
+            .iter()
+            .map(|q| q.substance.chars().count() + q.answer.chars().count())
+            .chain(p.decisions.iter().map(|d| d.text.chars().count()))
+            .sum::<usize>()
+            + p.information_given.chars().count();
+        if total > caps::PROTOCOL_TEXT {
+            return Err(FieldError::new(
+                "protocol",
+                format!(
+                    "текст протокола не длиннее {} символов",
+                    caps::PROTOCOL_TEXT
+                ),
+                format!(
+                    "the protocol's text is at most {} characters",
+                    caps::PROTOCOL_TEXT
+                ),
+            )
+            .into());
+        }
         for (i, q) in p.questions.iter().enumerate() {
             validate::text(
                 &format!("protocol.questions[{i}].substance"),
@@ -878,6 +930,25 @@ impl MeetingService for MeetingSvc {
                         )
                         .into());
                     }
+                    // Cards and appeals named in the protocol are the group's own: one of another
+                    // group is refused as if it did not exist.
+                    let group_id = m.group_id;
+                    for (i, id) in p.reception_card_ids.iter().enumerate() {
+                        crate::refs::in_scope::<pb::ReceptionCard>(
+                            tx,
+                            &format!("protocol.reception_card_ids[{i}]"),
+                            *id,
+                            |x| x.group_id == group_id,
+                        )?;
+                    }
+                    for (i, q) in p.questions.iter().enumerate() {
+                        crate::refs::in_scope::<pb::Appeal>(
+                            tx,
+                            &format!("protocol.questions[{i}].appeal_id"),
+                            q.appeal_id,
+                            |x| x.group_id == group_id,
+                        )?;
+                    }
                     let old = m.protocol.clone().unwrap_or_default();
                     let mut new = pb::Protocol {
                         signed_by: 0,
@@ -939,6 +1010,8 @@ impl MeetingService for MeetingSvc {
                 "amend",
                 |tx, m, today| {
                     step(m, Step::Amend, today)?;
+                    let so_far = m.protocol.as_ref().map_or(0, |p| p.amendments.len());
+                    validate::at_most("text", so_far + 1, caps::AMENDMENTS)?;
                     let now = tx.now_ms();
                     m.protocol
                         .get_or_insert_with(Default::default)
