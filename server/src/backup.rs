@@ -176,8 +176,14 @@ pub fn write_store(store: &dyn Store, path: &Path, key: &BackupKey) -> Result<Su
 
 /// An online backup: writers wait while it is taken, so it holds exactly the writes committed
 /// before it began (every one acknowledged by then among them).
+/// Every backup, asked for or scheduled, is counted in the metrics here.
 pub async fn backup_online(db: &Db, path: &Path, key: &BackupKey) -> Result<Summary, StoreError> {
-    db.exclusive(|store| write_store(store, path, key)).await
+    let result = db.exclusive(|store| write_store(store, path, key)).await;
+    match &result {
+        Ok(_) => crate::metrics::backup_succeeded(db.clock().now_ms()),
+        Err(_) => crate::metrics::backup_failed(),
+    }
+    result
 }
 
 fn read_exact<R: Read>(r: &mut R, n: usize) -> Result<Vec<u8>, StoreError> {

@@ -10,6 +10,12 @@ use serde::Deserialize;
 use crate::clock::Clock;
 use crate::db::retention::LogBounds;
 
+/// The configuration file read when no `--config` is given, if it exists.
+pub const DEFAULT_CONFIG_FILE: &str = "/etc/infogroups/server.toml";
+
+/// Every file setting `key` can also be set by the environment variable `INFOGROUPS_KEY`.
+pub const ENV_PREFIX: &str = "INFOGROUPS_";
+
 /// The default listen address: loopback only.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:50051";
 
@@ -76,6 +82,12 @@ pub struct Config {
     pub retention_years: u32,
     /// How much of the event and audit logs the live store keeps (see [`LogBounds`]).
     pub log_bounds: LogBounds,
+    /// Where the Prometheus endpoint listens (`/metrics`); none without it.
+    pub metrics: Option<SocketAddr>,
+    /// How often a backup is written to `backup_dir` by itself; never without it.
+    pub backup_every: Option<Duration>,
+    /// Scheduled backups kept; older ones are deleted after each new one.
+    pub backup_keep: usize,
     /// The operator accepts serving beyond loopback without TLS (`--insecure-listen`).
     pub insecure_listen: bool,
     /// The clock: the system's, or a training one (`serve --clock`).
@@ -120,6 +132,10 @@ impl Config {
             repeat_window_days: 365,
             retention_years: 5,
             log_bounds: DEFAULT_LOG_BOUNDS,
+            metrics: None,
+            backup_every: None,
+            // A week of daily backups.
+            backup_keep: 7,
             insecure_listen: false,
             clock: Clock::system(),
         }
@@ -172,6 +188,12 @@ pub struct FileConfig {
     /// An appeal's last day on a non-working day: `previous` (the default), `next` or
     /// `unchanged`.
     pub appeal_deadline_rule: Option<String>,
+    /// The Prometheus endpoint's address.
+    pub metrics: Option<SocketAddr>,
+    /// How often to back up by itself: `30m`, `6h`, `1d` (see [`parse_every`]).
+    pub backup_every: Option<String>,
+    /// Scheduled backups kept.
+    pub backup_keep: Option<usize>,
 }
 
 /// A configuration file that could not be used.
@@ -193,6 +215,29 @@ pub enum ConfigError {
         /// Why.
         source: toml::de::Error,
     },
+    /// An environment variable holds a value its setting cannot take.
+    #[error("invalid value of {var}: {message}")]
+    Env {
+        /// The variable.
+        var: String,
+        /// Why.
+        message: String,
+    },
+    /// A period that does not read as a number and a unit.
+    #[error(
+        "invalid {key} {value:?}: write a whole number and s, m, h or d, e.g. \"1d\" or \"6h\""
+    )]
+    Period {
+        /// The setting.
+        key: &'static str,
+        /// The value given.
+        value: String,
+    },
+    /// Scheduled backups without the passphrase that encrypts every backup.
+    #[error(
+        "backup_every needs a backup passphrase (INFOGROUPS_BACKUP_PASSPHRASE or --backup-passphrase-file)"
+    )]
+    ScheduleWithoutKey,
     /// Only one of the TLS files was given.
     #[error("TLS needs both a certificate and a key")]
     HalfTls,
@@ -253,15 +298,215 @@ impl FileConfig {
 
     /// Reads a TOML file.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
-        toml::from_str(&text).map_err(|source| ConfigError::Parse {
-            path: path.display().to_string(),
-            source,
-        })
+        Self::from_table(read_table(path)?, path)
     }
+
+    /// The settings of the file at `path` (or of [`DEFAULT_CONFIG_FILE`] when `path` is `None`
+    /// and that file exists), each overridden by its environment variable as `env` reads it.
+    /// Returns the file actually read, if any.
+    pub fn layered(
+        path: Option<&Path>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<(Self, Option<PathBuf>), ConfigError> {
+        let path = match path {
+            Some(p) => Some(p.to_path_buf()),
+            None => Some(PathBuf::from(DEFAULT_CONFIG_FILE)).filter(|p| p.exists()),
+        };
+        let mut table = match &path {
+            Some(p) => read_table(p)?,
+            None => toml::Table::new(),
+        };
+        // The file's own keys are checked first, so an error names the file, not a variable.
+        if let Some(p) = &path {
+            Self::from_table(table.clone(), p)?;
+        }
+        table.extend(env_table(env)?);
+        let merged = Self::from_table(table, Path::new("(environment)"))?;
+        Ok((merged, path))
+    }
+
+    fn from_table(table: toml::Table, path: &Path) -> Result<Self, ConfigError> {
+        toml::Value::Table(table)
+            .try_into()
+            .map_err(|source| ConfigError::Parse {
+                path: path.display().to_string(),
+                source,
+            })
+    }
+}
+
+fn read_table(path: &Path) -> Result<toml::Table, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|source| ConfigError::Parse {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// A period such as `90s`, `30m`, `6h` or `1d` (whole numbers, above zero).
+pub fn parse_every(key: &'static str, value: &str) -> Result<Duration, ConfigError> {
+    let bad = || ConfigError::Period {
+        key,
+        value: value.to_string(),
+    };
+    let v = value.trim();
+    let split = v.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+    let (n, unit) = v.split_at(split);
+    let n: u64 = n.parse().map_err(|_| bad())?;
+    let unit_secs = match unit.trim() {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(bad()),
+    };
+    match n.checked_mul(unit_secs) {
+        Some(secs) if secs > 0 => Ok(Duration::from_secs(secs)),
+        _ => Err(bad()),
+    }
+}
+
+/// The name of the environment variable of a file setting: `backup_keep` → `INFOGROUPS_BACKUP_KEEP`.
+pub fn env_var(key: &str) -> String {
+    format!("{ENV_PREFIX}{}", key.to_ascii_uppercase())
+}
+
+/// The settings given by environment variables, one per key of [`FileConfig`]. A value is read
+/// as TOML (`8`, `true`, `"x"`) when it takes the setting that way, else as a plain string (a
+/// path, an address), so `INFOGROUPS_DATA=/var/lib/infogroups` needs no quotes.
+fn env_table(env: &dyn Fn(&str) -> Option<String>) -> Result<toml::Table, ConfigError> {
+    let mut table = toml::Table::new();
+    for key in file_keys() {
+        let var = env_var(key);
+        let Some(raw) = env(&var) else { continue };
+        let typed = toml::from_str::<toml::Table>(&format!("v = {raw}"))
+            .ok()
+            .and_then(|mut t| t.remove("v"));
+        let candidates = typed.into_iter().chain([toml::Value::String(raw)]);
+        let mut last = String::new();
+        let mut accepted = None;
+        for value in candidates {
+            let one = toml::Table::from_iter([(key.to_string(), value.clone())]);
+            match toml::Value::Table(one).try_into::<FileConfig>() {
+                Ok(_) => {
+                    accepted = Some(value);
+                    break;
+                }
+                Err(e) => last = e.message().to_string(),
+            }
+        }
+        let value = accepted.ok_or(ConfigError::Env { var, message: last })?;
+        table.insert(key.to_string(), value);
+    }
+    Ok(table)
+}
+
+/// The keys of [`FileConfig`], as serde knows them: a setting added to the struct is settable
+/// from the environment with no list to keep in step.
+pub fn file_keys() -> &'static [&'static str] {
+    let mut fields: &'static [&'static str] = &[];
+    let _ = FileConfig::deserialize(Introspect(&mut fields));
+    fields
+}
+
+/// A deserializer that only records the field names a struct asks for.
+struct Introspect<'a>(&'a mut &'static [&'static str]);
+
+impl<'de> serde::Deserializer<'de> for Introspect<'_> {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(serde::de::Error::custom(
+            "only a struct's field names are read",
+        ))
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        *self.0 = fields;
+        self.deserialize_any(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
+}
+
+/// Whether a setting's value is a secret, shown masked by `config check`.
+pub fn is_secret(key: &str) -> bool {
+    ["password", "passphrase", "secret"]
+        .iter()
+        .any(|w| key.contains(w))
+}
+
+/// A setting's value as `config check` prints it: a secret as `********`.
+pub fn shown(key: &str, value: String) -> String {
+    if is_secret(key) && !value.is_empty() {
+        "********".into()
+    } else {
+        value
+    }
+}
+
+/// The settings in force, as `key = value` pairs in the file's names, secrets masked.
+pub fn effective(c: &Config) -> Vec<(&'static str, String)> {
+    let path = |p: &Path| format!("{:?}", p.display().to_string());
+    let tls = |f: fn(&TlsFiles) -> &PathBuf| c.tls.as_ref().map_or("(none)".into(), |t| path(f(t)));
+    let rows = [
+        ("data", path(&c.data_dir)),
+        ("backup_dir", path(&c.backup_dir)),
+        ("listen", format!("\"{}\"", c.listen)),
+        ("tls_cert", tls(|t| &t.cert)),
+        ("tls_key", tls(|t| &t.key)),
+        (
+            "token_ttl_hours",
+            (c.token_ttl.as_secs() / 3600).to_string(),
+        ),
+        ("login_free_attempts", c.login_free_attempts.to_string()),
+        ("max_request_bytes", c.max_request_bytes.to_string()),
+        (
+            "max_concurrent_streams",
+            c.max_concurrent_streams.to_string(),
+        ),
+        ("reminder_days", c.reminder_days.to_string()),
+        ("event_log_keep", c.log_bounds.events.to_string()),
+        ("audit_live_keep", c.log_bounds.audit_live.to_string()),
+        (
+            "metrics",
+            c.metrics.map_or("(none)".into(), |a| format!("\"{a}\"")),
+        ),
+        (
+            "backup_every",
+            c.backup_every
+                .map_or("(never)".into(), |d| format!("\"{}s\"", d.as_secs())),
+        ),
+        ("backup_keep", c.backup_keep.to_string()),
+        (
+            "backup_passphrase",
+            c.backup_key
+                .as_ref()
+                .map_or(String::new(), |_| "set".into()),
+        ),
+        (
+            "admin_password",
+            c.admin_password.clone().unwrap_or_default(),
+        ),
+    ];
+    rows.into_iter()
+        .map(|(k, v)| {
+            let v = shown(k, v);
+            (k, if v.is_empty() { "(none)".into() } else { v })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -298,6 +543,144 @@ mod tests {
             && c.event_log_keep == Some(50_000)));
         let bad: Result<FileConfig, _> = toml::from_str("listne = \"x\"\n");
         assert!(bad.is_err());
+    }
+
+    fn env_of(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn every_file_key_is_known_and_has_its_variable() {
+        let keys = file_keys();
+        for k in [
+            "data",
+            "listen",
+            "tls_key",
+            "event_log_keep",
+            "audit_live_keep",
+        ] {
+            assert!(keys.contains(&k), "{k} in {keys:?}");
+        }
+        assert_eq!(env_var("max_request_bytes"), "INFOGROUPS_MAX_REQUEST_BYTES");
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file_and_takes_plain_values() -> Result<(), ConfigError> {
+        let dir = tempfile::tempdir().map_err(|source| ConfigError::Read {
+            path: "tempdir".into(),
+            source,
+        })?;
+        let file = dir.path().join("server.toml");
+        std::fs::write(
+            &file,
+            "data = \"/from/file\"\nreminder_days = 3\nmax_request_bytes = 100\n",
+        )
+        .map_err(|source| ConfigError::Read {
+            path: file.display().to_string(),
+            source,
+        })?;
+        let env = env_of(&[
+            ("INFOGROUPS_DATA", "/from/env"),
+            ("INFOGROUPS_LISTEN", "0.0.0.0:50051"),
+            ("INFOGROUPS_REMINDER_DAYS", "5"),
+            // Not a setting: the client's server URL, the admin password — never a file key.
+            ("INFOGROUPS_SERVER", "http://x"),
+        ]);
+        let (c, read) = FileConfig::layered(Some(&file), &env)?;
+        assert_eq!(read.as_deref(), Some(file.as_path()));
+        assert_eq!(c.data, Some(PathBuf::from("/from/env")));
+        assert_eq!(c.listen, "0.0.0.0:50051".parse().ok());
+        assert_eq!(c.reminder_days, Some(5));
+        assert_eq!(c.max_request_bytes, Some(100));
+        Ok(())
+    }
+
+    #[test]
+    fn a_bad_variable_is_named() {
+        let env = env_of(&[("INFOGROUPS_REMINDER_DAYS", "soon")]);
+        let e = FileConfig::layered(Some(Path::new("/nonexistent/x.toml")), &env);
+        assert!(matches!(e, Err(ConfigError::Read { .. })));
+        let dir = tempfile::tempdir().ok();
+        let empty = dir.as_ref().map(|d| d.path().join("empty.toml"));
+        if let Some(p) = &empty {
+            assert!(std::fs::write(p, "").is_ok());
+        }
+        let e = FileConfig::layered(empty.as_deref(), &env);
+        assert!(
+            matches!(&e, Err(ConfigError::Env { var, .. }) if var == "INFOGROUPS_REMINDER_DAYS"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn secrets_are_masked_and_the_rest_shown() {
+        let mut c = Config::new("/var/lib/infogroups");
+        c.admin_password = Some("hunter2".into());
+        let rows = effective(&c);
+        let get = |k: &str| rows.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str());
+        assert_eq!(get("admin_password"), Some("********"));
+        assert_eq!(get("data"), Some("\"/var/lib/infogroups\""));
+        assert_eq!(get("backup_dir"), Some("\"/var/lib/infogroups-backups\""));
+        assert_eq!(get("tls_cert"), Some("(none)"));
+        assert!(!rows.iter().any(|(_, v)| v.contains("hunter2")));
+        let table = [
+            ("backup_passphrase", true),
+            ("admin_password", true),
+            ("client_secret", true),
+            ("token_ttl_hours", false),
+            ("tls_key", false),
+        ];
+        for (k, secret) in table {
+            assert_eq!(is_secret(k), secret, "{k}");
+        }
+        c.admin_password = None;
+        assert_eq!(
+            effective(&c)
+                .iter()
+                .find(|(n, _)| *n == "admin_password")
+                .map(|(_, v)| v.as_str()),
+            Some("(none)")
+        );
+    }
+
+    #[test]
+    fn periods_read_as_a_number_and_a_unit() {
+        let ok = [
+            ("90s", 90),
+            ("30m", 1800),
+            ("6h", 21_600),
+            ("1d", 86_400),
+            (" 2d ", 172_800),
+        ];
+        for (text, secs) in ok {
+            assert_eq!(
+                parse_every("backup_every", text).ok(),
+                Some(Duration::from_secs(secs)),
+                "{text}"
+            );
+        }
+        for bad in [
+            "",
+            "d",
+            "0h",
+            "1.5h",
+            "1w",
+            "-1d",
+            "h1",
+            "99999999999999999999d",
+        ] {
+            assert!(
+                matches!(
+                    parse_every("backup_every", bad),
+                    Err(ConfigError::Period { .. })
+                ),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod backup;
 pub mod bootstrap;
 pub mod classifier_store;
 pub mod clock;
+pub mod completions;
 pub mod config;
 pub mod db;
 pub mod deadlines;
@@ -19,17 +20,29 @@ pub mod error;
 pub mod files;
 pub mod framing;
 pub mod integrity;
+pub mod logging;
+pub mod metrics;
 pub mod notify;
 pub mod personal_data;
 pub mod policy;
 pub mod refs;
 pub mod reports;
+pub mod schedule;
 pub mod server;
 pub mod services;
 pub mod sessions;
 pub mod settings;
 pub mod signals;
 pub mod store;
+pub mod tls;
+
+/// The version `--version` shows: the package's and the commit it was built from.
+pub const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("INFOGROUPS_COMMIT"),
+    ")"
+);
 
 pub use clock::Clock;
 pub use config::Config;

@@ -7,8 +7,10 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
+use infogroups_server::completions::Generate;
 use infogroups_server::config::{self, Config, FileConfig, TlsFiles};
 use infogroups_server::db::Db;
+use infogroups_server::logging::LogFormat;
 use infogroups_server::signals::StopSignals;
 use infogroups_server::store::{SledStore, Store};
 use infogroups_server::{Clock, Server, accounts, auth, backup, integrity};
@@ -17,8 +19,21 @@ use infogroups_shared::validate;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Parser)]
-#[command(name = "infogroups-server", version, about = "The Infogroups server")]
+#[command(
+    name = "infogroups-server",
+    version = infogroups_server::LONG_VERSION,
+    about = "The Infogroups server"
+)]
 struct Cli {
+    /// Log line format: text, coloured only on a terminal, or JSON lines for a collector.
+    #[arg(
+        long,
+        global = true,
+        env = "INFOGROUPS_LOG_FORMAT",
+        value_enum,
+        default_value_t
+    )]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -29,11 +44,32 @@ enum Command {
     Serve(ServeArgs),
     /// Administer a stopped server's store.
     Admin(AdminArgs),
+    /// Check the configuration.
+    Config(ConfigArgs),
+    /// Generate shell completions or man pages.
+    Generate {
+        #[command(subcommand)]
+        what: Generate,
+    },
+}
+
+#[derive(Args)]
+struct ConfigArgs {
+    #[command(subcommand)]
+    action: ConfigAction,
+}
+
+#[derive(Subcommand)]
+enum ConfigAction {
+    /// Validate the configuration file and print the settings `serve` would use with the same
+    /// arguments and environment (secrets masked).
+    Check(ServeArgs),
 }
 
 #[derive(Args)]
 struct Common {
-    /// Configuration file (TOML).
+    /// Configuration file (TOML) [default: /etc/infogroups/server.toml when it exists]; every
+    /// key `k` may also be set by the variable INFOGROUPS_K.
     #[arg(long, env = "INFOGROUPS_CONFIG")]
     config: Option<PathBuf>,
     /// Data directory [default: the platform's data directory].
@@ -64,6 +100,9 @@ struct ServeArgs {
     /// Where online backups are written [default: the data directory's name + "-backups"].
     #[arg(long, env = "INFOGROUPS_BACKUP_DIR")]
     backup_dir: Option<PathBuf>,
+    /// Serve Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9464).
+    #[arg(long, env = "INFOGROUPS_METRICS", value_name = "ADDR")]
+    metrics: Option<SocketAddr>,
     /// Serve beyond loopback without TLS (only behind a tunnel or on a trusted network).
     #[arg(long, env = "INFOGROUPS_INSECURE_LISTEN")]
     insecure_listen: bool,
@@ -152,11 +191,11 @@ fn data_dir(common: &Common, file: &FileConfig) -> PathBuf {
         .unwrap_or_else(config::default_data_dir)
 }
 
-fn file_config(common: &Common) -> Result<FileConfig> {
-    match &common.config {
-        Some(p) => Ok(FileConfig::load(p)?),
-        None => Ok(FileConfig::default()),
-    }
+/// The file's settings overridden by the environment's, and the file read (if any).
+fn file_config(common: &Common) -> Result<(FileConfig, Option<PathBuf>)> {
+    Ok(FileConfig::layered(common.config.as_deref(), &|k| {
+        std::env::var(k).ok()
+    })?)
 }
 
 /// The role names the command line uses, in both directions.
@@ -188,18 +227,29 @@ fn role_name(r: i32) -> &'static str {
         .map_or("?", |(name, _)| name)
 }
 
+/// The new password: from `INFOGROUPS_NEW_PASSWORD` (scripts), typed twice without echo on a
+/// terminal, or one line of a pipe.
 fn new_password() -> Result<String> {
+    use std::io::IsTerminal;
     if let Ok(p) = std::env::var("INFOGROUPS_NEW_PASSWORD") {
         return Ok(p);
     }
-    eprint!("New password: ");
-    let mut line = String::new();
-    std::io::stdin().read_line(&mut line)?;
-    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    if !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    let first = rpassword::prompt_password("New password: ")?;
+    let again = rpassword::prompt_password("Repeat it: ")?;
+    if first != again {
+        bail!("the two passwords differ; nothing changed");
+    }
+    Ok(first)
 }
 
-async fn serve(args: ServeArgs) -> Result<()> {
-    let file = file_config(&args.common)?;
+/// The settings in force: command line over environment over file over defaults.
+fn build_config(args: ServeArgs) -> Result<Config> {
+    let (file, _) = file_config(&args.common)?;
     let mut config = Config::new(data_dir(&args.common, &file));
     if let Some(rule) = file.appeal_rule()? {
         config.appeal_non_working_rule = rule;
@@ -258,6 +308,40 @@ async fn serve(args: ServeArgs) -> Result<()> {
         backup::BackupKey::from_operator(args.common.backup_passphrase_file.as_deref())?;
     config.insecure_listen = args.insecure_listen;
     config::check_listen(config.listen, config.tls.is_some(), config.insecure_listen)?;
+    config.metrics = args.metrics.or(file.metrics);
+    if let Some(every) = &file.backup_every {
+        config.backup_every = Some(config::parse_every("backup_every", every)?);
+    }
+    if let Some(n) = file.backup_keep {
+        config.backup_keep = n.max(1);
+    }
+    if config.backup_every.is_some() && config.backup_key.is_none() {
+        bail!(config::ConfigError::ScheduleWithoutKey);
+    }
+    Ok(config)
+}
+
+/// `config check`: the file parses, TLS files are readable, and the effective settings.
+fn config_check(args: ServeArgs) -> Result<()> {
+    let (_, read) = file_config(&args.common)?;
+    let config = build_config(args)?;
+    if let Some(tls) = &config.tls {
+        for f in [&tls.cert, &tls.key] {
+            std::fs::File::open(f).with_context(|| format!("cannot read {}", f.display()))?;
+        }
+    }
+    match read {
+        Some(p) => println!("# configuration file: {} (valid)", p.display()),
+        None => println!("# configuration file: none; defaults and the environment"),
+    }
+    for (key, value) in config::effective(&config) {
+        println!("{key} = {value}");
+    }
+    Ok(())
+}
+
+async fn serve(args: ServeArgs) -> Result<()> {
+    let config = build_config(args)?;
     if config.tls.is_none() && !config.listen.ip().is_loopback() {
         tracing::warn!(
             listen = %config.listen,
@@ -268,6 +352,15 @@ async fn serve(args: ServeArgs) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let data = config.data_dir.clone();
+    // Bound before the store opens, like the API's port: a taken port fails the start at once.
+    let metrics = match config.metrics {
+        Some(addr) => Some(
+            tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen for metrics on {addr}"))?,
+        ),
+        None => None,
+    };
     let server = Server::open(config)
         .await
         .with_context(|| format!("cannot open the store in {}", data.display()))?;
@@ -276,12 +369,30 @@ async fn serve(args: ServeArgs) -> Result<()> {
         println!("Created the administrator account 'admin' with password: {p}");
         println!("Change it after the first login.");
     }
+    if let Some(listener) = metrics {
+        let handle = infogroups_server::metrics::install()?;
+        tracing::info!(addr = %listener.local_addr()?, "metrics at /metrics");
+        let ctx = server.ctx().clone();
+        infogroups_server::metrics::refresh(&ctx).await;
+        tokio::spawn(infogroups_server::metrics::observe(
+            handle.clone(),
+            ctx.clone(),
+        ));
+        tokio::spawn(infogroups_server::metrics::serve(listener, handle, ctx));
+    }
     tracing::info!(addr = %listener.local_addr()?, data = %data.display(), "serving");
     let shutdown = CancellationToken::new();
     let stop = StopSignals::install().context("cannot install the signal handlers")?;
+    infogroups_server::tls::reload_on_hangup(server.tls())
+        .context("cannot install the SIGHUP handler")?;
     tokio::spawn(signals(stop, shutdown.clone()));
     let serving = server.serve(listener, shutdown.clone());
     tokio::pin!(serving);
+    // The store is open and the port bound: a connection made now is answered. Without systemd
+    // (no NOTIFY_SOCKET) this does nothing.
+    if let Err(e) = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]) {
+        tracing::warn!(error = %e, "cannot notify systemd of readiness");
+    }
     tokio::select! {
         r = &mut serving => r?,
         () = async { shutdown.cancelled().await; tokio::time::sleep(Duration::from_secs(5)).await } => {
@@ -293,13 +404,14 @@ async fn serve(args: ServeArgs) -> Result<()> {
 
 async fn signals(signals: StopSignals, shutdown: CancellationToken) {
     signals.wait().await;
+    let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Stopping]);
     // Cancel first: if the log's reader is gone, logging must not keep the server running.
     shutdown.cancel();
     tracing::info!("signal received; stopping");
 }
 
 async fn admin(args: AdminArgs) -> Result<()> {
-    let file = file_config(&args.common)?;
+    let (file, _) = file_config(&args.common)?;
     let dir = data_dir(&args.common, &file);
     let store: Arc<dyn Store> = Arc::new(SledStore::open(&dir)?);
     let key = || -> Result<backup::BackupKey> {
@@ -456,16 +568,19 @@ fn main() -> Result<()> {
 }
 
 async fn run() -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("INFOGROUPS_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .log_internal_errors(false)
-        .init();
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    infogroups_server::logging::init(cli.log_format);
+    match cli.command {
         Command::Serve(args) => serve(args).await,
         Command::Admin(args) => admin(args).await,
+        Command::Config(ConfigArgs {
+            action: ConfigAction::Check(args),
+        }) => config_check(args),
+        Command::Generate { what } => {
+            use clap::CommandFactory;
+            let mut out = std::io::stdout().lock();
+            infogroups_server::completions::generate(Cli::command(), &what, &mut out)?;
+            Ok(())
+        }
     }
 }

@@ -9,7 +9,6 @@ use infogroups_shared::pb;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::server::TcpIncoming;
-use tonic::transport::{Identity, ServerTlsConfig};
 
 use crate::auth::Authenticator;
 use crate::bootstrap;
@@ -76,12 +75,20 @@ async fn set_health(
 pub struct Server {
     ctx: Ctx,
     generated_admin_password: Option<String>,
+    tls: Option<Arc<crate::tls::Certificate>>,
 }
 
 impl Server {
     /// Opens the store, loads the calendar and creates the first administrator on an empty store.
     pub async fn open(config: Config) -> Result<Self, LaunchError> {
         crate::files::private_umask();
+        // Read first: a bad certificate fails the start before the store is touched.
+        let tls = match &config.tls {
+            Some(files) => {
+                Some(crate::tls::Certificate::open(files.clone()).map_err(LaunchError::Tls)?)
+            }
+            None => None,
+        };
         let store = crate::files::open_store(&config.data_dir)?;
         crate::files::secure_dir(&config.data_dir).map_err(StoreError::from)?;
         let db = Db::open(
@@ -107,6 +114,7 @@ impl Server {
         Ok(Self {
             ctx,
             generated_admin_password,
+            tls,
         })
     }
 
@@ -118,6 +126,11 @@ impl Server {
     /// The shared context of the services.
     pub fn ctx(&self) -> &Ctx {
         &self.ctx
+    }
+
+    /// The TLS certificate in force, to reload on SIGHUP; none without TLS.
+    pub fn tls(&self) -> Option<Arc<crate::tls::Certificate>> {
+        self.tls.clone()
     }
 
     /// The first administrator's password when this start created it without a configured one;
@@ -151,6 +164,7 @@ impl Server {
             user_service_server::UserServiceServer,
         };
         let ctx = self.ctx;
+        let tls = self.tls;
         let (reporter, health) = tonic_health::server::health_reporter();
         set_health(&reporter, tonic_health::ServingStatus::Serving).await;
         let reflection = |b: tonic_reflection::server::Builder<'static>| {
@@ -176,20 +190,13 @@ impl Server {
                 )
             };
         }
-        let mut builder = tonic::transport::Server::builder()
+        let builder = tonic::transport::Server::builder()
             .http2_keepalive_interval(Some(Duration::from_secs(20)))
             .http2_keepalive_timeout(Some(Duration::from_secs(10)))
             .max_concurrent_streams(Some(ctx.config.max_concurrent_streams))
             .tcp_nodelay(true);
-        if let Some(tls) = &ctx.config.tls {
-            let cert = std::fs::read(&tls.cert)
-                .map_err(|e| LaunchError::Tls(format!("{}: {e}", tls.cert.display())))?;
-            let key = std::fs::read(&tls.key)
-                .map_err(|e| LaunchError::Tls(format!("{}: {e}", tls.key.display())))?;
-            builder = builder
-                .tls_config(ServerTlsConfig::new().identity(Identity::from_pem(cert, key)))?;
-        }
         let router = builder
+            .layer(crate::metrics::RpcMetricsLayer)
             .layer(crate::framing::FramingLayer::new(max_request))
             .add_service(health)
             .add_service(reflection_v1)
@@ -252,6 +259,7 @@ impl Server {
             ctx.config.session_purge_every,
             ctx.shutdown.clone(),
         ));
+        let backups = tokio::spawn(crate::schedule::run(ctx.clone()));
         // Ends by itself when the database closes.
         let trimming = tokio::spawn(retention::run(ctx.db.clone(), ctx.config.log_bounds));
         let stop = {
@@ -265,8 +273,19 @@ impl Server {
                 inner.cancel();
             }
         };
-        let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
-        let served = router.serve_with_incoming_shutdown(incoming, stop);
+        // TLS is terminated here rather than by tonic, so the certificate can be replaced while
+        // serving (`crate::tls`).
+        let served: futures::future::BoxFuture<'_, Result<(), tonic::transport::Error>> = match &tls
+        {
+            Some(cert) => {
+                let incoming = crate::tls::incoming(listener, cert, ctx.shutdown.clone());
+                Box::pin(router.serve_with_incoming_shutdown(incoming, stop))
+            }
+            None => {
+                let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+                Box::pin(router.serve_with_incoming_shutdown(incoming, stop))
+            }
+        };
         tokio::pin!(served);
         let served = tokio::select! {
             r = &mut served => r,
@@ -285,6 +304,8 @@ impl Server {
             let _ = clock.await;
         }
         let _ = purge.await;
+        // Before the close: a backup under way finishes (it holds the writers) or never starts.
+        let _ = backups.await;
         ctx.db.close().await?;
         let _ = trimming.await;
         tracing::info!("server stopped; store flushed");

@@ -126,6 +126,13 @@ pub fn was_held(s: M) -> bool {
     (rank(M::Held)..=rank(M::ResultsPublished)).contains(&rank(s))
 }
 
+/// The protocol of a held meeting is not handed over and its due day (the fifth working day
+/// after the meeting, 3.6.9) has passed as of `today`. A cancelled meeting has no protocol.
+pub fn handover_overdue(m: &crate::pb::Meeting, today: NaiveDate) -> bool {
+    let h = m.handover.as_ref();
+    was_held(status_of(m)) && h.is_some_and(|h| h.handed_at_ms == 0) && handover_late(h, today)
+}
+
 /// The status after `step`, or what is missing.
 pub fn next(s: M, step: Step, f: &Facts) -> Result<M, Refusal> {
     if s == M::Cancelled {
@@ -519,6 +526,38 @@ mod tests {
     fn protocol_numbers_name_the_group_the_year_and_the_sequence() {
         for (g, y, n, want) in [(3, 2026, 1, "3-2026/1"), (12, 2027, 15, "12-2027/15")] {
             assert_eq!(protocol_number(g, y, n), want);
+        }
+    }
+
+    #[test]
+    fn a_protocol_is_overdue_after_its_due_day_until_handed_over() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).unwrap_or_default();
+        let meeting = |status: M, handed_at_ms: i64| crate::pb::Meeting {
+            status: status as i32,
+            handover: Some(crate::pb::Handover {
+                due: Some(crate::pb::Deadline {
+                    date: Some(crate::validate::from_naive(day(10))),
+                    ..Default::default()
+                }),
+                handed_at_ms,
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let cases = [
+            (M::Held, 0, day(10), false),
+            (M::Held, 0, day(11), true),
+            (M::ProtocolSigned, 0, day(11), true),
+            (M::ProtocolSigned, 1, day(11), false),
+            (M::Cancelled, 0, day(11), false),
+            (M::Announced, 0, day(11), false),
+        ];
+        for (status, handed, today, want) in cases {
+            assert_eq!(
+                handover_overdue(&meeting(status, handed), today),
+                want,
+                "{status:?} handed {handed} on {today}"
+            );
         }
     }
 }

@@ -30,7 +30,7 @@ impl From<LangArg> for Lang {
 /// Infogroups: the terminal client of the information groups of the Novoshakhtinsk city
 /// administration.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "infogroups", version, about, long_about = None, after_help = AFTER_HELP)]
+#[command(name = "infogroups", version = infogroups_server::LONG_VERSION, about, long_about = None, after_help = AFTER_HELP)]
 pub struct Cli {
     /// Start a demo server inside this program (a fresh demo city, gone on exit) and connect to it.
     #[arg(long)]
@@ -72,9 +72,25 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Log file [default: ~/.local/state/infogroups/infogroups.log]; level from INFOGROUPS_LOG.
+    /// Log file [default: ~/.local/state/infogroups/infogroups.log], rotated at 5 MiB; level from
+    /// RUST_LOG or INFOGROUPS_LOG.
     #[arg(long, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
+
+    /// Instead of starting the interface: generate shell completions or man pages.
+    #[command(subcommand)]
+    pub command: Option<Tool>,
+}
+
+/// What the client does instead of starting its interface.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Tool {
+    /// Generate shell completions or man pages.
+    Generate {
+        /// What to generate.
+        #[command(subcommand)]
+        what: infogroups_server::completions::Generate,
+    },
 }
 
 /// Reads `--clock`: a Moscow time as `YYYY-MM-DDTHH:MM`, to UTC milliseconds.

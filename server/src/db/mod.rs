@@ -411,6 +411,7 @@ async fn apply_and_flush(
         .cloned()
         .collect();
     let store = inner.store.clone();
+    let started = std::time::Instant::now();
     let result = match tokio::task::spawn_blocking(move || {
         if !merged.is_empty() {
             store.apply(merged)?;
@@ -423,6 +424,7 @@ async fn apply_and_flush(
         Ok(Err(e)) => Err(e.to_string()),
         Err(e) => Err(e.to_string()),
     };
+    crate::metrics::commit(taken.len(), started.elapsed());
     // Durable now: the fact tables take the batch before any writer of it is answered, so a
     // report asked after an acknowledgement counts that write.
     if result.is_ok() && !for_facts.is_empty() {

@@ -315,6 +315,7 @@ async fn run_watch(
     mut sub: broadcast::Receiver<Arc<pb::Event>>,
     out: Out,
 ) {
+    let _watching = crate::metrics::Watching::start();
     let db = ctx.db.clone();
     let published = db.published_seq();
     let first = db.first_seq().unwrap_or(1);
@@ -386,6 +387,7 @@ async fn run_watch(
                     if let Step::Stop = w.handle(&ev).await { return; }
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {
+                    crate::metrics::watcher_lagged();
                     w.send(resync("the watcher fell behind")).await;
                     return;
                 }

@@ -31,7 +31,7 @@ fn kind(k: i32) -> W {
         pb::NotificationKind::QuarterAtRisk => W::NoteQuarter,
         pb::NotificationKind::ProtocolLate => W::NoteProtocolLate,
         pb::NotificationKind::Digest => W::NoteDigest,
-        pb::NotificationKind::Unspecified => W::NoteOther,
+        pb::NotificationKind::BackupFailed | pb::NotificationKind::Unspecified => W::NoteOther,
     }
 }
 
