@@ -12,7 +12,8 @@ use crate::error::{ApiError, ApiResult};
 pub fn validate_new(req: &pb::CreateUserRequest) -> Result<(), FieldError> {
     validate::username("username", &req.username)?;
     validate::password("password", &req.password)?;
-    validate::required_line("full_name", &req.full_name, validate::MAX_LINE)?;
+    validate::name_line("full_name", &req.full_name, validate::MAX_LINE, true)?;
+    validate::at_most("roles", req.roles.len(), validate::caps::ROLES)?;
     validate::optional_line("position", &req.position, validate::MAX_LINE)?;
     validate::optional_line("contact", &req.contact, validate::MAX_LINE)?;
     for (i, g) in req.roles.iter().enumerate() {
@@ -84,16 +85,27 @@ pub async fn set_password(
     user_id: u64,
     phc: String,
     keep: Option<&[u8]>,
+    streams: Option<&crate::sessions::Streams>,
 ) -> ApiResult<pb::User> {
     let ended = auth::sessions_of(db, user_id, keep)?;
-    db.write(actor_id, |tx| {
-        stage_password(tx, user_id, phc)?;
-        for key in &ended {
-            tx.remove_raw(key.clone());
-        }
-        tx.require::<pb::User>(user_id)
-    })
-    .await
+    let user = db
+        .write(actor_id, |tx| {
+            stage_password(tx, user_id, phc)?;
+            for key in &ended {
+                tx.remove_raw(key.clone());
+            }
+            tx.require::<pb::User>(user_id)
+        })
+        .await?;
+    // Their watch streams end now too, not at the next heartbeat.
+    if let Some(streams) = streams {
+        streams.end(
+            ended
+                .iter()
+                .filter_map(|k| k.strip_prefix(b"s/".as_slice())),
+        );
+    }
+    Ok(user)
 }
 
 /// The account with `username`, if any.

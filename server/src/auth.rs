@@ -1,9 +1,6 @@
 //! Passwords (argon2id), bearer tokens (random, stored only as a SHA-256 hash), sessions with
-//! expiry, login throttling, and the interceptor that turns a token into an [`Actor`].
-
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+//! expiry, and the interceptor that turns a token into an [`Actor`] (throttling and the end of
+//! sessions are in [`crate::sessions`]).
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -88,118 +85,6 @@ pub fn generate_password() -> String {
     let mut bytes = [0u8; 12];
     rand::rng().fill_bytes(&mut bytes);
     hex::encode(bytes)
-}
-
-/// Failed-login bookkeeping per account name, in memory: a restart forgets it, which only gives an
-/// attacker a few more guesses per restart. Bounded: names are kept by their hash (an attacker
-/// chooses their length), a name's failures are forgotten [`FORGET_AFTER`] after the last one,
-/// and at most [`MAX_NAMES`] names are tracked (the stalest go first).
-#[derive(Clone)]
-pub struct Throttle {
-    inner: Arc<Mutex<HashMap<[u8; 32], Failures>>>,
-    free_attempts: u32,
-}
-
-/// How long after its last failure a name's count starts again from zero.
-pub const FORGET_AFTER: Duration = Duration::from_secs(15 * 60);
-
-/// The most account names tracked at once.
-pub const MAX_NAMES: usize = 10_000;
-
-/// The longest lock after repeated failures.
-const MAX_LOCK: Duration = Duration::from_secs(300);
-
-#[derive(Clone, Copy)]
-struct Failures {
-    count: u32,
-    locked_until: Option<Instant>,
-    last: Instant,
-}
-
-fn name_key(username: &str) -> [u8; 32] {
-    Sha256::digest(username.as_bytes()).into()
-}
-
-impl Throttle {
-    /// Allows `free_attempts` failures in a row, then locks the account name for 2, 4, 8 … up to
-    /// 300 seconds after each further failure.
-    pub fn new(free_attempts: u32) -> Self {
-        Self {
-            inner: Arc::new(Mutex::new(HashMap::new())),
-            free_attempts,
-        }
-    }
-
-    /// Refuses while the account name is locked.
-    pub fn check(&self, username: &str) -> Result<(), ApiError> {
-        self.check_at(username, Instant::now())
-    }
-
-    fn check_at(&self, username: &str, now: Instant) -> Result<(), ApiError> {
-        let map = self.inner.lock().map_err(|_| ApiError::ShuttingDown)?;
-        if let Some(Failures {
-            locked_until: Some(until),
-            ..
-        }) = map.get(&name_key(username))
-            && *until > now
-        {
-            let left = *until - now;
-            // Round up: a client that waits the advertised time is never refused again.
-            let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
-            return Err(ApiError::Throttled {
-                retry_after_secs: secs.max(1),
-            });
-        }
-        Ok(())
-    }
-
-    /// Records a failure.
-    pub fn failed(&self, username: &str) {
-        self.failed_at(username, Instant::now());
-    }
-
-    fn failed_at(&self, username: &str, now: Instant) {
-        let Ok(mut map) = self.inner.lock() else {
-            return;
-        };
-        let key = name_key(username);
-        if !map.contains_key(&key) && map.len() >= MAX_NAMES {
-            map.retain(|_, f| now.saturating_duration_since(f.last) < FORGET_AFTER);
-            if map.len() >= MAX_NAMES
-                && let Some(stalest) = map.iter().min_by_key(|(_, f)| f.last).map(|(k, _)| *k)
-            {
-                map.remove(&stalest);
-            }
-        }
-        let f = map.entry(key).or_insert(Failures {
-            count: 0,
-            locked_until: None,
-            last: now,
-        });
-        if now.saturating_duration_since(f.last) >= FORGET_AFTER {
-            f.count = 0;
-            f.locked_until = None;
-        }
-        f.last = now;
-        f.count = f.count.saturating_add(1);
-        if f.count >= self.free_attempts {
-            let exp = (f.count - self.free_attempts).min(8);
-            let lock = Duration::from_secs(2u64 << exp).min(MAX_LOCK);
-            f.locked_until = Some(now + lock);
-        }
-    }
-
-    /// Forgets the failures after a success.
-    pub fn succeeded(&self, username: &str) {
-        if let Ok(mut map) = self.inner.lock() {
-            map.remove(&name_key(username));
-        }
-    }
-
-    /// How many account names are tracked (for tests of the bound).
-    pub fn tracked(&self) -> usize {
-        self.inner.lock().map_or(0, |m| m.len())
-    }
 }
 
 /// The keys of `user_id`'s stored sessions, but the one whose token hash is `keep`: what a
@@ -346,64 +231,5 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.len(), 64);
         assert_eq!(token_hash(&a), ha);
-    }
-
-    #[test]
-    fn throttle_locks_after_the_free_attempts() {
-        let t = Throttle::new(3);
-        for _ in 0..2 {
-            t.failed("u");
-            assert!(t.check("u").is_ok());
-        }
-        t.failed("u");
-        assert!(matches!(t.check("u"), Err(ApiError::Throttled { .. })));
-        assert!(t.check("other").is_ok());
-        t.succeeded("u");
-        assert!(t.check("u").is_ok());
-    }
-
-    #[test]
-    fn a_lock_says_how_long_to_wait_and_ends_then() {
-        let t = Throttle::new(1);
-        let now = Instant::now();
-        t.failed_at("u", now);
-        match t.check_at("u", now) {
-            Err(ApiError::Throttled { retry_after_secs }) => assert_eq!(retry_after_secs, 2),
-            other => panic!("expected a lock, got {other:?}"),
-        }
-        assert!(t.check_at("u", now + Duration::from_secs(2)).is_ok());
-    }
-
-    #[test]
-    fn failures_are_forgotten_after_a_quiet_while() {
-        let t = Throttle::new(3);
-        let now = Instant::now();
-        t.failed_at("u", now);
-        t.failed_at("u", now);
-        // Much later, two more failures are not enough for a lock: the count started again.
-        let later = now + FORGET_AFTER;
-        t.failed_at("u", later);
-        t.failed_at("u", later);
-        assert!(t.check_at("u", later).is_ok());
-        t.failed_at("u", later);
-        assert!(t.check_at("u", later).is_err());
-    }
-
-    #[test]
-    fn the_map_never_holds_more_than_its_bound() {
-        let t = Throttle::new(3);
-        let now = Instant::now();
-        t.failed_at("victim", now);
-        t.failed_at("victim", now);
-        t.failed_at("victim", now);
-        for i in 0..MAX_NAMES + 50 {
-            t.failed_at(&format!("spray-{i}"), now + Duration::from_millis(1));
-        }
-        assert_eq!(t.tracked(), MAX_NAMES);
-        // The stalest name made room first; fresh names are kept.
-        assert!(t.check_at("victim", now).is_ok());
-        let huge = "я".repeat(100_000);
-        t.failed_at(&huge, now + Duration::from_millis(2));
-        assert_eq!(t.tracked(), MAX_NAMES);
     }
 }

@@ -1,12 +1,17 @@
-//! Backups: the whole store as one file, with a checksum, and restoring from it.
+//! Backups: the whole store as one file, with a checksum, encrypted, and restoring from it.
 //!
-//! Layout: `INFOGROUPS-BACKUP\n`, format version (u32 BE), then entries as
-//! (key length u32 BE, key, value length u32 BE, value), then the end marker `u32::MAX`, the entry
-//! count (u64 BE) and the SHA-256 of everything before the digest.
+//! A backup holds every citizen's personal data and every password hash, so it is written only
+//! encrypted — an `age` file under the operator's passphrase (scrypt) — and readable only by its
+//! owner (0600). Restoring refuses without the passphrase.
+//!
+//! Layout of the plaintext inside: `INFOGROUPS-BACKUP\n`, format version (u32 BE), then entries
+//! as (key length u32 BE, key, value length u32 BE, value), then the end marker `u32::MAX`, the
+//! entry count (u64 BE) and the SHA-256 of everything before the digest.
 
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
+use age::secrecy::SecretString;
 use sha2::{Digest, Sha256};
 
 use crate::db::{Db, keys};
@@ -31,6 +36,80 @@ impl<W: Write> Write for Hashing<W> {
     }
 }
 
+/// The operator's backup passphrase, never printed.
+#[derive(Clone)]
+pub struct BackupKey {
+    passphrase: SecretString,
+    /// scrypt's work factor (log2 N); `None` lets `age` pick about a second's worth.
+    work_factor: Option<u8>,
+}
+
+impl std::fmt::Debug for BackupKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BackupKey(…)")
+    }
+}
+
+/// The shortest passphrase accepted: a backup's whole protection is the passphrase.
+pub const MIN_PASSPHRASE: usize = 12;
+
+impl BackupKey {
+    /// A key from a passphrase; refuses one shorter than [`MIN_PASSPHRASE`].
+    pub fn new(passphrase: &str) -> Result<Self, StoreError> {
+        let passphrase = passphrase.trim_end_matches(['\r', '\n']);
+        if passphrase.chars().count() < MIN_PASSPHRASE {
+            return Err(StoreError::Backup(format!(
+                "the backup passphrase must be at least {MIN_PASSPHRASE} characters"
+            )));
+        }
+        Ok(Self {
+            passphrase: SecretString::from(passphrase.to_string()),
+            work_factor: None,
+        })
+    }
+
+    /// The same key with a fixed scrypt work factor (tests use a small one to stay fast).
+    pub fn with_work_factor(mut self, log_n: u8) -> Self {
+        self.work_factor = Some(log_n.clamp(1, 30));
+        self
+    }
+
+    /// The operator's key: the file named by `file`, else the variable
+    /// `INFOGROUPS_BACKUP_PASSPHRASE`; `None` when neither is given.
+    pub fn from_operator(file: Option<&Path>) -> Result<Option<Self>, StoreError> {
+        if let Some(f) = file {
+            return Self::new(&std::fs::read_to_string(f)?).map(Some);
+        }
+        match std::env::var("INFOGROUPS_BACKUP_PASSPHRASE") {
+            Ok(p) => Self::new(&p).map(Some),
+            Err(_) => Ok(None),
+        }
+    }
+
+    fn recipient(&self) -> age::scrypt::Recipient {
+        let mut r = age::scrypt::Recipient::new(self.passphrase.clone());
+        if let Some(n) = self.work_factor {
+            r.set_work_factor(n);
+        }
+        r
+    }
+}
+
+fn crypto(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Backup(e.to_string())
+}
+
+/// Creates `path` readable and writable by its owner only, whatever the umask.
+pub fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+}
+
 fn len32(n: usize) -> Result<[u8; 4], StoreError> {
     u32::try_from(n)
         .map(u32::to_be_bytes)
@@ -48,13 +127,18 @@ pub struct Summary {
     pub sha256: [u8; 32],
 }
 
-/// Writes every entry of `store` to `path` (through a temporary file renamed at the end, so a
-/// crash never leaves a half backup under the final name).
-pub fn write_store(store: &dyn Store, path: &Path) -> Result<Summary, StoreError> {
+/// Writes every entry of `store` to `path`, encrypted under `key`, mode 0600 (through a
+/// temporary file renamed at the end, so a crash never leaves a half backup under the final name).
+pub fn write_store(store: &dyn Store, path: &Path, key: &BackupKey) -> Result<Summary, StoreError> {
     let tmp = path.with_extension("partial");
-    let file = std::fs::File::create(&tmp)?;
+    let file = create_private(&tmp)?;
+    let recipient = key.recipient();
+    let encryptor =
+        age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+            .map_err(crypto)?;
+    let sealed = encryptor.wrap_output(BufWriter::new(file))?;
     let mut w = Hashing {
-        inner: BufWriter::new(file),
+        inner: sealed,
         hash: Sha256::new(),
     };
     w.write_all(MAGIC)?;
@@ -77,8 +161,8 @@ pub fn write_store(store: &dyn Store, path: &Path) -> Result<Summary, StoreError
     let digest = w.hash.finalize();
     let mut inner = w.inner;
     inner.write_all(&digest)?;
-    inner.flush()?;
     inner
+        .finish()?
         .into_inner()
         .map_err(|e| StoreError::Io(e.into_error()))?
         .sync_all()?;
@@ -92,8 +176,8 @@ pub fn write_store(store: &dyn Store, path: &Path) -> Result<Summary, StoreError
 
 /// An online backup: writers wait while it is taken, so it holds exactly the writes committed
 /// before it began (every one acknowledged by then among them).
-pub async fn backup_online(db: &Db, path: &Path) -> Result<Summary, StoreError> {
-    db.exclusive(|store| write_store(store, path)).await
+pub async fn backup_online(db: &Db, path: &Path, key: &BackupKey) -> Result<Summary, StoreError> {
+    db.exclusive(|store| write_store(store, path, key)).await
 }
 
 fn read_exact<R: Read>(r: &mut R, n: usize) -> Result<Vec<u8>, StoreError> {
@@ -108,9 +192,29 @@ fn read_u32<R: Read>(r: &mut R) -> Result<u32, StoreError> {
     Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
 }
 
-/// Reads and checks a backup completely, returning its entries. Nothing is changed.
-pub fn read_backup(path: &Path) -> Result<Vec<Entry>, StoreError> {
+/// Decrypts a backup file with `key`. A plain backup of an earlier version is read as it is, but
+/// only by an operator who holds the key too.
+fn decrypt(path: &Path, key: &BackupKey) -> Result<Vec<u8>, StoreError> {
     let bytes = std::fs::read(path)?;
+    if bytes.starts_with(MAGIC) {
+        return Ok(bytes);
+    }
+    let decryptor = age::Decryptor::new_buffered(&bytes[..])
+        .map_err(|_| StoreError::Backup("not an Infogroups backup".into()))?;
+    let identity = age::scrypt::Identity::new(key.passphrase.clone());
+    let mut reader = decryptor
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .map_err(|e| StoreError::Backup(format!("cannot decrypt (wrong passphrase?): {e}")))?;
+    let mut out = Vec::new();
+    reader
+        .read_to_end(&mut out)
+        .map_err(|_| StoreError::Backup("checksum mismatch: the file is damaged".into()))?;
+    Ok(out)
+}
+
+/// Reads and checks a backup completely, returning its entries. Nothing is changed.
+pub fn read_backup(path: &Path, key: &BackupKey) -> Result<Vec<Entry>, StoreError> {
+    let bytes = decrypt(path, key)?;
     if bytes.len() < MAGIC.len() + 4 + 4 + 8 + 32 || !bytes.starts_with(MAGIC) {
         return Err(StoreError::Backup("not an Infogroups backup".into()));
     }
@@ -150,8 +254,8 @@ pub fn read_backup(path: &Path) -> Result<Vec<Entry>, StoreError> {
 }
 
 /// Replaces the contents of `store` with a checked backup and flushes. Returns the entry count.
-pub fn restore_store(store: &dyn Store, path: &Path) -> Result<u64, StoreError> {
-    let entries = read_backup(path)?;
+pub fn restore_store(store: &dyn Store, path: &Path, key: &BackupKey) -> Result<u64, StoreError> {
+    let entries = read_backup(path, key)?;
     let n = entries.len() as u64;
     store.clear()?;
     for chunk in entries.chunks(10_000) {
@@ -181,10 +285,27 @@ mod tests {
                 .collect(),
         )?;
         let file = dir.path().join("b.igbak");
-        assert_eq!(write_store(&src, &file)?.entries, 100);
+        let key = BackupKey::new("correct horse battery")?.with_work_factor(4);
+        assert_eq!(write_store(&src, &file, &key)?.entries, 100);
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&file)?.permissions().mode() & 0o777,
+            0o600
+        );
+        let raw = std::fs::read(&file)?;
+        assert!(
+            !raw.windows(10).any(|w| w == [7u8; 10]),
+            "the file is encrypted"
+        );
         let dst = SledStore::open(&dir.path().join("c"))?;
         dst.apply(vec![(b"stale".to_vec(), Some(b"x".to_vec()))])?;
-        assert_eq!(restore_store(&dst, &file)?, 100);
+        let wrong = BackupKey::new("wrong horse battery")?;
+        assert!(matches!(
+            restore_store(&dst, &file, &wrong),
+            Err(StoreError::Backup(_))
+        ));
+        assert_eq!(dst.get(b"stale")?, Some(b"x".to_vec()), "nothing restored");
+        assert_eq!(restore_store(&dst, &file, &key)?, 100);
         assert_eq!(dst.get(b"stale")?, None);
         assert_eq!(dst.get(&7u32.to_be_bytes())?, Some(vec![7u8; 10]));
         let mut bytes = std::fs::read(&file)?;
@@ -192,7 +313,7 @@ mod tests {
         bytes[mid] ^= 1;
         std::fs::write(&file, bytes)?;
         assert!(matches!(
-            restore_store(&dst, &file),
+            restore_store(&dst, &file, &key),
             Err(StoreError::Backup(_))
         ));
         assert_eq!(dst.get(&7u32.to_be_bytes())?, Some(vec![7u8; 10]));

@@ -1,7 +1,10 @@
-//! The server's own clock work, run every `clock_every`: marks assignments overdue the moment
-//! their deadline passes, sends reminders a configurable number of working days before a deadline
-//! and on the day, and a daily digest per executor — each as an ordinary committed event, so no
-//! screen has to poll.
+//! The server's own deadline timer. It sleeps until the next moment something falls due — every
+//! deadline here is a day, so that moment is the city's next midnight — and wakes at once when the
+//! clock is moved (a training clock) or when a change may need action now (a new assignment due
+//! today). Then it marks assignments and appeals overdue, marks protocols not handed over by their
+//! 3.6.9 date late, sends reminders a configurable number of working days before a deadline and
+//! on the day, a daily digest per executor and a warning for a quarter at risk — each as an
+//! ordinary committed event by the system, so no screen has to poll.
 
 use chrono::NaiveDate;
 use infogroups_shared::assignment::{self as machine, Step};
@@ -9,10 +12,11 @@ use infogroups_shared::calendar::ProductionCalendar;
 use infogroups_shared::city_time;
 use infogroups_shared::discipline::deadline;
 use infogroups_shared::pb::{self, AssignmentStatus as S};
+use infogroups_shared::{appeal, meeting, validate};
 
 use crate::db::Tx;
 use crate::error::ApiResult;
-use crate::notify;
+use crate::notify::{self, About};
 use crate::services::Ctx;
 use crate::services::assignments::{facts, set_status};
 
@@ -88,6 +92,19 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
         .filter(|a| machine::next(status(a), Step::MarkOverdue, &facts(a, today)).is_ok())
         .filter_map(|a| a.meta.map(|m| m.id))
         .collect();
+    let appeals_overdue: Vec<u64> = db
+        .all::<pb::Appeal>()?
+        .iter()
+        .filter(|a| !a.overdue && appeal_overdue(a, today))
+        .filter_map(|a| a.meta.map(|m| m.id))
+        .collect();
+    let protocols_late: Vec<u64> = db
+        .all::<pb::Meeting>()?
+        .iter()
+        .filter(|m| m.handover.as_ref().is_some_and(|h| !h.late))
+        .filter(|m| meeting::handover_late(m.handover.as_ref(), today))
+        .filter_map(|m| m.meta.map(|m| m.id))
+        .collect();
     let reminders: Vec<(pb::Assignment, Reminder)> = {
         let cal = ctx
             .calendar
@@ -134,7 +151,8 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
     };
     let day = today.format("%Y-%m-%d").to_string();
     let pending_once = |prefix: &str| db.get_raw(&once_key(prefix)).map(|v| v.is_none());
-    let mut anything = !overdue.is_empty();
+    let mut anything =
+        !overdue.is_empty() || !appeals_overdue.is_empty() || !protocols_late.is_empty();
     for (a, r) in &reminders {
         anything |= pending_once(&format!("rem/{}/{day}/{r:?}", a.meta.map_or(0, |m| m.id)))?;
     }
@@ -150,6 +168,7 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
     if !anything {
         return Ok(0);
     }
+    let users = db.all::<pb::User>()?;
     // One write for the whole round: one flush, and watchers see the round in one burst.
     db.write(0, |tx| {
         let mut changed = 0;
@@ -159,6 +178,9 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
                 continue;
             }
             set_status(&mut a, S::Overdue, 0, tx.now_ms(), "срок истёк");
+            if let Some(h) = a.history.last_mut() {
+                h.by_system = true;
+            }
             let a = tx.update_current(a, "mark_overdue")?;
             for u in people(&a) {
                 notify::stage(
@@ -171,6 +193,61 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
                 )?;
             }
             changed += 1;
+        }
+        let general = users_with(&users, pb::Role::GeneralDepartment);
+        for id in &appeals_overdue {
+            let mut a = tx.require::<pb::Appeal>(*id)?;
+            if a.overdue || !appeal_overdue(&a, today) {
+                continue;
+            }
+            a.overdue = true;
+            let a = tx.update_current(a, "mark_overdue")?;
+            let mut who = general.clone();
+            if let Some(g) = tx.get::<pb::Group>(a.group_id)? {
+                who.push(g.secretary_id);
+            }
+            who.sort_unstable();
+            who.dedup();
+            // The number only: a notification never carries the citizen's personal data.
+            for u in who {
+                notify::stage_about(
+                    tx,
+                    u,
+                    pb::NotificationKind::Overdue,
+                    format!("Обращение {}: срок ответа истёк", a.number),
+                    format!("Appeal {}: the answer is overdue", a.number),
+                    About::Appeal(*id),
+                )?;
+            }
+        }
+        let control = users_with(&users, pb::Role::ControlSector);
+        for id in &protocols_late {
+            let mut m = tx.require::<pb::Meeting>(*id)?;
+            let Some(h) = m.handover.as_mut() else {
+                continue;
+            };
+            if h.late || !meeting::handover_late(Some(h), today) {
+                continue;
+            }
+            h.late = true;
+            let m = tx.update_current(m, "mark_handover_late")?;
+            let number = m.protocol.as_ref().map(|p| p.number.clone()).unwrap_or_default();
+            let mut who = control.clone();
+            if let Some(g) = tx.get::<pb::Group>(m.group_id)? {
+                who.extend([g.leader_id, g.secretary_id]);
+            }
+            who.sort_unstable();
+            who.dedup();
+            for u in who {
+                notify::stage_about(
+                    tx,
+                    u,
+                    pb::NotificationKind::ProtocolLate,
+                    format!("Протокол № {number}: не передан в контрольно-организационный сектор в срок (п. 3.6.9)"),
+                    format!("Protocol No. {number}: not handed to the control sector in time (3.6.9)"),
+                    About::Meeting(*id),
+                )?;
+            }
         }
         for (a, r) in &reminders {
             let id = a.meta.map_or(0, |m| m.id);
@@ -234,16 +311,93 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
     .await
 }
 
-/// Runs [`round`] every `clock_every` until the server shuts down.
+/// An appeal still open past its due date on `today`.
+fn appeal_overdue(a: &pb::Appeal, today: NaiveDate) -> bool {
+    let due = a
+        .due
+        .as_ref()
+        .and_then(|d| d.date.as_ref())
+        .and_then(validate::to_naive);
+    let status = pb::AppealStatus::try_from(a.status).unwrap_or_default();
+    due.is_some_and(|due| appeal::overdue_on(status, due, today))
+}
+
+/// The ids of the active users holding `role` anywhere.
+fn users_with(users: &[pb::User], role: pb::Role) -> Vec<u64> {
+    users
+        .iter()
+        .filter(|u| !u.meta.is_some_and(|m| m.archived))
+        .filter(|u| u.roles.iter().any(|g| g.role == role as i32))
+        .filter_map(|u| u.meta.map(|m| m.id))
+        .collect()
+}
+
+/// The next moment something can fall due after `now_ms`: every deadline, reminder, digest and
+/// quarter warning is a day, so it is the city's next midnight.
+pub fn next_moment_ms(now_ms: i64) -> i64 {
+    let today = city_time::date_at(now_ms);
+    today.succ_opt().map_or(i64::MAX, city_time::midnight_ms)
+}
+
+/// Calendar days ahead within which a changed assignment's deadline may want a reminder before
+/// the next midnight (a reminder comes a few working days ahead; holidays stretch that).
+const NEAR_DAYS: u64 = 14;
+
+/// Whether a person's committed change may need the timer's work before the next midnight: an
+/// assignment due soon (a reminder today, an overdue mark for a deadline already gone) or a
+/// group (its quarter's warning). Everything else falls due at a midnight anyway; the system's
+/// own changes are its results.
+fn may_fall_due(ev: &pb::Event, today: NaiveDate) -> bool {
+    use pb::event::Entity as E;
+    if ev.actor_id == 0 {
+        return false;
+    }
+    let near = today
+        .checked_add_days(chrono::Days::new(NEAR_DAYS))
+        .unwrap_or(today);
+    match &ev.entity {
+        Some(E::Assignment(a)) => open_for_work(a) && deadline(a).is_some_and(|d| d <= near),
+        Some(E::Group(_)) => true,
+        _ => false,
+    }
+}
+
+/// After a change, the timer waits this long for more before it looks, so a burst of writes
+/// costs one round, not one each.
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Runs [`round`] at once, then whenever the next moment comes, the clock is moved, or a change
+/// may need it, until the server shuts down.
 pub async fn run(ctx: Ctx) {
-    let mut tick = tokio::time::interval(ctx.config.clock_every);
+    let mut changes = ctx.db.subscribe();
+    let clock = ctx.db.clock().clone();
     loop {
-        tokio::select! {
-            () = ctx.shutdown.cancelled() => return,
-            _ = tick.tick() => {
-                if let Err(e) = round(&ctx).await {
-                    tracing::warn!(error = %e, "clock work failed; retrying next round");
-                }
+        if let Err(e) = round(&ctx).await {
+            tracing::warn!(error = %e, "deadline work failed; retrying at the next moment");
+        }
+        let now = clock.now_ms();
+        let wait = u64::try_from(next_moment_ms(now).saturating_sub(now)).unwrap_or(0);
+        let until = tokio::time::Instant::now() + std::time::Duration::from_millis(wait);
+        // Waits for a reason to look again; events that cannot make anything due are skipped.
+        loop {
+            tokio::select! {
+                () = ctx.shutdown.cancelled() => return,
+                () = tokio::time::sleep_until(until) => break,
+                () = clock.moved() => break,
+                received = changes.recv() => match received {
+                    Ok(ev) if may_fall_due(&ev, city_time::date_at(clock.now_ms())) => {
+                        tokio::select! {
+                            () = ctx.shutdown.cancelled() => return,
+                            () = tokio::time::sleep(SETTLE) => {}
+                        }
+                        // What arrived meanwhile is covered by the round about to run.
+                        changes = changes.resubscribe();
+                        break;
+                    }
+                    Ok(_) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => break,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                },
             }
         }
     }
@@ -255,6 +409,54 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    #[test]
+    fn only_a_persons_change_due_soon_wakes_the_timer_before_midnight() {
+        let today = d(2026, 3, 2);
+        let ev = |actor_id, entity| pb::Event {
+            actor_id,
+            entity: Some(entity),
+            ..Default::default()
+        };
+        let task = |due: NaiveDate, status: S| {
+            pb::event::Entity::Assignment(pb::Assignment {
+                status: status as i32,
+                deadline: Some(pb::Deadline {
+                    date: Some(validate::from_naive(due)),
+                    predicted: false,
+                }),
+                ..Default::default()
+            })
+        };
+        // (event, wakes)
+        for (e, wakes) in [
+            (ev(7, task(today, S::InProgress)), true),
+            (ev(7, task(d(2026, 3, 16), S::InProgress)), true),
+            (ev(7, task(d(2026, 3, 17), S::InProgress)), false),
+            (ev(7, task(today, S::DoneOnTime)), false),
+            // The system's own marks are results, not causes.
+            (ev(0, task(today, S::InProgress)), false),
+            (ev(7, pb::event::Entity::Group(pb::Group::default())), true),
+            (
+                ev(7, pb::event::Entity::Appeal(pb::Appeal::default())),
+                false,
+            ),
+        ] {
+            assert_eq!(may_fall_due(&e, today), wakes, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn the_next_moment_is_the_citys_next_midnight() {
+        let noon = city_time::midnight_ms(d(2026, 3, 2)) + 12 * 3_600_000;
+        assert_eq!(next_moment_ms(noon), city_time::midnight_ms(d(2026, 3, 3)));
+        let midnight = city_time::midnight_ms(d(2026, 3, 3));
+        assert_eq!(
+            next_moment_ms(midnight),
+            city_time::midnight_ms(d(2026, 3, 4))
+        );
+        assert_eq!(next_moment_ms(midnight - 1), midnight);
     }
 
     #[test]

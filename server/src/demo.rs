@@ -32,6 +32,141 @@ pub struct DemoAccount {
     pub role_en: String,
 }
 
+/// The venues, one per territory of [`TERRITORIES`]: name, kind, address.
+const VENUES: [(&str, pb::VenueKind, &str); 12] = [
+    (
+        "Дворец культуры им. Ленина",
+        pb::VenueKind::Culture,
+        "ул. Ленина, 27",
+    ),
+    (
+        "МБОУ СОШ № 3",
+        pb::VenueKind::Education,
+        "ул. Молодёжная, 8",
+    ),
+    (
+        "МБОУ СОШ № 24",
+        pb::VenueKind::Education,
+        "ул. Лиманная, 14",
+    ),
+    ("Библиотека № 5", pb::VenueKind::Culture, "ул. Северная, 3"),
+    (
+        "Дом культуры пос. Соколово-Кундрюченский",
+        pb::VenueKind::Culture,
+        "пос. Соколово-Кундрюченский, ул. Шахтёрская, 2",
+    ),
+    (
+        "МБОУ СОШ № 14",
+        pb::VenueKind::Education,
+        "пос. Новая Соколовка, ул. Школьная, 1",
+    ),
+    (
+        "Клуб посёлка Западный",
+        pb::VenueKind::Culture,
+        "пос. Западный, ул. Горняцкая, 1",
+    ),
+    (
+        "МБОУ ООШ № 16",
+        pb::VenueKind::Education,
+        "пос. Несветай, ул. Садовая, 5",
+    ),
+    (
+        "Сельский клуб пос. Пчеловодный",
+        pb::VenueKind::Culture,
+        "пос. Пчеловодный, ул. Мира, 4",
+    ),
+    (
+        "Библиотека-филиал № 9",
+        pb::VenueKind::Culture,
+        "пос. Радио, ул. Победы, 2",
+    ),
+    (
+        "МБОУ СОШ № 27",
+        pb::VenueKind::Education,
+        "пос. Самбек, ул. Советская, 11",
+    ),
+    (
+        "Двор дома по ул. Харьковской, 10",
+        pb::VenueKind::Other,
+        "пос. Комиссаровка, ул. Харьковская, 10",
+    ),
+];
+
+/// What residents raise, each with the classifier question it belongs to, and the decision and
+/// assignment a meeting takes on it.
+const TOPICS: [(&str, &str, &str); 12] = [
+    (
+        "Перебои с электроснабжением домов по ул. Шахтёрской по вечерам",
+        "0005.0005.0056.1153",
+        "Обратиться в сетевую организацию о замене трансформатора на ул. Шахтёрской",
+    ),
+    (
+        "Нет холодной воды в домах по ул. Советской третий день",
+        "0005.0005.0056.1154",
+        "Принять меры по восстановлению водоснабжения по ул. Советской",
+    ),
+    (
+        "Низкое давление газа в частном секторе посёлка",
+        "0005.0005.0056.1155",
+        "Запросить у газораспределительной организации график работ по давлению газа",
+    ),
+    (
+        "Холодные батареи в доме по ул. Ленина, 12",
+        "0005.0005.0056.1156",
+        "Проверить работу теплоснабжающей организации по дому ул. Ленина, 12",
+    ),
+    (
+        "Засор канализации и подтопление подвала дома по ул. Мира, 7",
+        "0005.0005.0056.1157",
+        "Организовать прочистку канализации и откачку подвала по ул. Мира, 7",
+    ),
+    (
+        "Нарушается график вывоза ТКО с контейнерной площадки",
+        "0005.0005.0056.1160",
+        "Проверить соблюдение графика вывоза ТКО региональным оператором",
+    ),
+    (
+        "Несанкционированная свалка у балки за ул. Горняцкой",
+        "0005.0005.0056.1161",
+        "Принять меры по ликвидации несанкционированной свалки у балки",
+    ),
+    (
+        "Управляющая компания не отвечает на заявки жителей",
+        "0005.0005.0056.1164",
+        "Провести проверку работы управляющей компании",
+    ),
+    (
+        "Не убираются подъезды и придомовая территория",
+        "0005.0005.0056.1168",
+        "Обязать управляющую компанию восстановить уборку подъездов",
+    ),
+    (
+        "Когда будет капитальный ремонт кровли дома по ул. Победы, 5",
+        "0005.0005.0056.1170",
+        "Подготовить информацию о сроках капитального ремонта кровли по ул. Победы, 5",
+    ),
+    (
+        "Переселение из домов, ставших непригодными от горных работ шахты",
+        "0005.0005.0055.1138",
+        "Представить сведения о ходе переселения с ветхого жилья ликвидированных шахт",
+    ),
+    (
+        "Переселение из аварийного дома по ул. Комсомольской, 3",
+        "0005.0005.0055.1122",
+        "Рассмотреть обращение жителей о переселении из аварийного дома",
+    ),
+];
+
+/// The hours meetings start at: after work on weekdays, with a few in the daytime.
+const HOURS: [(&str, &str); 6] = [
+    ("17:00", "18:40"),
+    ("17:30", "19:00"),
+    ("18:00", "19:30"),
+    ("16:00", "17:30"),
+    ("11:00", "12:30"),
+    ("15:00", "16:20"),
+];
+
 const TERRITORIES: [(&str, pb::TerritoryKind, &str); 12] = [
     (
         "микрорайон Центральный",
@@ -200,29 +335,26 @@ pub async fn seed(db: &Db) -> ApiResult<Vec<DemoAccount>> {
             )?;
             territories.push(t.meta().id);
         }
-        for (i, (name, kind)) in [
-            ("МБОУ СОШ № 3", pb::VenueKind::Education),
-            ("МБОУ СОШ № 24", pb::VenueKind::Education),
-            ("Дворец культуры им. Ленина", pb::VenueKind::Culture),
-            ("Клуб посёлка Западный", pb::VenueKind::Culture),
-            ("Библиотека № 5", pb::VenueKind::Culture),
-            ("Двор дома ул. Харьковская, 10", pb::VenueKind::Other),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            tx.create(
+        // One venue on each territory, mostly schools and culture houses (3.2).
+        let mut venues = Vec::new();
+        for (i, (name, kind, address)) in VENUES.into_iter().enumerate() {
+            let v = tx.create(
                 pb::Venue {
                     name: name.into(),
-                    address: format!("г. Новошахтинск, ул. Примерная, {}", i + 1),
+                    address: format!("г. Новошахтинск, {address}"),
                     kind: kind as i32,
-                    capacity: 80 + 20 * i as u32,
-                    contact_person: format!("{} {}", SURNAMES[i], INITIALS[i]),
-                    territory_id: territories[i * 2 % territories.len()],
+                    capacity: 60 + 20 * (i as u32 % 5),
+                    contact_person: format!(
+                        "{} {}",
+                        SURNAMES[(i + 17) % SURNAMES.len()],
+                        INITIALS[i % INITIALS.len()]
+                    ),
+                    territory_id: territories[i % territories.len()],
                     ..Default::default()
                 },
                 None,
             )?;
+            venues.push(v.meta().id);
         }
         for (name, kind) in [
             ("Новошахтинская городская Дума", pb::OrganisationKind::Duma),
@@ -345,6 +477,8 @@ pub async fn seed(db: &Db) -> ApiResult<Vec<DemoAccount>> {
                     leader_id: leader.meta().id,
                     secretary_id: secretary.meta().id,
                     member_ids: vec![member.meta().id, exec_member],
+                    // The groups work since the resolution of 31.01.2020 № 44.
+                    formed: NaiveDate::from_ymd_opt(2020, 1, 31).map(validate::from_naive),
                     ..Default::default()
                 },
                 &format!("demo-group-{n}"),
@@ -374,7 +508,8 @@ pub async fn seed(db: &Db) -> ApiResult<Vec<DemoAccount>> {
                 .iter()
                 .map(|e| (e.meta().id, e.department_id))
                 .collect(),
-            venues: tx_ids::<pb::Venue>(tx, 6),
+            venues,
+            organisations: tx_ids::<pb::Organisation>(tx, 5),
         };
         seed_meetings(tx, &people, today)?;
         seed_assignments(tx, &people, today, &mut rng)?;
@@ -391,8 +526,11 @@ struct DemoPeople {
     groups: Vec<(pb::Group, u64, u64, [u64; 2])>,
     /// Executors with their departments.
     executors: Vec<(u64, u64)>,
-    /// Venue ids.
+    /// Venue ids, one per territory in the order of [`TERRITORIES`].
     venues: Vec<u64>,
+    /// Outside organisations' ids: the Duma, the prosecutor's office, the police, the paper, the
+    /// water company.
+    organisations: Vec<u64>,
 }
 
 /// The ids `1..=n` of a kind just created in this write.
@@ -411,24 +549,103 @@ fn days_from(today: NaiveDate, offset: i64) -> NaiveDate {
     .unwrap_or(today)
 }
 
-const HOUSING_CODES: [&str; 12] = [
-    "0005.0005.0056.1153",
-    "0005.0005.0056.1154",
-    "0005.0005.0056.1155",
-    "0005.0005.0056.1156",
-    "0005.0005.0056.1157",
-    "0005.0005.0056.1160",
-    "0005.0005.0056.1161",
-    "0005.0005.0056.1164",
-    "0005.0005.0056.1168",
-    "0005.0005.0056.1170",
-    "0005.0005.0055.1138",
-    "0005.0005.0055.1122",
-];
+/// The working day at or before (`back`) or at or after `date`: meetings are held on working
+/// days only — never on a Sunday, on 7 January or on any other day off.
+fn working_day(
+    cal: &infogroups_shared::calendar::ProductionCalendar,
+    mut date: NaiveDate,
+    back: bool,
+) -> NaiveDate {
+    for _ in 0..30 {
+        if cal.is_working_day(date) {
+            break;
+        }
+        date = days_from(date, if back { -1 } else { 1 });
+    }
+    date
+}
 
-/// A year of meetings per group in every state, with protocols, handovers and publications.
+/// The outside participants of a meeting (3.5.4, 3.8.2): a Duma deputy, the prosecutor's office,
+/// the police and the city paper, in the states a meeting of that age has.
+fn participants(p: &DemoPeople, k: usize, held: bool, notified: bool) -> Vec<pb::Participant> {
+    let org = |n: usize| p.organisations.get(n).copied().unwrap_or(0);
+    let (attended, confirmed) = (
+        pb::ParticipantStatus::Attended,
+        pb::ParticipantStatus::Confirmed,
+    );
+    let came = |yes: bool| {
+        if held && yes {
+            attended
+        } else if notified {
+            confirmed
+        } else {
+            pb::ParticipantStatus::Invited
+        }
+    };
+    vec![
+        pb::Participant {
+            index: 1,
+            organisation_id: org(0),
+            position: "депутат Новошахтинской городской Думы".into(),
+            name: format!(
+                "{} {}",
+                SURNAMES[(k + 3) % SURNAMES.len()],
+                INITIALS[k % INITIALS.len()]
+            ),
+            status: came(true) as i32,
+            ..Default::default()
+        },
+        pb::Participant {
+            index: 2,
+            organisation_id: org(1),
+            position: "помощник прокурора города".into(),
+            name: format!(
+                "{} {}",
+                SURNAMES[(k + 9) % SURNAMES.len()],
+                INITIALS[(k + 2) % INITIALS.len()]
+            ),
+            status: if k.is_multiple_of(3) {
+                pb::ParticipantStatus::Declined
+            } else {
+                came(true)
+            } as i32,
+            ..Default::default()
+        },
+        pb::Participant {
+            index: 3,
+            organisation_id: org(2),
+            position: "участковый уполномоченный полиции".into(),
+            name: format!(
+                "{} {}",
+                SURNAMES[(k + 12) % SURNAMES.len()],
+                INITIALS[(k + 4) % INITIALS.len()]
+            ),
+            status: came(k.is_multiple_of(2)) as i32,
+            ..Default::default()
+        },
+        pb::Participant {
+            index: 4,
+            organisation_id: org(3),
+            position: "корреспондент".into(),
+            name: format!(
+                "{} {}",
+                SURNAMES[(k + 21) % SURNAMES.len()],
+                INITIALS[(k + 6) % INITIALS.len()]
+            ),
+            status: came(true) as i32,
+            media: true,
+            ..Default::default()
+        },
+    ]
+}
+
+/// A year of meetings per group in every state, on working days at the hours offices keep, on
+/// the venue of their territory, with invited participants, protocols whose questions carry the
+/// classifier question they are about, decisions linked to the assignments issued on them,
+/// reception cards of the personal reception, handovers and publications.
 fn seed_meetings(tx: &mut crate::db::Tx<'_>, p: &DemoPeople, today: NaiveDate) -> ApiResult<()> {
     let cal = infogroups_shared::calendar::ProductionCalendar::new();
+    let now = tx.now_ms();
     for (i, (g, leader, secretary, terr)) in p.groups.iter().enumerate() {
         let steps: [(i64, M); 9] = [
             (-330, M::ResultsPublished),
@@ -442,41 +659,64 @@ fn seed_meetings(tx: &mut crate::db::Tx<'_>, p: &DemoPeople, today: NaiveDate) -
             (40 + i as i64, M::Planned),
         ];
         for (k, (offset, status)) in steps.into_iter().enumerate() {
-            let date = days_from(today, offset);
+            let date = working_day(&cal, days_from(today, offset), offset < 0);
             let held = infogroups_shared::meeting::was_held(status);
             let signed = status as i32 >= M::ProtocolSigned as i32;
             let due = cal.fifth_working_day_after(date);
             let handed = status as i32 >= M::HandedOver as i32;
-            let handed_day = days_from(date, if k == 1 { 9 } else { 4 });
-            let venue = p.venues[(i + k) % p.venues.len()];
+            let handed_day = working_day(&cal, days_from(date, if k == 1 { 9 } else { 4 }), false);
+            let (start, end) = HOURS[(i * 3 + k) % HOURS.len()];
+            // The venue on the meeting's own territory.
+            let territory = terr[k % 2];
+            let venue = p.venues[(i * 2 + k % 2) % p.venues.len()];
+            let topics: Vec<&(&str, &str, &str)> = (0..3)
+                .map(|q| &TOPICS[(i * 5 + k * 3 + q) % TOPICS.len()])
+                .collect();
+            let notified = status != M::Planned;
+            let invited = participants(p, i + k, held, notified);
             let protocol = held.then(|| pb::Protocol {
-                number: format!("{}-{}", g.number, k + 1),
-                start_time: "17:00".into(),
-                end_time: "18:40".into(),
+                number: format!("{}-{}/{}", g.number, date.format("%Y"), k + 1),
+                start_time: start.into(),
+                end_time: end.into(),
                 residents_attending: 25 + (i as u32 * 7 + k as u32 * 5) % 60,
                 members_present: vec![*leader, *secretary],
-                information_given: "О ходе благоустройства и ремонта дорог на территории.".into(),
-                questions: (0..3)
-                    .map(|q| pb::RaisedQuestion {
-                        substance: TASKS[(i + k + q) % TASKS.len()].into(),
-                        classifier_code: HOUSING_CODES[(i * 3 + k + q) % HOUSING_CODES.len()]
-                            .into(),
-                        answer_mode: [
+                participants_present: invited
+                    .iter()
+                    .filter(|x| x.status == pb::ParticipantStatus::Attended as i32)
+                    .map(|x| x.index)
+                    .collect(),
+                information_given: "О ходе благоустройства, ремонта дорог и подготовки к отопительному сезону на территории.".into(),
+                questions: topics
+                    .iter()
+                    .enumerate()
+                    .map(|(q, (text, code, _))| {
+                        let mode = [
                             pb::AnswerMode::OnTheSpot,
                             pb::AnswerMode::Explained,
                             pb::AnswerMode::OnControl,
-                        ][q % 3] as i32,
-                        answer: "Дан ответ по существу.".into(),
-                        appeal_id: 0,
+                        ][q % 3];
+                        pb::RaisedQuestion {
+                            substance: (*text).into(),
+                            classifier_code: (*code).into(),
+                            answer_mode: mode as i32,
+                            answer: match mode {
+                                pb::AnswerMode::OnTheSpot => "Дан ответ на месте.".into(),
+                                pb::AnswerMode::Explained => "Даны разъяснения о порядке и сроках.".into(),
+                                _ => "Взято на контроль, дано поручение.".into(),
+                            },
+                            appeal_id: 0,
+                        }
                     })
                     .collect(),
+                // The question taken on control becomes the meeting's decision.
                 decisions: vec![pb::Decision {
-                    text: TASKS[(i + k) % TASKS.len()].into(),
+                    text: topics[2].2.into(),
                     assignment_ids: vec![],
                 }],
                 signed_by: if signed { *leader } else { 0 },
                 signed_at_ms: if signed {
-                    city_time::midnight_ms(date) + 86_400_000
+                    city_time::midnight_ms(working_day(&cal, days_from(date, 1), false))
+                        + 11 * 3_600_000
                 } else {
                     0
                 },
@@ -485,26 +725,32 @@ fn seed_meetings(tx: &mut crate::db::Tx<'_>, p: &DemoPeople, today: NaiveDate) -
             let published_results = status == M::ResultsPublished;
             let mut meeting = pb::Meeting {
                 group_id: g.meta().id,
-                territory_id: terr[k % 2],
+                territory_id: territory,
                 venue_id: if status == M::Planned { 0 } else { venue },
                 date: date_field(date),
-                time: "17:00".into(),
+                time: start.into(),
                 status: status as i32,
-                venue_agreement: (status != M::Planned).then(|| pb::VenueAgreement {
+                venue_agreement: notified.then(|| pb::VenueAgreement {
                     status: pb::AgreementStatus::Agreed as i32,
                     contact: "директор учреждения".into(),
-                    date: date_field(days_from(date, -14)),
-                    other_kind_reason: String::new(),
+                    date: date_field(working_day(&cal, days_from(date, -14), true).min(today)),
+                    other_kind_reason: if p.venues.last() == Some(&venue) {
+                        "в посёлке нет учреждения образования или культуры".into()
+                    } else {
+                        String::new()
+                    },
                 }),
-                notifications: if status == M::Planned {
-                    vec![]
-                } else {
+                participants: invited,
+                notifications: if notified {
                     vec![pb::NotificationRecord {
                         user_id: *secretary,
                         participant_index: 0,
-                        at_ms: city_time::midnight_ms(days_from(date, -10)),
+                        at_ms: city_time::midnight_ms(days_from(date, -10).min(today))
+                            + 10 * 3_600_000,
                         reason: "оповещение".into(),
                     }]
+                } else {
+                    vec![]
                 },
                 checklist: [
                     "Помещение подготовлено",
@@ -514,19 +760,18 @@ fn seed_meetings(tx: &mut crate::db::Tx<'_>, p: &DemoPeople, today: NaiveDate) -
                 .iter()
                 .map(|t| pb::ChecklistItem {
                     title: (*t).into(),
-                    done: status != M::Planned,
+                    done: notified,
                     responsible: String::new(),
                 })
                 .collect(),
                 informing: Some(pb::InformingTask {
-                    done: status != M::Planned,
-                    method: if status == M::Planned {
-                        String::new()
-                    } else {
+                    done: notified,
+                    method: if notified {
                         "объявления на подъездах, социальные сети".into()
+                    } else {
+                        String::new()
                     },
-                    date: (status != M::Planned)
-                        .then(|| validate::from_naive(days_from(date, -7).min(today))),
+                    date: notified.then(|| validate::from_naive(days_from(date, -7).min(today))),
                     recorded_by: 0,
                 }),
                 publications: vec![
@@ -553,7 +798,7 @@ fn seed_meetings(tx: &mut crate::db::Tx<'_>, p: &DemoPeople, today: NaiveDate) -
                             String::new()
                         },
                         date: if published_results {
-                            date_field(days_from(handed_day, 2))
+                            date_field(days_from(handed_day, 2).min(today))
                         } else {
                             None
                         },
@@ -573,7 +818,8 @@ fn seed_meetings(tx: &mut crate::db::Tx<'_>, p: &DemoPeople, today: NaiveDate) -
                     },
                     late: handed && handed_day > due.date,
                     acknowledged_at_ms: if handed {
-                        city_time::midnight_ms(days_from(handed_day, 1)) + 10 * 3_600_000
+                        city_time::midnight_ms(working_day(&cal, days_from(handed_day, 1), false))
+                            + 10 * 3_600_000
                     } else {
                         0
                     },
@@ -583,7 +829,126 @@ fn seed_meetings(tx: &mut crate::db::Tx<'_>, p: &DemoPeople, today: NaiveDate) -
             };
             // The texts the general department will copy, drafted as the service drafts them.
             crate::services::meetings::refresh_drafts(tx, &mut meeting)?;
-            tx.create(meeting, None)?;
+            let mut meeting = tx.create(meeting, None)?;
+            if !held {
+                continue;
+            }
+            let meeting_id = meeting.meta().id;
+            // The personal reception at the meeting (3.5.6, 3.8.4): one answered orally, one
+            // put on control.
+            let mut cards = Vec::new();
+            for (c, (text, code, _)) in topics.iter().take(2).enumerate() {
+                let on_control = c == 1;
+                let n = i * 20 + k * 2 + c;
+                let card = tx.create(
+                    pb::ReceptionCard {
+                        date: date_field(date),
+                        place: VENUES[(i * 2 + k % 2) % VENUES.len()].0.into(),
+                        meeting_id,
+                        group_id: g.meta().id,
+                        received_by: *leader,
+                        citizen: Some(pb::Citizen {
+                            surname: SURNAMES[n % SURNAMES.len()].into(),
+                            first_name: first_name_for(SURNAMES[n % SURNAMES.len()], n).into(),
+                            patronymic: String::new(),
+                            postal_address: format!(
+                                "г. Новошахтинск, ул. {}, д. {}",
+                                STREETS[n % STREETS.len()],
+                                1 + n % 60
+                            ),
+                            contact: format!("+7 863 69{:05}", 10_000 + n * 37),
+                            workplace: String::new(),
+                        }),
+                        content: (*text).into(),
+                        classifier_code: (*code).into(),
+                        question_type: pb::QuestionType::Application as i32,
+                        identity_checked: true,
+                        oral_answer_given: !on_control,
+                        oral_answer: if on_control {
+                            String::new()
+                        } else {
+                            "Разъяснён порядок обращения в управляющую компанию.".into()
+                        },
+                        result: if on_control {
+                            pb::QuestionResult::InProgress
+                        } else {
+                            pb::QuestionResult::Explained
+                        } as i32,
+                        on_control,
+                        executor_id: if on_control {
+                            p.executors[(i + k) % p.executors.len()].0
+                        } else {
+                            0
+                        },
+                        deadline: on_control.then(|| {
+                            validate::from_naive(working_day(&cal, days_from(date, 30), false))
+                        }),
+                        territory_id: territory,
+                        ..Default::default()
+                    },
+                    None,
+                )?;
+                cards.push(card.meta().id);
+            }
+            // The decision issued as an assignment once the leader signed the protocol.
+            let mut linked = Vec::new();
+            if signed {
+                let (executor, department) = p.executors[(i * 3 + k) % p.executors.len()];
+                let issued = working_day(&cal, days_from(date, 1), false);
+                let deadline = working_day(&cal, days_from(issued, 30), false);
+                let year = issued.format("%Y").to_string();
+                let n = tx.next_number(&format!("assignment/{year}"))?;
+                let mut a = pb::Assignment {
+                    number: format!("{year}/{n:04}"),
+                    text: topics[2].2.into(),
+                    kind: pb::AssignmentKind::Task as i32,
+                    basis: Some(pb::Basis {
+                        kind: pb::BasisKind::ProtocolDecision as i32,
+                        meeting_id,
+                        decision_index: 0,
+                        ..Default::default()
+                    }),
+                    group_id: g.meta().id,
+                    territory_id: territory,
+                    issuer_id: *leader,
+                    executor_id: executor,
+                    controller_id: *secretary,
+                    issued: date_field(issued),
+                    deadline: Some(pb::Deadline {
+                        date: date_field(deadline),
+                        predicted: false,
+                    }),
+                    department_id: department,
+                    ..Default::default()
+                };
+                let issued_ms = city_time::midnight_ms(issued) + 10 * 3_600_000;
+                set_status(&mut a, S::InProgress, *leader, issued_ms, "");
+                if deadline < today {
+                    let at =
+                        (city_time::midnight_ms(days_from(deadline, -2)) + 12 * 3_600_000).min(now);
+                    a.reports.push(pb::ExecutionReport {
+                        by_user_id: executor,
+                        text: "Работы выполнены, жители проинформированы.".into(),
+                        at_ms: at,
+                    });
+                    set_status(&mut a, S::ReportSubmitted, executor, at, "");
+                    set_status(
+                        &mut a,
+                        S::DoneOnTime,
+                        *secretary,
+                        (at + 3_600_000).min(now),
+                        "",
+                    );
+                }
+                linked.push(tx.create(a, None)?.meta().id);
+            }
+            if let Some(p) = meeting.protocol.as_mut() {
+                p.reception_card_ids = cards;
+                if let Some(d) = p.decisions.first_mut() {
+                    d.assignment_ids = linked;
+                }
+            }
+            tx.update_current(meeting, "demo_links")?;
         }
     }
     Ok(())
@@ -698,6 +1063,13 @@ const FIRST_NAMES: [&str; 10] = [
     "Александр",
     "Владимир",
 ];
+/// A first name that agrees with the surname's gender (the women's surnames end in «а»; the
+/// first five names are women's).
+fn first_name_for(surname: &str, n: usize) -> &'static str {
+    let female = surname.ends_with('а') || surname.ends_with('я');
+    FIRST_NAMES[n % 5 + if female { 0 } else { 5 }]
+}
+
 const STREETS: [&str; 10] = [
     "Ленина",
     "Советская",
@@ -719,7 +1091,7 @@ fn seed_appeals(
     rng: &mut StdRng,
 ) -> ApiResult<()> {
     let cal = infogroups_shared::calendar::ProductionCalendar::new();
-    let rule = infogroups_shared::calendar::NonWorkingRule::NextWorkingDay;
+    let rule = infogroups_shared::calendar::NonWorkingRule::DEFAULT;
     // The head grants the extensions (59-FZ art. 12 p. 2).
     let head = (1..=500u64)
         .find(|id| {
@@ -733,7 +1105,7 @@ fn seed_appeals(
         let (g, _, _, terr) = &p.groups[i % p.groups.len()];
         let registered = days_from(today, -rng.random_range(0..365));
         let received = days_from(registered, -rng.random_range(0..5));
-        let due = infogroups_shared::appeal::answer_due(&cal, registered, rule);
+        let due = infogroups_shared::appeal::answer_due(&cal, registered, 0, rule);
         let age = (today - registered).num_days();
         let roll: u32 = rng.random_range(0..100);
         let status = if age < 30 {
@@ -754,7 +1126,9 @@ fn seed_appeals(
                 _ => pb::AppealStatus::Answered,
             }
         };
-        let code = HOUSING_CODES[rng.random_range(0..HOUSING_CODES.len())];
+        // The question's code is the one its text is about.
+        let (topic, code, _) = TOPICS[rng.random_range(0..TOPICS.len())];
+        let surname = rng.random_range(0..SURNAMES.len());
         let anonymous = status == pb::AppealStatus::NoAnswerAnonymous;
         let result = match status {
             pb::AppealStatus::Answered => [
@@ -777,7 +1151,10 @@ fn seed_appeals(
                 granted_by: head,
                 reason: "Требуется дополнительная проверка на месте".into(),
                 notice_date: date_field(days_from(due.date, -2).min(today)),
-                new_due: date_field(days_from(due.date, i64::from(days))),
+                // The days add to the statutory term, the rule applied once (art. 12 p. 2).
+                new_due: date_field(
+                    infogroups_shared::appeal::answer_due(&cal, registered, days, rule).date,
+                ),
             }
         });
         let due_date = extension
@@ -817,8 +1194,8 @@ fn seed_appeals(
                     ..Default::default()
                 }],
                 citizen: (!anonymous).then(|| pb::Citizen {
-                    surname: SURNAMES[rng.random_range(0..SURNAMES.len())].into(),
-                    first_name: FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())].into(),
+                    surname: SURNAMES[surname].into(),
+                    first_name: first_name_for(SURNAMES[surname], i).into(),
                     patronymic: String::new(),
                     postal_address: format!(
                         "г. Новошахтинск, ул. {}, д. {}",
@@ -829,10 +1206,7 @@ fn seed_appeals(
                     workplace: String::new(),
                 }),
                 anonymous,
-                text: format!(
-                    "Прошу принять меры: {}",
-                    TASKS[(i * 7) % TASKS.len()].to_lowercase()
-                ),
+                text: format!("Прошу принять меры. {topic}."),
                 collective: i % 13 == 0,
                 signatories: if i % 13 == 0 { 12 } else { 0 },
                 repeated: i % 17 == 0,
@@ -842,7 +1216,7 @@ fn seed_appeals(
                     predicted: due.predicted,
                 }),
                 extensions: extension.into_iter().collect(),
-                due_rule: pb::NonWorkingRule::Next as i32,
+                due_rule: crate::settings::rule_pb(rule) as i32,
                 answer: (status == pb::AppealStatus::Answered).then(|| pb::AppealAnswer {
                     date: date_field(answer_day.min(today)),
                     signed_by: "Глава Администрации".into(),
@@ -880,7 +1254,8 @@ mod tests {
         assert_eq!(db.all::<pb::Group>()?.len(), 6);
         assert_eq!(db.all::<pb::Territory>()?.len(), 12);
         let assignments = db.all::<pb::Assignment>()?;
-        assert_eq!(assignments.len(), 1500);
+        // 1,500 on control, and one per decision of every signed protocol (six groups, five each).
+        assert_eq!(assignments.len(), 1500 + 6 * 5);
         for s in [
             S::InProgress,
             S::ReportSubmitted,
@@ -928,6 +1303,66 @@ mod tests {
                     p.kind
                 );
             }
+        }
+        // A city an office would recognise: meetings on working days (never a Sunday or
+        // 7 January) at varied hours, on a venue of their territory in Novoshakhtinsk, with
+        // invited participants; questions whose code is the one their text is about; reception
+        // cards; decisions linked to the assignments issued on them.
+        let cal = infogroups_shared::calendar::ProductionCalendar::new();
+        let venues = db.all::<pb::Venue>()?;
+        assert!(venues.iter().all(
+            |v| v.address.starts_with("г. Новошахтинск, ") && !v.address.contains("Примерная")
+        ));
+        let mut hours = std::collections::BTreeSet::new();
+        for m in &meetings {
+            let day = m
+                .date
+                .as_ref()
+                .and_then(validate::to_naive)
+                .ok_or("a date")?;
+            assert!(cal.is_working_day(day), "a meeting on {day}");
+            hours.insert(m.time.clone());
+            if m.venue_id != 0 {
+                let v = venues
+                    .iter()
+                    .find(|v| v.meta.map(|x| x.id) == Some(m.venue_id));
+                assert_eq!(v.map(|v| v.territory_id), Some(m.territory_id));
+            }
+            assert!(!m.participants.is_empty());
+            let Some(p) = &m.protocol else { continue };
+            for q in &p.questions {
+                let topic = TOPICS
+                    .iter()
+                    .find(|t| t.0 == q.substance)
+                    .ok_or("a known topic")?;
+                assert_eq!(topic.1, q.classifier_code, "{}", q.substance);
+            }
+            assert_eq!(
+                p.reception_card_ids.len(),
+                2,
+                "the personal reception's cards"
+            );
+            if p.signed_by != 0 {
+                let ids = &p.decisions[0].assignment_ids;
+                assert_eq!(ids.len(), 1, "the decision is issued");
+                let a = assignments
+                    .iter()
+                    .find(|a| a.meta.map(|x| x.id) == ids.first().copied())
+                    .ok_or("the decision's assignment")?;
+                let basis = a.basis.ok_or("a basis")?;
+                assert_eq!(basis.meeting_id, m.meta.map_or(0, |x| x.id));
+                assert_eq!(a.text, p.decisions[0].text);
+            }
+        }
+        assert!(hours.len() >= 4, "{hours:?}");
+        let cards = db.all::<pb::ReceptionCard>()?;
+        assert!(cards.len() >= 6 * 7 * 2);
+        for a in &appeals {
+            let topic = TOPICS
+                .iter()
+                .find(|t| a.text.contains(t.0))
+                .ok_or("an appeal about a known topic")?;
+            assert_eq!(a.questions[0].classifier_code, topic.1);
         }
         assert!(seed(&db).await.is_err(), "seeding twice is refused");
         db.close().await?;

@@ -39,6 +39,10 @@ struct Common {
     /// Data directory [default: the platform's data directory].
     #[arg(long, env = "INFOGROUPS_DATA")]
     data: Option<PathBuf>,
+    /// A file holding the backup passphrase (else INFOGROUPS_BACKUP_PASSPHRASE); backups are
+    /// written only encrypted, and restored only with it.
+    #[arg(long, env = "INFOGROUPS_BACKUP_PASSPHRASE_FILE")]
+    backup_passphrase_file: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -60,6 +64,20 @@ struct ServeArgs {
     /// Where online backups are written [default: the data directory's name + "-backups"].
     #[arg(long, env = "INFOGROUPS_BACKUP_DIR")]
     backup_dir: Option<PathBuf>,
+    /// Serve beyond loopback without TLS (only behind a tunnel or on a trusted network).
+    #[arg(long, env = "INFOGROUPS_INSECURE_LISTEN")]
+    insecure_listen: bool,
+    /// Training: start the server's clock at this Moscow time (e.g. 2026-03-02T09:00); it runs
+    /// at normal speed and an administrator moves it forward (MaintenanceService.AdvanceClock).
+    /// Every client says «учебное время». Never on a production server.
+    #[arg(long, value_name = "YYYY-MM-DDTHH:MM")]
+    clock: Option<String>,
+}
+
+/// The UTC moment of a Moscow date and time given as `YYYY-MM-DDTHH:MM`.
+fn training_start(text: &str) -> Result<i64> {
+    infogroups_shared::city_time::parse_minute(text)
+        .with_context(|| format!("--clock {text:?}: expected a Moscow time like 2026-03-02T09:00"))
 }
 
 #[derive(Args)]
@@ -142,7 +160,7 @@ fn file_config(common: &Common) -> Result<FileConfig> {
 }
 
 /// The role names the command line uses, in both directions.
-const ROLE_NAMES: [(&str, Role); 9] = [
+const ROLE_NAMES: [(&str, Role); 10] = [
     ("administrator", Role::Administrator),
     ("head", Role::Head),
     ("control-sector", Role::ControlSector),
@@ -152,6 +170,7 @@ const ROLE_NAMES: [(&str, Role); 9] = [
     ("group-secretary", Role::GroupSecretary),
     ("group-member", Role::GroupMember),
     ("executor", Role::Executor),
+    ("personal-data-officer", Role::PersonalDataOfficer),
 ];
 
 fn parse_role(s: &str) -> Result<Role> {
@@ -182,6 +201,9 @@ fn new_password() -> Result<String> {
 async fn serve(args: ServeArgs) -> Result<()> {
     let file = file_config(&args.common)?;
     let mut config = Config::new(data_dir(&args.common, &file));
+    if let Some(rule) = file.appeal_rule()? {
+        config.appeal_non_working_rule = rule;
+    }
     config.listen = args
         .listen
         .or(file.listen)
@@ -195,13 +217,17 @@ async fn serve(args: ServeArgs) -> Result<()> {
         _ => bail!(config::ConfigError::HalfTls),
     };
     if let Some(h) = args.token_ttl_hours.or(file.token_ttl_hours) {
-        config.token_ttl = Duration::from_secs(h * 3600);
+        config.token_ttl = config::token_ttl_hours(h)?;
     }
     if let Some(n) = file.login_free_attempts {
         config.login_free_attempts = n;
     }
     if let Some(n) = file.reminder_days {
         config.reminder_days = n;
+    }
+    if let Some(start) = &args.clock {
+        config.clock = Clock::training(training_start(start)?);
+        tracing::warn!(start = %start, "training clock: time starts at the given Moscow time and an administrator can move it forward");
     }
     if let Some(n) = file.max_request_bytes {
         config.max_request_bytes = n;
@@ -219,10 +245,23 @@ async fn serve(args: ServeArgs) -> Result<()> {
         config.backup_dir = dir;
     }
     config.admin_password = std::env::var("INFOGROUPS_ADMIN_PASSWORD").ok();
+    if let Some(p) = &config.admin_password
+        && let Err(e) = validate::password_policy("INFOGROUPS_ADMIN_PASSWORD", p, &["admin"])
+    {
+        // Only an empty store uses it; a weak first password is the operator's to change at once.
+        tracing::warn!(
+            "the first administrator's password is weak ({}); change it after the first login",
+            e.en
+        );
+    }
+    config.backup_key =
+        backup::BackupKey::from_operator(args.common.backup_passphrase_file.as_deref())?;
+    config.insecure_listen = args.insecure_listen;
+    config::check_listen(config.listen, config.tls.is_some(), config.insecure_listen)?;
     if config.tls.is_none() && !config.listen.ip().is_loopback() {
         tracing::warn!(
             listen = %config.listen,
-            "listening beyond loopback without TLS: passwords and citizens' data cross the network in clear; set --tls-cert and --tls-key"
+            "listening beyond loopback without TLS (--insecure-listen): passwords and citizens' data cross the network in clear"
         );
     }
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -263,8 +302,13 @@ async fn admin(args: AdminArgs) -> Result<()> {
     let file = file_config(&args.common)?;
     let dir = data_dir(&args.common, &file);
     let store: Arc<dyn Store> = Arc::new(SledStore::open(&dir)?);
+    let key = || -> Result<backup::BackupKey> {
+        backup::BackupKey::from_operator(args.common.backup_passphrase_file.as_deref())?.context(
+            "no backup passphrase: set INFOGROUPS_BACKUP_PASSPHRASE or --backup-passphrase-file",
+        )
+    };
     if let AdminAction::Restore { file } = &args.action {
-        let n = backup::restore_store(store.as_ref(), file)?;
+        let n = backup::restore_store(store.as_ref(), file, &key()?)?;
         println!(
             "Restored {n} entries from {} into {}",
             file.display(),
@@ -307,6 +351,7 @@ async fn admin(args: AdminArgs) -> Result<()> {
                 ..Default::default()
             };
             accounts::validate_new(&req)?;
+            validate::password_policy("password", &req.password, &[&req.username, &req.full_name])?;
             let phc = auth::hash_password(&req.password)?;
             let u = db.write(0, |tx| accounts::stage_new(tx, &req, phc)).await?;
             println!(
@@ -318,11 +363,11 @@ async fn admin(args: AdminArgs) -> Result<()> {
         AdminAction::SetPassword { username } => {
             let user = find(&db, &username)?;
             let password = new_password()?;
-            validate::password("password", &password)?;
+            validate::password_policy("password", &password, &[&username, &user.full_name])?;
             let phc = auth::hash_password(&password)?;
             let id = user.meta.map_or(0, |m| m.id);
             // As through the API: a new password ends every session of the account.
-            accounts::set_password(&db, 0, id, phc, None).await?;
+            accounts::set_password(&db, 0, id, phc, None, None).await?;
             println!("Password of {username} changed; its sessions ended");
         }
         AdminAction::Grant {
@@ -389,7 +434,7 @@ async fn admin(args: AdminArgs) -> Result<()> {
             }
         }
         AdminAction::Backup { file } => {
-            let s = backup::backup_online(&db, &file).await?;
+            let s = backup::backup_online(&db, &file, &key()?).await?;
             println!(
                 "Wrote {} entries (events up to {}) to {}; SHA-256 {}",
                 s.entries,

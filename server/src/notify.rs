@@ -27,6 +27,47 @@ pub fn stage(
             assignment_id,
             meeting_id: 0,
             read: false,
+            appeal_id: 0,
+        },
+        None,
+    )?;
+    Ok(())
+}
+
+/// What a notification not about an assignment concerns.
+#[derive(Debug, Clone, Copy)]
+pub enum About {
+    /// A meeting (its protocol).
+    Meeting(u64),
+    /// An appeal.
+    Appeal(u64),
+}
+
+/// Stages a notification about a meeting or an appeal; none for user 0.
+pub fn stage_about(
+    tx: &mut Tx<'_>,
+    user_id: u64,
+    kind: pb::NotificationKind,
+    ru: String,
+    en: String,
+    about: About,
+) -> ApiResult<()> {
+    if user_id == 0 {
+        return Ok(());
+    }
+    let (meeting_id, appeal_id) = match about {
+        About::Meeting(id) => (id, 0),
+        About::Appeal(id) => (0, id),
+    };
+    tx.create(
+        pb::Notification {
+            user_id,
+            kind: kind as i32,
+            text_ru: ru,
+            text_en: en,
+            meeting_id,
+            appeal_id,
+            ..Default::default()
         },
         None,
     )?;

@@ -11,13 +11,14 @@ use tokio_util::sync::CancellationToken;
 use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Identity, ServerTlsConfig};
 
-use crate::auth::{Authenticator, Throttle};
+use crate::auth::Authenticator;
 use crate::bootstrap;
 use crate::config::Config;
 use crate::db::{Db, retention};
 use crate::deadlines;
 use crate::services::{self, Ctx};
-use crate::store::{SledStore, StoreError};
+use crate::sessions::{Streams, Throttle};
+use crate::store::StoreError;
 
 /// Why the server could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +38,9 @@ pub enum LaunchError {
     /// Reflection could not be built.
     #[error("reflection: {0}")]
     Reflection(String),
+    /// Serving beyond loopback in clear without the operator's explicit flag.
+    #[error("{0}")]
+    Insecure(String),
 }
 
 /// How long a stop waits for open streams it does not own before closing the connections.
@@ -77,7 +81,9 @@ pub struct Server {
 impl Server {
     /// Opens the store, loads the calendar and creates the first administrator on an empty store.
     pub async fn open(config: Config) -> Result<Self, LaunchError> {
-        let store = SledStore::open(&config.data_dir)?;
+        crate::files::private_umask();
+        let store = crate::files::open_store(&config.data_dir)?;
+        crate::files::secure_dir(&config.data_dir).map_err(StoreError::from)?;
         let db = Db::open(
             Arc::new(store),
             config.clock.clone(),
@@ -87,7 +93,8 @@ impl Server {
         let ctx = Ctx {
             classifier: Arc::new(RwLock::new(classifier)),
             db,
-            throttle: Throttle::new(config.login_free_attempts),
+            throttle: Throttle::new(config.login_free_attempts, config.login_global_free),
+            streams: Streams::default(),
             config: Arc::new(config),
             shutdown: CancellationToken::new(),
             calendar: Arc::new(RwLock::new(ProductionCalendar::new())),
@@ -126,6 +133,11 @@ impl Server {
         listener: TcpListener,
         shutdown: CancellationToken,
     ) -> Result<(), LaunchError> {
+        // Checked on what was really bound: a library caller gets the same refusal as the binary.
+        let bound = listener.local_addr().map_err(StoreError::from)?;
+        let config = &self.ctx.config;
+        crate::config::check_listen(bound, config.tls.is_some(), config.insecure_listen)
+            .map_err(|e| LaunchError::Insecure(e.to_string()))?;
         use pb::{
             appeal_service_server::AppealServiceServer,
             assignment_service_server::AssignmentServiceServer,
@@ -231,7 +243,15 @@ impl Server {
                 services::maintenance::MaintenanceSvc::new(ctx.clone())
             ));
 
-        let clock = tokio::spawn(deadlines::run(ctx.clone()));
+        let clock = ctx
+            .config
+            .deadline_timer
+            .then(|| tokio::spawn(deadlines::run(ctx.clone())));
+        let purge = tokio::spawn(crate::sessions::run_purge(
+            ctx.db.clone(),
+            crate::sessions::PURGE_EVERY,
+            ctx.shutdown.clone(),
+        ));
         // Ends by itself when the database closes.
         let trimming = tokio::spawn(retention::run(ctx.db.clone(), ctx.config.log_bounds));
         let stop = {
@@ -261,7 +281,10 @@ impl Server {
             }
         };
         ctx.shutdown.cancel();
-        let _ = clock.await;
+        if let Some(clock) = clock {
+            let _ = clock.await;
+        }
+        let _ = purge.await;
         ctx.db.close().await?;
         let _ = trimming.await;
         tracing::info!("server stopped; store flushed");

@@ -264,7 +264,8 @@ pub enum DeadlinePreset {
     Quarterly,
 }
 
-/// What to do when a calendar-day deadline lands on a non-working day.
+/// What to do when a calendar-day deadline lands on a non-working day. 59-FZ does not say, so
+/// it is a setting (`../shared/docs/domain-facts.md` §1), recorded on each appeal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NonWorkingRule {
     /// Keep the date: 59-FZ counts calendar days and says nothing about
@@ -275,6 +276,41 @@ pub enum NonWorkingRule {
     PreviousWorkingDay,
     /// Move forward to the next working day, by analogy with art. 193 ГК РФ.
     NextWorkingDay,
+}
+
+impl NonWorkingRule {
+    /// The default: the previous working day, so the answer never comes later than the law's
+    /// 30th day (the next working day would breach it, e.g. 39 days over the New Year).
+    pub const DEFAULT: Self = Self::PreviousWorkingDay;
+
+    /// Every rule, in the order settings offer them.
+    pub const ALL: [Self; 3] = [
+        Self::PreviousWorkingDay,
+        Self::NextWorkingDay,
+        Self::Unchanged,
+    ];
+
+    /// The rule's name in settings and the configuration file: `previous`, `next`, `unchanged`.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::PreviousWorkingDay => "previous",
+            Self::NextWorkingDay => "next",
+            Self::Unchanged => "unchanged",
+        }
+    }
+
+    /// The rule a settings name stands for.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.name() == name)
+    }
+}
+
+impl Default for NonWorkingRule {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
 }
 
 /// The Russian production calendar: official data plus administrator-entered

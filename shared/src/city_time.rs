@@ -24,6 +24,15 @@ pub fn midnight_ms(date: NaiveDate) -> i64 {
         .map_or(0, |t| t.timestamp_millis())
 }
 
+/// The UTC instant (ms) of a city time written `YYYY-MM-DDTHH:MM` (a training clock's start,
+/// `--clock 2026-03-02T09:00`); `None` if it is not one.
+pub fn parse_minute(text: &str) -> Option<i64> {
+    chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M")
+        .ok()
+        .and_then(|t| offset().from_local_datetime(&t).single())
+        .map(|t| t.timestamp_millis())
+}
+
 /// "dd.mm.yyyy", as dates are written in Russian documents.
 pub fn ru_date(date: NaiveDate) -> String {
     date.format("%d.%m.%Y").to_string()
@@ -32,6 +41,20 @@ pub fn ru_date(date: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_training_start_is_read_as_moscow_time() {
+        // 02.03.2026 09:00 Moscow is 06:00 UTC.
+        assert_eq!(parse_minute("2026-03-02T09:00"), Some(1_772_431_200_000));
+        for bad in [
+            "2026-03-02",
+            "02.03.2026 09:00",
+            "2026-02-30T09:00",
+            "2026-03-02T25:00",
+        ] {
+            assert_eq!(parse_minute(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn late_evening_utc_is_already_tomorrow_in_the_city() {

@@ -7,11 +7,14 @@ pub mod calendar;
 pub mod city_time;
 pub mod classifier;
 pub mod codec;
+pub mod dating;
 pub mod discipline;
 pub mod meeting;
 pub mod names;
 pub mod personal_data;
+pub mod policy;
 pub mod quarters;
+pub mod scrub;
 pub mod validate;
 
 /// The generated API, package `infogroups.v1`.

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use crate::pb::MeetingStatus as M;
+use crate::pb::{self, MeetingStatus as M};
 
 /// A step in a meeting's life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,6 +270,65 @@ pub fn next(s: M, step: Step, f: &Facts) -> Result<M, Refusal> {
     }
 }
 
+/// The days of a meeting entered after the fact are in their order and have all come: held on
+/// or after the day the group began (`formed`), signed on or after it, handed over on or after
+/// signing, and none after `today`.
+pub fn past_meeting_days(
+    held: NaiveDate,
+    signed: NaiveDate,
+    handed: NaiveDate,
+    formed: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), crate::validate::FieldError> {
+    use crate::validate::FieldError;
+    crate::dating::done_by("date", held, today)?;
+    if held < formed {
+        return Err(FieldError::new(
+            "date",
+            format!(
+                "группа работает с {}: сначала администратор указывает более раннюю дату",
+                crate::city_time::ru_date(formed)
+            ),
+            format!("the group works since {formed}: an administrator gives an earlier day first"),
+        ));
+    }
+    if signed < held {
+        return Err(FieldError::new(
+            "signed_on",
+            "протокол подписан не раньше встречи",
+            "the protocol is signed on or after the meeting",
+        ));
+    }
+    if handed < signed {
+        return Err(FieldError::new(
+            "handed_over_on",
+            "протокол передан не раньше подписания",
+            "the protocol is handed over on or after signing",
+        ));
+    }
+    crate::dating::done_by("handed_over_on", handed, today)
+}
+
+/// The protocol's handover is late on `today` (3.6.9): its due date has passed and it is not
+/// handed over yet, or it was handed over after the due date. Lists, dashboards and reports count
+/// it as late from the first day past the due date, not only once it is finally handed over.
+pub fn handover_late(h: Option<&pb::Handover>, today: NaiveDate) -> bool {
+    let Some(h) = h else { return false };
+    let Some(due) = h
+        .due
+        .as_ref()
+        .and_then(|d| d.date.as_ref())
+        .and_then(crate::validate::to_naive)
+    else {
+        return false;
+    };
+    if h.handed_at_ms == 0 {
+        today > due
+    } else {
+        crate::city_time::date_at(h.handed_at_ms) > due
+    }
+}
+
 /// The office's number of a protocol when the secretary entered none: the group, the year and
 /// the meeting's sequence in the group's year, «3-2026/1». Reception cards carry the same scheme
 /// after «ЛП-».
@@ -279,6 +338,60 @@ pub fn protocol_number(group: u32, year: i32, sequence: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_past_meeting_is_entered_with_its_days_in_order_and_all_come() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default();
+        let (formed, today) = (d(1, 12), d(6, 1));
+        // (held, signed, handed, the field refused or "")
+        for (held, signed, handed, field) in [
+            (d(2, 10), d(2, 11), d(2, 16), ""),
+            (d(2, 10), d(2, 10), d(2, 10), ""),
+            (d(6, 1), d(6, 1), d(6, 1), ""),
+            (d(6, 2), d(6, 2), d(6, 2), "date"),
+            (d(1, 9), d(1, 9), d(1, 9), "date"),
+            (d(2, 10), d(2, 9), d(2, 16), "signed_on"),
+            (d(2, 10), d(2, 12), d(2, 11), "handed_over_on"),
+            (d(5, 30), d(5, 31), d(6, 3), "handed_over_on"),
+        ] {
+            let got = past_meeting_days(held, signed, handed, formed, today);
+            assert_eq!(
+                got.err().map(|e| e.field).unwrap_or_default(),
+                field,
+                "{held} {signed} {handed}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_protocol_is_late_from_the_day_after_its_due_date_until_and_after_handover() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default();
+        // Held 29.04.2026: due on the fifth working day, 07.05.2026.
+        let due = Some(pb::Deadline {
+            date: Some(crate::validate::from_naive(d(5, 7))),
+            predicted: false,
+        });
+        let waiting = pb::Handover {
+            due,
+            ..Default::default()
+        };
+        let handed = |on| pb::Handover {
+            handed_at_ms: crate::city_time::midnight_ms(on) + 10 * 3_600_000,
+            due,
+            ..Default::default()
+        };
+        // (handover, today, late)
+        for (h, today, late) in [
+            (&waiting, d(5, 7), false),
+            (&waiting, d(5, 8), true),
+            (&handed(d(5, 7)), d(5, 20), false),
+            (&handed(d(5, 8)), d(5, 8), true),
+            (&handed(d(5, 8)), d(5, 20), true),
+        ] {
+            assert_eq!(handover_late(Some(h), today), late, "{h:?} on {today}");
+        }
+        assert!(!handover_late(None, d(12, 31)));
+    }
+
     use super::*;
 
     fn day(m: u32, d: u32) -> NaiveDate {

@@ -39,6 +39,10 @@ pub fn role(lang: Lang, role: pb::Role) -> &'static str {
         R::GroupSecretary => ("Секретарь группы", "Group secretary"),
         R::GroupMember => ("Член группы", "Group member"),
         R::Executor => ("Исполнитель", "Executor"),
+        R::PersonalDataOfficer => (
+            "Ответственный за персональные данные",
+            "Personal-data officer",
+        ),
     };
     lang.pick(ru, en)
 }
@@ -179,6 +183,27 @@ pub fn question_result(lang: Lang, r: pb::QuestionResult) -> &'static str {
         R::NotSupported => ("Рассмотрено. Не поддержано", "Considered. Not supported"),
         R::Forwarded => ("Направлено по компетенции", "Forwarded"),
         R::Extended => ("Рассмотрение продлено", "Extended"),
+    };
+    lang.pick(ru, en)
+}
+
+/// What a deadline rule does, as the appeal card and the settings say it.
+pub fn non_working_rule(lang: Lang, r: pb::NonWorkingRule) -> &'static str {
+    use pb::NonWorkingRule as R;
+    let (ru, en) = match r {
+        R::Unspecified => ("—", "—"),
+        R::Previous => (
+            "последний день на выходном — предыдущий рабочий день",
+            "a last day off work moves to the previous working day",
+        ),
+        R::Next => (
+            "последний день на выходном — следующий рабочий день",
+            "a last day off work moves to the next working day",
+        ),
+        R::Unchanged => (
+            "последний день не переносится",
+            "the last day stays where it falls",
+        ),
     };
     lang.pick(ru, en)
 }

@@ -91,6 +91,78 @@ pub fn decree_year(y: &pb::CalendarYear) -> Result<DecreeYear, FieldError> {
 /// The longest multi-line text accepted (reports, briefs, protocols' items).
 pub const MAX_TEXT: usize = 20_000;
 
+/// Caps on repeated fields, chosen from real use with a wide margin (a field meeting hears a few
+/// dozen questions; a group has about ten people; an assignment a handful of co-executors). They
+/// keep one request, one stored entity and one event small, whatever a client sends.
+pub mod caps {
+    /// Co-executors of one assignment.
+    pub const CO_EXECUTORS: usize = 20;
+    /// Questions raised at one meeting.
+    pub const PROTOCOL_QUESTIONS: usize = 200;
+    /// Decisions of one meeting.
+    pub const PROTOCOL_DECISIONS: usize = 100;
+    /// Reception cards listed in one protocol.
+    pub const PROTOCOL_CARDS: usize = 200;
+    /// Members present at one meeting (a group is about ten people).
+    pub const MEMBERS_PRESENT: usize = 100;
+    /// Invited participants present at one meeting.
+    pub const PARTICIPANTS_PRESENT: usize = 200;
+    /// Questions of one appeal.
+    pub const APPEAL_QUESTIONS: usize = 50;
+    /// Members of one group.
+    pub const GROUP_MEMBERS: usize = 100;
+    /// Territories of one group.
+    pub const GROUP_TERRITORIES: usize = 100;
+    /// Roles of one account.
+    pub const ROLES: usize = 20;
+    /// Invited participants of one meeting.
+    pub const PARTICIPANTS: usize = 200;
+    /// Amendments to one signed protocol.
+    pub const AMENDMENTS: usize = 100;
+    /// Items of one meeting's checklist.
+    pub const CHECKLIST: usize = 100;
+    /// Characters of all the texts of one protocol together.
+    pub const PROTOCOL_TEXT: usize = 200_000;
+}
+
+/// Refuses a repeated field longer than `max`.
+pub fn at_most(field: &str, len: usize, max: usize) -> Result<(), FieldError> {
+    if len > max {
+        return Err(FieldError::new(
+            field,
+            format!("не более {max} элементов"),
+            format!("at most {max} items"),
+        ));
+    }
+    Ok(())
+}
+
+/// Bidirectional overrides and isolates, and zero-width characters: they make a name display as
+/// something other than what it is (a name must read as it is stored).
+fn deceptive(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}' | '\u{180E}')
+}
+
+/// A name (of a person, a group, a place): a line without bidi overrides or zero-width
+/// characters.
+pub fn name_line(field: &str, value: &str, max: usize, required: bool) -> Result<(), FieldError> {
+    if required {
+        required_line(field, value, max)?;
+    } else {
+        optional_line(field, value, max)?;
+    }
+    if value.chars().any(deceptive) {
+        return Err(FieldError::new(
+            field,
+            "содержит невидимые символы или символы смены направления текста",
+            "contains invisible or text-direction characters",
+        ));
+    }
+    Ok(())
+}
+
 /// A required single line of text: not blank, no control characters, at most `max` characters.
 pub fn required_line(field: &str, value: &str, max: usize) -> Result<(), FieldError> {
     if value.trim().is_empty() {
@@ -175,6 +247,35 @@ pub fn password(field: &str, value: &str) -> Result<(), FieldError> {
             field,
             "не длиннее 256 символов",
             "must be at most 256 characters",
+        ));
+    }
+    Ok(())
+}
+
+/// A password a person chooses: the length rules of [`password`], not built from the account's
+/// own names (`user_inputs`: the user name, the full name), and hard to guess — `zxcvbn` must
+/// estimate at least 10^10 guesses (its score 3), which refuses common passwords, keyboard walks,
+/// dates and dictionary words with digits.
+pub fn password_policy(field: &str, value: &str, user_inputs: &[&str]) -> Result<(), FieldError> {
+    password(field, value)?;
+    let lower = value.to_lowercase();
+    let inputs: Vec<&str> = user_inputs
+        .iter()
+        .flat_map(|i| std::iter::once(*i).chain(i.split_whitespace()))
+        .filter(|i| i.chars().count() >= 3)
+        .collect();
+    if inputs.iter().any(|i| lower.contains(&i.to_lowercase())) {
+        return Err(FieldError::new(
+            field,
+            "пароль не должен содержать имя пользователя",
+            "the password must not contain the user's name",
+        ));
+    }
+    if zxcvbn::zxcvbn(value, &inputs).score() < zxcvbn::Score::Three {
+        return Err(FieldError::new(
+            field,
+            "пароль слишком легко подобрать: возьмите фразу из нескольких слов",
+            "the password is too easy to guess: use a phrase of several words",
         ));
     }
     Ok(())
@@ -315,6 +416,50 @@ pub fn from_naive(d: NaiveDate) -> pb::Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_passwords_and_ones_built_from_the_name_are_refused() {
+        for weak in [
+            "12345678",
+            "password",
+            "qwertyuiop",
+            "ivanov2026",
+            "Ivanov-Ivanov",
+        ] {
+            assert!(
+                password_policy("p", weak, &["ivanov", "Иван Иванов"]).is_err(),
+                "{weak} accepted"
+            );
+        }
+        assert!(password_policy("p", "admin", &["admin"]).is_err());
+        assert!(password_policy("p", "Терриконы над Несветаем 42", &["ivanov"]).is_ok());
+    }
+
+    #[test]
+    fn bidi_overrides_and_zero_width_characters_are_refused_in_names() {
+        assert!(name_line("n", "Иванов", 50, true).is_ok());
+        for bad in [
+            "Ива\u{202E}нов",
+            "Ива\u{200B}нов",
+            "\u{2066}Иванов",
+            "Ива\u{FEFF}нов",
+        ] {
+            assert!(name_line("n", bad, 50, true).is_err(), "{bad:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_repeated_field_passes_exactly_up_to_its_cap(len in 0usize..500, cap in 0usize..300) {
+            proptest::prop_assert_eq!(at_most("f", len, cap).is_ok(), len <= cap);
+        }
+
+        #[test]
+        fn a_line_passes_exactly_up_to_its_length(n in 0usize..700) {
+            let s = "я".repeat(n);
+            proptest::prop_assert_eq!(optional_line("f", &s, MAX_LINE).is_ok(), n <= MAX_LINE);
+        }
+    }
 
     #[test]
     fn blank_and_control_characters_are_refused() {

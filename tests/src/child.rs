@@ -66,6 +66,10 @@ impl ChildServer {
             .arg(data)
             .args(extra)
             .env_remove("INFOGROUPS_ADMIN_PASSWORD")
+            .env(
+                "INFOGROUPS_BACKUP_PASSPHRASE",
+                crate::server::TEST_BACKUP_PASSPHRASE,
+            )
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -183,9 +187,6 @@ pub struct ServeArgs {
     /// The first administrator's password on an empty store.
     #[arg(long, env = "INFOGROUPS_ADMIN_PASSWORD", default_value = crate::ADMIN_PASSWORD)]
     pub admin_password: String,
-    /// How often the overdue marking runs, in milliseconds.
-    #[arg(long)]
-    pub clock_every_ms: Option<u64>,
     /// How often an idle watch stream gets a heartbeat, in milliseconds.
     #[arg(long)]
     pub heartbeat_ms: Option<u64>,
@@ -214,9 +215,7 @@ async fn signalled(signals: StopSignals, shutdown: CancellationToken) {
 pub async fn serve(args: ServeArgs) -> Result<()> {
     let mut config = Config::new(&args.data);
     config.admin_password = Some(args.admin_password);
-    if let Some(ms) = args.clock_every_ms {
-        config.clock_every = Duration::from_millis(ms);
-    }
+    config.backup_key = Some(crate::server::test_backup_key());
     if let Some(ms) = args.heartbeat_ms {
         config.heartbeat = Duration::from_millis(ms);
     }

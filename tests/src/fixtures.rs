@@ -55,9 +55,46 @@ pub fn today(clock: &Clock) -> NaiveDate {
     city_time::date_at(clock.now_ms())
 }
 
-/// The UTC milliseconds of `hour`:00 in the city on `date` (for manual clocks).
+/// The UTC milliseconds of `hour`:00 in the city on `date` (a training clock's start).
 pub fn city_ms(date: NaiveDate, hour: i64) -> i64 {
     city_time::midnight_ms(date) + hour * 3_600_000
+}
+
+/// The furthest one `AdvanceClock` call moves: a leap year, in minutes.
+const MAX_ADVANCE_MINUTES: i64 = 366 * 24 * 60;
+
+/// Moves a training server's clock (`serve --clock`) forward to `hour`:00 of `date` in the
+/// city, the way a trainer does: the administrator's `AdvanceClock`, a year at most per call.
+/// The clock lands on that moment or within a minute after it; a moment more than a minute in
+/// the past is an error, since time only moves forward.
+pub async fn advance_clock_to(admin: &Authed, date: NaiveDate, hour: i64) -> Result<pb::Settings> {
+    let target = city_ms(date, hour);
+    let mut settings = admin
+        .maintenance()
+        .get_settings(pb::GetSettingsRequest {})
+        .await
+        .context("GetSettings")?
+        .into_inner();
+    anyhow::ensure!(
+        target + 60_000 > settings.server_time_ms,
+        "the clock is already past {date} {hour}:00"
+    );
+    loop {
+        let left = target - settings.server_time_ms;
+        if left <= 0 {
+            return Ok(settings);
+        }
+        // Rounded up, so the clock never stops short of the moment.
+        let minutes = ((left + 59_999) / 60_000).min(MAX_ADVANCE_MINUTES);
+        settings = admin
+            .maintenance()
+            .advance_clock(pb::AdvanceClockRequest {
+                minutes: u32::try_from(minutes).context("minutes")?,
+            })
+            .await
+            .context("AdvanceClock")?
+            .into_inner();
+    }
 }
 
 /// The id of an entity's metadata (0 when missing).

@@ -12,6 +12,7 @@ pub mod client;
 pub mod fixtures;
 pub mod fuzz;
 pub mod offline;
+pub mod pg;
 pub mod server;
 pub mod watch;
 
@@ -24,10 +25,10 @@ pub use server::TestServer;
 pub use watch::{Received, next_event, next_message};
 
 /// The first administrator's password in every test server.
-pub const ADMIN_PASSWORD: &str = "admin-test-password";
+pub const ADMIN_PASSWORD: &str = "Терриконы над Несветаем 42";
 
 /// The password of every account the fixtures create.
-pub const TEST_PASSWORD: &str = "test-password";
+pub const TEST_PASSWORD: &str = "Шахтёрская 7, фонари горят";
 
 /// How long a test waits for one thing to happen (an event, an answer, a shutdown) before it
 /// fails. Generous: a loaded 2-core CI machine runs several test binaries' servers at once.

@@ -20,7 +20,7 @@ pub fn check_store(dir: &Path) -> Result<Report> {
 /// result's integrity, and opens it for reading. Close the `Db` when done.
 pub fn restore_and_check(file: &Path, into: &Path) -> Result<(Report, Db)> {
     let store = Arc::new(SledStore::open(into)?);
-    backup::restore_store(store.as_ref(), file)
+    backup::restore_store(store.as_ref(), file, &crate::server::test_backup_key())
         .with_context(|| format!("restoring {}", file.display()))?;
     let report = integrity::check(store.as_ref() as &dyn Store)
         .with_context(|| format!("the store restored from {} is unsound", file.display()))?;

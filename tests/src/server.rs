@@ -41,10 +41,21 @@ impl std::fmt::Debug for TestServer {
     }
 }
 
+/// The passphrase of the tests' backups (also given to child servers).
+pub const TEST_BACKUP_PASSPHRASE: &str = "the tests' backup passphrase";
+
+/// The tests' backup key, with a small scrypt work factor so a backup takes no second.
+pub fn test_backup_key() -> infogroups_server::backup::BackupKey {
+    infogroups_server::backup::BackupKey::new(TEST_BACKUP_PASSPHRASE)
+        .map(|k| k.with_work_factor(4))
+        .unwrap_or_else(|e| panic!("the test passphrase is valid: {e}"))
+}
+
 /// The test defaults: a fresh directory and [`ADMIN_PASSWORD`] for the first administrator.
 pub fn test_config(dir: &Path) -> Config {
     let mut config = Config::new(dir);
     config.admin_password = Some(ADMIN_PASSWORD.to_string());
+    config.backup_key = Some(test_backup_key());
     config
 }
 

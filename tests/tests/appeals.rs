@@ -6,8 +6,9 @@
 //! depersonalisation after the retention period, and one resident followed from a field meeting
 //! to an answer on time.
 //!
-//! Every server runs on a manual clock (`Clock::manual`) set to a city date; sessions are made
-//! long enough to survive the clock jumps (the longest is past the five-year retention).
+//! Every server runs on a training clock (`serve --clock`) started at noon of a city date and
+//! moved forward over the API, as a trainer would; sessions are made long enough to survive the
+//! clock jumps (the longest is past the five-year retention).
 
 use std::time::Duration;
 
@@ -18,7 +19,8 @@ use infogroups_shared::pb::{self, AppealStatus as A, QuestionResult as R, Role};
 use infogroups_shared::validate::FieldError;
 use infogroups_tests::answer::{ok, refused, ru_message};
 use infogroups_tests::fixtures::{
-    add_user, api_date, city_ms, global, id_of, request_id, transition, version_of,
+    add_user, advance_clock_to, api_date, city_ms, global, id_of, request_id, transition,
+    version_of,
 };
 use infogroups_tests::watch::events_until;
 use infogroups_tests::{Authed, City, STEP, TEST_PASSWORD, TestServer, login};
@@ -148,9 +150,12 @@ impl Env {
         }
     }
 
-    /// Moves the server's clock to noon of `day`.
-    fn set_day(&self, day: NaiveDate) {
-        self.server.clock().set_ms(city_ms(day, 12));
+    /// Moves the server's training clock forward to noon of `day` (the administrator's
+    /// `AdvanceClock`).
+    async fn set_day(&self, day: NaiveDate) {
+        advance_clock_to(&self.city.admin, day, 12)
+            .await
+            .expect("AdvanceClock");
     }
 
     /// Today by the server's clock.
@@ -192,7 +197,7 @@ impl Env {
 /// A server on a manual clock at noon of `today` with long sessions; `tweak` changes the rest.
 async fn start_server(today: NaiveDate, tweak: impl FnOnce(&mut Config)) -> TestServer {
     TestServer::start(|c| {
-        c.clock = Clock::manual(city_ms(today, 12));
+        c.clock = Clock::training(city_ms(today, 12));
         c.token_ttl = LONG_SESSIONS;
         tweak(c);
     })
@@ -430,19 +435,19 @@ async fn sentinel(admin: &Authed) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn registration_numbers_the_appeal_today_and_sets_the_thirty_day_deadline() {
     let env = Env::start(d(2025, 12, 2)).await;
-    // (registered, due by the default rule: the next working day)
+    // (registered, due by the default rule: the previous working day, never after day 30)
     let rows = [
-        // 01.01.2026 is a holiday; 1–11 January are off.
-        (d(2025, 12, 2), d(2026, 1, 12), "ИГ-2025-00001"),
-        // 01.05.2026 is a holiday, 2–3 May the weekend.
-        (d(2026, 4, 1), d(2026, 5, 4), "ИГ-2026-00001"),
+        // 01.01.2026 is a holiday and 31.12.2025 a day off: Tuesday 30.12.2025.
+        (d(2025, 12, 2), d(2025, 12, 30), "ИГ-2025-00001"),
+        // 01.05.2026 is a holiday: Thursday 30.04.
+        (d(2026, 4, 1), d(2026, 4, 30), "ИГ-2026-00001"),
         // 06.05.2026 is a Wednesday: it stays.
         (d(2026, 4, 6), d(2026, 5, 6), "ИГ-2026-00002"),
-        // 10.05.2026 is a Sunday and 11.05 a transferred day off.
-        (d(2026, 4, 10), d(2026, 5, 12), "ИГ-2026-00003"),
+        // 10.05.2026 is a Sunday and 09.05 a holiday: Friday 08.05.
+        (d(2026, 4, 10), d(2026, 5, 8), "ИГ-2026-00003"),
     ];
     for (n, (day, want_due, number)) in (1..).zip(rows) {
-        env.set_day(day);
+        env.set_day(day).await;
         let mut a = env.appeal(&[WATER]);
         a.citizen = Some(someone(n));
         a.received = Some(api_date(day - Days::new(3)));
@@ -451,7 +456,7 @@ async fn registration_numbers_the_appeal_today_and_sets_the_thirty_day_deadline(
         assert_eq!(naive(a.registered), day);
         assert_eq!(due(&a), want_due, "registered {day}");
         assert!(!a.due.expect("due").predicted);
-        assert_eq!(a.due_rule, pb::NonWorkingRule::Next as i32);
+        assert_eq!(a.due_rule, pb::NonWorkingRule::Previous as i32);
         assert!(!a.late_registration, "three days after receipt is in time");
         assert_eq!(status(&a), A::Registered);
         assert_eq!(results(&a), [R::InProgress]);
@@ -473,15 +478,39 @@ async fn registration_numbers_the_appeal_today_and_sets_the_thirty_day_deadline(
         register(&env.city.general, future, false).await,
         "appeal.received",
     );
-    // The server sets the number, the dates and the status, whatever the client sends.
-    let forged = pb::Appeal {
-        number: "ИГ-1999-99999".into(),
-        registered: Some(api_date(d(2020, 1, 1))),
-        status: A::Answered as i32,
-        citizen: Some(someone(6)),
-        ..env.appeal(&[WATER])
-    };
-    let a = env.register(forged).await;
+    // The server sets the number, the dates and the status: a client sending them is refused
+    // (issue 14 §7), and nothing is registered.
+    for (field, forged) in [
+        (
+            "appeal.number",
+            pb::Appeal {
+                number: "ИГ-1999-99999".into(),
+                ..env.appeal(&[WATER])
+            },
+        ),
+        (
+            "appeal.registered",
+            pb::Appeal {
+                registered: Some(api_date(d(2020, 1, 1))),
+                ..env.appeal(&[WATER])
+            },
+        ),
+        (
+            "appeal.status",
+            pb::Appeal {
+                status: A::Answered as i32,
+                ..env.appeal(&[WATER])
+            },
+        ),
+    ] {
+        invalid(register(&env.city.general, forged, true).await, field);
+    }
+    let a = env
+        .register(pb::Appeal {
+            citizen: Some(someone(6)),
+            ..env.appeal(&[WATER])
+        })
+        .await;
     assert_eq!(
         (a.number.as_str(), naive(a.registered), status(&a)),
         ("ИГ-2026-00005", d(2026, 4, 10), A::Registered)
@@ -493,9 +522,9 @@ async fn the_non_working_day_rule_is_a_setting_recorded_on_each_appeal() {
     // Registered 10.04.2026: day 30 is Sunday 10.05, and Monday 11.05 is a day off too.
     for (rule, want, recorded) in [
         (
-            NonWorkingRule::PreviousWorkingDay,
-            d(2026, 5, 8),
-            pb::NonWorkingRule::Previous,
+            NonWorkingRule::NextWorkingDay,
+            d(2026, 5, 12),
+            pb::NonWorkingRule::Next,
         ),
         (
             NonWorkingRule::Unchanged,
@@ -695,7 +724,7 @@ async fn a_repeated_suggestion_names_the_earlier_appeal_and_registers_once_confi
     env.register(env.appeal(&[DUMP])).await;
 
     // Outside the window (365 days) it is not suggested either.
-    env.set_day(d(2027, 4, 8));
+    env.set_day(d(2027, 4, 8)).await;
     let later = env.register(env.appeal(&[WATER])).await;
     assert!(!later.repeated);
     assert_eq!(later.number, "ИГ-2027-00001");
@@ -775,7 +804,7 @@ async fn only_the_head_extends_the_deadline_by_thirty_days_in_all_with_the_notic
 
     // The deadline is extended before it passes, not after.
     let b = env.register(env.appeal(&[DUMP])).await;
-    env.set_day(d(2026, 5, 7));
+    env.set_day(d(2026, 5, 7)).await;
     refused(
         c.head
             .appeals()
@@ -785,7 +814,7 @@ async fn only_the_head_extends_the_deadline_by_thirty_days_in_all_with_the_notic
         "already passed",
     );
     // The extended appeal is still answered on time within its new deadline.
-    env.set_day(d(2026, 6, 5));
+    env.set_day(d(2026, 6, 5)).await;
     let a = ok(
         c.general
             .appeals()
@@ -845,7 +874,7 @@ async fn forwarding_is_on_time_within_seven_days_of_registration_and_final() {
         Code::PermissionDenied,
         "",
     );
-    env.set_day(d(2026, 4, 13));
+    env.set_day(d(2026, 4, 13)).await;
     let first = ok(
         c.secretary_a
             .appeals()
@@ -859,7 +888,7 @@ async fn forwarding_is_on_time_within_seven_days_of_registration_and_final() {
     assert_eq!(naive(f.notice_date), d(2026, 4, 13));
     assert_eq!(f.body, "Министерство ЖКХ Ростовской области");
     assert_eq!(results(&first), [R::Forwarded, R::Forwarded]);
-    env.set_day(d(2026, 4, 14));
+    env.set_day(d(2026, 4, 14)).await;
     let second = ok(
         c.general
             .appeals()
@@ -904,6 +933,7 @@ async fn each_special_outcome_of_article_11_is_a_final_state_of_its_own() {
         expected_version: version_of(a.meta),
         outcome: outcome as i32,
         reason: reason.into(),
+        ..Default::default()
     };
     let probe = env.register(env.appeal(&[WATER])).await;
     for not_special in [A::Answered, A::Forwarded, A::Extended, A::Registered] {
@@ -922,35 +952,91 @@ async fn each_special_outcome_of_article_11_is_a_final_state_of_its_own() {
             .await,
         "reason",
     );
-    for (outcome, reason) in [
+    // Each outcome on an appeal whose facts fit it (art. 11 of 59-FZ).
+    let anonymous = env
+        .register(pb::Appeal {
+            anonymous: true,
+            citizen: None,
+            ..env.appeal(&[DUMP])
+        })
+        .await;
+    // A repeated appeal of a citizen already answered on the merits on the same question.
+    let earlier = env
+        .register(pb::Appeal {
+            citizen: Some(someone(40)),
+            ..env.appeal(&[DUMP])
+        })
+        .await;
+    ok(
+        c.general
+            .appeals()
+            .answer_appeal(answer(&earlier, env.today(), &[R::Explained]))
+            .await,
+        "AnswerAppeal",
+    );
+    let repeated = ok(
+        register(
+            &c.general,
+            pb::Appeal {
+                citizen: Some(someone(40)),
+                repeated: true,
+                ..env.appeal(&[DUMP])
+            },
+            true,
+        )
+        .await,
+        "RegisterAppeal",
+    );
+    for (outcome, reason, ready) in [
         (
             A::NoAnswerAnonymous,
-            "Не указан почтовый адрес (ст. 11 ч. 1)",
+            "Не указаны фамилия и почтовый адрес (ст. 11 ч. 1)",
+            Some(anonymous),
         ),
-        (A::NoAnswerObscene, "Нецензурные выражения (ст. 11 ч. 3)"),
+        (
+            A::NoAnswerObscene,
+            "Нецензурные выражения (ст. 11 ч. 3)",
+            None,
+        ),
         (
             A::NoAnswerUnreadable,
             "Текст не поддаётся прочтению (ст. 11 ч. 4)",
+            None,
         ),
         (
             A::CorrespondenceStopped,
             "Переписка прекращена (ст. 11 ч. 5)",
+            Some(repeated),
         ),
         (
             A::ReturnedCourt,
             "Обжалуется судебное решение (ст. 11 ч. 2)",
+            None,
         ),
     ] {
-        let a = env
-            .register(pb::Appeal {
-                citizen: Some(someone(outcome as u32)),
-                ..env.appeal(&[DUMP])
-            })
-            .await;
+        let a = match ready {
+            Some(a) => a,
+            None => {
+                env.register(pb::Appeal {
+                    citizen: Some(someone(outcome as u32)),
+                    ..env.appeal(&[DUMP])
+                })
+                .await
+            }
+        };
+        // Stopping the correspondence is the head's; the rest the general department's.
+        let by = if outcome == A::CorrespondenceStopped {
+            &c.head
+        } else {
+            &c.general
+        };
         let a = ok(
-            c.general
-                .appeals()
-                .close_special(close(&a, outcome, reason))
+            by.appeals()
+                .close_special(pb::CloseSpecialRequest {
+                    notice_date: Some(api_date(env.today())),
+                    no_new_arguments: true,
+                    ..close(&a, outcome, reason)
+                })
                 .await,
             "CloseSpecial",
         );
@@ -1051,7 +1137,7 @@ async fn answers_carry_a_result_per_question_and_are_on_time_through_the_due_dat
     );
 
     // On the due date: on time.
-    env.set_day(d(2026, 5, 6));
+    env.set_day(d(2026, 5, 6)).await;
     let a = ok(
         c.general
             .appeals()
@@ -1080,7 +1166,7 @@ async fn answers_carry_a_result_per_question_and_are_on_time_through_the_due_dat
     );
 
     // The day after: late.
-    env.set_day(d(2026, 5, 7));
+    env.set_day(d(2026, 5, 7)).await;
     let b = ok(
         c.secretary_a
             .appeals()
@@ -1220,7 +1306,9 @@ async fn personal_data_is_shown_only_to_those_who_need_it_and_every_view_is_audi
             assert!(!views.is_empty(), "{}'s view is audited", who.username);
             let r = &views[0];
             assert_eq!((r.actor_id, r.entity_id), (who.user_id, id));
-            assert_eq!(r.at_ms, env.server.clock().now_ms());
+            // The clock runs: the view was recorded today, not after now.
+            assert!(r.at_ms <= env.server.clock().now_ms());
+            assert_eq!(infogroups_shared::city_time::date_at(r.at_ms), env.today());
         } else {
             assert!(
                 views.is_empty(),
@@ -1409,7 +1497,9 @@ async fn an_assignment_issued_on_an_appeal_is_linked_to_it() {
         "GetAppeal",
     );
     assert_eq!(a.assignment_ids, [id_of(issued.meta)]);
-    assert_eq!(view(&c.member_a, id_of(a.meta)).await, View::Citizen);
+    // A link a user makes grants nothing (issue 14 §1): the member reads the appeal as the rest
+    // of the group does, without the citizen.
+    assert_eq!(view(&c.member_a, id_of(a.meta)).await, View::Depersonalised);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1848,11 +1938,11 @@ async fn records_older_than_the_retention_period_are_depersonalised_keeping_ever
         save_card(&c.leader_a, card(&env, c.leader_a.user_id)).await,
         "SaveReceptionCard",
     );
-    env.set_day(d(2026, 3, 1));
+    env.set_day(d(2026, 3, 1)).await;
     let recent = env.register(env.appeal(&[DUMP])).await;
 
     // Five years and a fortnight after the old ones; a month short of five years for the recent.
-    env.set_day(d(2031, 2, 1));
+    env.set_day(d(2031, 2, 1)).await;
     let fresh = env.register(env.appeal(&[WATER])).await;
     for who in [&c.general, &c.control, &c.head] {
         refused(
@@ -2034,7 +2124,7 @@ async fn scenario_a_resident_received_at_a_meeting_is_answered_on_time_and_each_
     assert_eq!(due(&appeal), d(2026, 5, 29));
 
     // The executor reports, the secretary (the controller) accepts.
-    env.set_day(d(2026, 5, 6));
+    env.set_day(d(2026, 5, 6)).await;
     let asg = assignment(&c.executor, taken.assignment_id).await;
     let asg = transition(&c.executor, &asg, pb::TransitionKind::SubmitReport)
         .await
@@ -2046,7 +2136,7 @@ async fn scenario_a_resident_received_at_a_meeting_is_answered_on_time_and_each_
     assert_eq!(asg.status, pb::AssignmentStatus::DoneOnTime as i32);
 
     // The general department answers on time.
-    env.set_day(d(2026, 5, 8));
+    env.set_day(d(2026, 5, 8)).await;
     let current = ok(
         c.general
             .appeals()

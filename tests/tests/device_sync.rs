@@ -1,7 +1,7 @@
 //! An acknowledged write is on the device (issue 19, point 1), counted from outside: the server
 //! runs under `strace`, and before each write's acknowledgement reaches the client the trace must
-//! already show one more `fdatasync` of sled's log, while a burst of concurrent writers shares
-//! syncs (group commit) instead of paying one each.
+//! already show one more `fdatasync` of the store's write-ahead log, while a burst of concurrent
+//! writers shares syncs (group commit) instead of paying one each.
 //!
 //! `strace` is a Debian package (`apt install strace`); where it is missing the test says so and
 //! checks nothing else — the store's own unit test counts the same syncs from inside.
@@ -21,11 +21,11 @@ fn strace() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// How many `fdatasync` calls on sled's log (`…/db`) the trace shows so far. strace prints a
+/// How many `fdatasync` calls on the write-ahead log (`…/wal`) the trace shows so far. strace prints a
 /// call when it returns, so a counted call has completed.
 fn log_syncs(trace: &Path, data: &Path) -> Result<usize> {
     let text = std::fs::read_to_string(trace).context("reading the trace")?;
-    let log = format!("{}>", data.join("db").display());
+    let log = format!("{}>", data.join("wal").display());
     Ok(text
         .lines()
         .filter(|l| l.contains("fdatasync(") && l.contains(&log) && l.contains(") = 0"))

@@ -499,14 +499,10 @@ async fn sigkill_while_32_clients_write_and_during_backups_loses_no_acknowledged
     check_store(dir.path()).expect("sound after a graceful stop");
 }
 
-/// The arguments of a server whose clock stands at 09:00 on `day` and runs its work every 20 ms.
+/// The arguments of a server whose clock stands at 09:00 on `day` (its deadline timer looks at
+/// once on start).
 fn clock_args(day: NaiveDate) -> Vec<String> {
-    vec![
-        "--clock-ms".into(),
-        city_ms(day, 9).to_string(),
-        "--clock-every-ms".into(),
-        "20".into(),
-    ]
+    vec!["--clock-ms".into(), city_ms(day, 9).to_string()]
 }
 
 /// Issues `n` assignments due on `day` from eight connections; returns their ids.

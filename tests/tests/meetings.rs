@@ -17,7 +17,9 @@ use infogroups_shared::pb::{self, MeetingStatus as M, QuarterState as Q};
 use infogroups_shared::validate::FieldError;
 use infogroups_tests::answer::{ok, refused, ru_message};
 use infogroups_tests::client::Bearer;
-use infogroups_tests::fixtures::{api_date, city_ms, id_of, request_id, version_of};
+use infogroups_tests::fixtures::{
+    advance_clock_to, api_date, city_ms, id_of, request_id, version_of,
+};
 use infogroups_tests::watch::events_until;
 use infogroups_tests::{Authed, City, STEP, TestServer};
 use tonic::service::interceptor::InterceptedService;
@@ -69,8 +71,8 @@ fn step(m: &pb::Meeting) -> pb::MeetingStepRequest {
     }
 }
 
-/// A server on a manual clock at noon of `today` (city time), a city of users, a territory that
-/// group A serves and an education venue on it.
+/// A server on a training clock started at noon of `today` (city time) and moved forward over the
+/// API, a city of users, a territory that group A serves and an education venue on it.
 struct Env {
     server: TestServer,
     city: City,
@@ -87,7 +89,7 @@ impl Env {
     /// Starts with `tweak` applied to the configuration after the clock and session settings.
     async fn start_with(today: NaiveDate, tweak: impl FnOnce(&mut Config)) -> Self {
         let server = TestServer::start(|c| {
-            c.clock = Clock::manual(city_ms(today, 12));
+            c.clock = Clock::training(city_ms(today, 12));
             c.token_ttl = LONG_SESSIONS;
             tweak(c);
         })
@@ -121,14 +123,26 @@ impl Env {
         }
     }
 
-    /// Moves the server's clock to noon of `day`.
-    fn set_day(&self, day: NaiveDate) {
-        self.server.clock().set_ms(city_ms(day, 12));
+    /// Moves the server's training clock forward to noon of `day` (the administrator's
+    /// `AdvanceClock`).
+    async fn set_day(&self, day: NaiveDate) {
+        advance_clock_to(&self.city.admin, day, 12)
+            .await
+            .expect("AdvanceClock");
     }
 
     /// The server's now.
     fn now_ms(&self) -> i64 {
         self.server.clock().now_ms()
+    }
+
+    /// `ms` was recorded by the server today, at or before now: the training clock runs, so
+    /// the moment itself is not known in advance.
+    fn recorded_now(&self, ms: i64) -> bool {
+        let now = self.now_ms();
+        ms <= now
+            && infogroups_shared::city_time::date_at(ms)
+                == infogroups_shared::city_time::date_at(now)
     }
 }
 
@@ -191,6 +205,24 @@ async fn serve(who: &Authed, group: &pb::Group, territory: u64) -> pb::Group {
     )
 }
 
+/// The administrator records that `group` has worked since `day` (before the system knew it).
+async fn working_since(admin: &Authed, group: &pb::Group, day: NaiveDate) -> pb::Group {
+    ok(
+        admin
+            .groups()
+            .update_group(pb::UpdateGroupRequest {
+                expected_version: version_of(group.meta),
+                group: Some(pb::Group {
+                    formed: Some(api_date(day)),
+                    ..group.clone()
+                }),
+                reason: "Группа работает с этого дня".into(),
+            })
+            .await,
+        "UpdateGroup (formed)",
+    )
+}
+
 /// The request planning group A's meeting on `on` at 17:00 at the school.
 fn plan_request(env: &Env, on: NaiveDate) -> pb::PlanMeetingRequest {
     pb::PlanMeetingRequest {
@@ -229,7 +261,8 @@ fn agreement(
         agreement: Some(pb::VenueAgreement {
             status: state as i32,
             contact: "Директор Сидорова А. В.".into(),
-            date: m.date,
+            // The day it was agreed is optional, and never one still to come.
+            date: None,
             other_kind_reason: reason.into(),
         }),
     }
@@ -278,7 +311,7 @@ async fn announce(env: &Env, m: &pb::Meeting) -> pb::Meeting {
 
 /// Moves the clock to the meeting's day and marks it held.
 async fn hold(env: &Env, m: &pb::Meeting) -> pb::Meeting {
-    env.set_day(date_of(m));
+    env.set_day(date_of(m)).await;
     ok(
         env.city.secretary_a.meetings().mark_held(step(m)).await,
         "MarkHeld",
@@ -796,7 +829,7 @@ async fn only_the_leader_or_an_administrator_changes_the_composition_and_the_rol
     assert!(visible.groups.iter().any(|x| id_of(x.meta) == a));
 
     // A day later the administrator removes a member: the role is revoked.
-    env.set_day(d(2026, 4, 7));
+    env.set_day(d(2026, 4, 7)).await;
     let member = c.member_a.user_id;
     let g = ok(
         c.admin
@@ -835,14 +868,14 @@ async fn only_the_leader_or_an_administrator_changes_the_composition_and_the_rol
         .find(|h| h.added == [newcomer])
         .expect("the leader's change is recorded");
     assert_eq!(by_leader.changed_by, c.leader_a.user_id);
-    assert_eq!(by_leader.at_ms, added_at);
+    assert!(by_leader.at_ms <= added_at && by_leader.at_ms > city_ms(d(2026, 4, 6), 0));
     assert_eq!(by_leader.reason, "Включён начальник УЖКХ");
     let by_admin = history
         .iter()
         .find(|h| h.removed == [member])
         .expect("the administrator's change is recorded");
     assert_eq!(by_admin.changed_by, c.admin.user_id);
-    assert_eq!(by_admin.at_ms, removed_at);
+    assert!(by_admin.at_ms <= removed_at && by_admin.at_ms > added_at);
     assert!(
         history
             .first()
@@ -1035,7 +1068,7 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
     assert_eq!(status(&m), M::ProtocolSigned);
     let p = m.protocol.clone().expect("protocol");
     assert_eq!(p.signed_by, c.leader_a.user_id);
-    assert_eq!(p.signed_at_ms, env.now_ms());
+    assert!(env.recorded_now(p.signed_at_ms));
     let results = publication_of(&m, pb::PublicationKind::Results);
     assert!(
         results.draft_text.contains("Присутствовало жителей: 42")
@@ -1071,7 +1104,7 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
     );
     assert_eq!(p.amendments.len(), 1);
     assert_eq!(p.amendments[0].by_user_id, c.secretary_a.user_id);
-    assert_eq!(p.amendments[0].at_ms, env.now_ms());
+    assert!(env.recorded_now(p.amendments[0].at_ms));
     refused(
         c.leader_a.meetings().sign_protocol(step(&m)).await,
         Code::FailedPrecondition,
@@ -1087,7 +1120,7 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
     let m = ok(sec().hand_over_protocol(step(&m)).await, "HandOverProtocol");
     assert_eq!(status(&m), M::HandedOver);
     let h = m.handover.expect("handover");
-    assert_eq!(h.handed_at_ms, env.now_ms());
+    assert!(env.recorded_now(h.handed_at_ms));
     assert!(!h.late, "handed over on the day of the meeting");
     refused(
         sec().acknowledge_protocol(step(&m)).await,
@@ -1099,10 +1132,8 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
         "AcknowledgeProtocol",
     );
     let h = m.handover.expect("handover");
-    assert_eq!(
-        (h.acknowledged_by, h.acknowledged_at_ms),
-        (c.control.user_id, env.now_ms())
-    );
+    assert_eq!(h.acknowledged_by, c.control.user_id);
+    assert!(env.recorded_now(h.acknowledged_at_ms));
     refused(
         c.control.meetings().acknowledge_protocol(step(&m)).await,
         Code::FailedPrecondition,
@@ -1627,7 +1658,7 @@ async fn invited_participants_are_confirmed_or_decline_and_attend_only_after_the
 
     // Notices go to the confirmed participant, not to the one who declined.
     let m = announce(&env, &m).await;
-    assert_eq!(participant_at(&m, 1).notified_at_ms, env.now_ms());
+    assert!(env.recorded_now(participant_at(&m, 1).notified_at_ms));
     assert_eq!(participant_at(&m, 2).notified_at_ms, 0);
     assert!(
         m.notifications
@@ -1731,7 +1762,7 @@ async fn notices_reach_the_members_live_and_a_move_notifies_everyone_again() {
         assert!(
             first.iter().any(|n| n.user_id == who.user_id
                 && n.reason == "оповещение"
-                && n.at_ms == env.now_ms()),
+                && env.recorded_now(n.at_ms)),
             "{} is recorded as notified",
             who.username
         );
@@ -2093,7 +2124,7 @@ async fn the_brief_is_drafted_from_what_the_system_holds_and_attached() {
     );
     let saved = later.brief.expect("the brief is attached");
     assert_eq!(saved.text, edited);
-    assert_eq!(saved.saved_at_ms, env.now_ms());
+    assert!(env.recorded_now(saved.saved_at_ms));
     assert_eq!(saved.open_appeals, 1);
 }
 
@@ -2158,7 +2189,7 @@ async fn a_protocol_handed_over_after_the_fifth_working_day_is_flagged_late() {
     let on_time = signed_meeting(&env, d(2026, 4, 29), &["Решение"]).await;
     let late = signed_meeting(&env, d(2026, 4, 29), &["Решение"]).await;
     // The last day: 07.05.2026.
-    env.set_day(d(2026, 5, 7));
+    env.set_day(d(2026, 5, 7)).await;
     let on_time = ok(
         c.secretary_a
             .meetings()
@@ -2170,15 +2201,83 @@ async fn a_protocol_handed_over_after_the_fifth_working_day_is_flagged_late() {
         !on_time.handover.expect("handover").late,
         "the due day is on time"
     );
-    env.set_day(d(2026, 5, 8));
+    env.set_day(d(2026, 5, 8)).await;
     let late = ok(
         c.leader_a.meetings().hand_over_protocol(step(&late)).await,
         "HandOverProtocol",
     );
     let h = late.handover.expect("handover");
     assert!(h.late, "the day after the due date is late: {h:?}");
-    assert_eq!(h.handed_at_ms, env.now_ms());
+    assert!(env.recorded_now(h.handed_at_ms));
     assert_eq!(status(&late), M::HandedOver);
+}
+
+/// The head's dashboard: protocols late now.
+async fn protocols_late(head: &Authed) -> u32 {
+    ok(
+        head.reports().dashboard(pb::DashboardRequest {}).await,
+        "Dashboard",
+    )
+    .protocols_late
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_protocol_not_handed_over_is_late_from_the_day_after_its_due_date_not_only_at_handover() {
+    let env = Env::start(d(2026, 4, 19)).await;
+    let c = &env.city;
+    let m = signed_meeting(&env, d(2026, 4, 29), &["Решение"]).await;
+    let since = c.admin.published_seq().await.expect("seq");
+    let mut control = c.control.watch(since).await.expect("watch");
+    let mut leader = c.leader_a.watch(since).await.expect("watch");
+    // The due day itself (07.05.2026) is still in time.
+    env.set_day(d(2026, 5, 7)).await;
+    assert_eq!(protocols_late(&c.head).await, 0);
+    // The trainer moves the clock past midnight: the protocol is late at that moment.
+    advance_clock_to(&c.admin, d(2026, 5, 8), 0)
+        .await
+        .expect("clock");
+    for (who, stream) in [(&c.control, &mut control), (&c.leader_a, &mut leader)] {
+        let seen = events_until(stream, STEP, |ev| {
+            matches!(&ev.entity, Some(pb::event::Entity::Notification(n))
+                if n.kind == pb::NotificationKind::ProtocolLate as i32)
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{} is told the protocol is late: {e}", who.username));
+        let note = notification_events(&seen).pop().expect("a notification");
+        assert_eq!(note.meeting_id, id_of(m.meta));
+        assert!(note.text_ru.contains("3.6.9"), "{}", note.text_ru);
+        assert_eq!(
+            seen.last().map(|e| e.actor_id),
+            Some(0),
+            "the system did it"
+        );
+    }
+    let now = ok(
+        c.control
+            .meetings()
+            .get_meeting(pb::GetMeetingRequest {
+                meeting_id: id_of(m.meta),
+            })
+            .await,
+        "GetMeeting",
+    );
+    let h = now.handover.expect("handover");
+    assert!(
+        h.late && h.handed_at_ms == 0,
+        "late while not handed: {h:?}"
+    );
+    assert_eq!(status(&now), M::ProtocolSigned);
+    assert_eq!(protocols_late(&c.head).await, 1);
+    // Handed over later it stays late, and the dashboard no longer counts it as waiting.
+    let handed = ok(
+        c.secretary_a
+            .meetings()
+            .hand_over_protocol(step(&now))
+            .await,
+        "HandOverProtocol",
+    );
+    assert!(handed.handover.expect("handover").late);
+    assert_eq!(protocols_late(&c.head).await, 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2295,28 +2394,96 @@ async fn the_quarterly_minimum_is_met_missed_or_at_risk() {
             )
         }
     };
-    env.set_day(d(2026, 5, 20));
+    env.set_day(d(2026, 5, 20)).await;
     let t = table(&c.control, 2026).await;
     assert_eq!(
         cell(&t, a, 1),
         (Q::Met, 1),
         "the last day of a quarter is in it"
     );
-    assert_eq!(cell(&t, b, 1), (Q::Missed, 0));
+    // Group B was formed on 20.03.2026, the day the system got it: it had no first quarter to
+    // miss.
+    assert_eq!(cell(&t, b, 1), (Q::NotFormed, 0));
     assert_eq!(cell(&t, a, 2), (Q::Open, 0));
     assert_eq!(cell(&t, a, 3), (Q::Open, 0));
     assert_eq!(cell(&t, b, 4), (Q::Open, 0));
 
     // Six working days before the end of the second quarter: at risk.
-    env.set_day(d(2026, 6, 22));
+    env.set_day(d(2026, 6, 22)).await;
     let t = table(&c.control, 2026).await;
     assert_eq!(cell(&t, a, 2), (Q::AtRisk, 0));
     assert_eq!(cell(&t, b, 2), (Q::AtRisk, 0));
     assert_eq!(cell(&t, a, 1), (Q::Met, 1));
     let last_year = table(&c.control, 2025).await;
     for q in 1..=4 {
-        assert_eq!(cell(&last_year, a, q), (Q::Missed, 0), "2025 Q{q}");
+        assert_eq!(cell(&last_year, a, q), (Q::NotFormed, 0), "2025 Q{q}");
     }
+    // Once the administrator records that group B has worked since 2025, its empty quarters
+    // were missed.
+    working_since(&c.admin, &c.group_b, d(2025, 1, 9)).await;
+    let last_year = table(&c.control, 2025).await;
+    assert_eq!(
+        cell(&last_year, b, 1),
+        (Q::NotFormed, 0),
+        "formed after 01.01"
+    );
+    for q in 2..=4 {
+        assert_eq!(cell(&last_year, b, q), (Q::Missed, 0), "2025 Q{q}");
+    }
+    let t = table(&c.control, 2026).await;
+    assert_eq!(cell(&t, b, 1), (Q::Missed, 0));
+    // The annual report counts the same quarters as the screen.
+    let report = ok(
+        c.control
+            .reports()
+            .groups_report(pb::GroupsReportRequest {
+                year: 2025,
+                period: pb::PeriodKind::Year as i32,
+            })
+            .await,
+        "GroupsReport",
+    );
+    let row = |label: &str| {
+        report
+            .rows
+            .iter()
+            .find(|r| r.cells.first().is_some_and(|c| c.starts_with(label)))
+            .map(|r| r.values.clone())
+            .unwrap_or_else(|| panic!("no row {label}: {report:?}"))
+    };
+    let column = |g: u64| {
+        1 + [c.group_a.clone(), c.group_b.clone()]
+            .iter()
+            .position(|x| id_of(x.meta) == g)
+            .expect("a column")
+    };
+    let missed_on_screen = |g: u64| {
+        (1..=4)
+            .filter(|q| cell(&last_year, g, *q).0 == Q::Missed)
+            .count() as f64
+    };
+    let missed = row("Кварталов без встречи");
+    assert_eq!(missed[column(a)], missed_on_screen(a));
+    assert_eq!(missed[column(b)], missed_on_screen(b));
+    assert_eq!(missed[column(b)], 3.0);
+    assert_eq!(row("Кварталов с выполненным минимумом")[column(a)], 0.0);
+    // Only the administrator decides it, and never a day to come.
+    let s = refused(
+        c.admin
+            .groups()
+            .update_group(pb::UpdateGroupRequest {
+                expected_version: version_of(c.group_a.meta),
+                group: Some(pb::Group {
+                    formed: Some(api_date(d(2026, 7, 1))),
+                    ..c.group_a.clone()
+                }),
+                reason: String::new(),
+            })
+            .await,
+        Code::InvalidArgument,
+        "future",
+    );
+    assert_eq!(bad_field(&s), "group.formed");
 
     // Each sees their own groups' rows.
     let own = table(&c.member_b, 2026).await;
@@ -2335,18 +2502,17 @@ async fn the_quarterly_minimum_is_met_missed_or_at_risk() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_quarter_at_risk_notifies_the_leader_and_the_secretary_of_that_group_only() {
-    let env = Env::start_with(d(2026, 6, 1), |c| {
-        c.clock_every = Duration::from_millis(50);
-    })
-    .await;
+    let env = Env::start(d(2026, 6, 1)).await;
     let c = &env.city;
+    // Both groups worked the whole quarter.
+    working_since(&c.admin, &c.group_b, d(2026, 1, 12)).await;
     // Group A holds its meeting of the quarter; group B holds none.
     let m = plan(&env, d(2026, 6, 2)).await;
     let m = announce(&env, &m).await;
     hold(&env, &m).await;
     let mut leader_b = c.leader_b.watch(0).await.expect("watch");
     let mut secretary_b = c.secretary_b.watch(0).await.expect("watch");
-    env.set_day(d(2026, 6, 22));
+    env.set_day(d(2026, 6, 22)).await;
 
     let b = c.group_b.name.clone();
     for (who, stream) in [
@@ -2684,4 +2850,202 @@ async fn scenario_one_meeting_from_planning_to_published_results_through_every_r
         actors.iter().any(|(_, a)| *a == c.population.user_id),
         "informing recorded"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Meetings held before the system was introduced, entered after the fact
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_past_meeting_is_entered_after_the_fact_signed_and_handed_over_and_counts_for_its_quarter()
+ {
+    let env = Env::start(d(2026, 4, 19)).await;
+    let c = &env.city;
+    let past = |on: NaiveDate, signed: NaiveDate, handed: NaiveDate, present: Vec<u64>| {
+        pb::RecordPastMeetingRequest {
+            request_id: request_id("past"),
+            group_id: c.a(),
+            territory_id: env.territory,
+            venue_id: env.venue,
+            date: Some(api_date(on)),
+            time: "17:30".into(),
+            protocol: Some(pb::Protocol {
+                number: "1-2026/1".into(),
+                start_time: "17:30".into(),
+                end_time: "19:00".into(),
+                residents_attending: 42,
+                members_present: present,
+                information_given: "О ремонте водовода по ул. Шахтёрской".into(),
+                questions: vec![pb::RaisedQuestion {
+                    substance: "Нет уличного освещения".into(),
+                    answer_mode: pb::AnswerMode::OnControl as i32,
+                    ..Default::default()
+                }],
+                decisions: vec![pb::Decision {
+                    text: "Восстановить освещение".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }),
+            signed_on: Some(api_date(signed)),
+            handed_over_on: Some(api_date(handed)),
+        }
+    };
+    let present = vec![c.leader_a.user_id, c.secretary_a.user_id];
+    // The group came into the system on 19.04.2026; its earlier work needs its first day first.
+    let s = refused(
+        c.secretary_a
+            .meetings()
+            .record_past_meeting(past(
+                d(2026, 2, 10),
+                d(2026, 2, 11),
+                d(2026, 2, 16),
+                present.clone(),
+            ))
+            .await,
+        Code::InvalidArgument,
+        "works since",
+    );
+    assert_eq!(bad_field(&s), "date");
+    let group = working_since(&c.admin, &c.group_a, d(2025, 1, 9)).await;
+    assert!(group.formed.is_some());
+    // Nothing of it on a day to come, and only the group's own people present.
+    for (req, field) in [
+        (
+            past(
+                d(2026, 4, 20),
+                d(2026, 4, 20),
+                d(2026, 4, 20),
+                present.clone(),
+            ),
+            "date",
+        ),
+        (
+            past(
+                d(2026, 2, 10),
+                d(2026, 2, 9),
+                d(2026, 2, 16),
+                present.clone(),
+            ),
+            "signed_on",
+        ),
+        (
+            past(
+                d(2026, 2, 10),
+                d(2026, 2, 11),
+                d(2026, 4, 21),
+                present.clone(),
+            ),
+            "handed_over_on",
+        ),
+        (
+            past(
+                d(2026, 2, 10),
+                d(2026, 2, 11),
+                d(2026, 2, 16),
+                vec![c.executor2.user_id],
+            ),
+            "protocol.members_present",
+        ),
+    ] {
+        let s = refused(
+            c.secretary_a.meetings().record_past_meeting(req).await,
+            Code::InvalidArgument,
+            "",
+        );
+        assert_eq!(bad_field(&s), field);
+    }
+    // Another group's secretary, or an executor, enters nothing for this group.
+    for who in [&c.secretary_b, &c.executor] {
+        refused(
+            who.meetings()
+                .record_past_meeting(past(
+                    d(2026, 2, 10),
+                    d(2026, 2, 11),
+                    d(2026, 2, 16),
+                    present.clone(),
+                ))
+                .await,
+            Code::PermissionDenied,
+            "",
+        );
+    }
+    let m = ok(
+        c.secretary_a
+            .meetings()
+            .record_past_meeting(past(
+                d(2026, 2, 10),
+                d(2026, 2, 11),
+                d(2026, 2, 16),
+                present.clone(),
+            ))
+            .await,
+        "RecordPastMeeting",
+    );
+    assert!(m.retrospective, "marked as entered after the fact");
+    assert_eq!(status(&m), M::HandedOver);
+    let p = m.protocol.clone().expect("protocol");
+    assert_eq!(
+        p.signed_by, c.leader_a.user_id,
+        "signed by the group's leader"
+    );
+    assert_eq!(
+        infogroups_shared::city_time::date_at(p.signed_at_ms),
+        d(2026, 2, 11)
+    );
+    let h = m.handover.expect("handover");
+    // Held on Tuesday 10.02.2026: due on the fifth working day, 17.02; handed over on 16.02.
+    assert_eq!(handover_due(&m).0.day, 17);
+    assert!(!h.late);
+    // One handed over after its due date was late then, and the record says so.
+    let late = ok(
+        c.secretary_a
+            .meetings()
+            .record_past_meeting(pb::RecordPastMeetingRequest {
+                protocol: Some(pb::Protocol {
+                    number: "1-2025/4".into(),
+                    ..past(
+                        d(2025, 12, 26),
+                        d(2025, 12, 26),
+                        d(2026, 1, 15),
+                        present.clone(),
+                    )
+                    .protocol
+                    .unwrap_or_default()
+                }),
+                ..past(
+                    d(2025, 12, 26),
+                    d(2025, 12, 26),
+                    d(2026, 1, 15),
+                    present.clone(),
+                )
+            })
+            .await,
+        "RecordPastMeeting",
+    );
+    assert!(late.handover.expect("handover").late, "due 14.01.2026");
+    // The quarters are whole: both met, by meetings entered after the fact.
+    let q2026 = ok(
+        c.control
+            .meetings()
+            .quarterly_minimum(pb::QuarterlyMinimumRequest { year: 2026 })
+            .await,
+        "QuarterlyMinimum",
+    );
+    assert_eq!(cell(&q2026, c.a(), 1), (Q::Met, 1));
+    let q2025 = ok(
+        c.control
+            .meetings()
+            .quarterly_minimum(pb::QuarterlyMinimumRequest { year: 2025 })
+            .await,
+        "QuarterlyMinimum",
+    );
+    assert_eq!(cell(&q2025, c.a(), 4), (Q::Met, 1));
+    assert_eq!(cell(&q2025, c.a(), 3), (Q::Missed, 0));
+    // The control sector acknowledges it as any other.
+    let acknowledged = ok(
+        c.control.meetings().acknowledge_protocol(step(&m)).await,
+        "AcknowledgeProtocol",
+    );
+    assert!(acknowledged.retrospective);
 }

@@ -1,13 +1,14 @@
-//! The server's clock work for assignments (issue 4 point 3): reminders a configurable number of
-//! working days before the deadline and on the day, to the executors and the controller, and a
-//! daily digest per executor — each once, pushed live without anyone polling.
+//! The server's deadline timer for assignments (issue 4 point 3, issue 15 point 7): reminders a
+//! configurable number of working days before the deadline and on the day, to the executors and
+//! the controller, and a daily digest per executor — each once, pushed live without anyone
+//! polling. The server runs on a training clock that the administrator moves over the API.
 
 use std::time::Duration;
 
 use chrono::NaiveDate;
 use infogroups_server::Clock;
 use infogroups_shared::pb::{self, NotificationKind as K};
-use infogroups_tests::fixtures::{api_date, assignment_request, city_ms, id_of};
+use infogroups_tests::fixtures::{advance_clock_to, api_date, assignment_request, city_ms, id_of};
 use infogroups_tests::watch::events_until;
 use infogroups_tests::{Authed, City, STEP, TestServer};
 
@@ -35,10 +36,8 @@ fn is_note(e: &pb::Event, kind: K) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reminders_two_working_days_ahead_and_on_the_day_then_a_digest_once_a_day() {
     // Thursday 30.04.2026: 1–3 May are off, so the 2nd working day after it is Tuesday 05.05.
-    let clock = Clock::manual(city_ms(day(4, 30), 9));
     let server = TestServer::start(|c| {
-        c.clock = clock.clone();
-        c.clock_every = Duration::from_millis(50);
+        c.clock = Clock::training(city_ms(day(4, 30), 9));
         c.token_ttl = Duration::from_secs(365 * 24 * 3600);
     })
     .await
@@ -86,10 +85,13 @@ async fn reminders_two_working_days_ahead_and_on_the_day_then_a_digest_once_a_da
     );
 
     // Later the same day nothing is sent again; on 04.05 (one working day ahead) no reminder.
-    clock.set_ms(city_ms(day(4, 30), 17));
-    clock.set_ms(city_ms(day(5, 4), 9));
+    let admin = &city.admin;
+    advance_clock_to(admin, day(4, 30), 17)
+        .await
+        .expect("clock");
+    advance_clock_to(admin, day(5, 4), 9).await.expect("clock");
     // On the deadline day: a "due today" reminder to both.
-    clock.set_ms(city_ms(day(5, 5), 9));
+    advance_clock_to(admin, day(5, 5), 9).await.expect("clock");
     events_until(&mut secretary_stream, STEP, |e| {
         matches!(e.entity.as_ref(), Some(pb::event::Entity::Notification(n))
             if n.kind == K::Reminder as i32 && n.text_ru.contains("сегодня"))

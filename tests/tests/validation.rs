@@ -47,7 +47,7 @@ fn new_user() -> pb::CreateUserRequest {
     pb::CreateUserRequest {
         request_id: request_id("user"),
         username: "valid.name".into(),
-        password: "long-enough".into(),
+        password: "Ветер над Грушевкой 1937".into(),
         full_name: "Иванова Мария Петровна".into(),
         ..Default::default()
     }
@@ -371,6 +371,25 @@ fn cases(city: &City, task: &pb::Assignment) -> Vec<Case> {
                 user_id: ex,
                 new_password: "short".into(),
                 old_password: String::new()
+            })
+        ),
+        case!(
+            "set password: a common one",
+            "new_password",
+            admin,
+            users.set_password(pb::SetPasswordRequest {
+                user_id: ex,
+                new_password: "12345678".into(),
+                old_password: String::new()
+            })
+        ),
+        case!(
+            "create user: a password built from the name",
+            "password",
+            admin,
+            users.create_user(pb::CreateUserRequest {
+                password: "valid.name2026".into(),
+                ..new_user()
             })
         ),
         case!(

@@ -298,7 +298,7 @@ async fn a_repeated_request_id_returns_the_first_result_and_creates_nothing() {
     let req = pb::CreateUserRequest {
         request_id: request_id("user"),
         username: "newcomer".into(),
-        password: "newcomer-password".into(),
+        password: "Ветер над Грушевкой 1937".into(),
         full_name: "Новый Сотрудник".into(),
         ..Default::default()
     };

@@ -10,8 +10,8 @@ use infogroups_server::Clock;
 use infogroups_server::db::retention::{LogBounds, Trimmed};
 use infogroups_shared::pb::{self, AssignmentStatus as S, Role};
 use infogroups_tests::fixtures::{
-    api_date, assignment_request, city_ms, create_assignment, global, id_of, in_group,
-    save_territory, territory_request, version_of,
+    advance_clock_to, api_date, assignment_request, city_ms, create_assignment, global, id_of,
+    in_group, save_territory, territory_request, version_of,
 };
 use infogroups_tests::watch::{
     assignment_of, check_contiguous, check_increasing, entity_of, events_through, events_until,
@@ -355,10 +355,8 @@ fn monday() -> NaiveDate {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_clock_pushes_overdue_to_every_watcher_without_any_rpc() {
-    let clock = Clock::manual(city_ms(monday(), 12));
     let server = TestServer::start(|c| {
-        c.clock = clock.clone();
-        c.clock_every = Duration::from_millis(50);
+        c.clock = Clock::training(city_ms(monday(), 12));
         c.token_ttl = Duration::from_secs(30 * 24 * 3600);
     })
     .await
@@ -389,8 +387,10 @@ async fn the_clock_pushes_overdue_to_every_watcher_without_any_rpc() {
         ));
     }
 
-    // Overdue the day after the deadline day.
-    clock.set_ms(city_ms(due.succ_opt().expect("date"), 9));
+    // Overdue the day after the deadline day: the trainer moves the clock there.
+    advance_clock_to(&city.admin, due.succ_opt().expect("date"), 9)
+        .await
+        .expect("AdvanceClock");
     for (name, stream) in &mut watchers {
         let seen = events_until(stream, STEP, |e| {
             assignment_of(e).is_some_and(|a| id_of(a.meta) == id_of(task.meta))
@@ -401,7 +401,14 @@ async fn the_clock_pushes_overdue_to_every_watcher_without_any_rpc() {
         let a = assignment_of(ev).expect("assignment");
         assert_eq!(a.status, S::Overdue as i32, "{name}");
         assert_eq!(ev.actor_id, 0, "{name}: the server's clock made the change");
-        assert_eq!(a.history.last().map(|h| h.to), Some(S::Overdue as i32));
+        let last = a.history.last().expect("history");
+        assert_eq!(last.to, S::Overdue as i32);
+        assert!(last.by_system, "{name}: the history says the system did it");
+        // At the moment the deadline passed: the day after it, not a polling round later.
+        assert_eq!(
+            infogroups_shared::city_time::date_at(last.at_ms),
+            due.succ_opt().expect("date")
+        );
     }
     // The executor and the controller are notified.
     for user in [&city.executor, &city.secretary_a] {
@@ -489,7 +496,7 @@ async fn a_watch_from_beyond_the_log_is_told_to_resync() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_stalled_watcher_is_told_to_resync_and_slows_no_one() {
+async fn a_stalled_watcher_is_cut_off_within_its_byte_budget_and_slows_no_one() {
     let server = TestServer::start_default().await.expect("server");
     let admin = server.admin().await.expect("admin");
     let start = admin.published_seq().await.expect("seq");
@@ -534,25 +541,37 @@ async fn a_stalled_watcher_is_told_to_resync_and_slows_no_one() {
     check_contiguous(&received, start + 1).expect("the reading watcher got everything");
     assert_eq!(received.len(), 16_000);
 
-    // The stalled watcher gets what was queued for it, then is told to resync.
+    // The stalled watcher gets what was queued for it — at most its byte budget — then is cut
+    // off with the sequence to resume from.
     let mut queued = 0;
+    let mut bytes = 0;
     loop {
         match next_message(&mut stalled, STEP)
             .await
             .expect("the stalled stream answers")
         {
-            Received::Message(pb::WatchEvent {
-                kind: Some(pb::watch_event::Kind::Resync(_)),
-            }) => break,
-            Received::Message(_) => queued += 1,
-            other => panic!("expected a resync, got {other:?} after {queued} events"),
+            Received::Failed(s) if s.code() == tonic::Code::ResourceExhausted => {
+                assert!(s.message().contains("resume from seq"), "{s:?}");
+                break;
+            }
+            Received::Message(m) => {
+                bytes += prost::Message::encoded_len(&m);
+                queued += 1;
+            }
+            other => panic!("expected the cut-off, got {other:?} after {queued} events"),
         }
         assert!(
             queued < 16_000,
             "the stalled watcher was never told to resync"
         );
     }
-    println!("the stalled watcher got {queued} events before the resync");
+    // The server held at most its budget; what arrived beyond it sat in the transport's
+    // windows and socket buffers, which are bounded by the connection's settings.
+    assert!(
+        bytes < 2 * infogroups_server::services::sync::WATCHER_QUEUE_BYTES,
+        "{bytes} bytes arrived"
+    );
+    println!("the stalled watcher got {queued} events ({bytes} bytes) before the cut-off");
     drop((stalled, reader, stalled_user, admin));
     server.stop().await.expect("stop");
 }

@@ -753,8 +753,12 @@ fn on_sync(state: &mut State, event: SyncEvent, out: &mut Outbox) {
                 state.flash(text, false);
             }
         }
-        SyncEvent::Heartbeat { server_time_ms } => {
+        SyncEvent::Heartbeat {
+            server_time_ms,
+            training_clock,
+        } => {
             state.clock_skew_ms = server_time_ms.saturating_sub(state.now_ms);
+            state.replica.settings.training_clock = training_clock;
         }
         SyncEvent::Link(link) => state.link = link,
         SyncEvent::SessionEnded(e) => {
@@ -852,6 +856,18 @@ fn on_call_done(
             Err(e) => {
                 let text = e.message(state.lang, &state.server);
                 state.flash(text, true);
+            }
+            // The training clock moved: every deadline on screen follows it at once.
+            Ok(Reply::Settings(s)) => {
+                state.clock_skew_ms = s.server_time_ms.saturating_sub(state.now_ms);
+                let text = format!(
+                    "{} {}",
+                    Text::TrainingTime.get(state.lang),
+                    crate::view::text::date_time(s.server_time_ms)
+                );
+                state.replica.settings = s;
+                state.invalidate_rows();
+                state.flash(text, false);
             }
             // A brief drafted on request opens for editing; nothing is saved until it is sent.
             Ok(Reply::Brief { meeting_id, brief }) => {

@@ -25,6 +25,8 @@ pub enum Call {
     SaveProtocol(pb::SaveProtocolRequest),
     /// Plan a meeting.
     PlanMeeting(pb::PlanMeetingRequest),
+    /// Enter a past meeting after the fact.
+    RecordPastMeeting(pb::RecordPastMeetingRequest),
     /// Forward an appeal.
     ForwardAppeal(pb::ForwardAppealRequest),
     /// Close an appeal under art. 11.
@@ -115,6 +117,8 @@ pub enum Call {
     RevokeRole(pb::RevokeRoleRequest),
     /// The production calendar's years.
     CalendarYears,
+    /// Move the training clock forward (administrator, `--clock` server).
+    AdvanceClock(pb::AdvanceClockRequest),
     /// Import the classifier from a file.
     ImportClassifier {
         /// The file (JSON or CSV).
@@ -160,6 +164,8 @@ pub enum Reply {
     CalendarYears(pb::ListCalendarYearsResponse),
     /// A year as saved.
     CalendarYear(pb::CalendarYear),
+    /// The server's settings (after the training clock moved).
+    Settings(pb::Settings),
     /// What an import did.
     Imported(pb::ImportClassifierResponse),
     /// Classifier questions found for `query`.
@@ -255,6 +261,12 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
         Call::PlanMeeting(r) => meeting(
             conn.meetings()
                 .plan_meeting(request(r))
+                .await
+                .map_err(status)?,
+        ),
+        Call::RecordPastMeeting(r) => meeting(
+            conn.meetings()
+                .record_past_meeting(request(r))
                 .await
                 .map_err(status)?,
         ),
@@ -561,6 +573,13 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
         Call::CalendarYears => Reply::CalendarYears(
             conn.directory()
                 .list_calendar_years(request(pb::ListCalendarYearsRequest {}))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        ),
+        Call::AdvanceClock(r) => Reply::Settings(
+            conn.maintenance()
+                .advance_clock(request(r))
                 .await
                 .map_err(status)?
                 .into_inner(),

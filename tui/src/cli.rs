@@ -41,6 +41,12 @@ pub struct Cli {
     #[arg(long, requires = "demo", value_name = "ADDR")]
     pub listen: Option<SocketAddr>,
 
+    /// With --demo: start the demo's training clock at this Moscow time (e.g. 2026-03-02T09:00)
+    /// instead of now. The demo always runs a training clock that the administrator moves
+    /// forward, so a trainer can show a whole quarter in an hour.
+    #[arg(long, requires = "demo", value_name = "YYYY-MM-DDTHH:MM", value_parser = parse_clock)]
+    pub clock: Option<i64>,
+
     /// The server to connect to (not used with --demo, which connects to its own).
     #[arg(
         long,
@@ -71,10 +77,17 @@ pub struct Cli {
     pub log_file: Option<PathBuf>,
 }
 
+/// Reads `--clock`: a Moscow time as `YYYY-MM-DDTHH:MM`, to UTC milliseconds.
+fn parse_clock(text: &str) -> Result<i64, String> {
+    infogroups_shared::city_time::parse_minute(text)
+        .ok_or_else(|| format!("expected a Moscow time like 2026-03-02T09:00, not {text:?}"))
+}
+
 const AFTER_HELP: &str = "\
 Examples:
   infogroups --demo                         try it with a demo city
   infogroups --demo --listen 127.0.0.1:50061  a demo others can join
+  infogroups --demo --clock 2026-03-02T09:00  a demo on training time from that moment
   infogroups --server http://127.0.0.1:50061 --user sek1
 
 Keys: ? shows them on every screen; q quits; key bindings can be changed in the configuration

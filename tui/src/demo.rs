@@ -41,15 +41,52 @@ pub enum DemoError {
     Bind(String, std::io::Error),
 }
 
+/// The prefix of a demo's temporary directory.
+const DEMO_PREFIX: &str = "infogroups-demo-";
+
+/// Removes what earlier demos left when they could not clean up (killed, or the machine went
+/// down): a directory whose store nobody holds open is no running demo's. The demo city is made
+/// up, but a temporary folder should not keep it.
+fn sweep_stale(tmp: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ours = entry.file_name().to_string_lossy().starts_with(DEMO_PREFIX);
+        // Opening takes the store's lock: it fails while another demo is running on it.
+        // A minute's age leaves alone one that another demo is only now creating.
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > Duration::from_secs(60));
+        let free = ours
+            && old
+            && path.is_dir()
+            && infogroups_server::store::SledStore::open(&path).is_ok();
+        if free && std::fs::remove_dir_all(&path).is_ok() {
+            tracing::info!(path = %path.display(), "removed a stale demo directory");
+        }
+    }
+}
+
 impl DemoServer {
-    /// Starts the server on `listen` (default: a free loopback port) with the demo city.
-    pub async fn start(listen: Option<SocketAddr>) -> Result<Self, DemoError> {
+    /// Starts the server on `listen` (default: a free loopback port) with the demo city, on a
+    /// training clock from `clock` (UTC ms; default: now) that the administrator moves forward.
+    pub async fn start(listen: Option<SocketAddr>, clock: Option<i64>) -> Result<Self, DemoError> {
+        sweep_stale(&std::env::temp_dir());
         let dir = tempfile::Builder::new()
-            .prefix("infogroups-demo-")
+            .prefix(DEMO_PREFIX)
             .tempdir()
             .map_err(DemoError::TempDir)?;
         let mut config = Config::new(dir.path());
         config.admin_password = Some(ADMIN_PASSWORD.to_string());
+        // Training time: every client says so, and a trainer can show a quarter in an hour.
+        config.clock = infogroups_server::Clock::training(
+            clock.unwrap_or_else(|| chrono::Utc::now().timestamp_millis()),
+        );
         let server = Server::open(config).await?;
         let seeded = infogroups_server::demo::seed(server.db())
             .await

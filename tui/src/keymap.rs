@@ -163,11 +163,15 @@ pub enum Command {
     Forward,
     /// Close an appeal without an answer on the merits (art. 11).
     CloseSpecial,
+    /// Move a training clock a day forward (an administrator on a `--clock` server).
+    AdvanceClock,
+    /// Enter a meeting held before the system, after the fact (the group's secretary or leader).
+    PastMeeting,
 }
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 75] = [
+    pub const ALL: [Command; 77] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -235,6 +239,8 @@ impl Command {
         Command::ToAssignment,
         Command::Forward,
         Command::CloseSpecial,
+        Command::AdvanceClock,
+        Command::PastMeeting,
         Command::SwitchRole,
         Command::NextField,
         Command::PrevField,
@@ -336,6 +342,8 @@ impl Command {
             Command::ToAssignment => "to_assignment",
             Command::Forward => "forward",
             Command::CloseSpecial => "close_special",
+            Command::AdvanceClock => "advance_clock",
+            Command::PastMeeting => "past_meeting",
         }
     }
 
@@ -593,6 +601,8 @@ impl Default for Keymap {
             (C::ToAssignment, vec![ch('J')]),
             (C::Forward, vec![ch('F')]),
             (C::CloseSpecial, vec![ch('Z')]),
+            (C::AdvanceClock, vec![plain(K::F(8))]),
+            (C::PastMeeting, vec![ch('H')]),
         ]);
         Self { bindings }
     }

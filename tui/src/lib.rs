@@ -57,7 +57,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     );
 
     let demo = if cli.demo {
-        Some(DemoServer::start(cli.listen).await.context("demo")?)
+        Some(
+            DemoServer::start(cli.listen, cli.clock)
+                .await
+                .context("demo")?,
+        )
     } else {
         None
     };

@@ -157,6 +157,8 @@ pub struct Replica {
     pub seq: u64,
     /// The server's clock at the last snapshot or heartbeat, UTC ms.
     pub server_time_ms: i64,
+    /// The server's settings (the appeal deadline rule, a training clock).
+    pub settings: pb::Settings,
     /// Accounts (names and roles).
     pub users: Table<pb::User>,
     /// Territories.
@@ -191,6 +193,7 @@ impl Replica {
         self.loaded = true;
         self.seq = s.seq;
         self.server_time_ms = s.server_time_ms;
+        self.settings = s.settings.unwrap_or_default();
         self.users.replace_all(s.users);
         self.territories.replace_all(s.territories);
         self.venues.replace_all(s.venues);

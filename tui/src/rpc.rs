@@ -264,6 +264,11 @@ impl Connection {
         pb::directory_service_client::DirectoryServiceClient::new(self.authed())
     }
 
+    /// The maintenance service (settings, the training clock).
+    pub fn maintenance(&self) -> pb::maintenance_service_client::MaintenanceServiceClient<Authed> {
+        pb::maintenance_service_client::MaintenanceServiceClient::new(self.authed())
+    }
+
     /// Revokes the session of `token` (best effort: the server may already be gone).
     pub async fn logout(&self, token: MetadataValue<Ascii>) {
         let mut client = pb::auth_service_client::AuthServiceClient::new(self.channel.clone());

@@ -148,6 +148,11 @@ mod tests {
                 ..Default::default()
             }],
             server_time_ms: 1_790_000_000_000,
+            settings: Some(pb::Settings {
+                appeal_deadline_rule: pb::NonWorkingRule::Previous as i32,
+                training_clock: true,
+                server_time_ms: 1_790_000_000_000,
+            }),
         }
     }
 

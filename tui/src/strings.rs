@@ -59,6 +59,8 @@ pub enum Text {
     KindTask,
     KindInfoRequest,
     ServerClock,
+    /// The status bar on a server whose clock is a training one.
+    TrainingTime,
     ReportTitle,
     ReportField,
     ReturnTitle,
@@ -156,7 +158,8 @@ impl Text {
             T::Extensions => ("Продления срока", "Extensions"),
             T::KindTask => ("Поручение", "Task"),
             T::KindInfoRequest => ("Запрос сведений", "Information request"),
-            T::ServerClock => ("сервер (автоматически)", "the server (automatic)"),
+            T::ServerClock => ("система (автоматически)", "the system (automatic)"),
+            T::TrainingTime => ("учебное время", "training time"),
             T::ReportTitle => ("Отчёт об исполнении", "Execution report"),
             T::ReportField => ("Текст отчёта", "Report"),
             T::ReturnTitle => ("Вернуть на доработку", "Return for rework"),
@@ -335,6 +338,14 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "закрыть без ответа по существу (ст. 11)",
             "close without an answer on the merits (art. 11)",
         ),
+        C::AdvanceClock => (
+            "учебное время: перевести часы на сутки вперёд",
+            "training time: move the clock a day forward",
+        ),
+        C::PastMeeting => (
+            "внести прошедшую встречу задним числом (протокол подписан и передан)",
+            "enter a past meeting after the fact (protocol signed and handed over)",
+        ),
         C::ToAssignment => (
             "перейти к поручению, о котором уведомление",
             "go to the assignment the notification is about",
@@ -419,6 +430,8 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::ColumnsLeft => ("столбцы", "columns"),
         C::Forward => ("направить", "forward"),
         C::CloseSpecial => ("ст. 11", "art. 11"),
+        C::AdvanceClock => ("+1 день", "+1 day"),
+        C::PastMeeting => ("прошедшая", "past"),
         C::ToAssignment => ("к поручению", "to assignment"),
         C::ColumnsRight => ("столбцы", "columns"),
         other => return self::command(lang, other),

@@ -46,6 +46,8 @@ pub enum SyncEvent {
     Heartbeat {
         /// The server's time, UTC ms.
         server_time_ms: i64,
+        /// The server runs on a training clock.
+        training_clock: bool,
     },
     /// The connection state changed.
     Link(Link),
@@ -229,6 +231,7 @@ async fn attempt(
             Some(pb::watch_event::Kind::Resync(_)) => return Outcome::Resync,
             Some(pb::watch_event::Kind::Heartbeat(h)) => sink.post(SyncEvent::Heartbeat {
                 server_time_ms: h.server_time_ms,
+                training_clock: h.training_clock,
             }),
             None => true,
         };

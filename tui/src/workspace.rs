@@ -83,6 +83,8 @@ pub fn tabs_for(role: Role) -> Vec<TabKind> {
             Rec(Src::Organisations),
             Rep(R::Directories),
         ],
+        // The view log is read through the audit RPC; the officer sees no records of its own.
+        Role::PersonalDataOfficer => vec![],
         Role::Unspecified => vec![A(S::All)],
     };
     tabs.push(Rec(Src::Notifications));

@@ -100,7 +100,7 @@ fn assignment(s: &State, id: u64) -> Option<pb::Assignment> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_report_by_the_executor_reaches_the_controllers_screen() {
-    let demo = DemoServer::start(None)
+    let demo = DemoServer::start(None, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let url = demo.url();
@@ -198,7 +198,7 @@ async fn a_report_by_the_executor_reaches_the_controllers_screen() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_errors_come_back_as_the_user_should_read_them() {
-    let demo = DemoServer::start(None)
+    let demo = DemoServer::start(None, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut c = Client::new(&demo.url());
@@ -238,7 +238,7 @@ async fn the_sync_task_reports_a_lost_server_and_a_session_the_new_one_does_not_
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
         l.local_addr().unwrap_or_else(|e| panic!("{e}"))
     };
-    let demo = DemoServer::start(Some(listen))
+    let demo = DemoServer::start(Some(listen), None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut c = Client::new(&demo.url());
@@ -250,7 +250,7 @@ async fn the_sync_task_reports_a_lost_server_and_a_session_the_new_one_does_not_
     })
     .await;
     // A new server on the same address with a new store: the token means nothing there.
-    let again = DemoServer::start(Some(listen))
+    let again = DemoServer::start(Some(listen), None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     c.until("back at the login screen", |s| {
@@ -353,7 +353,7 @@ impl Client {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_general_department_registers_and_answers_an_appeal_on_the_server() {
     use crossterm::event::KeyCode as K;
-    let demo = DemoServer::start(None)
+    let demo = DemoServer::start(None, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut c = Client::new(&demo.url());
@@ -447,7 +447,7 @@ async fn the_general_department_registers_and_answers_an_appeal_on_the_server() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_administrator_adds_a_territory_and_an_account_that_can_sign_in() {
     use crossterm::event::KeyCode as K;
-    let demo = DemoServer::start(None)
+    let demo = DemoServer::start(None, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut c = Client::new(&demo.url());
@@ -571,7 +571,7 @@ async fn the_administrator_adds_a_territory_and_an_account_that_can_sign_in() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_secretary_fills_a_reception_card_and_makes_it_a_written_appeal() {
     use crossterm::event::KeyCode as K;
-    let demo = DemoServer::start(None)
+    let demo = DemoServer::start(None, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut c = Client::new(&demo.url());
@@ -627,7 +627,7 @@ async fn the_secretary_fills_a_reception_card_and_makes_it_a_written_appeal() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_secretary_plans_a_meeting_agrees_the_venue_and_announces_it() {
     use crossterm::event::KeyCode as K;
-    let demo = DemoServer::start(None)
+    let demo = DemoServer::start(None, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut c = Client::new(&demo.url());
@@ -735,7 +735,7 @@ async fn the_secretary_plans_a_meeting_agrees_the_venue_and_announces_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_secretary_keeps_the_protocol_and_issues_an_assignment_on_its_decision() {
     use crossterm::event::KeyCode as K;
-    let demo = DemoServer::start(None)
+    let demo = DemoServer::start(None, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut c = Client::new(&demo.url());
@@ -831,7 +831,7 @@ async fn the_secretary_keeps_the_protocol_and_issues_an_assignment_on_its_decisi
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_general_department_forwards_one_appeal_and_closes_another_under_article_11() {
     use crossterm::event::KeyCode as K;
-    let demo = DemoServer::start(None)
+    let demo = DemoServer::start(None, None)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut c = Client::new(&demo.url());

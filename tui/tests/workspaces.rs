@@ -390,6 +390,7 @@ fn report_screens_show_what_the_server_computed() {
                     assignments_open: 310,
                     assignments_overdue: 12,
                     on_time_share: 0.87,
+                    protocols_late: 1,
                     top_problems: Some(aggregate_table()),
                 }))),
             },
@@ -2167,4 +2168,165 @@ fn an_amendment_shows_on_the_protocol() {
         text.contains("Поправка: Число присутствовавших — 57"),
         "{text}"
     );
+}
+
+/// A server on a training clock (`serve --clock`), as a heartbeat tells the client.
+fn training(s: &mut State) {
+    sync(
+        s,
+        SyncEvent::Heartbeat {
+            server_time_ms: at(3, 2) + 9 * 3_600_000,
+            training_clock: true,
+        },
+    );
+}
+
+#[test]
+fn training_time_is_said_in_the_status_bar_and_the_administrator_moves_it_a_day() {
+    // A production server: no «учебное время», and no key to move its clock.
+    let mut admin = signed(Lang::Ru, (80, 24), ADMIN);
+    assert!(!screen_text(&admin).contains("учебное время"));
+    assert_eq!(call_of(&press(&mut admin, KeyCode::F(8))), None);
+
+    training(&mut admin);
+    let text = screen_text(&admin);
+    let status_bar = text.lines().last().unwrap_or_default();
+    assert!(
+        status_bar.contains("учебное время 02.03.2026"),
+        "{status_bar}"
+    );
+    let (origin, call) = call_of(&press(&mut admin, KeyCode::F(8))).expect("a call");
+    assert_eq!(origin, Origin::Quick);
+    assert_eq!(
+        call,
+        Call::AdvanceClock(pb::AdvanceClockRequest { minutes: 24 * 60 })
+    );
+    // The answer moves every date on screen at once.
+    app::update(
+        &mut admin,
+        Msg::CallDone {
+            origin: Origin::Quick,
+            result: Ok(Reply::Settings(pb::Settings {
+                appeal_deadline_rule: pb::NonWorkingRule::Previous as i32,
+                training_clock: true,
+                server_time_ms: at(3, 3) + 9 * 3_600_000,
+            })),
+        },
+    );
+    let text = screen_text(&admin);
+    assert!(text.contains("учебное время 03.03.2026"), "{text}");
+
+    // Everyone sees training time; only an administrator moves it.
+    let mut control = signed(Lang::En, (80, 24), KONTROL);
+    training(&mut control);
+    let status_bar = screen_text(&control);
+    assert!(
+        status_bar
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .contains("training time"),
+        "{status_bar}"
+    );
+    assert_eq!(call_of(&press(&mut control, KeyCode::F(8))), None);
+}
+
+#[test]
+fn the_secretary_enters_a_past_meeting_after_the_fact() {
+    let mut s = signed(Lang::Ru, (80, 24), SEK1);
+    let mut group = city().groups[0].clone();
+    group.territory_ids = vec![TERRITORY];
+    if let Some(m) = group.meta.as_mut() {
+        m.version += 1;
+    }
+    stream(
+        &mut s,
+        41,
+        pb::EventAction::Updated,
+        pb::event::Entity::Group(group),
+    );
+    tab(&mut s, '2');
+    press(&mut s, KeyCode::Char('H'));
+    let form = top_form(&s).expect("the past meeting's form opens");
+    assert!(form.title.contains("задним числом"), "{}", form.title);
+    let fill = |s: &mut State, text: &str| {
+        press_with(
+            s,
+            KeyCode::Char('u'),
+            crossterm::event::KeyModifiers::CONTROL,
+        );
+        type_text(s, text);
+        press(s, KeyCode::Tab);
+    };
+    fill(&mut s, "10.02.2026");
+    fill(&mut s, "17:30");
+    // The territory and the venue keep their first choices.
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    fill(&mut s, "1-2026/1");
+    fill(&mut s, "19:00");
+    fill(&mut s, "42");
+    fill(&mut s, "ruk1, sek1");
+    fill(&mut s, "О ремонте водовода");
+    fill(&mut s, "11.02.2026");
+    press_with(
+        &mut s,
+        KeyCode::Char('u'),
+        crossterm::event::KeyModifiers::CONTROL,
+    );
+    type_text(&mut s, "16.02.2026");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::RecordPastMeeting(r))) = call_of(&cmds) else {
+        panic!("no past meeting entered: {cmds:?}");
+    };
+    assert_eq!((r.group_id, r.territory_id), (GROUP1, TERRITORY));
+    assert_eq!(r.date, date(day(2, 10)));
+    assert_eq!(r.signed_on, date(day(2, 11)));
+    assert_eq!(r.handed_over_on, date(day(2, 16)));
+    let p = r.protocol.unwrap_or_default();
+    assert_eq!(
+        (
+            p.number.as_str(),
+            p.start_time.as_str(),
+            p.end_time.as_str()
+        ),
+        ("1-2026/1", "17:30", "19:00")
+    );
+    assert_eq!(p.residents_attending, 42);
+    assert_eq!(p.members_present, [RUK1, SEK1]);
+}
+
+#[test]
+fn the_registration_form_says_when_the_answer_is_due_by_the_rule_in_force() {
+    let mut s = state(Lang::Ru, (80, 24), false);
+    let mut snap = city();
+    snap.settings = Some(pb::Settings {
+        appeal_deadline_rule: pb::NonWorkingRule::Previous as i32,
+        training_clock: false,
+        server_time_ms: at(3, 2),
+    });
+    let u = snap
+        .users
+        .iter()
+        .find(|u| u.meta.is_some_and(|m| m.id == OBSHIY))
+        .cloned()
+        .unwrap_or_default();
+    app::update(
+        &mut s,
+        Msg::LoginDone(Ok(LoginOk {
+            user_id: OBSHIY,
+            username: u.username,
+            full_name: u.full_name,
+            roles: u.roles,
+        })),
+    );
+    sync(&mut s, SyncEvent::Snapshot(Box::new(snap.into())));
+    sync(&mut s, SyncEvent::Link(Link::Online));
+    press(&mut s, KeyCode::Char('N'));
+    let form = top_form(&s).expect("the registration form opens");
+    // The line after the hint: the date and the rule that gave it.
+    assert_eq!(form.summary.len(), 2, "{:?}", form.summary);
+    let due = &form.summary[1];
+    assert!(due.starts_with("Срок ответа: "), "{due}");
+    assert!(due.contains("предыдущий рабочий день"), "{due}");
 }

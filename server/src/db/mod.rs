@@ -20,6 +20,7 @@ use crate::entity::{Entity, Kind};
 use crate::error::{ApiError, ApiResult};
 use crate::reports::facts::Facts;
 use crate::store::{Store, StoreError, Write};
+use infogroups_shared::validate::FieldError;
 
 /// The schema version this build writes. A store with a higher one is refused at start.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -302,6 +303,7 @@ impl Db {
             counters: counters.clone(),
             now_ms: self.inner.clock.now_ms(),
             actor_id,
+            rpc: String::new(),
             writes: BTreeMap::new(),
             events: Vec::new(),
             audits: Vec::new(),
@@ -509,6 +511,8 @@ pub struct Tx<'a> {
     counters: Counters,
     now_ms: i64,
     actor_id: u64,
+    /// The RPC whose request id the last [`Tx::replayed`] looked up.
+    rpc: String,
     writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
     events: Vec<pb::Event>,
     audits: Vec<pb::AuditRecord>,
@@ -566,16 +570,32 @@ impl Tx<'_> {
         })
     }
 
-    /// The entity a repeated create made the first time, if this request id was seen.
-    pub fn replayed<E: Entity>(&self, request_id: &str) -> ApiResult<Option<E>> {
+    /// The entity a repeated create made the first time, if this account sent this request id
+    /// to this RPC before. A key is scoped to (account, RPC): one first used by another RPC is
+    /// refused, never answered with what that RPC made. The RPC is remembered for the
+    /// [`Tx::create`] that follows.
+    pub fn replayed<E: Entity>(&mut self, rpc: &str, request_id: &str) -> ApiResult<Option<E>> {
+        self.rpc = rpc.to_string();
         let key = keys::request(self.actor_id, request_id);
-        match self.get_raw(&key)? {
-            Some(v) => {
-                let id = keys::trailing_u64(&v).unwrap_or(0);
-                Ok(self.get::<E>(id)?)
-            }
-            None => Ok(None),
+        let Some(v) = self.get_raw(&key)? else {
+            return Ok(None);
+        };
+        // [kind][id, 8 bytes][rpc]; keys written before the RPC was recorded have no rpc part.
+        let kind_ok = v.first() == Some(&(E::KIND as u8));
+        let rpc_ok = v.len() <= 9 || v.get(9..) == Some(rpc.as_bytes());
+        if !(kind_ok && rpc_ok) {
+            return Err(FieldError::new(
+                "request_id",
+                "этот ключ запроса уже использован для другой операции",
+                "this request id was already used for another operation",
+            )
+            .into());
         }
+        let id = v
+            .get(1..9)
+            .and_then(|b| b.try_into().ok())
+            .map_or(0, u64::from_be_bytes);
+        Ok(self.get::<E>(id)?)
     }
 
     /// Creates an entity: assigns its id and metadata, records the request id, stages the entity,
@@ -600,6 +620,7 @@ impl Tx<'_> {
         if let Some(rid) = request_id {
             let mut v = vec![E::KIND as u8];
             v.extend_from_slice(&id.to_be_bytes());
+            v.extend_from_slice(self.rpc.as_bytes());
             self.put_raw(keys::request(actor, rid), v);
         }
         self.stage(&e, pb::EventAction::Created, "create");
@@ -784,7 +805,10 @@ mod tests {
         let db = open()?;
         let again = db
             .write(1, |tx| {
-                assert!(tx.replayed::<pb::Territory>("r1")?.is_some());
+                assert!(
+                    tx.replayed::<pb::Territory>("SaveTerritory", "r1")?
+                        .is_some()
+                );
                 tx.create(
                     pb::Territory {
                         name: "Г".into(),

@@ -206,7 +206,8 @@ mod tests {
         let report = integrity::check(store.as_ref())?;
         assert_eq!((report.events, report.audits), ((16, 20), (1, 20)));
         let file = dir.path().join("b.igbak");
-        let summary = backup::backup_online(&db, &file).await?;
+        let key = backup::BackupKey::new("a test passphrase")?.with_work_factor(4);
+        let summary = backup::backup_online(&db, &file, &key).await?;
         assert_eq!(summary.last_seq, 20);
         // Writes go on after the archive, and the counters survive a reopen.
         rename(&db, "after").await?;
@@ -224,14 +225,14 @@ mod tests {
         // The backup holds every audit record; restored elsewhere they are all live again, and
         // a restore over an archived store leaves none of its segments behind.
         let copy = SledStore::open(&dir.path().join("copy"))?;
-        assert_eq!(backup::restore_store(&copy, &file)?, summary.entries);
+        assert_eq!(backup::restore_store(&copy, &file, &key)?, summary.entries);
         assert_eq!(copy.archived_through(keys::AUDIT_PREFIX)?, None);
         assert_eq!(
             integrity::check(&copy)?.audits,
             (1, 20),
             "every audit record restored"
         );
-        backup::restore_store(store.as_ref(), &file)?;
+        backup::restore_store(store.as_ref(), &file, &key)?;
         assert_eq!(store.archived_through(keys::AUDIT_PREFIX)?, None);
         assert_eq!(integrity::check(store.as_ref())?.audits, (1, 20));
         Ok(())

@@ -211,7 +211,11 @@ pub fn control_card(a: &pb::Assignment, meeting: Option<&pb::Meeting>, s: &Sourc
                     cells: vec![
                         date_at(h.at_ms),
                         status(h.to).to_string(),
-                        who(h.by_user_id, s),
+                        if h.by_system {
+                            "автоматически".to_string()
+                        } else {
+                            who(h.by_user_id, s)
+                        },
                         h.comment.clone(),
                     ],
                     bold: false,
@@ -298,6 +302,7 @@ mod tests {
             by_user_id: 2,
             at_ms: 1_797_500_000_000,
             comment: "Принято".into(),
+            by_system: false,
         });
         let text = control_card(&a, Some(&meeting(true)), &s).plain_text();
         assert!(text.contains("Первоначальный срок: 15.12.2026"), "{text}");

@@ -323,6 +323,9 @@ pub struct Meeting {
     pub on_control: u32,
     /// Protocol handed over: `Some(late)`.
     pub handed: Option<bool>,
+    /// Not handed over and already past its 3.6.9 due date: late now (the deadline timer marks
+    /// it at that moment).
+    pub late_unhanded: bool,
     /// The non-empty classifier codes of the questions raised.
     pub codes: Vec<u32>,
 }
@@ -350,6 +353,10 @@ impl Meeting {
                 .as_ref()
                 .filter(|h| h.handed_at_ms != 0)
                 .map(|h| h.late),
+            late_unhanded: m
+                .handover
+                .as_ref()
+                .is_some_and(|h| h.handed_at_ms == 0 && h.late),
             codes: questions
                 .iter()
                 .filter(|q| !q.classifier_code.is_empty())

@@ -44,6 +44,7 @@ struct Col {
     overdue: f64,
     handed_on_time: f64,
     handed_late: f64,
+    late_unhanded: f64,
     quarters_met: f64,
     quarters_missed: f64,
     topics: BTreeMap<String, u32>,
@@ -96,6 +97,7 @@ pub fn report(src: &Sources<'_>, title: &str, from: NaiveDate, to: NaiveDate) ->
         match m.handed {
             Some(true) => c.handed_late += 1.0,
             Some(false) => c.handed_on_time += 1.0,
+            None if m.late_unhanded => c.late_unhanded += 1.0,
             None => {}
         }
     }
@@ -129,12 +131,13 @@ pub fn report(src: &Sources<'_>, title: &str, from: NaiveDate, to: NaiveDate) ->
             c.extended += 1.0;
         }
     }
-    for (c, held) in cols.iter_mut().zip(&held_days) {
+    for ((c, held), g) in cols.iter_mut().zip(&held_days).zip(src.groups) {
+        let formed = quarters::formed_on(g);
         let mut year_q = from;
         while year_q <= to {
             let y = chrono::Datelike::year(&year_q);
             let q = quarters::quarter_of(year_q);
-            match quarters::state(src.calendar, y, q, held, src.today, 0) {
+            match quarters::state(src.calendar, y, q, held, src.today, 0, formed) {
                 quarters::QuarterState::Met => c.quarters_met += 1.0,
                 quarters::QuarterState::Missed => c.quarters_missed += 1.0,
                 _ => {}
@@ -189,6 +192,11 @@ pub fn report(src: &Sources<'_>, title: &str, from: NaiveDate, to: NaiveDate) ->
         &mut t,
         "Протоколов передано с опозданием",
         &|c| c.handed_late,
+    );
+    row(
+        &mut t,
+        "Протоколов не передано, срок истёк",
+        &|c| c.late_unhanded,
     );
     let mut top = vec![TOP_PROBLEMS.to_string()];
     let mut all: BTreeMap<String, u32> = BTreeMap::new();

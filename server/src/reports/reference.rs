@@ -377,6 +377,7 @@ pub(crate) mod groups {
         overdue: f64,
         handed_on_time: f64,
         handed_late: f64,
+        late_unhanded: f64,
         quarters_met: f64,
         quarters_missed: f64,
         topics: BTreeMap<String, u32>,
@@ -438,6 +439,8 @@ pub(crate) mod groups {
                 } else {
                     c.handed_on_time += 1.0;
                 }
+            } else if m.handover.as_ref().is_some_and(|h| h.late) {
+                c.late_unhanded += 1.0;
             }
         }
         for card in inp
@@ -489,7 +492,15 @@ pub(crate) mod groups {
             while year_q <= to {
                 let y = chrono::Datelike::year(&year_q);
                 let q = quarters::quarter_of(year_q);
-                match quarters::state(inp.calendar, y, q, &held, inp.today, 0) {
+                match quarters::state(
+                    inp.calendar,
+                    y,
+                    q,
+                    &held,
+                    inp.today,
+                    0,
+                    quarters::formed_on(g),
+                ) {
                     quarters::QuarterState::Met => c.quarters_met += 1.0,
                     quarters::QuarterState::Missed => c.quarters_missed += 1.0,
                     _ => {}
@@ -544,6 +555,11 @@ pub(crate) mod groups {
             &mut t,
             "Протоколов передано с опозданием",
             &|c| c.handed_late,
+        );
+        row(
+            &mut t,
+            "Протоколов не передано, срок истёк",
+            &|c| c.late_unhanded,
         );
         let mut top = vec!["Наиболее часто поднимаемые проблемы".to_string()];
         let mut all: BTreeMap<String, u32> = BTreeMap::new();

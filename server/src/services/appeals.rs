@@ -6,19 +6,21 @@ use chrono::{Datelike, Days, NaiveDate};
 use infogroups_shared::appeal::{self as rules, Step};
 use infogroups_shared::calendar::NonWorkingRule as Rule;
 use infogroups_shared::pb::{self, AppealStatus as A, appeal_service_server::AppealService};
-use infogroups_shared::validate::{self, FieldError, MAX_LINE, MAX_TEXT};
-use infogroups_shared::{city_time, classifier};
+use infogroups_shared::validate::{self, FieldError, MAX_LINE, MAX_TEXT, caps};
+use infogroups_shared::{city_time, classifier, dating};
 use tonic::{Request, Response, Status};
 
 use super::Ctx;
 use super::users::paginate;
 use crate::auth::{Caller, caller};
 use crate::db::Tx;
+use crate::depersonalise::Plan;
 use crate::entity::{Entity, Kind};
 use crate::error::{ApiError, ApiResult};
 use crate::notify;
 use crate::personal_data::{depersonalised, depersonalised_card};
-use crate::policy::{Action, Resource, authorize, may_read_group};
+use crate::policy::{Action, Resource, authorize, may_read_group, personal_data_resource};
+use crate::refs;
 
 /// The appeal service.
 pub struct AppealSvc {
@@ -40,20 +42,9 @@ fn refused(r: rules::Refusal) -> ApiError {
     ApiError::precondition(r.ru, r.en)
 }
 
-fn rule_pb(r: Rule) -> pb::NonWorkingRule {
-    match r {
-        Rule::Unchanged => pb::NonWorkingRule::Unchanged,
-        Rule::PreviousWorkingDay => pb::NonWorkingRule::Previous,
-        Rule::NextWorkingDay => pb::NonWorkingRule::Next,
-    }
-}
-
-fn rule_of(r: i32) -> Rule {
-    match pb::NonWorkingRule::try_from(r) {
-        Ok(pb::NonWorkingRule::Unchanged) => Rule::Unchanged,
-        Ok(pb::NonWorkingRule::Previous) => Rule::PreviousWorkingDay,
-        _ => Rule::NextWorkingDay,
-    }
+/// The rule an appeal recorded at registration.
+fn rule_of(a: &pb::Appeal) -> Rule {
+    crate::settings::rule_from_pb(a.due_rule).unwrap_or_default()
 }
 
 /// Validates a citizen's fields; names and an address are required unless anonymous.
@@ -73,6 +64,10 @@ fn check_citizen(field: &str, c: Option<&pb::Citizen>, anonymous: bool) -> Resul
         ("surname", &c.surname),
         ("first_name", &c.first_name),
         ("patronymic", &c.patronymic),
+    ] {
+        validate::name_line(&format!("{field}.{name}"), value, MAX_LINE, false)?;
+    }
+    for (name, value) in [
         ("postal_address", &c.postal_address),
         ("contact", &c.contact),
         ("workplace", &c.workplace),
@@ -82,6 +77,27 @@ fn check_citizen(field: &str, c: Option<&pb::Citizen>, anonymous: bool) -> Resul
     if !anonymous {
         validate::required_line(&format!("{field}.surname"), &c.surname, MAX_LINE)?;
         validate::required_line(&format!("{field}.first_name"), &c.first_name, MAX_LINE)?;
+    }
+    Ok(())
+}
+
+/// Refuses, on registration, every field the server fills: the links (a client naming them could
+/// bind itself to a citizen), the number, dates, deadline, status and outcomes, the results, and
+/// the depersonalised mark (which would skip nothing, but is not the client's to set).
+fn refuse_server_owned(a: &pb::Appeal) -> Result<(), FieldError> {
+    refs::server_owned("appeal.reception_card_id", &a.reception_card_id, &0)?;
+    refs::server_owned("appeal.assignment_ids", &a.assignment_ids.is_empty(), &true)?;
+    refs::server_owned("appeal.depersonalised", &a.depersonalised, &false)?;
+    refs::server_owned("appeal.number", &a.number.is_empty(), &true)?;
+    refs::server_owned("appeal.registered", &a.registered.is_none(), &true)?;
+    refs::server_owned("appeal.status", &a.status, &0)?;
+    refs::server_owned("appeal.due", &a.due.is_none(), &true)?;
+    refs::server_owned("appeal.late_registration", &a.late_registration, &false)?;
+    refs::server_owned("appeal.extensions", &a.extensions.is_empty(), &true)?;
+    refs::server_owned("appeal.forwarding", &a.forwarding.is_none(), &true)?;
+    refs::server_owned("appeal.answer", &a.answer.is_none(), &true)?;
+    for (i, q) in a.questions.iter().enumerate() {
+        refs::server_owned(&format!("appeal.questions[{i}].result"), &q.result, &0)?;
     }
     Ok(())
 }
@@ -153,24 +169,19 @@ impl AppealSvc {
         }
     }
 
-    /// Who may see the citizen of this appeal: the policy plus the executors of its assignments.
+    /// Who may see the citizen of this appeal: its group's roles, and the executors the server
+    /// bound to it (the assignment of the reception card it came from). Assignments a user linked
+    /// to the appeal grant nothing.
     fn pd_resource(&self, a: &pb::Appeal) -> ApiResult<Resource> {
-        let mut executors = Vec::new();
-        for id in &a.assignment_ids {
-            if let Some(x) = self.ctx.db.get::<pb::Assignment>(*id)? {
-                executors.push(x.executor_id);
-                executors.extend(x.co_executors.iter().map(|c| c.user_id));
-            }
-        }
-        Ok(Resource {
-            group_id: a.group_id,
-            executors,
-            ..Resource::default()
-        })
-    }
-
-    fn may_see_appeal(c: &Caller, a: &pb::Appeal) -> bool {
-        may_read_group(&c.actor, a.group_id)
+        let card = match a.reception_card_id {
+            0 => None,
+            id => self.ctx.db.get::<pb::ReceptionCard>(id)?,
+        };
+        let executors = match card {
+            Some(card) => card_executors(&self.ctx.db, &card)?,
+            None => Vec::new(),
+        };
+        Ok(personal_data_resource(a.group_id, executors))
     }
 
     fn load(&self, c: &Caller, id: u64) -> ApiResult<pb::Appeal> {
@@ -181,7 +192,7 @@ impl AppealSvc {
             .get(id)?
             .ok_or(ApiError::NotFound { kind: "appeal", id })?;
         let executes = self.pd_resource(&a)?.executors.contains(&c.actor.user_id);
-        if !executes && !Self::may_see_appeal(c, &a) {
+        if !executes && !may_read_group(&c.actor, a.group_id) {
             return Err(ApiError::NotFound { kind: "appeal", id });
         }
         Ok(a)
@@ -195,14 +206,7 @@ impl AppealSvc {
         if authorize(&c.actor, Action::ReadPersonalData, &self.pd_resource(&a)?).is_err() {
             return Ok(depersonalised(a));
         }
-        let (id, version) = (a.meta().id, a.meta().version);
-        self.ctx
-            .db
-            .write(c.actor.user_id, |tx| {
-                tx.audit(Kind::Appeal, id, "view_personal_data", version);
-                Ok(())
-            })
-            .await?;
+        audit_view(&self.ctx.db, c, Kind::Appeal, a.meta()).await?;
         Ok(a)
     }
 
@@ -247,13 +251,11 @@ impl AppealSvc {
                 "at least one question is needed",
             ));
         }
-        if a.questions.len() > 50 {
-            return Err(FieldError::new(
-                "appeal.questions",
-                "не более 50 вопросов",
-                "at most 50 questions",
-            ));
-        }
+        validate::at_most(
+            "appeal.questions",
+            a.questions.len(),
+            caps::APPEAL_QUESTIONS,
+        )?;
         for (i, q) in a.questions.iter().enumerate() {
             self.check_code(
                 &format!("appeal.questions[{i}].classifier_code"),
@@ -264,7 +266,9 @@ impl AppealSvc {
                 q.r#type,
             )?;
         }
-        if !a.depersonalised {
+        // A depersonalised copy without the citizen keeps the stored one (update); a citizen that
+        // is sent is checked whatever the flags say.
+        if !(a.depersonalised && a.citizen.is_none()) {
             check_citizen("appeal.citizen", a.citizen.as_ref(), a.anonymous)?;
         }
         validate::text("appeal.text", &a.text, true, MAX_TEXT)?;
@@ -285,6 +289,36 @@ impl AppealSvc {
         Ok(())
     }
 }
+
+/// The executors of the assignment the server made when `card` was put on control: the only
+/// people bound to a citizen's record other than its group.
+pub(crate) fn card_executors(db: &crate::db::Db, card: &pb::ReceptionCard) -> ApiResult<Vec<u64>> {
+    if card.assignment_id == 0 {
+        return Ok(Vec::new());
+    }
+    Ok(db
+        .get::<pb::Assignment>(card.assignment_id)?
+        .map(|x| Resource::of_assignment(&x).executors)
+        .unwrap_or_default())
+}
+
+/// Records that the caller was shown a citizen's personal data (152-FZ: who saw whom, when).
+pub async fn audit_view(
+    db: &crate::db::Db,
+    c: &Caller,
+    kind: Kind,
+    meta: pb::Meta,
+) -> ApiResult<()> {
+    let (id, version) = (meta.id, meta.version);
+    db.write(c.actor.user_id, |tx| {
+        tx.audit(kind, id, VIEW_PERSONAL_DATA, version);
+        Ok(())
+    })
+    .await
+}
+
+/// The audit action of a view of personal data.
+pub const VIEW_PERSONAL_DATA: &str = "view_personal_data";
 
 /// Finds an earlier appeal of the same citizen on one of the same topics within the window.
 fn earlier_same_topic(
@@ -308,6 +342,25 @@ fn earlier_same_topic(
         .map(|a| a.number.clone())
 }
 
+/// An earlier appeal of the same citizen, on one of the same questions, was answered on the merits.
+fn answered_before(all: &[pb::Appeal], a: &pb::Appeal) -> bool {
+    let Some(key) = a.citizen.as_ref().map(citizen_key) else {
+        return false;
+    };
+    all.iter()
+        .filter(|x| x.meta.map(|m| m.id) != a.meta.map(|m| m.id))
+        .filter(|x| registered(x) <= registered(a))
+        .filter(|x| status(x) == A::Answered)
+        .filter(|x| x.citizen.as_ref().is_some_and(|c| citizen_key(c) == key))
+        .any(|x| {
+            x.questions.iter().any(|q| {
+                a.questions
+                    .iter()
+                    .any(|n| n.classifier_code == q.classifier_code)
+            })
+        })
+}
+
 type Reply = Result<Response<pb::Appeal>, Status>;
 
 #[tonic::async_trait]
@@ -320,6 +373,7 @@ impl AppealService for AppealSvc {
             .appeal
             .ok_or_else(|| FieldError::new("appeal", "не заполнено", "is required"))?;
         self.check_appeal(&a)?;
+        refuse_server_owned(&a)?;
         let today = self.today();
         let received = validate::date("appeal.received", a.received.as_ref())?;
         if received > today {
@@ -336,7 +390,15 @@ impl AppealService for AppealSvc {
             &Resource::group(a.group_id),
         )
         .map_err(ApiError::from)?;
-        let all: Vec<pb::Appeal> = self.ctx.db.all().map_err(ApiError::from)?;
+        // Only appeals the caller may read count: a warning must not tell of another group's.
+        let all: Vec<pb::Appeal> = self
+            .ctx
+            .db
+            .all::<pb::Appeal>()
+            .map_err(ApiError::from)?
+            .into_iter()
+            .filter(|x| may_read_group(&c.actor, x.group_id))
+            .collect();
         if !req.repeated_confirmed
             && let Some(n) = earlier_same_topic(&all, &a, today, self.ctx.config.repeat_window_days)
         {
@@ -346,40 +408,28 @@ impl AppealService for AppealSvc {
             )
             .into());
         }
-        let rule = self.ctx.config.appeal_non_working_rule;
+        let rule = crate::settings::appeal_rule(&self.ctx)?;
         let deadline = self
             .ctx
             .calendar
             .read()
-            .map(|cal| rules::answer_due(&cal, today, rule))
+            .map(|cal| rules::answer_due(&cal, today, 0, rule))
             .map_err(|_| ApiError::ShuttingDown)?;
         let format = self.ctx.config.appeal_number_format.clone();
         let saved = self
             .ctx
             .db
             .write(c.actor.user_id, |tx| {
-                if let Some(done) = tx.replayed::<pb::Appeal>(&req.request_id)? {
+                if let Some(done) = tx.replayed::<pb::Appeal>("RegisterAppeal", &req.request_id)? {
                     return Ok(done);
                 }
-                if a.group_id != 0 {
-                    tx.require::<pb::Group>(a.group_id)?;
-                }
-                if a.territory_id != 0 && tx.get::<pb::Territory>(a.territory_id)?.is_none() {
-                    return Err(FieldError::new(
-                        "appeal.territory_id",
-                        "нет такой территории",
-                        "no such territory",
-                    )
-                    .into());
-                }
-                if a.meeting_id != 0 && tx.get::<pb::Meeting>(a.meeting_id)?.is_none() {
-                    return Err(FieldError::new(
-                        "appeal.meeting_id",
-                        "нет такой встречи",
-                        "no such meeting",
-                    )
-                    .into());
-                }
+                refs::exists::<pb::Group>(tx, "appeal.group_id", a.group_id)?;
+                refs::exists::<pb::Territory>(tx, "appeal.territory_id", a.territory_id)?;
+                // An appeal taken at a meeting belongs to the meeting's group.
+                refs::in_scope::<pb::Meeting>(tx, "appeal.meeting_id", a.meeting_id, |m| {
+                    m.group_id == a.group_id && may_read_group(&c.actor, m.group_id)
+                })?;
+
                 let year = chrono::Datelike::year(&today);
                 let seq = tx.next_number(&format!("appeal/{year}"))?;
                 a.meta = None;
@@ -391,7 +441,7 @@ impl AppealService for AppealSvc {
                     date: Some(validate::from_naive(deadline.date)),
                     predicted: deadline.predicted,
                 });
-                a.due_rule = rule_pb(rule) as i32;
+                a.due_rule = crate::settings::rule_pb(rule) as i32;
                 a.depersonalised = false;
                 a.extensions.clear();
                 a.forwarding = None;
@@ -424,8 +474,9 @@ impl AppealService for AppealSvc {
                 req.expected_version,
                 Action::ProcessAppeals,
                 "update",
-                |_, a| {
+                |tx, a| {
                     rules::next(status(a), Step::Update).map_err(refused)?;
+                    refs::exists::<pb::Territory>(tx, "appeal.territory_id", new.territory_id)?;
                     // Only the content moves; numbers, dates, deadlines and outcomes are the server's.
                     a.channel = new.channel;
                     a.kind = new.kind;
@@ -438,7 +489,7 @@ impl AppealService for AppealSvc {
                     a.on_control = new.on_control;
                     a.anonymous = new.anonymous;
                     // A depersonalised client copy must not wipe the stored citizen.
-                    if !new.depersonalised {
+                    if !(new.depersonalised && new.citizen.is_none()) {
                         a.citizen = if new.anonymous {
                             None
                         } else {
@@ -496,10 +547,10 @@ impl AppealService for AppealSvc {
                             "the deadline has already passed",
                         ));
                     }
-                    // The extended date follows the same non-working-day rule as the first one.
-                    let new_due = cal
-                        .calendar_days_deadline(due(a), ext.days, rule_of(a.due_rule))
-                        .date;
+                    // The days add to the statutory term, and the rule the appeal recorded is
+                    // applied once to the result (art. 12 p. 2), never to a date already moved.
+                    let new_due =
+                        rules::answer_due(&cal, registered(a), so_far + ext.days, rule_of(a)).date;
                     if notice > new_due {
                         return Err(FieldError::new(
                             "extension.notice_date",
@@ -538,6 +589,8 @@ impl AppealService for AppealSvc {
         validate::required_line("forwarding.body", &f.body, MAX_LINE)?;
         let date = validate::date("forwarding.date", f.date.as_ref())?;
         let notice = validate::date("forwarding.notice_date", f.notice_date.as_ref())?;
+        dating::done_by("forwarding.date", date, self.today())?;
+        dating::done_by("forwarding.notice_date", notice, self.today())?;
         // The applicant is told where the appeal went once it has gone (art. 8 p. 3).
         if notice < date {
             return Err(FieldError::new(
@@ -593,17 +646,55 @@ impl AppealService for AppealSvc {
                 )
             })?;
         validate::text("reason", &req.reason, true, MAX_TEXT)?;
+        let notice = req
+            .notice_date
+            .as_ref()
+            .map(|d| validate::date("notice_date", Some(d)))
+            .transpose()?;
+        let action = match rules::decider(outcome) {
+            rules::Decider::Head => Action::StopCorrespondence,
+            rules::Decider::Official => Action::ProcessAppeals,
+        };
+        let today = self.today();
+        // Earlier appeals of the same citizen answered on the merits (art. 11 p. 5).
+        let all: Vec<pb::Appeal> = self.ctx.db.all().map_err(ApiError::from)?;
         let a = self
             .change(
                 &c,
                 req.appeal_id,
                 req.expected_version,
-                Action::ProcessAppeals,
+                action,
                 "close_special",
                 |_, a| {
-                    a.status = rules::next(status(a), Step::CloseSpecial(outcome))
-                        .map_err(refused)? as i32;
+                    let to =
+                        rules::next(status(a), Step::CloseSpecial(outcome)).map_err(refused)?;
+                    let citizen = a.citizen.as_ref();
+                    let facts = rules::SpecialFacts {
+                        surname_given: !a.anonymous
+                            && citizen.is_some_and(|c| !c.surname.trim().is_empty()),
+                        address_given: !a.anonymous
+                            && citizen.is_some_and(|c| {
+                                !c.postal_address.trim().is_empty() || c.contact.contains('@')
+                            }),
+                        reports_offence: req.reports_offence,
+                        repeated: a.repeated,
+                        earlier_answered: answered_before(&all, a),
+                        no_new_arguments: req.no_new_arguments,
+                        address_readable: req.address_readable,
+                        registered: registered(a),
+                        notice,
+                        today,
+                    };
+                    match rules::special_fits(outcome, &facts) {
+                        Ok(()) => {}
+                        Err(rules::SpecialRefusal::Field { field, ru, en }) => {
+                            return Err(FieldError::new(field, ru, en).into());
+                        }
+                        Err(rules::SpecialRefusal::Facts(r)) => return Err(refused(r)),
+                    }
+                    a.status = to as i32;
                     a.answer = Some(pb::AppealAnswer {
+                        date: notice.map(validate::from_naive),
                         summary: req.reason.trim().to_string(),
                         ..Default::default()
                     });
@@ -625,14 +716,7 @@ impl AppealService for AppealSvc {
         validate::required_line("answer.sent_via", &ans.sent_via, MAX_LINE)?;
         // A 59-FZ answer is on the merits: what it said is recorded, never left blank.
         validate::text("answer.summary", &ans.summary, true, MAX_TEXT)?;
-        if date > self.today() {
-            return Err(FieldError::new(
-                "answer.date",
-                "дата ответа в будущем",
-                "is in the future",
-            )
-            .into());
-        }
+        dating::done_by("answer.date", date, self.today())?;
         for (i, r) in req.results.iter().enumerate() {
             let ok = pb::QuestionResult::try_from(*r).is_ok_and(|r| {
                 !matches!(
@@ -710,7 +794,7 @@ impl AppealService for AppealSvc {
             .all::<pb::Appeal>()
             .map_err(ApiError::from)?
             .into_iter()
-            .filter(|a| Self::may_see_appeal(&c, a))
+            .filter(|a| may_read_group(&c.actor, a.group_id))
             .filter(|a| req.group_id == 0 || a.group_id == req.group_id)
             .filter(|a| req.territory_id == 0 || a.territory_id == req.territory_id)
             .filter(|a| period.is_none_or(|(f, t)| (f..=t).contains(&registered(a))))
@@ -759,6 +843,7 @@ impl AppealService for AppealSvc {
                 )
                 .into());
             }
+            dating::deadline_ahead("card.deadline", deadline, self.today())?;
         }
         if date > self.today() {
             return Err(FieldError::new("card.date", "дата в будущем", "is in the future").into());
@@ -779,7 +864,8 @@ impl AppealService for AppealSvc {
             .db
             .write(c.actor.user_id, |tx| {
                 if id == 0
-                    && let Some(done) = tx.replayed::<pb::ReceptionCard>(&req.request_id)?
+                    && let Some(done) =
+                        tx.replayed::<pb::ReceptionCard>("SaveReceptionCard", &req.request_id)?
                 {
                     return Ok(done);
                 }
@@ -794,34 +880,50 @@ impl AppealService for AppealSvc {
                     )
                     .into());
                 }
-                if card.on_control && tx.get::<pb::User>(card.executor_id)?.is_none() {
-                    return Err(FieldError::new(
-                        "card.executor_id",
-                        "нет такого пользователя",
-                        "no such user",
-                    )
-                    .into());
+                if card.on_control {
+                    refs::in_scope::<pb::User>(tx, "card.executor_id", card.executor_id, |u| {
+                        !u.meta().archived
+                    })?;
                 }
+                refs::exists::<pb::Territory>(tx, "card.territory_id", card.territory_id)?;
+                refs::in_scope::<pb::Meeting>(tx, "card.meeting_id", card.meeting_id, |m| {
+                    m.group_id == card.group_id
+                })?;
                 let mut card = card.clone();
                 let previous = if id == 0 {
                     None
                 } else {
-                    Some(tx.require::<pb::ReceptionCard>(id)?)
+                    // A card of another group is refused as if it did not exist.
+                    let p = tx.require::<pb::ReceptionCard>(id)?;
+                    if !may_read_group(&c.actor, p.group_id) {
+                        return Err(ApiError::NotFound {
+                            kind: "reception_card",
+                            id,
+                        });
+                    }
+                    Some(p)
                 };
-                if let Some(p) = &previous {
-                    if p.group_id != card.group_id {
-                        return Err(FieldError::new(
-                            "card.group_id",
-                            "группу карточки менять нельзя",
-                            "the card's group cannot change",
-                        )
-                        .into());
-                    }
-                    card.appeal_id = p.appeal_id;
-                    card.assignment_id = p.assignment_id;
-                    if card.depersonalised {
-                        card.citizen = p.citizen.clone();
-                    }
+                // The links to an appeal and an assignment are the server's own.
+                let (appeal_id, assignment_id) = previous
+                    .as_ref()
+                    .map_or((0, 0), |p| (p.appeal_id, p.assignment_id));
+                refs::server_owned("card.appeal_id", &card.appeal_id, &appeal_id)?;
+                refs::server_owned("card.assignment_id", &card.assignment_id, &assignment_id)?;
+                if let Some(p) = &previous
+                    && p.group_id != card.group_id
+                {
+                    return Err(FieldError::new(
+                        "card.group_id",
+                        "группу карточки менять нельзя",
+                        "the card's group cannot change",
+                    )
+                    .into());
+                }
+                if let Some(p) = &previous
+                    && card.depersonalised
+                {
+                    // A depersonalised client copy must not wipe the stored citizen.
+                    card.citizen = p.citizen.clone();
                 }
                 card.depersonalised = false;
                 let mut saved = match previous {
@@ -886,17 +988,12 @@ impl AppealService for AppealSvc {
                 Ok(saved)
             })
             .await?;
-        let show = authorize(
-            &c.actor,
-            Action::ReadPersonalData,
-            &Resource::group(saved.group_id),
-        )
-        .is_ok();
-        Ok(Response::new(if show {
-            saved
-        } else {
-            depersonalised_card(saved)
-        }))
+        let pd = personal_data_resource(saved.group_id, card_executors(&self.ctx.db, &saved)?);
+        if saved.citizen.is_none() || authorize(&c.actor, Action::ReadPersonalData, &pd).is_err() {
+            return Ok(Response::new(depersonalised_card(saved)));
+        }
+        audit_view(&self.ctx.db, &c, Kind::ReceptionCard, saved.meta()).await?;
+        Ok(Response::new(saved))
     }
 
     async fn card_to_appeal(&self, req: Request<pb::CardToAppealRequest>) -> Reply {
@@ -913,6 +1010,13 @@ impl AppealService for AppealSvc {
                 kind: "reception_card",
                 id: req.card_id,
             })?;
+        if !may_read_group(&c.actor, card.group_id) {
+            return Err(ApiError::NotFound {
+                kind: "reception_card",
+                id: req.card_id,
+            }
+            .into());
+        }
         authorize(
             &c.actor,
             Action::ProcessAppeals,
@@ -927,19 +1031,19 @@ impl AppealService for AppealSvc {
             .into());
         }
         let today = self.today();
-        let rule = self.ctx.config.appeal_non_working_rule;
+        let rule = crate::settings::appeal_rule(&self.ctx)?;
         let deadline = self
             .ctx
             .calendar
             .read()
-            .map(|cal| rules::answer_due(&cal, today, rule))
+            .map(|cal| rules::answer_due(&cal, today, 0, rule))
             .map_err(|_| ApiError::ShuttingDown)?;
         let format = self.ctx.config.appeal_number_format.clone();
         let saved = self
             .ctx
             .db
             .write(c.actor.user_id, |tx| {
-                if let Some(done) = tx.replayed::<pb::Appeal>(&req.request_id)? {
+                if let Some(done) = tx.replayed::<pb::Appeal>("CardToAppeal", &req.request_id)? {
                     return Ok(done);
                 }
                 let mut card = tx.require::<pb::ReceptionCard>(req.card_id)?;
@@ -990,7 +1094,7 @@ impl AppealService for AppealSvc {
                             date: Some(validate::from_naive(deadline.date)),
                             predicted: deadline.predicted,
                         }),
-                        due_rule: rule_pb(rule) as i32,
+                        due_rule: crate::settings::rule_pb(rule) as i32,
                         assignment_ids: if card.assignment_id == 0 {
                             vec![]
                         } else {
@@ -1072,26 +1176,8 @@ impl AppealService for AppealSvc {
         if req.dry_run || (appeals.is_empty() && cards.is_empty()) {
             return Ok(Response::new(out));
         }
-        db.write(c.actor.user_id, |tx| {
-            // Only the citizen and the free text go; codes, dates and results stay for statistics.
-            for id in &appeals {
-                let mut a = tx.require::<pb::Appeal>(*id)?;
-                a.citizen = None;
-                a.depersonalised = true;
-                a.text = "[обезличено]".into();
-                tx.update_current(a, "depersonalise")?;
-            }
-            for id in &cards {
-                let mut x = tx.require::<pb::ReceptionCard>(*id)?;
-                x.citizen = None;
-                x.depersonalised = true;
-                x.content = "[обезличено]".into();
-                x.oral_answer.clear();
-                tx.update_current(x, "depersonalise")?;
-            }
-            Ok(())
-        })
-        .await?;
+        let plan = Plan::build(db, &appeals, &cards)?;
+        crate::depersonalise::run(db, c.actor.user_id, &plan).await?;
         Ok(Response::new(out))
     }
 }

@@ -6,8 +6,8 @@ use infogroups_shared::assignment::{self as machine, Facts, Step};
 use infogroups_shared::pb::{
     self, AssignmentStatus as S, assignment_service_server::AssignmentService,
 };
-use infogroups_shared::validate::{self, FieldError, MAX_TEXT};
-use infogroups_shared::{city_time, discipline, names};
+use infogroups_shared::validate::{self, FieldError, MAX_TEXT, caps};
+use infogroups_shared::{city_time, dating, discipline, names};
 use tonic::{Request, Response, Status};
 
 use super::Ctx;
@@ -70,6 +70,7 @@ pub fn set_status(a: &mut pb::Assignment, to: S, by: u64, at_ms: i64, comment: &
         by_user_id: by,
         at_ms,
         comment: comment.to_string(),
+        by_system: false,
     });
     a.status = to as i32;
     if machine::is_final(to) {
@@ -164,8 +165,17 @@ fn validate_create(
             "unknown preset",
         ));
     }
+    validate::at_most("co_executors", req.co_executors.len(), caps::CO_EXECUTORS)?;
     for (i, co) in req.co_executors.iter().enumerate() {
         validate::id(&format!("co_executors[{i}].user_id"), co.user_id)?;
+        // A co-executor's report and its time are recorded by the server when they report.
+        if !co.report.is_empty() || co.reported_at_ms != 0 {
+            return Err(FieldError::new(
+                format!("co_executors[{i}].report"),
+                "отчёт соисполнителя записывает сервер",
+                "a co-executor's report is the server's to record",
+            ));
+        }
         if co.user_id == req.executor_id {
             return Err(FieldError::new(
                 format!("co_executors[{i}].user_id"),
@@ -173,20 +183,11 @@ fn validate_create(
                 "is already the responsible executor",
             ));
         }
-        if let Some(d) = co.deadline.as_ref() {
-            validate::date(&format!("co_executors[{i}].deadline"), Some(d))?;
-        }
     }
     let deadline = match req.deadline.as_ref() {
         Some(d) => {
             let date = validate::date("deadline", Some(d))?;
-            if date < today {
-                return Err(FieldError::new(
-                    "deadline",
-                    "срок не может быть в прошлом",
-                    "must not be in the past",
-                ));
-            }
+            dating::deadline_ahead("deadline", date, today)?;
             infogroups_shared::calendar::Deadline {
                 date,
                 predicted: cal.day(date).predicted,
@@ -197,6 +198,14 @@ fn validate_create(
             preset_of(pb::DeadlinePreset::try_from(req.preset).unwrap_or_default()),
         ),
     };
+    // A co-executor's own deadline runs from today and ends with the assignment's.
+    for (i, co) in req.co_executors.iter().enumerate() {
+        if let Some(d) = co.deadline.as_ref() {
+            let field = format!("co_executors[{i}].deadline");
+            let date = validate::date(&field, Some(d))?;
+            dating::deadline_within(&field, date, deadline.date, today)?;
+        }
+    }
     Ok(pb::Deadline {
         date: Some(validate::from_naive(deadline.date)),
         predicted: deadline.predicted,
@@ -230,7 +239,9 @@ impl AssignmentService for AssignmentSvc {
             .ctx
             .db
             .write(c.actor.user_id, |tx| {
-                if let Some(done) = tx.replayed::<pb::Assignment>(&req.request_id)? {
+                if let Some(done) =
+                    tx.replayed::<pb::Assignment>("CreateAssignment", &req.request_id)?
+                {
                     return Ok(done);
                 }
                 let group = tx.require::<pb::Group>(req.group_id)?;
@@ -248,7 +259,10 @@ impl AssignmentService for AssignmentSvc {
                 crate::refs::exists::<pb::User>(tx, "controller_id", req.controller_id)?;
                 crate::refs::exists::<pb::Territory>(tx, "territory_id", req.territory_id)?;
                 for (i, co) in req.co_executors.iter().enumerate() {
-                    if tx.get::<pb::User>(co.user_id)?.is_none() {
+                    if tx
+                        .get::<pb::User>(co.user_id)?
+                        .is_none_or(|u| u.meta().archived)
+                    {
                         return Err(FieldError::new(
                             format!("co_executors[{i}].user_id"),
                             "нет такого пользователя",
@@ -406,6 +420,7 @@ impl AssignmentService for AssignmentSvc {
         let new_date = validate::date("new_deadline", req.new_deadline.as_ref())?;
         validate::text("reason", &req.reason, true, MAX_TEXT)?;
         let current = self.load_visible(&c, req.assignment_id)?;
+        dating::deadline_ahead("new_deadline", new_date, self.today())?;
         if new_date <= deadline_of(&current) {
             return Err(FieldError::new(
                 "new_deadline",
@@ -566,14 +581,7 @@ impl AssignmentService for AssignmentSvc {
             &Resource::of_assignment(&parent),
         )
         .map_err(ApiError::from)?;
-        if date > deadline_of(&parent) {
-            return Err(FieldError::new(
-                "deadline",
-                "не позже срока основного поручения",
-                "must not be later than the parent's deadline",
-            )
-            .into());
-        }
+        dating::deadline_within("deadline", date, deadline_of(&parent), self.today())?;
         if machine::is_final(status_of(&parent)) {
             return Err(ApiError::precondition(
                 "поручение уже закрыто",
@@ -592,7 +600,9 @@ impl AssignmentService for AssignmentSvc {
             .ctx
             .db
             .write(c.actor.user_id, |tx| {
-                if let Some(done) = tx.replayed::<pb::Assignment>(&req.request_id)? {
+                if let Some(done) =
+                    tx.replayed::<pb::Assignment>("CreateSubAssignment", &req.request_id)?
+                {
                     return Ok(done);
                 }
                 let mut parent = tx.require::<pb::Assignment>(req.parent_id)?;
@@ -796,22 +806,32 @@ fn link_to_decision(tx: &mut Tx<'_>, a: &pb::Assignment) -> ApiResult<()> {
     Ok(())
 }
 
-/// Links an assignment issued on an appeal to it, so its executors may see the citizen.
+/// Links an assignment issued on an appeal to it (the appeal lists what was done on it). The
+/// basis must be a record of the assignment's own group: one of another group, or of none, is
+/// refused exactly like a missing one. The link grants the executors nothing: personal data
+/// follows the group and the server's own bindings only.
 fn link_to_appeal(tx: &mut Tx<'_>, a: &pb::Assignment) -> ApiResult<()> {
     let Some(basis) = a.basis.as_ref() else {
         return Ok(());
     };
-    if basis.kind != pb::BasisKind::Appeal as i32 {
+    let in_group = |g: u64| g != 0 && g == a.group_id;
+    crate::refs::in_scope::<pb::ReceptionCard>(
+        tx,
+        "basis.reception_card_id",
+        basis.reception_card_id,
+        |x| in_group(x.group_id),
+    )?;
+    let Some(mut appeal) =
+        crate::refs::in_scope::<pb::Appeal>(tx, "basis.appeal_id", basis.appeal_id, |x| {
+            in_group(x.group_id)
+        })?
+    else {
         return Ok(());
+    };
+    if basis.kind == pb::BasisKind::Appeal as i32 {
+        appeal.assignment_ids.push(a.meta().id);
+        tx.update_current(appeal, "link_assignment")?;
     }
-    let mut appeal = tx
-        .get::<pb::Appeal>(basis.appeal_id)?
-        .filter(|x| x.group_id == a.group_id || x.group_id == 0)
-        .ok_or_else(|| {
-            FieldError::new("basis.appeal_id", "нет такого обращения", "no such appeal")
-        })?;
-    appeal.assignment_ids.push(a.meta().id);
-    tx.update_current(appeal, "link_assignment")?;
     Ok(())
 }
 

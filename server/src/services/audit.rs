@@ -1,4 +1,5 @@
-//! `AuditService`: the administrator reads the audit log.
+//! `AuditService`: the administrator reads the audit log; the personal-data officer reads its
+//! views of citizens' personal data.
 
 use infogroups_shared::pb::{self, audit_service_server::AuditService};
 use tonic::{Request, Response, Status};
@@ -7,6 +8,7 @@ use super::{Ctx, page_size};
 use crate::auth::caller;
 use crate::error::ApiError;
 use crate::policy::{Action, Resource, authorize};
+use crate::services::appeals::VIEW_PERSONAL_DATA;
 
 /// The audit service.
 pub struct AuditSvc {
@@ -29,12 +31,29 @@ impl AuditService for AuditSvc {
         let c = caller(&req)?;
         let req = req.into_inner();
         infogroups_shared::validate::optional_line("entity_kind", &req.entity_kind, 64)?;
-        authorize(&c.actor, Action::ReadAudit, &Resource::default()).map_err(ApiError::from)?;
+        // The personal-data officer reads only who saw which citizen when; the administrator
+        // reads everything.
+        let views_only = match authorize(&c.actor, Action::ReadAudit, &Resource::default()) {
+            Ok(()) => false,
+            Err(denied) => {
+                if authorize(
+                    &c.actor,
+                    Action::ReadPersonalDataViews,
+                    &Resource::default(),
+                )
+                .is_err()
+                {
+                    return Err(ApiError::from(denied).into());
+                }
+                true
+            }
+        };
         let records = self
             .ctx
             .db
             .audit_before(req.before_seq, page_size(req.limit), |r| {
-                (req.actor_id == 0 || r.actor_id == req.actor_id)
+                (!views_only || r.action == VIEW_PERSONAL_DATA)
+                    && (req.actor_id == 0 || r.actor_id == req.actor_id)
                     && (req.entity_kind.is_empty() || r.entity_kind == req.entity_kind)
                     && (req.entity_id == 0 || r.entity_id == req.entity_id)
             })

@@ -9,6 +9,7 @@ use crate::auth::{self, Credential, Session};
 use crate::db::{decode, keys};
 use crate::entity::Kind;
 use crate::error::ApiError;
+use crate::sessions::Gate;
 
 /// The authentication service; the only one callable without a token.
 pub struct AuthSvc {
@@ -19,6 +20,19 @@ impl AuthSvc {
     /// Over the shared context.
     pub fn new(ctx: Ctx) -> Self {
         Self { ctx }
+    }
+
+    /// Records a refused login in the audit log: the account when the name exists (0 when not),
+    /// never the name typed or the password.
+    async fn failed_audit(&self, user_id: Option<u64>, action: &str) -> Result<(), ApiError> {
+        let id = user_id.unwrap_or(0);
+        self.ctx
+            .db
+            .write(0, |tx| {
+                tx.audit(Kind::User, id, action, 0);
+                Ok(())
+            })
+            .await
     }
 }
 
@@ -35,6 +49,7 @@ impl AuthService for AuthSvc {
         &self,
         req: Request<pb::LoginRequest>,
     ) -> Result<Response<pb::LoginResponse>, Status> {
+        let from = req.remote_addr().map(|a| a.ip());
         let req = req.into_inner();
         validate::required_line("username", &req.username, 64)?;
         validate::required_line("password", &req.password, 256).or_else(|e| {
@@ -45,11 +60,16 @@ impl AuthService for AuthSvc {
             }
         })?;
         let db = &self.ctx.db;
-        self.ctx.throttle.check(&req.username)?;
         let user_id = db
             .get_raw(&keys::unique("username", &req.username))
             .map_err(ApiError::from)?
             .and_then(|v| keys::trailing_u64(&v));
+        if let Err(e) = self.ctx.throttle.check(Gate::Login, &req.username, from) {
+            // The password is never logged, nor the name (a mistyped password often lands there).
+            tracing::warn!(user_id = user_id.unwrap_or(0), from = ?from, "login throttled");
+            self.failed_audit(user_id, "login_throttled").await?;
+            return Err(e.into());
+        }
         let stored = match user_id {
             Some(id) => {
                 let key = keys::credential(id);
@@ -71,7 +91,9 @@ impl AuthService for AuthSvc {
             .await
             .unwrap_or(false);
         let (Some((user_id, _)), true) = (stored, ok) else {
-            self.ctx.throttle.failed(&req.username);
+            self.ctx.throttle.failed(Gate::Login, &req.username, from);
+            tracing::warn!(user_id = user_id.unwrap_or(0), from = ?from, "login failed");
+            self.failed_audit(user_id, "login_failed").await?;
             return Err(bad_credentials().into());
         };
         let user: pb::User = db
@@ -79,10 +101,14 @@ impl AuthService for AuthSvc {
             .map_err(ApiError::from)?
             .ok_or_else(bad_credentials)?;
         if user.meta.is_some_and(|m| m.archived) {
-            self.ctx.throttle.failed(&req.username);
+            self.ctx.throttle.failed(Gate::Login, &req.username, from);
+            tracing::warn!(user_id, from = ?from, "login to an archived account");
+            self.failed_audit(Some(user_id), "login_failed").await?;
             return Err(bad_credentials().into());
         }
-        self.ctx.throttle.succeeded(&req.username);
+        self.ctx
+            .throttle
+            .succeeded(Gate::Login, &req.username, from);
         let (token, hash) = auth::new_token();
         let ttl_ms = i64::try_from(self.ctx.config.token_ttl.as_millis()).unwrap_or(i64::MAX);
         let expires_at_ms = db.clock().now_ms().saturating_add(ttl_ms);
@@ -128,6 +154,8 @@ impl AuthService for AuthSvc {
                 Ok(())
             })
             .await?;
+        // The session's watch streams end now: not one more event after the logout.
+        self.ctx.streams.end([session.token_hash.as_slice()]);
         Ok(Response::new(pb::LogoutResponse {}))
     }
 

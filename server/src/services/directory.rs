@@ -41,7 +41,7 @@ impl DirectorySvc {
             .db
             .write(c.actor.user_id, |tx| {
                 if id == 0 {
-                    if let Some(done) = tx.replayed::<E>(request_id)? {
+                    if let Some(done) = tx.replayed::<E>(E::KIND.name(), request_id)? {
                         return Ok(done);
                     }
                     tx.create(entry, Some(request_id))
@@ -89,7 +89,7 @@ impl DirectoryService for DirectorySvc {
         let c = caller(&req)?;
         let req = req.into_inner();
         let t = req.territory.ok_or_else(|| missing("territory"))?;
-        validate::required_line("territory.name", &t.name, MAX_LINE)?;
+        validate::name_line("territory.name", &t.name, MAX_LINE, true)?;
         validate::known_enum::<pb::TerritoryKind>("territory.kind", t.kind)?;
         validate::text("territory.description", &t.description, false, MAX_TEXT)?;
         validate::text(
@@ -111,7 +111,7 @@ impl DirectoryService for DirectorySvc {
         let c = caller(&req)?;
         let req = req.into_inner();
         let v = req.venue.ok_or_else(|| missing("venue"))?;
-        validate::required_line("venue.name", &v.name, MAX_LINE)?;
+        validate::name_line("venue.name", &v.name, MAX_LINE, true)?;
         validate::required_line("venue.address", &v.address, MAX_LINE)?;
         validate::known_enum::<pb::VenueKind>("venue.kind", v.kind)?;
         validate::optional_line("venue.contact_person", &v.contact_person, MAX_LINE)?;
@@ -129,7 +129,7 @@ impl DirectoryService for DirectorySvc {
         let c = caller(&req)?;
         let req = req.into_inner();
         let d = req.department.ok_or_else(|| missing("department"))?;
-        validate::required_line("department.name", &d.name, MAX_LINE)?;
+        validate::name_line("department.name", &d.name, MAX_LINE, true)?;
         validate::optional_line("department.short_name", &d.short_name, 60)?;
         Ok(Response::new(
             self.save(&c, &req.request_id, req.expected_version, d)
@@ -144,7 +144,7 @@ impl DirectoryService for DirectorySvc {
         let c = caller(&req)?;
         let req = req.into_inner();
         let o = req.organisation.ok_or_else(|| missing("organisation"))?;
-        validate::required_line("organisation.name", &o.name, MAX_LINE)?;
+        validate::name_line("organisation.name", &o.name, MAX_LINE, true)?;
         validate::known_enum::<pb::OrganisationKind>("organisation.kind", o.kind)?;
         validate::optional_line("organisation.contact_person", &o.contact_person, MAX_LINE)?;
         validate::optional_line("organisation.contact", &o.contact, MAX_LINE)?;

@@ -1,8 +1,9 @@
 //! `GroupService`: information groups and their composition (3.3–3.5.1). The composition is the
 //! source of truth for the group roles: changing it grants and revokes them in the same write.
 
+use infogroups_shared::city_time;
 use infogroups_shared::pb::{self, Role, group_service_server::GroupService};
-use infogroups_shared::validate::{self, FieldError, MAX_LINE};
+use infogroups_shared::validate::{self, FieldError, MAX_LINE, caps};
 use tonic::{Request, Response, Status};
 
 use super::Ctx;
@@ -47,7 +48,13 @@ pub fn validate_group(g: &pb::Group) -> Result<(), FieldError> {
             "is required",
         ));
     }
-    validate::required_line("group.name", &g.name, MAX_LINE)?;
+    validate::name_line("group.name", &g.name, MAX_LINE, true)?;
+    validate::at_most("group.member_ids", g.member_ids.len(), caps::GROUP_MEMBERS)?;
+    validate::at_most(
+        "group.territory_ids",
+        g.territory_ids.len(),
+        caps::GROUP_TERRITORIES,
+    )?;
     validate::id("group.leader_id", g.leader_id)?;
     validate::id("group.secretary_id", g.secretary_id)?;
     if g.leader_id == g.secretary_id {
@@ -158,6 +165,11 @@ pub fn stage_composition(
         tx.update_current(u, "revoke_role")?;
     }
     for (user, grant) in after.iter().filter(|x| !before.contains(x)) {
+        let actor = crate::policy::Actor {
+            user_id: tx.actor_id(),
+            grants: Vec::new(),
+        };
+        crate::policy::may_grant(&actor, *user, grant.role)?;
         let mut u = tx.require::<pb::User>(*user)?;
         if !u.roles.contains(grant) {
             u.roles.push(*grant);
@@ -205,13 +217,30 @@ pub fn stage_new_group(
     group: pb::Group,
     request_id: &str,
 ) -> ApiResult<pb::Group> {
-    if let Some(done) = tx.replayed::<pb::Group>(request_id)? {
+    if let Some(done) = tx.replayed::<pb::Group>("CreateGroup", request_id)? {
         return Ok(done);
     }
     check_refs(tx, &group)?;
+    let mut group = group;
+    // A group began its work the day it is entered, unless an earlier day was given.
+    if group.formed.is_none() {
+        group.formed = Some(validate::from_naive(city_time::date_at(tx.now_ms())));
+    }
     let created = tx.create(group, Some(request_id))?;
     stage_composition(tx, None, &created, "создание группы")?;
     Ok(created)
+}
+
+impl GroupSvc {
+    /// A group's first day is a day that has come.
+    fn check_formed(&self, g: &pb::Group) -> Result<(), FieldError> {
+        if let Some(d) = g.formed.as_ref() {
+            let formed = validate::date("group.formed", Some(d))?;
+            let today = city_time::date_at(self.ctx.db.clock().now_ms());
+            infogroups_shared::dating::done_by("group.formed", formed, today)?;
+        }
+        Ok(())
+    }
 }
 
 #[tonic::async_trait]
@@ -227,6 +256,7 @@ impl GroupService for GroupSvc {
             .group
             .ok_or_else(|| FieldError::new("group", "не заполнено", "is required"))?;
         validate_group(&g)?;
+        self.check_formed(&g)?;
         authorize(&c.actor, Action::CreateGroup, &Resource::default()).map_err(ApiError::from)?;
         g.meta = None;
         let others = self.ctx.db.all::<pb::Group>().map_err(ApiError::from)?;
@@ -235,7 +265,7 @@ impl GroupService for GroupSvc {
             .db
             .write(c.actor.user_id, |tx| {
                 // A resend returns the first result before anything is checked again.
-                if let Some(done) = tx.replayed::<pb::Group>(&req.request_id)? {
+                if let Some(done) = tx.replayed::<pb::Group>("CreateGroup", &req.request_id)? {
                     return Ok(done);
                 }
                 check_unique(&others, &g)?;
@@ -257,24 +287,45 @@ impl GroupService for GroupSvc {
         validate::id("group.meta.id", g.meta().id)?;
         validate_group(&g)?;
         validate::optional_line("reason", &req.reason, MAX_LINE)?;
+        self.check_formed(&g)?;
         check_unique(&self.ctx.db.all::<pb::Group>().map_err(ApiError::from)?, &g)?;
-        authorize(
-            &c.actor,
-            Action::EditGroupComposition,
-            &Resource::group(g.meta().id),
-        )
-        .map_err(ApiError::from)?;
+        let res = Resource::group(g.meta().id);
+        let composes = authorize(&c.actor, Action::EditGroupComposition, &res);
+        let appoints = authorize(&c.actor, Action::AppointLeader, &res);
+        if let (Err(denied), Err(_)) = (&composes, &appoints) {
+            return Err(ApiError::from(denied.clone()).into());
+        }
         let group = self
             .ctx
             .db
             .write(c.actor.user_id, |tx| {
                 let old = tx.require::<pb::Group>(g.meta().id)?;
+                // Only the administrator or the head appoints or replaces the leader; a leader
+                // cannot hand the group (and its citizens' data) to someone else.
+                let leader_changes = old.leader_id != g.leader_id;
+                if leader_changes {
+                    appoints.clone()?;
+                }
+                // The head appoints the leader and nothing else: the people are the leader's
+                // (3.5.1).
+                let only_leader = pb::Group {
+                    leader_id: old.leader_id,
+                    meta: old.meta,
+                    ..g.clone()
+                } == old;
+                if composes.is_err() && !(leader_changes && only_leader) {
+                    composes.clone()?;
+                }
                 if !c.actor.has(Role::Administrator) {
                     check_leader_change(&old, &g)?;
                 }
                 check_refs(tx, &g)?;
                 let mut g = g;
                 g.meta_mut().archived = old.meta().archived;
+                // The leader decides the people; when the group began is the administrator's.
+                if !c.actor.has(Role::Administrator) || g.formed.is_none() {
+                    g.formed = old.formed;
+                }
                 let updated = tx.update(g, req.expected_version, "update_composition")?;
                 stage_composition(tx, Some(&old), &updated, &req.reason)?;
                 Ok(updated)

@@ -1,5 +1,6 @@
 //! `MaintenanceService`: an administrator takes a consistent backup while the server runs (the
-//! `admin backup` command needs the server stopped, since sled locks the store).
+//! `admin backup` command needs the server stopped, since sled locks the store), sets the appeal
+//! deadline rule, and moves a training clock.
 
 use infogroups_shared::pb::{self, maintenance_service_server::MaintenanceService};
 use infogroups_shared::validate::FieldError;
@@ -11,10 +12,14 @@ use crate::backup;
 use crate::entity::Kind;
 use crate::error::ApiError;
 use crate::policy::{Action, Resource, authorize};
+use crate::settings;
 use crate::store::StoreError;
 
 /// The longest file name accepted.
 const MAX_NAME: usize = 100;
+
+/// The furthest one call moves a training clock: a leap year, in minutes.
+const MAX_ADVANCE_MINUTES: u32 = 366 * 24 * 60;
 
 /// The maintenance service.
 pub struct MaintenanceSvc {
@@ -72,6 +77,12 @@ impl MaintenanceService for MaintenanceSvc {
         } else {
             req.name
         };
+        let key = self.ctx.config.backup_key.as_ref().ok_or_else(|| {
+            ApiError::precondition(
+                "не задана парольная фраза резервных копий (INFOGROUPS_BACKUP_PASSPHRASE или --backup-passphrase-file)",
+                "no backup passphrase is configured (INFOGROUPS_BACKUP_PASSPHRASE or --backup-passphrase-file)",
+            )
+        })?;
         let dir = &self.ctx.config.backup_dir;
         let path = dir.join(&name);
         let unwritable = |e: std::io::Error| {
@@ -84,6 +95,7 @@ impl MaintenanceService for MaintenanceSvc {
             )
         };
         std::fs::create_dir_all(dir).map_err(unwritable)?;
+        crate::files::secure_dir(dir).map_err(unwritable)?;
         if path.exists() {
             return Err(ApiError::AlreadyExists {
                 ru: format!("файл {name} уже есть; выберите другое имя"),
@@ -91,7 +103,7 @@ impl MaintenanceService for MaintenanceSvc {
             }
             .into());
         }
-        let summary = backup::backup_online(db, &path)
+        let summary = backup::backup_online(db, &path, key)
             .await
             .map_err(|e| match e {
                 StoreError::Io(io) => unwritable(io),
@@ -111,6 +123,77 @@ impl MaintenanceService for MaintenanceSvc {
             seq: summary.last_seq,
             sha256: hex::encode(summary.sha256),
         }))
+    }
+
+    async fn get_settings(
+        &self,
+        req: Request<pb::GetSettingsRequest>,
+    ) -> Result<Response<pb::Settings>, Status> {
+        caller(&req)?;
+        Ok(Response::new(settings::current(&self.ctx)?))
+    }
+
+    async fn set_appeal_deadline_rule(
+        &self,
+        req: Request<pb::SetAppealDeadlineRuleRequest>,
+    ) -> Result<Response<pb::Settings>, Status> {
+        let c = caller(&req)?;
+        let rule = settings::rule_from_pb(req.into_inner().rule).ok_or_else(|| {
+            FieldError::new(
+                "rule",
+                "выберите правило: предыдущий рабочий день, следующий или без переноса",
+                "choose a rule: the previous working day, the next one, or unchanged",
+            )
+        })?;
+        authorize(&c.actor, Action::ChangeSettings, &Resource::default())
+            .map_err(ApiError::from)?;
+        settings::set_appeal_rule(&self.ctx.db, c.actor.user_id, rule).await?;
+        tracing::info!(rule = rule.name(), "appeal deadline rule set");
+        Ok(Response::new(settings::current(&self.ctx)?))
+    }
+
+    async fn advance_clock(
+        &self,
+        req: Request<pb::AdvanceClockRequest>,
+    ) -> Result<Response<pb::Settings>, Status> {
+        let c = caller(&req)?;
+        let minutes = req.into_inner().minutes;
+        if !(1..=MAX_ADVANCE_MINUTES).contains(&minutes) {
+            return Err(ApiError::from(FieldError::new(
+                "minutes",
+                format!("от 1 до {MAX_ADVANCE_MINUTES} минут"),
+                format!("1 to {MAX_ADVANCE_MINUTES} minutes"),
+            ))
+            .into());
+        }
+        authorize(&c.actor, Action::ChangeSettings, &Resource::default())
+            .map_err(ApiError::from)?;
+        let clock = self.ctx.db.clock();
+        if !clock.is_training() {
+            return Err(ApiError::precondition(
+                "сервер работает по настоящему времени; учебные часы есть только при запуске с --clock",
+                "the server runs on the real clock; a training clock exists only with --clock",
+            )
+            .into());
+        }
+        clock
+            .advance_ms(i64::from(minutes) * 60_000)
+            .map_err(|e| ApiError::precondition(e.to_string(), e.to_string()))?;
+        let actor = c.actor.user_id;
+        self.ctx
+            .db
+            .write(actor, |tx| {
+                tx.audit(
+                    Kind::User,
+                    actor,
+                    &format!("advance_clock_{minutes}_min"),
+                    0,
+                );
+                Ok(())
+            })
+            .await?;
+        tracing::info!(minutes, "training clock moved forward");
+        Ok(Response::new(settings::current(&self.ctx)?))
     }
 }
 

@@ -22,9 +22,9 @@ use infogroups_shared::classifier::Index;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::auth::Throttle;
 use crate::config::Config;
 use crate::db::Db;
+use crate::sessions::{Streams, Throttle};
 
 /// What every service holds.
 #[derive(Clone)]
@@ -35,6 +35,8 @@ pub struct Ctx {
     pub config: Arc<Config>,
     /// Login throttling.
     pub throttle: Throttle,
+    /// The watch streams of live sessions, ended with their session.
+    pub streams: Streams,
     /// Cancelled when the server shuts down; every stream ends then.
     pub shutdown: CancellationToken,
     /// The production calendar: official years plus those an administrator entered.

@@ -302,6 +302,8 @@ impl ReportService for ReportSvc {
             .iter()
             .filter(|m| in_year(m.date) && m.status != pb::MeetingStatus::Cancelled as i32)
             .count();
+        // Late now: past the due date and still not handed over (3.6.9).
+        let protocols_late = facts.meetings.iter().filter(|m| m.late_unhanded).count();
         let a = &facts.appeals;
         let today_day = day_of(today);
         let (mut open, mut overdue) = (0usize, 0usize);
@@ -393,6 +395,7 @@ impl ReportService for ReportSvc {
                 on_time as f64 / done as f64
             },
             top_problems: Some(t.build()),
+            protocols_late: u32::try_from(protocols_late).unwrap_or(u32::MAX),
         }))
     }
 

@@ -7,9 +7,10 @@ use tonic::{Request, Response, Status};
 use super::{Ctx, page_size};
 use crate::accounts;
 use crate::auth::{self, caller};
-use crate::entity::Entity;
+use crate::entity::{Entity, Kind};
 use crate::error::ApiError;
-use crate::policy::{Action, Resource, authorize};
+use crate::policy::{Action, Resource, authorize, may_grant};
+use crate::sessions::Gate;
 
 /// The user service.
 pub struct UserSvc {
@@ -39,13 +40,14 @@ impl UserService for UserSvc {
         let req = req.into_inner();
         validate::request_id("request_id", &req.request_id)?;
         accounts::validate_new(&req)?;
+        validate::password_policy("password", &req.password, &[&req.username, &req.full_name])?;
         authorize(&c.actor, Action::ManageUsers, &Resource::default()).map_err(ApiError::from)?;
         let phc = hash(req.password.clone()).await?;
         let user = self
             .ctx
             .db
             .write(c.actor.user_id, |tx| {
-                if let Some(done) = tx.replayed::<pb::User>(&req.request_id)? {
+                if let Some(done) = tx.replayed::<pb::User>("CreateUser", &req.request_id)? {
                     return Ok(done);
                 }
                 accounts::stage_new(tx, &req, phc)
@@ -61,7 +63,7 @@ impl UserService for UserSvc {
         let c = caller(&req)?;
         let req = req.into_inner();
         validate::id("user_id", req.user_id)?;
-        validate::required_line("full_name", &req.full_name, validate::MAX_LINE)?;
+        validate::name_line("full_name", &req.full_name, validate::MAX_LINE, true)?;
         validate::optional_line("position", &req.position, validate::MAX_LINE)?;
         validate::optional_line("contact", &req.contact, validate::MAX_LINE)?;
         authorize(&c.actor, Action::ManageUsers, &Resource::default()).map_err(ApiError::from)?;
@@ -86,9 +88,20 @@ impl UserService for UserSvc {
         req: Request<pb::SetPasswordRequest>,
     ) -> Result<Response<pb::User>, Status> {
         let c = caller(&req)?;
+        let from = req.remote_addr().map(|a| a.ip());
         let req = req.into_inner();
         validate::id("user_id", req.user_id)?;
-        validate::password("new_password", &req.new_password)?;
+        let target: pb::User = self
+            .ctx
+            .db
+            .get(req.user_id)
+            .map_err(ApiError::from)?
+            .unwrap_or_default();
+        validate::password_policy(
+            "new_password",
+            &req.new_password,
+            &[&target.username, &target.full_name],
+        )?;
         let res = Resource {
             subject_user_id: req.user_id,
             ..Resource::default()
@@ -96,6 +109,9 @@ impl UserService for UserSvc {
         let admin = authorize(&c.actor, Action::ManageUsers, &res).is_ok();
         if !admin {
             authorize(&c.actor, Action::ChangeOwnPassword, &res).map_err(ApiError::from)?;
+            // Guessing the current password through here is throttled like a login.
+            let who = req.user_id.to_string();
+            self.ctx.throttle.check(Gate::OldPassword, &who, from)?;
             let key = crate::db::keys::credential(req.user_id);
             let stored = self
                 .ctx
@@ -112,6 +128,19 @@ impl UserService for UserSvc {
                 .await
                 .unwrap_or(false);
             if !ok {
+                self.ctx.throttle.failed(Gate::OldPassword, &who, from);
+                tracing::warn!(
+                    user_id = req.user_id,
+                    "a wrong current password in SetPassword"
+                );
+                let actor = c.actor.user_id;
+                self.ctx
+                    .db
+                    .write(actor, |tx| {
+                        tx.audit(Kind::User, actor, "set_password_failed", 0);
+                        Ok(())
+                    })
+                    .await?;
                 return Err(validate::FieldError::new(
                     "old_password",
                     "текущий пароль неверен",
@@ -123,8 +152,15 @@ impl UserService for UserSvc {
         let phc = hash(req.new_password.clone()).await?;
         // The caller's own session goes on when they change their own password.
         let keep = (req.user_id == c.actor.user_id).then_some(c.token_hash.as_slice());
-        let user =
-            accounts::set_password(&self.ctx.db, c.actor.user_id, req.user_id, phc, keep).await?;
+        let user = accounts::set_password(
+            &self.ctx.db,
+            c.actor.user_id,
+            req.user_id,
+            phc,
+            keep,
+            Some(&self.ctx.streams),
+        )
+        .await?;
         Ok(Response::new(user))
     }
 
@@ -137,6 +173,7 @@ impl UserService for UserSvc {
         validate::id("user_id", req.user_id)?;
         let grant = validate::grant("grant", req.grant.as_ref())?;
         authorize(&c.actor, Action::ManageUsers, &Resource::default()).map_err(ApiError::from)?;
+        may_grant(&c.actor, req.user_id, grant.role).map_err(ApiError::from)?;
         let user = self
             .ctx
             .db

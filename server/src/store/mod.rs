@@ -3,6 +3,7 @@
 
 mod cold;
 mod sled_store;
+mod wal;
 
 pub use sled_store::SledStore;
 

@@ -10,10 +10,10 @@ use std::collections::{BTreeMap, HashSet};
 use std::ffi::OsString;
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 use super::cold::{Builder, Cold};
+use super::wal::Wal;
 use super::{Entry, Store, StoreError, Visitor, Write, prefix_end};
 
 /// The directory of cold segments inside the data directory (sled leaves other names alone).
@@ -28,26 +28,39 @@ const REMOVE_BATCH: usize = 64;
 /// sled's log file inside the data directory: every page it writes goes there.
 const LOG_FILE: &str = "db";
 
+/// sled's storage parameters, written once when the store is created and never synced by sled:
+/// lost in a power cut, they would keep the store from opening.
+const CONF_FILE: &str = "conf";
+
 /// sled's directory of values too large for the log (a quarter of a segment and more).
 const BLOB_DIR: &str = "blobs";
 
-/// sled 0.34 behind the [`Store`] trait.
+/// The store's own write-ahead log (see [`super::wal`]).
+const WAL_FILE: &str = "wal";
+
+/// The write-ahead log is checkpointed into sled once it holds this much: what a start replays
+/// is bounded by it (32 MiB replays in well under a second).
+pub const CHECKPOINT_BYTES: u64 = 32 << 20;
+
+/// sled 0.34 behind the [`Store`] trait, with a write-ahead log of its own in front.
 ///
-/// Why the store syncs sled's files itself: sled 0.34 ends its flush with `sync_file_range`,
-/// which neither flushes the device's write cache nor the file's metadata, and writes blob files
-/// with no sync at all. So an acknowledged write would survive a killed process (the page cache
-/// does) but not a power cut. [`Store::flush`] therefore ends with one `fdatasync` of the log,
-/// plus one per blob file written since the last flush and of the blob directory.
+/// Why: sled's flush ends with `sync_file_range` and leaves blob files unsynced, so it does not
+/// make a write survive a power cut. Here [`Store::apply`] applies a batch to sled in memory and
+/// stages it in the log; [`Store::flush`] writes the log and `fdatasync`s it — one device sync per
+/// group commit. At a checkpoint sled is flushed and its files are synced (the log, the new blob
+/// files, their directory), then the log starts again empty; a start replays what the log holds.
 pub struct SledStore {
     db: sled::Db,
     cold: Cold,
     dir: PathBuf,
-    /// sled's log, opened once for syncing.
-    log: File,
+    /// sled's log, opened once for syncing at checkpoints.
+    sled_log: File,
     /// Blob files already synced (their names), so each is synced once.
     synced_blobs: Mutex<HashSet<OsString>>,
-    /// How many times the log was synced to the device (tests count group commits by it).
-    log_syncs: AtomicU64,
+    /// The write-ahead log; its lock also orders batches into sled as into the log.
+    wal: Mutex<Wal>,
+    /// Log size that triggers a checkpoint.
+    checkpoint_bytes: u64,
 }
 
 fn engine(e: sled::Error) -> StoreError {
@@ -55,8 +68,13 @@ fn engine(e: sled::Error) -> StoreError {
 }
 
 impl SledStore {
-    /// Opens (or creates) the store in `dir`.
+    /// Opens (or creates) the store in `dir`, replaying what its write-ahead log holds.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        Self::open_with(dir, CHECKPOINT_BYTES)
+    }
+
+    /// Like [`SledStore::open`], checkpointing whenever the log reaches `checkpoint_bytes`.
+    pub fn open_with(dir: &Path, checkpoint_bytes: u64) -> Result<Self, StoreError> {
         std::fs::create_dir_all(dir)?;
         // Flushing is ours (group commit); sled's own periodic flush would only add write stalls.
         let db = sled::Config::new()
@@ -74,26 +92,50 @@ impl SledStore {
             })?;
         // Opened after sled, whose lock keeps a second process out of the segments too.
         let cold = Cold::open(dir.join(ARCHIVE_DIR))?;
-        let log = File::open(dir.join(LOG_FILE))?;
+        let sled_log = File::open(dir.join(LOG_FILE))?;
+        let (wal, replay) = Wal::open(&dir.join(WAL_FILE))?;
         let store = Self {
             db,
             cold,
             dir: dir.to_path_buf(),
-            log,
+            sled_log,
             synced_blobs: Mutex::new(HashSet::new()),
-            log_syncs: AtomicU64::new(0),
+            wal: Mutex::new(wal),
+            checkpoint_bytes,
         };
-        // A store created just now: its files' directory entries must be durable too.
-        store.sync_blobs()?;
-        store.log.sync_all()?;
+        // In log order: whatever part of these sled already held, the result is the same.
+        let replayed = replay.len();
+        for batch in replay {
+            store.db.apply_batch(sled_batch(batch)).map_err(engine)?;
+        }
+        if replayed > 0 {
+            tracing::info!(batches = replayed, "write-ahead log replayed");
+        }
+        // Also makes a store created just now durable, its files' directory entries included.
+        File::open(dir.join(CONF_FILE))?.sync_all()?;
+        store.checkpoint(&mut *store.wal()?)?;
         sync_dir(dir)?;
         Ok(store)
     }
 
-    /// How many times [`Store::flush`] has synced sled's log to the device since the store was
-    /// opened: one per group commit.
-    pub fn log_syncs(&self) -> u64 {
-        self.log_syncs.load(Ordering::Relaxed)
+    /// How many commits synced the write-ahead log to the device since the store was opened: one
+    /// per group commit.
+    pub fn wal_syncs(&self) -> Result<u64, StoreError> {
+        Ok(self.wal()?.syncs())
+    }
+
+    /// Makes sled's state durable and empties the log: sled's flush, then a sync of its files.
+    fn checkpoint(&self, wal: &mut Wal) -> Result<(), StoreError> {
+        self.db.flush().map_err(engine)?;
+        self.sync_blobs()?;
+        self.sled_log.sync_data()?;
+        wal.reset()
+    }
+
+    fn wal(&self) -> Result<MutexGuard<'_, Wal>, StoreError> {
+        self.wal
+            .lock()
+            .map_err(|_| StoreError::Engine("write-ahead log lock poisoned".into()))
     }
 
     /// Syncs every blob file sled wrote since the last call, then the blob directory.
@@ -176,6 +218,18 @@ impl SledStore {
     }
 }
 
+/// A batch in sled's form.
+fn sled_batch(batch: Vec<Write>) -> sled::Batch {
+    let mut b = sled::Batch::default();
+    for (k, v) in batch {
+        match v {
+            Some(v) => b.insert(k, v),
+            None => b.remove(k),
+        }
+    }
+    b
+}
+
 /// Makes a directory's entries (files created or removed in it) durable.
 fn sync_dir(dir: &Path) -> Result<(), StoreError> {
     File::open(dir)?.sync_all()?;
@@ -237,21 +291,25 @@ impl Store for SledStore {
     }
 
     fn apply(&self, batch: Vec<Write>) -> Result<(), StoreError> {
-        let mut b = sled::Batch::default();
-        for (k, v) in batch {
-            match v {
-                Some(v) => b.insert(k, v),
-                None => b.remove(k),
-            }
+        if batch.is_empty() {
+            return Ok(());
         }
-        self.db.apply_batch(b).map_err(engine)
+        let mut wal = self.wal()?;
+        let mark = wal.staged_len();
+        wal.stage(&batch)?;
+        if let Err(e) = self.db.apply_batch(sled_batch(batch)) {
+            wal.unstage_to(mark);
+            return Err(engine(e));
+        }
+        Ok(())
     }
 
     fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush().map_err(engine)?;
-        self.sync_blobs()?;
-        self.log.sync_data()?;
-        self.log_syncs.fetch_add(1, Ordering::Relaxed);
+        let mut wal = self.wal()?;
+        wal.commit()?;
+        if wal.synced_len() >= self.checkpoint_bytes {
+            self.checkpoint(&mut wal)?;
+        }
         Ok(())
     }
 
@@ -286,8 +344,10 @@ impl Store for SledStore {
     }
 
     fn clear(&self) -> Result<(), StoreError> {
+        let mut wal = self.wal()?;
         self.cold.clear()?;
-        self.db.clear().map_err(engine)
+        self.db.clear().map_err(engine)?;
+        self.checkpoint(&mut wal)
     }
 
     fn archive(&self, prefix: &[u8], through: &[u8]) -> Result<usize, StoreError> {
@@ -307,8 +367,9 @@ impl Store for SledStore {
         let moved = segment.len();
         self.cold.write(segment)?;
         // Only now that the segment is durable do the entries leave the engine, in small batches
-        // (one atomic removal is not needed: a key in both places reads once). The removal
-        // becomes durable with the next flush; until then a crash just leaves both copies.
+        // (one atomic removal is not needed: a key in both places reads once). The removal is
+        // not logged: it becomes durable at the next checkpoint, and until then a crash (or a
+        // replay of the log) just leaves both copies.
         loop {
             let batch_keys = self
                 .db
@@ -365,18 +426,23 @@ mod tests {
     }
 
     #[test]
-    fn every_flush_syncs_the_log_and_each_new_blob_once() -> Result<(), StoreError> {
+    fn every_flush_syncs_the_log_once_and_a_checkpoint_syncs_each_new_blob()
+    -> Result<(), StoreError> {
         let dir = tempfile::tempdir()?;
         let s = SledStore::open(dir.path())?;
-        let before = s.log_syncs();
+        let before = s.wal_syncs()?;
         for i in 0u8..3 {
             s.apply(vec![(vec![b'k', i], Some(vec![i; 16]))])?;
             s.flush()?;
         }
-        assert_eq!(s.log_syncs() - before, 3);
+        assert_eq!(s.wal_syncs()? - before, 3);
+        // Nothing applied: nothing to sync.
+        s.flush()?;
+        assert_eq!(s.wal_syncs()? - before, 3);
         // Larger than a quarter of sled's segment: sled writes it as a blob file of its own.
         s.apply(vec![(b"big".to_vec(), Some(vec![7; 300 * 1024]))])?;
         s.flush()?;
+        s.checkpoint(&mut *s.wal()?)?;
         let on_disk = std::fs::read_dir(dir.path().join(BLOB_DIR))?.count();
         assert!(on_disk > 0, "sled wrote no blob file");
         let synced = s
@@ -385,6 +451,79 @@ mod tests {
             .map_err(|_| StoreError::Engine("poisoned".into()))?
             .len();
         assert_eq!(synced, on_disk);
+        assert_eq!(std::fs::metadata(dir.path().join(WAL_FILE))?.len(), 0);
+        Ok(())
+    }
+
+    /// Copies the files of a store directory (no subdirectories but sled's blobs).
+    fn copy_dir(from: &Path, to: &Path) -> Result<(), StoreError> {
+        std::fs::create_dir_all(to)?;
+        for entry in std::fs::read_dir(from)? {
+            let entry = entry?;
+            let target = to.join(entry.file_name());
+            if entry.file_type()?.is_dir() {
+                copy_dir(&entry.path(), &target)?;
+            } else {
+                std::fs::copy(entry.path(), target)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A power cut keeps on the device only what was synced: sled's files as the last checkpoint
+    /// synced them, and the write-ahead log up to its last sync (plus, here, a torn half record).
+    /// Everything flushed after the checkpoint must come back; what was applied but never
+    /// flushed was never acknowledged.
+    #[test]
+    fn after_a_power_cut_every_flushed_batch_is_back() -> Result<(), StoreError> {
+        let dir = tempfile::tempdir()?;
+        let live = dir.path().join("live");
+        let device = dir.path().join("device");
+        let s = SledStore::open_with(&live, u64::MAX)?;
+        let key = |i: u32| format!("k/{i:05}").into_bytes();
+        for i in 0..200 {
+            s.apply(vec![(key(i), Some(vec![1; 100]))])?;
+        }
+        s.flush()?;
+        s.checkpoint(&mut *s.wal()?)?;
+        // What the device holds of sled from now on, whatever sled writes later.
+        copy_dir(&live, &device)?;
+        std::fs::remove_file(device.join(WAL_FILE))?;
+        for i in 100..400 {
+            // Overwrites, removals and new keys after the checkpoint, flushed in groups of ten.
+            let value = if i % 7 == 0 { None } else { Some(vec![2; 100]) };
+            s.apply(vec![(key(i), value)])?;
+            if i % 10 == 9 {
+                s.flush()?;
+            }
+        }
+        s.apply(vec![(key(1000), Some(vec![3; 100]))])?;
+        let synced = s.wal()?.synced_len();
+        let mut log = std::fs::read(live.join(WAL_FILE))?;
+        log.truncate(usize::try_from(synced).map_err(|e| StoreError::Engine(e.to_string()))?);
+        log.extend_from_slice(&[200, 0, 0, 0, 9, 9, 9, 9, 1]);
+        std::fs::write(device.join(WAL_FILE), &log)?;
+        drop(s);
+
+        let back = SledStore::open(&device)?;
+        for i in 0..400 {
+            let expected = match i {
+                0..100 => Some(vec![1; 100]),
+                _ if i % 7 == 0 => None,
+                _ => Some(vec![2; 100]),
+            };
+            assert_eq!(back.get(&key(i))?, expected, "key {i}");
+        }
+        assert_eq!(
+            back.get(&key(1000))?,
+            None,
+            "never flushed, never acknowledged"
+        );
+        // The replay was checkpointed: a second start finds the same with an empty log.
+        drop(back);
+        let again = SledStore::open(&device)?;
+        assert_eq!(std::fs::metadata(device.join(WAL_FILE))?.len(), 0);
+        assert_eq!(again.get(&key(398))?, Some(vec![2; 100]));
         Ok(())
     }
 

@@ -4,7 +4,9 @@
 //! Run it in release:
 //! `cargo run --release -p infogroups-tests --bin ig-bench -- [--watchers 200] [--seconds 5]`.
 //! By default it starts a server in this process on a temporary directory; `--addr` measures a
-//! running server instead (its `admin` password in `--admin-password`).
+//! running server instead (its `admin` password in `--admin-password`). `--peer postgres` runs the
+//! same durable write in PostgreSQL in the same run (a throwaway cluster of the machine's
+//! `postgresql-15`; `--peer 'host=… user=…'` uses a running one) and prints the ratio.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -71,6 +73,10 @@ struct Args {
     /// The running server's administrator password.
     #[arg(long, default_value = ADMIN_PASSWORD)]
     admin_password: String,
+    /// Also run the same durable write against PostgreSQL: `postgres` starts a throwaway
+    /// cluster, anything else is a connection string.
+    #[arg(long)]
+    peer: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -173,6 +179,74 @@ async fn measure_writes(
             while Instant::now() < until {
                 let sent = Instant::now();
                 write_once(&me, op, group_id, executor_id).await?;
+                latencies.push(sent.elapsed());
+            }
+            anyhow::Ok(latencies)
+        }));
+    }
+    start.wait().await;
+    let began = Instant::now();
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await??);
+    }
+    Ok((all.len(), began.elapsed(), all))
+}
+
+/// The tables of the PostgreSQL side: a territory's row, its audit record and its event, as the
+/// server writes them in one transaction.
+const PG_SCHEMA: &str = "
+    DROP TABLE IF EXISTS territory, audit, event;
+    CREATE TABLE territory (id bigserial PRIMARY KEY, version bigint NOT NULL, body bytea NOT NULL);
+    CREATE TABLE audit (seq bigserial PRIMARY KEY, at_ms bigint NOT NULL, actor bigint NOT NULL,
+                        kind text NOT NULL, entity_id bigint NOT NULL, action text NOT NULL,
+                        version bigint NOT NULL);
+    CREATE TABLE event (seq bigserial PRIMARY KEY, at_ms bigint NOT NULL, body bytea NOT NULL);
+";
+
+/// The PostgreSQL peer of `SaveTerritory`: the entity, an audit record and an event in one
+/// transaction, committed durably (the server's defaults: `fsync` and `synchronous_commit` on).
+/// Runs `clients` connections for `seconds`; returns (writes, elapsed, latencies).
+async fn measure_pg_writes(
+    url: &str,
+    clients: usize,
+    seconds: f64,
+) -> Result<(usize, Duration, Vec<Duration>)> {
+    let start = Arc::new(Barrier::new(clients + 1));
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (mut client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .context("connecting to PostgreSQL")?;
+        tokio::spawn(conn);
+        let start = start.clone();
+        tasks.push(tokio::spawn(async move {
+            let row = client
+                .prepare("INSERT INTO territory (version, body) VALUES (1, $1) RETURNING id")
+                .await?;
+            let audit = client
+                .prepare(
+                    "INSERT INTO audit (at_ms, actor, kind, entity_id, action, version) \
+                     VALUES ($1, 1, 'territory', $2, 'created', 1)",
+                )
+                .await?;
+            let event = client
+                .prepare("INSERT INTO event (at_ms, body) VALUES ($1, $2)")
+                .await?;
+            // The sizes of the encoded territory and of its event in the server's store.
+            let body = vec![7u8; 64];
+            let event_body = vec![9u8; 96];
+            start.wait().await;
+            let until = Instant::now() + Duration::from_secs_f64(seconds);
+            let mut latencies = Vec::new();
+            while Instant::now() < until {
+                let sent = Instant::now();
+                let at_ms = chrono::Utc::now().timestamp_millis();
+                let tx = client.transaction().await?;
+                let id: i64 = tx.query_one(&row, &[&body]).await?.get(0);
+                tx.execute(&audit, &[&at_ms, &id]).await?;
+                tx.execute(&event, &[&at_ms, &event_body]).await?;
+                tx.commit().await?;
                 latencies.push(sent.elapsed());
             }
             anyhow::Ok(latencies)
@@ -451,6 +525,29 @@ async fn main() -> Result<()> {
     );
     let cast = cast(addr, &args.admin_password).await?;
 
+    // Started before the measurements so its start-up does not land in them.
+    let max_clients = args.clients.iter().copied().max().unwrap_or(1);
+    let (cluster, peer_url) = match args.peer.as_deref() {
+        None => (None, None),
+        Some("postgres") => {
+            let c = infogroups_tests::pg::Cluster::start(max_clients)?;
+            println!(
+                "peer: {} (throwaway cluster, durable defaults)",
+                c.version()
+            );
+            let url = c.url();
+            (Some(c), Some(url))
+        }
+        Some(url) => (None, Some(url.to_string())),
+    };
+    if let Some(url) = &peer_url {
+        let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .context("connecting to PostgreSQL")?;
+        tokio::spawn(conn);
+        client.batch_execute(PG_SCHEMA).await?;
+    }
+
     if !args.no_writes {
         for op in &args.ops {
             println!(
@@ -461,15 +558,33 @@ async fn main() -> Result<()> {
                 },
                 args.seconds
             );
-            println!("  clients   writes/s     p50 ms     p99 ms     max ms");
+            let peer = peer_url.as_deref().filter(|_| *op == Op::Territory);
+            if peer.is_some() {
+                println!(
+                    "  clients   writes/s     p50 ms     p99 ms     max ms | PostgreSQL writes/s  p50 ms  p99 ms | ratio"
+                );
+            } else {
+                println!("  clients   writes/s     p50 ms     p99 ms     max ms");
+            }
             for &clients in &args.clients {
                 let (n, took, latencies) =
                     measure_writes(addr, &cast, *op, clients, args.seconds).await?;
+                let rate = n as f64 / took.as_secs_f64();
                 let (p50, p99, max) = percentiles(latencies);
-                println!(
-                    "  {clients:>7} {:>10.0} {p50:>10.2} {p99:>10.2} {max:>10.2}",
-                    n as f64 / took.as_secs_f64()
-                );
+                let ours =
+                    format!("  {clients:>7} {rate:>10.0} {p50:>10.2} {p99:>10.2} {max:>10.2}");
+                match peer {
+                    Some(url) => {
+                        let (pn, ptook, pl) = measure_pg_writes(url, clients, args.seconds).await?;
+                        let prate = pn as f64 / ptook.as_secs_f64();
+                        let (q50, q99, _) = percentiles(pl);
+                        println!(
+                            "{ours} | {prate:>19.0} {q50:>7.2} {q99:>7.2} | {:>5.2}x",
+                            rate / prate
+                        );
+                    }
+                    None => println!("{ours}"),
+                }
             }
         }
     }
@@ -525,6 +640,7 @@ async fn main() -> Result<()> {
         }
     }
     drop(cast);
+    drop(cluster);
     if let Some(server) = local {
         server.stop().await?;
     }

@@ -161,7 +161,7 @@ fn appeal(
     let registered = day_in_span(rng, today, span);
     let received = back(registered, rng.random_range(0..4));
     let due =
-        infogroups_shared::appeal::answer_due(cal, registered, NonWorkingRule::NextWorkingDay).date;
+        infogroups_shared::appeal::answer_due(cal, registered, 0, NonWorkingRule::DEFAULT).date;
     let age = (today - registered).num_days();
     let roll: u32 = rng.random_range(0..100);
     let status = if age < 30 {
@@ -212,7 +212,11 @@ fn appeal(
         registered,
         rng.random_range(3..if extended { 55 } else { 36 }),
     );
-    let due_day = if extended { ahead(due, 30) } else { due };
+    let due_day = if extended {
+        infogroups_shared::appeal::answer_due(cal, registered, 30, NonWorkingRule::DEFAULT).date
+    } else {
+        due
+    };
     let answer = (status == A::Answered).then(|| pb::AppealAnswer {
         date: date(answer_day),
         signed_by: "Заместитель главы Администрации".into(),
@@ -257,7 +261,7 @@ fn appeal(
             date: date(due_day),
             predicted: false,
         }),
-        due_rule: pb::NonWorkingRule::Next as i32,
+        due_rule: pb::NonWorkingRule::Previous as i32,
         extensions: if extended {
             vec![pb::AppealExtension {
                 days: 30,

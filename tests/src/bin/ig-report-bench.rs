@@ -457,8 +457,8 @@ async fn main() -> Result<()> {
     let rss_before = rss_mib();
     let mut config = Config::new(&args.data);
     config.clock = Clock::system();
-    // The clock work (reminders, overdue marks) would otherwise run in the middle of a series.
-    config.clock_every = Duration::from_secs(3600);
+    // The deadline timer (reminders, overdue marks) would otherwise run in the middle of a series.
+    config.deadline_timer = false;
     let opened = Instant::now();
     let server = Server::open(config).await.context("opening the server")?;
     let open_time = opened.elapsed();

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use infogroups_shared::appeal as machine;
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb::{self, AppealStatus};
+use infogroups_shared::policy::Action;
 use infogroups_shared::validate;
 
 use super::{
@@ -15,6 +16,7 @@ use crate::calls::Call;
 use crate::keymap::Command;
 use crate::records::directory::territory_choices;
 use crate::screens::Ctx;
+use crate::screens::appeal_forms::SPECIAL;
 use crate::screens::form::{FormPopup, Intent, export_form, file_safe, request_id};
 use crate::screens::popup::InfoPopup;
 use crate::strings::work::W;
@@ -170,6 +172,12 @@ pub fn detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
         Some(d) => out.push(field(lang, W::AnswerDue, date(d))),
         None => {}
     }
+    // The rule recorded at registration, so the date can be checked against the law by hand.
+    if let Ok(rule) = pb::NonWorkingRule::try_from(a.due_rule)
+        && rule != pb::NonWorkingRule::Unspecified
+    {
+        out.push(field(lang, W::DueRule, names::non_working_rule(lang, rule)));
+    }
     if a.late_registration {
         out.push(DetailLine::Warning(
             W::LateRegistration.get(lang).to_string(),
@@ -289,20 +297,26 @@ pub fn detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
     out
 }
 
-/// The role in use processes appeals (the general department; a secretary for the group).
+/// The role in use processes appeals (the general department; a secretary for the group), as
+/// the policy decides.
 fn processes_appeals(ctx: &Ctx<'_>) -> Option<pb::RoleGrant> {
-    ctx.session.and_then(|s| s.role()).copied().filter(|g| {
-        g.role == pb::Role::GeneralDepartment as i32 || g.role == pb::Role::GroupSecretary as i32
-    })
+    ctx.session
+        .and_then(|s| s.role())
+        .copied()
+        .filter(|g| ctx.may_in(Action::ProcessAppeals, g.group_id))
+}
+
+/// The user works as the head.
+fn is_head(ctx: &Ctx<'_>) -> bool {
+    ctx.session
+        .and_then(|s| s.role())
+        .is_some_and(|g| g.role == pb::Role::Head as i32)
 }
 
 /// The head extends an open appeal's deadline before it passes, while the 30 days allowed are not
 /// used up.
 fn may_extend(a: &pb::Appeal, ctx: &Ctx<'_>) -> bool {
-    let head = ctx
-        .session
-        .and_then(|s| s.role())
-        .is_some_and(|g| g.role == pb::Role::Head as i32);
+    let head = ctx.may_in(Action::ExtendAppeal, a.group_id);
     let used: u32 = a.extensions.iter().map(|e| e.days).sum();
     head && open(a) && used < machine::MAX_EXTENSION && due(a).is_some_and(|d| d >= ctx.today)
 }
@@ -311,10 +325,17 @@ fn may_extend(a: &pb::Appeal, ctx: &Ctx<'_>) -> bool {
 pub fn commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
     let selected = id.and_then(|id| ctx.replica.appeals.get(id));
     if processes_appeals(ctx).is_none() {
-        return match selected {
-            Some(a) if may_extend(a, ctx) => vec![Command::RequestExtension],
-            _ => Vec::new(),
-        };
+        let mut c = Vec::new();
+        if let Some(a) = selected {
+            if may_extend(a, ctx) {
+                c.push(Command::RequestExtension);
+            }
+            // Stopping the correspondence on a repeated appeal is the head's (art. 11 p. 5).
+            if is_head(ctx) && open(a) && a.repeated {
+                c.push(Command::CloseSpecial);
+            }
+        }
+        return c;
     }
     let mut c = vec![Command::New];
     if let Some(a) = id.and_then(|id| ctx.replica.appeals.get(id)) {
@@ -383,12 +404,21 @@ pub fn start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> 
                 .prefill("forwarding.date", date(ctx.today))
                 .prefill("forwarding.notice_date", date(ctx.today))
             } else {
-                FormPopup::new(
+                let form = FormPopup::new(
                     Intent::CloseSpecial { id, version },
                     W::SpecialTitle.get(lang).to_string(),
                     summary,
                     lang,
                 )
+                .prefill("notice_date", date(ctx.today));
+                // The head decides the one outcome that is theirs.
+                let stop = SPECIAL
+                    .iter()
+                    .position(|s| *s == pb::AppealStatus::CorrespondenceStopped);
+                match stop {
+                    Some(i) if is_head(ctx) => form.choose("outcome", i),
+                    _ => form,
+                }
             }
         }
         _ => return None,
@@ -409,10 +439,21 @@ fn register_form(ctx: &Ctx<'_>) -> FormPopup {
         .and_then(|g| ctx.replica.group_number(g.group_id))
         .map(|n| n.to_string())
         .unwrap_or_default();
+    let mut summary = vec![W::RegisterHint.get(lang).to_string()];
+    // The answer's deadline by the rule the server applies now (59-FZ art. 12).
+    if let Some(rule) = machine::rule_from_pb(ctx.replica.settings.appeal_deadline_rule) {
+        let due = machine::answer_due(ctx.calendar, ctx.today, 0, rule).date;
+        summary.push(format!(
+            "{}: {} ({})",
+            W::AnswerDue.get(lang),
+            date(due),
+            names::non_working_rule(lang, machine::rule_pb(rule))
+        ));
+    }
     FormPopup::new(
         intent,
         W::RegisterAppealTitle.get(lang).to_string(),
-        vec![W::RegisterHint.get(lang).to_string()],
+        summary,
         lang,
     )
     .prefill("received", date(ctx.today))

@@ -3,7 +3,7 @@
 //! organisations invited to meetings.
 
 use infogroups_shared::names::{self, Lang};
-use infogroups_shared::pb::{self, Role};
+use infogroups_shared::pb;
 
 use super::{Column, DetailLine, RecordRow, Source, Start, Tone, field, territory};
 use crate::keymap::Command;
@@ -331,9 +331,7 @@ pub fn venue_detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
 }
 
 fn is_admin(ctx: &Ctx<'_>) -> bool {
-    ctx.session
-        .and_then(|s| s.role())
-        .is_some_and(|g| g.role == Role::Administrator as i32)
+    ctx.may_in(infogroups_shared::policy::Action::EditDirectory, 0)
 }
 
 /// The administrator adds entries, changes the selected one and archives it.

@@ -10,6 +10,7 @@ use crate::screens::Ctx;
 use crate::screens::form::{FormPopup, Intent, request_id};
 use crate::screens::group_forms::{members_text, territories_text};
 use crate::strings::work::W;
+use crate::view::text;
 
 /// The columns.
 pub const COLUMNS: &[Column] = &[
@@ -100,9 +101,14 @@ fn role(ctx: &Ctx<'_>) -> Option<(Role, u64)> {
 /// The group a composition change on `source` would change: the selected one for the
 /// administrator, their own for a leader.
 fn editable(source: Source, id: Option<u64>, ctx: &Ctx<'_>) -> Option<u64> {
+    use infogroups_shared::policy::Action;
     match (source, role(ctx)?) {
-        (Source::Groups, (Role::Administrator, _)) => id,
-        (Source::Composition, (Role::GroupLeader, g)) if g != 0 => Some(g),
+        (Source::Groups, (Role::Administrator, _)) => {
+            id.filter(|g| ctx.may_in(Action::EditGroupComposition, *g))
+        }
+        (Source::Composition, (Role::GroupLeader, g)) => {
+            ctx.may_in(Action::EditGroupComposition, g).then_some(g)
+        }
         _ => None,
     }
 }
@@ -167,6 +173,13 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
         .prefill("secretary_id", login(g.secretary_id))
         .prefill("member_ids", members_text(ctx, &g.member_ids))
         .prefill("territory_ids", territories_text(ctx, &g.territory_ids))
+        .prefill(
+            "formed",
+            g.formed
+                .as_ref()
+                .map(|d| text::date(Some(d)))
+                .unwrap_or_default(),
+        )
     };
     Some(Start::Form(Box::new(form)))
 }

@@ -4,7 +4,7 @@
 //! machine and policy the server applies.
 
 use infogroups_shared::meeting::{self as machine, Step};
-use infogroups_shared::pb::{self, MeetingStatus as M, Role};
+use infogroups_shared::pb::{self, MeetingStatus as M};
 
 use super::Start;
 use super::directory::{choices, territory_choices};
@@ -18,10 +18,9 @@ use crate::view::text;
 
 /// The group whose meetings the current role prepares (leader or secretary).
 pub fn preparing_group(ctx: &Ctx<'_>) -> Option<u64> {
-    let g = ctx.session?.role()?;
-    let role = Role::try_from(g.role).ok()?;
-    (matches!(role, Role::GroupLeader | Role::GroupSecretary) && g.group_id != 0)
-        .then_some(g.group_id)
+    let g = ctx.session?.role()?.group_id;
+    ctx.may_in(infogroups_shared::policy::Action::PrepareMeeting, g)
+        .then_some(g)
 }
 
 /// The venues a meeting can be held in (not archived): those on the meeting's territory first,
@@ -74,8 +73,9 @@ fn form(intent: Intent, title: W, summary: Vec<String>, ctx: &Ctx<'_>) -> FormPo
     FormPopup::new(intent, title.get(ctx.lang).to_string(), summary, ctx.lang)
 }
 
-/// Planning a new meeting of the preparing group, on one of its territories.
-pub fn plan(ctx: &Ctx<'_>) -> Option<Start> {
+/// Planning a new meeting of the preparing group, on one of its territories — or, with `past`,
+/// entering one it held before the system, after the fact.
+pub fn plan(ctx: &Ctx<'_>, past: bool) -> Option<Start> {
     let group_id = preparing_group(ctx)?;
     let group = ctx.replica.groups.get(group_id)?;
     let territories: Vec<(u64, String)> = territory_choices(ctx)
@@ -83,17 +83,28 @@ pub fn plan(ctx: &Ctx<'_>) -> Option<Start> {
         .filter(|(id, _)| group.territory_ids.contains(id))
         .collect();
     let summary = vec![group.name.clone()];
-    Some(Start::Form(Box::new(form(
-        Intent::PlanMeeting {
-            request_id: request_id(),
-            group_id,
-            territories,
-            venues: venue_choices(ctx, None),
-        },
-        W::PlanTitle,
-        summary,
-        ctx,
-    ))))
+    let (intent, title) = if past {
+        (
+            Intent::PastMeeting {
+                request_id: request_id(),
+                group_id,
+                territories,
+                venues: venue_choices(ctx, None),
+            },
+            W::PastMeetingTitle,
+        )
+    } else {
+        (
+            Intent::PlanMeeting {
+                request_id: request_id(),
+                group_id,
+                territories,
+                venues: venue_choices(ctx, None),
+            },
+            W::PlanTitle,
+        )
+    };
+    Some(Start::Form(Box::new(form(intent, title, summary, ctx))))
 }
 
 /// The territory brief's form, filled with `brief` (the last saved one or a fresh draft).

@@ -5,7 +5,8 @@
 use chrono::NaiveDate;
 use infogroups_shared::meeting::{self as machine, Facts, Step};
 use infogroups_shared::names::{self, Lang};
-use infogroups_shared::pb::{self, MeetingStatus as M, Role};
+use infogroups_shared::pb::{self, MeetingStatus as M};
+use infogroups_shared::policy::Action;
 use infogroups_shared::validate;
 
 use super::{
@@ -236,7 +237,13 @@ pub fn protocol_rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
             let due = handover_due(m);
             let h = m.handover.unwrap_or_default();
             // Handed over and waiting for the sector's mark first: that is its next move.
-            let (rank, tone, state) = if h.handed_at_ms == 0 {
+            let (rank, tone, state) = if h.handed_at_ms == 0
+                && machine::handover_late(Some(&h), ctx.today)
+            {
+                // Late while it is late (3.6.9): first in the list, not only once handed over.
+                let text = format!("{}{}", W::ProtocolAwaited.get(lang), W::PastDue.get(lang));
+                (0, Tone::Overdue, text)
+            } else if h.handed_at_ms == 0 {
                 let tone = due.map_or(Tone::Normal, |d| tone_of_due(d, ctx.today, ctx.calendar));
                 (1, tone, W::ProtocolAwaited.get(lang).to_string())
             } else if h.acknowledged_at_ms == 0 {
@@ -375,6 +382,9 @@ pub fn detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
         field(lang, W::Time, m.time.clone()),
         field(lang, W::ColStatus, status_text(m, lang)),
     ];
+    if m.retrospective {
+        out.push(DetailLine::Text(W::Retrospective.get(lang).to_string()));
+    }
     if let Some(h) = m.handover.as_ref().filter(|h| h.handed_at_ms != 0) {
         let late = if h.late { W::Late.get(lang) } else { "" };
         out.push(field(
@@ -599,18 +609,6 @@ pub fn publication_detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
     out
 }
 
-fn role_in(ctx: &Ctx<'_>, role: Role, group_id: u64) -> bool {
-    ctx.session.is_some_and(|s| {
-        s.role()
-            .is_some_and(|g| g.role == role as i32 && (g.group_id == 0 || g.group_id == group_id))
-    })
-}
-
-fn has_role(ctx: &Ctx<'_>, role: Role) -> bool {
-    ctx.session
-        .is_some_and(|s| s.role().is_some_and(|g| g.role == role as i32))
-}
-
 fn allowed(m: &pb::Meeting, step: Step, ctx: &Ctx<'_>) -> bool {
     machine::next(status(m), step, &Facts::of(m, ctx.today)).is_ok()
 }
@@ -619,8 +617,8 @@ fn allowed(m: &pb::Meeting, step: Step, ctx: &Ctx<'_>) -> bool {
 /// would allow them.
 fn meeting_commands(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<Command> {
     let g = m.group_id;
-    let leader = role_in(ctx, Role::GroupLeader, g);
-    let prepares = leader || role_in(ctx, Role::GroupSecretary, g);
+    let leader = ctx.may_in(Action::SignProtocol, g);
+    let prepares = ctx.may_in(Action::PrepareMeeting, g);
     let s = status(m);
     let mut c = Vec::new();
     if prepares && allowed(m, Step::Prepare, ctx) && m.venue_id != 0 {
@@ -642,10 +640,10 @@ fn meeting_commands(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<Command> {
     if prepares && s == M::ProtocolSigned && allowed(m, Step::HandOver, ctx) {
         c.push(Command::HandOver);
     }
-    if has_role(ctx, Role::ControlSector) && allowed(m, Step::Acknowledge, ctx) {
+    if ctx.may_in(Action::AcknowledgeProtocol, g) && allowed(m, Step::Acknowledge, ctx) {
         c.push(Command::Acknowledge);
     }
-    if has_role(ctx, Role::PopulationDepartment)
+    if ctx.may_in(Action::RecordInforming, g)
         && !informing_done(m)
         && s != M::Cancelled
         && !machine::was_held(s)
@@ -689,7 +687,7 @@ fn documents(m: &pb::Meeting, lang: Lang) -> Vec<(pb::ExportKind, String)> {
 /// The preparation and protocol-entry steps on `m`, for those who prepare its meetings.
 fn prep_commands(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<Command> {
     let g = m.group_id;
-    if role_in(ctx, Role::GroupLeader, g) || role_in(ctx, Role::GroupSecretary, g) {
+    if ctx.may_in(Action::PrepareMeeting, g) {
         meeting_prep::commands(m, |step| allowed(m, step, ctx))
     } else {
         Vec::new()
@@ -702,7 +700,7 @@ pub fn commands(source: Source, id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> 
     let m = id.and_then(|id| ctx.replica.meetings.get(id));
     let mut c: Vec<Command> = m.map(|m| meeting_commands(m, ctx)).unwrap_or_default();
     if source == Source::Meetings && meeting_prep::preparing_group(ctx).is_some() {
-        c.push(Command::New);
+        c.extend([Command::New, Command::PastMeeting]);
     }
     c.extend(m.map(|m| prep_commands(m, ctx)).unwrap_or_default());
     c
@@ -757,10 +755,11 @@ fn confirm(step: MeetingStep, m: &pb::Meeting, ctx: &Ctx<'_>) -> Start {
 
 /// What a step on a meeting (or planning a new one) starts.
 pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> {
-    if command == Command::New {
+    if command == Command::New || command == Command::PastMeeting {
+        let past = command == Command::PastMeeting;
         return commands(source, id, ctx)
             .contains(&command)
-            .then(|| meeting_prep::plan(ctx))
+            .then(|| meeting_prep::plan(ctx, past))
             .flatten();
     }
     let m = ctx.replica.meetings.get(id?)?;
@@ -842,7 +841,7 @@ pub fn publication_commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
             .iter()
             .any(|p| p.kind == kind as i32 && !p.published)
     });
-    if pending && has_role(ctx, Role::GeneralDepartment) {
+    if pending && ctx.may_in(Action::RecordPublication, 0) {
         vec![Command::MarkDone]
     } else {
         Vec::new()

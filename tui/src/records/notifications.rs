@@ -29,6 +29,7 @@ fn kind(k: i32) -> W {
         pb::NotificationKind::Meeting => W::NoteMeeting,
         pb::NotificationKind::ReportSubmitted => W::NoteReport,
         pb::NotificationKind::QuarterAtRisk => W::NoteQuarter,
+        pb::NotificationKind::ProtocolLate => W::NoteProtocolLate,
         pb::NotificationKind::Digest => W::NoteDigest,
         pb::NotificationKind::Unspecified => W::NoteOther,
     }
@@ -49,7 +50,7 @@ pub fn rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
             let id = n.meta.map_or(0, |m| m.id);
             let tone = match (n.read, kind(n.kind)) {
                 (true, _) => Tone::Done,
-                (false, W::NoteOverdue) => Tone::Overdue,
+                (false, W::NoteOverdue | W::NoteProtocolLate) => Tone::Overdue,
                 (false, W::NoteReminder) => Tone::Soon,
                 _ => Tone::Normal,
             };

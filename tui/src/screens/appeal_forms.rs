@@ -370,17 +370,35 @@ pub fn special_fields(lang: Lang) -> Vec<Field> {
                 .collect(),
         ),
         Field::new("reason", W::FieldSpecialReason, K::Text, true),
+        // What art. 11 asks of each outcome; the server checks them against the appeal.
+        Field::new("notice_date", W::FieldSpecialNotice, K::Date, false),
+        Field::choice("reports_offence", W::FieldReportsOffence, yes_no(lang)),
+        Field::choice("no_new_arguments", W::FieldNoNewArguments, yes_no(lang)),
+        Field::choice("address_readable", W::FieldAddressReadable, yes_no(lang)),
     ]
 }
 
+/// «нет» / «да», in that order (the choice's index is the answer).
+fn yes_no(lang: Lang) -> Vec<String> {
+    vec![W::No.get(lang).to_string(), W::Yes.get(lang).to_string()]
+}
+
 /// The closing from the form.
-pub fn special_call(id: u64, version: u64, fields: &[Field]) -> Call {
-    Call::CloseSpecial(pb::CloseSpecialRequest {
+pub fn special_call(id: u64, version: u64, fields: &[Field]) -> Result<Call, FieldError> {
+    let notice = match value(fields, "notice_date") {
+        "" => None,
+        text => Some(date_field("notice_date", text)?),
+    };
+    Ok(Call::CloseSpecial(pb::CloseSpecialRequest {
         appeal_id: id,
         expected_version: version,
         outcome: SPECIAL[choice_of(fields, "outcome").min(SPECIAL.len() - 1)] as i32,
         reason: value(fields, "reason").to_string(),
-    })
+        notice_date: notice,
+        reports_offence: choice_of(fields, "reports_offence") == 1,
+        no_new_arguments: choice_of(fields, "no_new_arguments") == 1,
+        address_readable: choice_of(fields, "address_readable") == 1,
+    }))
 }
 
 /// The extension from the form, granted by the user.

@@ -21,7 +21,6 @@ use crate::strings::work::W;
 use crate::text_input::TextInput;
 use crate::urgency::{self, SortBy, Urgency};
 use crate::workspace::Scope;
-use infogroups_shared::pb::Role;
 
 /// How a row sorts (see [`urgency::sort_key`]).
 type SortKey = urgency::Key;
@@ -275,10 +274,9 @@ impl AssignmentsScreen {
 
 /// The group the user issues assignments in (a leader's or secretary's), if any.
 fn issuing_group(ctx: &Ctx<'_>) -> Option<u64> {
-    let g = ctx.session?.role()?;
-    let role = Role::try_from(g.role).ok()?;
-    (matches!(role, Role::GroupLeader | Role::GroupSecretary) && g.group_id != 0)
-        .then_some(g.group_id)
+    let g = ctx.session?.role()?.group_id;
+    ctx.may_in(infogroups_shared::policy::Action::IssueAssignment, g)
+        .then_some(g)
 }
 
 /// Whether `a` belongs on a list of `scope`.
@@ -395,10 +393,7 @@ impl Component for AssignmentsScreen {
         if !self.rows.is_empty() {
             c.push(C::PrintList);
         }
-        if ctx.session.is_some_and(|s| s.roles.len() > 1) {
-            c.push(C::SwitchRole);
-        }
-        c.extend([C::Logout, C::Help, C::Quit]);
+        c.extend(ctx.closing_commands());
         c
     }
 

@@ -195,6 +195,17 @@ pub enum Intent {
         /// The venues the choice offers after «уточняется».
         venues: Vec<(u64, String)>,
     },
+    /// Enter a meeting a group held before the system, after the fact.
+    PastMeeting {
+        /// One id for every send of this form.
+        request_id: String,
+        /// The group.
+        group_id: u64,
+        /// The group's territories, as the choice offers them.
+        territories: Vec<(u64, String)>,
+        /// The venues the choice offers after «уточняется».
+        venues: Vec<(u64, String)>,
+    },
     /// A preparation step on a meeting (venue, announcement, move, cancellation, checklist,
     /// brief, amendment).
     Prepare {
@@ -607,6 +618,7 @@ impl FormPopup {
             | Intent::Export { .. }
             | Intent::SaveCalendarYear
             | Intent::PlanMeeting { .. }
+            | Intent::PastMeeting { .. }
             | Intent::ImportClassifier => {}
         }
     }
@@ -665,6 +677,7 @@ impl FormPopup {
             | Intent::Export { .. }
             | Intent::SaveCalendarYear
             | Intent::PlanMeeting { .. }
+            | Intent::PastMeeting { .. }
             | Intent::ImportClassifier => None,
         }
     }
@@ -680,6 +693,7 @@ impl FormPopup {
                 MeetingStep::Notify => W::DoneNotified,
             },
             Intent::PlanMeeting { .. } => W::DonePlanned,
+            Intent::PastMeeting { .. } => W::DonePastMeeting,
             Intent::Prepare { step, .. } => match step {
                 Prep::Venue { .. } => W::DoneVenue,
                 Prep::Announce => W::DoneAnnounced,
@@ -780,6 +794,11 @@ fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
             venues,
             ..
         } => meeting_forms::plan_fields(territories, venues, lang),
+        Intent::PastMeeting {
+            territories,
+            venues,
+            ..
+        } => meeting_forms::past_fields(territories, venues, lang),
         Intent::Prepare { step, .. } => meeting_forms::prep_fields(step, lang),
         Intent::Protocol { base, .. } => vec![
             Field::new("number", W::FieldProtocolNumber, K::Line, true).with(base.number.clone()),
@@ -896,7 +915,7 @@ fn set_meta_version(meta: &mut Option<pb::Meta>, v: u64) {
 }
 
 /// The roles an administrator grants, in the order the choice offers them.
-pub const GRANTABLE: [pb::Role; 9] = [
+pub const GRANTABLE: [pb::Role; 10] = [
     pb::Role::Executor,
     pb::Role::GroupMember,
     pb::Role::GroupSecretary,
@@ -906,6 +925,7 @@ pub const GRANTABLE: [pb::Role; 9] = [
     pb::Role::ControlSector,
     pb::Role::Head,
     pb::Role::Administrator,
+    pb::Role::PersonalDataOfficer,
 ];
 
 pub(super) fn choice_of(fields: &[Field], name: &str) -> usize {
@@ -1029,6 +1049,19 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
             territories,
             venues,
             fields,
+        )?),
+        Intent::PastMeeting {
+            request_id,
+            group_id,
+            territories,
+            venues,
+        } => Call::RecordPastMeeting(meeting_forms::past_call(
+            request_id,
+            *group_id,
+            territories,
+            venues,
+            fields,
+            ctx,
         )?),
         Intent::Prepare { step, id, version } => {
             match meeting_forms::prep_call(step, *id, *version, fields, ctx)? {
@@ -1236,7 +1269,7 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
             fields,
         )),
         Intent::ForwardAppeal { id, version } => appeal_forms::forward_call(*id, *version, fields)?,
-        Intent::CloseSpecial { id, version } => appeal_forms::special_call(*id, *version, fields),
+        Intent::CloseSpecial { id, version } => appeal_forms::special_call(*id, *version, fields)?,
         Intent::ArchiveUser { user_id, version } => Call::ArchiveUser(pb::ArchiveUserRequest {
             user_id: *user_id,
             expected_version: *version,

@@ -24,6 +24,8 @@ pub fn group_fields(editing: bool) -> Vec<Field> {
     if editing {
         f.push(Field::new("reason", W::FieldReason, K::Line, false));
     }
+    // Last: the administrator's, set once for a group that worked before the system.
+    f.push(Field::new("formed", W::FieldGroupFormed, K::Date, false));
     f
 }
 
@@ -103,5 +105,10 @@ pub fn group_of(
         leader_id: user_id(ctx, "leader_id", value(fields, "leader_id"))?,
         secretary_id: user_id(ctx, "secretary_id", value(fields, "secretary_id"))?,
         member_ids,
+        // Empty keeps the day it has (or, for a new group, today): the quarters count from it.
+        formed: match value(fields, "formed") {
+            "" => base.formed,
+            text => Some(super::form::date_field("formed", text)?),
+        },
     })
 }

@@ -8,7 +8,7 @@ use infogroups_shared::pb;
 use infogroups_shared::validate::FieldError;
 
 use super::Ctx;
-use super::form::{Field, FieldKind as K, choice_of, date_field, user_id, value};
+use super::form::{Field, FieldKind as K, choice_of, date_field, user_id, user_ids, value};
 use crate::strings::work::W;
 
 /// A preparation step on an existing meeting.
@@ -243,6 +243,69 @@ pub fn plan_call(
         venue_id: venue_of(fields, venues),
         date: Some(date_field("date", value(fields, "date"))?),
         time: value(fields, "time").to_string(),
+    })
+}
+
+/// A meeting held before the system: when and where, its protocol, and the days it was signed
+/// and handed over.
+pub fn past_fields(
+    territories: &[(u64, String)],
+    venues: &[(u64, String)],
+    lang: Lang,
+) -> Vec<Field> {
+    let mut f = plan_fields(territories, venues, lang);
+    f.extend([
+        Field::new("number", W::FieldProtocolNumber, K::Line, true),
+        Field::new("end_time", W::FieldEnd, K::Line, false),
+        Field::new("residents_attending", W::FieldResidents, K::Line, true),
+        Field::new("members_present", W::FieldMembersPresent, K::Line, false),
+        Field::new("information_given", W::FieldInformation, K::Text, false),
+        Field::new("signed_on", W::FieldSignedOn, K::Date, true),
+        Field::new("handed_over_on", W::FieldHandedOverOn, K::Date, true),
+    ]);
+    f
+}
+
+/// The request entering a past meeting.
+pub fn past_call(
+    request_id: &str,
+    group_id: u64,
+    territories: &[(u64, String)],
+    venues: &[(u64, String)],
+    fields: &[Field],
+    ctx: &Ctx<'_>,
+) -> Result<pb::RecordPastMeetingRequest, FieldError> {
+    let plan = plan_call(request_id, group_id, territories, venues, fields)?;
+    let residents = value(fields, "residents_attending")
+        .parse::<u32>()
+        .map_err(|_| {
+            FieldError::new(
+                "residents_attending",
+                "целое число жителей",
+                "a whole number of residents",
+            )
+        })?;
+    Ok(pb::RecordPastMeetingRequest {
+        request_id: plan.request_id,
+        group_id,
+        territory_id: plan.territory_id,
+        venue_id: plan.venue_id,
+        date: plan.date,
+        time: plan.time.clone(),
+        protocol: Some(pb::Protocol {
+            number: value(fields, "number").to_string(),
+            start_time: plan.time,
+            end_time: value(fields, "end_time").to_string(),
+            residents_attending: residents,
+            members_present: user_ids(ctx, "members_present", value(fields, "members_present"))?,
+            information_given: value(fields, "information_given").to_string(),
+            ..Default::default()
+        }),
+        signed_on: Some(date_field("signed_on", value(fields, "signed_on"))?),
+        handed_over_on: Some(date_field(
+            "handed_over_on",
+            value(fields, "handed_over_on"),
+        )?),
     })
 }
 

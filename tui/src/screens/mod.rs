@@ -19,6 +19,7 @@ use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 use infogroups_shared::calendar::ProductionCalendar;
 use infogroups_shared::names::Lang;
+use infogroups_shared::policy;
 
 use crate::app::{Cmd, Msg, Session};
 use crate::keymap::{Command, Keymap};
@@ -52,7 +53,44 @@ impl Ctx<'_> {
     pub fn me(&self) -> u64 {
         self.session.map_or(0, |s| s.user_id)
     }
+
+    /// The user can move the server's training clock: an administrator on a `--clock` server
+    /// (a production server has no such clock, and the key is not offered there).
+    pub fn trainer(&self) -> bool {
+        self.replica.settings.training_clock
+            && self.may(policy::Action::ChangeSettings, &policy::Resource::default())
+    }
+
+    /// The commands every workspace screen ends with: the training clock for a trainer, the
+    /// role switch for someone with several, then leaving and help.
+    pub fn closing_commands(&self) -> Vec<Command> {
+        let mut c = Vec::new();
+        if self.trainer() {
+            c.push(Command::AdvanceClock);
+        }
+        if self.session.is_some_and(|s| s.roles.len() > 1) {
+            c.push(Command::SwitchRole);
+        }
+        c.extend([Command::Logout, Command::Help, Command::Quit]);
+        c
+    }
+
+    /// Whether the server's policy lets the user, in the role in use, do `action` to `res`: the
+    /// client offers what the server would allow, decided by the same function.
+    pub fn may(&self, action: policy::Action, res: &policy::Resource) -> bool {
+        self.session.is_some_and(|s| {
+            policy::authorize(&policy::Actor::in_role(s.user_id, s.role()), action, res).is_ok()
+        })
+    }
+
+    /// [`Ctx::may`] on a resource of one group.
+    pub fn may_in(&self, action: policy::Action, group_id: u64) -> bool {
+        self.may(action, &policy::Resource::group(group_id))
+    }
 }
+
+/// A day, in minutes: what one press of the training clock's key moves it by.
+const TRAINING_STEP_MINUTES: u32 = 24 * 60;
 
 /// Where a component puts what it wants done.
 #[derive(Debug, Default)]
@@ -122,6 +160,14 @@ pub fn common(command: Command, out: &mut Outbox) {
         Command::Quit => out.send(Msg::Quit),
         Command::Logout => out.send(Msg::Logout),
         Command::SwitchRole => out.send(Msg::SwitchRole),
+        Command::AdvanceClock => out.run(Cmd::Call {
+            origin: crate::calls::Origin::Quick,
+            call: Box::new(crate::calls::Call::AdvanceClock(
+                infogroups_shared::pb::AdvanceClockRequest {
+                    minutes: TRAINING_STEP_MINUTES,
+                },
+            )),
+        }),
         _ => {}
     }
 }

@@ -182,10 +182,7 @@ impl Component for RecordsScreen {
         if self.register().is_some() && !self.rows.is_empty() {
             c.push(C::PrintList);
         }
-        if ctx.session.is_some_and(|s| s.roles.len() > 1) {
-            c.push(C::SwitchRole);
-        }
-        c.extend([C::Logout, C::Help, C::Quit]);
+        c.extend(ctx.closing_commands());
         c
     }
 
@@ -255,7 +252,9 @@ impl Component for RecordsScreen {
                     out.send(Msg::OpenPopup(Popup::Form(Box::new(form))));
                 }
             }
-            C::Help | C::Quit | C::Logout | C::SwitchRole => common(command, out),
+            C::Help | C::Quit | C::Logout | C::SwitchRole | C::AdvanceClock => {
+                common(command, out);
+            }
             other => match self.source.start(other, self.selected_id(), ctx) {
                 Some(Start::Form(form)) => out.send(Msg::OpenPopup(Popup::Form(form))),
                 Some(Start::Call(call)) => out.run(Cmd::Call {

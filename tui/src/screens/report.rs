@@ -180,10 +180,7 @@ impl Component for ReportScreen {
             }
             c.push(C::ColumnsRight);
         }
-        if ctx.session.is_some_and(|s| s.roles.len() > 1) {
-            c.push(C::SwitchRole);
-        }
-        c.extend([C::Logout, C::Help, C::Quit]);
+        c.extend(ctx.closing_commands());
         c
     }
 

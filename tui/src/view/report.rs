@@ -232,6 +232,10 @@ fn draw_dashboard(
                 W::DashPlanned.get(lang),
                 d.meetings_planned
             )),
+            Span::styled(
+                format!("   {} {}", W::DashProtocolsLate.get(lang), d.protocols_late),
+                warn(d.protocols_late),
+            ),
         ]),
         Line::from(vec![
             Span::styled(format!(" {:<14}", W::DashAppeals.get(lang)), bold),
@@ -288,6 +292,8 @@ fn quarter_mark(theme: Theme, state: pb::QuarterState) -> (&'static str, Style) 
         pb::QuarterState::AtRisk => ("!", theme.due_soon()),
         pb::QuarterState::Missed => ("×", theme.overdue()),
         pb::QuarterState::Open | pb::QuarterState::Unspecified => ("·", theme.dim()),
+        // The group did not exist yet: nothing was due.
+        pb::QuarterState::NotFormed => (" ", theme.dim()),
     }
 }
 

@@ -1,5 +1,6 @@
 //! The status bar: who is signed in, in which role, the connection and its live indicator, and
-//! unread notifications — as much as fits, most important first.
+//! unread notifications — as much as fits, most important first; «учебное время» before all
+//! of them on a server with a training clock.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -19,6 +20,17 @@ pub fn draw(state: &State, frame: &mut Frame<'_>, area: Rect) {
     let bar = theme.status_bar();
     let lang = state.lang;
     let mut segments: Vec<Vec<Span<'static>>> = Vec::new();
+    // First, so it is never cut off: nothing done on a training server is real.
+    if state.replica.settings.training_clock {
+        segments.push(vec![Span::styled(
+            format!(
+                "{} {}",
+                Text::TrainingTime.get(lang),
+                text::date_time(state.now_ms.saturating_add(state.clock_skew_ms))
+            ),
+            bar.patch(theme.warn()),
+        )]);
+    }
     if let Some(s) = &state.session {
         segments.push(vec![Span::styled(
             s.full_name.clone(),

@@ -98,6 +98,7 @@ pub fn assignment(
             by_user_id: RUK1,
             at_ms: city_time::midnight_ms(issued) + 9 * 3_600_000,
             comment: String::new(),
+            by_system: false,
         }],
         ..Default::default()
     };
@@ -117,6 +118,7 @@ pub fn assignment(
             by_user_id: executor,
             at_ms: reported,
             comment: String::new(),
+            by_system: false,
         });
     }
     if status == S::Returned {
@@ -126,6 +128,7 @@ pub fn assignment(
             by_user_id: SEK1,
             at_ms: at(5, 11),
             comment: "Нет фотографий после работ".into(),
+            by_system: false,
         });
     }
     a

@@ -8,8 +8,8 @@ pub mod texts;
 use chrono::NaiveDate;
 use infogroups_shared::meeting::{self as machine, Facts, Step};
 use infogroups_shared::pb::{self, MeetingStatus as M, meeting_service_server::MeetingService};
-use infogroups_shared::validate::{self, FieldError, MAX_LINE, MAX_TEXT};
-use infogroups_shared::{city_time, quarters};
+use infogroups_shared::validate::{self, FieldError, MAX_LINE, MAX_TEXT, caps};
+use infogroups_shared::{city_time, dating, quarters};
 use tonic::{Request, Response, Status};
 
 use super::Ctx;
@@ -315,6 +315,117 @@ fn check_venue(tx: &Tx<'_>, venue_id: u64, field: &str) -> ApiResult<Option<pb::
 
 type Reply = Result<Response<pb::Meeting>, Status>;
 
+/// Validates a protocol's content (a draft, or one entered after the fact).
+fn check_protocol(p: &pb::Protocol) -> Result<(), FieldError> {
+    validate::optional_line("protocol.number", &p.number, 60)?;
+    time_hhmm("protocol.start_time", &p.start_time, false)?;
+    time_hhmm("protocol.end_time", &p.end_time, false)?;
+    // Both are checked HH:MM, so the text order is the time order.
+    if !p.start_time.is_empty() && !p.end_time.is_empty() && p.end_time < p.start_time {
+        return Err(FieldError::new(
+            "protocol.end_time",
+            "окончание раньше начала",
+            "ends before it starts",
+        ));
+    }
+    if p.residents_attending > 100_000 {
+        return Err(FieldError::new(
+            "protocol.residents_attending",
+            "неправдоподобное число",
+            "is implausible",
+        ));
+    }
+    validate::text(
+        "protocol.information_given",
+        &p.information_given,
+        false,
+        MAX_TEXT,
+    )?;
+    for (field, len, max) in [
+        (
+            "protocol.questions",
+            p.questions.len(),
+            caps::PROTOCOL_QUESTIONS,
+        ),
+        (
+            "protocol.decisions",
+            p.decisions.len(),
+            caps::PROTOCOL_DECISIONS,
+        ),
+        (
+            "protocol.reception_card_ids",
+            p.reception_card_ids.len(),
+            caps::PROTOCOL_CARDS,
+        ),
+        (
+            "protocol.members_present",
+            p.members_present.len(),
+            caps::MEMBERS_PRESENT,
+        ),
+        (
+            "protocol.participants_present",
+            p.participants_present.len(),
+            caps::PARTICIPANTS_PRESENT,
+        ),
+    ] {
+        validate::at_most(field, len, max)?;
+    }
+    // Each text is capped, and so is the whole: one protocol is a few pages, not megabytes.
+    let total: usize = p
+        .questions
+        .iter()
+        .map(|q| q.substance.chars().count() + q.answer.chars().count())
+        .chain(p.decisions.iter().map(|d| d.text.chars().count()))
+        .sum::<usize>()
+        + p.information_given.chars().count();
+    if total > caps::PROTOCOL_TEXT {
+        return Err(FieldError::new(
+            "protocol",
+            format!(
+                "текст протокола не длиннее {} символов",
+                caps::PROTOCOL_TEXT
+            ),
+            format!(
+                "the protocol's text is at most {} characters",
+                caps::PROTOCOL_TEXT
+            ),
+        ));
+    }
+    for (i, q) in p.questions.iter().enumerate() {
+        validate::text(
+            &format!("protocol.questions[{i}].substance"),
+            &q.substance,
+            true,
+            MAX_TEXT,
+        )?;
+        if !q.classifier_code.is_empty() {
+            classifier_code(
+                &format!("protocol.questions[{i}].classifier_code"),
+                &q.classifier_code,
+            )?;
+        }
+        validate::known_enum::<pb::AnswerMode>(
+            &format!("protocol.questions[{i}].answer_mode"),
+            q.answer_mode,
+        )?;
+        validate::text(
+            &format!("protocol.questions[{i}].answer"),
+            &q.answer,
+            false,
+            MAX_TEXT,
+        )?;
+    }
+    for (i, d) in p.decisions.iter().enumerate() {
+        validate::text(
+            &format!("protocol.decisions[{i}].text"),
+            &d.text,
+            true,
+            MAX_TEXT,
+        )?;
+    }
+    Ok(())
+}
+
 #[tonic::async_trait]
 impl MeetingService for MeetingSvc {
     async fn plan_meeting(&self, req: Request<pb::PlanMeetingRequest>) -> Reply {
@@ -339,7 +450,7 @@ impl MeetingService for MeetingSvc {
             .ctx
             .db
             .write(c.actor.user_id, |tx| {
-                if let Some(done) = tx.replayed::<pb::Meeting>(&req.request_id)? {
+                if let Some(done) = tx.replayed::<pb::Meeting>("PlanMeeting", &req.request_id)? {
                     return Ok(done);
                 }
                 let group = tx.require::<pb::Group>(req.group_id)?;
@@ -379,6 +490,113 @@ impl MeetingService for MeetingSvc {
         Ok(Response::new(m))
     }
 
+    async fn record_past_meeting(&self, req: Request<pb::RecordPastMeetingRequest>) -> Reply {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        validate::request_id("request_id", &req.request_id)?;
+        validate::id("group_id", req.group_id)?;
+        validate::id("territory_id", req.territory_id)?;
+        let held = validate::date("date", req.date.as_ref())?;
+        time_hhmm("time", &req.time, true)?;
+        let signed = validate::date("signed_on", req.signed_on.as_ref())?;
+        let handed = validate::date("handed_over_on", req.handed_over_on.as_ref())?;
+        let p = req
+            .protocol
+            .clone()
+            .ok_or_else(|| FieldError::new("protocol", "не заполнено", "is required"))?;
+        check_protocol(&p)?;
+        validate::required_line("protocol.number", &p.number, 60)?;
+        authorize(
+            &c.actor,
+            Action::PrepareMeeting,
+            &Resource::group(req.group_id),
+        )
+        .map_err(ApiError::from)?;
+        let today = self.today();
+        let due = self.handover_due(held);
+        let m = self
+            .ctx
+            .db
+            .write(c.actor.user_id, |tx| {
+                if let Some(done) =
+                    tx.replayed::<pb::Meeting>("RecordPastMeeting", &req.request_id)?
+                {
+                    return Ok(done);
+                }
+                let group = tx.require::<pb::Group>(req.group_id)?;
+                machine::past_meeting_days(
+                    held,
+                    signed,
+                    handed,
+                    quarters::formed_on(&group),
+                    today,
+                )?;
+                if !group.territory_ids.contains(&req.territory_id) {
+                    return Err(FieldError::new(
+                        "territory_id",
+                        "группа не обслуживает эту территорию",
+                        "the group does not serve this territory",
+                    )
+                    .into());
+                }
+                check_venue(tx, req.venue_id, "venue_id")?;
+                let people = group_people(&group);
+                if let Some(x) = p.members_present.iter().find(|u| !people.contains(u)) {
+                    let who = tx
+                        .get::<pb::User>(*x)?
+                        .map_or_else(|| x.to_string(), |u| u.username);
+                    return Err(FieldError::new(
+                        "protocol.members_present",
+                        format!("{who} не входит в группу"),
+                        format!("{who} is not in the group"),
+                    )
+                    .into());
+                }
+                // Signed on paper by the group's leader on that day (3.5.7), handed over on the
+                // day given; the deadlines of 3.6.9 are judged as they stood then.
+                let noon = |d: NaiveDate| city_time::midnight_ms(d) + 12 * 3_600_000;
+                let mut decisions = p.decisions.clone();
+                for d in &mut decisions {
+                    d.assignment_ids.clear();
+                }
+                let handed_at_ms = noon(handed);
+                let late = due
+                    .date
+                    .as_ref()
+                    .and_then(validate::to_naive)
+                    .is_some_and(|d| handed > d);
+                let mut m = pb::Meeting {
+                    group_id: req.group_id,
+                    territory_id: req.territory_id,
+                    venue_id: req.venue_id,
+                    date: req.date,
+                    time: req.time.clone(),
+                    status: M::HandedOver as i32,
+                    protocol: Some(pb::Protocol {
+                        signed_by: group.leader_id,
+                        signed_at_ms: noon(signed),
+                        amendments: Vec::new(),
+                        participants_present: Vec::new(),
+                        reception_card_ids: Vec::new(),
+                        decisions,
+                        ..p.clone()
+                    }),
+                    handover: Some(pb::Handover {
+                        due: Some(due),
+                        handed_at_ms,
+                        late,
+                        ..Default::default()
+                    }),
+                    retrospective: true,
+                    ..Default::default()
+                };
+                refresh_drafts(tx, &mut m)?;
+                tx.create(m, Some(&req.request_id))
+            })
+            .await?;
+        Ok(Response::new(m))
+    }
+
     async fn set_venue_agreement(&self, req: Request<pb::SetVenueAgreementRequest>) -> Reply {
         let c = caller(&req)?;
         let req = req.into_inner();
@@ -396,7 +614,8 @@ impl MeetingService for MeetingSvc {
             MAX_TEXT,
         )?;
         if let Some(d) = agreement.date.as_ref() {
-            validate::date("agreement.date", Some(d))?;
+            let date = validate::date("agreement.date", Some(d))?;
+            dating::done_by("agreement.date", date, self.today())?;
         }
         let m = self
             .change(&c, req.meeting_id, req.expected_version, Action::PrepareMeeting, "venue_agreement", |tx, m, today| {
@@ -504,7 +723,7 @@ impl MeetingService for MeetingSvc {
             .ok_or_else(|| FieldError::new("participant", "не заполнено", "is required"))?;
         validate::known_enum::<pb::ParticipantStatus>("participant.status", p.status)?;
         validate::optional_line("participant.position", &p.position, MAX_LINE)?;
-        validate::optional_line("participant.name", &p.name, MAX_LINE)?;
+        validate::name_line("participant.name", &p.name, MAX_LINE, false)?;
         if p.organisation_id == 0 && p.name.trim().is_empty() {
             return Err(FieldError::new(
                 "participant.name",
@@ -556,6 +775,11 @@ impl MeetingService for MeetingSvc {
                         .into());
                     }
                     if p.index == 0 {
+                        validate::at_most(
+                            "participant",
+                            m.participants.len() + 1,
+                            caps::PARTICIPANTS,
+                        )?;
                         let index = m.participants.iter().map(|x| x.index).max().unwrap_or(0) + 1;
                         m.participants.push(pb::Participant {
                             index,
@@ -612,11 +836,7 @@ impl MeetingService for MeetingSvc {
     async fn save_checklist(&self, req: Request<pb::SaveChecklistRequest>) -> Reply {
         let c = caller(&req)?;
         let req = req.into_inner();
-        if req.items.len() > 100 {
-            return Err(
-                FieldError::new("items", "не более 100 пунктов", "at most 100 items").into(),
-            );
-        }
+        validate::at_most("items", req.items.len(), caps::CHECKLIST)?;
         for (i, item) in req.items.iter().enumerate() {
             validate::required_line(&format!("items[{i}].title"), &item.title, MAX_LINE)?;
             validate::optional_line(
@@ -695,7 +915,8 @@ impl MeetingService for MeetingSvc {
             .clone()
             .ok_or_else(|| FieldError::new("informing", "не заполнено", "is required"))?;
         validate::text("informing.method", &inf.method, true, MAX_TEXT)?;
-        validate::date("informing.date", inf.date.as_ref())?;
+        let date = validate::date("informing.date", inf.date.as_ref())?;
+        dating::done_by("informing.date", date, self.today())?;
         let m = self
             .change(
                 &c,
@@ -726,7 +947,8 @@ impl MeetingService for MeetingSvc {
             .ok_or_else(|| FieldError::new("publication", "не заполнено", "is required"))?;
         validate::known_enum::<pb::PublicationKind>("publication.kind", p.kind)?;
         validate::required_line("publication.place", &p.place, MAX_LINE)?;
-        validate::date("publication.date", p.date.as_ref())?;
+        let date = validate::date("publication.date", p.date.as_ref())?;
+        dating::done_by("publication.date", date, self.today())?;
         validate::optional_line("publication.link", &p.link, 2000)?;
         validate::text("publication.draft_text", &p.draft_text, false, MAX_TEXT)?;
         let m = self
@@ -785,64 +1007,7 @@ impl MeetingService for MeetingSvc {
             .protocol
             .clone()
             .ok_or_else(|| FieldError::new("protocol", "не заполнено", "is required"))?;
-        validate::optional_line("protocol.number", &p.number, 60)?;
-        time_hhmm("protocol.start_time", &p.start_time, false)?;
-        time_hhmm("protocol.end_time", &p.end_time, false)?;
-        // Both are checked HH:MM, so the text order is the time order.
-        if !p.start_time.is_empty() && !p.end_time.is_empty() && p.end_time < p.start_time {
-            return Err(FieldError::new(
-                "protocol.end_time",
-                "окончание раньше начала",
-                "ends before it starts",
-            )
-            .into());
-        }
-        if p.residents_attending > 100_000 {
-            return Err(FieldError::new(
-                "protocol.residents_attending",
-                "неправдоподобное число",
-                "is implausible",
-            )
-            .into());
-        }
-        validate::text(
-            "protocol.information_given",
-            &p.information_given,
-            false,
-            MAX_TEXT,
-        )?;
-        for (i, q) in p.questions.iter().enumerate() {
-            validate::text(
-                &format!("protocol.questions[{i}].substance"),
-                &q.substance,
-                true,
-                MAX_TEXT,
-            )?;
-            if !q.classifier_code.is_empty() {
-                classifier_code(
-                    &format!("protocol.questions[{i}].classifier_code"),
-                    &q.classifier_code,
-                )?;
-            }
-            validate::known_enum::<pb::AnswerMode>(
-                &format!("protocol.questions[{i}].answer_mode"),
-                q.answer_mode,
-            )?;
-            validate::text(
-                &format!("protocol.questions[{i}].answer"),
-                &q.answer,
-                false,
-                MAX_TEXT,
-            )?;
-        }
-        for (i, d) in p.decisions.iter().enumerate() {
-            validate::text(
-                &format!("protocol.decisions[{i}].text"),
-                &d.text,
-                true,
-                MAX_TEXT,
-            )?;
-        }
+        check_protocol(&p)?;
         let m = self
             .change(
                 &c,
@@ -877,6 +1042,25 @@ impl MeetingService for MeetingSvc {
                             format!("no invited participant {x}"),
                         )
                         .into());
+                    }
+                    // Cards and appeals named in the protocol are the group's own: one of another
+                    // group is refused as if it did not exist.
+                    let group_id = m.group_id;
+                    for (i, id) in p.reception_card_ids.iter().enumerate() {
+                        crate::refs::in_scope::<pb::ReceptionCard>(
+                            tx,
+                            &format!("protocol.reception_card_ids[{i}]"),
+                            *id,
+                            |x| x.group_id == group_id,
+                        )?;
+                    }
+                    for (i, q) in p.questions.iter().enumerate() {
+                        crate::refs::in_scope::<pb::Appeal>(
+                            tx,
+                            &format!("protocol.questions[{i}].appeal_id"),
+                            q.appeal_id,
+                            |x| x.group_id == group_id,
+                        )?;
                     }
                     let old = m.protocol.clone().unwrap_or_default();
                     let mut new = pb::Protocol {
@@ -939,6 +1123,8 @@ impl MeetingService for MeetingSvc {
                 "amend",
                 |tx, m, today| {
                     step(m, Step::Amend, today)?;
+                    let so_far = m.protocol.as_ref().map_or(0, |p| p.amendments.len());
+                    validate::at_most("text", so_far + 1, caps::AMENDMENTS)?;
                     let now = tx.now_ms();
                     m.protocol
                         .get_or_insert_with(Default::default)
@@ -1332,9 +1518,17 @@ pub fn quarter_table(
             .filter(|m| m.group_id == g.meta().id && machine::was_held(status(m)))
             .map(meeting_date)
             .collect();
+        let formed = quarters::formed_on(g);
         for q in 1..=4u32 {
-            let state =
-                quarters::state(&cal, year, q, &held, today, ctx.config.quarter_warning_days);
+            let state = quarters::state(
+                &cal,
+                year,
+                q,
+                &held,
+                today,
+                ctx.config.quarter_warning_days,
+                formed,
+            );
             let count = quarters::bounds(year, q)
                 .map(|(s, e)| held.iter().filter(|d| (s..=e).contains(*d)).count())
                 .unwrap_or(0);
@@ -1346,6 +1540,7 @@ pub fn quarter_table(
                     quarters::QuarterState::AtRisk => pb::QuarterState::AtRisk,
                     quarters::QuarterState::Missed => pb::QuarterState::Missed,
                     quarters::QuarterState::Open => pb::QuarterState::Open,
+                    quarters::QuarterState::NotFormed => pb::QuarterState::NotFormed,
                 } as i32,
                 held: count as u32,
             });
