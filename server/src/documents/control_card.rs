@@ -211,7 +211,11 @@ pub fn control_card(a: &pb::Assignment, meeting: Option<&pb::Meeting>, s: &Sourc
                     cells: vec![
                         date_at(h.at_ms),
                         status(h.to).to_string(),
-                        who(h.by_user_id, s),
+                        if h.by_system {
+                            "автоматически".to_string()
+                        } else {
+                            who(h.by_user_id, s)
+                        },
                         h.comment.clone(),
                     ],
                     bold: false,

@@ -111,6 +111,52 @@ pub fn xlsx(t: &pb::Table, sheet: &str) -> Result<Vec<u8>, XlsxError> {
 mod tests {
     use super::*;
 
+    fn part(bytes: &[u8], name: &str) -> String {
+        use std::io::Read;
+        let mut z = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+            Ok(z) => z,
+            Err(e) => panic!("not a zip: {e}"),
+        };
+        let mut xml = String::new();
+        if let Ok(mut f) = z.by_name(name) {
+            let _ = f.read_to_string(&mut xml);
+        }
+        xml
+    }
+
+    #[test]
+    fn the_sheet_is_laid_out_for_paper() -> Result<(), XlsxError> {
+        let t = pb::Table {
+            title: "Информация за первое полугодие 2026 года".into(),
+            columns: vec!["Показатель".into(), "Группа № 1".into()],
+            rows: vec![pb::Row {
+                cells: vec!["Встреч проведено".into(), "2".into()],
+                values: vec![0.0, 2.0],
+            }],
+            totals: None,
+        };
+        let bytes = xlsx(&t, "ИНФОРМАЦИЯ")?;
+        let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+        for want in [
+            "orientation=\"landscape\"",
+            "fitToHeight=\"0\"",
+            "<pageSetUpPr fitToPage=\"1\"/>",
+            "<oddFooter>&amp;CСтраница &amp;P из &amp;N</oddFooter>",
+            "<c r=\"B4\" s=\"",
+        ] {
+            assert!(sheet.contains(want), "{want} missing from {sheet}");
+        }
+        assert!(
+            sheet.contains("<v>2</v>"),
+            "the figure is a number: {sheet}"
+        );
+        let book = part(&bytes, "xl/workbook.xml");
+        assert!(book.contains("name=\"ИНФОРМАЦИЯ\""), "{book}");
+        assert!(book.contains("_xlnm.Print_Titles"), "{book}");
+        assert!(book.contains("$A:$A,"), "the label column repeats: {book}");
+        Ok(())
+    }
+
     #[test]
     fn sheet_names_are_what_excel_accepts() {
         assert_eq!(sheet_name("Группы: 1/2 полугодие"), "Группы 1 2 полугодие");

@@ -292,7 +292,7 @@ impl AppealSvc {
 
 /// The executors of the assignment the server made when `card` was put on control: the only
 /// people bound to a citizen's record other than its group.
-fn card_executors(db: &crate::db::Db, card: &pb::ReceptionCard) -> ApiResult<Vec<u64>> {
+pub(crate) fn card_executors(db: &crate::db::Db, card: &pb::ReceptionCard) -> ApiResult<Vec<u64>> {
     if card.assignment_id == 0 {
         return Ok(Vec::new());
     }

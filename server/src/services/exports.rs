@@ -7,6 +7,7 @@ use infogroups_shared::pb;
 use infogroups_shared::validate::{self, FieldError};
 
 use super::Ctx;
+use super::appeals::{audit_view, card_executors};
 use super::meetings::texts;
 use crate::auth::Caller;
 use crate::documents::model::Document;
@@ -15,7 +16,7 @@ use crate::documents::{control_card, meeting_papers, protocol, reception_card, r
 use crate::entity::{Entity, Kind};
 use crate::error::{ApiError, ApiResult};
 use crate::personal_data::depersonalised_card;
-use crate::policy::{Action, Resource, authorize, may_see};
+use crate::policy::{Action, authorize, may_see, personal_data_resource};
 
 /// At most this many records in one register.
 pub const MAX_REGISTER: usize = 5000;
@@ -118,24 +119,11 @@ pub fn protocol(ctx: &Ctx, c: &Caller, id: u64) -> ApiResult<Document> {
 /// audited), the openly depersonalised copy for the others.
 pub async fn reception_card(ctx: &Ctx, c: &Caller, id: u64) -> ApiResult<Document> {
     let card: pb::ReceptionCard = visible(ctx, c, "reception_card", id)?;
-    let allowed = authorize(
-        &c.actor,
-        Action::ReadPersonalData,
-        &Resource {
-            group_id: card.group_id,
-            executors: vec![card.executor_id],
-            ..Resource::default()
-        },
-    )
-    .is_ok();
+    // The same decision and the same audit record as opening the card (`AppealService`).
+    let pd = personal_data_resource(card.group_id, card_executors(&ctx.db, &card)?);
+    let allowed = authorize(&c.actor, Action::ReadPersonalData, &pd).is_ok();
     let card = if allowed && card.citizen.is_some() {
-        let version = card.meta().version;
-        ctx.db
-            .write(c.actor.user_id, |tx| {
-                tx.audit(Kind::ReceptionCard, id, "export_personal_data", version);
-                Ok(())
-            })
-            .await?;
+        audit_view(&ctx.db, c, Kind::ReceptionCard, card.meta()).await?;
         card
     } else {
         depersonalised_card(card)
