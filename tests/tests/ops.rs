@@ -533,3 +533,76 @@ async fn sighup_replaces_the_tls_certificate_without_a_restart() -> Result<()> {
     let _ = tokio::time::timeout(STEP, child.wait()).await?;
     Ok(())
 }
+
+/// Starts `serve` with a `NOTIFY_SOCKET` of our own and returns the first datagram systemd would
+/// get; `extra` adds arguments (TLS).
+async fn readiness_of(extra: &[&std::ffi::OsStr]) -> Result<String> {
+    let dir = tempfile::tempdir()?;
+    let socket_path = dir.path().join("notify.sock");
+    let socket = tokio::net::UnixDatagram::bind(&socket_path)?;
+    let mut child = Command::new(SERVER)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--log-format",
+            "json",
+            "--data",
+        ])
+        .arg(dir.path().join("store"))
+        .args(extra)
+        .env("NOTIFY_SOCKET", &socket_path)
+        .env("INFOGROUPS_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("INFOGROUPS_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    let mut lines = BufReader::new(child.stderr.take().context("stderr")?).lines();
+    let mut buf = [0u8; 256];
+    let n = tokio::time::timeout(STEP, socket.recv(&mut buf))
+        .await
+        .context("no readiness notification")??;
+    let message = String::from_utf8_lossy(&buf[..n]).into_owned();
+    let mut answered_before_ready = false;
+    while let Ok(Ok(Some(line))) = tokio::time::timeout(STEP, lines.next_line()).await {
+        if line.contains("answered its own health check; ready") {
+            answered_before_ready = true;
+            break;
+        }
+    }
+    assert!(
+        answered_before_ready,
+        "the notification follows the server's own answered health check"
+    );
+    child.start_kill()?;
+    let _ = tokio::time::timeout(STEP, child.wait()).await?;
+    Ok(message)
+}
+
+#[tokio::test]
+async fn systemd_hears_ready_only_after_the_server_answered_its_own_health_check() -> Result<()> {
+    let message = readiness_of(&[]).await?;
+    assert_eq!(message.trim(), "READY=1");
+    Ok(())
+}
+
+#[tokio::test]
+async fn readiness_over_tls_is_probed_through_the_certificate_in_force() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (cert_path, key_path) = (dir.path().join("server.pem"), dir.path().join("server.key"));
+    // A name the probe cannot know: it pins the certificate instead of checking a host name.
+    let cert = rcgen::generate_simple_self_signed(vec!["infogroups.example".to_string()])?;
+    std::fs::write(&cert_path, cert.cert.pem())?;
+    std::fs::write(&key_path, cert.signing_key.serialize_pem())?;
+    let message = readiness_of(&[
+        "--tls-cert".as_ref(),
+        cert_path.as_os_str(),
+        "--tls-key".as_ref(),
+        key_path.as_os_str(),
+    ])
+    .await?;
+    assert_eq!(message.trim(), "READY=1");
+    Ok(())
+}
