@@ -892,8 +892,7 @@ fn on_call_done(
                     let mut text = form.done_text(lang);
                     match reply {
                         Reply::Saved(path) => {
-                            // The full path: a relative one depends on where the client started.
-                            let path = std::path::absolute(&path).unwrap_or(path);
+                            // The full path the file got, which may carry a copy's number.
                             text = format!("{text}: {}", path.display());
                         }
                         Reply::Imported(i) => {

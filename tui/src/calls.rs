@@ -215,8 +215,12 @@ fn io_error_ru(e: &std::io::Error) -> String {
     }
 }
 
-/// Runs `call` against the server.
-pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
+/// Runs `call` against the server; a file it brings is saved into `downloads`.
+pub async fn run(
+    conn: &Connection,
+    call: Call,
+    downloads: &crate::saving::Downloads,
+) -> Result<Reply, RpcError> {
     let meeting = |r: tonic::Response<pb::Meeting>| Reply::Meeting(Box::new(r.into_inner()));
     let assignment =
         |r: tonic::Response<pb::Assignment>| Reply::Assignment(Box::new(r.into_inner()));
@@ -624,31 +628,25 @@ pub async fn run(conn: &Connection, call: Call) -> Result<Reply, RpcError> {
                 .await
                 .map_err(status)?
                 .into_inner();
-            let target = path.clone();
-            tokio::task::spawn_blocking(move || save(&target, &file.content))
-                .await
-                .map_err(|e| {
-                    RpcError::new(tonic::Code::Internal, &e.to_string(), &e.to_string())
-                })??;
-            Reply::Saved(path)
+            let downloads = downloads.clone();
+            let saved = tokio::task::spawn_blocking(move || {
+                downloads
+                    .save_new(&path, &file.content)
+                    .map_err(|e| save_failed(&downloads.dir().join(&path), &e))
+            })
+            .await
+            .map_err(|e| RpcError::new(tonic::Code::Internal, &e.to_string(), &e.to_string()))??;
+            Reply::Saved(saved)
         }
     })
 }
 
-/// Writes the file next to a temporary name first, so a failed write never leaves half a file
-/// under the name the user chose.
-fn save(path: &std::path::Path, content: &[u8]) -> Result<(), RpcError> {
-    let failed = |e: std::io::Error| {
-        RpcError::new(
-            tonic::Code::FailedPrecondition,
-            &format!("не удалось сохранить файл {}: {e}", path.display()),
-            &format!("cannot save {}: {e}", path.display()),
-        )
-    };
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".part");
-    std::fs::write(&tmp, content).map_err(failed)?;
-    std::fs::rename(&tmp, path).map_err(failed)
+fn save_failed(path: &std::path::Path, e: &std::io::Error) -> RpcError {
+    RpcError::new(
+        tonic::Code::FailedPrecondition,
+        &format!("не удалось сохранить файл {}: {e}", path.display()),
+        &format!("cannot save {}: {e}", path.display()),
+    )
 }
 
 #[cfg(test)]

@@ -72,6 +72,11 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Folder documents and exports are saved into [default: the XDG download folder, else
+    /// ~/Downloads]; a file already there is never replaced.
+    #[arg(long, value_name = "DIR", env = "INFOGROUPS_DOWNLOADS")]
+    pub downloads: Option<PathBuf>,
+
     /// Log file [default: ~/.local/state/infogroups/infogroups.log], rotated at 5 MiB; level from
     /// RUST_LOG or INFOGROUPS_LOG.
     #[arg(long, value_name = "FILE")]

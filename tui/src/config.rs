@@ -2,6 +2,7 @@
 //!
 //! ```toml
 //! lang = "ru"            # or "en"
+//! downloads = "~/Документы/Инфогруппы"   # where documents are saved
 //! [keys]
 //! quit = "q"             # one key
 //! submit_report = ["r", "ctrl+r"]   # or several
@@ -20,6 +21,8 @@ use crate::keymap::{KeySpec, Keymap, KeymapError};
 pub struct FileConfig {
     /// `ru` or `en`.
     pub lang: Option<String>,
+    /// The folder documents and exports are saved into; `~/` is the home folder.
+    pub downloads: Option<String>,
     /// Command name → key(s).
     #[serde(default)]
     pub keys: BTreeMap<String, KeySpec>,
@@ -55,6 +58,8 @@ pub struct Loaded {
     pub lang: Option<infogroups_shared::names::Lang>,
     /// The key bindings.
     pub keymap: Keymap,
+    /// The folder to save into, if the file sets one.
+    pub downloads: Option<PathBuf>,
 }
 
 /// Reads `path`; a missing default file is no error, a missing explicit one is.
@@ -79,6 +84,7 @@ fn defaults() -> Loaded {
     Loaded {
         lang: None,
         keymap: Keymap::default(),
+        downloads: None,
     }
 }
 
@@ -95,7 +101,23 @@ pub fn parse(text: &str, name: &str) -> Result<Loaded, ConfigError> {
     };
     let keymap =
         Keymap::with_overrides(&file.keys).map_err(|e| ConfigError::Keys(name.to_string(), e))?;
-    Ok(Loaded { lang, keymap })
+    let downloads = file.downloads.as_deref().map(home_relative);
+    Ok(Loaded {
+        lang,
+        keymap,
+        downloads,
+    })
+}
+
+/// `~/x` as the home folder's `x`, as a shell would read it.
+fn home_relative(path: &str) -> PathBuf {
+    match (
+        path.strip_prefix("~/"),
+        directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf()),
+    ) {
+        (Some(rest), Some(home)) => home.join(rest),
+        _ => PathBuf::from(path),
+    }
 }
 
 #[cfg(test)]

@@ -15,15 +15,21 @@ pub struct Effects {
     conn: Connection,
     tx: UnboundedSender<Msg>,
     sync: Option<CancellationToken>,
+    downloads: crate::saving::Downloads,
 }
 
 impl Effects {
-    /// Commands for `conn`, results posted to `tx`.
-    pub fn new(conn: Connection, tx: UnboundedSender<Msg>) -> Self {
+    /// Commands for `conn`, results posted to `tx`, files saved into `downloads`.
+    pub fn new(
+        conn: Connection,
+        tx: UnboundedSender<Msg>,
+        downloads: crate::saving::Downloads,
+    ) -> Self {
         Self {
             conn,
             tx,
             sync: None,
+            downloads,
         }
     }
 
@@ -84,8 +90,9 @@ impl Effects {
             Cmd::Call { origin, call } => {
                 let conn = self.conn.clone();
                 let tx = self.tx.clone();
+                let downloads = self.downloads.clone();
                 tokio::spawn(async move {
-                    let result = calls::run(&conn, *call).await;
+                    let result = calls::run(&conn, *call, &downloads).await;
                     if let Err(e) = &result {
                         tracing::info!(?origin, code = ?e.code, "call refused");
                     }

@@ -24,6 +24,7 @@ pub mod replica;
 pub mod reports;
 pub mod rpc;
 pub mod runtime;
+pub mod saving;
 pub mod screens;
 pub mod snapshot;
 pub mod strings;
@@ -70,7 +71,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         .map_or_else(|| cli.server.clone(), DemoServer::url);
     let conn = Connection::new(&server, cli.ca_cert.as_deref())?;
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut effects = Effects::new(conn, tx.clone());
+    let downloads =
+        saving::Downloads::resolve(cli.downloads.as_deref().or(loaded.downloads.as_deref()));
+    let mut effects = Effects::new(conn, tx.clone(), downloads);
     let mut state = State::new(Init {
         lang,
         theme: Theme::from_env(),

@@ -8,10 +8,12 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 use infogroups_tui::actions::{self, Action};
 use infogroups_tui::app::{self, Cmd, Init, Msg, Screen, Secret, State};
+use infogroups_tui::calls::{self, Call, Reply};
 use infogroups_tui::demo::DemoServer;
 use infogroups_tui::effects::Effects;
 use infogroups_tui::keymap::Keymap;
 use infogroups_tui::rpc::Connection;
+use infogroups_tui::saving::Downloads;
 use infogroups_tui::sync::Link;
 use infogroups_tui::theme::Theme;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
@@ -20,7 +22,10 @@ use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 struct Client {
     state: State,
     effects: Effects,
+    conn: Connection,
     rx: UnboundedReceiver<Msg>,
+    /// Where this client saves files; removed with it.
+    downloads: tempfile::TempDir,
 }
 
 impl Client {
@@ -37,10 +42,13 @@ impl Client {
             now_ms: infogroups_tui::runtime::now_ms(),
             size: (120, 40),
         });
+        let downloads = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         Client {
             state,
-            effects: Effects::new(conn, tx),
+            effects: Effects::new(conn.clone(), tx, Downloads::resolve(Some(downloads.path()))),
+            conn,
             rx,
+            downloads,
         }
     }
 
@@ -877,4 +885,47 @@ async fn the_general_department_forwards_one_appeal_and_closes_another_under_art
             && status_of(s, &open[1]) == Some(pb::AppealStatus::NoAnswerUnreadable as i32)
     })
     .await;
+}
+
+#[tokio::test]
+async fn a_document_saved_twice_keeps_both_files_in_the_download_folder() {
+    let demo = DemoServer::start(None, None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut sek = Client::new(&demo.url());
+    sek.login("sek1", "demo1234").await;
+    assert!(matches!(sek.state.screen, Screen::Work(_)), "signed in");
+    let downloads = Downloads::resolve(Some(sek.downloads.path()));
+    let export = || Call::Export {
+        request: pb::ExportRequest {
+            kind: pb::ExportKind::Register as i32,
+            format: pb::FileFormat::Csv as i32,
+            register: Some(pb::RegisterRequest {
+                kind: pb::RegisterKind::Assignments as i32,
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        path: "Реестр поручений.csv".into(),
+    };
+    let mut saved = Vec::new();
+    for _ in 0..2 {
+        match calls::run(&sek.conn, export(), &downloads).await {
+            Ok(Reply::Saved(path)) => saved.push(path),
+            other => panic!("not saved: {other:?}"),
+        }
+    }
+    let folder = sek.downloads.path();
+    assert_eq!(
+        saved,
+        [
+            folder.join("Реестр поручений.csv"),
+            folder.join("Реестр поручений (2).csv")
+        ]
+    );
+    for path in &saved {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!text.is_empty(), "{} holds the register", path.display());
+    }
+    demo.stop().await;
 }
