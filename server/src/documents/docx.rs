@@ -284,7 +284,11 @@ fn executor_mark(text: &str, text_width: usize) -> Paragraph {
         .frame_width(u32::try_from(text_width).unwrap_or(0));
     for (i, l) in text.split('\n').enumerate() {
         let r = Run::new().size(half_points(SMALL_PT));
-        let r = if i == 0 { r } else { r.add_break(BreakType::TextWrapping) };
+        let r = if i == 0 {
+            r
+        } else {
+            r.add_break(BreakType::TextWrapping)
+        };
         p = p.add_run(r.add_text(l));
     }
     p
