@@ -496,10 +496,10 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, DocumentError> {
             .ok_or_else(|| DocumentError("bad page size".into()))?;
         let mut page = pdf.start_page_with(settings);
         let mut surface = page.surface();
-        surface.set_stroke(Some(Stroke {
+        let rule = Stroke {
             width: RULE,
             ..Default::default()
-        }));
+        };
         for op in ops {
             match op {
                 Op::Text {
@@ -513,6 +513,9 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, DocumentError> {
                         Face::Regular => regular.clone(),
                         Face::Bold => bold.clone(),
                     };
+                    // Text is filled only: a stroke left set for the rules would outline
+                    // every glyph and make the type look hollow and heavy.
+                    surface.set_stroke(None);
                     surface.draw_text(
                         Point::from_xy(*x, *y),
                         font,
@@ -527,6 +530,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, DocumentError> {
                     pb.move_to(from.0, from.1);
                     pb.line_to(to.0, to.1);
                     if let Some(path) = pb.finish() {
+                        surface.set_stroke(Some(rule.clone()));
                         surface.draw_path(&path);
                     }
                 }
