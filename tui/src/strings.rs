@@ -269,12 +269,12 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
         C::Period => ("сменить период", "change the period"),
         C::Dimension => ("сменить группировку", "change the grouping"),
         C::Export => (
-            "сохранить в файл (отчёт — .xlsx/.pdf/.docx/.csv; протокол, справка, объявление, итоги, карточки — .pdf/.docx)",
-            "save to a file (a report as .xlsx/.pdf/.docx/.csv; a protocol, brief, announcement, results or card as .pdf/.docx)",
+            "сохранить в файл (.pdf/.docx; отчёт и .xlsx/.csv)",
+            "save to a file (.pdf/.docx; a report also .xlsx/.csv)",
         ),
         C::PrintList => (
-            "реестр того, что показывает список, с отбором в заголовке (.pdf/.docx/.xlsx/.csv)",
-            "a register of what the list shows, its filter in the title (.pdf/.docx/.xlsx/.csv)",
+            "реестр списка с его отбором (.pdf/.docx/.xlsx/.csv)",
+            "a register of the list as filtered (.pdf/.docx/.xlsx/.csv)",
         ),
         C::GrantRole => ("дать роль", "grant a role"),
         C::RevokeRole => ("снять роль", "revoke a role"),

@@ -5,7 +5,7 @@
 use std::io::{Cursor, Read, Write};
 
 use docx_rs::{
-    AlignmentType, Docx, Header, LineSpacing, LineSpacingType, PageMargin, PageNum,
+    AlignmentType, BreakType, Docx, Header, LineSpacing, LineSpacingType, PageMargin, PageNum,
     PageOrientationType, Paragraph, Run, RunFonts, SpecialIndentType, Tab, TabValueType, Table,
     TableCell, TableCellMargins, TableLayoutType, TableRow, WidthType,
 };
@@ -260,16 +260,38 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, DocumentError> {
     }
     d = blocks(d, &doc.after);
     if let Some(e) = &doc.executor {
-        d = d.add_paragraph(line("", Align::Left, false));
-        for l in e.split('\n') {
-            d = d.add_paragraph(para(&[Span::plain(l)], Align::Left, SMALL_PT));
-        }
+        d = d.add_paragraph(executor_mark(e, text_width));
     }
     let mut out = Cursor::new(Vec::new());
     d.build()
         .pack(&mut out)
         .map_err(|e| DocumentError(e.to_string()))?;
     repeat_header_rows(&out.into_inner())
+}
+
+/// The executor mark (ГОСТ Р 7.0.97, 5.27) at the foot of the last page, as the PDF places it:
+/// a frame anchored to the bottom margin, so it stays at the foot of whichever page the text
+/// ends on instead of following the signature block.
+fn executor_mark(text: &str, text_width: usize) -> Paragraph {
+    let mut p = Paragraph::new()
+        .align(AlignmentType::Left)
+        .line_spacing(single())
+        .wrap("around")
+        .h_anchor("margin")
+        .v_anchor("margin")
+        .x_align("left")
+        .y_align("bottom")
+        .frame_width(u32::try_from(text_width).unwrap_or(0));
+    for (i, l) in text.split('\n').enumerate() {
+        let r = Run::new().size(half_points(SMALL_PT));
+        let r = if i == 0 {
+            r
+        } else {
+            r.add_break(BreakType::TextWrapping)
+        };
+        p = p.add_run(r.add_text(l));
+    }
+    p
 }
 
 fn blocks(mut d: Docx, blocks: &[Block]) -> Docx {
@@ -399,6 +421,28 @@ mod tests {
             .filter_map(|i| part(&bytes, &format!("word/header{i}.xml")).ok())
             .collect();
         assert!(headers.iter().any(|h| h.contains("PAGE")), "{headers:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn the_executor_mark_is_framed_at_the_foot_of_the_last_page()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let mut d = Document::new("СПРАВКА", "о проблемах территории", "03.12.2026");
+        d.body.push(Block::Para {
+            spans: vec![Span::plain("Текст справки.")],
+            align: Align::Justify,
+        });
+        d.executor = Some("Иванова Анна Петровна\n+7 (495) 123-45-67".into());
+        let xml = part(&render(&d)?, "word/document.xml")?;
+        let body_end = xml.rfind("</w:body>").ok_or("no body")?;
+        let last_p = xml[..body_end].rfind("<w:p ").ok_or("no paragraph")?;
+        let mark = &xml[last_p..body_end];
+        assert!(mark.contains("Иванова Анна Петровна"), "{mark}");
+        assert!(mark.contains("+7 (495) 123-45-67"), "{mark}");
+        assert!(mark.contains("w:yAlign=\"bottom\""), "{mark}");
+        assert!(mark.contains("w:vAnchor=\"margin\""), "{mark}");
+        let before = &xml[..last_p];
+        assert!(!before.contains("Иванова"), "the mark is printed twice");
         Ok(())
     }
 }

@@ -24,6 +24,8 @@ const LEADING: f32 = 1.2;
 const CELL_VPAD: f32 = 2.0;
 /// Table rule width, points.
 const RULE: f32 = 0.5;
+/// The widest a justified line may stretch its word gaps, in normal spaces; a wider line stays flush left.
+const MAX_STRETCH: f32 = 3.0;
 
 fn pt(mm: f32) -> f32 {
     mm / MM_PER_PT
@@ -185,11 +187,15 @@ impl Layout {
                 .sum::<f32>()
                 + space * (line.len().saturating_sub(1)) as f32;
             let avail = self.text_width - first_indent;
+            let stretched = space + (avail - natural) / (line.len().max(2) - 1) as f32;
             let (mut x, gap) = match align {
-                Align::Justify if i + 1 < count && line.len() > 1 => (
-                    self.left + first_indent,
-                    space + (avail - natural) / (line.len() - 1) as f32,
-                ),
+                // A line of a few long words would show gaps wider than a word: it stays flush
+                // left, as the paragraph's last line does.
+                Align::Justify
+                    if i + 1 < count && line.len() > 1 && stretched <= MAX_STRETCH * space =>
+                {
+                    (self.left + first_indent, stretched)
+                }
                 Align::Justify | Align::Left => (self.left + first_indent, space),
                 Align::Center => (self.left + (avail - natural) / 2.0, space),
                 Align::Right => (self.left + avail - natural, space),
@@ -490,10 +496,10 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, DocumentError> {
             .ok_or_else(|| DocumentError("bad page size".into()))?;
         let mut page = pdf.start_page_with(settings);
         let mut surface = page.surface();
-        surface.set_stroke(Some(Stroke {
+        let rule = Stroke {
             width: RULE,
             ..Default::default()
-        }));
+        };
         for op in ops {
             match op {
                 Op::Text {
@@ -507,6 +513,9 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, DocumentError> {
                         Face::Regular => regular.clone(),
                         Face::Bold => bold.clone(),
                     };
+                    // Text is filled only: a stroke left set for the rules would outline
+                    // every glyph and make the type look hollow and heavy.
+                    surface.set_stroke(None);
                     surface.draw_text(
                         Point::from_xy(*x, *y),
                         font,
@@ -521,6 +530,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, DocumentError> {
                     pb.move_to(from.0, from.1);
                     pb.line_to(to.0, to.1);
                     if let Some(path) = pb.finish() {
+                        surface.set_stroke(Some(rule.clone()));
                         surface.draw_path(&path);
                     }
                 }

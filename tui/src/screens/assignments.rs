@@ -393,8 +393,7 @@ impl Component for AssignmentsScreen {
         if !self.rows.is_empty() {
             c.push(C::PrintList);
         }
-        c.extend(ctx.closing_commands());
-        c
+        ctx.close_commands(c)
     }
 
     fn typing(&self) -> bool {

@@ -61,10 +61,13 @@ impl Ctx<'_> {
             && self.may(policy::Action::ChangeSettings, &policy::Resource::default())
     }
 
-    /// The commands every workspace screen ends with: the training clock for a trainer, the
-    /// role switch for someone with several, then leaving and help.
-    pub fn closing_commands(&self) -> Vec<Command> {
-        let mut c = Vec::new();
+    /// Ends a workspace screen's commands: the training clock for a trainer, the role switch
+    /// for someone with several, leaving and help, and after them the keys that write a file
+    /// (save, register), so the keys every screen shares keep their place in the hints line.
+    pub fn close_commands(&self, screen: Vec<Command>) -> Vec<Command> {
+        let (files, mut c): (Vec<Command>, Vec<Command>) = screen
+            .into_iter()
+            .partition(|k| matches!(k, Command::Export | Command::PrintList));
         if self.trainer() {
             c.push(Command::AdvanceClock);
         }
@@ -72,6 +75,7 @@ impl Ctx<'_> {
             c.push(Command::SwitchRole);
         }
         c.extend([Command::Logout, Command::Help, Command::Quit]);
+        c.extend(files);
         c
     }
 

@@ -182,8 +182,7 @@ impl Component for RecordsScreen {
         if self.register().is_some() && !self.rows.is_empty() {
             c.push(C::PrintList);
         }
-        c.extend(ctx.closing_commands());
-        c
+        ctx.close_commands(c)
     }
 
     fn typing(&self) -> bool {

@@ -180,8 +180,7 @@ impl Component for ReportScreen {
             }
             c.push(C::ColumnsRight);
         }
-        c.extend(ctx.closing_commands());
-        c
+        ctx.close_commands(c)
     }
 
     fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
