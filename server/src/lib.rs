@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod notify;
 pub mod personal_data;
 pub mod policy;
+pub mod readiness;
 pub mod refs;
 pub mod reports;
 pub mod schedule;

@@ -390,20 +390,27 @@ async fn serve(args: ServeArgs) -> Result<()> {
     infogroups_server::tls::reload_on_hangup(server.tls())
         .context("cannot install the SIGHUP handler")?;
     tokio::spawn(signals(stop, shutdown.clone()));
+    let probe = infogroups_server::readiness::probe_addr(listener.local_addr()?);
+    let answered = infogroups_server::readiness::until_answered(probe, server.tls());
     let serving = server.serve(listener, shutdown.clone());
-    tokio::pin!(serving);
-    // The store is open and the port bound: a connection made now is answered. Without systemd
-    // (no NOTIFY_SOCKET) this does nothing.
-    if let Err(e) = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]) {
-        tracing::warn!(error = %e, "cannot notify systemd of readiness");
-    }
-    tokio::select! {
-        r = &mut serving => r?,
-        () = async { shutdown.cancelled().await; tokio::time::sleep(Duration::from_secs(5)).await } => {
-            bail!("the server did not stop within 5 s of the signal");
+    tokio::pin!(serving, answered);
+    let mut ready = false;
+    loop {
+        tokio::select! {
+            r = &mut serving => return r.map_err(Into::into),
+            () = &mut answered, if !ready => {
+                ready = true;
+                tracing::info!("answered its own health check; ready");
+                // Without systemd (no NOTIFY_SOCKET) this does nothing.
+                if let Err(e) = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]) {
+                    tracing::warn!(error = %e, "cannot notify systemd of readiness");
+                }
+            }
+            () = async { shutdown.cancelled().await; tokio::time::sleep(Duration::from_secs(5)).await } => {
+                bail!("the server did not stop within 5 s of the signal");
+            }
         }
     }
-    Ok(())
 }
 
 async fn signals(signals: StopSignals, shutdown: CancellationToken) {

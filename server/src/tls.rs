@@ -65,6 +65,13 @@ impl Certificate {
         Ok(())
     }
 
+    /// The DER bytes of the certificate presented now (the chain's first), for a client that
+    /// pins it, such as the readiness probe.
+    pub fn end_entity(&self) -> Option<Vec<u8>> {
+        let current = self.current.read().ok()?;
+        current.cert.first().map(|c| c.as_ref().to_vec())
+    }
+
     fn acceptor(self: &Arc<Self>) -> TlsAcceptor {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let builder = ServerConfig::builder_with_provider(provider)

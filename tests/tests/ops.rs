@@ -471,31 +471,8 @@ async fn health(channel: tonic::transport::Channel) -> Result<()> {
 #[tokio::test]
 async fn sighup_replaces_the_tls_certificate_without_a_restart() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let (cert_path, key_path) = (dir.path().join("server.pem"), dir.path().join("server.key"));
-    let first = rcgen::generate_simple_self_signed(vec!["localhost".to_string()])?;
-    std::fs::write(&cert_path, first.cert.pem())?;
-    std::fs::write(&key_path, first.signing_key.serialize_pem())?;
-    let mut child = Command::new(SERVER)
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--log-format",
-            "json",
-            "--data",
-        ])
-        .arg(dir.path().join("store"))
-        .arg("--tls-cert")
-        .arg(&cert_path)
-        .arg("--tls-key")
-        .arg(&key_path)
-        .env("INFOGROUPS_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .env("INFOGROUPS_LOG", "info")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()?;
+    let (first, tls_args) = write_certificate(dir.path(), "localhost")?;
+    let mut child = spawn_serve(dir.path(), &tls_args, &[])?;
     let mut lines = BufReader::new(child.stderr.take().context("stderr")?).lines();
     let mut next_line = async || -> Result<String> {
         tokio::time::timeout(STEP, lines.next_line())
@@ -510,9 +487,7 @@ async fn sighup_replaces_the_tls_certificate_without_a_restart() -> Result<()> {
     };
     health(tls_channel(addr.port(), &first.cert.pem()).await?).await?;
 
-    let second = rcgen::generate_simple_self_signed(vec!["localhost".to_string()])?;
-    std::fs::write(&cert_path, second.cert.pem())?;
-    std::fs::write(&key_path, second.signing_key.serialize_pem())?;
+    let (second, _) = write_certificate(dir.path(), "localhost")?;
     let pid = child.id().context("the child's pid")?;
     let sent = Command::new("kill")
         .args(["-HUP", &pid.to_string()])
@@ -532,5 +507,98 @@ async fn sighup_replaces_the_tls_certificate_without_a_restart() -> Result<()> {
     );
     child.start_kill()?;
     let _ = tokio::time::timeout(STEP, child.wait()).await?;
+    Ok(())
+}
+
+/// A fresh self-signed certificate for `name`, written into `dir` as `server.pem` and
+/// `server.key` (replacing one written before), and the `serve` arguments that use it.
+fn write_certificate(
+    dir: &Path,
+    name: &str,
+) -> Result<(rcgen::CertifiedKey<rcgen::KeyPair>, Vec<std::ffi::OsString>)> {
+    let (cert_path, key_path) = (dir.join("server.pem"), dir.join("server.key"));
+    let cert = rcgen::generate_simple_self_signed(vec![name.to_string()])?;
+    std::fs::write(&cert_path, cert.cert.pem())?;
+    std::fs::write(&key_path, cert.signing_key.serialize_pem())?;
+    let args = vec![
+        "--tls-cert".into(),
+        cert_path.into_os_string(),
+        "--tls-key".into(),
+        key_path.into_os_string(),
+    ];
+    Ok((cert, args))
+}
+
+/// Starts the shipped `serve` on a free loopback port with its store in `dir`, JSON logs on a
+/// piped stderr, `extra` arguments and `env` variables.
+fn spawn_serve(
+    dir: &Path,
+    extra: &[std::ffi::OsString],
+    env: &[(&str, &Path)],
+) -> Result<tokio::process::Child> {
+    Ok(Command::new(SERVER)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--log-format",
+            "json",
+            "--data",
+        ])
+        .arg(dir.join("store"))
+        .args(extra)
+        .envs(env.iter().copied())
+        .env("INFOGROUPS_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("INFOGROUPS_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?)
+}
+
+/// Starts `serve` with a `NOTIFY_SOCKET` of our own and returns the first datagram systemd would
+/// get; `extra` adds arguments (TLS).
+async fn readiness_of(dir: &Path, extra: &[std::ffi::OsString]) -> Result<String> {
+    let socket_path = dir.join("notify.sock");
+    let socket = tokio::net::UnixDatagram::bind(&socket_path)?;
+    let mut child = spawn_serve(dir, extra, &[("NOTIFY_SOCKET", &socket_path)])?;
+    let mut lines = BufReader::new(child.stderr.take().context("stderr")?).lines();
+    let mut buf = [0u8; 256];
+    let n = tokio::time::timeout(STEP, socket.recv(&mut buf))
+        .await
+        .context("no readiness notification")??;
+    let message = String::from_utf8_lossy(&buf[..n]).into_owned();
+    let mut answered_before_ready = false;
+    while let Ok(Ok(Some(line))) = tokio::time::timeout(STEP, lines.next_line()).await {
+        if line.contains("answered its own health check; ready") {
+            answered_before_ready = true;
+            break;
+        }
+    }
+    assert!(
+        answered_before_ready,
+        "the notification follows the server's own answered health check"
+    );
+    child.start_kill()?;
+    let _ = tokio::time::timeout(STEP, child.wait()).await?;
+    Ok(message)
+}
+
+#[tokio::test]
+async fn systemd_hears_ready_only_after_the_server_answered_its_own_health_check() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let message = readiness_of(dir.path(), &[]).await?;
+    assert_eq!(message.trim(), "READY=1");
+    Ok(())
+}
+
+#[tokio::test]
+async fn readiness_over_tls_is_probed_through_the_certificate_in_force() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    // A name the probe cannot know: it pins the certificate instead of checking a host name.
+    let (_, tls_args) = write_certificate(dir.path(), "infogroups.example")?;
+    let message = readiness_of(dir.path(), &tls_args).await?;
+    assert_eq!(message.trim(), "READY=1");
     Ok(())
 }
