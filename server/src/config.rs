@@ -36,6 +36,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Where online backups (`MaintenanceService.Backup`) are written.
     pub backup_dir: PathBuf,
+    /// The store engine's page cache, in bytes (what it keeps in memory beyond the fact tables).
+    pub store_cache_bytes: u64,
     /// The operator's backup passphrase; without it no backup is written (a backup holds every
     /// citizen's data, so it is never written in clear).
     pub backup_key: Option<crate::backup::BackupKey>,
@@ -110,6 +112,7 @@ impl Config {
         Self {
             backup_dir: default_backup_dir(&data_dir),
             backup_key: None,
+            store_cache_bytes: crate::store::DEFAULT_CACHE_BYTES,
             data_dir,
             listen: SocketAddr::from(([127, 0, 0, 1], 50051)),
             tls: None,
@@ -194,6 +197,8 @@ pub struct FileConfig {
     pub backup_every: Option<String>,
     /// Scheduled backups kept.
     pub backup_keep: Option<usize>,
+    /// The store engine's page cache in MiB.
+    pub store_cache_mb: Option<u64>,
 }
 
 /// A configuration file that could not be used.
@@ -490,6 +495,7 @@ pub fn effective(c: &Config) -> Vec<(&'static str, String)> {
                 .map_or("(never)".into(), |d| format!("\"{}s\"", d.as_secs())),
         ),
         ("backup_keep", c.backup_keep.to_string()),
+        ("store_cache_mb", (c.store_cache_bytes >> 20).to_string()),
         (
             "backup_passphrase",
             c.backup_key

@@ -9,7 +9,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::depersonalise::COMPACT_DUE;
-use crate::store::{SledStore, Store, StoreError};
+use crate::store::{CHECKPOINT_BYTES, SledStore, Store, StoreError};
 
 /// Makes every file the process creates from now on private to its owner. Process-wide: the
 /// server writes nothing that others should read.
@@ -77,10 +77,10 @@ fn recover(dir: &Path) -> std::io::Result<()> {
 /// Opens the store in `dir`; when a depersonalisation marked it, first rewrites it into a fresh
 /// directory holding only the current value of every key and swaps that in: the old files, with
 /// the versions sled and the archive segments still held, are deleted. Run before the store
-/// serves (so at the next start after a depersonalisation).
-pub fn open_store(dir: &Path) -> Result<SledStore, StoreError> {
+/// serves (so at the next start after a depersonalisation). sled's page cache holds `cache_bytes`.
+pub fn open_store(dir: &Path, cache_bytes: u64) -> Result<SledStore, StoreError> {
     recover(dir)?;
-    let store = SledStore::open(dir)?;
+    let store = SledStore::open_with(dir, CHECKPOINT_BYTES, cache_bytes)?;
     if store.get(COMPACT_DUE)?.is_none() {
         return Ok(store);
     }
@@ -114,15 +114,15 @@ pub fn open_store(dir: &Path) -> Result<SledStore, StoreError> {
     std::fs::rename(dir, &old)?;
     std::fs::rename(&new, dir)?;
     std::fs::remove_dir_all(&old)?;
-    reopen(dir)
+    reopen(dir, cache_bytes)
 }
 
 /// Opens a store that was closed a moment ago: sled's background threads let go of its lock
 /// shortly after the handle is dropped.
-fn reopen(dir: &Path) -> Result<SledStore, StoreError> {
+fn reopen(dir: &Path, cache_bytes: u64) -> Result<SledStore, StoreError> {
     let mut tries = 0;
     loop {
-        match SledStore::open(dir) {
+        match SledStore::open_with(dir, CHECKPOINT_BYTES, cache_bytes) {
             Err(StoreError::Locked(_)) if tries < 500 => {
                 tries += 1;
                 std::thread::sleep(std::time::Duration::from_millis(10));
@@ -167,7 +167,7 @@ mod tests {
             ])?;
             s.flush()?;
         }
-        let s = open_store(&dir)?;
+        let s = open_store(&dir, crate::store::DEFAULT_CACHE_BYTES)?;
         assert_eq!(s.get(b"k")?, Some(b"redacted".to_vec()));
         assert_eq!(s.get(COMPACT_DUE)?, None);
         drop(s);

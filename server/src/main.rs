@@ -315,6 +315,10 @@ fn build_config(args: ServeArgs) -> Result<Config> {
     if let Some(n) = file.backup_keep {
         config.backup_keep = n.max(1);
     }
+    if let Some(mb) = file.store_cache_mb {
+        // At least one MiB: sled cannot work without a cache.
+        config.store_cache_bytes = mb.max(1).saturating_mul(1 << 20);
+    }
     if config.backup_every.is_some() && config.backup_key.is_none() {
         bail!(config::ConfigError::ScheduleWithoutKey);
     }

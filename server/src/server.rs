@@ -89,7 +89,7 @@ impl Server {
             }
             None => None,
         };
-        let store = crate::files::open_store(&config.data_dir)?;
+        let store = crate::files::open_store(&config.data_dir, config.store_cache_bytes)?;
         crate::files::secure_dir(&config.data_dir).map_err(StoreError::from)?;
         let db = Db::open(
             Arc::new(store),

@@ -145,7 +145,7 @@ async fn config_check_prints_the_effective_settings_with_secrets_masked() -> Res
     let file = dir.path().join("server.toml");
     std::fs::write(
         &file,
-        "reminder_days = 3\nbackup_keep = 4\nbackup_every = \"6h\"\n",
+        "reminder_days = 3\nbackup_keep = 4\nbackup_every = \"6h\"\nstore_cache_mb = 48\n",
     )?;
     let file = file.to_str().context("UTF-8")?;
     let data = dir.path().join("store");
@@ -171,6 +171,7 @@ async fn config_check_prints_the_effective_settings_with_secrets_masked() -> Res
     for line in [
         "reminder_days = 5".to_string(),
         "backup_keep = 4".into(),
+        "store_cache_mb = 48".into(),
         "backup_every = \"21600s\"".into(),
         "metrics = \"127.0.0.1:9999\"".into(),
         format!("data = \"{data}\""),

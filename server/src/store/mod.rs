@@ -5,7 +5,7 @@ mod cold;
 mod sled_store;
 mod wal;
 
-pub use sled_store::SledStore;
+pub use sled_store::{CHECKPOINT_BYTES, DEFAULT_CACHE_BYTES, SledStore};
 
 /// A storage failure. Every variant is an operator problem, never a user's.
 #[derive(Debug, thiserror::Error)]
