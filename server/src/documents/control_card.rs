@@ -93,6 +93,12 @@ pub fn control_card(a: &pb::Assignment, meeting: Option<&pb::Meeting>, s: &Sourc
         } else {
             s.department(a.department_id)
         };
+        // A position often names its department already («начальник отдела благоустройства»).
+        let dep = if pos.to_lowercase().contains(&dep.to_lowercase()) {
+            String::new()
+        } else {
+            dep
+        };
         [s.user_name(a.executor_id), pos, dep]
             .into_iter()
             .filter(|t| !t.is_empty())
@@ -311,5 +317,39 @@ mod tests {
             "{text}"
         );
         insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn a_department_the_position_already_names_is_not_repeated() {
+        let mut s = sources();
+        let name = "Отдел благоустройства";
+        s.departments.insert(
+            7,
+            pb::Department {
+                name: name.into(),
+                ..Default::default()
+            },
+        );
+        let mut a = s.assignments.remove(&40).unwrap_or_default();
+        a.executor_id = 3;
+        a.department_id = 7;
+        if let Some(u) = s.users.get_mut(&3) {
+            u.position = format!("начальник: {name}");
+        }
+        let text = control_card(&a, Some(&meeting(true)), &s).plain_text();
+        assert!(
+            text.contains(&format!("Смирнов О. П., начальник: {name}")),
+            "{text}"
+        );
+        assert_eq!(text.matches(name).count(), 1, "{text}");
+        // A position that does not name it keeps the department.
+        if let Some(u) = s.users.get_mut(&3) {
+            u.position = "начальник".into();
+        }
+        let text = control_card(&a, Some(&meeting(true)), &s).plain_text();
+        assert!(
+            text.contains(&format!("Смирнов О. П., начальник, {name}")),
+            "{text}"
+        );
     }
 }
