@@ -135,8 +135,9 @@ pub fn hints(
         let Some((key, label, width)) = piece(*c) else {
             continue;
         };
+        // A shorter key further on may still fit where a longer one did not.
         if width > room {
-            break;
+            continue;
         }
         spans.push(Span::styled(key, theme.key()));
         spans.push(Span::raw(format!(" {label}  ")));
