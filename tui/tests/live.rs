@@ -24,8 +24,10 @@ struct Client {
     effects: Effects,
     conn: Connection,
     rx: UnboundedReceiver<Msg>,
-    /// Where this client saves files; removed with it.
-    downloads: tempfile::TempDir,
+    /// Where this client saves files, as its effects do.
+    downloads: Downloads,
+    /// Keeps that folder for the client's life; removed with it.
+    _folder: tempfile::TempDir,
 }
 
 impl Client {
@@ -42,13 +44,15 @@ impl Client {
             now_ms: infogroups_tui::runtime::now_ms(),
             size: (120, 40),
         });
-        let downloads = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let folder = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let downloads = Downloads::resolve(Some(folder.path()));
         Client {
             state,
-            effects: Effects::new(conn.clone(), tx, Downloads::resolve(Some(downloads.path()))),
+            effects: Effects::new(conn.clone(), tx, downloads.clone()),
             conn,
             rx,
             downloads,
+            _folder: folder,
         }
     }
 
@@ -895,7 +899,6 @@ async fn a_document_saved_twice_keeps_both_files_in_the_download_folder() {
     let mut sek = Client::new(&demo.url());
     sek.login("sek1", "demo1234").await;
     assert!(matches!(sek.state.screen, Screen::Work(_)), "signed in");
-    let downloads = Downloads::resolve(Some(sek.downloads.path()));
     let export = || Call::Export {
         request: pb::ExportRequest {
             kind: pb::ExportKind::Register as i32,
@@ -910,12 +913,12 @@ async fn a_document_saved_twice_keeps_both_files_in_the_download_folder() {
     };
     let mut saved = Vec::new();
     for _ in 0..2 {
-        match calls::run(&sek.conn, export(), &downloads).await {
+        match calls::run(&sek.conn, export(), &sek.downloads).await {
             Ok(Reply::Saved(path)) => saved.push(path),
             other => panic!("not saved: {other:?}"),
         }
     }
-    let folder = sek.downloads.path();
+    let folder = sek.downloads.dir();
     assert_eq!(
         saved,
         [
