@@ -20,6 +20,9 @@ use super::model::{
 
 /// Line height as a multiple of the type size (single spacing for PT Serif).
 const LEADING: f32 = 1.2;
+/// What the executor mark leaves free below it when it sits in the bottom margin: a printer's
+/// unprintable edge is at most about 5 mm.
+const MARK_MARGIN_CLEARANCE_MM: f32 = 8.0;
 /// Vertical padding inside a table cell, points.
 const CELL_VPAD: f32 = 2.0;
 /// Table rule width, points.
@@ -403,17 +406,30 @@ impl Layout {
         }
     }
 
-    /// The executor mark at the foot of the last page, bottom left, in small type.
+    /// The executor mark at the foot of the last page, bottom left, in small type. When the text
+    /// fills that page to its foot, the mark goes into the bottom margin below it (as a Word
+    /// template's last-page footer would) rather than onto a page of its own: a sheet carrying
+    /// nothing but «Исп.» is not a page of the document.
     fn executor(&mut self, text: &str) {
         let lines: Vec<&str> = text.split('\n').collect();
         let lh = SMALL_PT * LEADING;
         let h = lines.len() as f32 * lh;
-        if self.y + lh + h > self.bottom {
+        let in_margin = self.height - self.bottom - pt(MARK_MARGIN_CLEARANCE_MM);
+        if self.y + lh + h <= self.bottom {
+            self.y = self.bottom - h;
+        } else if h <= in_margin {
+            self.y = self.bottom;
+        } else {
             self.new_page();
+            self.y = self.bottom - h;
         }
-        self.y = self.bottom - h;
+        // Drawn line by line rather than as paragraphs: a paragraph would move to a new page
+        // the moment it starts below the bottom margin.
         for l in lines {
-            self.line(l, Align::Left, false, SMALL_PT);
+            let baseline = self.y + SMALL_PT;
+            let left = self.left;
+            self.text(left, baseline, l, Face::Regular, SMALL_PT);
+            self.y += lh;
         }
     }
 
@@ -596,6 +612,59 @@ mod tests {
             let expected: Vec<&str> = if i == 0 { vec![] } else { vec![want.as_str()] };
             assert_eq!(in_top_margin, expected, "page {}", i + 1);
         }
+    }
+
+    /// Rows enough to fill the first page to its foot, whatever the font's exact metrics.
+    fn page_filling_doc(mark: &str) -> Document {
+        let one_page = (1..200)
+            .map(long_table_doc)
+            .take_while(|d| layout(d).pages.len() == 1)
+            .last()
+            .expect("a table of one row fits one page");
+        let mut d = one_page;
+        d.executor = Some(mark.into());
+        d
+    }
+
+    #[test]
+    fn the_executor_mark_never_gets_a_page_of_its_own() {
+        let d = page_filling_doc("Исп.: Петрова А.С.\n8 (86369) 2-00-00");
+        let l = layout(&d);
+        assert_eq!(l.pages.len(), 1, "the mark moved onto a page of its own");
+        let marks: Vec<f32> = l.pages[0]
+            .iter()
+            .filter_map(|o| match o {
+                Op::Text { text, y, .. } if text.starts_with("Исп.") || text.starts_with("8 (") => {
+                    Some(*y)
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(marks.len(), 2, "both lines of the mark are on the page");
+        for y in marks {
+            assert!(
+                y <= l.height - pt(MARK_MARGIN_CLEARANCE_MM),
+                "the mark at {y} runs into the printer's edge"
+            );
+        }
+    }
+
+    #[test]
+    fn the_executor_mark_sits_above_the_bottom_margin_when_there_is_room() {
+        let mut d = long_table_doc(3);
+        d.executor = Some("Исп.: Петрова А.С.".into());
+        let l = layout(&d);
+        let y = l.pages[0]
+            .iter()
+            .find_map(|o| match o {
+                Op::Text { text, y, .. } if text.starts_with("Исп.") => Some(*y),
+                _ => None,
+            })
+            .expect("the mark is drawn");
+        assert!(
+            y <= l.bottom && y > l.bottom - 2.0 * SMALL_PT * LEADING,
+            "{y}"
+        );
     }
 
     #[test]
