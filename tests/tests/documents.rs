@@ -235,19 +235,8 @@ async fn export(
             .await,
         &format!("{kind:?} {format:?}"),
     );
-    keep_for_review(&got);
+    infogroups_tests::review::keep(&got);
     got
-}
-
-/// Writes an exported file into `INFOGROUPS_DOCS_OUT` when it is set, so that a person can open
-/// and render every document the tests make (`pdftoppm`) without driving the client.
-fn keep_for_review(got: &pb::ExportResponse) {
-    if let Some(dir) = std::env::var_os("INFOGROUPS_DOCS_OUT") {
-        let dir = std::path::PathBuf::from(dir);
-        std::fs::create_dir_all(&dir).expect("create INFOGROUPS_DOCS_OUT");
-        std::fs::write(dir.join(&got.file_name), &got.content)
-            .expect("write into INFOGROUPS_DOCS_OUT");
-    }
 }
 
 /// One row of a DOCX table: the header flag, the no-split flag, the cells' widths and texts.

@@ -247,6 +247,7 @@ impl Layout {
         span: (usize, usize),
         face: Face,
         size: f32,
+        inset: f32,
     ) {
         let lh = size * LEADING;
         let h = (span.1 - span.0) as f32 * lh + 2.0 * CELL_VPAD;
@@ -259,6 +260,7 @@ impl Layout {
                 let x = match aligns[c] {
                     Align::Right => x1 - pad - w,
                     Align::Center => (x0 + x1 - w) / 2.0,
+                    Align::Justify | Align::Left if c == 0 => x0 + pad + inset,
                     Align::Justify | Align::Left => x0 + pad,
                 };
                 let baseline = top + CELL_VPAD + (k - span.0) as f32 * lh + size * 0.9;
@@ -300,16 +302,32 @@ impl Layout {
                 (0, header_n),
                 Face::Bold,
                 size,
+                0.0,
             );
         };
         // The header never stands alone at a page's foot: it needs its first row below it.
-        let first_row_h = t.rows.first().map_or(0.0, |r| {
-            let cells: Vec<(&str, f32)> = t
+        // A row's cells with the width each has for its text (a sub-row's label less its inset).
+        let row_cells = |r: &'_ model::Row| -> (Vec<(String, f32)>, f32) {
+            let inset = if r.indent {
+                pt(model::SUB_ROW_INDENT_MM)
+            } else {
+                0.0
+            };
+            let cells = t
                 .columns
                 .iter()
                 .enumerate()
-                .map(|(i, c)| (r.cells.get(i).map_or("", String::as_str), pt(c.width_mm)))
+                .map(|(i, c)| {
+                    let text = r.cells.get(i).cloned().unwrap_or_default();
+                    let w = pt(c.width_mm) - if i == 0 { inset } else { 0.0 };
+                    (text, w)
+                })
                 .collect();
+            (cells, inset)
+        };
+        let first_row_h = t.rows.first().map_or(0.0, |r| {
+            let (cells, _) = row_cells(r);
+            let cells: Vec<(&str, f32)> = cells.iter().map(|(t, w)| (t.as_str(), *w)).collect();
             let face = if r.bold { Face::Bold } else { Face::Regular };
             let n = Self::row_lines(&cells, face, size)
                 .iter()
@@ -321,12 +339,8 @@ impl Layout {
         self.ensure(header_h + first_row_h.min(self.bottom - self.top - header_h));
         draw_header(self);
         for r in &t.rows {
-            let cells: Vec<(&str, f32)> = t
-                .columns
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (r.cells.get(i).map_or("", String::as_str), pt(c.width_mm)))
-                .collect();
+            let (cells, inset) = row_cells(r);
+            let cells: Vec<(&str, f32)> = cells.iter().map(|(t, w)| (t.as_str(), *w)).collect();
             let face = if r.bold { Face::Bold } else { Face::Regular };
             let lines = Self::row_lines(&cells, face, size);
             let n = lines.iter().map(Vec::len).max().unwrap_or(1);
@@ -347,7 +361,7 @@ impl Layout {
                     continue;
                 }
                 let to = (from + fit).min(n);
-                self.band(&xs, &aligns, &lines, (from, to), face, size);
+                self.band(&xs, &aligns, &lines, (from, to), face, size, inset);
                 from = to;
             }
         }
@@ -576,6 +590,7 @@ mod tests {
                         "15.12.2026".into(),
                     ],
                     bold: false,
+                    indent: false,
                 })
                 .collect(),
         );
@@ -725,6 +740,7 @@ mod extraction_tests {
                     "Взято на контроль".into(),
                 ],
                 bold: false,
+                indent: false,
             }],
         );
         d.signers.push(Signer::new(
