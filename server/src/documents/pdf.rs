@@ -27,8 +27,10 @@ const MARK_MARGIN_CLEARANCE_MM: f32 = 8.0;
 const CELL_VPAD: f32 = 2.0;
 /// Table rule width, points.
 const RULE: f32 = 0.5;
-/// The widest a justified line may stretch its word gaps, in normal spaces; a wider line stays flush left.
-const MAX_STRETCH: f32 = 3.0;
+/// The widest a justified line may stretch its word gaps, in normal spaces; a wider line stays
+/// flush left. Without hyphenation a line of ordinary words needs up to about four (a word of
+/// «теплоснабжения»'s length moved to the next line); six keeps a justified page even.
+const MAX_STRETCH: f32 = 6.0;
 
 fn pt(mm: f32) -> f32 {
     mm / MM_PER_PT
@@ -679,6 +681,62 @@ mod tests {
         assert!(
             y <= l.bottom && y > l.bottom - 2.0 * SMALL_PT * LEADING,
             "{y}"
+        );
+    }
+
+    /// Per text line of the first page at or below `from_y`: its baseline and right edge.
+    fn right_edges(l: &Layout, from_y: f32) -> Vec<(f32, f32)> {
+        let mut lines: Vec<(f32, f32)> = Vec::new();
+        for op in &l.pages[0] {
+            if let Op::Text {
+                x,
+                y,
+                text,
+                face,
+                size,
+            } = op
+            {
+                if *y < from_y {
+                    continue;
+                }
+                let right = x + metrics::width_pt(text.trim_end(), *face, *size);
+                match lines.iter_mut().find(|(b, _)| (b - y).abs() < 0.01) {
+                    Some(line) => line.1 = line.1.max(right),
+                    None => lines.push((*y, right)),
+                }
+            }
+        }
+        lines
+    }
+
+    #[test]
+    fn a_justified_paragraph_meets_the_right_margin_on_every_line_but_its_last() {
+        let mut d = Document::new("РЕШЕНИЕ", "о проверке", "03.12.2026");
+        d.body.push(Block::text(
+            "Провести проверку теплотрассы по улице Ленина и сообщить жителям о сроках ремонта; \
+             в случае перебоев в теплоснабжении многоквартирных домов организовать подвоз воды и \
+             обеспечить дежурство аварийной бригады до окончания отопительного сезона.",
+        ));
+        let l = layout(&d);
+        let start = l.pages[0]
+            .iter()
+            .find_map(|o| match o {
+                Op::Text { text, y, .. } if text.starts_with("Провести") => Some(*y),
+                _ => None,
+            })
+            .expect("the paragraph is drawn");
+        let lines = right_edges(&l, start);
+        assert!(lines.len() >= 3, "{lines:?}");
+        let margin = l.left + l.text_width;
+        for (y, right) in &lines[..lines.len() - 1] {
+            assert!(
+                (right - margin).abs() < 0.5,
+                "line at {y} ends at {right}, margin {margin}"
+            );
+        }
+        assert!(
+            lines[lines.len() - 1].1 < margin - 1.0,
+            "the last line is not stretched"
         );
     }
 
