@@ -62,6 +62,15 @@ pub enum Op {
     },
 }
 
+/// How a band of table cells is set: the face, the size in points, and the first column's left
+/// inset in points (a breakdown row's label).
+#[derive(Debug, Clone, Copy)]
+struct Ink {
+    face: Face,
+    size: f32,
+    inset: f32,
+}
+
 /// The pages of a document, laid out.
 #[derive(Debug, Default)]
 pub struct Layout {
@@ -247,10 +256,9 @@ impl Layout {
         aligns: &[Align],
         lines: &[Vec<String>],
         span: (usize, usize),
-        face: Face,
-        size: f32,
-        inset: f32,
+        ink: Ink,
     ) {
+        let Ink { face, size, inset } = ink;
         let lh = size * LEADING;
         let h = (span.1 - span.0) as f32 * lh + 2.0 * CELL_VPAD;
         let top = self.y;
@@ -302,9 +310,11 @@ impl Layout {
                 &centred,
                 &header_lines,
                 (0, header_n),
-                Face::Bold,
-                size,
-                0.0,
+                Ink {
+                    face: Face::Bold,
+                    size,
+                    inset: 0.0,
+                },
             );
         };
         // The header never stands alone at a page's foot: it needs its first row below it.
@@ -363,7 +373,8 @@ impl Layout {
                     continue;
                 }
                 let to = (from + fit).min(n);
-                self.band(&xs, &aligns, &lines, (from, to), face, size, inset);
+                let ink = Ink { face, size, inset };
+                self.band(&xs, &aligns, &lines, (from, to), ink);
                 from = to;
             }
         }
