@@ -382,9 +382,19 @@ impl Layout {
     }
 
     fn blocks(&mut self, blocks: &[Block]) {
-        for b in blocks {
+        let heading =
+            |b: &Block| matches!(b, Block::Para { spans, .. } if spans.iter().all(|s| s.bold));
+        for (i, b) in blocks.iter().enumerate() {
             match b {
-                Block::Para { spans, align } => self.para(spans, *align, BODY_PT),
+                Block::Para { spans, align } => {
+                    // A heading line («Группа № 1:») never stands alone at a page's foot: it
+                    // keeps the headings after it and the first line of what they head.
+                    if heading(b) && i + 1 < blocks.len() {
+                        let run = blocks[i..].iter().take_while(|b| heading(b)).count();
+                        self.ensure((run + 1) as f32 * BODY_PT * LEADING);
+                    }
+                    self.para(spans, *align, BODY_PT)
+                }
                 Block::Table(t) => {
                     self.gap(BODY_PT);
                     self.table(t);
@@ -749,6 +759,31 @@ mod tests {
             lines[lines.len() - 1].1 < margin - 1.0,
             "the last line is not stretched"
         );
+    }
+
+    #[test]
+    fn a_heading_line_moves_to_the_next_page_with_what_it_heads() {
+        // Fill the first page with rows, leaving less than two lines free, then a heading.
+        let one_page = (1..200)
+            .map(long_table_doc)
+            .take_while(|d| {
+                let l = layout(d);
+                l.pages.len() == 1 && l.bottom - l.y > BODY_PT * LEADING
+            })
+            .last()
+            .expect("a table of one row fits one page");
+        let mut d = one_page;
+        d.body.push(Block::labelled("Группа № 1:", ""));
+        d.body.extend(Block::list([
+            "0005.0005.0056.1156 Перебои в теплоснабжении (4)",
+        ]));
+        let l = layout(&d);
+        let page_of = |word: &str| {
+            l.pages
+                .iter()
+                .position(|p| texts(p).iter().any(|t| t.starts_with(word)))
+        };
+        assert_eq!(page_of("Группа"), page_of("–"), "the heading stayed behind");
     }
 
     #[test]
