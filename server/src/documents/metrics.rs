@@ -84,8 +84,8 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
-/// Glues what a line must not break: «№» to its number, and initials to the surname that
-/// follows («Е.А. Кузнецова»), with no-break spaces.
+/// Glues what a line must not break: «№» to its number, initials to the surname that follows
+/// («Е.А. Кузнецова»), and a count in parentheses to the word before it, with no-break spaces.
 pub fn bind(text: &str) -> String {
     let parts: Vec<&str> = text.split(' ').collect();
     let mut out = String::with_capacity(text.len());
@@ -100,7 +100,13 @@ pub fn bind(text: &str) -> String {
             && w.split('.')
                 .filter(|p| !p.is_empty())
                 .all(|p| p.chars().count() == 1 && p.chars().all(char::is_uppercase));
-        let glue = (*w == "№" || initials) && !parts[i + 1].is_empty();
+        let next = parts[i + 1];
+        // A count in parentheses («(4);») belongs to the word before it.
+        let count = next.strip_prefix('(').is_some_and(|r| {
+            let digits = r.trim_end_matches([')', ';', '.', ',']);
+            !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) && r.contains(')')
+        });
+        let glue = (*w == "№" || initials || count) && !next.is_empty();
         out.push(if glue { '\u{a0}' } else { ' ' });
     }
     out
@@ -181,6 +187,8 @@ mod tests {
             "С.И.\u{a0}Новиков, А.В.\u{a0}Петрова"
         );
         assert_eq!(bind("ул. Ленина"), "ул. Ленина");
+        assert_eq!(bind("шахт (1);"), "шахт\u{a0}(1);");
+        assert_eq!(bind("шахт (см. ниже)"), "шахт (см. ниже)");
         assert_eq!(words("Е.А.\u{a0}Кузнецова и\nещё").count(), 3);
     }
 

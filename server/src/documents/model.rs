@@ -373,10 +373,10 @@ impl Block {
             .iter()
             .enumerate()
             .map(|(i, item)| Block::Para {
-                spans: vec![Span::plain(format!(
+                spans: vec![Span::plain(metrics::bind(&format!(
                     "– {item}{}",
                     if i == last { "." } else { ";" }
-                ))],
+                )))],
                 align: Align::Left,
             })
             .collect()
