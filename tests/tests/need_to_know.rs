@@ -149,6 +149,19 @@ async fn replay(who: &Authed, admin: &Authed) -> Vec<pb::Event> {
     }
 }
 
+/// Moves past the retention period and depersonalises: one appeal and one card are due.
+async fn depersonalise_one_of_each(server: &TestServer, admin: &Authed) {
+    server.clock().set_ms(city_ms(d(2031, 2, 1), 12));
+    let done = ok(
+        admin
+            .appeals()
+            .depersonalise(pb::DepersonaliseRequest { dry_run: false })
+            .await,
+        "Depersonalise",
+    );
+    assert_eq!((done.appeals, done.cards), (1, 1));
+}
+
 /// Whether any file under `dir` holds `needle`.
 fn files_hold(dir: &Path, needle: &[u8]) -> Vec<String> {
     let mut found = Vec::new();
@@ -394,15 +407,7 @@ async fn depersonalised_is_gone_from_the_log_the_copies_later_backups_and_the_st
         "the card's text was copied: {}",
         copied.text
     );
-    server.clock().set_ms(city_ms(d(2031, 2, 1), 12));
-    let done = ok(
-        c.admin
-            .appeals()
-            .depersonalise(pb::DepersonaliseRequest { dry_run: false })
-            .await,
-        "Depersonalise",
-    );
-    assert_eq!((done.appeals, done.cards), (1, 1));
+    depersonalise_one_of_each(&server, &c.admin).await;
     let leaks = |text: &str| -> Vec<&'static str> {
         ["Кравчукова", "Зинаида", "Гагаринская", "123-45-67"]
             .into_iter()
@@ -488,15 +493,7 @@ async fn depersonalised_data_leaves_the_store_files_while_the_server_serves() {
     assert!(!files_hold(&data, "Кравчукова".as_bytes()).is_empty());
     let mut rewrites = server.store_rewrites();
     let before = *rewrites.borrow_and_update();
-    server.clock().set_ms(city_ms(d(2031, 2, 1), 12));
-    let done = ok(
-        c.admin
-            .appeals()
-            .depersonalise(pb::DepersonaliseRequest { dry_run: false })
-            .await,
-        "Depersonalise",
-    );
-    assert_eq!((done.appeals, done.cards), (1, 1));
+    depersonalise_one_of_each(&server, &c.admin).await;
     tokio::time::timeout(STEP, rewrites.wait_for(|n| *n > before))
         .await
         .expect("a rewrite within the period")
