@@ -13,6 +13,7 @@ pub mod fixtures;
 pub mod fuzz;
 pub mod offline;
 pub mod pg;
+pub mod review;
 pub mod server;
 pub mod watch;
 

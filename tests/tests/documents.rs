@@ -224,7 +224,7 @@ async fn export(
     format: pb::FileFormat,
     id: u64,
 ) -> pb::ExportResponse {
-    ok(
+    let got = ok(
         who.reports()
             .export(pb::ExportRequest {
                 kind: kind as i32,
@@ -234,7 +234,9 @@ async fn export(
             })
             .await,
         &format!("{kind:?} {format:?}"),
-    )
+    );
+    infogroups_tests::review::keep(&got);
+    got
 }
 
 /// One row of a DOCX table: the header flag, the no-split flag, the cells' widths and texts.
@@ -665,6 +667,7 @@ async fn a_register_prints_what_the_list_shows_that_the_caller_may_see() {
         f.city.secretary_a.reports().export(req(F::Csv)).await,
         "register csv",
     );
+    infogroups_tests::review::keep(&csv);
     assert_eq!(csv.file_name, "register-meetings-03-12-2026.csv");
     let text = String::from_utf8(csv.content).expect("UTF-8");
     let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
@@ -684,6 +687,7 @@ async fn a_register_prints_what_the_list_shows_that_the_caller_may_see() {
         f.city.secretary_a.reports().export(req(F::Pdf)).await,
         "register pdf",
     );
+    infogroups_tests::review::keep(&pdf);
     assert_in_order(
         "register.pdf",
         &pdf_pages(&pdf.content).join("\n"),

@@ -131,6 +131,7 @@ pub fn control_card(a: &pb::Assignment, meeting: Option<&pb::Meeting>, s: &Sourc
                         },
                     ],
                     bold: false,
+                    indent: false,
                 })
                 .collect(),
         );
@@ -184,6 +185,7 @@ pub fn control_card(a: &pb::Assignment, meeting: Option<&pb::Meeting>, s: &Sourc
                             decision,
                         ],
                         bold: false,
+                        indent: false,
                     }
                 })
                 .collect(),
@@ -198,6 +200,7 @@ pub fn control_card(a: &pb::Assignment, meeting: Option<&pb::Meeting>, s: &Sourc
                 .map(|r| Row {
                     cells: vec![date_at(r.at_ms), who(r.by_user_id, s), r.text.clone()],
                     bold: false,
+                    indent: false,
                 })
                 .collect(),
         );
@@ -225,6 +228,7 @@ pub fn control_card(a: &pb::Assignment, meeting: Option<&pb::Meeting>, s: &Sourc
                         h.comment.clone(),
                     ],
                     bold: false,
+                    indent: false,
                 })
                 .collect(),
         );

@@ -95,9 +95,28 @@ fn cell_para(text: &str, align: Align, bold: bool, size_pt: f32) -> Vec<Paragrap
         .collect()
 }
 
-fn cell(text: &str, width_mm: f32, align: Align, bold: bool, size_pt: f32) -> TableCell {
+/// How a cell's text is set: its alignment, weight, size and left inset in millimetres.
+#[derive(Clone, Copy)]
+struct CellStyle {
+    align: Align,
+    bold: bool,
+    size_pt: f32,
+    inset_mm: f32,
+}
+
+fn cell(text: &str, width_mm: f32, style: CellStyle) -> TableCell {
     let mut c = TableCell::new().width(utwips(width_mm), WidthType::Dxa);
-    for p in cell_para(&super::metrics::bind(text), align, bold, size_pt) {
+    for p in cell_para(
+        &super::metrics::bind(text),
+        style.align,
+        style.bold,
+        style.size_pt,
+    ) {
+        let p = if style.inset_mm > 0.0 {
+            p.indent(Some(twips(style.inset_mm)), None, None, None)
+        } else {
+            p
+        };
         c = c.add_paragraph(p);
     }
     c
@@ -109,7 +128,15 @@ fn data_table(t: &model::Table) -> Table {
     let header = TableRow::new(
         t.columns
             .iter()
-            .map(|c| cell(&c.title, c.width_mm, Align::Center, true, t.size_pt))
+            .map(|c| {
+                let style = CellStyle {
+                    align: Align::Center,
+                    bold: true,
+                    size_pt: t.size_pt,
+                    inset_mm: 0.0,
+                };
+                cell(&c.title, c.width_mm, style)
+            })
             .collect(),
     )
     .cant_split();
@@ -122,7 +149,17 @@ fn data_table(t: &model::Table) -> Table {
                     .enumerate()
                     .map(|(i, c)| {
                         let text = r.cells.get(i).map_or("", String::as_str);
-                        cell(text, c.width_mm, c.align, r.bold, t.size_pt)
+                        let style = CellStyle {
+                            align: c.align,
+                            bold: r.bold,
+                            size_pt: t.size_pt,
+                            inset_mm: if i == 0 && r.indent {
+                                model::SUB_ROW_INDENT_MM
+                            } else {
+                                0.0
+                            },
+                        };
+                        cell(text, c.width_mm, style)
                     })
                     .collect(),
             )
@@ -149,16 +186,16 @@ fn signature_table(doc: &Document) -> Option<Table> {
         .signers
         .iter()
         .map(|s| {
+            let body = |align| CellStyle {
+                align,
+                bold: false,
+                size_pt: model::BODY_PT,
+                inset_mm: 0.0,
+            };
             TableRow::new(vec![
-                cell(&s.position, widths[0], Align::Left, false, model::BODY_PT),
-                cell(
-                    "______________",
-                    widths[1],
-                    Align::Center,
-                    false,
-                    model::BODY_PT,
-                ),
-                cell(&s.name, widths[2], Align::Right, false, model::BODY_PT),
+                cell(&s.position, widths[0], body(Align::Left)),
+                cell("______________", widths[1], body(Align::Center)),
+                cell(&s.name, widths[2], body(Align::Right)),
             ])
             .cant_split()
         })
@@ -393,6 +430,7 @@ mod tests {
             vec![model::Row {
                 cells: vec!["1".into(), "Встреч проведено".into(), "12".into()],
                 bold: false,
+                indent: false,
             }],
         );
         let bytes = render(&d)?;

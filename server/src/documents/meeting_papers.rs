@@ -88,6 +88,7 @@ pub fn brief(m: &pb::Meeting, s: &Sources) -> Document {
                         t.count.to_string(),
                     ],
                     bold: false,
+                    indent: false,
                 })
                 .collect(),
         );
@@ -152,6 +153,7 @@ pub fn announcement(m: &pb::Meeting, drafted: &str, s: &Sources) -> Document {
                     },
                 ],
                 bold: false,
+                indent: false,
             });
         };
         add(g.leader_id, "руководитель группы");

@@ -96,6 +96,19 @@ pub struct Row {
     pub cells: Vec<String>,
     /// Totals and remainders print bold.
     pub bold: bool,
+    /// A row under the one before («из них …»): its first cell is indented by
+    /// [`SUB_ROW_INDENT_MM`].
+    pub indent: bool,
+}
+
+/// How far a sub-row's label («из них …») stands in from its column's edge.
+pub const SUB_ROW_INDENT_MM: f32 = 4.0;
+
+/// A report table marks a row that breaks down the one above («из них …») by leading spaces in
+/// its label; returns the label without them, or `None` for a row of its own.
+pub fn sub_row_label(label: &str) -> Option<&str> {
+    let trimmed = label.trim_start();
+    (trimmed.len() != label.len() && !trimmed.is_empty()).then_some(trimmed)
 }
 
 /// A table: a header row repeated on every page, rows never split across pages.
@@ -153,6 +166,22 @@ impl Table {
                     .iter()
                     .map(|c| c.align == Align::Left)
                     .collect();
+                // A figure column's header may wrap, but into two lines at most where the page
+                // allows: «Ср. дней до ответа» in four lines reads as a column of syllables.
+                let two_lines: Vec<f32> = self
+                    .columns
+                    .iter()
+                    .zip(min.iter().zip(&max))
+                    .zip(&text)
+                    .map(|((c, (lo, hi)), t)| {
+                        if *t {
+                            *lo
+                        } else {
+                            header_in_two_lines(&c.title, size, *lo, *hi)
+                        }
+                    })
+                    .collect();
+                let min = toward(&min, &two_lines, text_width_mm);
                 let widths = distribute(&min, &max, &text, text_width_mm);
                 for (c, w) in self.columns.iter_mut().zip(widths) {
                     c.width_mm = w;
@@ -175,8 +204,13 @@ impl Table {
                 if let Some(cell) = r.cells.get(i) {
                     let cell = metrics::bind(cell);
                     let face = if r.bold { Face::Bold } else { Face::Regular };
-                    lo = lo.max(metrics::longest_word_mm(&cell, face, size));
-                    hi = hi.max(metrics::widest_line_mm(&cell, face, size));
+                    let inset = if i == 0 && r.indent {
+                        SUB_ROW_INDENT_MM
+                    } else {
+                        0.0
+                    };
+                    lo = lo.max(metrics::longest_word_mm(&cell, face, size) + inset);
+                    hi = hi.max(metrics::widest_line_mm(&cell, face, size) + inset);
                 }
             }
             min.push(lo + pad);
@@ -184,6 +218,35 @@ impl Table {
         }
         (min, max)
     }
+}
+
+/// `from` moved toward `to` as far as `total` allows, every column by the same fraction.
+fn toward(from: &[f32], to: &[f32], total: f32) -> Vec<f32> {
+    let base: f32 = from.iter().sum();
+    let want: f32 = to.iter().zip(from).map(|(t, f)| t - f).sum();
+    let k = if want <= 0.0 {
+        0.0
+    } else {
+        ((total - base) / want).clamp(0.0, 1.0)
+    };
+    from.iter().zip(to).map(|(f, t)| f + (t - f) * k).collect()
+}
+
+/// The narrowest width between `lo` and `hi` (millimetres with padding) at which a header
+/// wraps into two lines at most.
+fn header_in_two_lines(title: &str, size: f32, lo: f32, hi: f32) -> f32 {
+    let title = metrics::bind(title);
+    let pad = 2.0 * CELL_PAD_MM;
+    let fits = |w: f32| metrics::wrap(&title, Face::Bold, size, (w - pad) * 72.0 / 25.4).len() <= 2;
+    if fits(lo) {
+        return lo;
+    }
+    let (mut lo, mut hi) = (lo, hi.max(lo));
+    for _ in 0..16 {
+        let mid = (lo + hi) / 2.0;
+        if fits(mid) { hi = mid } else { lo = mid }
+    }
+    hi
 }
 
 /// Shares `total` among columns that need at least `min` and would like `max`; room to spare
@@ -217,11 +280,35 @@ fn distribute(min: &[f32], max: &[f32], text: &[bool], total: f32) -> Vec<f32> {
             })
             .collect();
     }
+    // The room goes first to the text columns, in proportion to what they lack: a figure
+    // column's header wraps once, while a label column that wraps does so on every row.
     let room = total - sum_min;
-    let wish: f32 = max.iter().zip(min).map(|(a, b)| a - b).sum();
+    let lack = |want_text: bool| -> f32 {
+        max.iter()
+            .zip(min)
+            .zip(text)
+            .filter(|(_, t)| **t == want_text)
+            .map(|((a, b), _)| a - b)
+            .sum()
+    };
+    let (text_lack, other_lack) = (lack(true), lack(false));
+    let to_text = room.min(text_lack);
+    let to_other = room - to_text;
     min.iter()
         .zip(max)
-        .map(|(lo, hi)| lo + room * (hi - lo) / wish)
+        .zip(text)
+        .map(|((lo, hi), t)| {
+            let (share, of) = if *t {
+                (to_text, text_lack)
+            } else {
+                (to_other, other_lack)
+            };
+            if of > 0.0 {
+                lo + share * (hi - lo) / of
+            } else {
+                *lo
+            }
+        })
         .collect()
 }
 
@@ -272,6 +359,27 @@ impl Block {
             spans,
             align: Align::Justify,
         }
+    }
+
+    /// The items of a list, one line each, flush left: «– item;», the last ending in a full stop.
+    pub fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<Self> {
+        let items: Vec<&str> = items
+            .into_iter()
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+            .collect();
+        let last = items.len().saturating_sub(1);
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| Block::Para {
+                spans: vec![Span::plain(format!(
+                    "– {item}{}",
+                    if i == last { "." } else { ";" }
+                ))],
+                align: Align::Left,
+            })
+            .collect()
     }
 
     /// A bold line flush left («СЛУШАЛИ:»).
@@ -471,6 +579,7 @@ mod tests {
         Row {
             cells: cells.iter().map(|s| s.to_string()).collect(),
             bold: false,
+            indent: false,
         }
     }
 
@@ -539,5 +648,55 @@ mod tests {
         let titles: Vec<String> = (0..14).map(|i| format!("Показатель{i}")).collect();
         let t = Table::new(titles, vec![], 170.0);
         assert!((t.size_pt - 10.0).abs() < f32::EPSILON);
+    }
+
+    #[test]
+    fn room_goes_to_the_labels_before_the_figures_headers() {
+        // A label column that wraps on every row and six figure columns whose headers
+        // («Группа № 1») would like one line: the labels take the room first.
+        let min = [30.0, 15.0, 15.0, 15.0, 15.0, 15.0, 15.0];
+        let max = [90.0, 22.0, 22.0, 22.0, 22.0, 22.0, 22.0];
+        let text = [true, false, false, false, false, false, false];
+        let w = distribute(&min, &max, &text, 170.0);
+        assert!((w[0] - 80.0).abs() < 0.01, "{w:?}");
+        assert!(w[1..].iter().all(|x| (x - 15.0).abs() < 0.01), "{w:?}");
+        // With room beyond what the labels lack, the rest goes to the headers.
+        let w = distribute(&min, &max, &text, 190.0);
+        assert!((w[0] - 90.0).abs() < 0.01, "{w:?}");
+        assert!(w[1..].iter().all(|x| x > &15.0 && x < &22.0), "{w:?}");
+        assert!((w.iter().sum::<f32>() - 190.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn a_figure_header_wraps_into_two_lines_at_most_when_the_page_allows() {
+        let t = Table::new(
+            vec![
+                "Территория".into(),
+                "Раздел".into(),
+                "Обращений".into(),
+                "Ответ в срок, %".into(),
+                "Ср. дней до ответа".into(),
+            ],
+            vec![row(&[
+                "Микрорайон Соцгород",
+                "0005.0000.0000.0000 Жилищно-коммунальная сфера",
+                "2",
+                "0",
+                "40",
+            ])],
+            165.0,
+        );
+        let pad = 2.0 * CELL_PAD_MM;
+        for c in &t.columns[2..] {
+            let lines = metrics::wrap(
+                &metrics::bind(&c.title),
+                Face::Bold,
+                t.size_pt,
+                (c.width_mm - pad) * 72.0 / 25.4,
+            );
+            assert!(lines.len() <= 2, "{} in {lines:?}", c.title);
+        }
+        let sum: f32 = t.columns.iter().map(|c| c.width_mm).sum();
+        assert!((sum - 165.0).abs() < 0.01, "{sum}");
     }
 }

@@ -20,12 +20,17 @@ use super::model::{
 
 /// Line height as a multiple of the type size (single spacing for PT Serif).
 const LEADING: f32 = 1.2;
+/// What the executor mark leaves free below it when it sits in the bottom margin: a printer's
+/// unprintable edge is at most about 5 mm.
+const MARK_MARGIN_CLEARANCE_MM: f32 = 8.0;
 /// Vertical padding inside a table cell, points.
 const CELL_VPAD: f32 = 2.0;
 /// Table rule width, points.
 const RULE: f32 = 0.5;
-/// The widest a justified line may stretch its word gaps, in normal spaces; a wider line stays flush left.
-const MAX_STRETCH: f32 = 3.0;
+/// The widest a justified line may stretch its word gaps, in normal spaces; a wider line stays
+/// flush left. Without hyphenation a line of ordinary words needs up to about four (a word of
+/// «теплоснабжения»'s length moved to the next line); six keeps a justified page even.
+const MAX_STRETCH: f32 = 6.0;
 
 fn pt(mm: f32) -> f32 {
     mm / MM_PER_PT
@@ -55,6 +60,15 @@ pub enum Op {
         /// End.
         to: (f32, f32),
     },
+}
+
+/// How a band of table cells is set: the face, the size in points, and the first column's left
+/// inset in points (a breakdown row's label).
+#[derive(Debug, Clone, Copy)]
+struct Ink {
+    face: Face,
+    size: f32,
+    inset: f32,
 }
 
 /// The pages of a document, laid out.
@@ -242,9 +256,9 @@ impl Layout {
         aligns: &[Align],
         lines: &[Vec<String>],
         span: (usize, usize),
-        face: Face,
-        size: f32,
+        ink: Ink,
     ) {
+        let Ink { face, size, inset } = ink;
         let lh = size * LEADING;
         let h = (span.1 - span.0) as f32 * lh + 2.0 * CELL_VPAD;
         let top = self.y;
@@ -256,6 +270,7 @@ impl Layout {
                 let x = match aligns[c] {
                     Align::Right => x1 - pad - w,
                     Align::Center => (x0 + x1 - w) / 2.0,
+                    Align::Justify | Align::Left if c == 0 => x0 + pad + inset,
                     Align::Justify | Align::Left => x0 + pad,
                 };
                 let baseline = top + CELL_VPAD + (k - span.0) as f32 * lh + size * 0.9;
@@ -295,18 +310,36 @@ impl Layout {
                 &centred,
                 &header_lines,
                 (0, header_n),
-                Face::Bold,
-                size,
+                Ink {
+                    face: Face::Bold,
+                    size,
+                    inset: 0.0,
+                },
             );
         };
         // The header never stands alone at a page's foot: it needs its first row below it.
-        let first_row_h = t.rows.first().map_or(0.0, |r| {
-            let cells: Vec<(&str, f32)> = t
+        // A row's cells with the width each has for its text (a sub-row's label less its inset).
+        let row_cells = |r: &'_ model::Row| -> (Vec<(String, f32)>, f32) {
+            let inset = if r.indent {
+                pt(model::SUB_ROW_INDENT_MM)
+            } else {
+                0.0
+            };
+            let cells = t
                 .columns
                 .iter()
                 .enumerate()
-                .map(|(i, c)| (r.cells.get(i).map_or("", String::as_str), pt(c.width_mm)))
+                .map(|(i, c)| {
+                    let text = r.cells.get(i).cloned().unwrap_or_default();
+                    let w = pt(c.width_mm) - if i == 0 { inset } else { 0.0 };
+                    (text, w)
+                })
                 .collect();
+            (cells, inset)
+        };
+        let first_row_h = t.rows.first().map_or(0.0, |r| {
+            let (cells, _) = row_cells(r);
+            let cells: Vec<(&str, f32)> = cells.iter().map(|(t, w)| (t.as_str(), *w)).collect();
             let face = if r.bold { Face::Bold } else { Face::Regular };
             let n = Self::row_lines(&cells, face, size)
                 .iter()
@@ -318,12 +351,8 @@ impl Layout {
         self.ensure(header_h + first_row_h.min(self.bottom - self.top - header_h));
         draw_header(self);
         for r in &t.rows {
-            let cells: Vec<(&str, f32)> = t
-                .columns
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (r.cells.get(i).map_or("", String::as_str), pt(c.width_mm)))
-                .collect();
+            let (cells, inset) = row_cells(r);
+            let cells: Vec<(&str, f32)> = cells.iter().map(|(t, w)| (t.as_str(), *w)).collect();
             let face = if r.bold { Face::Bold } else { Face::Regular };
             let lines = Self::row_lines(&cells, face, size);
             let n = lines.iter().map(Vec::len).max().unwrap_or(1);
@@ -344,7 +373,8 @@ impl Layout {
                     continue;
                 }
                 let to = (from + fit).min(n);
-                self.band(&xs, &aligns, &lines, (from, to), face, size);
+                let ink = Ink { face, size, inset };
+                self.band(&xs, &aligns, &lines, (from, to), ink);
                 from = to;
             }
         }
@@ -352,9 +382,19 @@ impl Layout {
     }
 
     fn blocks(&mut self, blocks: &[Block]) {
-        for b in blocks {
+        let heading =
+            |b: &Block| matches!(b, Block::Para { spans, .. } if spans.iter().all(|s| s.bold));
+        for (i, b) in blocks.iter().enumerate() {
             match b {
-                Block::Para { spans, align } => self.para(spans, *align, BODY_PT),
+                Block::Para { spans, align } => {
+                    // A heading line («Группа № 1:») never stands alone at a page's foot: it
+                    // keeps the headings after it and the first line of what they head.
+                    if heading(b) && i + 1 < blocks.len() {
+                        let run = blocks[i..].iter().take_while(|b| heading(b)).count();
+                        self.ensure((run + 1) as f32 * BODY_PT * LEADING);
+                    }
+                    self.para(spans, *align, BODY_PT)
+                }
                 Block::Table(t) => {
                     self.gap(BODY_PT);
                     self.table(t);
@@ -403,17 +443,30 @@ impl Layout {
         }
     }
 
-    /// The executor mark at the foot of the last page, bottom left, in small type.
+    /// The executor mark at the foot of the last page, bottom left, in small type. When the text
+    /// fills that page to its foot, the mark goes into the bottom margin below it (as a Word
+    /// template's last-page footer would) rather than onto a page of its own: a sheet carrying
+    /// nothing but «Исп.» is not a page of the document.
     fn executor(&mut self, text: &str) {
         let lines: Vec<&str> = text.split('\n').collect();
         let lh = SMALL_PT * LEADING;
         let h = lines.len() as f32 * lh;
-        if self.y + lh + h > self.bottom {
+        let in_margin = self.height - self.bottom - pt(MARK_MARGIN_CLEARANCE_MM);
+        if self.y + lh + h <= self.bottom {
+            self.y = self.bottom - h;
+        } else if h <= in_margin {
+            self.y = self.bottom;
+        } else {
             self.new_page();
+            self.y = self.bottom - h;
         }
-        self.y = self.bottom - h;
+        // Drawn line by line rather than as paragraphs: a paragraph would move to a new page
+        // the moment it starts below the bottom margin.
         for l in lines {
-            self.line(l, Align::Left, false, SMALL_PT);
+            let baseline = self.y + SMALL_PT;
+            let left = self.left;
+            self.text(left, baseline, l, Face::Regular, SMALL_PT);
+            self.y += lh;
         }
     }
 
@@ -560,6 +613,7 @@ mod tests {
                         "15.12.2026".into(),
                     ],
                     bold: false,
+                    indent: false,
                 })
                 .collect(),
         );
@@ -596,6 +650,140 @@ mod tests {
             let expected: Vec<&str> = if i == 0 { vec![] } else { vec![want.as_str()] };
             assert_eq!(in_top_margin, expected, "page {}", i + 1);
         }
+    }
+
+    /// Rows enough to fill the first page to its foot, whatever the font's exact metrics.
+    fn page_filling_doc(mark: &str) -> Document {
+        let one_page = (1..200)
+            .map(long_table_doc)
+            .take_while(|d| layout(d).pages.len() == 1)
+            .last()
+            .expect("a table of one row fits one page");
+        let mut d = one_page;
+        d.executor = Some(mark.into());
+        d
+    }
+
+    #[test]
+    fn the_executor_mark_never_gets_a_page_of_its_own() {
+        let d = page_filling_doc("Исп.: Петрова А.С.\n8 (86369) 2-00-00");
+        let l = layout(&d);
+        assert_eq!(l.pages.len(), 1, "the mark moved onto a page of its own");
+        let marks: Vec<f32> = l.pages[0]
+            .iter()
+            .filter_map(|o| match o {
+                Op::Text { text, y, .. } if text.starts_with("Исп.") || text.starts_with("8 (") => {
+                    Some(*y)
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(marks.len(), 2, "both lines of the mark are on the page");
+        for y in marks {
+            assert!(
+                y <= l.height - pt(MARK_MARGIN_CLEARANCE_MM),
+                "the mark at {y} runs into the printer's edge"
+            );
+        }
+    }
+
+    #[test]
+    fn the_executor_mark_sits_above_the_bottom_margin_when_there_is_room() {
+        let mut d = long_table_doc(3);
+        d.executor = Some("Исп.: Петрова А.С.".into());
+        let l = layout(&d);
+        let y = l.pages[0]
+            .iter()
+            .find_map(|o| match o {
+                Op::Text { text, y, .. } if text.starts_with("Исп.") => Some(*y),
+                _ => None,
+            })
+            .expect("the mark is drawn");
+        assert!(
+            y <= l.bottom && y > l.bottom - 2.0 * SMALL_PT * LEADING,
+            "{y}"
+        );
+    }
+
+    /// Per text line of the first page at or below `from_y`: its baseline and right edge.
+    fn right_edges(l: &Layout, from_y: f32) -> Vec<(f32, f32)> {
+        let mut lines: Vec<(f32, f32)> = Vec::new();
+        for op in &l.pages[0] {
+            if let Op::Text {
+                x,
+                y,
+                text,
+                face,
+                size,
+            } = op
+            {
+                if *y < from_y {
+                    continue;
+                }
+                let right = x + metrics::width_pt(text.trim_end(), *face, *size);
+                match lines.iter_mut().find(|(b, _)| (b - y).abs() < 0.01) {
+                    Some(line) => line.1 = line.1.max(right),
+                    None => lines.push((*y, right)),
+                }
+            }
+        }
+        lines
+    }
+
+    #[test]
+    fn a_justified_paragraph_meets_the_right_margin_on_every_line_but_its_last() {
+        let mut d = Document::new("РЕШЕНИЕ", "о проверке", "03.12.2026");
+        d.body.push(Block::text(
+            "Провести проверку теплотрассы по улице Ленина и сообщить жителям о сроках ремонта; \
+             в случае перебоев в теплоснабжении многоквартирных домов организовать подвоз воды и \
+             обеспечить дежурство аварийной бригады до окончания отопительного сезона.",
+        ));
+        let l = layout(&d);
+        let start = l.pages[0]
+            .iter()
+            .find_map(|o| match o {
+                Op::Text { text, y, .. } if text.starts_with("Провести") => Some(*y),
+                _ => None,
+            })
+            .expect("the paragraph is drawn");
+        let lines = right_edges(&l, start);
+        assert!(lines.len() >= 3, "{lines:?}");
+        let margin = l.left + l.text_width;
+        for (y, right) in &lines[..lines.len() - 1] {
+            assert!(
+                (right - margin).abs() < 0.5,
+                "line at {y} ends at {right}, margin {margin}"
+            );
+        }
+        assert!(
+            lines[lines.len() - 1].1 < margin - 1.0,
+            "the last line is not stretched"
+        );
+    }
+
+    #[test]
+    fn a_heading_line_moves_to_the_next_page_with_what_it_heads() {
+        // Fill the first page with rows, leaving less than two lines free, then a heading.
+        let one_page = (1..200)
+            .map(long_table_doc)
+            .take_while(|d| {
+                let l = layout(d);
+                l.pages.len() == 1 && l.bottom - l.y > BODY_PT * LEADING
+            })
+            .last()
+            .expect("a table of one row fits one page");
+        let mut d = one_page;
+        d.body.push(Block::labelled("Группа № 1:", ""));
+        d.body.extend(Block::list([
+            "0005.0005.0056.1156 Перебои в теплоснабжении (4)",
+        ]));
+        let l = layout(&d);
+        let page_of = |word: &str| {
+            l.pages
+                .iter()
+                .position(|p| texts(p).iter().any(|t| t.starts_with(word)))
+        };
+        assert_eq!(page_of("Группа"), page_of("–"), "the heading stayed behind");
     }
 
     #[test]
@@ -656,6 +844,7 @@ mod extraction_tests {
                     "Взято на контроль".into(),
                 ],
                 bold: false,
+                indent: false,
             }],
         );
         d.signers.push(Signer::new(

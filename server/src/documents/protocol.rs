@@ -160,6 +160,7 @@ pub fn protocol(m: &pb::Meeting, number: &str, s: &Sources) -> Document {
                 },
             ],
             bold: false,
+            indent: false,
         });
     }
     if rows.is_empty() {

@@ -4,7 +4,7 @@
 
 use infogroups_shared::pb;
 
-use super::model::{Block, Document, Row, Signer, is_number};
+use super::model::{Block, Document, Row, Signer, is_number, sub_row_label};
 use super::sources::{Sources, file_stem};
 
 /// The unit that issues the reports.
@@ -87,15 +87,28 @@ pub fn rows(t: &pb::Table) -> Vec<Row> {
     let mut rows: Vec<Row> = t
         .rows
         .iter()
-        .map(|r| Row {
-            cells: r.cells.clone(),
-            bold: false,
+        .map(|r| {
+            let mut cells = r.cells.clone();
+            let sub = cells
+                .first()
+                .and_then(|label| sub_row_label(label))
+                .map(str::to_string);
+            let indent = sub.is_some();
+            if let (Some(label), Some(first)) = (sub, cells.first_mut()) {
+                *first = label;
+            }
+            Row {
+                cells,
+                bold: false,
+                indent,
+            }
         })
         .collect();
     if let Some(total) = &t.totals {
         rows.push(Row {
             cells: total.cells.clone(),
             bold: true,
+            indent: false,
         });
     }
     rows
@@ -123,8 +136,8 @@ pub fn report(
         d.body.push(Block::section(format!("{label}:")));
         for (col, cell) in t.columns.iter().zip(&r.cells).skip(1) {
             if !cell.trim().is_empty() {
-                d.body
-                    .push(Block::labelled(format!("{col}:"), cell.clone()));
+                d.body.push(Block::labelled(format!("{col}:"), ""));
+                d.body.extend(Block::list(cell.split("; ")));
             }
         }
     }
@@ -196,5 +209,46 @@ mod tests {
             "{text}"
         );
         insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn a_breakdown_row_is_indented_in_every_format_and_not_by_spaces() {
+        let t = pb::Table {
+            columns: vec!["Показатель".into(), "Группа № 1".into()],
+            rows: vec![
+                pb::Row {
+                    cells: vec!["Вопросов поднято".into(), "3".into()],
+                    values: vec![0.0, 3.0],
+                },
+                pb::Row {
+                    cells: vec!["  из них взято на контроль".into(), "1".into()],
+                    values: vec![0.0, 1.0],
+                },
+            ],
+            ..Default::default()
+        };
+        let r = rows(&t);
+        assert_eq!((r[0].indent, r[1].indent), (false, true));
+        assert_eq!(r[1].cells[0], "из них взято на контроль");
+        let mut d = Document::new("ИНФОРМАЦИЯ", "о работе", "03.12.2026");
+        d.table(t.columns.clone(), r);
+        let l = crate::documents::pdf::layout(&d);
+        let x_of = |word: &str| {
+            l.pages[0].iter().find_map(|o| match o {
+                crate::documents::pdf::Op::Text { text, x, .. } if text.starts_with(word) => {
+                    Some(*x)
+                }
+                _ => None,
+            })
+        };
+        let (parent, sub) = (x_of("Вопросов"), x_of("из"));
+        let (Some(parent), Some(sub)) = (parent, sub) else {
+            panic!("labels not drawn: {parent:?} {sub:?}");
+        };
+        let inset = sub - parent;
+        assert!(
+            (inset - crate::documents::model::SUB_ROW_INDENT_MM * 72.0 / 25.4).abs() < 0.5,
+            "inset {inset} pt"
+        );
     }
 }

@@ -99,8 +99,12 @@ pub fn date(d: Option<&pb::Date>) -> String {
         .unwrap_or_default()
 }
 
-/// The city date of a UTC instant, DD.MM.YYYY.
+/// The city date of a UTC instant, DD.MM.YYYY; «—» for an instant never recorded (0), which
+/// would otherwise print as 01.01.1970 on an official paper.
 pub fn date_at(ms: i64) -> String {
+    if ms == 0 {
+        return "—".to_string();
+    }
     city_time::ru_date(city_time::date_at(ms))
 }
 
@@ -125,6 +129,13 @@ pub fn file_stem(parts: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_instant_never_recorded_is_a_dash_not_1970() {
+        assert_eq!(date_at(0), "—");
+        // 2026-12-03 21:30 UTC is already 4 December in Moscow.
+        assert_eq!(date_at(1_796_333_400_000), "04.12.2026");
+    }
 
     #[test]
     fn file_stems_keep_the_number_and_period_readable() {

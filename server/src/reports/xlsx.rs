@@ -6,7 +6,7 @@
 use infogroups_shared::pb;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
-use crate::documents::model::is_number;
+use crate::documents::model::{is_number, sub_row_label};
 
 /// Excel's limit on a sheet name, characters.
 const SHEET_NAME_MAX: usize = 31;
@@ -48,6 +48,7 @@ pub fn xlsx(t: &pb::Table, sheet: &str) -> Result<Vec<u8>, XlsxError> {
         .set_border(border)
         .set_num_format("0.##");
     let bold_text = text.clone().set_bold();
+    let sub_text = text.clone().set_indent(1);
     let bold_number = number.clone().set_bold();
     ws.write_string_with_format(0, 0, &t.title, &title)?;
     const HEADER_ROW: u32 = 2;
@@ -89,12 +90,16 @@ pub fn xlsx(t: &pb::Table, sheet: &str) -> Result<Vec<u8>, XlsxError> {
                     v,
                     if bold { &bold_number } else { &number },
                 )?,
-                None => ws.write_string_with_format(
-                    row,
-                    col,
-                    cell,
-                    if bold { &bold_text } else { &text },
-                )?,
+                None => match sub_row_label(cell).filter(|_| c == 0) {
+                    // A breakdown row («из них …») is indented by the format, not by spaces.
+                    Some(label) => ws.write_string_with_format(row, col, label, &sub_text)?,
+                    None => ws.write_string_with_format(
+                        row,
+                        col,
+                        cell,
+                        if bold { &bold_text } else { &text },
+                    )?,
+                },
             };
         }
     }
@@ -154,6 +159,27 @@ mod tests {
         assert!(book.contains("name=\"ИНФОРМАЦИЯ\""), "{book}");
         assert!(book.contains("_xlnm.Print_Titles"), "{book}");
         assert!(book.contains("$A:$A,"), "the label column repeats: {book}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_breakdown_row_is_indented_by_its_format() -> Result<(), XlsxError> {
+        let t = pb::Table {
+            columns: vec!["Показатель".into(), "Группа № 1".into()],
+            rows: vec![pb::Row {
+                cells: vec!["  из них взято на контроль".into(), "1".into()],
+                values: vec![0.0, 1.0],
+            }],
+            ..Default::default()
+        };
+        let bytes = xlsx(&t, "ИНФОРМАЦИЯ")?;
+        let strings = part(&bytes, "xl/sharedStrings.xml");
+        assert!(
+            strings.contains(">из них взято на контроль<"),
+            "the label keeps no leading spaces: {strings}"
+        );
+        let styles = part(&bytes, "xl/styles.xml");
+        assert!(styles.contains("indent=\"1\""), "{styles}");
         Ok(())
     }
 

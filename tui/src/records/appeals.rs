@@ -306,11 +306,10 @@ fn processes_appeals(ctx: &Ctx<'_>) -> Option<pb::RoleGrant> {
         .filter(|g| ctx.may_in(Action::ProcessAppeals, g.group_id))
 }
 
-/// The user works as the head.
-fn is_head(ctx: &Ctx<'_>) -> bool {
-    ctx.session
-        .and_then(|s| s.role())
-        .is_some_and(|g| g.role == pb::Role::Head as i32)
+/// The user may stop the correspondence with a citizen on the appeal (art. 11 p. 5), by the
+/// server's own policy.
+fn may_stop_correspondence(a: &pb::Appeal, ctx: &Ctx<'_>) -> bool {
+    ctx.may_in(Action::StopCorrespondence, a.group_id)
 }
 
 /// The head extends an open appeal's deadline before it passes, while the 30 days allowed are not
@@ -331,7 +330,7 @@ pub fn commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
                 c.push(Command::RequestExtension);
             }
             // Stopping the correspondence on a repeated appeal is the head's (art. 11 p. 5).
-            if is_head(ctx) && open(a) && a.repeated {
+            if may_stop_correspondence(a, ctx) && open(a) && a.repeated {
                 c.push(Command::CloseSpecial);
             }
         }
@@ -416,7 +415,7 @@ pub fn start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> 
                     .iter()
                     .position(|s| *s == pb::AppealStatus::CorrespondenceStopped);
                 match stop {
-                    Some(i) if is_head(ctx) => form.choose("outcome", i),
+                    Some(i) if may_stop_correspondence(a, ctx) => form.choose("outcome", i),
                     _ => form,
                 }
             }

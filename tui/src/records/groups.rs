@@ -116,7 +116,12 @@ fn editable(source: Source, id: Option<u64>, ctx: &Ctx<'_>) -> Option<u64> {
 /// New groups (administrator) and composition changes.
 pub fn commands(source: Source, id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
     let mut c = Vec::new();
-    if source == Source::Groups && role(ctx).is_some_and(|(r, _)| r == Role::Administrator) {
+    if source == Source::Groups
+        && ctx.may(
+            infogroups_shared::policy::Action::CreateGroup,
+            &infogroups_shared::policy::Resource::default(),
+        )
+    {
         c.push(Command::New);
     }
     if editable(source, id, ctx).is_some() {

@@ -71,16 +71,18 @@ pub fn results(m: &pb::Meeting, n: &Names) -> String {
         p.questions.len(),
         on_control
     );
+    // The decisions one to a line: thirty of them run together in one paragraph cannot be read.
     if !p.decisions.is_empty() {
-        text.push_str(" Принятые решения: ");
-        let list: Vec<String> = p
-            .decisions
-            .iter()
-            .enumerate()
-            .map(|(i, d)| format!("{}) {}", i + 1, d.text))
-            .collect();
-        text.push_str(&list.join("; "));
-        text.push('.');
+        text.push_str("\nПринятые решения:");
+        let last = p.decisions.len() - 1;
+        for (i, d) in p.decisions.iter().enumerate() {
+            let end = if i == last { '.' } else { ';' };
+            text.push_str(&format!(
+                "\n{}) {}{end}",
+                i + 1,
+                d.text.trim_end_matches(['.', ';'])
+            ));
+        }
     }
     text
 }
@@ -191,15 +193,24 @@ mod tests {
                     ..Default::default()
                 },
             ],
-            decisions: vec![pb::Decision {
-                text: "Отремонтировать освещение".into(),
-                assignment_ids: vec![],
-            }],
+            decisions: vec![
+                pb::Decision {
+                    text: "Отремонтировать освещение".into(),
+                    assignment_ids: vec![],
+                },
+                pb::Decision {
+                    text: "Вывезти мусор.".into(),
+                    assignment_ids: vec![],
+                },
+            ],
             ..Default::default()
         });
         let t = results(&m, &Names::default());
         assert!(t.contains("Присутствовало жителей: 42"));
         assert!(t.contains("Задано вопросов: 2, из них взято на контроль: 1"));
-        assert!(t.contains("1) Отремонтировать освещение"));
+        assert!(
+            t.ends_with("\nПринятые решения:\n1) Отремонтировать освещение;\n2) Вывезти мусор."),
+            "{t}"
+        );
     }
 }
