@@ -8,11 +8,12 @@ use crate::auth::{self, Credential};
 use crate::db::{Db, Tx, keys};
 use crate::error::{ApiError, ApiResult};
 
-/// Validates a new account's fields.
+/// Validates a new account's fields, its password by the policy every password meets (the API,
+/// the `admin` command, the first administrator and the demo city alike).
 pub fn validate_new(req: &pb::CreateUserRequest) -> Result<(), FieldError> {
     validate::username("username", &req.username)?;
-    validate::password("password", &req.password)?;
     validate::name_line("full_name", &req.full_name, validate::MAX_LINE, true)?;
+    validate::password_policy("password", &req.password, &[&req.username, &req.full_name])?;
     validate::at_most("roles", req.roles.len(), validate::caps::ROLES)?;
     validate::optional_line("position", &req.position, validate::MAX_LINE)?;
     validate::optional_line("contact", &req.contact, validate::MAX_LINE)?;

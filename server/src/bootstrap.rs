@@ -1,6 +1,7 @@
 //! The first start: an empty store gets an `admin` account.
 
 use infogroups_shared::pb::{self, Role};
+use infogroups_shared::validate::FieldError;
 
 use crate::accounts;
 use crate::auth;
@@ -28,7 +29,19 @@ pub async fn first_admin(ctx: &Ctx) -> ApiResult<Option<String>> {
         }],
         ..Default::default()
     };
-    accounts::validate_new(&req)?;
+    // The first administrator's password meets the policy like every other: a weak one is
+    // refused before anything is written, naming where it came from.
+    accounts::validate_new(&req).map_err(|e| {
+        if e.field == "password" {
+            FieldError::new(
+                "INFOGROUPS_ADMIN_PASSWORD",
+                format!("пароль первого администратора не принят: {}", e.ru),
+                format!("the first administrator's password is refused: {}", e.en),
+            )
+        } else {
+            e
+        }
+    })?;
     let phc = tokio::task::spawn_blocking(move || auth::hash_password(&password))
         .await
         .map_err(|_| crate::error::ApiError::ShuttingDown)??;

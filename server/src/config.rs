@@ -68,6 +68,9 @@ pub struct Config {
     pub deadline_timer: bool,
     /// How often expired sessions are purged from the store.
     pub session_purge_every: Duration,
+    /// How often, while serving, the store files are rewritten when a depersonalisation marked
+    /// them: the bound on how long a depersonalised citizen's old data stays in the files.
+    pub store_rewrite_every: Duration,
     /// Remind executors and controllers this many working days before a deadline (and on the day).
     pub reminder_days: u32,
     /// A quarter with no meeting held is at risk when this many working days or fewer are left.
@@ -128,6 +131,7 @@ impl Config {
             heartbeat: Duration::from_secs(15),
             deadline_timer: true,
             session_purge_every: Duration::from_secs(30),
+            store_rewrite_every: DEFAULT_STORE_REWRITE_EVERY,
             reminder_days: 2,
             quarter_warning_days: 10,
             appeal_number_format: "ИГ-{year}-{seq}".into(),
@@ -199,7 +203,14 @@ pub struct FileConfig {
     pub backup_keep: Option<usize>,
     /// The store engine's page cache in MiB.
     pub store_cache_mb: Option<u64>,
+    /// How often to rewrite the store files a depersonalisation marked: `10m` (see
+    /// [`parse_every`]).
+    pub store_rewrite_every: Option<String>,
 }
+
+/// How often the store files are rewritten after a depersonalisation by default: its citizens'
+/// old data is gone from the files within about this long.
+pub const DEFAULT_STORE_REWRITE_EVERY: Duration = Duration::from_secs(600);
 
 /// A configuration file that could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -496,6 +507,10 @@ pub fn effective(c: &Config) -> Vec<(&'static str, String)> {
         ),
         ("backup_keep", c.backup_keep.to_string()),
         ("store_cache_mb", (c.store_cache_bytes >> 20).to_string()),
+        (
+            "store_rewrite_every",
+            format!("\"{}s\"", c.store_rewrite_every.as_secs()),
+        ),
         (
             "backup_passphrase",
             c.backup_key

@@ -17,7 +17,7 @@ use crate::services::assignments::set_status;
 use crate::services::groups::stage_new_group;
 
 /// The password of every demo account except `admin`.
-pub const DEMO_PASSWORD: &str = "demo1234";
+pub const DEMO_PASSWORD: &str = "shakhty-demo-2026";
 
 /// A demo account as the login screen lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -403,18 +403,18 @@ pub async fn seed(db: &Db) -> ApiResult<Vec<DemoAccount>> {
                 INITIALS[person % INITIALS.len()]
             );
             person += 1;
-            accounts::stage_new(
-                tx,
-                &pb::CreateUserRequest {
-                    username,
-                    full_name,
-                    position: position.into(),
-                    department_id,
-                    roles,
-                    ..Default::default()
-                },
-                phc.clone(),
-            )
+            let req = pb::CreateUserRequest {
+                username,
+                password: DEMO_PASSWORD.into(),
+                full_name,
+                position: position.into(),
+                department_id,
+                roles,
+                ..Default::default()
+            };
+            // Demo accounts pass the same checks, the password policy included, as any other.
+            accounts::validate_new(&req)?;
+            accounts::stage_new(tx, &req, phc.clone())
         };
         let global = |r: Role| {
             vec![pb::RoleGrant {

@@ -4,12 +4,23 @@
 //! The data directory holds every citizen's personal data, and the README's SSH setup puts all
 //! staff on the server's host: the directory is 0700 and its files 0600, created so (the server
 //! runs with umask 077) and fixed, with a warning, when an existing one is looser.
+//!
+//! A depersonalisation redacts in place, but sled keeps overwritten values in its log until it
+//! cleans the segment, and archived segments are immutable; so it marks the store, and the
+//! store is rewritten into a fresh directory holding only current values: at the next start
+//! ([`open_store`]), and while serving by [`LiveStore::rewrite_if_marked`], which the server runs
+//! every `store_rewrite_every` (10 minutes by default).
 
+use std::collections::BTreeSet;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
 
 use crate::depersonalise::COMPACT_DUE;
-use crate::store::{CHECKPOINT_BYTES, SledStore, Store, StoreError};
+use crate::store::{CHECKPOINT_BYTES, Entry, SledStore, Store, StoreError, Visitor, Write};
 
 /// Makes every file the process creates from now on private to its owner. Process-wide: the
 /// server writes nothing that others should read.
@@ -87,34 +98,228 @@ pub fn open_store(dir: &Path, cache_bytes: u64) -> Result<SledStore, StoreError>
     let new = sibling(dir, ".compacting");
     {
         let to = SledStore::open(&new)?;
-        let mut batch = Vec::new();
-        let mut entries = 0u64;
-        store.for_each(&mut |k, v| {
-            if k != COMPACT_DUE {
-                batch.push((k.to_vec(), Some(v.to_vec())));
-                entries += 1;
-            }
-            if batch.len() >= 4096 {
-                // Flushed as it goes: the write-ahead log then holds one batch at a time and
-                // checkpoints into the new store, instead of staging the whole store in memory.
-                to.apply(std::mem::take(&mut batch))?;
-                to.flush()?;
-            }
-            Ok(())
-        })?;
-        to.apply(batch)?;
-        to.flush()?;
-        tracing::info!(
-            entries,
-            "store rewritten without the versions a depersonalisation redacted"
-        );
+        copy_current(&store, &to)?;
     }
     drop(store);
+    swap_in(dir)?;
+    reopen(dir, cache_bytes)
+}
+
+/// Copies the current value of every key but the mark into `to` and makes it durable.
+fn copy_current(from: &dyn Store, to: &SledStore) -> Result<u64, StoreError> {
+    let mut batch = Vec::new();
+    let mut entries = 0u64;
+    from.for_each(&mut |k, v| {
+        if k != COMPACT_DUE {
+            batch.push((k.to_vec(), Some(v.to_vec())));
+            entries += 1;
+        }
+        if batch.len() >= 4096 {
+            // Flushed as it goes: the write-ahead log then holds one batch at a time and
+            // checkpoints into the new store, instead of staging the whole store in memory.
+            to.apply(std::mem::take(&mut batch))?;
+            to.flush()?;
+        }
+        Ok(())
+    })?;
+    to.apply(batch)?;
+    to.flush()?;
+    Ok(entries)
+}
+
+/// Puts the complete rewrite in `dir`'s place and deletes the old files. A crash in between is
+/// finished by [`recover`] at the next start.
+fn swap_in(dir: &Path) -> std::io::Result<()> {
     let old = sibling(dir, ".superseded");
     std::fs::rename(dir, &old)?;
-    std::fs::rename(&new, dir)?;
+    std::fs::rename(sibling(dir, ".compacting"), dir)?;
     std::fs::remove_dir_all(&old)?;
-    reopen(dir, cache_bytes)
+    tracing::info!("store rewritten without the versions a depersonalisation redacted");
+    Ok(())
+}
+
+/// The store the server serves from, rewritten in place of itself while serving once a
+/// depersonalisation marked it. Writers are held only for the last step: the copy runs beside
+/// them, the keys they write meanwhile are noted, and at the end, with writes stopped, only
+/// those keys are copied again before the new files take the old ones' place.
+pub struct LiveStore {
+    dir: PathBuf,
+    cache_bytes: u64,
+    /// `None` only while the files are swapped, with the lock held for writing.
+    current: RwLock<Option<SledStore>>,
+    /// The keys written since a rewrite began copying; `None` when none runs.
+    written: Mutex<Option<BTreeSet<Vec<u8>>>>,
+    /// One rewrite at a time; archiving waits for it (an entry moved to cold storage while the
+    /// copy runs could be missed).
+    rewriting: Mutex<()>,
+    rewrites: tokio::sync::watch::Sender<u64>,
+}
+
+fn unavailable() -> StoreError {
+    StoreError::Engine("the store is being reopened after a failed rewrite".into())
+}
+
+impl LiveStore {
+    /// Opens the store in `dir` as [`open_store`] does (rewriting it first when marked).
+    pub fn open(dir: &Path, cache_bytes: u64) -> Result<Self, StoreError> {
+        let store = open_store(dir, cache_bytes)?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            cache_bytes,
+            current: RwLock::new(Some(store)),
+            written: Mutex::new(None),
+            rewriting: Mutex::new(()),
+            rewrites: tokio::sync::watch::Sender::new(0),
+        })
+    }
+
+    /// Counts the rewrites done while serving: a test waits on it instead of sleeping.
+    pub fn rewrites(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.rewrites.subscribe()
+    }
+
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&SledStore) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let guard = self.current.read().map_err(|_| unavailable())?;
+        f(guard.as_ref().ok_or_else(unavailable)?)
+    }
+
+    /// Rewrites the files when a depersonalisation marked them; returns whether it did.
+    pub fn rewrite_if_marked(&self) -> Result<bool, StoreError> {
+        let _one = self.rewriting.lock().map_err(|_| unavailable())?;
+        if self.get(COMPACT_DUE)?.is_none() {
+            return Ok(false);
+        }
+        let new = sibling(&self.dir, ".compacting");
+        if new.exists() {
+            std::fs::remove_dir_all(&new)?;
+        }
+        {
+            // With no write in flight: each one from here on is either seen by the copy or noted.
+            let _writes_stopped = self.current.write().map_err(|_| unavailable())?;
+            *self.written.lock().map_err(|_| unavailable())? = Some(BTreeSet::new());
+        }
+        let copied = SledStore::open(&new).and_then(|to| {
+            self.with(|from| copy_current(from, &to))?;
+            Ok(to)
+        });
+        let to = match copied {
+            Ok(to) => to,
+            Err(e) => {
+                *self.written.lock().map_err(|_| unavailable())? = None;
+                return Err(e);
+            }
+        };
+        let mut current = self.current.write().map_err(|_| unavailable())?;
+        let written = self
+            .written
+            .lock()
+            .map_err(|_| unavailable())?
+            .take()
+            .unwrap_or_default();
+        let held = std::time::Instant::now();
+        let swapped = (|| -> Result<(), StoreError> {
+            let old = current.take().ok_or_else(unavailable)?;
+            // A depersonalisation that came meanwhile marked the store again (its key is among
+            // those written): the new files hold the values it replaced, so the mark stays.
+            let batch = written
+                .iter()
+                .map(|k| Ok((k.clone(), old.get(k)?)))
+                .collect::<Result<Vec<Write>, StoreError>>()?;
+            to.apply(batch)?;
+            to.flush()?;
+            old.flush()?;
+            drop(old);
+            drop(to);
+            swap_in(&self.dir)?;
+            Ok(())
+        })();
+        // Whatever happened, the directory is made whole again and served from.
+        if swapped.is_err() {
+            recover(&self.dir)?;
+        }
+        *current = Some(reopen(&self.dir, self.cache_bytes)?);
+        drop(current);
+        swapped?;
+        tracing::info!(
+            keys_written_meanwhile = written.len(),
+            writers_held_ms = held.elapsed().as_millis() as u64,
+            "store rewritten while serving"
+        );
+        self.rewrites.send_modify(|n| *n += 1);
+        Ok(true)
+    }
+}
+
+impl Store for LiveStore {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        self.with(|s| s.get(key))
+    }
+    fn scan(
+        &self,
+        prefix: &[u8],
+        after: Option<&[u8]>,
+        limit: usize,
+    ) -> Result<Vec<Entry>, StoreError> {
+        self.with(|s| s.scan(prefix, after, limit))
+    }
+    fn scan_rev(
+        &self,
+        prefix: &[u8],
+        before: Option<&[u8]>,
+        limit: usize,
+    ) -> Result<Vec<Entry>, StoreError> {
+        self.with(|s| s.scan_rev(prefix, before, limit))
+    }
+    fn apply(&self, batch: Vec<Write>) -> Result<(), StoreError> {
+        self.with(|s| {
+            // Noted under the same read lock the write takes: the swap sees every key.
+            if let Some(keys) = self.written.lock().map_err(|_| unavailable())?.as_mut() {
+                keys.extend(batch.iter().map(|(k, _)| k.clone()));
+            }
+            s.apply(batch)
+        })
+    }
+    fn flush(&self) -> Result<(), StoreError> {
+        self.with(|s| s.flush())
+    }
+    fn for_each(&self, f: Visitor<'_>) -> Result<(), StoreError> {
+        self.with(|s| s.for_each(f))
+    }
+    fn clear(&self) -> Result<(), StoreError> {
+        self.with(|s| s.clear())
+    }
+    fn archive(&self, prefix: &[u8], through: &[u8]) -> Result<usize, StoreError> {
+        let _not_while_rewriting = self.rewriting.lock().map_err(|_| unavailable())?;
+        self.with(|s| s.archive(prefix, through))
+    }
+    fn archived_through(&self, prefix: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        self.with(|s| s.archived_through(prefix))
+    }
+}
+
+/// Rewrites the store every `every` while the server serves, when a depersonalisation marked
+/// it: a depersonalised citizen's old data leaves the store files within `every` (and the time
+/// one rewrite takes). Ends with `stop`.
+pub async fn run_rewrites(store: Arc<LiveStore>, every: Duration, stop: CancellationToken) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        let store = store.clone();
+        match tokio::task::spawn_blocking(move || store.rewrite_if_marked()).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "rewriting the store failed; tried again later")
+            }
+            Err(e) => tracing::error!(error = %e, "the store rewrite task failed"),
+        }
+    }
 }
 
 /// Opens a store that was closed a moment ago: sled's background threads let go of its lock
@@ -171,22 +376,63 @@ mod tests {
         assert_eq!(s.get(b"k")?, Some(b"redacted".to_vec()));
         assert_eq!(s.get(COMPACT_DUE)?, None);
         drop(s);
-        let needle = "Кравченко".as_bytes();
-        let mut todo = vec![dir.clone()];
+        assert_eq!(holding(&dir, "Кравченко")?, Vec::<String>::new());
+        Ok(())
+    }
+
+    /// The files under `dir` that hold `needle`.
+    fn holding(dir: &Path, needle: &str) -> std::io::Result<Vec<String>> {
+        let needle = needle.as_bytes();
+        let mut found = Vec::new();
+        let mut todo = vec![dir.to_path_buf()];
         while let Some(p) = todo.pop() {
             if p.is_dir() {
                 for e in std::fs::read_dir(&p)? {
                     todo.push(e?.path());
                 }
-            } else {
-                let bytes = std::fs::read(&p)?;
-                assert!(
-                    !bytes.windows(needle.len()).any(|w| w == needle),
-                    "{} still holds the old value",
-                    p.display()
-                );
+            } else if std::fs::read(&p)?
+                .windows(needle.len())
+                .any(|w| w == needle)
+            {
+                found.push(p.display().to_string());
             }
         }
+        Ok(found)
+    }
+
+    #[test]
+    fn a_marked_store_is_rewritten_while_it_serves_and_serves_on() -> Result<(), StoreError> {
+        let top = tempfile::tempdir()?;
+        let dir = top.path().join("data");
+        let live = LiveStore::open(&dir, crate::store::DEFAULT_CACHE_BYTES)?;
+        assert!(
+            !live.rewrite_if_marked()?,
+            "an unmarked store is left alone"
+        );
+        live.apply(vec![(b"k".to_vec(), Some("Кравченко".as_bytes().to_vec()))])?;
+        live.flush()?;
+        live.apply(vec![
+            (b"k".to_vec(), Some(b"redacted".to_vec())),
+            (COMPACT_DUE.to_vec(), Some(vec![1])),
+        ])?;
+        live.flush()?;
+        assert!(
+            !holding(&dir, "Кравченко")?.is_empty(),
+            "sled kept the old value"
+        );
+        let rewrites = live.rewrites();
+        assert!(live.rewrite_if_marked()?);
+        assert_eq!(*rewrites.borrow(), 1);
+        assert_eq!(live.get(b"k")?, Some(b"redacted".to_vec()));
+        assert_eq!(live.get(COMPACT_DUE)?, None);
+        assert_eq!(holding(&dir, "Кравченко")?, Vec::<String>::new());
+        // It goes on serving from the new files, and they last.
+        live.apply(vec![(b"after".to_vec(), Some(b"1".to_vec()))])?;
+        live.flush()?;
+        drop(live);
+        let again = reopen(&dir, crate::store::DEFAULT_CACHE_BYTES)?;
+        assert_eq!(again.get(b"after")?, Some(b"1".to_vec()));
+        assert_eq!(again.get(b"k")?, Some(b"redacted".to_vec()));
         Ok(())
     }
 }

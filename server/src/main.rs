@@ -294,16 +294,8 @@ fn build_config(args: ServeArgs) -> Result<Config> {
     if let Some(dir) = args.backup_dir.or(file.backup_dir) {
         config.backup_dir = dir;
     }
+    // Only an empty store uses it; the first start refuses a weak one (bootstrap::first_admin).
     config.admin_password = std::env::var("INFOGROUPS_ADMIN_PASSWORD").ok();
-    if let Some(p) = &config.admin_password
-        && let Err(e) = validate::password_policy("INFOGROUPS_ADMIN_PASSWORD", p, &["admin"])
-    {
-        // Only an empty store uses it; a weak first password is the operator's to change at once.
-        tracing::warn!(
-            "the first administrator's password is weak ({}); change it after the first login",
-            e.en
-        );
-    }
     config.backup_key =
         backup::BackupKey::from_operator(args.common.backup_passphrase_file.as_deref())?;
     config.insecure_listen = args.insecure_listen;
@@ -314,6 +306,9 @@ fn build_config(args: ServeArgs) -> Result<Config> {
     }
     if let Some(n) = file.backup_keep {
         config.backup_keep = n.max(1);
+    }
+    if let Some(every) = &file.store_rewrite_every {
+        config.store_rewrite_every = config::parse_every("store_rewrite_every", every)?;
     }
     if let Some(mb) = file.store_cache_mb {
         // At least one MiB: sled cannot work without a cache.
@@ -474,7 +469,6 @@ async fn admin(args: AdminArgs) -> Result<()> {
                 ..Default::default()
             };
             accounts::validate_new(&req)?;
-            validate::password_policy("password", &req.password, &[&req.username, &req.full_name])?;
             let phc = auth::hash_password(&req.password)?;
             let u = db.write(0, |tx| accounts::stage_new(tx, &req, phc)).await?;
             println!(

@@ -36,16 +36,3 @@ pub fn in_scope<E: Entity>(
         _ => Err(no_such(field).into()),
     }
 }
-
-/// Refuses a server-owned field a client sent with a value other than the stored one.
-pub fn server_owned<T: PartialEq>(field: &str, sent: &T, stored: &T) -> Result<(), FieldError> {
-    if sent == stored {
-        Ok(())
-    } else {
-        Err(FieldError::new(
-            field,
-            "это поле заполняет сервер",
-            "this field is the server's to fill",
-        ))
-    }
-}

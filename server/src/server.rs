@@ -74,6 +74,8 @@ async fn set_health(
 /// An opened server, ready to serve.
 pub struct Server {
     ctx: Ctx,
+    /// The store, for rewriting its files while serving.
+    files: Arc<crate::files::LiveStore>,
     generated_admin_password: Option<String>,
     tls: Option<Arc<crate::tls::Certificate>>,
 }
@@ -89,10 +91,13 @@ impl Server {
             }
             None => None,
         };
-        let store = crate::files::open_store(&config.data_dir, config.store_cache_bytes)?;
+        let files = Arc::new(crate::files::LiveStore::open(
+            &config.data_dir,
+            config.store_cache_bytes,
+        )?);
         crate::files::secure_dir(&config.data_dir).map_err(StoreError::from)?;
         let db = Db::open(
-            Arc::new(store),
+            files.clone(),
             config.clock.clone(),
             &config.data_dir.display().to_string(),
         )?;
@@ -113,6 +118,7 @@ impl Server {
             .map_err(|e| LaunchError::Bootstrap(e.to_string()))?;
         Ok(Self {
             ctx,
+            files,
             generated_admin_password,
             tls,
         })
@@ -121,6 +127,11 @@ impl Server {
     /// The database (demo seeding, tests).
     pub fn db(&self) -> &Db {
         &self.ctx.db
+    }
+
+    /// Counts the store rewrites done while serving (tests wait on it).
+    pub fn store_rewrites(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.files.rewrites()
     }
 
     /// The shared context of the services.
@@ -165,6 +176,7 @@ impl Server {
         };
         let ctx = self.ctx;
         let tls = self.tls;
+        let files = self.files;
         let (reporter, health) = tonic_health::server::health_reporter();
         set_health(&reporter, tonic_health::ServingStatus::Serving).await;
         let reflection = |b: tonic_reflection::server::Builder<'static>| {
@@ -260,6 +272,11 @@ impl Server {
             ctx.shutdown.clone(),
         ));
         let backups = tokio::spawn(crate::schedule::run(ctx.clone()));
+        let rewrites = tokio::spawn(crate::files::run_rewrites(
+            files,
+            ctx.config.store_rewrite_every,
+            ctx.shutdown.clone(),
+        ));
         // Ends by itself when the database closes.
         let trimming = tokio::spawn(retention::run(ctx.db.clone(), ctx.config.log_bounds));
         let stop = {
@@ -306,6 +323,8 @@ impl Server {
         let _ = purge.await;
         // Before the close: a backup under way finishes (it holds the writers) or never starts.
         let _ = backups.await;
+        // A rewrite under way finishes before the close (it holds the writers at its end).
+        let _ = rewrites.await;
         ctx.db.close().await?;
         let _ = trimming.await;
         tracing::info!("server stopped; store flushed");

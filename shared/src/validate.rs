@@ -413,6 +413,271 @@ pub fn from_naive(d: NaiveDate) -> pb::Date {
     }
 }
 
+/// The fields the server fills and a client must leave empty: identities and versions, numbers,
+/// statuses set by transitions, computed dates and deadlines, who signed or granted and when,
+/// reports recorded as people make them, links the server makes, and the depersonalised mark.
+/// Taking them as sent would let a client forge history (a report nobody wrote, a signature
+/// nobody gave); dropping them silently would hide that the client is wrong. So each is refused
+/// unless it is empty — or, when the request changes a stored record, exactly the stored value,
+/// because a client edits what it read and sends it back whole.
+pub mod owned {
+    use super::FieldError;
+    use crate::pb;
+
+    /// Refuses `sent` unless it is the default or, on a change, equal to `stored`.
+    pub fn field<T: PartialEq + Default>(
+        name: &str,
+        sent: &T,
+        stored: Option<&T>,
+    ) -> Result<(), FieldError> {
+        among(name, sent, [stored])
+    }
+
+    /// Refuses `sent` unless it is the default or one of the values the server gave out.
+    fn among<'a, T: PartialEq + Default + 'a>(
+        name: &str,
+        sent: &T,
+        given: impl IntoIterator<Item = Option<&'a T>>,
+    ) -> Result<(), FieldError> {
+        if *sent == T::default() || given.into_iter().any(|g| g == Some(sent)) {
+            return Ok(());
+        }
+        Err(FieldError::new(
+            name,
+            "это поле заполняет сервер: оставьте его пустым",
+            "this field is the server's to fill: leave it empty",
+        ))
+    }
+
+    /// An entity's metadata. Its id names the record a save changes (0 creates), so only a
+    /// create must leave it 0; the version a change expects travels in `expected_version`.
+    pub fn meta(
+        name: &str,
+        sent: Option<&pb::Meta>,
+        stored: Option<&pb::Meta>,
+    ) -> Result<(), FieldError> {
+        let Some(m) = sent else {
+            return Ok(());
+        };
+        let s = stored;
+        if s.is_none() {
+            field(&format!("{name}.id"), &m.id, None)?;
+        }
+        field(
+            &format!("{name}.version"),
+            &m.version,
+            s.map(|s| &s.version),
+        )?;
+        field(
+            &format!("{name}.created_at_ms"),
+            &m.created_at_ms,
+            s.map(|s| &s.created_at_ms),
+        )?;
+        field(
+            &format!("{name}.updated_at_ms"),
+            &m.updated_at_ms,
+            s.map(|s| &s.updated_at_ms),
+        )?;
+        field(
+            &format!("{name}.created_by"),
+            &m.created_by,
+            s.map(|s| &s.created_by),
+        )?;
+        field(
+            &format!("{name}.archived"),
+            &m.archived,
+            s.map(|s| &s.archived),
+        )
+    }
+
+    /// An appeal sent to `RegisterAppeal` (`stored` none) or `UpdateAppeal`. On a change the
+    /// depersonalised mark is the one the caller's copy came with (its citizen withheld), so
+    /// only a registration must leave it unset.
+    pub fn appeal(a: &pb::Appeal, stored: Option<&pb::Appeal>) -> Result<(), FieldError> {
+        let s = stored;
+        meta(
+            "appeal.meta",
+            a.meta.as_ref(),
+            s.and_then(|s| s.meta.as_ref()),
+        )?;
+        field("appeal.number", &a.number, s.map(|s| &s.number))?;
+        field("appeal.registered", &a.registered, s.map(|s| &s.registered))?;
+        field(
+            "appeal.late_registration",
+            &a.late_registration,
+            s.map(|s| &s.late_registration),
+        )?;
+        field(
+            "appeal.reception_card_id",
+            &a.reception_card_id,
+            s.map(|s| &s.reception_card_id),
+        )?;
+        if s.is_none() {
+            field("appeal.depersonalised", &a.depersonalised, None)?;
+        }
+        field("appeal.status", &a.status, s.map(|s| &s.status))?;
+        field("appeal.due", &a.due, s.map(|s| &s.due))?;
+        field("appeal.due_rule", &a.due_rule, s.map(|s| &s.due_rule))?;
+        field("appeal.extensions", &a.extensions, s.map(|s| &s.extensions))?;
+        field("appeal.forwarding", &a.forwarding, s.map(|s| &s.forwarding))?;
+        field("appeal.answer", &a.answer, s.map(|s| &s.answer))?;
+        field(
+            "appeal.assignment_ids",
+            &a.assignment_ids,
+            s.map(|s| &s.assignment_ids),
+        )?;
+        field("appeal.overdue", &a.overdue, s.map(|s| &s.overdue))?;
+        for (i, q) in a.questions.iter().enumerate() {
+            let was = s.and_then(|s| s.questions.get(i)).map(|q| &q.result);
+            field(&format!("appeal.questions[{i}].result"), &q.result, was)?;
+        }
+        Ok(())
+    }
+
+    /// A reception card sent to `SaveReceptionCard`: `stored` is the card it changes.
+    pub fn reception_card(
+        c: &pb::ReceptionCard,
+        stored: Option<&pb::ReceptionCard>,
+    ) -> Result<(), FieldError> {
+        let s = stored;
+        meta(
+            "card.meta",
+            c.meta.as_ref(),
+            s.and_then(|s| s.meta.as_ref()),
+        )?;
+        if s.is_none() {
+            field("card.depersonalised", &c.depersonalised, None)?;
+        }
+        field("card.appeal_id", &c.appeal_id, s.map(|s| &s.appeal_id))?;
+        field(
+            "card.assignment_id",
+            &c.assignment_id,
+            s.map(|s| &s.assignment_id),
+        )
+    }
+
+    /// An extension sent to `ExtendAppeal`: who granted it and the new date are the server's.
+    pub fn appeal_extension(e: &pb::AppealExtension) -> Result<(), FieldError> {
+        field("extension.granted_by", &e.granted_by, None)?;
+        field("extension.new_due", &e.new_due, None)
+    }
+
+    /// A forwarding sent to `ForwardAppeal`: whether it was in time is computed.
+    pub fn forwarding(f: &pb::Forwarding) -> Result<(), FieldError> {
+        field("forwarding.on_time", &f.on_time, None)
+    }
+
+    /// An answer sent to `AnswerAppeal`: whether it was in time is computed.
+    pub fn answer(a: &pb::AppealAnswer) -> Result<(), FieldError> {
+        field("answer.on_time", &a.on_time, None)
+    }
+
+    /// A co-executor of `CreateAssignment`: their report and its time are recorded when they
+    /// report.
+    pub fn co_executor(i: usize, c: &pb::CoExecutor) -> Result<(), FieldError> {
+        field(&format!("co_executors[{i}].report"), &c.report, None)?;
+        field(
+            &format!("co_executors[{i}].reported_at_ms"),
+            &c.reported_at_ms,
+            None,
+        )
+    }
+
+    /// A group sent to `CreateGroup` or `UpdateGroup`.
+    pub fn group(g: &pb::Group, stored: Option<&pb::Group>) -> Result<(), FieldError> {
+        meta(
+            "group.meta",
+            g.meta.as_ref(),
+            stored.and_then(|s| s.meta.as_ref()),
+        )
+    }
+
+    /// A calendar year sent to `SaveCalendarYear`: only the built-in years are official data.
+    pub fn calendar_year(y: &pb::CalendarYear) -> Result<(), FieldError> {
+        field("built_in", &y.built_in, None)
+    }
+
+    /// A participant sent to `SaveParticipant`: `stored` is the one of the same index.
+    pub fn participant(
+        p: &pb::Participant,
+        stored: Option<&pb::Participant>,
+    ) -> Result<(), FieldError> {
+        field(
+            "participant.notified_at_ms",
+            &p.notified_at_ms,
+            stored.map(|s| &s.notified_at_ms),
+        )
+    }
+
+    /// A brief sent to `SaveBrief`: its figures are counted by the server when it is saved, so
+    /// they may come back only as the stored brief has them or as `drafted` (what the server
+    /// counts now: the draft the client was shown).
+    pub fn brief(
+        b: &pb::Brief,
+        drafted: &pb::Brief,
+        stored: Option<&pb::Brief>,
+    ) -> Result<(), FieldError> {
+        let s = stored;
+        among(
+            "brief.open_appeals",
+            &b.open_appeals,
+            [Some(&drafted.open_appeals), s.map(|s| &s.open_appeals)],
+        )?;
+        among(
+            "brief.open_assignments",
+            &b.open_assignments,
+            [
+                Some(&drafted.open_assignments),
+                s.map(|s| &s.open_assignments),
+            ],
+        )?;
+        among(
+            "brief.top_topics",
+            &b.top_topics,
+            [Some(&drafted.top_topics), s.map(|s| &s.top_topics)],
+        )?;
+        field(
+            "brief.saved_at_ms",
+            &b.saved_at_ms,
+            s.map(|s| &s.saved_at_ms),
+        )
+    }
+
+    /// Informing sent to `RecordInforming`: who recorded it is the caller.
+    pub fn informing(i: &pb::InformingTask) -> Result<(), FieldError> {
+        field("informing.recorded_by", &i.recorded_by, None)
+    }
+
+    /// A protocol sent to `SaveProtocol` (`stored`: the draft it replaces) or
+    /// `RecordPastMeeting` (none): the signature, the amendments and the decisions' links to
+    /// assignments are the server's.
+    pub fn protocol(p: &pb::Protocol, stored: Option<&pb::Protocol>) -> Result<(), FieldError> {
+        let s = stored;
+        field("protocol.signed_by", &p.signed_by, s.map(|s| &s.signed_by))?;
+        field(
+            "protocol.signed_at_ms",
+            &p.signed_at_ms,
+            s.map(|s| &s.signed_at_ms),
+        )?;
+        field(
+            "protocol.amendments",
+            &p.amendments,
+            s.map(|s| &s.amendments),
+        )?;
+        for (i, d) in p.decisions.iter().enumerate() {
+            let was = s
+                .and_then(|s| s.decisions.get(i))
+                .map(|d| &d.assignment_ids);
+            field(
+                &format!("protocol.decisions[{i}].assignment_ids"),
+                &d.assignment_ids,
+                was,
+            )?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -520,6 +785,35 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn a_server_owned_field_passes_empty_or_as_stored_and_nothing_else() {
+        assert!(owned::field("f", &0u64, None).is_ok());
+        assert!(owned::field("f", &7u64, Some(&7)).is_ok());
+        assert_eq!(
+            owned::field("f", &7u64, None).map_err(|e| e.field),
+            Err("f".to_string())
+        );
+        assert!(owned::field("f", &7u64, Some(&8)).is_err());
+        let forged = pb::Appeal {
+            questions: vec![pb::AppealQuestion {
+                result: pb::QuestionResult::Supported as i32,
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        assert_eq!(
+            owned::appeal(&forged, None).map_err(|e| e.field),
+            Err("appeal.questions[0].result".to_string())
+        );
+        assert!(owned::appeal(&forged, Some(&forged)).is_ok());
+        let created = pb::Meta {
+            id: 3,
+            ..Default::default()
+        };
+        assert!(owned::meta("m", Some(&created), None).is_err());
+        assert!(owned::meta("m", Some(&created), Some(&created)).is_ok());
     }
 
     #[test]

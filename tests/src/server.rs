@@ -30,6 +30,7 @@ pub struct TestServer {
     shutdown: CancellationToken,
     task: JoinHandle<Result<(), LaunchError>>,
     dir: Arc<TempDir>,
+    rewrites: tokio::sync::watch::Receiver<u64>,
 }
 
 impl std::fmt::Debug for TestServer {
@@ -81,6 +82,7 @@ impl TestServer {
         let addr = listener.local_addr()?;
         let server = open_when_released(&config).await?;
         let db = server.db().clone();
+        let rewrites = server.store_rewrites();
         let shutdown = CancellationToken::new();
         let task = tokio::spawn(server.serve(listener, shutdown.clone()));
         Ok(Self {
@@ -90,7 +92,14 @@ impl TestServer {
             shutdown,
             task,
             dir,
+            rewrites,
         })
+    }
+
+    /// Counts the store rewrites done while serving (`store_rewrite_every`): a test waits for
+    /// one with `wait_for` instead of sleeping.
+    pub fn store_rewrites(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.rewrites.clone()
     }
 
     /// The address it serves on.

@@ -1198,7 +1198,7 @@ async fn answers_carry_a_result_per_question_and_are_on_time_through_the_due_dat
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_update_changes_the_content_and_leaves_numbers_dates_and_outcomes_to_the_server() {
+async fn an_update_changes_the_content_and_refuses_numbers_dates_and_outcomes_sent_by_the_client() {
     let env = Env::start(d(2026, 4, 6)).await;
     let c = &env.city;
     let a = env.register(env.appeal(&[WATER])).await;
@@ -1210,8 +1210,6 @@ async fn an_update_changes_the_content_and_leaves_numbers_dates_and_outcomes_to_
         ..Default::default()
     });
     edited.on_control = true;
-    edited.number = "ИГ-1999-00001".into();
-    edited.status = A::Answered as i32;
     let update = |x: &pb::Appeal, expected: u64| pb::UpdateAppealRequest {
         expected_version: expected,
         appeal: Some(x.clone()),
@@ -1233,6 +1231,44 @@ async fn an_update_changes_the_content_and_leaves_numbers_dates_and_outcomes_to_
         Code::NotFound,
         "",
     );
+    // The number, the dates and the outcomes are the server's: a client's own is refused, and
+    // the appeal stays as it was.
+    for (field, forged) in [
+        (
+            "appeal.number",
+            pb::Appeal {
+                number: "ИГ-1999-00001".into(),
+                ..edited.clone()
+            },
+        ),
+        (
+            "appeal.status",
+            pb::Appeal {
+                status: A::Answered as i32,
+                ..edited.clone()
+            },
+        ),
+        (
+            "appeal.due",
+            pb::Appeal {
+                due: Some(pb::Deadline::default()),
+                ..edited.clone()
+            },
+        ),
+    ] {
+        let s = refused(
+            c.secretary_a
+                .appeals()
+                .update_appeal(update(&forged, version_of(a.meta)))
+                .await,
+            Code::InvalidArgument,
+            "server's to fill",
+        );
+        assert_eq!(
+            FieldError::from_status(&s).map(|f| f.field),
+            Some(field.to_string())
+        );
+    }
     let u = ok(
         c.secretary_a
             .appeals()

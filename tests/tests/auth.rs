@@ -218,10 +218,10 @@ async fn every_rpc_but_login_refuses_a_missing_or_forged_token() {
 
 #[tokio::test]
 async fn the_first_start_creates_admin_and_later_starts_never_reset_it() {
-    let server = TestServer::start(|c| c.admin_password = Some("first-password".into()))
+    let server = TestServer::start(|c| c.admin_password = Some("terrikon-first-start-61".into()))
         .await
         .expect("server");
-    let admin = infogroups_tests::login(server.addr(), "admin", "first-password")
+    let admin = infogroups_tests::login(server.addr(), "admin", "terrikon-first-start-61")
         .await
         .expect("the configured password works");
     admin
@@ -229,16 +229,16 @@ async fn the_first_start_creates_admin_and_later_starts_never_reset_it() {
         .set_password(pb::SetPasswordRequest {
             user_id: admin.user_id,
             new_password: "changed-password".into(),
-            old_password: "first-password".into(),
+            old_password: "terrikon-first-start-61".into(),
         })
         .await
         .expect("SetPassword");
     drop(admin);
     let server = server
-        .restart_with(|c| c.admin_password = Some("second-password".into()))
+        .restart_with(|c| c.admin_password = Some("terrikon-second-start-62".into()))
         .await
         .expect("restart");
-    for stale in ["first-password", "second-password"] {
+    for stale in ["terrikon-first-start-61", "terrikon-second-start-62"] {
         let refused = try_login(server.addr(), "admin", stale)
             .await
             .expect("connect")

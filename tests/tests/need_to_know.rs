@@ -149,6 +149,19 @@ async fn replay(who: &Authed, admin: &Authed) -> Vec<pb::Event> {
     }
 }
 
+/// Moves past the retention period and depersonalises: one appeal and one card are due.
+async fn depersonalise_one_of_each(server: &TestServer, admin: &Authed) {
+    server.clock().set_ms(city_ms(d(2031, 2, 1), 12));
+    let done = ok(
+        admin
+            .appeals()
+            .depersonalise(pb::DepersonaliseRequest { dry_run: false })
+            .await,
+        "Depersonalise",
+    );
+    assert_eq!((done.appeals, done.cards), (1, 1));
+}
+
 /// Whether any file under `dir` holds `needle`.
 fn files_hold(dir: &Path, needle: &[u8]) -> Vec<String> {
     let mut found = Vec::new();
@@ -394,15 +407,7 @@ async fn depersonalised_is_gone_from_the_log_the_copies_later_backups_and_the_st
         "the card's text was copied: {}",
         copied.text
     );
-    server.clock().set_ms(city_ms(d(2031, 2, 1), 12));
-    let done = ok(
-        c.admin
-            .appeals()
-            .depersonalise(pb::DepersonaliseRequest { dry_run: false })
-            .await,
-        "Depersonalise",
-    );
-    assert_eq!((done.appeals, done.cards), (1, 1));
+    depersonalise_one_of_each(&server, &c.admin).await;
     let leaks = |text: &str| -> Vec<&'static str> {
         ["Кравчукова", "Зинаида", "Гагаринская", "123-45-67"]
             .into_iter()
@@ -459,11 +464,49 @@ async fn depersonalised_is_gone_from_the_log_the_copies_later_backups_and_the_st
         .filter(|(_, v)| v.windows(needle.len()).any(|w| w == needle))
         .count();
     assert_eq!(holding, 0, "entries of the backup still name the citizen");
-    // The store files, after the restart that rewrites them.
+    // The store files, after the restart that rewrites them (while serving: see the next test).
     let server = server.restart().await.expect("restart");
     let data = server.data_dir().to_path_buf();
     let found = files_hold(&data, needle);
     assert!(found.is_empty(), "old versions remain in {found:?}");
+    server.stop().await.expect("stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn depersonalised_data_leaves_the_store_files_while_the_server_serves() {
+    let today = d(2026, 1, 15);
+    let (server, c) = start(today, |c| {
+        c.store_rewrite_every = Duration::from_millis(200)
+    })
+    .await;
+    ok(
+        save_card(&c.leader_a, card(&c, today, 0)).await,
+        "SaveReceptionCard",
+    );
+    ok(
+        register(&c.general, appeal(c.a(), today), &request_id("a")).await,
+        "RegisterAppeal",
+    );
+    let data = server.data_dir().to_path_buf();
+    // Sent to the disk: the files hold the citizen before the depersonalisation.
+    server.db().store().flush().expect("flush");
+    assert!(!files_hold(&data, "Кравчукова".as_bytes()).is_empty());
+    let mut rewrites = server.store_rewrites();
+    let before = *rewrites.borrow_and_update();
+    depersonalise_one_of_each(&server, &c.admin).await;
+    tokio::time::timeout(STEP, rewrites.wait_for(|n| *n > before))
+        .await
+        .expect("a rewrite within the period")
+        .expect("the server runs");
+    for needle in ["Кравчукова", "123-45-67", "Гагаринская"] {
+        let found = files_hold(&data, needle.as_bytes());
+        assert!(found.is_empty(), "{needle} remains in {found:?}");
+    }
+    // Still serving, from the new files.
+    ok(
+        register(&c.general, appeal(c.a(), d(2031, 2, 1)), &request_id("b")).await,
+        "RegisterAppeal after the rewrite",
+    );
     server.stop().await.expect("stop");
 }
 
@@ -631,6 +674,49 @@ async fn guessing_locks_only_the_guesser_weak_passwords_are_refused_and_sessions
         .expect("purge");
     assert_eq!(purged, 0, "nothing expired yet");
     drop(stream);
+    server.stop().await.expect("stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_administrator_and_the_demo_accounts_meet_the_password_policy() {
+    for weak in ["admin1234", "12345678", "admin-admin"] {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut config = infogroups_tests::server::test_config(dir.path());
+        config.admin_password = Some(weak.into());
+        match Server::open(config).await {
+            Err(LaunchError::Bootstrap(m)) => assert!(
+                m.contains("INFOGROUPS_ADMIN_PASSWORD") && m.contains("refused"),
+                "{weak}: {m}"
+            ),
+            Err(other) => panic!("{weak}: refused for another reason: {other}"),
+            Ok(_) => panic!("{weak}: a weak first password was accepted"),
+        }
+        // The refused start wrote no account: the next one still finds the store empty.
+        let mut config = infogroups_tests::server::test_config(dir.path());
+        config.admin_password = None;
+        let again = Server::open(config)
+            .await
+            .expect("the same directory opens");
+        assert!(
+            again.generated_admin_password().is_some(),
+            "{weak}: an account was written before the refusal"
+        );
+    }
+    // The demo city's accounts pass the same check: seeding it refuses a weak password.
+    let server = TestServer::start_default().await.expect("server");
+    let accounts = infogroups_server::demo::seed(server.db())
+        .await
+        .expect("the demo city");
+    assert!(accounts.len() >= 10, "{}", accounts.len());
+    let demo = infogroups_server::demo::DEMO_PASSWORD;
+    assert!(
+        infogroups_shared::validate::password_policy("p", demo, &[]).is_ok(),
+        "{demo}"
+    );
+    let sek = login(server.addr(), "sek1", demo)
+        .await
+        .expect("sek1 signs in");
+    assert!(sek.user_id != 0);
     server.stop().await.expect("stop");
 }
 

@@ -172,6 +172,7 @@ async fn config_check_prints_the_effective_settings_with_secrets_masked() -> Res
         "reminder_days = 5".to_string(),
         "backup_keep = 4".into(),
         "store_cache_mb = 48".into(),
+        "store_rewrite_every = \"600s\"".into(),
         "backup_every = \"21600s\"".into(),
         "metrics = \"127.0.0.1:9999\"".into(),
         format!("data = \"{data}\""),

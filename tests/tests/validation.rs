@@ -1047,6 +1047,629 @@ fn dangling_reference_cases(city: &City) -> Vec<Case> {
     ]
 }
 
+/// What the server-owned cases change: records as their owners last read them.
+struct Stored {
+    appeal: pb::Appeal,
+    card: pb::ReceptionCard,
+    meeting: pb::Meeting,
+    territory: pb::Territory,
+    group: pb::Group,
+}
+
+/// «Перебои в электроснабжении».
+const POWER: &str = "0005.0005.0056.1153";
+
+fn new_appeal(city: &City, today: chrono::NaiveDate) -> pb::Appeal {
+    pb::Appeal {
+        received: Some(api_date(today)),
+        channel: pb::Channel::Post as i32,
+        kind: pb::AppealKind::Application as i32,
+        group_id: city.a(),
+        questions: vec![pb::AppealQuestion {
+            classifier_code: POWER.into(),
+            r#type: pb::QuestionType::Application as i32,
+            ..Default::default()
+        }],
+        citizen: Some(pb::Citizen {
+            surname: "Лозовая".into(),
+            first_name: "Анна".into(),
+            postal_address: "ул. Шевченко, 5".into(),
+            ..Default::default()
+        }),
+        text: "Прошу починить фонари".into(),
+        ..Default::default()
+    }
+}
+
+fn new_card(city: &City, today: chrono::NaiveDate) -> pb::ReceptionCard {
+    pb::ReceptionCard {
+        date: Some(api_date(today)),
+        place: "МБОУ СОШ № 3".into(),
+        group_id: city.a(),
+        received_by: city.leader_a.user_id,
+        citizen: new_appeal(city, today).citizen,
+        content: "Фонари не горят".into(),
+        classifier_code: POWER.into(),
+        question_type: pb::QuestionType::Complaint as i32,
+        ..Default::default()
+    }
+}
+
+fn past_meeting(city: &City, s: &Stored, today: chrono::NaiveDate) -> pb::RecordPastMeetingRequest {
+    let held = today - Days::new(10);
+    pb::RecordPastMeetingRequest {
+        request_id: request_id("past"),
+        group_id: city.a(),
+        territory_id: id_of(s.territory.meta),
+        date: Some(api_date(held)),
+        time: "18:00".into(),
+        protocol: Some(pb::Protocol {
+            number: "1".into(),
+            ..Default::default()
+        }),
+        signed_on: Some(api_date(held)),
+        handed_over_on: Some(api_date(held)),
+        ..Default::default()
+    }
+}
+
+/// Every server-owned field a write RPC carries, sent with a value of the client's own: on a
+/// create anything but empty, on a change anything but the stored value.
+fn server_owned_cases(city: &City, s: &Stored, today: chrono::NaiveDate) -> Vec<Case> {
+    let (admin, general, leader, secretary) = (
+        &city.admin,
+        &city.general,
+        &city.leader_a,
+        &city.secretary_a,
+    );
+    let (a, ex, ex2) = (city.a(), city.executor.user_id, city.executor2.user_id);
+    let register = |change: &dyn Fn(&mut pb::Appeal)| pb::RegisterAppealRequest {
+        request_id: request_id("appeal"),
+        appeal: Some(with(new_appeal(city, today), change)),
+        repeated_confirmed: true,
+    };
+    let update = |change: &dyn Fn(&mut pb::Appeal)| pb::UpdateAppealRequest {
+        expected_version: version_of(s.appeal.meta),
+        appeal: Some(with(s.appeal.clone(), change)),
+    };
+    let forged_meta = |change: &dyn Fn(&mut pb::Meta)| Some(with(pb::Meta::default(), change));
+    let card = |change: &dyn Fn(&mut pb::ReceptionCard)| pb::SaveReceptionCardRequest {
+        request_id: request_id("card"),
+        expected_version: 0,
+        card: Some(with(new_card(city, today), change)),
+    };
+    let appeal_id = id_of(s.appeal.meta);
+    let appeal_version = version_of(s.appeal.meta);
+    let extension = |change: &dyn Fn(&mut pb::AppealExtension)| pb::ExtendAppealRequest {
+        appeal_id,
+        expected_version: appeal_version,
+        extension: Some(with(
+            pb::AppealExtension {
+                days: 10,
+                reason: "Нужна проверка на месте".into(),
+                notice_date: Some(api_date(today)),
+                ..Default::default()
+            },
+            change,
+        )),
+    };
+    let co = |report: &str, at: i64| {
+        with(assignment_request(a, ex), |r| {
+            r.co_executors = vec![pb::CoExecutor {
+                user_id: ex2,
+                report: report.into(),
+                reported_at_ms: at,
+                ..Default::default()
+            }]
+        })
+    };
+    let (meeting_id, meeting_version) = (id_of(s.meeting.meta), version_of(s.meeting.meta));
+    let protocol = |change: &dyn Fn(&mut pb::Protocol)| pb::SaveProtocolRequest {
+        meeting_id,
+        expected_version: meeting_version,
+        protocol: Some(with(
+            pb::Protocol {
+                number: "1".into(),
+                decisions: vec![pb::Decision {
+                    text: "Заменить лампы".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+            change,
+        )),
+    };
+    let brief = |change: &dyn Fn(&mut pb::Brief)| pb::SaveBriefRequest {
+        meeting_id,
+        expected_version: meeting_version,
+        brief: Some(with(
+            pb::Brief {
+                text: "Справка по территории".into(),
+                ..Default::default()
+            },
+            change,
+        )),
+    };
+    let saved_territory = |change: &dyn Fn(&mut pb::Territory)| pb::SaveTerritoryRequest {
+        request_id: String::new(),
+        expected_version: version_of(s.territory.meta),
+        territory: Some(with(s.territory.clone(), change)),
+    };
+    vec![
+        case!(
+            "register: an id",
+            "appeal.meta.id",
+            general,
+            appeals.register_appeal(register(&|x| x.meta = forged_meta(&|m| m.id = 77)))
+        ),
+        case!(
+            "register: a version",
+            "appeal.meta.version",
+            general,
+            appeals.register_appeal(register(&|x| x.meta = forged_meta(&|m| m.version = 5)))
+        ),
+        case!(
+            "register: a creation time",
+            "appeal.meta.created_at_ms",
+            general,
+            appeals.register_appeal(register(&|x| x.meta = forged_meta(&|m| m.created_at_ms = 1)))
+        ),
+        case!(
+            "register: a change time",
+            "appeal.meta.updated_at_ms",
+            general,
+            appeals.register_appeal(register(&|x| x.meta = forged_meta(&|m| m.updated_at_ms = 1)))
+        ),
+        case!(
+            "register: a creator",
+            "appeal.meta.created_by",
+            general,
+            appeals.register_appeal(register(&|x| x.meta = forged_meta(&|m| m.created_by = ex)))
+        ),
+        case!(
+            "register: archived",
+            "appeal.meta.archived",
+            general,
+            appeals.register_appeal(register(&|x| x.meta = forged_meta(&|m| m.archived = true)))
+        ),
+        case!(
+            "register: a number",
+            "appeal.number",
+            general,
+            appeals.register_appeal(register(&|x| x.number = "ИГ-2026-99999".into()))
+        ),
+        case!(
+            "register: a registration date",
+            "appeal.registered",
+            general,
+            appeals.register_appeal(register(&|x| x.registered = Some(api_date(today))))
+        ),
+        case!(
+            "register: late",
+            "appeal.late_registration",
+            general,
+            appeals.register_appeal(register(&|x| x.late_registration = true))
+        ),
+        case!(
+            "register: a card link",
+            "appeal.reception_card_id",
+            general,
+            appeals.register_appeal(register(&|x| x.reception_card_id = id_of(s.card.meta)))
+        ),
+        case!(
+            "register: depersonalised",
+            "appeal.depersonalised",
+            general,
+            appeals.register_appeal(register(&|x| x.depersonalised = true))
+        ),
+        case!(
+            "register: a status",
+            "appeal.status",
+            general,
+            appeals.register_appeal(register(&|x| x.status = pb::AppealStatus::Answered as i32))
+        ),
+        case!(
+            "register: a deadline",
+            "appeal.due",
+            general,
+            appeals.register_appeal(register(&|x| x.due = Some(pb::Deadline {
+                date: Some(api_date(today)),
+                predicted: false
+            })))
+        ),
+        case!(
+            "register: a deadline rule",
+            "appeal.due_rule",
+            general,
+            appeals.register_appeal(register(&|x| x.due_rule = pb::NonWorkingRule::Next as i32))
+        ),
+        case!(
+            "register: extensions",
+            "appeal.extensions",
+            general,
+            appeals.register_appeal(register(&|x| x.extensions = vec![pb::AppealExtension {
+                days: 30,
+                ..Default::default()
+            }]))
+        ),
+        case!(
+            "register: a forwarding",
+            "appeal.forwarding",
+            general,
+            appeals.register_appeal(register(&|x| x.forwarding = Some(pb::Forwarding {
+                body: "Прокуратура".into(),
+                ..Default::default()
+            })))
+        ),
+        case!(
+            "register: an answer",
+            "appeal.answer",
+            general,
+            appeals.register_appeal(register(&|x| x.answer = Some(pb::AppealAnswer {
+                summary: "Готово".into(),
+                ..Default::default()
+            })))
+        ),
+        case!(
+            "register: assignment links",
+            "appeal.assignment_ids",
+            general,
+            appeals.register_appeal(register(&|x| x.assignment_ids = vec![1]))
+        ),
+        case!(
+            "register: overdue",
+            "appeal.overdue",
+            general,
+            appeals.register_appeal(register(&|x| x.overdue = true))
+        ),
+        case!(
+            "register: a question's result",
+            "appeal.questions[0].result",
+            general,
+            appeals.register_appeal(register(
+                &|x| x.questions[0].result = pb::QuestionResult::Supported as i32
+            ))
+        ),
+        case!(
+            "update: another status",
+            "appeal.status",
+            general,
+            appeals.update_appeal(update(&|x| x.status = pb::AppealStatus::Answered as i32))
+        ),
+        case!(
+            "update: another number",
+            "appeal.number",
+            general,
+            appeals.update_appeal(update(&|x| x.number = "ИГ-2026-99999".into()))
+        ),
+        case!(
+            "update: a question's result",
+            "appeal.questions[0].result",
+            general,
+            appeals.update_appeal(update(
+                &|x| x.questions[0].result = pb::QuestionResult::Supported as i32
+            ))
+        ),
+        case!(
+            "update: another creator",
+            "appeal.meta.created_by",
+            general,
+            appeals.update_appeal(update(&|x| x.meta = Some(pb::Meta {
+                created_by: ex,
+                ..x.meta.unwrap_or_default()
+            })))
+        ),
+        case!(
+            "update: overdue",
+            "appeal.overdue",
+            general,
+            appeals.update_appeal(update(&|x| x.overdue = true))
+        ),
+        case!(
+            "extend: who granted",
+            "extension.granted_by",
+            &city.head,
+            appeals.extend_appeal(extension(&|e| e.granted_by = ex))
+        ),
+        case!(
+            "extend: the new date",
+            "extension.new_due",
+            &city.head,
+            appeals.extend_appeal(extension(
+                &|e| e.new_due = Some(api_date(today + Days::new(60)))
+            ))
+        ),
+        case!(
+            "forward: in time",
+            "forwarding.on_time",
+            general,
+            appeals.forward_appeal(pb::ForwardAppealRequest {
+                appeal_id,
+                expected_version: appeal_version,
+                forwarding: Some(pb::Forwarding {
+                    body: "Прокуратура".into(),
+                    date: Some(api_date(today)),
+                    notice_date: Some(api_date(today)),
+                    on_time: true
+                })
+            })
+        ),
+        case!(
+            "answer: in time",
+            "answer.on_time",
+            general,
+            appeals.answer_appeal(pb::AnswerAppealRequest {
+                appeal_id,
+                expected_version: appeal_version,
+                answer: Some(pb::AppealAnswer {
+                    date: Some(api_date(today)),
+                    signed_by: "Иванов И. И.".into(),
+                    sent_via: "почта".into(),
+                    on_time: true,
+                    summary: "Разъяснено".into()
+                }),
+                results: vec![pb::QuestionResult::Explained as i32]
+            })
+        ),
+        case!(
+            "card: a version",
+            "card.meta.version",
+            leader,
+            appeals.save_reception_card(card(&|x| x.meta = forged_meta(&|m| m.version = 3)))
+        ),
+        case!(
+            "card: depersonalised",
+            "card.depersonalised",
+            leader,
+            appeals.save_reception_card(card(&|x| x.depersonalised = true))
+        ),
+        case!(
+            "card: an appeal link",
+            "card.appeal_id",
+            leader,
+            appeals.save_reception_card(card(&|x| x.appeal_id = appeal_id))
+        ),
+        case!(
+            "card: an assignment link",
+            "card.assignment_id",
+            leader,
+            appeals.save_reception_card(card(&|x| x.assignment_id = 1))
+        ),
+        case!(
+            "card update: another appeal link",
+            "card.appeal_id",
+            leader,
+            appeals.save_reception_card(pb::SaveReceptionCardRequest {
+                request_id: String::new(),
+                expected_version: version_of(s.card.meta),
+                card: Some(with(s.card.clone(), |x| x.appeal_id = appeal_id))
+            })
+        ),
+        case!(
+            "co-executor: a report",
+            "co_executors[0].report",
+            leader,
+            assignments.create_assignment(co("Выполнено", 0))
+        ),
+        case!(
+            "co-executor: a report time",
+            "co_executors[0].reported_at_ms",
+            leader,
+            assignments.create_assignment(co("", 1))
+        ),
+        case!(
+            "group: an id",
+            "group.meta.id",
+            admin,
+            groups.create_group(group_with(city, |g| g.meta = Some(pb::Meta {
+                id: 77,
+                ..Default::default()
+            })))
+        ),
+        case!(
+            "group: a creation time",
+            "group.meta.created_at_ms",
+            admin,
+            groups.create_group(group_with(city, |g| g.meta = Some(pb::Meta {
+                created_at_ms: 1,
+                ..Default::default()
+            })))
+        ),
+        case!(
+            "group update: another creator",
+            "group.meta.created_by",
+            admin,
+            groups.update_group(pb::UpdateGroupRequest {
+                expected_version: version_of(s.group.meta),
+                group: Some(with(s.group.clone(), |g| g.meta = Some(pb::Meta {
+                    created_by: ex,
+                    ..g.meta.unwrap_or_default()
+                }))),
+                reason: String::new()
+            })
+        ),
+        case!(
+            "territory: a version",
+            "territory.meta.version",
+            admin,
+            directory.save_territory(territory_with(|t| t.meta = Some(pb::Meta {
+                version: 5,
+                ..Default::default()
+            })))
+        ),
+        case!(
+            "territory update: archived",
+            "territory.meta.archived",
+            admin,
+            directory.save_territory(saved_territory(&|t| t.meta = Some(pb::Meta {
+                archived: true,
+                ..t.meta.unwrap_or_default()
+            })))
+        ),
+        case!(
+            "territory update: another change time",
+            "territory.meta.updated_at_ms",
+            admin,
+            directory.save_territory(saved_territory(&|t| t.meta = Some(pb::Meta {
+                updated_at_ms: 1,
+                ..t.meta.unwrap_or_default()
+            })))
+        ),
+        case!(
+            "venue: a creation time",
+            "venue.meta.created_at_ms",
+            admin,
+            directory.save_venue(venue_with(|v| v.meta = Some(pb::Meta {
+                created_at_ms: 1,
+                ..Default::default()
+            })))
+        ),
+        case!(
+            "department: a change time",
+            "department.meta.updated_at_ms",
+            admin,
+            directory.save_department(department_with(|d| d.meta = Some(pb::Meta {
+                updated_at_ms: 1,
+                ..Default::default()
+            })))
+        ),
+        case!(
+            "organisation: a creator",
+            "organisation.meta.created_by",
+            admin,
+            directory.save_organisation(organisation_with(|o| o.meta = Some(pb::Meta {
+                created_by: ex,
+                ..Default::default()
+            })))
+        ),
+        case!(
+            "calendar: built in",
+            "built_in",
+            admin,
+            directory.save_calendar_year(calendar_with(|y| y.built_in = true))
+        ),
+        case!(
+            "participant: notified",
+            "participant.notified_at_ms",
+            secretary,
+            meetings.save_participant(pb::SaveParticipantRequest {
+                meeting_id,
+                expected_version: meeting_version,
+                participant: Some(pb::Participant {
+                    name: "Петров П. П.".into(),
+                    position: "директор".into(),
+                    status: pb::ParticipantStatus::Invited as i32,
+                    notified_at_ms: 1,
+                    ..Default::default()
+                })
+            })
+        ),
+        case!(
+            "brief: open appeals",
+            "brief.open_appeals",
+            secretary,
+            meetings.save_brief(brief(&|b| b.open_appeals = 999))
+        ),
+        case!(
+            "brief: open assignments",
+            "brief.open_assignments",
+            secretary,
+            meetings.save_brief(brief(&|b| b.open_assignments = 999))
+        ),
+        case!(
+            "brief: topics",
+            "brief.top_topics",
+            secretary,
+            meetings.save_brief(brief(&|b| b.top_topics = vec![pb::TopicCount {
+                code: POWER.into(),
+                name: "Свет".into(),
+                count: 999
+            }]))
+        ),
+        case!(
+            "brief: a save time",
+            "brief.saved_at_ms",
+            secretary,
+            meetings.save_brief(brief(&|b| b.saved_at_ms = 1))
+        ),
+        case!(
+            "informing: who recorded",
+            "informing.recorded_by",
+            &city.population,
+            meetings.record_informing(pb::RecordInformingRequest {
+                meeting_id,
+                expected_version: meeting_version,
+                informing: Some(pb::InformingTask {
+                    done: true,
+                    method: "объявления".into(),
+                    date: Some(api_date(today)),
+                    recorded_by: ex
+                })
+            })
+        ),
+        case!(
+            "protocol: a signer",
+            "protocol.signed_by",
+            secretary,
+            meetings.save_protocol(protocol(&|p| p.signed_by = city.leader_a.user_id))
+        ),
+        case!(
+            "protocol: a signing time",
+            "protocol.signed_at_ms",
+            secretary,
+            meetings.save_protocol(protocol(&|p| p.signed_at_ms = 1))
+        ),
+        case!(
+            "protocol: amendments",
+            "protocol.amendments",
+            secretary,
+            meetings.save_protocol(protocol(&|p| p.amendments = vec![pb::Amendment {
+                text: "Исправлено".into(),
+                ..Default::default()
+            }]))
+        ),
+        case!(
+            "protocol: a decision's assignments",
+            "protocol.decisions[0].assignment_ids",
+            secretary,
+            meetings.save_protocol(protocol(&|p| p.decisions[0].assignment_ids = vec![1]))
+        ),
+        case!(
+            "past meeting: a signer",
+            "protocol.signed_by",
+            secretary,
+            meetings.record_past_meeting(with(past_meeting(city, s, today), |r| {
+                if let Some(p) = r.protocol.as_mut() {
+                    p.signed_by = ex
+                }
+            }))
+        ),
+        case!(
+            "past meeting: amendments",
+            "protocol.amendments",
+            secretary,
+            meetings.record_past_meeting(with(past_meeting(city, s, today), |r| {
+                if let Some(p) = r.protocol.as_mut() {
+                    p.amendments = vec![pb::Amendment::default()]
+                }
+            }))
+        ),
+        case!(
+            "past meeting: a decision's assignments",
+            "protocol.decisions[0].assignment_ids",
+            secretary,
+            meetings.record_past_meeting(with(past_meeting(city, s, today), |r| {
+                if let Some(p) = r.protocol.as_mut() {
+                    p.decisions = vec![pb::Decision {
+                        text: "Заменить лампы".into(),
+                        assignment_ids: vec![1],
+                    }]
+                }
+            }))
+        ),
+    ]
+}
+
 /// Runs every case; returns one line per wrong answer.
 async fn run(cases: Vec<Case>, admin: &Authed, server: &TestServer) -> Vec<String> {
     let mut wrong = Vec::new();
@@ -1124,6 +1747,104 @@ async fn references_to_missing_entities_are_refused_naming_the_field() {
         wrong.join("\n")
     );
     drop(city);
+    server.stop().await.expect("stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_owned_fields_are_refused_naming_the_field_and_nothing_changes() {
+    let server = TestServer::start_default().await.expect("server");
+    let c = City::build(&server).await.expect("city");
+    let day = today(server.clock());
+    let territory = c
+        .admin
+        .directory()
+        .save_territory(territory())
+        .await
+        .expect("SaveTerritory")
+        .into_inner();
+    let group = c
+        .admin
+        .groups()
+        .update_group(pb::UpdateGroupRequest {
+            expected_version: version_of(c.group_a.meta),
+            group: Some(pb::Group {
+                territory_ids: vec![id_of(territory.meta)],
+                ..c.group_a.clone()
+            }),
+            reason: "Территория группы".into(),
+        })
+        .await
+        .expect("UpdateGroup")
+        .into_inner();
+    let appeal = c
+        .general
+        .appeals()
+        .register_appeal(pb::RegisterAppealRequest {
+            request_id: request_id("appeal"),
+            appeal: Some(new_appeal(&c, day)),
+            repeated_confirmed: true,
+        })
+        .await
+        .expect("RegisterAppeal")
+        .into_inner();
+    let card = c
+        .leader_a
+        .appeals()
+        .save_reception_card(pb::SaveReceptionCardRequest {
+            request_id: request_id("card"),
+            expected_version: 0,
+            card: Some(new_card(&c, day)),
+        })
+        .await
+        .expect("SaveReceptionCard")
+        .into_inner();
+    let meeting = c
+        .secretary_a
+        .meetings()
+        .plan_meeting(pb::PlanMeetingRequest {
+            request_id: request_id("meeting"),
+            group_id: c.a(),
+            territory_id: id_of(territory.meta),
+            venue_id: 0,
+            date: Some(api_date(day + Days::new(14))),
+            time: "18:00".into(),
+        })
+        .await
+        .expect("PlanMeeting")
+        .into_inner();
+    let stored = Stored {
+        appeal,
+        card,
+        meeting,
+        territory,
+        group,
+    };
+    let cases = server_owned_cases(&c, &stored, day);
+    let total = cases.len();
+    let wrong = run(cases, &c.admin, &server).await;
+    assert!(
+        wrong.is_empty(),
+        "{} of {total} server-owned fields were answered wrongly:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    // What a client read and sends back whole is not a forgery: the stored values pass.
+    let echoed = c
+        .general
+        .appeals()
+        .update_appeal(pb::UpdateAppealRequest {
+            expected_version: version_of(stored.appeal.meta),
+            appeal: Some(pb::Appeal {
+                text: "Прошу починить фонари во дворе".into(),
+                ..stored.appeal.clone()
+            }),
+        })
+        .await
+        .expect("an update echoing the stored fields")
+        .into_inner();
+    assert_eq!(echoed.number, stored.appeal.number);
+    assert_eq!(version_of(echoed.meta), version_of(stored.appeal.meta) + 1);
+    drop(c);
     server.stop().await.expect("stop");
 }
 

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use crate::screens::login::DemoLogin;
 
 /// The administrator's password in demo mode (shown on the login screen).
-pub const ADMIN_PASSWORD: &str = "admin1234";
+pub const ADMIN_PASSWORD: &str = "shakhty-klyuch-2026";
 
 /// A running embedded server.
 pub struct DemoServer {

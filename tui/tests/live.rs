@@ -2,6 +2,8 @@
 //! sync task's snapshot and stream, a step by one user reaching another's replica, and the
 //! errors the login screen shows. No terminal: messages are read from the app's queue.
 
+use infogroups_server::demo::DEMO_PASSWORD;
+use infogroups_tui::demo::ADMIN_PASSWORD;
 use std::time::Duration;
 
 use infogroups_shared::names::Lang;
@@ -118,7 +120,7 @@ async fn a_report_by_the_executor_reaches_the_controllers_screen() {
     let url = demo.url();
 
     let mut sek = Client::new(&url);
-    sek.login("sek1", "demo1234").await;
+    sek.login("sek1", DEMO_PASSWORD).await;
     assert!(matches!(sek.state.screen, Screen::Work(_)), "signed in");
     sek.until("the snapshot and the stream", |s| {
         s.replica.loaded && s.link == Link::Online
@@ -149,7 +151,7 @@ async fn a_report_by_the_executor_reaches_the_controllers_screen() {
         .unwrap_or_default();
 
     let mut isp = Client::new(&url);
-    isp.login(&executor, "demo1234").await;
+    isp.login(&executor, DEMO_PASSWORD).await;
     isp.until("the executor's snapshot", |s| s.replica.loaded)
         .await;
     let mine = assignment(&isp.state, id).unwrap_or_default();
@@ -227,7 +229,7 @@ async fn login_errors_come_back_as_the_user_should_read_them() {
 
     // Nobody listens there any more.
     let mut gone = Client::new(&demo_url_of_a_closed_port().await);
-    gone.login("sek1", "demo1234").await;
+    gone.login("sek1", DEMO_PASSWORD).await;
     let Screen::Login(l) = &gone.state.screen else {
         panic!("still at the login screen");
     };
@@ -254,7 +256,7 @@ async fn the_sync_task_reports_a_lost_server_and_a_session_the_new_one_does_not_
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut c = Client::new(&demo.url());
-    c.login("isp1", "demo1234").await;
+    c.login("isp1", DEMO_PASSWORD).await;
     c.until("online", |s| s.link == Link::Online).await;
     demo.stop().await;
     c.until("reconnecting", |s| {
@@ -285,7 +287,7 @@ async fn over_tls_the_client_trusts_only_the_given_certificate() {
     std::fs::write(&cert_path, cert.cert.pem()).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(&key_path, cert.signing_key.serialize_pem()).unwrap_or_else(|e| panic!("{e}"));
     let mut config = infogroups_server::Config::new(dir.path().join("data"));
-    config.admin_password = Some("admin1234".into());
+    config.admin_password = Some(ADMIN_PASSWORD.into());
     config.tls = Some(infogroups_server::config::TlsFiles {
         cert: cert_path.clone(),
         key: key_path,
@@ -305,7 +307,7 @@ async fn over_tls_the_client_trusts_only_the_given_certificate() {
         conn.auth()
             .login(pb::LoginRequest {
                 username: "admin".into(),
-                password: "admin1234".into(),
+                password: ADMIN_PASSWORD.into(),
             })
             .await
     };
@@ -369,7 +371,7 @@ async fn the_general_department_registers_and_answers_an_appeal_on_the_server() 
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut c = Client::new(&demo.url());
-    c.login("obshiy", "demo1234").await;
+    c.login("obshiy", DEMO_PASSWORD).await;
     c.until("the snapshot", |s| s.replica.loaded).await;
     let before = c.state.replica.appeals.len();
 
@@ -587,7 +589,7 @@ async fn the_secretary_fills_a_reception_card_and_makes_it_a_written_appeal() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut c = Client::new(&demo.url());
-    c.login("sek1", "demo1234").await;
+    c.login("sek1", DEMO_PASSWORD).await;
     c.until("the snapshot", |s| s.replica.loaded).await;
     let cards = c.state.replica.reception_cards.len();
 
@@ -643,7 +645,7 @@ async fn the_secretary_plans_a_meeting_agrees_the_venue_and_announces_it() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut c = Client::new(&demo.url());
-    c.login("sek1", "demo1234").await;
+    c.login("sek1", DEMO_PASSWORD).await;
     c.until("the snapshot", |s| s.replica.loaded).await;
     let day = c.state.ctx().today + chrono::Days::new(45);
     let on = day.format("%d.%m.%Y").to_string();
@@ -751,7 +753,7 @@ async fn the_secretary_keeps_the_protocol_and_issues_an_assignment_on_its_decisi
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut c = Client::new(&demo.url());
-    c.login("sek1", "demo1234").await;
+    c.login("sek1", DEMO_PASSWORD).await;
     c.until("the snapshot", |s| s.replica.loaded).await;
     let held = c
         .state
@@ -847,7 +849,7 @@ async fn the_general_department_forwards_one_appeal_and_closes_another_under_art
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut c = Client::new(&demo.url());
-    c.login("obshiy", "demo1234").await;
+    c.login("obshiy", DEMO_PASSWORD).await;
     c.until("the snapshot", |s| s.replica.loaded).await;
     let open: Vec<pb::Appeal> = c
         .state
@@ -897,7 +899,7 @@ async fn a_document_saved_twice_keeps_both_files_in_the_download_folder() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut sek = Client::new(&demo.url());
-    sek.login("sek1", "demo1234").await;
+    sek.login("sek1", DEMO_PASSWORD).await;
     assert!(matches!(sek.state.screen, Screen::Work(_)), "signed in");
     let export = || Call::Export {
         request: pb::ExportRequest {

@@ -205,7 +205,7 @@ fn serve(args: &[String]) -> Result<()> {
             .await
             .with_context(|| format!("binding {addr}"))?;
         let mut config = Config::new(dir);
-        config.admin_password = Some("pty-admin-password".into());
+        config.admin_password = Some(infogroups_tui::demo::ADMIN_PASSWORD.into());
         let server = Server::open(config).await?;
         if seed {
             infogroups_server::demo::seed(server.db()).await?;

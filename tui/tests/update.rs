@@ -4,10 +4,12 @@ mod common;
 
 use common::*;
 use crossterm::event::{KeyCode, KeyModifiers};
+use infogroups_server::demo::DEMO_PASSWORD;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb::{self, AssignmentStatus as S};
 use infogroups_tui::actions::Action;
 use infogroups_tui::app::{self, Cmd, LoginOk, Msg, Screen, Secret};
+use infogroups_tui::demo::ADMIN_PASSWORD;
 use infogroups_tui::rpc::RpcError;
 use infogroups_tui::screens::login::LoginError;
 use infogroups_tui::screens::popup::Popup;
@@ -57,17 +59,17 @@ fn signing_in_checks_the_fields_then_asks_the_server_and_starts_syncing() {
     // Enter in the username field moves on to the empty password instead of complaining.
     assert!(press(&mut s, KeyCode::Enter).is_empty());
     assert_eq!(login_error(&s), None);
-    type_text(&mut s, "demo1234");
+    type_text(&mut s, DEMO_PASSWORD);
     let cmds = press(&mut s, KeyCode::Enter);
     assert_eq!(
         cmds,
         [Cmd::Login {
             username: "sek1".into(),
-            password: Secret("demo1234".into())
+            password: Secret(DEMO_PASSWORD.into())
         }]
     );
     assert!(
-        !format!("{cmds:?}").contains("demo1234"),
+        !format!("{cmds:?}").contains(DEMO_PASSWORD),
         "passwords stay out of Debug"
     );
     // A second Enter while the call is in flight sends nothing.
@@ -142,7 +144,7 @@ fn demo_accounts_are_picked_with_the_arrows() {
         cmds,
         [Cmd::Login {
             username: "glava".into(),
-            password: Secret("demo1234".into())
+            password: Secret(DEMO_PASSWORD.into())
         }]
     );
     let mut s = state(Lang::Ru, SIZE, true);
@@ -151,7 +153,7 @@ fn demo_accounts_are_picked_with_the_arrows() {
         press(&mut s, KeyCode::Enter),
         [Cmd::Login {
             username: "admin".into(),
-            password: Secret("admin1234".into())
+            password: Secret(ADMIN_PASSWORD.into())
         }]
     );
 }

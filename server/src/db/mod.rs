@@ -572,6 +572,20 @@ impl Tx<'_> {
         })
     }
 
+    /// The entity `id` when it is still at the version the client last saw, so that a stale
+    /// request is answered as stale before anything it sent is judged against a newer record.
+    pub fn require_at<E: Entity>(&self, id: u64, expected_version: u64) -> ApiResult<E> {
+        let e = self.require::<E>(id)?;
+        let current = e.meta().version;
+        if current != expected_version {
+            return Err(ApiError::Stale {
+                expected: expected_version,
+                current,
+            });
+        }
+        Ok(e)
+    }
+
     /// The entity a repeated create made the first time, if this account sent this request id
     /// to this RPC before. A key is scoped to (account, RPC): one first used by another RPC is
     /// refused, never answered with what that RPC made. The RPC is remembered for the

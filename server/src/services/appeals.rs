@@ -81,27 +81,6 @@ fn check_citizen(field: &str, c: Option<&pb::Citizen>, anonymous: bool) -> Resul
     Ok(())
 }
 
-/// Refuses, on registration, every field the server fills: the links (a client naming them could
-/// bind itself to a citizen), the number, dates, deadline, status and outcomes, the results, and
-/// the depersonalised mark (which would skip nothing, but is not the client's to set).
-fn refuse_server_owned(a: &pb::Appeal) -> Result<(), FieldError> {
-    refs::server_owned("appeal.reception_card_id", &a.reception_card_id, &0)?;
-    refs::server_owned("appeal.assignment_ids", &a.assignment_ids.is_empty(), &true)?;
-    refs::server_owned("appeal.depersonalised", &a.depersonalised, &false)?;
-    refs::server_owned("appeal.number", &a.number.is_empty(), &true)?;
-    refs::server_owned("appeal.registered", &a.registered.is_none(), &true)?;
-    refs::server_owned("appeal.status", &a.status, &0)?;
-    refs::server_owned("appeal.due", &a.due.is_none(), &true)?;
-    refs::server_owned("appeal.late_registration", &a.late_registration, &false)?;
-    refs::server_owned("appeal.extensions", &a.extensions.is_empty(), &true)?;
-    refs::server_owned("appeal.forwarding", &a.forwarding.is_none(), &true)?;
-    refs::server_owned("appeal.answer", &a.answer.is_none(), &true)?;
-    for (i, q) in a.questions.iter().enumerate() {
-        refs::server_owned(&format!("appeal.questions[{i}].result"), &q.result, &0)?;
-    }
-    Ok(())
-}
-
 /// The key that tells whether two appeals come from the same citizen.
 fn citizen_key(c: &pb::Citizen) -> String {
     format!(
@@ -226,13 +205,7 @@ impl AppealSvc {
             .ctx
             .db
             .write(c.actor.user_id, |tx| {
-                let mut a = tx.require::<pb::Appeal>(id)?;
-                if a.meta().version != expected_version {
-                    return Err(ApiError::Stale {
-                        expected: expected_version,
-                        current: a.meta().version,
-                    });
-                }
+                let mut a = tx.require_at::<pb::Appeal>(id, expected_version)?;
                 f(tx, &mut a)?;
                 tx.update(a, expected_version, audit)
             })
@@ -373,7 +346,7 @@ impl AppealService for AppealSvc {
             .appeal
             .ok_or_else(|| FieldError::new("appeal", "не заполнено", "is required"))?;
         self.check_appeal(&a)?;
-        refuse_server_owned(&a)?;
+        validate::owned::appeal(&a, None)?;
         let today = self.today();
         let received = validate::date("appeal.received", a.received.as_ref())?;
         if received > today {
@@ -442,14 +415,6 @@ impl AppealService for AppealSvc {
                     predicted: deadline.predicted,
                 });
                 a.due_rule = crate::settings::rule_pb(rule) as i32;
-                a.depersonalised = false;
-                a.extensions.clear();
-                a.forwarding = None;
-                a.answer = None;
-                a.assignment_ids.clear();
-                for q in &mut a.questions {
-                    q.result = pb::QuestionResult::InProgress as i32;
-                }
                 if a.anonymous {
                     a.citizen = None;
                 }
@@ -475,6 +440,7 @@ impl AppealService for AppealSvc {
                 Action::ProcessAppeals,
                 "update",
                 |tx, a| {
+                    validate::owned::appeal(&new, Some(a))?;
                     rules::next(status(a), Step::Update).map_err(refused)?;
                     refs::exists::<pb::Territory>(tx, "appeal.territory_id", new.territory_id)?;
                     // Only the content moves; numbers, dates, deadlines and outcomes are the server's.
@@ -515,6 +481,7 @@ impl AppealService for AppealSvc {
             );
         }
         validate::text("extension.reason", &ext.reason, true, MAX_TEXT)?;
+        validate::owned::appeal_extension(&ext)?;
         let notice = validate::date("extension.notice_date", ext.notice_date.as_ref())?;
         let today = self.today();
         let me = c.actor.user_id;
@@ -587,6 +554,7 @@ impl AppealService for AppealSvc {
             .forwarding
             .ok_or_else(|| FieldError::new("forwarding", "не заполнено", "is required"))?;
         validate::required_line("forwarding.body", &f.body, MAX_LINE)?;
+        validate::owned::forwarding(&f)?;
         let date = validate::date("forwarding.date", f.date.as_ref())?;
         let notice = validate::date("forwarding.notice_date", f.notice_date.as_ref())?;
         dating::done_by("forwarding.date", date, self.today())?;
@@ -714,6 +682,7 @@ impl AppealService for AppealSvc {
         let date = validate::date("answer.date", ans.date.as_ref())?;
         validate::required_line("answer.signed_by", &ans.signed_by, MAX_LINE)?;
         validate::required_line("answer.sent_via", &ans.sent_via, MAX_LINE)?;
+        validate::owned::answer(&ans)?;
         // A 59-FZ answer is on the merits: what it said is recorded, never left blank.
         validate::text("answer.summary", &ans.summary, true, MAX_TEXT)?;
         dating::done_by("answer.date", date, self.today())?;
@@ -900,7 +869,7 @@ impl AppealService for AppealSvc {
                             id,
                         });
                     }
-                    Some(p)
+                    Some(tx.require_at::<pb::ReceptionCard>(id, req.expected_version)?)
                 };
                 // A card put on control, or given a new deadline, gets one from today on; an
                 // edit of a card whose deadline stands leaves it be.
@@ -914,11 +883,7 @@ impl AppealService for AppealSvc {
                     dating::deadline_ahead("card.deadline", d, today)?;
                 }
                 // The links to an appeal and an assignment are the server's own.
-                let (appeal_id, assignment_id) = previous
-                    .as_ref()
-                    .map_or((0, 0), |p| (p.appeal_id, p.assignment_id));
-                refs::server_owned("card.appeal_id", &card.appeal_id, &appeal_id)?;
-                refs::server_owned("card.assignment_id", &card.assignment_id, &assignment_id)?;
+                validate::owned::reception_card(&card, previous.as_ref())?;
                 if let Some(p) = &previous
                     && p.group_id != card.group_id
                 {
@@ -1056,13 +1021,8 @@ impl AppealService for AppealSvc {
                 if let Some(done) = tx.replayed::<pb::Appeal>("CardToAppeal", &req.request_id)? {
                     return Ok(done);
                 }
-                let mut card = tx.require::<pb::ReceptionCard>(req.card_id)?;
-                if card.meta().version != req.expected_version {
-                    return Err(ApiError::Stale {
-                        expected: req.expected_version,
-                        current: card.meta().version,
-                    });
-                }
+                let mut card =
+                    tx.require_at::<pb::ReceptionCard>(req.card_id, req.expected_version)?;
                 let year = chrono::Datelike::year(&today);
                 let seq = tx.next_number(&format!("appeal/{year}"))?;
                 let received = card

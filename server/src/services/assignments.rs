@@ -168,14 +168,7 @@ fn validate_create(
     validate::at_most("co_executors", req.co_executors.len(), caps::CO_EXECUTORS)?;
     for (i, co) in req.co_executors.iter().enumerate() {
         validate::id(&format!("co_executors[{i}].user_id"), co.user_id)?;
-        // A co-executor's report and its time are recorded by the server when they report.
-        if !co.report.is_empty() || co.reported_at_ms != 0 {
-            return Err(FieldError::new(
-                format!("co_executors[{i}].report"),
-                "отчёт соисполнителя записывает сервер",
-                "a co-executor's report is the server's to record",
-            ));
-        }
+        validate::owned::co_executor(i, co)?;
         if co.user_id == req.executor_id {
             return Err(FieldError::new(
                 format!("co_executors[{i}].user_id"),
@@ -347,13 +340,8 @@ impl AssignmentService for AssignmentSvc {
             .ctx
             .db
             .write(c.actor.user_id, |tx| {
-                let mut a = tx.require::<pb::Assignment>(req.assignment_id)?;
-                if a.meta().version != req.expected_version {
-                    return Err(ApiError::Stale {
-                        expected: req.expected_version,
-                        current: a.meta().version,
-                    });
-                }
+                let mut a =
+                    tx.require_at::<pb::Assignment>(req.assignment_id, req.expected_version)?;
                 let now = tx.now_ms();
                 let me = c.actor.user_id;
                 if step == Step::SubmitReport && me != a.executor_id {

@@ -40,16 +40,19 @@ impl DirectorySvc {
         self.ctx
             .db
             .write(c.actor.user_id, |tx| {
+                let field = format!("{}.meta", E::KIND.name());
                 if id == 0 {
                     if let Some(done) = tx.replayed::<E>(E::KIND.name(), request_id)? {
                         return Ok(done);
                     }
+                    validate::owned::meta(&field, Some(&entry.meta()), None)?;
                     tx.create(entry, Some(request_id))
                 } else {
+                    let stored = tx.require_at::<E>(id, expected_version)?.meta();
                     // Saving edits the entry; archiving is its own step.
-                    let archived = tx.require::<E>(id)?.meta().archived;
+                    validate::owned::meta(&field, Some(&entry.meta()), Some(&stored))?;
                     let mut entry = entry;
-                    entry.meta_mut().archived = archived;
+                    entry.meta_mut().archived = stored.archived;
                     tx.update(entry, expected_version, "update")
                 }
             })
@@ -219,10 +222,10 @@ impl DirectoryService for DirectorySvc {
         req: Request<pb::CalendarYear>,
     ) -> Result<Response<pb::CalendarYear>, Status> {
         let c = caller(&req)?;
-        let mut y = req.into_inner();
+        let y = req.into_inner();
+        validate::owned::calendar_year(&y)?;
         let decree = validate::decree_year(&y)?;
         authorize(&c.actor, Action::EditDirectory, &Resource::default()).map_err(ApiError::from)?;
-        y.built_in = false;
         let stored = y.clone();
         self.ctx
             .db

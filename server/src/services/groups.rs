@@ -252,13 +252,13 @@ impl GroupService for GroupSvc {
         let c = caller(&req)?;
         let req = req.into_inner();
         validate::request_id("request_id", &req.request_id)?;
-        let mut g = req
+        let g = req
             .group
             .ok_or_else(|| FieldError::new("group", "не заполнено", "is required"))?;
         validate_group(&g)?;
         self.check_formed(&g)?;
         authorize(&c.actor, Action::CreateGroup, &Resource::default()).map_err(ApiError::from)?;
-        g.meta = None;
+        validate::owned::group(&g, None)?;
         let others = self.ctx.db.all::<pb::Group>().map_err(ApiError::from)?;
         let group = self
             .ctx
@@ -299,7 +299,8 @@ impl GroupService for GroupSvc {
             .ctx
             .db
             .write(c.actor.user_id, |tx| {
-                let old = tx.require::<pb::Group>(g.meta().id)?;
+                let old = tx.require_at::<pb::Group>(g.meta().id, req.expected_version)?;
+                validate::owned::group(&g, Some(&old))?;
                 // Only the administrator or the head appoints or replaces the leader; a leader
                 // cannot hand the group (and its citizens' data) to someone else.
                 let leader_changes = old.leader_id != g.leader_id;

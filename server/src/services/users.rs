@@ -40,7 +40,6 @@ impl UserService for UserSvc {
         let req = req.into_inner();
         validate::request_id("request_id", &req.request_id)?;
         accounts::validate_new(&req)?;
-        validate::password_policy("password", &req.password, &[&req.username, &req.full_name])?;
         authorize(&c.actor, Action::ManageUsers, &Resource::default()).map_err(ApiError::from)?;
         let phc = hash(req.password.clone()).await?;
         let user = self

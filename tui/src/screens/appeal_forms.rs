@@ -402,12 +402,7 @@ pub fn special_call(id: u64, version: u64, fields: &[Field]) -> Result<Call, Fie
 }
 
 /// The extension from the form, granted by the user.
-pub fn extend_call(
-    id: u64,
-    version: u64,
-    fields: &[Field],
-    ctx: &Ctx<'_>,
-) -> Result<Call, FieldError> {
+pub fn extend_call(id: u64, version: u64, fields: &[Field]) -> Result<Call, FieldError> {
     let days = value(fields, "days")
         .parse::<u32>()
         .ok()
@@ -418,10 +413,10 @@ pub fn extend_call(
         expected_version: version,
         extension: Some(pb::AppealExtension {
             days,
-            granted_by: ctx.me(),
             reason: value(fields, "reason").to_string(),
             notice_date: Some(date_field("notice_date", value(fields, "notice_date"))?),
-            new_due: None,
+            // Who granted it and the new date are the server's.
+            ..Default::default()
         }),
     }))
 }

@@ -1139,7 +1139,8 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
                 done: true,
                 method: v("method"),
                 date: Some(validate::from_naive(ctx.today)),
-                recorded_by: ctx.me(),
+                // Who recorded it is the server's: the caller.
+                recorded_by: 0,
             }),
         }),
         Intent::RequestExtension { id, version } => {
@@ -1230,9 +1231,7 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
             request_id,
             territories,
         } => appeal_forms::card_call(request_id, territories, fields, ctx)?,
-        Intent::ExtendAppeal { id, version } => {
-            appeal_forms::extend_call(*id, *version, fields, ctx)?
-        }
+        Intent::ExtendAppeal { id, version } => appeal_forms::extend_call(*id, *version, fields)?,
         Intent::CardToAppeal {
             id,
             version,

@@ -527,12 +527,13 @@ pub fn prep_call(
                 })
                 .collect(),
         }),
-        Prep::Brief { base } => PrepRequest::Brief(pb::SaveBriefRequest {
+        Prep::Brief { .. } => PrepRequest::Brief(pb::SaveBriefRequest {
             meeting_id,
             expected_version,
+            // Only the text is the secretary's; the server counts the figures as it saves.
             brief: Some(pb::Brief {
                 text: value(fields, "brief.text").to_string(),
-                ..(**base).clone()
+                ..Default::default()
             }),
         }),
         Prep::Amend => PrepRequest::Amend(pb::AmendProtocolRequest {

@@ -5,10 +5,12 @@
 
 use chrono::{NaiveDate, TimeZone};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use infogroups_server::demo::DEMO_PASSWORD;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb::{self, AssignmentStatus as S, Role};
 use infogroups_shared::{city_time, validate};
 use infogroups_tui::app::{self, Cmd, Init, LoginOk, Msg, State};
+use infogroups_tui::demo::ADMIN_PASSWORD;
 use infogroups_tui::keymap::Keymap;
 use infogroups_tui::screens::login::DemoLogin;
 use infogroups_tui::sync::{Link, SyncEvent};
@@ -293,9 +295,9 @@ pub fn demo_accounts() -> Vec<DemoLogin> {
         role_ru: ru.into(),
         role_en: en.into(),
         password: if u == "admin" {
-            "admin1234"
+            ADMIN_PASSWORD
         } else {
-            "demo1234"
+            DEMO_PASSWORD
         }
         .into(),
     })

@@ -272,13 +272,7 @@ impl MeetingSvc {
         self.ctx
             .db
             .write(c.actor.user_id, |tx| {
-                let mut m = tx.require::<pb::Meeting>(meeting_id)?;
-                if m.meta().version != expected_version {
-                    return Err(ApiError::Stale {
-                        expected: expected_version,
-                        current: m.meta().version,
-                    });
-                }
+                let mut m = tx.require_at::<pb::Meeting>(meeting_id, expected_version)?;
                 f(tx, &mut m, today)?;
                 refresh_drafts(tx, &mut m)?;
                 tx.update(m, expected_version, audit)
@@ -527,6 +521,7 @@ impl MeetingService for MeetingSvc {
             .clone()
             .ok_or_else(|| FieldError::new("protocol", "не заполнено", "is required"))?;
         check_protocol(&p)?;
+        validate::owned::protocol(&p, None)?;
         validate::required_line("protocol.number", &p.number, 60)?;
         authorize(
             &c.actor,
@@ -578,10 +573,6 @@ impl MeetingService for MeetingSvc {
                 // Signed on paper by the group's leader on that day (3.5.7), handed over on the
                 // day given; the deadlines of 3.6.9 are judged as they stood then.
                 let noon = |d: NaiveDate| city_time::midnight_ms(d) + 12 * 3_600_000;
-                let mut decisions = p.decisions.clone();
-                for d in &mut decisions {
-                    d.assignment_ids.clear();
-                }
                 let handed_at_ms = noon(handed);
                 let late = due
                     .date
@@ -598,10 +589,8 @@ impl MeetingService for MeetingSvc {
                     protocol: Some(pb::Protocol {
                         signed_by: group.leader_id,
                         signed_at_ms: noon(signed),
-                        amendments: Vec::new(),
                         participants_present: Vec::new(),
                         reception_card_ids: Vec::new(),
-                        decisions,
                         ..p.clone()
                     }),
                     handover: Some(pb::Handover {
@@ -797,6 +786,8 @@ impl MeetingService for MeetingSvc {
                         )
                         .into());
                     }
+                    let stored = m.participants.iter().find(|x| x.index == p.index);
+                    validate::owned::participant(&p, stored.filter(|_| p.index != 0))?;
                     if p.index == 0 {
                         validate::at_most(
                             "participant",
@@ -804,11 +795,7 @@ impl MeetingService for MeetingSvc {
                             caps::PARTICIPANTS,
                         )?;
                         let index = m.participants.iter().map(|x| x.index).max().unwrap_or(0) + 1;
-                        m.participants.push(pb::Participant {
-                            index,
-                            notified_at_ms: 0,
-                            ..p.clone()
-                        });
+                        m.participants.push(pb::Participant { index, ..p.clone() });
                     } else {
                         let Some(slot) = m.participants.iter_mut().find(|x| x.index == p.index)
                         else {
@@ -910,6 +897,9 @@ impl MeetingService for MeetingSvc {
             .clone()
             .ok_or_else(|| FieldError::new("brief", "не заполнено", "is required"))?;
         validate::text("brief.text", &brief.text, true, MAX_TEXT)?;
+        validate::id("meeting_id", req.meeting_id)?;
+        // The figures are the server's, counted as the brief is saved.
+        let drafted = self.assemble_brief(&self.visible(&c, req.meeting_id)?)?;
         let m = self
             .change(
                 &c,
@@ -919,9 +909,11 @@ impl MeetingService for MeetingSvc {
                 "brief",
                 |tx, m, today| {
                     step(m, Step::Prepare, today)?;
+                    validate::owned::brief(&brief, &drafted, m.brief.as_ref())?;
                     m.brief = Some(pb::Brief {
+                        text: brief.text,
                         saved_at_ms: tx.now_ms(),
-                        ..brief
+                        ..drafted
                     });
                     Ok(())
                 },
@@ -938,6 +930,7 @@ impl MeetingService for MeetingSvc {
             .clone()
             .ok_or_else(|| FieldError::new("informing", "не заполнено", "is required"))?;
         validate::text("informing.method", &inf.method, true, MAX_TEXT)?;
+        validate::owned::informing(&inf)?;
         let date = validate::date("informing.date", inf.date.as_ref())?;
         dating::done_by("informing.date", date, self.today())?;
         let m = self
@@ -1039,6 +1032,7 @@ impl MeetingService for MeetingSvc {
                 Action::PrepareMeeting,
                 "protocol",
                 |tx, m, today| {
+                    validate::owned::protocol(&p, m.protocol.as_ref())?;
                     let to = step(m, Step::DraftProtocol, today)?;
                     let group = tx.require::<pb::Group>(m.group_id)?;
                     let people = group_people(&group);
