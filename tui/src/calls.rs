@@ -128,6 +128,8 @@ pub enum Call {
         /// The file's format.
         format: pb::ClassifierFormat,
     },
+    /// A page of the audit log (the view log of citizens' personal data).
+    ListAudit(pb::ListAuditRequest),
     /// A document or table rendered by the server, saved to `path`.
     Export {
         /// What to render.
@@ -175,6 +177,8 @@ pub enum Reply {
         /// The questions found (code, name), best first.
         found: Vec<(String, String)>,
     },
+    /// A page of the audit log.
+    Audit(pb::ListAuditResponse),
     /// A brief drafted for a meeting, to be edited and saved.
     Brief {
         /// The meeting.
@@ -199,6 +203,8 @@ pub enum Origin {
     Calendar,
     /// Suggestions for the classifier field of the form on top.
     Classifier,
+    /// The view log tab; the number is its request it answers (as for reports).
+    ViewLog(u32),
 }
 
 fn status(s: tonic::Status) -> RpcError {
@@ -621,6 +627,13 @@ pub async fn run(
                     .into_inner(),
             )
         }
+        Call::ListAudit(r) => Reply::Audit(
+            conn.audit()
+                .list_audit(request(r))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        ),
         Call::Export { request: r, path } => {
             let file = conn
                 .reports()
