@@ -130,12 +130,13 @@ pub enum Call {
     },
     /// A page of the audit log (the view log of citizens' personal data).
     ListAudit(pb::ListAuditRequest),
-    /// A document or table rendered by the server, saved to `path`.
+    /// A document or table rendered by the server, saved into the download folder.
     Export {
         /// What to render.
         request: pb::ExportRequest,
-        /// Where to save it.
-        path: PathBuf,
+        /// The name (or path) the user gave; `None` saves it under the server's name for it,
+        /// which carries the document, its number and period.
+        path: Option<PathBuf>,
     },
 }
 
@@ -641,6 +642,8 @@ pub async fn run(
                 .await
                 .map_err(status)?
                 .into_inner();
+            let path =
+                path.unwrap_or_else(|| PathBuf::from(crate::saving::safe_name(&file.file_name)));
             let downloads = downloads.clone();
             let saved = tokio::task::spawn_blocking(move || {
                 downloads

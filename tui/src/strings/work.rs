@@ -263,6 +263,7 @@ pub enum W {
     DocAnnouncement,
     DocResults,
     FieldPath,
+    FieldSaveAs,
     DoneSigned,
     DoneHeld,
     DoneHandedOver,
@@ -773,6 +774,10 @@ impl W {
             W::DocAnnouncement => ("объявление", "announcement"),
             W::DocResults => ("итоги встречи", "results"),
             W::FieldPath => ("Файл", "File"),
+            W::FieldSaveAs => (
+                "Имя файла (пусто — имя документа от сервера)",
+                "File name (empty: the document's own name)",
+            ),
             W::DoneSigned => ("Протокол подписан", "Protocol signed"),
             W::DoneHeld => ("Встреча отмечена проведённой", "Meeting marked held"),
             W::DoneHandedOver => ("Протокол передан", "Protocol handed over"),
