@@ -431,6 +431,37 @@ pub fn authorize(actor: &Actor, action: Action, res: &Resource) -> Result<(), De
     }
 }
 
+/// The audit action recorded for every return of a citizen's personal data.
+pub const VIEW_PERSONAL_DATA: &str = "view_personal_data";
+
+/// How much of the audit log a reader sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditScope {
+    /// Every record (the administrator).
+    All,
+    /// Only the views of citizens' personal data (the personal-data officer: who saw whom, when,
+    /// and nothing else of the office's work).
+    PersonalDataViews,
+}
+
+impl AuditScope {
+    /// Whether a record of `action` is within the scope.
+    pub fn covers(self, action: &str) -> bool {
+        self == AuditScope::All || action == VIEW_PERSONAL_DATA
+    }
+}
+
+/// What part of the audit log `actor` may read, or why none.
+pub fn audit_scope(actor: &Actor) -> Result<AuditScope, Denied> {
+    let none = Resource::default();
+    match authorize(actor, Action::ReadAudit, &none) {
+        Ok(()) => Ok(AuditScope::All),
+        Err(denied) => authorize(actor, Action::ReadPersonalDataViews, &none)
+            .map(|()| AuditScope::PersonalDataViews)
+            .map_err(|_| denied),
+    }
+}
+
 /// Whether `actor` may see a group's records (its meetings, appeals and cards; personal data is
 /// decided separately by [`Action::ReadPersonalData`]).
 pub fn may_read_group(actor: &Actor, group_id: u64) -> bool {
@@ -483,6 +514,31 @@ mod tests {
             controller_id: 11,
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn the_officer_reads_only_the_views_and_nobody_else_reads_the_audit() {
+        let admin = actor(1, &[(Role::Administrator, 0)]);
+        let officer = actor(2, &[(Role::PersonalDataOfficer, 0)]);
+        assert_eq!(audit_scope(&admin), Ok(AuditScope::All));
+        assert_eq!(audit_scope(&officer), Ok(AuditScope::PersonalDataViews));
+        assert!(AuditScope::PersonalDataViews.covers(VIEW_PERSONAL_DATA));
+        assert!(!AuditScope::PersonalDataViews.covers("create"));
+        assert!(AuditScope::All.covers("create"));
+        for role in [
+            Role::Head,
+            Role::ControlSector,
+            Role::GeneralDepartment,
+            Role::PopulationDepartment,
+            Role::Executor,
+        ] {
+            let denied = audit_scope(&actor(3, &[(role, 0)]));
+            assert!(
+                denied.is_err_and(|d| d.en.contains("administrator")),
+                "{role:?}"
+            );
+        }
+        assert!(audit_scope(&actor(4, &[(Role::GroupLeader, 1)])).is_err());
     }
 
     #[test]

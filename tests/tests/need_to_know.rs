@@ -372,6 +372,136 @@ async fn every_return_of_personal_data_is_audited_and_the_officer_reads_who_saw_
     );
 }
 
+/// The view log as the client asks for it: views only, newest first, `limit` from `before_seq`.
+async fn view_log(who: &Authed, req: pb::ListAuditRequest) -> Vec<pb::AuditRecord> {
+    ok(
+        who.audit()
+            .list_audit(pb::ListAuditRequest {
+                action: "view_personal_data".into(),
+                ..req
+            })
+            .await,
+        "ListAudit of views",
+    )
+    .records
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_view_log_names_the_records_pages_back_and_filters_by_person_and_record() {
+    let today = d(2026, 4, 6);
+    let (server, c) = start(today, |_| {}).await;
+    let a = ok(
+        register(&c.general, appeal(c.a(), today), &request_id("a")).await,
+        "RegisterAppeal",
+    );
+    let saved = ok(
+        save_card(&c.leader_a, card(&c, today, 0)).await,
+        "SaveReceptionCard",
+    );
+    ok(
+        c.leader_a
+            .appeals()
+            .get_appeal(pb::GetAppealRequest {
+                appeal_id: id_of(a.meta),
+            })
+            .await,
+        "GetAppeal by the leader",
+    );
+    // The administrator, asking for views, gets views only, each named by its number.
+    let all = view_log(&c.admin, pb::ListAuditRequest::default()).await;
+    assert!(
+        all.iter().all(|r| r.action == "view_personal_data"),
+        "{all:?}"
+    );
+    assert!(all.windows(2).all(|w| w[0].seq > w[1].seq), "newest first");
+    let appeal_views: Vec<_> = all.iter().filter(|r| r.entity_kind == "appeal").collect();
+    assert!(
+        appeal_views.len() >= 2,
+        "the registration and the leader's look: {all:?}"
+    );
+    assert!(
+        appeal_views.iter().all(|r| r.entity_label == a.number),
+        "{all:?}"
+    );
+    let card_view = all
+        .iter()
+        .find(|r| r.entity_kind == "reception_card" && r.entity_id == id_of(saved.meta))
+        .expect("the card's save is a view");
+    assert!(card_view.entity_label.starts_with("ЛП-"), "{card_view:?}");
+    // Without the filter the administrator reads the rest of the log too.
+    let everything = ok(
+        c.admin
+            .audit()
+            .list_audit(pb::ListAuditRequest::default())
+            .await,
+        "ListAudit",
+    )
+    .records;
+    assert!(everything.iter().any(|r| r.action != "view_personal_data"));
+    // Paging back: one record at a time, each page strictly older than the last.
+    let first = view_log(
+        &c.admin,
+        pb::ListAuditRequest {
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .await;
+    let second = view_log(
+        &c.admin,
+        pb::ListAuditRequest {
+            limit: 1,
+            before_seq: first[0].seq,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(second[0].seq, all[1].seq);
+    // By person, by record.
+    let leaders = view_log(
+        &c.admin,
+        pb::ListAuditRequest {
+            actor_id: c.leader_a.user_id,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(!leaders.is_empty() && leaders.iter().all(|r| r.actor_id == c.leader_a.user_id));
+    let of_appeal = view_log(
+        &c.admin,
+        pb::ListAuditRequest {
+            entity_kind: "appeal".into(),
+            entity_id: id_of(a.meta),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(of_appeal.len(), appeal_views.len());
+    // The officer asking for something other than views gets nothing of the rest of the log.
+    add_user(server.db(), "pdo", &[global(Role::PersonalDataOfficer)])
+        .await
+        .expect("officer");
+    let officer = login(server.addr(), "pdo", TEST_PASSWORD)
+        .await
+        .expect("login");
+    assert_eq!(
+        view_log(&officer, pb::ListAuditRequest::default()).await,
+        all
+    );
+    let creates = ok(
+        officer
+            .audit()
+            .list_audit(pb::ListAuditRequest {
+                action: "create".into(),
+                ..Default::default()
+            })
+            .await,
+        "ListAudit of creates by the officer",
+    )
+    .records;
+    assert!(creates.is_empty(), "{creates:?}");
+}
+
 // 3. Depersonalised means gone ------------------------------------------------------------------
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

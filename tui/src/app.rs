@@ -401,7 +401,7 @@ impl State {
                     Tab::Assignments(s) => s.changed(id, &ctx),
                     // Notifications show the assignment they are about.
                     Tab::Records(s) => s.invalidate(),
-                    Tab::Report(_) => {}
+                    Tab::Report(_) | Tab::ViewLog(_) => {}
                 }
             }
         }
@@ -837,6 +837,13 @@ fn on_call_done(
                 && let Some(r) = w.report_mut(kind)
             {
                 r.answered(serial, result);
+            }
+        }
+        Origin::ViewLog(serial) => {
+            if let Screen::Work(w) = &mut state.screen
+                && let Some(v) = w.view_log_mut()
+            {
+                v.answered(serial, result);
             }
         }
         Origin::Classifier => {

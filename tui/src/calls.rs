@@ -128,12 +128,15 @@ pub enum Call {
         /// The file's format.
         format: pb::ClassifierFormat,
     },
-    /// A document or table rendered by the server, saved to `path`.
+    /// A page of the audit log (the view log of citizens' personal data).
+    ListAudit(pb::ListAuditRequest),
+    /// A document or table rendered by the server, saved into the download folder.
     Export {
         /// What to render.
         request: pb::ExportRequest,
-        /// Where to save it.
-        path: PathBuf,
+        /// The name (or path) the user gave; `None` saves it under the server's name for it,
+        /// which carries the document, its number and period.
+        path: Option<PathBuf>,
     },
 }
 
@@ -175,6 +178,8 @@ pub enum Reply {
         /// The questions found (code, name), best first.
         found: Vec<(String, String)>,
     },
+    /// A page of the audit log.
+    Audit(pb::ListAuditResponse),
     /// A brief drafted for a meeting, to be edited and saved.
     Brief {
         /// The meeting.
@@ -199,6 +204,8 @@ pub enum Origin {
     Calendar,
     /// Suggestions for the classifier field of the form on top.
     Classifier,
+    /// The view log tab; the number is its request it answers (as for reports).
+    ViewLog(u32),
 }
 
 fn status(s: tonic::Status) -> RpcError {
@@ -621,6 +628,13 @@ pub async fn run(
                     .into_inner(),
             )
         }
+        Call::ListAudit(r) => Reply::Audit(
+            conn.audit()
+                .list_audit(request(r))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        ),
         Call::Export { request: r, path } => {
             let file = conn
                 .reports()
@@ -628,6 +642,8 @@ pub async fn run(
                 .await
                 .map_err(status)?
                 .into_inner();
+            let path =
+                path.unwrap_or_else(|| PathBuf::from(crate::saving::safe_name(&file.file_name)));
             let downloads = downloads.clone();
             let saved = tokio::task::spawn_blocking(move || {
                 downloads

@@ -167,11 +167,19 @@ pub enum Command {
     AdvanceClock,
     /// Enter a meeting held before the system, after the fact (the group's secretary or leader).
     PastMeeting,
+    /// Show the page of older records (the view log pages back through the audit).
+    OlderPage,
+    /// Show the page of newer records again.
+    NewerPage,
+    /// Show only the selected record's person.
+    FilterPerson,
+    /// Show only the selected record's appeal or card.
+    FilterRecord,
 }
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 77] = [
+    pub const ALL: [Command; 81] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -241,6 +249,10 @@ impl Command {
         Command::CloseSpecial,
         Command::AdvanceClock,
         Command::PastMeeting,
+        Command::OlderPage,
+        Command::NewerPage,
+        Command::FilterPerson,
+        Command::FilterRecord,
         Command::SwitchRole,
         Command::NextField,
         Command::PrevField,
@@ -344,6 +356,10 @@ impl Command {
             Command::CloseSpecial => "close_special",
             Command::AdvanceClock => "advance_clock",
             Command::PastMeeting => "past_meeting",
+            Command::OlderPage => "older_page",
+            Command::NewerPage => "newer_page",
+            Command::FilterPerson => "filter_person",
+            Command::FilterRecord => "filter_record",
         }
     }
 
@@ -603,6 +619,10 @@ impl Default for Keymap {
             (C::CloseSpecial, vec![ch('Z')]),
             (C::AdvanceClock, vec![plain(K::F(8))]),
             (C::PastMeeting, vec![ch('H')]),
+            (C::OlderPage, vec![ch('n')]),
+            (C::NewerPage, vec![ch('p')]),
+            (C::FilterPerson, vec![ch('f')]),
+            (C::FilterRecord, vec![ch('r')]),
         ]);
         Self { bindings }
     }

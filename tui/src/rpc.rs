@@ -269,6 +269,11 @@ impl Connection {
         pb::maintenance_service_client::MaintenanceServiceClient::new(self.authed())
     }
 
+    /// The audit service (the view log of citizens' personal data).
+    pub fn audit(&self) -> pb::audit_service_client::AuditServiceClient<Authed> {
+        pb::audit_service_client::AuditServiceClient::new(self.authed())
+    }
+
     /// Revokes the session of `token` (best effort: the server may already be gone).
     pub async fn logout(&self, token: MetadataValue<Ascii>) {
         let mut client = pb::auth_service_client::AuthServiceClient::new(self.channel.clone());

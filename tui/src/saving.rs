@@ -65,6 +65,46 @@ impl Downloads {
     }
 }
 
+/// The longest file name kept, in bytes (file systems allow 255; a copy's « (2)» and the hidden
+/// part file's suffix need room beside it).
+const MAX_NAME_BYTES: usize = 200;
+
+/// The server's name for a file made safe to save as one file in the folder: no folders of its
+/// own (separators), no control or reserved characters, no leading dots (hidden, «..»), no
+/// trailing dots or spaces, not over [`MAX_NAME_BYTES`] (the extension kept), never empty.
+/// Letters of every alphabet, digits, «№» and dashes stay: the name is for people to read.
+pub fn safe_name(server: &str) -> String {
+    let cleaned: String = server
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | '<' | '>' | ':' | '"' | '|' | '?' | '*') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let whole = cleaned.trim();
+    let (stem, ext) = match whole.rsplit_once('.') {
+        Some((stem, ext))
+            if (1..=5).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            (stem, format!(".{ext}"))
+        }
+        _ => (whole, String::new()),
+    };
+    let stem = stem.trim_start_matches(['.', ' ']);
+    let mut stem = stem.to_string();
+    while stem.len() + ext.len() > MAX_NAME_BYTES {
+        stem.pop();
+    }
+    let stem = stem.trim_end_matches(['.', ' ']);
+    if stem.is_empty() {
+        return format!("document{ext}");
+    }
+    format!("{stem}{ext}")
+}
+
 fn link_free(part: &Path, parent: &Path, stem: &str, ext: &str) -> std::io::Result<PathBuf> {
     for n in 1..=MAX_COPIES {
         let candidate = if n == 1 {
@@ -130,6 +170,36 @@ mod tests {
         assert_eq!(saved, tmp.path().join("new/folder/a.csv"));
         let elsewhere = tmp.path().join("b.docx");
         assert_eq!(d.save_new(&elsewhere, b"y").unwrap(), elsewhere);
+    }
+
+    #[test]
+    fn the_servers_name_is_kept_readable_and_made_safe() {
+        assert_eq!(
+            safe_name("protocol-3-2026-1.pdf"),
+            "protocol-3-2026-1.pdf",
+            "a name that is safe stays as it is"
+        );
+        assert_eq!(
+            safe_name("Протокол № 3 — I квартал 2026.docx"),
+            "Протокол № 3 — I квартал 2026.docx"
+        );
+        assert_eq!(safe_name("../../etc/passwd"), "_.._etc_passwd");
+        assert_eq!(safe_name("a/b\\c.pdf"), "a_b_c.pdf");
+        assert_eq!(safe_name(".hidden.csv"), "hidden.csv");
+        assert_eq!(safe_name("what?\u{7}.xlsx "), "what__.xlsx");
+        assert_eq!(safe_name("report. . "), "report");
+        assert_eq!(safe_name(""), "document");
+        assert_eq!(safe_name(".pdf"), "document.pdf");
+        let long = format!("{}.pdf", "я".repeat(300));
+        let cut = safe_name(&long);
+        assert!(
+            cut.len() <= MAX_NAME_BYTES && cut.ends_with("я.pdf"),
+            "{cut}"
+        );
+        let tmp = tempfile::tempdir().unwrap();
+        let d = Downloads::resolve(Some(tmp.path()));
+        let saved = d.save_new(Path::new(&safe_name("../x.pdf")), b"1").unwrap();
+        assert_eq!(saved.parent(), Some(tmp.path()), "never outside the folder");
     }
 
     #[test]

@@ -258,6 +258,19 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "hand the protocol to the control sector",
         ),
         C::Acknowledge => ("отметить получение протокола", "acknowledge receipt"),
+        C::OlderPage => ("страница более ранних записей", "the page of older records"),
+        C::NewerPage => (
+            "страница более поздних записей",
+            "the page of newer records",
+        ),
+        C::FilterPerson => (
+            "только этот сотрудник (ещё раз — все)",
+            "only this person (again: everyone)",
+        ),
+        C::FilterRecord => (
+            "только эта запись (ещё раз — все)",
+            "only this record (again: all records)",
+        ),
         C::MarkDone => ("отметить выполнение", "record as done"),
         C::RequestExtension => ("попросить продлить срок", "request an extension"),
         C::Grant => ("продлить срок", "grant the extension"),
@@ -434,6 +447,10 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::PastMeeting => ("прошедшая", "past"),
         C::ToAssignment => ("к поручению", "to assignment"),
         C::ColumnsRight => ("столбцы", "columns"),
+        C::OlderPage => ("раньше", "older"),
+        C::NewerPage => ("позже", "newer"),
+        C::FilterPerson => ("по сотруднику", "by person"),
+        C::FilterRecord => ("по записи", "by record"),
         other => return self::command(lang, other),
     };
     lang.pick(ru, en)

@@ -2,6 +2,7 @@
 //! (the first one opens after login).
 
 use infogroups_shared::pb::{self, Role};
+use infogroups_shared::policy;
 
 use crate::records::Source;
 use crate::reports::ReportKind;
@@ -28,6 +29,8 @@ pub enum TabKind {
     Records(Source),
     /// Figures asked from the server.
     Report(ReportKind),
+    /// Who saw which citizen's personal data when (the audit's views).
+    ViewLog,
 }
 
 /// The tabs of a role, the first opened after login.
@@ -83,12 +86,30 @@ pub fn tabs_for(role: Role) -> Vec<TabKind> {
             Rec(Src::Organisations),
             Rep(R::Directories),
         ],
-        // The view log is read through the audit RPC; the officer sees no records of its own.
+        // The officer sees no records of their own: the view log below is their work.
         Role::PersonalDataOfficer => vec![],
         Role::Unspecified => vec![A(S::All)],
     };
+    if reads_view_log(role) {
+        tabs.push(TabKind::ViewLog);
+    }
     tabs.push(Rec(Src::Notifications));
     tabs
+}
+
+/// Whether `role` may read the view log, by the server's own policy (so the tab is offered to
+/// exactly those the server answers).
+fn reads_view_log(role: Role) -> bool {
+    let grant = pb::RoleGrant {
+        role: role as i32,
+        group_id: 0,
+    };
+    policy::authorize(
+        &policy::Actor::in_role(0, Some(&grant)),
+        policy::Action::ReadPersonalDataViews,
+        &policy::Resource::default(),
+    )
+    .is_ok()
 }
 
 /// The tabs of a grant (unknown roles get the plain assignments list).
@@ -131,6 +152,30 @@ mod tests {
                 Some(&TabKind::Records(Source::Notifications)),
                 "{role:?}"
             );
+        }
+    }
+
+    #[test]
+    fn only_the_administrator_and_the_personal_data_officer_get_the_view_log() {
+        for role in [Role::Administrator, Role::PersonalDataOfficer] {
+            assert!(tabs_for(role).contains(&TabKind::ViewLog), "{role:?}");
+        }
+        assert_eq!(
+            tabs_for(Role::PersonalDataOfficer).first(),
+            Some(&TabKind::ViewLog)
+        );
+        for role in [
+            Role::Head,
+            Role::ControlSector,
+            Role::GeneralDepartment,
+            Role::PopulationDepartment,
+            Role::GroupLeader,
+            Role::GroupSecretary,
+            Role::GroupMember,
+            Role::Executor,
+            Role::Unspecified,
+        ] {
+            assert!(!tabs_for(role).contains(&TabKind::ViewLog), "{role:?}");
         }
     }
 

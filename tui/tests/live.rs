@@ -911,7 +911,7 @@ async fn a_document_saved_twice_keeps_both_files_in_the_download_folder() {
             }),
             ..Default::default()
         },
-        path: "Реестр поручений.csv".into(),
+        path: Some("Реестр поручений.csv".into()),
     };
     let mut saved = Vec::new();
     for _ in 0..2 {
@@ -932,5 +932,66 @@ async fn a_document_saved_twice_keeps_both_files_in_the_download_folder() {
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{e}"));
         assert!(!text.is_empty(), "{} holds the register", path.display());
     }
+    demo.stop().await;
+}
+
+#[tokio::test]
+async fn a_document_saved_without_a_name_takes_the_servers_name_with_its_number() {
+    let demo = DemoServer::start(None, None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut sek = Client::new(&demo.url());
+    sek.login("sek1", "demo1234").await;
+    sek.until("the data", |s| s.replica.loaded).await;
+    let a = sek
+        .state
+        .replica
+        .assignments
+        .iter()
+        .find(|a| !a.number.is_empty())
+        .unwrap_or_else(|| panic!("the demo's secretary sees assignments"));
+    let request = pb::ExportRequest {
+        kind: pb::ExportKind::ControlCard as i32,
+        id: a.meta.map_or(0, |m| m.id),
+        format: pb::FileFormat::Pdf as i32,
+        ..Default::default()
+    };
+    let named = sek
+        .conn
+        .reports()
+        .export(infogroups_tui::rpc::request(request.clone()))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .into_inner()
+        .file_name;
+    let number = a.number.replace('/', "-");
+    assert!(named.contains(&number), "{named} names {}", a.number);
+    let saved = match calls::run(
+        &sek.conn,
+        Call::Export {
+            request,
+            path: None,
+        },
+        &sek.downloads,
+    )
+    .await
+    {
+        Ok(Reply::Saved(path)) => path,
+        other => panic!("not saved: {other:?}"),
+    };
+    assert_eq!(
+        saved,
+        sek.downloads
+            .dir()
+            .join(infogroups_tui::saving::safe_name(&named))
+    );
+    assert!(
+        saved
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.contains(&number)),
+        "{}",
+        saved.display()
+    );
     demo.stop().await;
 }

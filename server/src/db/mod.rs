@@ -706,6 +706,8 @@ impl Tx<'_> {
             entity_id: id,
             action: action.to_string(),
             version,
+            // Named when read: the number a record carries then, not one kept beside the log.
+            entity_label: String::new(),
         });
     }
 

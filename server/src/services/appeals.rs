@@ -19,7 +19,9 @@ use crate::entity::{Entity, Kind};
 use crate::error::{ApiError, ApiResult};
 use crate::notify;
 use crate::personal_data::{depersonalised, depersonalised_card};
-use crate::policy::{Action, Resource, authorize, may_read_group, personal_data_resource};
+use crate::policy::{
+    Action, Resource, VIEW_PERSONAL_DATA, authorize, may_read_group, personal_data_resource,
+};
 use crate::refs;
 
 /// The appeal service.
@@ -289,9 +291,6 @@ pub async fn audit_view(
     })
     .await
 }
-
-/// The audit action of a view of personal data.
-pub const VIEW_PERSONAL_DATA: &str = "view_personal_data";
 
 /// Finds an earlier appeal of the same citizen on one of the same topics within the window.
 fn earlier_same_topic(

@@ -2,6 +2,8 @@
 //! documents (protocol, reception card, brief, announcement, results, control card, registers).
 //! The documents themselves are pure functions in [`crate::documents`].
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::Datelike;
 use infogroups_shared::pb;
 use infogroups_shared::validate::{self, FieldError};
@@ -129,43 +131,65 @@ pub async fn reception_card(ctx: &Ctx, c: &Caller, id: u64) -> ApiResult<Documen
         depersonalised_card(card)
     };
     let s = sources(ctx)?;
-    let year = card
-        .date
-        .as_ref()
-        .and_then(validate::to_naive)
-        .map_or(0, |d| d.year());
-    let mut same: Vec<(String, u64)> = ctx
-        .db
-        .all::<pb::ReceptionCard>()?
-        .into_iter()
-        .filter(|x| x.group_id == card.group_id)
-        .filter(|x| {
-            x.date
-                .as_ref()
-                .and_then(validate::to_naive)
-                .is_some_and(|d| d.year() == year)
-        })
-        .map(|x| {
-            let d = x.date.map(|d| (d.year, d.month, d.day)).unwrap_or_default();
-            (format!("{:04}{:02}{:02}", d.0, d.1, d.2), x.meta().id)
-        })
-        .collect();
-    same.sort();
-    let seq = same
-        .iter()
-        .position(|(_, x)| *x == id)
-        .map_or(same.len() + 1, |i| i + 1);
-    let group = s.groups.get(&card.group_id).map_or(0, |g| g.number);
-    let number = format!(
-        "ЛП-{}",
-        infogroups_shared::meeting::protocol_number(group, year, seq)
-    );
+    let number = card_numbers(ctx, &[id])?.remove(&id).unwrap_or_default();
     let citizen = if card.depersonalised {
         None
     } else {
         card.citizen.as_ref()
     };
     Ok(reception_card::reception_card(&card, &number, citizen, &s))
+}
+
+/// The office's numbers of the reception cards `ids`: «ЛП-group-year/sequence», the sequence
+/// counting the group's cards of that year by date (a card without a date is the first). One
+/// pass over the cards, however many are asked for (a page of the view log names many).
+pub fn card_numbers(ctx: &Ctx, ids: &[u64]) -> ApiResult<HashMap<u64, String>> {
+    let year_of = |c: &pb::ReceptionCard| {
+        c.date
+            .as_ref()
+            .and_then(validate::to_naive)
+            .map(|d| d.year())
+    };
+    let all = ctx.db.all::<pb::ReceptionCard>()?;
+    let wanted: HashSet<u64> = ids.iter().copied().collect();
+    let sheets: HashSet<(u64, i32)> = all
+        .iter()
+        .filter(|c| wanted.contains(&c.meta().id))
+        .filter_map(|c| Some((c.group_id, year_of(c)?)))
+        .collect();
+    let mut by_sheet: HashMap<(u64, i32), Vec<(String, u64)>> = HashMap::new();
+    for c in &all {
+        if let Some(y) = year_of(c)
+            && sheets.contains(&(c.group_id, y))
+        {
+            let d = c.date.map(|d| (d.year, d.month, d.day)).unwrap_or_default();
+            by_sheet
+                .entry((c.group_id, y))
+                .or_default()
+                .push((format!("{:04}{:02}{:02}", d.0, d.1, d.2), c.meta().id));
+        }
+    }
+    by_sheet.values_mut().for_each(|v| v.sort());
+    let group_numbers: HashMap<u64, u32> = ctx
+        .db
+        .all::<pb::Group>()?
+        .into_iter()
+        .map(|g| (g.meta().id, g.number))
+        .collect();
+    Ok(all
+        .iter()
+        .filter(|c| wanted.contains(&c.meta().id))
+        .map(|c| {
+            let year = year_of(c);
+            let seq = year
+                .and_then(|y| by_sheet.get(&(c.group_id, y)))
+                .and_then(|v| v.iter().position(|(_, x)| *x == c.meta().id))
+                .map_or(1, |i| i + 1);
+            let group = group_numbers.get(&c.group_id).copied().unwrap_or(0);
+            let number = infogroups_shared::meeting::protocol_number(group, year.unwrap_or(0), seq);
+            (c.meta().id, format!("ЛП-{number}"))
+        })
+        .collect())
 }
 
 fn draft_names(m: &pb::Meeting, s: &Sources) -> texts::Names {

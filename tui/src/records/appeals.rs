@@ -17,7 +17,7 @@ use crate::keymap::Command;
 use crate::records::directory::territory_choices;
 use crate::screens::Ctx;
 use crate::screens::appeal_forms::SPECIAL;
-use crate::screens::form::{FormPopup, Intent, export_form, file_safe, request_id};
+use crate::screens::form::{FormPopup, Intent, export_form, request_id};
 use crate::screens::popup::InfoPopup;
 use crate::strings::work::W;
 use crate::view::text;
@@ -707,7 +707,6 @@ pub fn card_start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<St
             id: c.meta.map_or(0, |m| m.id),
             ..Default::default()
         },
-        &format!("card-{}", file_safe(&day)),
         vec![format!("{} {day}", W::Card.get(ctx.lang))],
         ctx.lang,
     ))))

@@ -15,7 +15,7 @@ use super::{
 };
 use crate::keymap::Command;
 use crate::screens::Ctx;
-use crate::screens::form::{FormPopup, Intent, MeetingStep, export_choice_form, file_safe};
+use crate::screens::form::{FormPopup, Intent, MeetingStep, export_choice_form};
 use crate::strings::work::W;
 use crate::view::text;
 
@@ -814,19 +814,12 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
             summary(m, ctx),
             lang,
         ))),
-        Command::Export => {
-            let day = m
-                .date
-                .map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
-                .unwrap_or_default();
-            Start::Form(Box::new(export_choice_form(
-                documents(m, lang),
-                meta.id,
-                &format!("meeting-{}", file_safe(&day)),
-                summary(m, ctx),
-                lang,
-            )))
-        }
+        Command::Export => Start::Form(Box::new(export_choice_form(
+            documents(m, lang),
+            meta.id,
+            summary(m, ctx),
+            lang,
+        ))),
         other => return meeting_prep::start(other, m, summary(m, ctx), ctx),
     })
 }

@@ -9,7 +9,7 @@ use crossterm::event::KeyEvent;
 use infogroups_shared::names;
 use infogroups_shared::pb;
 
-use super::form::{FormPopup, Intent, export_form, file_safe};
+use super::form::{FormPopup, Intent, export_form};
 use super::popup::{Popup, StepPopup};
 use super::{Component, Ctx, Outbox, common, list};
 use crate::actions::{self, Action};
@@ -461,7 +461,6 @@ impl Component for AssignmentsScreen {
                             id: a.meta.map_or(0, |m| m.id),
                             ..Default::default()
                         },
-                        &format!("control-card-{}", file_safe(&a.number)),
                         vec![format!("{} {}", a.number, a.text)],
                         ctx.lang,
                     );
@@ -483,11 +482,6 @@ impl Component for AssignmentsScreen {
                             filter: self.filter.text().trim().to_string(),
                         }),
                         ..Default::default()
-                    },
-                    if kind == pb::RegisterKind::Overdue {
-                        "register-overdue"
-                    } else {
-                        "register-assignments"
                     },
                     vec![format!("{}", self.rows.len())],
                     ctx.lang,

@@ -894,7 +894,7 @@ fn fields_for(intent: &Intent, lang: Lang) -> Vec<Field> {
                 ));
             }
             fields.push(Field::choice("format", W::FieldFormat, names));
-            fields.push(Field::new("path", W::FieldPath, K::Line, true));
+            fields.push(Field::new("path", W::FieldSaveAs, K::Line, false));
             fields
         }
     }
@@ -1314,10 +1314,14 @@ fn call_of(intent: &Intent, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, Fie
             {
                 r.kind = *kind as i32;
             }
-            let mut path = std::path::PathBuf::from(value(fields, "path"));
-            if path.extension().is_none_or(|e| e != ext) {
-                path.set_extension(ext);
-            }
+            let typed = value(fields, "path").trim();
+            let path = (!typed.is_empty()).then(|| {
+                let mut path = std::path::PathBuf::from(typed);
+                if path.extension().is_none_or(|e| e != ext) {
+                    path.set_extension(ext);
+                }
+                path
+            });
             Call::Export { request: r, path }
         }
     })
@@ -1464,28 +1468,11 @@ fn search_classifier(field: &mut Field, out: &mut Outbox) {
     });
 }
 
-/// A file name made of what is safe in every file system.
-pub fn file_safe(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// The form that saves a server-rendered file, its name prefilled (without the extension,
-/// which follows the chosen format).
-pub fn export_form(
-    request: pb::ExportRequest,
-    name: &str,
-    summary: Vec<String>,
-    lang: Lang,
-) -> FormPopup {
-    let mut form = FormPopup::new(
+/// The form that saves a server-rendered file. Its name is left empty: the file is then saved
+/// under the name the server gives it (the document, its number and period); a name typed in
+/// is used instead (its extension follows the chosen format).
+pub fn export_form(request: pb::ExportRequest, summary: Vec<String>, lang: Lang) -> FormPopup {
+    FormPopup::new(
         Intent::Export {
             request: Box::new(request),
             kinds: Vec::new(),
@@ -1493,18 +1480,14 @@ pub fn export_form(
         W::ExportTitle.get(lang).to_string(),
         summary,
         lang,
-    );
-    if let Some(path) = form.fields.iter_mut().find(|f| f.name == "path") {
-        path.input.set(name.to_string());
-    }
-    form
+    )
 }
 
-/// The form to save one of several documents of a record (`kinds`, the first chosen at first).
+/// The form to save one of several documents of a record (`kinds`, the first chosen at first),
+/// named as [`export_form`] says.
 pub fn export_choice_form(
     kinds: Vec<(pb::ExportKind, String)>,
     id: u64,
-    name: &str,
     summary: Vec<String>,
     lang: Lang,
 ) -> FormPopup {
@@ -1513,7 +1496,7 @@ pub fn export_choice_form(
         id,
         ..Default::default()
     };
-    let mut form = FormPopup::new(
+    FormPopup::new(
         Intent::Export {
             request: Box::new(request),
             kinds,
@@ -1521,11 +1504,7 @@ pub fn export_choice_form(
         W::ExportTitle.get(lang).to_string(),
         summary,
         lang,
-    );
-    if let Some(path) = form.fields.iter_mut().find(|f| f.name == "path") {
-        path.input.set(name.to_string());
-    }
-    form
+    )
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod meeting_forms;
 pub mod popup;
 pub mod records;
 pub mod report;
+pub mod view_log;
 pub mod workspace;
 
 use chrono::NaiveDate;

@@ -121,11 +121,11 @@ impl RecordsScreen {
         self.scroll_into_view(ctx);
     }
 
-    /// The register this list prints as, and its file name: meetings and appeals.
-    fn register(&self) -> Option<(pb::RegisterKind, &'static str)> {
+    /// The register this list prints as: meetings and appeals.
+    fn register(&self) -> Option<pb::RegisterKind> {
         match self.source {
-            Source::Meetings => Some((pb::RegisterKind::Meetings, "register-meetings")),
-            Source::Appeals => Some((pb::RegisterKind::Appeals, "register-appeals")),
+            Source::Meetings => Some(pb::RegisterKind::Meetings),
+            Source::Appeals => Some(pb::RegisterKind::Appeals),
             _ => None,
         }
     }
@@ -233,7 +233,7 @@ impl Component for RecordsScreen {
             }
             C::Sort => self.next_sort(ctx),
             C::PrintList => {
-                if let Some((kind, name)) = self.register() {
+                if let Some(kind) = self.register() {
                     let form = export_form(
                         pb::ExportRequest {
                             kind: pb::ExportKind::Register as i32,
@@ -244,7 +244,6 @@ impl Component for RecordsScreen {
                             }),
                             ..Default::default()
                         },
-                        name,
                         vec![format!("{}", self.rows.len())],
                         ctx.lang,
                     );

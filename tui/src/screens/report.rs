@@ -212,12 +212,7 @@ impl Component for ReportScreen {
             C::Export => {
                 if let Some(request) = self.params.export(self.kind, ctx.today) {
                     let about = self.params.describe(self.kind, ctx.lang, ctx.today);
-                    let name = format!(
-                        "report-{}",
-                        crate::screens::form::file_safe(&about.replace(' ', "-"))
-                    );
-                    let form =
-                        crate::screens::form::export_form(request, &name, vec![about], ctx.lang);
+                    let form = crate::screens::form::export_form(request, vec![about], ctx.lang);
                     out.send(Msg::OpenPopup(Popup::Form(Box::new(form))));
                 }
             }

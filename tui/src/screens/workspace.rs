@@ -7,6 +7,7 @@ use infogroups_shared::names::Lang;
 use super::assignments::AssignmentsScreen;
 use super::records::RecordsScreen;
 use super::report::ReportScreen;
+use super::view_log::ViewLogScreen;
 use super::{Component, Ctx, Outbox};
 use crate::keymap::Command;
 use crate::workspace::{self, TabKind};
@@ -20,6 +21,8 @@ pub enum Tab {
     Records(RecordsScreen),
     /// Figures from the server.
     Report(ReportScreen),
+    /// Who saw which citizen's personal data when.
+    ViewLog(ViewLogScreen),
 }
 
 impl Tab {
@@ -28,6 +31,7 @@ impl Tab {
             TabKind::Assignments(scope) => Tab::Assignments(AssignmentsScreen::with_scope(scope)),
             TabKind::Records(source) => Tab::Records(RecordsScreen::new(source)),
             TabKind::Report(kind) => Tab::Report(ReportScreen::new(kind)),
+            TabKind::ViewLog => Tab::ViewLog(ViewLogScreen::new()),
         }
     }
 
@@ -37,6 +41,7 @@ impl Tab {
             Tab::Assignments(s) => TabKind::Assignments(s.scope),
             Tab::Records(s) => TabKind::Records(s.source),
             Tab::Report(s) => TabKind::Report(s.kind),
+            Tab::ViewLog(_) => TabKind::ViewLog,
         }
     }
 
@@ -45,6 +50,7 @@ impl Tab {
             Tab::Assignments(s) => s,
             Tab::Records(s) => s,
             Tab::Report(s) => s,
+            Tab::ViewLog(s) => s,
         }
     }
 
@@ -53,6 +59,7 @@ impl Tab {
             Tab::Assignments(s) => s,
             Tab::Records(s) => s,
             Tab::Report(s) => s,
+            Tab::ViewLog(s) => s,
         }
     }
 
@@ -61,7 +68,7 @@ impl Tab {
         match self {
             Tab::Assignments(s) => s.invalidate(),
             Tab::Records(s) => s.invalidate(),
-            Tab::Report(_) => {}
+            Tab::Report(_) | Tab::ViewLog(_) => {}
         }
     }
 }
@@ -123,6 +130,7 @@ impl Workspace {
             Some(Tab::Assignments(s)) => s.settle(ctx),
             Some(Tab::Records(s)) => s.settle(ctx),
             Some(Tab::Report(s)) if ctx.replica.loaded => s.ensure_loaded(ctx, out),
+            Some(Tab::ViewLog(s)) if ctx.replica.loaded => s.ensure_loaded(ctx, out),
             _ => {}
         }
     }
@@ -146,6 +154,14 @@ impl Workspace {
     pub fn report_mut(&mut self, kind: crate::reports::ReportKind) -> Option<&mut ReportScreen> {
         self.tabs.iter_mut().find_map(|t| match t {
             Tab::Report(r) if r.kind == kind => Some(r),
+            _ => None,
+        })
+    }
+
+    /// The view log tab, if the workspace has one.
+    pub fn view_log_mut(&mut self) -> Option<&mut ViewLogScreen> {
+        self.tabs.iter_mut().find_map(|t| match t {
+            Tab::ViewLog(v) => Some(v),
             _ => None,
         })
     }

@@ -10,6 +10,7 @@ pub mod records;
 pub mod report;
 pub mod status_bar;
 pub mod text;
+pub mod view_log;
 pub mod widgets;
 pub mod work;
 

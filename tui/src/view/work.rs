@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{assignments, layout, records, report, status_bar, text, widgets};
+use super::{assignments, layout, records, report, status_bar, text, view_log, widgets};
 use crate::app::State;
 use crate::keymap::Command;
 use crate::screens::Component;
@@ -23,6 +23,7 @@ pub fn tab_title(kind: TabKind) -> W {
         TabKind::Assignments(Scope::Overdue) => W::TabOverdue,
         TabKind::Records(s) => s.title(),
         TabKind::Report(k) => report::title(k),
+        TabKind::ViewLog => W::TabViewLog,
     }
 }
 
@@ -34,6 +35,7 @@ pub fn draw(state: &State, work: &Workspace, frame: &mut Frame<'_>, area: Rect) 
         Some(Tab::Assignments(s)) => assignments::draw_body(state, s, frame, parts.body),
         Some(Tab::Records(s)) => records::draw_body(state, s, frame, parts.body),
         Some(Tab::Report(s)) => report::draw_body(state, s, frame, parts.body),
+        Some(Tab::ViewLog(s)) => view_log::draw_body(state, s, frame, parts.body),
         None => {}
     }
     draw_hints(state, work, frame, parts.hints);
