@@ -28,6 +28,16 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// How many events the hub buffers for a slow watcher before telling it to resync.
 const HUB_CAPACITY: usize = 8192;
 
+/// The fact tables are checkpointed at a store checkpoint once this many events were logged
+/// since their last checkpoint (and always when the database closes). It bounds what a start
+/// replays after a crash — decoding this many events takes a fraction of a second — while a
+/// checkpoint at a million appeals writes some 80 MB, so it must not come at every store
+/// checkpoint of a busy server.
+const FACTS_EVERY: u64 = 32_768;
+
+/// No fact-table checkpoint exists (see `Inner::facts_saved`).
+const NO_CHECKPOINT: u64 = u64::MAX;
+
 /// Shared handle to the database. Cheap to clone.
 #[derive(Clone)]
 pub struct Db {
@@ -49,6 +59,9 @@ struct Inner {
     flushing: tokio::sync::Mutex<()>,
     /// The fact tables reports read: only durable data, updated by the flusher in commit order.
     facts: RwLock<Facts>,
+    /// The event sequence the saved fact-table checkpoint covers ([`NO_CHECKPOINT`]: none).
+    /// Retention keeps the events from it on, which a start replays over it.
+    facts_saved: AtomicU64,
     hub: broadcast::Sender<Arc<pb::Event>>,
     published: AtomicU64,
     clock: Clock,
@@ -142,7 +155,7 @@ impl Db {
             counters.next_id.insert(kind, next);
         }
         let published = counters.next_seq - 1;
-        let facts = Facts::build(store.as_ref())?;
+        let (facts, saved) = open_facts(store.as_ref(), published)?;
         let (hub, _) = broadcast::channel(HUB_CAPACITY);
         let inner = Arc::new(Inner {
             store,
@@ -152,17 +165,40 @@ impl Db {
             wake: Arc::new(Notify::new()),
             flushing: tokio::sync::Mutex::new(()),
             facts: RwLock::new(facts),
+            facts_saved: AtomicU64::new(saved.unwrap_or(NO_CHECKPOINT)),
             hub,
             published: AtomicU64::new(published),
             clock,
             stop: CancellationToken::new(),
         });
+        let weak = Arc::downgrade(&inner);
+        inner.store.set_checkpoint_hook(Box::new(move || {
+            if let Some(inner) = weak.upgrade() {
+                save_facts(&inner, false);
+            }
+        }));
+        // Rebuilt: saved at once, so the next start loads them.
+        if saved.is_none() {
+            save_facts(&inner, true);
+        }
         tokio::spawn(flusher(
             Arc::downgrade(&inner),
             inner.wake.clone(),
             inner.stop.clone(),
         ));
         Ok(Self { inner })
+    }
+
+    /// Checkpoints the fact tables now (they are otherwise checkpointed at store checkpoints,
+    /// every [`FACTS_EVERY`] events, and on close), between group-commit rounds.
+    pub async fn checkpoint_facts(&self) {
+        let _round = self.inner.flushing.lock().await;
+        save_facts(&self.inner, true);
+    }
+
+    /// The event sequence the saved fact-table checkpoint covers, if one was saved.
+    pub fn facts_checkpoint_seq(&self) -> Option<u64> {
+        Some(self.inner.facts_saved.load(Ordering::SeqCst)).filter(|s| *s != NO_CHECKPOINT)
     }
 
     /// The clock the server runs on.
@@ -381,7 +417,132 @@ impl Db {
         let batch = take_pending(&self.inner);
         let (batch, result) = apply_and_flush(&self.inner, batch).await;
         acknowledge(&self.inner, batch, result.clone());
-        result.map_err(StoreError::Engine)
+        result.map_err(StoreError::Engine)?;
+        // The next start then replays nothing.
+        blocking(|| save_facts(&self.inner, true));
+        Ok(())
+    }
+}
+
+/// The fact tables for a store whose last event is `published`: from the saved checkpoint and
+/// the events after it when that checkpoint is usable, else rebuilt from every entity. Returns
+/// the tables and the sequence of the checkpoint they came from.
+fn open_facts(store: &dyn Store, published: u64) -> Result<(Facts, Option<u64>), StoreError> {
+    let started = std::time::Instant::now();
+    let why = match store.load_derived() {
+        Ok(Some(bytes)) => match resume_facts(store, &bytes, published) {
+            Ok((facts, replayed)) => {
+                let seq = facts.seq();
+                tracing::info!(
+                    checkpoint_seq = seq,
+                    replayed,
+                    ms = started.elapsed().as_millis() as u64,
+                    "fact tables loaded from their checkpoint"
+                );
+                return Ok((facts, Some(seq - replayed)));
+            }
+            Err(why) => why,
+        },
+        Ok(None) => "there is none".to_string(),
+        Err(e) => format!("it could not be read: {e}"),
+    };
+    let mut facts = Facts::build(store)?;
+    let at_ms = match store.get(&keys::event(published))? {
+        Some(v) => decode::<pb::Event>(&keys::event(published), &v)?.at_ms,
+        None => 0,
+    };
+    facts.mark(published, at_ms);
+    tracing::info!(
+        reason = %why,
+        ms = started.elapsed().as_millis() as u64,
+        "fact tables rebuilt from every entity: their checkpoint was not usable"
+    );
+    Ok((facts, None))
+}
+
+/// The tables of a checkpoint brought up to `published` by the events after it, and how many
+/// events that replayed; or why the checkpoint cannot be used.
+fn resume_facts(store: &dyn Store, bytes: &[u8], published: u64) -> Result<(Facts, u64), String> {
+    let mut facts = Facts::decode(bytes).map_err(|e| e.to_string())?;
+    let seq = facts.seq();
+    if seq > published {
+        return Err(format!("it covers event {seq}, the log ends at {published}"));
+    }
+    // The same history: the event it ends with is still the one logged under that number.
+    if seq > 0 {
+        let key = keys::event(seq);
+        let at_ms = match store.get(&key).map_err(|e| e.to_string())? {
+            Some(v) => decode::<pb::Event>(&key, &v)
+                .map_err(|e| e.to_string())?
+                .at_ms,
+            None => return Err(format!("event {seq} it ends with is no longer logged")),
+        };
+        if at_ms != facts.seq_at_ms() {
+            return Err(format!("event {seq} is not the one it covers"));
+        }
+    }
+    let mut after = keys::event(seq);
+    let mut replayed = 0;
+    loop {
+        let page = store
+            .scan(keys::EVENT_PREFIX, Some(&after), 4096)
+            .map_err(|e| e.to_string())?;
+        let Some((last, _)) = page.last() else { break };
+        after = last.clone();
+        for (k, v) in &page {
+            let ev: pb::Event = decode(k, v).map_err(|e| e.to_string())?;
+            if ev.seq != facts.seq() + 1 {
+                return Err(format!(
+                    "event {} after it is missing from the log",
+                    facts.seq() + 1
+                ));
+            }
+            facts.apply_event(&ev);
+            replayed += 1;
+        }
+    }
+    if facts.seq() != published {
+        return Err(format!(
+            "the log ends at {}, not at {published}",
+            facts.seq()
+        ));
+    }
+    Ok((facts, replayed))
+}
+
+/// Saves the fact tables as a checkpoint: when `force`, or when [`FACTS_EVERY`] events were
+/// logged since the last one. Runs between group-commit rounds (inside a flush, or holding the
+/// round lock), so the tables do not change meanwhile. A failure is logged, never returned: the
+/// tables in memory are right, and a start without a checkpoint rebuilds them.
+fn save_facts(inner: &Inner, force: bool) {
+    let saved = inner.facts_saved.load(Ordering::SeqCst);
+    let facts = inner
+        .facts
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let seq = facts.seq();
+    let due = match saved {
+        NO_CHECKPOINT => true,
+        s if force => seq != s,
+        s => seq >= s.saturating_add(FACTS_EVERY),
+    };
+    if !due {
+        return;
+    }
+    let started = std::time::Instant::now();
+    let bytes = facts.encode();
+    drop(facts);
+    match inner.store.save_derived(&bytes) {
+        Ok(()) => {
+            inner.facts_saved.store(seq, Ordering::SeqCst);
+            tracing::info!(
+                seq,
+                bytes = bytes.len(),
+                ms = started.elapsed().as_millis() as u64,
+                "fact tables checkpointed"
+            );
+        }
+        Err(e) => tracing::error!(error = %e, "fact tables: the checkpoint failed"),
     }
 }
 
@@ -400,6 +561,11 @@ async fn apply_and_flush(
     mut taken: Vec<Pending>,
 ) -> (Vec<Pending>, Result<(), String>) {
     let last = taken.last().map_or(0, |p| p.generation);
+    let last_event = taken
+        .iter()
+        .filter_map(|p| p.events.last())
+        .next_back()
+        .map(|e| (e.seq, e.at_ms));
     let merged: Vec<Write> = taken
         .iter_mut()
         .flat_map(|p| std::mem::take(&mut p.batch))
@@ -427,8 +593,10 @@ async fn apply_and_flush(
     crate::metrics::commit(taken.len(), started.elapsed());
     // Durable now: the fact tables take the batch before any writer of it is answered, so a
     // report asked after an acknowledgement counts that write.
-    if result.is_ok() && !for_facts.is_empty() {
-        update_facts(inner, &for_facts);
+    if result.is_ok()
+        && let Some(last_event) = last_event
+    {
+        update_facts(inner, &for_facts, last_event);
     }
     if result.is_ok()
         && let Ok(mut overlay) = inner.overlay.lock()
@@ -439,20 +607,24 @@ async fn apply_and_flush(
     (taken, result)
 }
 
-/// Applies durable writes to the fact tables. The writes are in the store already, so a failure
-/// here must not fail the writers: the tables are rebuilt from the store instead.
-fn update_facts(inner: &Inner, writes: &[Write]) {
+/// Applies durable writes, logged up to the event `(seq, at_ms)`, to the fact tables. The writes
+/// are in the store already, so a failure here must not fail the writers: the tables are rebuilt
+/// from the store instead.
+fn update_facts(inner: &Inner, writes: &[Write], (seq, at_ms): (u64, i64)) {
     let mut facts = inner
         .facts
         .write()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Err(e) = blocking(|| facts.apply(writes)) {
+    if !writes.is_empty()
+        && let Err(e) = blocking(|| facts.apply(writes))
+    {
         tracing::error!(error = %e, "fact tables: a durable write did not apply; rebuilding them");
         match blocking(|| Facts::build(inner.store.as_ref())) {
             Ok(rebuilt) => *facts = rebuilt,
             Err(e) => tracing::error!(error = %e, "fact tables: the rebuild failed"),
         }
     }
+    facts.mark(seq, at_ms);
 }
 
 /// Runs `f`, which may block, without stalling the runtime's other tasks when the runtime has
@@ -483,9 +655,12 @@ fn acknowledge(inner: &Inner, batch: Vec<Pending>, result: Result<(), String>) {
 /// concurrent callers; one blocking flush per round does not.
 async fn flusher(inner: Weak<Inner>, wake: Arc<Notify>, stop: CancellationToken) {
     loop {
+        // The stop first: a wake-up left over from the last writes must not take a strong
+        // handle after `close`, which would keep the store open after the last `Db` is gone.
         tokio::select! {
-            () = wake.notified() => {}
+            biased;
             () = stop.cancelled() => return,
+            () = wake.notified() => {}
         }
         let Some(strong) = inner.upgrade() else {
             return;
@@ -744,6 +919,7 @@ impl Tx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reports::facts;
     use crate::store::SledStore;
 
     #[tokio::test]
@@ -904,4 +1080,219 @@ mod tests {
         db.close().await?;
         Ok(())
     }
+
+    /// One step of a random history.
+    #[derive(Debug, Clone)]
+    enum Step {
+        /// A new appeal with these question codes (indexes into `CODES`) and status.
+        Appeal(Vec<usize>, i32),
+        /// Appeal `n` (modulo those made) gets another question and a territory.
+        Regroup(usize, usize, u64),
+        /// A new assignment of a department with a status.
+        Assignment(u64, i32),
+        /// Assignment `n` completes.
+        Complete(usize),
+        /// A meeting on a venue.
+        Meeting(u64),
+        /// A reception card of a group.
+        Card(u64),
+        /// A territory (an entity the tables do not hold: events they skip).
+        Territory,
+        /// The fact tables are checkpointed here.
+        Checkpoint,
+    }
+
+    const CODES: [&str; 4] = [
+        "0005.0005.0056.1154",
+        "0002.0008.0000.0000",
+        "0001.0001.0001.0001",
+        "0003.0011.0122.0000",
+    ];
+
+    fn step() -> impl proptest::strategy::Strategy<Value = Step> {
+        use proptest::prelude::*;
+        prop_oneof![
+            3 => (proptest::collection::vec(0..CODES.len(), 0..3), 0..5i32)
+                .prop_map(|(c, s)| Step::Appeal(c, s)),
+            2 => (0..50usize, 0..CODES.len(), 1..9u64).prop_map(|(n, c, t)| Step::Regroup(n, c, t)),
+            2 => (1..6u64, 0..4i32).prop_map(|(d, s)| Step::Assignment(d, s)),
+            1 => (0..50usize).prop_map(Step::Complete),
+            1 => (1..4u64).prop_map(Step::Meeting),
+            1 => (1..4u64).prop_map(Step::Card),
+            1 => Just(Step::Territory),
+            1 => Just(Step::Checkpoint),
+        ]
+    }
+
+    /// Plays `steps` through the write path.
+    async fn play(db: &Db, steps: &[Step]) -> Result<(), ApiError> {
+        let (mut appeals, mut assignments) = (0u64, 0u64);
+        for s in steps {
+            match s.clone() {
+                Step::Appeal(codes, status) => {
+                    let questions = codes
+                        .iter()
+                        .map(|c| pb::AppealQuestion {
+                            classifier_code: CODES[*c].into(),
+                            ..Default::default()
+                        })
+                        .collect();
+                    let a = pb::Appeal {
+                        questions,
+                        status,
+                        ..Default::default()
+                    };
+                    db.write(1, |tx| tx.create(a, None)).await?;
+                    appeals += 1;
+                }
+                Step::Regroup(n, c, territory) if appeals > 0 => {
+                    let id = n as u64 % appeals + 1;
+                    db.write(1, |tx| {
+                        let mut a = tx.require::<pb::Appeal>(id)?;
+                        a.territory_id = territory;
+                        a.questions.push(pb::AppealQuestion {
+                            classifier_code: CODES[c].into(),
+                            ..Default::default()
+                        });
+                        tx.update_current(a, "update")
+                    })
+                    .await?;
+                }
+                Step::Assignment(department_id, status) => {
+                    let a = pb::Assignment {
+                        department_id,
+                        status,
+                        ..Default::default()
+                    };
+                    db.write(1, |tx| tx.create(a, None)).await?;
+                    assignments += 1;
+                }
+                Step::Complete(n) if assignments > 0 => {
+                    let id = n as u64 % assignments + 1;
+                    db.write(1, |tx| {
+                        let mut a = tx.require::<pb::Assignment>(id)?;
+                        a.status = pb::AssignmentStatus::DoneOnTime as i32;
+                        a.completed = Some(pb::Date {
+                            year: 2026,
+                            month: 2,
+                            day: 3,
+                        });
+                        tx.update_current(a, "update")
+                    })
+                    .await?;
+                }
+                Step::Meeting(venue_id) => {
+                    let m = pb::Meeting {
+                        venue_id,
+                        ..Default::default()
+                    };
+                    db.write(1, |tx| tx.create(m, None)).await?;
+                }
+                Step::Card(group_id) => {
+                    let c = pb::ReceptionCard {
+                        group_id,
+                        ..Default::default()
+                    };
+                    db.write(1, |tx| tx.create(c, None)).await?;
+                }
+                Step::Territory => {
+                    db.write(1, |tx| tx.create(pb::Territory::default(), None))
+                        .await?;
+                }
+                Step::Checkpoint => db.checkpoint_facts().await,
+                Step::Regroup(..) | Step::Complete(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The tables a rebuild from every entity of `store` gives.
+    fn rebuilt(store: &dyn Store, db: &Db) -> Result<facts::canonical::View, StoreError> {
+        let mut f = Facts::build(store)?;
+        let live = db.facts()?;
+        f.mark(live.seq(), live.seq_at_ms());
+        Ok(facts::canonical::view(&f))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+        /// A start after a crash (no close: no final checkpoint) loads the last checkpoint and
+        /// replays the events after it; the tables are the ones a full rebuild gives.
+        #[test]
+        fn checkpoint_and_replay_give_the_tables_a_rebuild_gives(
+            steps in proptest::collection::vec(step(), 0..40)
+        ) {
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(async {
+                let dir = tempfile::tempdir()?;
+                let store: Arc<dyn Store> = Arc::new(SledStore::open(dir.path())?);
+                let db = Db::open(store.clone(), Clock::manual(1_000), "t")?;
+                play(&db, &steps).await?;
+                let saved = db.facts_checkpoint_seq();
+                let published = db.published_seq();
+                let before = facts::canonical::view(&*db.facts()?);
+                drop(db);
+                let db = Db::open(store.clone(), Clock::manual(1_000), "t")?;
+                // Loaded, not rebuilt: it reports the checkpoint it came from.
+                assert_eq!(db.facts_checkpoint_seq(), saved);
+                assert!(saved.is_some_and(|s| s <= published));
+                let after = facts::canonical::view(&*db.facts()?);
+                assert_eq!(after, before);
+                assert_eq!(after, rebuilt(store.as_ref(), &db)?);
+                Ok::<_, Box<dyn std::error::Error>>(())
+            }).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_corrupt_foreign_or_stale_checkpoint_is_rebuilt_from_the_entities()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let store: Arc<dyn Store> = Arc::new(SledStore::open(&dir.path().join("a"))?);
+        let db = Db::open(store.clone(), Clock::manual(1_000), "t")?;
+        let steps = [
+            Step::Appeal(vec![0, 1], 2),
+            Step::Assignment(3, 1),
+            Step::Checkpoint,
+            Step::Appeal(vec![2], 1),
+        ];
+        play(&db, &steps).await?;
+        let live = facts::canonical::view(&*db.facts()?);
+        db.close().await?;
+        drop(db);
+        let good = store.load_derived()?.ok_or("no checkpoint after close")?;
+        let reopen = |bytes: &[u8]| -> Result<facts::canonical::View, Box<dyn std::error::Error>> {
+            store.save_derived(bytes)?;
+            let db = Db::open(store.clone(), Clock::manual(1_000), "t")?;
+            let view = facts::canonical::view(&*db.facts()?);
+            // Rebuilt, then saved again whole.
+            let saved = store.load_derived()?.ok_or("no checkpoint after a rebuild")?;
+            assert_eq!(facts::canonical::view(&Facts::decode(&saved)?), view);
+            Ok(view)
+        };
+        let mut flipped = good.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        assert_eq!(reopen(&flipped)?, live);
+        assert_eq!(reopen(&good[..good.len() / 2])?, live);
+        let mut old = good.clone();
+        old[8] = old[8].wrapping_add(1);
+        assert_eq!(reopen(&old)?, live);
+
+        // Another store's checkpoint, as many events long: not this history, so rebuilt.
+        let other: Arc<dyn Store> = Arc::new(SledStore::open(&dir.path().join("b"))?);
+        let db = Db::open(other.clone(), Clock::manual(2_000), "t")?;
+        play(&db, &[Step::Card(1), Step::Card(2), Step::Territory]).await?;
+        db.close().await?;
+        drop(db);
+        let foreign = other.load_derived()?.ok_or("no checkpoint after close")?;
+        assert_eq!(reopen(&foreign)?, live);
+
+        // A restore clears the checkpoint with the entries.
+        store.clear()?;
+        assert_eq!(store.load_derived()?, None);
+        Ok(())
+    }
+
 }

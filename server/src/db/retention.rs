@@ -1,8 +1,9 @@
 //! Keeping the live store's two logs bounded, so the server's memory does not grow with its
 //! history (sled's grows with every key it holds).
 //!
-//! - The event log exists for replay to reconnecting watchers. Only the newest events are kept;
-//!   older ones are deleted. A watcher asking from before the oldest kept event is told to resync
+//! - The event log exists for replay to reconnecting watchers, and for a start to bring the fact
+//!   tables' checkpoint up to date. Only the newest events, and those from the checkpoint's on,
+//!   are kept; older ones are deleted. A watcher asking from before the oldest kept event is told to resync
 //!   and takes a fresh snapshot, as it does on its first start. Events carry whole entities,
 //!   citizens' personal data among them, so not keeping them forever is also what the personal
 //!   data rules want.
@@ -64,6 +65,9 @@ impl Db {
         // Only published events: they are durable and every live watcher has them.
         let published = self.published_seq();
         let keep_from = published.saturating_sub(bounds.events.max(1)) + 1;
+        // A start replays the events after the fact tables' checkpoint over it and checks the
+        // one it ends with: those stay until the next checkpoint.
+        let keep_from = keep_from.min(inner.facts_saved.load(std::sync::atomic::Ordering::SeqCst));
         let first = self.first_seq()?;
         if first < keep_from {
             let end = keep_from.min(first + PRUNE_BATCH);
@@ -176,7 +180,15 @@ mod tests {
             events: 5,
             audit_live: 4,
         };
-        let mut total = Trimmed::default();
+        // The events after the fact tables' checkpoint (taken when the store opened, empty)
+        // stay for the next start to replay, whatever the bound...
+        assert_eq!(db.facts_checkpoint_seq(), Some(0));
+        let held = db.trim_logs(bounds).await?;
+        assert_eq!(held.events_pruned, 0);
+        // ...until the tables are checkpointed again.
+        db.checkpoint_facts().await;
+        assert_eq!(db.facts_checkpoint_seq(), Some(20));
+        let mut total = held;
         loop {
             let done = db.trim_logs(bounds).await?;
             if done.is_nothing() {

@@ -20,6 +20,9 @@ use crate::db::keys;
 use crate::entity::Kind;
 use crate::store::{Store, StoreError, Write};
 
+mod snapshot;
+pub use snapshot::SnapshotError;
+
 /// A missing date.
 pub const NO_DAY: i32 = i32::MIN;
 
@@ -381,6 +384,11 @@ pub struct Facts {
     /// Reception cards: (day, group).
     pub cards: Vec<(i32, u64)>,
     card_row: HashMap<u64, u32>,
+    /// The sequence of the last event the tables cover: every entity write logged up to it is
+    /// in, none after it.
+    seq: u64,
+    /// That event's time, which tells the same history from another with as many events.
+    seq_at_ms: i64,
 }
 
 /// The kinds the tables hold.
@@ -424,6 +432,36 @@ impl Facts {
             }
         }
         Ok(facts)
+    }
+
+    /// The sequence of the last event the tables cover.
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    /// The time of the event [`Facts::seq`] names.
+    pub fn seq_at_ms(&self) -> i64 {
+        self.seq_at_ms
+    }
+
+    /// Records that the tables now cover the events up to `seq`, logged at `at_ms`.
+    pub fn mark(&mut self, seq: u64, at_ms: i64) {
+        self.seq = seq;
+        self.seq_at_ms = at_ms;
+    }
+
+    /// Applies a logged event: the entity it carries is that entity as written with it.
+    pub fn apply_event(&mut self, ev: &pb::Event) {
+        use pb::event::Entity as E;
+        let id = |m: Option<pb::Meta>| m.map(|m| m.id);
+        match &ev.entity {
+            Some(E::Appeal(a)) => self.appeals.upsert(a, id(a.meta), &mut self.codes),
+            Some(E::Assignment(a)) => self.assignments.upsert(a, id(a.meta)),
+            Some(E::Meeting(m)) => self.put_meeting(m, id(m.meta)),
+            Some(E::ReceptionCard(c)) => self.put_card(c, id(c.meta)),
+            _ => {}
+        }
+        self.mark(ev.seq, ev.at_ms);
     }
 
     /// Whether a write touches the tables (the flusher keeps only these for [`Facts::apply`]).
@@ -589,5 +627,121 @@ impl Facts {
             f.put_card(c, None);
         }
         f
+    }
+}
+
+/// What the tables say, independent of row order, arena layout and interning order: two tables
+/// built along different paths over the same records compare equal.
+#[cfg(test)]
+pub(crate) mod canonical {
+    use std::collections::BTreeMap;
+
+    use super::Facts;
+
+    /// An appeal's columns and its questions as (code, result, on site).
+    type Appeal = (i32, u32, u32, u8, u8, u8, u8, i32, i32, Vec<Question>);
+    /// A question: its code, the code's section, тематика and тема, result, on site.
+    type Question = (String, [String; 3], u8, bool);
+    /// An assignment's columns.
+    type Assignment = (u32, u32, i32, i32, i32, u8, bool);
+    /// A meeting's fields, its codes by name.
+    type Meeting = (u64, i32, i32, u64, u32, u32, u32, Option<bool>, bool, Vec<String>);
+
+    /// The tables by record id, and the event they cover.
+    #[derive(Debug, PartialEq, Eq)]
+    pub struct View {
+        seq: (u64, i64),
+        appeals: BTreeMap<u64, Appeal>,
+        assignments: BTreeMap<u64, Assignment>,
+        meetings: BTreeMap<u64, Meeting>,
+        cards: BTreeMap<u64, (i32, u64)>,
+    }
+
+    /// The view of `f`.
+    pub fn view(f: &Facts) -> View {
+        let a = &f.appeals;
+        let appeals = a
+            .row
+            .iter()
+            .map(|(id, r)| {
+                let r = *r as usize;
+                let questions = a
+                    .questions(r)
+                    .map(|q| {
+                        let code = a.q_code[q];
+                        (
+                            f.codes.name(code).to_string(),
+                            [1, 2, 3].map(|l| f.codes.name(f.codes.ancestor(code, l)).to_string()),
+                            a.q_result[q],
+                            a.q_on_site[q],
+                        )
+                    })
+                    .collect();
+                let row = (
+                    a.registered[r],
+                    a.group[r],
+                    a.territory[r],
+                    a.channel[r],
+                    a.kind[r],
+                    a.status[r],
+                    a.flags[r],
+                    a.answered[r],
+                    a.due[r],
+                    questions,
+                );
+                (*id, row)
+            })
+            .collect();
+        let s = &f.assignments;
+        let assignments = s
+            .row
+            .iter()
+            .map(|(id, r)| {
+                let r = *r as usize;
+                let row = (
+                    s.group[r],
+                    s.department[r],
+                    s.issued[r],
+                    s.deadline[r],
+                    s.completed[r],
+                    s.status[r],
+                    s.extended[r],
+                );
+                (*id, row)
+            })
+            .collect();
+        let meetings = f
+            .meeting_row
+            .iter()
+            .map(|(id, r)| {
+                let m = &f.meetings[*r as usize];
+                let codes = m.codes.iter().map(|c| f.codes.name(*c).to_string());
+                let row = (
+                    m.group,
+                    m.date,
+                    m.status,
+                    m.venue,
+                    m.residents,
+                    m.questions,
+                    m.on_control,
+                    m.handed,
+                    m.late_unhanded,
+                    codes.collect(),
+                );
+                (*id, row)
+            })
+            .collect();
+        let cards = f
+            .card_row
+            .iter()
+            .map(|(id, r)| (*id, f.cards[*r as usize]))
+            .collect();
+        View {
+            seq: (f.seq, f.seq_at_ms),
+            appeals,
+            assignments,
+            meetings,
+            cards,
+        }
     }
 }

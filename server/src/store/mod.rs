@@ -68,6 +68,10 @@ pub type Entry = (Vec<u8>, Vec<u8>);
 /// One write of a batch: a value to put, or `None` to remove the key.
 pub type Write = (Vec<u8>, Option<Vec<u8>>);
 
+/// What runs at each checkpoint of the store, once the engine's own state is durable: where the
+/// owner of state derived from the store (the fact tables) saves it with [`Store::save_derived`].
+pub type CheckpointHook = Box<dyn Fn() + Send + Sync>;
+
 /// An ordered key-value store with atomic batches and an explicit durability point.
 ///
 /// Callers serialise writers themselves (one writer at a time); the store only promises that a
@@ -106,4 +110,13 @@ pub trait Store: Send + Sync + 'static {
     fn archive(&self, prefix: &[u8], through: &[u8]) -> Result<usize, StoreError>;
     /// The last key under `prefix` in cold storage.
     fn archived_through(&self, prefix: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Sets what runs at each checkpoint (replacing any earlier hook). The hook runs on the
+    /// thread that flushes, with the flush not yet returned: it must not apply or flush.
+    fn set_checkpoint_hook(&self, hook: CheckpointHook);
+    /// Durably replaces the saved snapshot of derived state (a crash leaves the old one or the
+    /// new one whole). It is not part of the store's entries: backups leave it out, and
+    /// [`Store::clear`] removes it.
+    fn save_derived(&self, bytes: &[u8]) -> Result<(), StoreError>;
+    /// The snapshot [`Store::save_derived`] saved last, if any.
+    fn load_derived(&self) -> Result<Option<Vec<u8>>, StoreError>;
 }

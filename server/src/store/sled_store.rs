@@ -14,7 +14,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use super::cold::{Builder, Cold};
 use super::wal::Wal;
-use super::{Entry, Store, StoreError, Visitor, Write, prefix_end};
+use super::{CheckpointHook, Entry, Store, StoreError, Visitor, Write, prefix_end};
 
 /// The directory of cold segments inside the data directory (sled leaves other names alone).
 const ARCHIVE_DIR: &str = "archive";
@@ -37,6 +37,10 @@ const BLOB_DIR: &str = "blobs";
 
 /// The store's own write-ahead log (see [`super::wal`]).
 const WAL_FILE: &str = "wal";
+
+/// The saved snapshot of derived state ([`Store::save_derived`]), and its name while written.
+const DERIVED_FILE: &str = "derived";
+const DERIVED_PARTIAL: &str = "derived.partial";
 
 /// The write-ahead log is checkpointed into sled once it holds this much: what a start replays
 /// is bounded by it (32 MiB replays in well under a second).
@@ -66,6 +70,8 @@ pub struct SledStore {
     wal: Mutex<Wal>,
     /// Log size that triggers a checkpoint.
     checkpoint_bytes: u64,
+    /// What runs after each checkpoint ([`Store::set_checkpoint_hook`]).
+    hook: Mutex<Option<std::sync::Arc<dyn Fn() + Send + Sync>>>,
 }
 
 fn engine(e: sled::Error) -> StoreError {
@@ -113,6 +119,7 @@ impl SledStore {
             synced_blobs: Mutex::new(HashSet::new()),
             wal: Mutex::new(wal),
             checkpoint_bytes,
+            hook: Mutex::new(None),
         };
         // In log order: whatever part of these sled already held, the result is the same.
         let replayed = replay.len();
@@ -140,7 +147,13 @@ impl SledStore {
         self.db.flush().map_err(engine)?;
         self.sync_blobs()?;
         self.sled_log.sync_data()?;
-        wal.reset()
+        wal.reset()?;
+        // Taken out of the lock first: the hook may read the store.
+        let hook = self.hook.lock().ok().and_then(|h| h.clone());
+        if let Some(hook) = hook {
+            hook();
+        }
+        Ok(())
     }
 
     fn wal(&self) -> Result<MutexGuard<'_, Wal>, StoreError> {
@@ -358,7 +371,13 @@ impl Store for SledStore {
         let mut wal = self.wal()?;
         self.cold.clear()?;
         self.db.clear().map_err(engine)?;
-        self.checkpoint(&mut wal)
+        self.checkpoint(&mut wal)?;
+        // After the checkpoint, whose hook could save the old state again.
+        match std::fs::remove_file(self.dir.join(DERIVED_FILE)) {
+            Ok(()) => sync_dir(&self.dir),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e.into()),
+        }
     }
 
     fn archive(&self, prefix: &[u8], through: &[u8]) -> Result<usize, StoreError> {
@@ -403,6 +422,30 @@ impl Store for SledStore {
 
     fn archived_through(&self, prefix: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         self.cold.last_under(prefix)
+    }
+
+    fn set_checkpoint_hook(&self, hook: CheckpointHook) {
+        if let Ok(mut h) = self.hook.lock() {
+            *h = Some(std::sync::Arc::from(hook));
+        }
+    }
+
+    fn save_derived(&self, bytes: &[u8]) -> Result<(), StoreError> {
+        use std::io::Write as _;
+        let partial = self.dir.join(DERIVED_PARTIAL);
+        let mut file = File::create(&partial)?;
+        file.write_all(bytes)?;
+        file.sync_data()?;
+        std::fs::rename(&partial, self.dir.join(DERIVED_FILE))?;
+        sync_dir(&self.dir)
+    }
+
+    fn load_derived(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        match std::fs::read(self.dir.join(DERIVED_FILE)) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 }
 
