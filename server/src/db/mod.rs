@@ -466,15 +466,19 @@ fn resume_facts(store: &dyn Store, bytes: &[u8], published: u64) -> Result<(Fact
     let mut facts = Facts::decode(bytes).map_err(|e| e.to_string())?;
     let seq = facts.seq();
     if seq > published {
-        return Err(format!("it covers event {seq}, the log ends at {published}"));
+        return Err(format!(
+            "it covers event {seq}, the log ends at {published}"
+        ));
     }
     // The same history: the event it ends with is still the one logged under that number.
     if seq > 0 {
         let key = keys::event(seq);
         let at_ms = match store.get(&key).map_err(|e| e.to_string())? {
-            Some(v) => decode::<pb::Event>(&key, &v)
-                .map_err(|e| e.to_string())?
-                .at_ms,
+            Some(v) => {
+                decode::<pb::Event>(&key, &v)
+                    .map_err(|e| e.to_string())?
+                    .at_ms
+            }
             None => return Err(format!("event {seq} it ends with is no longer logged")),
         };
         if at_ms != facts.seq_at_ms() {
@@ -1267,7 +1271,9 @@ mod tests {
             let db = Db::open(store.clone(), Clock::manual(1_000), "t")?;
             let view = facts::canonical::view(&*db.facts()?);
             // Rebuilt, then saved again whole.
-            let saved = store.load_derived()?.ok_or("no checkpoint after a rebuild")?;
+            let saved = store
+                .load_derived()?
+                .ok_or("no checkpoint after a rebuild")?;
             assert_eq!(facts::canonical::view(&Facts::decode(&saved)?), view);
             Ok(view)
         };
@@ -1294,5 +1300,4 @@ mod tests {
         assert_eq!(store.load_derived()?, None);
         Ok(())
     }
-
 }

@@ -645,7 +645,18 @@ pub(crate) mod canonical {
     /// An assignment's columns.
     type Assignment = (u32, u32, i32, i32, i32, u8, bool);
     /// A meeting's fields, its codes by name.
-    type Meeting = (u64, i32, i32, u64, u32, u32, u32, Option<bool>, bool, Vec<String>);
+    type Meeting = (
+        u64,
+        i32,
+        i32,
+        u64,
+        u32,
+        u32,
+        u32,
+        Option<bool>,
+        bool,
+        Vec<String>,
+    );
 
     /// The tables by record id, and the event they cover.
     #[derive(Debug, PartialEq, Eq)]

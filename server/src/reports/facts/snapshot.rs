@@ -154,7 +154,11 @@ impl Facts {
             p.extend_from_slice(name.as_bytes());
         }
         let has: Vec<bool> = c.ancestors.iter().map(Option::is_some).collect();
-        let flat: Vec<u32> = c.ancestors.iter().flat_map(|a| a.unwrap_or([0; 3])).collect();
+        let flat: Vec<u32> = c
+            .ancestors
+            .iter()
+            .flat_map(|a| a.unwrap_or([0; 3]))
+            .collect();
         col(&mut p, &has);
         col(&mut p, &flat);
 
@@ -200,10 +204,22 @@ impl Facts {
             Some(false) => 1,
             Some(true) => 2,
         };
-        col(&mut p, &m.iter().map(|x| handed(x.handed)).collect::<Vec<_>>());
-        col(&mut p, &m.iter().map(|x| x.late_unhanded).collect::<Vec<_>>());
-        col(&mut p, &m.iter().map(|x| x.codes.len() as u32).collect::<Vec<_>>());
-        col(&mut p, &m.iter().flat_map(|x| x.codes.clone()).collect::<Vec<_>>());
+        col(
+            &mut p,
+            &m.iter().map(|x| handed(x.handed)).collect::<Vec<_>>(),
+        );
+        col(
+            &mut p,
+            &m.iter().map(|x| x.late_unhanded).collect::<Vec<_>>(),
+        );
+        col(
+            &mut p,
+            &m.iter().map(|x| x.codes.len() as u32).collect::<Vec<_>>(),
+        );
+        col(
+            &mut p,
+            &m.iter().flat_map(|x| x.codes.clone()).collect::<Vec<_>>(),
+        );
 
         map(&mut p, &self.card_row);
         col(&mut p, &self.cards.iter().map(|x| x.0).collect::<Vec<_>>());
@@ -471,11 +487,8 @@ mod tests {
             ..Default::default()
         };
         let mut f = Facts::default();
-        f.appeals.upsert(
-            &appeal(1, &["0005.0005.0056.1154"]),
-            Some(1),
-            &mut f.codes,
-        );
+        f.appeals
+            .upsert(&appeal(1, &["0005.0005.0056.1154"]), Some(1), &mut f.codes);
         f.appeals.upsert(
             &appeal(2, &["0002.0008.0000.0000", "0005.0005.0056.1154"]),
             Some(2),
