@@ -20,7 +20,9 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use crate::depersonalise::COMPACT_DUE;
-use crate::store::{CHECKPOINT_BYTES, Entry, SledStore, Store, StoreError, Visitor, Write};
+use crate::store::{
+    CHECKPOINT_BYTES, CheckpointHook, Entry, SledStore, Store, StoreError, Visitor, Write,
+};
 
 /// Makes every file the process creates from now on private to its owner. Process-wide: the
 /// server writes nothing that others should read.
@@ -91,7 +93,9 @@ fn recover(dir: &Path) -> std::io::Result<()> {
 /// serves (so at the next start after a depersonalisation). sled's page cache holds `cache_bytes`.
 pub fn open_store(dir: &Path, cache_bytes: u64) -> Result<SledStore, StoreError> {
     recover(dir)?;
-    let store = SledStore::open_with(dir, CHECKPOINT_BYTES, cache_bytes)?;
+    // A store this process closed a moment ago (a refused start, a restart in tests) may still
+    // be held by sled's threads; another live server keeps it, and is refused after the wait.
+    let store = reopen(dir, cache_bytes)?;
     if store.get(COMPACT_DUE)?.is_none() {
         return Ok(store);
     }
@@ -153,6 +157,8 @@ pub struct LiveStore {
     /// copy runs could be missed).
     rewriting: Mutex<()>,
     rewrites: tokio::sync::watch::Sender<u64>,
+    /// The checkpoint hook, kept to be set again on the store a rewrite reopens.
+    hook: Mutex<Option<Arc<dyn Fn() + Send + Sync>>>,
 }
 
 fn unavailable() -> StoreError {
@@ -170,6 +176,7 @@ impl LiveStore {
             written: Mutex::new(None),
             rewriting: Mutex::new(()),
             rewrites: tokio::sync::watch::Sender::new(0),
+            hook: Mutex::new(None),
         })
     }
 
@@ -222,6 +229,9 @@ impl LiveStore {
         let held = std::time::Instant::now();
         let swapped = (|| -> Result<(), StoreError> {
             let old = current.take().ok_or_else(unavailable)?;
+            // The hook saves through this LiveStore, whose lock is held here: the old files get
+            // none (their derived state would be left behind by the swap anyway).
+            old.set_checkpoint_hook(Box::new(|| {}));
             // A depersonalisation that came meanwhile marked the store again (its key is among
             // those written): the new files hold the values it replaced, so the mark stays.
             let batch = written
@@ -240,7 +250,11 @@ impl LiveStore {
         if swapped.is_err() {
             recover(&self.dir)?;
         }
-        *current = Some(reopen(&self.dir, self.cache_bytes)?);
+        let reopened = reopen(&self.dir, self.cache_bytes)?;
+        if let Some(hook) = self.hook.lock().map_err(|_| unavailable())?.clone() {
+            reopened.set_checkpoint_hook(Box::new(move || hook()));
+        }
+        *current = Some(reopened);
         drop(current);
         swapped?;
         tracing::info!(
@@ -297,6 +311,23 @@ impl Store for LiveStore {
     }
     fn archived_through(&self, prefix: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         self.with(|s| s.archived_through(prefix))
+    }
+    fn set_checkpoint_hook(&self, hook: CheckpointHook) {
+        let hook: Arc<dyn Fn() + Send + Sync> = Arc::from(hook);
+        if let Ok(mut kept) = self.hook.lock() {
+            *kept = Some(hook.clone());
+        }
+        // A rewrite in progress sets it on the store it reopens.
+        let _ = self.with(|s| {
+            s.set_checkpoint_hook(Box::new(move || hook()));
+            Ok(())
+        });
+    }
+    fn save_derived(&self, bytes: &[u8]) -> Result<(), StoreError> {
+        self.with(|s| s.save_derived(bytes))
+    }
+    fn load_derived(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        self.with(|s| s.load_derived())
     }
 }
 

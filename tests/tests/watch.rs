@@ -592,6 +592,8 @@ async fn a_watch_from_before_the_kept_log_is_told_to_resync_and_the_audit_keeps_
             .await
             .expect("territory");
     }
+    // Events after the fact tables' checkpoint stay for the next start: checkpoint them first.
+    server.db().checkpoint_facts().await;
     // Trimmed now rather than by the background task's next tick (which may also take part).
     while server.db().trim_logs(bounds).await.expect("trim") != Trimmed::default() {}
     let last = admin.published_seq().await.expect("seq");

@@ -482,7 +482,7 @@ mod tests {
                 month: 3,
                 day: 1 + id as i32,
             }),
-            repeated: id % 2 == 0,
+            repeated: id.is_multiple_of(2),
             questions: codes.iter().map(|c| q(c, id as i32)).collect(),
             ..Default::default()
         };
