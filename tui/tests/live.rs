@@ -941,7 +941,7 @@ async fn a_document_saved_without_a_name_takes_the_servers_name_with_its_number(
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let mut sek = Client::new(&demo.url());
-    sek.login("sek1", "demo1234").await;
+    sek.login("sek1", DEMO_PASSWORD).await;
     sek.until("the data", |s| s.replica.loaded).await;
     let a = sek
         .state
