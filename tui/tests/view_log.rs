@@ -8,11 +8,10 @@ use common::*;
 use crossterm::event::KeyCode;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb::{self, Role};
-use infogroups_tui::app::{self, Cmd, LoginOk, Msg, State};
+use infogroups_tui::app::{self, Cmd, Msg, State};
 use infogroups_tui::calls::{Call, Origin, Reply};
 use infogroups_tui::screens::view_log::{PAGE, REFRESH_PACE_MS};
 use infogroups_tui::screens::workspace::Tab;
-use infogroups_tui::sync::{Link, SyncEvent};
 
 const ADMIN: u64 = 114;
 const OFFICER: u64 = 115;
@@ -37,23 +36,7 @@ fn sign_in(lang: Lang, size: (u16, u16), user_id: u64) -> (State, Vec<Cmd>) {
     for (id, login, name, role) in people() {
         snap.users.push(user(id, login, name, &[(role, 0)]));
     }
-    let u = snap
-        .users
-        .iter()
-        .find(|u| u.meta.is_some_and(|m| m.id == user_id))
-        .cloned()
-        .unwrap_or_default();
-    app::update(
-        &mut s,
-        Msg::LoginDone(Ok(LoginOk {
-            user_id,
-            username: u.username,
-            full_name: u.full_name,
-            roles: u.roles,
-        })),
-    );
-    let cmds = sync(&mut s, SyncEvent::Snapshot(Box::new(snap.into())));
-    sync(&mut s, SyncEvent::Link(Link::Online));
+    let cmds = sign_in_with(&mut s, snap, user_id);
     (s, cmds)
 }
 

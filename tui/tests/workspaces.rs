@@ -196,23 +196,7 @@ fn city() -> pb::SnapshotResponse {
 fn login(lang: Lang, size: (u16, u16), user_id: u64) -> (State, Vec<Cmd>) {
     let mut s = state(lang, size, false);
     let snap = city();
-    let u = snap
-        .users
-        .iter()
-        .find(|u| u.meta.is_some_and(|m| m.id == user_id))
-        .cloned()
-        .unwrap_or_default();
-    app::update(
-        &mut s,
-        Msg::LoginDone(Ok(LoginOk {
-            user_id,
-            username: u.username,
-            full_name: u.full_name,
-            roles: u.roles,
-        })),
-    );
-    let cmds = sync(&mut s, SyncEvent::Snapshot(Box::new(snap.into())));
-    sync(&mut s, SyncEvent::Link(Link::Online));
+    let cmds = sign_in_with(&mut s, snap, user_id);
     (s, cmds)
 }
 

@@ -286,7 +286,7 @@ impl Layout {
         self.y = top + h;
     }
 
-    fn table(&mut self, t: &model::Table) {
+    fn table<'a>(&mut self, t: &'a model::Table) {
         let mut xs = vec![self.left];
         for c in &t.columns {
             let last = xs[xs.len() - 1];
@@ -319,7 +319,7 @@ impl Layout {
         };
         // The header never stands alone at a page's foot: it needs its first row below it.
         // A row's cells with the width each has for its text (a sub-row's label less its inset).
-        let row_cells = |r: &'_ model::Row| -> (Vec<(String, f32)>, f32) {
+        let row_cells = |r: &'a model::Row| -> (Vec<(&'a str, f32)>, f32) {
             let inset = if r.indent {
                 pt(model::SUB_ROW_INDENT_MM)
             } else {
@@ -330,7 +330,7 @@ impl Layout {
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
-                    let text = r.cells.get(i).cloned().unwrap_or_default();
+                    let text = r.cells.get(i).map_or("", String::as_str);
                     let w = pt(c.width_mm) - if i == 0 { inset } else { 0.0 };
                     (text, w)
                 })
@@ -339,7 +339,6 @@ impl Layout {
         };
         let first_row_h = t.rows.first().map_or(0.0, |r| {
             let (cells, _) = row_cells(r);
-            let cells: Vec<(&str, f32)> = cells.iter().map(|(t, w)| (t.as_str(), *w)).collect();
             let face = if r.bold { Face::Bold } else { Face::Regular };
             let n = Self::row_lines(&cells, face, size)
                 .iter()
@@ -352,7 +351,6 @@ impl Layout {
         draw_header(self);
         for r in &t.rows {
             let (cells, inset) = row_cells(r);
-            let cells: Vec<(&str, f32)> = cells.iter().map(|(t, w)| (t.as_str(), *w)).collect();
             let face = if r.bold { Face::Bold } else { Face::Regular };
             let lines = Self::row_lines(&cells, face, size);
             let n = lines.iter().map(Vec::len).max().unwrap_or(1);

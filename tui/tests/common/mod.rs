@@ -356,6 +356,29 @@ pub fn signed_in(lang: Lang, size: (u16, u16), user: u64) -> State {
     s
 }
 
+/// Signs `s` in as `user_id`, one of `snap`'s users, loads `snap` and brings the stream online;
+/// returns what loading the snapshot asked for.
+pub fn sign_in_with(s: &mut State, snap: pb::SnapshotResponse, user_id: u64) -> Vec<Cmd> {
+    let u = snap
+        .users
+        .iter()
+        .find(|u| u.meta.is_some_and(|m| m.id == user_id))
+        .cloned()
+        .unwrap_or_default();
+    app::update(
+        s,
+        Msg::LoginDone(Ok(LoginOk {
+            user_id,
+            username: u.username,
+            full_name: u.full_name,
+            roles: u.roles,
+        })),
+    );
+    let cmds = sync(s, SyncEvent::Snapshot(Box::new(snap.into())));
+    sync(s, SyncEvent::Link(Link::Online));
+    cmds
+}
+
 /// Posts a sync event of the current session.
 pub fn sync(s: &mut State, event: SyncEvent) -> Vec<Cmd> {
     let generation = s.generation;
