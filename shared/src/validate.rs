@@ -413,6 +413,20 @@ pub fn from_naive(d: NaiveDate) -> pb::Date {
     }
 }
 
+/// Refuses a change of `name`, a field the client gave when the record was made and may not
+/// change afterwards (an appeal's group, meeting and day of receipt, a card's group): the stored
+/// value sent back passes, anything else is refused rather than silently kept.
+pub fn unchanged<T: PartialEq>(name: &str, sent: &T, stored: &T) -> Result<(), FieldError> {
+    if sent == stored {
+        return Ok(());
+    }
+    Err(FieldError::new(
+        name,
+        "это поле после создания записи не меняется: отправьте прежнее значение",
+        "this field does not change once the record exists: send the stored value",
+    ))
+}
+
 /// The fields the server fills and a client must leave empty: identities and versions, numbers,
 /// statuses set by transitions, computed dates and deadlines, who signed or granted and when,
 /// reports recorded as people make them, links the server makes, and the depersonalised mark.
@@ -711,6 +725,21 @@ mod tests {
         ] {
             assert!(name_line("n", bad, 50, true).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_field_fixed_at_creation_passes_only_as_stored() {
+        assert!(unchanged("appeal.group_id", &7u64, &7).is_ok());
+        let e = unchanged("appeal.group_id", &0u64, &7).expect_err("a change");
+        assert_eq!(e.field, "appeal.group_id");
+        assert!(
+            unchanged(
+                "appeal.received",
+                &None::<pb::Date>,
+                &Some(pb::Date::default())
+            )
+            .is_err()
+        );
     }
 
     proptest::proptest! {

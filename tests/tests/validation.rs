@@ -1044,6 +1044,8 @@ fn dangling_reference_cases(city: &City) -> Vec<Case> {
         case!("assignment: territory does not exist", "territory_id", leader, assignments.create_assignment(with(assignment_request(a, ex), |r| r.territory_id = NO_SUCH_ID))),
         case!("assignment: unknown basis kind", "basis.kind", leader, assignments.create_assignment(with(assignment_request(a, ex), |r| r.basis = Some(pb::Basis { kind: 99, ..Default::default() })))),
         case!("user: department does not exist", "department_id", admin, users.create_user(with(new_user(), |r| r.department_id = NO_SUCH_ID))),
+        case!("venue: territory does not exist", "venue.territory_id", admin, directory.save_venue(venue_with(|v| v.territory_id = NO_SUCH_ID))),
+        case!("department: head does not exist", "department.head_user_id", admin, directory.save_department(department_with(|d| d.head_user_id = NO_SUCH_ID))),
     ]
 }
 
@@ -1670,6 +1672,87 @@ fn server_owned_cases(city: &City, s: &Stored, today: chrono::NaiveDate) -> Vec<
     ]
 }
 
+/// Fields a client gives when a record is made and may not change afterwards, or that a path
+/// would otherwise take and not keep: each sent with another value must be refused naming it,
+/// never silently kept as stored or dropped.
+fn fixed_field_cases(city: &City, s: &Stored, today: chrono::NaiveDate) -> Vec<Case> {
+    let (general, leader, secretary) = (&city.general, &city.leader_a, &city.secretary_a);
+    let update = |change: &dyn Fn(&mut pb::Appeal)| pb::UpdateAppealRequest {
+        expected_version: version_of(s.appeal.meta),
+        appeal: Some(with(s.appeal.clone(), change)),
+    };
+    let card = |change: &dyn Fn(&mut pb::ReceptionCard)| pb::SaveReceptionCardRequest {
+        request_id: String::new(),
+        expected_version: version_of(s.card.meta),
+        card: Some(with(s.card.clone(), change)),
+    };
+    let group = |change: &dyn Fn(&mut pb::Group)| pb::UpdateGroupRequest {
+        expected_version: version_of(s.group.meta),
+        group: Some(with(s.group.clone(), change)),
+        reason: "Состав группы".into(),
+    };
+    let (b, meeting_id, leader_b) = (city.b(), id_of(s.meeting.meta), city.leader_b.user_id);
+    vec![
+        case!(
+            "update: another group",
+            "appeal.group_id",
+            general,
+            appeals.update_appeal(update(&|a| a.group_id = b))
+        ),
+        case!(
+            "update: no group",
+            "appeal.group_id",
+            general,
+            appeals.update_appeal(update(&|a| a.group_id = 0))
+        ),
+        case!(
+            "update: a meeting",
+            "appeal.meeting_id",
+            general,
+            appeals.update_appeal(update(&|a| a.meeting_id = meeting_id))
+        ),
+        case!(
+            "update: another day of receipt",
+            "appeal.received",
+            general,
+            appeals.update_appeal(update(
+                &|a| a.received = Some(api_date(today - Days::new(1)))
+            ))
+        ),
+        case!(
+            "update: no day of receipt",
+            "appeal.received",
+            general,
+            appeals.update_appeal(update(&|a| a.received = None))
+        ),
+        case!(
+            "card: another group",
+            "card.group_id",
+            general,
+            appeals.save_reception_card(card(&|c| {
+                c.group_id = b;
+                c.received_by = leader_b;
+            }))
+        ),
+        case!(
+            "group: the leader moves the day it began",
+            "group.formed",
+            leader,
+            groups.update_group(group(&|g| g.formed = Some(api_date(today - Days::new(30)))))
+        ),
+        case!(
+            "past meeting: participants present, none invited",
+            "protocol.participants_present",
+            secretary,
+            meetings.record_past_meeting(with(past_meeting(city, s, today), |r| {
+                if let Some(p) = r.protocol.as_mut() {
+                    p.participants_present = vec![1]
+                }
+            }))
+        ),
+    ]
+}
+
 /// Runs every case; returns one line per wrong answer.
 async fn run(cases: Vec<Case>, admin: &Authed, server: &TestServer) -> Vec<String> {
     let mut wrong = Vec::new();
@@ -1819,7 +1902,8 @@ async fn server_owned_fields_are_refused_naming_the_field_and_nothing_changes() 
         territory,
         group,
     };
-    let cases = server_owned_cases(&c, &stored, day);
+    let mut cases = server_owned_cases(&c, &stored, day);
+    cases.extend(fixed_field_cases(&c, &stored, day));
     let total = cases.len();
     let wrong = run(cases, &c.admin, &server).await;
     assert!(
@@ -1844,6 +1928,188 @@ async fn server_owned_fields_are_refused_naming_the_field_and_nothing_changes() 
         .into_inner();
     assert_eq!(echoed.number, stored.appeal.number);
     assert_eq!(version_of(echoed.meta), version_of(stored.appeal.meta) + 1);
+    drop(c);
+    server.stop().await.expect("stop");
+}
+
+/// What a write takes it keeps, or it refuses it: a past meeting keeps its reception cards (of
+/// its own group only); a card on control refuses a new executor, deadline or release, which
+/// are its assignment's, rather than keeping what the assignment never gets; the day a group
+/// began, moved by the administrator, is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_a_write_takes_it_keeps_or_refuses_it() {
+    let server = TestServer::start_default().await.expect("server");
+    let c = City::build(&server).await.expect("city");
+    let day = today(server.clock());
+    let territory = c
+        .admin
+        .directory()
+        .save_territory(territory())
+        .await
+        .expect("SaveTerritory")
+        .into_inner();
+    let began = api_date(day - Days::new(60));
+    let group = c
+        .admin
+        .groups()
+        .update_group(pb::UpdateGroupRequest {
+            expected_version: version_of(c.group_a.meta),
+            group: Some(pb::Group {
+                territory_ids: vec![id_of(territory.meta)],
+                formed: Some(began),
+                ..c.group_a.clone()
+            }),
+            reason: "Группа работала до системы".into(),
+        })
+        .await
+        .expect("UpdateGroup by the administrator")
+        .into_inner();
+    assert_eq!(group.formed, Some(began), "the administrator's day is kept");
+    // The leader sending the group back as read, the day unset or as stored, changes nothing.
+    let renamed = c
+        .leader_a
+        .groups()
+        .update_group(pb::UpdateGroupRequest {
+            expected_version: version_of(group.meta),
+            group: Some(pb::Group {
+                name: "Группа у терриконов".into(),
+                formed: None,
+                ..group.clone()
+            }),
+            reason: String::new(),
+        })
+        .await
+        .expect("UpdateGroup by the leader")
+        .into_inner();
+    assert_eq!(renamed.formed, Some(began));
+
+    let on_control = c
+        .leader_a
+        .appeals()
+        .save_reception_card(pb::SaveReceptionCardRequest {
+            request_id: request_id("card"),
+            expected_version: 0,
+            card: Some(pb::ReceptionCard {
+                on_control: true,
+                executor_id: c.executor.user_id,
+                deadline: Some(api_date(day + Days::new(10))),
+                ..new_card(&c, day)
+            }),
+        })
+        .await
+        .expect("a card put on control")
+        .into_inner();
+    let assignment_id = on_control.assignment_id;
+    assert_ne!(assignment_id, 0);
+    let resave = |change: &dyn Fn(&mut pb::ReceptionCard)| pb::SaveReceptionCardRequest {
+        request_id: String::new(),
+        expected_version: version_of(on_control.meta),
+        card: Some(with(on_control.clone(), change)),
+    };
+    let seq = server.db().published_seq();
+    for (what, req) in [
+        (
+            "another executor",
+            resave(&|x| x.executor_id = c.executor2.user_id),
+        ),
+        (
+            "another deadline",
+            resave(&|x| x.deadline = Some(api_date(day + Days::new(20)))),
+        ),
+        ("off control", resave(&|x| x.on_control = false)),
+    ] {
+        let status = c
+            .leader_a
+            .appeals()
+            .save_reception_card(req)
+            .await
+            .expect_err(what);
+        assert_eq!(
+            status.code(),
+            Code::FailedPrecondition,
+            "{what}: {status:?}"
+        );
+    }
+    assert_eq!(
+        server.db().published_seq(),
+        seq,
+        "nothing refused was written"
+    );
+    let edited = c
+        .leader_a
+        .appeals()
+        .save_reception_card(resave(&|x| {
+            x.content = "Фонари не горят третью неделю".into()
+        }))
+        .await
+        .expect("an edit of the content")
+        .into_inner();
+    assert_eq!(edited.executor_id, c.executor.user_id);
+    assert_eq!(edited.assignment_id, assignment_id);
+
+    let card_b = c
+        .leader_b
+        .appeals()
+        .save_reception_card(pb::SaveReceptionCardRequest {
+            request_id: request_id("card"),
+            expected_version: 0,
+            card: Some(pb::ReceptionCard {
+                group_id: c.b(),
+                received_by: c.leader_b.user_id,
+                ..new_card(&c, day)
+            }),
+        })
+        .await
+        .expect("a card of group B")
+        .into_inner();
+    let held = day - Days::new(10);
+    let past = |cards: Vec<u64>| pb::RecordPastMeetingRequest {
+        request_id: request_id("past"),
+        group_id: c.a(),
+        territory_id: id_of(territory.meta),
+        date: Some(api_date(held)),
+        time: "18:00".into(),
+        protocol: Some(pb::Protocol {
+            number: "7".into(),
+            reception_card_ids: cards,
+            ..Default::default()
+        }),
+        signed_on: Some(api_date(held)),
+        handed_over_on: Some(api_date(held)),
+        ..Default::default()
+    };
+    let refused = c
+        .secretary_a
+        .meetings()
+        .record_past_meeting(past(vec![id_of(card_b.meta)]))
+        .await
+        .expect_err("another group's card");
+    assert_eq!(
+        FieldError::from_status(&refused).map(|f| f.field),
+        Some("protocol.reception_card_ids[0]".to_string()),
+        "{refused:?}"
+    );
+    let meeting = c
+        .secretary_a
+        .meetings()
+        .record_past_meeting(past(vec![id_of(edited.meta)]))
+        .await
+        .expect("RecordPastMeeting with the group's card")
+        .into_inner();
+    let kept = c
+        .secretary_a
+        .meetings()
+        .get_meeting(pb::GetMeetingRequest {
+            meeting_id: id_of(meeting.meta),
+        })
+        .await
+        .expect("GetMeeting")
+        .into_inner();
+    assert_eq!(
+        kept.protocol.map(|p| p.reception_card_ids),
+        Some(vec![id_of(edited.meta)]),
+        "the protocol keeps its reception cards"
+    );
     drop(c);
     server.stop().await.expect("stop");
 }

@@ -440,6 +440,10 @@ impl AppealService for AppealSvc {
                 "update",
                 |tx, a| {
                     validate::owned::appeal(&new, Some(a))?;
+                    // Fixed when it was registered: a changed value is refused, never ignored.
+                    validate::unchanged("appeal.group_id", &new.group_id, &a.group_id)?;
+                    validate::unchanged("appeal.meeting_id", &new.meeting_id, &a.meeting_id)?;
+                    validate::unchanged("appeal.received", &new.received, &a.received)?;
                     rules::next(status(a), Step::Update).map_err(refused)?;
                     refs::exists::<pb::Territory>(tx, "appeal.territory_id", new.territory_id)?;
                     // Only the content moves; numbers, dates, deadlines and outcomes are the server's.
@@ -790,7 +794,11 @@ impl AppealService for AppealSvc {
         validate::required_line("card.place", &card.place, MAX_LINE)?;
         validate::id("card.group_id", card.group_id)?;
         validate::id("card.received_by", card.received_by)?;
-        check_citizen("card.citizen", card.citizen.as_ref(), false)?;
+        // A depersonalised copy without the citizen keeps the stored one (a change); a citizen
+        // that is sent is checked whatever the flags say.
+        if !(card.depersonalised && card.citizen.is_none()) {
+            check_citizen("card.citizen", card.citizen.as_ref(), false)?;
+        }
         validate::text("card.content", &card.content, true, MAX_TEXT)?;
         self.check_code("card.classifier_code", &card.classifier_code)?;
         validate::known_enum::<pb::QuestionType>("card.question_type", card.question_type)?;
@@ -870,11 +878,9 @@ impl AppealService for AppealSvc {
                     }
                     Some(tx.require_at::<pb::ReceptionCard>(id, req.expected_version)?)
                 };
-                // A card put on control, or given a new deadline, gets one from today on; an
-                // edit of a card whose deadline stands leaves it be.
-                let new_deadline = previous
-                    .as_ref()
-                    .is_none_or(|p| !p.on_control || p.deadline != card.deadline);
+                // A card put on control gets a deadline from today on; an edit of a card already
+                // on control leaves its deadline be (it is its assignment's, below).
+                let new_deadline = previous.as_ref().is_none_or(|p| !p.on_control);
                 if card.on_control
                     && new_deadline
                     && let Some(d) = card.deadline.as_ref().and_then(validate::to_naive)
@@ -883,21 +889,24 @@ impl AppealService for AppealSvc {
                 }
                 // The links to an appeal and an assignment are the server's own.
                 validate::owned::reception_card(&card, previous.as_ref())?;
-                if let Some(p) = &previous
-                    && p.group_id != card.group_id
-                {
-                    return Err(FieldError::new(
-                        "card.group_id",
-                        "группу карточки менять нельзя",
-                        "the card's group cannot change",
-                    )
-                    .into());
-                }
-                if let Some(p) = &previous
-                    && card.depersonalised
-                {
-                    // A depersonalised client copy must not wipe the stored citizen.
-                    card.citizen = p.citizen.clone();
+                if let Some(p) = &previous {
+                    validate::unchanged("card.group_id", &card.group_id, &p.group_id)?;
+                    // On control, the executor and the deadline are the assignment's: a change
+                    // here would leave the card saying what the assignment does not.
+                    if p.assignment_id != 0
+                        && (card.on_control != p.on_control
+                            || card.executor_id != p.executor_id
+                            || card.deadline != p.deadline)
+                    {
+                        return Err(ApiError::precondition(
+                            "карточка на контроле: исполнителя и срок меняют в её поручении",
+                            "the card is on control: its executor and deadline change in its assignment",
+                        ));
+                    }
+                    if card.depersonalised && card.citizen.is_none() {
+                        // A depersonalised client copy must not wipe the stored citizen.
+                        card.citizen = p.citizen.clone();
+                    }
                 }
                 card.depersonalised = false;
                 let mut saved = match previous {

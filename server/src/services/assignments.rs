@@ -597,6 +597,14 @@ impl AssignmentService for AssignmentSvc {
                 let executor = tx.get::<pb::User>(req.executor_id)?.ok_or_else(|| {
                     FieldError::new("executor_id", "нет такого пользователя", "no such user")
                 })?;
+                if executor.meta().archived {
+                    return Err(FieldError::new(
+                        "executor_id",
+                        "учётная запись в архиве: поручение ей не дать",
+                        "the account is archived and takes no assignments",
+                    )
+                    .into());
+                }
                 let n = tx.next_number(&format!("sub/{}", req.parent_id))?;
                 let mut child = pb::Assignment {
                     number: format!("{}.{n}", parent.number),

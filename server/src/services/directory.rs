@@ -24,13 +24,15 @@ impl DirectorySvc {
         Self { ctx }
     }
 
-    /// Creates (id 0) or replaces an entry after the administrator check.
+    /// Creates (id 0) or replaces an entry after the administrator check; `refs` checks the
+    /// records the entry names exist.
     async fn save<E: Entity>(
         &self,
         c: &Caller,
         request_id: &str,
         expected_version: u64,
         entry: E,
+        refs: impl FnOnce(&crate::db::Tx<'_>, &E) -> ApiResult<()>,
     ) -> ApiResult<E> {
         authorize(&c.actor, Action::EditDirectory, &Resource::default())?;
         let id = entry.meta().id;
@@ -41,10 +43,13 @@ impl DirectorySvc {
             .db
             .write(c.actor.user_id, |tx| {
                 let field = format!("{}.meta", E::KIND.name());
+                if id == 0
+                    && let Some(done) = tx.replayed::<E>(E::KIND.name(), request_id)?
+                {
+                    return Ok(done);
+                }
+                refs(tx, &entry)?;
                 if id == 0 {
-                    if let Some(done) = tx.replayed::<E>(E::KIND.name(), request_id)? {
-                        return Ok(done);
-                    }
                     validate::owned::meta(&field, Some(&entry.meta()), None)?;
                     tx.create(entry, Some(request_id))
                 } else {
@@ -102,7 +107,7 @@ impl DirectoryService for DirectorySvc {
             MAX_TEXT,
         )?;
         Ok(Response::new(
-            self.save(&c, &req.request_id, req.expected_version, t)
+            self.save(&c, &req.request_id, req.expected_version, t, |_, _| Ok(()))
                 .await?,
         ))
     }
@@ -120,8 +125,10 @@ impl DirectoryService for DirectorySvc {
         validate::optional_line("venue.contact_person", &v.contact_person, MAX_LINE)?;
         validate::optional_line("venue.contact_phone", &v.contact_phone, MAX_LINE)?;
         Ok(Response::new(
-            self.save(&c, &req.request_id, req.expected_version, v)
-                .await?,
+            self.save(&c, &req.request_id, req.expected_version, v, |tx, v| {
+                crate::refs::exists::<pb::Territory>(tx, "venue.territory_id", v.territory_id)
+            })
+            .await?,
         ))
     }
 
@@ -135,8 +142,10 @@ impl DirectoryService for DirectorySvc {
         validate::name_line("department.name", &d.name, MAX_LINE, true)?;
         validate::optional_line("department.short_name", &d.short_name, 60)?;
         Ok(Response::new(
-            self.save(&c, &req.request_id, req.expected_version, d)
-                .await?,
+            self.save(&c, &req.request_id, req.expected_version, d, |tx, d| {
+                crate::refs::exists::<pb::User>(tx, "department.head_user_id", d.head_user_id)
+            })
+            .await?,
         ))
     }
 
@@ -152,7 +161,7 @@ impl DirectoryService for DirectorySvc {
         validate::optional_line("organisation.contact_person", &o.contact_person, MAX_LINE)?;
         validate::optional_line("organisation.contact", &o.contact, MAX_LINE)?;
         Ok(Response::new(
-            self.save(&c, &req.request_id, req.expected_version, o)
+            self.save(&c, &req.request_id, req.expected_version, o, |_, _| Ok(()))
                 .await?,
         ))
     }

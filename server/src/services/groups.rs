@@ -115,8 +115,8 @@ fn check_unique(others: &[pb::Group], g: &pb::Group) -> Result<(), FieldError> {
     Ok(())
 }
 
-/// What only the administrator changes in a group: its number and territories. The leader
-/// decides its people (3.5.1) and may rename it.
+/// What only the administrator changes in a group: its number, territories and the day it
+/// began. The leader decides its people (3.5.1) and may rename it.
 fn check_leader_change(old: &pb::Group, new: &pb::Group) -> Result<(), FieldError> {
     let refuse = |field: &str| {
         Err(FieldError::new(
@@ -130,6 +130,14 @@ fn check_leader_change(old: &pb::Group, new: &pb::Group) -> Result<(), FieldErro
     }
     if new.territory_ids != old.territory_ids {
         return refuse("group.territory_ids");
+    }
+    // When the group began is the administrator's; unset leaves it as it is.
+    if new.formed.is_some() && new.formed != old.formed {
+        return Err(FieldError::new(
+            "group.formed",
+            "день начала работы группы задаёт администратор",
+            "the administrator sets the day the group began its work",
+        ));
     }
     Ok(())
 }
@@ -312,6 +320,7 @@ impl GroupService for GroupSvc {
                 let only_leader = pb::Group {
                     leader_id: old.leader_id,
                     meta: old.meta,
+                    formed: g.formed.or(old.formed),
                     ..g.clone()
                 } == old;
                 if composes.is_err() && !(leader_changes && only_leader) {
@@ -323,8 +332,8 @@ impl GroupService for GroupSvc {
                 check_refs(tx, &g)?;
                 let mut g = g;
                 g.meta_mut().archived = old.meta().archived;
-                // The leader decides the people; when the group began is the administrator's.
-                if !c.actor.has(Role::Administrator) || g.formed.is_none() {
+                // Unset on an update keeps the day the group began (the proto says so).
+                if g.formed.is_none() {
                     g.formed = old.formed;
                 }
                 let updated = tx.update(g, req.expected_version, "update_composition")?;

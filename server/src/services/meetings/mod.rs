@@ -523,6 +523,16 @@ impl MeetingService for MeetingSvc {
         check_protocol(&p)?;
         validate::owned::protocol(&p, None)?;
         validate::required_line("protocol.number", &p.number, 60)?;
+        // A meeting entered after the fact invited no one through the system: there is no
+        // participant an index could name.
+        if let Some(x) = p.participants_present.first() {
+            return Err(FieldError::new(
+                "protocol.participants_present",
+                format!("нет приглашённого № {x}"),
+                format!("no invited participant {x}"),
+            )
+            .into());
+        }
         authorize(
             &c.actor,
             Action::PrepareMeeting,
@@ -589,8 +599,6 @@ impl MeetingService for MeetingSvc {
                     protocol: Some(pb::Protocol {
                         signed_by: group.leader_id,
                         signed_at_ms: noon(signed),
-                        participants_present: Vec::new(),
-                        reception_card_ids: Vec::new(),
                         ..p.clone()
                     }),
                     handover: Some(pb::Handover {
