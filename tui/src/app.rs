@@ -811,7 +811,7 @@ fn on_call_done(
             };
             load_decree_years(state, &years);
             if let Screen::Work(w) = &mut state.screen
-                && let Some(r) = w.report_mut(crate::reports::ReportKind::Directories)
+                && let Some(r) = w.report_mut(crate::calls::ReportKind::Directories)
             {
                 out.run(Cmd::Call {
                     origin: r.begin(),

@@ -189,6 +189,23 @@ pub enum Reply {
     },
 }
 
+/// A report tab: named here, below the reports' parameters, because a reply says which tab it answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportKind {
+    /// The head's one-screen dashboard.
+    Dashboard,
+    /// Meetings held per group and quarter against the minimum of one (3.1).
+    Quarterly,
+    /// Ad-hoc aggregates of appeals' questions.
+    Aggregates,
+    /// The control sector's half-year and annual report on the groups' work (3.9).
+    GroupsReport,
+    /// The general department's annual analysis of appeals (3.8.6).
+    AppealsAnalysis,
+    /// The administrator's production calendar years (and the classifier import).
+    Directories,
+}
+
 /// Where the answer goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
@@ -199,7 +216,7 @@ pub enum Origin {
     /// The report tab of this kind.
     /// The number is the tab's request it answers: an answer to an older request (the period
     /// changed twice quickly) is dropped rather than shown under the newer one's heading.
-    Report(crate::reports::ReportKind, u32),
+    Report(ReportKind, u32),
     /// The production calendar's decree years, loaded into the client's calendar.
     Calendar,
     /// Suggestions for the classifier field of the form on top.

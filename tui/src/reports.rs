@@ -5,24 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use infogroups_shared::names::Lang;
 use infogroups_shared::{pb, validate};
 
-use crate::calls::Call;
-
-/// A report tab.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReportKind {
-    /// The head's one-screen dashboard.
-    Dashboard,
-    /// Meetings held per group and quarter against the minimum of one (3.1).
-    Quarterly,
-    /// Ad-hoc aggregates of appeals' questions.
-    Aggregates,
-    /// The control sector's half-year and annual report on the groups' work (3.9).
-    GroupsReport,
-    /// The general department's annual analysis of appeals (3.8.6).
-    AppealsAnalysis,
-    /// The administrator's production calendar years (and the classifier import).
-    Directories,
-}
+use crate::calls::{Call, ReportKind};
 
 /// A period the aggregate screen offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

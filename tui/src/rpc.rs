@@ -16,7 +16,7 @@ use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint};
 use tonic::{Code, Request, Status};
 use tonic_types::StatusExt;
 
-use crate::snapshot::Snapshot;
+use crate::replica::snapshot::Snapshot;
 use crate::strings;
 
 /// How long a unary call may take before the user is told the server does not answer.

@@ -11,8 +11,8 @@ use tokio_util::sync::CancellationToken;
 use tonic::Code;
 
 use crate::app::Msg;
+use crate::replica::snapshot::Snapshot;
 use crate::rpc::{Connection, RpcError};
-use crate::snapshot::Snapshot;
 
 /// The server sends a heartbeat every 15 s; this much silence means the stream is dead even if
 /// TCP has not noticed yet.

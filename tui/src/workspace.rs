@@ -4,8 +4,8 @@
 use infogroups_shared::pb::{self, Role};
 use infogroups_shared::policy;
 
+use crate::calls::ReportKind;
 use crate::records::Source;
-use crate::reports::ReportKind;
 
 /// Which assignments an assignments tab lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,8 +10,8 @@ use common::*;
 use crossterm::event::KeyCode;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
-use infogroups_tui::packed::Packed;
-use infogroups_tui::snapshot::Snapshot;
+use infogroups_tui::replica::packed::Packed;
+use infogroups_tui::replica::snapshot::Snapshot;
 use infogroups_tui::sync::SyncEvent;
 use prost::Message;
 

@@ -8,9 +8,10 @@ use super::form::{FormPopup, Intent};
 use super::popup::Popup;
 use super::{Component, Ctx, Outbox, common};
 use crate::app::{Cmd, Msg};
+use crate::calls::ReportKind;
 use crate::calls::{Origin, Reply};
 use crate::keymap::Command;
-use crate::reports::{Params, ReportKind};
+use crate::reports::Params;
 use crate::rpc::RpcError;
 use crate::strings::work::W;
 

@@ -6,48 +6,14 @@ use std::collections::BTreeMap;
 
 use infogroups_shared::pb;
 
-use crate::packed::PackedTable;
-use crate::snapshot::Snapshot;
+pub mod entity;
+pub mod packed;
+pub mod snapshot;
 
-/// An entity kind the replica holds: every one carries `meta` with an id and a version.
-pub trait Entity: Clone {
-    /// The entity's metadata.
-    fn meta(&self) -> Option<&pb::Meta>;
+pub use entity::Entity;
 
-    /// The entity's id (0 when the server sent none, which it never should).
-    fn id(&self) -> u64 {
-        self.meta().map_or(0, |m| m.id)
-    }
-
-    /// The entity's version.
-    fn version(&self) -> u64 {
-        self.meta().map_or(0, |m| m.version)
-    }
-}
-
-macro_rules! entities {
-    ($($t:ty),* $(,)?) => {
-        $(impl Entity for $t {
-            fn meta(&self) -> Option<&pb::Meta> {
-                self.meta.as_ref()
-            }
-        })*
-    };
-}
-
-entities!(
-    pb::User,
-    pb::Territory,
-    pb::Venue,
-    pb::Department,
-    pb::Organisation,
-    pb::Group,
-    pb::Meeting,
-    pb::Assignment,
-    pb::Appeal,
-    pb::ReceptionCard,
-    pb::Notification,
-);
+use packed::PackedTable;
+use snapshot::Snapshot;
 
 /// The entities of one kind, by id.
 #[derive(Debug, Clone)]
