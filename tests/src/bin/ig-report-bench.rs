@@ -45,6 +45,10 @@ struct Args {
     /// Skip SQLite.
     #[arg(long)]
     no_sqlite: bool,
+    /// Also ask DuckDB the same questions over the same rows (`tests/bench/duckdb_reports.py`,
+    /// which needs `python3` with `pip install duckdb`).
+    #[arg(long)]
+    duckdb: bool,
     /// Keep the SQLite copy in this file (by default a temporary one, removed at the end).
     #[arg(long)]
     sqlite_file: Option<PathBuf>,
@@ -102,49 +106,33 @@ enum Request {
     Aggregate(pb::AggregateRequest),
 }
 
-/// An aggregate in SQL: one pass for the rows, one for the totals. `keys` are SQL expressions
-/// over `a` (appeals) and `q` (questions); the metrics are the server's (distinct appeals,
-/// questions, on-time share of the answered, average days to answer).
-fn aggregate_sql(keys: &[&str], filter: &str) -> Vec<String> {
+/// An aggregate in SQL, one statement: the join is made once (a materialised CTE with one row
+/// per appeal and key), then grouped by the keys for the rows and by appeal for the totals. `keys`
+/// are SQL expressions over `a` (appeals) and `q` (questions); the metrics are the server's
+/// (distinct appeals, questions, on-time share of the answered, average days to answer).
+fn aggregate_sql(keys: &[&str], filter: &str) -> String {
     let cols: Vec<String> = keys
         .iter()
         .enumerate()
         .map(|(i, k)| format!("{k} AS k{i}"))
         .collect();
     let names: Vec<String> = (0..keys.len()).map(|i| format!("k{i}")).collect();
-    let inner = |group: &[String]| {
-        let mut by = vec!["a.id".to_string()];
-        by.extend(group.iter().cloned());
-        let mut select = vec!["a.id".to_string()];
-        select.extend(cols.iter().take(group.len()).cloned());
-        format!(
-            "SELECT {}, COUNT(*) AS nq, a.status AS status, a.on_time AS on_time, \
-             CASE WHEN a.answered IS NOT NULL THEN a.answered - a.registered END AS days \
-             FROM appeals a JOIN questions q ON q.appeal_id = a.id \
-             WHERE a.registered BETWEEN ?1 AND ?2 {filter} GROUP BY {}",
-            select.join(", "),
-            by.join(", ")
-        )
-    };
-    let outer = |group: &[String]| {
-        let mut select = group.to_vec();
-        select.extend(
-            [
-                "COUNT(*)",
-                "SUM(nq)",
-                "ROUND(100.0 * SUM(status = 4 AND on_time) / NULLIF(SUM(status = 4), 0), 1)",
-                "ROUND(AVG(CASE WHEN status = 4 THEN days END), 1)",
-            ]
-            .map(String::from),
-        );
-        let by = if group.is_empty() {
-            String::new()
-        } else {
-            format!(" GROUP BY {}", group.join(", "))
-        };
-        format!("SELECT {} FROM ({}){by}", select.join(", "), inner(group))
-    };
-    vec![outer(&names), outer(&[])]
+    let metrics = "COUNT(*), SUM(nq), \
+         ROUND(100.0 * SUM(status = 4 AND on_time) / NULLIF(SUM(status = 4), 0), 1), \
+         ROUND(AVG(CASE WHEN status = 4 THEN days END), 1)";
+    let nulls = vec!["NULL"; keys.len()].join(", ");
+    format!(
+        "WITH m AS MATERIALIZED (SELECT a.id AS id, {cols}, COUNT(*) AS nq, a.status AS status, \
+         a.on_time AS on_time, \
+         CASE WHEN a.answered IS NOT NULL THEN a.answered - a.registered END AS days \
+         FROM appeals a JOIN questions q ON q.appeal_id = a.id \
+         WHERE a.registered BETWEEN ?1 AND ?2 {filter} GROUP BY a.id, {names}) \
+         SELECT {names}, {metrics} FROM m GROUP BY {names} \
+         UNION ALL SELECT {nulls}, {metrics} FROM (SELECT id, SUM(nq) AS nq, \
+         MAX(status) AS status, MAX(on_time) AS on_time, MAX(days) AS days FROM m GROUP BY id)",
+        cols = cols.join(", "),
+        names = names.join(", "),
+    )
 }
 
 fn cases(year: i32, now: NaiveDate) -> Result<Vec<Case>> {
@@ -216,10 +204,7 @@ fn cases(year: i32, now: NaiveDate) -> Result<Vec<Case>> {
         ));
     }
     let agg = |keys: &[&str], filter: &str, from: i64, to: i64| -> Vec<(String, Vec<i64>)> {
-        aggregate_sql(keys, filter)
-            .into_iter()
-            .map(|s| (s, vec![from, to]))
-            .collect()
+        vec![(aggregate_sql(keys, filter), vec![from, to])]
     };
     let request = |group_by: &[D], from: NaiveDate, to: NaiveDate| pb::AggregateRequest {
         period: range(from, to),
@@ -448,6 +433,53 @@ fn run_sql(conn: &Connection, sql: &[(String, Vec<i64>)]) -> Result<usize> {
     Ok(rows)
 }
 
+/// The cases' statements as `tests/bench/duckdb_reports.py` reads them, run there over the
+/// SQLite file's rows; its p50 and p95 per case, in milliseconds.
+fn run_duckdb(
+    sqlite: &std::path::Path,
+    dir: &std::path::Path,
+    cases: &[Case],
+    reps: usize,
+) -> Result<Vec<(f64, f64)>> {
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    for case in cases {
+        writeln!(text, "# {}", case.name)?;
+        for (sql, params) in &case.sql {
+            let params: Vec<String> = params.iter().map(i64::to_string).collect();
+            writeln!(text, "{}\t{}", params.join(","), sql.replace('\n', " "))?;
+        }
+    }
+    let queries = dir.join("queries.txt");
+    std::fs::write(&queries, text)?;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/duckdb_reports.py");
+    let out = std::process::Command::new("python3")
+        .arg(script)
+        .arg("--sqlite")
+        .arg(sqlite)
+        .arg("--queries")
+        .arg(&queries)
+        .arg("--reps")
+        .arg(reps.to_string())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("running python3 for DuckDB")?;
+    if !out.status.success() {
+        bail!("{script} failed: {}", out.status);
+    }
+    let times: Vec<(f64, f64)> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split_whitespace().map(str::parse::<f64>);
+            Some((f.next()?.ok()?, f.next()?.ok()?))
+        })
+        .collect();
+    if times.len() != cases.len() {
+        bail!("{script} answered {} of {} cases", times.len(), cases.len());
+    }
+    Ok(times)
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
@@ -541,9 +573,8 @@ async fn main() -> Result<()> {
             load.as_secs_f64(),
             std::fs::metadata(&path).map_or(0, |m| m.len()) as f64 / (1024.0 * 1024.0)
         );
-        println!();
-        println!("| query | server p50 / p95, ms | SQLite p50 / p95, ms |\n|---|---|---|");
-        for (case, (p50, p95)) in cases.iter().zip(&server_times) {
+        let mut sqlite_times = Vec::new();
+        for case in &cases {
             let mut samples = Vec::new();
             for rep in 0..=args.sqlite_reps {
                 let started = Instant::now();
@@ -552,11 +583,34 @@ async fn main() -> Result<()> {
                     samples.push(started.elapsed());
                 }
             }
-            let (s50, s95) = percentiles(samples);
-            println!(
+            sqlite_times.push(percentiles(samples));
+        }
+        drop(conn);
+        let duck = if args.duckdb {
+            Some(run_duckdb(&path, dir.path(), &cases, args.sqlite_reps)?)
+        } else {
+            None
+        };
+        println!();
+        print!("| query | server p50 / p95, ms | SQLite p50 / p95, ms |");
+        if duck.is_some() {
+            print!(" DuckDB p50 / p95, ms |");
+        }
+        println!(
+            "\n|---|---|---|{}",
+            if duck.is_some() { "---|" } else { "" }
+        );
+        for (i, case) in cases.iter().enumerate() {
+            let (p50, p95) = server_times[i];
+            let (s50, s95) = sqlite_times[i];
+            print!(
                 "| {} | {p50:.1} / {p95:.1} | {s50:.1} / {s95:.1} |",
                 case.name
             );
+            if let Some((d50, d95)) = duck.as_ref().and_then(|d| d.get(i)) {
+                print!(" {d50:.1} / {d95:.1} |");
+            }
+            println!();
         }
     }
     drop(who);
