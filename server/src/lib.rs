@@ -22,6 +22,7 @@ pub mod framing;
 pub mod integrity;
 pub mod logging;
 pub mod metrics;
+pub mod metrics_endpoint;
 pub mod notify;
 pub mod personal_data;
 pub mod policy;

@@ -372,12 +372,14 @@ async fn serve(args: ServeArgs) -> Result<()> {
         let handle = infogroups_server::metrics::install()?;
         tracing::info!(addr = %listener.local_addr()?, "metrics at /metrics");
         let ctx = server.ctx().clone();
-        infogroups_server::metrics::refresh(&ctx).await;
-        tokio::spawn(infogroups_server::metrics::observe(
+        infogroups_server::metrics_endpoint::refresh(&ctx).await;
+        tokio::spawn(infogroups_server::metrics_endpoint::observe(
             handle.clone(),
             ctx.clone(),
         ));
-        tokio::spawn(infogroups_server::metrics::serve(listener, handle, ctx));
+        tokio::spawn(infogroups_server::metrics_endpoint::serve(
+            listener, handle, ctx,
+        ));
     }
     tracing::info!(addr = %listener.local_addr()?, data = %data.display(), "serving");
     let shutdown = CancellationToken::new();
