@@ -1755,6 +1755,7 @@ fn fixed_field_cases(city: &City, s: &Stored, today: chrono::NaiveDate) -> Vec<C
 
 /// Runs every case; returns one line per wrong answer.
 async fn run(cases: Vec<Case>, admin: &Authed, server: &TestServer) -> Vec<String> {
+    let tried = cases.len();
     let mut wrong = Vec::new();
     for case in cases {
         let seq = server.db().published_seq();
@@ -1793,6 +1794,11 @@ async fn run(cases: Vec<Case>, admin: &Authed, server: &TestServer) -> Vec<Strin
         };
         wrong.push(format!("{} (want {}): {problem}", case.label, case.field));
     }
+    // The README's figure of bad inputs tried is the sum of these lines.
+    println!(
+        "bad requests tried: {tried}, answered wrongly: {}",
+        wrong.len()
+    );
     wrong
 }
 
@@ -2132,5 +2138,281 @@ async fn login_input_is_validated_before_the_password_is_checked() {
         assert_eq!(f.field, field);
     }
     drop(channel);
+    server.stop().await.expect("stop");
+}
+
+/// A meeting planned in `group`, on a territory the administrator gives the group first.
+async fn meeting_in(
+    c: &City,
+    planner: &Authed,
+    group: &pb::Group,
+    day: chrono::NaiveDate,
+) -> pb::Meeting {
+    let territory = c
+        .admin
+        .directory()
+        .save_territory(territory())
+        .await
+        .expect("SaveTerritory")
+        .into_inner();
+    c.admin
+        .groups()
+        .update_group(pb::UpdateGroupRequest {
+            expected_version: version_of(group.meta),
+            group: Some(pb::Group {
+                territory_ids: vec![id_of(territory.meta)],
+                ..group.clone()
+            }),
+            reason: "Территория группы".into(),
+        })
+        .await
+        .expect("UpdateGroup");
+    planner
+        .meetings()
+        .plan_meeting(pb::PlanMeetingRequest {
+            request_id: request_id("meeting"),
+            group_id: id_of(group.meta),
+            territory_id: id_of(territory.meta),
+            venue_id: 0,
+            date: Some(api_date(day + Days::new(14))),
+            time: "18:00".into(),
+        })
+        .await
+        .expect("PlanMeeting")
+        .into_inner()
+}
+
+/// An assignment's basis names exactly the record its kind says: the id the kind needs, set and
+/// naming a record of the assignment's own group the caller sees, and no other id. A record of
+/// another group, of none, or none at all is refused alike; nothing is written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_basis_names_exactly_the_record_its_kind_says() {
+    let server = TestServer::start_default().await.expect("server");
+    let c = City::build(&server).await.expect("city");
+    let day = today(server.clock());
+    let register = |who: &Authed, group_id: u64| {
+        let mut appeals = who.appeals();
+        let appeal = pb::Appeal {
+            group_id,
+            ..new_appeal(&c, day)
+        };
+        async move {
+            appeals
+                .register_appeal(pb::RegisterAppealRequest {
+                    request_id: request_id("appeal"),
+                    appeal: Some(appeal),
+                    repeated_confirmed: true,
+                })
+                .await
+                .expect("RegisterAppeal")
+                .into_inner()
+        }
+    };
+    let appeal_a = id_of(register(&c.general, c.a()).await.meta);
+    let appeal_b = id_of(register(&c.general, c.b()).await.meta);
+    let appeal_none = id_of(register(&c.general, 0).await.meta);
+    let save_card = |who: &Authed, card: pb::ReceptionCard| {
+        let mut appeals = who.appeals();
+        async move {
+            appeals
+                .save_reception_card(pb::SaveReceptionCardRequest {
+                    request_id: request_id("card"),
+                    expected_version: 0,
+                    card: Some(card),
+                })
+                .await
+                .expect("SaveReceptionCard")
+                .into_inner()
+        }
+    };
+    let card_a = id_of(save_card(&c.leader_a, new_card(&c, day)).await.meta);
+    let card_b = pb::ReceptionCard {
+        group_id: c.b(),
+        received_by: c.leader_b.user_id,
+        ..new_card(&c, day)
+    };
+    let card_b = id_of(save_card(&c.leader_b, card_b).await.meta);
+    // Planned, so without a protocol: no decision to name.
+    let meeting_a = id_of(meeting_in(&c, &c.secretary_a, &c.group_a, day).await.meta);
+    let meeting_b = id_of(meeting_in(&c, &c.secretary_b, &c.group_b, day).await.meta);
+
+    use pb::BasisKind as K;
+    let leader = &c.leader_a;
+    let (a, ex) = (c.a(), c.executor.user_id);
+    let on =
+        |kind: K, meeting_id: u64, decision_index: u32, appeal_id: u64, reception_card_id: u64| {
+            with(assignment_request(a, ex), |r| {
+                r.basis = Some(pb::Basis {
+                    kind: kind as i32,
+                    meeting_id,
+                    decision_index,
+                    appeal_id,
+                    reception_card_id,
+                })
+            })
+        };
+    let cases = vec![
+        case!(
+            "no kind, an appeal",
+            "basis.appeal_id",
+            leader,
+            assignments.create_assignment(on(K::Unspecified, 0, 0, appeal_a, 0))
+        ),
+        case!(
+            "the leader's own, a meeting",
+            "basis.meeting_id",
+            leader,
+            assignments.create_assignment(on(K::Leader, meeting_a, 0, 0, 0))
+        ),
+        case!(
+            "the leader's own, a decision",
+            "basis.decision_index",
+            leader,
+            assignments.create_assignment(on(K::Leader, 0, 1, 0, 0))
+        ),
+        case!(
+            "the leader's own, a card",
+            "basis.reception_card_id",
+            leader,
+            assignments.create_assignment(on(K::Leader, 0, 0, 0, card_a))
+        ),
+        case!(
+            "appeal: none named",
+            "basis.appeal_id",
+            leader,
+            assignments.create_assignment(on(K::Appeal, 0, 0, 0, 0))
+        ),
+        case!(
+            "appeal: a card besides",
+            "basis.reception_card_id",
+            leader,
+            assignments.create_assignment(on(K::Appeal, 0, 0, appeal_a, card_a))
+        ),
+        case!(
+            "appeal: a meeting besides",
+            "basis.meeting_id",
+            leader,
+            assignments.create_assignment(on(K::Appeal, meeting_a, 0, appeal_a, 0))
+        ),
+        case!(
+            "appeal: another group's",
+            "basis.appeal_id",
+            leader,
+            assignments.create_assignment(on(K::Appeal, 0, 0, appeal_b, 0))
+        ),
+        case!(
+            "appeal: of no group",
+            "basis.appeal_id",
+            leader,
+            assignments.create_assignment(on(K::Appeal, 0, 0, appeal_none, 0))
+        ),
+        case!(
+            "appeal: does not exist",
+            "basis.appeal_id",
+            leader,
+            assignments.create_assignment(on(K::Appeal, 0, 0, NO_SUCH_ID, 0))
+        ),
+        case!(
+            "card: none named",
+            "basis.reception_card_id",
+            leader,
+            assignments.create_assignment(on(K::ReceptionCard, 0, 0, 0, 0))
+        ),
+        case!(
+            "card: an appeal besides",
+            "basis.appeal_id",
+            leader,
+            assignments.create_assignment(on(K::ReceptionCard, 0, 0, appeal_a, card_a))
+        ),
+        case!(
+            "card: another group's",
+            "basis.reception_card_id",
+            leader,
+            assignments.create_assignment(on(K::ReceptionCard, 0, 0, 0, card_b))
+        ),
+        case!(
+            "card: does not exist",
+            "basis.reception_card_id",
+            leader,
+            assignments.create_assignment(on(K::ReceptionCard, 0, 0, 0, NO_SUCH_ID))
+        ),
+        case!(
+            "decision: no meeting",
+            "basis.meeting_id",
+            leader,
+            assignments.create_assignment(on(K::ProtocolDecision, 0, 0, 0, 0))
+        ),
+        case!(
+            "decision: an index but no meeting",
+            "basis.meeting_id",
+            leader,
+            assignments.create_assignment(on(K::ProtocolDecision, 0, 2, 0, 0))
+        ),
+        case!(
+            "decision: an appeal besides",
+            "basis.appeal_id",
+            leader,
+            assignments.create_assignment(on(K::ProtocolDecision, meeting_a, 0, appeal_a, 0))
+        ),
+        case!(
+            "decision: a card besides",
+            "basis.reception_card_id",
+            leader,
+            assignments.create_assignment(on(K::ProtocolDecision, meeting_a, 0, 0, card_a))
+        ),
+        case!(
+            "decision: another group's meeting",
+            "basis.meeting_id",
+            leader,
+            assignments.create_assignment(on(K::ProtocolDecision, meeting_b, 0, 0, 0))
+        ),
+        case!(
+            "decision: a meeting that does not exist",
+            "basis.meeting_id",
+            leader,
+            assignments.create_assignment(on(K::ProtocolDecision, NO_SUCH_ID, 0, 0, 0))
+        ),
+        case!(
+            "decision: a meeting without a protocol",
+            "basis.decision_index",
+            leader,
+            assignments.create_assignment(on(K::ProtocolDecision, meeting_a, 0, 0, 0))
+        ),
+    ];
+    let total = cases.len();
+    let wrong = run(cases, &c.admin, &server).await;
+    assert!(
+        wrong.is_empty(),
+        "{} of {total} bad bases were answered wrongly:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    // Out of scope and missing read the same.
+    let mut answers = Vec::new();
+    for id in [appeal_b, appeal_none, NO_SUCH_ID] {
+        let refused = leader
+            .assignments()
+            .create_assignment(on(K::Appeal, 0, 0, id, 0))
+            .await
+            .expect_err("refused");
+        answers.push(refused.message().to_string());
+    }
+    assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
+    // Each kind with exactly its record is taken.
+    for (label, req) in [
+        ("none", on(K::Unspecified, 0, 0, 0, 0)),
+        ("the leader's own", on(K::Leader, 0, 0, 0, 0)),
+        ("an appeal", on(K::Appeal, 0, 0, appeal_a, 0)),
+        ("a card", on(K::ReceptionCard, 0, 0, 0, card_a)),
+    ] {
+        let made = leader
+            .assignments()
+            .create_assignment(req.clone())
+            .await
+            .unwrap_or_else(|s| panic!("{label}: {s:?}"))
+            .into_inner();
+        assert_eq!(made.basis, req.basis, "{label}");
+    }
+    drop(c);
     server.stop().await.expect("stop");
 }

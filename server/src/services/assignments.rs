@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use infogroups_shared::assignment::{self as machine, Facts, Step};
+use infogroups_shared::basis::{self, Named};
 use infogroups_shared::pb::{
     self, AssignmentStatus as S, assignment_service_server::AssignmentService,
 };
@@ -132,12 +133,12 @@ impl AssignmentSvc {
     }
 }
 
-/// Validates a create request and computes its deadline.
+/// Validates a create request; computes its deadline and says which record its basis names.
 fn validate_create(
     req: &pb::CreateAssignmentRequest,
     cal: &infogroups_shared::calendar::ProductionCalendar,
     today: NaiveDate,
-) -> Result<pb::Deadline, FieldError> {
+) -> Result<(pb::Deadline, Named), FieldError> {
     validate::request_id("request_id", &req.request_id)?;
     validate::text("text", &req.text, true, MAX_TEXT)?;
     if pb::AssignmentKind::try_from(req.kind).is_err() || req.kind == 0 {
@@ -149,15 +150,7 @@ fn validate_create(
     }
     validate::id("group_id", req.group_id)?;
     validate::id("executor_id", req.executor_id)?;
-    if let Some(b) = req.basis.as_ref()
-        && pb::BasisKind::try_from(b.kind).is_err()
-    {
-        return Err(FieldError::new(
-            "basis.kind",
-            "неизвестное основание",
-            "unknown basis",
-        ));
-    }
+    let named = basis::named(req.basis.as_ref())?;
     if pb::DeadlinePreset::try_from(req.preset).is_err() {
         return Err(FieldError::new(
             "preset",
@@ -199,10 +192,11 @@ fn validate_create(
             dating::deadline_within(&field, date, deadline.date, today)?;
         }
     }
-    Ok(pb::Deadline {
+    let deadline = pb::Deadline {
         date: Some(validate::from_naive(deadline.date)),
         predicted: deadline.predicted,
-    })
+    };
+    Ok((deadline, named))
 }
 
 #[tonic::async_trait]
@@ -214,7 +208,7 @@ impl AssignmentService for AssignmentSvc {
         let c = caller(&req)?;
         let req = req.into_inner();
         let today = self.today();
-        let deadline = {
+        let (deadline, named) = {
             let cal = self
                 .ctx
                 .calendar
@@ -251,6 +245,7 @@ impl AssignmentService for AssignmentSvc {
                 }
                 crate::refs::exists::<pb::User>(tx, "controller_id", req.controller_id)?;
                 crate::refs::exists::<pb::Territory>(tx, "territory_id", req.territory_id)?;
+                let basis = basis_record(tx, &c.actor, req.group_id, named)?;
                 for (i, co) in req.co_executors.iter().enumerate() {
                     if tx
                         .get::<pb::User>(co.user_id)?
@@ -296,8 +291,7 @@ impl AssignmentService for AssignmentSvc {
                 };
                 set_status(&mut a, S::InProgress, c.actor.user_id, tx.now_ms(), "");
                 let a = tx.create(a, Some(&req.request_id))?;
-                link_to_decision(tx, &a)?;
-                link_to_appeal(tx, &a)?;
+                basis.link(tx, a.meta().id)?;
                 notify_all(
                     tx,
                     &executors(&a),
@@ -767,68 +761,87 @@ impl AssignmentService for AssignmentSvc {
     }
 }
 
-/// Links an assignment made from a protocol decision to that decision (3.6.7), in the same write.
-fn link_to_decision(tx: &mut Tx<'_>, a: &pb::Assignment) -> ApiResult<()> {
-    let Some(basis) = a.basis.as_ref() else {
-        return Ok(());
-    };
-    if basis.kind != pb::BasisKind::ProtocolDecision as i32 || basis.meeting_id == 0 {
-        return Ok(());
-    }
-    let mut m = tx
-        .get::<pb::Meeting>(basis.meeting_id)?
-        .filter(|m| m.group_id == a.group_id)
-        .ok_or_else(|| {
-            FieldError::new(
-                "basis.meeting_id",
-                "нет такой встречи в группе",
-                "no such meeting in the group",
-            )
-        })?;
-    let Some(decision) = m
-        .protocol
-        .as_mut()
-        .and_then(|p| p.decisions.get_mut(basis.decision_index as usize))
-    else {
-        return Err(FieldError::new(
-            "basis.decision_index",
-            "в протоколе нет такого решения",
-            "the protocol has no such decision",
-        )
-        .into());
-    };
-    decision.assignment_ids.push(a.meta().id);
-    tx.update_current(m, "link_assignment")?;
-    Ok(())
+/// The record an assignment's basis names, found before anything is written, to be linked to
+/// the assignment in the same write.
+enum BasisRecord {
+    /// Nothing to link (no basis, the leader's own, or a reception card: the card's own
+    /// assignment is the one the server made when it was put on control).
+    Nothing,
+    /// A protocol's decision lists the assignments made from it (3.6.7).
+    Decision(pb::Meeting, usize),
+    /// An appeal lists what was done on it.
+    Appeal(pb::Appeal),
 }
 
-/// Links an assignment issued on an appeal to it (the appeal lists what was done on it). The
-/// basis must be a record of the assignment's own group: one of another group, or of none, is
-/// refused exactly like a missing one. The link grants the executors nothing: personal data
-/// follows the group and the server's own bindings only.
-fn link_to_appeal(tx: &mut Tx<'_>, a: &pb::Assignment) -> ApiResult<()> {
-    let Some(basis) = a.basis.as_ref() else {
-        return Ok(());
-    };
-    let in_group = |g: u64| g != 0 && g == a.group_id;
-    crate::refs::in_scope::<pb::ReceptionCard>(
-        tx,
-        "basis.reception_card_id",
-        basis.reception_card_id,
-        |x| in_group(x.group_id),
-    )?;
-    let Some(mut appeal) =
-        crate::refs::in_scope::<pb::Appeal>(tx, "basis.appeal_id", basis.appeal_id, |x| {
-            in_group(x.group_id)
-        })?
-    else {
-        return Ok(());
-    };
-    if basis.kind == pb::BasisKind::Appeal as i32 {
-        appeal.assignment_ids.push(a.meta().id);
-        tx.update_current(appeal, "link_assignment")?;
+impl BasisRecord {
+    fn link(self, tx: &mut Tx<'_>, assignment_id: u64) -> ApiResult<()> {
+        match self {
+            Self::Nothing => Ok(()),
+            Self::Decision(mut m, index) => {
+                if let Some(d) = m.protocol.as_mut().and_then(|p| p.decisions.get_mut(index)) {
+                    d.assignment_ids.push(assignment_id);
+                }
+                tx.update_current(m, "link_assignment").map(drop)
+            }
+            Self::Appeal(mut appeal) => {
+                appeal.assignment_ids.push(assignment_id);
+                tx.update_current(appeal, "link_assignment").map(drop)
+            }
+        }
     }
-    Ok(())
+}
+
+/// Checks the record the basis names: it must exist, belong to the assignment's own group and
+/// be visible to the caller; one of another group, of none, or hidden from the caller is refused
+/// exactly like a missing one. The link grants the executors nothing: personal data follows the
+/// group and the server's own bindings only.
+fn basis_record(
+    tx: &Tx<'_>,
+    actor: &crate::policy::Actor,
+    group_id: u64,
+    named: Named,
+) -> ApiResult<BasisRecord> {
+    let in_scope = |g: u64| g != 0 && g == group_id && crate::policy::may_read_group(actor, g);
+    match named {
+        Named::Nothing => Ok(BasisRecord::Nothing),
+        Named::Decision { meeting_id, index } => {
+            let m = tx
+                .get::<pb::Meeting>(meeting_id)?
+                .filter(|m| in_scope(m.group_id))
+                .ok_or_else(|| {
+                    FieldError::new(
+                        "basis.meeting_id",
+                        "нет такой встречи в группе",
+                        "no such meeting in the group",
+                    )
+                })?;
+            let index = index as usize;
+            if m.protocol
+                .as_ref()
+                .is_none_or(|p| p.decisions.get(index).is_none())
+            {
+                return Err(FieldError::new(
+                    "basis.decision_index",
+                    "в протоколе нет такого решения",
+                    "the protocol has no such decision",
+                )
+                .into());
+            }
+            Ok(BasisRecord::Decision(m, index))
+        }
+        Named::Appeal(id) => {
+            let appeal = crate::refs::in_scope::<pb::Appeal>(tx, "basis.appeal_id", id, |x| {
+                in_scope(x.group_id)
+            })?;
+            Ok(appeal.map_or(BasisRecord::Nothing, BasisRecord::Appeal))
+        }
+        Named::ReceptionCard(id) => {
+            crate::refs::in_scope::<pb::ReceptionCard>(tx, "basis.reception_card_id", id, |x| {
+                in_scope(x.group_id)
+            })?;
+            Ok(BasisRecord::Nothing)
+        }
+    }
 }
 
 /// Records a co-executor's report on their part and tells the responsible executor.
