@@ -25,6 +25,7 @@ pub mod rpc;
 pub mod runtime;
 pub mod saving;
 pub mod screens;
+pub mod session;
 pub mod strings;
 pub mod sync;
 pub mod terminal;
