@@ -184,7 +184,7 @@ impl Screen {
         match self {
             Screen::Login(_) => Text::LoginTitle.get(lang),
             Screen::Work(w) => w.tab().map_or(Text::AssignmentsTitle.get(lang), |t| {
-                crate::view::work::tab_title(t.kind()).get(lang)
+                t.kind().title().get(lang)
             }),
         }
     }
