@@ -22,6 +22,7 @@ use crate::screens::login::{DemoLogin, LoginError, LoginScreen};
 use crate::screens::popup::{HelpPopup, Popup};
 use crate::screens::workspace::{Tab, Workspace};
 use crate::screens::{Component, Ctx, Outbox};
+use crate::session::{Session, role_name};
 use crate::strings::work::W;
 use crate::strings::{self, Text};
 use crate::sync::{Link, SyncEvent};
@@ -41,28 +42,6 @@ pub struct Secret(pub String);
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(***)")
-    }
-}
-
-/// The signed-in user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Session {
-    /// The user's id.
-    pub user_id: u64,
-    /// The login name.
-    pub username: String,
-    /// The full name, for the status bar.
-    pub full_name: String,
-    /// The roles held.
-    pub roles: Vec<pb::RoleGrant>,
-    /// The role the user works in now.
-    pub role_index: usize,
-}
-
-impl Session {
-    /// The current role.
-    pub fn role(&self) -> Option<&pb::RoleGrant> {
-        self.roles.get(self.role_index)
     }
 }
 
@@ -205,7 +184,7 @@ impl Screen {
         match self {
             Screen::Login(_) => Text::LoginTitle.get(lang),
             Screen::Work(w) => w.tab().map_or(Text::AssignmentsTitle.get(lang), |t| {
-                crate::view::work::tab_title(t.kind()).get(lang)
+                t.kind().title().get(lang)
             }),
         }
     }
@@ -638,20 +617,6 @@ fn show_assignment(state: &mut State, id: u64) {
     if !found {
         let text = W::NotInThisRole.get(state.lang).to_string();
         state.flash(text, true);
-    }
-}
-
-/// The name of a role grant as the status bar shows it.
-pub fn role_name(lang: Lang, replica: &Replica, grant: Option<&pb::RoleGrant>) -> String {
-    match grant {
-        None => Text::NoRole.get(lang).to_string(),
-        Some(g) => {
-            let role = pb::Role::try_from(g.role).unwrap_or_default();
-            let group = (g.group_id != 0)
-                .then(|| replica.group_number(g.group_id).unwrap_or(0))
-                .filter(|n| *n != 0);
-            strings::role_in_group(lang, role, group)
-        }
     }
 }
 

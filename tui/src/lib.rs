@@ -25,6 +25,7 @@ pub mod rpc;
 pub mod runtime;
 pub mod saving;
 pub mod screens;
+pub mod session;
 pub mod strings;
 pub mod sync;
 pub mod terminal;
@@ -35,6 +36,7 @@ pub mod view;
 pub mod workspace;
 
 use anyhow::Context;
+use crossterm::event::EventStream;
 use infogroups_shared::names::Lang;
 
 use crate::app::{Init, State};
@@ -55,26 +57,41 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         "client starting"
     );
 
+    // The terminal first: keys typed while the demo starts are neither echoed (a password would
+    // stand on the screen in the clear) nor left for the login form (see `runtime`).
+    let mut guard = terminal::enter().context("cannot use this terminal")?;
+    let mut input = EventStream::new();
+    let theme = Theme::from_env();
     let demo = if cli.demo {
-        Some(
-            DemoServer::start(cli.listen, cli.clock)
-                .await
-                .context("demo")?,
-        )
+        let start = DemoServer::start(cli.listen, cli.clock);
+        match runtime::starting(&mut guard.terminal, &mut input, lang, theme, start).await {
+            Ok(Ok(d)) => Some(d),
+            Ok(Err(e)) => return Err(anyhow::Error::from(e).context("demo")),
+            Err(e) => return Err(anyhow::Error::from(e).context("cannot use this terminal")),
+        }
     } else {
         None
     };
     let server = demo
         .as_ref()
         .map_or_else(|| cli.server.clone(), DemoServer::url);
-    let conn = Connection::new(&server, cli.ca_cert.as_deref())?;
+    let conn = match Connection::new(&server, cli.ca_cert.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            drop(guard);
+            if let Some(d) = demo {
+                d.stop().await;
+            }
+            return Err(e.into());
+        }
+    };
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let downloads =
         saving::Downloads::resolve(cli.downloads.as_deref().or(loaded.downloads.as_deref()));
     let mut effects = Effects::new(conn, tx.clone(), downloads);
     let mut state = State::new(Init {
         lang,
-        theme: Theme::from_env(),
+        theme,
         keymap: loaded.keymap,
         server: server.clone(),
         demo: demo
@@ -86,14 +103,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         size: (80, 24),
     });
 
-    let result = match terminal::enter() {
-        Ok(mut guard) => {
-            let r = runtime::run(&mut guard.terminal, &mut state, &mut effects, tx, rx).await;
-            drop(guard);
-            r.map_err(anyhow::Error::from)
-        }
-        Err(e) => Err(anyhow::Error::from(e).context("cannot use this terminal")),
-    };
+    let result = runtime::run(&mut guard.terminal, &mut state, &mut effects, input, tx, rx)
+        .await
+        .map_err(anyhow::Error::from);
+    drop(guard);
     effects.shutdown().await;
     if let Some(d) = demo {
         d.stop().await;

@@ -6,6 +6,7 @@ use infogroups_shared::policy;
 
 use crate::calls::ReportKind;
 use crate::records::Source;
+use crate::strings::work::W;
 
 /// Which assignments an assignments tab lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +32,33 @@ pub enum TabKind {
     Report(ReportKind),
     /// Who saw which citizen's personal data when (the audit's views).
     ViewLog,
+}
+
+impl TabKind {
+    /// The tab's name (its title line, the help's title).
+    pub fn title(self) -> W {
+        match self {
+            TabKind::Assignments(Scope::All) => W::TabAssignments,
+            TabKind::Assignments(Scope::Mine) => W::TabMine,
+            TabKind::Assignments(Scope::Extensions) => W::TabExtensions,
+            TabKind::Assignments(Scope::Overdue) => W::TabOverdue,
+            TabKind::Records(s) => s.title(),
+            TabKind::Report(k) => report_title(k),
+            TabKind::ViewLog => W::TabViewLog,
+        }
+    }
+}
+
+/// A report tab's name.
+fn report_title(kind: ReportKind) -> W {
+    match kind {
+        ReportKind::Dashboard => W::TabDashboard,
+        ReportKind::Quarterly => W::TabQuarterly,
+        ReportKind::Aggregates => W::TabAggregates,
+        ReportKind::GroupsReport => W::TabGroupsReport,
+        ReportKind::AppealsAnalysis => W::TabAppealsAnalysis,
+        ReportKind::Directories => W::TabDirectories,
+    }
 }
 
 /// The tabs of a role, the first opened after login.

@@ -59,6 +59,23 @@ fn login_with_demo_accounts() {
 }
 
 #[test]
+fn starting_is_said_while_the_demo_starts() {
+    for lang in [Lang::Ru, Lang::En] {
+        let (w, h) = SMALL;
+        let mut terminal = match ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)) {
+            Ok(t) => t,
+            Err(e) => match e {},
+        };
+        if let Err(e) =
+            terminal.draw(|f| infogroups_tui::view::starting::draw(lang, Theme { color: true }, f))
+        {
+            match e {}
+        }
+        insta::assert_snapshot!(name("starting", lang, SMALL), terminal.backend());
+    }
+}
+
+#[test]
 fn login_errors() {
     for lang in [Lang::Ru, Lang::En] {
         let mut s = state(lang, SMALL, false);

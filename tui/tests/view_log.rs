@@ -99,7 +99,7 @@ fn tab_titles(s: &State) -> Vec<&'static str> {
         .map(|w| {
             w.tabs
                 .iter()
-                .map(|t| infogroups_tui::view::work::tab_title(t.kind()).get(Lang::En))
+                .map(|t| t.kind().title().get(Lang::En))
                 .collect()
         })
         .unwrap_or_default()

@@ -28,7 +28,7 @@ pub const COLUMNS: &[Column] = &[
 fn roles(ctx: &Ctx<'_>, u: &pb::User) -> String {
     u.roles
         .iter()
-        .map(|g| crate::app::role_name(ctx.lang, ctx.replica, Some(g)))
+        .map(|g| crate::session::role_name(ctx.lang, ctx.replica, Some(g)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -178,7 +178,7 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
                 labels: u
                     .roles
                     .iter()
-                    .map(|g| crate::app::role_name(ctx.lang, ctx.replica, Some(g)))
+                    .map(|g| crate::session::role_name(ctx.lang, ctx.replica, Some(g)))
                     .collect(),
             },
             W::RevokeRoleTitle,

@@ -22,9 +22,10 @@ use infogroups_shared::calendar::ProductionCalendar;
 use infogroups_shared::names::Lang;
 use infogroups_shared::policy;
 
-use crate::app::{Cmd, Msg, Session};
+use crate::app::{Cmd, Msg};
 use crate::keymap::{Command, Keymap};
 use crate::replica::Replica;
+use crate::session::Session;
 use crate::strings;
 
 /// What a component may read while handling a key.

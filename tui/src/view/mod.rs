@@ -8,6 +8,7 @@ pub mod login;
 pub mod popup;
 pub mod records;
 pub mod report;
+pub mod starting;
 pub mod status_bar;
 pub mod text;
 pub mod view_log;

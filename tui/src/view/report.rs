@@ -16,18 +16,6 @@ use crate::strings::Text;
 use crate::strings::work::W;
 use crate::theme::Theme;
 
-/// A report tab's name.
-pub fn title(kind: ReportKind) -> W {
-    match kind {
-        ReportKind::Dashboard => W::TabDashboard,
-        ReportKind::Quarterly => W::TabQuarterly,
-        ReportKind::Aggregates => W::TabAggregates,
-        ReportKind::GroupsReport => W::TabGroupsReport,
-        ReportKind::AppealsAnalysis => W::TabAppealsAnalysis,
-        ReportKind::Directories => W::TabDirectories,
-    }
-}
-
 /// Draws the tab into the body `area`.
 pub fn draw_body(state: &State, screen: &ReportScreen, frame: &mut Frame<'_>, area: Rect) {
     if area.height == 0 {

@@ -9,8 +9,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::text;
-use crate::app::{BLINK_MS, State, role_name};
+use crate::app::{BLINK_MS, State};
 use crate::keymap::Command;
+use crate::session::role_name;
 use crate::strings::{self, Text};
 use crate::sync::Link;
 

@@ -11,21 +11,6 @@ use crate::keymap::Command;
 use crate::screens::Component;
 use crate::screens::workspace::{Tab, Workspace};
 use crate::strings::Text;
-use crate::strings::work::W;
-use crate::workspace::{Scope, TabKind};
-
-/// A tab's name.
-pub fn tab_title(kind: TabKind) -> W {
-    match kind {
-        TabKind::Assignments(Scope::All) => W::TabAssignments,
-        TabKind::Assignments(Scope::Mine) => W::TabMine,
-        TabKind::Assignments(Scope::Extensions) => W::TabExtensions,
-        TabKind::Assignments(Scope::Overdue) => W::TabOverdue,
-        TabKind::Records(s) => s.title(),
-        TabKind::Report(k) => report::title(k),
-        TabKind::ViewLog => W::TabViewLog,
-    }
-}
 
 /// Draws the workspace into `area`.
 pub fn draw(state: &State, work: &Workspace, frame: &mut Frame<'_>, area: Rect) {
@@ -51,7 +36,7 @@ fn draw_tabs(state: &State, work: &Workspace, frame: &mut Frame<'_>, area: Rect)
     let names: Vec<&str> = work
         .tabs
         .iter()
-        .map(|t| tab_title(t.kind()).get(lang))
+        .map(|t| t.kind().title().get(lang))
         .collect();
     let full: usize = names.iter().map(|n| text::width(n) + 5).sum();
     // On a narrow terminal the other tabs' names shrink evenly, down to their digits.
