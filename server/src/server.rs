@@ -101,6 +101,7 @@ impl Server {
             config.clock.clone(),
             &config.data_dir.display().to_string(),
         )?;
+        let started = std::time::Instant::now();
         let classifier = crate::classifier_store::load(&db)?;
         let ctx = Ctx {
             classifier: Arc::new(RwLock::new(classifier)),
@@ -116,6 +117,10 @@ impl Server {
         let generated_admin_password = bootstrap::first_admin(&ctx)
             .await
             .map_err(|e| LaunchError::Bootstrap(e.to_string()))?;
+        tracing::debug!(
+            ms = started.elapsed().as_millis() as u64,
+            "classifier, calendar and first administrator loaded"
+        );
         Ok(Self {
             ctx,
             files,

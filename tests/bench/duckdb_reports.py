@@ -20,7 +20,14 @@ import sys
 import tempfile
 import time
 
-import duckdb
+try:
+    import duckdb
+except ImportError:
+    # Said plainly, and a failure: a run without DuckDB must not look like a run with it.
+    sys.exit(
+        "duckdb_reports.py: the Python package duckdb is not installed, so no DuckDB figures; "
+        "install it with `pip install duckdb` (or run ig-report-bench without --duckdb)"
+    )
 
 TABLES = ["appeals", "questions", "assignments", "meetings", "meeting_questions", "cards"]
 

@@ -155,6 +155,7 @@ impl Db {
             counters.next_id.insert(kind, next);
         }
         let published = counters.next_seq - 1;
+        tracing::debug!(published, "counters recovered");
         let (facts, saved) = open_facts(store.as_ref(), published)?;
         let (hub, _) = broadcast::channel(HUB_CAPACITY);
         let inner = Arc::new(Inner {

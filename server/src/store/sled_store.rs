@@ -92,6 +92,7 @@ impl SledStore {
         cache_bytes: u64,
     ) -> Result<Self, StoreError> {
         std::fs::create_dir_all(dir)?;
+        let started = std::time::Instant::now();
         // Flushing is ours (group commit); sled's own periodic flush would only add write stalls.
         let db = sled::Config::new()
             .path(dir)
@@ -107,6 +108,7 @@ impl SledStore {
                 }
                 other => engine(other),
             })?;
+        tracing::debug!(ms = started.elapsed().as_millis() as u64, "sled opened");
         // Opened after sled, whose lock keeps a second process out of the segments too.
         let cold = Cold::open(dir.join(ARCHIVE_DIR))?;
         let sled_log = File::open(dir.join(LOG_FILE))?;
@@ -129,10 +131,18 @@ impl SledStore {
         if replayed > 0 {
             tracing::info!(batches = replayed, "write-ahead log replayed");
         }
+        tracing::debug!(
+            ms = started.elapsed().as_millis() as u64,
+            "archive opened, write-ahead log read and replayed"
+        );
         // Also makes a store created just now durable, its files' directory entries included.
         File::open(dir.join(CONF_FILE))?.sync_all()?;
         store.checkpoint(&mut *store.wal()?)?;
         sync_dir(dir)?;
+        tracing::debug!(
+            ms = started.elapsed().as_millis() as u64,
+            "store opened and checkpointed"
+        );
         Ok(store)
     }
 
