@@ -693,6 +693,85 @@ async fn the_store_and_backups_are_private_and_backups_are_encrypted() {
     server.stop().await.expect("stop");
 }
 
+/// Every directory under `root` is 0700 and every file 0600; the paths that are not, with their
+/// modes.
+fn loose_entries(root: &Path) -> Vec<String> {
+    let mode = |p: &Path| {
+        std::fs::symlink_metadata(p)
+            .expect("stat")
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let mut loose = Vec::new();
+    let mut todo = vec![root.to_path_buf()];
+    while let Some(p) = todo.pop() {
+        let want = if p.is_dir() { 0o700 } else { 0o600 };
+        if mode(&p) != want {
+            loose.push(format!("{} {:o}", p.display(), mode(&p)));
+        }
+        if p.is_dir() {
+            for e in std::fs::read_dir(&p).expect("read dir") {
+                todo.push(e.expect("entry").path());
+            }
+        }
+    }
+    loose
+}
+
+/// What the server writes while serving — the store after a write load, the rewritten store, the
+/// fact tables' checkpoint, the log's segments, a backup — is private to its owner.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_file_written_while_serving_is_private() {
+    let today = d(2026, 1, 15);
+    let (server, c) = start(today, |c| {
+        c.store_rewrite_every = Duration::from_millis(200)
+    })
+    .await;
+    for i in 0..200 {
+        infogroups_tests::fixtures::save_territory(&c.admin, &format!("Посёлок {i}"))
+            .await
+            .expect("SaveTerritory");
+    }
+    ok(
+        register(&c.general, appeal(c.a(), today), &request_id("a")).await,
+        "RegisterAppeal",
+    );
+    ok(
+        save_card(&c.leader_a, card(&c, today, 0)).await,
+        "SaveReceptionCard",
+    );
+    let mut rewrites = server.store_rewrites();
+    let before = *rewrites.borrow_and_update();
+    depersonalise_one_of_each(&server, &c.admin).await;
+    tokio::time::timeout(STEP, rewrites.wait_for(|n| *n > before))
+        .await
+        .expect("a rewrite within the period")
+        .expect("the server runs");
+    server.db().checkpoint_facts().await;
+    let b = ok(
+        c.admin
+            .maintenance()
+            .backup(pb::BackupRequest {
+                name: "modes.igbak".into(),
+            })
+            .await,
+        "Backup",
+    );
+    server.db().store().flush().expect("flush");
+    let mut loose = loose_entries(server.data_dir());
+    let backup = Path::new(&b.path);
+    loose.extend(loose_entries(backup));
+    if let Some(dir) = backup
+        .parent()
+        .filter(|d| !d.starts_with(server.data_dir()))
+    {
+        loose.extend(loose_entries(dir));
+    }
+    assert!(loose.is_empty(), "not private: {loose:#?}");
+    server.stop().await.expect("stop");
+}
+
 // 5. Logins -------------------------------------------------------------------------------------
 
 /// A login from the loopback address `from`.
