@@ -21,7 +21,7 @@ use crate::screens::form::Target;
 use crate::screens::login::{DemoLogin, LoginError, LoginScreen};
 use crate::screens::popup::{HelpPopup, Popup};
 use crate::screens::workspace::{Tab, Workspace};
-use crate::screens::{Component, Ctx, Outbox};
+use crate::screens::{Ask, Component, Ctx, Outbox};
 use crate::session::{Session, role_name};
 use crate::strings::work::W;
 use crate::strings::{self, Text};
@@ -102,8 +102,6 @@ pub enum Msg {
     },
     /// Internal: open the help for whatever has the focus.
     ShowHelp,
-    /// Internal: push a popup.
-    OpenPopup(Popup),
     /// Internal: close the top popup.
     ClosePopup,
     /// Internal: show this assignment on the first assignments tab that lists it.
@@ -436,13 +434,18 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Cmd> {
 
 /// Handles a batch of messages (all that were queued before a frame), settling once at the end.
 pub fn update_all(state: &mut State, msgs: impl IntoIterator<Item = Msg>) -> Vec<Cmd> {
-    let mut queue: VecDeque<Msg> = msgs.into_iter().collect();
+    let mut queue: VecDeque<Ask> = msgs.into_iter().map(Ask::Msg).collect();
     let mut cmds = Vec::new();
-    while let Some(msg) = queue.pop_front() {
-        let mut out = Outbox::default();
-        handle(state, msg, &mut out);
-        queue.extend(out.msgs);
-        cmds.extend(out.cmds);
+    while let Some(ask) = queue.pop_front() {
+        match ask {
+            Ask::Msg(msg) => {
+                let mut out = Outbox::default();
+                handle(state, msg, &mut out);
+                queue.extend(out.asks);
+                cmds.extend(out.cmds);
+            }
+            Ask::Open(popup) => state.popups.push(popup),
+        }
     }
     cmds.extend(settle(state));
     cmds
@@ -562,7 +565,6 @@ fn handle(state: &mut State, msg: Msg, out: &mut Outbox) {
                 scroll: 0,
             }));
         }
-        Msg::OpenPopup(p) => state.popups.push(p),
         Msg::ShowAssignment(id) => show_assignment(state, id),
         Msg::ClosePopup => {
             state.popups.pop();

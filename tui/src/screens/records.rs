@@ -247,14 +247,14 @@ impl Component for RecordsScreen {
                         vec![format!("{}", self.rows.len())],
                         ctx.lang,
                     );
-                    out.send(Msg::OpenPopup(Popup::Form(Box::new(form))));
+                    out.open(Popup::Form(Box::new(form)));
                 }
             }
             C::Help | C::Quit | C::Logout | C::SwitchRole | C::AdvanceClock => {
                 common(command, out);
             }
             other => match self.source.start(other, self.selected_id(), ctx) {
-                Some(Start::Form(form)) => out.send(Msg::OpenPopup(Popup::Form(form))),
+                Some(Start::Form(form)) => out.open(Popup::Form(form)),
                 Some(Start::Call(call)) => out.run(Cmd::Call {
                     origin: Origin::Quick,
                     call,
