@@ -22,8 +22,8 @@ use infogroups_shared::calendar::ProductionCalendar;
 use infogroups_shared::names::Lang;
 use infogroups_shared::policy;
 
-use crate::app::{Cmd, Msg};
 use crate::keymap::{Command, Keymap};
+use crate::msg::{Cmd, Msg};
 use crate::replica::Replica;
 use crate::session::Session;
 use crate::strings;
