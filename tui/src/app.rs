@@ -3,7 +3,6 @@
 //! network, no terminal, no clock in here — everything is testable as plain data.
 
 use std::collections::VecDeque;
-use std::fmt;
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyEvent, KeyEventKind};
@@ -14,6 +13,7 @@ use infogroups_shared::{city_time, pb};
 use crate::actions::Action;
 use crate::calls::{Call, Origin, Reply};
 use crate::keymap::{Command, Keymap};
+use crate::msg::{Cmd, Link, LoginOk, Msg, SyncEvent};
 use crate::records::{meeting_prep, meetings};
 use crate::replica::{Applied, Kind, Replica};
 use crate::rpc::RpcError;
@@ -21,11 +21,10 @@ use crate::screens::form::Target;
 use crate::screens::login::{DemoLogin, LoginError, LoginScreen};
 use crate::screens::popup::{HelpPopup, Popup};
 use crate::screens::workspace::{Tab, Workspace};
-use crate::screens::{Component, Ctx, Outbox};
+use crate::screens::{Ask, Component, Ctx, Outbox};
 use crate::session::{Session, role_name};
 use crate::strings::work::W;
 use crate::strings::{self, Text};
-use crate::sync::{Link, SyncEvent};
 use crate::theme::Theme;
 
 /// How long a flash message stays in the hints line.
@@ -34,126 +33,6 @@ const FLASH_MS: i64 = 5_000;
 const QUIT_CONFIRM_MS: i64 = 3_000;
 /// How long the live indicator stays lit after an event.
 pub const BLINK_MS: i64 = 1_000;
-
-/// A password, kept out of every `Debug` output and log.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(pub String);
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-/// A successful login, as the app needs it (the token stays with the connection).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoginOk {
-    /// The user's id.
-    pub user_id: u64,
-    /// The login name used.
-    pub username: String,
-    /// The full name.
-    pub full_name: String,
-    /// The roles held.
-    pub roles: Vec<pb::RoleGrant>,
-}
-
-/// Everything that can happen to the app.
-#[derive(Debug, Clone)]
-pub enum Msg {
-    /// A key was pressed.
-    Key(KeyEvent),
-    /// The terminal was resized.
-    Resize {
-        /// Columns.
-        width: u16,
-        /// Rows.
-        height: u16,
-    },
-    /// Time passed (the clock for deadlines, the blink, flash expiry).
-    Tick {
-        /// The local clock, UTC ms.
-        now_ms: i64,
-    },
-    /// The login call answered.
-    LoginDone(Result<LoginOk, RpcError>),
-    /// The sync task reported (`generation` tells which session it belongs to).
-    Sync {
-        /// The session the sync task was started for.
-        generation: u64,
-        /// What it reported.
-        event: SyncEvent,
-    },
-    /// A step on an assignment answered.
-    StepDone {
-        /// The assignment.
-        assignment_id: u64,
-        /// The step.
-        action: Action,
-        /// The assignment's new state, or why not.
-        result: Result<Box<pb::Assignment>, RpcError>,
-    },
-    /// A call answered.
-    CallDone {
-        /// Who asked.
-        origin: Origin,
-        /// The answer, or why not.
-        result: Result<Reply, RpcError>,
-    },
-    /// Internal: open the help for whatever has the focus.
-    ShowHelp,
-    /// Internal: push a popup.
-    OpenPopup(Popup),
-    /// Internal: close the top popup.
-    ClosePopup,
-    /// Internal: show this assignment on the first assignments tab that lists it.
-    ShowAssignment(u64),
-    /// Internal: switch to the next role.
-    SwitchRole,
-    /// Internal: sign out.
-    Logout,
-    /// Internal: leave the program.
-    Quit,
-}
-
-/// Work for the outside world; each result comes back as a [`Msg`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cmd {
-    /// Sign in.
-    Login {
-        /// Username.
-        username: String,
-        /// Password.
-        password: Secret,
-    },
-    /// Start syncing for the session `generation`.
-    StartSync {
-        /// The session.
-        generation: u64,
-    },
-    /// Stop syncing.
-    StopSync,
-    /// Take a step on an assignment.
-    Step {
-        /// The assignment.
-        assignment_id: u64,
-        /// The version the user saw.
-        expected_version: u64,
-        /// The step.
-        action: Action,
-        /// Report text or reason.
-        text: String,
-    },
-    /// Any other call.
-    Call {
-        /// Who asks (where the answer goes).
-        origin: Origin,
-        /// The request.
-        call: Box<Call>,
-    },
-    /// Revoke the session's token.
-    Logout,
-}
 
 /// The screen under the popups.
 #[derive(Debug, Clone)]
@@ -436,13 +315,18 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Cmd> {
 
 /// Handles a batch of messages (all that were queued before a frame), settling once at the end.
 pub fn update_all(state: &mut State, msgs: impl IntoIterator<Item = Msg>) -> Vec<Cmd> {
-    let mut queue: VecDeque<Msg> = msgs.into_iter().collect();
+    let mut queue: VecDeque<Ask> = msgs.into_iter().map(Ask::Msg).collect();
     let mut cmds = Vec::new();
-    while let Some(msg) = queue.pop_front() {
-        let mut out = Outbox::default();
-        handle(state, msg, &mut out);
-        queue.extend(out.msgs);
-        cmds.extend(out.cmds);
+    while let Some(ask) = queue.pop_front() {
+        match ask {
+            Ask::Msg(msg) => {
+                let mut out = Outbox::default();
+                handle(state, msg, &mut out);
+                queue.extend(out.asks);
+                cmds.extend(out.cmds);
+            }
+            Ask::Open(popup) => state.popups.push(popup),
+        }
     }
     cmds.extend(settle(state));
     cmds
@@ -562,7 +446,6 @@ fn handle(state: &mut State, msg: Msg, out: &mut Outbox) {
                 scroll: 0,
             }));
         }
-        Msg::OpenPopup(p) => state.popups.push(p),
         Msg::ShowAssignment(id) => show_assignment(state, id),
         Msg::ClosePopup => {
             state.popups.pop();

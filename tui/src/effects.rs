@@ -4,8 +4,8 @@
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::{Cmd, LoginOk, Msg};
 use crate::calls;
+use crate::msg::{Cmd, LoginOk, Msg};
 use crate::rpc::{Connection, RpcError, request};
 use crate::sync;
 use infogroups_shared::pb;

@@ -17,6 +17,7 @@ pub mod demo;
 pub mod effects;
 pub mod keymap;
 pub mod logging;
+pub mod msg;
 pub mod person_match;
 pub mod records;
 pub mod replica;

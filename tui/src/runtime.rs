@@ -17,8 +17,9 @@ use infogroups_shared::names::Lang;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::time::Instant;
 
-use crate::app::{self, Msg, State};
+use crate::app::{self, State};
 use crate::effects::Effects;
+use crate::msg::Msg;
 use crate::terminal::Term;
 use crate::theme::Theme;
 use crate::view;

@@ -10,8 +10,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 use tonic::Code;
 
-use crate::app::Msg;
-use crate::replica::snapshot::Snapshot;
+use crate::msg::{Link, Msg, SyncEvent};
 use crate::rpc::{Connection, RpcError};
 
 /// The server sends a heartbeat every 15 s; this much silence means the stream is dead even if
@@ -20,40 +19,6 @@ const IDLE_LIMIT: Duration = Duration::from_secs(45);
 /// Failed attempts in a row after which the status bar stops saying "reconnecting" and says
 /// "offline" (while still trying).
 const OFFLINE_AFTER: u32 = 3;
-
-/// How the client is connected, for the status bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Link {
-    /// Taking the first snapshot.
-    #[default]
-    Connecting,
-    /// The watch stream is open.
-    Online,
-    /// The stream broke; trying again.
-    Reconnecting,
-    /// Several attempts failed; still trying, less often.
-    Offline,
-}
-
-/// What the sync task reports.
-#[derive(Debug, Clone)]
-pub enum SyncEvent {
-    /// A full snapshot: replace the replica.
-    Snapshot(Box<Snapshot>),
-    /// One committed change.
-    Event(Box<pb::Event>),
-    /// The server is alive; its clock.
-    Heartbeat {
-        /// The server's time, UTC ms.
-        server_time_ms: i64,
-        /// The server runs on a training clock.
-        training_clock: bool,
-    },
-    /// The connection state changed.
-    Link(Link),
-    /// The token expired or was revoked: sign in again.
-    SessionEnded(RpcError),
-}
 
 /// Reconnection delays: 200 ms doubling to 5 s, back to the start once a stream is open.
 #[derive(Debug, Clone, Default)]

@@ -10,9 +10,9 @@ use common::*;
 use crossterm::event::KeyCode;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
+use infogroups_tui::msg::SyncEvent;
 use infogroups_tui::replica::packed::Packed;
 use infogroups_tui::replica::snapshot::Snapshot;
-use infogroups_tui::sync::SyncEvent;
 use prost::Message;
 
 /// A snapshot with `n` assignments made from the fixtures' ones, as it comes off the wire: built

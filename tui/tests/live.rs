@@ -9,14 +9,15 @@ use std::time::Duration;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 use infogroups_tui::actions::{self, Action};
-use infogroups_tui::app::{self, Cmd, Init, Msg, Screen, Secret, State};
+use infogroups_tui::app::{self, Init, Screen, State};
 use infogroups_tui::calls::{self, Call, Reply};
 use infogroups_tui::demo::DemoServer;
 use infogroups_tui::effects::Effects;
 use infogroups_tui::keymap::Keymap;
+use infogroups_tui::msg::Link;
+use infogroups_tui::msg::{Cmd, Msg, Secret};
 use infogroups_tui::rpc::Connection;
 use infogroups_tui::saving::Downloads;
-use infogroups_tui::sync::Link;
 use infogroups_tui::theme::Theme;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 

@@ -7,9 +7,10 @@ mod common;
 use common::*;
 use crossterm::event::KeyCode;
 use infogroups_shared::names::Lang;
-use infogroups_tui::app::{self, Msg, State};
+use infogroups_tui::app::{self, State};
+use infogroups_tui::msg::Msg;
+use infogroups_tui::msg::{Link, SyncEvent};
 use infogroups_tui::rpc::RpcError;
-use infogroups_tui::sync::{Link, SyncEvent};
 use infogroups_tui::theme::Theme;
 use ratatui::style::{Color, Modifier};
 

@@ -8,12 +8,13 @@ use infogroups_server::demo::DEMO_PASSWORD;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb::{self, AssignmentStatus as S};
 use infogroups_tui::actions::Action;
-use infogroups_tui::app::{self, Cmd, LoginOk, Msg, Screen, Secret};
+use infogroups_tui::app::{self, Screen};
 use infogroups_tui::demo::ADMIN_PASSWORD;
+use infogroups_tui::msg::{Cmd, LoginOk, Msg, Secret};
+use infogroups_tui::msg::{Link, SyncEvent};
 use infogroups_tui::rpc::RpcError;
 use infogroups_tui::screens::login::LoginError;
 use infogroups_tui::screens::popup::Popup;
-use infogroups_tui::sync::{Link, SyncEvent};
 use tonic::Code;
 
 const SIZE: (u16, u16) = (80, 24);

@@ -13,7 +13,6 @@ use super::form::{FormPopup, Intent, export_form};
 use super::popup::{Popup, StepPopup};
 use super::{Component, Ctx, Outbox, common, list};
 use crate::actions::{self, Action};
-use crate::app::Msg;
 use crate::keymap::Command;
 use crate::replica::Entity;
 use crate::strings;
@@ -262,12 +261,12 @@ impl AssignmentsScreen {
         };
         let meta = a.meta.unwrap_or_default();
         if actions::check(&a, ctx.me(), action, ctx.today).is_ok() {
-            out.send(Msg::OpenPopup(Popup::Step(StepPopup::new(
+            out.open(Popup::Step(StepPopup::new(
                 action,
                 meta.id,
                 &a.number,
                 meta.version,
-            ))));
+            )));
         }
     }
 }
@@ -450,7 +449,7 @@ impl Component for AssignmentsScreen {
             }
             C::RequestExtension | C::Grant | C::Deny | C::SubAssign | C::Issue => {
                 if let Some(form) = self.form(command, ctx) {
-                    out.send(Msg::OpenPopup(Popup::Form(Box::new(form))));
+                    out.open(Popup::Form(Box::new(form)));
                 }
             }
             C::Export => {
@@ -464,7 +463,7 @@ impl Component for AssignmentsScreen {
                         vec![format!("{} {}", a.number, a.text)],
                         ctx.lang,
                     );
-                    out.send(Msg::OpenPopup(Popup::Form(Box::new(form))));
+                    out.open(Popup::Form(Box::new(form)));
                 }
             }
             C::PrintList => {
@@ -486,7 +485,7 @@ impl Component for AssignmentsScreen {
                     vec![format!("{}", self.rows.len())],
                     ctx.lang,
                 );
-                out.send(Msg::OpenPopup(Popup::Form(Box::new(form))));
+                out.open(Popup::Form(Box::new(form)));
             }
             other => common(other, out),
         }

@@ -12,9 +12,9 @@ use tonic::Code;
 
 use super::meeting_forms::{self, Prep, PrepRequest};
 use super::{Component, Ctx, Outbox, appeal_forms, directory_forms, group_forms};
-use crate::app::{Cmd, Msg};
 use crate::calls::{Call, Origin};
 use crate::keymap::Command;
+use crate::msg::{Cmd, Msg};
 use crate::person_match::{self, Unresolved};
 use crate::rpc::RpcError;
 use crate::strings::work::W;

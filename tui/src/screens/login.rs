@@ -5,8 +5,8 @@ use crossterm::event::KeyEvent;
 use infogroups_shared::names::Lang;
 
 use super::{Component, Ctx, Outbox, common};
-use crate::app::{Cmd, Msg, Secret};
 use crate::keymap::Command;
+use crate::msg::{Cmd, Msg, Secret};
 use crate::rpc::RpcError;
 use crate::strings::{self, Text};
 use crate::text_input::TextInput;

@@ -22,8 +22,8 @@ use infogroups_shared::calendar::ProductionCalendar;
 use infogroups_shared::names::Lang;
 use infogroups_shared::policy;
 
-use crate::app::{Cmd, Msg};
 use crate::keymap::{Command, Keymap};
+use crate::msg::{Cmd, Msg};
 use crate::replica::Replica;
 use crate::session::Session;
 use crate::strings;
@@ -98,11 +98,20 @@ impl Ctx<'_> {
 /// A day, in minutes: what one press of the training clock's key moves it by.
 const TRAINING_STEP_MINUTES: u32 = 24 * 60;
 
+/// What a component asks of the app, kept in the order asked.
+#[derive(Debug)]
+pub enum Ask {
+    /// A message for the app's own queue.
+    Msg(Msg),
+    /// A popup to open over the screen.
+    Open(popup::Popup),
+}
+
 /// Where a component puts what it wants done.
 #[derive(Debug, Default)]
 pub struct Outbox {
-    /// Messages for the app's own queue (handled right after this one).
-    pub msgs: Vec<Msg>,
+    /// Messages and popups for the app (handled right after this one, in order).
+    pub asks: Vec<Ask>,
     /// Commands for the outside world (network calls).
     pub cmds: Vec<Cmd>,
 }
@@ -110,7 +119,12 @@ pub struct Outbox {
 impl Outbox {
     /// Queues a message for the app.
     pub fn send(&mut self, msg: Msg) {
-        self.msgs.push(msg);
+        self.asks.push(Ask::Msg(msg));
+    }
+
+    /// Opens a popup over the screen.
+    pub fn open(&mut self, popup: popup::Popup) {
+        self.asks.push(Ask::Open(popup));
     }
 
     /// Asks for a command to be run.

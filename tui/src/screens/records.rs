@@ -9,9 +9,9 @@ use infogroups_shared::pb;
 use super::form::export_form;
 use super::popup::Popup;
 use super::{Component, Ctx, Outbox, common, list};
-use crate::app::{Cmd, Msg};
 use crate::calls::Origin;
 use crate::keymap::Command;
+use crate::msg::{Cmd, Msg};
 use crate::records::{RecordRow, Source, Start};
 use crate::strings::work::W;
 use crate::text_input::TextInput;
@@ -247,14 +247,14 @@ impl Component for RecordsScreen {
                         vec![format!("{}", self.rows.len())],
                         ctx.lang,
                     );
-                    out.send(Msg::OpenPopup(Popup::Form(Box::new(form))));
+                    out.open(Popup::Form(Box::new(form)));
                 }
             }
             C::Help | C::Quit | C::Logout | C::SwitchRole | C::AdvanceClock => {
                 common(command, out);
             }
             other => match self.source.start(other, self.selected_id(), ctx) {
-                Some(Start::Form(form)) => out.send(Msg::OpenPopup(Popup::Form(form))),
+                Some(Start::Form(form)) => out.open(Popup::Form(form)),
                 Some(Start::Call(call)) => out.run(Cmd::Call {
                     origin: Origin::Quick,
                     call,

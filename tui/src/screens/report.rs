@@ -7,10 +7,10 @@ use infogroups_shared::pb;
 use super::form::{FormPopup, Intent};
 use super::popup::Popup;
 use super::{Component, Ctx, Outbox, common};
-use crate::app::{Cmd, Msg};
 use crate::calls::ReportKind;
 use crate::calls::{Origin, Reply};
 use crate::keymap::Command;
+use crate::msg::Cmd;
 use crate::reports::Params;
 use crate::rpc::RpcError;
 use crate::strings::work::W;
@@ -214,7 +214,7 @@ impl Component for ReportScreen {
                 if let Some(request) = self.params.export(self.kind, ctx.today) {
                     let about = self.params.describe(self.kind, ctx.lang, ctx.today);
                     let form = crate::screens::form::export_form(request, vec![about], ctx.lang);
-                    out.send(Msg::OpenPopup(Popup::Form(Box::new(form))));
+                    out.open(Popup::Form(Box::new(form)));
                 }
             }
             C::New if self.kind == ReportKind::Directories => open_form(
@@ -245,5 +245,5 @@ fn open_form(intent: Intent, title: W, hint: W, ctx: &Ctx<'_>, out: &mut Outbox)
         vec![hint.get(lang).to_string()],
         lang,
     );
-    out.send(Msg::OpenPopup(Popup::Form(Box::new(form))));
+    out.open(Popup::Form(Box::new(form)));
 }

@@ -1,0 +1,165 @@
+//! The app's messages ([`Msg`]: what happened) and commands ([`Cmd`]: work for the outside world,
+//! whose results come back as messages), with what they carry. Plain data: everything above
+//! this module may name them, and they name nothing of the screens.
+
+use std::fmt;
+
+use crossterm::event::KeyEvent;
+use infogroups_shared::pb;
+
+use crate::actions::Action;
+use crate::calls::{Call, Origin, Reply};
+use crate::replica::snapshot::Snapshot;
+use crate::rpc::RpcError;
+
+/// A password, kept out of every `Debug` output and log.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// A successful login, as the app needs it (the token stays with the connection).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginOk {
+    /// The user's id.
+    pub user_id: u64,
+    /// The login name used.
+    pub username: String,
+    /// The full name.
+    pub full_name: String,
+    /// The roles held.
+    pub roles: Vec<pb::RoleGrant>,
+}
+
+/// Everything that can happen to the app.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// A key was pressed.
+    Key(KeyEvent),
+    /// The terminal was resized.
+    Resize {
+        /// Columns.
+        width: u16,
+        /// Rows.
+        height: u16,
+    },
+    /// Time passed (the clock for deadlines, the blink, flash expiry).
+    Tick {
+        /// The local clock, UTC ms.
+        now_ms: i64,
+    },
+    /// The login call answered.
+    LoginDone(Result<LoginOk, RpcError>),
+    /// The sync task reported (`generation` tells which session it belongs to).
+    Sync {
+        /// The session the sync task was started for.
+        generation: u64,
+        /// What it reported.
+        event: SyncEvent,
+    },
+    /// A step on an assignment answered.
+    StepDone {
+        /// The assignment.
+        assignment_id: u64,
+        /// The step.
+        action: Action,
+        /// The assignment's new state, or why not.
+        result: Result<Box<pb::Assignment>, RpcError>,
+    },
+    /// A call answered.
+    CallDone {
+        /// Who asked.
+        origin: Origin,
+        /// The answer, or why not.
+        result: Result<Reply, RpcError>,
+    },
+    /// Internal: open the help for whatever has the focus.
+    ShowHelp,
+    /// Internal: close the top popup.
+    ClosePopup,
+    /// Internal: show this assignment on the first assignments tab that lists it.
+    ShowAssignment(u64),
+    /// Internal: switch to the next role.
+    SwitchRole,
+    /// Internal: sign out.
+    Logout,
+    /// Internal: leave the program.
+    Quit,
+}
+
+/// Work for the outside world; each result comes back as a [`Msg`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cmd {
+    /// Sign in.
+    Login {
+        /// Username.
+        username: String,
+        /// Password.
+        password: Secret,
+    },
+    /// Start syncing for the session `generation`.
+    StartSync {
+        /// The session.
+        generation: u64,
+    },
+    /// Stop syncing.
+    StopSync,
+    /// Take a step on an assignment.
+    Step {
+        /// The assignment.
+        assignment_id: u64,
+        /// The version the user saw.
+        expected_version: u64,
+        /// The step.
+        action: Action,
+        /// Report text or reason.
+        text: String,
+    },
+    /// Any other call.
+    Call {
+        /// Who asks (where the answer goes).
+        origin: Origin,
+        /// The request.
+        call: Box<Call>,
+    },
+    /// Revoke the session's token.
+    Logout,
+}
+
+/// How the client is connected, for the status bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Link {
+    /// Taking the first snapshot.
+    #[default]
+    Connecting,
+    /// The watch stream is open.
+    Online,
+    /// The stream broke; trying again.
+    Reconnecting,
+    /// Several attempts failed; still trying, less often.
+    Offline,
+}
+
+/// What the sync task reports.
+#[derive(Debug, Clone)]
+pub enum SyncEvent {
+    /// A full snapshot: replace the replica.
+    Snapshot(Box<Snapshot>),
+    /// One committed change.
+    Event(Box<pb::Event>),
+    /// The server is alive; its clock.
+    Heartbeat {
+        /// The server's time, UTC ms.
+        server_time_ms: i64,
+        /// The server runs on a training clock.
+        training_clock: bool,
+    },
+    /// The connection state changed.
+    Link(Link),
+    /// The token expired or was revoked: sign in again.
+    SessionEnded(RpcError),
+}
