@@ -110,6 +110,8 @@ enum Request {
 /// per appeal and key), then grouped by the keys for the rows and by appeal for the totals. `keys`
 /// are SQL expressions over `a` (appeals) and `q` (questions); the metrics are the server's
 /// (distinct appeals, questions, on-time share of the answered, average days to answer).
+/// The appeal's own columns are taken with `MAX` although they hold one value per appeal: DuckDB,
+/// unlike SQLite, refuses an ungrouped column.
 fn aggregate_sql(keys: &[&str], filter: &str) -> String {
     let cols: Vec<String> = keys
         .iter()
@@ -122,9 +124,9 @@ fn aggregate_sql(keys: &[&str], filter: &str) -> String {
          ROUND(AVG(CASE WHEN status = 4 THEN days END), 1)";
     let nulls = vec!["NULL"; keys.len()].join(", ");
     format!(
-        "WITH m AS MATERIALIZED (SELECT a.id AS id, {cols}, COUNT(*) AS nq, a.status AS status, \
-         a.on_time AS on_time, \
-         CASE WHEN a.answered IS NOT NULL THEN a.answered - a.registered END AS days \
+        "WITH m AS MATERIALIZED (SELECT a.id AS id, {cols}, COUNT(*) AS nq, \
+         MAX(a.status) AS status, MAX(a.on_time) AS on_time, \
+         MAX(CASE WHEN a.answered IS NOT NULL THEN a.answered - a.registered END) AS days \
          FROM appeals a JOIN questions q ON q.appeal_id = a.id \
          WHERE a.registered BETWEEN ?1 AND ?2 {filter} GROUP BY a.id, {names}) \
          SELECT {names}, {metrics} FROM m GROUP BY {names} \
