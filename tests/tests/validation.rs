@@ -1844,13 +1844,7 @@ async fn server_owned_fields_are_refused_naming_the_field_and_nothing_changes() 
     let server = TestServer::start_default().await.expect("server");
     let c = City::build(&server).await.expect("city");
     let day = today(server.clock());
-    let territory = c
-        .admin
-        .directory()
-        .save_territory(territory())
-        .await
-        .expect("SaveTerritory")
-        .into_inner();
+    let territory = admin_territory(&c).await;
     let group = c
         .admin
         .groups()
@@ -1947,13 +1941,7 @@ async fn what_a_write_takes_it_keeps_or_refuses_it() {
     let server = TestServer::start_default().await.expect("server");
     let c = City::build(&server).await.expect("city");
     let day = today(server.clock());
-    let territory = c
-        .admin
-        .directory()
-        .save_territory(territory())
-        .await
-        .expect("SaveTerritory")
-        .into_inner();
+    let territory = admin_territory(&c).await;
     let began = api_date(day - Days::new(60));
     let group = c
         .admin
@@ -2141,6 +2129,16 @@ async fn login_input_is_validated_before_the_password_is_checked() {
     server.stop().await.expect("stop");
 }
 
+/// A territory the administrator has saved.
+async fn admin_territory(c: &City) -> pb::Territory {
+    c.admin
+        .directory()
+        .save_territory(territory())
+        .await
+        .expect("SaveTerritory")
+        .into_inner()
+}
+
 /// A meeting planned in `group`, on a territory the administrator gives the group first.
 async fn meeting_in(
     c: &City,
@@ -2148,13 +2146,7 @@ async fn meeting_in(
     group: &pb::Group,
     day: chrono::NaiveDate,
 ) -> pb::Meeting {
-    let territory = c
-        .admin
-        .directory()
-        .save_territory(territory())
-        .await
-        .expect("SaveTerritory")
-        .into_inner();
+    let territory = admin_territory(c).await;
     c.admin
         .groups()
         .update_group(pb::UpdateGroupRequest {
