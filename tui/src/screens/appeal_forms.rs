@@ -1,14 +1,17 @@
-//! The appeal forms: registering a written appeal, recording its answer, and the personal
-//! reception card (with its conversion into a written appeal).
+//! The appeal forms: registering a written appeal, recording its answer, extending its deadline,
+//! forwarding it, and closing it without an answer on the merits.
 //! The server checks everything again (59-FZ rules, the classifier, personal data); the fields
 //! are named after the request's fields so its errors land under the right one.
 
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb;
 use infogroups_shared::validate::FieldError;
+use tonic::Code;
 
 use super::Ctx;
-use super::form::{Field, FieldKind as K, choice_of, date_field, group_by_number, user_id, value};
+use super::form_engine::{
+    Field, FieldKind as K, FormSpec, Target, choice_of, date_field, group_by_number, value,
+};
 use crate::calls::Call;
 use crate::strings::work::W;
 
@@ -31,7 +34,7 @@ const KINDS: [pb::AppealKind; 3] = [
 ];
 
 /// The question types offered.
-const TYPES: [pb::QuestionType; 9] = [
+pub(super) const TYPES: [pb::QuestionType; 9] = [
     pb::QuestionType::Application,
     pb::QuestionType::Complaint,
     pb::QuestionType::Proposal,
@@ -65,7 +68,7 @@ pub const RESULT_FIELDS: [&str; 8] = [
 ];
 
 /// The question's type, chosen among [`TYPES`].
-fn question_type_field(name: &'static str, lang: Lang) -> Field {
+pub(super) fn question_type_field(name: &'static str, lang: Lang) -> Field {
     let types = TYPES
         .iter()
         .map(|t| names::question_type(lang, *t).to_string())
@@ -224,93 +227,6 @@ pub fn answer_call(
     }))
 }
 
-/// The reception card's fields (a citizen received in person at a meeting or by the department).
-pub fn card_fields(territories: &[(u64, String)], lang: Lang) -> Vec<Field> {
-    let options = |names: Vec<&str>| names.into_iter().map(str::to_string).collect::<Vec<_>>();
-    let mut territory = vec!["—".to_string()];
-    territory.extend(territories.iter().map(|(_, n)| n.clone()));
-    let yes_no = || options(vec![W::No.get(lang), W::Yes.get(lang)]);
-    let mut identity = Field::choice("identity_checked", W::FieldIdentityChecked, yes_no());
-    identity.choice = 1;
-    vec![
-        Field::new("date", W::FieldReceptionDate, K::Date, true),
-        Field::new("place", W::Place, K::Line, true),
-        Field::new("group_id", W::FieldCardGroup, K::Line, true),
-        Field::new("received_by", W::FieldReceivedBy, K::Person, true),
-        Field::choice("territory_id", W::FieldTerritory, territory),
-        Field::new("surname", W::FieldSurname, K::Line, true),
-        Field::new("first_name", W::FieldFirstName, K::Line, true),
-        Field::new("patronymic", W::FieldPatronymic, K::Line, false),
-        Field::new("postal_address", W::FieldAddress, K::Line, false),
-        identity,
-        Field::new("content", W::FieldCardContent, K::Text, true),
-        Field::new(
-            "classifier_code",
-            W::FieldClassifierCode,
-            K::Classifier,
-            true,
-        ),
-        question_type_field("question_type", lang),
-        Field::new("oral_answer", W::FieldOralAnswer, K::Text, false),
-        Field::choice("on_control", W::FieldOnControl, yes_no()),
-        Field::new("executor_id", W::FieldExecutor, K::Person, false),
-        Field::new("deadline", W::FieldDeadline, K::Date, false),
-    ]
-}
-
-/// The new reception card from the form.
-pub fn card_call(
-    request_id: &str,
-    territories: &[(u64, String)],
-    fields: &[Field],
-    ctx: &Ctx<'_>,
-) -> Result<Call, FieldError> {
-    let v = |name| value(fields, name).to_string();
-    let on_control = choice_of(fields, "on_control") == 1;
-    let (executor_id, deadline) = if on_control {
-        (
-            user_id(ctx, "executor_id", value(fields, "executor_id"))?,
-            Some(date_field("deadline", value(fields, "deadline"))?),
-        )
-    } else {
-        (0, None)
-    };
-    let territory_id = match choice_of(fields, "territory_id") {
-        0 => 0,
-        i => territories.get(i - 1).map_or(0, |(id, _)| *id),
-    };
-    let oral_answer = v("oral_answer");
-    let card = pb::ReceptionCard {
-        date: Some(date_field("date", value(fields, "date"))?),
-        place: v("place"),
-        group_id: group_by_number(ctx, "group_id", value(fields, "group_id"))?,
-        received_by: user_id(ctx, "received_by", value(fields, "received_by"))?,
-        citizen: Some(pb::Citizen {
-            surname: v("surname"),
-            first_name: v("first_name"),
-            patronymic: v("patronymic"),
-            postal_address: v("postal_address"),
-            ..Default::default()
-        }),
-        content: v("content"),
-        classifier_code: v("classifier_code"),
-        question_type: TYPES[choice_of(fields, "question_type") % TYPES.len()] as i32,
-        identity_checked: choice_of(fields, "identity_checked") == 1,
-        oral_answer_given: !oral_answer.is_empty(),
-        oral_answer,
-        on_control,
-        executor_id,
-        deadline,
-        territory_id,
-        ..Default::default()
-    };
-    Ok(Call::SaveCard(Box::new(pb::SaveReceptionCardRequest {
-        request_id: request_id.to_string(),
-        expected_version: 0,
-        card: Some(card),
-    })))
-}
-
 /// The extension's fields: days, the reason, the day the applicant was told (today by default).
 pub fn extend_fields() -> Vec<Field> {
     vec![
@@ -419,4 +335,170 @@ pub fn extend_call(id: u64, version: u64, fields: &[Field]) -> Result<Call, Fiel
             ..Default::default()
         }),
     }))
+}
+
+/// Register a written appeal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegisterAppeal {
+    /// One id for every send of this form, so a resend after a lost answer is not a second
+    /// appeal.
+    pub request_id: String,
+    /// The territories the choice offers after «—».
+    pub territories: Vec<(u64, String)>,
+    /// The user confirmed it is a repeated appeal (the server asked).
+    pub repeated_confirmed: bool,
+}
+
+impl FormSpec for RegisterAppeal {
+    fn fields(&self, lang: Lang) -> Vec<Field> {
+        register_fields(&self.territories, lang)
+    }
+
+    fn call(&self, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, FieldError> {
+        register_call(
+            &self.request_id,
+            &self.territories,
+            self.repeated_confirmed,
+            fields,
+            ctx,
+        )
+    }
+
+    fn done(&self) -> W {
+        W::DoneRegistered
+    }
+
+    fn refused(&mut self, code: Code) -> Option<W> {
+        // The server suspects a repeated appeal and says so; the next Enter confirms it.
+        (code == Code::FailedPrecondition).then(|| {
+            self.repeated_confirmed = true;
+            W::RepeatedHint
+        })
+    }
+}
+
+/// Record an appeal's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerAppeal {
+    /// The appeal.
+    pub id: u64,
+    /// The version the user saw.
+    pub version: u64,
+    /// How many questions it has (one result each).
+    pub questions: usize,
+}
+
+impl FormSpec for AnswerAppeal {
+    fn fields(&self, lang: Lang) -> Vec<Field> {
+        answer_fields(self.questions, lang)
+    }
+
+    fn call(&self, fields: &[Field], _ctx: &Ctx<'_>) -> Result<Call, FieldError> {
+        answer_call(self.id, self.version, self.questions, fields)
+    }
+
+    fn done(&self) -> W {
+        W::DoneAnswered
+    }
+
+    fn target(&self) -> Option<Target> {
+        Some(Target::Appeal(self.id))
+    }
+
+    fn set_version(&mut self, v: u64) {
+        self.version = v;
+    }
+}
+
+/// Extend an appeal's answer deadline (the head, 59-FZ art. 12 p. 2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtendAppeal {
+    /// The appeal.
+    pub id: u64,
+    /// The version the user saw.
+    pub version: u64,
+}
+
+impl FormSpec for ExtendAppeal {
+    fn fields(&self, _lang: Lang) -> Vec<Field> {
+        extend_fields()
+    }
+
+    fn call(&self, fields: &[Field], _ctx: &Ctx<'_>) -> Result<Call, FieldError> {
+        extend_call(self.id, self.version, fields)
+    }
+
+    fn done(&self) -> W {
+        W::DoneExtended
+    }
+
+    fn target(&self) -> Option<Target> {
+        Some(Target::Appeal(self.id))
+    }
+
+    fn set_version(&mut self, v: u64) {
+        self.version = v;
+    }
+}
+
+/// Forward an appeal to the body competent to answer it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForwardAppeal {
+    /// The appeal.
+    pub id: u64,
+    /// The version the user saw.
+    pub version: u64,
+}
+
+impl FormSpec for ForwardAppeal {
+    fn fields(&self, _lang: Lang) -> Vec<Field> {
+        forward_fields()
+    }
+
+    fn call(&self, fields: &[Field], _ctx: &Ctx<'_>) -> Result<Call, FieldError> {
+        forward_call(self.id, self.version, fields)
+    }
+
+    fn done(&self) -> W {
+        W::DoneForwarded
+    }
+
+    fn target(&self) -> Option<Target> {
+        Some(Target::Appeal(self.id))
+    }
+
+    fn set_version(&mut self, v: u64) {
+        self.version = v;
+    }
+}
+
+/// Close an appeal without an answer on the merits (art. 11).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CloseSpecial {
+    /// The appeal.
+    pub id: u64,
+    /// The version the user saw.
+    pub version: u64,
+}
+
+impl FormSpec for CloseSpecial {
+    fn fields(&self, lang: Lang) -> Vec<Field> {
+        special_fields(lang)
+    }
+
+    fn call(&self, fields: &[Field], _ctx: &Ctx<'_>) -> Result<Call, FieldError> {
+        special_call(self.id, self.version, fields)
+    }
+
+    fn done(&self) -> W {
+        W::DoneClosedSpecial
+    }
+
+    fn target(&self) -> Option<Target> {
+        Some(Target::Appeal(self.id))
+    }
+
+    fn set_version(&mut self, v: u64) {
+        self.version = v;
+    }
 }

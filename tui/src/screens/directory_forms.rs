@@ -1,12 +1,16 @@
-//! The administrator's forms: territories, venues, new accounts and passwords. Field names follow
-//! the requests' fields, so the server's field errors land under the right one.
+//! The administrator's directory forms: territories, venues, departments, outside organisations,
+//! production calendar years, archiving an entry, and importing the classifier. Field names
+//! follow the requests' fields, so the server's field errors land under the right one.
 
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb;
 use infogroups_shared::validate::{self, FieldError};
 
 use super::Ctx;
-use super::form::{Field, FieldKind as K, GRANTABLE, choice_of, group_by_number, user_id, value};
+use super::form_engine::{
+    Field, FieldKind as K, FormSpec, Target, choice_of, parse_date, set_meta_version, user_id,
+    value,
+};
 use crate::calls::Call;
 use crate::strings::work::W;
 
@@ -122,79 +126,6 @@ pub fn organisation_fields(lang: Lang) -> Vec<Field> {
     ]
 }
 
-/// A new account's fields.
-pub fn user_fields(lang: Lang) -> Vec<Field> {
-    vec![
-        Field::new("username", W::FieldUsername, K::Line, true),
-        Field::new("full_name", W::FieldFullName, K::Line, true),
-        Field::new("position", W::FieldPosition, K::Line, false),
-        Field::new("contact", W::FieldContact, K::Line, false),
-        Field::new("password", W::FieldPassword, K::Secret, true),
-        Field::new("password_again", W::FieldPasswordAgain, K::Secret, true),
-        Field::choice(
-            "roles",
-            W::FieldFirstRole,
-            GRANTABLE
-                .iter()
-                .map(|r| names::role(lang, *r).to_string())
-                .collect(),
-        ),
-        Field::new("group_id", W::FieldGroupNumber, K::Line, false),
-    ]
-}
-
-/// The account's editable fields (its login, roles and password have their own steps).
-pub fn edit_user_fields(departments: &[(u64, String)]) -> Vec<Field> {
-    let mut deps = vec!["—".to_string()];
-    deps.extend(departments.iter().map(|(_, n)| n.clone()));
-    vec![
-        Field::new("full_name", W::FieldFullName, K::Line, true),
-        Field::new("position", W::FieldPosition, K::Line, false),
-        Field::choice("department_id", W::FieldDepartment, deps),
-        Field::new("contact", W::FieldContact, K::Line, false),
-    ]
-}
-
-/// The account's change.
-pub fn edit_user_call(
-    user_id: u64,
-    expected_version: u64,
-    departments: &[(u64, String)],
-    fields: &[Field],
-) -> pb::UpdateUserRequest {
-    pb::UpdateUserRequest {
-        user_id,
-        expected_version,
-        full_name: value(fields, "full_name").to_string(),
-        position: value(fields, "position").to_string(),
-        department_id: match choice_of(fields, "department_id") {
-            0 => 0,
-            i => departments.get(i - 1).map_or(0, |(id, _)| *id),
-        },
-        contact: value(fields, "contact").to_string(),
-    }
-}
-
-/// The new-password fields.
-pub fn password_fields() -> Vec<Field> {
-    vec![
-        Field::new("new_password", W::FieldPassword, K::Secret, true),
-        Field::new("password_again", W::FieldPasswordAgain, K::Secret, true),
-    ]
-}
-
-fn same_password(fields: &[Field], name: &'static str) -> Result<String, FieldError> {
-    let password = value(fields, name);
-    if password != value(fields, "password_again") {
-        return Err(FieldError::new(
-            "password_again",
-            W::PasswordsDiffer.get(Lang::Ru),
-            W::PasswordsDiffer.get(Lang::En),
-        ));
-    }
-    Ok(password.to_string())
-}
-
 /// Saving a territory (`base` is the entry as it was; a new one has no id).
 pub fn territory_call(
     base: &pb::Territory,
@@ -287,39 +218,6 @@ pub fn organisation_call(
     }))
 }
 
-/// Creating an account with its first role.
-pub fn user_call(request_id: &str, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, FieldError> {
-    let password = same_password(fields, "password")?;
-    let role = GRANTABLE[choice_of(fields, "roles") % GRANTABLE.len()];
-    let group_id = if validate::is_group_role(role) {
-        group_by_number(ctx, "group_id", value(fields, "group_id"))?
-    } else {
-        0
-    };
-    Ok(Call::CreateUser(Box::new(pb::CreateUserRequest {
-        request_id: request_id.to_string(),
-        username: value(fields, "username").to_string(),
-        password,
-        full_name: value(fields, "full_name").to_string(),
-        position: value(fields, "position").to_string(),
-        contact: value(fields, "contact").to_string(),
-        roles: vec![pb::RoleGrant {
-            role: role as i32,
-            group_id,
-        }],
-        ..Default::default()
-    })))
-}
-
-/// Setting a user's password.
-pub fn password_call(user_id: u64, fields: &[Field]) -> Result<Call, FieldError> {
-    Ok(Call::SetPassword(pb::SetPasswordRequest {
-        user_id,
-        new_password: same_password(fields, "new_password")?,
-        old_password: String::new(),
-    }))
-}
-
 /// A production calendar year's fields: the decree and its days, as dates separated by commas or
 /// spaces.
 pub fn calendar_fields() -> Vec<Field> {
@@ -337,15 +235,13 @@ fn dates(fields: &[Field], name: &'static str) -> Result<Vec<pb::Date>, FieldErr
         .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
         .filter(|s| !s.is_empty())
         .map(|s| {
-            super::form::parse_date(s)
-                .map(validate::from_naive)
-                .ok_or_else(|| {
-                    FieldError::new(
-                        name,
-                        format!("«{s}» — не дата ДД.ММ.ГГГГ"),
-                        format!("«{s}» is not a date DD.MM.YYYY"),
-                    )
-                })
+            parse_date(s).map(validate::from_naive).ok_or_else(|| {
+                FieldError::new(
+                    name,
+                    format!("«{s}» — не дата ДД.ММ.ГГГГ"),
+                    format!("«{s}» is not a date DD.MM.YYYY"),
+                )
+            })
         })
         .collect()
 }
@@ -364,4 +260,233 @@ pub fn calendar_call(fields: &[Field]) -> Result<Call, FieldError> {
         decree: value(fields, "decree").to_string(),
         built_in: false,
     }))
+}
+
+/// Save a territory (a new one has no id).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveTerritory {
+    /// The entry as it was (its id and version, and fields the form does not show).
+    pub base: Box<pb::Territory>,
+    /// The id of a creating request.
+    pub request_id: String,
+}
+
+impl FormSpec for SaveTerritory {
+    fn fields(&self, lang: Lang) -> Vec<Field> {
+        territory_fields(lang)
+    }
+
+    fn call(&self, fields: &[Field], _ctx: &Ctx<'_>) -> Result<Call, FieldError> {
+        territory_call(&self.base, &self.request_id, fields)
+    }
+
+    fn done(&self) -> W {
+        W::DoneDirectory
+    }
+
+    fn target(&self) -> Option<Target> {
+        self.base
+            .meta
+            .filter(|m| m.id != 0)
+            .map(|m| Target::Territory(m.id))
+    }
+
+    fn set_version(&mut self, v: u64) {
+        set_meta_version(&mut self.base.meta, v);
+    }
+}
+
+/// Save a venue (a new one has no id).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveVenue {
+    /// The entry as it was (its id and version, and fields the form does not show).
+    pub base: Box<pb::Venue>,
+    /// The id of a creating request.
+    pub request_id: String,
+    /// The territories the choice offers after «—».
+    pub territories: Vec<(u64, String)>,
+}
+
+impl FormSpec for SaveVenue {
+    fn fields(&self, lang: Lang) -> Vec<Field> {
+        venue_fields(&self.territories, lang)
+    }
+
+    fn call(&self, fields: &[Field], _ctx: &Ctx<'_>) -> Result<Call, FieldError> {
+        venue_call(&self.base, &self.request_id, &self.territories, fields)
+    }
+
+    fn done(&self) -> W {
+        W::DoneDirectory
+    }
+
+    fn target(&self) -> Option<Target> {
+        self.base
+            .meta
+            .filter(|m| m.id != 0)
+            .map(|m| Target::Venue(m.id))
+    }
+
+    fn set_version(&mut self, v: u64) {
+        set_meta_version(&mut self.base.meta, v);
+    }
+}
+
+/// Save a department (a new one has no id).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveDepartment {
+    /// The entry as it was (its id and version, and fields the form does not show).
+    pub base: Box<pb::Department>,
+    /// The id of a creating request.
+    pub request_id: String,
+}
+
+impl FormSpec for SaveDepartment {
+    fn fields(&self, _lang: Lang) -> Vec<Field> {
+        department_fields()
+    }
+
+    fn call(&self, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, FieldError> {
+        department_call(&self.base, &self.request_id, fields, ctx)
+    }
+
+    fn done(&self) -> W {
+        W::DoneDirectory
+    }
+
+    fn target(&self) -> Option<Target> {
+        self.base
+            .meta
+            .filter(|m| m.id != 0)
+            .map(|m| Target::Department(m.id))
+    }
+
+    fn set_version(&mut self, v: u64) {
+        set_meta_version(&mut self.base.meta, v);
+    }
+}
+
+/// Save an outside organisation (a new one has no id).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveOrganisation {
+    /// The entry as it was (its id and version, and fields the form does not show).
+    pub base: Box<pb::Organisation>,
+    /// The id of a creating request.
+    pub request_id: String,
+}
+
+impl FormSpec for SaveOrganisation {
+    fn fields(&self, lang: Lang) -> Vec<Field> {
+        organisation_fields(lang)
+    }
+
+    fn call(&self, fields: &[Field], _ctx: &Ctx<'_>) -> Result<Call, FieldError> {
+        organisation_call(&self.base, &self.request_id, fields)
+    }
+
+    fn done(&self) -> W {
+        W::DoneDirectory
+    }
+
+    fn target(&self) -> Option<Target> {
+        self.base
+            .meta
+            .filter(|m| m.id != 0)
+            .map(|m| Target::Organisation(m.id))
+    }
+
+    fn set_version(&mut self, v: u64) {
+        set_meta_version(&mut self.base.meta, v);
+    }
+}
+
+/// Enter a production calendar year from a government decree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveCalendarYear;
+
+impl FormSpec for SaveCalendarYear {
+    fn fields(&self, _lang: Lang) -> Vec<Field> {
+        calendar_fields()
+    }
+
+    fn call(&self, fields: &[Field], _ctx: &Ctx<'_>) -> Result<Call, FieldError> {
+        calendar_call(fields)
+    }
+
+    fn done(&self) -> W {
+        W::DoneCalendarYear
+    }
+}
+
+/// Archive a directory entry (kept for the records that use it, offered no more).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArchiveEntry {
+    /// Which directory.
+    pub kind: pb::DirectoryKind,
+    /// The entry.
+    pub id: u64,
+    /// The version the administrator saw.
+    pub version: u64,
+}
+
+impl FormSpec for ArchiveEntry {
+    fn fields(&self, _lang: Lang) -> Vec<Field> {
+        Vec::new()
+    }
+
+    fn call(&self, _fields: &[Field], _ctx: &Ctx<'_>) -> Result<Call, FieldError> {
+        Ok(Call::Archive(pb::ArchiveRequest {
+            kind: self.kind as i32,
+            id: self.id,
+            expected_version: self.version,
+        }))
+    }
+
+    fn done(&self) -> W {
+        W::DoneArchived
+    }
+
+    fn target(&self) -> Option<Target> {
+        match self.kind {
+            pb::DirectoryKind::Territory => Some(Target::Territory(self.id)),
+            pb::DirectoryKind::Venue => Some(Target::Venue(self.id)),
+            pb::DirectoryKind::Department => Some(Target::Department(self.id)),
+            pb::DirectoryKind::Organisation => Some(Target::Organisation(self.id)),
+            pb::DirectoryKind::Unspecified => None,
+        }
+    }
+
+    fn set_version(&mut self, v: u64) {
+        self.version = v;
+    }
+}
+
+/// Import the classifier from a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportClassifier;
+
+impl FormSpec for ImportClassifier {
+    fn fields(&self, _lang: Lang) -> Vec<Field> {
+        vec![
+            Field::new("path", W::FieldPath, K::Line, true),
+            Field::new("version", W::FieldVersion, K::Line, true),
+            Field::choice("format", W::FieldFormat, vec!["json".into(), "csv".into()]),
+        ]
+    }
+
+    fn call(&self, fields: &[Field], _ctx: &Ctx<'_>) -> Result<Call, FieldError> {
+        Ok(Call::ImportClassifier {
+            path: std::path::PathBuf::from(value(fields, "path")),
+            version: value(fields, "version").to_string(),
+            format: if choice_of(fields, "format") == 1 {
+                pb::ClassifierFormat::Csv
+            } else {
+                pb::ClassifierFormat::Json
+            },
+        })
+    }
+
+    fn done(&self) -> W {
+        W::DoneImported
+    }
 }

@@ -3,11 +3,16 @@
 //! changes them; the leader changes the composition of their own. The server grants and takes
 //! the group roles that follow from the composition.
 
+use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 use infogroups_shared::validate::FieldError;
 
 use super::Ctx;
-use super::form::{Field, FieldKind as K, items, user_id, user_ids, value};
+use super::form_engine::{
+    Field, FieldKind as K, FormSpec, Target, date_field, items, set_meta_version, user_id,
+    user_ids, value,
+};
+use crate::calls::Call;
 use crate::person_match;
 use crate::strings::work::W;
 
@@ -108,7 +113,52 @@ pub fn group_of(
         // Empty keeps the day it has (or, for a new group, today): the quarters count from it.
         formed: match value(fields, "formed") {
             "" => base.formed,
-            text => Some(super::form::date_field("formed", text)?),
+            text => Some(date_field("formed", text)?),
         },
     })
+}
+
+/// Create a group or change it (a new one has no id).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveGroup {
+    /// The group as it was.
+    pub base: Box<pb::Group>,
+    /// The id of a creating request.
+    pub request_id: String,
+}
+
+impl FormSpec for SaveGroup {
+    fn fields(&self, _lang: Lang) -> Vec<Field> {
+        group_fields(self.base.meta.is_some_and(|m| m.id != 0))
+    }
+
+    fn call(&self, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, FieldError> {
+        let group = group_of(&self.base, fields, ctx)?;
+        Ok(match self.base.meta.filter(|m| m.id != 0) {
+            Some(m) => Call::UpdateGroup(pb::UpdateGroupRequest {
+                expected_version: m.version,
+                group: Some(group),
+                reason: value(fields, "reason").to_string(),
+            }),
+            None => Call::CreateGroup(pb::CreateGroupRequest {
+                request_id: self.request_id.clone(),
+                group: Some(group),
+            }),
+        })
+    }
+
+    fn done(&self) -> W {
+        W::DoneGroup
+    }
+
+    fn target(&self) -> Option<Target> {
+        self.base
+            .meta
+            .filter(|m| m.id != 0)
+            .map(|m| Target::Group(m.id))
+    }
+
+    fn set_version(&mut self, v: u64) {
+        set_meta_version(&mut self.base.meta, v);
+    }
 }

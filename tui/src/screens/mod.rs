@@ -3,13 +3,18 @@
 //! queue, commands for the outside world.
 
 pub mod appeal_forms;
+pub mod assignment_forms;
 pub mod assignments;
+pub mod card_forms;
 pub mod directory_forms;
+pub mod export_forms;
 pub mod form;
+pub mod form_engine;
 pub mod group_forms;
 pub mod list;
 pub mod login;
 pub mod meeting_forms;
+pub mod people_forms;
 pub mod popup;
 pub mod records;
 pub mod report;

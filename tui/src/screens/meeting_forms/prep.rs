@@ -1,5 +1,4 @@
-//! The meeting's preparation forms (regulation 3.6.1–3.6.3, 3.6.6): planning a meeting, the
-//! venue agreement, moving or cancelling it, the preparation checklist, the territory brief, and
+//! The meeting's preparation forms (regulation 3.6.1–3.6.3, 3.6.6): the venue agreement, moving or cancelling it, the preparation checklist, the territory brief, and
 //! an amendment to a signed protocol. Fields are named after the request's fields so the
 //! server's errors land under the right one.
 
@@ -7,8 +6,11 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 use infogroups_shared::validate::FieldError;
 
-use super::Ctx;
-use super::form::{Field, FieldKind as K, choice_of, date_field, user_id, user_ids, value};
+use crate::calls::Call;
+use crate::screens::Ctx;
+use crate::screens::form_engine::{
+    Field, FieldKind as K, FormSpec, Target, choice_of, date_field, user_id, value,
+};
 use crate::strings::work::W;
 
 /// A preparation step on an existing meeting.
@@ -87,6 +89,22 @@ impl Prep {
                 .is_some_and(|d| d == text.input.text());
         if untouched && let Some(d) = decisions.get(now) {
             text.input.set(d.clone());
+        }
+    }
+
+    /// What to say when the step was recorded.
+    fn done(&self) -> W {
+        match self {
+            Prep::Venue { .. } => W::DoneVenue,
+            Prep::Announce => W::DoneAnnounced,
+            Prep::Move { .. } => W::DoneMoved,
+            Prep::Cancel => W::DoneCancelled,
+            Prep::Checklist { .. } | Prep::Brief { .. } => W::DoneSavedMeeting,
+            Prep::Amend => W::DoneAmended,
+            Prep::Question { .. } => W::DoneQuestion,
+            Prep::Decision { .. } => W::DoneDecision,
+            Prep::FromDecision { .. } => W::DoneIssued,
+            Prep::Participant { .. } => W::DoneParticipant,
         }
     }
 }
@@ -171,7 +189,7 @@ fn agreement_name(lang: Lang, s: pb::AgreementStatus) -> &'static str {
 }
 
 /// A venue choice: «уточняется» first, then `venues`.
-fn venue_field(venues: &[(u64, String)], lang: Lang) -> Field {
+pub(super) fn venue_field(venues: &[(u64, String)], lang: Lang) -> Field {
     let mut options = vec![lang.pick("уточняется", "to be decided").to_string()];
     options.extend(venues.iter().map(|(_, n)| n.clone()));
     Field::choice("venue_id", W::FieldVenue, options)
@@ -193,120 +211,12 @@ pub fn agreement_option(status: i32) -> usize {
         .unwrap_or(0)
 }
 
-fn venue_of(fields: &[Field], venues: &[(u64, String)]) -> u64 {
+/// The venue chosen (0: «уточняется»).
+pub(super) fn venue_of(fields: &[Field], venues: &[(u64, String)]) -> u64 {
     match choice_of(fields, "venue_id") {
         0 => 0,
         i => venues.get(i - 1).map_or(0, |(id, _)| *id),
     }
-}
-
-/// The planning form: date, time, one of the group's territories, the venue if known.
-pub fn plan_fields(
-    territories: &[(u64, String)],
-    venues: &[(u64, String)],
-    lang: Lang,
-) -> Vec<Field> {
-    vec![
-        Field::new("date", W::FieldMeetingDate, K::Date, true),
-        Field::new("time", W::FieldMeetingTime, K::Line, true).with("18:00"),
-        Field::choice(
-            "territory_id",
-            W::FieldTerritory,
-            territories.iter().map(|(_, n)| n.clone()).collect(),
-        ),
-        venue_field(venues, lang),
-    ]
-}
-
-/// The planning request.
-pub fn plan_call(
-    request_id: &str,
-    group_id: u64,
-    territories: &[(u64, String)],
-    venues: &[(u64, String)],
-    fields: &[Field],
-) -> Result<pb::PlanMeetingRequest, FieldError> {
-    let territory_id = territories
-        .get(choice_of(fields, "territory_id"))
-        .map(|(id, _)| *id)
-        .ok_or_else(|| {
-            FieldError::new(
-                "territory_id",
-                "у группы нет территорий — их задаёт администратор",
-                "the group serves no territory; the administrator sets them",
-            )
-        })?;
-    Ok(pb::PlanMeetingRequest {
-        request_id: request_id.to_string(),
-        group_id,
-        territory_id,
-        venue_id: venue_of(fields, venues),
-        date: Some(date_field("date", value(fields, "date"))?),
-        time: value(fields, "time").to_string(),
-    })
-}
-
-/// A meeting held before the system: when and where, its protocol, and the days it was signed
-/// and handed over.
-pub fn past_fields(
-    territories: &[(u64, String)],
-    venues: &[(u64, String)],
-    lang: Lang,
-) -> Vec<Field> {
-    let mut f = plan_fields(territories, venues, lang);
-    f.extend([
-        Field::new("number", W::FieldProtocolNumber, K::Line, true),
-        Field::new("end_time", W::FieldEnd, K::Line, false),
-        Field::new("residents_attending", W::FieldResidents, K::Line, true),
-        Field::new("members_present", W::FieldMembersPresent, K::Line, false),
-        Field::new("information_given", W::FieldInformation, K::Text, false),
-        Field::new("signed_on", W::FieldSignedOn, K::Date, true),
-        Field::new("handed_over_on", W::FieldHandedOverOn, K::Date, true),
-    ]);
-    f
-}
-
-/// The request entering a past meeting.
-pub fn past_call(
-    request_id: &str,
-    group_id: u64,
-    territories: &[(u64, String)],
-    venues: &[(u64, String)],
-    fields: &[Field],
-    ctx: &Ctx<'_>,
-) -> Result<pb::RecordPastMeetingRequest, FieldError> {
-    let plan = plan_call(request_id, group_id, territories, venues, fields)?;
-    let residents = value(fields, "residents_attending")
-        .parse::<u32>()
-        .map_err(|_| {
-            FieldError::new(
-                "residents_attending",
-                "целое число жителей",
-                "a whole number of residents",
-            )
-        })?;
-    Ok(pb::RecordPastMeetingRequest {
-        request_id: plan.request_id,
-        group_id,
-        territory_id: plan.territory_id,
-        venue_id: plan.venue_id,
-        date: plan.date,
-        time: plan.time.clone(),
-        protocol: Some(pb::Protocol {
-            number: value(fields, "number").to_string(),
-            start_time: plan.time,
-            end_time: value(fields, "end_time").to_string(),
-            residents_attending: residents,
-            members_present: user_ids(ctx, "members_present", value(fields, "members_present"))?,
-            information_given: value(fields, "information_given").to_string(),
-            ..Default::default()
-        }),
-        signed_on: Some(date_field("signed_on", value(fields, "signed_on"))?),
-        handed_over_on: Some(date_field(
-            "handed_over_on",
-            value(fields, "handed_over_on"),
-        )?),
-    })
 }
 
 /// The fields of a preparation step (the meeting's current values are filled in by whoever
@@ -437,30 +347,6 @@ pub fn prep_fields(step: &Prep, lang: Lang) -> Vec<Field> {
     }
 }
 
-/// What a preparation step sends.
-pub enum PrepRequest {
-    /// The venue agreement.
-    Venue(pb::SetVenueAgreementRequest),
-    /// The announcement.
-    Announce(pb::MeetingStepRequest),
-    /// The move.
-    Move(pb::MoveMeetingRequest),
-    /// The cancellation.
-    Cancel(pb::CancelMeetingRequest),
-    /// The checklist.
-    Checklist(pb::SaveChecklistRequest),
-    /// The brief.
-    Brief(pb::SaveBriefRequest),
-    /// The amendment.
-    Amend(pb::AmendProtocolRequest),
-    /// The protocol with a question or a decision added.
-    Protocol(pb::SaveProtocolRequest),
-    /// An assignment on a decision.
-    Assignment(pb::CreateAssignmentRequest),
-    /// A participant invited or changed.
-    Participant(pb::SaveParticipantRequest),
-}
-
 /// The request of a preparation step on meeting `id` at `version`.
 pub fn prep_call(
     step: &Prep,
@@ -468,7 +354,7 @@ pub fn prep_call(
     version: u64,
     fields: &[Field],
     ctx: &Ctx<'_>,
-) -> Result<PrepRequest, FieldError> {
+) -> Result<Call, FieldError> {
     let meeting_id = id;
     let expected_version = version;
     Ok(match step {
@@ -481,7 +367,7 @@ pub fn prep_call(
                     "choose the venue",
                 ));
             }
-            PrepRequest::Venue(pb::SetVenueAgreementRequest {
+            Call::SetVenueAgreement(pb::SetVenueAgreementRequest {
                 meeting_id,
                 expected_version,
                 venue_id,
@@ -498,11 +384,11 @@ pub fn prep_call(
                 }),
             })
         }
-        Prep::Announce => PrepRequest::Announce(pb::MeetingStepRequest {
+        Prep::Announce => Call::Announce(pb::MeetingStepRequest {
             meeting_id,
             expected_version,
         }),
-        Prep::Move { venues } => PrepRequest::Move(pb::MoveMeetingRequest {
+        Prep::Move { venues } => Call::MoveMeeting(pb::MoveMeetingRequest {
             meeting_id,
             expected_version,
             date: Some(date_field("date", value(fields, "date"))?),
@@ -510,12 +396,12 @@ pub fn prep_call(
             venue_id: venue_of(fields, venues),
             reason: value(fields, "reason").to_string(),
         }),
-        Prep::Cancel => PrepRequest::Cancel(pb::CancelMeetingRequest {
+        Prep::Cancel => Call::CancelMeeting(pb::CancelMeetingRequest {
             meeting_id,
             expected_version,
             reason: value(fields, "reason").to_string(),
         }),
-        Prep::Checklist { items } => PrepRequest::Checklist(pb::SaveChecklistRequest {
+        Prep::Checklist { items } => Call::SaveChecklist(pb::SaveChecklistRequest {
             meeting_id,
             expected_version,
             items: items
@@ -527,7 +413,7 @@ pub fn prep_call(
                 })
                 .collect(),
         }),
-        Prep::Brief { .. } => PrepRequest::Brief(pb::SaveBriefRequest {
+        Prep::Brief { .. } => Call::SaveBrief(pb::SaveBriefRequest {
             meeting_id,
             expected_version,
             // Only the text is the secretary's; the server counts the figures as it saves.
@@ -536,7 +422,7 @@ pub fn prep_call(
                 ..Default::default()
             }),
         }),
-        Prep::Amend => PrepRequest::Amend(pb::AmendProtocolRequest {
+        Prep::Amend => Call::AmendProtocol(pb::AmendProtocolRequest {
             meeting_id,
             expected_version,
             text: value(fields, "text").to_string(),
@@ -552,7 +438,7 @@ pub fn prep_call(
                 answer: value(fields, "answer").to_string(),
                 appeal_id: 0,
             });
-            PrepRequest::Protocol(pb::SaveProtocolRequest {
+            Call::SaveProtocol(pb::SaveProtocolRequest {
                 meeting_id,
                 expected_version,
                 protocol: Some(p),
@@ -564,7 +450,7 @@ pub fn prep_call(
                 text: value(fields, "text").to_string(),
                 assignment_ids: Vec::new(),
             });
-            PrepRequest::Protocol(pb::SaveProtocolRequest {
+            Call::SaveProtocol(pb::SaveProtocolRequest {
                 meeting_id,
                 expected_version,
                 protocol: Some(p),
@@ -591,7 +477,7 @@ pub fn prep_call(
                     v.to_string()
                 }
             };
-            PrepRequest::Participant(pb::SaveParticipantRequest {
+            Call::SaveParticipant(pb::SaveParticipantRequest {
                 meeting_id,
                 expected_version,
                 participant: Some(pb::Participant {
@@ -612,7 +498,7 @@ pub fn prep_call(
             group_id,
             territory_id,
             ..
-        } => PrepRequest::Assignment(pb::CreateAssignmentRequest {
+        } => Call::CreateAssignment(pb::CreateAssignmentRequest {
             request_id: request_id.clone(),
             text: value(fields, "text").to_string(),
             kind: pb::AssignmentKind::Task as i32,
@@ -630,4 +516,42 @@ pub fn prep_call(
             ..Default::default()
         }),
     })
+}
+
+/// A preparation step on a meeting (venue, announcement, move, cancellation, checklist, brief,
+/// amendment, a question or decision added, a participant, an assignment on a decision).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepare {
+    /// Which.
+    pub step: Prep,
+    /// The meeting.
+    pub id: u64,
+    /// The version the user saw.
+    pub version: u64,
+}
+
+impl FormSpec for Prepare {
+    fn fields(&self, lang: Lang) -> Vec<Field> {
+        prep_fields(&self.step, lang)
+    }
+
+    fn call(&self, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, FieldError> {
+        prep_call(&self.step, self.id, self.version, fields, ctx)
+    }
+
+    fn done(&self) -> W {
+        self.step.done()
+    }
+
+    fn target(&self) -> Option<Target> {
+        Some(Target::Meeting(self.id))
+    }
+
+    fn set_version(&mut self, v: u64) {
+        self.version = v;
+    }
+
+    fn chosen(&self, fields: &mut [Field], before: usize) {
+        self.step.chosen(fields, before);
+    }
 }
