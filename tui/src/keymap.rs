@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
@@ -49,6 +50,28 @@ pub enum Command {
     NextField,
     /// Move to the previous field of a form.
     PrevField,
+    /// Choose the next option of a form's choice field.
+    NextOption,
+    /// Choose the previous option of a form's choice field.
+    PrevOption,
+    /// Put the next person or question found into a form's search field.
+    NextMatch,
+    /// Put the previous person or question found into a form's search field.
+    PrevMatch,
+    /// Move a text field's cursor one character left.
+    CursorLeft,
+    /// Move a text field's cursor one character right.
+    CursorRight,
+    /// Move a text field's cursor to its start.
+    LineStart,
+    /// Move a text field's cursor to its end.
+    LineEnd,
+    /// Delete the character before a text field's cursor.
+    DeleteBack,
+    /// Delete the character at a text field's cursor.
+    DeleteForward,
+    /// Delete everything before a text field's cursor.
+    ClearToStart,
     /// Send a form or confirm.
     Submit,
     /// Close a form or popup without sending.
@@ -179,7 +202,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 81] = [
+    pub const ALL: [Command; 92] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -256,6 +279,17 @@ impl Command {
         Command::SwitchRole,
         Command::NextField,
         Command::PrevField,
+        Command::PrevOption,
+        Command::NextOption,
+        Command::PrevMatch,
+        Command::NextMatch,
+        Command::CursorLeft,
+        Command::CursorRight,
+        Command::LineStart,
+        Command::LineEnd,
+        Command::DeleteBack,
+        Command::DeleteForward,
+        Command::ClearToStart,
         Command::Submit,
         Command::Cancel,
         Command::Logout,
@@ -274,6 +308,18 @@ impl Command {
         Command::Tab7,
         Command::Tab8,
         Command::Tab9,
+    ];
+
+    /// The commands that edit a text field: a field that has the focus runs them for its keys
+    /// (printable keys type instead).
+    pub const EDITING: [Command; 7] = [
+        Command::CursorLeft,
+        Command::CursorRight,
+        Command::LineStart,
+        Command::LineEnd,
+        Command::DeleteBack,
+        Command::DeleteForward,
+        Command::ClearToStart,
     ];
 
     /// The command's name in the configuration file.
@@ -297,6 +343,17 @@ impl Command {
             Command::Logout => "logout",
             Command::NextField => "next_field",
             Command::PrevField => "prev_field",
+            Command::NextOption => "next_option",
+            Command::PrevOption => "prev_option",
+            Command::NextMatch => "next_match",
+            Command::PrevMatch => "prev_match",
+            Command::CursorLeft => "cursor_left",
+            Command::CursorRight => "cursor_right",
+            Command::LineStart => "line_start",
+            Command::LineEnd => "line_end",
+            Command::DeleteBack => "delete_back",
+            Command::DeleteForward => "delete_forward",
+            Command::ClearToStart => "clear_to_start",
             Command::Submit => "submit",
             Command::Cancel => "cancel",
             Command::NextTab => "next_tab",
@@ -560,6 +617,17 @@ impl Default for Keymap {
             (C::Logout, vec![plain(K::F(10))]),
             (C::NextField, vec![plain(K::Tab)]),
             (C::PrevField, vec![plain(K::BackTab)]),
+            (C::NextOption, vec![plain(K::Right), ch(' ')]),
+            (C::PrevOption, vec![plain(K::Left)]),
+            (C::NextMatch, vec![plain(K::Down)]),
+            (C::PrevMatch, vec![plain(K::Up)]),
+            (C::CursorLeft, vec![plain(K::Left)]),
+            (C::CursorRight, vec![plain(K::Right)]),
+            (C::LineStart, vec![plain(K::Home), ctrl('a')]),
+            (C::LineEnd, vec![plain(K::End), ctrl('e')]),
+            (C::DeleteBack, vec![plain(K::Backspace)]),
+            (C::DeleteForward, vec![plain(K::Delete)]),
+            (C::ClearToStart, vec![ctrl('u')]),
             (C::Submit, vec![plain(K::Enter)]),
             (C::Cancel, vec![plain(K::Esc)]),
             (C::NextTab, vec![ch(']'), plain(K::Right)]),
@@ -629,6 +697,12 @@ impl Default for Keymap {
 }
 
 impl Keymap {
+    /// The default keymap, built once (for text fields edited where no keymap is at hand).
+    pub fn defaults() -> &'static Keymap {
+        static DEFAULTS: LazyLock<Keymap> = LazyLock::new(Keymap::default);
+        &DEFAULTS
+    }
+
     /// The default keymap with the `[keys]` table of the configuration file applied: each named
     /// command gets exactly the keys given (replacing its defaults).
     pub fn with_overrides(overrides: &BTreeMap<String, KeySpec>) -> Result<Self, KeymapError> {

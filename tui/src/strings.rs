@@ -242,6 +242,29 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
         C::Logout => ("выйти из учётной записи", "sign out"),
         C::NextField => ("следующее поле", "next field"),
         C::PrevField => ("предыдущее поле", "previous field"),
+        C::NextOption => ("следующий вариант выбора", "next option of the choice"),
+        C::PrevOption => ("предыдущий вариант выбора", "previous option of the choice"),
+        C::NextMatch => (
+            "следующий из найденных (сотрудник, вопрос классификатора)",
+            "next one found (a colleague, a classifier question)",
+        ),
+        C::PrevMatch => ("предыдущий из найденных", "previous one found"),
+        C::CursorLeft => ("курсор влево", "cursor left"),
+        C::CursorRight => ("курсор вправо", "cursor right"),
+        C::LineStart => ("курсор в начало поля", "cursor to the field's start"),
+        C::LineEnd => ("курсор в конец поля", "cursor to the field's end"),
+        C::DeleteBack => (
+            "стереть знак перед курсором",
+            "delete the character before the cursor",
+        ),
+        C::DeleteForward => (
+            "стереть знак под курсором",
+            "delete the character at the cursor",
+        ),
+        C::ClearToStart => (
+            "стереть всё до курсора",
+            "delete everything before the cursor",
+        ),
         C::Submit => ("отправить", "send"),
         C::Cancel => ("закрыть", "close"),
         C::NextTab => ("следующая вкладка", "next tab"),
@@ -453,6 +476,10 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::NewerPage => ("позже", "newer"),
         C::FilterPerson => ("по сотруднику", "by person"),
         C::FilterRecord => ("по записи", "by record"),
+        C::NextOption | C::PrevOption => ("вариант", "option"),
+        C::NextMatch | C::PrevMatch => ("найденные", "found"),
+        C::CursorLeft | C::CursorRight | C::LineStart | C::LineEnd => ("курсор", "cursor"),
+        C::DeleteBack | C::DeleteForward | C::ClearToStart => ("стереть", "delete"),
         other => return self::command(lang, other),
     };
     lang.pick(ru, en)

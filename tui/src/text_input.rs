@@ -1,7 +1,9 @@
-//! A one-line text field's editing state: the text and a cursor, moved by the usual keys. Pure;
-//! drawing is in `view::widgets`.
+//! A one-line text field's editing state: the text and a cursor, moved by the editing commands
+//! of the key table (rebindable like any other). Pure; drawing is in `view::widgets`.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::keymap::{Command, Keymap};
 
 /// The text of a field and where the cursor is (in characters).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -45,40 +47,55 @@ impl TextInput {
             .map_or(self.text.len(), |(i, _)| i)
     }
 
-    /// Applies an editing key; returns whether the key was one (so it is not a command).
+    /// Applies an editing key with the default bindings; returns whether the key was one (so
+    /// it is not a command).
     pub fn handle_key(&mut self, key: &KeyEvent) -> bool {
+        self.handle_key_in(key, Keymap::defaults())
+    }
+
+    /// Applies an editing key as `keymap` binds the editing commands, or types a printable
+    /// character; returns whether the key was one (so it is not a command).
+    pub fn handle_key_in(&mut self, key: &KeyEvent, keymap: &Keymap) -> bool {
+        if let Some(command) = keymap.command(key, &Command::EDITING, true) {
+            return self.edit(command);
+        }
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let alt = key.modifiers.contains(KeyModifiers::ALT);
-        let len = self.text.chars().count();
         match key.code {
-            KeyCode::Char('u') if ctrl => {
+            KeyCode::Char(c) if !ctrl && !alt && !c.is_control() => {
+                let at = self.byte_at(self.cursor);
+                self.text.insert(at, c);
+                self.cursor += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Runs one of the editing commands ([`Command::EDITING`]); returns whether it was one.
+    pub fn edit(&mut self, command: Command) -> bool {
+        let len = self.text.chars().count();
+        match command {
+            Command::ClearToStart => {
                 // As in a shell: delete everything before the cursor.
                 let at = self.byte_at(self.cursor);
                 self.text.replace_range(..at, "");
                 self.cursor = 0;
             }
-            KeyCode::Char('a') if ctrl => self.cursor = 0,
-            KeyCode::Char('e') if ctrl => self.cursor = len,
-            KeyCode::Char(c) if !ctrl && !alt && !c.is_control() => {
-                let at = self.byte_at(self.cursor);
-                self.text.insert(at, c);
-                self.cursor += 1;
-            }
-            KeyCode::Backspace if self.cursor > 0 => {
+            Command::LineStart => self.cursor = 0,
+            Command::LineEnd => self.cursor = len,
+            Command::DeleteBack if self.cursor > 0 => {
                 let at = self.byte_at(self.cursor - 1);
                 self.text.remove(at);
                 self.cursor -= 1;
             }
-            KeyCode::Backspace => {}
-            KeyCode::Delete if self.cursor < len => {
+            Command::DeleteForward if self.cursor < len => {
                 let at = self.byte_at(self.cursor);
                 self.text.remove(at);
             }
-            KeyCode::Delete => {}
-            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Right => self.cursor = (self.cursor + 1).min(len),
-            KeyCode::Home => self.cursor = 0,
-            KeyCode::End => self.cursor = len,
+            Command::DeleteBack | Command::DeleteForward => {}
+            Command::CursorLeft => self.cursor = self.cursor.saturating_sub(1),
+            Command::CursorRight => self.cursor = (self.cursor + 1).min(len),
             _ => return false,
         }
         true
@@ -110,6 +127,27 @@ mod tests {
         assert_eq!(t.cursor(), 3);
         assert!(!press(&mut t, KeyCode::Enter));
         assert!(!press(&mut t, KeyCode::Tab));
+    }
+
+    #[test]
+    fn editing_keys_follow_the_key_file() {
+        use std::collections::BTreeMap;
+
+        use crate::keymap::KeySpec;
+        let overrides = BTreeMap::from([
+            ("line_start".to_string(), KeySpec::One("ctrl+b".into())),
+            ("delete_back".to_string(), KeySpec::One("ctrl+h".into())),
+        ]);
+        let keymap = Keymap::with_overrides(&overrides).unwrap_or_default();
+        let mut t = TextInput::new("abc");
+        let plain = |code| KeyEvent::new(code, KeyModifiers::NONE);
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        assert!(!t.handle_key_in(&plain(KeyCode::Home), &keymap));
+        assert!(!t.handle_key_in(&plain(KeyCode::Backspace), &keymap));
+        assert_eq!((t.text(), t.cursor()), ("abc", 3));
+        assert!(t.handle_key_in(&ctrl('h'), &keymap));
+        assert!(t.handle_key_in(&ctrl('b'), &keymap));
+        assert_eq!((t.text(), t.cursor()), ("ab", 0));
     }
 
     #[test]

@@ -1459,6 +1459,61 @@ fn the_executor_is_found_by_a_surname_or_initial_and_chosen_with_the_arrows() {
 }
 
 #[test]
+fn keys_inside_forms_follow_the_key_file() {
+    use infogroups_tui::keymap::{KeySpec, Keymap};
+    use std::collections::BTreeMap;
+    let mut s = signed(Lang::Ru, (80, 24), SEK1);
+    let overrides = BTreeMap::from([
+        ("next_option".to_string(), KeySpec::One("ctrl+n".into())),
+        ("line_start".to_string(), KeySpec::One("ctrl+b".into())),
+    ]);
+    s.keymap = match Keymap::with_overrides(&overrides) {
+        Ok(map) => map,
+        Err(e) => panic!("the key file: {e}"),
+    };
+    // The group serves the territory (the administrator set it).
+    let mut group = city().groups[0].clone();
+    group.territory_ids = vec![TERRITORY];
+    if let Some(m) = group.meta.as_mut() {
+        m.version += 1;
+    }
+    stream(
+        &mut s,
+        41,
+        pb::EventAction::Updated,
+        pb::event::Entity::Group(group),
+    );
+    tab(&mut s, '2');
+    press(&mut s, KeyCode::Char('N'));
+    // The time field: Home no longer goes to the start, the key given for it does.
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Home);
+    type_text(&mut s, "1");
+    press_with(
+        &mut s,
+        KeyCode::Char('b'),
+        crossterm::event::KeyModifiers::CONTROL,
+    );
+    type_text(&mut s, "2");
+    assert_eq!(
+        top_form(&s).map(|f| f.fields[1].value()),
+        Some("218:001".to_string())
+    );
+    // The venue choice: → and Space no longer change it, the key given for it does.
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Right);
+    press(&mut s, KeyCode::Char(' '));
+    assert_eq!(top_form(&s).map(|f| f.fields[3].choice), Some(0));
+    press_with(
+        &mut s,
+        KeyCode::Char('n'),
+        crossterm::event::KeyModifiers::CONTROL,
+    );
+    assert_eq!(top_form(&s).map(|f| f.fields[3].choice), Some(1));
+}
+
+#[test]
 fn the_secretary_plans_a_meeting_and_prepares_it() {
     let mut s = signed(Lang::Ru, (80, 24), SEK1);
     // The group serves the territory (the administrator set it).

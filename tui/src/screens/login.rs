@@ -222,9 +222,9 @@ impl Component for LoginScreen {
         }
     }
 
-    fn on_text_key(&mut self, key: &KeyEvent, _ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {
+    fn on_text_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {
         let before = (self.username.text().len(), self.password.text().len());
-        let handled = self.focused().handle_key(key);
+        let handled = self.focused().handle_key_in(key, ctx.keymap);
         if handled && before != (self.username.text().len(), self.password.text().len()) {
             // Typing clears a stale error and the demo pick that no longer matches.
             if matches!(self.error, Some(LoginError::Field(..))) {

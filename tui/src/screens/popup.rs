@@ -260,8 +260,8 @@ impl Component for StepPopup {
         }
     }
 
-    fn on_text_key(&mut self, key: &KeyEvent, _ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {
-        let handled = self.input.handle_key(key);
+    fn on_text_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {
+        let handled = self.input.handle_key_in(key, ctx.keymap);
         if handled && self.error.as_ref().is_some_and(|e| e.under_field) {
             self.error = None;
         }

@@ -8,7 +8,7 @@ mod field;
 mod spec;
 mod values;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use infogroups_shared::classifier;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
@@ -204,6 +204,12 @@ impl FormPopup {
     }
 }
 
+/// The keys of a person or classifier field that go through what was found.
+const MATCH_COMMANDS: [Command; 2] = [Command::NextMatch, Command::PrevMatch];
+
+/// The keys of a choice field.
+const OPTION_COMMANDS: [Command; 2] = [Command::PrevOption, Command::NextOption];
+
 impl Component for FormPopup {
     fn commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
         let mut c = vec![Command::Submit, Command::Cancel];
@@ -280,9 +286,9 @@ impl Component for FormPopup {
             return false;
         };
         if matches!(field.kind, FieldKind::Person | FieldKind::Classifier) {
-            let step = match key.code {
-                KeyCode::Down => 1,
-                KeyCode::Up => -1,
+            let step = match ctx.keymap.command(key, &MATCH_COMMANDS, true) {
+                Some(Command::NextMatch) => 1,
+                Some(Command::PrevMatch) => -1,
                 _ => 0,
             };
             if step != 0 {
@@ -297,7 +303,7 @@ impl Component for FormPopup {
                 field.step_through(&options, step);
                 return true;
             }
-            if field.input.handle_key(key) {
+            if field.input.handle_key_in(key, ctx.keymap) {
                 field.query = None;
                 field.error = None;
                 if field.kind == FieldKind::Classifier {
@@ -310,15 +316,16 @@ impl Component for FormPopup {
         if field.kind == FieldKind::Choice {
             let n = field.options.len().max(1);
             let before = field.choice;
-            match key.code {
-                KeyCode::Left => field.choice = (field.choice + n - 1) % n,
-                KeyCode::Right | KeyCode::Char(' ') => field.choice = (field.choice + 1) % n,
+            // Nothing is typed into a choice, so its keys may be printable ones (Space).
+            match ctx.keymap.command(key, &OPTION_COMMANDS, false) {
+                Some(Command::PrevOption) => field.choice = (field.choice + n - 1) % n,
+                Some(Command::NextOption) => field.choice = (field.choice + 1) % n,
                 _ => return false,
             }
             self.spec.chosen(&mut self.fields, before);
             return true;
         }
-        let handled = field.input.handle_key(key);
+        let handled = field.input.handle_key_in(key, ctx.keymap);
         if handled {
             field.error = None;
         }
