@@ -17,7 +17,8 @@ use super::{
     meeting_forms as meeting, people_forms as people,
 };
 
-/// What the form does when sent.
+/// Which form a screen opens, with what the form needs; each variant becomes its form's
+/// [`FormSpec`] (the types beside the features, which a screen may also open directly).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Intent {
     /// A step on a meeting.
