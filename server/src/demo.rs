@@ -565,6 +565,27 @@ fn working_day(
     date
 }
 
+/// The days of one group's meetings, `offsets` days from `today` in ascending order, each moved
+/// to a working day — and, where two past ones would then fall on the same day (the day before
+/// and three days before a Monday are both the Friday), the earlier one moved to the working day
+/// before, so a group never holds two meetings on one day.
+fn meeting_days(
+    cal: &infogroups_shared::calendar::ProductionCalendar,
+    today: NaiveDate,
+    offsets: &[i64],
+) -> Vec<NaiveDate> {
+    let mut days: Vec<NaiveDate> = offsets
+        .iter()
+        .map(|&offset| working_day(cal, days_from(today, offset), offset < 0))
+        .collect();
+    for k in (0..days.len().saturating_sub(1)).rev() {
+        if days[k] >= days[k + 1] {
+            days[k] = working_day(cal, days_from(days[k + 1], -1), true);
+        }
+    }
+    days
+}
+
 /// The outside participants of a meeting (3.5.4, 3.8.2): a Duma deputy, the prosecutor's office,
 /// the police and the city paper, in the states a meeting of that age has.
 fn participants(p: &DemoPeople, k: usize, held: bool, notified: bool) -> Vec<pb::Participant> {
@@ -658,8 +679,8 @@ fn seed_meetings(tx: &mut crate::db::Tx<'_>, p: &DemoPeople, today: NaiveDate) -
             (10 + i as i64, M::Announced),
             (40 + i as i64, M::Planned),
         ];
-        for (k, (offset, status)) in steps.into_iter().enumerate() {
-            let date = working_day(&cal, days_from(today, offset), offset < 0);
+        let days = meeting_days(&cal, today, &steps.map(|(offset, _)| offset));
+        for (k, ((_, status), date)) in steps.into_iter().zip(days).enumerate() {
             let held = infogroups_shared::meeting::was_held(status);
             let signed = status as i32 >= M::ProtocolSigned as i32;
             let due = cal.fifth_working_day_after(date);
@@ -1238,6 +1259,28 @@ mod tests {
     use crate::Clock;
     use crate::store::SledStore;
     use std::sync::Arc;
+
+    #[test]
+    fn a_group_never_holds_two_meetings_on_one_day_whatever_day_the_demo_starts() {
+        let cal = infogroups_shared::calendar::ProductionCalendar::new();
+        let offsets = [-330, -270, -200, -130, -60, -3, -1, 10, 40];
+        // Every weekday, and the long New Year holidays.
+        let starts =
+            (0..14)
+                .map(|d| days_from(NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default(), d))
+                .chain((0..12).map(|d| {
+                    days_from(NaiveDate::from_ymd_opt(2026, 12, 29).unwrap_or_default(), d)
+                }));
+        for today in starts {
+            let days = meeting_days(&cal, today, &offsets);
+            assert!(days.windows(2).all(|w| w[0] < w[1]), "{today}: {days:?}");
+            assert!(
+                days.iter().all(|d| cal.is_working_day(*d)),
+                "{today}: {days:?}"
+            );
+            assert!(days[6] < today && days[7] > today, "{today}: {days:?}");
+        }
+    }
 
     #[tokio::test]
     async fn the_demo_city_has_every_role_and_every_state() -> Result<(), Box<dyn std::error::Error>>
