@@ -11,8 +11,8 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::{city_time, pb};
 
 use crate::actions::Action;
-use crate::calls::{Call, Origin, Reply};
 use crate::keymap::{Command, Keymap};
+use crate::msg::call::{Call, Origin, Reply};
 use crate::msg::{Cmd, Link, LoginOk, Msg, SyncEvent};
 use crate::records::{meeting_prep, meetings};
 use crate::replica::{Applied, Kind, Replica};
@@ -659,7 +659,7 @@ fn on_call_done(
             };
             load_decree_years(state, &years);
             if let Screen::Work(w) = &mut state.screen
-                && let Some(r) = w.report_mut(crate::calls::ReportKind::Directories)
+                && let Some(r) = w.report_mut(crate::msg::call::ReportKind::Directories)
             {
                 out.run(Cmd::Call {
                     origin: r.begin(),

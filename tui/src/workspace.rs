@@ -4,7 +4,7 @@
 use infogroups_shared::pb::{self, Role};
 use infogroups_shared::policy;
 
-use crate::calls::ReportKind;
+use crate::msg::call::ReportKind;
 use crate::records::Source;
 use crate::strings::work::W;
 

@@ -12,8 +12,8 @@ use infogroups_shared::validate;
 use super::{
     Column, DetailLine, RecordRow, Start, Tone, date, field, group, iso, person, territory,
 };
-use crate::calls::Call;
 use crate::keymap::Command;
+use crate::msg::call::Call;
 use crate::records::directory::territory_choices;
 use crate::screens::Ctx;
 use crate::screens::appeal_forms::SPECIAL;

@@ -8,8 +8,8 @@ use infogroups_shared::pb::{self, MeetingStatus as M};
 
 use super::Start;
 use super::directory::{choices, territory_choices};
-use crate::calls::Call;
 use crate::keymap::Command;
+use crate::msg::call::Call;
 use crate::screens::Ctx;
 use crate::screens::form::{FormPopup, Intent, request_id};
 use crate::screens::meeting_forms::{self, Prep};

@@ -14,8 +14,8 @@ use chrono::NaiveDate;
 use infogroups_shared::calendar::ProductionCalendar;
 use infogroups_shared::names::Lang;
 
-use crate::calls::Call;
 use crate::keymap::Command;
+use crate::msg::call::Call;
 use crate::screens::Ctx;
 use crate::screens::form::FormPopup;
 use crate::strings::work::W;

@@ -9,7 +9,7 @@ use infogroups_shared::validate::FieldError;
 
 use super::Ctx;
 use super::form::{Field, FieldKind as K, choice_of, date_field, group_by_number, user_id, value};
-use crate::calls::Call;
+use crate::msg::call::Call;
 use crate::strings::work::W;
 
 /// The channels offered, in order.

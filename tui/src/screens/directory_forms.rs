@@ -7,7 +7,7 @@ use infogroups_shared::validate::{self, FieldError};
 
 use super::Ctx;
 use super::form::{Field, FieldKind as K, GRANTABLE, choice_of, group_by_number, user_id, value};
-use crate::calls::Call;
+use crate::msg::call::Call;
 use crate::strings::work::W;
 
 /// The territory kinds offered, in order.

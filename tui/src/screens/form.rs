@@ -12,8 +12,8 @@ use tonic::Code;
 
 use super::meeting_forms::{self, Prep, PrepRequest};
 use super::{Component, Ctx, Outbox, appeal_forms, directory_forms, group_forms};
-use crate::calls::{Call, Origin};
 use crate::keymap::Command;
+use crate::msg::call::{Call, Origin};
 use crate::msg::{Cmd, Msg};
 use crate::person_match::{self, Unresolved};
 use crate::rpc::RpcError;

@@ -10,7 +10,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::text;
 use crate::app::State;
-use crate::calls::ReportKind;
+use crate::msg::call::ReportKind;
 use crate::screens::report::{ReportData, ReportScreen};
 use crate::strings::Text;
 use crate::strings::work::W;
