@@ -485,7 +485,7 @@ fn show_assignment(state: &mut State, id: u64) {
             let a = ctx.replica.assignments.get(id);
             let at = w.tabs.iter().position(|t| {
                 matches!(t, Tab::Assignments(s)
-                    if a.as_ref().is_some_and(|a| crate::screens::assignments::in_scope(s.scope, a, &ctx)))
+                    if a.as_ref().is_some_and(|a| s.scope.includes(a, ctx.me(), ctx.today, ctx.calendar)))
             });
             if let Some(i) = at {
                 w.active = i;

@@ -18,7 +18,7 @@ use crate::replica::Entity;
 use crate::strings;
 use crate::strings::work::W;
 use crate::text_input::TextInput;
-use crate::urgency::{self, SortBy, Urgency};
+use crate::urgency::{self, SortBy};
 use crate::workspace::Scope;
 
 /// How a row sorts (see [`urgency::sort_key`]).
@@ -138,7 +138,7 @@ impl AssignmentsScreen {
             .replica
             .assignments
             .iter()
-            .filter(|a| in_scope(self.scope, a, ctx))
+            .filter(|a| self.scope.includes(a, ctx.me(), ctx.today, ctx.calendar))
             .filter(|a| needle.is_empty() || matches(a, &needle, ctx))
             .map(|a| (self.key(&a, &ranks, ctx), a.meta.map_or(0, |m| m.id)))
             .collect();
@@ -164,7 +164,7 @@ impl AssignmentsScreen {
             .replica
             .assignments
             .get(id)
-            .filter(|a| in_scope(self.scope, a, ctx))
+            .filter(|a| self.scope.includes(a, ctx.me(), ctx.today, ctx.calendar))
             .filter(|a| needle.is_empty() || matches(a, &needle, ctx))
         {
             let key = (self.key(&a, &self.executor_ranks(ctx), ctx), id);
@@ -276,17 +276,6 @@ fn issuing_group(ctx: &Ctx<'_>) -> Option<u64> {
     let g = ctx.session?.role()?.group_id;
     ctx.may_in(infogroups_shared::policy::Action::IssueAssignment, g)
         .then_some(g)
-}
-
-/// Whether `a` belongs on a list of `scope`.
-pub fn in_scope(scope: Scope, a: &pb::Assignment, ctx: &Ctx<'_>) -> bool {
-    let me = ctx.me();
-    match scope {
-        Scope::All => true,
-        Scope::Mine => a.executor_id == me || a.co_executors.iter().any(|c| c.user_id == me),
-        Scope::Extensions => actions::awaits_my_decision(a, me, ctx.today),
-        Scope::Overdue => urgency::classify(a, ctx.today, ctx.calendar) == Urgency::Overdue,
-    }
 }
 
 impl AssignmentsScreen {
