@@ -10,8 +10,9 @@ use infogroups_shared::names;
 use infogroups_shared::pb;
 
 use super::form::{FormPopup, Intent, export_form};
+use super::list::{self, Focus};
 use super::popup::{Popup, StepPopup};
-use super::{Component, Ctx, Outbox, common, list};
+use super::{Component, Ctx, Outbox, common};
 use crate::actions::{self, Action};
 use crate::keymap::Command;
 use crate::replica::Entity;
@@ -25,15 +26,6 @@ use crate::workspace::Scope;
 type SortKey = urgency::Key;
 use crate::view::detail;
 use infogroups_shared::names::Lang;
-
-/// Where the keys go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
-    /// The list: arrows move the selection.
-    List,
-    /// The detail panel: arrows scroll it.
-    Detail,
-}
 
 /// The assignments screen's state.
 #[derive(Debug, Clone)]

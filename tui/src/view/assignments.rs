@@ -11,7 +11,8 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::{detail, layout, text, widgets};
 use crate::app::State;
-use crate::screens::assignments::{AssignmentsScreen, Focus};
+use crate::screens::assignments::AssignmentsScreen;
+use crate::screens::list::Focus;
 use crate::strings::work::W;
 use crate::strings::{self, Text};
 use crate::urgency::{self, SortBy, Urgency};

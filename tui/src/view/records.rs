@@ -10,7 +10,8 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use super::{layout, text, widgets};
 use crate::app::State;
 use crate::records::{Column, DetailLine, Tone};
-use crate::screens::records::{Focus, RecordsScreen};
+use crate::screens::list::Focus;
+use crate::screens::records::RecordsScreen;
 use crate::strings::{self, Text};
 use crate::theme::Theme;
 
