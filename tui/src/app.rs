@@ -718,7 +718,7 @@ fn on_call_done(
                 let text = format!(
                     "{} {}",
                     Text::TrainingTime.get(state.lang),
-                    crate::view::text::date_time(s.server_time_ms)
+                    crate::text::date_time(s.server_time_ms)
                 );
                 state.replica.settings = s;
                 state.invalidate_rows();

@@ -766,7 +766,7 @@ async fn the_secretary_keeps_the_protocol_and_issues_an_assignment_on_its_decisi
         .cloned()
         .unwrap_or_else(|| panic!("the demo group has a held meeting"));
     let id = held.meta.map_or(0, |m| m.id);
-    let on = infogroups_tui::view::text::date(held.date.as_ref());
+    let on = infogroups_tui::text::date(held.date.as_ref());
     let meeting = |s: &State| s.replica.meetings.get(id).cloned().unwrap_or_default();
 
     c.key(K::Char('2'));

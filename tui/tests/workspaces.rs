@@ -16,7 +16,7 @@ use infogroups_tui::msg::{Cmd, LoginOk, Msg};
 use infogroups_tui::msg::{Link, SyncEvent};
 use infogroups_tui::rpc::RpcError;
 use infogroups_tui::screens::popup::Popup;
-use infogroups_tui::view::text;
+use infogroups_tui::text;
 use tonic::Code;
 
 const KONTROL: u64 = 110;

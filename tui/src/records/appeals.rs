@@ -20,7 +20,7 @@ use crate::screens::appeal_forms::SPECIAL;
 use crate::screens::form::{FormPopup, Intent, export_form, request_id};
 use crate::screens::popup::InfoPopup;
 use crate::strings::work::W;
-use crate::view::text;
+use crate::text;
 
 /// The appeals' columns.
 pub const COLUMNS: &[Column] = &[

@@ -14,7 +14,7 @@ use crate::screens::Ctx;
 use crate::screens::form::{FormPopup, Intent, request_id};
 use crate::screens::meeting_forms::{self, Prep};
 use crate::strings::work::W;
-use crate::view::text;
+use crate::text;
 
 /// The group whose meetings the current role prepares (leader or secretary).
 pub fn preparing_group(ctx: &Ctx<'_>) -> Option<u64> {

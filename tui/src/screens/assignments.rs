@@ -307,7 +307,7 @@ impl AssignmentsScreen {
                         urgency::deadline(&a)
                             .map(crate::records::date)
                             .unwrap_or_default(),
-                        crate::view::text::date(e.requested_date.as_ref())
+                        crate::text::date(e.requested_date.as_ref())
                     ));
                     summary.push(format!("{}: {}", W::FieldReason.get(lang), e.reason));
                 }

@@ -5,8 +5,8 @@ use infogroups_shared::names::Lang;
 
 use super::Ctx;
 use crate::keymap::Command;
+use crate::layout;
 use crate::strings::{self, Text};
-use crate::view::layout;
 
 /// Where the keys go on a list screen with a detail panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -427,7 +427,7 @@ pub fn prep_fields(step: &Prep, lang: Lang) -> Vec<Field> {
                 decisions
                     .iter()
                     .enumerate()
-                    .map(|(i, d)| crate::view::text::truncate(&format!("{}. {d}", i + 1), 60))
+                    .map(|(i, d)| crate::text::truncate(&format!("{}. {d}", i + 1), 60))
                     .collect(),
             ),
             Field::new("text", W::FieldAssignmentText, K::Text, true),

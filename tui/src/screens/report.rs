@@ -186,7 +186,7 @@ impl Component for ReportScreen {
 
     fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
         use Command as C;
-        let rows = crate::view::layout::report_page(ctx.size);
+        let rows = crate::layout::report_page(ctx.size);
         let page = isize::try_from(rows).unwrap_or(10);
         match command {
             C::Up => self.scroll_by(-1, rows),

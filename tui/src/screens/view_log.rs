@@ -164,7 +164,7 @@ impl ViewLogScreen {
         self.records
             .iter()
             .map(|r| ViewRow {
-                when: crate::view::text::date_time(r.at_ms),
+                when: crate::text::date_time(r.at_ms),
                 who: crate::records::person(ctx, r.actor_id),
                 record: record_name(ctx.lang, &r.entity_kind, r.entity_id, &r.entity_label),
             })

@@ -9,12 +9,14 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::{detail, layout, text, widgets};
+use super::{detail, widgets};
 use crate::app::State;
+use crate::layout;
 use crate::screens::assignments::AssignmentsScreen;
 use crate::screens::list::Focus;
 use crate::strings::work::W;
 use crate::strings::{self, Text};
+use crate::text;
 use crate::urgency::{self, SortBy, Urgency};
 
 /// Draws the tab into the body `area`: the count line, the table and the detail panel.

@@ -10,11 +10,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{layout, text};
 use crate::actions;
 use crate::app::State;
+use crate::layout;
 use crate::screens::Ctx;
 use crate::strings::{self, Text};
+use crate::text;
 use crate::theme::Theme;
 use crate::urgency::{self, Urgency};
 
