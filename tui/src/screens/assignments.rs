@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crossterm::event::KeyEvent;
-use infogroups_shared::names;
+use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb;
 
 use super::form::{FormPopup, Intent, export_form};
@@ -15,6 +15,7 @@ use super::popup::{Popup, StepPopup};
 use super::{Component, Ctx, Outbox, common};
 use crate::actions::{self, Action};
 use crate::keymap::Command;
+use crate::records::assignment_detail;
 use crate::replica::Entity;
 use crate::strings;
 use crate::strings::work::W;
@@ -24,8 +25,6 @@ use crate::workspace::Scope;
 
 /// How a row sorts (see [`urgency::sort_key`]).
 type SortKey = urgency::Key;
-use crate::view::detail;
-use infogroups_shared::names::Lang;
 
 /// The assignments screen's state.
 #[derive(Debug, Clone)]
@@ -242,7 +241,7 @@ impl AssignmentsScreen {
         let Some(a) = self.selected_assignment(ctx) else {
             return;
         };
-        let (height, lines) = detail::measure(&a, ctx, self.detail_open());
+        let (height, lines) = assignment_detail::measure(&a, ctx, self.detail_open());
         let max = lines.saturating_sub(height);
         self.detail_scroll = self.detail_scroll.saturating_add_signed(delta).min(max);
     }
