@@ -55,7 +55,8 @@ pub fn draw_body(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_
             .and_then(|id| state.replica.assignments.get(id));
         let scroll = screen.detail_scroll;
         detail::draw(
-            state,
+            &state.ctx(),
+            state.theme,
             a.as_ref(),
             scroll,
             screen.focus == Focus::Detail,

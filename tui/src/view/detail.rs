@@ -1,5 +1,5 @@
 //! The detail panel of one assignment: its frame and the lines `records::assignment_detail`
-//! builds, scrolled.
+//! builds, scrolled. It reads what the screens read (the context), not the app's state.
 
 use infogroups_shared::pb;
 use ratatui::Frame;
@@ -7,23 +7,24 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::app::State;
 use crate::layout;
 use crate::records::assignment_detail;
+use crate::screens::Ctx;
 use crate::strings;
+use crate::theme::Theme;
 
 /// Draws the panel for `a` (or an empty frame) into `area`.
 pub fn draw(
-    state: &State,
+    ctx: &Ctx<'_>,
+    theme: Theme,
     a: Option<&pb::Assignment>,
     scroll: usize,
     focused: bool,
     frame: &mut Frame<'_>,
     area: Rect,
 ) {
-    let theme = state.theme;
     let title = a.map_or_else(String::new, |a| {
-        format!(" {} ", strings::assignment_title(state.lang, &a.number))
+        format!(" {} ", strings::assignment_title(ctx.lang, &a.number))
     });
     let border = if focused { theme.title() } else { theme.dim() };
     let block = Block::bordered()
@@ -34,7 +35,7 @@ pub fn draw(
     let Some(a) = a else {
         return;
     };
-    let all = assignment_detail::lines(a, &state.ctx(), theme, inner.width);
+    let all = assignment_detail::lines(a, ctx, theme, inner.width);
     let scroll = scroll.min(all.len().saturating_sub(usize::from(inner.height)));
     let shown: Vec<Line<'static>> = all
         .into_iter()
