@@ -17,6 +17,7 @@ use infogroups_shared::{appeal, meeting, validate};
 use crate::db::Tx;
 use crate::error::ApiResult;
 use crate::notify::{self, About};
+use crate::policy::executors;
 use crate::services::Ctx;
 use crate::services::assignments::{facts, set_status};
 
@@ -52,8 +53,7 @@ fn open_for_work(a: &pb::Assignment) -> bool {
 }
 
 fn people(a: &pb::Assignment) -> Vec<u64> {
-    let mut who = vec![a.executor_id];
-    who.extend(a.co_executors.iter().map(|c| c.user_id));
+    let mut who = executors(a);
     who.push(a.controller_id);
     who.sort_unstable();
     who.dedup();

@@ -216,6 +216,19 @@ pub fn personal_data_resource(group_id: u64, bound_executors: Vec<u64>) -> Resou
     }
 }
 
+/// Who executes assignment `a`: the responsible executor first, then the co-executors. The
+/// permission checks, the server's notices and the client's "mine" list all mean these people.
+pub fn executors(a: &pb::Assignment) -> Vec<u64> {
+    let mut who = vec![a.executor_id];
+    who.extend(a.co_executors.iter().map(|c| c.user_id));
+    who
+}
+
+/// Whether `user_id` executes assignment `a` (responsible or co-executor).
+pub fn executes(a: &pb::Assignment, user_id: u64) -> bool {
+    a.executor_id == user_id || a.co_executors.iter().any(|c| c.user_id == user_id)
+}
+
 impl Resource {
     /// A resource of one group.
     pub fn group(group_id: u64) -> Self {
@@ -227,8 +240,7 @@ impl Resource {
 
     /// An assignment's resource.
     pub fn of_assignment(a: &pb::Assignment) -> Self {
-        let mut executors = vec![a.executor_id];
-        executors.extend(a.co_executors.iter().map(|c| c.user_id));
+        let executors = executors(a);
         let requester_id = a
             .extensions
             .iter()
@@ -514,6 +526,25 @@ mod tests {
             controller_id: 11,
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn the_executors_are_the_responsible_one_then_the_co_executors() {
+        let a = assignment();
+        assert_eq!(executors(&a), vec![20, 21]);
+        assert!(executes(&a, 20));
+        assert!(executes(&a, 21));
+        for other in [0, 10, 11] {
+            assert!(
+                !executes(&a, other),
+                "{other} issues or controls, not executes"
+            );
+        }
+        assert_eq!(
+            Resource::of_assignment(&a).executors,
+            executors(&a),
+            "the permission checks mean the same people"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use infogroups_shared::assignment::{self as machine, Facts, Refusal, Step};
-use infogroups_shared::{city_time, pb};
+use infogroups_shared::{city_time, pb, policy};
 
 use crate::keymap::Command;
 use crate::urgency;
@@ -74,18 +74,14 @@ pub fn facts(a: &pb::Assignment, today: NaiveDate) -> Facts {
     }
 }
 
-fn is_executor(a: &pb::Assignment, me: u64) -> bool {
-    a.executor_id == me || a.co_executors.iter().any(|c| c.user_id == me)
-}
-
 /// Whether `me` may take `action` on `a` (relation only, not status).
 fn related(a: &pb::Assignment, me: u64, action: Action) -> bool {
     match action {
-        Action::SubmitReport => is_executor(a, me),
+        Action::SubmitReport => policy::executes(a, me),
         Action::Accept | Action::Return => {
             // Nobody accepts their own report: the responsible executor never, a co-executor only
             // when they are also the controller.
-            let own = a.executor_id == me || (is_executor(a, me) && a.controller_id != me);
+            let own = a.executor_id == me || (policy::executes(a, me) && a.controller_id != me);
             !own && (a.controller_id == me || a.issuer_id == me)
         }
     }
@@ -118,7 +114,7 @@ pub fn more(a: &pb::Assignment, me: u64, today: NaiveDate) -> Vec<Command> {
     let s = urgency::status(a);
     let ok = |step| machine::next(s, step, &f).is_ok();
     let mut c = Vec::new();
-    if is_executor(a, me) && ok(Step::RequestExtension) {
+    if policy::executes(a, me) && ok(Step::RequestExtension) {
         c.push(Command::RequestExtension);
     }
     let requester = a

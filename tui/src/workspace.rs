@@ -1,12 +1,16 @@
 //! Which tabs each role works in. Pure: the role decides the tabs, in the order of the day's work
 //! (the first one opens after login).
 
+use chrono::NaiveDate;
+use infogroups_shared::calendar::ProductionCalendar;
 use infogroups_shared::pb::{self, Role};
 use infogroups_shared::policy;
 
-use crate::calls::ReportKind;
+use crate::actions;
+use crate::msg::call::ReportKind;
 use crate::records::Source;
 use crate::strings::work::W;
+use crate::urgency::{self, Urgency};
 
 /// Which assignments an assignments tab lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +23,25 @@ pub enum Scope {
     Extensions,
     /// Overdue ones (the control sector's board).
     Overdue,
+}
+
+impl Scope {
+    /// Whether assignment `a` belongs on a list of this scope for user `me` on `today`. The
+    /// "mine" list means the people the server's own "mine" list and permission checks mean.
+    pub fn includes(
+        self,
+        a: &pb::Assignment,
+        me: u64,
+        today: NaiveDate,
+        calendar: &ProductionCalendar,
+    ) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Mine => policy::executes(a, me),
+            Scope::Extensions => actions::awaits_my_decision(a, me, today),
+            Scope::Overdue => urgency::classify(a, today, calendar) == Urgency::Overdue,
+        }
+    }
 }
 
 /// A tab of a workspace.
@@ -151,6 +174,69 @@ pub fn tabs_of(grant: Option<&pb::RoleGrant>) -> Vec<TabKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use infogroups_shared::pb::AssignmentStatus as S;
+    use infogroups_shared::validate;
+
+    const ISSUER: u64 = 10;
+    const CONTROLLER: u64 = 11;
+    const EXECUTOR: u64 = 20;
+    const CO_EXECUTOR: u64 = 21;
+
+    /// Tuesday 12 May 2026.
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 5, 12).unwrap_or_default()
+    }
+
+    /// An assignment in `status` due on `due`, its executor asking for more time.
+    fn assignment(status: S, due: NaiveDate) -> pb::Assignment {
+        pb::Assignment {
+            status: status as i32,
+            issuer_id: ISSUER,
+            controller_id: CONTROLLER,
+            executor_id: EXECUTOR,
+            co_executors: vec![pb::CoExecutor {
+                user_id: CO_EXECUTOR,
+                ..Default::default()
+            }],
+            deadline: Some(pb::Deadline {
+                date: Some(validate::from_naive(due)),
+                predicted: false,
+            }),
+            extensions: vec![pb::Extension {
+                requested_by: EXECUTOR,
+                state: pb::ExtensionState::Pending as i32,
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn each_scope_lists_the_assignments_it_names() {
+        let cal = ProductionCalendar::new();
+        let later = today() + chrono::Days::new(30);
+        let open = assignment(S::InProgress, later);
+        let includes =
+            |scope: Scope, a: &pb::Assignment, me: u64| scope.includes(a, me, today(), &cal);
+        for me in [ISSUER, CONTROLLER, EXECUTOR, CO_EXECUTOR, 99] {
+            assert!(includes(Scope::All, &open, me), "{me}: all it sees");
+        }
+        assert!(includes(Scope::Mine, &open, EXECUTOR));
+        assert!(includes(Scope::Mine, &open, CO_EXECUTOR));
+        assert!(!includes(Scope::Mine, &open, CONTROLLER));
+        assert!(!includes(Scope::Mine, &open, ISSUER));
+        assert!(
+            includes(Scope::Extensions, &open, ISSUER),
+            "the issuer decides"
+        );
+        assert!(
+            !includes(Scope::Extensions, &open, EXECUTOR),
+            "never one's own request"
+        );
+        assert!(!includes(Scope::Overdue, &open, CONTROLLER));
+        let late = assignment(S::InProgress, today() - chrono::Days::new(1));
+        assert!(includes(Scope::Overdue, &late, CONTROLLER));
+    }
 
     #[test]
     fn secretaries_start_in_the_deadline_view_and_everyone_has_notifications() {

@@ -10,11 +10,12 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 use infogroups_tui::actions::{self, Action};
 use infogroups_tui::app::{self, Init, Screen, State};
-use infogroups_tui::calls::{self, Call, Reply};
+use infogroups_tui::calls;
 use infogroups_tui::demo::DemoServer;
 use infogroups_tui::effects::Effects;
 use infogroups_tui::keymap::Keymap;
 use infogroups_tui::msg::Link;
+use infogroups_tui::msg::call::{Call, Reply};
 use infogroups_tui::msg::{Cmd, Msg, Secret};
 use infogroups_tui::rpc::Connection;
 use infogroups_tui::saving::Downloads;
@@ -765,7 +766,7 @@ async fn the_secretary_keeps_the_protocol_and_issues_an_assignment_on_its_decisi
         .cloned()
         .unwrap_or_else(|| panic!("the demo group has a held meeting"));
     let id = held.meta.map_or(0, |m| m.id);
-    let on = infogroups_tui::view::text::date(held.date.as_ref());
+    let on = infogroups_tui::text::date(held.date.as_ref());
     let meeting = |s: &State| s.replica.meetings.get(id).cloned().unwrap_or_default();
 
     c.key(K::Char('2'));

@@ -9,7 +9,7 @@ use crossterm::event::KeyCode;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb::{self, Role};
 use infogroups_tui::app::{self, State};
-use infogroups_tui::calls::{Call, Origin, Reply};
+use infogroups_tui::msg::call::{Call, Origin, Reply};
 use infogroups_tui::msg::{Cmd, Msg};
 use infogroups_tui::screens::view_log::{PAGE, REFRESH_PACE_MS};
 use infogroups_tui::screens::workspace::Tab;

@@ -10,13 +10,13 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::pb::{self, MeetingStatus as M, Role};
 use infogroups_shared::validate;
 use infogroups_tui::app::{self, State};
-use infogroups_tui::calls::ReportKind;
-use infogroups_tui::calls::{Call, Origin, Reply};
+use infogroups_tui::msg::call::ReportKind;
+use infogroups_tui::msg::call::{Call, Origin, Reply};
 use infogroups_tui::msg::{Cmd, LoginOk, Msg};
 use infogroups_tui::msg::{Link, SyncEvent};
 use infogroups_tui::rpc::RpcError;
 use infogroups_tui::screens::popup::Popup;
-use infogroups_tui::view::text;
+use infogroups_tui::text;
 use tonic::Code;
 
 const KONTROL: u64 = 110;

@@ -19,7 +19,7 @@ use crate::db::Tx;
 use crate::entity::Entity;
 use crate::error::{ApiError, ApiResult};
 use crate::notify;
-use crate::policy::{Action, Resource, authorize};
+use crate::policy::{Action, Resource, authorize, executes, executors};
 
 /// The assignment service.
 pub struct AssignmentSvc {
@@ -99,12 +99,6 @@ fn notify_all(
         )?;
     }
     Ok(())
-}
-
-fn executors(a: &pb::Assignment) -> Vec<u64> {
-    let mut v = vec![a.executor_id];
-    v.extend(a.co_executors.iter().map(|c| c.user_id));
-    v
 }
 
 impl AssignmentSvc {
@@ -672,13 +666,13 @@ impl AssignmentService for AssignmentSvc {
             })
             .filter(
                 |a| match pb::AssignmentScope::try_from(req.scope).unwrap_or_default() {
-                    pb::AssignmentScope::Mine => executors(a).contains(&me),
+                    pb::AssignmentScope::Mine => executes(a, me),
                     pb::AssignmentScope::Controlled => a.controller_id == me,
                     _ => true,
                 },
             )
             .filter(|a| req.group_id == 0 || a.group_id == req.group_id)
-            .filter(|a| req.executor_id == 0 || executors(a).contains(&req.executor_id))
+            .filter(|a| req.executor_id == 0 || executes(a, req.executor_id))
             .filter(|a| req.department_id == 0 || a.department_id == req.department_id)
             .filter(|a| req.statuses.is_empty() || req.statuses.contains(&a.status))
             .filter(|a| range.is_none_or(|(f, t)| (f..=t).contains(&deadline_of(a))))

@@ -2,13 +2,15 @@
 //! whose results come back as messages), with what they carry. Plain data: everything above
 //! this module may name them, and they name nothing of the screens.
 
+pub mod call;
+
 use std::fmt;
 
 use crossterm::event::KeyEvent;
 use infogroups_shared::pb;
 
+use self::call::{Call, Origin, Reply};
 use crate::actions::Action;
-use crate::calls::{Call, Origin, Reply};
 use crate::replica::snapshot::Snapshot;
 use crate::rpc::RpcError;
 

@@ -12,15 +12,15 @@ use infogroups_shared::validate;
 use super::{
     Column, DetailLine, RecordRow, Start, Tone, date, field, group, iso, person, territory,
 };
-use crate::calls::Call;
 use crate::keymap::Command;
+use crate::msg::call::Call;
 use crate::records::directory::territory_choices;
 use crate::screens::Ctx;
 use crate::screens::appeal_forms::SPECIAL;
 use crate::screens::form::{FormPopup, Intent, export_form, request_id};
 use crate::screens::popup::InfoPopup;
 use crate::strings::work::W;
-use crate::view::text;
+use crate::text;
 
 /// The appeals' columns.
 pub const COLUMNS: &[Column] = &[

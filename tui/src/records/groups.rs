@@ -10,7 +10,7 @@ use crate::screens::Ctx;
 use crate::screens::form::{FormPopup, Intent, request_id};
 use crate::screens::group_forms::{members_text, territories_text};
 use crate::strings::work::W;
-use crate::view::text;
+use crate::text;
 
 /// The columns.
 pub const COLUMNS: &[Column] = &[

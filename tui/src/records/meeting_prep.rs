@@ -8,13 +8,13 @@ use infogroups_shared::pb::{self, MeetingStatus as M};
 
 use super::Start;
 use super::directory::{choices, territory_choices};
-use crate::calls::Call;
 use crate::keymap::Command;
+use crate::msg::call::Call;
 use crate::screens::Ctx;
 use crate::screens::form::{FormPopup, Intent, request_id};
 use crate::screens::meeting_forms::{self, Prep};
 use crate::strings::work::W;
-use crate::view::text;
+use crate::text;
 
 /// The group whose meetings the current role prepares (leader or secretary).
 pub fn preparing_group(ctx: &Ctx<'_>) -> Option<u64> {

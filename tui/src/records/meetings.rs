@@ -17,7 +17,7 @@ use crate::keymap::Command;
 use crate::screens::Ctx;
 use crate::screens::form::{FormPopup, Intent, MeetingStep, export_choice_form};
 use crate::strings::work::W;
-use crate::view::text;
+use crate::text;
 
 /// The timeline's columns.
 pub const COLUMNS: &[Column] = &[

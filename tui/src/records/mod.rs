@@ -1,8 +1,10 @@
 //! The lists of the workspaces other than assignments: what each lists, its columns, its rows
-//! from the replica, the detail of one record and the steps offered on it. Pure functions of the
-//! replica and the day, so every list is tested without a terminal or a server.
+//! from the replica, the detail of one record and the steps offered on it; and the text of an
+//! assignment's detail ([`assignment_detail`]). Pure functions of the replica and the day, so every
+//! list is tested without a terminal or a server, and screens and drawing both read them.
 
 pub mod appeals;
+pub mod assignment_detail;
 pub mod directory;
 pub mod groups;
 pub mod meeting_prep;
@@ -14,8 +16,8 @@ use chrono::NaiveDate;
 use infogroups_shared::calendar::ProductionCalendar;
 use infogroups_shared::names::Lang;
 
-use crate::calls::Call;
 use crate::keymap::Command;
+use crate::msg::call::Call;
 use crate::screens::Ctx;
 use crate::screens::form::FormPopup;
 use crate::strings::work::W;

@@ -3,8 +3,8 @@
 use infogroups_shared::pb;
 
 use super::{Column, DetailLine, RecordRow, Start, Tone, field};
-use crate::calls::Call;
 use crate::keymap::Command;
+use crate::msg::call::Call;
 use crate::screens::Ctx;
 use crate::strings::work::W;
 

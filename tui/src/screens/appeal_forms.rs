@@ -12,7 +12,7 @@ use super::Ctx;
 use super::form_engine::{
     Field, FieldKind as K, FormSpec, Target, choice_of, date_field, group_by_number, value,
 };
-use crate::calls::Call;
+use crate::msg::call::Call;
 use crate::strings::work::W;
 
 /// The channels offered, in order.

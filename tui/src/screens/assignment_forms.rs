@@ -9,7 +9,7 @@ use super::Ctx;
 use super::form_engine::{
     Field, FieldKind as K, FormSpec, Target, date_field, request_id, user_id, value,
 };
-use crate::calls::Call;
+use crate::msg::call::Call;
 use crate::strings::work::W;
 
 /// Ask for a later deadline.

@@ -6,34 +6,25 @@
 use std::collections::HashMap;
 
 use crossterm::event::KeyEvent;
-use infogroups_shared::names;
+use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb;
 
 use super::form::{FormPopup, Intent, export_form};
+use super::list::{self, Focus};
 use super::popup::{Popup, StepPopup};
-use super::{Component, Ctx, Outbox, common, list};
+use super::{Component, Ctx, Outbox, common};
 use crate::actions::{self, Action};
 use crate::keymap::Command;
+use crate::records::assignment_detail;
 use crate::replica::Entity;
 use crate::strings;
 use crate::strings::work::W;
 use crate::text_input::TextInput;
-use crate::urgency::{self, SortBy, Urgency};
+use crate::urgency::{self, SortBy};
 use crate::workspace::Scope;
 
 /// How a row sorts (see [`urgency::sort_key`]).
 type SortKey = urgency::Key;
-use crate::view::detail;
-use infogroups_shared::names::Lang;
-
-/// Where the keys go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
-    /// The list: arrows move the selection.
-    List,
-    /// The detail panel: arrows scroll it.
-    Detail,
-}
 
 /// The assignments screen's state.
 #[derive(Debug, Clone)]
@@ -138,7 +129,7 @@ impl AssignmentsScreen {
             .replica
             .assignments
             .iter()
-            .filter(|a| in_scope(self.scope, a, ctx))
+            .filter(|a| self.scope.includes(a, ctx.me(), ctx.today, ctx.calendar))
             .filter(|a| needle.is_empty() || matches(a, &needle, ctx))
             .map(|a| (self.key(&a, &ranks, ctx), a.meta.map_or(0, |m| m.id)))
             .collect();
@@ -164,7 +155,7 @@ impl AssignmentsScreen {
             .replica
             .assignments
             .get(id)
-            .filter(|a| in_scope(self.scope, a, ctx))
+            .filter(|a| self.scope.includes(a, ctx.me(), ctx.today, ctx.calendar))
             .filter(|a| needle.is_empty() || matches(a, &needle, ctx))
         {
             let key = (self.key(&a, &self.executor_ranks(ctx), ctx), id);
@@ -250,7 +241,7 @@ impl AssignmentsScreen {
         let Some(a) = self.selected_assignment(ctx) else {
             return;
         };
-        let (height, lines) = detail::measure(&a, ctx, self.detail_open());
+        let (height, lines) = assignment_detail::measure(&a, ctx, self.detail_open());
         let max = lines.saturating_sub(height);
         self.detail_scroll = self.detail_scroll.saturating_add_signed(delta).min(max);
     }
@@ -276,17 +267,6 @@ fn issuing_group(ctx: &Ctx<'_>) -> Option<u64> {
     let g = ctx.session?.role()?.group_id;
     ctx.may_in(infogroups_shared::policy::Action::IssueAssignment, g)
         .then_some(g)
-}
-
-/// Whether `a` belongs on a list of `scope`.
-pub fn in_scope(scope: Scope, a: &pb::Assignment, ctx: &Ctx<'_>) -> bool {
-    let me = ctx.me();
-    match scope {
-        Scope::All => true,
-        Scope::Mine => a.executor_id == me || a.co_executors.iter().any(|c| c.user_id == me),
-        Scope::Extensions => actions::awaits_my_decision(a, me, ctx.today),
-        Scope::Overdue => urgency::classify(a, ctx.today, ctx.calendar) == Urgency::Overdue,
-    }
 }
 
 impl AssignmentsScreen {
@@ -326,7 +306,7 @@ impl AssignmentsScreen {
                         urgency::deadline(&a)
                             .map(crate::records::date)
                             .unwrap_or_default(),
-                        crate::view::text::date(e.requested_date.as_ref())
+                        crate::text::date(e.requested_date.as_ref())
                     ));
                     summary.push(format!("{}: {}", W::FieldReason.get(lang), e.reason));
                 }

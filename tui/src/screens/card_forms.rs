@@ -11,7 +11,7 @@ use super::appeal_forms::{TYPES, question_type_field};
 use super::form_engine::{
     Field, FieldKind as K, FormSpec, Target, choice_of, date_field, group_by_number, user_id, value,
 };
-use crate::calls::Call;
+use crate::msg::call::Call;
 use crate::strings::work::W;
 
 /// The reception card's fields (a citizen received in person at a meeting or by the department).

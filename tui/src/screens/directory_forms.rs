@@ -11,7 +11,7 @@ use super::form_engine::{
     Field, FieldKind as K, FormSpec, Target, choice_of, parse_date, set_meta_version, user_id,
     value,
 };
-use crate::calls::Call;
+use crate::msg::call::Call;
 use crate::strings::work::W;
 
 /// The territory kinds offered, in order.

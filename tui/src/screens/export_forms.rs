@@ -7,7 +7,7 @@ use infogroups_shared::validate::FieldError;
 
 use super::Ctx;
 use super::form_engine::{Field, FieldKind as K, FormPopup, FormSpec, value};
-use crate::calls::Call;
+use crate::msg::call::Call;
 use crate::strings::work::W;
 
 /// The export formats offered, in order.

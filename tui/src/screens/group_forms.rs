@@ -12,7 +12,7 @@ use super::form_engine::{
     Field, FieldKind as K, FormSpec, Target, date_field, items, set_meta_version, user_id,
     user_ids, value,
 };
-use crate::calls::Call;
+use crate::msg::call::Call;
 use crate::person_match;
 use crate::strings::work::W;
 

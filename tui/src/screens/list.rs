@@ -5,8 +5,17 @@ use infogroups_shared::names::Lang;
 
 use super::Ctx;
 use crate::keymap::Command;
+use crate::layout;
 use crate::strings::{self, Text};
-use crate::view::layout;
+
+/// Where the keys go on a list screen with a detail panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// The list: arrows move the selection.
+    List,
+    /// The detail panel: arrows scroll it.
+    Detail,
+}
 
 /// Rows of a list on one page at the terminal's size (at least one).
 pub fn page(ctx: &Ctx<'_>) -> usize {

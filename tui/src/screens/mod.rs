@@ -186,8 +186,8 @@ pub fn common(command: Command, out: &mut Outbox) {
         Command::Logout => out.send(Msg::Logout),
         Command::SwitchRole => out.send(Msg::SwitchRole),
         Command::AdvanceClock => out.run(Cmd::Call {
-            origin: crate::calls::Origin::Quick,
-            call: Box::new(crate::calls::Call::AdvanceClock(
+            origin: crate::msg::call::Origin::Quick,
+            call: Box::new(crate::msg::call::Call::AdvanceClock(
                 infogroups_shared::pb::AdvanceClockRequest {
                     minutes: TRAINING_STEP_MINUTES,
                 },

@@ -10,7 +10,7 @@ use super::Ctx;
 use super::form_engine::{
     Field, FieldKind as K, FormSpec, Target, choice_of, group_by_number, value,
 };
-use crate::calls::Call;
+use crate::msg::call::Call;
 use crate::strings::work::W;
 
 /// The roles an administrator grants, in the order the choice offers them.

@@ -7,16 +7,15 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 
 use super::form::export_form;
+use super::list::{self, Focus};
 use super::popup::Popup;
-use super::{Component, Ctx, Outbox, common, list};
-use crate::calls::Origin;
+use super::{Component, Ctx, Outbox, common};
 use crate::keymap::Command;
+use crate::msg::call::Origin;
 use crate::msg::{Cmd, Msg};
 use crate::records::{RecordRow, Source, Start};
 use crate::strings::work::W;
 use crate::text_input::TextInput;
-
-pub use super::assignments::Focus;
 
 /// A records list's state.
 #[derive(Debug, Clone)]

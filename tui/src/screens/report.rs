@@ -7,10 +7,10 @@ use infogroups_shared::pb;
 use super::form::{FormPopup, Intent};
 use super::popup::Popup;
 use super::{Component, Ctx, Outbox, common};
-use crate::calls::ReportKind;
-use crate::calls::{Origin, Reply};
 use crate::keymap::Command;
 use crate::msg::Cmd;
+use crate::msg::call::ReportKind;
+use crate::msg::call::{Origin, Reply};
 use crate::reports::Params;
 use crate::rpc::RpcError;
 use crate::strings::work::W;
@@ -186,7 +186,7 @@ impl Component for ReportScreen {
 
     fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
         use Command as C;
-        let rows = crate::view::layout::report_page(ctx.size);
+        let rows = crate::layout::report_page(ctx.size);
         let page = isize::try_from(rows).unwrap_or(10);
         match command {
             C::Up => self.scroll_by(-1, rows),

@@ -8,9 +8,9 @@ use infogroups_shared::pb;
 use infogroups_shared::policy::VIEW_PERSONAL_DATA;
 
 use super::{Component, Ctx, Outbox, common, list};
-use crate::calls::{Call, Origin, Reply};
 use crate::keymap::Command;
 use crate::msg::Cmd;
+use crate::msg::call::{Call, Origin, Reply};
 use crate::rpc::RpcError;
 
 /// Records on one page of the log (what one request asks for).
@@ -164,7 +164,7 @@ impl ViewLogScreen {
         self.records
             .iter()
             .map(|r| ViewRow {
-                when: crate::view::text::date_time(r.at_ms),
+                when: crate::text::date_time(r.at_ms),
                 who: crate::records::person(ctx, r.actor_id),
                 record: record_name(ctx.lang, &r.entity_kind, r.entity_id, &r.entity_label),
             })

@@ -143,7 +143,7 @@ impl Workspace {
     }
 
     /// The report tab of `kind`, if the workspace has one.
-    pub fn report(&self, kind: crate::calls::ReportKind) -> Option<&ReportScreen> {
+    pub fn report(&self, kind: crate::msg::call::ReportKind) -> Option<&ReportScreen> {
         self.tabs.iter().find_map(|t| match t {
             Tab::Report(r) if r.kind == kind => Some(r),
             _ => None,
@@ -151,7 +151,7 @@ impl Workspace {
     }
 
     /// The report tab of `kind`, to change.
-    pub fn report_mut(&mut self, kind: crate::calls::ReportKind) -> Option<&mut ReportScreen> {
+    pub fn report_mut(&mut self, kind: crate::msg::call::ReportKind) -> Option<&mut ReportScreen> {
         self.tabs.iter_mut().find_map(|t| match t {
             Tab::Report(r) if r.kind == kind => Some(r),
             _ => None,

@@ -9,11 +9,14 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::{detail, layout, text, widgets};
+use super::{detail, widgets};
 use crate::app::State;
-use crate::screens::assignments::{AssignmentsScreen, Focus};
+use crate::layout;
+use crate::screens::assignments::AssignmentsScreen;
+use crate::screens::list::Focus;
 use crate::strings::work::W;
 use crate::strings::{self, Text};
+use crate::text;
 use crate::urgency::{self, SortBy, Urgency};
 
 /// Draws the tab into the body `area`: the count line, the table and the detail panel.
@@ -52,7 +55,8 @@ pub fn draw_body(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_
             .and_then(|id| state.replica.assignments.get(id));
         let scroll = screen.detail_scroll;
         detail::draw(
-            state,
+            &state.ctx(),
+            state.theme,
             a.as_ref(),
             scroll,
             screen.focus == Focus::Detail,

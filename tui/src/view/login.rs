@@ -5,12 +5,14 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{layout, text, widgets};
+use super::widgets;
 use crate::app::State;
 use crate::keymap::Command;
+use crate::layout;
 use crate::screens::Component;
 use crate::screens::login::{Field, LoginError, LoginScreen};
 use crate::strings::{self, Text};
+use crate::text;
 
 /// The form's height: border, server, two fields with a line for their errors each, two lines
 /// for a general error, the hints.

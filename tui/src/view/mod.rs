@@ -3,14 +3,12 @@
 
 pub mod assignments;
 pub mod detail;
-pub mod layout;
 pub mod login;
 pub mod popup;
 pub mod records;
 pub mod report;
 pub mod starting;
 pub mod status_bar;
-pub mod text;
 pub mod view_log;
 pub mod widgets;
 pub mod work;

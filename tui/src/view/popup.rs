@@ -5,14 +5,16 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::{layout, text, widgets};
+use super::widgets;
 use crate::actions::Action;
 use crate::app::State;
+use crate::layout;
 use crate::person_match;
 use crate::screens::Component;
 use crate::screens::form::{Field, FieldKind, FormPopup, confirmation_lines};
 use crate::screens::popup::{HelpPopup, InfoPopup, Popup, StepPopup};
 use crate::strings::{self, Text};
+use crate::text;
 
 /// Draws `popup` over `area`.
 pub fn draw(state: &State, popup: &Popup, frame: &mut Frame<'_>, area: Rect) {

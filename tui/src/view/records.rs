@@ -7,11 +7,14 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
-use super::{layout, text, widgets};
+use super::widgets;
 use crate::app::State;
+use crate::layout;
 use crate::records::{Column, DetailLine, Tone};
-use crate::screens::records::{Focus, RecordsScreen};
+use crate::screens::list::Focus;
+use crate::screens::records::RecordsScreen;
 use crate::strings::{self, Text};
+use crate::text;
 use crate::theme::Theme;
 
 /// Draws the tab into the body `area`.

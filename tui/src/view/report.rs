@@ -8,12 +8,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::text;
 use crate::app::State;
-use crate::calls::ReportKind;
+use crate::msg::call::ReportKind;
 use crate::screens::report::{ReportData, ReportScreen};
 use crate::strings::Text;
 use crate::strings::work::W;
+use crate::text;
 use crate::theme::Theme;
 
 /// Draws the tab into the body `area`.

@@ -6,8 +6,9 @@ use ratatui::Frame;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
-use super::{layout, text};
+use crate::layout;
 use crate::strings::Text;
+use crate::text;
 use crate::theme::Theme;
 
 /// Draws "Starting…" in the middle of the screen.

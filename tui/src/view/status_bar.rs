@@ -8,12 +8,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::text;
 use crate::app::{BLINK_MS, State};
 use crate::keymap::Command;
 use crate::msg::Link;
 use crate::session::role_name;
 use crate::strings::{self, Text};
+use crate::text;
 
 /// Draws the status bar into `area` (one line).
 pub fn draw(state: &State, frame: &mut Frame<'_>, area: Rect) {

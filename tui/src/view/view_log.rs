@@ -6,10 +6,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::{layout, text};
 use crate::app::State;
+use crate::layout;
 use crate::screens::view_log::{ViewLogScreen, record_name};
 use crate::strings::Text;
+use crate::text;
 
 /// The columns' widths: when, who, and what takes the rest.
 const WHEN: u16 = 16;

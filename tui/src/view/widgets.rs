@@ -4,10 +4,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthChar;
 
-use super::text;
 use crate::app::State;
 use crate::keymap::Command;
 use crate::screens::Component;
+use crate::text;
 use crate::text_input::TextInput;
 use crate::theme::Theme;
 

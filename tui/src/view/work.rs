@@ -5,12 +5,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{assignments, layout, records, report, status_bar, text, view_log, widgets};
+use super::{assignments, records, report, status_bar, view_log, widgets};
 use crate::app::State;
 use crate::keymap::Command;
+use crate::layout;
 use crate::screens::Component;
 use crate::screens::workspace::{Tab, Workspace};
 use crate::strings::Text;
+use crate::text;
 
 /// Draws the workspace into `area`.
 pub fn draw(state: &State, work: &Workspace, frame: &mut Frame<'_>, area: Rect) {

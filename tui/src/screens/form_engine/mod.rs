@@ -22,7 +22,7 @@ pub use values::{
 };
 
 use super::{Component, Ctx, Outbox};
-use crate::calls::{Call, Origin};
+use crate::msg::call::{Call, Origin};
 use crate::keymap::Command;
 use crate::msg::{Cmd, Msg};
 use crate::person_match;
@@ -56,7 +56,7 @@ pub fn confirmation_lines(summary: &[String], size: (u16, u16)) -> (Vec<String>,
     let width = usize::from(76u16.min(size.0).saturating_sub(4)).max(1);
     let lines = summary
         .iter()
-        .flat_map(|s| crate::view::text::wrap(s, width))
+        .flat_map(|s| crate::text::wrap(s, width))
         .collect();
     // Borders, the line saying more follows, the blank line, an error and the keys.
     (lines, usize::from(size.1.saturating_sub(8)).max(1))

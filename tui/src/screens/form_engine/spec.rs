@@ -9,7 +9,7 @@ use infogroups_shared::validate::FieldError;
 use tonic::Code;
 
 use super::field::Field;
-use crate::calls::Call;
+use crate::msg::call::Call;
 use crate::screens::Ctx;
 use crate::strings::work::W;
 

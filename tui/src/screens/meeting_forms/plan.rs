@@ -6,7 +6,7 @@ use infogroups_shared::pb;
 use infogroups_shared::validate::FieldError;
 
 use super::prep::{venue_field, venue_of};
-use crate::calls::Call;
+use crate::msg::call::Call;
 use crate::screens::Ctx;
 use crate::screens::form_engine::{
     Field, FieldKind as K, FormSpec, choice_of, date_field, user_ids, value,

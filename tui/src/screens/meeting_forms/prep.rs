@@ -6,7 +6,7 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 use infogroups_shared::validate::FieldError;
 
-use crate::calls::Call;
+use crate::msg::call::Call;
 use crate::screens::Ctx;
 use crate::screens::form_engine::{
     Field, FieldKind as K, FormSpec, Target, choice_of, date_field, user_id, value,
@@ -337,7 +337,7 @@ pub fn prep_fields(step: &Prep, lang: Lang) -> Vec<Field> {
                 decisions
                     .iter()
                     .enumerate()
-                    .map(|(i, d)| crate::view::text::truncate(&format!("{}. {d}", i + 1), 60))
+                    .map(|(i, d)| crate::text::truncate(&format!("{}. {d}", i + 1), 60))
                     .collect(),
             ),
             Field::new("text", W::FieldAssignmentText, K::Text, true),

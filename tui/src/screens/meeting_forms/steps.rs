@@ -6,7 +6,7 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 use infogroups_shared::validate::{self, FieldError};
 
-use crate::calls::Call;
+use crate::msg::call::Call;
 use crate::screens::Ctx;
 use crate::screens::form_engine::{Field, FieldKind as K, FormSpec, Target, user_ids, value};
 use crate::strings::work::W;
