@@ -480,20 +480,87 @@ pub fn may_read_group(actor: &Actor, group_id: u64) -> bool {
     authorize(actor, Action::ReadGroup, &Resource::group(group_id)).is_ok()
 }
 
+/// A record kind whose visibility to an actor the policy decides from the record itself, read in
+/// place: a snapshot of a city's assignments asks this of every one of them.
+pub trait Visible {
+    /// Whether `actor` may see this record (a snapshot's rows, a watcher's events).
+    fn visible_to(&self, actor: &Actor) -> bool;
+}
+
+macro_rules! visible_to_all {
+    ($($ty:ty),*) => {$(
+        impl Visible for $ty {
+            fn visible_to(&self, _: &Actor) -> bool {
+                true
+            }
+        }
+    )*};
+}
+
+visible_to_all!(
+    pb::User,
+    pb::Territory,
+    pb::Venue,
+    pb::Department,
+    pb::Organisation
+);
+
+impl Visible for pb::Group {
+    fn visible_to(&self, actor: &Actor) -> bool {
+        may_read_group(actor, self.meta.map_or(0, |m| m.id))
+    }
+}
+
+impl Visible for pb::Meeting {
+    fn visible_to(&self, actor: &Actor) -> bool {
+        may_read_group(actor, self.group_id)
+    }
+}
+
+impl Visible for pb::Assignment {
+    fn visible_to(&self, actor: &Actor) -> bool {
+        authorize(
+            actor,
+            Action::ReadAssignment,
+            &Resource::of_assignment(self),
+        )
+        .is_ok()
+    }
+}
+
+impl Visible for pb::Appeal {
+    fn visible_to(&self, actor: &Actor) -> bool {
+        may_read_group(actor, self.group_id)
+    }
+}
+
+impl Visible for pb::ReceptionCard {
+    fn visible_to(&self, actor: &Actor) -> bool {
+        may_read_group(actor, self.group_id)
+    }
+}
+
+impl Visible for pb::Notification {
+    fn visible_to(&self, actor: &Actor) -> bool {
+        self.user_id == actor.user_id
+    }
+}
+
 /// Whether a watcher may receive an event about this entity.
 pub fn may_see(actor: &Actor, entity: &pb::event::Entity) -> bool {
     use pb::event::Entity as E;
-    let read_group = |g: u64| may_read_group(actor, g);
     match entity {
-        E::User(_) | E::Territory(_) | E::Venue(_) | E::Department(_) | E::Organisation(_) => true,
-        E::Group(g) => read_group(g.meta.map_or(0, |m| m.id)),
-        E::Meeting(m) => read_group(m.group_id),
-        E::Assignment(a) => {
-            authorize(actor, Action::ReadAssignment, &Resource::of_assignment(a)).is_ok()
-        }
-        E::Appeal(a) => read_group(a.group_id),
-        E::ReceptionCard(c) => read_group(c.group_id),
-        E::Notification(n) => n.user_id == actor.user_id,
+        E::User(x) => x.visible_to(actor),
+        E::Territory(x) => x.visible_to(actor),
+        E::Venue(x) => x.visible_to(actor),
+        E::Department(x) => x.visible_to(actor),
+        E::Organisation(x) => x.visible_to(actor),
+        E::Group(x) => x.visible_to(actor),
+        E::Meeting(x) => x.visible_to(actor),
+        E::Assignment(x) => x.visible_to(actor),
+        E::Appeal(x) => x.visible_to(actor),
+        E::ReceptionCard(x) => x.visible_to(actor),
+        E::Notification(x) => x.visible_to(actor),
     }
 }
 

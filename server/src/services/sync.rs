@@ -18,7 +18,7 @@ use crate::db::{Db, keys};
 use crate::entity::Entity;
 use crate::error::{ApiError, localized};
 use crate::personal_data::{strip_appeal, strip_card};
-use crate::policy::{Actor, may_see};
+use crate::policy::{Actor, Visible, may_see};
 
 /// How many bytes of events a watcher may have queued towards its client: a reader that falls
 /// this far behind is cut off (`ResourceExhausted`, naming the sequence to resume from) instead
@@ -57,12 +57,10 @@ pub fn outgoing(actor: &Actor, ev: &pb::Event) -> Option<pb::Event> {
     Some(ev)
 }
 
-fn visible<E: Entity>(db: &Db, actor: &Actor) -> Result<Vec<E>, ApiError> {
-    Ok(db
-        .all::<E>()?
-        .into_iter()
-        .filter(|e| may_see(actor, &e.clone().into_event()))
-        .collect())
+fn visible<E: Entity + Visible>(db: &Db, actor: &Actor) -> Result<Vec<E>, ApiError> {
+    let mut all = db.all::<E>()?;
+    all.retain(|e| e.visible_to(actor));
+    Ok(all)
 }
 
 type WatchStream = Pin<Box<dyn Stream<Item = Result<pb::WatchEvent, Status>> + Send>>;
