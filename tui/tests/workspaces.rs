@@ -1511,6 +1511,27 @@ fn keys_inside_forms_follow_the_key_file() {
         crossterm::event::KeyModifiers::CONTROL,
     );
     assert_eq!(top_form(&s).map(|f| f.fields[3].choice), Some(1));
+    // The help over the form lists the keys inside it as the key file gives them.
+    use infogroups_tui::keymap::Command;
+    let help = s.keymap.first(Command::Help, true).unwrap_or_default();
+    app::update(&mut s, Msg::ShowHelp);
+    let Some(Popup::Help(h)) = s.popups.last() else {
+        panic!("the help opens over the form (its key: {help})")
+    };
+    for (command, keys) in [
+        (Command::NextOption, "Ctrl+n"),
+        (Command::LineStart, "Ctrl+b"),
+        (Command::DeleteBack, "Backspace"),
+    ] {
+        let what = infogroups_tui::strings::command(Lang::Ru, command);
+        assert!(
+            h.entries
+                .iter()
+                .any(|(k, w)| *w == what && k.to_lowercase().contains(&keys.to_lowercase())),
+            "{command:?} as {keys} in {:?}",
+            h.entries
+        );
+    }
 }
 
 #[test]

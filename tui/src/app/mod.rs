@@ -92,7 +92,7 @@ fn handle(state: &mut State, msg: Msg, out: &mut Outbox) {
             let ctx = state.ctx();
             let focused = state.focused();
             let typing = focused.typing();
-            let commands = focused.commands(&ctx);
+            let commands = focused.help_commands(&ctx);
             // The tab digits read as one entry: "1…5  go to a tab by its number".
             let last_tab = commands
                 .iter()

@@ -143,6 +143,12 @@ pub trait Component {
     /// The commands it answers to right now, in the order the help lists them.
     fn commands(&self, ctx: &Ctx<'_>) -> Vec<Command>;
 
+    /// The commands the help (`?`) lists: those of the hints line and any it leaves out to stay
+    /// short, such as the editing keys of a form's fields.
+    fn help_commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
+        self.commands(ctx)
+    }
+
     /// Whether a text field has the focus (printable keys type instead of running commands).
     fn typing(&self) -> bool {
         false

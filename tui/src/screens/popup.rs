@@ -52,6 +52,10 @@ impl Component for Popup {
         self.inner_ref().commands(ctx)
     }
 
+    fn help_commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
+        self.inner_ref().help_commands(ctx)
+    }
+
     fn typing(&self) -> bool {
         self.inner_ref().typing()
     }

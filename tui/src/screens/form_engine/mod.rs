@@ -22,8 +22,8 @@ pub use values::{
 };
 
 use super::{Component, Ctx, Outbox};
-use crate::msg::call::{Call, Origin};
 use crate::keymap::Command;
+use crate::msg::call::{Call, Origin};
 use crate::msg::{Cmd, Msg};
 use crate::person_match;
 use crate::rpc::RpcError;
@@ -228,6 +228,21 @@ impl Component for FormPopup {
             }
         }
         c.push(Command::Help);
+        c
+    }
+
+    fn help_commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
+        let mut c = self.commands(ctx);
+        let has = |kinds: &[FieldKind]| self.fields.iter().any(|f| kinds.contains(&f.kind));
+        if has(&[FieldKind::Choice]) {
+            c.extend(OPTION_COMMANDS);
+        }
+        if has(&[FieldKind::Person, FieldKind::Classifier]) {
+            c.extend(MATCH_COMMANDS);
+        }
+        if !self.fields.is_empty() {
+            c.extend(Command::EDITING);
+        }
         c
     }
 
