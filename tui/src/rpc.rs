@@ -25,6 +25,9 @@ pub const CALL_TIMEOUT: Duration = Duration::from_secs(15);
 /// The largest snapshot the client accepts (the server's own limit is lower).
 pub const SNAPSHOT_LIMIT: usize = 256 * 1024 * 1024;
 
+/// The HTTP/2 flow-control window the client gives the server, per stream and per connection.
+const SNAPSHOT_WINDOW: u32 = 8 * 1024 * 1024;
+
 /// A failed call, as the user should read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RpcError {
@@ -143,7 +146,11 @@ impl Connection {
             // notice a dead peer.
             .http2_keep_alive_interval(Duration::from_secs(20))
             .keep_alive_timeout(Duration::from_secs(10))
-            .keep_alive_while_idle(true);
+            .keep_alive_while_idle(true)
+            // A city's snapshot is tens of megabytes: with HTTP/2's default 64 KiB windows it
+            // would cross even a loopback in hundreds of stop-and-wait rounds.
+            .initial_stream_window_size(Some(SNAPSHOT_WINDOW))
+            .initial_connection_window_size(Some(SNAPSHOT_WINDOW));
         if url.starts_with("https://") {
             let mut tls = ClientTlsConfig::new();
             if let Some(path) = ca_cert {
