@@ -277,6 +277,10 @@ impl Server {
             ctx.shutdown.clone(),
         ));
         let backups = tokio::spawn(crate::schedule::run(ctx.clone()));
+        let reopens = tokio::spawn(crate::files::run_reopens(
+            files.clone(),
+            ctx.shutdown.clone(),
+        ));
         let rewrites = tokio::spawn(crate::files::run_rewrites(
             files,
             ctx.config.store_rewrite_every,
@@ -330,6 +334,7 @@ impl Server {
         let _ = backups.await;
         // A rewrite under way finishes before the close (it holds the writers at its end).
         let _ = rewrites.await;
+        let _ = reopens.await;
         ctx.db.close().await?;
         let _ = trimming.await;
         tracing::info!("server stopped; store flushed");

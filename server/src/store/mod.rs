@@ -6,6 +6,7 @@ mod sled_store;
 mod wal;
 
 pub use sled_store::{CHECKPOINT_BYTES, DEFAULT_CACHE_BYTES, SledStore};
+pub(crate) use sled_store::{load_derived_in, save_derived_in};
 
 /// A storage failure. Every variant is an operator problem, never a user's.
 #[derive(Debug, thiserror::Error)]

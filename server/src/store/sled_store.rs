@@ -152,6 +152,14 @@ impl SledStore {
         Ok(self.wal()?.syncs())
     }
 
+    /// Commits what was applied and checkpoints now, whatever the log holds: the store is then
+    /// closed with nothing for the next open to replay.
+    pub fn checkpoint_now(&self) -> Result<(), StoreError> {
+        let mut wal = self.wal()?;
+        wal.commit()?;
+        self.checkpoint(&mut wal)
+    }
+
     /// Makes sled's state durable and empties the log: sled's flush, then a sync of its files.
     fn checkpoint(&self, wal: &mut Wal) -> Result<(), StoreError> {
         self.db.flush().map_err(engine)?;
@@ -441,21 +449,32 @@ impl Store for SledStore {
     }
 
     fn save_derived(&self, bytes: &[u8]) -> Result<(), StoreError> {
-        use std::io::Write as _;
-        let partial = self.dir.join(DERIVED_PARTIAL);
-        let mut file = File::create(&partial)?;
-        file.write_all(bytes)?;
-        file.sync_data()?;
-        std::fs::rename(&partial, self.dir.join(DERIVED_FILE))?;
-        sync_dir(&self.dir)
+        save_derived_in(&self.dir, bytes)
     }
 
     fn load_derived(&self) -> Result<Option<Vec<u8>>, StoreError> {
-        match std::fs::read(self.dir.join(DERIVED_FILE)) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e.into()),
-        }
+        load_derived_in(&self.dir)
+    }
+}
+
+/// Durably replaces the derived-state snapshot in the data directory `dir` (see
+/// [`Store::save_derived`]). It is a file beside sled's, so it needs no handle on the engine.
+pub(crate) fn save_derived_in(dir: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    use std::io::Write as _;
+    let partial = dir.join(DERIVED_PARTIAL);
+    let mut file = File::create(&partial)?;
+    file.write_all(bytes)?;
+    file.sync_data()?;
+    std::fs::rename(&partial, dir.join(DERIVED_FILE))?;
+    sync_dir(dir)
+}
+
+/// The derived-state snapshot [`save_derived_in`] saved last in `dir`, if any.
+pub(crate) fn load_derived_in(dir: &Path) -> Result<Option<Vec<u8>>, StoreError> {
+    match std::fs::read(dir.join(DERIVED_FILE)) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
     }
 }
 
