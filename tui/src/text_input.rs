@@ -47,12 +47,6 @@ impl TextInput {
             .map_or(self.text.len(), |(i, _)| i)
     }
 
-    /// Applies an editing key with the default bindings; returns whether the key was one (so
-    /// it is not a command).
-    pub fn handle_key(&mut self, key: &KeyEvent) -> bool {
-        self.handle_key_in(key, Keymap::defaults())
-    }
-
     /// Applies an editing key as `keymap` binds the editing commands, or types a printable
     /// character; returns whether the key was one (so it is not a command).
     pub fn handle_key_in(&mut self, key: &KeyEvent, keymap: &Keymap) -> bool {
@@ -107,7 +101,7 @@ mod tests {
     use super::*;
 
     fn press(input: &mut TextInput, code: KeyCode) -> bool {
-        input.handle_key(&KeyEvent::new(code, KeyModifiers::NONE))
+        input.handle_key_in(&KeyEvent::new(code, KeyModifiers::NONE), Keymap::defaults())
     }
 
     #[test]
@@ -154,9 +148,9 @@ mod tests {
     fn control_keys_are_not_typed() {
         let mut t = TextInput::new("abc");
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert!(!t.handle_key(&ctrl_c));
+        assert!(!t.handle_key_in(&ctrl_c, Keymap::defaults()));
         let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
-        assert!(t.handle_key(&ctrl_u));
+        assert!(t.handle_key_in(&ctrl_u, Keymap::defaults()));
         assert_eq!(t.text(), "");
     }
 }

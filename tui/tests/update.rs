@@ -704,3 +704,36 @@ fn quitting_with_a_form_open_asks_for_a_second_key() {
     press(&mut s, KeyCode::Char('q'));
     assert!(s.quit);
 }
+
+#[test]
+fn the_list_filters_edit_with_the_keys_of_the_key_file() {
+    use infogroups_tui::keymap::{KeySpec, Keymap};
+    let mut s = signed_in(Lang::Ru, SIZE, SEK1);
+    let overrides = std::collections::BTreeMap::from([(
+        "clear_to_start".to_string(),
+        KeySpec::One("ctrl+w".into()),
+    )]);
+    s.keymap = match Keymap::with_overrides(&overrides) {
+        Ok(map) => map,
+        Err(e) => panic!("the key file: {e}"),
+    };
+    // The assignments tab: Ctrl+U no longer clears the filter, the key given for it does.
+    press(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "свалк");
+    assert_eq!(row_numbers(&s), ["2026/0002"]);
+    press_with(&mut s, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    assert_eq!(row_numbers(&s), ["2026/0002"]);
+    press_with(&mut s, KeyCode::Char('w'), KeyModifiers::CONTROL);
+    assert_eq!(row_numbers(&s).len(), 9);
+    press(&mut s, KeyCode::Esc);
+    // A record tab's filter the same.
+    press(&mut s, KeyCode::Char('2'));
+    press(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "ЖЖЖЖ");
+    let shown = |s: &app::State| draw(s).backend().to_string().contains("ЖЖЖЖ");
+    assert!(shown(&s), "the filter is drawn as typed");
+    press_with(&mut s, KeyCode::Char('u'), KeyModifiers::CONTROL);
+    assert!(shown(&s), "Ctrl+U is no longer the clearing key");
+    press_with(&mut s, KeyCode::Char('w'), KeyModifiers::CONTROL);
+    assert!(!shown(&s), "the key file's key cleared it");
+}

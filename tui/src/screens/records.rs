@@ -277,7 +277,7 @@ impl Component for RecordsScreen {
 
     fn on_text_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {
         let before = self.filter.text().to_string();
-        let handled = self.filter.handle_key(key);
+        let handled = self.filter.handle_key_in(key, ctx.keymap);
         if handled && before != self.filter.text() {
             self.stale = true;
             self.selected_id = None;
