@@ -93,6 +93,11 @@ pub struct Config {
     pub backup_every: Option<Duration>,
     /// Scheduled backups kept; older ones are deleted after each new one.
     pub backup_keep: usize,
+    /// Where the one-time download links are served (`/d/<token>`); none without it.
+    pub downloads: Option<SocketAddr>,
+    /// The links' public address (`https://host:port`), when the listening address is not what
+    /// a browser should open; derived from it otherwise.
+    pub downloads_url: Option<String>,
     /// The operator accepts serving beyond loopback without TLS (`--insecure-listen`).
     pub insecure_listen: bool,
     /// The clock: the system's, or a training one (`serve --clock`).
@@ -140,6 +145,8 @@ impl Config {
             retention_years: 5,
             log_bounds: DEFAULT_LOG_BOUNDS,
             metrics: None,
+            downloads: None,
+            downloads_url: None,
             backup_every: None,
             // A week of daily backups.
             backup_keep: 7,
@@ -197,6 +204,10 @@ pub struct FileConfig {
     pub appeal_deadline_rule: Option<String>,
     /// The Prometheus endpoint's address.
     pub metrics: Option<SocketAddr>,
+    /// Where the one-time download links are served.
+    pub downloads: Option<SocketAddr>,
+    /// The links' public address (`https://host:port`).
+    pub downloads_url: Option<String>,
     /// How often to back up by itself: `30m`, `6h`, `1d` (see [`parse_every`]).
     pub backup_every: Option<String>,
     /// Scheduled backups kept.
@@ -499,6 +510,16 @@ pub fn effective(c: &Config) -> Vec<(&'static str, String)> {
         (
             "metrics",
             c.metrics.map_or("(none)".into(), |a| format!("\"{a}\"")),
+        ),
+        (
+            "downloads",
+            c.downloads.map_or("(none)".into(), |a| format!("\"{a}\"")),
+        ),
+        (
+            "downloads_url",
+            c.downloads_url
+                .as_ref()
+                .map_or("(from downloads)".into(), |u| format!("{u:?}")),
         ),
         (
             "backup_every",
