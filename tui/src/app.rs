@@ -743,6 +743,12 @@ fn on_call_done(
                 return;
             };
             match result {
+                // The form gives way to the link, which stays up until read or copied.
+                Ok(Reply::Shared(shared)) => {
+                    state.popups.pop();
+                    let popup = crate::screens::link_popup::link_popup(&shared, lang);
+                    state.popups.push(Popup::Info(popup));
+                }
                 Ok(reply) => {
                     let mut text = form.done_text(lang);
                     match reply {

@@ -138,6 +138,8 @@ pub enum Call {
         /// which carries the document, its number and period.
         path: Option<PathBuf>,
     },
+    /// The same file behind a one-time link the server serves, to open on one's own computer.
+    ShareExport(pb::ExportRequest),
 }
 
 /// What a call answered.
@@ -157,6 +159,8 @@ pub enum Reply {
     Quarterly(pb::QuarterlyMinimumResponse),
     /// The file was saved here.
     Saved(PathBuf),
+    /// A one-time download link to the file.
+    Shared(pb::ShareResponse),
     /// A user's new state.
     User(Box<pb::User>),
     /// An appeal's new state.
@@ -648,6 +652,13 @@ pub async fn run(
         Call::ListAudit(r) => Reply::Audit(
             conn.audit()
                 .list_audit(request(r))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        ),
+        Call::ShareExport(r) => Reply::Shared(
+            conn.reports()
+                .share_export(request(r))
                 .await
                 .map_err(status)?
                 .into_inner(),

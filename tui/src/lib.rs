@@ -30,6 +30,7 @@ pub mod session;
 pub mod strings;
 pub mod sync;
 pub mod terminal;
+pub mod terminal_links;
 pub mod text_input;
 pub mod theme;
 pub mod urgency;
