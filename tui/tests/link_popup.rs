@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
-use infogroups_tui::screens::link_popup::link_popup;
+use infogroups_tui::screens::link_popup::LinkPopup;
 use infogroups_tui::screens::popup::Popup;
 
 #[test]
@@ -18,7 +18,7 @@ fn the_link_popup_shows_the_link_the_file_and_the_expiry() {
             file_name: "Протокол № 3 от 02.12.2026.pdf".into(),
             expires_at_ms: now_ms() + 10 * 60 * 1000,
         };
-        s.popups.push(Popup::Info(link_popup(&shared, lang)));
+        s.popups.push(Popup::Link(LinkPopup::new(&shared, lang)));
         let t = draw(&s);
         let screen = format!("{}", t.backend());
         assert!(

@@ -2407,4 +2407,10 @@ fn a_protocol_can_be_had_as_a_link_for_the_browser_of_ones_own_computer() {
     assert!(text.contains(url), "{text}");
     assert!(text.contains("Ссылка на скачивание"), "{text}");
     assert!(top_form(&s).is_none(), "the form gave way to the link");
+    let cmds = press(&mut s, KeyCode::Char('l'));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::CopyToClipboard(u) if u == url)),
+        "the key copies the link: {cmds:?}"
+    );
 }
