@@ -93,7 +93,8 @@ pub struct Config {
     pub backup_every: Option<Duration>,
     /// Scheduled backups kept; older ones are deleted after each new one.
     pub backup_keep: usize,
-    /// Where the one-time download links are served (`/d/<token>`); none without it.
+    /// Where the one-time download links are served (`/d/<token>`, `--download-links`); none
+    /// without it.
     pub downloads: Option<SocketAddr>,
     /// The links' public address (`https://host:port`), when the listening address is not what
     /// a browser should open; derived from it otherwise.
@@ -205,9 +206,9 @@ pub struct FileConfig {
     /// The Prometheus endpoint's address.
     pub metrics: Option<SocketAddr>,
     /// Where the one-time download links are served.
-    pub downloads: Option<SocketAddr>,
+    pub download_links: Option<SocketAddr>,
     /// The links' public address (`https://host:port`).
-    pub downloads_url: Option<String>,
+    pub download_links_url: Option<String>,
     /// How often to back up by itself: `30m`, `6h`, `1d` (see [`parse_every`]).
     pub backup_every: Option<String>,
     /// Scheduled backups kept.
@@ -512,14 +513,14 @@ pub fn effective(c: &Config) -> Vec<(&'static str, String)> {
             c.metrics.map_or("(none)".into(), |a| format!("\"{a}\"")),
         ),
         (
-            "downloads",
+            "download_links",
             c.downloads.map_or("(none)".into(), |a| format!("\"{a}\"")),
         ),
         (
-            "downloads_url",
+            "download_links_url",
             c.downloads_url
                 .as_ref()
-                .map_or("(from downloads)".into(), |u| format!("{u:?}")),
+                .map_or("(from download_links)".into(), |u| format!("{u:?}")),
         ),
         (
             "backup_every",

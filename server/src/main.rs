@@ -105,12 +105,12 @@ struct ServeArgs {
     metrics: Option<SocketAddr>,
     /// Hand out documents by one-time links served at https://ADDR/d/… (e.g. 0.0.0.0:8443);
     /// TLS with the API's certificate, plain HTTP only where the API may go plain.
-    #[arg(long, env = "INFOGROUPS_DOWNLOADS", value_name = "ADDR")]
-    downloads: Option<SocketAddr>,
+    #[arg(long, env = "INFOGROUPS_DOWNLOAD_LINKS", value_name = "ADDR")]
+    download_links: Option<SocketAddr>,
     /// The links' public address when browsers reach the port by another name
-    /// (e.g. https://infogroups.example.org:8443) [default: from --downloads].
-    #[arg(long, env = "INFOGROUPS_DOWNLOADS_URL", value_name = "URL")]
-    downloads_url: Option<String>,
+    /// (e.g. https://infogroups.example.org:8443) [default: from --download-links].
+    #[arg(long, env = "INFOGROUPS_DOWNLOAD_LINKS_URL", value_name = "URL")]
+    download_links_url: Option<String>,
     /// Serve beyond loopback without TLS (only behind a tunnel or on a trusted network).
     #[arg(long, env = "INFOGROUPS_INSECURE_LISTEN")]
     insecure_listen: bool,
@@ -309,8 +309,8 @@ fn build_config(args: ServeArgs) -> Result<Config> {
     config.insecure_listen = args.insecure_listen;
     config::check_listen(config.listen, config.tls.is_some(), config.insecure_listen)?;
     config.metrics = args.metrics.or(file.metrics);
-    config.downloads = args.downloads.or(file.downloads);
-    config.downloads_url = args.downloads_url.or(file.downloads_url);
+    config.downloads = args.download_links.or(file.download_links);
+    config.downloads_url = args.download_links_url.or(file.download_links_url);
     if let Some(addr) = config.downloads {
         config::check_listen(addr, config.tls.is_some(), config.insecure_listen)?;
     }

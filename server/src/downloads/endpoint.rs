@@ -62,7 +62,7 @@ fn derived_url(bound: SocketAddr, tls: bool) -> String {
     if bound.ip().is_unspecified() {
         tracing::warn!(
             addr = %bound,
-            "downloads listen on every address; set downloads_url to the name browsers should open"
+            "download links listen on every address; set download_links_url to the name browsers should open"
         );
         return format!("{scheme}://localhost:{}", bound.port());
     }

@@ -1,4 +1,4 @@
-//! One-time download links (`serve --downloads ADDR`): a file made by `ShareExport` or
+//! One-time download links (`serve --download-links ADDR`): a file made by `ShareExport` or
 //! `ShareCalendarFile` is kept in memory under a random token for a few minutes and handed out
 //! once over HTTPS by [`endpoint`], so a person on a thin terminal opens it in the browser of
 //! their own computer. Nothing is written to disk: a restart forgets every pending link.
@@ -44,7 +44,7 @@ pub struct Link {
 /// Why a link could not be made.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum LinkError {
-    /// The server was started without `--downloads`.
+    /// The server was started without `--download-links`.
     #[error("the server does not hand out download links")]
     Disabled,
 }
@@ -53,8 +53,8 @@ impl From<LinkError> for ApiError {
     fn from(e: LinkError) -> Self {
         match e {
             LinkError::Disabled => ApiError::precondition(
-                "сервер не выдаёт ссылки на скачивание (настройка downloads)",
-                "the server does not hand out download links (the downloads setting)",
+                "сервер не выдаёт ссылки на скачивание (настройка download_links)",
+                "the server does not hand out download links (the download_links setting)",
             ),
         }
     }
