@@ -691,6 +691,31 @@ mod tests {
     }
 
     #[test]
+    fn the_download_links_settings_are_shown_under_their_file_keys() {
+        let mut c = Config::new("/var/lib/infogroups");
+        let get = |c: &Config, k: &str| {
+            effective(c)
+                .into_iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v)
+        };
+        assert_eq!(get(&c, "download_links").as_deref(), Some("(none)"));
+        c.downloads = "0.0.0.0:8443".parse().ok();
+        c.downloads_url = Some("https://ig.example.org:8443".into());
+        assert_eq!(
+            get(&c, "download_links").as_deref(),
+            Some("\"0.0.0.0:8443\"")
+        );
+        assert_eq!(
+            get(&c, "download_links_url").as_deref(),
+            Some("\"https://ig.example.org:8443\"")
+        );
+        for k in ["download_links", "download_links_url"] {
+            assert!(file_keys().contains(&k), "{k} is settable from the file");
+        }
+    }
+
+    #[test]
     fn periods_read_as_a_number_and_a_unit() {
         let ok = [
             ("90s", 90),
