@@ -93,6 +93,12 @@ pub struct Config {
     pub backup_every: Option<Duration>,
     /// Scheduled backups kept; older ones are deleted after each new one.
     pub backup_keep: usize,
+    /// Where the one-time download links are served (`/d/<token>`, `--download-links`); none
+    /// without it.
+    pub downloads: Option<SocketAddr>,
+    /// The links' public address (`https://host:port`), when the listening address is not what
+    /// a browser should open; derived from it otherwise.
+    pub downloads_url: Option<String>,
     /// The operator accepts serving beyond loopback without TLS (`--insecure-listen`).
     pub insecure_listen: bool,
     /// The clock: the system's, or a training one (`serve --clock`).
@@ -140,6 +146,8 @@ impl Config {
             retention_years: 5,
             log_bounds: DEFAULT_LOG_BOUNDS,
             metrics: None,
+            downloads: None,
+            downloads_url: None,
             backup_every: None,
             // A week of daily backups.
             backup_keep: 7,
@@ -197,6 +205,10 @@ pub struct FileConfig {
     pub appeal_deadline_rule: Option<String>,
     /// The Prometheus endpoint's address.
     pub metrics: Option<SocketAddr>,
+    /// Where the one-time download links are served.
+    pub download_links: Option<SocketAddr>,
+    /// The links' public address (`https://host:port`).
+    pub download_links_url: Option<String>,
     /// How often to back up by itself: `30m`, `6h`, `1d` (see [`parse_every`]).
     pub backup_every: Option<String>,
     /// Scheduled backups kept.
@@ -501,6 +513,16 @@ pub fn effective(c: &Config) -> Vec<(&'static str, String)> {
             c.metrics.map_or("(none)".into(), |a| format!("\"{a}\"")),
         ),
         (
+            "download_links",
+            c.downloads.map_or("(none)".into(), |a| format!("\"{a}\"")),
+        ),
+        (
+            "download_links_url",
+            c.downloads_url
+                .as_ref()
+                .map_or("(from download_links)".into(), |u| format!("{u:?}")),
+        ),
+        (
             "backup_every",
             c.backup_every
                 .map_or("(never)".into(), |d| format!("\"{}s\"", d.as_secs())),
@@ -666,6 +688,31 @@ mod tests {
                 .map(|(_, v)| v.as_str()),
             Some("(none)")
         );
+    }
+
+    #[test]
+    fn the_download_links_settings_are_shown_under_their_file_keys() {
+        let mut c = Config::new("/var/lib/infogroups");
+        let get = |c: &Config, k: &str| {
+            effective(c)
+                .into_iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v)
+        };
+        assert_eq!(get(&c, "download_links").as_deref(), Some("(none)"));
+        c.downloads = "0.0.0.0:8443".parse().ok();
+        c.downloads_url = Some("https://ig.example.org:8443".into());
+        assert_eq!(
+            get(&c, "download_links").as_deref(),
+            Some("\"0.0.0.0:8443\"")
+        );
+        assert_eq!(
+            get(&c, "download_links_url").as_deref(),
+            Some("\"https://ig.example.org:8443\"")
+        );
+        for k in ["download_links", "download_links_url"] {
+            assert!(file_keys().contains(&k), "{k} is settable from the file");
+        }
     }
 
     #[test]

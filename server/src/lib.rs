@@ -15,6 +15,7 @@ pub mod deadlines;
 pub mod demo;
 pub mod depersonalise;
 pub mod documents;
+pub mod downloads;
 pub mod entity;
 pub mod error;
 pub mod files;

@@ -103,6 +103,14 @@ struct ServeArgs {
     /// Serve Prometheus metrics at http://ADDR/metrics (e.g. 127.0.0.1:9464).
     #[arg(long, env = "INFOGROUPS_METRICS", value_name = "ADDR")]
     metrics: Option<SocketAddr>,
+    /// Hand out documents by one-time links served at https://ADDR/d/… (e.g. 0.0.0.0:8443);
+    /// TLS with the API's certificate, plain HTTP only where the API may go plain.
+    #[arg(long, env = "INFOGROUPS_DOWNLOAD_LINKS", value_name = "ADDR")]
+    download_links: Option<SocketAddr>,
+    /// The links' public address when browsers reach the port by another name
+    /// (e.g. https://infogroups.example.org:8443) [default: from --download-links].
+    #[arg(long, env = "INFOGROUPS_DOWNLOAD_LINKS_URL", value_name = "URL")]
+    download_links_url: Option<String>,
     /// Serve beyond loopback without TLS (only behind a tunnel or on a trusted network).
     #[arg(long, env = "INFOGROUPS_INSECURE_LISTEN")]
     insecure_listen: bool,
@@ -301,6 +309,11 @@ fn build_config(args: ServeArgs) -> Result<Config> {
     config.insecure_listen = args.insecure_listen;
     config::check_listen(config.listen, config.tls.is_some(), config.insecure_listen)?;
     config.metrics = args.metrics.or(file.metrics);
+    config.downloads = args.download_links.or(file.download_links);
+    config.downloads_url = args.download_links_url.or(file.download_links_url);
+    if let Some(addr) = config.downloads {
+        config::check_listen(addr, config.tls.is_some(), config.insecure_listen)?;
+    }
     if let Some(every) = &file.backup_every {
         config.backup_every = Some(config::parse_every("backup_every", every)?);
     }

@@ -40,6 +40,9 @@ pub enum LaunchError {
     /// Serving beyond loopback in clear without the operator's explicit flag.
     #[error("{0}")]
     Insecure(String),
+    /// The download links' port could not be opened.
+    #[error("downloads: {0}")]
+    Downloads(String),
 }
 
 /// How long a stop waits for open streams it does not own before closing the connections.
@@ -111,6 +114,7 @@ impl Server {
             config: Arc::new(config),
             shutdown: CancellationToken::new(),
             calendar: Arc::new(RwLock::new(ProductionCalendar::new())),
+            downloads: crate::downloads::Links::default(),
         };
         services::directory::load_calendar(&ctx)
             .map_err(|e| LaunchError::Bootstrap(e.to_string()))?;
@@ -182,6 +186,10 @@ impl Server {
         let ctx = self.ctx;
         let tls = self.tls;
         let files = self.files;
+        let downloads = match ctx.config.downloads {
+            Some(addr) => Some(crate::downloads::endpoint::open(addr, tls.clone(), &ctx).await?),
+            None => None,
+        };
         let (reporter, health) = tonic_health::server::health_reporter();
         set_health(&reporter, tonic_health::ServingStatus::Serving).await;
         let reflection = |b: tonic_reflection::server::Builder<'static>| {
@@ -330,6 +338,9 @@ impl Server {
             let _ = clock.await;
         }
         let _ = purge.await;
+        if let Some(downloads) = downloads {
+            let _ = downloads.await;
+        }
         // Before the close: a backup under way finishes (it holds the writers) or never starts.
         let _ = backups.await;
         // A rewrite under way finishes before the close (it holds the writers at its end).

@@ -72,7 +72,12 @@ impl Certificate {
         current.cert.first().map(|c| c.as_ref().to_vec())
     }
 
-    fn acceptor(self: &Arc<Self>) -> TlsAcceptor {
+    /// An acceptor for plain HTTP/1.1 (the download links' port), with the same certificate.
+    pub fn http1_acceptor(self: &Arc<Self>) -> TlsAcceptor {
+        self.acceptor(b"http/1.1")
+    }
+
+    fn acceptor(self: &Arc<Self>, alpn: &[u8]) -> TlsAcceptor {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let builder = ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
@@ -80,8 +85,7 @@ impl Certificate {
         let mut config = builder
             .with_no_client_auth()
             .with_cert_resolver(Arc::new(Resolver(self.clone())));
-        // gRPC is HTTP/2 only.
-        config.alpn_protocols = vec![b"h2".to_vec()];
+        config.alpn_protocols = vec![alpn.to_vec()];
         TlsAcceptor::from(Arc::new(config))
     }
 }
@@ -101,7 +105,8 @@ pub fn incoming(
     cert: &Arc<Certificate>,
     stop: CancellationToken,
 ) -> tokio_stream::wrappers::ReceiverStream<Result<TlsStream<TcpStream>, std::io::Error>> {
-    let acceptor = cert.acceptor();
+    // gRPC is HTTP/2 only.
+    let acceptor = cert.acceptor(b"h2");
     let (tx, rx) = mpsc::channel(64);
     tokio::spawn(async move {
         loop {

@@ -437,6 +437,13 @@ pub async fn run(
                 .map_err(status)?
                 .into_inner(),
         ),
+        Call::ShareExport(r) => Reply::Shared(
+            conn.reports()
+                .share_export(request(r))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        ),
         Call::Export { request: r, path } => {
             let file = conn
                 .reports()

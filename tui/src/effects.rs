@@ -99,6 +99,17 @@ impl Effects {
                     let _ = tx.send(Msg::CallDone { origin, result });
                 });
             }
+            Cmd::CopyToClipboard(text) => {
+                // Between frames, straight to the terminal: the escape draws nothing.
+                use std::io::Write;
+                let mut out = std::io::stdout();
+                let written = out
+                    .write_all(crate::terminal_links::osc52(&text).as_bytes())
+                    .and_then(|()| out.flush());
+                if let Err(e) = written {
+                    tracing::info!(error = %e, "cannot ask the terminal to copy");
+                }
+            }
             Cmd::Logout => {
                 // Take the token now, so a quick new login cannot lose its own to this logout.
                 if let Some(token) = self.conn.take_token() {

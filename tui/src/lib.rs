@@ -31,6 +31,7 @@ pub mod session;
 pub mod strings;
 pub mod sync;
 pub mod terminal;
+pub mod terminal_links;
 pub mod text;
 pub mod text_input;
 pub mod theme;

@@ -145,7 +145,12 @@ pub async fn run(
         }
         let now = Instant::now();
         if dirty && (typed || now >= last_draw + FRAME) {
-            terminal.draw(|frame| view::view(state, frame))?;
+            let drawn = terminal.draw(|frame| view::view(state, frame))?;
+            let link = crate::terminal_links::shown_link(state)
+                .and_then(|url| Some((crate::terminal_links::find_in(drawn.buffer, url)?, url)));
+            if let Some((at, url)) = link {
+                crate::terminal_links::mark_link(terminal.backend_mut(), at, url)?;
+            }
             last_draw = now;
             dirty = false;
         }

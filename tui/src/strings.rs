@@ -5,6 +5,7 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 
 mod commands;
+pub mod link;
 pub mod work;
 
 pub use commands::{command, command_short};

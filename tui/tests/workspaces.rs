@@ -2392,3 +2392,46 @@ fn the_registration_form_says_when_the_answer_is_due_by_the_rule_in_force() {
     assert!(due.starts_with("Срок ответа: "), "{due}");
     assert!(due.contains("предыдущий рабочий день"), "{due}");
 }
+
+#[test]
+fn a_protocol_can_be_had_as_a_link_for_the_browser_of_ones_own_computer() {
+    let mut s = signed(Lang::Ru, (100, 30), SEK1);
+    tab(&mut s, '2');
+    press(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "08.05.2026");
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Char('w'));
+    // Document, format, name, then how to get it: → picks the link.
+    for _ in 0..3 {
+        press(&mut s, KeyCode::Tab);
+    }
+    press(&mut s, KeyCode::Right);
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::ShareExport(request))) = call_of(&cmds) else {
+        panic!("no link asked for: {cmds:?}");
+    };
+    assert_eq!(request.kind, pb::ExportKind::Protocol as i32);
+    assert_eq!(request.format, pb::FileFormat::Pdf as i32);
+    let url = "https://ig.example.org:8443/d/00112233445566778899aabbccddeeff";
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Form,
+            result: Ok(Reply::Shared(pb::ShareResponse {
+                url: url.into(),
+                file_name: "Протокол.pdf".into(),
+                expires_at_ms: 0,
+            })),
+        },
+    );
+    let text = screen_text(&s);
+    assert!(text.contains(url), "{text}");
+    assert!(text.contains("Ссылка на скачивание"), "{text}");
+    assert!(top_form(&s).is_none(), "the form gave way to the link");
+    let cmds = press(&mut s, KeyCode::Char('l'));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::CopyToClipboard(u) if u == url)),
+        "the key copies the link: {cmds:?}"
+    );
+}

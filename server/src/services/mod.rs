@@ -43,6 +43,8 @@ pub struct Ctx {
     pub calendar: Arc<RwLock<ProductionCalendar>>,
     /// The topic classifier's search index and version label.
     pub classifier: Arc<RwLock<(Index, String)>>,
+    /// The files waiting behind one-time download links.
+    pub downloads: crate::downloads::Links,
 }
 
 /// Clamps a requested page size to 1..=1000, 100 by default.

@@ -407,6 +407,48 @@ impl ReportService for ReportSvc {
         let req = req.into_inner();
         Ok(Response::new(self.export_file(&c, req).await?))
     }
+
+    async fn share_export(
+        &self,
+        req: Request<pb::ExportRequest>,
+    ) -> Result<Response<pb::ShareResponse>, Status> {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        let kind = pb::ExportKind::try_from(req.kind).unwrap_or_default();
+        let subject = exported_record(kind, req.id);
+        // The same file, permissions and audit as `Export`; only the way it travels differs.
+        let file = self.export_file(&c, req).await?;
+        let now = self.ctx.db.clock().now_ms();
+        let link = crate::downloads::Link {
+            owner: c.actor.user_id,
+            subject,
+            what: kind
+                .as_str_name()
+                .trim_start_matches("EXPORT_KIND_")
+                .to_ascii_lowercase(),
+            file_name: file.file_name,
+            content: file.content,
+            expires_at_ms: now + crate::downloads::LINK_TTL_MS,
+        };
+        let shared = self
+            .ctx
+            .downloads
+            .share(now, link)
+            .map_err(ApiError::from)?;
+        Ok(Response::new(shared))
+    }
+}
+
+/// The record a document export shows, for the audit of its download; none for tables.
+fn exported_record(kind: pb::ExportKind, id: u64) -> Option<(crate::entity::Kind, u64)> {
+    use crate::entity::Kind;
+    use pb::ExportKind as K;
+    match kind {
+        K::Protocol | K::Brief | K::Announcement | K::Results => Some((Kind::Meeting, id)),
+        K::ReceptionCard => Some((Kind::ReceptionCard, id)),
+        K::ControlCard => Some((Kind::Assignment, id)),
+        _ => None,
+    }
 }
 
 /// The file of a document in a document format.

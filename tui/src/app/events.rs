@@ -245,6 +245,12 @@ pub(super) fn on_call_done(
                 return;
             };
             match result {
+                // The form gives way to the link, which stays up until read or copied.
+                Ok(Reply::Shared(shared)) => {
+                    state.popups.pop();
+                    let popup = crate::screens::link_popup::LinkPopup::new(&shared, lang);
+                    state.popups.push(Popup::Link(popup));
+                }
                 Ok(reply) => {
                     let mut text = form.done_text(lang);
                     match reply {

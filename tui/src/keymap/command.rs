@@ -127,6 +127,8 @@ pub enum Command {
     Dimension,
     /// Save the report as a file.
     Export,
+    /// Copy a download link to the clipboard of the terminal's own computer.
+    CopyLink,
     /// Print the list as shown (its filter in the title) as a register.
     PrintList,
     /// Give the user a role (administrator).
@@ -193,7 +195,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 92] = [
+    pub const ALL: [Command; 93] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -236,6 +238,7 @@ impl Command {
         Command::Period,
         Command::Dimension,
         Command::Export,
+        Command::CopyLink,
         Command::PrintList,
         Command::GrantRole,
         Command::RevokeRole,
@@ -377,6 +380,7 @@ impl Command {
             Command::Period => "period",
             Command::Dimension => "dimension",
             Command::Export => "export",
+            Command::CopyLink => "copy_link",
             Command::PrintList => "print_list",
             Command::GrantRole => "grant_role",
             Command::RevokeRole => "revoke_role",

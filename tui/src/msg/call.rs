@@ -135,6 +135,8 @@ pub enum Call {
         /// which carries the document, its number and period.
         path: Option<PathBuf>,
     },
+    /// The same file behind a one-time link the server serves, to open on one's own computer.
+    ShareExport(pb::ExportRequest),
 }
 
 /// What a call answered.
@@ -154,6 +156,8 @@ pub enum Reply {
     Quarterly(pb::QuarterlyMinimumResponse),
     /// The file was saved here.
     Saved(PathBuf),
+    /// A one-time download link to the file.
+    Shared(pb::ShareResponse),
     /// A user's new state.
     User(Box<pb::User>),
     /// An appeal's new state.

@@ -130,6 +130,8 @@ pub enum Cmd {
     },
     /// Revoke the session's token.
     Logout,
+    /// Put text on the clipboard of the computer the terminal runs on (OSC 52).
+    CopyToClipboard(String),
 }
 
 /// How the client is connected, for the status bar.

@@ -6,9 +6,13 @@ use infogroups_shared::pb;
 use infogroups_shared::validate::FieldError;
 
 use super::Ctx;
-use super::form_engine::{Field, FieldKind as K, FormPopup, FormSpec, value};
+use super::form_engine::{Field, FieldKind as K, FormPopup, FormSpec, choice_of, value};
 use crate::msg::call::Call;
+use crate::strings::link::L;
 use crate::strings::work::W;
+
+/// The position of «as a link» among the ways to get the file.
+const AS_LINK: usize = 1;
 
 /// The export formats offered, in order.
 pub const FORMATS: [(pb::FileFormat, &str); 4] = [
@@ -43,7 +47,7 @@ pub struct Export {
 }
 
 impl FormSpec for Export {
-    fn fields(&self, _lang: Lang) -> Vec<Field> {
+    fn fields(&self, lang: Lang) -> Vec<Field> {
         // A document is printed or edited: .pdf and .docx are offered; a table in any format.
         let document = is_document(self.request.kind);
         let names = FORMATS
@@ -61,6 +65,15 @@ impl FormSpec for Export {
         }
         fields.push(Field::choice("format", W::FieldFormat, names));
         fields.push(Field::new("path", W::FieldSaveAs, K::Line, false));
+        // Over SSH the folder is on the server host; a link opens on the person's own computer.
+        fields.push(Field::choice(
+            "deliver",
+            W::FieldDeliver,
+            vec![
+                L::AsFile.get(lang).to_string(),
+                L::AsLink.get(lang).to_string(),
+            ],
+        ));
         fields
     }
 
@@ -84,6 +97,9 @@ impl FormSpec for Export {
             .and_then(|f| self.kinds.get(f.choice))
         {
             r.kind = *kind as i32;
+        }
+        if choice_of(fields, "deliver") == AS_LINK {
+            return Ok(Call::ShareExport(r));
         }
         let typed = value(fields, "path").trim();
         let path = (!typed.is_empty()).then(|| {

@@ -25,6 +25,8 @@ pub enum Popup {
     Form(Box<FormPopup>),
     /// Something to read, e.g. an applicant's personal data.
     Info(InfoPopup),
+    /// A one-time download link, with a key to copy it.
+    Link(super::link_popup::LinkPopup),
 }
 
 impl Popup {
@@ -34,6 +36,7 @@ impl Popup {
             Popup::Step(s) => s,
             Popup::Form(f) => f.as_mut(),
             Popup::Info(i) => i,
+            Popup::Link(l) => l,
         }
     }
 
@@ -43,6 +46,7 @@ impl Popup {
             Popup::Step(s) => s,
             Popup::Form(f) => f.as_ref(),
             Popup::Info(i) => i,
+            Popup::Link(l) => l,
         }
     }
 }

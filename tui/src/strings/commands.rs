@@ -91,6 +91,10 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
         C::MarkAllRead => ("отметить все прочитанными", "mark all read"),
         C::Period => ("сменить период", "change the period"),
         C::Dimension => ("сменить группировку", "change the grouping"),
+        C::CopyLink => (
+            "скопировать ссылку в буфер обмена своего компьютера",
+            "copy the link to your own computer's clipboard",
+        ),
         C::Export => (
             "сохранить в файл (.pdf/.docx; отчёт и .xlsx/.csv)",
             "save to a file (.pdf/.docx; a report also .xlsx/.csv)",
@@ -230,6 +234,7 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::Period => ("период", "period"),
         C::Dimension => ("группировка", "group by"),
         C::Export => ("в файл", "save"),
+        C::CopyLink => ("копировать", "copy"),
         C::PrintList => ("реестр", "register"),
         C::GrantRole => ("дать роль", "grant"),
         C::RevokeRole => ("снять роль", "revoke"),

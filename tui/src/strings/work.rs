@@ -264,6 +264,7 @@ pub enum W {
     DocResults,
     FieldPath,
     FieldSaveAs,
+    FieldDeliver,
     DoneSigned,
     DoneHeld,
     DoneHandedOver,
@@ -774,6 +775,7 @@ impl W {
             W::DocAnnouncement => ("объявление", "announcement"),
             W::DocResults => ("итоги встречи", "results"),
             W::FieldPath => ("Файл", "File"),
+            W::FieldDeliver => ("Как получить", "How to get it"),
             W::FieldSaveAs => (
                 "Имя файла (пусто — имя документа от сервера)",
                 "File name (empty: the document's own name)",

@@ -22,7 +22,8 @@ pub fn draw(state: &State, popup: &Popup, frame: &mut Frame<'_>, area: Rect) {
         Popup::Help(h) => draw_help(state, h, frame, area),
         Popup::Step(s) => draw_step(state, s, frame, area),
         Popup::Form(f) => draw_form(state, f, frame, area),
-        Popup::Info(i) => draw_info(state, i, frame, area),
+        Popup::Info(i) => draw_info(state, i, i, frame, area),
+        Popup::Link(l) => draw_info(state, &l.info, l, frame, area),
     }
 }
 
@@ -244,7 +245,14 @@ fn scroll_for((start, end): (usize, usize), total: usize, room: usize) -> usize 
         .min(total.saturating_sub(room))
 }
 
-fn draw_info(state: &State, info: &InfoPopup, frame: &mut Frame<'_>, area: Rect) {
+/// Draws `info` with the keys of `keys` (the popup it belongs to) under it.
+fn draw_info(
+    state: &State,
+    info: &InfoPopup,
+    keys: &dyn Component,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
     let theme = state.theme;
     let width = 76u16.min(area.width);
     let inner_w = usize::from(width.saturating_sub(4)).max(1);
@@ -256,8 +264,8 @@ fn draw_info(state: &State, info: &InfoPopup, frame: &mut Frame<'_>, area: Rect)
         }
     }
     lines.push(Line::default());
-    let commands = info.commands(&state.ctx());
-    lines.push(widgets::hints(state, info, &commands, inner_w));
+    let commands = keys.commands(&state.ctx());
+    lines.push(widgets::hints(state, keys, &commands, inner_w));
     let height = text::cells(lines.len() + 2);
     let rect = layout::centered(area, width, height);
     frame.render_widget(Clear, rect);

@@ -1282,6 +1282,34 @@ impl MeetingService for MeetingSvc {
         Ok(Response::new(pb::QuarterlyMinimumResponse { cells }))
     }
 
+    async fn share_calendar_file(
+        &self,
+        req: Request<pb::CalendarFileRequest>,
+    ) -> Result<Response<pb::ShareResponse>, Status> {
+        let c = caller(&req)?;
+        let subject = match (req.get_ref().meeting_id, req.get_ref().group_id) {
+            (0, group) => (crate::entity::Kind::Group, group),
+            (meeting, _) => (crate::entity::Kind::Meeting, meeting),
+        };
+        // The same file and checks as `CalendarFile`; only the way it travels differs.
+        let file = self.calendar_file(req).await?.into_inner();
+        let now = self.ctx.db.clock().now_ms();
+        let link = crate::downloads::Link {
+            owner: c.actor.user_id,
+            subject: Some(subject),
+            what: "calendar".into(),
+            file_name: file.file_name,
+            content: file.content,
+            expires_at_ms: now + crate::downloads::LINK_TTL_MS,
+        };
+        let shared = self
+            .ctx
+            .downloads
+            .share(now, link)
+            .map_err(ApiError::from)?;
+        Ok(Response::new(shared))
+    }
+
     async fn calendar_file(
         &self,
         req: Request<pb::CalendarFileRequest>,
