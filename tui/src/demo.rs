@@ -87,6 +87,8 @@ impl DemoServer {
         config.clock = infogroups_server::Clock::training(
             clock.unwrap_or_else(|| chrono::Utc::now().timestamp_millis()),
         );
+        // Documents can be taken as a link too: served on a free loopback port of this machine.
+        config.downloads = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
         let server = Server::open(config).await?;
         let seeded = infogroups_server::demo::seed(server.db())
             .await
