@@ -41,6 +41,27 @@ pub struct Link {
     pub expires_at_ms: i64,
 }
 
+impl Link {
+    /// A link to the file `file_name` made by `owner` at `now_ms`, working for [`LINK_TTL_MS`].
+    pub fn to_file(
+        owner: u64,
+        subject: Option<(Kind, u64)>,
+        what: String,
+        file_name: String,
+        content: Vec<u8>,
+        now_ms: i64,
+    ) -> Self {
+        Self {
+            owner,
+            subject,
+            what,
+            file_name,
+            content,
+            expires_at_ms: now_ms.saturating_add(LINK_TTL_MS),
+        }
+    }
+}
+
 /// Why a link could not be made.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum LinkError {

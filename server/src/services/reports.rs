@@ -419,17 +419,18 @@ impl ReportService for ReportSvc {
         // The same file, permissions and audit as `Export`; only the way it travels differs.
         let file = self.export_file(&c, req).await?;
         let now = self.ctx.db.clock().now_ms();
-        let link = crate::downloads::Link {
-            owner: c.actor.user_id,
+        let what = kind
+            .as_str_name()
+            .trim_start_matches("EXPORT_KIND_")
+            .to_ascii_lowercase();
+        let link = crate::downloads::Link::to_file(
+            c.actor.user_id,
             subject,
-            what: kind
-                .as_str_name()
-                .trim_start_matches("EXPORT_KIND_")
-                .to_ascii_lowercase(),
-            file_name: file.file_name,
-            content: file.content,
-            expires_at_ms: now + crate::downloads::LINK_TTL_MS,
-        };
+            what,
+            file.file_name,
+            file.content,
+            now,
+        );
         let shared = self
             .ctx
             .downloads

@@ -1294,14 +1294,14 @@ impl MeetingService for MeetingSvc {
         // The same file and checks as `CalendarFile`; only the way it travels differs.
         let file = self.calendar_file(req).await?.into_inner();
         let now = self.ctx.db.clock().now_ms();
-        let link = crate::downloads::Link {
-            owner: c.actor.user_id,
-            subject: Some(subject),
-            what: "calendar".into(),
-            file_name: file.file_name,
-            content: file.content,
-            expires_at_ms: now + crate::downloads::LINK_TTL_MS,
-        };
+        let link = crate::downloads::Link::to_file(
+            c.actor.user_id,
+            Some(subject),
+            "calendar".into(),
+            file.file_name,
+            file.content,
+            now,
+        );
         let shared = self
             .ctx
             .downloads
