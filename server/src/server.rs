@@ -15,6 +15,7 @@ use crate::bootstrap;
 use crate::config::Config;
 use crate::db::{Db, retention};
 use crate::deadlines;
+use crate::downloads::endpoint::OpenError;
 use crate::services::{self, Ctx};
 use crate::sessions::{Streams, Throttle};
 use crate::store::StoreError;
@@ -187,7 +188,14 @@ impl Server {
         let tls = self.tls;
         let files = self.files;
         let downloads = match ctx.config.downloads {
-            Some(addr) => Some(crate::downloads::endpoint::open(addr, tls.clone(), &ctx).await?),
+            Some(addr) => Some(
+                crate::downloads::endpoint::open(addr, tls.clone(), &ctx)
+                    .await
+                    .map_err(|e| match e {
+                        OpenError::Insecure(m) => LaunchError::Insecure(m),
+                        OpenError::Listen(m) => LaunchError::Downloads(m),
+                    })?,
+            ),
             None => None,
         };
         let (reporter, health) = tonic_health::server::health_reporter();

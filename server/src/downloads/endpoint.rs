@@ -16,7 +16,6 @@ use tokio::net::TcpListener;
 
 use super::Link;
 use super::http::{content_disposition, content_type, token_of};
-use crate::server::LaunchError;
 use crate::services::Ctx;
 use crate::tls::Certificate;
 
@@ -30,22 +29,33 @@ const GONE_PAGE: &str = "<!doctype html><meta charset=\"utf-8\"><title>Ссыл�
 <p>Ссылка не действует: она уже была использована или её срок истёк. Получите новую в программе.\
 <p>This link no longer works: it was used already or it has expired. Get a new one in the program.\n";
 
+/// Why the download port could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// Binding or reading the address failed.
+    #[error("{0}")]
+    Listen(String),
+    /// Serving beyond loopback in clear without the operator's explicit flag.
+    #[error("{0}")]
+    Insecure(String),
+}
+
 /// Opens the download port at `addr` under the same rule as the API's (TLS, or loopback, or
 /// `--insecure-listen`), starts handing out links under its public address and serves it.
 pub async fn open(
     addr: SocketAddr,
     tls: Option<Arc<Certificate>>,
     ctx: &Ctx,
-) -> Result<tokio::task::JoinHandle<()>, LaunchError> {
+) -> Result<tokio::task::JoinHandle<()>, OpenError> {
     let listener = TcpListener::bind(addr)
         .await
-        .map_err(|e| LaunchError::Downloads(format!("cannot listen on {addr}: {e}")))?;
+        .map_err(|e| OpenError::Listen(format!("cannot listen on {addr}: {e}")))?;
     let bound = listener
         .local_addr()
-        .map_err(|e| LaunchError::Downloads(e.to_string()))?;
+        .map_err(|e| OpenError::Listen(e.to_string()))?;
     let config = &ctx.config;
     crate::config::check_listen(bound, tls.is_some(), config.insecure_listen)
-        .map_err(|e| LaunchError::Insecure(e.to_string()))?;
+        .map_err(|e| OpenError::Insecure(e.to_string()))?;
     let base = config
         .downloads_url
         .clone()

@@ -6,10 +6,10 @@
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 
-use super::popup::InfoPopup;
+use super::info_popup::InfoPopup;
 use super::{Component, Ctx, Outbox};
 use crate::keymap::Command;
-use crate::msg::{Cmd, Msg};
+use crate::msg::Cmd;
 use crate::strings::link::L;
 
 /// A download link on screen.
@@ -31,30 +31,22 @@ impl LinkPopup {
     }
 }
 
+/// Reads like any [`InfoPopup`], with one more key: copy the link.
 impl Component for LinkPopup {
-    fn commands(&self, _ctx: &Ctx<'_>) -> Vec<Command> {
-        vec![
-            Command::CopyLink,
-            Command::Cancel,
-            Command::Help,
-            Command::Quit,
-        ]
+    fn commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
+        let mut c = vec![Command::CopyLink];
+        c.extend(self.info.commands(ctx));
+        c
     }
 
     fn label(&self, command: Command, lang: Lang) -> &'static str {
-        match command {
-            Command::Cancel => crate::strings::work::W::Close.get(lang),
-            other => crate::strings::command_short(lang, other),
-        }
+        self.info.label(command, lang)
     }
 
-    fn on_command(&mut self, command: Command, _ctx: &Ctx<'_>, out: &mut Outbox) {
+    fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
         match command {
             Command::CopyLink => out.run(Cmd::CopyToClipboard(self.url.clone())),
-            Command::Cancel => out.send(Msg::ClosePopup),
-            Command::Help => out.send(Msg::ShowHelp),
-            Command::Quit => out.send(Msg::Quit),
-            _ => {}
+            other => self.info.on_command(other, ctx, out),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod export_forms;
 pub mod form;
 pub mod form_engine;
 pub mod group_forms;
+pub mod info_popup;
 pub mod link_popup;
 pub mod list;
 pub mod login;

@@ -6,6 +6,8 @@ use infogroups_shared::names::Lang;
 use tonic::Code;
 
 use super::form::FormPopup;
+pub use super::info_popup::InfoPopup;
+use super::link_popup::LinkPopup;
 use super::{Component, Ctx, Outbox};
 use crate::actions::Action;
 use crate::keymap::Command;
@@ -26,7 +28,7 @@ pub enum Popup {
     /// Something to read, e.g. an applicant's personal data.
     Info(InfoPopup),
     /// A one-time download link, with a key to copy it.
-    Link(super::link_popup::LinkPopup),
+    Link(LinkPopup),
 }
 
 impl Popup {
@@ -110,38 +112,6 @@ impl Component for HelpPopup {
             Command::Down => {
                 self.scroll = (self.scroll + 1).min(self.entries.len().saturating_sub(1));
             }
-            Command::Quit => out.send(Msg::Quit),
-            _ => {}
-        }
-    }
-}
-
-/// Something to read: labelled lines, closed with Esc. Personal data shown here is kept nowhere
-/// else in the client and goes when the popup closes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InfoPopup {
-    /// The title.
-    pub title: String,
-    /// (label, value).
-    pub lines: Vec<(String, String)>,
-}
-
-impl Component for InfoPopup {
-    fn commands(&self, _ctx: &Ctx<'_>) -> Vec<Command> {
-        vec![Command::Cancel, Command::Help, Command::Quit]
-    }
-
-    fn label(&self, command: Command, lang: Lang) -> &'static str {
-        match command {
-            Command::Cancel => crate::strings::work::W::Close.get(lang),
-            other => crate::strings::command_short(lang, other),
-        }
-    }
-
-    fn on_command(&mut self, command: Command, _ctx: &Ctx<'_>, out: &mut Outbox) {
-        match command {
-            Command::Cancel => out.send(Msg::ClosePopup),
-            Command::Help => out.send(Msg::ShowHelp),
             Command::Quit => out.send(Msg::Quit),
             _ => {}
         }
