@@ -115,7 +115,9 @@ impl SyncService for SyncSvc {
             budget: Arc::new(Semaphore::new(WATCHER_QUEUE_BYTES)),
             ended: self.ctx.streams.of(&c.token_hash),
         };
-        tokio::spawn(run_watch(self.ctx.clone(), c, since, sub, out));
+        // Counted before the response leaves, so a scrape after the call returns sees it.
+        let watching = crate::metrics::Watching::start();
+        tokio::spawn(run_watch(self.ctx.clone(), c, since, sub, out, watching));
         // A message's bytes leave the budget when the transport takes it.
         Ok(Response::new(Box::pin(
             tokio_stream::wrappers::ReceiverStream::new(rx).map(|q: Queued| q.item),
@@ -312,8 +314,8 @@ async fn run_watch(
     since: u64,
     mut sub: broadcast::Receiver<Arc<pb::Event>>,
     out: Out,
+    _watching: crate::metrics::Watching,
 ) {
-    let _watching = crate::metrics::Watching::start();
     let db = ctx.db.clone();
     let published = db.published_seq();
     let first = db.first_seq().unwrap_or(1);
