@@ -115,11 +115,14 @@ pub enum Action {
     ExecuteAssignment,
     /// Ask for an extension (the executors).
     RequestExtension,
-    /// Accept or return a report (the controller or the issuer).
+    /// Accept or return a report: the group's secretary, who controls execution (3.6.8), the
+    /// leader who gives the group's assignments (3.5), the named controller and the issuer; never
+    /// an executor their own report.
     ControlAssignment,
-    /// Grant or refuse an extension (the issuer, or the controller if delegated).
+    /// Grant or refuse an extension: the group's leader, who sets deadlines, the issuer, or the
+    /// controller if delegated; never one's own request.
     DecideExtension,
-    /// Remove from control (the issuer).
+    /// Remove from control: the group's leader or the issuer.
     RemoveFromControl,
     /// Read reports and aggregates; export them.
     ReadReports,
@@ -412,9 +415,9 @@ pub fn authorize(actor: &Actor, action: Action, res: &Resource) -> Result<(), De
                 );
             }
             allow_if(
-                res.controller_id == me || res.issuer_id == me,
-                "отчёт принимает контролёр или автор поручения",
-                "only the controller or the issuer accepts or returns a report",
+                secretary || leader || res.controller_id == me || res.issuer_id == me,
+                "отчёт принимают секретарь и руководитель группы, контролёр или автор поручения",
+                "a report is accepted or returned by the group's secretary or leader, the controller or the issuer",
             )
         }
         A::DecideExtension => {
@@ -425,15 +428,15 @@ pub fn authorize(actor: &Actor, action: Action, res: &Resource) -> Result<(), De
                 );
             }
             allow_if(
-                res.issuer_id == me || (res.delegated && res.controller_id == me),
-                "о продлении решает автор поручения (или контролёр, если ему поручено)",
-                "only the issuer (or the controller where delegated) decides extensions",
+                leader || res.issuer_id == me || (res.delegated && res.controller_id == me),
+                "о продлении решает руководитель группы или автор поручения (контролёр — если ему поручено)",
+                "extensions are decided by the group's leader or the issuer (the controller where delegated)",
             )
         }
         A::RemoveFromControl => allow_if(
-            res.issuer_id == me || (leader && res.issuer_id == 0),
-            "снять с контроля может только автор поручения",
-            "only the issuer removes an assignment from control",
+            leader || res.issuer_id == me,
+            "снимают с контроля руководитель группы и автор поручения",
+            "only the group's leader or the issuer removes an assignment from control",
         ),
         A::ReadReports => allow_if(
             actor.sees_all() || actor.has(Role::GeneralDepartment),
@@ -728,6 +731,45 @@ mod tests {
             &actor(22, &[(Role::Executor, 0)]),
             &pb::event::Entity::Assignment(a)
         ));
+    }
+
+    #[test]
+    fn execution_is_controlled_by_the_secretary_and_decided_by_the_leader() {
+        // Group 1: leader 30, secretary 31; another group's secretary 32; the assignment of
+        // `assignment()` (issuer 10, executor 20, co-executor 21, controller 11).
+        let leader = actor(30, &[(Role::GroupLeader, 1)]);
+        let secretary = actor(31, &[(Role::GroupSecretary, 1)]);
+        let other_secretary = actor(32, &[(Role::GroupSecretary, 2)]);
+        let mut a = assignment();
+        a.extensions.push(pb::Extension {
+            requested_by: 20,
+            state: pb::ExtensionState::Pending as i32,
+            ..Default::default()
+        });
+        let res = Resource::of_assignment(&a);
+        let may = |who: &Actor, action| authorize(who, action, &res).is_ok();
+        let rows = [
+            (&secretary, [true, false, false]),
+            (&leader, [true, true, true]),
+            (&other_secretary, [false, false, false]),
+            (&actor(11, &[]), [true, false, false]),
+            (&actor(10, &[]), [true, true, true]),
+            (&actor(20, &[(Role::Executor, 0)]), [false, false, false]),
+        ];
+        for (who, [control, decide, remove]) in rows {
+            let id = who.user_id;
+            assert_eq!(
+                may(who, Action::ControlAssignment),
+                control,
+                "{id} controls"
+            );
+            assert_eq!(may(who, Action::DecideExtension), decide, "{id} decides");
+            assert_eq!(may(who, Action::RemoveFromControl), remove, "{id} removes");
+        }
+        // The secretary who is also the responsible executor still never accepts their own report.
+        a.executor_id = 31;
+        let own = Resource::of_assignment(&a);
+        assert!(authorize(&secretary, Action::ControlAssignment, &own).is_err());
     }
 
     #[test]

@@ -907,3 +907,106 @@ async fn a_secretary_of_group_a_can_do_nothing_to_group_b() {
     drop(city);
     server.stop().await.expect("stop");
 }
+
+/// 3.6.8: the group's secretary controls the execution of the leader's assignments even where
+/// someone else is named controller; the leader decides extensions (he sets the deadlines) and
+/// hears of each request; nobody accepts their own report and other groups see nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_secretary_controls_execution_and_the_leader_decides_extensions() {
+    let server = TestServer::start_default().await.expect("server");
+    let city = City::build(&server).await.expect("city");
+    let mut req = fixtures::assignment_request(city.a(), city.executor.user_id);
+    req.controller_id = city.member_a.user_id;
+    let issue = |req: pb::CreateAssignmentRequest| async {
+        city.leader_a
+            .assignments()
+            .create_assignment(req)
+            .await
+            .expect("assignment")
+            .into_inner()
+    };
+    let a = issue(req.clone()).await;
+    assert_eq!(a.controller_id, city.member_a.user_id);
+    let a = transition(&city.executor, &a, T::SubmitReport)
+        .await
+        .expect("report");
+    for (who, code) in [
+        (&city.executor, Code::PermissionDenied),
+        (&city.secretary_b, Code::NotFound),
+        (&city.executor2, Code::NotFound),
+    ] {
+        let refused = transition(who, &a, T::Return)
+            .await
+            .expect_err(&who.username);
+        let status = refused.downcast_ref::<Status>().map(Status::code);
+        assert_eq!(status, Some(code), "{} returns", who.username);
+    }
+    let a = transition(&city.secretary_a, &a, T::Return)
+        .await
+        .expect("the secretary, not the named controller, returns it");
+    let a = transition(&city.executor, &a, T::SubmitReport)
+        .await
+        .expect("reported again");
+    let a = transition(&city.secretary_a, &a, T::Accept)
+        .await
+        .expect("the secretary accepts");
+    assert_eq!(a.status, pb::AssignmentStatus::DoneOnTime as i32);
+
+    req.request_id = request_id("extension");
+    let b = issue(req).await;
+    let later = b
+        .deadline
+        .as_ref()
+        .and_then(|d| d.date.as_ref())
+        .and_then(infogroups_shared::validate::to_naive)
+        .and_then(|d| d.checked_add_days(Days::new(7)))
+        .map(api_date);
+    let b = city
+        .executor
+        .assignments()
+        .request_extension(pb::RequestExtensionRequest {
+            assignment_id: id_of(b.meta),
+            expected_version: version_of(b.meta),
+            new_deadline: later,
+            reason: "Подрядчик задерживает поставку".into(),
+        })
+        .await
+        .expect("extension request")
+        .into_inner();
+    let told = server
+        .db()
+        .all::<pb::Notification>()
+        .expect("notifications")
+        .into_iter()
+        .any(|n| {
+            n.user_id == city.leader_a.user_id
+                && n.kind == pb::NotificationKind::ExtensionDecided as i32
+                && n.assignment_id == id_of(b.meta)
+        });
+    assert!(told, "the leader hears of the request");
+    let decision = pb::DecideExtensionRequest {
+        assignment_id: id_of(b.meta),
+        expected_version: version_of(b.meta),
+        grant: true,
+        comment: String::new(),
+    };
+    for who in [&city.secretary_a, &city.member_a, &city.executor] {
+        let refused = who
+            .assignments()
+            .decide_extension(decision.clone())
+            .await
+            .expect_err(&who.username);
+        assert_eq!(refused.code(), Code::PermissionDenied, "{}", who.username);
+    }
+    let b = city
+        .leader_a
+        .assignments()
+        .decide_extension(decision)
+        .await
+        .expect("the leader decides")
+        .into_inner();
+    assert_eq!(
+        b.extensions.last().map(|e| e.state),
+        Some(pb::ExtensionState::Granted as i32)
+    );
+}

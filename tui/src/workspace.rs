@@ -26,19 +26,19 @@ pub enum Scope {
 }
 
 impl Scope {
-    /// Whether assignment `a` belongs on a list of this scope for user `me` on `today`. The
+    /// Whether assignment `a` belongs on a list of this scope for `actor` on `today`. The
     /// "mine" list means the people the server's own "mine" list and permission checks mean.
     pub fn includes(
         self,
         a: &pb::Assignment,
-        me: u64,
+        actor: &policy::Actor,
         today: NaiveDate,
         calendar: &ProductionCalendar,
     ) -> bool {
         match self {
             Scope::All => true,
-            Scope::Mine => policy::executes(a, me),
-            Scope::Extensions => actions::awaits_my_decision(a, me, today),
+            Scope::Mine => policy::executes(a, actor.user_id),
+            Scope::Extensions => actions::awaits_my_decision(a, actor, today),
             Scope::Overdue => urgency::classify(a, today, calendar) == Urgency::Overdue,
         }
     }
@@ -216,8 +216,10 @@ mod tests {
         let cal = ProductionCalendar::new();
         let later = today() + chrono::Days::new(30);
         let open = assignment(S::InProgress, later);
-        let includes =
-            |scope: Scope, a: &pb::Assignment, me: u64| scope.includes(a, me, today(), &cal);
+        let includes = |scope: Scope, a: &pb::Assignment, me: u64| {
+            let actor = policy::Actor::in_role(me, None);
+            scope.includes(a, &actor, today(), &cal)
+        };
         for me in [ISSUER, CONTROLLER, EXECUTOR, CO_EXECUTOR, 99] {
             assert!(includes(Scope::All, &open, me), "{me}: all it sees");
         }

@@ -7,7 +7,7 @@ use infogroups_tui::demo::ADMIN_PASSWORD;
 use std::time::Duration;
 
 use infogroups_shared::names::Lang;
-use infogroups_shared::pb;
+use infogroups_shared::{pb, policy};
 use infogroups_tui::actions::{self, Action};
 use infogroups_tui::app::{self, Init, Screen, State};
 use infogroups_tui::calls;
@@ -157,9 +157,12 @@ async fn a_report_by_the_executor_reaches_the_controllers_screen() {
     isp.until("the executor's snapshot", |s| s.replica.loaded)
         .await;
     let mine = assignment(&isp.state, id).unwrap_or_default();
-    let isp_id = isp.state.session.as_ref().map_or(0, |s| s.user_id);
+    let isp_actor = isp.state.session.as_ref().map_or_else(
+        || policy::Actor::in_role(0, None),
+        |s| policy::Actor::in_role(s.user_id, s.role()),
+    );
     assert_eq!(
-        actions::available(&mine, isp_id, today),
+        actions::available(&mine, &isp_actor, today),
         [Action::SubmitReport]
     );
     isp.run(vec![Cmd::Step {

@@ -428,15 +428,23 @@ impl AssignmentService for AssignmentSvc {
                     previous_deadline: a.deadline.as_ref().and_then(|d| d.date),
                     ..Default::default()
                 });
+                // Whoever may decide hears of it: the issuer (or the controller where
+                // delegated) and the group's leader, who sets the group's deadlines.
                 let decider = if a.extensions_delegated {
                     a.controller_id
                 } else {
                     a.issuer_id
                 };
+                let leader = tx.get::<pb::Group>(a.group_id)?.map_or(0, |g| g.leader_id);
+                let mut deciders = vec![decider];
+                if leader != 0 && leader != decider {
+                    deciders.push(leader);
+                }
+                deciders.retain(|u| *u != c.actor.user_id);
                 let a = tx.update(a, req.expected_version, "request_extension")?;
                 notify_all(
                     tx,
-                    &[decider],
+                    &deciders,
                     pb::NotificationKind::ExtensionDecided,
                     &a,
                     "просьба о продлении срока",

@@ -171,7 +171,7 @@ fn show_assignment(state: &mut State, id: u64) {
             let a = ctx.replica.assignments.get(id);
             let at = w.tabs.iter().position(|t| {
                 matches!(t, Tab::Assignments(s)
-                    if a.as_ref().is_some_and(|a| s.scope.includes(a, ctx.me(), ctx.today, ctx.calendar)))
+                    if a.as_ref().is_some_and(|a| s.scope.includes(a, &ctx.actor(), ctx.today, ctx.calendar)))
             });
             if let Some(i) = at {
                 w.active = i;

@@ -116,7 +116,7 @@ pub fn lines(a: &pb::Assignment, ctx: &Ctx<'_>, theme: Theme, width: u16) -> Vec
     }
 
     // The steps the user may take, with their keys: what can be done is visible where it is done.
-    let steps = actions::available(a, ctx.me(), ctx.today);
+    let steps = actions::available(a, &ctx.actor(), ctx.today);
     if !steps.is_empty() {
         out.push(Line::default());
         let mut spans = Vec::new();

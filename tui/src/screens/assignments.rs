@@ -125,11 +125,12 @@ impl AssignmentsScreen {
         self.stale = false;
         let needle = self.filter.text().trim().to_lowercase();
         let ranks = self.executor_ranks(ctx);
+        let actor = ctx.actor();
         let mut keyed: Vec<_> = ctx
             .replica
             .assignments
             .iter()
-            .filter(|a| self.scope.includes(a, ctx.me(), ctx.today, ctx.calendar))
+            .filter(|a| self.scope.includes(a, &actor, ctx.today, ctx.calendar))
             .filter(|a| needle.is_empty() || matches(a, &needle, ctx))
             .map(|a| (self.key(&a, &ranks, ctx), a.meta.map_or(0, |m| m.id)))
             .collect();
@@ -151,11 +152,12 @@ impl AssignmentsScreen {
             self.keys.remove(i);
         }
         let needle = self.filter.text().trim().to_lowercase();
+        let actor = ctx.actor();
         if let Some(a) = ctx
             .replica
             .assignments
             .get(id)
-            .filter(|a| self.scope.includes(a, ctx.me(), ctx.today, ctx.calendar))
+            .filter(|a| self.scope.includes(a, &actor, ctx.today, ctx.calendar))
             .filter(|a| needle.is_empty() || matches(a, &needle, ctx))
         {
             let key = (self.key(&a, &self.executor_ranks(ctx), ctx), id);
@@ -233,7 +235,7 @@ impl AssignmentsScreen {
     /// The steps the user may take on the selected assignment.
     pub fn actions(&self, ctx: &Ctx<'_>) -> Vec<Action> {
         self.selected_assignment(ctx)
-            .map(|a| actions::available(&a, ctx.me(), ctx.today))
+            .map(|a| actions::available(&a, &ctx.actor(), ctx.today))
             .unwrap_or_default()
     }
 
@@ -251,7 +253,7 @@ impl AssignmentsScreen {
             return;
         };
         let meta = a.meta.unwrap_or_default();
-        if actions::check(&a, ctx.me(), action, ctx.today).is_ok() {
+        if actions::check(&a, &ctx.actor(), action, ctx.today).is_ok() {
             out.open(Popup::Step(StepPopup::new(
                 action,
                 meta.id,
@@ -287,7 +289,7 @@ impl AssignmentsScreen {
             ));
         }
         let a = self.selected_assignment(ctx)?;
-        if !actions::more(&a, ctx.me(), ctx.today).contains(&command) {
+        if !actions::more(&a, &ctx.actor(), ctx.today).contains(&command) {
             return None;
         }
         let meta = a.meta.unwrap_or_default();
@@ -361,7 +363,7 @@ impl Component for AssignmentsScreen {
         }
         c.extend(self.actions(ctx).into_iter().map(Action::command));
         if let Some(a) = self.selected_assignment(ctx) {
-            c.extend(actions::more(&a, ctx.me(), ctx.today));
+            c.extend(actions::more(&a, &ctx.actor(), ctx.today));
         }
         if issuing_group(ctx).is_some() {
             c.push(C::Issue);

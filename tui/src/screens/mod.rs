@@ -88,12 +88,19 @@ impl Ctx<'_> {
         c
     }
 
+    /// The signed-in user in the role in use, as the permission policy sees them (nobody before
+    /// login).
+    pub fn actor(&self) -> policy::Actor {
+        self.session.map_or_else(
+            || policy::Actor::in_role(0, None),
+            |s| policy::Actor::in_role(s.user_id, s.role()),
+        )
+    }
+
     /// Whether the server's policy lets the user, in the role in use, do `action` to `res`: the
     /// client offers what the server would allow, decided by the same function.
     pub fn may(&self, action: policy::Action, res: &policy::Resource) -> bool {
-        self.session.is_some_and(|s| {
-            policy::authorize(&policy::Actor::in_role(s.user_id, s.role()), action, res).is_ok()
-        })
+        self.session.is_some() && policy::authorize(&self.actor(), action, res).is_ok()
     }
 
     /// [`Ctx::may`] on a resource of one group.
