@@ -212,6 +212,49 @@ pub async fn create_assignment(
         .into_inner())
 }
 
+/// `executor` asks for `days` more than `a`'s deadline.
+pub async fn ask_for_days(
+    executor: &Authed,
+    a: &pb::Assignment,
+    days: u64,
+) -> Result<pb::Assignment> {
+    let later = a
+        .deadline
+        .as_ref()
+        .and_then(|d| d.date.as_ref())
+        .and_then(infogroups_shared::validate::to_naive)
+        .and_then(|d| d.checked_add_days(chrono::Days::new(days)))
+        .map(api_date)
+        .context("a later date")?;
+    Ok(executor
+        .assignments()
+        .request_extension(pb::RequestExtensionRequest {
+            assignment_id: id_of(a.meta),
+            expected_version: version_of(a.meta),
+            new_deadline: Some(later),
+            reason: "Подрядчик задерживает поставку".into(),
+        })
+        .await
+        .with_context(|| format!("RequestExtension by {}", executor.username))?
+        .into_inner())
+}
+
+/// `who` grants the pending extension of `a`.
+pub async fn grant_extension(
+    who: &Authed,
+    a: &pb::Assignment,
+) -> std::result::Result<pb::Assignment, tonic::Status> {
+    who.assignments()
+        .decide_extension(pb::DecideExtensionRequest {
+            assignment_id: id_of(a.meta),
+            expected_version: version_of(a.meta),
+            grant: true,
+            comment: String::new(),
+        })
+        .await
+        .map(tonic::Response::into_inner)
+}
+
 /// Moves an assignment one step (any text needed is filled in).
 pub async fn transition(
     actor: &Authed,

@@ -1,33 +1,9 @@
 //! Extension requests end with their assignment: accepting the report (or removing the
 //! assignment from control) leaves no request waiting for a decision nobody will make.
 
-use chrono::Days;
 use infogroups_shared::pb::{self, TransitionKind as T};
-use infogroups_tests::fixtures::{api_date, create_assignment, id_of, transition, version_of};
+use infogroups_tests::fixtures::{ask_for_days, create_assignment, grant_extension, transition};
 use infogroups_tests::{City, TestServer};
-
-/// The executor asks for `days` more than `a`'s deadline.
-async fn ask_for_days(city: &City, a: &pb::Assignment, days: u64) -> pb::Assignment {
-    let later = a
-        .deadline
-        .as_ref()
-        .and_then(|d| d.date.as_ref())
-        .and_then(infogroups_shared::validate::to_naive)
-        .and_then(|d| d.checked_add_days(Days::new(days)))
-        .map(api_date)
-        .expect("a later date");
-    city.executor
-        .assignments()
-        .request_extension(pb::RequestExtensionRequest {
-            assignment_id: id_of(a.meta),
-            expected_version: version_of(a.meta),
-            new_deadline: Some(later),
-            reason: "Подрядчик задерживает поставку".into(),
-        })
-        .await
-        .expect("extension request")
-        .into_inner()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn accepting_the_report_closes_a_pending_extension_request() {
@@ -36,7 +12,9 @@ async fn accepting_the_report_closes_a_pending_extension_request() {
     let a = create_assignment(&city.leader_a, city.a(), city.executor.user_id)
         .await
         .expect("assignment");
-    let a = ask_for_days(&city, &a, 10).await;
+    let a = ask_for_days(&city.executor, &a, 10)
+        .await
+        .expect("extension request");
     let a = transition(&city.executor, &a, T::SubmitReport)
         .await
         .expect("report");
@@ -69,27 +47,16 @@ async fn an_assignment_the_secretary_enters_is_the_leaders_and_the_leader_decide
         a.controller_id, city.secretary_a.user_id,
         "controlled by the secretary"
     );
-    let a = ask_for_days(&city, &a, 5).await;
-    let decision = pb::DecideExtensionRequest {
-        assignment_id: id_of(a.meta),
-        expected_version: version_of(a.meta),
-        grant: true,
-        comment: String::new(),
-    };
-    let refused = city
-        .secretary_a
-        .assignments()
-        .decide_extension(decision.clone())
+    let a = ask_for_days(&city.executor, &a, 5)
+        .await
+        .expect("extension request");
+    let refused = grant_extension(&city.secretary_a, &a)
         .await
         .expect_err("not the secretary's");
     assert_eq!(refused.code(), tonic::Code::PermissionDenied);
-    let a = city
-        .leader_a
-        .assignments()
-        .decide_extension(decision)
+    let a = grant_extension(&city.leader_a, &a)
         .await
-        .expect("the leader decides")
-        .into_inner();
+        .expect("the leader decides");
     assert_eq!(
         a.extensions.last().map(|e| e.state),
         Some(pb::ExtensionState::Granted as i32)

@@ -954,25 +954,9 @@ async fn the_secretary_controls_execution_and_the_leader_decides_extensions() {
 
     req.request_id = request_id("extension");
     let b = issue(req).await;
-    let later = b
-        .deadline
-        .as_ref()
-        .and_then(|d| d.date.as_ref())
-        .and_then(infogroups_shared::validate::to_naive)
-        .and_then(|d| d.checked_add_days(Days::new(7)))
-        .map(api_date);
-    let b = city
-        .executor
-        .assignments()
-        .request_extension(pb::RequestExtensionRequest {
-            assignment_id: id_of(b.meta),
-            expected_version: version_of(b.meta),
-            new_deadline: later,
-            reason: "Подрядчик задерживает поставку".into(),
-        })
+    let b = fixtures::ask_for_days(&city.executor, &b, 7)
         .await
-        .expect("extension request")
-        .into_inner();
+        .expect("extension request");
     let told = server
         .db()
         .all::<pb::Notification>()
@@ -984,27 +968,15 @@ async fn the_secretary_controls_execution_and_the_leader_decides_extensions() {
                 && n.assignment_id == id_of(b.meta)
         });
     assert!(told, "the leader hears of the request");
-    let decision = pb::DecideExtensionRequest {
-        assignment_id: id_of(b.meta),
-        expected_version: version_of(b.meta),
-        grant: true,
-        comment: String::new(),
-    };
     for who in [&city.secretary_a, &city.member_a, &city.executor] {
-        let refused = who
-            .assignments()
-            .decide_extension(decision.clone())
+        let refused = fixtures::grant_extension(who, &b)
             .await
             .expect_err(&who.username);
         assert_eq!(refused.code(), Code::PermissionDenied, "{}", who.username);
     }
-    let b = city
-        .leader_a
-        .assignments()
-        .decide_extension(decision)
+    let b = fixtures::grant_extension(&city.leader_a, &b)
         .await
-        .expect("the leader decides")
-        .into_inner();
+        .expect("the leader decides");
     assert_eq!(
         b.extensions.last().map(|e| e.state),
         Some(pb::ExtensionState::Granted as i32)
