@@ -41,6 +41,8 @@ pub struct Query {
     pub kind: i32,
     /// Only this result (0 means any; results are counted per question).
     pub result: i32,
+    /// Today in the city: an open appeal past its due day counts as not answered in time.
+    pub today: NaiveDate,
 }
 
 pub(crate) fn dim_name(d: D) -> &'static str {
@@ -141,13 +143,20 @@ struct Acc {
     appeals: u64,
     questions: u64,
     answered: u64,
+    /// Answered, or open and past due: the appeals whose answer is owed by now.
+    owed: u64,
     on_time: u64,
     days: i64,
     dated: u64,
 }
 
+/// Whether an appeal of this status still waits for its answer.
+fn open(status: u8) -> bool {
+    status == pb::AppealStatus::Registered as u8 || status == pb::AppealStatus::Extended as u8
+}
+
 impl Acc {
-    fn add(&mut self, a: &Appeals, r: usize) {
+    fn add(&mut self, a: &Appeals, r: usize, today: i32) {
         self.questions += 1;
         let mark = u32::try_from(r + 1).unwrap_or(u32::MAX);
         if self.last == mark {
@@ -156,9 +165,13 @@ impl Acc {
         self.last = mark;
         self.appeals += 1;
         if a.status[r] != pb::AppealStatus::Answered as u8 {
+            if open(a.status[r]) && a.due[r] != NO_DAY && a.due[r] < today {
+                self.owed += 1;
+            }
             return;
         }
         self.answered += 1;
+        self.owed += 1;
         if a.flags[r] & flag::ON_TIME != 0 {
             self.on_time += 1;
         }
@@ -173,26 +186,58 @@ impl Acc {
         self.appeals += o.appeals;
         self.questions += o.questions;
         self.answered += o.answered;
+        self.owed += o.owed;
         self.on_time += o.on_time;
         self.days += o.days;
         self.dated += o.dated;
     }
 
-    fn metrics(&self) -> [f64; 4] {
+    fn metrics(&self) -> Metrics {
         let avg = if self.dated == 0 {
             0.0
         } else {
             (self.days as f64 * 10.0 / self.dated as f64).round() / 10.0
         };
-        [
-            self.appeals as f64,
-            self.questions as f64,
-            percent(
-                usize::try_from(self.on_time).unwrap_or(usize::MAX),
-                usize::try_from(self.answered).unwrap_or(usize::MAX),
-            ),
-            avg,
-        ]
+        Metrics {
+            values: [
+                self.appeals as f64,
+                self.questions as f64,
+                percent(
+                    usize::try_from(self.on_time).unwrap_or(usize::MAX),
+                    usize::try_from(self.owed).unwrap_or(usize::MAX),
+                ),
+                avg,
+            ],
+            rated: self.owed > 0,
+            dated: self.dated > 0,
+        }
+    }
+}
+
+/// A row's figures: appeals, questions, the on-time share of the answers owed by now and the
+/// average days to an answer. A share with nothing owed yet, or an average with no answer, is
+/// no figure at all («—»), not a zero.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Metrics {
+    /// The four figures (0 where there is none).
+    pub values: [f64; 4],
+    /// Some answer is owed by now.
+    pub rated: bool,
+    /// Some answer has a date.
+    pub dated: bool,
+}
+
+impl Metrics {
+    /// The figures as the table's cells.
+    pub fn cells(&self) -> impl Iterator<Item = String> + '_ {
+        let present = [true, true, self.rated, self.dated];
+        self.values.iter().zip(present).map(|(v, p)| {
+            if p {
+                super::fmt_number(*v)
+            } else {
+                "—".into()
+            }
+        })
     }
 }
 
@@ -230,7 +275,7 @@ type Groups = HashMap<[u32; 4], Acc, std::hash::BuildHasherDefault<KeyHasher>>;
 /// Counts the appeal rows `rows` into groups and a total.
 fn scan(f: &Facts, q: &Query, wanted_code: &[bool], rows: std::ops::Range<usize>) -> (Groups, Acc) {
     let a = &f.appeals;
-    let (from, to) = (day_of(q.from), day_of(q.to));
+    let (from, to, today) = (day_of(q.from), day_of(q.to), day_of(q.today));
     let mut groups = Groups::default();
     let mut total = Acc::default();
     let mut key = [0u32; 4];
@@ -263,8 +308,8 @@ fn scan(f: &Facts, q: &Query, wanted_code: &[bool], rows: std::ops::Range<usize>
                     *k = question_value(*d, f, qi);
                 }
             }
-            groups.entry(key).or_default().add(a, r);
-            total.add(a, r);
+            groups.entry(key).or_default().add(a, r, today);
+            total.add(a, r, today);
         }
     }
     (groups, total)
@@ -350,17 +395,17 @@ pub(crate) fn run_split(f: &Facts, q: &Query, n: &Namer<'_>, split_from: usize) 
             key.clone()
         };
         let mut values = vec![0.0; cells.len()];
-        cells.extend(m.iter().map(|v| super::fmt_number(*v)));
-        values.extend_from_slice(&m);
+        cells.extend(m.cells());
+        values.extend_from_slice(&m.values);
         t.row(cells, values);
     }
     let m = total.metrics();
     let width = q.group_by.len().max(1);
     let mut cells = vec!["Итого".to_string()];
     cells.extend(std::iter::repeat_n(String::new(), width - 1));
-    cells.extend(m.iter().map(|v| super::fmt_number(*v)));
+    cells.extend(m.cells());
     let mut values = vec![0.0; width];
-    values.extend_from_slice(&m);
+    values.extend_from_slice(&m.values);
     let mut table = t.build();
     table.totals = Some(pb::Row { cells, values });
     table
@@ -428,6 +473,7 @@ mod tests {
             channel: 0,
             kind: 0,
             result: 0,
+            today: NaiveDate::from_ymd_opt(2026, 3, 25).unwrap_or_default(),
         };
         let namer = Namer {
             group: &|g| format!("Группа № {g}"),
@@ -456,5 +502,51 @@ mod tests {
         let t = run(&list, &only_g2, &namer);
         assert_eq!(t.rows.len(), 1);
         assert_eq!(t.rows[0].cells[0], "Группа № 2");
+    }
+
+    #[test]
+    fn an_answer_not_yet_owed_is_no_figure_and_one_owed_and_missing_is_late() {
+        let due = |m, day| {
+            Some(pb::Deadline {
+                date: Some(from_naive(
+                    NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default(),
+                )),
+                ..Default::default()
+            })
+        };
+        let mut waiting = appeal(1, 1, "0005.0005.0056.1154", (3, 2), None);
+        waiting.due = due(3, 31);
+        let mut forgotten = appeal(2, 2, "0005.0005.0056.1154", (2, 2), None);
+        forgotten.due = due(3, 3);
+        let answered = appeal(3, 2, "0005.0005.0056.1154", (2, 3), Some((2, 20, true)));
+        let q = Query {
+            from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
+            to: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap_or_default(),
+            group_by: vec![D::Group],
+            group_id: 0,
+            territory_id: 0,
+            classifier_prefix: String::new(),
+            channel: 0,
+            kind: 0,
+            result: 0,
+            today: NaiveDate::from_ymd_opt(2026, 3, 20).unwrap_or_default(),
+        };
+        let namer = Namer {
+            group: &|g| format!("Группа № {g}"),
+            territory: &|_| String::new(),
+            code: &|_| String::new(),
+        };
+        let t = run(&[waiting, forgotten, answered], &q, &namer);
+        let row = |name: &str| {
+            t.rows
+                .iter()
+                .find(|r| r.cells[0] == name)
+                .map(|r| r.cells.clone())
+                .unwrap_or_default()
+        };
+        // Group 1's only appeal is due on the 31st: nothing is owed yet, so no share and no average.
+        assert_eq!(row("Группа № 1"), ["Группа № 1", "1", "1", "—", "—"]);
+        // Group 2: one answered in time, one a fortnight past due without an answer.
+        assert_eq!(row("Группа № 2"), ["Группа № 2", "2", "2", "50", "17"]);
     }
 }

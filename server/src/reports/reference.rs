@@ -13,7 +13,7 @@ pub(crate) mod aggregate {
     use infogroups_shared::pb::{self, Dimension as D};
     use infogroups_shared::validate::to_naive;
 
-    use crate::reports::aggregate::{Namer, Query, dim_name};
+    use crate::reports::aggregate::{Metrics, Namer, Query, dim_name};
     use crate::reports::{TableBuilder, percent};
 
     fn key_of(
@@ -59,6 +59,8 @@ pub(crate) mod aggregate {
         appeals: BTreeSet<u64>,
         questions: u64,
         answered: BTreeSet<u64>,
+        /// Answered, or still open on a day after the due one.
+        owed: BTreeSet<u64>,
         on_time: BTreeSet<u64>,
         days: BTreeMap<u64, i64>,
     }
@@ -80,6 +82,15 @@ pub(crate) mod aggregate {
             }
             let id = a.meta.map_or(0, |m| m.id);
             let answered = a.status == pb::AppealStatus::Answered as i32;
+            let open = [pb::AppealStatus::Registered, pb::AppealStatus::Extended]
+                .iter()
+                .any(|s| *s as i32 == a.status);
+            let overdue = a
+                .due
+                .as_ref()
+                .and_then(|x| x.date.as_ref())
+                .and_then(to_naive)
+                .is_some_and(|due| due < q.today);
             let answer_days = a
                 .answer
                 .as_ref()
@@ -100,6 +111,9 @@ pub(crate) mod aggregate {
                 let acc = groups.entry(key).or_default();
                 acc.appeals.insert(id);
                 acc.questions += 1;
+                if answered || (open && overdue) {
+                    acc.owed.insert(id);
+                }
                 if answered {
                     acc.answered.insert(id);
                     if a.answer.as_ref().is_some_and(|x| x.on_time) {
@@ -130,19 +144,23 @@ pub(crate) mod aggregate {
             .map(|s| s.to_string()),
         );
         let mut t = TableBuilder::new("Выборка по обращениям", columns);
-        let metrics = |acc: &Acc| -> [f64; 4] {
+        let metrics = |acc: &Acc| -> Metrics {
             let avg = if acc.days.is_empty() {
                 0.0
             } else {
                 (acc.days.values().sum::<i64>() as f64 * 10.0 / acc.days.len() as f64).round()
                     / 10.0
             };
-            [
-                acc.appeals.len() as f64,
-                acc.questions as f64,
-                percent(acc.on_time.len(), acc.answered.len()),
-                avg,
-            ]
+            Metrics {
+                values: [
+                    acc.appeals.len() as f64,
+                    acc.questions as f64,
+                    percent(acc.on_time.len(), acc.owed.len()),
+                    avg,
+                ],
+                rated: !acc.owed.is_empty(),
+                dated: !acc.days.is_empty(),
+            }
         };
         let mut total = Acc::default();
         for (key, acc) in &groups {
@@ -153,12 +171,13 @@ pub(crate) mod aggregate {
                 key.clone()
             };
             let mut values = vec![0.0; cells.len()];
-            cells.extend(m.iter().map(|v| crate::reports::fmt_number(*v)));
-            values.extend_from_slice(&m);
+            cells.extend(m.cells());
+            values.extend_from_slice(&m.values);
             t.row(cells, values);
             total.appeals.extend(acc.appeals.iter().copied());
             total.questions += acc.questions;
             total.answered.extend(acc.answered.iter().copied());
+            total.owed.extend(acc.owed.iter().copied());
             total.on_time.extend(acc.on_time.iter().copied());
             total.days.extend(acc.days.iter().map(|(k, v)| (*k, *v)));
         }
@@ -166,9 +185,9 @@ pub(crate) mod aggregate {
         let width = q.group_by.len().max(1);
         let mut cells = vec!["Итого".to_string()];
         cells.extend(std::iter::repeat_n(String::new(), width - 1));
-        cells.extend(m.iter().map(|v| crate::reports::fmt_number(*v)));
+        cells.extend(m.cells());
         let mut values = vec![0.0; width];
-        values.extend_from_slice(&m);
+        values.extend_from_slice(&m.values);
         let mut table = t.build();
         table.totals = Some(pb::Row { cells, values });
         table

@@ -277,6 +277,7 @@ fn the_fact_tables_answer_as_the_records_did() -> Result<(), Box<dyn std::error:
                 channel: if rng.random_bool(0.3) { 1 } else { 0 },
                 kind: if rng.random_bool(0.2) { 2 } else { 0 },
                 result: if rng.random_bool(0.2) { 1 } else { 0 },
+                today: d(2026, rng.random_range(1..13), 15),
             };
             let expected = reference::aggregate::run(&s.appeals, &q, &namer);
             assert_eq!(

@@ -174,6 +174,7 @@ impl ReportSvc {
             channel: i32::try_from(req.channel).unwrap_or(0),
             kind: i32::try_from(req.kind).unwrap_or(0),
             result: i32::try_from(req.result).unwrap_or(0),
+            today: self.today(),
         };
         Ok(aggregate::run(&*db.facts()?, &query, &namer))
     }
