@@ -845,6 +845,7 @@ fn seed_meetings(tx: &mut crate::db::Tx<'_>, p: &DemoPeople, today: NaiveDate) -
                         0
                     },
                     acknowledged_by: 0,
+                    returns: Vec::new(),
                 }),
                 ..Default::default()
             };

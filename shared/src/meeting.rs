@@ -25,6 +25,9 @@ pub enum Step {
     HandOver,
     /// The control sector acknowledges receipt.
     Acknowledge,
+    /// The control sector returns a handed-over protocol to the secretary, with a reason: it
+    /// is signed again, to be handed over once put right.
+    ReturnProtocol,
     /// Publish the results (3.8.7).
     PublishResults,
     /// Move to another date, time or venue.
@@ -61,7 +64,10 @@ impl Facts {
     /// offers only the steps they allow).
     pub fn of(m: &crate::pb::Meeting, today: NaiveDate) -> Self {
         let p = m.protocol.clone().unwrap_or_default();
-        let h = m.handover.unwrap_or_default();
+        let (handed_at, acknowledged_at) = m
+            .handover
+            .as_ref()
+            .map_or((0, 0), |h| (h.handed_at_ms, h.acknowledged_at_ms));
         Facts {
             today,
             date: date_of(m),
@@ -72,8 +78,8 @@ impl Facts {
                 .is_some_and(|a| a.status == crate::pb::AgreementStatus::Agreed as i32),
             notified: !m.notifications.is_empty(),
             protocol_complete: !p.number.trim().is_empty() && p.residents_attending > 0,
-            handed_over: h.handed_at_ms != 0,
-            acknowledged: h.acknowledged_at_ms != 0,
+            handed_over: handed_at != 0,
+            acknowledged: acknowledged_at != 0,
         }
     }
 }
@@ -243,6 +249,21 @@ pub fn next(s: M, step: Step, f: &Facts) -> Result<M, Refusal> {
                 no("получение уже отмечено", "receipt is already acknowledged")
             } else {
                 Ok(s)
+            }
+        }
+        Step::ReturnProtocol => {
+            if f.acknowledged {
+                no(
+                    "получение уже отмечено: протокол не вернуть",
+                    "receipt is acknowledged: the protocol cannot be returned",
+                )
+            } else if s != M::HandedOver || !f.handed_over {
+                no(
+                    "вернуть можно только переданный протокол",
+                    "only a protocol that has been handed over can be returned",
+                )
+            } else {
+                Ok(M::ProtocolSigned)
             }
         }
         Step::PublishResults => match s {
@@ -511,6 +532,27 @@ mod tests {
             ..handed
         };
         assert!(next(M::HandedOver, Step::Acknowledge, &again).is_err());
+    }
+
+    #[test]
+    fn a_protocol_is_returned_once_handed_over_and_before_receipt() {
+        let f = facts();
+        let handed = Facts {
+            handed_over: true,
+            ..f
+        };
+        assert_eq!(
+            next(M::HandedOver, Step::ReturnProtocol, &handed),
+            Ok(M::ProtocolSigned)
+        );
+        assert!(next(M::ProtocolSigned, Step::ReturnProtocol, &f).is_err());
+        let received = Facts {
+            acknowledged: true,
+            ..handed
+        };
+        let refused = next(M::HandedOver, Step::ReturnProtocol, &received);
+        assert!(refused.is_err_and(|r| r.en.contains("acknowledged")));
+        assert!(next(M::ResultsPublished, Step::ReturnProtocol, &handed).is_err());
     }
 
     #[test]

@@ -119,6 +119,8 @@ pub mod caps {
     pub const PARTICIPANTS: usize = 200;
     /// Amendments to one signed protocol.
     pub const AMENDMENTS: usize = 100;
+    /// Times one protocol is returned by the control sector.
+    pub const PROTOCOL_RETURNS: usize = 20;
     /// Items of one meeting's checklist.
     pub const CHECKLIST: usize = 100;
     /// Characters of all the texts of one protocol together.

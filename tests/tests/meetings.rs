@@ -59,11 +59,23 @@ fn date_of(m: &pb::Meeting) -> NaiveDate {
 
 /// The handover's due date and whether it is predicted.
 fn handover_due(m: &pb::Meeting) -> (pb::Date, bool) {
-    let due = m.handover.and_then(|h| h.due).expect("a handover due date");
+    let due = m
+        .handover
+        .clone()
+        .and_then(|h| h.due)
+        .expect("a handover due date");
     (due.date.expect("a due date"), due.predicted)
 }
 
 /// The step request for a meeting at the version held.
+/// How many notifications `user` has in the store.
+fn server_notes(env: &Env, user: u64) -> usize {
+    env.server
+        .db()
+        .all::<pb::Notification>()
+        .map_or(0, |all| all.iter().filter(|n| n.user_id == user).count())
+}
+
 fn step(m: &pb::Meeting) -> pb::MeetingStepRequest {
     pb::MeetingStepRequest {
         meeting_id: id_of(m.meta),
@@ -1119,7 +1131,7 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
     );
     let m = ok(sec().hand_over_protocol(step(&m)).await, "HandOverProtocol");
     assert_eq!(status(&m), M::HandedOver);
-    let h = m.handover.expect("handover");
+    let h = m.handover.clone().expect("handover");
     assert!(env.recorded_now(h.handed_at_ms));
     assert!(!h.late, "handed over on the day of the meeting");
     refused(
@@ -1127,11 +1139,67 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
         Code::PermissionDenied,
         "control sector",
     );
+
+    // The control sector may send it back to the secretary instead, saying why; it is then
+    // signed, not handed over, until the secretary hands it over again.
+    let back = |m: &pb::Meeting, reason: &str| pb::ReturnProtocolRequest {
+        meeting_id: id_of(m.meta),
+        expected_version: version_of(m.meta),
+        reason: reason.into(),
+    };
+    let why = "Не приложен список присутствовавших";
+    refused(
+        sec().return_protocol(back(&m, why)).await,
+        Code::PermissionDenied,
+        "control sector",
+    );
+    refused(
+        c.control.meetings().return_protocol(back(&m, "  ")).await,
+        Code::InvalidArgument,
+        "reason",
+    );
+    let before = server_notes(&env, c.secretary_a.user_id);
+    let m = ok(
+        c.control.meetings().return_protocol(back(&m, why)).await,
+        "ReturnProtocol",
+    );
+    assert_eq!(status(&m), M::ProtocolSigned);
+    let h = m.handover.clone().expect("handover");
+    assert_eq!(h.handed_at_ms, 0, "no longer handed over");
+    let r = h.returns.last().cloned().unwrap_or_default();
+    assert_eq!((r.by_user_id, r.reason.as_str()), (c.control.user_id, why));
+    assert!(env.recorded_now(r.at_ms) && r.handed_at_ms != 0);
+    assert_eq!(
+        server_notes(&env, c.secretary_a.user_id),
+        before + 1,
+        "the secretary is told"
+    );
+    refused(
+        c.control.meetings().acknowledge_protocol(step(&m)).await,
+        Code::FailedPrecondition,
+        "has not been handed over",
+    );
+    refused(
+        c.control.meetings().return_protocol(back(&m, why)).await,
+        Code::FailedPrecondition,
+        "only a protocol that has been handed over",
+    );
+    let m = ok(
+        sec().hand_over_protocol(step(&m)).await,
+        "HandOverProtocol again",
+    );
+    assert_eq!(status(&m), M::HandedOver);
+
     let m = ok(
         c.control.meetings().acknowledge_protocol(step(&m)).await,
         "AcknowledgeProtocol",
     );
-    let h = m.handover.expect("handover");
+    refused(
+        c.control.meetings().return_protocol(back(&m, why)).await,
+        Code::FailedPrecondition,
+        "receipt is acknowledged",
+    );
+    let h = m.handover.clone().expect("handover");
     assert_eq!(h.acknowledged_by, c.control.user_id);
     assert!(env.recorded_now(h.acknowledged_at_ms));
     refused(
@@ -2212,12 +2280,16 @@ async fn a_protocol_handed_over_after_the_fifth_working_day_is_flagged_late() {
             .await,
         "GetMeeting",
     );
-    assert!(late.handover.is_some_and(|h| h.late && h.handed_at_ms == 0));
+    assert!(
+        late.handover
+            .as_ref()
+            .is_some_and(|h| h.late && h.handed_at_ms == 0)
+    );
     let late = ok(
         c.leader_a.meetings().hand_over_protocol(step(&late)).await,
         "HandOverProtocol",
     );
-    let h = late.handover.expect("handover");
+    let h = late.handover.clone().expect("handover");
     assert!(h.late, "the day after the due date is late: {h:?}");
     assert!(env.recorded_now(h.handed_at_ms));
     assert_eq!(status(&late), M::HandedOver);
@@ -2272,7 +2344,7 @@ async fn a_protocol_not_handed_over_is_late_from_the_day_after_its_due_date_not_
             .await,
         "GetMeeting",
     );
-    let h = now.handover.expect("handover");
+    let h = now.handover.clone().expect("handover");
     assert!(
         h.late && h.handed_at_ms == 0,
         "late while not handed: {h:?}"
@@ -3004,7 +3076,7 @@ async fn a_past_meeting_is_entered_after_the_fact_signed_and_handed_over_and_cou
         infogroups_shared::city_time::date_at(p.signed_at_ms),
         d(2026, 2, 11)
     );
-    let h = m.handover.expect("handover");
+    let h = m.handover.clone().expect("handover");
     // Held on Tuesday 10.02.2026: due on the fifth working day, 17.02; handed over on 16.02.
     assert_eq!(handover_due(&m).0.day, 17);
     assert!(!h.late);

@@ -130,7 +130,7 @@ fn closed(s: M) -> bool {
 pub fn next_step(m: &pb::Meeting) -> (W, Option<NaiveDate>) {
     let day = machine::date_of(m);
     let due = handover_due(m);
-    let h = m.handover.unwrap_or_default();
+    let h = m.handover.clone().unwrap_or_default();
     match status(m) {
         M::Unspecified | M::Planned if m.venue_id == 0 => (W::StepChooseVenue, Some(day)),
         M::Unspecified | M::Planned => (W::StepAgreeVenue, Some(day)),
@@ -235,7 +235,7 @@ pub fn protocol_rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
             let id = m.meta.map_or(0, |x| x.id);
             let day = machine::date_of(m);
             let due = handover_due(m);
-            let h = m.handover.unwrap_or_default();
+            let h = m.handover.clone().unwrap_or_default();
             // Handed over and waiting for the sector's mark first: that is its next move.
             let (rank, tone, state) = if h.handed_at_ms == 0
                 && machine::handover_late(Some(&h), ctx.today)

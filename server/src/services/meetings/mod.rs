@@ -1232,6 +1232,66 @@ impl MeetingService for MeetingSvc {
         Ok(Response::new(m))
     }
 
+    async fn return_protocol(&self, req: Request<pb::ReturnProtocolRequest>) -> Reply {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        validate::text("reason", &req.reason, true, MAX_TEXT)?;
+        let m = self
+            .change(
+                &c,
+                req.meeting_id,
+                req.expected_version,
+                Action::AcknowledgeProtocol,
+                "return_protocol",
+                |tx, m, today| {
+                    let to = step(m, Step::ReturnProtocol, today)?;
+                    let h = m.handover.get_or_insert_with(Default::default);
+                    validate::at_most("reason", h.returns.len() + 1, caps::PROTOCOL_RETURNS)?;
+                    h.returns.push(pb::ProtocolReturn {
+                        at_ms: tx.now_ms(),
+                        by_user_id: tx.actor_id(),
+                        reason: req.reason.trim().to_string(),
+                        handed_at_ms: h.handed_at_ms,
+                    });
+                    // Not handed over again until the secretary does: the 3.6.9 timer and
+                    // the boards see it as due (and late once past its day).
+                    h.handed_at_ms = 0;
+                    h.late = false;
+                    m.status = to as i32;
+                    let number = m
+                        .protocol
+                        .as_ref()
+                        .map(|p| p.number.clone())
+                        .unwrap_or_default();
+                    let id = m.meta().id;
+                    let group = tx.require::<pb::Group>(m.group_id)?;
+                    let mut told = vec![group.secretary_id, group.leader_id];
+                    told.retain(|u| *u != 0);
+                    told.dedup();
+                    for u in told {
+                        tx.create(
+                            pb::Notification {
+                                user_id: u,
+                                kind: pb::NotificationKind::Meeting as i32,
+                                text_ru: format!(
+                                    "Протокол № {number} возвращён контрольным сектором"
+                                ),
+                                text_en: format!(
+                                    "Protocol No. {number} returned by the control sector"
+                                ),
+                                meeting_id: id,
+                                ..Default::default()
+                            },
+                            None,
+                        )?;
+                    }
+                    Ok(())
+                },
+            )
+            .await?;
+        Ok(Response::new(m))
+    }
+
     async fn list_meetings(
         &self,
         req: Request<pb::ListMeetingsRequest>,
