@@ -13,7 +13,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::keymap::{KeySpec, Keymap, KeymapError};
+use crate::keymap::KeySpec;
+
+use crate::keymap::Keymap;
+
+use crate::keymap::KeymapError;
 
 /// The file's contents; every key optional.
 #[derive(Debug, Default, Deserialize)]

@@ -26,9 +26,12 @@ use infogroups_server::{Config, Server};
 use infogroups_shared::city_time;
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb::{self, AssignmentStatus as S};
-use infogroups_tui::rpc::{Connection, RpcError, request};
+use infogroups_tui::net::connection::Connection;
+use infogroups_tui::net::connection::RpcError;
+use infogroups_tui::net::connection::request;
+use infogroups_tui::strings;
+use infogroups_tui::strings::Text;
 use infogroups_tui::strings::work::W;
-use infogroups_tui::strings::{self, Text};
 use nix::sys::termios::LocalFlags;
 use portable_pty::{CommandBuilder, MasterPty, PtySize};
 use tokio_util::sync::CancellationToken;
@@ -673,7 +676,7 @@ async fn pick_assignment(url: &str) -> Result<Picked> {
             .find(|u| u.meta.is_some_and(|m| m.id == id))
             .map(|u| u.username.clone())
     };
-    let deadline = infogroups_tui::urgency::deadline;
+    let deadline = infogroups_tui::features::assignments::urgency::deadline;
     let today = city_time::date_at(snap.server_time_ms);
     snap.assignments
         .iter()

@@ -4,19 +4,31 @@
 
 use infogroups_shared::pb;
 
-use super::state::{Screen, State};
-use crate::actions::Action;
-use crate::msg::call::{Call, Origin, Reply};
-use crate::msg::{Cmd, Link, LoginOk, Msg, SyncEvent};
-use crate::records::{meeting_prep, meetings};
-use crate::replica::{Applied, Kind, Replica};
-use crate::rpc::RpcError;
-use crate::screens::Outbox;
-use crate::screens::form::Target;
-use crate::screens::popup::Popup;
-use crate::screens::workspace::Workspace;
+use crate::app::state::Screen;
+
+use crate::app::state::State;
+use crate::features::assignments::actions::Action;
+use crate::features::form::Target;
+use crate::features::meetings::prep as meeting_prep;
+use crate::features::meetings::records as meetings;
+use crate::features::workspace::screen::Workspace;
+use crate::msg::Cmd;
+use crate::msg::Link;
+use crate::msg::LoginOk;
+use crate::msg::Msg;
+use crate::msg::SyncEvent;
+use crate::msg::call::Call;
+use crate::msg::call::Origin;
+use crate::msg::call::Reply;
+use crate::net::connection::RpcError;
+use crate::replica::Applied;
+use crate::replica::Kind;
+use crate::replica::Replica;
 use crate::session::Session;
-use crate::strings::{self, Text};
+use crate::strings;
+use crate::strings::Text;
+use crate::ui::Outbox;
+use crate::ui::popup::Popup;
 
 /// The login answered: the workspace of the user's first role opens and sync starts, or the
 /// login screen says why not.
@@ -170,7 +182,7 @@ pub(super) fn on_call_done(
             }
         }
         Ok(Reply::Applicant(a)) => {
-            let info = crate::records::appeals::applicant(a, state.lang);
+            let info = crate::features::appeals::records::applicant(a, state.lang);
             state.popups.push(Popup::Info(info));
         }
         Ok(Reply::Assignment(a)) => {
@@ -220,7 +232,7 @@ pub(super) fn on_call_done(
                 let text = format!(
                     "{} {}",
                     Text::TrainingTime.get(state.lang),
-                    crate::text::date_time(s.server_time_ms)
+                    crate::ui::text::date_time(s.server_time_ms)
                 );
                 state.replica.settings = s;
                 state.invalidate_rows();
@@ -248,7 +260,7 @@ pub(super) fn on_call_done(
                 // The form gives way to the link, which stays up until read or copied.
                 Ok(Reply::Shared(shared)) => {
                     state.popups.pop();
-                    let popup = crate::screens::link_popup::LinkPopup::new(&shared, lang);
+                    let popup = crate::ui::link_popup::LinkPopup::new(&shared, lang);
                     state.popups.push(Popup::Link(popup));
                 }
                 Ok(reply) => {

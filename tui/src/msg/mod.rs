@@ -10,9 +10,9 @@ use crossterm::event::KeyEvent;
 use infogroups_shared::pb;
 
 use self::call::{Call, Origin, Reply};
-use crate::actions::Action;
+use crate::features::assignments::actions::Action;
+use crate::net::connection::RpcError;
 use crate::replica::snapshot::Snapshot;
-use crate::rpc::RpcError;
 
 /// A password, kept out of every `Debug` output and log.
 #[derive(Clone, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use prost::bytes::{Buf, BufMut};
 use prost::encoding::{self, DecodeContext, WireType};
 use prost::{DecodeError, Message};
 
-use super::packed::Packed;
+use crate::replica::packed::Packed;
 
 /// `SnapshotResponse.assignments`' field number (a test holds it to the generated type).
 const ASSIGNMENTS: u32 = 9;

@@ -15,7 +15,9 @@ pub mod work;
 
 use ratatui::Frame;
 
-use crate::app::{Screen, State};
+use crate::app::Screen;
+
+use crate::app::State;
 
 /// Draws the whole screen.
 pub fn view(state: &State, frame: &mut Frame<'_>) {

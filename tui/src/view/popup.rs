@@ -5,16 +5,23 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::widgets;
-use crate::actions::Action;
 use crate::app::State;
-use crate::layout;
-use crate::person_match;
-use crate::screens::Component;
-use crate::screens::form::{Field, FieldKind, FormPopup, confirmation_lines};
-use crate::screens::popup::{HelpPopup, InfoPopup, Popup, StepPopup};
-use crate::strings::{self, Text};
-use crate::text;
+use crate::features::assignments::actions::Action;
+use crate::features::form::Field;
+use crate::features::form::FieldKind;
+use crate::features::form::FormPopup;
+use crate::features::form::confirmation_lines;
+use crate::strings;
+use crate::strings::Text;
+use crate::ui::Component;
+use crate::ui::layout;
+use crate::ui::person_match;
+use crate::ui::popup::HelpPopup;
+use crate::ui::popup::InfoPopup;
+use crate::ui::popup::Popup;
+use crate::ui::popup::StepPopup;
+use crate::ui::text;
+use crate::view::widgets;
 
 /// Draws `popup` over `area`.
 pub fn draw(state: &State, popup: &Popup, frame: &mut Frame<'_>, area: Rect) {

@@ -6,10 +6,10 @@ use ratatui::Frame;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
-use crate::layout;
 use crate::strings::Text;
-use crate::text;
-use crate::theme::Theme;
+use crate::ui::layout;
+use crate::ui::text;
+use crate::ui::theme::Theme;
 
 /// Draws "Starting…" in the middle of the screen.
 pub fn draw(lang: Lang, theme: Theme, frame: &mut Frame<'_>) {

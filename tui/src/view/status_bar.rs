@@ -8,12 +8,15 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::{BLINK_MS, State};
+use crate::app::BLINK_MS;
+
+use crate::app::State;
 use crate::keymap::Command;
 use crate::msg::Link;
 use crate::session::role_name;
-use crate::strings::{self, Text};
-use crate::text;
+use crate::strings;
+use crate::strings::Text;
+use crate::ui::text;
 
 /// Draws the status bar into `area` (one line).
 pub fn draw(state: &State, frame: &mut Frame<'_>, area: Rect) {

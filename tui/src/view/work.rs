@@ -5,14 +5,25 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{assignments, records, report, status_bar, view_log, widgets};
+use crate::view::assignments;
+
+use crate::view::records;
+
+use crate::view::report;
+
+use crate::view::status_bar;
+
+use crate::view::view_log;
+
 use crate::app::State;
+use crate::features::workspace::screen::Tab;
+use crate::features::workspace::screen::Workspace;
 use crate::keymap::Command;
-use crate::layout;
-use crate::screens::Component;
-use crate::screens::workspace::{Tab, Workspace};
 use crate::strings::Text;
-use crate::text;
+use crate::ui::Component;
+use crate::ui::layout;
+use crate::ui::text;
+use crate::view::widgets;
 
 /// Draws the workspace into `area`.
 pub fn draw(state: &State, work: &Workspace, frame: &mut Frame<'_>, area: Rect) {

@@ -1,0 +1,5 @@
+//! Written appeals (59-FZ) and personal reception cards: their lists and details, and their forms.
+
+pub mod card_forms;
+pub mod forms;
+pub mod records;

@@ -1,0 +1,5 @@
+//! Meetings: the lists the workspaces show, preparing a meeting, and the meeting's forms.
+
+pub mod forms;
+pub mod prep;
+pub mod records;
