@@ -12,7 +12,7 @@ use infogroups_tui::app::State;
 use infogroups_tui::msg::Link;
 use infogroups_tui::msg::Msg;
 use infogroups_tui::msg::SyncEvent;
-use infogroups_tui::net::connection::RpcError;
+use infogroups_tui::msg::error::RpcError;
 use infogroups_tui::ui::theme::Theme;
 use ratatui::style::{Color, Modifier};
 

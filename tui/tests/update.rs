@@ -10,7 +10,6 @@ use infogroups_shared::pb::{self, AssignmentStatus as S};
 use infogroups_tui::app;
 use infogroups_tui::app::Screen;
 use infogroups_tui::demo::ADMIN_PASSWORD;
-use infogroups_tui::features::assignments::actions::Action;
 use infogroups_tui::features::login::screen::LoginError;
 use infogroups_tui::msg::Cmd;
 use infogroups_tui::msg::Link;
@@ -18,7 +17,8 @@ use infogroups_tui::msg::LoginOk;
 use infogroups_tui::msg::Msg;
 use infogroups_tui::msg::Secret;
 use infogroups_tui::msg::SyncEvent;
-use infogroups_tui::net::connection::RpcError;
+use infogroups_tui::msg::error::RpcError;
+use infogroups_tui::msg::step::Action;
 use infogroups_tui::ui::popup::Popup;
 use tonic::Code;
 

@@ -20,7 +20,7 @@ use infogroups_tui::msg::call::Call;
 use infogroups_tui::msg::call::Origin;
 use infogroups_tui::msg::call::Reply;
 use infogroups_tui::msg::call::ReportKind;
-use infogroups_tui::net::connection::RpcError;
+use infogroups_tui::msg::error::RpcError;
 use infogroups_tui::ui::popup::Popup;
 use infogroups_tui::ui::text;
 use tonic::Code;
@@ -288,7 +288,7 @@ fn appeal_changed(s: &mut State, seq: u64, a: pb::Appeal) {
     );
 }
 
-fn top_form(s: &State) -> Option<&infogroups_tui::features::form::FormPopup> {
+fn top_form(s: &State) -> Option<&infogroups_tui::ui::form_engine::FormPopup> {
     match s.popups.last() {
         Some(Popup::Form(f)) => Some(f),
         _ => None,

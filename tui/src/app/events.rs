@@ -7,8 +7,6 @@ use infogroups_shared::pb;
 use crate::app::state::Screen;
 
 use crate::app::state::State;
-use crate::features::assignments::actions::Action;
-use crate::features::form::Target;
 use crate::features::meetings::prep as meeting_prep;
 use crate::features::meetings::records as meetings;
 use crate::features::workspace::screen::Workspace;
@@ -20,7 +18,8 @@ use crate::msg::SyncEvent;
 use crate::msg::call::Call;
 use crate::msg::call::Origin;
 use crate::msg::call::Reply;
-use crate::net::connection::RpcError;
+use crate::msg::error::RpcError;
+use crate::msg::step::Action;
 use crate::replica::Applied;
 use crate::replica::Kind;
 use crate::replica::Replica;
@@ -28,6 +27,7 @@ use crate::session::Session;
 use crate::strings;
 use crate::strings::Text;
 use crate::ui::Outbox;
+use crate::ui::form_engine::Target;
 use crate::ui::popup::Popup;
 
 /// The login answered: the workspace of the user's first role opens and sync starts, or the

@@ -1,30 +1,22 @@
 //! The forms by name: [`Intent`] says which form to open and with what, and turns into that
 //! form's [`FormSpec`] — the one place that knows every form. The engine ([`crate::ui::form_engine`])
 //! and each feature's forms (`features/*/forms.rs`) sit below it and never import it; a new form may skip
-//! it altogether, since [`FormPopup::new`] takes any [`FormSpec`].
+//! it altogether, since [`FormPopup::new`](crate::ui::form_engine::FormPopup::new) takes any [`FormSpec`].
 
 use infogroups_shared::pb;
-
-pub use crate::features::exports::forms::export_choice_form;
 
 use crate::features::appeals::card_forms as card;
 use crate::features::appeals::forms as appeal;
 use crate::features::assignments::forms as assignment;
 use crate::features::directory::forms as directory;
 use crate::features::exports::forms as export;
-pub use crate::features::exports::forms::export_form;
+
 use crate::features::groups::forms as group;
 use crate::features::meetings::forms as meeting;
-pub use crate::features::meetings::forms::MeetingStep;
+use crate::features::meetings::forms::MeetingStep;
 use crate::features::meetings::forms::Prep;
 use crate::features::people::forms as people;
-pub use crate::ui::form_engine::Field;
-pub use crate::ui::form_engine::FieldKind;
-pub use crate::ui::form_engine::FormPopup;
-pub use crate::ui::form_engine::FormSpec;
-pub use crate::ui::form_engine::Target;
-pub use crate::ui::form_engine::confirmation_lines;
-pub use crate::ui::form_engine::request_id;
+use crate::ui::form_engine::FormSpec;
 
 /// Which form a screen opens, with what the form needs; each variant becomes its form's
 /// [`FormSpec`] (the types beside the features, which a screen may also open directly).

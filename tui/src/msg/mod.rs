@@ -3,6 +3,8 @@
 //! this module may name them, and they name nothing of the screens.
 
 pub mod call;
+pub mod error;
+pub mod step;
 
 use std::fmt;
 
@@ -10,8 +12,8 @@ use crossterm::event::KeyEvent;
 use infogroups_shared::pb;
 
 use self::call::{Call, Origin, Reply};
-use crate::features::assignments::actions::Action;
-use crate::net::connection::RpcError;
+use crate::msg::error::RpcError;
+use crate::msg::step::Action;
 use crate::replica::snapshot::Snapshot;
 
 /// A password, kept out of every `Debug` output and log.

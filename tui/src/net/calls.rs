@@ -10,8 +10,8 @@ use infogroups_shared::pb;
 use crate::msg::call::Call;
 
 use crate::msg::call::Reply;
+use crate::msg::error::RpcError;
 use crate::net::connection::Connection;
-use crate::net::connection::RpcError;
 use crate::net::connection::request;
 
 fn status(s: tonic::Status) -> RpcError {

@@ -7,9 +7,9 @@ use tokio_util::sync::CancellationToken;
 use crate::msg::Cmd;
 use crate::msg::LoginOk;
 use crate::msg::Msg;
+use crate::msg::error::RpcError;
 use crate::net::calls;
 use crate::net::connection::Connection;
-use crate::net::connection::RpcError;
 use crate::net::connection::request;
 use crate::net::sync;
 use infogroups_shared::pb;
@@ -108,7 +108,7 @@ impl Effects {
                 use std::io::Write;
                 let mut out = std::io::stdout();
                 let written = out
-                    .write_all(crate::term::links::osc52(&text).as_bytes())
+                    .write_all(crate::ui::escapes::osc52(&text).as_bytes())
                     .and_then(|()| out.flush());
                 if let Err(e) = written {
                     tracing::info!(error = %e, "cannot ask the terminal to copy");

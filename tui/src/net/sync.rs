@@ -15,8 +15,8 @@ use crate::msg::Link;
 use crate::msg::Msg;
 
 use crate::msg::SyncEvent;
+use crate::msg::error::RpcError;
 use crate::net::connection::Connection;
-use crate::net::connection::RpcError;
 
 /// The server sends a heartbeat every 15 s; this much silence means the stream is dead even if
 /// TCP has not noticed yet.

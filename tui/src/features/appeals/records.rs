@@ -31,15 +31,15 @@ use crate::features::record_list::row::person;
 
 use crate::features::appeals::forms::SPECIAL;
 use crate::features::directory::records::territory_choices;
-use crate::features::form::FormPopup;
+use crate::features::exports::forms::export_form;
 use crate::features::form::Intent;
-use crate::features::form::export_form;
-use crate::features::form::request_id;
 use crate::features::record_list::row::territory;
 use crate::keymap::Command;
 use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
+use crate::ui::form_engine::FormPopup;
+use crate::ui::form_engine::request_id;
 use crate::ui::popup::InfoPopup;
 use crate::ui::text;
 

@@ -9,18 +9,18 @@ use crossterm::event::KeyEvent;
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb;
 
-use crate::features::form::FormPopup;
+use crate::ui::form_engine::FormPopup;
 
 use crate::features::form::Intent;
 
 use crate::features::assignments::actions;
-use crate::features::assignments::actions::Action;
 use crate::features::assignments::detail as assignment_detail;
 use crate::features::assignments::urgency;
 use crate::features::assignments::urgency::SortBy;
-use crate::features::form::export_form;
+use crate::features::exports::forms::export_form;
 use crate::features::workspace::Scope;
 use crate::keymap::Command;
+use crate::msg::step::Action;
 use crate::replica::Entity;
 use crate::strings;
 use crate::strings::work::W;

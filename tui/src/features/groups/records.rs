@@ -20,15 +20,15 @@ use crate::features::record_list::row::field;
 
 use crate::features::record_list::row::person;
 
-use crate::features::form::FormPopup;
 use crate::features::form::Intent;
-use crate::features::form::request_id;
 use crate::features::groups::forms::members_text;
 use crate::features::groups::forms::territories_text;
 use crate::features::record_list::row::territory;
 use crate::keymap::Command;
 use crate::strings::work::W;
 use crate::ui::Ctx;
+use crate::ui::form_engine::FormPopup;
+use crate::ui::form_engine::request_id;
 use crate::ui::text;
 
 /// The columns.

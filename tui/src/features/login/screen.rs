@@ -14,7 +14,7 @@ use crate::keymap::Command;
 use crate::msg::Cmd;
 use crate::msg::Msg;
 use crate::msg::Secret;
-use crate::net::connection::RpcError;
+use crate::msg::error::RpcError;
 use crate::strings;
 use crate::strings::Text;
 use crate::ui::common;

@@ -8,9 +8,7 @@ use infogroups_shared::pb::{self, MeetingStatus as M};
 
 use crate::features::directory::records::choices;
 use crate::features::directory::records::territory_choices;
-use crate::features::form::FormPopup;
 use crate::features::form::Intent;
-use crate::features::form::request_id;
 use crate::features::meetings::forms as meeting_forms;
 use crate::features::meetings::forms::Prep;
 use crate::features::record_list::row::Start;
@@ -18,6 +16,8 @@ use crate::keymap::Command;
 use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
+use crate::ui::form_engine::FormPopup;
+use crate::ui::form_engine::request_id;
 use crate::ui::text;
 
 /// The group whose meetings the current role prepares (leader or secretary).

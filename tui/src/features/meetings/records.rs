@@ -35,14 +35,14 @@ use crate::features::record_list::row::person;
 
 use crate::features::record_list::row::territory;
 
-use crate::features::form::FormPopup;
+use crate::features::exports::forms::export_choice_form;
 use crate::features::form::Intent;
-use crate::features::form::MeetingStep;
-use crate::features::form::export_choice_form;
+use crate::features::meetings::forms::MeetingStep;
 use crate::features::record_list::row::tone_of_due;
 use crate::keymap::Command;
 use crate::strings::work::W;
 use crate::ui::Ctx;
+use crate::ui::form_engine::FormPopup;
 use crate::ui::text;
 
 /// The timeline's columns.

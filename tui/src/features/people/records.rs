@@ -15,13 +15,13 @@ use crate::features::record_list::row::Start;
 
 use crate::features::record_list::row::Tone;
 
-use crate::features::form::FormPopup;
 use crate::features::form::Intent;
-use crate::features::form::request_id;
 use crate::features::record_list::row::field;
 use crate::keymap::Command;
 use crate::strings::work::W;
 use crate::ui::Ctx;
+use crate::ui::form_engine::FormPopup;
+use crate::ui::form_engine::request_id;
 
 /// The columns.
 pub const COLUMNS: &[Column] = &[

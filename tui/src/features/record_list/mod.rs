@@ -19,7 +19,13 @@ use crate::keymap::Command;
 use crate::strings::work::W;
 use crate::ui::Ctx;
 
-use crate::features::record_list::row::{Column, DetailLine, RecordRow, Start};
+use crate::features::record_list::row::Column;
+
+use crate::features::record_list::row::DetailLine;
+
+use crate::features::record_list::row::RecordRow;
+
+use crate::features::record_list::row::Start;
 use crate::features::record_list::source::Source;
 impl Source {
     /// The tab's name.

@@ -4,10 +4,10 @@
 
 use crate::features::assignments::urgency::DUE_SOON_WORKING_DAYS;
 use crate::features::assignments::urgency::Urgency;
-use crate::features::form::FormPopup;
 use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
+use crate::ui::form_engine::FormPopup;
 use chrono::NaiveDate;
 use infogroups_shared::calendar::ProductionCalendar;
 use infogroups_shared::names::Lang;

@@ -6,7 +6,7 @@ use crossterm::event::KeyEvent;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 
-use crate::features::form::export_form;
+use crate::features::exports::forms::export_form;
 use crate::features::record_list::row::RecordRow;
 use crate::features::record_list::row::Start;
 use crate::features::record_list::source::Source;

@@ -4,7 +4,7 @@
 
 use infogroups_shared::pb;
 
-use crate::features::form::FormPopup;
+use crate::ui::form_engine::FormPopup;
 
 use crate::features::form::Intent;
 use crate::features::reports::requests::Params;
@@ -13,7 +13,7 @@ use crate::msg::Cmd;
 use crate::msg::call::Origin;
 use crate::msg::call::Reply;
 use crate::msg::call::ReportKind;
-use crate::net::connection::RpcError;
+use crate::msg::error::RpcError;
 use crate::strings::work::W;
 use crate::ui::Component;
 use crate::ui::Ctx;
@@ -219,7 +219,11 @@ impl Component for ReportScreen {
             C::Export => {
                 if let Some(request) = self.params.export(self.kind, ctx.today) {
                     let about = self.params.describe(self.kind, ctx.lang, ctx.today);
-                    let form = crate::features::form::export_form(request, vec![about], ctx.lang);
+                    let form = crate::features::exports::forms::export_form(
+                        request,
+                        vec![about],
+                        ctx.lang,
+                    );
                     out.open(Popup::Form(Box::new(form)));
                 }
             }

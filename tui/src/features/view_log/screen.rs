@@ -20,7 +20,7 @@ use crate::msg::Cmd;
 use crate::msg::call::Call;
 use crate::msg::call::Origin;
 use crate::msg::call::Reply;
-use crate::net::connection::RpcError;
+use crate::msg::error::RpcError;
 use crate::ui::list;
 
 /// Records on one page of the log (what one request asks for).

@@ -30,7 +30,7 @@ use crate::msg::Cmd;
 use crate::msg::Msg;
 use crate::msg::call::Call;
 use crate::msg::call::Origin;
-use crate::net::connection::RpcError;
+use crate::msg::error::RpcError;
 use crate::strings;
 use crate::strings::Text;
 use crate::ui::Outbox;
