@@ -7,8 +7,8 @@ use infogroups_shared::pb;
 use crate::app::state::Screen;
 
 use crate::app::state::State;
+use crate::features::meetings::commands as meetings;
 use crate::features::meetings::prep as meeting_prep;
-use crate::features::meetings::records as meetings;
 use crate::features::workspace::screen::Workspace;
 use crate::msg::Cmd;
 use crate::msg::Link;

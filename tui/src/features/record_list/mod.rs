@@ -11,6 +11,8 @@ pub mod source;
 use crate::features::appeals::records as appeals;
 use crate::features::directory::records as directory;
 use crate::features::groups::records as groups;
+use crate::features::meetings::commands as meeting_commands;
+use crate::features::meetings::detail as meeting_detail;
 use crate::features::meetings::records as meetings;
 use crate::features::notifications::records as notifications;
 use crate::features::people::records as people;
@@ -103,8 +105,8 @@ impl Source {
             Source::Meetings
             | Source::ProtocolsToSign
             | Source::ProtocolsDue
-            | Source::Informing => meetings::detail(id, ctx),
-            Source::Publications => meetings::publication_detail(id, ctx),
+            | Source::Informing => meeting_detail::detail(id, ctx),
+            Source::Publications => meeting_detail::publication_detail(id, ctx),
             Source::Appeals => appeals::detail(id, ctx),
             Source::Cards => appeals::card_detail(id, ctx),
             Source::Composition | Source::Users => people::detail(id, ctx),
@@ -138,8 +140,8 @@ impl Source {
             Source::Meetings
             | Source::ProtocolsToSign
             | Source::ProtocolsDue
-            | Source::Informing => meetings::commands(self, id, ctx),
-            Source::Publications => meetings::publication_commands(id, ctx),
+            | Source::Informing => meeting_commands::commands(self, id, ctx),
+            Source::Publications => meeting_commands::publication_commands(id, ctx),
             Source::Cards => appeals::card_commands(id, ctx),
             Source::Notifications => notifications::commands(id, ctx),
             Source::Composition | Source::Users => {
@@ -161,8 +163,8 @@ impl Source {
             Source::Meetings
             | Source::ProtocolsToSign
             | Source::ProtocolsDue
-            | Source::Informing => meetings::start(self, command, id, ctx),
-            Source::Publications => meetings::publication_start(command, id?, ctx),
+            | Source::Informing => meeting_commands::start(self, command, id, ctx),
+            Source::Publications => meeting_commands::publication_start(command, id?, ctx),
             Source::Cards => appeals::card_start(command, id, ctx),
             Source::Notifications => notifications::start(command, id, ctx),
             Source::Composition if command == Command::Edit => {
