@@ -182,7 +182,7 @@ pub(super) fn on_call_done(
             }
         }
         Ok(Reply::Applicant(a)) => {
-            let info = crate::features::appeals::records::applicant(a, state.lang);
+            let info = crate::features::appeals::steps::applicant(a, state.lang);
             state.popups.push(Popup::Info(info));
         }
         Ok(Reply::Assignment(a)) => {

@@ -8,7 +8,9 @@ pub mod row;
 pub mod screen;
 pub mod source;
 
+use crate::features::appeals::cards;
 use crate::features::appeals::records as appeals;
+use crate::features::appeals::steps as appeal_steps;
 use crate::features::directory::records as directory;
 use crate::features::groups::records as groups;
 use crate::features::meetings::commands as meeting_commands;
@@ -68,7 +70,7 @@ impl Source {
             Source::ProtocolsDue => meetings::PROTOCOL_COLUMNS,
             Source::Publications => meetings::PUBLICATION_COLUMNS,
             Source::Appeals => appeals::COLUMNS,
-            Source::Cards => appeals::CARD_COLUMNS,
+            Source::Cards => cards::CARD_COLUMNS,
             Source::Composition | Source::Users => people::COLUMNS,
             Source::Groups => groups::COLUMNS,
             Source::Territories => directory::TERRITORY_COLUMNS,
@@ -88,7 +90,7 @@ impl Source {
             Source::ProtocolsDue => meetings::protocol_rows(ctx),
             Source::Publications => meetings::publication_rows(ctx),
             Source::Appeals => appeals::rows(ctx),
-            Source::Cards => appeals::card_rows(ctx),
+            Source::Cards => cards::card_rows(ctx),
             Source::Composition | Source::Users => people::rows(self, ctx),
             Source::Groups => groups::rows(ctx),
             Source::Territories => directory::territory_rows(ctx),
@@ -108,7 +110,7 @@ impl Source {
             | Source::Informing => meeting_detail::detail(id, ctx),
             Source::Publications => meeting_detail::publication_detail(id, ctx),
             Source::Appeals => appeals::detail(id, ctx),
-            Source::Cards => appeals::card_detail(id, ctx),
+            Source::Cards => cards::card_detail(id, ctx),
             Source::Composition | Source::Users => people::detail(id, ctx),
             Source::Groups => groups::detail(id, ctx),
             Source::Territories => directory::territory_detail(id, ctx),
@@ -142,7 +144,7 @@ impl Source {
             | Source::ProtocolsDue
             | Source::Informing => meeting_commands::commands(self, id, ctx),
             Source::Publications => meeting_commands::publication_commands(id, ctx),
-            Source::Cards => appeals::card_commands(id, ctx),
+            Source::Cards => cards::card_commands(id, ctx),
             Source::Notifications => notifications::commands(id, ctx),
             Source::Composition | Source::Users => {
                 let mut c = people::commands(self, id, ctx);
@@ -153,7 +155,7 @@ impl Source {
             Source::Territories | Source::Venues | Source::Departments | Source::Organisations => {
                 directory::commands(self, id, ctx)
             }
-            Source::Appeals => appeals::commands(id, ctx),
+            Source::Appeals => appeal_steps::commands(id, ctx),
         }
     }
 
@@ -165,7 +167,7 @@ impl Source {
             | Source::ProtocolsDue
             | Source::Informing => meeting_commands::start(self, command, id, ctx),
             Source::Publications => meeting_commands::publication_start(command, id?, ctx),
-            Source::Cards => appeals::card_start(command, id, ctx),
+            Source::Cards => cards::card_start(command, id, ctx),
             Source::Notifications => notifications::start(command, id, ctx),
             Source::Composition if command == Command::Edit => {
                 groups::start(self, command, id, ctx)
@@ -175,7 +177,7 @@ impl Source {
             Source::Territories | Source::Venues | Source::Departments | Source::Organisations => {
                 directory::start(self, command, id, ctx)
             }
-            Source::Appeals => appeals::start(command, id, ctx),
+            Source::Appeals => appeal_steps::start(command, id, ctx),
         }
     }
 }
