@@ -13,11 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::keymap::KeySpec;
-
-use crate::keymap::Keymap;
-
-use crate::keymap::KeymapError;
+use crate::keymap::{KeySpec, Keymap, KeymapError};
 
 /// The file's contents; every key optional.
 #[derive(Debug, Default, Deserialize)]

@@ -29,9 +29,7 @@ use anyhow::Context;
 use crossterm::event::EventStream;
 use infogroups_shared::names::Lang;
 
-use crate::app::Init;
-
-use crate::app::State;
+use crate::app::{Init, State};
 use crate::cli::Cli;
 use crate::demo::DemoServer;
 use crate::net::connection::Connection;

@@ -6,6 +6,7 @@ mod common;
 use common::*;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
+
 use infogroups_tui::ui::link_popup::LinkPopup;
 use infogroups_tui::ui::popup::Popup;
 

@@ -3,31 +3,25 @@
 //! errors the login screen shows. No terminal: messages are read from the app's queue.
 
 use infogroups_server::demo::DEMO_PASSWORD;
-use infogroups_tui::demo::ADMIN_PASSWORD;
 use std::time::Duration;
 
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
 use infogroups_tui::app;
-use infogroups_tui::app::Init;
-use infogroups_tui::app::Screen;
-use infogroups_tui::app::State;
-use infogroups_tui::demo::DemoServer;
+use infogroups_tui::app::{Init, Screen, State};
+use infogroups_tui::demo::{ADMIN_PASSWORD, DemoServer};
 use infogroups_tui::features::assignments::actions;
 use infogroups_tui::keymap::Keymap;
-use infogroups_tui::msg::Cmd;
-use infogroups_tui::msg::Link;
-use infogroups_tui::msg::Msg;
-use infogroups_tui::msg::Secret;
-use infogroups_tui::msg::call::Call;
-use infogroups_tui::msg::call::Reply;
+use infogroups_tui::msg::call::{Call, Reply};
 use infogroups_tui::msg::step::Action;
+use infogroups_tui::msg::{Cmd, Link, Msg, Secret};
 use infogroups_tui::net::calls;
 use infogroups_tui::net::connection::Connection;
 use infogroups_tui::net::effects::Effects;
 use infogroups_tui::net::saving::Downloads;
 use infogroups_tui::ui::theme::Theme;
-use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 /// A client without a terminal: state, effects and the message queue.
 struct Client {

@@ -7,20 +7,16 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use infogroups_server::demo::DEMO_PASSWORD;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb::{self, AssignmentStatus as S};
+use tonic::Code;
+
 use infogroups_tui::app;
 use infogroups_tui::app::Screen;
 use infogroups_tui::demo::ADMIN_PASSWORD;
 use infogroups_tui::features::login::screen::LoginError;
-use infogroups_tui::msg::Cmd;
-use infogroups_tui::msg::Link;
-use infogroups_tui::msg::LoginOk;
-use infogroups_tui::msg::Msg;
-use infogroups_tui::msg::Secret;
-use infogroups_tui::msg::SyncEvent;
 use infogroups_tui::msg::error::RpcError;
 use infogroups_tui::msg::step::Action;
+use infogroups_tui::msg::{Cmd, Link, LoginOk, Msg, Secret, SyncEvent};
 use infogroups_tui::ui::popup::Popup;
-use tonic::Code;
 
 const SIZE: (u16, u16) = (80, 24);
 

@@ -9,21 +9,15 @@ use crossterm::event::KeyCode;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb::{self, MeetingStatus as M, Role};
 use infogroups_shared::validate;
+use tonic::Code;
+
 use infogroups_tui::app;
 use infogroups_tui::app::State;
-use infogroups_tui::msg::Cmd;
-use infogroups_tui::msg::Link;
-use infogroups_tui::msg::LoginOk;
-use infogroups_tui::msg::Msg;
-use infogroups_tui::msg::SyncEvent;
-use infogroups_tui::msg::call::Call;
-use infogroups_tui::msg::call::Origin;
-use infogroups_tui::msg::call::Reply;
-use infogroups_tui::msg::call::ReportKind;
+use infogroups_tui::msg::call::{Call, Origin, Reply, ReportKind};
 use infogroups_tui::msg::error::RpcError;
+use infogroups_tui::msg::{Cmd, Link, LoginOk, Msg, SyncEvent};
 use infogroups_tui::ui::popup::Popup;
 use infogroups_tui::ui::text;
-use tonic::Code;
 
 const KONTROL: u64 = 110;
 const GLAVA: u64 = 111;

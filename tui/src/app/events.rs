@@ -4,25 +4,14 @@
 
 use infogroups_shared::pb;
 
-use crate::app::state::Screen;
-
-use crate::app::state::State;
-use crate::features::meetings::commands as meetings;
-use crate::features::meetings::prep as meeting_prep;
+use crate::app::state::{Screen, State};
+use crate::features::meetings::{commands as meetings, prep as meeting_prep};
 use crate::features::workspace::screen::Workspace;
-use crate::msg::Cmd;
-use crate::msg::Link;
-use crate::msg::LoginOk;
-use crate::msg::Msg;
-use crate::msg::SyncEvent;
-use crate::msg::call::Call;
-use crate::msg::call::Origin;
-use crate::msg::call::Reply;
+use crate::msg::call::{Call, Origin, Reply};
 use crate::msg::error::RpcError;
 use crate::msg::step::Action;
-use crate::replica::Applied;
-use crate::replica::Kind;
-use crate::replica::Replica;
+use crate::msg::{Cmd, Link, LoginOk, Msg, SyncEvent};
+use crate::replica::{Applied, Kind, Replica};
 use crate::session::Session;
 use crate::strings;
 use crate::strings::Text;

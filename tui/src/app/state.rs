@@ -6,22 +6,17 @@ use infogroups_shared::calendar::ProductionCalendar;
 use infogroups_shared::city_time;
 use infogroups_shared::names::Lang;
 
-use crate::features::login::screen::DemoLogin;
-use crate::features::login::screen::LoginError;
-use crate::features::login::screen::LoginScreen;
-use crate::features::workspace::screen::Tab;
-use crate::features::workspace::screen::Workspace;
+use crate::features::login::screen::{DemoLogin, LoginError, LoginScreen};
+use crate::features::workspace::screen::{Tab, Workspace};
 use crate::keymap::Keymap;
 use crate::msg::Link;
 use crate::replica::Replica;
-use crate::session::Session;
-use crate::session::role_name;
+use crate::session::{Session, role_name};
 use crate::strings;
 use crate::strings::Text;
-use crate::ui::Component;
-use crate::ui::Ctx;
 use crate::ui::popup::Popup;
 use crate::ui::theme::Theme;
+use crate::ui::{Component, Ctx};
 
 /// How long a flash message stays in the hints line.
 const FLASH_MS: i64 = 5_000;

@@ -5,16 +5,13 @@
 
 use infogroups_shared::pb;
 
-use crate::features::appeals::card_forms as card;
-use crate::features::appeals::forms as appeal;
+use crate::features::appeals::{card_forms as card, forms as appeal};
 use crate::features::assignments::forms as assignment;
 use crate::features::directory::forms as directory;
 use crate::features::exports::forms as export;
-
 use crate::features::groups::forms as group;
 use crate::features::meetings::forms as meeting;
-use crate::features::meetings::forms::MeetingStep;
-use crate::features::meetings::forms::Prep;
+use crate::features::meetings::forms::{MeetingStep, Prep};
 use crate::features::people::forms as people;
 use crate::ui::form_engine::FormSpec;
 

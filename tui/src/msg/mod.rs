@@ -12,6 +12,7 @@ use crossterm::event::KeyEvent;
 use infogroups_shared::pb;
 
 use self::call::{Call, Origin, Reply};
+
 use crate::msg::error::RpcError;
 use crate::msg::step::Action;
 use crate::replica::snapshot::Snapshot;

@@ -7,12 +7,9 @@ use std::path::PathBuf;
 
 use infogroups_shared::pb;
 
-use crate::msg::call::Call;
-
-use crate::msg::call::Reply;
+use crate::msg::call::{Call, Reply};
 use crate::msg::error::RpcError;
-use crate::net::connection::Connection;
-use crate::net::connection::request;
+use crate::net::connection::{Connection, request};
 
 fn status(s: tonic::Status) -> RpcError {
     RpcError::from_status(&s)

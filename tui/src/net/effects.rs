@@ -4,15 +4,12 @@
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use crate::msg::Cmd;
-use crate::msg::LoginOk;
-use crate::msg::Msg;
-use crate::msg::error::RpcError;
-use crate::net::calls;
-use crate::net::connection::Connection;
-use crate::net::connection::request;
-use crate::net::sync;
 use infogroups_shared::pb;
+
+use crate::msg::error::RpcError;
+use crate::msg::{Cmd, LoginOk, Msg};
+use crate::net::connection::{Connection, request};
+use crate::net::{calls, sync};
 
 /// Runs commands against one server.
 pub struct Effects {

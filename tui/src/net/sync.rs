@@ -10,12 +10,8 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 use tonic::Code;
 
-use crate::msg::Link;
-
-use crate::msg::Msg;
-
-use crate::msg::SyncEvent;
 use crate::msg::error::RpcError;
+use crate::msg::{Link, Msg, SyncEvent};
 use crate::net::connection::Connection;
 
 /// The server sends a heartbeat every 15 s; this much silence means the stream is dead even if

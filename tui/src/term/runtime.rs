@@ -17,14 +17,12 @@ use infogroups_shared::names::Lang;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::time::Instant;
 
-use crate::app;
-
 use crate::app::State;
 use crate::msg::Msg;
 use crate::net::effects::Effects;
 use crate::term::terminal::Term;
 use crate::ui::theme::Theme;
-use crate::view;
+use crate::{app, view};
 
 /// The shortest time between two frames (~60 per second).
 const FRAME: Duration = Duration::from_millis(16);

@@ -2,13 +2,9 @@
 
 use infogroups_shared::names::Lang;
 
-use crate::ui::Component;
-
-use crate::ui::Ctx;
-
 use crate::keymap::Command;
 use crate::msg::Msg;
-use crate::ui::Outbox;
+use crate::ui::{Component, Ctx, Outbox};
 
 /// Something to read: labelled lines, closed with Esc. Personal data shown here is kept nowhere
 /// else in the client and goes when the popup closes.

@@ -9,10 +9,8 @@ use infogroups_shared::pb;
 use crate::keymap::Command;
 use crate::msg::Cmd;
 use crate::strings::link::L;
-use crate::ui::Component;
-use crate::ui::Ctx;
-use crate::ui::Outbox;
 use crate::ui::info_popup::InfoPopup;
+use crate::ui::{Component, Ctx, Outbox};
 
 /// A download link on screen.
 #[derive(Debug, Clone)]

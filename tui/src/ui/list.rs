@@ -6,8 +6,7 @@ use infogroups_shared::names::Lang;
 use crate::keymap::Command;
 use crate::strings;
 use crate::strings::Text;
-use crate::ui::Ctx;
-use crate::ui::layout;
+use crate::ui::{Ctx, layout};
 
 /// Where the keys go on a list screen with a detail panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

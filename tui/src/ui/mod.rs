@@ -21,11 +21,8 @@ use infogroups_shared::calendar::ProductionCalendar;
 use infogroups_shared::names::Lang;
 use infogroups_shared::policy;
 
-use crate::keymap::Command;
-
-use crate::keymap::Keymap;
-use crate::msg::Cmd;
-use crate::msg::Msg;
+use crate::keymap::{Command, Keymap};
+use crate::msg::{Cmd, Msg};
 use crate::replica::Replica;
 use crate::session::Session;
 use crate::strings;

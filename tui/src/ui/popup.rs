@@ -5,20 +5,18 @@ use crossterm::event::KeyEvent;
 use infogroups_shared::names::Lang;
 use tonic::Code;
 
+pub use crate::ui::info_popup::InfoPopup;
+
 use crate::keymap::Command;
-use crate::msg::Cmd;
-use crate::msg::Msg;
 use crate::msg::error::RpcError;
 use crate::msg::step::Action;
+use crate::msg::{Cmd, Msg};
 use crate::strings;
 use crate::strings::Text;
-use crate::ui::Component;
-use crate::ui::Ctx;
-use crate::ui::Outbox;
 use crate::ui::form_engine::FormPopup;
-pub use crate::ui::info_popup::InfoPopup;
 use crate::ui::link_popup::LinkPopup;
 use crate::ui::text_input::TextInput;
+use crate::ui::{Component, Ctx, Outbox};
 
 /// A popup.
 #[derive(Debug, Clone)]

@@ -3,9 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::keymap::Command;
-
-use crate::keymap::Keymap;
+use crate::keymap::{Command, Keymap};
 
 /// The text of a field and where the cursor is (in characters).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

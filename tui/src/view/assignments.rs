@@ -9,20 +9,16 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use crate::view::detail;
-
 use crate::app::State;
 use crate::features::assignments::screen::AssignmentsScreen;
 use crate::features::assignments::urgency;
-use crate::features::assignments::urgency::SortBy;
-use crate::features::assignments::urgency::Urgency;
+use crate::features::assignments::urgency::{SortBy, Urgency};
 use crate::strings;
 use crate::strings::Text;
 use crate::strings::work::W;
-use crate::ui::layout;
 use crate::ui::list::Focus;
-use crate::ui::text;
-use crate::view::widgets;
+use crate::ui::{layout, text};
+use crate::view::{detail, widgets};
 
 /// Draws the tab into the body `area`: the count line, the table and the detail panel.
 pub fn draw_body(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_>, area: Rect) {

@@ -9,9 +9,8 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::features::assignments::detail as assignment_detail;
 use crate::strings;
-use crate::ui::Ctx;
-use crate::ui::layout;
 use crate::ui::theme::Theme;
+use crate::ui::{Ctx, layout};
 
 /// Draws the panel for `a` (or an empty frame) into `area`.
 pub fn draw(

@@ -6,15 +6,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use crate::app::State;
-use crate::features::login::screen::Field;
-use crate::features::login::screen::LoginError;
-use crate::features::login::screen::LoginScreen;
+use crate::features::login::screen::{Field, LoginError, LoginScreen};
 use crate::keymap::Command;
 use crate::strings;
 use crate::strings::Text;
-use crate::ui::Component;
-use crate::ui::layout;
-use crate::ui::text;
+use crate::ui::{Component, layout, text};
 use crate::view::widgets;
 
 /// The form's height: border, server, two fields with a line for their errors each, two lines

@@ -15,9 +15,7 @@ pub mod work;
 
 use ratatui::Frame;
 
-use crate::app::Screen;
-
-use crate::app::State;
+use crate::app::{Screen, State};
 
 /// Draws the whole screen.
 pub fn view(state: &State, frame: &mut Frame<'_>) {

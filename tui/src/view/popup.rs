@@ -9,18 +9,9 @@ use crate::app::State;
 use crate::msg::step::Action;
 use crate::strings;
 use crate::strings::Text;
-use crate::ui::Component;
-use crate::ui::form_engine::Field;
-use crate::ui::form_engine::FieldKind;
-use crate::ui::form_engine::FormPopup;
-use crate::ui::form_engine::confirmation_lines;
-use crate::ui::layout;
-use crate::ui::person_match;
-use crate::ui::popup::HelpPopup;
-use crate::ui::popup::InfoPopup;
-use crate::ui::popup::Popup;
-use crate::ui::popup::StepPopup;
-use crate::ui::text;
+use crate::ui::form_engine::{Field, FieldKind, FormPopup, confirmation_lines};
+use crate::ui::popup::{HelpPopup, InfoPopup, Popup, StepPopup};
+use crate::ui::{Component, layout, person_match, text};
 use crate::view::widgets;
 
 /// Draws `popup` over `area`.

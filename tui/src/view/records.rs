@@ -8,16 +8,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use crate::app::State;
-use crate::features::record_list::row::Column;
-use crate::features::record_list::row::DetailLine;
-use crate::features::record_list::row::Tone;
+use crate::features::record_list::row::{Column, DetailLine, Tone};
 use crate::features::record_list::screen::RecordsScreen;
 use crate::strings;
 use crate::strings::Text;
-use crate::ui::layout;
 use crate::ui::list::Focus;
-use crate::ui::text;
 use crate::ui::theme::Theme;
+use crate::ui::{layout, text};
 use crate::view::widgets;
 
 /// Draws the tab into the body `area`.

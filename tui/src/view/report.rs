@@ -9,8 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use crate::app::State;
-use crate::features::reports::screen::ReportData;
-use crate::features::reports::screen::ReportScreen;
+use crate::features::reports::screen::{ReportData, ReportScreen};
 use crate::msg::call::ReportKind;
 use crate::strings::Text;
 use crate::strings::work::W;

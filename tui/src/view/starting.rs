@@ -7,9 +7,8 @@ use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
 use crate::strings::Text;
-use crate::ui::layout;
-use crate::ui::text;
 use crate::ui::theme::Theme;
+use crate::ui::{layout, text};
 
 /// Draws "Starting…" in the middle of the screen.
 pub fn draw(lang: Lang, theme: Theme, frame: &mut Frame<'_>) {

@@ -8,9 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::BLINK_MS;
-
-use crate::app::State;
+use crate::app::{BLINK_MS, State};
 use crate::keymap::Command;
 use crate::msg::Link;
 use crate::session::role_name;

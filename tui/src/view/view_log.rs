@@ -7,11 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use crate::app::State;
-use crate::features::view_log::screen::ViewLogScreen;
-use crate::features::view_log::screen::record_name;
+use crate::features::view_log::screen::{ViewLogScreen, record_name};
 use crate::strings::Text;
-use crate::ui::layout;
-use crate::ui::text;
+use crate::ui::{layout, text};
 
 /// The columns' widths: when, who, and what takes the rest.
 const WHEN: u16 = 16;

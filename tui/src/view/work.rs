@@ -5,25 +5,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::view::assignments;
-
-use crate::view::records;
-
-use crate::view::report;
-
-use crate::view::status_bar;
-
-use crate::view::view_log;
-
 use crate::app::State;
-use crate::features::workspace::screen::Tab;
-use crate::features::workspace::screen::Workspace;
+use crate::features::workspace::screen::{Tab, Workspace};
 use crate::keymap::Command;
 use crate::strings::Text;
-use crate::ui::Component;
-use crate::ui::layout;
-use crate::ui::text;
-use crate::view::widgets;
+use crate::ui::{Component, layout, text};
+use crate::view::{assignments, records, report, status_bar, view_log, widgets};
 
 /// Draws the workspace into `area`.
 pub fn draw(state: &State, work: &Workspace, frame: &mut Frame<'_>, area: Rect) {

@@ -9,20 +9,16 @@ use infogroups_server::demo::DEMO_PASSWORD;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb::{self, AssignmentStatus as S, Role};
 use infogroups_shared::{city_time, validate};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
 use infogroups_tui::app;
-use infogroups_tui::app::Init;
-use infogroups_tui::app::State;
+use infogroups_tui::app::{Init, State};
 use infogroups_tui::demo::ADMIN_PASSWORD;
 use infogroups_tui::features::login::screen::DemoLogin;
 use infogroups_tui::keymap::Keymap;
-use infogroups_tui::msg::Cmd;
-use infogroups_tui::msg::Link;
-use infogroups_tui::msg::LoginOk;
-use infogroups_tui::msg::Msg;
-use infogroups_tui::msg::SyncEvent;
+use infogroups_tui::msg::{Cmd, Link, LoginOk, Msg, SyncEvent};
 use infogroups_tui::ui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 pub const SEK1: u64 = 100;
 pub const ISP1: u64 = 101;

@@ -6,20 +6,13 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 use infogroups_shared::validate::FieldError;
 
-use crate::features::appeals::forms::TYPES;
-use crate::features::appeals::forms::question_type_field;
+use crate::features::appeals::forms::{TYPES, question_type_field};
 use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
-use crate::ui::form_engine::Field;
-use crate::ui::form_engine::FieldKind as K;
-use crate::ui::form_engine::FormSpec;
-use crate::ui::form_engine::Target;
-use crate::ui::form_engine::choice_of;
-use crate::ui::form_engine::date_field;
-use crate::ui::form_engine::group_by_number;
-use crate::ui::form_engine::user_id;
-use crate::ui::form_engine::value;
+use crate::ui::form_engine::{
+    Field, FieldKind as K, FormSpec, Target, choice_of, date_field, group_by_number, user_id, value,
+};
 
 /// The reception card's fields (a citizen received in person at a meeting or by the department).
 pub fn card_fields(territories: &[(u64, String)], lang: Lang) -> Vec<Field> {

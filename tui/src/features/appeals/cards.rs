@@ -1,30 +1,21 @@
 //! Personal reception cards: their list, a card's detail, and what the user may do on one.
 
+use infogroups_shared::names;
+use infogroups_shared::pb;
+use infogroups_shared::validate;
+
 use crate::features::appeals::records::short;
 use crate::features::appeals::steps::processes_appeals;
 use crate::features::directory::records::territory_choices;
 use crate::features::exports::forms::export_form;
 use crate::features::form::Intent;
-use crate::features::record_list::row::Column;
-use crate::features::record_list::row::DetailLine;
-use crate::features::record_list::row::RecordRow;
-use crate::features::record_list::row::Start;
-use crate::features::record_list::row::Tone;
-use crate::features::record_list::row::date;
-use crate::features::record_list::row::field;
-use crate::features::record_list::row::group;
-use crate::features::record_list::row::iso;
-use crate::features::record_list::row::person;
-use crate::features::record_list::row::territory;
+use crate::features::record_list::row::{
+    Column, DetailLine, RecordRow, Start, Tone, date, field, group, iso, person, territory,
+};
 use crate::keymap::Command;
 use crate::strings::work::W;
-use crate::ui::Ctx;
-use crate::ui::form_engine::FormPopup;
-use crate::ui::form_engine::request_id;
-use crate::ui::text;
-use infogroups_shared::names::{self};
-use infogroups_shared::pb::{self};
-use infogroups_shared::validate;
+use crate::ui::form_engine::{FormPopup, request_id};
+use crate::ui::{Ctx, text};
 
 /// The reception cards' columns.
 pub const CARD_COLUMNS: &[Column] = &[

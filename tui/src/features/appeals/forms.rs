@@ -11,14 +11,9 @@ use tonic::Code;
 use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
-use crate::ui::form_engine::Field;
-use crate::ui::form_engine::FieldKind as K;
-use crate::ui::form_engine::FormSpec;
-use crate::ui::form_engine::Target;
-use crate::ui::form_engine::choice_of;
-use crate::ui::form_engine::date_field;
-use crate::ui::form_engine::group_by_number;
-use crate::ui::form_engine::value;
+use crate::ui::form_engine::{
+    Field, FieldKind as K, FormSpec, Target, choice_of, date_field, group_by_number, value,
+};
 
 /// The channels offered, in order.
 const CHANNELS: [pb::Channel; 7] = [

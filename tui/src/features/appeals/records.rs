@@ -4,32 +4,15 @@
 
 use chrono::NaiveDate;
 use infogroups_shared::appeal as machine;
-use infogroups_shared::names::{self};
+use infogroups_shared::names;
 use infogroups_shared::pb::{self, AppealStatus};
 use infogroups_shared::validate;
 
-use crate::features::record_list::row::Column;
-
-use crate::features::record_list::row::DetailLine;
-
-use crate::features::record_list::row::RecordRow;
-
-use crate::features::record_list::row::Tone;
-
-use crate::features::record_list::row::date;
-
-use crate::features::record_list::row::field;
-
-use crate::features::record_list::row::group;
-
-use crate::features::record_list::row::iso;
-
-use crate::features::record_list::row::person;
-
-use crate::features::record_list::row::territory;
+use crate::features::record_list::row::{
+    Column, DetailLine, RecordRow, Tone, date, field, group, iso, person, territory,
+};
 use crate::strings::work::W;
-use crate::ui::Ctx;
-use crate::ui::text;
+use crate::ui::{Ctx, text};
 
 /// The appeals' columns.
 pub const COLUMNS: &[Column] = &[

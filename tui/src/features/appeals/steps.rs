@@ -1,23 +1,22 @@
 //! What the user may do on a written appeal: the keys offered by role and status, the
 //! applicant's details, and the forms each key opens (register, answer, extend, forward, close).
 
-use crate::features::appeals::forms::SPECIAL;
 use crate::features::appeals::records::{due, open, short};
+use infogroups_shared::appeal as machine;
+use infogroups_shared::names::{self, Lang};
+use infogroups_shared::pb;
+use infogroups_shared::policy::Action;
+
+use crate::features::appeals::forms::SPECIAL;
 use crate::features::directory::records::territory_choices;
 use crate::features::form::Intent;
-use crate::features::record_list::row::Start;
-use crate::features::record_list::row::date;
+use crate::features::record_list::row::{Start, date};
 use crate::keymap::Command;
 use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
-use crate::ui::form_engine::FormPopup;
-use crate::ui::form_engine::request_id;
+use crate::ui::form_engine::{FormPopup, request_id};
 use crate::ui::popup::InfoPopup;
-use infogroups_shared::appeal as machine;
-use infogroups_shared::names::{self, Lang};
-use infogroups_shared::pb::{self};
-use infogroups_shared::policy::Action;
 
 /// The role in use processes appeals (the general department; a secretary for the group), as
 /// the policy decides.

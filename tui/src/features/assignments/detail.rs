@@ -7,15 +7,12 @@ use infogroups_shared::pb;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use crate::features::assignments::actions;
-use crate::features::assignments::urgency;
 use crate::features::assignments::urgency::Urgency;
+use crate::features::assignments::{actions, urgency};
 use crate::strings;
 use crate::strings::Text;
-use crate::ui::Ctx;
-use crate::ui::layout;
-use crate::ui::text;
 use crate::ui::theme::Theme;
+use crate::ui::{Ctx, layout, text};
 
 /// A person's name, or who they are when we do not know them.
 fn person(ctx: &Ctx<'_>, id: u64) -> String {

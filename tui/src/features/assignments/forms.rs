@@ -8,14 +8,9 @@ use infogroups_shared::validate::FieldError;
 use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
-use crate::ui::form_engine::Field;
-use crate::ui::form_engine::FieldKind as K;
-use crate::ui::form_engine::FormSpec;
-use crate::ui::form_engine::Target;
-use crate::ui::form_engine::date_field;
-use crate::ui::form_engine::request_id;
-use crate::ui::form_engine::user_id;
-use crate::ui::form_engine::value;
+use crate::ui::form_engine::{
+    Field, FieldKind as K, FormSpec, Target, date_field, request_id, user_id, value,
+};
 
 /// Ask for a later deadline.
 #[derive(Debug, Clone, PartialEq)]

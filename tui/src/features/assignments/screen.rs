@@ -9,30 +9,21 @@ use crossterm::event::KeyEvent;
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb;
 
-use crate::ui::form_engine::FormPopup;
-
-use crate::features::form::Intent;
-
-use crate::features::assignments::actions;
-use crate::features::assignments::detail as assignment_detail;
-use crate::features::assignments::urgency;
 use crate::features::assignments::urgency::SortBy;
+use crate::features::assignments::{actions, detail as assignment_detail, urgency};
 use crate::features::exports::forms::export_form;
+use crate::features::form::Intent;
 use crate::features::workspace::Scope;
 use crate::keymap::Command;
 use crate::msg::step::Action;
 use crate::replica::Entity;
 use crate::strings;
 use crate::strings::work::W;
-use crate::ui::Component;
-use crate::ui::Ctx;
-use crate::ui::Outbox;
-use crate::ui::common;
-use crate::ui::list;
+use crate::ui::form_engine::FormPopup;
 use crate::ui::list::Focus;
-use crate::ui::popup::Popup;
-use crate::ui::popup::StepPopup;
+use crate::ui::popup::{Popup, StepPopup};
 use crate::ui::text_input::TextInput;
+use crate::ui::{Component, Ctx, Outbox, common, list};
 
 /// How a row sorts (see [`urgency::sort_key`]).
 type SortKey = urgency::Key;

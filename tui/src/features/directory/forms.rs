@@ -9,15 +9,10 @@ use infogroups_shared::validate::{self, FieldError};
 use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
-use crate::ui::form_engine::Field;
-use crate::ui::form_engine::FieldKind as K;
-use crate::ui::form_engine::FormSpec;
-use crate::ui::form_engine::Target;
-use crate::ui::form_engine::choice_of;
-use crate::ui::form_engine::parse_date;
-use crate::ui::form_engine::set_meta_version;
-use crate::ui::form_engine::user_id;
-use crate::ui::form_engine::value;
+use crate::ui::form_engine::{
+    Field, FieldKind as K, FormSpec, Target, choice_of, parse_date, set_meta_version, user_id,
+    value,
+};
 
 /// The territory kinds offered, in order.
 const TERRITORY_KINDS: [pb::TerritoryKind; 3] = [

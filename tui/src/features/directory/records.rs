@@ -5,27 +5,15 @@
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb;
 
-use crate::features::record_list::row::Column;
-
-use crate::features::record_list::row::DetailLine;
-
-use crate::features::record_list::row::RecordRow;
-
-use crate::features::record_list::source::Source;
-
-use crate::features::record_list::row::Start;
-
-use crate::features::record_list::row::Tone;
-
-use crate::features::record_list::row::field;
-
 use crate::features::form::Intent;
-use crate::features::record_list::row::territory;
+use crate::features::record_list::row::{
+    Column, DetailLine, RecordRow, Start, Tone, field, territory,
+};
+use crate::features::record_list::source::Source;
 use crate::keymap::Command;
 use crate::strings::work::W;
 use crate::ui::Ctx;
-use crate::ui::form_engine::FormPopup;
-use crate::ui::form_engine::request_id;
+use crate::ui::form_engine::{FormPopup, request_id};
 
 /// The territories' columns.
 pub const TERRITORY_COLUMNS: &[Column] = &[

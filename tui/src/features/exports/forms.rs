@@ -9,12 +9,7 @@ use crate::msg::call::Call;
 use crate::strings::link::L;
 use crate::strings::work::W;
 use crate::ui::Ctx;
-use crate::ui::form_engine::Field;
-use crate::ui::form_engine::FieldKind as K;
-use crate::ui::form_engine::FormPopup;
-use crate::ui::form_engine::FormSpec;
-use crate::ui::form_engine::choice_of;
-use crate::ui::form_engine::value;
+use crate::ui::form_engine::{Field, FieldKind as K, FormPopup, FormSpec, choice_of, value};
 
 /// The position of «as a link» among the ways to get the file.
 const AS_LINK: usize = 1;

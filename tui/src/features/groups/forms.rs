@@ -9,18 +9,11 @@ use infogroups_shared::validate::FieldError;
 
 use crate::msg::call::Call;
 use crate::strings::work::W;
-use crate::ui::Ctx;
-use crate::ui::form_engine::Field;
-use crate::ui::form_engine::FieldKind as K;
-use crate::ui::form_engine::FormSpec;
-use crate::ui::form_engine::Target;
-use crate::ui::form_engine::date_field;
-use crate::ui::form_engine::items;
-use crate::ui::form_engine::set_meta_version;
-use crate::ui::form_engine::user_id;
-use crate::ui::form_engine::user_ids;
-use crate::ui::form_engine::value;
-use crate::ui::person_match;
+use crate::ui::form_engine::{
+    Field, FieldKind as K, FormSpec, Target, date_field, items, set_meta_version, user_id,
+    user_ids, value,
+};
+use crate::ui::{Ctx, person_match};
 
 /// The group's fields; `editing` adds the reason recorded in the composition history.
 pub fn group_fields(editing: bool) -> Vec<Field> {

@@ -4,21 +4,13 @@
 use crossterm::event::KeyEvent;
 use infogroups_shared::names::Lang;
 
-use crate::ui::Component;
-
-use crate::ui::Ctx;
-
-use crate::ui::Outbox;
-
 use crate::keymap::Command;
-use crate::msg::Cmd;
-use crate::msg::Msg;
-use crate::msg::Secret;
 use crate::msg::error::RpcError;
+use crate::msg::{Cmd, Msg, Secret};
 use crate::strings;
 use crate::strings::Text;
-use crate::ui::common;
 use crate::ui::text_input::TextInput;
+use crate::ui::{Component, Ctx, Outbox, common};
 
 /// A demo account the login screen offers.
 #[derive(Debug, Clone, PartialEq, Eq)]

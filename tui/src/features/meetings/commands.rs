@@ -1,28 +1,25 @@
 //! What the user may do on a meeting or a publication: the keys offered for its next steps and
 //! documents, and the form or confirmation each key starts.
 
+use crate::features::meetings::records::{
+    informing_done, publication_kind_name, publication_of, status,
+};
+use infogroups_shared::meeting::{self as machine, Facts, Step};
+use infogroups_shared::names::Lang;
+use infogroups_shared::pb::{self, MeetingStatus as M};
+use infogroups_shared::policy::Action;
+
 use crate::features::exports::forms::export_choice_form;
 use crate::features::form::Intent;
 use crate::features::meetings::detail::protocol_lines;
 use crate::features::meetings::forms::MeetingStep;
 use crate::features::meetings::prep as meeting_prep;
-use crate::features::meetings::records::{
-    informing_done, publication_kind_name, publication_of, status,
-};
-use crate::features::record_list::row::DetailLine;
-use crate::features::record_list::row::Start;
-use crate::features::record_list::row::date;
-use crate::features::record_list::row::group;
-use crate::features::record_list::row::territory;
+use crate::features::record_list::row::{DetailLine, Start, date, group, territory};
 use crate::features::record_list::source::Source;
 use crate::keymap::Command;
 use crate::strings::work::W;
 use crate::ui::Ctx;
 use crate::ui::form_engine::FormPopup;
-use infogroups_shared::meeting::{self as machine, Facts, Step};
-use infogroups_shared::names::Lang;
-use infogroups_shared::pb::{self, MeetingStatus as M};
-use infogroups_shared::policy::Action;
 
 fn allowed(m: &pb::Meeting, step: Step, ctx: &Ctx<'_>) -> bool {
     machine::next(status(m), step, &Facts::of(m, ctx.today)).is_ok()

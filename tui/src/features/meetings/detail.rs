@@ -4,17 +4,12 @@
 use crate::features::meetings::records::{
     closed, next_step, publication_kind_name, publication_of, status, status_text,
 };
-use crate::features::record_list::row::DetailLine;
-use crate::features::record_list::row::date;
-use crate::features::record_list::row::field;
-use crate::features::record_list::row::group;
-use crate::features::record_list::row::person;
-use crate::features::record_list::row::territory;
+use infogroups_shared::meeting as machine;
+use infogroups_shared::pb;
+
+use crate::features::record_list::row::{DetailLine, date, field, group, person, territory};
 use crate::strings::work::W;
-use crate::ui::Ctx;
-use crate::ui::text;
-use infogroups_shared::meeting::{self as machine};
-use infogroups_shared::pb::{self};
+use crate::ui::{Ctx, text};
 
 /// A meeting's card: what, where, the next step, preparation, participants, the brief and the
 /// protocol.

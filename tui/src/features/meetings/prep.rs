@@ -6,8 +6,7 @@
 use infogroups_shared::meeting::{self as machine, Step};
 use infogroups_shared::pb::{self, MeetingStatus as M};
 
-use crate::features::directory::records::choices;
-use crate::features::directory::records::territory_choices;
+use crate::features::directory::records::{choices, territory_choices};
 use crate::features::form::Intent;
 use crate::features::meetings::forms as meeting_forms;
 use crate::features::meetings::forms::Prep;
@@ -15,10 +14,8 @@ use crate::features::record_list::row::Start;
 use crate::keymap::Command;
 use crate::msg::call::Call;
 use crate::strings::work::W;
-use crate::ui::Ctx;
-use crate::ui::form_engine::FormPopup;
-use crate::ui::form_engine::request_id;
-use crate::ui::text;
+use crate::ui::form_engine::{FormPopup, request_id};
+use crate::ui::{Ctx, text};
 
 /// The group whose meetings the current role prepares (leader or secretary).
 pub fn preparing_group(ctx: &Ctx<'_>) -> Option<u64> {

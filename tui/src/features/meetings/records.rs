@@ -3,29 +3,17 @@
 //! department's publication queue and the population department's informing tasks.
 
 use chrono::NaiveDate;
-use infogroups_shared::meeting::{self as machine};
+use infogroups_shared::meeting as machine;
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb::{self, MeetingStatus as M};
 use infogroups_shared::validate;
 
-use crate::features::record_list::row::Column;
-
-use crate::features::record_list::row::RecordRow;
-
+use crate::features::record_list::row::{
+    Column, RecordRow, Tone, date, iso, territory, tone_of_due,
+};
 use crate::features::record_list::source::Source;
-
-use crate::features::record_list::row::Tone;
-
-use crate::features::record_list::row::date;
-
-use crate::features::record_list::row::iso;
-
-use crate::features::record_list::row::territory;
-
-use crate::features::record_list::row::tone_of_due;
 use crate::strings::work::W;
-use crate::ui::Ctx;
-use crate::ui::text;
+use crate::ui::{Ctx, text};
 
 /// The timeline's columns.
 pub const COLUMNS: &[Column] = &[

@@ -2,17 +2,7 @@
 
 use infogroups_shared::pb;
 
-use crate::features::record_list::row::Column;
-
-use crate::features::record_list::row::DetailLine;
-
-use crate::features::record_list::row::RecordRow;
-
-use crate::features::record_list::row::Start;
-
-use crate::features::record_list::row::Tone;
-
-use crate::features::record_list::row::field;
+use crate::features::record_list::row::{Column, DetailLine, RecordRow, Start, Tone, field};
 use crate::keymap::Command;
 use crate::msg::call::Call;
 use crate::strings::work::W;

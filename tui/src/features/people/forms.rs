@@ -9,13 +9,9 @@ use infogroups_shared::validate::{self, FieldError};
 use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
-use crate::ui::form_engine::Field;
-use crate::ui::form_engine::FieldKind as K;
-use crate::ui::form_engine::FormSpec;
-use crate::ui::form_engine::Target;
-use crate::ui::form_engine::choice_of;
-use crate::ui::form_engine::group_by_number;
-use crate::ui::form_engine::value;
+use crate::ui::form_engine::{
+    Field, FieldKind as K, FormSpec, Target, choice_of, group_by_number, value,
+};
 
 /// The roles an administrator grants, in the order the choice offers them.
 pub const GRANTABLE: [pb::Role; 10] = [

@@ -3,25 +3,13 @@
 use infogroups_shared::names;
 use infogroups_shared::pb::{self, Role};
 
-use crate::features::record_list::row::Column;
-
-use crate::features::record_list::row::DetailLine;
-
-use crate::features::record_list::row::RecordRow;
-
-use crate::features::record_list::source::Source;
-
-use crate::features::record_list::row::Start;
-
-use crate::features::record_list::row::Tone;
-
 use crate::features::form::Intent;
-use crate::features::record_list::row::field;
+use crate::features::record_list::row::{Column, DetailLine, RecordRow, Start, Tone, field};
+use crate::features::record_list::source::Source;
 use crate::keymap::Command;
 use crate::strings::work::W;
 use crate::ui::Ctx;
-use crate::ui::form_engine::FormPopup;
-use crate::ui::form_engine::request_id;
+use crate::ui::form_engine::{FormPopup, request_id};
 
 /// The columns.
 pub const COLUMNS: &[Column] = &[

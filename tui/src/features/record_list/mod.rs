@@ -8,29 +8,20 @@ pub mod row;
 pub mod screen;
 pub mod source;
 
-use crate::features::appeals::cards;
-use crate::features::appeals::records as appeals;
-use crate::features::appeals::steps as appeal_steps;
+use crate::features::appeals::{cards, records as appeals, steps as appeal_steps};
 use crate::features::directory::records as directory;
 use crate::features::groups::records as groups;
-use crate::features::meetings::commands as meeting_commands;
-use crate::features::meetings::detail as meeting_detail;
-use crate::features::meetings::records as meetings;
+use crate::features::meetings::{
+    commands as meeting_commands, detail as meeting_detail, records as meetings,
+};
 use crate::features::notifications::records as notifications;
 use crate::features::people::records as people;
-
+use crate::features::record_list::row::{Column, DetailLine, RecordRow, Start};
+use crate::features::record_list::source::Source;
 use crate::keymap::Command;
 use crate::strings::work::W;
 use crate::ui::Ctx;
 
-use crate::features::record_list::row::Column;
-
-use crate::features::record_list::row::DetailLine;
-
-use crate::features::record_list::row::RecordRow;
-
-use crate::features::record_list::row::Start;
-use crate::features::record_list::source::Source;
 impl Source {
     /// The tab's name.
     pub fn title(self) -> W {

@@ -2,15 +2,15 @@
 //! record's detail, what a step starts, and the small formatters the lists share (dates, names
 //! of groups, territories and people).
 
-use crate::features::assignments::urgency::DUE_SOON_WORKING_DAYS;
-use crate::features::assignments::urgency::Urgency;
+use chrono::NaiveDate;
+use infogroups_shared::calendar::ProductionCalendar;
+use infogroups_shared::names::Lang;
+
+use crate::features::assignments::urgency::{DUE_SOON_WORKING_DAYS, Urgency};
 use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
 use crate::ui::form_engine::FormPopup;
-use chrono::NaiveDate;
-use infogroups_shared::calendar::ProductionCalendar;
-use infogroups_shared::names::Lang;
 
 /// What a step starts.
 #[derive(Debug, Clone)]

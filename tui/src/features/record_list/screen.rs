@@ -7,22 +7,16 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 
 use crate::features::exports::forms::export_form;
-use crate::features::record_list::row::RecordRow;
-use crate::features::record_list::row::Start;
+use crate::features::record_list::row::{RecordRow, Start};
 use crate::features::record_list::source::Source;
 use crate::keymap::Command;
-use crate::msg::Cmd;
-use crate::msg::Msg;
 use crate::msg::call::Origin;
+use crate::msg::{Cmd, Msg};
 use crate::strings::work::W;
-use crate::ui::Component;
-use crate::ui::Ctx;
-use crate::ui::Outbox;
-use crate::ui::common;
-use crate::ui::list;
 use crate::ui::list::Focus;
 use crate::ui::popup::Popup;
 use crate::ui::text_input::TextInput;
+use crate::ui::{Component, Ctx, Outbox, common, list};
 
 /// A records list's state.
 #[derive(Debug, Clone)]

@@ -5,9 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use infogroups_shared::names::Lang;
 use infogroups_shared::{pb, validate};
 
-use crate::msg::call::Call;
-
-use crate::msg::call::ReportKind;
+use crate::msg::call::{Call, ReportKind};
 
 /// A period the aggregate screen offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

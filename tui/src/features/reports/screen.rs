@@ -4,22 +4,16 @@
 
 use infogroups_shared::pb;
 
-use crate::ui::form_engine::FormPopup;
-
 use crate::features::form::Intent;
 use crate::features::reports::requests::Params;
 use crate::keymap::Command;
 use crate::msg::Cmd;
-use crate::msg::call::Origin;
-use crate::msg::call::Reply;
-use crate::msg::call::ReportKind;
+use crate::msg::call::{Origin, Reply, ReportKind};
 use crate::msg::error::RpcError;
 use crate::strings::work::W;
-use crate::ui::Component;
-use crate::ui::Ctx;
-use crate::ui::Outbox;
-use crate::ui::common;
+use crate::ui::form_engine::FormPopup;
 use crate::ui::popup::Popup;
+use crate::ui::{Component, Ctx, Outbox, common};
 
 /// What the server answered.
 #[derive(Debug, Clone, PartialEq)]

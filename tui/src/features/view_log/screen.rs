@@ -7,21 +7,11 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 use infogroups_shared::policy::VIEW_PERSONAL_DATA;
 
-use crate::ui::Component;
-
-use crate::ui::Ctx;
-
-use crate::ui::Outbox;
-
-use crate::ui::common;
-
 use crate::keymap::Command;
 use crate::msg::Cmd;
-use crate::msg::call::Call;
-use crate::msg::call::Origin;
-use crate::msg::call::Reply;
+use crate::msg::call::{Call, Origin, Reply};
 use crate::msg::error::RpcError;
-use crate::ui::list;
+use crate::ui::{Component, Ctx, Outbox, common, list};
 
 /// Records on one page of the log (what one request asks for).
 pub const PAGE: usize = 100;

@@ -8,9 +8,8 @@ use infogroups_shared::calendar::ProductionCalendar;
 use infogroups_shared::pb::{self, Role};
 use infogroups_shared::policy;
 
-use crate::features::assignments::actions;
-use crate::features::assignments::urgency;
 use crate::features::assignments::urgency::Urgency;
+use crate::features::assignments::{actions, urgency};
 use crate::features::record_list::source::Source;
 use crate::msg::call::ReportKind;
 use crate::strings::work::W;

@@ -11,9 +11,7 @@ use crate::features::view_log::screen::ViewLogScreen;
 use crate::features::workspace;
 use crate::features::workspace::TabKind;
 use crate::keymap::Command;
-use crate::ui::Component;
-use crate::ui::Ctx;
-use crate::ui::Outbox;
+use crate::ui::{Component, Ctx, Outbox};
 
 /// A tab's screen.
 #[derive(Debug, Clone)]

@@ -21,20 +21,13 @@ pub use values::{
     user_id, user_ids, value,
 };
 
-use crate::ui::Component;
-
-use crate::ui::Ctx;
-
 use crate::keymap::Command;
-use crate::msg::Cmd;
-use crate::msg::Msg;
-use crate::msg::call::Call;
-use crate::msg::call::Origin;
+use crate::msg::call::{Call, Origin};
 use crate::msg::error::RpcError;
+use crate::msg::{Cmd, Msg};
 use crate::strings;
 use crate::strings::Text;
-use crate::ui::Outbox;
-use crate::ui::person_match;
+use crate::ui::{Component, Ctx, Outbox, person_match};
 
 /// A form over the screen.
 #[derive(Debug, Clone)]

@@ -5,10 +5,9 @@ use chrono::NaiveDate;
 use infogroups_shared::pb;
 use infogroups_shared::validate::{self, FieldError};
 
-use crate::ui::Ctx;
 use crate::ui::form_engine::field::Field;
-use crate::ui::person_match;
 use crate::ui::person_match::Unresolved;
+use crate::ui::{Ctx, person_match};
 
 /// Whether the server's field path (`appeal.citizen.surname`, `days_off[3]`) is the form's field
 /// `name`.

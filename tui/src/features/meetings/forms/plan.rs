@@ -5,19 +5,13 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 use infogroups_shared::validate::FieldError;
 
-use crate::features::meetings::forms::prep::venue_field;
-
-use crate::features::meetings::forms::prep::venue_of;
+use crate::features::meetings::forms::prep::{venue_field, venue_of};
 use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
-use crate::ui::form_engine::Field;
-use crate::ui::form_engine::FieldKind as K;
-use crate::ui::form_engine::FormSpec;
-use crate::ui::form_engine::choice_of;
-use crate::ui::form_engine::date_field;
-use crate::ui::form_engine::user_ids;
-use crate::ui::form_engine::value;
+use crate::ui::form_engine::{
+    Field, FieldKind as K, FormSpec, choice_of, date_field, user_ids, value,
+};
 
 /// The planning form: date, time, one of the group's territories, the venue if known.
 pub fn plan_fields(

@@ -9,14 +9,9 @@ use infogroups_shared::validate::FieldError;
 use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
-use crate::ui::form_engine::Field;
-use crate::ui::form_engine::FieldKind as K;
-use crate::ui::form_engine::FormSpec;
-use crate::ui::form_engine::Target;
-use crate::ui::form_engine::choice_of;
-use crate::ui::form_engine::date_field;
-use crate::ui::form_engine::user_id;
-use crate::ui::form_engine::value;
+use crate::ui::form_engine::{
+    Field, FieldKind as K, FormSpec, Target, choice_of, date_field, user_id, value,
+};
 
 /// A preparation step on an existing meeting.
 #[derive(Debug, Clone, PartialEq)]

@@ -9,12 +9,7 @@ use infogroups_shared::validate::{self, FieldError};
 use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
-use crate::ui::form_engine::Field;
-use crate::ui::form_engine::FieldKind as K;
-use crate::ui::form_engine::FormSpec;
-use crate::ui::form_engine::Target;
-use crate::ui::form_engine::user_ids;
-use crate::ui::form_engine::value;
+use crate::ui::form_engine::{Field, FieldKind as K, FormSpec, Target, user_ids, value};
 
 /// A step on a meeting that needs only a confirmation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
