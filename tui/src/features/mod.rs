@@ -1,14 +1,13 @@
 //! The features, one folder each: its list, its detail and its forms. A feature builds on `ui`
 //! (the components, the form engine) and on the data below it (`msg`, `replica`, `strings`),
 //! never on `app` or `net`: it says what to ask, the app and the network do it.
-//! [`record_list`] is the list tab every record feature plugs into, [`form`] opens forms by
-//! name and [`workspace`] puts a role's tabs together.
+//! A screen opens a feature's form by building its `FormSpec` type. [`record_list`] is the list
+//! tab every record feature plugs into and [`workspace`] puts a role's tabs together.
 
 pub mod appeals;
 pub mod assignments;
 pub mod directory;
 pub mod exports;
-pub mod form;
 pub mod groups;
 pub mod login;
 pub mod meetings;

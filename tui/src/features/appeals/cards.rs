@@ -4,11 +4,11 @@ use infogroups_shared::names;
 use infogroups_shared::pb;
 use infogroups_shared::validate;
 
+use crate::features::appeals::card_forms::{CardToAppeal, SaveCard};
 use crate::features::appeals::records::short;
 use crate::features::appeals::steps::processes_appeals;
 use crate::features::directory::records::territory_choices;
 use crate::features::exports::forms::export_form;
-use crate::features::form::Intent;
 use crate::features::record_list::row::{
     Column, DetailLine, RecordRow, Start, Tone, date, field, group, iso, person, territory,
 };
@@ -172,7 +172,7 @@ pub fn card_start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<St
             .map(|u| u.username.clone())
             .unwrap_or_default();
         let form = FormPopup::new(
-            Intent::SaveCard {
+            SaveCard {
                 request_id: request_id(),
                 territories: territory_choices(ctx),
             },
@@ -194,7 +194,7 @@ pub fn card_start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<St
             .map(|d| text::date(Some(d)))
             .unwrap_or_default();
         let form = FormPopup::new(
-            Intent::CardToAppeal {
+            CardToAppeal {
                 id: meta.id,
                 version: meta.version,
                 request_id: request_id(),

@@ -1,15 +1,16 @@
 //! What the user may do on a written appeal: the keys offered by role and status, the
 //! applicant's details, and the forms each key opens (register, answer, extend, forward, close).
 
-use crate::features::appeals::records::{due, open, short};
 use infogroups_shared::appeal as machine;
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb;
 use infogroups_shared::policy::Action;
 
-use crate::features::appeals::forms::SPECIAL;
+use crate::features::appeals::forms::{
+    AnswerAppeal, CloseSpecial, ExtendAppeal, ForwardAppeal, RegisterAppeal, SPECIAL,
+};
+use crate::features::appeals::records::{due, open, short};
 use crate::features::directory::records::territory_choices;
-use crate::features::form::Intent;
 use crate::features::record_list::row::{Start, date};
 use crate::keymap::Command;
 use crate::msg::call::Call;
@@ -116,7 +117,7 @@ pub fn start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> 
             )];
             if command == Command::Forward {
                 FormPopup::new(
-                    Intent::ForwardAppeal { id, version },
+                    ForwardAppeal { id, version },
                     W::ForwardTitle.get(lang).to_string(),
                     summary,
                     lang,
@@ -125,7 +126,7 @@ pub fn start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> 
                 .prefill("forwarding.notice_date", date(ctx.today))
             } else {
                 let form = FormPopup::new(
-                    Intent::CloseSpecial { id, version },
+                    CloseSpecial { id, version },
                     W::SpecialTitle.get(lang).to_string(),
                     summary,
                     lang,
@@ -149,7 +150,7 @@ pub fn start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> 
 /// Registration: received today, the secretary's group filled in.
 fn register_form(ctx: &Ctx<'_>) -> FormPopup {
     let lang = ctx.lang;
-    let intent = Intent::RegisterAppeal {
+    let spec = RegisterAppeal {
         request_id: request_id(),
         territories: territory_choices(ctx),
         repeated_confirmed: false,
@@ -171,7 +172,7 @@ fn register_form(ctx: &Ctx<'_>) -> FormPopup {
         ));
     }
     FormPopup::new(
-        intent,
+        spec,
         W::RegisterAppealTitle.get(lang).to_string(),
         summary,
         lang,
@@ -191,13 +192,13 @@ fn answer_form(a: &pb::Appeal, ctx: &Ctx<'_>) -> FormPopup {
             .enumerate()
             .map(|(i, q)| format!("{}. {} — {}", i + 1, q.classifier_code, short(&a.text))),
     );
-    let intent = Intent::AnswerAppeal {
+    let spec = AnswerAppeal {
         id: meta.id,
         version: meta.version,
         questions: a.questions.len(),
     };
     FormPopup::new(
-        intent,
+        spec,
         W::AnswerAppealTitle.get(lang).to_string(),
         summary,
         lang,
@@ -224,7 +225,7 @@ fn extend_form(a: &pb::Appeal, ctx: &Ctx<'_>) -> FormPopup {
         due_line,
     ];
     FormPopup::new(
-        Intent::ExtendAppeal {
+        ExtendAppeal {
             id: meta.id,
             version: meta.version,
         },

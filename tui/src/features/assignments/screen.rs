@@ -9,17 +9,19 @@ use crossterm::event::KeyEvent;
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb;
 
+use crate::features::assignments::forms::{
+    DecideExtension, IssueAssignment, RequestExtension, SubAssign,
+};
 use crate::features::assignments::urgency::SortBy;
 use crate::features::assignments::{actions, detail as assignment_detail, urgency};
 use crate::features::exports::forms::export_form;
-use crate::features::form::Intent;
 use crate::features::workspace::Scope;
 use crate::keymap::Command;
 use crate::msg::step::Action;
 use crate::replica::Entity;
 use crate::strings;
 use crate::strings::work::W;
-use crate::ui::form_engine::FormPopup;
+use crate::ui::form_engine::{FormPopup, FormSpec};
 use crate::ui::list::Focus;
 use crate::ui::popup::{Popup, StepPopup};
 use crate::ui::text_input::TextInput;
@@ -282,7 +284,7 @@ impl AssignmentsScreen {
                 ctx.replica.group_number(group_id)?,
             )];
             return Some(FormPopup::new(
-                Intent::Issue { group_id },
+                IssueAssignment { group_id },
                 W::IssueTitle.get(lang).to_string(),
                 summary,
                 lang,
@@ -295,10 +297,13 @@ impl AssignmentsScreen {
         let meta = a.meta.unwrap_or_default();
         let (id, version) = (meta.id, meta.version);
         let mut summary = vec![strings::assignment_title(lang, &a.number)];
-        let (intent, title) = match command {
+        let (spec, title): (Box<dyn FormSpec>, W) = match command {
             Command::RequestExtension => {
                 summary.push(a.text.clone());
-                (Intent::RequestExtension { id, version }, W::ExtensionTitle)
+                (
+                    Box::new(RequestExtension { id, version }),
+                    W::ExtensionTitle,
+                )
             }
             Command::Grant | Command::Deny => {
                 if let Some(e) = a.extensions.last() {
@@ -316,15 +321,15 @@ impl AssignmentsScreen {
                 summary.push(a.text.clone());
                 let grant = command == Command::Grant;
                 let title = if grant { W::GrantTitle } else { W::DenyTitle };
-                (Intent::Decide { id, version, grant }, title)
+                (Box::new(DecideExtension { id, version, grant }), title)
             }
             _ => {
                 summary.push(a.text.clone());
-                (Intent::SubAssign { parent_id: id }, W::SubAssignTitle)
+                (Box::new(SubAssign { parent_id: id }), W::SubAssignTitle)
             }
         };
         Some(FormPopup::new(
-            intent,
+            spec,
             title.get(lang).to_string(),
             summary,
             lang,

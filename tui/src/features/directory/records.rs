@@ -5,7 +5,9 @@
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb;
 
-use crate::features::form::Intent;
+use crate::features::directory::forms::{
+    ArchiveEntry, SaveDepartment, SaveOrganisation, SaveTerritory, SaveVenue,
+};
 use crate::features::record_list::row::{
     Column, DetailLine, RecordRow, Start, Tone, field, territory,
 };
@@ -13,7 +15,7 @@ use crate::features::record_list::source::Source;
 use crate::keymap::Command;
 use crate::strings::work::W;
 use crate::ui::Ctx;
-use crate::ui::form_engine::{FormPopup, request_id};
+use crate::ui::form_engine::{FormPopup, FormSpec, request_id};
 
 /// The territories' columns.
 pub const TERRITORY_COLUMNS: &[Column] = &[
@@ -393,7 +395,7 @@ fn archive_form(source: Source, id: u64, ctx: &Ctx<'_>) -> Option<Start> {
     let (meta, name) = entry_meta(source, id, ctx)?;
     let lang = ctx.lang;
     Some(Start::Form(Box::new(FormPopup::new(
-        Intent::ArchiveEntry {
+        ArchiveEntry {
             kind: kind_of(source),
             id,
             version: meta.version,
@@ -438,12 +440,17 @@ fn entry<T: crate::replica::Entity + Default>(
 }
 
 /// A directory entry's form: titled as new, or with the edited entry's name above its fields.
-fn entry_form(intent: Intent, (new, edit): (W, W), editing: Option<&str>, lang: Lang) -> FormPopup {
+fn entry_form(
+    spec: impl Into<Box<dyn FormSpec>>,
+    (new, edit): (W, W),
+    editing: Option<&str>,
+    lang: Lang,
+) -> FormPopup {
     let (title, summary) = match editing {
         Some(name) => (edit, vec![name.to_string()]),
         None => (new, Vec::new()),
     };
-    FormPopup::new(intent, title.get(lang).to_string(), summary, lang)
+    FormPopup::new(spec, title.get(lang).to_string(), summary, lang)
 }
 
 /// The new-entry and edit forms, filled with the entry's current values when editing.
@@ -461,7 +468,7 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
             let t = entry(&ctx.replica.territories, editing)?;
             let kind = crate::features::directory::forms::territory_kind_index(t.kind);
             entry_form(
-                Intent::SaveTerritory {
+                SaveTerritory {
                     base: Box::new(t.clone()),
                     request_id: request_id(),
                 },
@@ -488,7 +495,7 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
                 v.capacity.to_string()
             };
             entry_form(
-                Intent::SaveVenue {
+                SaveVenue {
                     base: Box::new(v.clone()),
                     request_id: request_id(),
                     territories,
@@ -514,7 +521,7 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
                 .map(|u| u.username.clone())
                 .unwrap_or_default();
             entry_form(
-                Intent::SaveDepartment {
+                SaveDepartment {
                     base: Box::new(d.clone()),
                     request_id: request_id(),
                 },
@@ -530,7 +537,7 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
             let o = entry(&ctx.replica.organisations, editing)?;
             let kind = crate::features::directory::forms::organisation_kind_index(o.kind);
             entry_form(
-                Intent::SaveOrganisation {
+                SaveOrganisation {
                     base: Box::new(o.clone()),
                     request_id: request_id(),
                 },

@@ -4,8 +4,7 @@
 
 use infogroups_shared::pb::{self, Role};
 
-use crate::features::form::Intent;
-use crate::features::groups::forms::{members_text, territories_text};
+use crate::features::groups::forms::{SaveGroup, members_text, territories_text};
 use crate::features::record_list::row::{
     Column, DetailLine, RecordRow, Start, Tone, field, person, territory,
 };
@@ -141,7 +140,7 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
     let lang = ctx.lang;
     let form = if command == Command::New {
         FormPopup::new(
-            Intent::SaveGroup {
+            SaveGroup {
                 base: Box::default(),
                 request_id: request_id(),
             },
@@ -159,7 +158,7 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
                 .unwrap_or_default()
         };
         FormPopup::new(
-            Intent::SaveGroup {
+            SaveGroup {
                 base: Box::new(g.clone()),
                 request_id: request_id(),
             },

@@ -1,19 +1,20 @@
 //! What the user may do on a meeting or a publication: the keys offered for its next steps and
 //! documents, and the form or confirmation each key starts.
 
-use crate::features::meetings::records::{
-    informing_done, publication_kind_name, publication_of, status,
-};
 use infogroups_shared::meeting::{self as machine, Facts, Step};
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb::{self, MeetingStatus as M};
 use infogroups_shared::policy::Action;
 
 use crate::features::exports::forms::export_choice_form;
-use crate::features::form::Intent;
 use crate::features::meetings::detail::protocol_lines;
-use crate::features::meetings::forms::MeetingStep;
+use crate::features::meetings::forms::{
+    InformingForm, MeetingStep, MeetingStepForm, ProtocolForm, PublicationForm,
+};
 use crate::features::meetings::prep as meeting_prep;
+use crate::features::meetings::records::{
+    informing_done, publication_kind_name, publication_of, status,
+};
 use crate::features::record_list::row::{DetailLine, Start, date, group, territory};
 use crate::features::record_list::source::Source;
 use crate::keymap::Command;
@@ -154,7 +155,7 @@ fn confirm(step: MeetingStep, m: &pb::Meeting, ctx: &Ctx<'_>) -> Start {
     lines.push(String::new());
     lines.push(question.get(ctx.lang).to_string());
     Start::Form(Box::new(FormPopup::new(
-        Intent::Meeting {
+        MeetingStepForm {
             step,
             id: meta.id,
             version: meta.version,
@@ -205,7 +206,7 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
             let present = crate::features::groups::forms::members_text(ctx, &present);
             Start::Form(Box::new(
                 FormPopup::new(
-                    Intent::Protocol {
+                    ProtocolForm {
                         id: meta.id,
                         version: meta.version,
                         base: Box::new(m.protocol.clone().unwrap_or_default()),
@@ -218,7 +219,7 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
             ))
         }
         Command::MarkDone => Start::Form(Box::new(FormPopup::new(
-            Intent::Informing {
+            InformingForm {
                 id: meta.id,
                 version: meta.version,
             },
@@ -270,7 +271,7 @@ pub fn publication_start(command: Command, id: u64, ctx: &Ctx<'_>) -> Option<Sta
     let mut lines = summary(m, ctx);
     lines.push(publication_kind_name(ctx, kind).to_string());
     Some(Start::Form(Box::new(FormPopup::new(
-        Intent::Publication {
+        PublicationForm {
             id: meta.id,
             version: meta.version,
             kind,

@@ -1,12 +1,12 @@
 //! A meeting as its detail panel shows it: what, where, the next step, the preparation, the
 //! participants, the brief and the protocol; and a publication with its drafted text.
 
-use crate::features::meetings::records::{
-    closed, next_step, publication_kind_name, publication_of, status, status_text,
-};
 use infogroups_shared::meeting as machine;
 use infogroups_shared::pb;
 
+use crate::features::meetings::records::{
+    closed, next_step, publication_kind_name, publication_of, status, status_text,
+};
 use crate::features::record_list::row::{DetailLine, date, field, group, person, territory};
 use crate::strings::work::W;
 use crate::ui::{Ctx, text};

@@ -7,14 +7,13 @@ use infogroups_shared::meeting::{self as machine, Step};
 use infogroups_shared::pb::{self, MeetingStatus as M};
 
 use crate::features::directory::records::{choices, territory_choices};
-use crate::features::form::Intent;
 use crate::features::meetings::forms as meeting_forms;
-use crate::features::meetings::forms::Prep;
+use crate::features::meetings::forms::{PastMeeting, PlanMeeting, Prep, Prepare};
 use crate::features::record_list::row::Start;
 use crate::keymap::Command;
 use crate::msg::call::Call;
 use crate::strings::work::W;
-use crate::ui::form_engine::{FormPopup, request_id};
+use crate::ui::form_engine::{FormPopup, FormSpec, request_id};
 use crate::ui::{Ctx, text};
 
 /// The group whose meetings the current role prepares (leader or secretary).
@@ -70,8 +69,13 @@ pub fn commands(m: &pb::Meeting, allowed: impl Fn(Step) -> bool) -> Vec<Command>
     c
 }
 
-fn form(intent: Intent, title: W, summary: Vec<String>, ctx: &Ctx<'_>) -> FormPopup {
-    FormPopup::new(intent, title.get(ctx.lang).to_string(), summary, ctx.lang)
+fn form(
+    spec: impl Into<Box<dyn FormSpec>>,
+    title: W,
+    summary: Vec<String>,
+    ctx: &Ctx<'_>,
+) -> FormPopup {
+    FormPopup::new(spec, title.get(ctx.lang).to_string(), summary, ctx.lang)
 }
 
 /// Planning a new meeting of the preparing group, on one of its territories — or, with `past`,
@@ -84,28 +88,28 @@ pub fn plan(ctx: &Ctx<'_>, past: bool) -> Option<Start> {
         .filter(|(id, _)| group.territory_ids.contains(id))
         .collect();
     let summary = vec![group.name.clone()];
-    let (intent, title) = if past {
+    let (spec, title): (Box<dyn FormSpec>, W) = if past {
         (
-            Intent::PastMeeting {
+            Box::new(PastMeeting {
                 request_id: request_id(),
                 group_id,
                 territories,
                 venues: venue_choices(ctx, None),
-            },
+            }),
             W::PastMeetingTitle,
         )
     } else {
         (
-            Intent::PlanMeeting {
+            Box::new(PlanMeeting {
                 request_id: request_id(),
                 group_id,
                 territories,
                 venues: venue_choices(ctx, None),
-            },
+            }),
             W::PlanTitle,
         )
     };
-    Some(Start::Form(Box::new(form(intent, title, summary, ctx))))
+    Some(Start::Form(Box::new(form(spec, title, summary, ctx))))
 }
 
 /// The territory brief's form, filled with `brief` (the last saved one or a fresh draft).
@@ -124,7 +128,7 @@ pub fn brief_form(
             .replace("{assignments}", &brief.open_assignments.to_string()),
     );
     form(
-        Intent::Prepare {
+        Prepare {
             step: Prep::Brief {
                 base: Box::new(brief),
             },
@@ -146,14 +150,8 @@ pub fn start(
 ) -> Option<Start> {
     let meta = m.meta.unwrap_or_default();
     let (id, version) = (meta.id, meta.version);
-    let prepare = |step: Prep, title: W| {
-        form(
-            Intent::Prepare { step, id, version },
-            title,
-            summary.clone(),
-            ctx,
-        )
-    };
+    let prepare =
+        |step: Prep, title: W| form(Prepare { step, id, version }, title, summary.clone(), ctx);
     let date = text::date(m.date.as_ref());
     Some(Start::Form(Box::new(match command {
         Command::AgreeVenue => {
@@ -179,7 +177,7 @@ pub fn start(
             lines.push(String::new());
             lines.push(W::AnnounceQuestion.get(ctx.lang).to_string());
             form(
-                Intent::Prepare {
+                Prepare {
                     step: Prep::Announce,
                     id,
                     version,

@@ -3,13 +3,15 @@
 use infogroups_shared::names;
 use infogroups_shared::pb::{self, Role};
 
-use crate::features::form::Intent;
+use crate::features::people::forms::{
+    ArchiveUser, CreateUser, EditUser, GrantRole, RevokeRole, SetPassword,
+};
 use crate::features::record_list::row::{Column, DetailLine, RecordRow, Start, Tone, field};
 use crate::features::record_list::source::Source;
 use crate::keymap::Command;
 use crate::strings::work::W;
 use crate::ui::Ctx;
-use crate::ui::form_engine::{FormPopup, request_id};
+use crate::ui::form_engine::{FormPopup, FormSpec, request_id};
 
 /// The columns.
 pub const COLUMNS: &[Column] = &[
@@ -122,7 +124,7 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
     let lang = ctx.lang;
     if command == Command::New {
         return Some(Start::Form(Box::new(FormPopup::new(
-            Intent::CreateUser {
+            CreateUser {
                 request_id: request_id(),
             },
             W::NewUserTitle.get(lang).to_string(),
@@ -146,35 +148,35 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
         .iter()
         .position(|(id, _)| *id == u.department_id)
         .map_or(0, |i| i + 1);
-    let (intent, title) = match command {
+    let (spec, title): (Box<dyn FormSpec>, W) = match command {
         Command::Edit => (
-            Intent::EditUser {
+            Box::new(EditUser {
                 user_id: meta.id,
                 version: meta.version,
                 departments,
-            },
+            }),
             W::EditUserTitle,
         ),
         Command::Archive => (
-            Intent::ArchiveUser {
+            Box::new(ArchiveUser {
                 user_id: meta.id,
                 version: meta.version,
-            },
+            }),
             W::ArchiveUserTitle,
         ),
         Command::GrantRole => (
-            Intent::GrantRole {
+            Box::new(GrantRole {
                 user_id: meta.id,
                 version: meta.version,
-            },
+            }),
             W::GrantRoleTitle,
         ),
         Command::SetPassword => (
-            Intent::SetPassword { user_id: meta.id },
+            Box::new(SetPassword { user_id: meta.id }),
             W::SetPasswordTitle,
         ),
         _ => (
-            Intent::RevokeRole {
+            Box::new(RevokeRole {
                 user_id: meta.id,
                 version: meta.version,
                 grants: u.roles.clone(),
@@ -183,12 +185,12 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
                     .iter()
                     .map(|g| crate::session::role_name(ctx.lang, ctx.replica, Some(g)))
                     .collect(),
-            },
+            }),
             W::RevokeRoleTitle,
         ),
     };
     Some(Start::Form(Box::new(
-        FormPopup::new(intent, title.get(ctx.lang).to_string(), summary, ctx.lang)
+        FormPopup::new(spec, title.get(ctx.lang).to_string(), summary, ctx.lang)
             .prefill("full_name", u.full_name.clone())
             .prefill("position", u.position.clone())
             .choose("department_id", department)

@@ -4,14 +4,14 @@
 
 use infogroups_shared::pb;
 
-use crate::features::form::Intent;
+use crate::features::directory::forms::{ImportClassifier, SaveCalendarYear};
 use crate::features::reports::requests::Params;
 use crate::keymap::Command;
 use crate::msg::Cmd;
 use crate::msg::call::{Origin, Reply, ReportKind};
 use crate::msg::error::RpcError;
 use crate::strings::work::W;
-use crate::ui::form_engine::FormPopup;
+use crate::ui::form_engine::{FormPopup, FormSpec};
 use crate::ui::popup::Popup;
 use crate::ui::{Component, Ctx, Outbox, common};
 
@@ -222,29 +222,29 @@ impl Component for ReportScreen {
                 }
             }
             C::New if self.kind == ReportKind::Directories => open_form(
-                Intent::SaveCalendarYear,
+                SaveCalendarYear,
                 W::CalendarYearTitle,
                 W::CalendarYearHint,
                 ctx,
                 out,
             ),
-            C::Import => open_form(
-                Intent::ImportClassifier,
-                W::ImportTitle,
-                W::ImportHint,
-                ctx,
-                out,
-            ),
+            C::Import => open_form(ImportClassifier, W::ImportTitle, W::ImportHint, ctx, out),
             other => common(other, out),
         }
     }
 }
 
-/// Opens the form of `intent`, titled `title`, with `hint` above its fields.
-fn open_form(intent: Intent, title: W, hint: W, ctx: &Ctx<'_>, out: &mut Outbox) {
+/// Opens the form of `spec`, titled `title`, with `hint` above its fields.
+fn open_form(
+    spec: impl Into<Box<dyn FormSpec>>,
+    title: W,
+    hint: W,
+    ctx: &Ctx<'_>,
+    out: &mut Outbox,
+) {
     let lang = ctx.lang;
     let form = FormPopup::new(
-        intent,
+        spec,
         title.get(lang).to_string(),
         vec![hint.get(lang).to_string()],
         lang,
