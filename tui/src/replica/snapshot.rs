@@ -1,5 +1,5 @@
 //! The snapshot as the client takes it off the wire: every table decoded except the assignments,
-//! which go straight into their packed form (see [`crate::packed`]). Decoding them whole first
+//! which go straight into their packed form (see [`crate::replica::packed`]). Decoding them whole first
 //! would hold the city's assignments twice over at the moment of loading, and the heap would keep
 //! that peak.
 
