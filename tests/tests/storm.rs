@@ -17,7 +17,7 @@ use infogroups_tests::fixtures::territory_request;
 use infogroups_tests::offline::check_store;
 use infogroups_tests::watch::events_through;
 use infogroups_tests::{Authed, ChildServer, STEP, login, test_server_exe};
-use infogroups_tui::sync::Backoff;
+use infogroups_tui::net::sync::Backoff;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 

@@ -9,7 +9,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::screens::login::DemoLogin;
+use crate::features::login::screen::DemoLogin;
 
 /// The administrator's password in demo mode (shown on the login screen).
 pub const ADMIN_PASSWORD: &str = "shakhty-klyuch-2026";

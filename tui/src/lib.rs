@@ -1,43 +1,29 @@
 //! The Infogroups terminal client.
 //!
-//! The shape (see `docs/architecture.md`): one owner of terminal input ([`runtime`]), a sync task
-//! ([`sync`]) that keeps a local [`replica`] current, and an Elm-style [`app`] — `update(state,
-//! message) → commands` and a pure [`view`]. Commands run in [`effects`] and come back as
-//! messages. Screens ([`screens`]) are components with their own state; keys map to named
-//! commands ([`keymap`]); every string is in [`strings`].
+//! The shape (see `docs/architecture.md`): one owner of terminal input ([`term::runtime`]), a
+//! sync task ([`net::sync`]) that keeps a local [`replica`] current, and an Elm-style [`app`] —
+//! `update(state, message) → commands` and a pure [`view`]. Commands run in [`net::effects`] and
+//! come back as messages. Each feature ([`features`]) has its screens, lists and forms, built on
+//! feature-free components ([`ui`]); keys map to named commands ([`keymap`]); every string is in
+//! [`strings`].
 
 #![warn(missing_docs)]
 
-pub mod actions;
 pub mod app;
-pub mod calls;
 pub mod cli;
 pub mod config;
 pub mod demo;
-pub mod effects;
+pub mod features;
 pub mod keymap;
-pub mod layout;
 pub mod logging;
 pub mod msg;
-pub mod person_match;
-pub mod records;
+pub mod net;
 pub mod replica;
-pub mod reports;
-pub mod rpc;
-pub mod runtime;
-pub mod saving;
-pub mod screens;
 pub mod session;
 pub mod strings;
-pub mod sync;
-pub mod terminal;
-pub mod terminal_links;
-pub mod text;
-pub mod text_input;
-pub mod theme;
-pub mod urgency;
+pub mod term;
+pub mod ui;
 pub mod view;
-pub mod workspace;
 
 use anyhow::Context;
 use crossterm::event::EventStream;
@@ -46,9 +32,9 @@ use infogroups_shared::names::Lang;
 use crate::app::{Init, State};
 use crate::cli::Cli;
 use crate::demo::DemoServer;
-use crate::effects::Effects;
-use crate::rpc::Connection;
-use crate::theme::Theme;
+use crate::net::connection::Connection;
+use crate::net::effects::Effects;
+use crate::ui::theme::Theme;
 
 /// Runs the client with these arguments until the user quits.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -62,13 +48,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     );
 
     // The terminal first: keys typed while the demo starts are neither echoed (a password would
-    // stand on the screen in the clear) nor left for the login form (see `runtime`).
-    let mut guard = terminal::enter().context("cannot use this terminal")?;
+    // stand on the screen in the clear) nor left for the login form (see `term::runtime`).
+    let mut guard = term::terminal::enter().context("cannot use this terminal")?;
     let mut input = EventStream::new();
     let theme = Theme::from_env();
     let demo = if cli.demo {
         let start = DemoServer::start(cli.listen, cli.clock);
-        match runtime::starting(&mut guard.terminal, &mut input, lang, theme, start).await {
+        match term::runtime::starting(&mut guard.terminal, &mut input, lang, theme, start).await {
             Ok(Ok(d)) => Some(d),
             Ok(Err(e)) => return Err(anyhow::Error::from(e).context("demo")),
             Err(e) => return Err(anyhow::Error::from(e).context("cannot use this terminal")),
@@ -91,7 +77,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     };
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let downloads =
-        saving::Downloads::resolve(cli.downloads.as_deref().or(loaded.downloads.as_deref()));
+        net::saving::Downloads::resolve(cli.downloads.as_deref().or(loaded.downloads.as_deref()));
     let mut effects = Effects::new(conn, tx.clone(), downloads);
     let mut state = State::new(Init {
         lang,
@@ -103,11 +89,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             .map(|d| d.accounts().to_vec())
             .unwrap_or_default(),
         username: cli.user.clone(),
-        now_ms: runtime::now_ms(),
+        now_ms: term::runtime::now_ms(),
         size: (80, 24),
     });
 
-    let result = runtime::run(&mut guard.terminal, &mut state, &mut effects, input, tx, rx)
+    let result = term::runtime::run(&mut guard.terminal, &mut state, &mut effects, input, tx, rx)
         .await
         .map_err(anyhow::Error::from);
     drop(guard);

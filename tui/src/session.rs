@@ -4,7 +4,8 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 
 use crate::replica::Replica;
-use crate::strings::{self, Text};
+use crate::strings;
+use crate::strings::Text;
 
 /// The signed-in user.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,10 +10,11 @@ use common::*;
 use crossterm::event::KeyCode;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
+use prost::Message;
+
 use infogroups_tui::msg::SyncEvent;
 use infogroups_tui::replica::packed::Packed;
 use infogroups_tui::replica::snapshot::Snapshot;
-use prost::Message;
 
 /// A snapshot with `n` assignments made from the fixtures' ones, as it comes off the wire: built
 /// one assignment at a time and encoded, so this test holds no decoded copy of them all.

@@ -6,8 +6,9 @@ mod common;
 use common::*;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
-use infogroups_tui::screens::link_popup::LinkPopup;
-use infogroups_tui::screens::popup::Popup;
+
+use infogroups_tui::ui::link_popup::LinkPopup;
+use infogroups_tui::ui::popup::Popup;
 
 #[test]
 fn the_link_popup_shows_the_link_the_file_and_the_expiry() {

@@ -3,24 +3,25 @@
 //! errors the login screen shows. No terminal: messages are read from the app's queue.
 
 use infogroups_server::demo::DEMO_PASSWORD;
-use infogroups_tui::demo::ADMIN_PASSWORD;
 use std::time::Duration;
 
 use infogroups_shared::names::Lang;
 use infogroups_shared::{pb, policy};
-use infogroups_tui::actions::{self, Action};
-use infogroups_tui::app::{self, Init, Screen, State};
-use infogroups_tui::calls;
-use infogroups_tui::demo::DemoServer;
-use infogroups_tui::effects::Effects;
-use infogroups_tui::keymap::Keymap;
-use infogroups_tui::msg::Link;
-use infogroups_tui::msg::call::{Call, Reply};
-use infogroups_tui::msg::{Cmd, Msg, Secret};
-use infogroups_tui::rpc::Connection;
-use infogroups_tui::saving::Downloads;
-use infogroups_tui::theme::Theme;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+use infogroups_tui::app;
+use infogroups_tui::app::{Init, Screen, State};
+use infogroups_tui::demo::{ADMIN_PASSWORD, DemoServer};
+use infogroups_tui::features::assignments::actions;
+use infogroups_tui::keymap::Keymap;
+use infogroups_tui::msg::call::{Call, Reply};
+use infogroups_tui::msg::step::Action;
+use infogroups_tui::msg::{Cmd, Link, Msg, Secret};
+use infogroups_tui::net::calls;
+use infogroups_tui::net::connection::Connection;
+use infogroups_tui::net::effects::Effects;
+use infogroups_tui::net::saving::Downloads;
+use infogroups_tui::ui::theme::Theme;
 
 /// A client without a terminal: state, effects and the message queue.
 struct Client {
@@ -45,7 +46,7 @@ impl Client {
             server: url.to_string(),
             demo: Vec::new(),
             username: None,
-            now_ms: infogroups_tui::runtime::now_ms(),
+            now_ms: infogroups_tui::term::runtime::now_ms(),
             size: (120, 40),
         });
         let folder = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -95,7 +96,7 @@ impl Client {
 /// What the user would see of a step's outcome: the flashed message and the open form's errors.
 fn shown(s: &State) -> String {
     let form = match s.popups.last() {
-        Some(infogroups_tui::screens::popup::Popup::Form(f)) => format!(
+        Some(infogroups_tui::ui::popup::Popup::Form(f)) => format!(
             "form {:?}: {:?}",
             f.title,
             f.fields
@@ -364,7 +365,7 @@ impl Client {
     fn form_open(&self) -> bool {
         matches!(
             self.state.popups.last(),
-            Some(infogroups_tui::screens::popup::Popup::Form(_))
+            Some(infogroups_tui::ui::popup::Popup::Form(_))
         )
     }
 }
@@ -398,7 +399,7 @@ async fn the_general_department_registers_and_answers_an_appeal_on_the_server() 
         s.replica.appeals.len() > before
             && !matches!(
                 s.popups.last(),
-                Some(infogroups_tui::screens::popup::Popup::Form(_))
+                Some(infogroups_tui::ui::popup::Popup::Form(_))
             )
     })
     .await;
@@ -429,7 +430,7 @@ async fn the_general_department_registers_and_answers_an_appeal_on_the_server() 
     c.until("the applicant", |s| {
         matches!(
             s.popups.last(),
-            Some(infogroups_tui::screens::popup::Popup::Info(i))
+            Some(infogroups_tui::ui::popup::Popup::Info(i))
                 if i.lines.iter().any(|(_, v)| v == "Кравченко")
         )
     })
@@ -769,7 +770,7 @@ async fn the_secretary_keeps_the_protocol_and_issues_an_assignment_on_its_decisi
         .cloned()
         .unwrap_or_else(|| panic!("the demo group has a held meeting"));
     let id = held.meta.map_or(0, |m| m.id);
-    let on = infogroups_tui::text::date(held.date.as_ref());
+    let on = infogroups_tui::ui::text::date(held.date.as_ref());
     let meeting = |s: &State| s.replica.meetings.get(id).cloned().unwrap_or_default();
 
     c.key(K::Char('2'));
@@ -782,7 +783,7 @@ async fn the_secretary_keeps_the_protocol_and_issues_an_assignment_on_its_decisi
     c.key(K::Tab);
     c.type_text("перебои вод");
     c.until("the classifier's answer", |s| match s.popups.last() {
-        Some(infogroups_tui::screens::popup::Popup::Form(f)) => !f.fields[1].found.is_empty(),
+        Some(infogroups_tui::ui::popup::Popup::Form(f)) => !f.fields[1].found.is_empty(),
         _ => false,
     })
     .await;
@@ -964,7 +965,7 @@ async fn a_document_saved_without_a_name_takes_the_servers_name_with_its_number(
     let named = sek
         .conn
         .reports()
-        .export(infogroups_tui::rpc::request(request.clone()))
+        .export(infogroups_tui::net::connection::request(request.clone()))
         .await
         .unwrap_or_else(|e| panic!("{e:?}"))
         .into_inner()
@@ -988,7 +989,7 @@ async fn a_document_saved_without_a_name_takes_the_servers_name_with_its_number(
         saved,
         sek.downloads
             .dir()
-            .join(infogroups_tui::saving::safe_name(&named))
+            .join(infogroups_tui::net::saving::safe_name(&named))
     );
     assert!(
         saved

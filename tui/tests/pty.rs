@@ -26,12 +26,15 @@ use infogroups_server::{Config, Server};
 use infogroups_shared::city_time;
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb::{self, AssignmentStatus as S};
-use infogroups_tui::rpc::{Connection, RpcError, request};
-use infogroups_tui::strings::work::W;
-use infogroups_tui::strings::{self, Text};
 use nix::sys::termios::LocalFlags;
 use portable_pty::{CommandBuilder, MasterPty, PtySize};
 use tokio_util::sync::CancellationToken;
+
+use infogroups_tui::msg::error::RpcError;
+use infogroups_tui::net::connection::{Connection, request};
+use infogroups_tui::strings;
+use infogroups_tui::strings::Text;
+use infogroups_tui::strings::work::W;
 
 /// How long one wait may take before the test fails: a loaded 2-core machine building other
 /// crates at the same time can be slow, and a wait ends as soon as its condition holds anyway.
@@ -673,7 +676,7 @@ async fn pick_assignment(url: &str) -> Result<Picked> {
             .find(|u| u.meta.is_some_and(|m| m.id == id))
             .map(|u| u.username.clone())
     };
-    let deadline = infogroups_tui::urgency::deadline;
+    let deadline = infogroups_tui::features::assignments::urgency::deadline;
     let today = city_time::date_at(snap.server_time_ms);
     snap.assignments
         .iter()

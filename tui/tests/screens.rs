@@ -7,12 +7,13 @@ mod common;
 use common::*;
 use crossterm::event::KeyCode;
 use infogroups_shared::names::Lang;
-use infogroups_tui::app::{self, State};
-use infogroups_tui::msg::Msg;
-use infogroups_tui::msg::{Link, SyncEvent};
-use infogroups_tui::rpc::RpcError;
-use infogroups_tui::theme::Theme;
 use ratatui::style::{Color, Modifier};
+
+use infogroups_tui::app;
+use infogroups_tui::app::State;
+use infogroups_tui::msg::error::RpcError;
+use infogroups_tui::msg::{Link, Msg, SyncEvent};
+use infogroups_tui::ui::theme::Theme;
 
 const SMALL: (u16, u16) = (80, 24);
 const LARGE: (u16, u16) = (160, 48);

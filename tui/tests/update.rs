@@ -7,15 +7,16 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use infogroups_server::demo::DEMO_PASSWORD;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb::{self, AssignmentStatus as S};
-use infogroups_tui::actions::Action;
-use infogroups_tui::app::{self, Screen};
-use infogroups_tui::demo::ADMIN_PASSWORD;
-use infogroups_tui::msg::{Cmd, LoginOk, Msg, Secret};
-use infogroups_tui::msg::{Link, SyncEvent};
-use infogroups_tui::rpc::RpcError;
-use infogroups_tui::screens::login::LoginError;
-use infogroups_tui::screens::popup::Popup;
 use tonic::Code;
+
+use infogroups_tui::app;
+use infogroups_tui::app::Screen;
+use infogroups_tui::demo::ADMIN_PASSWORD;
+use infogroups_tui::features::login::screen::LoginError;
+use infogroups_tui::msg::error::RpcError;
+use infogroups_tui::msg::step::Action;
+use infogroups_tui::msg::{Cmd, Link, LoginOk, Msg, Secret, SyncEvent};
+use infogroups_tui::ui::popup::Popup;
 
 const SIZE: (u16, u16) = (80, 24);
 
@@ -608,8 +609,8 @@ fn the_next_day_reclassifies_the_rows() {
         .assignments
         .iter()
         .filter(|a| {
-            infogroups_tui::urgency::classify(a, s.today(), &s.calendar)
-                == infogroups_tui::urgency::Urgency::Overdue
+            infogroups_tui::features::assignments::urgency::classify(a, s.today(), &s.calendar)
+                == infogroups_tui::features::assignments::urgency::Urgency::Overdue
         })
         .map(|a| a.number.clone())
         .collect();
@@ -707,7 +708,8 @@ fn quitting_with_a_form_open_asks_for_a_second_key() {
 
 #[test]
 fn the_list_filters_edit_with_the_keys_of_the_key_file() {
-    use infogroups_tui::keymap::{KeySpec, Keymap};
+    use infogroups_tui::keymap::KeySpec;
+    use infogroups_tui::keymap::Keymap;
     let mut s = signed_in(Lang::Ru, SIZE, SEK1);
     let overrides = std::collections::BTreeMap::from([(
         "clear_to_start".to_string(),

@@ -8,11 +8,13 @@ use common::*;
 use crossterm::event::KeyCode;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb::{self, Role};
-use infogroups_tui::app::{self, State};
+
+use infogroups_tui::app;
+use infogroups_tui::app::State;
+use infogroups_tui::features::view_log::screen::{PAGE, REFRESH_PACE_MS};
+use infogroups_tui::features::workspace::screen::Tab;
 use infogroups_tui::msg::call::{Call, Origin, Reply};
 use infogroups_tui::msg::{Cmd, Msg};
-use infogroups_tui::screens::view_log::{PAGE, REFRESH_PACE_MS};
-use infogroups_tui::screens::workspace::Tab;
 
 const ADMIN: u64 = 114;
 const OFFICER: u64 = 115;

@@ -9,15 +9,15 @@ use crossterm::event::KeyCode;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb::{self, MeetingStatus as M, Role};
 use infogroups_shared::validate;
-use infogroups_tui::app::{self, State};
-use infogroups_tui::msg::call::ReportKind;
-use infogroups_tui::msg::call::{Call, Origin, Reply};
-use infogroups_tui::msg::{Cmd, LoginOk, Msg};
-use infogroups_tui::msg::{Link, SyncEvent};
-use infogroups_tui::rpc::RpcError;
-use infogroups_tui::screens::popup::Popup;
-use infogroups_tui::text;
 use tonic::Code;
+
+use infogroups_tui::app;
+use infogroups_tui::app::State;
+use infogroups_tui::msg::call::{Call, Origin, Reply, ReportKind};
+use infogroups_tui::msg::error::RpcError;
+use infogroups_tui::msg::{Cmd, Link, LoginOk, Msg, SyncEvent};
+use infogroups_tui::ui::popup::Popup;
+use infogroups_tui::ui::text;
 
 const KONTROL: u64 = 110;
 const GLAVA: u64 = 111;
@@ -282,7 +282,7 @@ fn appeal_changed(s: &mut State, seq: u64, a: pb::Appeal) {
     );
 }
 
-fn top_form(s: &State) -> Option<&infogroups_tui::screens::form::FormPopup> {
+fn top_form(s: &State) -> Option<&infogroups_tui::ui::form_engine::FormPopup> {
     match s.popups.last() {
         Some(Popup::Form(f)) => Some(f),
         _ => None,
@@ -1460,7 +1460,8 @@ fn the_executor_is_found_by_a_surname_or_initial_and_chosen_with_the_arrows() {
 
 #[test]
 fn keys_inside_forms_follow_the_key_file() {
-    use infogroups_tui::keymap::{KeySpec, Keymap};
+    use infogroups_tui::keymap::KeySpec;
+    use infogroups_tui::keymap::Keymap;
     use std::collections::BTreeMap;
     let mut s = signed(Lang::Ru, (80, 24), SEK1);
     let overrides = BTreeMap::from([

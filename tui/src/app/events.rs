@@ -4,19 +4,20 @@
 
 use infogroups_shared::pb;
 
-use super::state::{Screen, State};
-use crate::actions::Action;
+use crate::app::state::{Screen, State};
+use crate::features::meetings::{commands as meetings, prep as meeting_prep};
+use crate::features::workspace::screen::Workspace;
 use crate::msg::call::{Call, Origin, Reply};
+use crate::msg::error::RpcError;
+use crate::msg::step::Action;
 use crate::msg::{Cmd, Link, LoginOk, Msg, SyncEvent};
-use crate::records::{meeting_prep, meetings};
 use crate::replica::{Applied, Kind, Replica};
-use crate::rpc::RpcError;
-use crate::screens::Outbox;
-use crate::screens::form::Target;
-use crate::screens::popup::Popup;
-use crate::screens::workspace::Workspace;
 use crate::session::Session;
-use crate::strings::{self, Text};
+use crate::strings;
+use crate::strings::Text;
+use crate::ui::Outbox;
+use crate::ui::form_engine::Target;
+use crate::ui::popup::Popup;
 
 /// The login answered: the workspace of the user's first role opens and sync starts, or the
 /// login screen says why not.
@@ -170,7 +171,7 @@ pub(super) fn on_call_done(
             }
         }
         Ok(Reply::Applicant(a)) => {
-            let info = crate::records::appeals::applicant(a, state.lang);
+            let info = crate::features::appeals::steps::applicant(a, state.lang);
             state.popups.push(Popup::Info(info));
         }
         Ok(Reply::Assignment(a)) => {
@@ -220,7 +221,7 @@ pub(super) fn on_call_done(
                 let text = format!(
                     "{} {}",
                     Text::TrainingTime.get(state.lang),
-                    crate::text::date_time(s.server_time_ms)
+                    crate::ui::text::date_time(s.server_time_ms)
                 );
                 state.replica.settings = s;
                 state.invalidate_rows();
@@ -248,7 +249,7 @@ pub(super) fn on_call_done(
                 // The form gives way to the link, which stays up until read or copied.
                 Ok(Reply::Shared(shared)) => {
                     state.popups.pop();
-                    let popup = crate::screens::link_popup::LinkPopup::new(&shared, lang);
+                    let popup = crate::ui::link_popup::LinkPopup::new(&shared, lang);
                     state.popups.push(Popup::Link(popup));
                 }
                 Ok(reply) => {

@@ -14,14 +14,16 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 use self::events::{on_call_done, on_login, on_step_done, on_sync};
 pub use self::state::{BLINK_MS, Flash, Init, Screen, State};
 use self::state::{QUIT_CONFIRM_MS, split};
+
+use crate::features::workspace::screen::{Tab, Workspace};
 use crate::keymap::Command;
 use crate::msg::{Cmd, Msg};
-use crate::screens::popup::{HelpPopup, Popup};
-use crate::screens::workspace::{Tab, Workspace};
-use crate::screens::{Ask, Component, Outbox};
 use crate::session::role_name;
+use crate::strings;
+use crate::strings::Text;
 use crate::strings::work::W;
-use crate::strings::{self, Text};
+use crate::ui::popup::{HelpPopup, Popup};
+use crate::ui::{Ask, Component, Outbox};
 
 /// Handles one message and everything it queues; returns the commands to run. Ends with the
 /// state settled (rows recomputed), ready to draw.

@@ -6,16 +6,17 @@ use infogroups_shared::calendar::ProductionCalendar;
 use infogroups_shared::city_time;
 use infogroups_shared::names::Lang;
 
+use crate::features::login::screen::{DemoLogin, LoginError, LoginScreen};
+use crate::features::workspace::screen::{Tab, Workspace};
 use crate::keymap::Keymap;
 use crate::msg::Link;
 use crate::replica::Replica;
-use crate::screens::login::{DemoLogin, LoginError, LoginScreen};
-use crate::screens::popup::Popup;
-use crate::screens::workspace::{Tab, Workspace};
-use crate::screens::{Component, Ctx};
 use crate::session::{Session, role_name};
-use crate::strings::{self, Text};
-use crate::theme::Theme;
+use crate::strings;
+use crate::strings::Text;
+use crate::ui::popup::Popup;
+use crate::ui::theme::Theme;
+use crate::ui::{Component, Ctx};
 
 /// How long a flash message stays in the hints line.
 const FLASH_MS: i64 = 5_000;

@@ -1,5 +1,5 @@
 //! The calls the workspaces make to the server, as plain data: one [`Call`] per request, the
-//! [`Reply`] it brings and the [`Origin`] that says where the answer goes. `calls` runs them.
+//! [`Reply`] it brings and the [`Origin`] that says where the answer goes. `net::calls` runs them.
 
 use std::path::PathBuf;
 

@@ -3,6 +3,8 @@
 //! this module may name them, and they name nothing of the screens.
 
 pub mod call;
+pub mod error;
+pub mod step;
 
 use std::fmt;
 
@@ -10,9 +12,10 @@ use crossterm::event::KeyEvent;
 use infogroups_shared::pb;
 
 use self::call::{Call, Origin, Reply};
-use crate::actions::Action;
+
+use crate::msg::error::RpcError;
+use crate::msg::step::Action;
 use crate::replica::snapshot::Snapshot;
-use crate::rpc::RpcError;
 
 /// A password, kept out of every `Debug` output and log.
 #[derive(Clone, PartialEq, Eq)]

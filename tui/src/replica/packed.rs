@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 
 use prost::Message;
 
-use super::entity::Entity;
+use crate::replica::entity::Entity;
 
 /// One record, encoded, with the id and version the table needs without decoding it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 //! The snapshot as the client takes it off the wire: every table decoded except the assignments,
-//! which go straight into their packed form (see [`crate::packed`]). Decoding them whole first
+//! which go straight into their packed form (see [`crate::replica::packed`]). Decoding them whole first
 //! would hold the city's assignments twice over at the moment of loading, and the heap would keep
 //! that peak.
 
@@ -8,7 +8,7 @@ use prost::bytes::{Buf, BufMut};
 use prost::encoding::{self, DecodeContext, WireType};
 use prost::{DecodeError, Message};
 
-use super::packed::Packed;
+use crate::replica::packed::Packed;
 
 /// `SnapshotResponse.assignments`' field number (a test holds it to the generated type).
 const ASSIGNMENTS: u32 = 9;

@@ -1,4 +1,12 @@
 //! The workspaces' texts: tabs, columns, steps, forms and confirmations, in Russian and English.
+//! [`W`] names them all; their words are kept by area, one module each.
+
+mod appeals;
+mod assignments;
+mod common;
+mod directory;
+mod meetings;
+mod reports;
 
 use infogroups_shared::names::Lang;
 
@@ -407,583 +415,85 @@ pub enum W {
 impl W {
     /// The text in `lang`.
     pub fn get(self, lang: Lang) -> &'static str {
-        let (ru, en) = match self {
-            W::TabAssignments => ("Поручения", "Assignments"),
-            W::TabMine => ("Мои поручения", "My assignments"),
-            W::TabExtensions => ("Продления", "Extensions"),
-            W::TabOverdue => ("Просроченные", "Overdue"),
-            W::TabMeetings => ("Встречи", "Meetings"),
-            W::TabToSign => ("На подпись", "To sign"),
-            W::TabProtocols => ("Протоколы", "Protocols"),
-            W::TabPublications => ("Публикации", "Publications"),
-            W::TabInforming => ("Информирование", "Informing"),
-            W::TabAppeals => ("Обращения", "Appeals"),
-            W::TabCards => ("Карточки приёма", "Reception cards"),
-            W::TabComposition => ("Состав группы", "Composition"),
-            W::TabUsers => ("Пользователи", "Users"),
-            W::TabNotifications => ("Уведомления", "Notifications"),
-            W::TabDashboard => ("Сводка", "Dashboard"),
-            W::TabQuarterly => ("Ежеквартальный минимум", "Quarterly minimum"),
-            W::TabAggregates => ("Анализ", "Aggregates"),
-            W::TabGroupsReport => ("Отчёт о работе групп", "Groups report"),
-            W::TabAppealsAnalysis => ("Анализ обращений", "Appeals analysis"),
-            W::Empty => ("Записей нет", "Nothing here"),
-            W::EmptyToSign => ("Протоколов на подпись нет", "No protocols to sign"),
-            W::EmptyPublications => ("Публиковать нечего", "Nothing to publish"),
-            W::EmptyNotifications => ("Уведомлений нет", "No notifications"),
-            W::ColDate => ("Дата", "Date"),
-            W::ColGroup => ("Группа", "Group"),
-            W::ColGroupNo => ("Гр.", "Gr."),
-            W::ColTerritory => ("Территория", "Territory"),
-            W::ColStatus => ("Статус", "Status"),
-            W::ColNextStep => ("Следующий шаг", "Next step"),
-            W::ColDue => ("Срок", "Due"),
-            W::ColProtocolState => ("Протокол", "Protocol"),
-            W::ColPublication => ("Публикация", "Publication"),
-            W::ColState => ("Состояние", "State"),
-            W::ColNumber => ("Номер", "Number"),
-            W::ColRegistered => ("Регистрация", "Registered"),
-            W::ColContent => ("Содержание", "Content"),
-            W::ColResult => ("Результат", "Result"),
-            W::ColLogin => ("Логин", "Login"),
-            W::ColName => ("Ф. И. О.", "Full name"),
-            W::ColRoles => ("Роли", "Roles"),
-            W::ColKind => ("Вид", "Kind"),
-            W::ColText => ("Текст", "Text"),
-            W::StepChooseVenue => ("выбрать место", "choose a venue"),
-            W::StepAgreeVenue => ("согласовать место", "agree the venue"),
-            W::StepNotify => ("оповестить участников", "notify participants"),
-            W::StepAnnounce => ("объявить встречу", "announce"),
-            W::StepHold => ("провести встречу", "hold the meeting"),
-            W::StepDraftProtocol => ("оформить протокол", "draft the protocol"),
-            W::StepSign => ("подписать протокол", "sign the protocol"),
-            W::StepHandOver => ("передать протокол", "hand the protocol over"),
-            W::StepAwaitAck => ("ждёт отметки о получении", "awaiting acknowledgement"),
-            W::StepPublishResults => ("опубликовать итоги", "publish the results"),
-            W::StepNone => ("—", "—"),
-            W::InformingDone => ("жители проинформированы", "residents informed"),
-            W::InformingToDo => ("проинформировать жителей", "inform the residents"),
-            W::ProtocolAwaited => ("ожидается", "awaited"),
-            W::ProtocolHanded => ("передан", "handed over"),
-            W::ProtocolReceived => ("получен", "received"),
-            W::Late => (" с опозданием", " late"),
-            W::PastDue => (" — срок истёк", " — past due"),
-            W::OnTime => ("в срок", "on time"),
-            W::PublicationAnnouncement => ("объявление", "announcement"),
-            W::PublicationResults => ("итоги", "results"),
-            W::Published => ("опубликовано", "published"),
-            W::ToPublish => ("опубликовать", "to publish"),
-            W::Meeting => ("Встреча", "Meeting"),
-            W::Venue => ("Место", "Venue"),
-            W::Time => ("Время", "Time"),
-            W::By => ("до", "by"),
-            W::Reason => ("Причина", "Reason"),
-            W::Checklist => ("Подготовка", "Preparation"),
-            W::Participants => ("Приглашённые", "Participants"),
-            W::NotNotified => ("не оповещён", "not notified"),
-            W::Notified => ("оповещён", "notified"),
-            W::Brief => ("Справка о проблемах территории", "Territory brief"),
-            W::OpenAppeals => ("Обращений на рассмотрении", "Open appeals"),
-            W::OpenAssignments => ("Поручений на исполнении", "Open assignments"),
-            W::Protocol => ("Протокол", "Protocol"),
-            W::MembersPresent => ("Присутствовали", "Members present"),
-            W::Decisions => ("Решений", "Decisions"),
-            W::SignedBy => ("Подписан", "Signed by"),
-            W::DraftText => ("Текст для публикации", "Text to publish"),
-            W::Appeal => ("Обращение", "Appeal"),
-            W::Received => ("Поступило", "Received"),
-            W::AnswerDue => ("Срок ответа", "Answer due"),
-            W::DueRule => ("Правило срока", "Deadline rule"),
-            W::LateRegistration => (
-                "зарегистрировано позже трёх дней после поступления",
-                "registered more than three days after receipt",
-            ),
-            W::Channel => ("Канал", "Channel"),
-            W::Kind => ("Вид", "Kind"),
-            W::Anonymous => ("анонимное", "anonymous"),
-            W::Withheld => ("скрыто (персональные данные)", "withheld (personal data)"),
-            W::Applicant => ("Заявитель", "Applicant"),
-            W::Repeated => ("Повторное", "Repeated"),
-            W::Yes => ("да", "yes"),
-            W::Signatories => ("Подписавших", "Signatories"),
-            W::Extended => ("Продлено", "Extended"),
-            W::Questions => ("Вопросы", "Questions"),
-            W::Answered => ("Ответ дан", "Answered"),
-            W::Card => ("Карточка личного приёма", "Personal reception card"),
-            W::Place => ("Место", "Place"),
-            W::ReceivedBy => ("Принял", "Received by"),
-            W::Classifier => ("Классификатор", "Classifier"),
-            W::OnControl => ("На контроле до", "On control until"),
-            W::OralAnswer => ("Устный ответ", "Oral answer"),
-            W::Position => ("Должность", "Position"),
-            W::Department => ("Подразделение", "Department"),
-            W::Contact => ("Контакт", "Contact"),
-            W::AboutAssignment => ("Поручение", "Assignment"),
-            W::NoteNew => ("новое поручение", "new assignment"),
-            W::NoteReminder => ("напоминание", "reminder"),
-            W::NoteOverdue => ("просрочено", "overdue"),
-            W::NoteExtension => ("продление", "extension"),
-            W::NoteMeeting => ("встреча", "meeting"),
-            W::NoteOther => ("уведомление", "notice"),
-            W::NoteReport => ("отчёт исполнителя", "report submitted"),
-            W::NoteProtocolLate => ("протокол не передан в срок", "protocol late"),
-            W::NoteQuarter => ("квартальный минимум", "quarterly minimum"),
-            W::NoteDigest => ("сводка сроков", "deadline digest"),
-            W::Requested => ("Просьба о продлении", "Extension requested"),
-            W::SignTitle => ("Подписание протокола", "Sign the protocol"),
-            W::SignQuestion => (
-                "Подписать протокол? После подписания изменения вносятся только поправками.",
-                "Sign the protocol? After signing, changes are made only as amendments.",
-            ),
-            W::HeldTitle => ("Встреча проведена", "Meeting held"),
-            W::HeldQuestion => ("Отметить встречу проведённой?", "Mark the meeting held?"),
-            W::HandOverTitle => ("Передача протокола", "Hand over the protocol"),
-            W::HandOverQuestion => (
-                "Передать подписанный протокол в контрольно-организационный сектор?",
-                "Hand the signed protocol to the control sector?",
-            ),
-            W::AckTitle => ("Получение протокола", "Acknowledge the protocol"),
-            W::AckQuestion => (
-                "Отметить протокол полученным?",
-                "Acknowledge receipt of the protocol?",
-            ),
-            W::NotifyTitle => ("Оповещение участников", "Notify participants"),
-            W::NotifyQuestion => (
-                "Разослать оповещение членам группы и приглашённым?",
-                "Send the notice to the group's members and the invited participants?",
-            ),
-            W::ProtocolTitle => ("Протокол встречи", "Meeting protocol"),
-            W::BriefFigures => (
-                "На дату справки: обращений на рассмотрении {appeals}, поручений на исполнении {assignments}",
-                "When drafted: {appeals} appeals under consideration, {assignments} assignments open",
-            ),
-            W::TabGroups => ("Группы", "Groups"),
-            W::ColLeader => ("Руководитель", "Leader"),
-            W::ColSecretary => ("Секретарь", "Secretary"),
-            W::ColMembers => ("Членов", "Members"),
-            W::ColTerritories => ("Территории", "Territories"),
-            W::FieldGroupName => (
-                "Название (пусто — «Информационная группа № …»)",
-                "Name (empty: «Информационная группа № …»)",
-            ),
-            W::FieldGroupLeader => ("Руководитель группы", "Leader"),
-            W::FieldGroupOwnNumber => ("Номер группы", "Group number"),
-            W::FieldGroupSecretary => ("Секретарь группы", "Secretary"),
-            W::FieldGroupMembers => (
-                "Члены группы (логины через запятую)",
-                "Members (logins, comma-separated)",
-            ),
-            W::FieldGroupTerritories => (
-                "Территории (названия через запятую)",
-                "Territories (names, comma-separated)",
-            ),
-            W::FieldGroupFormed => (
-                "Работает с (ДД.ММ.ГГГГ; квартальный минимум — с этого дня)",
-                "Working since (DD.MM.YYYY; the quarterly minimum counts from then)",
-            ),
-            W::NewGroupTitle => ("Новая информационная группа", "New information group"),
-            W::EditGroupTitle => ("Состав группы", "Group composition"),
-            W::DoneGroup => (
-                "Группа сохранена; роли участников обновлены",
-                "Group saved; its people's roles updated",
-            ),
-            W::FieldQuestion => ("Суть вопроса", "The question"),
-            W::FieldAnswerMode => ("Как ответили (←/→)", "How it was answered (←/→)"),
-            W::FieldAnswerGiven => ("Ответ или разъяснение", "Answer or explanation"),
-            W::FieldDecision => ("Текст решения", "Decision"),
-            W::FieldDecisionChoice => ("Решение (←/→)", "Decision (←/→)"),
-            W::QuestionTitle => ("Вопрос в протокол", "Question for the protocol"),
-            W::DecisionTitle => ("Решение в протокол", "Decision for the protocol"),
-            W::FromDecisionTitle => ("Поручение по решению", "Assignment on a decision"),
-            W::DoneQuestion => (
-                "Вопрос записан в протокол",
-                "Question added to the protocol",
-            ),
-            W::DoneDecision => (
-                "Решение записано в протокол",
-                "Decision added to the protocol",
-            ),
-            W::FieldMembersPresent => (
-                "Присутствовали члены группы (логины через запятую)",
-                "Members present (logins, comma-separated)",
-            ),
-            W::StatusProtocolReceived => ("Протокол получен", "Protocol received"),
-            W::HandedOverAt => ("Протокол передан", "Protocol handed over"),
-            W::ReceivedAt => ("Получен КОС", "Received by the control sector"),
-            W::RepeatedHint => (
-                "Enter — зарегистрировать как повторное, Esc — отменить",
-                "Enter registers it as repeated, Esc cancels",
-            ),
-            W::ExtendAppealKey => (
-                "продлить срок ответа на обращение (не более 30 дней)",
-                "extend the appeal's answer deadline (30 days at most)",
-            ),
-            W::FieldParticipant => ("Участник (←/→)", "Participant (←/→)"),
-            W::FieldOrganisation => ("Организация (←/→)", "Organisation (←/→)"),
-            W::FieldParticipantName => ("ФИО", "Name"),
-            W::FieldParticipantPosition => ("Должность", "Position"),
-            W::FieldParticipantState => ("Состояние (←/→)", "State (←/→)"),
-            W::FieldMedia => ("Представитель СМИ (←/→)", "Media (←/→)"),
-            W::ParticipantTitle => ("Приглашённый участник", "Invited participant"),
-            W::DoneParticipant => ("Участник записан", "Participant saved"),
-            W::EditUserTitle => ("Учётная запись", "Account"),
-            W::ArchiveUserTitle => ("Учётная запись в архив", "Archive the account"),
-            W::ArchiveUserQuestion => (
-                "Отправить в архив? Вход будет закрыт, сеансы завершатся; документы, где указан сотрудник, сохранятся.",
-                "Archive it? Sign-in is closed and sessions end; documents that name the person are kept.",
-            ),
-            W::ArchiveEntryTitle => ("Запись справочника в архив", "Archive the entry"),
-            W::ArchiveEntryQuestion => (
-                "Отправить в архив? Запись больше не будет предлагаться в формах; документы, где она указана, сохранятся.",
-                "Archive it? It is offered in forms no more; documents that name it are kept.",
-            ),
-            W::DoneUserSaved => ("Учётная запись сохранена", "Account saved"),
-            W::DoneArchived => ("Отправлено в архив", "Archived"),
-            W::FieldDepartment => ("Отдел (←/→)", "Department (←/→)"),
-            W::NotInThisRole => (
-                "Это поручение не показывается в текущей роли",
-                "This assignment is not shown in the current role",
-            ),
-            W::FieldForwardTo => (
-                "Куда направлено (орган или должностное лицо по компетенции)",
-                "Forwarded to (the competent body or official)",
-            ),
-            W::FieldForwardedOn => ("Дата направления (ДД.ММ.ГГГГ)", "Forwarded on (DD.MM.YYYY)"),
-            W::FieldOutcome => ("Основание по ст. 11 (←/→)", "Art. 11 ground (←/→)"),
-            W::FieldSpecialNotice => (
-                "Гражданину сообщено (ДД.ММ.ГГГГ: предупреждение, возврат, уведомление)",
-                "Citizen told on (DD.MM.YYYY: warning, return, notice)",
-            ),
-            W::FieldReportsOffence => (
-                "Сообщает о преступлении (ч. 1: направляется по компетенции)",
-                "Reports an offence (p. 1: it is forwarded)",
-            ),
-            W::FieldNoNewArguments => ("Новых доводов нет (ч. 5)", "No new arguments (p. 5)"),
-            W::FieldAddressReadable => (
-                "Фамилия и адрес читаются (ч. 4)",
-                "Surname and address can be read (p. 4)",
-            ),
-            W::FieldSpecialReason => (
-                "Пояснение и уведомление заявителя",
-                "Explanation and the notice to the applicant",
-            ),
-            W::ForwardTitle => (
-                "Направить по компетенции (ст. 8 ч. 3 59-ФЗ, 7 дней)",
-                "Forward to the competent body (art. 8 p. 3, 7 days)",
-            ),
-            W::SpecialTitle => (
-                "Без ответа по существу (ст. 11 59-ФЗ)",
-                "No answer on the merits (art. 11)",
-            ),
-            W::DoneForwarded => ("Обращение направлено по компетенции", "Appeal forwarded"),
-            W::DoneClosedSpecial => ("Обращение закрыто по ст. 11", "Appeal closed under art. 11"),
-            W::InArchive => ("в архиве", "archived"),
-            W::ForwardedTo => ("Направлено", "Forwarded to"),
-            W::ForwardedOnNotice => (
-                "Дата направления / уведомления",
-                "Forwarded on / applicant notified on",
-            ),
-            W::ClosedUnderArt11 => ("Без ответа по существу (ст. 11)", "Closed under art. 11"),
-            W::Amendment => ("Поправка", "Amendment"),
-            W::PlanTitle => ("Новая встреча с жителями", "New meeting with residents"),
-            W::PastMeetingTitle => (
-                "Прошедшая встреча (вносится задним числом)",
-                "A past meeting (entered after the fact)",
-            ),
-            W::FieldSignedOn => (
-                "Протокол подписан (ДД.ММ.ГГГГ)",
-                "Protocol signed on (DD.MM.YYYY)",
-            ),
-            W::FieldHandedOverOn => (
-                "Передан в контрольно-организационный сектор (ДД.ММ.ГГГГ)",
-                "Handed to the control sector on (DD.MM.YYYY)",
-            ),
-            W::Retrospective => ("внесена задним числом", "entered after the fact"),
-            W::VenueTitle => ("Место встречи", "Meeting venue"),
-            W::AnnounceTitle => ("Объявить встречу", "Announce the meeting"),
-            W::AnnounceQuestion => (
-                "Объявить встречу? Место согласовано, участники оповещены; общий отдел опубликует объявление.",
-                "Announce the meeting? The venue is agreed and participants notified; the general department will publish the announcement.",
-            ),
-            W::MoveTitle => ("Перенос встречи", "Move the meeting"),
-            W::CancelTitle => ("Отмена встречи", "Cancel the meeting"),
-            W::ChecklistTitle => (
-                "Подготовка встречи (←/→ — готово)",
-                "Preparation (←/→ — ready)",
-            ),
-            W::BriefTitle => ("Справка о проблемах территории", "The territory's brief"),
-            W::AmendTitle => (
-                "Поправка к подписанному протоколу",
-                "Amendment to the signed protocol",
-            ),
-            W::FieldMeetingDate => ("Дата (ДД.ММ.ГГГГ)", "Date (DD.MM.YYYY)"),
-            W::FieldMeetingTime => ("Время (ЧЧ:ММ)", "Time (HH:MM)"),
-            W::FieldVenue => ("Место встречи (←/→)", "Venue (←/→)"),
-            W::FieldAgreement => ("Согласование (←/→)", "Agreement (←/→)"),
-            W::FieldAgreedWith => (
-                "С кем согласовано (должность, ФИО)",
-                "Agreed with (position, name)",
-            ),
-            W::FieldAgreedOn => ("Дата согласования (ДД.ММ.ГГГГ)", "Agreed on (DD.MM.YYYY)"),
-            W::FieldOtherVenueReason => (
-                "Почему не учреждение образования или культуры",
-                "Why not a school or a cultural venue",
-            ),
-            W::FieldChecklistItem => ("Пункт подготовки", "Preparation item"),
-            W::FieldBriefText => ("Текст справки", "Brief"),
-            W::FieldAmendment => ("Текст поправки", "Amendment"),
-            W::DonePlanned => ("Встреча запланирована", "Meeting planned"),
-            W::DonePastMeeting => ("Прошедшая встреча внесена", "Past meeting entered"),
-            W::DoneVenue => ("Место встречи записано", "Venue recorded"),
-            W::DoneAnnounced => ("Встреча объявлена", "Meeting announced"),
-            W::DoneMoved => (
-                "Встреча перенесена; участники будут оповещены заново",
-                "Meeting moved; participants will be notified again",
-            ),
-            W::DoneCancelled => ("Встреча отменена", "Meeting cancelled"),
-            W::DoneSavedMeeting => ("Сохранено", "Saved"),
-            W::DoneAmended => ("Поправка записана", "Amendment recorded"),
-            W::InformingTitle => ("Информирование жителей", "Informing residents"),
-            W::PublicationTitle => ("Отметка о публикации", "Record the publication"),
-            W::ExtensionTitle => ("Просьба о продлении срока", "Request an extension"),
-            W::GrantTitle => ("Продлить срок", "Grant the extension"),
-            W::DenyTitle => ("Отказать в продлении", "Refuse the extension"),
-            W::IssueTitle => ("Новое поручение", "New assignment"),
-            W::SubAssignTitle => ("Подпоручение", "Sub-assignment"),
-            W::ExportTitle => ("Сохранить в файл", "Save to a file"),
-            W::FieldProtocolNumber => ("Номер протокола", "Protocol number"),
-            W::FieldStart => ("Начало (ЧЧ:ММ)", "Start (HH:MM)"),
-            W::FieldEnd => ("Окончание (ЧЧ:ММ)", "End (HH:MM)"),
-            W::FieldResidents => ("Присутствовало жителей", "Residents attending"),
-            W::FieldInformation => ("Информация, доведённая до жителей", "Information given"),
-            W::FieldPlace => ("Где опубликовано", "Published where"),
-            W::FieldLink => ("Ссылка", "Link"),
-            W::FieldMethod => ("Как проинформированы", "How they were informed"),
-            W::FieldNewDeadline => ("Новый срок (ДД.ММ.ГГГГ)", "New deadline (DD.MM.YYYY)"),
-            W::FieldReason => ("Причина", "Reason"),
-            W::FieldComment => ("Комментарий", "Comment"),
-            W::FieldAssignmentText => ("Текст поручения", "Text"),
-            W::FieldExecutor => (
-                "Исполнитель (логин или фамилия)",
-                "Executor (login or surname)",
-            ),
-            W::FieldDeadline => ("Срок (ДД.ММ.ГГГГ)", "Deadline (DD.MM.YYYY)"),
-            W::FieldFormat => ("Формат", "Format"),
-            W::FieldDocument => ("Документ", "Document"),
-            W::DocProtocol => ("протокол", "protocol"),
-            W::DocBrief => ("справка по территории", "territory brief"),
-            W::DocAnnouncement => ("объявление", "announcement"),
-            W::DocResults => ("итоги встречи", "results"),
-            W::FieldPath => ("Файл", "File"),
-            W::FieldDeliver => ("Как получить", "How to get it"),
-            W::FieldSaveAs => (
-                "Имя файла (пусто — имя документа от сервера)",
-                "File name (empty: the document's own name)",
-            ),
-            W::DoneSigned => ("Протокол подписан", "Protocol signed"),
-            W::DoneHeld => ("Встреча отмечена проведённой", "Meeting marked held"),
-            W::DoneHandedOver => ("Протокол передан", "Protocol handed over"),
-            W::DoneAcknowledged => ("Получение отмечено", "Receipt acknowledged"),
-            W::DoneNotified => ("Оповещение разослано", "Notice sent"),
-            W::DoneProtocol => ("Протокол сохранён", "Protocol saved"),
-            W::DoneRecorded => ("Отмечено", "Recorded"),
-            W::DoneExtensionRequested => ("Просьба о продлении отправлена", "Extension requested"),
-            W::DoneGranted => ("Срок продлён", "Extension granted"),
-            W::DoneRefused => ("В продлении отказано", "Extension refused"),
-            W::DoneIssued => ("Поручение выдано", "Assignment issued"),
-            W::DoneSaved => ("Файл сохранён", "File saved"),
-            W::Computing => ("расчёт…", "computing…"),
-            W::DashMeetings => ("Встречи", "Meetings"),
-            W::DashHeld => ("проведено", "held"),
-            W::DashPlanned => ("запланировано", "planned"),
-            W::DashAppeals => ("Обращения", "Appeals"),
-            W::DashAssignments => ("Поручения", "Assignments"),
-            W::DashOpen => ("на рассмотрении", "open"),
-            W::DashInWork => ("на исполнении", "in progress"),
-            W::DashOverdue => ("просрочено", "overdue"),
-            W::DashProtocolsLate => ("протоколов не передано в срок", "protocols late"),
-            W::DashOnTime => ("исполнено в срок", "done on time"),
-            W::DashTopProblems => (
-                "Самые частые проблемы по территориям",
-                "Most raised problems by territory",
-            ),
-            W::QuarterShort => ("кв.", "Q"),
-            W::SortNumber => ("по номеру", "by number"),
-            W::SortDeadline => ("по сроку", "by deadline"),
-            W::SortExecutor => ("по исполнителю", "by executor"),
-            W::TabDirectories => ("Календарь и классификатор", "Calendar and classifier"),
-            W::TabViewLog => ("Журнал просмотров ПДн", "Personal data views"),
-            W::DoneGrantedRole => ("Роль назначена", "Role granted"),
-            W::DoneRevokedRole => ("Роль снята", "Role revoked"),
-            W::DoneImported => ("Классификатор загружен", "Classifier imported"),
-            W::FieldRole => ("Роль (←/→)", "Role (←/→)"),
-            W::FieldGroupNumber => (
-                "Номер группы (для ролей в группе)",
-                "Group number (for group roles)",
-            ),
-            W::FieldVersion => ("Версия классификатора", "Classifier version"),
-            W::GrantRoleTitle => ("Назначить роль", "Grant a role"),
-            W::RevokeRoleTitle => ("Снять роль", "Revoke a role"),
-            W::ImportTitle => ("Импорт классификатора", "Import the classifier"),
-            W::ImportHint => (
-                "Файл JSON или CSV (код;наименование) с тематическим классификатором обращений",
-                "A JSON or CSV file (code;name) with the appeals' topic classifier",
-            ),
-            W::Imported => (
-                "узлов {n}, добавлено {a}, сохранено используемых {k}",
-                "{n} nodes, {a} added, {k} kept in use",
-            ),
-            W::No => ("нет", "no"),
-            W::RegisterAppealTitle => ("Регистрация обращения", "Register an appeal"),
-            W::AnswerAppealTitle => ("Ответ на обращение", "Answer the appeal"),
-            W::FieldReceived => ("Дата поступления", "Received on"),
-            W::FieldChannel => ("Канал поступления (←/→)", "Channel (←/→)"),
-            W::FieldAppealKind => ("Вид обращения (←/→)", "Kind (←/→)"),
-            W::FieldTerritory => ("Территория (←/→)", "Territory (←/→)"),
-            W::FieldClassifierCode => (
-                "Вопрос по классификатору (слова или код; ↑/↓ — выбрать)",
-                "Classifier question (words or code; ↑/↓ to choose)",
-            ),
-            W::FieldQuestionType => ("Тип вопроса (←/→)", "Question type (←/→)"),
-            W::FieldAnonymous => ("Анонимное (←/→)", "Anonymous (←/→)"),
-            W::FieldSurname => ("Фамилия заявителя", "Applicant's surname"),
-            W::FieldFirstName => ("Имя", "First name"),
-            W::FieldPatronymic => ("Отчество", "Patronymic"),
-            W::FieldAddress => ("Почтовый адрес для ответа", "Postal address for the answer"),
-            W::FieldAppealText => ("Содержание обращения", "The appeal's text"),
-            W::FieldAnswerDate => ("Дата ответа", "Answered on"),
-            W::FieldSignedBy => ("Кто подписал ответ", "Signed by"),
-            W::FieldSentVia => ("Как направлен", "Sent via"),
-            W::FieldSummary => ("Кратко о содержании ответа", "Summary of the answer"),
-            W::FieldQuestionResult => ("Итог по вопросу (←/→)", "Question's result (←/→)"),
-            W::DoneRegistered => ("Обращение зарегистрировано", "Appeal registered"),
-            W::DoneAnswered => ("Ответ записан", "Answer recorded"),
-            W::TabTerritories => ("Территории", "Territories"),
-            W::TabVenues => ("Места встреч", "Venues"),
-            W::ColTitle => ("Наименование", "Name"),
-            W::ColCapacity => ("Мест", "Seats"),
-            W::ColAddress => ("Адрес", "Address"),
-            W::Description => ("Описание", "Description"),
-            W::KnownProblems => ("Известные проблемы", "Known problems"),
-            W::ContactPerson => ("Контактное лицо", "Contact person"),
-            W::FieldTitle => ("Наименование", "Name"),
-            W::FieldTerritoryKind => ("Вид территории (←/→)", "Kind of territory (←/→)"),
-            W::FieldDescription => ("Описание", "Description"),
-            W::FieldKnownProblems => (
-                "Известные проблемы территории (для справки к встрече)",
-                "The territory's known problems (for the meeting brief)",
-            ),
-            W::FieldVenueAddress => ("Адрес", "Address"),
-            W::FieldVenueKind => ("Вид учреждения (←/→)", "Kind of venue (←/→)"),
-            W::FieldCapacity => ("Вместимость, мест", "Capacity, seats"),
-            W::FieldContactPerson => ("Контактное лицо", "Contact person"),
-            W::FieldContactPhone => ("Телефон", "Phone"),
-            W::FieldUsername => ("Логин", "Login"),
-            W::FieldFullName => ("Фамилия, имя, отчество", "Full name"),
-            W::FieldPosition => ("Должность", "Position"),
-            W::FieldContact => ("Контакт (телефон, почта)", "Contact (phone, e-mail)"),
-            W::FieldPassword => (
-                "Пароль (не короче 8 знаков)",
-                "Password (8 characters or more)",
-            ),
-            W::FieldPasswordAgain => ("Пароль ещё раз", "Password again"),
-            W::FieldFirstRole => ("Роль (←/→)", "Role (←/→)"),
-            W::NewTerritoryTitle => ("Новая территория", "New territory"),
-            W::EditTerritoryTitle => ("Территория", "Territory"),
-            W::NewVenueTitle => ("Новое место встречи", "New venue"),
-            W::EditVenueTitle => ("Место встречи", "Venue"),
-            W::NewUserTitle => ("Новая учётная запись", "New account"),
-            W::SetPasswordTitle => ("Новый пароль", "New password"),
-            W::SetPasswordHint => (
-                "Прочие сеансы пользователя будут завершены",
-                "The user's other sessions will end",
-            ),
-            W::DoneDirectory => ("Запись сохранена", "Saved"),
-            W::DoneUserCreated => ("Учётная запись создана", "Account created"),
-            W::DonePasswordSet => ("Пароль задан", "Password set"),
-            W::PasswordsDiffer => ("пароли не совпадают", "the passwords differ"),
-            W::Workplace => ("Место работы", "Workplace"),
-            W::FieldExtendDays => (
-                "На сколько дней продлить (не более 30 всего)",
-                "Days to add (30 at most in all)",
-            ),
-            W::FieldNoticeDate => ("Дата уведомления заявителя", "Applicant notified on"),
-            W::ExtendAppealTitle => ("Продление срока рассмотрения", "Extend the deadline"),
-            W::DoneExtended => ("Срок продлён", "Deadline extended"),
-            W::FieldCardGroup => ("Номер информационной группы", "Information group's number"),
-            W::Close => ("закрыть", "close"),
-            W::FieldYear => ("Год", "Year"),
-            W::FieldDecree => ("Постановление (номер и дата)", "Decree (number and date)"),
-            W::FieldDaysOff => (
-                "Нерабочие дни с понедельника по пятницу, через запятую (ДД.ММ.ГГГГ)",
-                "Days off Monday to Friday, comma-separated (DD.MM.YYYY)",
-            ),
-            W::FieldWorkingWeekends => (
-                "Рабочие субботы и воскресенья, через запятую",
-                "Working Saturdays and Sundays, comma-separated",
-            ),
-            W::CalendarYearTitle => (
-                "Год производственного календаря",
-                "Production calendar year",
-            ),
-            W::CalendarYearHint => (
-                "Праздники ст. 112 ТК РФ, выпадающие на будни, указываются тоже; введённый год заменяет встроенные данные",
-                "List the art. 112 holidays that fall on weekdays too; an entered year replaces the built-in data",
-            ),
-            W::DoneCalendarYear => ("Год календаря сохранён", "Calendar year saved"),
-
-            W::TabDepartments => ("Отделы", "Departments"),
-            W::TabOrganisations => ("Организации", "Organisations"),
-            W::ColShortName => ("Кратко", "Short"),
-            W::ColHead => ("Руководитель", "Head"),
-            W::ColContact => ("Контакт", "Contact"),
-            W::FieldShortName => ("Краткое наименование", "Short name"),
-            W::FieldDepartmentHead => (
-                "Руководитель (логин или фамилия)",
-                "Head (login or surname)",
-            ),
-            W::FieldOrganisationKind => ("Вид организации (←/→)", "Kind of organisation (←/→)"),
-            W::NewDepartmentTitle => ("Новый отдел", "New department"),
-            W::EditDepartmentTitle => ("Отдел", "Department"),
-            W::NewOrganisationTitle => ("Новая организация", "New organisation"),
-            W::EditOrganisationTitle => ("Организация", "Organisation"),
-
-            W::FieldReceivedBy => (
-                "Кто принял (руководитель или член группы)",
-                "Received by (the group's leader or a member)",
-            ),
-            W::FieldIdentityChecked => ("Личность удостоверена (←/→)", "Identity checked (←/→)"),
-            W::FieldReceptionDate => ("Дата приёма", "Date of reception"),
-            W::FieldCardContent => ("Краткое содержание вопроса", "The question in brief"),
-            W::FieldOralAnswer => ("Устный ответ, если дан", "Oral answer, if given"),
-            W::FieldOnControl => (
-                "На контроле с поручением (←/→)",
-                "On control with an assignment (←/→)",
-            ),
-            W::NewCardTitle => ("Карточка личного приёма", "Personal reception card"),
-            W::CardToAppealTitle => (
-                "Зарегистрировать как письменное обращение?",
-                "Register as a written appeal?",
-            ),
-            W::DoneCard => ("Карточка сохранена", "Card saved"),
-            W::CardHint => (
-                "Исполнитель и срок — только если вопрос ставится на контроль",
-                "Executor and deadline only if the question is put on control",
-            ),
-
-            W::FieldAppealGroup => (
-                "Номер информационной группы (если поступило через неё)",
-                "Information group's number (if it came through one)",
-            ),
-            W::RegisterHint => (
-                "Срок ответа — 30 дней с регистрации (ст. 12 59-ФЗ); номер даст сервер",
-                "The answer is due 30 days after registration (59-FZ art. 12); the server numbers it",
-            ),
-            W::QuarterLegend => (
-                "✓ минимум выполнен  ! под угрозой  × не выполнен  · квартал не начался",
-                "✓ met  ! at risk  × missed  · not started",
-            ),
-        };
+        let (ru, en) = common::text(self)
+            .or_else(|| assignments::text(self))
+            .or_else(|| meetings::text(self))
+            .or_else(|| appeals::text(self))
+            .or_else(|| directory::text(self))
+            .or_else(|| reports::text(self))
+            // Unreachable: a test checks that every text has exactly one area.
+            .unwrap_or(("", ""));
         lang.pick(ru, en)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// Each area's source, to read which texts it holds.
+    const AREAS: [(&str, &str); 6] = [
+        ("common", include_str!("work/common.rs")),
+        ("assignments", include_str!("work/assignments.rs")),
+        ("meetings", include_str!("work/meetings.rs")),
+        ("appeals", include_str!("work/appeals.rs")),
+        ("directory", include_str!("work/directory.rs")),
+        ("reports", include_str!("work/reports.rs")),
+    ];
+
+    /// The names `W::…` used in `src`.
+    fn named(src: &str) -> Vec<&str> {
+        src.split("W::")
+            .skip(1)
+            .map(|s| s.split(|c: char| !c.is_alphanumeric()).next().unwrap_or(""))
+            .collect()
+    }
+
+    #[test]
+    fn every_text_is_in_exactly_one_area() {
+        let own = include_str!("work.rs");
+        let decl = own
+            .split("pub enum W {")
+            .nth(1)
+            .and_then(|s| s.split('}').next())
+            .unwrap_or("");
+        let variants: Vec<&str> = decl
+            .split(',')
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect();
+        assert!(
+            variants.len() > 300,
+            "the enum was not read: {}",
+            variants.len()
+        );
+        let mut found: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (area, src) in AREAS {
+            for name in named(src) {
+                found.entry(name).or_default().push(area);
+            }
+        }
+        for v in &variants {
+            assert_eq!(
+                found.get(v).map(Vec::len),
+                Some(1),
+                "{v}: {:?}",
+                found.get(v)
+            );
+        }
+        assert_eq!(
+            found.len(),
+            variants.len(),
+            "an area names a text W does not have"
+        );
+    }
+
+    #[test]
+    fn texts_come_from_their_area() {
+        assert_eq!(W::TabMeetings.get(Lang::Ru), "Встречи");
+        assert_eq!(W::TabAssignments.get(Lang::En), "Assignments");
+        assert_eq!(W::Empty.get(Lang::En), "Nothing here");
     }
 }

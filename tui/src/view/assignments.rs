@@ -9,15 +9,16 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::{detail, widgets};
 use crate::app::State;
-use crate::layout;
-use crate::screens::assignments::AssignmentsScreen;
-use crate::screens::list::Focus;
+use crate::features::assignments::screen::AssignmentsScreen;
+use crate::features::assignments::urgency;
+use crate::features::assignments::urgency::{SortBy, Urgency};
+use crate::strings;
+use crate::strings::Text;
 use crate::strings::work::W;
-use crate::strings::{self, Text};
-use crate::text;
-use crate::urgency::{self, SortBy, Urgency};
+use crate::ui::list::Focus;
+use crate::ui::{layout, text};
+use crate::view::{detail, widgets};
 
 /// Draws the tab into the body `area`: the count line, the table and the detail panel.
 pub fn draw_body(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_>, area: Rect) {

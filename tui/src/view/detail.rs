@@ -1,4 +1,4 @@
-//! The detail panel of one assignment: its frame and the lines `records::assignment_detail`
+//! The detail panel of one assignment: its frame and the lines `features::assignments::detail`
 //! builds, scrolled. It reads what the screens read (the context), not the app's state.
 
 use infogroups_shared::pb;
@@ -7,11 +7,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::layout;
-use crate::records::assignment_detail;
-use crate::screens::Ctx;
+use crate::features::assignments::detail as assignment_detail;
 use crate::strings;
-use crate::theme::Theme;
+use crate::ui::theme::Theme;
+use crate::ui::{Ctx, layout};
 
 /// Draws the panel for `a` (or an empty frame) into `area`.
 pub fn draw(

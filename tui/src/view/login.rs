@@ -5,14 +5,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::widgets;
 use crate::app::State;
+use crate::features::login::screen::{Field, LoginError, LoginScreen};
 use crate::keymap::Command;
-use crate::layout;
-use crate::screens::Component;
-use crate::screens::login::{Field, LoginError, LoginScreen};
-use crate::strings::{self, Text};
-use crate::text;
+use crate::strings;
+use crate::strings::Text;
+use crate::ui::{Component, layout, text};
+use crate::view::widgets;
 
 /// The form's height: border, server, two fields with a line for their errors each, two lines
 /// for a general error, the hints.
@@ -153,7 +152,7 @@ fn draw_demo(state: &State, login: &LoginScreen, frame: &mut Frame<'_>, area: Re
     if inner.height < 2 {
         return;
     }
-    let widest = |f: fn(&crate::screens::login::DemoLogin) -> &str, header: Text| {
+    let widest = |f: fn(&crate::features::login::screen::DemoLogin) -> &str, header: Text| {
         login
             .demo
             .iter()

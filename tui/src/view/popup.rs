@@ -5,16 +5,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::widgets;
-use crate::actions::Action;
 use crate::app::State;
-use crate::layout;
-use crate::person_match;
-use crate::screens::Component;
-use crate::screens::form::{Field, FieldKind, FormPopup, confirmation_lines};
-use crate::screens::popup::{HelpPopup, InfoPopup, Popup, StepPopup};
-use crate::strings::{self, Text};
-use crate::text;
+use crate::msg::step::Action;
+use crate::strings;
+use crate::strings::Text;
+use crate::ui::form_engine::{Field, FieldKind, FormPopup, confirmation_lines};
+use crate::ui::popup::{HelpPopup, InfoPopup, Popup, StepPopup};
+use crate::ui::{Component, layout, person_match, text};
+use crate::view::widgets;
 
 /// Draws `popup` over `area`.
 pub fn draw(state: &State, popup: &Popup, frame: &mut Frame<'_>, area: Rect) {

@@ -7,15 +7,15 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
-use super::widgets;
 use crate::app::State;
-use crate::layout;
-use crate::records::{Column, DetailLine, Tone};
-use crate::screens::list::Focus;
-use crate::screens::records::RecordsScreen;
-use crate::strings::{self, Text};
-use crate::text;
-use crate::theme::Theme;
+use crate::features::record_list::row::{Column, DetailLine, Tone};
+use crate::features::record_list::screen::RecordsScreen;
+use crate::strings;
+use crate::strings::Text;
+use crate::ui::list::Focus;
+use crate::ui::theme::Theme;
+use crate::ui::{layout, text};
+use crate::view::widgets;
 
 /// Draws the tab into the body `area`.
 pub fn draw_body(state: &State, screen: &RecordsScreen, frame: &mut Frame<'_>, area: Rect) {

@@ -9,12 +9,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use crate::app::State;
+use crate::features::reports::screen::{ReportData, ReportScreen};
 use crate::msg::call::ReportKind;
-use crate::screens::report::{ReportData, ReportScreen};
 use crate::strings::Text;
 use crate::strings::work::W;
-use crate::text;
-use crate::theme::Theme;
+use crate::ui::text;
+use crate::ui::theme::Theme;
 
 /// Draws the tab into the body `area`.
 pub fn draw_body(state: &State, screen: &ReportScreen, frame: &mut Frame<'_>, area: Rect) {
@@ -59,7 +59,7 @@ pub fn draw_body(state: &State, screen: &ReportScreen, frame: &mut Frame<'_>, ar
         Some(ReportData::Dashboard(d)) => draw_dashboard(state, d, screen.scroll, frame, rest),
         Some(ReportData::Quarterly(q)) => draw_quarterly(state, q, screen.scroll, frame, rest),
         Some(ReportData::Calendar(c)) => {
-            let t = crate::reports::calendar_table(c, lang);
+            let t = crate::features::reports::requests::calendar_table(c, lang);
             draw_table(state, &t, (screen.scroll, 0), false, frame, rest);
         }
         None if !screen.loading && screen.error.is_none() => {
@@ -304,7 +304,10 @@ fn draw_quarterly(
     )
     .style(theme.header());
     let rows = groups.iter().skip(scroll).map(|g| {
-        let mut cells = vec![Cell::from(crate::records::group(&state.ctx(), *g))];
+        let mut cells = vec![Cell::from(crate::features::record_list::row::group(
+            &state.ctx(),
+            *g,
+        ))];
         for quarter in 1..=4 {
             let cell = q
                 .cells

@@ -6,10 +6,9 @@ use ratatui::Frame;
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
-use crate::layout;
 use crate::strings::Text;
-use crate::text;
-use crate::theme::Theme;
+use crate::ui::theme::Theme;
+use crate::ui::{layout, text};
 
 /// Draws "Starting…" in the middle of the screen.
 pub fn draw(lang: Lang, theme: Theme, frame: &mut Frame<'_>) {

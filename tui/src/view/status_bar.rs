@@ -12,8 +12,9 @@ use crate::app::{BLINK_MS, State};
 use crate::keymap::Command;
 use crate::msg::Link;
 use crate::session::role_name;
-use crate::strings::{self, Text};
-use crate::text;
+use crate::strings;
+use crate::strings::Text;
+use crate::ui::text;
 
 /// Draws the status bar into `area` (one line).
 pub fn draw(state: &State, frame: &mut Frame<'_>, area: Rect) {

@@ -7,10 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use crate::app::State;
-use crate::layout;
-use crate::screens::view_log::{ViewLogScreen, record_name};
+use crate::features::view_log::screen::{ViewLogScreen, record_name};
 use crate::strings::Text;
-use crate::text;
+use crate::ui::{layout, text};
 
 /// The columns' widths: when, who, and what takes the rest.
 const WHEN: u16 = 16;
@@ -108,7 +107,7 @@ fn draw_line(state: &State, screen: &ViewLogScreen, frame: &mut Frame<'_>, area:
         parts.push(format!(
             "{}: {}",
             lang.pick("кто", "who"),
-            crate::records::person(&ctx, p)
+            crate::features::record_list::row::person(&ctx, p)
         ));
     }
     if let Some(r) = &screen.record {

@@ -6,10 +6,9 @@ use unicode_width::UnicodeWidthChar;
 
 use crate::app::State;
 use crate::keymap::Command;
-use crate::screens::Component;
-use crate::text;
-use crate::text_input::TextInput;
-use crate::theme::Theme;
+use crate::ui::text_input::TextInput;
+use crate::ui::theme::Theme;
+use crate::ui::{Component, text};
 
 /// A one-line field `cells` wide: scrolled so the cursor is visible, masked for passwords, the
 /// cursor drawn as a reversed cell (the terminal's own cursor stays hidden).

@@ -5,14 +5,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{assignments, records, report, status_bar, view_log, widgets};
 use crate::app::State;
+use crate::features::workspace::screen::{Tab, Workspace};
 use crate::keymap::Command;
-use crate::layout;
-use crate::screens::Component;
-use crate::screens::workspace::{Tab, Workspace};
 use crate::strings::Text;
-use crate::text;
+use crate::ui::{Component, layout, text};
+use crate::view::{assignments, records, report, status_bar, view_log, widgets};
 
 /// Draws the workspace into `area`.
 pub fn draw(state: &State, work: &Workspace, frame: &mut Frame<'_>, area: Rect) {

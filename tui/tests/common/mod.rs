@@ -9,15 +9,16 @@ use infogroups_server::demo::DEMO_PASSWORD;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb::{self, AssignmentStatus as S, Role};
 use infogroups_shared::{city_time, validate};
-use infogroups_tui::app::{self, Init, State};
-use infogroups_tui::demo::ADMIN_PASSWORD;
-use infogroups_tui::keymap::Keymap;
-use infogroups_tui::msg::{Cmd, LoginOk, Msg};
-use infogroups_tui::msg::{Link, SyncEvent};
-use infogroups_tui::screens::login::DemoLogin;
-use infogroups_tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+
+use infogroups_tui::app;
+use infogroups_tui::app::{Init, State};
+use infogroups_tui::demo::ADMIN_PASSWORD;
+use infogroups_tui::features::login::screen::DemoLogin;
+use infogroups_tui::keymap::Keymap;
+use infogroups_tui::msg::{Cmd, Link, LoginOk, Msg, SyncEvent};
+use infogroups_tui::ui::theme::Theme;
 
 pub const SEK1: u64 = 100;
 pub const ISP1: u64 = 101;

@@ -1,0 +1,3 @@
+//! Saving a server-rendered file: the form every list and record offers for it.
+
+pub mod forms;

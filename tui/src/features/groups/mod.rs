@@ -1,0 +1,4 @@
+//! The information groups: the administrator's list and the group's form.
+
+pub mod forms;
+pub mod records;

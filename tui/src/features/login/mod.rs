@@ -1,0 +1,3 @@
+//! Signing in: the login screen.
+
+pub mod screen;

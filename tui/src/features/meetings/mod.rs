@@ -1,0 +1,7 @@
+//! Meetings: the lists the workspaces show, preparing a meeting, and the meeting's forms.
+
+pub mod commands;
+pub mod detail;
+pub mod forms;
+pub mod prep;
+pub mod records;

@@ -1,0 +1,3 @@
+//! The user's notifications.
+
+pub mod records;

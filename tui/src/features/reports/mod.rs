@@ -1,0 +1,4 @@
+//! The report tabs: their parameters, the requests they make and the screen that shows the figures.
+
+pub mod requests;
+pub mod screen;

@@ -1,0 +1,51 @@
+//! The texts of the report tabs, the dashboard and the quarterly grid, and of saving a document or
+//! a table.
+
+use super::W;
+
+/// The Russian and English text of `w`, if it is one of this area's.
+pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
+    Some(match w {
+        W::TabDashboard => ("Сводка", "Dashboard"),
+        W::TabQuarterly => ("Ежеквартальный минимум", "Quarterly minimum"),
+        W::TabAggregates => ("Анализ", "Aggregates"),
+        W::TabGroupsReport => ("Отчёт о работе групп", "Groups report"),
+        W::TabAppealsAnalysis => ("Анализ обращений", "Appeals analysis"),
+        W::ExportTitle => ("Сохранить в файл", "Save to a file"),
+        W::FieldFormat => ("Формат", "Format"),
+        W::FieldDocument => ("Документ", "Document"),
+        W::DocProtocol => ("протокол", "protocol"),
+        W::DocBrief => ("справка по территории", "territory brief"),
+        W::DocAnnouncement => ("объявление", "announcement"),
+        W::DocResults => ("итоги встречи", "results"),
+        W::FieldPath => ("Файл", "File"),
+        W::FieldDeliver => ("Как получить", "How to get it"),
+        W::FieldSaveAs => (
+            "Имя файла (пусто — имя документа от сервера)",
+            "File name (empty: the document's own name)",
+        ),
+        W::DoneSaved => ("Файл сохранён", "File saved"),
+        W::Computing => ("расчёт…", "computing…"),
+        W::DashMeetings => ("Встречи", "Meetings"),
+        W::DashHeld => ("проведено", "held"),
+        W::DashPlanned => ("запланировано", "planned"),
+        W::DashAppeals => ("Обращения", "Appeals"),
+        W::DashAssignments => ("Поручения", "Assignments"),
+        W::DashOpen => ("на рассмотрении", "open"),
+        W::DashInWork => ("на исполнении", "in progress"),
+        W::DashOverdue => ("просрочено", "overdue"),
+        W::DashProtocolsLate => ("протоколов не передано в срок", "protocols late"),
+        W::DashOnTime => ("исполнено в срок", "done on time"),
+        W::DashTopProblems => (
+            "Самые частые проблемы по территориям",
+            "Most raised problems by territory",
+        ),
+        W::QuarterShort => ("кв.", "Q"),
+        W::TabViewLog => ("Журнал просмотров ПДн", "Personal data views"),
+        W::QuarterLegend => (
+            "✓ минимум выполнен  ! под угрозой  × не выполнен  · квартал не начался",
+            "✓ met  ! at risk  × missed  · not started",
+        ),
+        _ => return None,
+    })
+}

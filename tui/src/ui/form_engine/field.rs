@@ -1,0 +1,137 @@
+//! One field of a form: how it is edited, what was typed, what is wrong with it.
+
+use infogroups_shared::names::Lang;
+
+use crate::strings::work::W;
+use crate::ui::text_input::TextInput;
+
+/// How a field is edited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// One line of text.
+    Line,
+    /// Longer text (shown on several lines).
+    Text,
+    /// A date, `ДД.ММ.ГГГГ`.
+    Date,
+    /// One of the field's options, chosen with ←/→.
+    Choice,
+    /// A password: shown as dots, taken exactly as typed.
+    Secret,
+    /// A colleague, by login or name; ↑/↓ go through the people who match what is typed.
+    Person,
+    /// A classifier question, by words or code: the server searches as it is typed, ↑/↓ go
+    /// through what it found.
+    Classifier,
+}
+
+/// One field of a form.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The request field it fills (matched against the server's field errors).
+    pub name: &'static str,
+    /// Its label.
+    pub label: W,
+    /// How it is edited.
+    pub kind: FieldKind,
+    /// The text typed.
+    pub input: TextInput,
+    /// The options, for [`FieldKind::Choice`].
+    pub options: Vec<String>,
+    /// The chosen option.
+    pub choice: usize,
+    /// Must not be empty.
+    pub required: bool,
+    /// What is wrong with it.
+    pub error: Option<String>,
+    /// For a person or classifier field: what was typed before ↑/↓ put a match in the field.
+    pub query: Option<String>,
+    /// A label made of data (a checklist item's title) shown instead of `label`.
+    pub caption: Option<String>,
+    /// For a classifier field: what the server found for `query` (code, name), best first.
+    pub found: Vec<(String, String)>,
+}
+
+impl Field {
+    /// An empty field named `name` (the request field it fills), labelled `label`.
+    pub fn new(name: &'static str, label: W, kind: FieldKind, required: bool) -> Self {
+        Self {
+            name,
+            label,
+            kind,
+            input: TextInput::default(),
+            options: Vec::new(),
+            choice: 0,
+            required,
+            error: None,
+            query: None,
+            caption: None,
+            found: Vec::new(),
+        }
+    }
+
+    /// A choice among `options`, the first chosen.
+    pub fn choice(name: &'static str, label: W, options: Vec<String>) -> Self {
+        let mut f = Self::new(name, label, FieldKind::Choice, true);
+        f.options = options;
+        f
+    }
+
+    /// The field holding `text` at first.
+    pub fn with(mut self, text: impl Into<String>) -> Self {
+        self.input.set(text);
+        self
+    }
+
+    /// The label shown.
+    pub fn label_text(&self, lang: Lang) -> &str {
+        self.caption
+            .as_deref()
+            .unwrap_or_else(|| self.label.get(lang))
+    }
+
+    /// The text, trimmed.
+    pub fn value(&self) -> String {
+        self.text().to_string()
+    }
+
+    /// For a person or classifier field: the text the suggestions are for (what was typed, not
+    /// a match put in by ↑/↓).
+    pub fn typed_query(&self) -> &str {
+        self.query.as_deref().unwrap_or_else(|| self.input.text())
+    }
+
+    /// Puts the next (`step` 1) or previous (`step` -1) of `options` (what matches what was
+    /// typed) into the field, keeping what was typed for the suggestions.
+    pub(super) fn step_through(&mut self, options: &[String], step: isize) {
+        if options.is_empty() {
+            return;
+        }
+        let query = self.typed_query().to_string();
+        let n = options.len() as isize;
+        let at = options
+            .iter()
+            .position(|o| o == self.input.text())
+            .map_or(if step > 0 { -1 } else { 0 }, |i| i as isize);
+        let next = (at + step).rem_euclid(n) as usize;
+        self.input.set(options[next].clone());
+        self.query = Some(query);
+        self.error = None;
+    }
+
+    /// The server found `found` for `query`: kept if it is still what was typed.
+    pub fn classifier_found(&mut self, query: &str, found: Vec<(String, String)>) {
+        if self.kind == FieldKind::Classifier && self.typed_query() == query {
+            self.found = found;
+        }
+    }
+
+    /// The text as the request takes it: trimmed, except a password, which is exactly as typed.
+    pub(super) fn text(&self) -> &str {
+        if self.kind == FieldKind::Secret {
+            self.input.text()
+        } else {
+            self.input.text().trim()
+        }
+    }
+}

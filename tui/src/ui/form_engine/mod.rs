@@ -1,0 +1,366 @@
+//! The form engine: a popup of a few fields (or none — then it is a confirmation that shows
+//! what is being done) driven by a [`FormSpec`] that names the fields and builds the call.
+//! Fields are checked here where the rule is obvious and by the server otherwise; the server's
+//! field errors appear under the field they name. The engine names no form: each lives with its
+//! feature and implements [`FormSpec`].
+
+mod field;
+mod spec;
+mod values;
+
+use crossterm::event::KeyEvent;
+use infogroups_shared::classifier;
+use infogroups_shared::names::Lang;
+use infogroups_shared::pb;
+use tonic::Code;
+
+pub use field::{Field, FieldKind};
+pub use spec::{CloneSpec, FormSpec, Target};
+pub use values::{
+    choice_of, date_field, group_by_number, items, parse_date, request_id, set_meta_version,
+    user_id, user_ids, value,
+};
+
+use crate::keymap::Command;
+use crate::msg::call::{Call, Origin};
+use crate::msg::error::RpcError;
+use crate::msg::{Cmd, Msg};
+use crate::strings;
+use crate::strings::Text;
+use crate::ui::{Component, Ctx, Outbox, person_match};
+
+/// A form over the screen.
+#[derive(Debug, Clone)]
+pub struct FormPopup {
+    /// The title.
+    pub title: String,
+    /// What the form is about (for a confirmation: exactly what is being confirmed).
+    pub summary: Vec<String>,
+    /// The fields; none for a confirmation.
+    pub fields: Vec<Field>,
+    /// The focused field.
+    pub focus: usize,
+    /// What the form is: its fields and the call they make.
+    pub spec: Box<dyn FormSpec>,
+    /// The call is in flight.
+    pub pending: bool,
+    /// An error not about one field.
+    pub error: Option<String>,
+    /// A confirmation taller than the terminal: the first of its lines shown.
+    pub summary_scroll: usize,
+}
+
+/// A confirmation's text as drawn: wrapped to the popup's width, and how many lines of it fit on
+/// a terminal of `size` — shared by drawing and by paging, so Enter knows whether all was shown.
+pub fn confirmation_lines(summary: &[String], size: (u16, u16)) -> (Vec<String>, usize) {
+    let width = usize::from(76u16.min(size.0).saturating_sub(4)).max(1);
+    let lines = summary
+        .iter()
+        .flat_map(|s| crate::ui::text::wrap(s, width))
+        .collect();
+    // Borders, the line saying more follows, the blank line, an error and the keys.
+    (lines, usize::from(size.1.saturating_sub(8)).max(1))
+}
+
+impl FormPopup {
+    /// Lines of a confirmation not yet shown below the ones on screen.
+    pub fn lines_below(&self, size: (u16, u16)) -> usize {
+        if !self.is_confirmation() {
+            return 0;
+        }
+        let (lines, room) = confirmation_lines(&self.summary, size);
+        lines.len().saturating_sub(self.summary_scroll + room)
+    }
+
+    fn scroll_summary(&mut self, delta: isize, size: (u16, u16)) {
+        let (lines, room) = confirmation_lines(&self.summary, size);
+        let max = lines.len().saturating_sub(room);
+        self.summary_scroll = self.summary_scroll.saturating_add_signed(delta).min(max);
+    }
+    /// The form `spec`, titled `title`, about `summary`.
+    pub fn new(
+        spec: impl Into<Box<dyn FormSpec>>,
+        title: String,
+        summary: Vec<String>,
+        lang: Lang,
+    ) -> Self {
+        let spec = spec.into();
+        let fields = spec.fields(lang);
+        Self {
+            title,
+            summary,
+            fields,
+            focus: 0,
+            spec,
+            pending: false,
+            error: None,
+            summary_scroll: 0,
+        }
+    }
+
+    /// Puts `text` in the field named `name` (a default the user may change).
+    pub fn prefill(mut self, name: &str, text: impl Into<String>) -> Self {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.name == name) {
+            f.input.set(text);
+        }
+        self
+    }
+
+    /// Chooses option `index` of the choice field named `name`.
+    pub fn choose(mut self, name: &str, index: usize) -> Self {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.name == name) {
+            f.choice = index.min(f.options.len().saturating_sub(1));
+        }
+        self
+    }
+
+    /// A confirmation (no fields).
+    pub fn is_confirmation(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    /// The call failed: the error goes under its field when the server named one. A stale
+    /// version takes the current one, so the next Enter retries against what is now shown.
+    pub fn failed(&mut self, e: &RpcError, lang: Lang, server: &str, current: Option<u64>) {
+        self.pending = false;
+        if e.code == Code::Aborted
+            && let Some(v) = current
+        {
+            self.spec.set_version(v);
+        }
+        let mut text = e.message(lang, server);
+        if let Some(hint) = self.spec.refused(e.code) {
+            text = format!("{text}. {}", hint.get(lang));
+        }
+        let field = e.field.as_ref().and_then(|f| {
+            self.fields
+                .iter()
+                .position(|x| values::names_field(&f.field, x.name))
+        });
+        match field {
+            Some(i) => {
+                self.fields[i].error = Some(text);
+                self.focus = i;
+            }
+            None => self.error = Some(text),
+        }
+    }
+
+    /// The entity whose version the form carries.
+    pub fn target(&self) -> Option<Target> {
+        self.spec.target()
+    }
+
+    /// What to say when it worked.
+    pub fn done_text(&self, lang: Lang) -> String {
+        self.spec.done().get(lang).to_string()
+    }
+
+    /// Checks the fields and builds the call, or marks what is wrong.
+    fn build(&mut self, ctx: &Ctx<'_>) -> Option<Call> {
+        for f in &mut self.fields {
+            f.error = None;
+            if f.required && f.kind != FieldKind::Choice && f.value().is_empty() {
+                f.error = Some(Text::Required.get(ctx.lang).to_string());
+            }
+            // Words typed in a classifier field name a question only when the search found one.
+            if f.kind == FieldKind::Classifier
+                && !f.value().is_empty()
+                && !classifier::is_full_code(&f.value())
+            {
+                match f.found.as_slice() {
+                    [(code, _)] => f.input.set(code.clone()),
+                    _ => {
+                        f.error = Some(
+                            ctx.lang
+                                .pick(
+                                    "выберите вопрос из найденных (↑/↓) или введите полный код",
+                                    "choose a question found (↑/↓) or type the full code",
+                                )
+                                .to_string(),
+                        )
+                    }
+                }
+            }
+        }
+        if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
+            self.focus = i;
+            return None;
+        }
+        match self.spec.call(&self.fields, ctx) {
+            Ok(call) => Some(call),
+            Err(e) => {
+                let text = ctx.lang.pick(&e.ru, &e.en).to_string();
+                match self.fields.iter().position(|f| f.name == e.field) {
+                    Some(i) => {
+                        self.fields[i].error = Some(text);
+                        self.focus = i;
+                    }
+                    None => self.error = Some(text),
+                }
+                None
+            }
+        }
+    }
+}
+
+/// The keys of a person or classifier field that go through what was found.
+const MATCH_COMMANDS: [Command; 2] = [Command::NextMatch, Command::PrevMatch];
+
+/// The keys of a choice field.
+const OPTION_COMMANDS: [Command; 2] = [Command::PrevOption, Command::NextOption];
+
+impl Component for FormPopup {
+    fn commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
+        let mut c = vec![Command::Submit, Command::Cancel];
+        if self.fields.len() > 1 {
+            c.extend([Command::NextField, Command::PrevField]);
+        }
+        if self.is_confirmation() {
+            let (lines, room) = confirmation_lines(&self.summary, ctx.size);
+            if lines.len() > room {
+                c.extend([
+                    Command::Up,
+                    Command::Down,
+                    Command::PageUp,
+                    Command::PageDown,
+                ]);
+            }
+        }
+        c.push(Command::Help);
+        c
+    }
+
+    fn help_commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
+        let mut c = self.commands(ctx);
+        let has = |kinds: &[FieldKind]| self.fields.iter().any(|f| kinds.contains(&f.kind));
+        if has(&[FieldKind::Choice]) {
+            c.extend(OPTION_COMMANDS);
+        }
+        if has(&[FieldKind::Person, FieldKind::Classifier]) {
+            c.extend(MATCH_COMMANDS);
+        }
+        if !self.fields.is_empty() {
+            c.extend(Command::EDITING);
+        }
+        c
+    }
+
+    fn typing(&self) -> bool {
+        !self.fields.is_empty()
+    }
+
+    fn describe(&self, command: Command, lang: Lang) -> &'static str {
+        match (command, self.is_confirmation()) {
+            (Command::Submit, true) => Text::Yes.get(lang),
+            (Command::Cancel, true) => Text::No.get(lang),
+            (other, _) => strings::command(lang, other),
+        }
+    }
+
+    fn label(&self, command: Command, lang: Lang) -> &'static str {
+        match (command, self.is_confirmation()) {
+            (Command::Submit, true) => Text::Yes.get(lang),
+            (Command::Cancel, true) => Text::No.get(lang),
+            (other, _) => strings::command_short(lang, other),
+        }
+    }
+
+    fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
+        let n = self.fields.len().max(1);
+        let page = isize::try_from(confirmation_lines(&self.summary, ctx.size).1).unwrap_or(10);
+        match command {
+            Command::Up => self.scroll_summary(-1, ctx.size),
+            Command::Down => self.scroll_summary(1, ctx.size),
+            Command::PageUp => self.scroll_summary(-page, ctx.size),
+            Command::PageDown => self.scroll_summary(page, ctx.size),
+            // What is confirmed is read to its end first: Enter pages on until it has been shown.
+            Command::Submit if self.lines_below(ctx.size) > 0 => {
+                self.scroll_summary(page, ctx.size);
+            }
+            Command::Cancel => out.send(Msg::ClosePopup),
+            Command::NextField => self.focus = (self.focus + 1) % n,
+            Command::PrevField => self.focus = (self.focus + n - 1) % n,
+            Command::Submit if !self.pending => {
+                self.error = None;
+                if let Some(call) = self.build(ctx) {
+                    self.pending = true;
+                    out.run(Cmd::Call {
+                        origin: Origin::Form,
+                        call: Box::new(call),
+                    });
+                }
+            }
+            Command::Help => out.send(Msg::ShowHelp),
+            _ => {}
+        }
+    }
+
+    fn on_text_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>, out: &mut Outbox) -> bool {
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return false;
+        };
+        if matches!(field.kind, FieldKind::Person | FieldKind::Classifier) {
+            let step = match ctx.keymap.command(key, &MATCH_COMMANDS, true) {
+                Some(Command::NextMatch) => 1,
+                Some(Command::PrevMatch) => -1,
+                _ => 0,
+            };
+            if step != 0 {
+                let options: Vec<String> = if field.kind == FieldKind::Person {
+                    person_match::matches(ctx.replica.users.iter(), field.typed_query())
+                        .into_iter()
+                        .map(|u| u.username.clone())
+                        .collect()
+                } else {
+                    field.found.iter().map(|(code, _)| code.clone()).collect()
+                };
+                field.step_through(&options, step);
+                return true;
+            }
+            if field.input.handle_key_in(key, ctx.keymap) {
+                field.query = None;
+                field.error = None;
+                if field.kind == FieldKind::Classifier {
+                    search_classifier(field, out);
+                }
+                return true;
+            }
+            return false;
+        }
+        if field.kind == FieldKind::Choice {
+            let n = field.options.len().max(1);
+            let before = field.choice;
+            // Nothing is typed into a choice, so its keys may be printable ones (Space).
+            match ctx.keymap.command(key, &OPTION_COMMANDS, false) {
+                Some(Command::PrevOption) => field.choice = (field.choice + n - 1) % n,
+                Some(Command::NextOption) => field.choice = (field.choice + 1) % n,
+                _ => return false,
+            }
+            self.spec.chosen(&mut self.fields, before);
+            return true;
+        }
+        let handled = field.input.handle_key_in(key, ctx.keymap);
+        if handled {
+            field.error = None;
+        }
+        handled
+    }
+}
+
+/// Asks the server for the classifier questions matching what a classifier field holds (from
+/// two characters on); the answer is matched back by its query.
+fn search_classifier(field: &mut Field, out: &mut Outbox) {
+    let query = field.input.text().trim().to_string();
+    if query.chars().count() < 2 {
+        field.found.clear();
+        return;
+    }
+    out.run(Cmd::Call {
+        origin: Origin::Classifier,
+        call: Box::new(Call::SearchClassifier(pb::SearchClassifierRequest {
+            query,
+            limit: 30,
+        })),
+    });
+}
