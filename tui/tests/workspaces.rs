@@ -2436,3 +2436,28 @@ fn a_protocol_can_be_had_as_a_link_for_the_browser_of_ones_own_computer() {
         "the key copies the link: {cmds:?}"
     );
 }
+
+#[test]
+fn the_control_sector_returns_a_handed_over_protocol_with_the_reason() {
+    let mut s = signed(Lang::Ru, (100, 30), KONTROL);
+    press(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "20.04.2026");
+    press(&mut s, KeyCode::Enter);
+    assert!(
+        screen_text(&s).contains("вернуть"),
+        "the hints offer it: {}",
+        screen_text(&s)
+    );
+    press(&mut s, KeyCode::Char('b'));
+    assert!(top_form(&s).is_some(), "the reason form opens");
+    assert!(screen_text(&s).contains("Возврат протокола секретарю"));
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert!(call_of(&cmds).is_none(), "no reason, nothing sent");
+    type_text(&mut s, "Нет списка присутствовавших");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::ReturnProtocol(r))) = call_of(&cmds) else {
+        panic!("not returned: {cmds:?}");
+    };
+    assert_eq!(r.meeting_id, HANDED);
+    assert_eq!(r.reason, "Нет списка присутствовавших");
+}

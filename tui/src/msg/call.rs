@@ -16,6 +16,8 @@ pub enum Call {
     HandOver(pb::MeetingStepRequest),
     /// The control sector acknowledges receipt.
     Acknowledge(pb::MeetingStepRequest),
+    /// The control sector returns the protocol to the secretary.
+    ReturnProtocol(pb::ReturnProtocolRequest),
     /// Notify the meeting's members and participants.
     Notify(pb::NotifyParticipantsRequest),
     /// Save the protocol draft.

@@ -60,6 +60,12 @@ pub async fn run(
                 .await
                 .map_err(status)?,
         ),
+        Call::ReturnProtocol(r) => meeting(
+            conn.meetings()
+                .return_protocol(request(r))
+                .await
+                .map_err(status)?,
+        ),
         Call::Notify(r) => meeting(
             conn.meetings()
                 .notify_participants(request(r))

@@ -9,7 +9,7 @@ use infogroups_shared::policy::Action;
 use crate::features::exports::forms::export_choice_form;
 use crate::features::meetings::detail::protocol_lines;
 use crate::features::meetings::forms::{
-    InformingForm, MeetingStep, MeetingStepForm, ProtocolForm, PublicationForm,
+    InformingForm, MeetingStep, MeetingStepForm, ProtocolForm, PublicationForm, ReturnProtocolForm,
 };
 use crate::features::meetings::prep as meeting_prep;
 use crate::features::meetings::records::{
@@ -55,6 +55,9 @@ fn meeting_commands(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<Command> {
     }
     if ctx.may_in(Action::AcknowledgeProtocol, g) && allowed(m, Step::Acknowledge, ctx) {
         c.push(Command::Acknowledge);
+    }
+    if ctx.may_in(Action::AcknowledgeProtocol, g) && allowed(m, Step::ReturnProtocol, ctx) {
+        c.push(Command::Return);
     }
     if ctx.may_in(Action::RecordInforming, g)
         && !informing_done(m)
@@ -187,6 +190,19 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
         Command::MarkHeld => confirm(MeetingStep::MarkHeld, m, ctx),
         Command::HandOver => confirm(MeetingStep::HandOver, m, ctx),
         Command::Acknowledge => confirm(MeetingStep::Acknowledge, m, ctx),
+        Command::Return => {
+            let mut lines = summary(m, ctx);
+            lines.push(W::ReturnProtocolWhy.get(lang).to_string());
+            Start::Form(Box::new(FormPopup::new(
+                ReturnProtocolForm {
+                    id: meta.id,
+                    version: meta.version,
+                },
+                W::ReturnProtocolTitle.get(lang).to_string(),
+                lines,
+                lang,
+            )))
+        }
         Command::Notify => confirm(MeetingStep::Notify, m, ctx),
         Command::EditProtocol if matches!(status(m), M::Held | M::ProtocolDrafted) => {
             // Until the secretary says otherwise, the whole group was there.

@@ -42,6 +42,18 @@ pub fn detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
     if m.retrospective {
         out.push(DetailLine::Text(W::Retrospective.get(lang).to_string()));
     }
+    for r in m.handover.iter().flat_map(|h| &h.returns) {
+        out.push(field(
+            lang,
+            W::ReturnedAt,
+            format!(
+                "{} ({}): {}",
+                text::date_time(r.at_ms),
+                person(ctx, r.by_user_id),
+                r.reason
+            ),
+        ));
+    }
     if let Some(h) = m.handover.as_ref().filter(|h| h.handed_at_ms != 0) {
         let late = if h.late { W::Late.get(lang) } else { "" };
         out.push(field(

@@ -71,6 +71,14 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
             "Hand the signed protocol to the control sector?",
         ),
         W::AckTitle => ("Получение протокола", "Acknowledge the protocol"),
+        W::ReturnProtocolTitle => (
+            "Возврат протокола секретарю",
+            "Return the protocol to the secretary",
+        ),
+        W::ReturnProtocolWhy => (
+            "Протокол вернётся секретарю подписанным, но не переданным; укажите, что исправить.",
+            "The protocol goes back to the secretary signed but not handed over; say what to put right.",
+        ),
         W::AckQuestion => (
             "Отметить протокол полученным?",
             "Acknowledge receipt of the protocol?",
@@ -108,6 +116,7 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
         W::StatusProtocolReceived => ("Протокол получен", "Protocol received"),
         W::HandedOverAt => ("Протокол передан", "Protocol handed over"),
         W::ReceivedAt => ("Получен КОС", "Received by the control sector"),
+        W::ReturnedAt => ("Возвращён КОС", "Returned by the control sector"),
         W::FieldParticipant => ("Участник (←/→)", "Participant (←/→)"),
         W::FieldOrganisation => ("Организация (←/→)", "Organisation (←/→)"),
         W::FieldParticipantName => ("ФИО", "Name"),
@@ -188,6 +197,10 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
         W::DoneHeld => ("Встреча отмечена проведённой", "Meeting marked held"),
         W::DoneHandedOver => ("Протокол передан", "Protocol handed over"),
         W::DoneAcknowledged => ("Получение отмечено", "Receipt acknowledged"),
+        W::DoneReturnedProtocol => (
+            "Протокол возвращён секретарю",
+            "Protocol returned to the secretary",
+        ),
         W::DoneNotified => ("Оповещение разослано", "Notice sent"),
         W::DoneProtocol => ("Протокол сохранён", "Protocol saved"),
         W::DoneRecorded => ("Отмечено", "Recorded"),

@@ -8,4 +8,6 @@ mod steps;
 
 pub use plan::{PastMeeting, PlanMeeting};
 pub use prep::{CHECK_FIELDS, Prep, Prepare, agreement_option, participant_label, venue_option};
-pub use steps::{InformingForm, MeetingStep, MeetingStepForm, ProtocolForm, PublicationForm};
+pub use steps::{
+    InformingForm, MeetingStep, MeetingStepForm, ProtocolForm, PublicationForm, ReturnProtocolForm,
+};

@@ -78,6 +78,41 @@ impl FormSpec for MeetingStepForm {
     }
 }
 
+/// The control sector sends a handed-over protocol back to the secretary, saying why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReturnProtocolForm {
+    /// The meeting.
+    pub id: u64,
+    /// The version the user saw.
+    pub version: u64,
+}
+
+impl FormSpec for ReturnProtocolForm {
+    fn fields(&self, _lang: Lang) -> Vec<Field> {
+        vec![Field::new("reason", W::FieldReason, K::Text, true)]
+    }
+
+    fn call(&self, fields: &[Field], _ctx: &Ctx<'_>) -> Result<Call, FieldError> {
+        Ok(Call::ReturnProtocol(pb::ReturnProtocolRequest {
+            meeting_id: self.id,
+            expected_version: self.version,
+            reason: value(fields, "reason").to_string(),
+        }))
+    }
+
+    fn done(&self) -> W {
+        W::DoneReturnedProtocol
+    }
+
+    fn target(&self) -> Option<Target> {
+        Some(Target::Meeting(self.id))
+    }
+
+    fn set_version(&mut self, v: u64) {
+        self.version = v;
+    }
+}
+
 /// Save the protocol's main fields (the rest of it is kept as it was).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProtocolForm {
