@@ -149,6 +149,7 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
             .filter(|g| g.meta.is_some_and(|m| risky.contains(&m.id)))
             .collect()
     };
+    let by_mail = crate::mail::reminders::due(ctx, &all, today, window_end)?;
     let day = today.format("%Y-%m-%d").to_string();
     let pending_once = |prefix: &str| db.get_raw(&once_key(prefix)).map(|v| v.is_none());
     let mut anything =
@@ -164,6 +165,9 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
             "quarter/{}/{year}/{quarter}",
             g.meta.map_or(0, |m| m.id)
         ))?;
+    }
+    for (what, _) in &by_mail {
+        anything |= pending_once(what)?;
     }
     if !anything {
         return Ok(0);
@@ -304,6 +308,11 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
                     )?;
                 }
                 Ok(())
+            })?;
+        }
+        for (what, letter) in by_mail {
+            once(tx, &what, |tx| {
+                crate::mail::outbox::enqueue(tx, letter).map(|_| ())
             })?;
         }
         Ok(changed)

@@ -14,6 +14,12 @@ use tokio::task::JoinHandle;
 
 use crate::STEP;
 
+/// Headers, names in lower case, in order.
+pub type Headers = Vec<(String, String)>;
+
+/// A MIME part: its headers and its decoded body.
+pub type Part = (Headers, Vec<u8>);
+
 /// One message the sink accepted.
 #[derive(Clone, Debug, Default)]
 pub struct Delivered {
@@ -38,12 +44,44 @@ impl Delivered {
             .unwrap_or_default()
     }
 
+    /// The MIME parts: each one's headers and its body, transfer encoding undone. A message
+    /// of one part is that part.
+    pub fn parts(&self) -> Vec<Part> {
+        let (head, body) = self.data.split_once("\r\n\r\n").unwrap_or((&self.data, ""));
+        let headers = header_block(head);
+        let boundary = headers
+            .iter()
+            .find(|(k, _)| k == "content-type")
+            .and_then(|(_, v)| v.split("boundary=").nth(1))
+            .map(|b| {
+                b.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim_matches('"')
+                    .to_string()
+            });
+        let Some(boundary) = boundary else {
+            let decoded = decode_body(&headers, body);
+            return vec![(headers, decoded)];
+        };
+        let marker = format!("--{boundary}");
+        body.split(marker.as_str())
+            .skip(1)
+            .filter(|p| !p.starts_with("--"))
+            .map(|p| {
+                let p = p.trim_start_matches("\r\n");
+                let (h, b) = p.split_once("\r\n\r\n").unwrap_or((p, ""));
+                let headers = header_block(h);
+                let decoded = decode_body(&headers, b.trim_end_matches("\r\n"));
+                (headers, decoded)
+            })
+            .collect()
+    }
+
     /// The attachments' (file name, content type), in order.
     pub fn attachments(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        for part in self.data.split("\r\n--") {
-            let head = part.split("\r\n\r\n").next().unwrap_or("");
-            let headers = header_block(head.split_once("\r\n").map_or("", |(_, h)| h));
+        for (headers, _) in self.parts() {
             let get = |name: &str| {
                 headers
                     .iter()
@@ -56,23 +94,98 @@ impl Delivered {
             if !disposition.starts_with("attachment") {
                 continue;
             }
-            let name = disposition
-                .split("filename=")
-                .nth(1)
-                .map(|n| n.trim_matches('"').to_string())
-                .unwrap_or_default();
             let kind = get("content-type")
                 .map(|t| t.split(';').next().unwrap_or("").trim().to_string())
                 .unwrap_or_default();
-            out.push((name, kind));
+            out.push((file_name(&disposition), kind));
         }
         out
     }
 
-    /// The whole message with encoded words decoded, for looking for a text in it.
+    /// The subject and every part's text, decoded, for looking for a text in the message.
     pub fn text(&self) -> String {
-        decode_words(&self.data)
+        let mut out = self.subject();
+        for (_, body) in self.parts() {
+            out.push('\n');
+            out.push_str(&String::from_utf8_lossy(&body));
+        }
+        out
     }
+}
+
+/// A part's body with its `Content-Transfer-Encoding` undone.
+fn decode_body(headers: &[(String, String)], body: &str) -> Vec<u8> {
+    let encoding = headers
+        .iter()
+        .find(|(k, _)| k == "content-transfer-encoding")
+        .map(|(_, v)| v.to_ascii_lowercase())
+        .unwrap_or_default();
+    match encoding.as_str() {
+        "base64" => base64(body),
+        "quoted-printable" => quoted_printable(body),
+        _ => body.as_bytes().to_vec(),
+    }
+}
+
+fn quoted_printable(text: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut lines = text.split("\r\n").peekable();
+    while let Some(line) = lines.next() {
+        // A line ending in `=` is a soft break: it joins the next one.
+        let (line, soft) = match line.strip_suffix('=') {
+            Some(l) => (l, true),
+            None => (line, false),
+        };
+        out.extend(unescape(line, b'='));
+        if !soft && lines.peek().is_some() {
+            out.extend(b"\r\n");
+        }
+    }
+    out
+}
+
+/// `text` with every `<marker>XX` hex escape turned into its byte.
+fn unescape(text: &str, marker: u8) -> Vec<u8> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let byte = (b[i] == marker && i + 3 <= b.len())
+            .then(|| std::str::from_utf8(&b[i + 1..i + 3]).ok())
+            .flatten()
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match byte {
+            Some(v) => {
+                out.push(v);
+                i += 3;
+            }
+            None => {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The file name of a `Content-Disposition`: plain `filename="…"`, or RFC 2231's
+/// `filename*0*=utf-8''%D0%9F…` continuations for a non-ASCII name.
+fn file_name(disposition: &str) -> String {
+    let mut encoded = Vec::new();
+    for param in disposition.split(';').map(str::trim) {
+        if let Some(plain) = param.strip_prefix("filename=") {
+            return decode_words(plain.trim_matches('"'));
+        }
+        if let Some(rest) = param.strip_prefix("filename*") {
+            let value = rest
+                .split_once('=')
+                .map_or("", |(_, v)| v)
+                .trim_matches('"');
+            let value = value.split_once("''").map_or(value, |(_, v)| v);
+            encoded.extend(unescape(value, b'%'));
+        }
+    }
+    String::from_utf8_lossy(&encoded).into_owned()
 }
 
 fn header_block(block: &str) -> Vec<(String, String)> {
