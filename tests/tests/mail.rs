@@ -475,3 +475,61 @@ async fn reminders_come_by_mail_to_those_who_chose_them_and_the_control_sector_g
     server.stop().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_protocol_due_for_handover_is_mailed_to_the_secretary_who_chose_it() -> Result<()> {
+    let sink = SmtpSink::start().await?;
+    let mail = via(&sink);
+    let server = TestServer::start(|c| {
+        mail(c);
+        c.clock = Clock::training(city_ms(day(4, 30), 9));
+        c.token_ttl = Duration::from_secs(365 * 24 * 3600);
+    })
+    .await?;
+    let city = City::build(&server).await?;
+    // The outbox is the administrators' to read.
+    let denied = city
+        .secretary_a
+        .maintenance()
+        .list_mail(pb::ListMailRequest::default())
+        .await;
+    ensure!(
+        code_of(&denied) == tonic::Code::PermissionDenied,
+        "{denied:?}"
+    );
+    choose(
+        &city.secretary_a,
+        "secretary.a@city.test",
+        &[pb::NotificationKind::ProtocolLate],
+    )
+    .await?;
+    // Held on 28.04, signed, due to the control sector by 05.05 and not handed over yet.
+    let m = pb::Meeting {
+        group_id: city.a(),
+        date: Some(api_date(day(4, 28))),
+        time: "17:00".into(),
+        status: pb::MeetingStatus::ProtocolSigned as i32,
+        handover: Some(pb::Handover {
+            due: Some(pb::Deadline {
+                date: Some(api_date(day(5, 5))),
+                predicted: false,
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    server.db().write(0, |tx| tx.create(m, None)).await?;
+    advance_clock_to(&city.admin, day(4, 30), 12).await?;
+    let got = sink.wait_for(1).await?;
+    let mail = got.first().context("one message")?;
+    ensure!(mail.rcpt == ["secretary.a@city.test"], "{:?}", mail.rcpt);
+    ensure!(
+        mail.subject() == "Инфогруппы: срок передачи протокола",
+        "{}",
+        mail.subject()
+    );
+    ensure!(mail.text().contains("05.05.2026"), "{}", mail.text());
+    drop(city);
+    server.stop().await?;
+    Ok(())
+}
