@@ -4,7 +4,8 @@
 //! today). Then it marks assignments and appeals overdue, marks protocols not handed over by their
 //! 3.6.9 date late, sends reminders a configurable number of working days before a deadline and
 //! on the day, a daily digest per executor and a warning for a quarter at risk — each as an
-//! ordinary committed event by the system, so no screen has to poll.
+//! ordinary committed event by the system, so no screen has to poll. With mail set up, the same
+//! round queues the reminders that exist only by mail (`crate::mail::reminders`).
 
 use chrono::NaiveDate;
 use infogroups_shared::assignment::{self as machine, Step};

@@ -119,3 +119,36 @@ pub async fn run(ctx: Ctx) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(to: &str) -> pb::MailItem {
+        pb::MailItem {
+            to: vec![to.into()],
+            subject: "Инфогруппы: срок истёк".into(),
+            body: "Поручение 3/2026: срок истёк".into(),
+            attachments: vec![outbox::attachment(
+                "meeting-7.ics",
+                "text/calendar; charset=utf-8",
+                b"BEGIN:VCALENDAR".to_vec(),
+            )],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_message_carries_its_file_and_a_bad_address_is_refused_for_good() {
+        let built = build("Инфогруппы <ig@example.org>", &item("ivanova@example.org"));
+        let raw = built.map(|m| String::from_utf8_lossy(&m.formatted()).into_owned());
+        assert!(
+            raw.as_ref().is_ok_and(|r| r.contains("multipart/mixed")
+                && r.contains("filename=\"meeting-7.ics\"")
+                && r.contains("text/calendar")),
+            "{raw:?}"
+        );
+        assert!(build("ig@example.org", &item("not an address")).is_err());
+        assert!(build("nobody", &item("ivanova@example.org")).is_err());
+    }
+}
