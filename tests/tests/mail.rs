@@ -137,6 +137,15 @@ async fn a_refusing_smtp_server_is_retried_then_the_message_is_listed_failed() -
         item.last_error
     );
     ensure!(sink.delivered().is_empty());
+    // A message given up keeps no file contents in the store (a document may name a citizen).
+    let stored = outbox::all(server.db())?;
+    ensure!(
+        stored.iter().all(|m| m
+            .attachments
+            .iter()
+            .all(|a| a.data.is_empty() && a.size == 8)),
+        "{stored:?}"
+    );
     ensure!(
         sink.attempts() == 3,
         "no attempt after giving up: {}",

@@ -1,6 +1,7 @@
 //! The durable outbox: each message is one raw record written in the same transaction as what
 //! caused it, so a crash or a restart loses none, and the sender takes them from there. A message
-//! sent is removed; one given up stays, marked failed, for an administrator to see.
+//! sent is removed; one given up stays, marked failed and without its files' contents, for an
+//! administrator to see.
 
 use infogroups_shared::pb;
 use prost::Message;
@@ -119,6 +120,15 @@ pub fn backoff(base: std::time::Duration, attempts: u32) -> std::time::Duration 
         .min(std::time::Duration::from_secs(86_400))
 }
 
+/// Marks a message given up. Its files' contents go: a document may carry a citizen's data, which
+/// must not outlive its purpose in a record nobody sends; the names and sizes stay for the list.
+fn give_up(item: &mut pb::MailItem) {
+    item.state = pb::MailState::Failed as i32;
+    for a in &mut item.attachments {
+        a.data = Vec::new();
+    }
+}
+
 /// Records the outcome of an attempt on `item` at `now_ms`.
 pub async fn settle(
     db: &Db,
@@ -135,7 +145,7 @@ pub async fn settle(
                 item.attempts += 1;
                 item.last_error = why;
                 if item.attempts >= mail.max_attempts {
-                    item.state = pb::MailState::Failed as i32;
+                    give_up(&mut item);
                 } else {
                     let wait = backoff(mail.retry_base, item.attempts);
                     item.next_try_ms = now_ms.saturating_add(wait.as_millis() as i64);
@@ -145,7 +155,7 @@ pub async fn settle(
             Outcome::Permanent(why) => {
                 item.attempts += 1;
                 item.last_error = why;
-                item.state = pb::MailState::Failed as i32;
+                give_up(&mut item);
                 tx.put_raw(k, item.encode_to_vec());
             }
         }
