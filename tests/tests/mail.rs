@@ -542,3 +542,31 @@ async fn a_protocol_due_for_handover_is_mailed_to_the_secretary_who_chose_it() -
     server.stop().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn starttls_is_never_downgraded_to_clear_text() -> Result<()> {
+    // The sink offers no STARTTLS: a server set to require it sends nothing in clear.
+    let sink = SmtpSink::start().await?;
+    let clear = via(&sink);
+    let server = TestServer::start(|c| {
+        clear(c);
+        if let Some(m) = c.mail.as_mut() {
+            m.tls = MailTls::StartTls;
+        }
+    })
+    .await?;
+    server
+        .db()
+        .write(0, |tx| outbox::enqueue(tx, letter("ivanova@test.local")))
+        .await?;
+    let admin = server.admin().await?;
+    let failed = outbox_until(&admin, true, |items| !items.is_empty()).await?;
+    let item = failed.first().context("given up")?;
+    ensure!(!item.last_error.is_empty(), "{item:?}");
+    ensure!(
+        sink.delivered().is_empty(),
+        "nothing was handed over in clear"
+    );
+    server.stop().await?;
+    Ok(())
+}
