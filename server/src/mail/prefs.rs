@@ -37,7 +37,8 @@ pub fn put(tx: &mut Tx<'_>, user_id: u64, prefs: &pb::MailPreferences) {
     tx.put_raw(key(user_id), prefs.encode_to_vec());
 }
 
-/// The kinds a person may choose to get by mail: every notification kind but "unspecified".
+/// Checks preferences: the address is one, and each kind chosen is a notification kind (any but
+/// "unspecified").
 pub fn check(prefs: &pb::MailPreferences) -> Result<(), FieldError> {
     validate::email("email", prefs.email.trim())?;
     for (i, k) in prefs.kinds.iter().enumerate() {
