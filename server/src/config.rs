@@ -103,6 +103,8 @@ pub struct Config {
     pub insecure_listen: bool,
     /// The clock: the system's, or a training one (`serve --clock`).
     pub clock: Clock,
+    /// The SMTP server the server's mail goes through; no mail without it.
+    pub mail: Option<crate::mail::MailConfig>,
 }
 
 /// TLS certificate and key files.
@@ -153,6 +155,7 @@ impl Config {
             backup_keep: 7,
             insecure_listen: false,
             clock: Clock::system(),
+            mail: None,
         }
     }
 }
@@ -218,6 +221,8 @@ pub struct FileConfig {
     /// How often to rewrite the store files a depersonalisation marked: `10m` (see
     /// [`parse_every`]).
     pub store_rewrite_every: Option<String>,
+    /// The SMTP server for the server's mail (a `[mail]` table); no mail without it.
+    pub mail: Option<crate::mail::MailFile>,
 }
 
 /// How often the store files are rewritten after a depersonalisation by default: its citizens'
@@ -284,6 +289,9 @@ pub enum ConfigError {
     /// The deadline rule is not one of the three.
     #[error("appeal_deadline_rule must be previous, next or unchanged, not {0:?}")]
     DeadlineRule(String),
+    /// The `[mail]` table cannot be used.
+    #[error(transparent)]
+    Mail(#[from] crate::mail::settings::MailConfigError),
 }
 
 /// The shortest login token lifetime an operator may set, in hours.
@@ -534,6 +542,44 @@ pub fn effective(c: &Config) -> Vec<(&'static str, String)> {
             format!("\"{}s\"", c.store_rewrite_every.as_secs()),
         ),
         (
+            "mail.host",
+            c.mail
+                .as_ref()
+                .map_or("(none)".into(), |m| format!("{:?}", m.host)),
+        ),
+        (
+            "mail.port",
+            c.mail
+                .as_ref()
+                .map_or("(none)".into(), |m| m.port.to_string()),
+        ),
+        (
+            "mail.tls",
+            c.mail
+                .as_ref()
+                .map_or("(none)".into(), |m| format!("\"{}\"", m.tls.name())),
+        ),
+        (
+            "mail.user",
+            c.mail
+                .as_ref()
+                .and_then(|m| m.credentials.as_ref())
+                .map_or("(none)".into(), |(u, _)| format!("{u:?}")),
+        ),
+        (
+            "mail.from",
+            c.mail
+                .as_ref()
+                .map_or("(none)".into(), |m| format!("{:?}", m.from)),
+        ),
+        (
+            "mail.password",
+            c.mail
+                .as_ref()
+                .and_then(|m| m.credentials.as_ref())
+                .map_or(String::new(), |_| "set".into()),
+        ),
+        (
             "backup_passphrase",
             c.backup_key
                 .as_ref()
@@ -713,6 +759,33 @@ mod tests {
         for k in ["download_links", "download_links_url"] {
             assert!(file_keys().contains(&k), "{k} is settable from the file");
         }
+    }
+
+    #[test]
+    fn the_mail_table_parses_and_its_password_is_masked() {
+        let file: Result<FileConfig, _> = toml::from_str(
+            "[mail]\nhost = \"127.0.0.1\"\nport = 2525\ntls = \"none\"\nuser = \"ig\"\n\
+             password_env = \"IG_SMTP\"\nfrom = \"ig@example.org\"\n",
+        );
+        let mail = file.ok().and_then(|f| f.mail);
+        let env = |k: &str| (k == "IG_SMTP").then(|| "s3cret".to_string());
+        let mut c = Config::new("/x");
+        c.mail = mail.and_then(|m| m.resolve(&env).ok());
+        let rows = effective(&c);
+        let get = |k: &str| rows.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str());
+        assert_eq!(get("mail.port"), Some("2525"));
+        assert_eq!(get("mail.tls"), Some("\"none\""));
+        assert_eq!(get("mail.password"), Some("********"));
+        assert!(!rows.iter().any(|(_, v)| v.contains("s3cret")));
+        let unknown: Result<FileConfig, _> =
+            toml::from_str("[mail]\nhost = \"h\"\nfrom = \"a@b.c\"\npasword = \"x\"\n");
+        assert!(unknown.is_err());
+        assert_eq!(get("mail.host"), Some("\"127.0.0.1\""));
+        assert!(
+            effective(&Config::new("/x"))
+                .iter()
+                .any(|(k, v)| *k == "mail.host" && v == "(none)")
+        );
     }
 
     #[test]

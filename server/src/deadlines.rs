@@ -4,7 +4,8 @@
 //! today). Then it marks assignments and appeals overdue, marks protocols not handed over by their
 //! 3.6.9 date late, sends reminders a configurable number of working days before a deadline and
 //! on the day, a daily digest per executor and a warning for a quarter at risk — each as an
-//! ordinary committed event by the system, so no screen has to poll.
+//! ordinary committed event by the system, so no screen has to poll. With mail set up, the same
+//! round queues the reminders that exist only by mail (`crate::mail::reminders`).
 
 use chrono::NaiveDate;
 use infogroups_shared::assignment::{self as machine, Step};
@@ -149,6 +150,7 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
             .filter(|g| g.meta.is_some_and(|m| risky.contains(&m.id)))
             .collect()
     };
+    let by_mail = crate::mail::reminders::due(ctx, &all, today, window_end)?;
     let day = today.format("%Y-%m-%d").to_string();
     let pending_once = |prefix: &str| db.get_raw(&once_key(prefix)).map(|v| v.is_none());
     let mut anything =
@@ -164,6 +166,9 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
             "quarter/{}/{year}/{quarter}",
             g.meta.map_or(0, |m| m.id)
         ))?;
+    }
+    for (what, _) in &by_mail {
+        anything |= pending_once(what)?;
     }
     if !anything {
         return Ok(0);
@@ -304,6 +309,11 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
                     )?;
                 }
                 Ok(())
+            })?;
+        }
+        for (what, letter) in by_mail {
+            once(tx, &what, |tx| {
+                crate::mail::outbox::enqueue(tx, letter).map(|_| ())
             })?;
         }
         Ok(changed)

@@ -22,6 +22,7 @@ pub mod files;
 pub mod framing;
 pub mod integrity;
 pub mod logging;
+pub mod mail;
 pub mod metrics;
 pub mod metrics_endpoint;
 pub mod notify;

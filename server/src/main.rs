@@ -320,6 +320,12 @@ fn build_config(args: ServeArgs) -> Result<Config> {
     if let Some(n) = file.backup_keep {
         config.backup_keep = n.max(1);
     }
+    if let Some(mail) = &file.mail {
+        config.mail = Some(
+            mail.resolve(&|k| std::env::var(k).ok())
+                .map_err(config::ConfigError::from)?,
+        );
+    }
     if let Some(every) = &file.store_rewrite_every {
         config.store_rewrite_every = config::parse_every("store_rewrite_every", every)?;
     }

@@ -1,4 +1,5 @@
-//! Staging notifications to users inside the write that causes them, so they arrive live with it.
+//! Staging notifications to users inside the write that causes them, so they arrive live with it
+//! (and, for those who asked for their kind by mail, their mail copy is queued in the same write).
 
 use infogroups_shared::pb;
 
@@ -17,6 +18,7 @@ pub fn stage(
     if user_id == 0 {
         return Ok(());
     }
+    crate::mail::letters::notification(tx, user_id, kind, &ru)?;
     tx.create(
         pb::Notification {
             meta: None,
@@ -55,6 +57,7 @@ pub fn stage_about(
     if user_id == 0 {
         return Ok(());
     }
+    crate::mail::letters::notification(tx, user_id, kind, &ru)?;
     let (meeting_id, appeal_id) = match about {
         About::Meeting(id) => (id, 0),
         About::Appeal(id) => (0, id),

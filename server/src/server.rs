@@ -293,6 +293,7 @@ impl Server {
             ctx.shutdown.clone(),
         ));
         let backups = tokio::spawn(crate::schedule::run(ctx.clone()));
+        let mail = tokio::spawn(crate::mail::sender::run(ctx.clone()));
         let reopens = tokio::spawn(crate::files::run_reopens(
             files.clone(),
             ctx.shutdown.clone(),
@@ -346,6 +347,8 @@ impl Server {
             let _ = clock.await;
         }
         let _ = purge.await;
+        // Before the close: a mail under way records its outcome.
+        let _ = mail.await;
         if let Some(downloads) = downloads {
             let _ = downloads.await;
         }

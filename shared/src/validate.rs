@@ -854,3 +854,81 @@ mod tests {
         assert_eq!(back, Some(e));
     }
 }
+
+/// The longest e-mail address accepted (RFC 5321's path limit).
+pub const MAX_EMAIL: usize = 254;
+
+/// An optional e-mail address: empty, or `local@domain.tld` with no spaces or control characters.
+pub fn email(field: &str, value: &str) -> Result<(), FieldError> {
+    if value.is_empty() {
+        return Ok(());
+    }
+    let bad = || {
+        FieldError::new(
+            field,
+            "адрес электронной почты вида имя@домен.ru",
+            "an e-mail address like name@domain.org",
+        )
+    };
+    if value.chars().count() > MAX_EMAIL
+        || value
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>,;\"()[]\\".contains(c))
+    {
+        return Err(bad());
+    }
+    let (local, domain) = value.split_once('@').ok_or_else(bad)?;
+    let domain_ok = domain.contains('.')
+        && !domain.contains('@')
+        && domain.split('.').all(|label| !label.is_empty());
+    if local.is_empty() || !domain_ok {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+/// An optional phone number: digits with `+`, spaces, `-` and brackets, 5 to 20 digits.
+pub fn phone(field: &str, value: &str) -> Result<(), FieldError> {
+    if value.is_empty() {
+        return Ok(());
+    }
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    let allowed = value
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-()".contains(c));
+    if allowed && (5..=20).contains(&digits) && value.chars().count() <= 32 {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            field,
+            "номер телефона: цифры, +, -, пробелы и скобки, от 5 до 20 цифр",
+            "a phone number: digits, +, -, spaces and brackets, 5 to 20 digits",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod contact_tests {
+    use super::*;
+
+    #[test]
+    fn addresses_and_phones_are_checked_and_name_their_field() {
+        for ok in ["", "ivanova@novoshakhtinsk.ru", "a.b+c@mail.example.org"] {
+            assert!(email("email", ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "ivanova", "@x.ru", "a@x", "a@@x.ru", "a b@x.ru", "a@x..ru", "<a@x.ru>",
+        ] {
+            assert!(
+                email("participant.email", bad).is_err_and(|e| e.field == "participant.email"),
+                "{bad}"
+            );
+        }
+        for ok in ["", "+7 (86369) 2-15-40", "88636921540"] {
+            assert!(phone("phone", ok).is_ok(), "{ok}");
+        }
+        for bad in ["123", "звоните", "+7 863 69 21 54 0 1 2 3 4 5 6 7 8 9 0"] {
+            assert!(phone("participant.phone", bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -10,8 +10,10 @@ use infogroups_shared::pb::{
     audit_service_client::AuditServiceClient, auth_service_client::AuthServiceClient,
     directory_service_client::DirectoryServiceClient, group_service_client::GroupServiceClient,
     maintenance_service_client::MaintenanceServiceClient,
-    meeting_service_client::MeetingServiceClient, report_service_client::ReportServiceClient,
-    sync_service_client::SyncServiceClient, user_service_client::UserServiceClient,
+    meeting_service_client::MeetingServiceClient,
+    notification_service_client::NotificationServiceClient,
+    report_service_client::ReportServiceClient, sync_service_client::SyncServiceClient,
+    user_service_client::UserServiceClient,
 };
 use tonic::codegen::http::uri::PathAndQuery;
 use tonic::metadata::{Ascii, MetadataValue};
@@ -216,6 +218,11 @@ impl Authed {
     /// `MaintenanceService`.
     pub fn maintenance(&self) -> MaintenanceServiceClient<AuthedChannel> {
         MaintenanceServiceClient::new(self.authed())
+    }
+
+    /// `NotificationService`.
+    pub fn notifications(&self) -> NotificationServiceClient<AuthedChannel> {
+        NotificationServiceClient::new(self.authed())
     }
 
     /// The sequence number of the last published event, as `Snapshot` reports it.

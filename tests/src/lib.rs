@@ -15,6 +15,7 @@ pub mod offline;
 pub mod pg;
 pub mod review;
 pub mod server;
+pub mod smtp;
 pub mod watch;
 
 use std::time::Duration;

@@ -199,6 +199,18 @@ impl MaintenanceService for MaintenanceSvc {
         tracing::info!(minutes, "training clock moved forward");
         Ok(Response::new(settings::current(&self.ctx)?))
     }
+
+    async fn list_mail(
+        &self,
+        req: Request<pb::ListMailRequest>,
+    ) -> Result<Response<pb::ListMailResponse>, Status> {
+        let c = caller(&req)?;
+        authorize(&c.actor, Action::ChangeSettings, &Resource::default())
+            .map_err(ApiError::from)?;
+        let items = crate::mail::outbox::listed(&self.ctx.db, req.get_ref().failed_only)
+            .map_err(ApiError::from)?;
+        Ok(Response::new(pb::ListMailResponse { items }))
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,9 @@ use super::Ctx;
 use super::users::paginate;
 use crate::auth::caller;
 use crate::entity::Entity;
+use crate::entity::Kind;
 use crate::error::ApiError;
+use infogroups_shared::validate::FieldError;
 
 /// The notification service.
 pub struct NotificationSvc {
@@ -80,5 +82,50 @@ impl NotificationService for NotificationSvc {
             })
             .await?;
         Ok(Response::new(pb::MarkReadResponse { marked }))
+    }
+
+    async fn get_mail_preferences(
+        &self,
+        req: Request<pb::GetMailPreferencesRequest>,
+    ) -> Result<Response<pb::MailPreferences>, Status> {
+        let c = caller(&req)?;
+        let prefs =
+            crate::mail::prefs::get(&self.ctx.db, c.actor.user_id).map_err(ApiError::from)?;
+        Ok(Response::new(prefs))
+    }
+
+    async fn set_mail_preferences(
+        &self,
+        req: Request<pb::MailPreferences>,
+    ) -> Result<Response<pb::MailPreferences>, Status> {
+        let c = caller(&req)?;
+        let mut prefs = req.into_inner();
+        prefs.email = prefs.email.trim().to_string();
+        crate::mail::prefs::check(&prefs).map_err(ApiError::from)?;
+        if prefs.control_digest && !c.actor.has(pb::Role::ControlSector) {
+            return Err(ApiError::from(FieldError::new(
+                "control_digest",
+                "сводка — только для контрольно-организационного сектора",
+                "the digest is for the control sector only",
+            ))
+            .into());
+        }
+        // Choosing mail on a server that cannot send it would queue messages nobody gets.
+        if !prefs.kinds.is_empty() || prefs.control_digest {
+            crate::mail::require_on(&self.ctx)?;
+        }
+        prefs.kinds.sort_unstable();
+        prefs.kinds.dedup();
+        let user = c.actor.user_id;
+        let saved = prefs.clone();
+        self.ctx
+            .db
+            .write(user, move |tx| {
+                crate::mail::prefs::put(tx, user, &saved);
+                tx.audit(Kind::User, user, "mail_preferences", 0);
+                Ok(())
+            })
+            .await?;
+        Ok(Response::new(prefs))
     }
 }

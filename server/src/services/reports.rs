@@ -439,6 +439,62 @@ impl ReportService for ReportSvc {
             .map_err(ApiError::from)?;
         Ok(Response::new(shared))
     }
+
+    async fn mail_export(
+        &self,
+        req: Request<pb::ExportRequest>,
+    ) -> Result<Response<pb::MailQueued>, Status> {
+        let c = caller(&req)?;
+        crate::mail::require_on(&self.ctx)?;
+        let me = c.actor.user_id;
+        let user: pb::User =
+            self.ctx
+                .db
+                .get(me)
+                .map_err(ApiError::from)?
+                .ok_or(ApiError::NotFound {
+                    kind: "user",
+                    id: me,
+                })?;
+        let prefs = crate::mail::prefs::get(&self.ctx.db, me).map_err(ApiError::from)?;
+        // Only to the caller's own address: the one person the export's checks let see it.
+        let to = crate::mail::prefs::address(&prefs, &user).ok_or_else(|| {
+            ApiError::precondition(
+                "укажите свой адрес электронной почты в настройках почты",
+                "set your own e-mail address in the mail preferences first",
+            )
+        })?;
+        let req = req.into_inner();
+        let kind = pb::ExportKind::try_from(req.kind).unwrap_or_default();
+        let record = exported_record(kind, req.id);
+        // The same file, permissions and audit as `Export`; only the way it travels differs.
+        let file = self.export_file(&c, req).await?;
+        let letter = crate::mail::outbox::Letter {
+            to: vec![to.clone()],
+            // The file's name may carry an applicant's name: it stays out of the subject.
+            subject: "Инфогруппы: выгруженный документ".into(),
+            body: "Документ, выгруженный вами из системы «Инфогруппы», — во вложении.".into(),
+            attachments: vec![crate::mail::outbox::attachment(
+                &file.file_name,
+                crate::downloads::http::content_type(&file.file_name),
+                file.content,
+            )],
+        };
+        self.ctx
+            .db
+            .write(me, move |tx| {
+                crate::mail::outbox::enqueue(tx, letter)?;
+                if let Some((k, id)) = record {
+                    tx.audit(k, id, "mail_export", 0);
+                }
+                Ok(())
+            })
+            .await?;
+        Ok(Response::new(pb::MailQueued {
+            recipients: vec![to],
+            skipped: Vec::new(),
+        }))
+    }
 }
 
 /// The record a document export shows, for the audit of its download; none for tables.

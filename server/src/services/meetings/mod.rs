@@ -3,6 +3,7 @@
 //! what is missing.
 
 pub mod ics;
+pub mod invitation;
 pub mod texts;
 
 use chrono::NaiveDate;
@@ -744,6 +745,8 @@ impl MeetingService for MeetingSvc {
         validate::known_enum::<pb::ParticipantStatus>("participant.status", p.status)?;
         validate::optional_line("participant.position", &p.position, MAX_LINE)?;
         validate::name_line("participant.name", &p.name, MAX_LINE, false)?;
+        validate::email("participant.email", p.email.trim())?;
+        validate::phone("participant.phone", p.phone.trim())?;
         if p.organisation_id == 0 && p.name.trim().is_empty() {
             return Err(FieldError::new(
                 "participant.name",
@@ -1442,6 +1445,36 @@ impl MeetingService for MeetingSvc {
             file_name,
             content: ics::calendar(&events, stamp).into_bytes(),
         }))
+    }
+
+    async fn mail_invitation(
+        &self,
+        req: Request<pb::MailInvitationRequest>,
+    ) -> Result<Response<pb::MailQueued>, Status> {
+        let c = caller(&req)?;
+        crate::mail::require_on(&self.ctx)?;
+        let (meta, ext, body) = req.into_parts();
+        let m = self.visible(&c, body.meeting_id)?;
+        // Inviting is preparing the meeting: the group's secretary and leader (3.6.3).
+        authorize(
+            &c.actor,
+            Action::PrepareMeeting,
+            &Resource::group(m.group_id),
+        )
+        .map_err(ApiError::from)?;
+        let calendar = self
+            .calendar_file(Request::from_parts(
+                meta,
+                ext,
+                pb::CalendarFileRequest {
+                    meeting_id: body.meeting_id,
+                    group_id: 0,
+                },
+            ))
+            .await?
+            .into_inner();
+        let queued = invitation::send(&self.ctx, &c, &m, calendar).await?;
+        Ok(Response::new(queued))
     }
 }
 

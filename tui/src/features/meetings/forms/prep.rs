@@ -490,6 +490,8 @@ pub fn prep_call(
                         as i32,
                     media: choice_of(fields, "participant.media") == 1,
                     notified_at_ms: base.notified_at_ms,
+                    email: base.email.clone(),
+                    phone: base.phone.clone(),
                 }),
             })
         }
