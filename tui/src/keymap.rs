@@ -85,6 +85,7 @@ impl Default for Keymap {
             (C::SubAssign, vec![ch('u')]),
             (C::MarkRead, vec![ch(' ')]),
             (C::MarkAllRead, vec![ch('A')]),
+            (C::MailSettings, vec![ch('M')]),
             (C::Period, vec![ch('t')]),
             (C::Dimension, vec![ch('v')]),
             (C::Export, vec![ch('w')]),

@@ -2461,3 +2461,49 @@ fn the_control_sector_returns_a_handed_over_protocol_with_the_reason() {
     assert_eq!(r.meeting_id, HANDED);
     assert_eq!(r.reason, "Нет списка присутствовавших");
 }
+
+#[test]
+fn each_person_chooses_which_notifications_also_come_by_mail() {
+    let mut s = signed(Lang::Ru, (160, 30), SEK1);
+    tab(&mut s, '5');
+    assert!(screen_text(&s).contains("M почта"), "{}", screen_text(&s));
+    let cmds = press(&mut s, KeyCode::Char('M'));
+    assert_eq!(
+        call_of(&cmds),
+        Some((Origin::Quick, Call::MailPreferences))
+    );
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Quick,
+            result: Ok(Reply::MailPreferences(pb::MailPreferences {
+                email: "sek1@novoshakhtinsk.example".into(),
+                kinds: vec![pb::NotificationKind::Reminder as i32],
+                control_digest: false,
+            })),
+        },
+    );
+    let form = top_form(&s).expect("the form opens on what is saved");
+    assert_eq!(form.fields[0].value(), "sek1@novoshakhtinsk.example");
+    assert!(
+        form.fields.iter().all(|f| f.name != "control_digest"),
+        "the digest is the control sector's"
+    );
+    // Overdue notices by mail too: the third field, moved to «да».
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Right);
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::SetMailPreferences(p))) = call_of(&cmds) else {
+        panic!("not saved: {cmds:?}");
+    };
+    assert_eq!(p.email, "sek1@novoshakhtinsk.example");
+    assert_eq!(
+        p.kinds,
+        [
+            pb::NotificationKind::Reminder as i32,
+            pb::NotificationKind::Overdue as i32
+        ]
+    );
+}

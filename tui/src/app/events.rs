@@ -170,6 +170,15 @@ pub(super) fn on_call_done(
                 });
             }
         }
+        Ok(Reply::MailPreferences(p)) if matches!(origin, Origin::Quick) => {
+            let control = state
+                .session
+                .as_ref()
+                .and_then(|s| s.role())
+                .is_some_and(|g| g.role == pb::Role::ControlSector as i32);
+            let form = crate::features::notifications::mail::form(p.clone(), control, state.lang);
+            state.popups.push(Popup::Form(Box::new(form)));
+        }
         Ok(Reply::Applicant(a)) => {
             let info = crate::features::appeals::steps::applicant(a, state.lang);
             state.popups.push(Popup::Info(info));

@@ -121,6 +121,8 @@ pub enum Command {
     MarkRead,
     /// Mark every notification read.
     MarkAllRead,
+    /// Choose which notifications also come by mail, and to which address.
+    MailSettings,
     /// Change the report's period.
     Period,
     /// Change what the figures are grouped by.
@@ -195,7 +197,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 93] = [
+    pub const ALL: [Command; 94] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -235,6 +237,7 @@ impl Command {
         Command::SubAssign,
         Command::MarkRead,
         Command::MarkAllRead,
+        Command::MailSettings,
         Command::Period,
         Command::Dimension,
         Command::Export,
@@ -377,6 +380,7 @@ impl Command {
             Command::SubAssign => "sub_assign",
             Command::MarkRead => "mark_read",
             Command::MarkAllRead => "mark_all_read",
+            Command::MailSettings => "mail_settings",
             Command::Period => "period",
             Command::Dimension => "dimension",
             Command::Export => "export",

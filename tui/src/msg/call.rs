@@ -8,6 +8,10 @@ use infogroups_shared::pb;
 /// A request to the server.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Call {
+    /// Read one's own mail preferences.
+    MailPreferences,
+    /// Save one's own mail preferences.
+    SetMailPreferences(pb::MailPreferences),
     /// Sign the protocol (leader).
     SignProtocol(pb::MeetingStepRequest),
     /// Mark the meeting held.
@@ -160,6 +164,8 @@ pub enum Reply {
     Saved(PathBuf),
     /// A one-time download link to the file.
     Shared(pb::ShareResponse),
+    /// One's own mail preferences.
+    MailPreferences(pb::MailPreferences),
     /// A user's new state.
     User(Box<pb::User>),
     /// An appeal's new state.

@@ -327,6 +327,20 @@ pub async fn run(
                 .await
                 .map_err(status)?,
         ),
+        Call::MailPreferences => Reply::MailPreferences(
+            conn.notifications()
+                .get_mail_preferences(request(pb::GetMailPreferencesRequest {}))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        ),
+        Call::SetMailPreferences(r) => Reply::MailPreferences(
+            conn.notifications()
+                .set_mail_preferences(request(r))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        ),
         Call::Applicant(appeal_id) => Reply::Applicant(Box::new(
             conn.appeals()
                 .get_appeal(request(pb::GetAppealRequest { appeal_id }))

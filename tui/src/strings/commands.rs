@@ -89,6 +89,10 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
         C::SubAssign => ("подпоручение", "sub-assignment"),
         C::MarkRead => ("отметить прочитанным", "mark read"),
         C::MarkAllRead => ("отметить все прочитанными", "mark all read"),
+        C::MailSettings => (
+            "что присылать по электронной почте",
+            "what also comes by e-mail",
+        ),
         C::Period => ("сменить период", "change the period"),
         C::Dimension => ("сменить группировку", "change the grouping"),
         C::CopyLink => (
@@ -231,6 +235,7 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::SubAssign => ("подпоручение", "sub-task"),
         C::MarkRead => ("прочитано", "read"),
         C::MarkAllRead => ("все прочитаны", "all read"),
+        C::MailSettings => ("почта", "mail"),
         C::Period => ("период", "period"),
         C::Dimension => ("группировка", "group by"),
         C::Export => ("в файл", "save"),

@@ -196,22 +196,19 @@ fn stage_notices(
     let now = tx.now_ms();
     let id = m.meta().id;
     for user in group_people(&group) {
-        tx.create(
-            pb::Notification {
-                user_id: user,
-                kind: pb::NotificationKind::Meeting as i32,
-                text_ru: format!(
-                    "Выездная встреча ({reason}): {when}, {place}, {}",
-                    names.territory
-                ),
-                text_en: format!(
-                    "Field meeting ({reason_en}): {when}, {place}, {}",
-                    names.territory
-                ),
-                meeting_id: id,
-                ..Default::default()
-            },
-            None,
+        crate::notify::stage_about(
+            tx,
+            user,
+            pb::NotificationKind::Meeting,
+            format!(
+                "Выездная встреча ({reason}): {when}, {place}, {}",
+                names.territory
+            ),
+            format!(
+                "Field meeting ({reason_en}): {when}, {place}, {}",
+                names.territory
+            ),
+            crate::notify::About::Meeting(id),
         )?;
         m.notifications.push(pb::NotificationRecord {
             user_id: user,
@@ -1193,16 +1190,13 @@ impl MeetingService for MeetingSvc {
                         .map(|p| p.number.clone())
                         .unwrap_or_default();
                     for u in &control {
-                        tx.create(
-                            pb::Notification {
-                                user_id: *u,
-                                kind: pb::NotificationKind::Meeting as i32,
-                                text_ru: format!("Передан протокол № {number}"),
-                                text_en: format!("Protocol No. {number} handed over"),
-                                meeting_id: id,
-                                ..Default::default()
-                            },
-                            None,
+                        crate::notify::stage_about(
+                            tx,
+                            *u,
+                            pb::NotificationKind::Meeting,
+                            format!("Передан протокол № {number}"),
+                            format!("Protocol No. {number} handed over"),
+                            crate::notify::About::Meeting(id),
                         )?;
                     }
                     Ok(())
@@ -1272,20 +1266,13 @@ impl MeetingService for MeetingSvc {
                     told.retain(|u| *u != 0);
                     told.dedup();
                     for u in told {
-                        tx.create(
-                            pb::Notification {
-                                user_id: u,
-                                kind: pb::NotificationKind::Meeting as i32,
-                                text_ru: format!(
-                                    "Протокол № {number} возвращён контрольным сектором"
-                                ),
-                                text_en: format!(
-                                    "Protocol No. {number} returned by the control sector"
-                                ),
-                                meeting_id: id,
-                                ..Default::default()
-                            },
-                            None,
+                        crate::notify::stage_about(
+                            tx,
+                            u,
+                            pb::NotificationKind::Meeting,
+                            format!("Протокол № {number} возвращён контрольным сектором"),
+                            format!("Protocol No. {number} returned by the control sector"),
+                            crate::notify::About::Meeting(id),
                         )?;
                     }
                     Ok(())

@@ -1,3 +1,4 @@
-//! The user's notifications.
+//! The user's notifications, and which of them also come by mail.
 
+pub mod mail;
 pub mod records;

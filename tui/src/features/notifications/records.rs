@@ -101,11 +101,18 @@ pub fn commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
     if mine(ctx).any(|n| !n.read) {
         c.push(Command::MarkAllRead);
     }
+    if ctx.session.is_some() {
+        c.push(Command::MailSettings);
+    }
     c
 }
 
 /// Marking read needs no confirmation.
 pub fn start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> {
+    if command == Command::MailSettings {
+        // The form opens on the answer, filled with what is saved.
+        return Some(Start::Call(Box::new(Call::MailPreferences)));
+    }
     if command == Command::ToAssignment {
         let n = ctx.replica.notifications.get(id?)?;
         return Some(Start::ShowAssignment(n.assignment_id));
