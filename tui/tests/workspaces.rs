@@ -2468,10 +2468,7 @@ fn each_person_chooses_which_notifications_also_come_by_mail() {
     tab(&mut s, '5');
     assert!(screen_text(&s).contains("M почта"), "{}", screen_text(&s));
     let cmds = press(&mut s, KeyCode::Char('M'));
-    assert_eq!(
-        call_of(&cmds),
-        Some((Origin::Quick, Call::MailPreferences))
-    );
+    assert_eq!(call_of(&cmds), Some((Origin::Quick, Call::MailPreferences)));
     app::update(
         &mut s,
         Msg::CallDone {

@@ -455,6 +455,31 @@ mod tests {
         }
     }
 
+    /// The first half of 2026, grouped by `group_by`, as seen on `today` (month, day).
+    fn first_half(group_by: Vec<D>, today: (u32, u32)) -> Query {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default();
+        Query {
+            from: d(1, 1),
+            to: d(6, 30),
+            group_by,
+            group_id: 0,
+            territory_id: 0,
+            classifier_prefix: String::new(),
+            channel: 0,
+            kind: 0,
+            result: 0,
+            today: d(today.0, today.1),
+        }
+    }
+
+    fn namer() -> Namer<'static> {
+        Namer {
+            group: &|g| format!("Группа № {g}"),
+            territory: &|_| String::new(),
+            code: &|_| String::new(),
+        }
+    }
+
     #[test]
     fn groups_by_section_and_group_with_rates_and_averages() {
         let list = vec![
@@ -463,23 +488,8 @@ mod tests {
             appeal(3, 2, "0002.0008.0000.0000", (3, 3), None),
             appeal(4, 2, "0005.0005.0056.1154", (7, 1), None),
         ];
-        let q = Query {
-            from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
-            to: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap_or_default(),
-            group_by: vec![D::Section],
-            group_id: 0,
-            territory_id: 0,
-            classifier_prefix: String::new(),
-            channel: 0,
-            kind: 0,
-            result: 0,
-            today: NaiveDate::from_ymd_opt(2026, 3, 25).unwrap_or_default(),
-        };
-        let namer = Namer {
-            group: &|g| format!("Группа № {g}"),
-            territory: &|_| String::new(),
-            code: &|_| String::new(),
-        };
+        let q = first_half(vec![D::Section], (3, 25));
+        let namer = namer();
         let t = run(&list, &q, &namer);
         assert_eq!(t.rows.len(), 2);
         let housing = t
@@ -519,23 +529,8 @@ mod tests {
         let mut forgotten = appeal(2, 2, "0005.0005.0056.1154", (2, 2), None);
         forgotten.due = due(3, 3);
         let answered = appeal(3, 2, "0005.0005.0056.1154", (2, 3), Some((2, 20, true)));
-        let q = Query {
-            from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
-            to: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap_or_default(),
-            group_by: vec![D::Group],
-            group_id: 0,
-            territory_id: 0,
-            classifier_prefix: String::new(),
-            channel: 0,
-            kind: 0,
-            result: 0,
-            today: NaiveDate::from_ymd_opt(2026, 3, 20).unwrap_or_default(),
-        };
-        let namer = Namer {
-            group: &|g| format!("Группа № {g}"),
-            territory: &|_| String::new(),
-            code: &|_| String::new(),
-        };
+        let q = first_half(vec![D::Group], (3, 20));
+        let namer = namer();
         let t = run(&[waiting, forgotten, answered], &q, &namer);
         let row = |name: &str| {
             t.rows
