@@ -115,8 +115,14 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
         ),
         W::StatusProtocolReceived => ("Протокол получен", "Protocol received"),
         W::HandedOverAt => ("Протокол передан", "Protocol handed over"),
-        W::ReceivedAt => ("Получен контрольным сектором", "Received by the control sector"),
-        W::ReturnedAt => ("Возвращён контрольным сектором", "Returned by the control sector"),
+        W::ReceivedAt => (
+            "Получен контрольным сектором",
+            "Received by the control sector",
+        ),
+        W::ReturnedAt => (
+            "Возвращён контрольным сектором",
+            "Returned by the control sector",
+        ),
         W::FieldParticipant => ("Участник (←/→)", "Participant (←/→)"),
         W::FieldOrganisation => ("Организация (←/→)", "Organisation (←/→)"),
         W::FieldParticipantName => ("ФИО", "Name"),
