@@ -436,10 +436,8 @@ impl AssignmentService for AssignmentSvc {
                     a.issuer_id
                 };
                 let leader = tx.get::<pb::Group>(a.group_id)?.map_or(0, |g| g.leader_id);
-                let mut deciders = vec![decider];
-                if leader != 0 && leader != decider {
-                    deciders.push(leader);
-                }
+                let mut deciders = vec![decider, leader];
+                deciders.dedup();
                 deciders.retain(|u| *u != c.actor.user_id);
                 let a = tx.update(a, req.expected_version, "request_extension")?;
                 notify_all(

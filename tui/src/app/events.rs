@@ -171,11 +171,14 @@ pub(super) fn on_call_done(
             }
         }
         Ok(Reply::MailPreferences(p)) if matches!(origin, Origin::Quick) => {
-            let control = state
-                .session
-                .as_ref()
-                .and_then(|s| s.role())
-                .is_some_and(|g| g.role == pb::Role::ControlSector as i32);
+            // The server's rule for the digest: any of the account's roles, not only the one in use.
+            let control = state.session.as_ref().is_some_and(|s| {
+                let actor = infogroups_shared::policy::Actor {
+                    user_id: s.user_id,
+                    grants: s.roles.clone(),
+                };
+                actor.has(pb::Role::ControlSector)
+            });
             let form = crate::features::notifications::mail::form(p.clone(), control, state.lang);
             state.popups.push(Popup::Form(Box::new(form)));
         }

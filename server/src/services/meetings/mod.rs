@@ -99,6 +99,14 @@ pub fn classifier_code(field: &str, code: &str) -> Result<(), FieldError> {
     }
 }
 
+/// The protocol's number as the notices name it (empty before there is one).
+fn protocol_number(m: &pb::Meeting) -> String {
+    m.protocol
+        .as_ref()
+        .map(|p| p.number.clone())
+        .unwrap_or_default()
+}
+
 fn group_people(g: &pb::Group) -> Vec<u64> {
     let mut v = vec![g.leader_id, g.secretary_id];
     v.extend(g.member_ids.iter().copied());
@@ -1184,11 +1192,7 @@ impl MeetingService for MeetingSvc {
                         .and_then(validate::to_naive);
                     h.late = due.is_some_and(|d| today > d);
                     m.status = to as i32;
-                    let number = m
-                        .protocol
-                        .as_ref()
-                        .map(|p| p.number.clone())
-                        .unwrap_or_default();
+                    let number = protocol_number(m);
                     for u in &control {
                         crate::notify::stage_about(
                             tx,
@@ -1255,15 +1259,10 @@ impl MeetingService for MeetingSvc {
                     h.handed_at_ms = 0;
                     h.late = false;
                     m.status = to as i32;
-                    let number = m
-                        .protocol
-                        .as_ref()
-                        .map(|p| p.number.clone())
-                        .unwrap_or_default();
+                    let number = protocol_number(m);
                     let id = m.meta().id;
                     let group = tx.require::<pb::Group>(m.group_id)?;
                     let mut told = vec![group.secretary_id, group.leader_id];
-                    told.retain(|u| *u != 0);
                     told.dedup();
                     for u in told {
                         crate::notify::stage_about(
