@@ -17,7 +17,7 @@ use infogroups_shared::{appeal, meeting, validate};
 
 use crate::db::Tx;
 use crate::error::ApiResult;
-use crate::notify::{self, About};
+use crate::notify::{self, Notice};
 use crate::policy::executors;
 use crate::services::Ctx;
 use crate::services::assignments::{facts, set_status};
@@ -187,15 +187,10 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
                 h.by_system = true;
             }
             let a = tx.update_current(a, "mark_overdue")?;
+            let notice =
+                Notice::assignment(pb::NotificationKind::Overdue, &a, "срок истёк", "overdue");
             for u in people(&a) {
-                notify::stage(
-                    tx,
-                    u,
-                    pb::NotificationKind::Overdue,
-                    format!("Поручение {}: срок истёк", a.number),
-                    format!("Assignment {}: overdue", a.number),
-                    *id,
-                )?;
+                notify::stage(tx, u, &notice)?;
             }
             changed += 1;
         }
@@ -214,15 +209,14 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
             who.sort_unstable();
             who.dedup();
             // The number only: a notification never carries the citizen's personal data.
+            let notice = Notice::appeal(
+                pb::NotificationKind::Overdue,
+                &a,
+                format!("Обращение {}: срок ответа истёк", a.number),
+                format!("Appeal {}: the answer is overdue", a.number),
+            );
             for u in who {
-                notify::stage_about(
-                    tx,
-                    u,
-                    pb::NotificationKind::Overdue,
-                    format!("Обращение {}: срок ответа истёк", a.number),
-                    format!("Appeal {}: the answer is overdue", a.number),
-                    About::Appeal(*id),
-                )?;
+                notify::stage(tx, u, &notice)?;
             }
         }
         let control = users_with(&users, pb::Role::ControlSector);
@@ -243,15 +237,14 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
             }
             who.sort_unstable();
             who.dedup();
+            let notice = Notice::meeting(
+                pb::NotificationKind::ProtocolLate,
+                &m,
+                format!("Протокол № {number}: не передан в контрольно-организационный сектор в срок (п. 3.6.9)"),
+                format!("Protocol No. {number}: not handed to the control sector in time (3.6.9)"),
+            );
             for u in who {
-                notify::stage_about(
-                    tx,
-                    u,
-                    pb::NotificationKind::ProtocolLate,
-                    format!("Протокол № {number}: не передан в контрольно-организационный сектор в срок (п. 3.6.9)"),
-                    format!("Protocol No. {number}: not handed to the control sector in time (3.6.9)"),
-                    About::Meeting(*id),
-                )?;
+                notify::stage(tx, u, &notice)?;
             }
         }
         for (a, r) in &reminders {
@@ -263,25 +256,17 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
                     format!("due in {n} working days"),
                 ),
             };
+            let notice = Notice::assignment(pb::NotificationKind::Reminder, a, &ru, &en);
             once(tx, &format!("rem/{id}/{day}/{r:?}"), |tx| {
                 for u in people(a) {
-                    notify::stage(
-                        tx,
-                        u,
-                        pb::NotificationKind::Reminder,
-                        format!("Поручение {}: {ru}", a.number),
-                        format!("Assignment {}: {en}", a.number),
-                        id,
-                    )?;
+                    notify::stage(tx, u, &notice)?;
                 }
                 Ok(())
             })?;
         }
         for (user, (due, late)) in &digest {
             once(tx, &format!("digest/{user}/{day}"), |tx| {
-                notify::stage(
-                    tx,
-                    *user,
+                let notice = Notice::plain(
                     pb::NotificationKind::Digest,
                     format!(
                         "Сводка на {}: к сроку {due}, просрочено {late}",
@@ -291,24 +276,19 @@ pub async fn round(ctx: &Ctx) -> ApiResult<usize> {
                         "Digest for {}: {due} due soon, {late} overdue",
                         city_time::ru_date(today)
                     ),
-                    0,
-                )
+                );
+                notify::stage(tx, *user, &notice)
             })?;
         }
         for g in &at_risk {
             let id = g.meta.map_or(0, |m| m.id);
             once(tx, &format!("quarter/{id}/{year}/{quarter}"), |tx| {
-                for u in [g.leader_id, g.secretary_id] {
-                    notify::stage(
-                        tx,
-                        u,
-                        pb::NotificationKind::QuarterAtRisk,
-                        format!("{}: в {quarter} квартале ещё не проведено ни одной встречи, квартал заканчивается", g.name),
-                        format!("{}: no meeting held yet in quarter {quarter}, which ends soon", g.name),
-                        0,
-                    )?;
-                }
-                Ok(())
+                let notice = Notice::plain(
+                    pb::NotificationKind::QuarterAtRisk,
+                    format!("{}: в {quarter} квартале ещё не проведено ни одной встречи, квартал заканчивается", g.name),
+                    format!("{}: no meeting held yet in quarter {quarter}, which ends soon", g.name),
+                );
+                notify::stage_all(tx, &[g.leader_id, g.secretary_id], 0, &notice)
             })?;
         }
         for (what, letter) in by_mail {

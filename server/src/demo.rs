@@ -674,7 +674,7 @@ fn seed_meetings(tx: &mut crate::db::Tx<'_>, p: &DemoPeople, today: NaiveDate) -
             (-200, M::ResultsPublished),
             (-130, M::HandedOver),
             (-60, M::ProtocolSigned),
-            (-3, M::ProtocolDrafted),
+            (-3, M::AwaitingSignature),
             (-1, M::Held),
             (10 + i as i64, M::Announced),
             (40 + i as i64, M::Planned),
@@ -682,9 +682,10 @@ fn seed_meetings(tx: &mut crate::db::Tx<'_>, p: &DemoPeople, today: NaiveDate) -
         let days = meeting_days(&cal, today, &steps.map(|(offset, _)| offset));
         for (k, ((_, status), date)) in steps.into_iter().zip(days).enumerate() {
             let held = infogroups_shared::meeting::was_held(status);
-            let signed = status as i32 >= M::ProtocolSigned as i32;
+            let signed = infogroups_shared::meeting::is_signed(status);
+            let sent = signed || status == M::AwaitingSignature;
             let due = cal.fifth_working_day_after(date);
-            let handed = status as i32 >= M::HandedOver as i32;
+            let handed = infogroups_shared::meeting::reached(status, M::HandedOver);
             let handed_day = working_day(&cal, days_from(date, if k == 1 { 9 } else { 4 }), false);
             let (start, end) = HOURS[(i * 3 + k) % HOURS.len()];
             // The venue on the meeting's own territory.
@@ -734,6 +735,14 @@ fn seed_meetings(tx: &mut crate::db::Tx<'_>, p: &DemoPeople, today: NaiveDate) -
                     text: topics[2].2.into(),
                     assignment_ids: vec![],
                 }],
+                // Held for a day with the secretary, then sent for signature.
+                sent_by: if sent { *secretary } else { 0 },
+                sent_at_ms: if sent {
+                    city_time::midnight_ms(working_day(&cal, days_from(date, 1), false))
+                        + 9 * 3_600_000
+                } else {
+                    0
+                },
                 signed_by: if signed { *leader } else { 0 },
                 signed_at_ms: if signed {
                     city_time::midnight_ms(working_day(&cal, days_from(date, 1), false))
@@ -803,7 +812,7 @@ fn seed_meetings(tx: &mut crate::db::Tx<'_>, p: &DemoPeople, today: NaiveDate) -
                             g.number,
                             city_time::ru_date(date)
                         ),
-                        published: status as i32 >= M::Announced as i32,
+                        published: infogroups_shared::meeting::reached(status, M::Announced),
                         place: "официальный сайт Администрации".into(),
                         // Posted a week ahead, or today for a meeting sooner than that.
                         date: date_field(days_from(date, -7).min(today)),
@@ -1316,7 +1325,7 @@ mod tests {
             M::Planned,
             M::Announced,
             M::Held,
-            M::ProtocolDrafted,
+            M::AwaitingSignature,
             M::ProtocolSigned,
             M::HandedOver,
             M::ResultsPublished,

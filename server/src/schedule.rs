@@ -132,17 +132,12 @@ async fn notify_admins(ctx: &Ctx, error: &str) {
     let written = ctx
         .db
         .write(0, |tx| {
-            for id in &admins {
-                notify::stage(
-                    tx,
-                    *id,
-                    pb::NotificationKind::BackupFailed,
-                    format!("Плановая резервная копия не записана в {dir}: {error}"),
-                    format!("The scheduled backup could not be written into {dir}: {error}"),
-                    0,
-                )?;
-            }
-            Ok(())
+            let notice = notify::Notice::plain(
+                pb::NotificationKind::BackupFailed,
+                format!("Плановая резервная копия не записана в {dir}: {error}"),
+                format!("The scheduled backup could not be written into {dir}: {error}"),
+            );
+            notify::stage_all(tx, &admins, 0, &notice)
         })
         .await;
     if let Err(e) = written {

@@ -282,25 +282,56 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<Node>, ImportError> {
     checked(nodes)
 }
 
-/// A search index over the nodes: lowercased "code name" per node.
+/// One node as the search sees it: its words and its parents' words, lowercased, «ё» as «е».
+#[derive(Debug, Clone)]
+struct Entry {
+    node: Node,
+    own: Vec<String>,
+    parents: Vec<String>,
+}
+
+/// A search index over the nodes.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
-    nodes: Vec<(Node, String)>,
+    nodes: Vec<Entry>,
+}
+
+fn folded(text: &str) -> String {
+    text.to_lowercase().replace('ё', "е")
+}
+
+fn words(text: &str) -> Vec<String> {
+    folded(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 impl Index {
-    /// Builds the index.
+    /// Builds the index: each node with its own words and those of its section, тематика and
+    /// тема, so «жилищ» finds the questions of the housing section too.
     pub fn new(nodes: Vec<Node>) -> Self {
-        let mut nodes: Vec<(Node, String)> = nodes
+        let names: std::collections::HashMap<String, String> = nodes
+            .iter()
+            .map(|n| (n.code.clone(), n.name.clone()))
+            .collect();
+        let mut nodes: Vec<Entry> = nodes
             .into_iter()
             .map(|n| {
-                let hay = format!("{} {}", n.code, n.name)
-                    .to_lowercase()
-                    .replace('ё', "е");
-                (n, hay)
+                let l = level(&n.code) as usize;
+                let parents = (1..l)
+                    .filter_map(|up| names.get(&ancestor(&n.code, up)))
+                    .flat_map(|name| words(name))
+                    .collect();
+                Entry {
+                    own: words(&n.name),
+                    parents,
+                    node: n,
+                }
             })
             .collect();
-        nodes.sort_by(|a, b| a.0.code.cmp(&b.0.code));
+        nodes.sort_by(|a, b| a.node.code.cmp(&b.node.code));
         Self { nodes }
     }
 
@@ -317,33 +348,47 @@ impl Index {
     /// The node with exactly this code.
     pub fn get(&self, code: &str) -> Option<&Node> {
         self.nodes
-            .binary_search_by(|(n, _)| n.code.as_str().cmp(code))
+            .binary_search_by(|e| e.node.code.as_str().cmp(code))
             .ok()
-            .map(|i| &self.nodes[i].0)
+            .map(|i| &self.nodes[i].node)
     }
 
-    /// Nodes whose code or name contains every word of `query` (any case, «ё» = «е»); those whose
-    /// code starts with the query first, then deeper levels (questions) before broader ones.
+    /// Nodes where every word of `query` begins a word of the name or of a parent's name (any
+    /// case, «ё» = «е»), or begins the code: those whose code starts with the query first, then
+    /// those whose own name has every word, then deeper levels (questions) before broader ones.
     pub fn search(&self, query: &str, limit: usize) -> Vec<&Node> {
-        let q = query.trim().to_lowercase().replace('ё', "е");
-        let words: Vec<&str> = q.split_whitespace().collect();
-        let mut hits: Vec<&(Node, String)> = self
+        let q = folded(query.trim());
+        let asked: Vec<&str> = q.split_whitespace().collect();
+        let starts = |list: &[String], w: &str| list.iter().any(|x| x.starts_with(w));
+        // The whole code from its start, or one of its blocks (a question's own number).
+        let code = |c: &str, w: &str| c.starts_with(w) || c.split('.').any(|b| b.starts_with(w));
+        let mut hits: Vec<(bool, bool, std::cmp::Reverse<u32>, &Node)> = self
             .nodes
             .iter()
-            .filter(|(_, hay)| words.iter().all(|w| hay.contains(w)))
+            .filter(|e| {
+                asked
+                    .iter()
+                    .all(|w| code(&e.node.code, w) || starts(&e.own, w) || starts(&e.parents, w))
+            })
+            .map(|e| {
+                let own = asked
+                    .iter()
+                    .all(|w| code(&e.node.code, w) || starts(&e.own, w));
+                (
+                    !e.node.code.starts_with(q.as_str()),
+                    !own,
+                    std::cmp::Reverse(level(&e.node.code)),
+                    &e.node,
+                )
+            })
             .collect();
-        hits.sort_by_key(|(n, _)| {
-            (
-                !n.code.starts_with(q.as_str()),
-                std::cmp::Reverse(level(&n.code)),
-            )
-        });
-        hits.into_iter().take(limit).map(|(n, _)| n).collect()
+        hits.sort_by_key(|h| (h.0, h.1, h.2));
+        hits.into_iter().take(limit).map(|h| h.3).collect()
     }
 
     /// All nodes, by code.
     pub fn nodes(&self) -> impl Iterator<Item = &Node> {
-        self.nodes.iter().map(|(n, _)| n)
+        self.nodes.iter().map(|e| &e.node)
     }
 }
 
@@ -409,6 +454,25 @@ mod tests {
                 .any(|n| n.code == "0005.0005.0056.1160")
         );
         assert!(idx.search("свалка электро", 5).is_empty());
+    }
+
+    #[test]
+    fn words_match_by_their_beginning_in_the_name_and_its_parents() {
+        let idx = Index::new(built_in());
+        let codes =
+            |q: &str| -> Vec<String> { idx.search(q, 50).iter().map(|n| n.code.clone()).collect() };
+        // A word's beginning, not any part of it: «снаб» begins no word.
+        assert!(codes("снаб").is_empty());
+        assert!(codes("газо").contains(&"0005.0005.0056.1155".to_string()));
+        // A parent's name finds its questions; the own name ranks first.
+        let housing = codes("коммунальн");
+        assert_eq!(
+            housing.first().map(String::as_str),
+            Some("0005.0005.0056.1160")
+        );
+        assert!(housing.contains(&"0005.0005.0056.1153".to_string()));
+        let both = codes("коммунальное перебои тепло");
+        assert_eq!(both, ["0005.0005.0056.1156"]);
     }
 
     #[test]

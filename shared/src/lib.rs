@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod city_time;
 pub mod classifier;
 pub mod codec;
+pub mod date_input;
 pub mod dating;
 pub mod discipline;
 pub mod meeting;

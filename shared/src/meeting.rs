@@ -15,8 +15,10 @@ pub enum Step {
     Announce,
     /// The meeting took place.
     MarkHeld,
-    /// Save the protocol draft.
+    /// Save the protocol draft (a draft sent for signature comes back to the secretary).
     DraftProtocol,
+    /// The secretary sends the complete draft to the leader for signature.
+    SendForSignature,
     /// The leader signs the protocol.
     Sign,
     /// Record an amendment to the signed protocol.
@@ -120,11 +122,22 @@ fn rank(s: M) -> u8 {
         M::Announced => 3,
         M::Held => 4,
         M::ProtocolDrafted => 5,
-        M::ProtocolSigned => 6,
-        M::HandedOver => 7,
-        M::ResultsPublished => 8,
-        M::Cancelled => 9,
+        M::AwaitingSignature => 6,
+        M::ProtocolSigned => 7,
+        M::HandedOver => 8,
+        M::ResultsPublished => 9,
+        M::Cancelled => 10,
     }
+}
+
+/// Whether the leader has signed the protocol (signed or any later step; not cancelled).
+pub fn is_signed(s: M) -> bool {
+    (rank(M::ProtocolSigned)..=rank(M::ResultsPublished)).contains(&rank(s))
+}
+
+/// Whether the meeting is at `s` or past it along the main line (never when cancelled).
+pub fn reached(s: M, step: M) -> bool {
+    s != M::Cancelled && rank(s) >= rank(step)
 }
 
 /// Whether the meeting has taken place (held or any later step).
@@ -196,7 +209,7 @@ pub fn next(s: M, step: Step, f: &Facts) -> Result<M, Refusal> {
             ),
         },
         Step::DraftProtocol => match s {
-            M::Held | M::ProtocolDrafted => Ok(M::ProtocolDrafted),
+            M::Held | M::ProtocolDrafted | M::AwaitingSignature => Ok(M::ProtocolDrafted),
             _ if before_held => no(
                 "протокол ведётся после проведения встречи",
                 "the protocol is kept once the meeting is held",
@@ -206,12 +219,32 @@ pub fn next(s: M, step: Step, f: &Facts) -> Result<M, Refusal> {
                 "the protocol is signed: changes are recorded as amendments",
             ),
         },
-        Step::Sign => match s {
+        Step::SendForSignature => match s {
             M::ProtocolDrafted if !f.protocol_complete => no(
+                "нельзя отправить на подпись: в протоколе нет номера или числа присутствующих",
+                "cannot send for signature: the protocol lacks its number or the attendance",
+            ),
+            M::ProtocolDrafted => Ok(M::AwaitingSignature),
+            M::AwaitingSignature => no(
+                "протокол уже на подписи у руководителя",
+                "the protocol is already with the leader for signature",
+            ),
+            _ if rank(s) < rank(M::ProtocolDrafted) => no(
+                "нельзя отправить на подпись: протокол не составлен",
+                "cannot send for signature: there is no protocol draft",
+            ),
+            _ => no("протокол уже подписан", "the protocol is already signed"),
+        },
+        Step::Sign => match s {
+            M::AwaitingSignature if !f.protocol_complete => no(
                 "нельзя подписать: в протоколе нет номера или числа присутствующих",
                 "cannot sign: the protocol lacks its number or the attendance",
             ),
-            M::ProtocolDrafted => Ok(M::ProtocolSigned),
+            M::AwaitingSignature => Ok(M::ProtocolSigned),
+            M::ProtocolDrafted => no(
+                "нельзя подписать: секретарь ещё не отправил протокол на подпись",
+                "cannot sign: the secretary has not sent the protocol for signature",
+            ),
             _ if rank(s) < rank(M::ProtocolDrafted) => no(
                 "нельзя подписать: протокол не составлен",
                 "cannot sign: there is no protocol draft",
@@ -449,6 +482,7 @@ mod tests {
             (Step::MarkHeld, M::Held),
             (Step::DraftProtocol, M::ProtocolDrafted),
             (Step::DraftProtocol, M::ProtocolDrafted),
+            (Step::SendForSignature, M::AwaitingSignature),
             (Step::Sign, M::ProtocolSigned),
             (Step::HandOver, M::HandedOver),
             (Step::PublishResults, M::ResultsPublished),
@@ -482,8 +516,24 @@ mod tests {
             ..f
         };
         assert!(
-            next(M::ProtocolDrafted, Step::Sign, &incomplete)
+            next(M::ProtocolDrafted, Step::SendForSignature, &incomplete)
                 .is_err_and(|r| r.en.contains("lacks"))
+        );
+        assert!(
+            next(M::AwaitingSignature, Step::Sign, &incomplete)
+                .is_err_and(|r| r.en.contains("lacks"))
+        );
+        assert!(
+            next(M::ProtocolDrafted, Step::Sign, &f)
+                .is_err_and(|r| r.en.contains("not sent the protocol for signature"))
+        );
+        assert!(
+            next(M::AwaitingSignature, Step::SendForSignature, &f)
+                .is_err_and(|r| r.en.contains("already with the leader"))
+        );
+        assert!(
+            next(M::Held, Step::SendForSignature, &f)
+                .is_err_and(|r| r.en.contains("no protocol draft"))
         );
         assert!(
             next(M::ProtocolDrafted, Step::HandOver, &f)
@@ -496,6 +546,24 @@ mod tests {
         assert!(next(M::Held, Step::Cancel, &f).is_err());
         assert!(next(M::Held, Step::Move, &f).is_err());
         assert!(next(M::Cancelled, Step::Prepare, &f).is_err_and(|r| r.en.contains("cancelled")));
+    }
+
+    #[test]
+    fn editing_a_draft_sent_for_signature_takes_it_back_from_the_leader() {
+        assert_eq!(
+            next(M::AwaitingSignature, Step::DraftProtocol, &facts()),
+            Ok(M::ProtocolDrafted)
+        );
+    }
+
+    #[test]
+    fn signed_and_reached_follow_the_line_not_the_numbers() {
+        assert!(!is_signed(M::AwaitingSignature));
+        assert!(is_signed(M::ProtocolSigned) && is_signed(M::ResultsPublished));
+        assert!(!is_signed(M::Cancelled));
+        assert!(reached(M::AwaitingSignature, M::ProtocolDrafted));
+        assert!(!reached(M::AwaitingSignature, M::ProtocolSigned));
+        assert!(!reached(M::Cancelled, M::Planned));
     }
 
     #[test]

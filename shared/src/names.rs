@@ -73,6 +73,7 @@ pub fn meeting_status(lang: Lang, status: pb::MeetingStatus) -> &'static str {
         S::Announced => ("Объявлена", "Announced"),
         S::Held => ("Проведена", "Held"),
         S::ProtocolDrafted => ("Протокол составлен", "Protocol drafted"),
+        S::AwaitingSignature => ("Протокол на подписи", "Protocol awaiting signature"),
         S::ProtocolSigned => ("Протокол подписан", "Protocol signed"),
         S::HandedOver => ("Протокол передан", "Protocol handed over"),
         S::ResultsPublished => ("Итоги опубликованы", "Results published"),
@@ -238,6 +239,44 @@ pub fn appeal_status(lang: Lang, s: pb::AppealStatus) -> &'static str {
     lang.pick(ru, en)
 }
 
+/// The label of a notification kind, as the list and the settings show it.
+pub fn notification_kind(lang: Lang, k: pb::NotificationKind) -> &'static str {
+    use pb::NotificationKind as K;
+    let (ru, en) = match k {
+        K::Unspecified => ("уведомление", "notice"),
+        K::NewAssignment => ("новое поручение", "new assignment"),
+        K::Reminder => ("срок приближается", "deadline near"),
+        K::Overdue => ("срок истёк", "overdue"),
+        K::ExtensionRequested => ("просьба о продлении", "extension asked"),
+        K::ExtensionDecided => ("решение о продлении", "extension decided"),
+        K::ReportSubmitted => ("отчёт представлен", "report submitted"),
+        K::ReportAccepted => ("отчёт принят", "report accepted"),
+        K::ReportReturned => ("отчёт возвращён", "report returned"),
+        K::RemovedFromControl => ("снято с контроля", "off control"),
+        K::WorkResumed => ("работа возобновлена", "work resumed"),
+        K::Meeting => ("выездная встреча", "field meeting"),
+        K::QuarterAtRisk => ("квартальный минимум", "quarterly minimum"),
+        K::Digest => ("сводка сроков", "deadline digest"),
+        K::ProtocolForSignature => ("протокол на подпись", "protocol to sign"),
+        K::ProtocolSigned => ("протокол подписан", "protocol signed"),
+        K::ProtocolHandedOver => ("протокол передан", "protocol handed over"),
+        K::ProtocolReceived => ("протокол получен", "protocol received"),
+        K::ProtocolReturned => ("протокол возвращён", "protocol returned"),
+        K::ProtocolLate => ("протокол не передан в срок", "protocol late"),
+        K::BackupFailed => ("сбой резервной копии", "backup failed"),
+    };
+    lang.pick(ru, en)
+}
+
+/// Whether a person may turn a kind of notification off: a failed backup always reaches the
+/// administrators, whose duty it is to act on it.
+pub fn notification_optional(k: pb::NotificationKind) -> bool {
+    !matches!(
+        k,
+        pb::NotificationKind::BackupFailed | pb::NotificationKind::Unspecified
+    )
+}
+
 /// A person's name as a signature block prints it (ГОСТ Р 7.0.97-2016, requisite 22): initials
 /// before the surname, no space between the initials, «С.И. Новиков». Takes the directory's
 /// «Новиков Сергей Иванович», «Новиков С. И.» or «Новиков С.И.»; a name of one word stays as it is.
@@ -270,6 +309,26 @@ mod tests {
             assert_ne!(role(Lang::Ru, r), "—");
             assert_ne!(role(Lang::En, r), role(Lang::Ru, r));
         }
+    }
+
+    #[test]
+    fn every_notification_kind_has_its_own_label() {
+        let mut seen = std::collections::HashSet::new();
+        for k in 1..=20 {
+            let k = pb::NotificationKind::try_from(k).unwrap_or_default();
+            assert_ne!(k, pb::NotificationKind::Unspecified);
+            assert!(seen.insert(notification_kind(Lang::Ru, k)), "{k:?}");
+            assert_ne!(
+                notification_kind(Lang::En, k),
+                notification_kind(Lang::Ru, k)
+            );
+        }
+        assert!(
+            pb::NotificationKind::try_from(21).is_err(),
+            "a new kind needs a label test"
+        );
+        assert!(!notification_optional(pb::NotificationKind::BackupFailed));
+        assert!(notification_optional(pb::NotificationKind::Reminder));
     }
 
     #[test]

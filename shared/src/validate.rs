@@ -680,6 +680,12 @@ pub mod owned {
             &p.amendments,
             s.map(|s| &s.amendments),
         )?;
+        field("protocol.sent_by", &p.sent_by, s.map(|s| &s.sent_by))?;
+        field(
+            "protocol.sent_at_ms",
+            &p.sent_at_ms,
+            s.map(|s| &s.sent_at_ms),
+        )?;
         for (i, d) in p.decisions.iter().enumerate() {
             let was = s
                 .and_then(|s| s.decisions.get(i))

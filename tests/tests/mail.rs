@@ -165,7 +165,7 @@ async fn choose(who: &Authed, email: &str, kinds: &[pb::NotificationKind]) -> Re
         .set_mail_preferences(pb::MailPreferences {
             email: email.into(),
             kinds: kinds.iter().map(|k| *k as i32).collect(),
-            control_digest: false,
+            ..Default::default()
         })
         .await?;
     Ok(())
@@ -419,6 +419,7 @@ async fn reminders_come_by_mail_to_those_who_chose_them_and_the_control_sector_g
             email: "control@city.test".into(),
             kinds: Vec::new(),
             control_digest: true,
+            ..Default::default()
         })
         .await?;
     // The controller (group A's secretary) chose nothing: no mail to them.
@@ -440,7 +441,7 @@ async fn reminders_come_by_mail_to_those_who_chose_them_and_the_control_sector_g
         .collect();
     ensure!(to_executor.len() == 1, "{got:?}");
     ensure!(
-        to_executor[0].subject() == "Инфогруппы: приближается срок поручения",
+        to_executor[0].subject() == "Инфогруппы: срок приближается",
         "{}",
         to_executor[0].subject()
     );

@@ -387,12 +387,39 @@ async fn draft(env: &Env, m: &pb::Meeting, p: pb::Protocol) -> pb::Meeting {
     )
 }
 
-/// The leader signs the protocol.
-async fn sign(env: &Env, m: &pb::Meeting) -> pb::Meeting {
+/// The secretary sends the protocol for signature.
+async fn send(env: &Env, m: &pb::Meeting) -> pb::Meeting {
     ok(
-        env.city.leader_a.meetings().sign_protocol(step(m)).await,
+        env.city
+            .secretary_a
+            .meetings()
+            .send_for_signature(step(m))
+            .await,
+        "SendForSignature",
+    )
+}
+
+/// The secretary sends the protocol for signature and the leader signs it.
+async fn sign(env: &Env, m: &pb::Meeting) -> pb::Meeting {
+    let m = send(env, m).await;
+    ok(
+        env.city.leader_a.meetings().sign_protocol(step(&m)).await,
         "SignProtocol",
     )
+}
+
+/// The newest notification `user` has, as stored.
+fn last_note(env: &Env, user: u64) -> pb::Notification {
+    env.server
+        .db()
+        .all::<pb::Notification>()
+        .ok()
+        .and_then(|all| {
+            all.into_iter()
+                .filter(|n| n.user_id == user)
+                .max_by_key(|n| id_of(n.meta))
+        })
+        .unwrap_or_default()
 }
 
 /// Plans a meeting on `on`, announces it, holds it (the clock moves to `on`), keeps and signs a
@@ -1017,9 +1044,14 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
     let m = draft(&env, &m, incomplete).await;
     assert_eq!(status(&m), M::ProtocolDrafted);
     refused(
-        c.leader_a.meetings().sign_protocol(step(&m)).await,
+        sec().send_for_signature(step(&m)).await,
         Code::FailedPrecondition,
         "lacks its number or the attendance",
+    );
+    refused(
+        c.leader_a.meetings().sign_protocol(step(&m)).await,
+        Code::FailedPrecondition,
+        "has not sent the protocol for signature",
     );
     let mut stranger = protocol(&env, &[]);
     stranger.members_present.push(c.member_b.user_id);
@@ -1075,12 +1107,54 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
         "results are published from the signed protocol",
     );
 
-    // The leader signs: who and when; the text is frozen.
+    // The secretary sends it for signature: the leader is told, with the meeting and the
+    // protocol's 3.6.9 day. Editing it afterwards takes it back until it is sent again.
+    refused(
+        c.leader_a.meetings().sign_protocol(step(&m)).await,
+        Code::FailedPrecondition,
+        "has not sent the protocol for signature",
+    );
+    let m = send(&env, &m).await;
+    assert_eq!(status(&m), M::AwaitingSignature);
+    let p = m.protocol.clone().expect("protocol");
+    assert_eq!(p.sent_by, c.secretary_a.user_id);
+    assert!(env.recorded_now(p.sent_at_ms));
+    let note = last_note(&env, c.leader_a.user_id);
+    assert_eq!(note.kind, pb::NotificationKind::ProtocolForSignature as i32);
+    assert_eq!(note.meeting_id, id_of(m.meta));
+    assert!(note.subject.contains("протокол № 1/2026"), "{note:?}");
+    assert!(note.deadline.is_some(), "the 3.6.9 day: {note:?}");
+    refused(
+        sec().send_for_signature(step(&m)).await,
+        Code::FailedPrecondition,
+        "already with the leader",
+    );
+    let m = draft(
+        &env,
+        &m,
+        pb::Protocol {
+            sent_by: c.secretary_a.user_id,
+            sent_at_ms: p.sent_at_ms,
+            ..protocol(&env, &["Восстановить освещение на ул. Шахтёрской"])
+        },
+    )
+    .await;
+    assert_eq!(
+        status(&m),
+        M::ProtocolDrafted,
+        "edited: back with the secretary"
+    );
+    assert_eq!(m.protocol.as_ref().map(|p| p.sent_by), Some(0));
+
+    // The leader signs: who and when; the text is frozen; the secretary is told.
     let m = sign(&env, &m).await;
     assert_eq!(status(&m), M::ProtocolSigned);
     let p = m.protocol.clone().expect("protocol");
     assert_eq!(p.signed_by, c.leader_a.user_id);
     assert!(env.recorded_now(p.signed_at_ms));
+    let note = last_note(&env, c.secretary_a.user_id);
+    assert_eq!(note.kind, pb::NotificationKind::ProtocolSigned as i32);
+    assert_eq!(note.meeting_id, id_of(m.meta));
     let results = publication_of(&m, pb::PublicationKind::Results);
     assert!(
         results.draft_text.contains("Присутствовало жителей: 42")
@@ -1174,6 +1248,16 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
         before + 1,
         "the secretary is told"
     );
+    let note = last_note(&env, c.secretary_a.user_id);
+    assert_eq!(note.kind, pb::NotificationKind::ProtocolReturned as i32);
+    assert!(
+        note.text_ru.contains(why),
+        "the reason is in the notice: {note:?}"
+    );
+    assert!(
+        note.deadline.is_some(),
+        "due again by its 3.6.9 day: {note:?}"
+    );
     refused(
         c.control.meetings().acknowledge_protocol(step(&m)).await,
         Code::FailedPrecondition,
@@ -1194,6 +1278,16 @@ async fn the_whole_life_of_a_meeting_refuses_every_step_whose_condition_is_missi
         c.control.meetings().acknowledge_protocol(step(&m)).await,
         "AcknowledgeProtocol",
     );
+    for who in [&c.secretary_a, &c.leader_a] {
+        let note = last_note(&env, who.user_id);
+        assert_eq!(
+            note.kind,
+            pb::NotificationKind::ProtocolReceived as i32,
+            "{}",
+            who.username
+        );
+        assert_eq!(note.deadline, None, "handed over: nothing is due");
+    }
     refused(
         c.control.meetings().return_protocol(back(&m, why)).await,
         Code::FailedPrecondition,
@@ -1473,6 +1567,19 @@ async fn each_role_does_only_its_own_part_of_the_meeting() {
     );
     let m = hold(&env, &m).await;
     let m = draft(&env, &m, protocol(&env, &["Решение"])).await;
+    for who in [&c.member_a, &c.control, &c.general] {
+        refused(
+            who.meetings().send_for_signature(step(&m)).await,
+            Code::PermissionDenied,
+            "",
+        );
+    }
+    refused(
+        c.secretary_b.meetings().send_for_signature(step(&m)).await,
+        Code::NotFound,
+        "not found",
+    );
+    let m = send(&env, &m).await;
     let s = refused(
         c.secretary_a.meetings().sign_protocol(step(&m)).await,
         Code::PermissionDenied,
@@ -1498,7 +1605,10 @@ async fn each_role_does_only_its_own_part_of_the_meeting() {
         Code::NotFound,
         "not found",
     );
-    let m = sign(&env, &m).await;
+    let m = ok(
+        c.leader_a.meetings().sign_protocol(step(&m)).await,
+        "SignProtocol",
+    );
     refused(
         c.member_a.meetings().hand_over_protocol(step(&m)).await,
         Code::PermissionDenied,
@@ -2849,6 +2959,7 @@ async fn scenario_one_meeting_from_planning_to_published_results_through_every_r
         M::Announced,
         M::Held,
         M::ProtocolDrafted,
+        M::AwaitingSignature,
         M::ProtocolSigned,
         M::HandedOver,
         M::ResultsPublished,

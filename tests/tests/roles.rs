@@ -964,7 +964,7 @@ async fn the_secretary_controls_execution_and_the_leader_decides_extensions() {
         .into_iter()
         .any(|n| {
             n.user_id == city.leader_a.user_id
-                && n.kind == pb::NotificationKind::ExtensionDecided as i32
+                && n.kind == pb::NotificationKind::ExtensionRequested as i32
                 && n.assignment_id == id_of(b.meta)
         });
     assert!(told, "the leader hears of the request");

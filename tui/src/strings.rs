@@ -1,6 +1,7 @@
 //! Every string the client shows, in Russian and English, in one place. Enum names (roles,
 //! statuses) come from `infogroups_shared::names`; server messages arrive already translated.
 
+use chrono::{Datelike, NaiveDate};
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 
@@ -236,6 +237,46 @@ pub fn shown_of(lang: Lang, shown: usize, total: usize) -> String {
     match lang {
         Lang::Ru => format!("{shown} из {total}"),
         Lang::En => format!("{shown} of {total}"),
+    }
+}
+
+/// A deadline typed on a non-working day, and the working day offered instead.
+pub fn day_off_offer(lang: Lang, typed: NaiveDate, offered: NaiveDate) -> String {
+    const RU: [&str; 7] = [
+        "понедельник",
+        "вторник",
+        "среда",
+        "четверг",
+        "пятница",
+        "суббота",
+        "воскресенье",
+    ];
+    let ru = |d: NaiveDate| RU[d.weekday().num_days_from_monday() as usize % 7];
+    let (t, o) = (typed.format("%d.%m.%Y"), offered.format("%d.%m.%Y"));
+    match lang {
+        Lang::Ru => format!(
+            "{t} — {}, нерабочий день; предложен рабочий день {o} ({}): Enter — принять, или введите другую дату",
+            ru(typed),
+            ru(offered)
+        ),
+        Lang::En => format!(
+            "{t} is a {}, not a working day; {o} ({}) is offered: Enter accepts it, or type another date",
+            typed.format("%A"),
+            offered.format("%A")
+        ),
+    }
+}
+
+/// A key that does nothing where it was pressed, with the command it means and why it does not
+/// apply, where known.
+pub fn key_not_here(lang: Lang, key: &str, why: Option<(&str, &str)>) -> String {
+    match (lang, why) {
+        (Lang::Ru, Some((command, why))) => format!("{key} ({command}) сейчас недоступно: {why}"),
+        (Lang::En, Some((command, why))) => {
+            format!("{key} ({command}) is not available now: {why}")
+        }
+        (Lang::Ru, None) => format!("клавиша {key} здесь не действует; ? — все клавиши"),
+        (Lang::En, None) => format!("{key} does nothing here; ? lists the keys"),
     }
 }
 

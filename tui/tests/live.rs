@@ -824,7 +824,12 @@ async fn the_secretary_keeps_the_protocol_and_issues_an_assignment_on_its_decisi
     c.key(K::Tab);
     c.type_text("isp1");
     c.key(K::Tab);
-    let due = c.state.ctx().today + chrono::Days::new(20);
+    // A working day, as a deadline should be (a day off is answered with an offer instead).
+    let ctx = c.state.ctx();
+    let due = (20..40)
+        .map(|n| ctx.today + chrono::Days::new(n))
+        .find(|d| ctx.calendar.is_working_day(*d))
+        .expect("a working day within 40 days");
     c.type_text(&due.format("%d.%m.%Y").to_string());
     c.key(K::Enter);
     c.until("the assignment linked to the decision", |s| {

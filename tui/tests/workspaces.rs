@@ -119,7 +119,7 @@ fn city() -> pb::SnapshotResponse {
         contact_person: "Белова Т. С.".into(),
         contact: "8 (86369) 2-00-00".into(),
     }];
-    let mut sign = meeting(SIGN_ME, M::ProtocolDrafted, day(5, 8));
+    let mut sign = meeting(SIGN_ME, M::AwaitingSignature, day(5, 8));
     sign.protocol = Some(protocol());
     let mut handed = meeting(HANDED, M::HandedOver, day(4, 20));
     handed.protocol = Some(pb::Protocol {
@@ -470,6 +470,80 @@ fn changing_the_grouping_asks_again_and_an_error_is_shown_not_hidden() {
 }
 
 #[test]
+fn the_secretary_sends_a_finished_draft_for_signature_and_only_then_the_leader_sees_it() {
+    let mut s = signed(Lang::Ru, (160, 40), SEK1);
+    tab(&mut s, '2');
+    // The secretary's draft, not yet sent: `S` is offered, and the leader's list is empty of it.
+    let mut draft = city().meetings[0].clone();
+    draft.status = M::ProtocolDrafted as i32;
+    if let Some(m) = draft.meta.as_mut() {
+        m.version = 4;
+    }
+    stream(
+        &mut s,
+        41,
+        pb::EventAction::Updated,
+        pb::event::Entity::Meeting(draft),
+    );
+    let text = screen_text(&s);
+    assert!(text.contains("отправить на подпись"), "{text}");
+    press(&mut s, KeyCode::Down);
+    let text = screen_text(&s);
+    assert!(text.contains("S на подпись"), "{text}");
+    press(&mut s, KeyCode::Char('S'));
+    let text = screen_text(&s);
+    assert!(text.contains("Отправить протокол руководителю"), "{text}");
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert_eq!(
+        call_of(&cmds),
+        Some((
+            Origin::Form,
+            Call::SendForSignature(pb::MeetingStepRequest {
+                meeting_id: SIGN_ME,
+                expected_version: 4
+            })
+        ))
+    );
+    // Sent (the fixture's own state): the secretary is no longer offered `S`, only waits.
+    let mut sent = city().meetings[0].clone();
+    if let Some(m) = sent.meta.as_mut() {
+        m.version = 5;
+    }
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Form,
+            result: Ok(Reply::Meeting(Box::new(sent.clone()))),
+        },
+    );
+    assert!(
+        top_form(&s).is_none(),
+        "the confirmation closes on the answer"
+    );
+    stream(
+        &mut s,
+        42,
+        pb::EventAction::Updated,
+        pb::event::Entity::Meeting(sent),
+    );
+    let text = screen_text(&s);
+    assert!(text.contains("ждёт подписи руководителя"), "{text}");
+    assert!(!text.contains("S на подпись"), "{text}");
+    // Keys that do not apply say why: signing is the leader's; sending again is refused.
+    press(&mut s, KeyCode::Char('s'));
+    let text = screen_text(&s);
+    assert!(text.contains("s (подписать) сейчас недоступно"), "{text}");
+    press(&mut s, KeyCode::Char('S'));
+    let text = screen_text(&s);
+    assert!(text.contains("уже на подписи у руководителя"), "{text}");
+    press(&mut s, KeyCode::Char('%'));
+    assert!(
+        !screen_text(&s).contains("%"),
+        "a key bound to nothing stays quiet"
+    );
+}
+
+#[test]
 fn the_leader_signs_what_the_confirmation_shows() {
     let mut s = signed(Lang::Ru, (100, 40), RUK1);
     tab(&mut s, '2');
@@ -574,7 +648,28 @@ fn an_extension_request_checks_its_fields_before_and_after_the_server() {
     for _ in 0.."послезавтра".chars().count() {
         press(&mut s, KeyCode::Backspace);
     }
-    type_text(&mut s, "29.05.2026");
+    // A day the month lacks says so, whatever the shape typed.
+    type_text(&mut s, "31.2.26");
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert!(call_of(&cmds).is_none());
+    assert!(
+        screen_text(&s).contains("в этом месяце 28"),
+        "{}",
+        screen_text(&s)
+    );
+    for _ in 0.."31.2.26".chars().count() {
+        press(&mut s, KeyCode::Backspace);
+    }
+    // A short date on a Saturday: the Friday before is offered, and Enter again takes it.
+    type_text(&mut s, "30.5.26");
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert!(call_of(&cmds).is_none(), "warned first");
+    let text = screen_text(&s);
+    assert!(text.contains("суббота, нерабочий день"), "{text}");
+    assert_eq!(
+        top_form(&s).map(|f| f.fields[0].value()),
+        Some("29.05.2026".to_string())
+    );
     let cmds = press(&mut s, KeyCode::Enter);
     let Some((Origin::Form, Call::RequestExtension(r))) = call_of(&cmds) else {
         panic!("no request sent");
@@ -2463,10 +2558,14 @@ fn the_control_sector_returns_a_handed_over_protocol_with_the_reason() {
 }
 
 #[test]
-fn each_person_chooses_which_notifications_also_come_by_mail() {
+fn each_person_chooses_which_notifications_to_get_and_which_also_by_mail() {
     let mut s = signed(Lang::Ru, (160, 30), SEK1);
     tab(&mut s, '5');
-    assert!(screen_text(&s).contains("M почта"), "{}", screen_text(&s));
+    assert!(
+        screen_text(&s).contains("M настройка"),
+        "{}",
+        screen_text(&s)
+    );
     let cmds = press(&mut s, KeyCode::Char('M'));
     assert_eq!(call_of(&cmds), Some((Origin::Quick, Call::MailPreferences)));
     app::update(
@@ -2477,17 +2576,23 @@ fn each_person_chooses_which_notifications_also_come_by_mail() {
                 email: "sek1@novoshakhtinsk.example".into(),
                 kinds: vec![pb::NotificationKind::Reminder as i32],
                 control_digest: false,
+                muted: vec![pb::NotificationKind::Digest as i32],
             })),
         },
     );
     let form = top_form(&s).expect("the form opens on what is saved");
     assert_eq!(form.fields[0].value(), "sek1@novoshakhtinsk.example");
+    assert_eq!(form.fields[2].caption.as_deref(), Some("срок приближается"));
+    assert_eq!(form.fields[2].choice, 1, "reminders by mail, as saved");
     assert!(
         form.fields.iter().all(|f| f.name != "control_digest"),
         "the digest is the control sector's"
     );
-    // Overdue notices by mail too: the third field, moved to «да».
+    // Overdue notices by mail too (the third field, one step right); new assignments off (the
+    // second, two steps right).
     press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Right);
+    press(&mut s, KeyCode::Right);
     press(&mut s, KeyCode::Tab);
     press(&mut s, KeyCode::Tab);
     press(&mut s, KeyCode::Right);
@@ -2501,6 +2606,13 @@ fn each_person_chooses_which_notifications_also_come_by_mail() {
         [
             pb::NotificationKind::Reminder as i32,
             pb::NotificationKind::Overdue as i32
+        ]
+    );
+    assert_eq!(
+        p.muted,
+        [
+            pb::NotificationKind::NewAssignment as i32,
+            pb::NotificationKind::Digest as i32
         ]
     );
 }

@@ -2,29 +2,19 @@
 //! digest. A subject says only what kind of message it is — never a citizen's personal data;
 //! the body repeats what the person already sees in the application.
 
-use infogroups_shared::pb;
+use infogroups_shared::{names, pb};
 
 use super::outbox::{self, Letter};
 use super::prefs;
 use crate::db::Tx;
 use crate::error::ApiResult;
 
-/// The subject of a notification's mail: its kind only.
-pub fn subject_of(kind: pb::NotificationKind) -> &'static str {
-    use pb::NotificationKind as K;
-    match kind {
-        K::NewAssignment => "Инфогруппы: новое поручение",
-        K::Reminder => "Инфогруппы: приближается срок поручения",
-        K::Overdue => "Инфогруппы: срок истёк",
-        K::ExtensionDecided => "Инфогруппы: решение о продлении срока",
-        K::Meeting => "Инфогруппы: извещение о встрече",
-        K::QuarterAtRisk => "Инфогруппы: квартал без встречи",
-        K::Digest => "Инфогруппы: ежедневная сводка",
-        K::ReportSubmitted => "Инфогруппы: представлен отчёт",
-        K::ProtocolLate => "Инфогруппы: протокол не передан в срок",
-        K::BackupFailed => "Инфогруппы: резервная копия не создана",
-        K::Unspecified => "Инфогруппы: уведомление",
-    }
+/// The subject of a notification's mail copy: only what kind of message it is.
+pub fn subject_of(kind: pb::NotificationKind) -> String {
+    format!(
+        "Инфогруппы: {}",
+        names::notification_kind(names::Lang::Ru, kind)
+    )
 }
 
 /// Stages the mail copy of a notification to `user_id` when that person asked for its kind by
@@ -52,7 +42,7 @@ pub fn notification(
         tx,
         Letter {
             to: vec![to],
-            subject: subject_of(kind).to_string(),
+            subject: subject_of(kind),
             body: format!(
                 "{text}\n\nЭто письмо отправлено системой «Инфогруппы», потому что вы выбрали \
                  получать такие уведомления по почте."

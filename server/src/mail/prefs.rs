@@ -1,8 +1,8 @@
 //! Each person's mail preferences, kept on their account: the address mail goes to and which
 //! notifications also come by mail. Nobody gets mail they did not ask for.
 
-use infogroups_shared::pb;
 use infogroups_shared::validate::{self, FieldError};
+use infogroups_shared::{names, pb};
 use prost::Message;
 
 use crate::db::{Db, Tx};
@@ -37,8 +37,8 @@ pub fn put(tx: &mut Tx<'_>, user_id: u64, prefs: &pb::MailPreferences) {
     tx.put_raw(key(user_id), prefs.encode_to_vec());
 }
 
-/// Checks preferences: the address is one, and each kind chosen is a notification kind (any but
-/// "unspecified").
+/// Checks preferences: the address is one, each kind chosen is a notification kind (any but
+/// "unspecified"), and each kind turned off is one a person may turn off.
 pub fn check(prefs: &pb::MailPreferences) -> Result<(), FieldError> {
     validate::email("email", prefs.email.trim())?;
     for (i, k) in prefs.kinds.iter().enumerate() {
@@ -49,6 +49,16 @@ pub fn check(prefs: &pb::MailPreferences) -> Result<(), FieldError> {
                 format!("kinds[{i}]"),
                 "неизвестный вид уведомления",
                 "an unknown notification kind",
+            ));
+        }
+    }
+    for (i, k) in prefs.muted.iter().enumerate() {
+        let optional = pb::NotificationKind::try_from(*k).is_ok_and(names::notification_optional);
+        if !optional {
+            return Err(FieldError::new(
+                format!("muted[{i}]"),
+                "этот вид уведомлений отключить нельзя",
+                "this kind of notification cannot be turned off",
             ));
         }
     }
@@ -67,7 +77,12 @@ pub fn address(prefs: &pb::MailPreferences, user: &pb::User) -> Option<String> {
         .then(|| contact.to_string())
 }
 
-/// Whether a person asked for `kind` by mail.
+/// Whether a person asked for `kind` by mail (never for a kind they turned off).
 pub fn wants(prefs: &pb::MailPreferences, kind: pb::NotificationKind) -> bool {
-    !prefs.email.trim().is_empty() && prefs.kinds.contains(&(kind as i32))
+    !prefs.email.trim().is_empty() && prefs.kinds.contains(&(kind as i32)) && !muted(prefs, kind)
+}
+
+/// Whether a person turned `kind` off altogether.
+pub fn muted(prefs: &pb::MailPreferences, kind: pb::NotificationKind) -> bool {
+    names::notification_optional(kind) && prefs.muted.contains(&(kind as i32))
 }

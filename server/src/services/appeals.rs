@@ -952,14 +952,13 @@ impl AppealService for AppealSvc {
                         "",
                     );
                     let asg = tx.create(asg, None)?;
-                    notify::stage(
-                        tx,
-                        asg.executor_id,
+                    let notice = notify::Notice::assignment(
                         pb::NotificationKind::NewAssignment,
-                        format!("Поручение {}: новое поручение", asg.number),
-                        format!("Assignment {}: new assignment", asg.number),
-                        asg.meta().id,
-                    )?;
+                        &asg,
+                        "новое поручение",
+                        "new assignment",
+                    );
+                    notify::stage(tx, asg.executor_id, &notice)?;
                     saved.assignment_id = asg.meta().id;
                     if saved.appeal_id != 0 {
                         let mut appeal = tx.require::<pb::Appeal>(saved.appeal_id)?;

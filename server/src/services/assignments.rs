@@ -87,18 +87,7 @@ fn notify_all(
     ru: &str,
     en: &str,
 ) -> ApiResult<()> {
-    let id = a.meta().id;
-    for u in users {
-        notify::stage(
-            tx,
-            *u,
-            kind,
-            format!("Поручение {}: {ru}", a.number),
-            format!("Assignment {}: {en}", a.number),
-            id,
-        )?;
-    }
-    Ok(())
+    notify::stage_all(tx, users, 0, &notify::Notice::assignment(kind, a, ru, en))
 }
 
 impl AssignmentSvc {
@@ -360,19 +349,24 @@ impl AssignmentService for AssignmentSvc {
                         "представлен отчёт",
                         "report submitted",
                     ),
+                    // The executors hear the decision; so do the controller and the issuer
+                    // when the other of them (or the leader) took it.
                     _ => (
-                        executors(&a),
+                        [executors(&a), vec![a.controller_id, a.issuer_id]].concat(),
                         names::assignment_status(names::Lang::Ru, to),
                         names::assignment_status(names::Lang::En, to),
                     ),
                 };
                 let mut who = who;
+                who.sort_unstable();
                 who.dedup();
                 who.retain(|u| *u != me);
-                let kind = if step == Step::SubmitReport {
-                    pb::NotificationKind::ReportSubmitted
-                } else {
-                    pb::NotificationKind::NewAssignment
+                let kind = match step {
+                    Step::SubmitReport => pb::NotificationKind::ReportSubmitted,
+                    Step::Accept => pb::NotificationKind::ReportAccepted,
+                    Step::Return => pb::NotificationKind::ReportReturned,
+                    Step::RemoveFromControl => pb::NotificationKind::RemovedFromControl,
+                    _ => pb::NotificationKind::WorkResumed,
                 };
                 notify_all(tx, &who, kind, &a, ru, en)?;
                 if machine::is_final(to) && a.parent_id != 0 {
@@ -443,7 +437,7 @@ impl AssignmentService for AssignmentSvc {
                 notify_all(
                     tx,
                     &deciders,
-                    pb::NotificationKind::ExtensionDecided,
+                    pb::NotificationKind::ExtensionRequested,
                     &a,
                     "просьба о продлении срока",
                     "extension requested",
@@ -531,14 +525,16 @@ impl AssignmentService for AssignmentSvc {
                 } else {
                     ("в продлении отказано", "extension refused")
                 };
-                notify_all(
-                    tx,
-                    &[requester],
-                    pb::NotificationKind::ExtensionDecided,
-                    &a,
-                    ru,
-                    en,
-                )?;
+                // The one who asked, and the one who controls execution (3.6.8): the
+                // controller and the group's secretary.
+                let secretary = tx
+                    .get::<pb::Group>(a.group_id)?
+                    .map_or(0, |g| g.secretary_id);
+                let who: Vec<u64> = [requester, a.controller_id, secretary]
+                    .into_iter()
+                    .filter(|u| *u != c.actor.user_id)
+                    .collect();
+                notify_all(tx, &who, pb::NotificationKind::ExtensionDecided, &a, ru, en)?;
                 Ok(a)
             })
             .await?;
@@ -768,9 +764,9 @@ enum BasisRecord {
     /// assignment is the one the server made when it was put on control).
     Nothing,
     /// A protocol's decision lists the assignments made from it (3.6.7).
-    Decision(pb::Meeting, usize),
+    Decision(Box<pb::Meeting>, usize),
     /// An appeal lists what was done on it.
-    Appeal(pb::Appeal),
+    Appeal(Box<pb::Appeal>),
 }
 
 impl BasisRecord {
@@ -781,11 +777,11 @@ impl BasisRecord {
                 if let Some(d) = m.protocol.as_mut().and_then(|p| p.decisions.get_mut(index)) {
                     d.assignment_ids.push(assignment_id);
                 }
-                tx.update_current(m, "link_assignment").map(drop)
+                tx.update_current(*m, "link_assignment").map(drop)
             }
             Self::Appeal(mut appeal) => {
                 appeal.assignment_ids.push(assignment_id);
-                tx.update_current(appeal, "link_assignment").map(drop)
+                tx.update_current(*appeal, "link_assignment").map(drop)
             }
         }
     }
@@ -827,13 +823,13 @@ fn basis_record(
                 )
                 .into());
             }
-            Ok(BasisRecord::Decision(m, index))
+            Ok(BasisRecord::Decision(Box::new(m), index))
         }
         Named::Appeal(id) => {
             let appeal = crate::refs::in_scope::<pb::Appeal>(tx, "basis.appeal_id", id, |x| {
                 in_scope(x.group_id)
             })?;
-            Ok(appeal.map_or(BasisRecord::Nothing, BasisRecord::Appeal))
+            Ok(appeal.map_or(BasisRecord::Nothing, |a| BasisRecord::Appeal(Box::new(a))))
         }
         Named::ReceptionCard(id) => {
             crate::refs::in_scope::<pb::ReceptionCard>(tx, "basis.reception_card_id", id, |x| {

@@ -16,14 +16,14 @@ pub use self::state::{BLINK_MS, Flash, Init, Screen, State};
 use self::state::{QUIT_CONFIRM_MS, split};
 
 use crate::features::workspace::screen::{Tab, Workspace};
-use crate::keymap::Command;
-use crate::msg::{Cmd, Msg};
+use crate::keymap::{Command, KeyBinding};
+use crate::msg::{Cmd, Msg, Target};
 use crate::session::role_name;
 use crate::strings;
 use crate::strings::Text;
 use crate::strings::work::W;
 use crate::ui::popup::{HelpPopup, Popup};
-use crate::ui::{Ask, Component, Outbox};
+use crate::ui::{Ask, Component, Ctx, Outbox};
 
 /// Handles one message and everything it queues; returns the commands to run. Ends with the
 /// state settled (rows recomputed), ready to draw.
@@ -134,7 +134,7 @@ fn handle(state: &mut State, msg: Msg, out: &mut Outbox) {
                 scroll: 0,
             }));
         }
-        Msg::ShowAssignment(id) => show_assignment(state, id),
+        Msg::Show(target) => show(state, target),
         Msg::ClosePopup => {
             state.popups.pop();
         }
@@ -166,20 +166,31 @@ fn handle(state: &mut State, msg: Msg, out: &mut Outbox) {
 
 /// Switches to the first assignments tab whose list holds assignment `id` and opens its card;
 /// says so when none does (the role sees it nowhere).
-fn show_assignment(state: &mut State, id: u64) {
+fn show(state: &mut State, target: Target) {
     let (ctx, screen, _) = split(state);
     let found = match screen {
         Screen::Work(w) => {
-            let a = ctx.replica.assignments.get(id);
-            let at = w.tabs.iter().position(|t| {
-                matches!(t, Tab::Assignments(s)
-                    if a.as_ref().is_some_and(|a| s.scope.includes(a, &ctx.actor(), ctx.today, ctx.calendar)))
-            });
+            let at = match target {
+                Target::Assignment(id) => {
+                    let a = ctx.replica.assignments.get(id);
+                    let at = w.tabs.iter().position(|t| {
+                        matches!(t, Tab::Assignments(s)
+                            if a.as_ref().is_some_and(|a| s.scope.includes(a, &ctx.actor(), ctx.today, ctx.calendar)))
+                    });
+                    if let Some(Tab::Assignments(s)) = at.and_then(|i| w.tabs.get_mut(i)) {
+                        s.show(id, &ctx);
+                    }
+                    at
+                }
+                Target::Meeting(id) | Target::Appeal(id) => {
+                    w.tabs.iter_mut().position(|t| match t {
+                        Tab::Records(s) => s.source.holds(target) && s.show(id, &ctx),
+                        _ => false,
+                    })
+                }
+            };
             if let Some(i) = at {
                 w.active = i;
-                if let Some(Tab::Assignments(s)) = w.tabs.get_mut(i) {
-                    s.show(id, &ctx);
-                }
             }
             at.is_some()
         }
@@ -201,11 +212,45 @@ fn on_key(state: &mut State, key: &KeyEvent, out: &mut Outbox) {
         Some(p) => p.handle_key(key, &ctx, out),
         None => screen.component().handle_key(key, &ctx, out),
     };
-    if !handled {
-        // Ctrl+C leaves from anywhere, even where a popup does not list it.
-        let quit = ctx.keymap.command(key, &[Command::Quit], true);
-        if quit.is_some() {
-            out.send(Msg::Quit);
-        }
+    if handled {
+        return;
     }
+    // Ctrl+C leaves from anywhere, even where a popup does not list it.
+    if ctx.keymap.command(key, &[Command::Quit], true).is_some() {
+        out.send(Msg::Quit);
+        return;
+    }
+    let here: &dyn Component = match popups.last() {
+        Some(p) => p,
+        None => screen.component_ref(),
+    };
+    let Some(text) = not_here(key, here, &ctx) else {
+        return;
+    };
+    state.flash(text, true);
+}
+
+/// What to say when `key` means a command that does not apply where it was pressed: the
+/// command and why, where a reason is known; nothing for a key bound to no command (or one
+/// typed into a field).
+fn not_here(key: &KeyEvent, here: &dyn Component, ctx: &Ctx<'_>) -> Option<String> {
+    if here.typing() {
+        return None;
+    }
+    let bound: Vec<Command> = Command::ALL
+        .iter()
+        .copied()
+        .filter(|c| ctx.keymap.command(key, &[*c], false).is_some())
+        .collect();
+    if bound.is_empty() {
+        return None;
+    }
+    let reason = bound
+        .iter()
+        .find_map(|c| Some((strings::command_short(ctx.lang, *c), here.why_not(*c, ctx)?)));
+    Some(strings::key_not_here(
+        ctx.lang,
+        &KeyBinding::of(key).to_string(),
+        reason.as_ref().map(|(c, why)| (*c, why.as_str())),
+    ))
 }

@@ -42,7 +42,7 @@ impl Screen {
         }
     }
 
-    fn component_ref(&self) -> &dyn Component {
+    pub(super) fn component_ref(&self) -> &dyn Component {
         match self {
             Screen::Login(s) => s,
             Screen::Work(s) => s,

@@ -95,6 +95,8 @@ pub enum Command {
     Refresh,
     /// Sign the protocol (leader).
     Sign,
+    /// Send the protocol draft to the leader for signature (secretary).
+    SendForSignature,
     /// Mark the meeting held.
     MarkHeld,
     /// Edit the protocol.
@@ -176,7 +178,7 @@ pub enum Command {
     /// Show a wide table's columns further right.
     ColumnsRight,
     /// Go to the assignment a notification is about.
-    ToAssignment,
+    ToRecord,
     /// Forward an appeal to the competent body.
     Forward,
     /// Close an appeal without an answer on the merits (art. 11).
@@ -197,7 +199,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 94] = [
+    pub const ALL: [Command; 95] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -224,6 +226,7 @@ impl Command {
         Command::Sort,
         Command::Refresh,
         Command::Sign,
+        Command::SendForSignature,
         Command::MarkHeld,
         Command::EditProtocol,
         Command::Notify,
@@ -264,7 +267,7 @@ impl Command {
         Command::Archive,
         Command::ColumnsLeft,
         Command::ColumnsRight,
-        Command::ToAssignment,
+        Command::ToRecord,
         Command::Forward,
         Command::CloseSpecial,
         Command::AdvanceClock,
@@ -367,6 +370,7 @@ impl Command {
             Command::Sort => "sort",
             Command::Refresh => "refresh",
             Command::Sign => "sign",
+            Command::SendForSignature => "send_for_signature",
             Command::MarkHeld => "mark_held",
             Command::EditProtocol => "edit_protocol",
             Command::Notify => "notify",
@@ -407,7 +411,7 @@ impl Command {
             Command::Archive => "archive",
             Command::ColumnsLeft => "columns_left",
             Command::ColumnsRight => "columns_right",
-            Command::ToAssignment => "to_assignment",
+            Command::ToRecord => "to_record",
             Command::Forward => "forward",
             Command::CloseSpecial => "close_special",
             Command::AdvanceClock => "advance_clock",

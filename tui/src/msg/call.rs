@@ -14,6 +14,8 @@ pub enum Call {
     SetMailPreferences(pb::MailPreferences),
     /// Sign the protocol (leader).
     SignProtocol(pb::MeetingStepRequest),
+    /// Send the protocol for signature (secretary).
+    SendForSignature(pb::MeetingStepRequest),
     /// Mark the meeting held.
     MarkHeld(pb::MeetingStepRequest),
     /// Hand the signed protocol over to the control sector.

@@ -86,14 +86,25 @@ pub enum Msg {
     ShowHelp,
     /// Internal: close the top popup.
     ClosePopup,
-    /// Internal: show this assignment on the first assignments tab that lists it.
-    ShowAssignment(u64),
+    /// Internal: show this record on the first tab that lists it.
+    Show(Target),
     /// Internal: switch to the next role.
     SwitchRole,
     /// Internal: sign out.
     Logout,
     /// Internal: leave the program.
     Quit,
+}
+
+/// A record a notification (or another record) leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// An assignment.
+    Assignment(u64),
+    /// A meeting.
+    Meeting(u64),
+    /// An appeal.
+    Appeal(u64),
 }
 
 /// Work for the outside world; each result comes back as a [`Msg`].

@@ -42,6 +42,12 @@ pub async fn run(
                 .await
                 .map_err(status)?,
         ),
+        Call::SendForSignature(r) => meeting(
+            conn.meetings()
+                .send_for_signature(request(r))
+                .await
+                .map_err(status)?,
+        ),
         Call::MarkHeld(r) => meeting(
             conn.meetings()
                 .mark_held(request(r))

@@ -57,6 +57,10 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
         C::Sort => ("порядок списка", "change the order"),
         C::Refresh => ("обновить данные отчёта", "refresh the report"),
         C::Sign => ("подписать протокол", "sign the protocol"),
+        C::SendForSignature => (
+            "отправить протокол руководителю на подпись",
+            "send the protocol to the leader for signature",
+        ),
         C::MarkHeld => ("отметить встречу проведённой", "mark the meeting held"),
         C::EditProtocol => (
             "протокол: заполнить черновик, после подписи — записать поправку",
@@ -90,8 +94,8 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
         C::MarkRead => ("отметить прочитанным", "mark read"),
         C::MarkAllRead => ("отметить все прочитанными", "mark all read"),
         C::MailSettings => (
-            "что присылать по электронной почте",
-            "what also comes by e-mail",
+            "какие уведомления получать, какие ещё и по почте",
+            "which notifications to get, and which also by e-mail",
         ),
         C::Period => ("сменить период", "change the period"),
         C::Dimension => ("сменить группировку", "change the grouping"),
@@ -177,9 +181,9 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "внести прошедшую встречу задним числом (протокол подписан и передан)",
             "enter a past meeting after the fact (protocol signed and handed over)",
         ),
-        C::ToAssignment => (
-            "перейти к поручению, о котором уведомление",
-            "go to the assignment the notification is about",
+        C::ToRecord => (
+            "перейти к поручению, встрече или обращению, о котором уведомление",
+            "go to the assignment, meeting or appeal the notification is about",
         ),
         C::ColumnsRight => (
             "столбцы таблицы правее",
@@ -222,6 +226,7 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::Sort => ("порядок", "order"),
         C::Refresh => ("обновить", "refresh"),
         C::Sign => ("подписать", "sign"),
+        C::SendForSignature => ("на подпись", "to sign"),
         C::MarkHeld => ("проведена", "held"),
         C::EditProtocol => ("протокол", "protocol"),
         C::Notify => ("оповестить", "notify"),
@@ -235,7 +240,7 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::SubAssign => ("подпоручение", "sub-task"),
         C::MarkRead => ("прочитано", "read"),
         C::MarkAllRead => ("все прочитаны", "all read"),
-        C::MailSettings => ("почта", "mail"),
+        C::MailSettings => ("настройка", "settings"),
         C::Period => ("период", "period"),
         C::Dimension => ("группировка", "group by"),
         C::Export => ("в файл", "save"),
@@ -265,7 +270,7 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::CloseSpecial => ("ст. 11", "art. 11"),
         C::AdvanceClock => ("+1 день", "+1 day"),
         C::PastMeeting => ("прошедшая", "past"),
-        C::ToAssignment => ("к поручению", "to assignment"),
+        C::ToRecord => ("к записи", "go to record"),
         C::ColumnsRight => ("столбцы", "columns"),
         C::OlderPage => ("раньше", "older"),
         C::NewerPage => ("позже", "newer"),

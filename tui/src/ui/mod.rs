@@ -99,6 +99,14 @@ impl Ctx<'_> {
     pub fn may_in(&self, action: policy::Action, group_id: u64) -> bool {
         self.may(action, &policy::Resource::group(group_id))
     }
+
+    /// Why the server's policy refuses `action` on `group_id`'s records to the user, in the
+    /// interface's language; `None` when it allows it.
+    pub fn refusal_in(&self, action: policy::Action, group_id: u64) -> Option<String> {
+        policy::authorize(&self.actor(), action, &policy::Resource::group(group_id))
+            .err()
+            .map(|d| self.lang.pick(&d.ru, &d.en).to_string())
+    }
 }
 
 /// A day, in minutes: what one press of the training clock's key moves it by.
@@ -161,6 +169,13 @@ pub trait Component {
     /// An editing key for the focused text field; returns whether it was one.
     fn on_text_key(&mut self, _key: &KeyEvent, _ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {
         false
+    }
+
+    /// Why `command` does nothing here now (a step the record's state or the user's role does
+    /// not allow), for the status line when its key is pressed; `None` when there is no reason
+    /// to give beyond "not here".
+    fn why_not(&self, _command: Command, _ctx: &Ctx<'_>) -> Option<String> {
+        None
     }
 
     /// What `command` does here, for the help (components may say it more precisely).

@@ -254,12 +254,19 @@ pub fn snapshot(seq: u64) -> pb::SnapshotResponse {
         }],
         assignments: assignments(),
         notifications: vec![pb::Notification {
-            meta: meta(50, 1),
+            meta: Some(pb::Meta {
+                id: 50,
+                version: 1,
+                created_at_ms: at(5, 11) + 25 * 60_000,
+                ..Default::default()
+            }),
             user_id: SEK1,
             kind: pb::NotificationKind::ReportSubmitted as i32,
             text_ru: "Поручение 2026/0003: представлен отчёт".into(),
             text_en: "Assignment 2026/0003: report submitted".into(),
             assignment_id: 3,
+            subject: "Поручение 2026/0003".into(),
+            deadline: Some(validate::from_naive(day(5, 20))),
             ..Default::default()
         }],
         server_time_ms: now_ms(),

@@ -19,6 +19,7 @@ use crate::auth::{Caller, caller};
 use crate::db::Tx;
 use crate::entity::Entity;
 use crate::error::{ApiError, ApiResult};
+use crate::notify::Notice;
 use crate::policy::{Action, Resource, authorize, may_read_group};
 
 /// The meeting service.
@@ -99,6 +100,43 @@ pub fn classifier_code(field: &str, code: &str) -> Result<(), FieldError> {
     }
 }
 
+/// Who in the group hears of a step on its protocol.
+#[derive(Debug, Clone, Copy)]
+enum Told {
+    /// The leader, who signs.
+    Leader,
+    /// The secretary, who keeps the protocol and hands it over.
+    Secretary,
+    /// Both.
+    Both,
+}
+
+/// Tells the group's `who` that protocol «№ …» `what` (Russian, English), never the one who
+/// did it.
+fn tell_about_protocol(
+    tx: &mut Tx<'_>,
+    m: &pb::Meeting,
+    kind: pb::NotificationKind,
+    who: Told,
+    what: (&str, &str),
+) -> ApiResult<()> {
+    let group = tx.require::<pb::Group>(m.group_id)?;
+    let people = match who {
+        Told::Leader => vec![group.leader_id],
+        Told::Secretary => vec![group.secretary_id],
+        Told::Both => vec![group.secretary_id, group.leader_id],
+    };
+    let number = protocol_number(m);
+    let notice = Notice::meeting(
+        kind,
+        m,
+        format!("Протокол № {number} {}", what.0),
+        format!("Protocol No. {number} {}", what.1),
+    );
+    let me = tx.actor_id();
+    crate::notify::stage_all(tx, &people, me, &notice)
+}
+
 /// The protocol's number as the notices name it (empty before there is one).
 fn protocol_number(m: &pb::Meeting) -> String {
     m.protocol
@@ -154,8 +192,7 @@ fn names_for(tx: &Tx<'_>, m: &pb::Meeting) -> ApiResult<texts::Names> {
 pub(crate) fn refresh_drafts(tx: &Tx<'_>, m: &mut pb::Meeting) -> ApiResult<()> {
     let names = names_for(tx, m)?;
     let announcement = texts::announcement(m, &names);
-    let results = (status(m) as i32 >= M::ProtocolSigned as i32 && status(m) != M::Cancelled)
-        .then(|| texts::results(m, &names));
+    let results = machine::is_signed(status(m)).then(|| texts::results(m, &names));
     for kind in [
         pb::PublicationKind::Announcement,
         pb::PublicationKind::Results,
@@ -202,22 +239,20 @@ fn stage_notices(
         .map(|(n, _)| n)
         .unwrap_or_else(|| "место уточняется".into());
     let now = tx.now_ms();
-    let id = m.meta().id;
+    let notice = Notice::meeting(
+        pb::NotificationKind::Meeting,
+        m,
+        format!(
+            "Выездная встреча ({reason}): {when}, {place}, {}",
+            names.territory
+        ),
+        format!(
+            "Field meeting ({reason_en}): {when}, {place}, {}",
+            names.territory
+        ),
+    );
     for user in group_people(&group) {
-        crate::notify::stage_about(
-            tx,
-            user,
-            pb::NotificationKind::Meeting,
-            format!(
-                "Выездная встреча ({reason}): {when}, {place}, {}",
-                names.territory
-            ),
-            format!(
-                "Field meeting ({reason_en}): {when}, {place}, {}",
-                names.territory
-            ),
-            crate::notify::About::Meeting(id),
-        )?;
+        crate::notify::stage(tx, user, &notice)?;
         m.notifications.push(pb::NotificationRecord {
             user_id: user,
             participant_index: 0,
@@ -1078,9 +1113,13 @@ impl MeetingService for MeetingSvc {
                     }
                     check_protocol_refs(tx, m.group_id, &p)?;
                     let old = m.protocol.clone().unwrap_or_default();
+                    // A draft edited after it was sent is taken back from the leader: it is
+                    // sent again once the secretary is done.
                     let mut new = pb::Protocol {
                         signed_by: 0,
                         signed_at_ms: 0,
+                        sent_by: 0,
+                        sent_at_ms: 0,
                         amendments: Vec::new(),
                         ..p.clone()
                     };
@@ -1094,6 +1133,37 @@ impl MeetingService for MeetingSvc {
                     }
                     m.protocol = Some(new);
                     m.status = to as i32;
+                    Ok(())
+                },
+            )
+            .await?;
+        Ok(Response::new(m))
+    }
+
+    async fn send_for_signature(&self, req: Request<pb::MeetingStepRequest>) -> Reply {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        let m = self
+            .change(
+                &c,
+                req.meeting_id,
+                req.expected_version,
+                Action::PrepareMeeting,
+                "send_for_signature",
+                |tx, m, today| {
+                    let to = step(m, Step::SendForSignature, today)?;
+                    let me = tx.actor_id();
+                    let p = m.protocol.get_or_insert_with(Default::default);
+                    p.sent_by = me;
+                    p.sent_at_ms = tx.now_ms();
+                    m.status = to as i32;
+                    tell_about_protocol(
+                        tx,
+                        m,
+                        pb::NotificationKind::ProtocolForSignature,
+                        Told::Leader,
+                        ("направлен вам на подпись", "is sent to you for signature"),
+                    )?;
                     Ok(())
                 },
             )
@@ -1118,6 +1188,16 @@ impl MeetingService for MeetingSvc {
                     p.signed_by = tx.actor_id();
                     p.signed_at_ms = now;
                     m.status = to as i32;
+                    tell_about_protocol(
+                        tx,
+                        m,
+                        pb::NotificationKind::ProtocolSigned,
+                        Told::Secretary,
+                        (
+                            "подписан руководителем; его нужно передать в контрольный сектор",
+                            "is signed by the leader; it is to be handed to the control sector",
+                        ),
+                    )?;
                     Ok(())
                 },
             )
@@ -1182,7 +1262,6 @@ impl MeetingService for MeetingSvc {
                 |tx, m, today| {
                     let to = step(m, Step::HandOver, today)?;
                     let now = tx.now_ms();
-                    let id = m.meta().id;
                     let h = m.handover.get_or_insert_with(Default::default);
                     h.handed_at_ms = now;
                     let due = h
@@ -1193,16 +1272,13 @@ impl MeetingService for MeetingSvc {
                     h.late = due.is_some_and(|d| today > d);
                     m.status = to as i32;
                     let number = protocol_number(m);
-                    for u in &control {
-                        crate::notify::stage_about(
-                            tx,
-                            *u,
-                            pb::NotificationKind::Meeting,
-                            format!("Передан протокол № {number}"),
-                            format!("Protocol No. {number} handed over"),
-                            crate::notify::About::Meeting(id),
-                        )?;
-                    }
+                    let notice = Notice::meeting(
+                        pb::NotificationKind::ProtocolHandedOver,
+                        m,
+                        format!("Передан протокол № {number}"),
+                        format!("Protocol No. {number} handed over"),
+                    );
+                    crate::notify::stage_all(tx, &control, 0, &notice)?;
                     Ok(())
                 },
             )
@@ -1226,6 +1302,16 @@ impl MeetingService for MeetingSvc {
                     let h = m.handover.get_or_insert_with(Default::default);
                     h.acknowledged_at_ms = now;
                     h.acknowledged_by = tx.actor_id();
+                    tell_about_protocol(
+                        tx,
+                        m,
+                        pb::NotificationKind::ProtocolReceived,
+                        Told::Both,
+                        (
+                            "получен контрольным сектором",
+                            "is received by the control sector",
+                        ),
+                    )?;
                     Ok(())
                 },
             )
@@ -1259,21 +1345,16 @@ impl MeetingService for MeetingSvc {
                     h.handed_at_ms = 0;
                     h.late = false;
                     m.status = to as i32;
-                    let number = protocol_number(m);
-                    let id = m.meta().id;
-                    let group = tx.require::<pb::Group>(m.group_id)?;
-                    let mut told = vec![group.secretary_id, group.leader_id];
-                    told.dedup();
-                    for u in told {
-                        crate::notify::stage_about(
-                            tx,
-                            u,
-                            pb::NotificationKind::Meeting,
-                            format!("Протокол № {number} возвращён контрольным сектором"),
-                            format!("Protocol No. {number} returned by the control sector"),
-                            crate::notify::About::Meeting(id),
-                        )?;
-                    }
+                    tell_about_protocol(
+                        tx,
+                        m,
+                        pb::NotificationKind::ProtocolReturned,
+                        Told::Both,
+                        (
+                            &format!("возвращён контрольным сектором: {}", req.reason.trim()),
+                            &format!("is returned by the control sector: {}", req.reason.trim()),
+                        ),
+                    )?;
                     Ok(())
                 },
             )

@@ -44,7 +44,7 @@ pub fn card_fields(territories: &[(u64, String)], lang: Lang) -> Vec<Field> {
         Field::new("oral_answer", W::FieldOralAnswer, K::Text, false),
         Field::choice("on_control", W::FieldOnControl, yes_no()),
         Field::new("executor_id", W::FieldExecutor, K::Person, false),
-        Field::new("deadline", W::FieldDeadline, K::Date, false),
+        Field::new("deadline", W::FieldDeadline, K::Date, false).deadline(),
     ]
 }
 

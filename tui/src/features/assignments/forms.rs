@@ -24,7 +24,7 @@ pub struct RequestExtension {
 impl FormSpec for RequestExtension {
     fn fields(&self, _lang: Lang) -> Vec<Field> {
         vec![
-            Field::new("new_deadline", W::FieldNewDeadline, K::Date, true),
+            Field::new("new_deadline", W::FieldNewDeadline, K::Date, true).deadline(),
             Field::new("reason", W::FieldReason, K::Text, true),
         ]
     }
@@ -99,7 +99,7 @@ fn assignment_fields() -> Vec<Field> {
     vec![
         Field::new("text", W::FieldAssignmentText, K::Text, true),
         Field::new("executor_id", W::FieldExecutor, K::Person, true),
-        Field::new("deadline", W::FieldDeadline, K::Date, true),
+        Field::new("deadline", W::FieldDeadline, K::Date, true).deadline(),
     ]
 }
 

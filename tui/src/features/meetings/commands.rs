@@ -26,6 +26,37 @@ fn allowed(m: &pb::Meeting, step: Step, ctx: &Ctx<'_>) -> bool {
     machine::next(status(m), step, &Facts::of(m, ctx.today)).is_ok()
 }
 
+/// Why `command` is not offered on meeting `id`: the step's role under the policy, else what
+/// the status machine says is missing.
+pub fn why_not(command: Command, id: u64, ctx: &Ctx<'_>) -> Option<String> {
+    use Command as C;
+    let m = ctx.replica.meetings.get(id)?;
+    let s = status(m);
+    let (action, step) = match command {
+        C::Sign => (Action::SignProtocol, Step::Sign),
+        C::SendForSignature => (Action::PrepareMeeting, Step::SendForSignature),
+        C::MarkHeld => (Action::PrepareMeeting, Step::MarkHeld),
+        C::HandOver => (Action::PrepareMeeting, Step::HandOver),
+        C::Acknowledge => (Action::AcknowledgeProtocol, Step::Acknowledge),
+        C::Return => (Action::AcknowledgeProtocol, Step::ReturnProtocol),
+        C::Announce => (Action::PrepareMeeting, Step::Announce),
+        C::MoveMeeting => (Action::PrepareMeeting, Step::Move),
+        C::CancelMeeting => (Action::PrepareMeeting, Step::Cancel),
+        C::EditProtocol if machine::is_signed(s) => (Action::PrepareMeeting, Step::Amend),
+        C::EditProtocol => (Action::PrepareMeeting, Step::DraftProtocol),
+        C::AgreeVenue | C::Checklist | C::Brief | C::Participants | C::Notify => {
+            (Action::PrepareMeeting, Step::Prepare)
+        }
+        _ => return None,
+    };
+    if let Some(why) = ctx.refusal_in(action, m.group_id) {
+        return Some(why);
+    }
+    machine::next(s, step, &Facts::of(m, ctx.today))
+        .err()
+        .map(|r| ctx.lang.pick(r.ru, r.en).to_string())
+}
+
 /// The steps the user may take on a meeting now, as the server's policy and status machine
 /// would allow them.
 fn meeting_commands(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<Command> {
@@ -40,10 +71,13 @@ fn meeting_commands(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<Command> {
     if prepares && allowed(m, Step::MarkHeld, ctx) && s == M::Announced {
         c.push(Command::MarkHeld);
     }
-    if prepares && matches!(s, M::Held | M::ProtocolDrafted) {
+    if prepares && matches!(s, M::Held | M::ProtocolDrafted | M::AwaitingSignature) {
         c.push(Command::EditProtocol);
     }
-    if leader && s == M::ProtocolDrafted && allowed(m, Step::Sign, ctx) {
+    if prepares && allowed(m, Step::SendForSignature, ctx) {
+        c.push(Command::SendForSignature);
+    }
+    if leader && allowed(m, Step::Sign, ctx) {
         c.push(Command::Sign);
     }
     // A signed protocol is changed only by an amendment (3.6.6); `p` records one.
@@ -137,6 +171,7 @@ fn confirm(step: MeetingStep, m: &pb::Meeting, ctx: &Ctx<'_>) -> Start {
     let meta = m.meta.unwrap_or_default();
     let (title, question) = match step {
         MeetingStep::Sign => (W::SignTitle, W::SignQuestion),
+        MeetingStep::SendForSignature => (W::SendTitle, W::SendQuestion),
         MeetingStep::MarkHeld => (W::HeldTitle, W::HeldQuestion),
         MeetingStep::HandOver => (W::HandOverTitle, W::HandOverQuestion),
         MeetingStep::Acknowledge => (W::AckTitle, W::AckQuestion),
@@ -187,6 +222,7 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
     let lang = ctx.lang;
     Some(match command {
         Command::Sign => confirm(MeetingStep::Sign, m, ctx),
+        Command::SendForSignature => confirm(MeetingStep::SendForSignature, m, ctx),
         Command::MarkHeld => confirm(MeetingStep::MarkHeld, m, ctx),
         Command::HandOver => confirm(MeetingStep::HandOver, m, ctx),
         Command::Acknowledge => confirm(MeetingStep::Acknowledge, m, ctx),
@@ -204,7 +240,12 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
             )))
         }
         Command::Notify => confirm(MeetingStep::Notify, m, ctx),
-        Command::EditProtocol if matches!(status(m), M::Held | M::ProtocolDrafted) => {
+        Command::EditProtocol
+            if matches!(
+                status(m),
+                M::Held | M::ProtocolDrafted | M::AwaitingSignature
+            ) =>
+        {
             // Until the secretary says otherwise, the whole group was there.
             let present = match m.protocol.as_ref().map(|p| &p.members_present) {
                 Some(ids) if !ids.is_empty() => ids.clone(),

@@ -19,7 +19,7 @@ pub fn detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
         return Vec::new();
     };
     let s = status(m);
-    let (step, due) = next_step(m);
+    let (step, due) = next_step(m, ctx);
     let mut out = vec![
         DetailLine::Heading(format!(
             "{} {} · {}",
@@ -230,6 +230,17 @@ pub fn protocol_lines(p: &pb::Protocol, ctx: &Ctx<'_>) -> Vec<DetailLine> {
                 am.text,
                 person(ctx, am.by_user_id),
                 text::date_time(am.at_ms)
+            ),
+        ));
+    }
+    if p.sent_by != 0 {
+        out.push(field(
+            lang,
+            W::FieldSentOn,
+            format!(
+                "{} {}",
+                person(ctx, p.sent_by),
+                text::date_time(p.sent_at_ms)
             ),
         ));
     }

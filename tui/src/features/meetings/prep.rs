@@ -44,7 +44,7 @@ fn venue_choices(ctx: &Ctx<'_>, territory: Option<u64>) -> Vec<(u64, String)> {
 pub fn commands(m: &pb::Meeting, allowed: impl Fn(Step) -> bool) -> Vec<Command> {
     let s = M::try_from(m.status).unwrap_or_default();
     let mut c = Vec::new();
-    if matches!(s, M::Held | M::ProtocolDrafted) {
+    if matches!(s, M::Held | M::ProtocolDrafted | M::AwaitingSignature) {
         c.extend([Command::AddQuestion, Command::AddDecision]);
     }
     if machine::was_held(s) && m.protocol.as_ref().is_some_and(|p| !p.decisions.is_empty()) {

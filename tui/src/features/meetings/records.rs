@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use infogroups_shared::meeting as machine;
 use infogroups_shared::names::{self, Lang};
 use infogroups_shared::pb::{self, MeetingStatus as M};
+use infogroups_shared::policy::Action;
 use infogroups_shared::validate;
 
 use crate::features::record_list::row::{
@@ -122,8 +123,9 @@ pub(super) fn closed(s: M) -> bool {
     matches!(s, M::ResultsPublished | M::Cancelled)
 }
 
-/// A meeting's next step and the date it is due by, if any.
-pub fn next_step(m: &pb::Meeting) -> (W, Option<NaiveDate>) {
+/// A meeting's next step as the viewer sees it (the leader signs what the others wait for),
+/// and the date it is due by, if any.
+pub fn next_step(m: &pb::Meeting, ctx: &Ctx<'_>) -> (W, Option<NaiveDate>) {
     let day = machine::date_of(m);
     let due = handover_due(m);
     let h = m.handover.clone().unwrap_or_default();
@@ -134,7 +136,9 @@ pub fn next_step(m: &pb::Meeting) -> (W, Option<NaiveDate>) {
         M::VenueAgreed => (W::StepAnnounce, Some(day)),
         M::Announced => (W::StepHold, Some(day)),
         M::Held => (W::StepDraftProtocol, due),
-        M::ProtocolDrafted => (W::StepSign, due),
+        M::ProtocolDrafted => (W::StepSend, due),
+        M::AwaitingSignature if ctx.may_in(Action::SignProtocol, m.group_id) => (W::StepSign, due),
+        M::AwaitingSignature => (W::StepAwaitSignature, due),
         M::ProtocolSigned => (W::StepHandOver, due),
         M::HandedOver if h.acknowledged_at_ms == 0 => (W::StepAwaitAck, None),
         M::HandedOver => (W::StepPublishResults, None),
@@ -145,7 +149,7 @@ pub fn next_step(m: &pb::Meeting) -> (W, Option<NaiveDate>) {
 fn in_scope(source: Source, m: &pb::Meeting) -> bool {
     let s = status(m);
     match source {
-        Source::ProtocolsToSign => s == M::ProtocolDrafted,
+        Source::ProtocolsToSign => s == M::AwaitingSignature,
         Source::Informing => s != M::Cancelled && !machine::was_held(s),
         _ => true,
     }
@@ -167,7 +171,7 @@ pub fn rows(source: Source, ctx: &Ctx<'_>) -> Vec<RecordRow> {
             let id = m.meta.map_or(0, |x| x.id);
             let day = machine::date_of(m);
             let s = status(m);
-            let (step, due) = next_step(m);
+            let (step, due) = next_step(m, ctx);
             let finished = if source == Source::Informing {
                 informing_done(m)
             } else {

@@ -1,37 +1,81 @@
-//! The user's notifications: unread first, newest first; Space marks one read, `A` all.
+//! The user's notifications: unread first, newest first, each with when it came, its kind, what
+//! it is about and by when; Space marks one read, `A` all, and one key opens the record.
 
-use infogroups_shared::pb;
+use infogroups_shared::names::{self, Lang};
+use infogroups_shared::{pb, validate};
 
-use crate::features::record_list::row::{Column, DetailLine, RecordRow, Start, Tone, field};
+use crate::features::record_list::row::{
+    Column, DetailLine, RecordRow, Start, Tone, date, field, iso,
+};
 use crate::keymap::Command;
+use crate::msg::Target;
 use crate::msg::call::Call;
 use crate::strings::work::W;
-use crate::ui::Ctx;
+use crate::ui::{Ctx, text};
 
-/// The columns.
+/// The columns: when, what kind, about what, by when.
 pub const COLUMNS: &[Column] = &[
     Column {
-        title: W::ColKind,
-        width: 19,
+        title: W::ColWhen,
+        width: 12,
     },
     Column {
-        title: W::ColText,
+        title: W::ColKind,
+        width: 21,
+    },
+    Column {
+        title: W::ColSubject,
         width: 0,
+    },
+    Column {
+        title: W::ColDue,
+        width: 10,
     },
 ];
 
-fn kind(k: i32) -> W {
-    match pb::NotificationKind::try_from(k).unwrap_or_default() {
-        pb::NotificationKind::NewAssignment => W::NoteNew,
-        pb::NotificationKind::Reminder => W::NoteReminder,
-        pb::NotificationKind::Overdue => W::NoteOverdue,
-        pb::NotificationKind::ExtensionDecided => W::NoteExtension,
-        pb::NotificationKind::Meeting => W::NoteMeeting,
-        pb::NotificationKind::ReportSubmitted => W::NoteReport,
-        pb::NotificationKind::QuarterAtRisk => W::NoteQuarter,
-        pb::NotificationKind::ProtocolLate => W::NoteProtocolLate,
-        pb::NotificationKind::Digest => W::NoteDigest,
-        pb::NotificationKind::BackupFailed | pb::NotificationKind::Unspecified => W::NoteOther,
+fn kind_of(n: &pb::Notification) -> pb::NotificationKind {
+    pb::NotificationKind::try_from(n.kind).unwrap_or_default()
+}
+
+fn label(n: &pb::Notification, lang: Lang) -> &'static str {
+    names::notification_kind(lang, kind_of(n))
+}
+
+/// What a notification leads to, if the person can open it here.
+pub fn target(n: &pb::Notification) -> Option<Target> {
+    if n.assignment_id != 0 {
+        Some(Target::Assignment(n.assignment_id))
+    } else if n.meeting_id != 0 {
+        Some(Target::Meeting(n.meeting_id))
+    } else if n.appeal_id != 0 {
+        Some(Target::Appeal(n.appeal_id))
+    } else {
+        None
+    }
+}
+
+fn deadline(n: &pb::Notification) -> Option<chrono::NaiveDate> {
+    n.deadline.as_ref().and_then(validate::to_naive)
+}
+
+/// When it came: «07.12 14:05» (the year in the detail).
+fn when(n: &pb::Notification) -> String {
+    n.meta
+        .map(|m| text::date_time(m.created_at_ms))
+        .map(|s| format!("{}{}", &s[..5], &s[10..]))
+        .unwrap_or_default()
+}
+
+/// What it is about: an assignment by its number and current text, as the record reads now
+/// (the notice keeps no copy of the text); otherwise the notice's own subject, or its text.
+fn subject(n: &pb::Notification, ctx: &Ctx<'_>) -> String {
+    if let Some(a) = ctx.replica.assignments.get(n.assignment_id) {
+        return format!("{} — {}", a.number, a.text);
+    }
+    if n.subject.is_empty() {
+        ctx.lang.pick(&n.text_ru, &n.text_en).to_string()
+    } else {
+        n.subject.clone()
     }
 }
 
@@ -45,23 +89,32 @@ fn mine<'a>(ctx: &'a Ctx<'_>) -> impl Iterator<Item = &'a pb::Notification> {
 
 /// Unread first, then by id, newest first.
 pub fn rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
+    use pb::NotificationKind as K;
     let mut keyed: Vec<((bool, std::cmp::Reverse<u64>), RecordRow)> = mine(ctx)
         .map(|n| {
             let id = n.meta.map_or(0, |m| m.id);
-            let tone = match (n.read, kind(n.kind)) {
+            let tone = match (n.read, kind_of(n)) {
                 (true, _) => Tone::Done,
-                (false, W::NoteOverdue | W::NoteProtocolLate) => Tone::Overdue,
-                (false, W::NoteReminder) => Tone::Soon,
+                (false, K::Overdue | K::ProtocolLate | K::BackupFailed) => Tone::Overdue,
+                (false, K::Reminder | K::ReportReturned | K::ProtocolReturned) => Tone::Soon,
                 _ => Tone::Normal,
             };
-            let text = ctx.lang.pick(&n.text_ru, &n.text_en).to_string();
+            let subject = subject(n, ctx);
             // Unread ones are marked, so they stand out without colour too.
             let mark = if n.read { "  " } else { "● " };
+            let due = deadline(n);
             let row = RecordRow::new(
                 id,
                 tone,
-                vec![format!("{mark}{}", kind(n.kind).get(ctx.lang)), text],
-            );
+                vec![
+                    when(n),
+                    format!("{mark}{}", label(n, ctx.lang)),
+                    subject,
+                    due.map(date).unwrap_or_default(),
+                ],
+            )
+            .sort_by(0, format!("{:020}", n.meta.map_or(0, |m| m.created_at_ms)))
+            .sort_by(3, due.map(iso).unwrap_or_default());
             ((n.read, std::cmp::Reverse(id)), row)
         })
         .collect();
@@ -69,16 +122,30 @@ pub fn rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
     keyed.into_iter().map(|(_, r)| r).collect()
 }
 
-/// One notification, and what it is about.
+/// One notification: when, what, about what and by when, and the record it leads to.
 pub fn detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
     let lang = ctx.lang;
     let Some(n) = ctx.replica.notifications.get(id) else {
         return Vec::new();
     };
     let mut out = vec![
-        DetailLine::Heading(kind(n.kind).get(lang).to_string()),
-        DetailLine::Text(lang.pick(&n.text_ru, &n.text_en).to_string()),
+        DetailLine::Heading(label(n, lang).to_string()),
+        field(
+            lang,
+            W::NoteArrived,
+            n.meta
+                .map(|m| text::date_time(m.created_at_ms))
+                .unwrap_or_default(),
+        ),
     ];
+    out.push(field(lang, W::ColSubject, subject(n, ctx)));
+    if let Some(d) = deadline(n) {
+        out.push(field(lang, W::ColDue, date(d)));
+    }
+    out.push(DetailLine::Blank);
+    out.push(DetailLine::Text(
+        lang.pick(&n.text_ru, &n.text_en).to_string(),
+    ));
     if let Some(a) = ctx.replica.assignments.get(n.assignment_id) {
         out.push(DetailLine::Blank);
         out.push(field(lang, W::AboutAssignment, a.number.clone()));
@@ -92,8 +159,8 @@ pub fn detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
 pub fn commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
     let mut c = Vec::new();
     let n = id.and_then(|id| ctx.replica.notifications.get(id));
-    if n.is_some_and(|n| ctx.replica.assignments.get(n.assignment_id).is_some()) {
-        c.push(Command::ToAssignment);
+    if n.is_some_and(|n| target(n).is_some()) {
+        c.push(Command::ToRecord);
     }
     if n.is_some_and(|n| !n.read) {
         c.push(Command::MarkRead);
@@ -113,9 +180,9 @@ pub fn start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> 
         // The form opens on the answer, filled with what is saved.
         return Some(Start::Call(Box::new(Call::MailPreferences)));
     }
-    if command == Command::ToAssignment {
+    if command == Command::ToRecord {
         let n = ctx.replica.notifications.get(id?)?;
-        return Some(Start::ShowAssignment(n.assignment_id));
+        return target(n).map(Start::Show);
     }
     let ids: Vec<u64> = match command {
         Command::MarkRead => vec![id?],

@@ -150,6 +150,17 @@ impl Source {
         }
     }
 
+    /// Why a step is not offered on the selected record now, where a reason can be given.
+    pub fn why_not(self, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<String> {
+        match self {
+            Source::Meetings
+            | Source::ProtocolsToSign
+            | Source::ProtocolsDue
+            | Source::Informing => meeting_commands::why_not(command, id?, ctx),
+            _ => None,
+        }
+    }
+
     /// What a step on a record starts.
     pub fn start(self, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> {
         match self {

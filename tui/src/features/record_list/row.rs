@@ -7,6 +7,7 @@ use infogroups_shared::calendar::ProductionCalendar;
 use infogroups_shared::names::Lang;
 
 use crate::features::assignments::urgency::{DUE_SOON_WORKING_DAYS, Urgency};
+use crate::msg::Target;
 use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
@@ -19,8 +20,8 @@ pub enum Start {
     Form(Box<FormPopup>),
     /// A call right away (nothing to confirm, e.g. marking a notification read).
     Call(Box<Call>),
-    /// Show this assignment on the first assignments tab that lists it.
-    ShowAssignment(u64),
+    /// Show this record on the first tab that lists it.
+    Show(Target),
 }
 
 /// A column of a list.

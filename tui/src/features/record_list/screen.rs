@@ -121,6 +121,21 @@ impl RecordsScreen {
         self.scroll_into_view(ctx);
     }
 
+    /// Shows record `id` if this list holds it: the filter cleared, the row selected and its
+    /// detail open. False when it is not here.
+    pub fn show(&mut self, id: u64, ctx: &Ctx<'_>) -> bool {
+        self.filter.clear();
+        self.filtering = false;
+        self.stale = true;
+        self.settle(ctx);
+        let Some(i) = self.rows.iter().position(|r| r.id == id) else {
+            return false;
+        };
+        self.select(i, ctx);
+        self.focus = Focus::Detail;
+        true
+    }
+
     /// The register this list prints as: meetings and appeals.
     fn register(&self) -> Option<pb::RegisterKind> {
         match self.source {
@@ -201,6 +216,10 @@ impl Component for RecordsScreen {
         list::label(command, lang)
     }
 
+    fn why_not(&self, command: Command, ctx: &Ctx<'_>) -> Option<String> {
+        self.source.why_not(command, self.selected_id(), ctx)
+    }
+
     fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
         use Command as C;
         let page = list::page(ctx);
@@ -259,7 +278,7 @@ impl Component for RecordsScreen {
                     origin: Origin::Quick,
                     call,
                 }),
-                Some(Start::ShowAssignment(id)) => {
+                Some(Start::Show(target)) => {
                     // Going to what a notification is about reads it.
                     if let Some(Start::Call(call)) =
                         self.source.start(C::MarkRead, self.selected_id(), ctx)
@@ -269,7 +288,7 @@ impl Component for RecordsScreen {
                             call,
                         });
                     }
-                    out.send(Msg::ShowAssignment(id));
+                    out.send(Msg::Show(target));
                 }
                 None => {}
             },

@@ -1,6 +1,8 @@
 //! Which list a records tab shows: plain data, so each feature's rows can name the list they
 //! are built for without depending on the tab that dispatches to them.
 
+use crate::msg::Target;
+
 /// What a records list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
@@ -34,4 +36,23 @@ pub enum Source {
     Organisations,
     /// The user's notifications.
     Notifications,
+}
+
+impl Source {
+    /// Whether this list's rows are records of `target`'s kind (a meeting on the meetings and
+    /// protocol lists, an appeal on the appeals list).
+    pub fn holds(self, target: Target) -> bool {
+        match target {
+            Target::Assignment(_) => false,
+            Target::Meeting(_) => matches!(
+                self,
+                Source::Meetings
+                    | Source::ProtocolsToSign
+                    | Source::ProtocolsDue
+                    | Source::Publications
+                    | Source::Informing
+            ),
+            Target::Appeal(_) => self == Source::Appeals,
+        }
+    }
 }

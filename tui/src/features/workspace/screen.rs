@@ -212,6 +212,10 @@ impl Component for Workspace {
         }
     }
 
+    fn why_not(&self, command: Command, ctx: &Ctx<'_>) -> Option<String> {
+        self.tab()?.component_ref().why_not(command, ctx)
+    }
+
     fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
         let n = self.tabs.len().max(1);
         if let Some(i) = TAB_COMMANDS.iter().position(|c| *c == command) {

@@ -12,8 +12,6 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
         W::TabOverdue => ("Просроченные", "Overdue"),
         W::OpenAssignments => ("Поручений на исполнении", "Open assignments"),
         W::AboutAssignment => ("Поручение", "Assignment"),
-        W::NoteExtension => ("продление", "extension"),
-        W::NoteReport => ("отчёт исполнителя", "report submitted"),
         W::Requested => ("Просьба о продлении", "Extension requested"),
         W::ExtensionTitle => ("Просьба о продлении срока", "Request an extension"),
         W::GrantTitle => ("Продлить срок", "Grant the extension"),

@@ -55,10 +55,19 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
         W::SignedBy => ("Подписан", "Signed by"),
         W::DraftText => ("Текст для публикации", "Text to publish"),
         W::Kind => ("Вид", "Kind"),
-        W::NoteMeeting => ("встреча", "meeting"),
-        W::NoteProtocolLate => ("протокол не передан в срок", "protocol late"),
-        W::NoteQuarter => ("квартальный минимум", "quarterly minimum"),
         W::SignTitle => ("Подписание протокола", "Sign the protocol"),
+        W::SendTitle => ("Протокол на подпись", "Protocol for signature"),
+        W::SendQuestion => (
+            "Отправить протокол руководителю группы на подпись? Если потом изменить черновик, он вернётся к вам и его нужно будет отправить снова.",
+            "Send the protocol to the group's leader for signature? Editing the draft afterwards takes it back, and it is sent again.",
+        ),
+        W::StepSend => ("отправить на подпись", "send for signature"),
+        W::StepAwaitSignature => ("ждёт подписи руководителя", "awaits the leader's signature"),
+        W::DoneSent => (
+            "Протокол отправлен на подпись",
+            "Protocol sent for signature",
+        ),
+        W::FieldSentOn => ("Отправлен на подпись", "Sent for signature"),
         W::SignQuestion => (
             "Подписать протокол? После подписания изменения вносятся только поправками.",
             "Sign the protocol? After signing, changes are made only as amendments.",

@@ -50,6 +50,8 @@ pub struct Field {
     pub caption: Option<String>,
     /// For a classifier field: what the server found for `query` (code, name), best first.
     pub found: Vec<(String, String)>,
+    /// For a date field: a deadline, which should fall on a working day.
+    pub working_day: bool,
 }
 
 impl Field {
@@ -67,7 +69,15 @@ impl Field {
             query: None,
             caption: None,
             found: Vec::new(),
+            working_day: false,
         }
+    }
+
+    /// A date field that is a deadline: one on a non-working day is offered the working day
+    /// before it.
+    pub fn deadline(mut self) -> Self {
+        self.working_day = true;
+        self
     }
 
     /// A choice among `options`, the first chosen.

@@ -9,9 +9,9 @@ mod spec;
 mod values;
 
 use crossterm::event::KeyEvent;
-use infogroups_shared::classifier;
 use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
+use infogroups_shared::{classifier, date_input};
 use tonic::Code;
 
 pub use field::{Field, FieldKind};
@@ -163,6 +163,9 @@ impl FormPopup {
             if f.required && f.kind != FieldKind::Choice && f.value().is_empty() {
                 f.error = Some(Text::Required.get(ctx.lang).to_string());
             }
+            if f.kind == FieldKind::Date && !f.value().is_empty() {
+                check_date(f, ctx);
+            }
             // Words typed in a classifier field name a question only when the search found one.
             if f.kind == FieldKind::Classifier
                 && !f.value().is_empty()
@@ -199,6 +202,28 @@ impl FormPopup {
                     None => self.error = Some(text),
                 }
                 None
+            }
+        }
+    }
+}
+
+/// Reads a date field as people type it and writes it back in full (so «15.1.27» is sent as
+/// 15.01.2027), or marks the mistake; a deadline on a non-working day is replaced by the working
+/// day before it, with a word, so Enter again accepts it and any other date may be typed.
+fn check_date(f: &mut Field, ctx: &Ctx<'_>) {
+    match date_input::read(&f.value(), ctx.today) {
+        Err(e) => f.error = Some(ctx.lang.pick(&e.ru(), &e.en()).to_string()),
+        Ok(d) => {
+            let offered = f
+                .working_day
+                .then(|| date_input::working_deadline(d, ctx.today, ctx.calendar))
+                .flatten();
+            match offered {
+                Some(w) => {
+                    f.input.set(w.format("%d.%m.%Y").to_string());
+                    f.error = Some(strings::day_off_offer(ctx.lang, d, w));
+                }
+                None => f.input.set(d.format("%d.%m.%Y").to_string()),
             }
         }
     }

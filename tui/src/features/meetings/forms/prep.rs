@@ -342,7 +342,7 @@ pub fn prep_fields(step: &Prep, lang: Lang) -> Vec<Field> {
             ),
             Field::new("text", W::FieldAssignmentText, K::Text, true),
             Field::new("executor_id", W::FieldExecutor, K::Person, true),
-            Field::new("deadline", W::FieldDeadline, K::Date, true),
+            Field::new("deadline", W::FieldDeadline, K::Date, true).deadline(),
         ],
     }
 }

@@ -16,6 +16,8 @@ use crate::ui::form_engine::{Field, FieldKind as K, FormSpec, Target, user_ids, 
 pub enum MeetingStep {
     /// The leader signs the protocol.
     Sign,
+    /// The secretary sends the protocol for signature.
+    SendForSignature,
     /// The meeting took place.
     MarkHeld,
     /// The signed protocol goes to the control sector.
@@ -49,6 +51,7 @@ impl FormSpec for MeetingStepForm {
         };
         Ok(match self.step {
             MeetingStep::Sign => Call::SignProtocol(r),
+            MeetingStep::SendForSignature => Call::SendForSignature(r),
             MeetingStep::MarkHeld => Call::MarkHeld(r),
             MeetingStep::HandOver => Call::HandOver(r),
             MeetingStep::Acknowledge => Call::Acknowledge(r),
@@ -62,6 +65,7 @@ impl FormSpec for MeetingStepForm {
     fn done(&self) -> W {
         match self.step {
             MeetingStep::Sign => W::DoneSigned,
+            MeetingStep::SendForSignature => W::DoneSent,
             MeetingStep::MarkHeld => W::DoneHeld,
             MeetingStep::HandOver => W::DoneHandedOver,
             MeetingStep::Acknowledge => W::DoneAcknowledged,
