@@ -130,6 +130,24 @@ fn rank(s: M) -> u8 {
     }
 }
 
+/// A venue agreement answered (agreed or refused) names who at the venue answered (3.6.2): a
+/// record without it tells the control sector nothing.
+pub fn check_agreement(a: &crate::pb::VenueAgreement) -> Result<(), crate::validate::FieldError> {
+    use crate::pb::AgreementStatus as A;
+    let answered = matches!(
+        A::try_from(a.status).unwrap_or_default(),
+        A::Agreed | A::Refused
+    );
+    if answered && a.contact.trim().is_empty() {
+        return Err(crate::validate::FieldError::new(
+            "agreement.contact",
+            "укажите, с кем согласовано: должность и фамилия",
+            "say who answered at the venue: position and surname",
+        ));
+    }
+    Ok(())
+}
+
 /// Whether the leader has signed the protocol (signed or any later step; not cancelled).
 pub fn is_signed(s: M) -> bool {
     (rank(M::ProtocolSigned)..=rank(M::ResultsPublished)).contains(&rank(s))
@@ -546,6 +564,22 @@ mod tests {
         assert!(next(M::Held, Step::Cancel, &f).is_err());
         assert!(next(M::Held, Step::Move, &f).is_err());
         assert!(next(M::Cancelled, Step::Prepare, &f).is_err_and(|r| r.en.contains("cancelled")));
+    }
+
+    #[test]
+    fn an_answered_agreement_names_who_answered() {
+        use crate::pb::{AgreementStatus as A, VenueAgreement};
+        let with = |status: A, contact: &str| VenueAgreement {
+            status: status as i32,
+            contact: contact.into(),
+            ..Default::default()
+        };
+        assert!(
+            check_agreement(&with(A::Agreed, " ")).is_err_and(|e| e.field == "agreement.contact")
+        );
+        assert!(check_agreement(&with(A::Refused, "")).is_err());
+        assert!(check_agreement(&with(A::Requested, "")).is_ok());
+        assert!(check_agreement(&with(A::Agreed, "директор Иванова И. И.")).is_ok());
     }
 
     #[test]

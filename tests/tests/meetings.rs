@@ -1707,6 +1707,19 @@ async fn a_venue_outside_education_and_culture_needs_a_reason() {
         "SetVenueAgreement (requested)",
     );
     assert_eq!((status(&m), m.venue_id), (M::Planned, cafe));
+    // Agreed or refused says by whom; a request without a name is fine.
+    for state in [pb::AgreementStatus::Agreed, pb::AgreementStatus::Refused] {
+        let mut nameless = agreement(&m, cafe, state, reason);
+        if let Some(a) = nameless.agreement.as_mut() {
+            a.contact = "  ".into();
+        }
+        let s = refused(
+            sec().set_venue_agreement(nameless).await,
+            Code::InvalidArgument,
+            "who answered at the venue",
+        );
+        assert_eq!(bad_field(&s), "agreement.contact");
+    }
     let m = ok(
         sec()
             .set_venue_agreement(agreement(&m, cafe, pb::AgreementStatus::Agreed, reason))

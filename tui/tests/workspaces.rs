@@ -1700,6 +1700,15 @@ fn the_secretary_plans_a_meeting_and_prepares_it() {
     // The venue: the first one, agreed today by default.
     press(&mut s, KeyCode::Char('V'));
     press(&mut s, KeyCode::Right);
+    // Agreed with whom: an answered agreement names the person at the venue.
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert!(call_of(&cmds).is_none());
+    assert!(
+        screen_text(&s).contains("с кем согласовано"),
+        "{}",
+        screen_text(&s)
+    );
+    type_text(&mut s, "директор Петрова Н. В.");
     let cmds = press(&mut s, KeyCode::Enter);
     let Some((Origin::Form, Call::SetVenueAgreement(r))) = call_of(&cmds) else {
         panic!("no venue recorded: {cmds:?}");
@@ -1710,6 +1719,7 @@ fn the_secretary_plans_a_meeting_and_prepares_it() {
     );
     let a = r.agreement.unwrap_or_default();
     assert_eq!(a.status, pb::AgreementStatus::Agreed as i32);
+    assert_eq!(a.contact, "директор Петрова Н. В.");
     assert_eq!(a.date, date(day(5, 12)), "today");
     press(&mut s, KeyCode::Esc);
 

@@ -142,6 +142,7 @@ pub enum W {
     SignTitle,
     SignQuestion,
     SendTitle,
+    AgreementShown,
     SendQuestion,
     StepSend,
     StepAwaitSignature,

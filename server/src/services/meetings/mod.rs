@@ -668,6 +668,7 @@ impl MeetingService for MeetingSvc {
             .ok_or_else(|| FieldError::new("agreement", "не заполнено", "is required"))?;
         validate::known_enum::<pb::AgreementStatus>("agreement.status", agreement.status)?;
         validate::optional_line("agreement.contact", &agreement.contact, MAX_LINE)?;
+        machine::check_agreement(&agreement)?;
         validate::text(
             "agreement.other_kind_reason",
             &agreement.other_kind_reason,

@@ -2,8 +2,9 @@
 //! participants, the brief and the protocol; and a publication with its drafted text.
 
 use infogroups_shared::meeting as machine;
-use infogroups_shared::pb;
+use infogroups_shared::{pb, validate};
 
+use crate::features::meetings::forms::agreement_state;
 use crate::features::meetings::records::{
     closed, next_step, publication_kind_name, publication_of, status, status_text,
 };
@@ -39,6 +40,25 @@ pub fn detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
         field(lang, W::Time, m.time.clone()),
         field(lang, W::ColStatus, status_text(m, lang)),
     ];
+    if let Some(a) = m.venue_agreement.as_ref().filter(|a| a.status != 0) {
+        let state = agreement_state(lang, a.status);
+        let on = a
+            .date
+            .as_ref()
+            .and_then(validate::to_naive)
+            .map(date)
+            .unwrap_or_default();
+        let who = if a.contact.trim().is_empty() {
+            String::new()
+        } else {
+            format!(", {}", a.contact.trim())
+        };
+        out.push(field(
+            lang,
+            W::AgreementShown,
+            format!("{state} {on}{who}").trim().to_string(),
+        ));
+    }
     if m.retrospective {
         out.push(DetailLine::Text(W::Retrospective.get(lang).to_string()));
     }

@@ -57,6 +57,7 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
         W::Kind => ("Вид", "Kind"),
         W::SignTitle => ("Подписание протокола", "Sign the protocol"),
         W::SendTitle => ("Протокол на подпись", "Protocol for signature"),
+        W::AgreementShown => ("Согласование места", "Venue agreement"),
         W::SendQuestion => (
             "Отправить протокол руководителю группы на подпись? Если потом изменить черновик, он вернётся к вам и его нужно будет отправить снова.",
             "Send the protocol to the group's leader for signature? Editing the draft afterwards takes it back, and it is sent again.",

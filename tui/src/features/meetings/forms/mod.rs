@@ -7,7 +7,9 @@ mod prep;
 mod steps;
 
 pub use plan::{PastMeeting, PlanMeeting};
-pub use prep::{CHECK_FIELDS, Prep, Prepare, agreement_option, participant_label, venue_option};
+pub use prep::{
+    CHECK_FIELDS, Prep, Prepare, agreement_option, agreement_state, participant_label, venue_option,
+};
 pub use steps::{
     InformingForm, MeetingStep, MeetingStepForm, ProtocolForm, PublicationForm, ReturnProtocolForm,
 };

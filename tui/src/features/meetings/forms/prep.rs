@@ -203,6 +203,14 @@ pub fn venue_option(venues: &[(u64, String)], id: u64) -> usize {
         .map_or(0, |i| i + 1)
 }
 
+/// A recorded agreement state as people read it («согласовано»).
+pub fn agreement_state(lang: Lang, status: i32) -> &'static str {
+    agreement_name(
+        lang,
+        pb::AgreementStatus::try_from(status).unwrap_or_default(),
+    )
+}
+
 /// The agreement choice's option for a recorded state.
 pub fn agreement_option(status: i32) -> usize {
     AGREEMENT
@@ -367,21 +375,22 @@ pub fn prep_call(
                     "choose the venue",
                 ));
             }
+            let agreement = pb::VenueAgreement {
+                status: AGREEMENT[choice_of(fields, "agreement.status").min(AGREEMENT.len() - 1)]
+                    as i32,
+                contact: value(fields, "agreement.contact").to_string(),
+                date: Some(date_field(
+                    "agreement.date",
+                    value(fields, "agreement.date"),
+                )?),
+                other_kind_reason: value(fields, "agreement.other_kind_reason").to_string(),
+            };
+            infogroups_shared::meeting::check_agreement(&agreement)?;
             Call::SetVenueAgreement(pb::SetVenueAgreementRequest {
                 meeting_id,
                 expected_version,
                 venue_id,
-                agreement: Some(pb::VenueAgreement {
-                    status: AGREEMENT
-                        [choice_of(fields, "agreement.status").min(AGREEMENT.len() - 1)]
-                        as i32,
-                    contact: value(fields, "agreement.contact").to_string(),
-                    date: Some(date_field(
-                        "agreement.date",
-                        value(fields, "agreement.date"),
-                    )?),
-                    other_kind_reason: value(fields, "agreement.other_kind_reason").to_string(),
-                }),
+                agreement: Some(agreement),
             })
         }
         Prep::Announce => Call::Announce(pb::MeetingStepRequest {
