@@ -1374,6 +1374,47 @@ fn the_reception_card_form_fits_a_small_terminal_and_offers_the_written_appeal()
 }
 
 #[test]
+fn a_card_that_became_an_appeal_shows_its_number_and_opens_it() {
+    let mut s = signed(Lang::Ru, (160, 40), SEK1);
+    tab(&mut s, '4');
+    let mut card = city().reception_cards.remove(0);
+    card.appeal_id = 300;
+    if let Some(m) = card.meta.as_mut() {
+        m.version = 2;
+    }
+    stream(
+        &mut s,
+        41,
+        pb::EventAction::Updated,
+        pb::event::Entity::ReceptionCard(card),
+    );
+    let text = screen_text(&s);
+    assert!(text.contains("Стала обращением №: ИГ-2026-00042"), "{text}");
+    assert!(
+        text.contains("J к записи") && !text.contains("O "),
+        "{text}"
+    );
+    press(&mut s, KeyCode::Char('J'));
+    let text = screen_text(&s);
+    assert!(
+        text.contains("Просьба отремонтировать освещение во дворе"),
+        "{text}"
+    );
+    assert!(text.contains("3 Обращения"), "{text}");
+}
+
+#[test]
+fn an_assignment_step_that_is_not_the_users_says_why() {
+    let mut s = signed(Lang::Ru, (160, 40), SEK1);
+    tab(&mut s, '1');
+    // The secretary controls; reporting is the executor's.
+    press(&mut s, KeyCode::Char('r'));
+    let text = screen_text(&s);
+    assert!(text.contains("сейчас недоступно:"), "{text}");
+    assert!(top_form(&s).is_none());
+}
+
+#[test]
 fn the_head_extends_an_appeal_by_the_days_left() {
     let mut s = signed(Lang::Ru, (100, 30), GLAVA);
     tab(&mut s, '5');

@@ -182,8 +182,8 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "enter a past meeting after the fact (protocol signed and handed over)",
         ),
         C::ToRecord => (
-            "перейти к поручению, встрече или обращению, о котором уведомление",
-            "go to the assignment, meeting or appeal the notification is about",
+            "перейти к поручению, встрече или обращению, о котором запись",
+            "go to the assignment, meeting or appeal the record is about",
         ),
         C::ColumnsRight => (
             "столбцы таблицы правее",

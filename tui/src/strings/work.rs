@@ -142,6 +142,7 @@ pub enum W {
     SignTitle,
     SignQuestion,
     SendTitle,
+    BecameAppeal,
     AgreementShown,
     SendQuestion,
     StepSend,

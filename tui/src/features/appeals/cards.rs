@@ -13,6 +13,7 @@ use crate::features::record_list::row::{
     Column, DetailLine, RecordRow, Start, Tone, date, field, group, iso, person, territory,
 };
 use crate::keymap::Command;
+use crate::msg::Target;
 use crate::strings::work::W;
 use crate::ui::form_engine::{FormPopup, request_id};
 use crate::ui::{Ctx, text};
@@ -129,6 +130,15 @@ pub fn card_detail(id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
                 .unwrap_or_default(),
         ));
     }
+    if c.appeal_id != 0 {
+        // The written appeal it became, by the number people quote (J opens it).
+        let number = ctx
+            .replica
+            .appeals
+            .get(c.appeal_id)
+            .map_or_else(|| "—".to_string(), |a| a.number.clone());
+        out.push(field(lang, W::BecameAppeal, number));
+    }
     out.push(DetailLine::Blank);
     out.push(DetailLine::Text(c.content.clone()));
     if c.oral_answer_given {
@@ -150,6 +160,9 @@ pub fn card_commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
         c.push(Command::Export);
         if fills && card.appeal_id == 0 {
             c.push(Command::ToAppeal);
+        }
+        if card.appeal_id != 0 {
+            c.push(Command::ToRecord);
         }
     }
     c
@@ -186,6 +199,9 @@ pub fn card_start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<St
         return Some(Start::Form(Box::new(form)));
     }
     let c = ctx.replica.reception_cards.get(id?)?;
+    if command == Command::ToRecord {
+        return Some(Start::Show(Target::Appeal(c.appeal_id)));
+    }
     if command == Command::ToAppeal {
         let meta = c.meta.unwrap_or_default();
         let day = c

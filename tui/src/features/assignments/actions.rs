@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use infogroups_shared::assignment::{self as machine, Facts, Refusal, Step};
+use infogroups_shared::names::Lang;
 use infogroups_shared::policy::{self, Actor, Resource};
 use infogroups_shared::{city_time, pb};
 
@@ -46,6 +47,23 @@ pub fn check(
         });
     }
     machine::next(urgency::status(a), action.step(), &facts(a, today)).map(|_| ())
+}
+
+/// Why `actor` may not take `action` on `a` today, in `lang`: the policy's own reason (who
+/// takes the step under the regulation), else what the status machine says; `None` if they may.
+pub fn why_not(
+    a: &pb::Assignment,
+    actor: &Actor,
+    action: Action,
+    today: NaiveDate,
+    lang: Lang,
+) -> Option<String> {
+    if let Err(d) = policy::authorize(actor, permission(action), &Resource::of_assignment(a)) {
+        return Some(lang.pick(&d.ru, &d.en).to_string());
+    }
+    machine::next(urgency::status(a), action.step(), &facts(a, today))
+        .err()
+        .map(|r| lang.pick(r.ru, r.en).to_string())
 }
 
 /// The actions `actor` may take on `a` today.

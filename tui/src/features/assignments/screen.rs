@@ -396,6 +396,12 @@ impl Component for AssignmentsScreen {
         list::label(command, lang)
     }
 
+    fn why_not(&self, command: Command, ctx: &Ctx<'_>) -> Option<String> {
+        let action = Action::ALL.into_iter().find(|a| a.command() == command)?;
+        let a = self.selected_assignment(ctx)?;
+        actions::why_not(&a, &ctx.actor(), action, ctx.today, ctx.lang)
+    }
+
     fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
         use Command as C;
         let page = list::page(ctx);

@@ -84,6 +84,7 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
         W::RegisterAppealTitle => ("Регистрация обращения", "Register an appeal"),
         W::AnswerAppealTitle => ("Ответ на обращение", "Answer the appeal"),
         W::FieldReceived => ("Дата поступления", "Received on"),
+        W::BecameAppeal => ("Стала обращением №", "Became appeal No."),
         W::FieldChannel => ("Канал поступления (←/→)", "Channel (←/→)"),
         W::FieldAppealKind => ("Вид обращения (←/→)", "Kind (←/→)"),
         W::FieldClassifierCode => (
