@@ -6,6 +6,7 @@ use infogroups_shared::pb;
 
 mod commands;
 pub mod link;
+pub mod status;
 pub mod work;
 
 pub use commands::{command, command_short};

@@ -3,6 +3,7 @@
 //! component never holds another; it reads what it needs from [`Ctx`] and talks back through
 //! [`Outbox`] — messages for the app's queue, commands for the outside world.
 
+pub mod columns;
 pub mod escapes;
 pub mod form_engine;
 pub mod info_popup;

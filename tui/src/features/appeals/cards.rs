@@ -19,26 +19,11 @@ use crate::ui::{Ctx, text};
 
 /// The reception cards' columns.
 pub const CARD_COLUMNS: &[Column] = &[
-    Column {
-        title: W::ColDate,
-        width: 10,
-    },
-    Column {
-        title: W::ColGroupNo,
-        width: 4,
-    },
-    Column {
-        title: W::ColResult,
-        width: 16,
-    },
-    Column {
-        title: W::ColTerritory,
-        width: 14,
-    },
-    Column {
-        title: W::ColContent,
-        width: 0,
-    },
+    Column::new(W::ColDate, 10).priority(0),
+    Column::new(W::ColGroupNo, 4).priority(4).same_drops(),
+    Column::new(W::ColResult, 16).squeeze(10).priority(1),
+    Column::new(W::ColTerritory, 24).squeeze(12).priority(3),
+    Column::grows(W::ColContent),
 ];
 
 /// Reception cards, newest first.

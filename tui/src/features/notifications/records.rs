@@ -10,14 +10,8 @@ use crate::ui::Ctx;
 
 /// The columns.
 pub const COLUMNS: &[Column] = &[
-    Column {
-        title: W::ColKind,
-        width: 19,
-    },
-    Column {
-        title: W::ColText,
-        width: 0,
-    },
+    Column::new(W::ColKind, 22).squeeze(12).priority(1),
+    Column::grows(W::ColText),
 ];
 
 fn kind(k: i32) -> W {
