@@ -12,6 +12,7 @@ pub mod link_popup;
 pub mod list;
 pub mod person_match;
 pub mod popup;
+pub mod tabs;
 pub mod text;
 pub mod text_input;
 pub mod theme;
