@@ -2510,3 +2510,45 @@ fn each_person_chooses_which_notifications_also_come_by_mail() {
         ]
     );
 }
+
+/// Every tab of every role at 80×24 and 160×48: what a person of each role sees on each tab
+/// before doing anything (report tabs wait for the server, which these frames do not answer).
+#[test]
+fn every_tab_of_every_role() {
+    use infogroups_tui::app::Screen;
+    let roles = [
+        ("secretary", SEK1, false),
+        ("leader", RUK1, false),
+        ("executor", ISP1, false),
+        ("member", ISP2, true),
+        ("control", KONTROL, false),
+        ("head", GLAVA, false),
+        ("general", OBSHIY, false),
+        ("population", NASELENIE, false),
+        ("admin", ADMIN, false),
+    ];
+    for size in [(80, 24), (160, 48)] {
+        for (role, user, switch) in roles {
+            let mut s = signed(Lang::Ru, size, user);
+            if switch {
+                // The second of the account's roles: the group member's.
+                press(&mut s, KeyCode::F(2));
+                if !s.popups.is_empty() {
+                    press(&mut s, KeyCode::Down);
+                    press(&mut s, KeyCode::Enter);
+                }
+            }
+            let count = match &s.screen {
+                Screen::Work(w) => w.tabs.len(),
+                Screen::Login(_) => 0,
+            };
+            assert!(count > 0, "{role}: no workspace");
+            for n in 1..=count.min(9) {
+                let digit = char::from_digit(u32::try_from(n).unwrap_or(1), 10).unwrap_or('1');
+                tab(&mut s, digit);
+                let what = format!("tab_{role}_{n}");
+                insta::assert_snapshot!(name(&what, Lang::Ru, size), draw(&s).backend());
+            }
+        }
+    }
+}

@@ -228,7 +228,9 @@ fn draw_table(
         let text_line = a.text.replace('\n', " ");
         if offset + i == screen.selected {
             let mut full = vec![names::assignment_status(lang, urgency::status(a)).to_string()];
-            if !shown(4) || text::width(&executor) > w(4) {
+            // Who executes it, unless it is the reader: his own list needs no name.
+            let mine = me == Some(a.executor_id);
+            if !mine && (!shown(4) || text::width(&executor) > w(4)) {
                 full.push(executor.clone());
             }
             full.push(text_line.clone());

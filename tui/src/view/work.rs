@@ -66,10 +66,11 @@ fn draw_tabs(state: &State, work: &Workspace, frame: &mut Frame<'_>, area: Rect)
         .iter()
         .map(|l| text::width(l) + usize::from(bar))
         .collect();
-    let (from, to) = tabs::window(&widths, work.active, width, 2);
+    // Each label carries its own spaces, so a marker takes one cell.
+    let (from, to) = tabs::window(&widths, work.active, width, 1);
     let mut spans = Vec::new();
     if from > 0 {
-        spans.push(Span::styled("‹ ", theme.dim()));
+        spans.push(Span::styled("‹", theme.dim()));
     }
     for (i, label) in labels.iter().enumerate().take(to).skip(from) {
         let style = if i == work.active {
@@ -83,7 +84,7 @@ fn draw_tabs(state: &State, work: &Workspace, frame: &mut Frame<'_>, area: Rect)
         }
     }
     if to < labels.len() {
-        spans.push(Span::styled(" ›", theme.dim()));
+        spans.push(Span::styled("›", theme.dim()));
     }
     let used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
     let app = format!(" {} ", Text::AppName.get(lang));
