@@ -167,6 +167,15 @@ fn draw_table(
         used += 1 + w;
     }
     let cut_right = shown.last().is_some_and(|(i, _)| i + 1 < t.columns.len());
+    // Room the bars can spare (they keep ten cells) widens text columns towards their whole
+    // cells; what is still too long wraps below.
+    let mut spare = width.saturating_sub(2 + used + reserve);
+    for (i, w) in shown.iter_mut().skip(1) {
+        let more = figure_w(*i).saturating_sub(*w).min(spare);
+        *w += more;
+        used += more;
+        spare -= more;
+    }
     let widths: Vec<usize> = shown.iter().map(|(_, w)| *w).collect();
     let bar_w = if bars {
         width.saturating_sub(used + 1)
@@ -206,15 +215,27 @@ fn draw_table(
         .skip(scroll)
         .take(page)
         .map(|r| {
+            let mut height = 1;
             let mut cells: Vec<Cell> = shown
                 .iter()
-                .map(|(i, w)| Cell::from(text::truncate(&cell(r, *i), *w)))
+                .map(|(i, w)| {
+                    let c = cell(r, *i);
+                    if *i == 0 || text::width(&c) <= *w {
+                        return Cell::from(text::truncate(&c, *w));
+                    }
+                    // A name in a text column (a topic's) wraps rather than losing its end.
+                    let lines = wrapped(&c, *w, WRAP_LINES);
+                    height = height.max(lines.len());
+                    Cell::from(ratatui::text::Text::from(
+                        lines.into_iter().map(Line::from).collect::<Vec<_>>(),
+                    ))
+                })
                 .collect();
             cells.push(Cell::from(Span::styled(
                 bar(value(r), max, bar_w),
                 theme.title(),
             )));
-            Row::new(cells)
+            Row::new(cells).height(text::cells(height))
         })
         .collect();
     if let Some(total) = &t.totals {
@@ -239,6 +260,19 @@ fn draw_table(
             .column_spacing(1),
         area,
     );
+}
+
+/// The most lines a text cell of a report wraps onto.
+const WRAP_LINES: usize = 3;
+
+/// `s` wrapped to `w` cells on at most `most` lines, the last cut with «…» if it runs over.
+fn wrapped(s: &str, w: usize, most: usize) -> Vec<String> {
+    let mut lines = text::wrap(s, w);
+    if lines.len() > most {
+        let rest = lines.split_off(most - 1).join(" ");
+        lines.push(text::truncate(&rest, w));
+    }
+    lines
 }
 
 /// The narrowest a figure column can be with its figures whole and its header on two lines.
@@ -418,6 +452,16 @@ mod tests {
         assert_eq!(two_line_width("Ответ в срок, %", 4), 7);
         assert_eq!(two_line_width("Вопросов", 3), 8);
         assert_eq!(two_line_width("%", 5), 5);
+    }
+
+    #[test]
+    fn a_long_name_wraps_onto_at_most_three_lines() {
+        let name = "0005.0005.0056.1156 Перебои в водоснабжении и водоотведении (12)";
+        let lines = wrapped(name, 24, 3);
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines.join(" "), name);
+        assert_eq!(wrapped(name, 10, 3).len(), 3);
+        assert!(wrapped(name, 10, 3)[2].ends_with('…'));
     }
 
     #[test]
