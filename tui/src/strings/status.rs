@@ -62,6 +62,21 @@ pub fn appeal(lang: Lang, status: pb::AppealStatus) -> &'static str {
     lang.pick(ru, en)
 }
 
+/// A reception question's result in a list's cell.
+pub fn question_result(lang: Lang, result: pb::QuestionResult) -> &'static str {
+    use pb::QuestionResult as R;
+    let (ru, en) = match result {
+        R::InProgress => ("На рассмотр.", "Open"),
+        R::Explained => ("Разъяснено", "Explained"),
+        R::Supported => ("Поддержано", "Supported"),
+        R::MeasuresTaken => ("Меры приняты", "Acted on"),
+        R::NotSupported => ("Не поддержано", "Not supported"),
+        R::Forwarded => ("Направлено", "Forwarded"),
+        R::Extended => ("Продлено", "Extended"),
+    };
+    lang.pick(ru, en)
+}
+
 #[cfg(test)]
 mod tests {
     use infogroups_shared::names::Lang;
@@ -86,6 +101,10 @@ mod tests {
             for s in 0..=9 {
                 let s = pb::AppealStatus::try_from(s).unwrap_or_default();
                 assert!(super::appeal(lang, s).width() <= MOST, "{s:?}");
+            }
+            for s in 0..=6 {
+                let s = pb::QuestionResult::try_from(s).unwrap_or_default();
+                assert!(super::question_result(lang, s).width() <= MOST, "{s:?}");
             }
         }
     }

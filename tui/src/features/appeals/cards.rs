@@ -13,6 +13,7 @@ use crate::features::record_list::row::{
     Column, DetailLine, RecordRow, Start, Tone, date, field, group, iso, person, territory,
 };
 use crate::keymap::Command;
+use crate::strings;
 use crate::strings::work::W;
 use crate::ui::form_engine::{FormPopup, request_id};
 use crate::ui::{Ctx, text};
@@ -50,11 +51,13 @@ pub fn card_rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
                     ctx.replica
                         .group_number(c.group_id)
                         .map_or_else(|| "—".into(), |n| n.to_string()),
-                    names::question_result(ctx.lang, result).to_string(),
+                    strings::status::question_result(ctx.lang, result).to_string(),
                     territory(ctx, c.territory_id),
                     short(&c.content),
                 ],
             )
+            .long(2, names::question_result(ctx.lang, result))
+            .long(4, c.content.clone())
             .sort_by(0, day.map(iso).unwrap_or_default());
             (-key, row)
         })
