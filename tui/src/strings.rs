@@ -7,6 +7,7 @@ use infogroups_shared::pb;
 
 mod commands;
 pub mod link;
+pub mod status;
 pub mod work;
 
 pub use commands::{command, command_short};
@@ -88,6 +89,7 @@ pub enum Text {
     LastEvent,
     HelpTitle,
     HelpClose,
+    HelpScroll,
     NoRole,
     Yes,
     No,
@@ -200,6 +202,7 @@ impl Text {
             T::LastEvent => ("событие", "event"),
             T::HelpTitle => ("Клавиши", "Keys"),
             T::HelpClose => ("Esc — закрыть", "Esc closes"),
+            T::HelpScroll => ("↑↓ PgUp PgDn — листать", "↑↓ PgUp PgDn scroll"),
             T::NoRole => ("без роли", "no role"),
             T::Yes => ("да", "yes"),
             T::No => ("нет", "no"),

@@ -627,6 +627,11 @@ fn status(lang: Lang, s: S) -> &'static str {
     names::assignment_status(lang, s)
 }
 
+/// A status as a list's row says it (its short label).
+fn row_status(lang: Lang, s: S) -> &'static str {
+    strings::status::assignment(lang, s)
+}
+
 // ---------------------------------------------------------------------------------------------
 // The data set, seen through the API.
 
@@ -778,7 +783,7 @@ fn report_is_seen_live_and_survives_a_server_restart() -> Result<()> {
         c.send(ENTER)?;
         c.wait_row(
             "the filtered row in progress",
-            &[&a.number, status(lang, S::InProgress)],
+            &[&a.number, row_status(lang, S::InProgress)],
         )?;
     }
 
@@ -795,7 +800,7 @@ fn report_is_seen_live_and_survives_a_server_restart() -> Result<()> {
     isp.send(ENTER)?;
     let seen = sek.wait_row(
         "the report on the secretary's screen",
-        &[&a.number, status(lang, S::ReportSubmitted)],
+        &[&a.number, row_status(lang, S::ReportSubmitted)],
     )?;
     println!(
         "    report sent → the secretary's screen: {} ms",
@@ -820,7 +825,7 @@ fn report_is_seen_live_and_survives_a_server_restart() -> Result<()> {
     rt.block_on(api_return(&server.url(), a.id))?;
     sek.wait_row(
         "the return made during the reconnection (secretary)",
-        &[&a.number, status(lang, S::Returned)],
+        &[&a.number, row_status(lang, S::Returned)],
     )?;
     isp.wait_row(
         "the return made during the reconnection (executor)",
@@ -839,7 +844,7 @@ fn report_is_seen_live_and_survives_a_server_restart() -> Result<()> {
     isp.send(ENTER)?;
     sek.wait_row(
         "the second report on the secretary's screen",
-        &[&a.number, status(lang, S::ReportSubmitted)],
+        &[&a.number, row_status(lang, S::ReportSubmitted)],
     )?;
     // …and the secretary opens it and accepts, with the confirmation.
     sek.send(ENTER)?;

@@ -135,6 +135,14 @@ fn help_overlay() {
         press(&mut s, KeyCode::Char('?'));
         insta::assert_snapshot!(name("help", lang, size), draw(&s).backend());
     });
+    // On a short, narrow terminal the help wraps its descriptions and scrolls by pages.
+    for lang in [Lang::Ru, Lang::En] {
+        let size = (60, 16);
+        let mut s = signed_in(lang, size, SEK1);
+        press(&mut s, KeyCode::Char('?'));
+        press(&mut s, KeyCode::PageDown);
+        insta::assert_snapshot!(name("help_scrolled", lang, size), draw(&s).backend());
+    }
 }
 
 #[test]

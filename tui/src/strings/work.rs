@@ -14,6 +14,32 @@ use infogroups_shared::names::Lang;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(missing_docs)] // each variant's text below is its documentation
 pub enum W {
+    TabAssignmentsShort,
+    TabMineShort,
+    TabExtensionsShort,
+    TabOverdueShort,
+    TabNotificationsShort,
+    TabAppealsShort,
+    TabCardsShort,
+    TabCompositionShort,
+    TabUsersShort,
+    TabGroupsShort,
+    TabDirectoriesShort,
+    TabTerritoriesShort,
+    TabVenuesShort,
+    TabDepartmentsShort,
+    TabOrganisationsShort,
+    TabMeetingsShort,
+    TabToSignShort,
+    TabProtocolsShort,
+    TabPublicationsShort,
+    TabInformingShort,
+    TabDashboardShort,
+    TabQuarterlyShort,
+    TabAggregatesShort,
+    TabGroupsReportShort,
+    TabAppealsAnalysisShort,
+    TabViewLogShort,
     TabAssignments,
     TabMine,
     TabExtensions,
@@ -426,6 +452,40 @@ pub enum W {
 }
 
 impl W {
+    /// A tab's short name, for a tabs line that has no room for the full ones (itself when it
+    /// has none).
+    pub fn short(self) -> W {
+        match self {
+            W::TabAssignments => W::TabAssignmentsShort,
+            W::TabMine => W::TabMineShort,
+            W::TabExtensions => W::TabExtensionsShort,
+            W::TabOverdue => W::TabOverdueShort,
+            W::TabNotifications => W::TabNotificationsShort,
+            W::TabAppeals => W::TabAppealsShort,
+            W::TabCards => W::TabCardsShort,
+            W::TabComposition => W::TabCompositionShort,
+            W::TabUsers => W::TabUsersShort,
+            W::TabGroups => W::TabGroupsShort,
+            W::TabDirectories => W::TabDirectoriesShort,
+            W::TabTerritories => W::TabTerritoriesShort,
+            W::TabVenues => W::TabVenuesShort,
+            W::TabDepartments => W::TabDepartmentsShort,
+            W::TabOrganisations => W::TabOrganisationsShort,
+            W::TabMeetings => W::TabMeetingsShort,
+            W::TabToSign => W::TabToSignShort,
+            W::TabProtocols => W::TabProtocolsShort,
+            W::TabPublications => W::TabPublicationsShort,
+            W::TabInforming => W::TabInformingShort,
+            W::TabDashboard => W::TabDashboardShort,
+            W::TabQuarterly => W::TabQuarterlyShort,
+            W::TabAggregates => W::TabAggregatesShort,
+            W::TabGroupsReport => W::TabGroupsReportShort,
+            W::TabAppealsAnalysis => W::TabAppealsAnalysisShort,
+            W::TabViewLog => W::TabViewLogShort,
+            other => other,
+        }
+    }
+
     /// The text in `lang`.
     pub fn get(self, lang: Lang) -> &'static str {
         let (ru, en) = common::text(self)

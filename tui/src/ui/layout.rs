@@ -42,18 +42,54 @@ pub fn content(body: Rect) -> (Rect, Rect) {
     (line, rest)
 }
 
+/// Lines under a list on a narrow terminal that say the selected row in full (when the list
+/// keeps at least seven rows besides).
+pub const SELECTED_LINES: u16 = 2;
+
+/// The parts of a tab's body below its count line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Body {
+    /// The list, unless the detail covers it.
+    pub list: Option<Rect>,
+    /// Under the list on a narrow terminal: the selected row in full.
+    pub selected: Option<Rect>,
+    /// The detail panel: beside the list on a wide terminal, otherwise over it when open.
+    pub panel: Option<Rect>,
+}
+
 /// The list and the detail panel within the body: side by side on a wide terminal, otherwise
-/// the detail (when open) takes the whole body.
-pub fn body(body: Rect, detail_open: bool) -> (Option<Rect>, Option<Rect>) {
+/// the detail (when open) takes the whole body and the list keeps lines for its selected row.
+pub fn body(body: Rect, detail_open: bool) -> Body {
     if body.width >= WIDE {
         let detail = (body.width * 2 / 5).max(50);
         let [list, panel] =
             Layout::horizontal([Constraint::Min(0), Constraint::Length(detail)]).areas(body);
-        (Some(list), Some(panel))
+        Body {
+            list: Some(list),
+            selected: None,
+            panel: Some(panel),
+        }
     } else if detail_open {
-        (None, Some(body))
+        Body {
+            list: None,
+            selected: None,
+            panel: Some(body),
+        }
+    } else if body.height < SELECTED_LINES + 8 {
+        // A very short terminal keeps its lines for the rows.
+        Body {
+            list: Some(body),
+            selected: None,
+            panel: None,
+        }
     } else {
-        (Some(body), None)
+        let [list, selected] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(SELECTED_LINES)]).areas(body);
+        Body {
+            list: Some(list),
+            selected: Some(selected),
+            panel: None,
+        }
     }
 }
 
@@ -63,8 +99,9 @@ fn screen(size: (u16, u16)) -> Rect {
 
 /// Rows of the list that fit on one page (below its header).
 pub fn list_page(size: (u16, u16)) -> usize {
-    let (list, _) = body(content(main(screen(size)).body).1, false);
-    list.map_or(0, |l| usize::from(l.height.saturating_sub(1)))
+    body(content(main(screen(size)).body).1, false)
+        .list
+        .map_or(0, |l| usize::from(l.height.saturating_sub(1)))
 }
 
 /// Rows of a report's table that fit on one page (below its title line and header).
@@ -74,8 +111,9 @@ pub fn report_page(size: (u16, u16)) -> usize {
 
 /// The inside of the detail panel's frame, if the panel is shown.
 pub fn detail_inner(size: (u16, u16), detail_open: bool) -> Option<Rect> {
-    let (_, detail) = body(content(main(screen(size)).body).1, detail_open);
-    detail.map(panel_inner)
+    body(content(main(screen(size)).body).1, detail_open)
+        .panel
+        .map(panel_inner)
 }
 
 /// The inside of a bordered panel, with a column of air on each side.

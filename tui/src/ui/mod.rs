@@ -3,6 +3,7 @@
 //! component never holds another; it reads what it needs from [`Ctx`] and talks back through
 //! [`Outbox`] — messages for the app's queue, commands for the outside world.
 
+pub mod columns;
 pub mod escapes;
 pub mod form_engine;
 pub mod info_popup;
@@ -11,6 +12,7 @@ pub mod link_popup;
 pub mod list;
 pub mod person_match;
 pub mod popup;
+pub mod tabs;
 pub mod text;
 pub mod text_input;
 pub mod theme;

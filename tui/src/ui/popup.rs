@@ -16,7 +16,7 @@ use crate::strings::Text;
 use crate::ui::form_engine::FormPopup;
 use crate::ui::link_popup::LinkPopup;
 use crate::ui::text_input::TextInput;
-use crate::ui::{Component, Ctx, Outbox};
+use crate::ui::{Component, Ctx, Outbox, text};
 
 /// A popup.
 #[derive(Debug, Clone)]
@@ -96,6 +96,63 @@ pub struct HelpPopup {
     pub scroll: usize,
 }
 
+/// The help's frame and what shows inside it at a terminal's size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpLayout {
+    /// The frame's width and height.
+    pub size: (u16, u16),
+    /// The width of the keys column.
+    pub keys: usize,
+    /// Every line: the keys (on an entry's first line only) and the words of what they do.
+    pub lines: Vec<(String, String)>,
+    /// How many lines show at once.
+    pub page: usize,
+}
+
+impl HelpPopup {
+    /// Where the help goes on a terminal of `size`: as wide as it needs and the terminal allows,
+    /// the descriptions wrapped to the room left beside the keys.
+    pub fn layout(&self, size: (u16, u16)) -> HelpLayout {
+        let keys = self
+            .entries
+            .iter()
+            .map(|(k, _)| text::width(k))
+            .max()
+            .unwrap_or(0)
+            .min(24);
+        let desc = self
+            .entries
+            .iter()
+            .map(|(_, d)| text::width(d))
+            .max()
+            .unwrap_or(0);
+        let width = (keys + desc + 7)
+            .max(text::width(&self.title) + 4)
+            .min(usize::from(size.0));
+        let room = width.saturating_sub(keys + 7).max(8);
+        let mut lines = Vec::new();
+        for (k, d) in &self.entries {
+            for (i, part) in text::wrap(d, room).into_iter().enumerate() {
+                let key = if i == 0 { k.clone() } else { String::new() };
+                lines.push((key, part));
+            }
+        }
+        let height = (lines.len() + 4).min(usize::from(size.1));
+        HelpLayout {
+            size: (text::cells(width), text::cells(height)),
+            keys,
+            page: height.saturating_sub(4).max(1),
+            lines,
+        }
+    }
+
+    fn scroll_by(&mut self, delta: isize, size: (u16, u16)) {
+        let layout = self.layout(size);
+        let last = layout.lines.len().saturating_sub(layout.page);
+        self.scroll = self.scroll.saturating_add_signed(delta).min(last);
+    }
+}
+
 impl Component for HelpPopup {
     fn commands(&self, _ctx: &Ctx<'_>) -> Vec<Command> {
         vec![
@@ -103,17 +160,24 @@ impl Component for HelpPopup {
             Command::Help,
             Command::Up,
             Command::Down,
+            Command::PageUp,
+            Command::PageDown,
+            Command::Home,
+            Command::End,
             Command::Quit,
         ]
     }
 
-    fn on_command(&mut self, command: Command, _ctx: &Ctx<'_>, out: &mut Outbox) {
+    fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
+        let page = isize::try_from(self.layout(ctx.size).page).unwrap_or(1);
         match command {
             Command::Cancel | Command::Help => out.send(Msg::ClosePopup),
-            Command::Up => self.scroll = self.scroll.saturating_sub(1),
-            Command::Down => {
-                self.scroll = (self.scroll + 1).min(self.entries.len().saturating_sub(1));
-            }
+            Command::Up => self.scroll_by(-1, ctx.size),
+            Command::Down => self.scroll_by(1, ctx.size),
+            Command::PageUp => self.scroll_by(-page, ctx.size),
+            Command::PageDown => self.scroll_by(page, ctx.size),
+            Command::Home => self.scroll = 0,
+            Command::End => self.scroll_by(isize::MAX / 2, ctx.size),
             Command::Quit => out.send(Msg::Quit),
             _ => {}
         }
@@ -246,5 +310,50 @@ impl Component for StepPopup {
             self.error = None;
         }
         handled
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HelpPopup;
+
+    /// A help of `entries` keys, the first described by `desc`, the rest by «x».
+    fn help(entries: usize, desc: &'static str) -> HelpPopup {
+        HelpPopup {
+            title: "Клавиши".to_string(),
+            entries: (0..entries)
+                .map(|i| (format!("k{i}"), if i == 0 { desc } else { "x" }))
+                .collect(),
+            scroll: 0,
+        }
+    }
+
+    #[test]
+    fn a_long_description_wraps_inside_the_terminal() {
+        let long =
+            "сохранить в файл (.pdf/.docx; отчёт и .xlsx/.csv) с отбором списка и его порядком";
+        let fit = help(3, long).layout((40, 24));
+        assert_eq!(fit.size.0, 40);
+        assert!(fit.lines.len() > 3, "{:?}", fit.lines);
+        assert!(
+            fit.lines
+                .iter()
+                .all(|(_, d)| d.chars().count() <= 40 - 4 - 7)
+        );
+        assert_eq!(fit.lines[1].0, "", "a continuation has no keys");
+    }
+
+    #[test]
+    fn a_long_help_scrolls_by_pages_and_stops_at_its_end() {
+        let mut h = help(50, "x");
+        let fit = h.layout((80, 24));
+        assert_eq!(fit.size.1, 24);
+        assert_eq!(fit.page, 20);
+        h.scroll_by(20, (80, 24));
+        assert_eq!(h.scroll, 20);
+        h.scroll_by(100, (80, 24));
+        assert_eq!(h.scroll, 30);
+        h.scroll_by(-1, (80, 24));
+        assert_eq!(h.scroll, 29);
     }
 }

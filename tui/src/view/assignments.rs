@@ -4,7 +4,7 @@
 use infogroups_shared::names;
 use infogroups_shared::pb;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::Span;
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
@@ -16,6 +16,7 @@ use crate::features::assignments::urgency::{SortBy, Urgency};
 use crate::strings;
 use crate::strings::Text;
 use crate::strings::work::W;
+use crate::ui::columns::{self, Want};
 use crate::ui::list::Focus;
 use crate::ui::{layout, text};
 use crate::view::{detail, widgets};
@@ -46,11 +47,14 @@ pub fn draw_body(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_
         frame,
         line,
     );
-    let (list, panel) = layout::body(rest, screen.detail_open());
-    if let Some(list) = list {
-        draw_table(state, screen, frame, list);
+    let body = layout::body(rest, screen.detail_open());
+    if let Some(list) = body.list
+        && let Some(selected) = draw_table(state, screen, frame, list)
+        && let Some(area) = body.selected
+    {
+        widgets::selected_lines(state, &selected, frame, area);
     }
-    if let Some(panel) = panel {
+    if let Some(panel) = body.panel {
         let a = screen
             .selected_id()
             .and_then(|id| state.replica.assignments.get(id));
@@ -67,30 +71,49 @@ pub fn draw_body(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_
     }
 }
 
-/// The columns' widths for a list `width` cells wide.
-fn columns(width: u16, number_w: u16, deadline_w: u16) -> Vec<u16> {
-    let (status, executor) = match width {
-        120.. => (28, 22),
-        90..=119 => (20, 18),
-        _ => (16, 15),
+/// What each column asks of the layout: marker, number, deadline, status, executor, text.
+/// `longest` holds each column's widest cell (or header); the executor column says nothing when
+/// every row is the same person's (an executor's own list), so it drops.
+fn wants(longest: [usize; 6], same_executor: bool) -> [Want; 6] {
+    let fixed = |priority: u8, w: usize| Want {
+        priority,
+        min: text::cells(w),
+        max: text::cells(w),
+        grows: false,
     };
-    let constraints = [
-        Constraint::Length(1),
-        Constraint::Length(number_w),
-        Constraint::Length(deadline_w),
-        Constraint::Length(status),
-        Constraint::Length(executor),
-        Constraint::Fill(1),
-    ];
-    Layout::horizontal(constraints)
-        .spacing(1)
-        .split(Rect::new(0, 0, width, 1))
-        .iter()
-        .map(|r| r.width)
-        .collect()
+    let executor = if same_executor { 0 } else { longest[4] };
+    [
+        fixed(0, 1),
+        fixed(0, longest[1]),
+        fixed(0, longest[2]),
+        Want {
+            priority: 1,
+            min: text::cells(longest[3].min(10)),
+            max: text::cells(longest[3]),
+            grows: false,
+        },
+        Want {
+            priority: 2,
+            min: text::cells(executor.min(16)),
+            max: text::cells(executor.min(24)),
+            grows: false,
+        },
+        Want {
+            priority: 0,
+            min: 20,
+            max: u16::MAX,
+            grows: true,
+        },
+    ]
 }
 
-fn draw_table(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_>, area: Rect) {
+/// Draws the table; says the selected row in full (status's full name, executor, whole text).
+fn draw_table(
+    state: &State,
+    screen: &AssignmentsScreen,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) -> Option<Vec<String>> {
     let lang = state.lang;
     let theme = state.theme;
     let page = usize::from(area.height.saturating_sub(1));
@@ -113,7 +136,7 @@ fn draw_table(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_>, 
                 line,
             );
         }
-        return;
+        return None;
     }
     // Keep the selection visible even if the terminal shrank since the last key.
     let mut offset = screen.offset.min(rows.len().saturating_sub(1));
@@ -140,23 +163,55 @@ fn draw_table(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_>, 
     } else {
         10
     };
-    let widths = columns(area.width, number_w, deadline_w);
+    let headers = [
+        "",
+        Text::ColNumber.get(lang),
+        Text::ColDeadline.get(lang),
+        Text::ColStatus.get(lang),
+        Text::ColExecutor.get(lang),
+        Text::ColText.get(lang),
+    ];
+    let today = state.today();
+    let executor_of = |a: &pb::Assignment| {
+        state.replica.user_name(a.executor_id).map_or_else(
+            || strings::unknown_user(lang, a.executor_id),
+            str::to_string,
+        )
+    };
+    let longest_of = |col: usize, cell: &dyn Fn(&pb::Assignment) -> String| {
+        visible
+            .iter()
+            .map(|a| text::width(&cell(a)))
+            .chain([text::width(headers[col])])
+            .max()
+            .unwrap_or(0)
+    };
+    let short_status = |a: &pb::Assignment| strings::status::assignment(lang, urgency::status(a));
+    let longest = [
+        1,
+        usize::from(number_w),
+        usize::from(deadline_w),
+        longest_of(3, &|a| short_status(a).to_string()),
+        longest_of(4, &executor_of),
+        0,
+    ];
+    let me = state.session.as_ref().map(|s| s.user_id);
+    let same_executor = visible.first().is_some_and(|first| {
+        (visible.len() > 1 || me == Some(first.executor_id))
+            && visible.iter().all(|a| a.executor_id == first.executor_id)
+    });
+    let widths = columns::fit(&wants(longest, same_executor), area.width, 1);
     let w = |i: usize| usize::from(widths.get(i).copied().unwrap_or(0));
+    let shown = |i: usize| w(i) > 0;
     let header = Row::new(
-        [
-            "",
-            Text::ColNumber.get(lang),
-            Text::ColDeadline.get(lang),
-            Text::ColStatus.get(lang),
-            Text::ColExecutor.get(lang),
-            Text::ColText.get(lang),
-        ]
-        .into_iter()
-        .enumerate()
-        .map(|(i, h)| Cell::from(text::truncate(h, w(i)))),
+        headers
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| shown(*i))
+            .map(|(i, h)| Cell::from(text::truncate(h, w(i)))),
     )
     .style(theme.header());
-    let today = state.today();
+    let mut selected = None;
     let table_rows = visible.iter().enumerate().map(|(i, a)| {
         let urgency = urgency::classify(a, today, &state.calendar);
         let (marker, style) = match urgency {
@@ -169,22 +224,29 @@ fn draw_table(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_>, 
         if urgency::predicted(a) {
             deadline = format!("{deadline} {predicted}");
         }
-        let status = names::assignment_status(lang, urgency::status(a));
-        let executor = state.replica.user_name(a.executor_id).map_or_else(
-            || strings::unknown_user(lang, a.executor_id),
-            str::to_string,
-        );
+        let executor = executor_of(a);
         let text_line = a.text.replace('\n', " ");
+        if offset + i == screen.selected {
+            let mut full = vec![names::assignment_status(lang, urgency::status(a)).to_string()];
+            // Who executes it, unless it is the reader: his own list needs no name.
+            let mine = me == Some(a.executor_id);
+            if !mine && (!shown(4) || text::width(&executor) > w(4)) {
+                full.push(executor.clone());
+            }
+            full.push(text_line.clone());
+            selected = Some(full);
+        }
         let cells = [
             marker.to_string(),
             a.number.clone(),
             deadline,
-            status.to_string(),
+            short_status(a).to_string(),
             executor,
             text_line,
         ]
         .into_iter()
         .enumerate()
+        .filter(|(c, _)| shown(*c))
         .map(|(c, s)| Cell::from(text::truncate(&s, w(c))));
         let style = if offset + i == screen.selected {
             style.patch(theme.selected())
@@ -193,9 +255,15 @@ fn draw_table(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_>, 
         };
         Row::new(cells).style(style)
     });
-    let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w)).collect();
+    let table_rows: Vec<Row<'_>> = table_rows.collect();
+    let constraints: Vec<Constraint> = widths
+        .iter()
+        .filter(|w| **w > 0)
+        .map(|w| Constraint::Length(*w))
+        .collect();
     let table = Table::new(table_rows, constraints)
         .header(header)
         .column_spacing(1);
     frame.render_widget(table, area);
+    selected
 }

@@ -274,38 +274,34 @@ fn draw_info(
 
 fn draw_help(state: &State, help: &HelpPopup, frame: &mut Frame<'_>, area: Rect) {
     let theme = state.theme;
-    let keys_w = help
-        .entries
-        .iter()
-        .map(|(k, _)| text::width(k))
-        .max()
-        .unwrap_or(0)
-        .min(24);
-    let desc_w = help
-        .entries
-        .iter()
-        .map(|(_, d)| text::width(d))
-        .max()
-        .unwrap_or(0);
-    let width = text::cells((keys_w + desc_w + 7).max(text::width(&help.title) + 4));
-    let height = text::cells(help.entries.len() + 4);
-    let rect = layout::centered(area, width, height);
+    let lang = state.lang;
+    let fit = help.layout((area.width, area.height));
+    let rect = layout::centered(area, fit.size.0, fit.size.1);
     frame.render_widget(Clear, rect);
+    let scroll = help.scroll.min(fit.lines.len().saturating_sub(fit.page));
+    // The footer says the help scrolls only when there is more than shows.
+    let footer = if fit.lines.len() > fit.page {
+        format!(
+            " {} · {} ",
+            Text::HelpScroll.get(lang),
+            Text::HelpClose.get(lang)
+        )
+    } else {
+        format!(" {} ", Text::HelpClose.get(lang))
+    };
     let block = Block::bordered()
         .title(Span::styled(format!(" {} ", help.title), theme.title()))
-        .title_bottom(Span::styled(
-            format!(" {} ", Text::HelpClose.get(state.lang)),
-            theme.dim(),
-        ));
+        .title_bottom(Span::styled(footer, theme.dim()));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let lines: Vec<Line<'static>> = help
-        .entries
+    let lines: Vec<Line<'static>> = fit
+        .lines
         .iter()
-        .skip(help.scroll)
+        .skip(scroll)
+        .take(fit.page)
         .map(|(k, d)| {
             Line::from(vec![
-                Span::styled(format!(" {} ", text::pad(k, keys_w)), theme.key()),
+                Span::styled(format!(" {} ", text::pad(k, fit.keys)), theme.key()),
                 Span::raw(format!(" {d}")),
             ])
         })

@@ -1,17 +1,19 @@
 //! Drawing a records list: the count line, the table (only visible rows are built) and the
 //! detail panel.
 
+use infogroups_shared::names::Lang;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use crate::app::State;
-use crate::features::record_list::row::{Column, DetailLine, Tone};
+use crate::features::record_list::row::{Column, DetailLine, RecordRow, Tone};
 use crate::features::record_list::screen::RecordsScreen;
 use crate::strings;
 use crate::strings::Text;
+use crate::ui::columns::{self, Want};
 use crate::ui::list::Focus;
 use crate::ui::theme::Theme;
 use crate::ui::{layout, text};
@@ -38,30 +40,71 @@ pub fn draw_body(state: &State, screen: &RecordsScreen, frame: &mut Frame<'_>, a
         frame,
         line,
     );
-    let (list, panel) = layout::body(rest, screen.detail_open());
-    if let Some(list) = list {
-        draw_table(state, screen, frame, list);
+    let body = layout::body(rest, screen.detail_open());
+    if let Some(list) = body.list {
+        let widths = draw_table(state, screen, frame, list);
+        if let (Some(area), Some(widths)) = (body.selected, widths) {
+            let columns = screen.source.columns();
+            if let Some(row) = screen.rows().get(screen.selected) {
+                let parts = in_full(columns, &widths, row);
+                widgets::selected_lines(state, &parts, frame, area);
+            }
+        }
     }
-    if let Some(panel) = panel {
+    if let Some(panel) = body.panel {
         draw_detail(state, screen, frame, panel);
     }
 }
 
-fn widths(columns: &[Column], width: u16) -> Vec<u16> {
-    let mut constraints = vec![Constraint::Length(1)];
-    constraints.extend(columns.iter().map(|c| {
-        if c.width == 0 {
-            Constraint::Fill(1)
+/// What the selected row's line says: the growing column and every value its cell does not say
+/// whole (cut, dropped for room or shown in a short form).
+fn in_full(columns: &[Column], widths: &[u16], row: &RecordRow) -> Vec<String> {
+    columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let long = row.long.get(i)?.replace('\n', " ");
+            let cell = row.cells.get(i)?;
+            let width = usize::from(widths.get(i + 1).copied().unwrap_or(0));
+            let dropped_as_same = width == 0 && c.same_drops;
+            let whole = !c.grows && width > 0 && *cell == long && text::width(&long) <= width;
+            (!long.trim().is_empty() && !dropped_as_same && !whole).then_some(long)
+        })
+        .collect()
+}
+
+/// The cells of the marker column and of each list column (0 for one dropped), in `width`.
+fn widths(columns: &[Column], rows: &[&RecordRow], lang: Lang, width: u16) -> Vec<u16> {
+    let mut wants = vec![Want {
+        priority: 0,
+        min: 1,
+        max: 1,
+        grows: false,
+    }];
+    wants.extend(columns.iter().enumerate().map(|(i, c)| {
+        let longest = rows
+            .iter()
+            .filter_map(|r| r.cells.get(i))
+            .map(|s| text::width(s))
+            .max()
+            .unwrap_or(0);
+        let same = c.same_drops
+            && rows.len() > 1
+            && rows.iter().all(|r| r.cells.get(i) == rows[0].cells.get(i));
+        let natural = text::cells(longest.max(text::width(c.title.get(lang))));
+        let max = if same || longest == 0 && !c.grows {
+            0
         } else {
-            Constraint::Length(c.width)
+            c.max.min(natural)
+        };
+        Want {
+            priority: c.priority,
+            min: c.min.min(max),
+            max,
+            grows: c.grows,
         }
     }));
-    Layout::horizontal(constraints)
-        .spacing(1)
-        .split(Rect::new(0, 0, width, 1))
-        .iter()
-        .map(|r| r.width)
-        .collect()
+    columns::fit(&wants, width, 1)
 }
 
 fn tone_style(theme: Theme, tone: Tone) -> (&'static str, Style) {
@@ -73,7 +116,13 @@ fn tone_style(theme: Theme, tone: Tone) -> (&'static str, Style) {
     }
 }
 
-fn draw_table(state: &State, screen: &RecordsScreen, frame: &mut Frame<'_>, area: Rect) {
+/// Draws the table and says how wide its columns came out (none when there is nothing to list).
+fn draw_table(
+    state: &State,
+    screen: &RecordsScreen,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) -> Option<Vec<u16>> {
     let lang = state.lang;
     let theme = state.theme;
     let page = usize::from(area.height.saturating_sub(1));
@@ -95,13 +144,19 @@ fn draw_table(state: &State, screen: &RecordsScreen, frame: &mut Frame<'_>, area
                 line,
             );
         }
-        return;
+        return None;
     }
     let columns = screen.source.columns();
-    let widths = widths(columns, area.width);
+    let mut offset = screen.offset.min(rows.len().saturating_sub(1));
+    if screen.selected >= offset + page.max(1) {
+        offset = screen.selected + 1 - page.max(1);
+    }
+    let visible: Vec<&RecordRow> = rows.iter().skip(offset).take(page).collect();
+    let widths = widths(columns, &visible, lang, area.width);
     let w = |i: usize| usize::from(widths.get(i).copied().unwrap_or(0));
+    let shown = |i: usize| w(i) > 0;
     let mut header_cells = vec![Cell::from("")];
-    for (i, c) in columns.iter().enumerate() {
+    for (i, c) in columns.iter().enumerate().filter(|(i, _)| shown(i + 1)) {
         let mut title = c.title.get(lang).to_string();
         if screen.sort == Some(i) {
             title.push_str(" ▲");
@@ -109,22 +164,16 @@ fn draw_table(state: &State, screen: &RecordsScreen, frame: &mut Frame<'_>, area
         header_cells.push(Cell::from(text::truncate(&title, w(i + 1))));
     }
     let header = Row::new(header_cells).style(theme.header());
-    let mut offset = screen.offset.min(rows.len().saturating_sub(1));
-    if screen.selected >= offset + page.max(1) {
-        offset = screen.selected + 1 - page.max(1);
-    }
-    let table_rows = rows
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(page)
-        .map(|(i, r)| {
+    let table_rows = visible.iter().enumerate().map(|(n, r)| {
+        let i = offset + n;
+        {
             let (marker, style) = tone_style(theme, r.tone);
             let mut cells = vec![Cell::from(marker)];
             cells.extend(
                 r.cells
                     .iter()
                     .enumerate()
+                    .filter(|(c, _)| shown(c + 1))
                     .map(|(c, s)| Cell::from(text::truncate(&s.replace('\n', " "), w(c + 1)))),
             );
             let style = if i == screen.selected {
@@ -133,14 +182,20 @@ fn draw_table(state: &State, screen: &RecordsScreen, frame: &mut Frame<'_>, area
                 style
             };
             Row::new(cells).style(style)
-        });
-    let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w)).collect();
+        }
+    });
+    let constraints: Vec<Constraint> = widths
+        .iter()
+        .filter(|w| **w > 0)
+        .map(|w| Constraint::Length(*w))
+        .collect();
     frame.render_widget(
         Table::new(table_rows, constraints)
             .header(header)
             .column_spacing(1),
         area,
     );
+    Some(widths)
 }
 
 /// The detail lines wrapped to `width`.

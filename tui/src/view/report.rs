@@ -123,21 +123,59 @@ fn draw_table(
     };
     let width = usize::from(area.width);
     let first = first.min(t.columns.len().saturating_sub(2));
+    let figure_w = |i: usize| -> usize {
+        all_rows
+            .iter()
+            .map(|r| text::width(&cell(r, i)))
+            .max()
+            .unwrap_or(1)
+    };
+    let reserve = if bars { 11 } else { 0 };
+    // Figures and their headers whole: a header on one line if every column fits so, else on
+    // two lines, each column as narrow as its figures and its header in two lines allow.
+    // A text column (a decree's title) is cut at 24 cells; figures are never that wide.
+    let one_line: Vec<usize> = (0..t.columns.len())
+        .map(|i| col_w(i).clamp(4, 24))
+        .collect();
+    let two_lines: Vec<usize> = (0..t.columns.len())
+        .map(|i| two_line_width(&t.columns[i], figure_w(i).min(24)).clamp(4, 24))
+        .collect();
     // Room for «◀ » before the label header when columns are scrolled past.
-    let first_w = (col_w(0) + if first > 0 { 2 } else { 0 }).clamp(8, 34);
+    let label_natural = col_w(0) + if first > 0 { 2 } else { 0 };
+    let figures = |w: &[usize]| -> usize { w.iter().skip(1 + first).map(|w| w + 1).sum() };
+    let header_lines = if label_natural + figures(&one_line) + reserve <= width.saturating_sub(2) {
+        1
+    } else {
+        2
+    };
+    let fig_widths = if header_lines == 1 {
+        one_line
+    } else {
+        two_lines
+    };
+    // The label (a territory's, a topic's name) keeps its whole name when the room allows.
+    let label_room = width.saturating_sub(2 + figures(&fig_widths) + reserve);
+    let first_w = label_natural.min(label_room.max(34)).max(8);
     // (column index, width) of what is shown.
     let mut shown = vec![(0, first_w)];
     let mut used = first_w;
-    for i in (1 + first)..t.columns.len() {
-        let w = col_w(i).clamp(4, 14);
-        let reserve = if bars { 11 } else { 0 };
+    for (i, w) in fig_widths.iter().enumerate().skip(1 + first) {
         if used + 1 + w + reserve > width.saturating_sub(2) {
             break;
         }
-        shown.push((i, w));
+        shown.push((i, *w));
         used += 1 + w;
     }
     let cut_right = shown.last().is_some_and(|(i, _)| i + 1 < t.columns.len());
+    // Room the bars can spare (they keep ten cells) widens text columns towards their whole
+    // cells; what is still too long wraps below.
+    let mut spare = width.saturating_sub(2 + used + reserve);
+    for (i, w) in shown.iter_mut().skip(1) {
+        let more = figure_w(*i).saturating_sub(*w).min(spare);
+        *w += more;
+        used += more;
+        spare -= more;
+    }
     let widths: Vec<usize> = shown.iter().map(|(_, w)| *w).collect();
     let bar_w = if bars {
         width.saturating_sub(used + 1)
@@ -156,11 +194,20 @@ fn draw_table(
             } else {
                 t.columns[*i].clone()
             };
-            Cell::from(text::truncate(&name, *w))
+            let lines: Vec<Line<'static>> = if *i == 0 {
+                vec![Line::from(text::truncate(&name, *w))]
+            } else {
+                text::wrap(&name, *w)
+                    .into_iter()
+                    .take(header_lines)
+                    .map(|l| Line::from(text::truncate(&l, *w)))
+                    .collect()
+            };
+            Cell::from(ratatui::text::Text::from(lines))
         })
         .collect();
     header.push(Cell::from(if cut_right { "▶" } else { "" }));
-    let page = usize::from(area.height.saturating_sub(2));
+    let page = usize::from(area.height.saturating_sub(1 + text::cells(header_lines)));
     let scroll = scroll.min(t.rows.len().saturating_sub(page.max(1)));
     let mut rows: Vec<Row> = t
         .rows
@@ -168,15 +215,27 @@ fn draw_table(
         .skip(scroll)
         .take(page)
         .map(|r| {
+            let mut height = 1;
             let mut cells: Vec<Cell> = shown
                 .iter()
-                .map(|(i, w)| Cell::from(text::truncate(&cell(r, *i), *w)))
+                .map(|(i, w)| {
+                    let c = cell(r, *i);
+                    if *i == 0 || text::width(&c) <= *w {
+                        return Cell::from(text::truncate(&c, *w));
+                    }
+                    // A name in a text column (a topic's) wraps rather than losing its end.
+                    let lines = wrapped(&c, *w, WRAP_LINES);
+                    height = height.max(lines.len());
+                    Cell::from(ratatui::text::Text::from(
+                        lines.into_iter().map(Line::from).collect::<Vec<_>>(),
+                    ))
+                })
                 .collect();
             cells.push(Cell::from(Span::styled(
                 bar(value(r), max, bar_w),
                 theme.title(),
             )));
-            Row::new(cells)
+            Row::new(cells).height(text::cells(height))
         })
         .collect();
     if let Some(total) = &t.totals {
@@ -193,10 +252,37 @@ fn draw_table(
     constraints.push(Constraint::Fill(1));
     frame.render_widget(
         Table::new(rows, constraints)
-            .header(Row::new(header).style(theme.header()))
+            .header(
+                Row::new(header)
+                    .height(text::cells(header_lines))
+                    .style(theme.header()),
+            )
             .column_spacing(1),
         area,
     );
+}
+
+/// The most lines a text cell of a report wraps onto.
+const WRAP_LINES: usize = 3;
+
+/// `s` wrapped to `w` cells on at most `most` lines, the last cut with «…» if it runs over.
+fn wrapped(s: &str, w: usize, most: usize) -> Vec<String> {
+    let mut lines = text::wrap(s, w);
+    if lines.len() > most {
+        let rest = lines.split_off(most - 1).join(" ");
+        lines.push(text::truncate(&rest, w));
+    }
+    lines
+}
+
+/// The narrowest a figure column can be with its figures whole and its header on two lines.
+fn two_line_width(header: &str, figures: usize) -> usize {
+    let longest_word = header.split(' ').map(text::width).max().unwrap_or(0);
+    let whole = text::width(header);
+    (figures.max(longest_word)..whole)
+        .find(|w| text::wrap(header, *w).len() <= 2)
+        .unwrap_or(whole)
+        .max(figures)
 }
 
 fn draw_dashboard(
@@ -360,6 +446,23 @@ fn draw_quarterly(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_header_wraps_onto_two_lines_no_narrower_than_its_figures() {
+        assert_eq!(two_line_width("Ответ в срок, %", 4), 7);
+        assert_eq!(two_line_width("Вопросов", 3), 8);
+        assert_eq!(two_line_width("%", 5), 5);
+    }
+
+    #[test]
+    fn a_long_name_wraps_onto_at_most_three_lines() {
+        let name = "0005.0005.0056.1156 Перебои в водоснабжении и водоотведении (12)";
+        let lines = wrapped(name, 24, 3);
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines.join(" "), name);
+        assert_eq!(wrapped(name, 10, 3).len(), 3);
+        assert!(wrapped(name, 10, 3)[2].ends_with('…'));
+    }
 
     #[test]
     fn bars_scale_to_the_largest_value_in_eighths() {

@@ -2,16 +2,17 @@
 //! record when, newest first.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use crate::app::State;
 use crate::features::view_log::screen::{ViewLogScreen, record_name};
 use crate::strings::Text;
+use crate::ui::columns::{self, Want};
 use crate::ui::{layout, text};
 
-/// The columns' widths: when, who, and what takes the rest.
+/// The columns' widest: when, who; which record takes the rest.
 const WHEN: u16 = 16;
 const WHO: u16 = 28;
 
@@ -40,16 +41,32 @@ pub fn draw_body(state: &State, screen: &ViewLogScreen, frame: &mut Frame<'_>, a
         }
         return;
     }
-    let widths: Vec<u16> = Layout::horizontal([
-        Constraint::Length(WHEN),
-        Constraint::Length(WHO),
-        Constraint::Fill(1),
-    ])
-    .spacing(1)
-    .split(Rect::new(0, 0, rest.width, 1))
-    .iter()
-    .map(|r| r.width)
-    .collect();
+    // A name needs no more than the longest one listed.
+    let who = rows
+        .iter()
+        .map(|r| text::width(&r.who))
+        .max()
+        .map_or(WHO, |w| text::cells(w.max(3)).min(WHO));
+    let fixed = |priority: u8, min: u16, max: u16| Want {
+        priority,
+        min,
+        max,
+        grows: false,
+    };
+    let widths = columns::fit(
+        &[
+            fixed(0, WHEN, WHEN),
+            fixed(1, who.min(12), who),
+            Want {
+                priority: 0,
+                min: 20,
+                max: u16::MAX,
+                grows: true,
+            },
+        ],
+        rest.width,
+        1,
+    );
     let w = |i: usize| usize::from(widths.get(i).copied().unwrap_or(0));
     let header = Row::new(
         [

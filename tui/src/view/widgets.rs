@@ -182,6 +182,29 @@ pub fn count_line(
     frame.render_widget(ratatui::widgets::Paragraph::new(Line::from(spans)), area);
 }
 
+/// The selected row in full under a list: `parts` joined by « · », wrapped onto the lines of
+/// `area`, the last cut with «…» if it still runs over (Enter opens the whole record).
+pub fn selected_lines(
+    state: &State,
+    parts: &[String],
+    frame: &mut ratatui::Frame<'_>,
+    area: ratatui::layout::Rect,
+) {
+    let width = usize::from(area.width).saturating_sub(2).max(1);
+    let joined = parts.join(" · ");
+    let mut lines = text::wrap(&joined, width);
+    let room = usize::from(area.height);
+    if lines.len() > room && room > 0 {
+        let rest = lines.split_off(room - 1).join(" ");
+        lines.push(text::truncate(&rest, width));
+    }
+    let shown: Vec<Line<'static>> = lines
+        .into_iter()
+        .map(|l| Line::from(Span::styled(format!(" {l}"), state.theme.label())))
+        .collect();
+    frame.render_widget(ratatui::widgets::Paragraph::new(shown), area);
+}
+
 /// Whether a command is worth a place in the hints line (navigation is obvious).
 pub fn worth_a_hint(c: Command) -> bool {
     !matches!(

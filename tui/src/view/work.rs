@@ -9,7 +9,8 @@ use crate::app::State;
 use crate::features::workspace::screen::{Tab, Workspace};
 use crate::keymap::Command;
 use crate::strings::Text;
-use crate::ui::{Component, layout, text};
+use crate::strings::work::W;
+use crate::ui::{Component, layout, tabs, text};
 use crate::view::{assignments, records, report, status_bar, view_log, widgets};
 
 /// Draws the workspace into `area`.
@@ -27,41 +28,63 @@ pub fn draw(state: &State, work: &Workspace, frame: &mut Frame<'_>, area: Rect) 
     status_bar::draw(state, frame, parts.status);
 }
 
-/// "1 Поручения │ 2 Встречи │ …": the active tab highlighted; on a narrow terminal the others
-/// shrink to their digits so every key stays visible.
+/// "1 Поручения │ 2 Встречи │ …": the active tab highlighted. When the full names do not fit,
+/// every tab takes its short name, then the bars between them go (the highlight and a double
+/// space still part them), and if even that is too wide only the tabs around the active one show,
+/// with ‹ › where more lie beyond.
 fn draw_tabs(state: &State, work: &Workspace, frame: &mut Frame<'_>, area: Rect) {
     let theme = state.theme;
     let lang = state.lang;
     let width = usize::from(area.width);
-    let names: Vec<&str> = work
-        .tabs
-        .iter()
-        .map(|t| t.kind().title().get(lang))
-        .collect();
-    let full: usize = names.iter().map(|n| text::width(n) + 5).sum();
-    // On a narrow terminal the other tabs' names shrink evenly, down to their digits.
-    let others = names.len().saturating_sub(1).max(1);
-    let active_w = names.get(work.active).map_or(0, |n| text::width(n) + 5);
-    let room = if full > width {
-        (width.saturating_sub(active_w + 12) / others).saturating_sub(5)
-    } else {
-        usize::MAX
+    let kinds: Vec<W> = work.tabs.iter().map(|t| t.kind().title()).collect();
+    let labels = |short: bool| -> Vec<String> {
+        kinds
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let w = if short { w.short() } else { *w };
+                format!(" {} {} ", i + 1, w.get(lang))
+            })
+            .collect()
     };
+    let total = |labels: &[String], bar: bool| -> usize {
+        labels
+            .iter()
+            .map(|l| text::width(l) + usize::from(bar))
+            .sum()
+    };
+    let full = labels(false);
+    let short = labels(true);
+    let (labels, bar) = if total(&full, true) <= width {
+        (full, true)
+    } else if total(&short, true) <= width {
+        (short, true)
+    } else {
+        (short, false)
+    };
+    let widths: Vec<usize> = labels
+        .iter()
+        .map(|l| text::width(l) + usize::from(bar))
+        .collect();
+    // Each label carries its own spaces, so a marker takes one cell.
+    let (from, to) = tabs::window(&widths, work.active, width, 1);
     let mut spans = Vec::new();
-    for (i, name) in names.iter().enumerate() {
-        let active = i == work.active;
-        let label = match room {
-            _ if active => format!(" {} {name} ", i + 1),
-            0..=1 => format!(" {} ", i + 1),
-            r => format!(" {} {} ", i + 1, text::truncate(name, r)),
-        };
-        let style = if active {
+    if from > 0 {
+        spans.push(Span::styled("‹", theme.dim()));
+    }
+    for (i, label) in labels.iter().enumerate().take(to).skip(from) {
+        let style = if i == work.active {
             theme.selected().patch(theme.title())
         } else {
             theme.dim()
         };
-        spans.push(Span::styled(label, style));
-        spans.push(Span::raw("│"));
+        spans.push(Span::styled(label.clone(), style));
+        if bar {
+            spans.push(Span::raw("│"));
+        }
+    }
+    if to < labels.len() {
+        spans.push(Span::styled("›", theme.dim()));
     }
     let used: usize = spans.iter().map(|s| text::width(&s.content)).sum();
     let app = format!(" {} ", Text::AppName.get(lang));

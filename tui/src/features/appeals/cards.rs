@@ -14,32 +14,18 @@ use crate::features::record_list::row::{
 };
 use crate::keymap::Command;
 use crate::msg::Target;
+use crate::strings;
 use crate::strings::work::W;
 use crate::ui::form_engine::{FormPopup, request_id};
 use crate::ui::{Ctx, text};
 
 /// The reception cards' columns.
 pub const CARD_COLUMNS: &[Column] = &[
-    Column {
-        title: W::ColDate,
-        width: 10,
-    },
-    Column {
-        title: W::ColGroupNo,
-        width: 4,
-    },
-    Column {
-        title: W::ColResult,
-        width: 16,
-    },
-    Column {
-        title: W::ColTerritory,
-        width: 14,
-    },
-    Column {
-        title: W::ColContent,
-        width: 0,
-    },
+    Column::new(W::ColDate, 10).priority(0),
+    Column::new(W::ColGroupNo, 4).priority(4).same_drops(),
+    Column::new(W::ColResult, 16).squeeze(10).priority(1),
+    Column::new(W::ColTerritory, 24).squeeze(12).priority(3),
+    Column::grows(W::ColContent),
 ];
 
 /// Reception cards, newest first.
@@ -66,11 +52,13 @@ pub fn card_rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
                     ctx.replica
                         .group_number(c.group_id)
                         .map_or_else(|| "—".into(), |n| n.to_string()),
-                    names::question_result(ctx.lang, result).to_string(),
+                    strings::status::question_result(ctx.lang, result).to_string(),
                     territory(ctx, c.territory_id),
                     short(&c.content),
                 ],
             )
+            .long(2, names::question_result(ctx.lang, result))
+            .long(4, c.content.clone())
             .sort_by(0, day.map(iso).unwrap_or_default());
             (-key, row)
         })

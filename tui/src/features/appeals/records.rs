@@ -11,35 +11,18 @@ use infogroups_shared::validate;
 use crate::features::record_list::row::{
     Column, DetailLine, RecordRow, Tone, date, field, group, iso, person, territory,
 };
+use crate::strings;
 use crate::strings::work::W;
 use crate::ui::{Ctx, text};
 
 /// The appeals' columns.
 pub const COLUMNS: &[Column] = &[
-    Column {
-        title: W::ColNumber,
-        width: 13,
-    },
-    Column {
-        title: W::ColRegistered,
-        width: 10,
-    },
-    Column {
-        title: W::ColDue,
-        width: 10,
-    },
-    Column {
-        title: W::ColStatus,
-        width: 16,
-    },
-    Column {
-        title: W::ColTerritory,
-        width: 14,
-    },
-    Column {
-        title: W::ColContent,
-        width: 0,
-    },
+    Column::new(W::ColNumber, 13).priority(0),
+    Column::new(W::ColRegistered, 10).priority(4),
+    Column::new(W::ColDue, 10).priority(0),
+    Column::new(W::ColStatus, 13).squeeze(10).priority(1),
+    Column::new(W::ColTerritory, 24).squeeze(12).priority(3),
+    Column::grows(W::ColContent),
 ];
 
 pub(super) fn status(a: &pb::Appeal) -> AppealStatus {
@@ -91,11 +74,13 @@ pub fn rows(ctx: &Ctx<'_>) -> Vec<RecordRow> {
                     a.number.clone(),
                     registered.map(date).unwrap_or_default(),
                     due.map(date).unwrap_or_default(),
-                    names::appeal_status(ctx.lang, status(a)).to_string(),
+                    strings::status::appeal(ctx.lang, status(a)).to_string(),
                     territory(ctx, a.territory_id),
                     short(&a.text),
                 ],
             )
+            .long(3, names::appeal_status(ctx.lang, status(a)))
+            .long(5, a.text.clone())
             .sort_by(1, registered.map(iso).unwrap_or_default())
             .sort_by(2, due.map(iso).unwrap_or_default());
             ((!is_open, if is_open { key } else { -key }), row)

@@ -19,70 +19,31 @@ use crate::ui::form_engine::{FormPopup, FormSpec, request_id};
 
 /// The territories' columns.
 pub const TERRITORY_COLUMNS: &[Column] = &[
-    Column {
-        title: W::ColTitle,
-        width: 30,
-    },
-    Column {
-        title: W::ColKind,
-        width: 14,
-    },
-    Column {
-        title: W::KnownProblems,
-        width: 0,
-    },
+    Column::new(W::ColTitle, 40).squeeze(20).priority(0),
+    Column::new(W::ColKind, 20).squeeze(8).priority(1),
+    Column::grows(W::KnownProblems),
 ];
 
 /// The venues' columns.
 pub const VENUE_COLUMNS: &[Column] = &[
-    Column {
-        title: W::ColTitle,
-        width: 24,
-    },
-    Column {
-        title: W::ColTerritory,
-        width: 18,
-    },
-    Column {
-        title: W::ColCapacity,
-        width: 5,
-    },
-    Column {
-        title: W::ColAddress,
-        width: 0,
-    },
+    Column::new(W::ColTitle, 40).squeeze(20).priority(0),
+    Column::new(W::ColTerritory, 24).squeeze(12).priority(2),
+    Column::new(W::ColCapacity, 5).priority(1),
+    Column::grows(W::ColAddress),
 ];
 
 /// The departments' columns.
 pub const DEPARTMENT_COLUMNS: &[Column] = &[
-    Column {
-        title: W::ColTitle,
-        width: 40,
-    },
-    Column {
-        title: W::ColShortName,
-        width: 12,
-    },
-    Column {
-        title: W::ColHead,
-        width: 0,
-    },
+    Column::new(W::ColTitle, 50).squeeze(24).priority(0),
+    Column::new(W::ColShortName, 12).priority(1),
+    Column::grows(W::ColHead),
 ];
 
 /// The organisations' columns.
 pub const ORGANISATION_COLUMNS: &[Column] = &[
-    Column {
-        title: W::ColTitle,
-        width: 34,
-    },
-    Column {
-        title: W::ColKind,
-        width: 18,
-    },
-    Column {
-        title: W::ColContact,
-        width: 0,
-    },
+    Column::new(W::ColTitle, 40).squeeze(20).priority(0),
+    Column::new(W::ColKind, 24).squeeze(10).priority(1),
+    Column::grows(W::ColContact),
 ];
 
 fn tone(archived: bool) -> Tone {

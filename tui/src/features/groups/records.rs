@@ -16,26 +16,11 @@ use crate::ui::{Ctx, text};
 
 /// The columns.
 pub const COLUMNS: &[Column] = &[
-    Column {
-        title: W::ColGroupNo,
-        width: 4,
-    },
-    Column {
-        title: W::ColLeader,
-        width: 20,
-    },
-    Column {
-        title: W::ColSecretary,
-        width: 20,
-    },
-    Column {
-        title: W::ColMembers,
-        width: 6,
-    },
-    Column {
-        title: W::ColTerritories,
-        width: 0,
-    },
+    Column::new(W::ColGroupNo, 4).priority(0),
+    Column::new(W::ColLeader, 20).squeeze(15).priority(1),
+    Column::new(W::ColSecretary, 20).squeeze(15).priority(2),
+    Column::new(W::ColMembers, 6).priority(3),
+    Column::grows(W::ColTerritories),
 ];
 
 /// Every group, by number.

@@ -13,83 +13,36 @@ use crate::features::record_list::row::{
     Column, RecordRow, Tone, date, iso, territory, tone_of_due,
 };
 use crate::features::record_list::source::Source;
+use crate::strings;
 use crate::strings::work::W;
 use crate::ui::{Ctx, text};
 
 /// The timeline's columns.
 pub const COLUMNS: &[Column] = &[
-    Column {
-        title: W::ColDate,
-        width: 10,
-    },
-    Column {
-        title: W::ColGroupNo,
-        width: 4,
-    },
-    Column {
-        title: W::ColTerritory,
-        width: 16,
-    },
-    Column {
-        title: W::ColStatus,
-        width: 18,
-    },
-    Column {
-        title: W::ColNextStep,
-        width: 0,
-    },
-    Column {
-        title: W::ColDue,
-        width: 10,
-    },
+    Column::new(W::ColDate, 10).priority(0),
+    Column::new(W::ColGroupNo, 4).priority(4).same_drops(),
+    Column::new(W::ColTerritory, 24).squeeze(12).priority(3),
+    Column::new(W::ColStatus, 14).squeeze(10).priority(2),
+    Column::grows(W::ColNextStep),
+    Column::new(W::ColDue, 10).priority(1),
 ];
 
 /// The control sector's protocol columns.
 pub const PROTOCOL_COLUMNS: &[Column] = &[
-    Column {
-        title: W::ColDate,
-        width: 10,
-    },
-    Column {
-        title: W::ColGroupNo,
-        width: 4,
-    },
-    Column {
-        title: W::ColTerritory,
-        width: 16,
-    },
-    Column {
-        title: W::ColDue,
-        width: 10,
-    },
-    Column {
-        title: W::ColProtocolState,
-        width: 0,
-    },
+    Column::new(W::ColDate, 10).priority(0),
+    Column::new(W::ColGroupNo, 4).priority(1).same_drops(),
+    Column::new(W::ColTerritory, 24).squeeze(12).priority(3),
+    Column::new(W::ColDue, 10).priority(0),
+    Column::grows(W::ColProtocolState),
 ];
 
 /// The publication queue's columns.
 pub const PUBLICATION_COLUMNS: &[Column] = &[
-    Column {
-        title: W::ColDate,
-        width: 10,
-    },
-    Column {
-        title: W::ColGroupNo,
-        width: 4,
-    },
-    Column {
-        title: W::ColPublication,
-        width: 12,
-    },
-    Column {
-        title: W::ColTerritory,
-        width: 16,
-    },
-    Column {
-        title: W::ColState,
-        width: 0,
-    },
+    Column::new(W::ColDate, 10).priority(0),
+    Column::new(W::ColGroupNo, 4).priority(2).same_drops(),
+    Column::new(W::ColPublication, 12).priority(0),
+    Column::new(W::ColTerritory, 24).squeeze(12).priority(3),
+    Column::grows(W::ColState),
 ];
 
 pub(super) fn status(m: &pb::Meeting) -> M {
@@ -116,6 +69,20 @@ pub(super) fn status_text(m: &pb::Meeting, lang: Lang) -> String {
         W::StatusProtocolReceived.get(lang).to_string()
     } else {
         names::meeting_status(lang, s).to_string()
+    }
+}
+
+/// The status in a list's cell: its short label.
+fn status_short(m: &pb::Meeting, lang: Lang) -> &'static str {
+    let s = status(m);
+    if s == M::HandedOver
+        && m.handover
+            .as_ref()
+            .is_some_and(|h| h.acknowledged_at_ms != 0)
+    {
+        strings::status::protocol_received(lang)
+    } else {
+        strings::status::meeting(lang, s)
     }
 }
 
@@ -202,11 +169,12 @@ pub fn rows(source: Source, ctx: &Ctx<'_>) -> Vec<RecordRow> {
                     date(day),
                     group_number(ctx, m.group_id),
                     territory(ctx, m.territory_id),
-                    status_text(m, ctx.lang),
+                    status_short(m, ctx.lang).to_string(),
                     step_text.to_string(),
                     due.map(date).unwrap_or_default(),
                 ],
             )
+            .long(3, status_text(m, ctx.lang))
             .sort_by(0, iso(day))
             .sort_by(5, due.map(iso).unwrap_or_default());
             ((finished, if finished { -days } else { days }), row)

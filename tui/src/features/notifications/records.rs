@@ -15,22 +15,10 @@ use crate::ui::{Ctx, text};
 
 /// The columns: when, what kind, about what, by when.
 pub const COLUMNS: &[Column] = &[
-    Column {
-        title: W::ColWhen,
-        width: 12,
-    },
-    Column {
-        title: W::ColKind,
-        width: 21,
-    },
-    Column {
-        title: W::ColSubject,
-        width: 0,
-    },
-    Column {
-        title: W::ColDue,
-        width: 10,
-    },
+    Column::new(W::ColWhen, 11).priority(2),
+    Column::new(W::ColKind, 22).squeeze(12).priority(1),
+    Column::grows(W::ColSubject),
+    Column::new(W::ColDue, 10).priority(0),
 ];
 
 fn kind_of(n: &pb::Notification) -> pb::NotificationKind {

@@ -15,18 +15,9 @@ use crate::ui::form_engine::{FormPopup, FormSpec, request_id};
 
 /// The columns.
 pub const COLUMNS: &[Column] = &[
-    Column {
-        title: W::ColLogin,
-        width: 10,
-    },
-    Column {
-        title: W::ColName,
-        width: 24,
-    },
-    Column {
-        title: W::ColRoles,
-        width: 0,
-    },
+    Column::new(W::ColLogin, 12).squeeze(8).priority(1),
+    Column::new(W::ColName, 30).squeeze(16).priority(0),
+    Column::grows(W::ColRoles),
 ];
 
 fn roles(ctx: &Ctx<'_>, u: &pb::User) -> String {

@@ -24,13 +24,66 @@ pub enum Start {
     Show(Target),
 }
 
-/// A column of a list.
+/// A column of a list: what it is called and what it asks of the layout
+/// ([`crate::ui::columns::fit`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
     /// Its header.
     pub title: W,
-    /// Its width in cells; 0 takes what is left.
-    pub width: u16,
+    /// Lower is more important; priority 0 never drops, the others drop highest first.
+    pub priority: u8,
+    /// The narrowest it is still worth showing at.
+    pub min: u16,
+    /// The widest it ever needs (its cells may need less).
+    pub max: u16,
+    /// It tells rows apart (their subject or text) and takes the room the others leave.
+    pub grows: bool,
+    /// It says nothing when every row holds the same value (one group's list, one person's).
+    pub same_drops: bool,
+}
+
+impl Column {
+    /// A column `width` cells wide at most, kept unless the room runs out.
+    pub const fn new(title: W, width: u16) -> Self {
+        Self {
+            title,
+            priority: 1,
+            min: width,
+            max: width,
+            grows: false,
+            same_drops: false,
+        }
+    }
+
+    /// The column that tells rows apart: it takes what the others leave, at least 24 cells.
+    pub const fn grows(title: W) -> Self {
+        Self {
+            title,
+            priority: 0,
+            min: 24,
+            max: u16::MAX,
+            grows: true,
+            same_drops: false,
+        }
+    }
+
+    /// How important it is (0 never drops).
+    pub const fn priority(mut self, priority: u8) -> Self {
+        self.priority = priority;
+        self
+    }
+
+    /// It may shrink to `min` cells before anything drops.
+    pub const fn squeeze(mut self, min: u16) -> Self {
+        self.min = min;
+        self
+    }
+
+    /// It drops when every row holds the same value.
+    pub const fn same_drops(mut self) -> Self {
+        self.same_drops = true;
+        self
+    }
 }
 
 /// How a row is drawn.
@@ -64,6 +117,9 @@ pub struct RecordRow {
     pub id: u64,
     /// The cells, one per column.
     pub cells: Vec<String>,
+    /// The cells in full, for the line under the list (a status's full name where the cell
+    /// holds its short one), one per column.
+    pub long: Vec<String>,
     /// Sortable forms of the cells (dates as ISO), one per column.
     pub sort: Vec<String>,
     /// How it is drawn.
@@ -76,6 +132,7 @@ impl RecordRow {
         Self {
             id,
             sort: cells.iter().map(|c| c.to_lowercase()).collect(),
+            long: cells.clone(),
             cells,
             tone,
         }
@@ -89,9 +146,18 @@ impl RecordRow {
         self
     }
 
+    /// Says column `col` in full as `text` (its cell holds a short form).
+    pub fn long(mut self, col: usize, text: impl Into<String>) -> Self {
+        if let Some(s) = self.long.get_mut(col) {
+            *s = text.into();
+        }
+        self
+    }
+
     /// Whether the row matches the (lowercased) filter.
     pub fn matches(&self, needle: &str) -> bool {
         self.sort.iter().any(|c| c.contains(needle))
+            || self.long.iter().any(|c| c.to_lowercase().contains(needle))
             || self.cells.iter().any(|c| c.to_lowercase().contains(needle))
     }
 }

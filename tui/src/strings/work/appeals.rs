@@ -6,7 +6,9 @@ use super::W;
 pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
     Some(match w {
         W::TabAppeals => ("Обращения", "Appeals"),
+        W::TabAppealsShort => ("Обращения", "Appeals"),
         W::TabCards => ("Карточки приёма", "Reception cards"),
+        W::TabCardsShort => ("Приём", "Reception"),
         W::ColRegistered => ("Регистрация", "Registered"),
         W::ColContent => ("Содержание", "Content"),
         W::ColResult => ("Результат", "Result"),

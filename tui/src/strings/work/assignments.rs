@@ -7,9 +7,13 @@ use super::W;
 pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
     Some(match w {
         W::TabAssignments => ("Поручения", "Assignments"),
+        W::TabAssignmentsShort => ("Поручения", "Tasks"),
         W::TabMine => ("Мои поручения", "My assignments"),
+        W::TabMineShort => ("Мои", "Mine"),
         W::TabExtensions => ("Продления", "Extensions"),
+        W::TabExtensionsShort => ("Продления", "Extensions"),
         W::TabOverdue => ("Просроченные", "Overdue"),
+        W::TabOverdueShort => ("Просроч.", "Overdue"),
         W::OpenAssignments => ("Поручений на исполнении", "Open assignments"),
         W::AboutAssignment => ("Поручение", "Assignment"),
         W::Requested => ("Просьба о продлении", "Extension requested"),

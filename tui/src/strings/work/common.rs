@@ -6,6 +6,7 @@ use super::W;
 pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
     Some(match w {
         W::TabNotifications => ("Уведомления", "Notifications"),
+        W::TabNotificationsShort => ("Уведомл.", "Notices"),
         W::Empty => ("Записей нет", "Nothing here"),
         W::EmptyNotifications => ("Уведомлений нет", "No notifications"),
         W::ColDate => ("Дата", "Date"),

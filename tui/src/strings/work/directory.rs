@@ -8,7 +8,9 @@ use super::W;
 pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
     Some(match w {
         W::TabComposition => ("Состав группы", "Composition"),
+        W::TabCompositionShort => ("Состав", "Members"),
         W::TabUsers => ("Пользователи", "Users"),
+        W::TabUsersShort => ("Польз.", "Users"),
         W::ColGroup => ("Группа", "Group"),
         W::ColTerritory => ("Территория", "Territory"),
         W::ColLogin => ("Логин", "Login"),
@@ -19,6 +21,7 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
         W::Department => ("Подразделение", "Department"),
         W::Contact => ("Контакт", "Contact"),
         W::TabGroups => ("Группы", "Groups"),
+        W::TabGroupsShort => ("Группы", "Groups"),
         W::ColLeader => ("Руководитель", "Leader"),
         W::ColSecretary => ("Секретарь", "Secretary"),
         W::ColMembers => ("Членов", "Members"),
@@ -66,6 +69,7 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
             "This assignment is not shown in the current role",
         ),
         W::TabDirectories => ("Календарь и классификатор", "Calendar and classifier"),
+        W::TabDirectoriesShort => ("Календ.", "Calendar"),
         W::DoneGrantedRole => ("Роль назначена", "Role granted"),
         W::DoneRevokedRole => ("Роль снята", "Role revoked"),
         W::DoneImported => ("Классификатор загружен", "Classifier imported"),
@@ -87,7 +91,9 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
         ),
         W::FieldTerritory => ("Территория (←/→)", "Territory (←/→)"),
         W::TabTerritories => ("Территории", "Territories"),
+        W::TabTerritoriesShort => ("Терр.", "Areas"),
         W::TabVenues => ("Места встреч", "Venues"),
+        W::TabVenuesShort => ("Места", "Venues"),
         W::ColCapacity => ("Мест", "Seats"),
         W::ColAddress => ("Адрес", "Address"),
         W::Description => ("Описание", "Description"),
@@ -152,7 +158,10 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
         W::DoneCalendarYear => ("Год календаря сохранён", "Calendar year saved"),
 
         W::TabDepartments => ("Отделы", "Departments"),
+
+        W::TabDepartmentsShort => ("Отделы", "Depts"),
         W::TabOrganisations => ("Организации", "Organisations"),
+        W::TabOrganisationsShort => ("Орг.", "Orgs"),
         W::ColShortName => ("Кратко", "Short"),
         W::ColHead => ("Руководитель", "Head"),
         W::FieldShortName => ("Краткое наименование", "Short name"),

@@ -7,10 +7,15 @@ use super::W;
 pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
     Some(match w {
         W::TabMeetings => ("Встречи", "Meetings"),
+        W::TabMeetingsShort => ("Встречи", "Meetings"),
         W::TabToSign => ("На подпись", "To sign"),
+        W::TabToSignShort => ("На подпись", "To sign"),
         W::TabProtocols => ("Протоколы", "Protocols"),
+        W::TabProtocolsShort => ("Протоколы", "Protocols"),
         W::TabPublications => ("Публикации", "Publications"),
+        W::TabPublicationsShort => ("Публикации", "Publish"),
         W::TabInforming => ("Информирование", "Informing"),
+        W::TabInformingShort => ("Информир.", "Informing"),
         W::EmptyToSign => ("Протоколов на подпись нет", "No protocols to sign"),
         W::EmptyPublications => ("Публиковать нечего", "Nothing to publish"),
         W::ColNextStep => ("Следующий шаг", "Next step"),

@@ -7,10 +7,15 @@ use super::W;
 pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
     Some(match w {
         W::TabDashboard => ("Сводка", "Dashboard"),
+        W::TabDashboardShort => ("Сводка", "Summary"),
         W::TabQuarterly => ("Ежеквартальный минимум", "Quarterly minimum"),
+        W::TabQuarterlyShort => ("Минимум", "Quarter"),
         W::TabAggregates => ("Анализ", "Aggregates"),
+        W::TabAggregatesShort => ("Анализ", "Totals"),
         W::TabGroupsReport => ("Отчёт о работе групп", "Groups report"),
+        W::TabGroupsReportShort => ("Отчёт", "Report"),
         W::TabAppealsAnalysis => ("Анализ обращений", "Appeals analysis"),
+        W::TabAppealsAnalysisShort => ("Анализ обр.", "Analysis"),
         W::ExportTitle => ("Сохранить в файл", "Save to a file"),
         W::FieldFormat => ("Формат", "Format"),
         W::FieldDocument => ("Документ", "Document"),
@@ -42,6 +47,7 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
         ),
         W::QuarterShort => ("кв.", "Q"),
         W::TabViewLog => ("Журнал просмотров ПДн", "Personal data views"),
+        W::TabViewLogShort => ("Журнал", "Views"),
         W::QuarterLegend => (
             "✓ минимум выполнен  ! под угрозой  × не выполнен  · квартал не начался",
             "✓ met  ! at risk  × missed  · not started",
