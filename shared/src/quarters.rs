@@ -44,6 +44,17 @@ pub fn bounds(year: i32, q: u32) -> Option<(NaiveDate, NaiveDate)> {
     Some((start, end))
 }
 
+/// The reporting period last completed by `today` (3.8.5: the control sector reports every
+/// half-year and year): in January–June the previous year as a whole, in July–December this
+/// year's first half.
+pub fn last_completed_half(today: NaiveDate) -> (i32, crate::pb::PeriodKind) {
+    if today.month() <= 6 {
+        (today.year() - 1, crate::pb::PeriodKind::Year)
+    } else {
+        (today.year(), crate::pb::PeriodKind::FirstHalf)
+    }
+}
+
 /// The quarter (1–4) a date falls in.
 pub fn quarter_of(d: NaiveDate) -> u32 {
     (d.month() - 1) / 3 + 1
@@ -89,6 +100,27 @@ pub fn state(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_last_completed_half_is_the_year_before_july_and_the_first_half_after() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default();
+        assert_eq!(
+            last_completed_half(d(12, 7)),
+            (2026, crate::pb::PeriodKind::FirstHalf)
+        );
+        assert_eq!(
+            last_completed_half(d(7, 1)),
+            (2026, crate::pb::PeriodKind::FirstHalf)
+        );
+        assert_eq!(
+            last_completed_half(d(6, 30)),
+            (2025, crate::pb::PeriodKind::Year)
+        );
+        assert_eq!(
+            last_completed_half(d(1, 9)),
+            (2025, crate::pb::PeriodKind::Year)
+        );
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use infogroups_shared::names::Lang;
-use infogroups_shared::{pb, validate};
+use infogroups_shared::{pb, quarters, validate};
 
 use crate::msg::call::{Call, ReportKind};
 
@@ -127,6 +127,16 @@ impl Default for Params {
 }
 
 impl Params {
+    /// What a tab opens on: the groups' report on the last completed half-year or year.
+    pub fn opening(today: NaiveDate) -> Self {
+        let (year, part) = quarters::last_completed_half(today);
+        Self {
+            years_back: today.year() - year,
+            part,
+            ..Self::default()
+        }
+    }
+
     /// The next period (the aggregate's, or the report's year or part of it).
     pub fn next_period(&mut self, kind: ReportKind) {
         match kind {
@@ -324,6 +334,20 @@ mod tests {
         assert_eq!(
             Period::FiveYears.bounds(today),
             (d(2022, 1, 1), d(2026, 12, 31))
+        );
+    }
+
+    #[test]
+    fn the_groups_report_opens_on_the_last_completed_period() {
+        let p = Params::opening(d(2026, 12, 3));
+        assert_eq!(
+            p.describe(ReportKind::GroupsReport, Lang::En, d(2026, 12, 3)),
+            "first half 2026"
+        );
+        let p = Params::opening(d(2027, 2, 10));
+        assert_eq!(
+            p.describe(ReportKind::GroupsReport, Lang::En, d(2027, 2, 10)),
+            "year 2026"
         );
     }
 

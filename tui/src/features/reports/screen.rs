@@ -91,6 +91,9 @@ impl ReportScreen {
 
     /// Asks the server for the figures.
     pub fn load(&mut self, ctx: &Ctx<'_>, out: &mut Outbox) {
+        if self.asked == 0 && self.kind == ReportKind::GroupsReport {
+            self.params = Params::opening(ctx.today);
+        }
         let origin = self.begin();
         self.stale = false;
         self.asked_at_ms = ctx.now_ms;
