@@ -63,6 +63,18 @@ pub enum Command {
     DeleteForward,
     /// Delete everything before a text field's cursor.
     ClearToStart,
+    /// Start a new line in a long text field.
+    NewLine,
+    /// Move a long text field's cursor one line up.
+    LineUp,
+    /// Move a long text field's cursor one line down.
+    LineDown,
+    /// Undo the last change of a long text field.
+    Undo,
+    /// Redo the change undone last.
+    Redo,
+    /// Send a form while a long text field has the focus (there Enter starts a new line).
+    SubmitText,
     /// Send a form or confirm.
     Submit,
     /// Close a form or popup without sending.
@@ -197,7 +209,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 94] = [
+    pub const ALL: [Command; 100] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -287,7 +299,13 @@ impl Command {
         Command::DeleteBack,
         Command::DeleteForward,
         Command::ClearToStart,
+        Command::NewLine,
+        Command::LineUp,
+        Command::LineDown,
+        Command::Undo,
+        Command::Redo,
         Command::Submit,
+        Command::SubmitText,
         Command::Cancel,
         Command::Logout,
         Command::Help,
@@ -317,6 +335,15 @@ impl Command {
         Command::DeleteBack,
         Command::DeleteForward,
         Command::ClearToStart,
+    ];
+
+    /// The commands a long (multi-line) text field adds to [`Command::EDITING`].
+    pub const TEXT_EDITING: [Command; 5] = [
+        Command::NewLine,
+        Command::LineUp,
+        Command::LineDown,
+        Command::Undo,
+        Command::Redo,
     ];
 
     /// The command's name in the configuration file.
@@ -351,6 +378,12 @@ impl Command {
             Command::DeleteBack => "delete_back",
             Command::DeleteForward => "delete_forward",
             Command::ClearToStart => "clear_to_start",
+            Command::NewLine => "new_line",
+            Command::LineUp => "line_up",
+            Command::LineDown => "line_down",
+            Command::Undo => "undo",
+            Command::Redo => "redo",
+            Command::SubmitText => "submit_text",
             Command::Submit => "submit",
             Command::Cancel => "cancel",
             Command::NextTab => "next_tab",

@@ -12,6 +12,7 @@ pub mod list;
 pub mod person_match;
 pub mod popup;
 pub mod text;
+pub mod text_area;
 pub mod text_input;
 pub mod theme;
 
@@ -160,6 +161,12 @@ pub trait Component {
 
     /// An editing key for the focused text field; returns whether it was one.
     fn on_text_key(&mut self, _key: &KeyEvent, _ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {
+        false
+    }
+
+    /// Text pasted into the terminal (one event however long), for the focused text field;
+    /// returns whether a field took it.
+    fn on_paste(&mut self, _text: &str, _ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {
         false
     }
 

@@ -15,7 +15,7 @@ use crate::strings;
 use crate::strings::Text;
 use crate::ui::form_engine::FormPopup;
 use crate::ui::link_popup::LinkPopup;
-use crate::ui::text_input::TextInput;
+use crate::ui::text_area::TextBox;
 use crate::ui::{Component, Ctx, Outbox};
 
 /// A popup.
@@ -83,6 +83,10 @@ impl Component for Popup {
     fn on_text_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>, out: &mut Outbox) -> bool {
         self.inner().on_text_key(key, ctx, out)
     }
+
+    fn on_paste(&mut self, text: &str, ctx: &Ctx<'_>, out: &mut Outbox) -> bool {
+        self.inner().on_paste(text, ctx, out)
+    }
 }
 
 /// The help overlay: every key of the screen it was opened over.
@@ -140,8 +144,9 @@ pub struct StepPopup {
     pub number: String,
     /// The version the user saw when opening the form.
     pub expected_version: u64,
-    /// The report or reason (unused for accept).
-    pub input: TextInput,
+    /// The report or reason (unused for accept): several lines (boxed: the editor with its
+    /// undo history is large).
+    pub input: Box<TextBox>,
     /// The last error.
     pub error: Option<FormError>,
     /// The call is in flight.
@@ -156,7 +161,7 @@ impl StepPopup {
             assignment_id: id,
             number: number.to_string(),
             expected_version: version,
-            input: TextInput::default(),
+            input: Box::default(),
             error: None,
             pending: false,
         }
@@ -181,8 +186,9 @@ impl StepPopup {
 impl Component for StepPopup {
     fn commands(&self, _ctx: &Ctx<'_>) -> Vec<Command> {
         if self.action.needs_text() {
+            // Enter starts a new line of the text; the form is sent with its own key.
             vec![
-                Command::Submit,
+                Command::SubmitText,
                 Command::Cancel,
                 Command::Help,
                 Command::Quit,
@@ -215,7 +221,7 @@ impl Component for StepPopup {
     fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
         match command {
             Command::Cancel => out.send(Msg::ClosePopup),
-            Command::Submit if !self.pending => {
+            Command::Submit | Command::SubmitText if !self.pending => {
                 let text = self.input.text().trim().to_string();
                 if self.action.needs_text() && text.is_empty() {
                     // The same rule the server applies; no need to ask it.
@@ -238,6 +244,23 @@ impl Component for StepPopup {
             Command::Quit => out.send(Msg::Quit),
             _ => {}
         }
+    }
+
+    fn help_commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
+        let mut c = self.commands(ctx);
+        if self.action.needs_text() {
+            c.extend(Command::EDITING);
+            c.extend(Command::TEXT_EDITING);
+        }
+        c
+    }
+
+    fn on_paste(&mut self, text: &str, _ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {
+        if !self.action.needs_text() {
+            return false;
+        }
+        self.input.paste(text);
+        true
     }
 
     fn on_text_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {

@@ -14,7 +14,7 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 use tonic::Code;
 
-pub use field::{Field, FieldKind};
+pub use field::{Field, FieldInput, FieldKind};
 pub use spec::{CloneSpec, FormSpec, Target};
 pub use values::{
     choice_of, date_field, group_by_number, items, parse_date, request_id, set_meta_version,
@@ -58,8 +58,9 @@ pub fn confirmation_lines(summary: &[String], size: (u16, u16)) -> (Vec<String>,
         .iter()
         .flat_map(|s| crate::ui::text::wrap(s, width))
         .collect();
-    // Borders, the line saying more follows, the blank line, an error and the keys.
-    (lines, usize::from(size.1.saturating_sub(8)).max(1))
+    // The hints and status lines the form leaves visible, its borders, the line saying more
+    // follows, the blank line, an error and the keys.
+    (lines, usize::from(size.1.saturating_sub(10)).max(1))
 }
 
 impl FormPopup {
@@ -210,9 +211,24 @@ const MATCH_COMMANDS: [Command; 2] = [Command::NextMatch, Command::PrevMatch];
 /// The keys of a choice field.
 const OPTION_COMMANDS: [Command; 2] = [Command::PrevOption, Command::NextOption];
 
+impl FormPopup {
+    /// Whether the focused field is a long text (where Enter starts a new line, so the form is
+    /// sent with [`Command::SubmitText`]).
+    fn in_long_text(&self) -> bool {
+        self.fields
+            .get(self.focus)
+            .is_some_and(|f| f.kind == FieldKind::Text)
+    }
+}
+
 impl Component for FormPopup {
     fn commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
-        let mut c = vec![Command::Submit, Command::Cancel];
+        let submit = if self.in_long_text() {
+            Command::SubmitText
+        } else {
+            Command::Submit
+        };
+        let mut c = vec![submit, Command::Cancel];
         if self.fields.len() > 1 {
             c.extend([Command::NextField, Command::PrevField]);
         }
@@ -242,6 +258,12 @@ impl Component for FormPopup {
         }
         if !self.fields.is_empty() {
             c.extend(Command::EDITING);
+        }
+        if has(&[FieldKind::Text]) {
+            c.extend(Command::TEXT_EDITING);
+            if !c.contains(&Command::SubmitText) {
+                c.push(Command::SubmitText);
+            }
         }
         c
     }
@@ -281,7 +303,7 @@ impl Component for FormPopup {
             Command::Cancel => out.send(Msg::ClosePopup),
             Command::NextField => self.focus = (self.focus + 1) % n,
             Command::PrevField => self.focus = (self.focus + n - 1) % n,
-            Command::Submit if !self.pending => {
+            Command::Submit | Command::SubmitText if !self.pending => {
                 self.error = None;
                 if let Some(call) = self.build(ctx) {
                     self.pending = true;
@@ -294,6 +316,25 @@ impl Component for FormPopup {
             Command::Help => out.send(Msg::ShowHelp),
             _ => {}
         }
+    }
+
+    /// Pastes `text` into the focused field as one insertion (a choice takes none).
+    fn on_paste(&mut self, text: &str, _ctx: &Ctx<'_>, out: &mut Outbox) -> bool {
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return false;
+        };
+        if field.kind == FieldKind::Choice {
+            return false;
+        }
+        field.input.paste(text);
+        field.error = None;
+        if matches!(field.kind, FieldKind::Person | FieldKind::Classifier) {
+            field.query = None;
+            if field.kind == FieldKind::Classifier {
+                search_classifier(field, out);
+            }
+        }
+        true
     }
 
     fn on_text_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>, out: &mut Outbox) -> bool {

@@ -1,0 +1,149 @@
+//! Long text fields as a user types and pastes into them: new lines, undo, a paste of thousands
+//! of characters arriving as one event, and the form that stays above the hints at 80×24.
+
+mod common;
+
+use std::time::Instant;
+
+use common::*;
+use crossterm::event::{KeyCode, KeyModifiers};
+use infogroups_shared::names::Lang;
+use infogroups_tui::app;
+use infogroups_tui::app::State;
+use infogroups_tui::msg::call::Call;
+use infogroups_tui::msg::{Cmd, Msg};
+use infogroups_tui::ui::form_engine::FormPopup;
+use infogroups_tui::ui::popup::Popup;
+
+const SMALL: (u16, u16) = (80, 24);
+
+fn top_form(s: &State) -> Option<&FormPopup> {
+    match s.popups.last() {
+        Some(Popup::Form(f)) => Some(f),
+        _ => None,
+    }
+}
+
+fn select(s: &mut State, number: &str) {
+    press(s, KeyCode::Home);
+    for _ in 0..20 {
+        if selected_number(s).as_deref() == Some(number) {
+            return;
+        }
+        press(s, KeyCode::Down);
+    }
+    panic!("{number} not in the list");
+}
+
+fn screen_text(s: &State) -> String {
+    let t = draw(s);
+    let buf = t.backend().buffer();
+    let w = usize::from(buf.area.width);
+    buf.content
+        .chunks(w)
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The executor's extension request for 2026/0004: a date, then a long text (the reason).
+fn extension_form(size: (u16, u16)) -> State {
+    let mut s = signed_in(Lang::Ru, size, ISP1);
+    select(&mut s, "2026/0004");
+    press(&mut s, KeyCode::Char('e'));
+    assert!(top_form(&s).is_some(), "the extension form opens");
+    s
+}
+
+fn reason(s: &State) -> String {
+    top_form(s).map_or_else(String::new, |f| f.fields[1].value())
+}
+
+fn sent_reason(cmds: &[Cmd]) -> Option<String> {
+    cmds.iter().find_map(|c| match c {
+        Cmd::Call { call, .. } => match call.as_ref() {
+            Call::RequestExtension(r) => Some(r.reason.clone()),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+#[test]
+fn enter_starts_a_new_line_in_a_long_text_and_ctrl_s_sends() {
+    let mut s = extension_form(SMALL);
+    type_text(&mut s, "29.05.2026");
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "Ждём подрядчика");
+    assert!(
+        press(&mut s, KeyCode::Enter).is_empty(),
+        "Enter sends nothing here"
+    );
+    type_text(&mut s, "и материалы");
+    assert_eq!(reason(&s), "Ждём подрядчика\nи материалы");
+    // ↑ goes to the first line; Ctrl+Z undoes what was typed last.
+    press(&mut s, KeyCode::Up);
+    press(&mut s, KeyCode::End);
+    type_text(&mut s, "!");
+    assert_eq!(reason(&s), "Ждём подрядчика!\nи материалы");
+    press_with(&mut s, KeyCode::Char('z'), KeyModifiers::CONTROL);
+    assert_eq!(reason(&s), "Ждём подрядчика\nи материалы");
+    let screen = screen_text(&s);
+    assert!(screen.contains("Ctrl+S отправить"), "{screen}");
+    insta::assert_snapshot!("extension_two_lines_ru_80x24", draw(&s).backend());
+    assert_eq!(
+        sent_reason(&send_text(&mut s)).as_deref(),
+        Some("Ждём подрядчика\nи материалы")
+    );
+}
+
+#[test]
+fn five_thousand_pasted_characters_arrive_at_once_and_land_in_the_field() {
+    let mut s = extension_form(SMALL);
+    press(&mut s, KeyCode::Tab);
+    let line = "Подрядчик не вышел на объект, ждём материалы. ";
+    let mut pasted = String::new();
+    while pasted.chars().count() < 5_000 {
+        pasted.push_str(line);
+        if pasted.chars().count().is_multiple_of(7) {
+            pasted.push('\n');
+        }
+    }
+    let pasted: String = pasted.chars().take(5_000).collect();
+    let started = Instant::now();
+    app::update(&mut s, Msg::Paste(pasted.clone()));
+    let applied = started.elapsed();
+    draw(&s);
+    let drawn = started.elapsed();
+    eprintln!("paste of 5000 characters: applied in {applied:?}, applied and drawn in {drawn:?}");
+    assert_eq!(reason(&s), pasted.trim());
+    // One paste is one change: one undo takes all of it back.
+    press_with(&mut s, KeyCode::Char('z'), KeyModifiers::CONTROL);
+    assert_eq!(reason(&s), "");
+}
+
+#[test]
+fn a_paste_into_a_one_line_field_stays_on_one_line() {
+    let mut s = extension_form(SMALL);
+    app::update(&mut s, Msg::Paste("29.05.\n2026".into()));
+    assert_eq!(
+        top_form(&s).map(|f| f.fields[0].value()).as_deref(),
+        Some("29.05. 2026")
+    );
+}
+
+#[test]
+fn the_report_form_takes_several_lines_and_a_paste() {
+    let mut s = signed_in(Lang::Ru, SMALL, ISP1);
+    select(&mut s, "2026/0001");
+    press(&mut s, KeyCode::Char('r'));
+    type_text(&mut s, "Заменены светильники");
+    press(&mut s, KeyCode::Enter);
+    app::update(&mut s, Msg::Paste("Акт приложен".into()));
+    let cmds = send_text(&mut s);
+    assert!(
+        cmds.iter().any(|c| matches!(c, Cmd::Step { text, .. }
+            if text == "Заменены светильники\nАкт приложен")),
+        "{cmds:?}"
+    );
+}
