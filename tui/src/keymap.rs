@@ -63,6 +63,8 @@ impl Default for Keymap {
             (C::Redo, vec![ctrl('y')]),
             (C::Submit, vec![plain(K::Enter)]),
             (C::SubmitText, vec![ctrl('s')]),
+            (C::Discard, vec![ch('y')]),
+            (C::KeepEditing, vec![ch('n'), plain(K::Esc)]),
             (C::Cancel, vec![plain(K::Esc)]),
             (C::NextTab, vec![ch(']'), plain(K::Right)]),
             (C::PrevTab, vec![ch('['), plain(K::Left)]),

@@ -147,3 +147,56 @@ fn the_report_form_takes_several_lines_and_a_paste() {
         "{cmds:?}"
     );
 }
+
+#[test]
+fn esc_closes_an_unchanged_form_at_once_and_asks_on_a_changed_one() {
+    let mut s = extension_form(SMALL);
+    press(&mut s, KeyCode::Esc);
+    assert!(s.popups.is_empty(), "nothing typed: closed at once");
+
+    let mut s = extension_form(SMALL);
+    type_text(&mut s, "29.05.2026");
+    press(&mut s, KeyCode::Esc);
+    assert!(top_form(&s).is_some(), "a changed form asks first");
+    let screen = screen_text(&s);
+    assert!(
+        screen.contains("Закрыть форму? Введённое будет потеряно."),
+        "{screen}"
+    );
+    assert!(screen.contains("y закрыть  n продолжить"), "{screen}");
+    insta::assert_snapshot!("discard_question_ru_80x24", draw(&s).backend());
+    // n goes back to the form with what was typed; typing goes on.
+    press(&mut s, KeyCode::Char('n'));
+    type_text(&mut s, "7");
+    assert_eq!(
+        top_form(&s).map(|f| f.fields[0].value()).as_deref(),
+        Some("29.05.20267")
+    );
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Char('y'));
+    assert!(s.popups.is_empty(), "y closes it");
+}
+
+#[test]
+fn ctrl_c_on_a_changed_form_asks_before_leaving() {
+    let ctrl_c = |s: &mut State| press_with(s, KeyCode::Char('c'), KeyModifiers::CONTROL);
+    let mut s = extension_form(SMALL);
+    type_text(&mut s, "29");
+    ctrl_c(&mut s);
+    assert!(!s.quit, "asked first");
+    assert!(screen_text(&s).contains("Закрыть форму?"));
+    press(&mut s, KeyCode::Esc);
+    assert!(!s.quit && top_form(&s).is_some(), "Esc answers no");
+    ctrl_c(&mut s);
+    press(&mut s, KeyCode::Char('y'));
+    assert!(s.quit, "y leaves");
+    // Typed and then taken back: nothing is lost, so nothing is asked (Ctrl+C warns in the
+    // hints line, visible under the form, and a second one leaves).
+    let mut s = extension_form(SMALL);
+    type_text(&mut s, "2");
+    press(&mut s, KeyCode::Backspace);
+    ctrl_c(&mut s);
+    assert!(top_form(&s).is_some_and(|f| f.closing.is_none()));
+    ctrl_c(&mut s);
+    assert!(s.quit);
+}

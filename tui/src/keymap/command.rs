@@ -75,6 +75,10 @@ pub enum Command {
     Redo,
     /// Send a form while a long text field has the focus (there Enter starts a new line).
     SubmitText,
+    /// Yes, close the changed form and lose what was typed.
+    Discard,
+    /// No, go back to the changed form.
+    KeepEditing,
     /// Send a form or confirm.
     Submit,
     /// Close a form or popup without sending.
@@ -209,7 +213,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 100] = [
+    pub const ALL: [Command; 102] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -306,6 +310,8 @@ impl Command {
         Command::Redo,
         Command::Submit,
         Command::SubmitText,
+        Command::Discard,
+        Command::KeepEditing,
         Command::Cancel,
         Command::Logout,
         Command::Help,
@@ -384,6 +390,8 @@ impl Command {
             Command::Undo => "undo",
             Command::Redo => "redo",
             Command::SubmitText => "submit_text",
+            Command::Discard => "discard",
+            Command::KeepEditing => "keep_editing",
             Command::Submit => "submit",
             Command::Cancel => "cancel",
             Command::NextTab => "next_tab",

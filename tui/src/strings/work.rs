@@ -398,6 +398,7 @@ pub enum W {
     ColShortName,
     ColHead,
     ColContact,
+    DiscardForm,
     FieldShortName,
     FieldDepartmentHead,
     FieldOrganisationKind,

@@ -9,6 +9,7 @@ use crate::app::State;
 use crate::msg::step::Action;
 use crate::strings;
 use crate::strings::Text;
+use crate::strings::work::W;
 use crate::ui::form_engine::{Field, FieldInput, FieldKind, FormPopup, confirmation_lines};
 use crate::ui::popup::{HelpPopup, InfoPopup, Popup, StepPopup};
 use crate::ui::text_input::TextInput;
@@ -228,7 +229,11 @@ fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, screen: Rec
         }
     }
     let mut footer = vec![Line::default()];
-    if form.pending {
+    if form.closing.is_some() {
+        for l in text::wrap(W::DiscardForm.get(lang), inner_w) {
+            footer.push(Line::from(Span::styled(l, theme.warn())));
+        }
+    } else if form.pending {
         footer.push(Line::from(Span::styled(
             Text::Sending.get(lang),
             theme.warn(),

@@ -48,6 +48,19 @@ pub struct FormPopup {
     pub error: Option<String>,
     /// A confirmation taller than the terminal: the first of its lines shown.
     pub summary_scroll: usize,
+    /// What the fields held before the user's first change (none until then).
+    baseline: Option<Vec<(String, usize)>>,
+    /// Closing a changed form was asked for: the question is on screen.
+    pub closing: Option<Closing>,
+}
+
+/// What closing a changed form, once confirmed, does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closing {
+    /// Closes the form (Esc).
+    Form,
+    /// Leaves the program (Ctrl+C).
+    Program,
 }
 
 /// A confirmation's text as drawn: wrapped to the popup's width, and how many lines of it fit on
@@ -96,7 +109,40 @@ impl FormPopup {
             pending: false,
             error: None,
             summary_scroll: 0,
+            baseline: None,
+            closing: None,
         }
+    }
+
+    fn values(&self) -> Vec<(String, usize)> {
+        self.fields
+            .iter()
+            .map(|f| (f.input.text().to_string(), f.choice))
+            .collect()
+    }
+
+    /// Keeps what the fields hold before the user changes any of them.
+    fn before_edit(&mut self) {
+        if self.baseline.is_none() {
+            self.baseline = Some(self.values());
+        }
+    }
+
+    /// Whether the user changed what the fields held when the form opened.
+    pub fn changed(&self) -> bool {
+        self.baseline.as_ref().is_some_and(|b| *b != self.values())
+    }
+
+    /// Esc or Ctrl+C: a changed form asks first, an unchanged one closes at once.
+    fn close(&mut self, how: Closing, out: &mut Outbox) {
+        if self.changed() && !self.pending {
+            self.closing = Some(how);
+            return;
+        }
+        out.send(match how {
+            Closing::Form => Msg::ClosePopup,
+            Closing::Program => Msg::Quit,
+        });
     }
 
     /// Puts `text` in the field named `name` (a default the user may change).
@@ -223,6 +269,9 @@ impl FormPopup {
 
 impl Component for FormPopup {
     fn commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
+        if self.closing.is_some() {
+            return vec![Command::Discard, Command::KeepEditing, Command::Help];
+        }
         let submit = if self.in_long_text() {
             Command::SubmitText
         } else {
@@ -249,6 +298,9 @@ impl Component for FormPopup {
 
     fn help_commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
         let mut c = self.commands(ctx);
+        if self.closing.is_some() {
+            return c;
+        }
         let has = |kinds: &[FieldKind]| self.fields.iter().any(|f| kinds.contains(&f.kind));
         if has(&[FieldKind::Choice]) {
             c.extend(OPTION_COMMANDS);
@@ -269,7 +321,7 @@ impl Component for FormPopup {
     }
 
     fn typing(&self) -> bool {
-        !self.fields.is_empty()
+        !self.fields.is_empty() && self.closing.is_none()
     }
 
     fn describe(&self, command: Command, lang: Lang) -> &'static str {
@@ -291,6 +343,21 @@ impl Component for FormPopup {
     fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
         let n = self.fields.len().max(1);
         let page = isize::try_from(confirmation_lines(&self.summary, ctx.size).1).unwrap_or(10);
+        if self.closing.is_some() {
+            match command {
+                Command::Discard => {
+                    // Closed first, so leaving is not held up by the form it was asked over.
+                    out.send(Msg::ClosePopup);
+                    if self.closing.take() == Some(Closing::Program) {
+                        out.send(Msg::Quit);
+                    }
+                }
+                Command::KeepEditing => self.closing = None,
+                Command::Help => out.send(Msg::ShowHelp),
+                _ => {}
+            }
+            return;
+        }
         match command {
             Command::Up => self.scroll_summary(-1, ctx.size),
             Command::Down => self.scroll_summary(1, ctx.size),
@@ -300,7 +367,7 @@ impl Component for FormPopup {
             Command::Submit if self.lines_below(ctx.size) > 0 => {
                 self.scroll_summary(page, ctx.size);
             }
-            Command::Cancel => out.send(Msg::ClosePopup),
+            Command::Cancel => self.close(Closing::Form, out),
             Command::NextField => self.focus = (self.focus + 1) % n,
             Command::PrevField => self.focus = (self.focus + n - 1) % n,
             Command::Submit | Command::SubmitText if !self.pending => {
@@ -326,6 +393,12 @@ impl Component for FormPopup {
         if field.kind == FieldKind::Choice {
             return false;
         }
+        if self.baseline.is_none() {
+            self.baseline = Some(self.values());
+        }
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return false;
+        };
         field.input.paste(text);
         field.error = None;
         if matches!(field.kind, FieldKind::Person | FieldKind::Classifier) {
@@ -338,6 +411,12 @@ impl Component for FormPopup {
     }
 
     fn on_text_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>, out: &mut Outbox) -> bool {
+        // Ctrl+C leaves from anywhere; from a changed form only once that is confirmed.
+        if ctx.keymap.command(key, &[Command::Quit], true).is_some() {
+            self.close(Closing::Program, out);
+            return true;
+        }
+        self.before_edit();
         let Some(field) = self.fields.get_mut(self.focus) else {
             return false;
         };
