@@ -200,3 +200,22 @@ fn ctrl_c_on_a_changed_form_asks_before_leaving() {
     ctrl_c(&mut s);
     assert!(s.quit);
 }
+
+#[test]
+fn every_wrong_field_is_marked_at_once() {
+    let mut s = extension_form(SMALL);
+    type_text(&mut s, "послезавтра");
+    // The reason is empty and the date is no date: both are said at once, each under its field.
+    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    let form = top_form(&s).expect("still open");
+    let errors: Vec<(&str, Option<&str>)> = form
+        .fields
+        .iter()
+        .map(|f| (f.name, f.error.as_deref()))
+        .collect();
+    assert!(
+        matches!(errors.as_slice(), [(_, Some(date)), (_, Some(_))] if date.contains("ДД.ММ.ГГГГ")),
+        "{errors:?}"
+    );
+    assert_eq!(form.focus, 0, "the focus goes to the first of them");
+}

@@ -835,7 +835,8 @@ fn the_general_department_registers_an_appeal_and_confirms_a_repeat() {
     press(&mut s, KeyCode::Char('N'));
     assert!(top_form(&s).is_some(), "the registration form opens");
     insta::assert_snapshot!("register_appeal_ru_80x24", draw(&s).backend());
-    // The classifier code and the text are required; the date of receipt is today's already.
+    // The classifier code and the text are required, and so is the surname of a named
+    // applicant: all three are marked at once. The date of receipt is today's already.
     let cmds = press(&mut s, KeyCode::Enter);
     assert!(call_of(&cmds).is_none());
     let form = top_form(&s).expect("still open");
@@ -845,7 +846,7 @@ fn the_general_department_registers_an_appeal_and_confirms_a_repeat() {
         .filter(|f| f.error.is_some())
         .map(|f| f.name)
         .collect();
-    assert_eq!(errors, ["classifier_code", "text"]);
+    assert_eq!(errors, ["classifier_code", "surname", "text"]);
     // The focus went to the first of them, scrolled into view at 80×24.
     type_text(&mut s, "0003.0009.0097.0688");
     for _ in 0..7 {

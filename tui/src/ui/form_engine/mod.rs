@@ -230,24 +230,28 @@ impl FormPopup {
                 }
             }
         }
-        if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
-            self.focus = i;
-            return None;
-        }
-        match self.spec.call(&self.fields, ctx) {
-            Ok(call) => Some(call),
+        // The form's own rules run too, so a wrong value in a filled field is marked together
+        // with the empty ones rather than after they are filled.
+        let checked = self.spec.call(&self.fields, ctx);
+        let missing = self.fields.iter().any(|f| f.error.is_some());
+        let call = match checked {
+            Ok(call) if !missing => Some(call),
+            Ok(_) => None,
             Err(e) => {
                 let text = ctx.lang.pick(&e.ru, &e.en).to_string();
                 match self.fields.iter().position(|f| f.name == e.field) {
-                    Some(i) => {
-                        self.fields[i].error = Some(text);
-                        self.focus = i;
-                    }
-                    None => self.error = Some(text),
+                    Some(i) if self.fields[i].error.is_none() => self.fields[i].error = Some(text),
+                    Some(_) => {}
+                    None if !missing => self.error = Some(text),
+                    None => {}
                 }
                 None
             }
+        };
+        if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
+            self.focus = i;
         }
+        call
     }
 }
 
