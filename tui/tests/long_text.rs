@@ -219,3 +219,24 @@ fn every_wrong_field_is_marked_at_once() {
     );
     assert_eq!(form.focus, 0, "the focus goes to the first of them");
 }
+
+#[test]
+fn the_report_form_asks_before_dropping_a_typed_report() {
+    let mut s = signed_in(Lang::Ru, SMALL, ISP1);
+    select(&mut s, "2026/0001");
+    press(&mut s, KeyCode::Char('r'));
+    press(&mut s, KeyCode::Esc);
+    assert!(s.popups.is_empty(), "nothing typed: closed at once");
+    press(&mut s, KeyCode::Char('r'));
+    type_text(&mut s, "Заменены светильники");
+    press(&mut s, KeyCode::Esc);
+    assert!(screen_text(&s).contains("Закрыть форму? Введённое будет потеряно."));
+    press(&mut s, KeyCode::Char('n'));
+    type_text(&mut s, "!");
+    assert!(
+        matches!(s.popups.last(), Some(Popup::Step(p)) if p.input.text() == "Заменены светильники!")
+    );
+    press(&mut s, KeyCode::Esc);
+    press(&mut s, KeyCode::Char('y'));
+    assert!(s.popups.is_empty(), "y closes it");
+}

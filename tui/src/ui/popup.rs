@@ -13,7 +13,7 @@ use crate::msg::step::Action;
 use crate::msg::{Cmd, Msg};
 use crate::strings;
 use crate::strings::Text;
-use crate::ui::form_engine::FormPopup;
+use crate::ui::form_engine::{Closing, FormPopup};
 use crate::ui::link_popup::LinkPopup;
 use crate::ui::text_area::TextBox;
 use crate::ui::{Component, Ctx, Outbox};
@@ -151,6 +151,8 @@ pub struct StepPopup {
     pub error: Option<FormError>,
     /// The call is in flight.
     pub pending: bool,
+    /// Closing with a text typed was asked for: the question is on screen.
+    pub closing: Option<Closing>,
 }
 
 impl StepPopup {
@@ -164,6 +166,7 @@ impl StepPopup {
             input: Box::default(),
             error: None,
             pending: false,
+            closing: None,
         }
     }
 
@@ -183,8 +186,25 @@ impl StepPopup {
     }
 }
 
+impl StepPopup {
+    /// Esc or Ctrl+C: with a text typed it asks first, otherwise closes at once.
+    fn close(&mut self, how: Closing, out: &mut Outbox) {
+        if !self.input.text().trim().is_empty() && !self.pending {
+            self.closing = Some(how);
+            return;
+        }
+        out.send(match how {
+            Closing::Form => Msg::ClosePopup,
+            Closing::Program => Msg::Quit,
+        });
+    }
+}
+
 impl Component for StepPopup {
     fn commands(&self, _ctx: &Ctx<'_>) -> Vec<Command> {
+        if self.closing.is_some() {
+            return vec![Command::Discard, Command::KeepEditing, Command::Help];
+        }
         if self.action.needs_text() {
             // Enter starts a new line of the text; the form is sent with its own key.
             vec![
@@ -199,7 +219,7 @@ impl Component for StepPopup {
     }
 
     fn typing(&self) -> bool {
-        self.action.needs_text()
+        self.action.needs_text() && self.closing.is_none()
     }
 
     fn describe(&self, command: Command, lang: Lang) -> &'static str {
@@ -219,7 +239,23 @@ impl Component for StepPopup {
     }
 
     fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
+        if self.closing.is_some() {
+            match command {
+                Command::Discard => {
+                    out.send(Msg::ClosePopup);
+                    if self.closing.take() == Some(Closing::Program) {
+                        out.send(Msg::Quit);
+                    }
+                }
+                Command::KeepEditing => self.closing = None,
+                Command::Help => out.send(Msg::ShowHelp),
+                _ => {}
+            }
+            return;
+        }
         match command {
+            Command::Cancel if self.action.needs_text() => self.close(Closing::Form, out),
+            Command::Quit if self.action.needs_text() => self.close(Closing::Program, out),
             Command::Cancel => out.send(Msg::ClosePopup),
             Command::Submit | Command::SubmitText if !self.pending => {
                 let text = self.input.text().trim().to_string();
@@ -248,7 +284,7 @@ impl Component for StepPopup {
 
     fn help_commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
         let mut c = self.commands(ctx);
-        if self.action.needs_text() {
+        if self.action.needs_text() && self.closing.is_none() {
             c.extend(Command::EDITING);
             c.extend(Command::TEXT_EDITING);
         }

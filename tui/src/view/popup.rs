@@ -387,7 +387,11 @@ fn draw_step(state: &State, step: &StepPopup, frame: &mut Frame<'_>, area: Rect)
         }
     }
     lines.push(Line::default());
-    if step.pending {
+    if step.closing.is_some() {
+        for l in text::wrap(W::DiscardForm.get(lang), inner_w) {
+            lines.push(Line::from(Span::styled(l, theme.warn())));
+        }
+    } else if step.pending {
         lines.push(Line::from(Span::styled(
             Text::Sending.get(lang),
             theme.warn(),
