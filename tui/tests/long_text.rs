@@ -240,3 +240,13 @@ fn the_report_form_asks_before_dropping_a_typed_report() {
     press(&mut s, KeyCode::Char('y'));
     assert!(s.popups.is_empty(), "y closes it");
 }
+
+#[test]
+fn a_pasted_login_lands_without_its_line_break() {
+    let mut s = state(Lang::Ru, SMALL, false);
+    app::update(&mut s, Msg::Paste("sek1\n".into()));
+    let infogroups_tui::app::Screen::Login(login) = &s.screen else {
+        panic!("the login screen");
+    };
+    assert_eq!(login.username.text(), "sek1");
+}
