@@ -250,3 +250,25 @@ fn a_pasted_login_lands_without_its_line_break() {
     };
     assert_eq!(login.username.text(), "sek1");
 }
+
+#[test]
+fn the_help_of_a_form_with_a_long_text_lists_its_editing_keys() {
+    let mut s = extension_form(SMALL);
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::F(1));
+    let Some(Popup::Help(h)) = s.popups.last() else {
+        panic!("the help opens");
+    };
+    for (keys, what) in [
+        ("Ctrl+S", "отправить форму из длинного текста"),
+        ("Enter", "новая строка в длинном тексте"),
+        ("Ctrl+Z", "отменить правку текста"),
+        ("Ctrl+Y", "вернуть отменённую правку"),
+    ] {
+        assert!(
+            h.entries.iter().any(|(k, d)| k == keys && *d == what),
+            "{keys}: {:?}",
+            h.entries
+        );
+    }
+}
