@@ -337,6 +337,29 @@ impl Client {
         self.run(cmds);
     }
 
+    /// Enter — or Ctrl+S where a long text field has the focus, since there Enter starts a new
+    /// line (the hints say which).
+    fn send(&mut self) {
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        use infogroups_tui::ui::form_engine::FieldKind;
+        use infogroups_tui::ui::popup::Popup;
+        let long_text = match self.state.popups.last() {
+            Some(Popup::Form(f)) => f
+                .fields
+                .get(f.focus)
+                .is_some_and(|x| x.kind == FieldKind::Text),
+            Some(Popup::Step(p)) => p.action.needs_text(),
+            _ => false,
+        };
+        if long_text {
+            let key = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+            let cmds = app::update(&mut self.state, Msg::Key(key));
+            self.run(cmds);
+        } else {
+            self.key(KeyCode::Enter);
+        }
+    }
+
     fn type_text(&mut self, text: &str) {
         for c in text.chars() {
             self.key(crossterm::event::KeyCode::Char(c));
@@ -394,7 +417,7 @@ async fn the_general_department_registers_and_answers_an_appeal_on_the_server() 
     c.applicant();
     c.key(K::Tab);
     c.type_text("Прошу заменить лампы уличного освещения у дома 5");
-    c.key(K::Enter);
+    c.send();
     c.until("the registration's answer", |s| {
         s.replica.appeals.len() > before
             && !matches!(
@@ -441,11 +464,11 @@ async fn the_general_department_registers_and_answers_an_appeal_on_the_server() 
     c.key(K::Char('r'));
     assert!(c.form_open(), "the answer form opens");
     // What the answer said is required: without it the form stays.
-    c.key(K::Enter);
+    c.send();
     assert!(c.form_open(), "no answer without its content");
     // The focus is on what is missing.
     c.type_text("Замена ламп включена в план работ на декабрь");
-    c.key(K::Enter);
+    c.send();
     let id = new.meta.map_or(0, |m| m.id);
     c.until("the answer", |s| {
         s.replica
@@ -479,7 +502,7 @@ async fn the_administrator_adds_a_territory_and_an_account_that_can_sign_in() {
     c.key(K::Char('N'));
     assert!(c.form_open(), "the territory form opens");
     c.type_text("посёлок Юбилейный");
-    c.key(K::Enter);
+    c.send();
     c.until("the new territory, and the form closed", |s| {
         s.popups.is_empty()
             && s.replica
@@ -497,7 +520,7 @@ async fn the_administrator_adds_a_territory_and_an_account_that_can_sign_in() {
     c.type_text("ОЖКХ");
     c.key(K::Tab);
     c.type_text("isp1");
-    c.key(K::Enter);
+    c.send();
     c.until("the new department, and the form closed", |s| {
         s.popups.is_empty() && s.replica.departments.iter().any(|d| d.short_name == "ОЖКХ")
     })
@@ -522,7 +545,7 @@ async fn the_administrator_adds_a_territory_and_an_account_that_can_sign_in() {
     c.key(K::Char('6'));
     c.key(K::Char('N'));
     c.type_text("ООО «Управляющая компания Западная»");
-    c.key(K::Enter);
+    c.send();
     c.until("the new organisation, and the form closed", |s| {
         s.popups.is_empty()
             && s.replica
@@ -543,7 +566,7 @@ async fn the_administrator_adds_a_territory_and_an_account_that_can_sign_in() {
     c.type_text("orlova-pass-1");
     c.key(K::Tab);
     c.type_text("orlova-pass-1");
-    c.key(K::Enter);
+    c.send();
     c.until("the new account, and the form closed", |s| {
         s.popups.is_empty() && s.replica.users.iter().any(|u| u.username == "isp9")
     })
@@ -569,7 +592,7 @@ async fn the_administrator_adds_a_territory_and_an_account_that_can_sign_in() {
     c.type_text("isp2");
     c.key(K::Tab);
     c.type_text("юбил");
-    c.key(K::Enter);
+    c.send();
     c.until("the new group, and its leader's role", |s| {
         let Some(g) = s.replica.groups.iter().find(|g| g.number == 7) else {
             return false;
@@ -614,7 +637,7 @@ async fn the_secretary_fills_a_reception_card_and_makes_it_a_written_appeal() {
     c.type_text("Не горят фонари во дворе дома 5 по ул. Садовой");
     c.key(K::Tab);
     c.type_text("0005.0005.0056.1153");
-    c.key(K::Enter);
+    c.send();
     c.until("the card, and the form closed", |s| {
         s.popups.is_empty() && s.replica.reception_cards.len() > cards
     })
@@ -634,7 +657,7 @@ async fn the_secretary_fills_a_reception_card_and_makes_it_a_written_appeal() {
     c.key(K::Home);
     c.key(K::Char('O'));
     assert!(c.form_open(), "the confirmation opens");
-    c.key(K::Enter);
+    c.send();
     c.until("the written appeal", |s| {
         s.replica
             .appeals
@@ -668,7 +691,7 @@ async fn the_secretary_plans_a_meeting_agrees_the_venue_and_announces_it() {
     c.key(K::Char('N'));
     assert!(c.form_open(), "the planning form opens");
     c.type_text(&on);
-    c.key(K::Enter);
+    c.send();
     c.until("the planned meeting", |s| {
         s.popups.is_empty() && planned_on(s).is_some()
     })
@@ -685,7 +708,7 @@ async fn the_secretary_plans_a_meeting_agrees_the_venue_and_announces_it() {
     c.key(K::Tab);
     c.key(K::Tab);
     c.type_text("директор Петрова И. А.");
-    c.key(K::Enter);
+    c.send();
     c.until("the venue agreed", |s| {
         s.popups.is_empty()
             && planned_on(s).is_some_and(|m| m.status == pb::MeetingStatus::VenueAgreed as i32)
@@ -695,7 +718,7 @@ async fn the_secretary_plans_a_meeting_agrees_the_venue_and_announces_it() {
     // The checklist: the first item ready.
     c.key(K::Char('C'));
     c.key(K::Right);
-    c.key(K::Enter);
+    c.send();
     c.until("the checklist saved", |s| {
         s.popups.is_empty()
             && planned_on(s).is_some_and(|m| m.checklist.first().is_some_and(|i| i.done))
@@ -711,7 +734,7 @@ async fn the_secretary_plans_a_meeting_agrees_the_venue_and_announces_it() {
     c.type_text("Гончаров П. Р.");
     c.key(K::Tab);
     c.type_text("главный инженер");
-    c.key(K::Enter);
+    c.send();
     c.until("the participant invited", |s| {
         s.popups.is_empty()
             && planned_on(s).is_some_and(|m| {
@@ -727,7 +750,7 @@ async fn the_secretary_plans_a_meeting_agrees_the_venue_and_announces_it() {
     // The brief: the server drafts it, the form opens on the draft, saving keeps it.
     c.key(K::Char('B'));
     c.until("the drafted brief", |s| !s.popups.is_empty()).await;
-    c.key(K::Enter);
+    c.send();
     c.until("the brief saved", |s| {
         s.popups.is_empty()
             && planned_on(s)
@@ -738,14 +761,14 @@ async fn the_secretary_plans_a_meeting_agrees_the_venue_and_announces_it() {
 
     // Notify, then announce: each a confirmation.
     c.key(K::Char('n'));
-    c.key(K::Enter);
+    c.send();
     c.until("the participants notified", |s| {
         s.popups.is_empty() && planned_on(s).is_some_and(|m| !m.notifications.is_empty())
     })
     .await;
     c.key(K::Char('a'));
     assert!(c.form_open(), "the announcement asks first");
-    c.key(K::Enter);
+    c.send();
     c.until("the meeting announced", |s| {
         planned_on(s).is_some_and(|m| m.status == pb::MeetingStatus::Announced as i32)
     })
@@ -792,7 +815,7 @@ async fn the_secretary_keeps_the_protocol_and_issues_an_assignment_on_its_decisi
     c.key(K::Right);
     c.key(K::Tab);
     c.type_text("Разъяснён график ремонта сетей");
-    c.key(K::Enter);
+    c.send();
     c.until("the question in the protocol", |s| {
         s.popups.is_empty()
             && meeting(s).protocol.is_some_and(|p| {
@@ -807,7 +830,7 @@ async fn the_secretary_keeps_the_protocol_and_issues_an_assignment_on_its_decisi
     // A decision, then an assignment on it.
     c.key(K::Char('R'));
     c.type_text("Восстановить освещение во дворе дома 12");
-    c.key(K::Enter);
+    c.send();
     c.until("the decision in the protocol", |s| {
         s.popups.is_empty() && meeting(s).protocol.is_some_and(|p| !p.decisions.is_empty())
     })
@@ -831,7 +854,7 @@ async fn the_secretary_keeps_the_protocol_and_issues_an_assignment_on_its_decisi
         .find(|d| ctx.calendar.is_working_day(*d))
         .expect("a working day within 40 days");
     c.type_text(&due.format("%d.%m.%Y").to_string());
-    c.key(K::Enter);
+    c.send();
     c.until("the assignment linked to the decision", |s| {
         s.popups.is_empty()
             && meeting(s)
@@ -882,7 +905,7 @@ async fn the_general_department_forwards_one_appeal_and_closes_another_under_art
     c.key(K::Char('F'));
     assert!(c.form_open(), "the forwarding form opens");
     c.type_text("Министерство ЖКХ Ростовской области");
-    c.key(K::Enter);
+    c.send();
     c.until("the appeal forwarded", |s| {
         s.popups.is_empty() && status_of(s, &open[0]) == Some(pb::AppealStatus::Forwarded as i32)
     })
@@ -896,7 +919,7 @@ async fn the_general_department_forwards_one_appeal_and_closes_another_under_art
     c.key(K::Right);
     c.key(K::Tab);
     c.type_text("Текст не поддаётся прочтению; заявителю направлено уведомление");
-    c.key(K::Enter);
+    c.send();
     c.until("the appeal closed as unreadable", |s| {
         s.popups.is_empty()
             && status_of(s, &open[1]) == Some(pb::AppealStatus::NoAnswerUnreadable as i32)

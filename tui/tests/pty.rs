@@ -604,6 +604,8 @@ impl Drop for Client {
 }
 
 const ENTER: &str = "\r";
+/// Ctrl+S: sends a form from its long text field (there Enter starts a new line).
+const SEND_TEXT: &str = "\x13";
 const TAB: &str = "\t";
 const ESC: &str = "\x1b";
 
@@ -797,7 +799,7 @@ fn report_is_seen_live_and_survives_a_server_restart() -> Result<()> {
         screen_has(s, Text::ReportTitle.get(lang))
     })?;
     isp.send("Знак установлен 27.11, фото приложено")?;
-    isp.send(ENTER)?;
+    isp.send(SEND_TEXT)?;
     let seen = sek.wait_row(
         "the report on the secretary's screen",
         &[&a.number, row_status(lang, S::ReportSubmitted)],
@@ -841,7 +843,7 @@ fn report_is_seen_live_and_survives_a_server_restart() -> Result<()> {
         screen_has(s, Text::ReportTitle.get(lang))
     })?;
     isp.send("Акт приложен")?;
-    isp.send(ENTER)?;
+    isp.send(SEND_TEXT)?;
     sek.wait_row(
         "the second report on the secretary's screen",
         &[&a.number, row_status(lang, S::ReportSubmitted)],

@@ -351,12 +351,12 @@ fn the_executor_reports_and_the_answer_updates_the_row_at_once() {
     press(&mut s, KeyCode::Char('r'));
     assert!(matches!(top_popup(&s), Some(Popup::Step(p)) if p.action == Action::SubmitReport));
     // An empty report is refused here, as the server would.
-    assert!(press(&mut s, KeyCode::Enter).is_empty());
+    assert!(send_text(&mut s).is_empty());
     assert!(
         matches!(top_popup(&s), Some(Popup::Step(p)) if p.error.as_ref().is_some_and(|e| e.under_field))
     );
     type_text(&mut s, "Фонари заменены");
-    let cmds = press(&mut s, KeyCode::Enter);
+    let cmds = send_text(&mut s);
     assert_eq!(
         cmds,
         [Cmd::Step {
@@ -420,7 +420,7 @@ fn server_refusals_show_in_the_form_and_a_stale_version_is_refreshed() {
     select(&mut s, "2026/0003");
     press(&mut s, KeyCode::Char('b'));
     type_text(&mut s, "Нет фото");
-    press(&mut s, KeyCode::Enter);
+    send_text(&mut s);
     // Meanwhile someone else changed it.
     sync(
         &mut s,
@@ -451,9 +451,9 @@ fn server_refusals_show_in_the_form_and_a_stale_version_is_refreshed() {
         Some("запись уже изменена другим пользователем")
     );
     assert_eq!(p.expected_version, 4);
-    // The next Enter retries against what the user now sees.
+    // The next send retries against what the user now sees.
     assert_eq!(
-        press(&mut s, KeyCode::Enter),
+        send_text(&mut s),
         [Cmd::Step {
             assignment_id: 3,
             expected_version: 4,

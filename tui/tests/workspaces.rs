@@ -676,7 +676,7 @@ fn an_extension_request_checks_its_fields_before_and_after_the_server() {
     type_text(&mut s, "послезавтра");
     press(&mut s, KeyCode::Tab);
     type_text(&mut s, "Ждём подрядчика");
-    let cmds = press(&mut s, KeyCode::Enter);
+    let cmds = send_text(&mut s);
     assert!(call_of(&cmds).is_none(), "not a date");
     assert!(screen_text(&s).contains("ДД.ММ.ГГГГ"));
     // The focus went back to the field in error.
@@ -965,7 +965,8 @@ fn the_general_department_registers_an_appeal_and_confirms_a_repeat() {
     press(&mut s, KeyCode::Char('N'));
     assert!(top_form(&s).is_some(), "the registration form opens");
     insta::assert_snapshot!("register_appeal_ru_80x24", draw(&s).backend());
-    // The classifier code and the text are required; the date of receipt is today's already.
+    // The classifier code and the text are required, and so is the surname of a named
+    // applicant: all three are marked at once. The date of receipt is today's already.
     let cmds = press(&mut s, KeyCode::Enter);
     assert!(call_of(&cmds).is_none());
     let form = top_form(&s).expect("still open");
@@ -975,7 +976,7 @@ fn the_general_department_registers_an_appeal_and_confirms_a_repeat() {
         .filter(|f| f.error.is_some())
         .map(|f| f.name)
         .collect();
-    assert_eq!(errors, ["classifier_code", "text"]);
+    assert_eq!(errors, ["classifier_code", "surname", "text"]);
     // The focus went to the first of them, scrolled into view at 80×24.
     type_text(&mut s, "0003.0009.0097.0688");
     for _ in 0..7 {
@@ -985,7 +986,7 @@ fn the_general_department_registers_an_appeal_and_confirms_a_repeat() {
     let screen = screen_text(&s);
     assert!(screen.contains("Прошу отремонтировать"), "{screen}");
     // Not anonymous, so the applicant's surname and address are needed.
-    let cmds = press(&mut s, KeyCode::Enter);
+    let cmds = send_text(&mut s);
     assert!(call_of(&cmds).is_none(), "no surname");
     assert!(screen_text(&s).contains("укажите фамилию"));
     type_text(&mut s, "Кравченко");
@@ -1198,7 +1199,7 @@ fn the_administrator_edits_a_territory_and_adds_a_venue_on_it() {
     press(&mut s, KeyCode::Tab);
     press(&mut s, KeyCode::Tab);
     type_text(&mut s, "Нет освещения во дворах по ул. Садовой");
-    let cmds = press(&mut s, KeyCode::Enter);
+    let cmds = send_text(&mut s);
     let Some((Origin::Form, Call::SaveTerritory(r))) = call_of(&cmds) else {
         panic!("nothing saved");
     };
@@ -1229,7 +1230,7 @@ fn the_administrator_edits_a_territory_and_adds_a_venue_on_it() {
             ))),
         },
     );
-    let cmds = press(&mut s, KeyCode::Enter);
+    let cmds = send_text(&mut s);
     let Some((_, Call::SaveTerritory(again))) = call_of(&cmds) else {
         panic!("no retry");
     };
@@ -1485,7 +1486,7 @@ fn the_head_extends_an_appeal_by_the_days_left() {
     assert_eq!(form.fields[0].value(), "20");
     press(&mut s, KeyCode::Tab);
     type_text(&mut s, "Нужна выездная проверка с участием подрядчика");
-    let cmds = press(&mut s, KeyCode::Enter);
+    let cmds = send_text(&mut s);
     let Some((Origin::Form, Call::ExtendAppeal(r))) = call_of(&cmds) else {
         panic!("no extension sent");
     };
@@ -1509,14 +1510,14 @@ fn the_administrator_enters_a_calendar_year_from_a_decree() {
     type_text(&mut s, "Постановление Правительства РФ № 1 от 01.09.2029");
     press(&mut s, KeyCode::Tab);
     type_text(&mut s, "01.01.2030, 02.01.2030 31.02.2030");
-    let cmds = press(&mut s, KeyCode::Enter);
+    let cmds = send_text(&mut s);
     assert!(call_of(&cmds).is_none());
     assert!(screen_text(&s).contains("«31.02.2030» — не дата"));
     for _ in 0.."31.02.2030".chars().count() {
         press(&mut s, KeyCode::Backspace);
     }
     type_text(&mut s, "04.03.2030");
-    let cmds = press(&mut s, KeyCode::Enter);
+    let cmds = send_text(&mut s);
     let Some((Origin::Form, Call::SaveCalendarYear(y))) = call_of(&cmds) else {
         panic!("no year sent");
     };
@@ -2635,7 +2636,7 @@ fn the_control_sector_returns_a_handed_over_protocol_with_the_reason() {
     let cmds = press(&mut s, KeyCode::Enter);
     assert!(call_of(&cmds).is_none(), "no reason, nothing sent");
     type_text(&mut s, "Нет списка присутствовавших");
-    let cmds = press(&mut s, KeyCode::Enter);
+    let cmds = send_text(&mut s);
     let Some((Origin::Form, Call::ReturnProtocol(r))) = call_of(&cmds) else {
         panic!("not returned: {cmds:?}");
     };

@@ -64,6 +64,7 @@ fn settle(state: &mut State) -> Vec<Cmd> {
 fn handle(state: &mut State, msg: Msg, out: &mut Outbox) {
     match msg {
         Msg::Key(key) => on_key(state, &key, out),
+        Msg::Paste(text) => on_paste(state, &text, out),
         Msg::Resize { width, height } => {
             state.size = (width, height);
             // Paging depends on the height; keep the selection in view.
@@ -200,6 +201,15 @@ fn show(state: &mut State, target: Target) {
         let text = W::NotInThisRole.get(state.lang).to_string();
         state.flash(text, true);
     }
+}
+
+/// Pasted text goes to the focused field of the top popup, or of the screen when none is open.
+fn on_paste(state: &mut State, text: &str, out: &mut Outbox) {
+    let (ctx, screen, popups) = split(state);
+    match popups.last_mut() {
+        Some(p) => p.on_paste(text, &ctx, out),
+        None => screen.component().on_paste(text, &ctx, out),
+    };
 }
 
 fn on_key(state: &mut State, key: &KeyEvent, out: &mut Outbox) {

@@ -63,6 +63,22 @@ pub enum Command {
     DeleteForward,
     /// Delete everything before a text field's cursor.
     ClearToStart,
+    /// Start a new line in a long text field.
+    NewLine,
+    /// Move a long text field's cursor one line up.
+    LineUp,
+    /// Move a long text field's cursor one line down.
+    LineDown,
+    /// Undo the last change of a long text field.
+    Undo,
+    /// Redo the change undone last.
+    Redo,
+    /// Send a form while a long text field has the focus (there Enter starts a new line).
+    SubmitText,
+    /// Yes, close the changed form and lose what was typed.
+    Discard,
+    /// No, go back to the changed form.
+    KeepEditing,
     /// Send a form or confirm.
     Submit,
     /// Close a form or popup without sending.
@@ -199,7 +215,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 95] = [
+    pub const ALL: [Command; 103] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -290,7 +306,15 @@ impl Command {
         Command::DeleteBack,
         Command::DeleteForward,
         Command::ClearToStart,
+        Command::NewLine,
+        Command::LineUp,
+        Command::LineDown,
+        Command::Undo,
+        Command::Redo,
         Command::Submit,
+        Command::SubmitText,
+        Command::Discard,
+        Command::KeepEditing,
         Command::Cancel,
         Command::Logout,
         Command::Help,
@@ -320,6 +344,15 @@ impl Command {
         Command::DeleteBack,
         Command::DeleteForward,
         Command::ClearToStart,
+    ];
+
+    /// The commands a long (multi-line) text field adds to [`Command::EDITING`].
+    pub const TEXT_EDITING: [Command; 5] = [
+        Command::NewLine,
+        Command::LineUp,
+        Command::LineDown,
+        Command::Undo,
+        Command::Redo,
     ];
 
     /// The command's name in the configuration file.
@@ -354,6 +387,14 @@ impl Command {
             Command::DeleteBack => "delete_back",
             Command::DeleteForward => "delete_forward",
             Command::ClearToStart => "clear_to_start",
+            Command::NewLine => "new_line",
+            Command::LineUp => "line_up",
+            Command::LineDown => "line_down",
+            Command::Undo => "undo",
+            Command::Redo => "redo",
+            Command::SubmitText => "submit_text",
+            Command::Discard => "discard",
+            Command::KeepEditing => "keep_editing",
             Command::Submit => "submit",
             Command::Cancel => "cancel",
             Command::NextTab => "next_tab",

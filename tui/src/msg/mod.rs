@@ -45,6 +45,8 @@ pub struct LoginOk {
 pub enum Msg {
     /// A key was pressed.
     Key(KeyEvent),
+    /// Text was pasted into the terminal: all of it in one message, however long.
+    Paste(String),
     /// The terminal was resized.
     Resize {
         /// Columns.

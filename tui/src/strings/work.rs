@@ -428,6 +428,7 @@ pub enum W {
     ColShortName,
     ColHead,
     ColContact,
+    DiscardForm,
     FieldShortName,
     FieldDepartmentHead,
     FieldOrganisationKind,

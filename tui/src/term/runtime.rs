@@ -39,6 +39,7 @@ pub fn now_ms() -> i64 {
 fn translate(event: Event) -> Option<Msg> {
     match event {
         Event::Key(key) => Some(Msg::Key(key)),
+        Event::Paste(text) => Some(Msg::Paste(text)),
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
         _ => None,
     }
@@ -68,7 +69,7 @@ where
     let mut dropped = 0usize;
     while let Some(Ok(event)) = ready_event(input).await {
         match translate(event) {
-            Some(Msg::Key(_)) => dropped += 1,
+            Some(Msg::Key(_) | Msg::Paste(_)) => dropped += 1,
             Some(msg) => kept.push(msg),
             None => {}
         }
@@ -132,7 +133,7 @@ pub async fn run(
         // Apply everything queued, then draw if due.
         let typed = batch
             .iter()
-            .any(|m| matches!(m, Msg::Key(_) | Msg::Resize { .. }));
+            .any(|m| matches!(m, Msg::Key(_) | Msg::Paste(_) | Msg::Resize { .. }));
         if !batch.is_empty() {
             for cmd in app::update_all(state, batch.drain(..)) {
                 effects.run(cmd);

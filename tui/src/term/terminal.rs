@@ -1,10 +1,12 @@
-//! The terminal: raw mode and the alternate screen on the way in, restored on the way out — on a
+//! The terminal: raw mode, the alternate screen and bracketed paste (pasted text arrives as one
+//! event, not as thousands of keys) on the way in, restored on the way out — on a
 //! normal exit, on an error and on a panic (in any thread: a panic in a background task would
 //! otherwise leave a raw terminal under a program that carries on drawing).
 
 use std::io::{self, Stdout};
 
 use crossterm::cursor::Show;
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
 use crossterm::terminal::{
     Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -30,7 +32,12 @@ impl Drop for Guard {
 /// Puts the terminal back as we found it; safe to call more than once.
 pub fn restore() {
     let _ = disable_raw_mode();
-    let _ = execute!(io::stdout(), LeaveAlternateScreen, Show);
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        Show
+    );
 }
 
 /// Enters raw mode and the alternate screen, with a panic hook that restores the terminal, logs
@@ -44,7 +51,7 @@ pub fn enter() -> io::Result<Guard> {
         std::process::exit(101);
     }));
     enable_raw_mode()?;
-    if let Err(e) = execute!(io::stdout(), EnterAlternateScreen) {
+    if let Err(e) = execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste) {
         restore();
         return Err(e);
     }

@@ -121,6 +121,16 @@ pub fn panel_inner(area: Rect) -> Rect {
     area.inner(Margin::new(2, 1))
 }
 
+/// Where a form may go over the screen `area`: everything above the hints and status lines,
+/// which stay visible (a warning shown there is never hidden behind a form).
+pub fn form_area(area: Rect) -> Rect {
+    let m = main(area);
+    Rect {
+        height: area.height.saturating_sub(m.hints.height + m.status.height),
+        ..area
+    }
+}
+
 /// A rectangle of at most `width` × `height`, centred in `area`.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);

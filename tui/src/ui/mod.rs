@@ -14,6 +14,7 @@ pub mod person_match;
 pub mod popup;
 pub mod tabs;
 pub mod text;
+pub mod text_area;
 pub mod text_input;
 pub mod theme;
 
@@ -178,6 +179,12 @@ pub trait Component {
     /// to give beyond "not here".
     fn why_not(&self, _command: Command, _ctx: &Ctx<'_>) -> Option<String> {
         None
+    }
+
+    /// Text pasted into the terminal (one event however long), for the focused text field;
+    /// returns whether a field took it.
+    fn on_paste(&mut self, _text: &str, _ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {
+        false
     }
 
     /// What `command` does here, for the help (components may say it more precisely).

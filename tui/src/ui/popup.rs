@@ -13,9 +13,9 @@ use crate::msg::step::Action;
 use crate::msg::{Cmd, Msg};
 use crate::strings;
 use crate::strings::Text;
-use crate::ui::form_engine::FormPopup;
+use crate::ui::form_engine::{Closing, FormPopup};
 use crate::ui::link_popup::LinkPopup;
-use crate::ui::text_input::TextInput;
+use crate::ui::text_area::TextBox;
 use crate::ui::{Component, Ctx, Outbox, text};
 
 /// A popup.
@@ -82,6 +82,10 @@ impl Component for Popup {
 
     fn on_text_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>, out: &mut Outbox) -> bool {
         self.inner().on_text_key(key, ctx, out)
+    }
+
+    fn on_paste(&mut self, text: &str, ctx: &Ctx<'_>, out: &mut Outbox) -> bool {
+        self.inner().on_paste(text, ctx, out)
     }
 }
 
@@ -204,12 +208,15 @@ pub struct StepPopup {
     pub number: String,
     /// The version the user saw when opening the form.
     pub expected_version: u64,
-    /// The report or reason (unused for accept).
-    pub input: TextInput,
+    /// The report or reason (unused for accept): several lines (boxed: the editor with its
+    /// undo history is large).
+    pub input: Box<TextBox>,
     /// The last error.
     pub error: Option<FormError>,
     /// The call is in flight.
     pub pending: bool,
+    /// Closing with a text typed was asked for: the question is on screen.
+    pub closing: Option<Closing>,
 }
 
 impl StepPopup {
@@ -220,9 +227,10 @@ impl StepPopup {
             assignment_id: id,
             number: number.to_string(),
             expected_version: version,
-            input: TextInput::default(),
+            input: Box::default(),
             error: None,
             pending: false,
+            closing: None,
         }
     }
 
@@ -242,11 +250,29 @@ impl StepPopup {
     }
 }
 
+impl StepPopup {
+    /// Esc or Ctrl+C: with a text typed it asks first, otherwise closes at once.
+    fn close(&mut self, how: Closing, out: &mut Outbox) {
+        if !self.input.text().trim().is_empty() && !self.pending {
+            self.closing = Some(how);
+            return;
+        }
+        out.send(match how {
+            Closing::Form => Msg::ClosePopup,
+            Closing::Program => Msg::Quit,
+        });
+    }
+}
+
 impl Component for StepPopup {
     fn commands(&self, _ctx: &Ctx<'_>) -> Vec<Command> {
+        if self.closing.is_some() {
+            return vec![Command::Discard, Command::KeepEditing, Command::Help];
+        }
         if self.action.needs_text() {
+            // Enter starts a new line of the text; the form is sent with its own key.
             vec![
-                Command::Submit,
+                Command::SubmitText,
                 Command::Cancel,
                 Command::Help,
                 Command::Quit,
@@ -257,7 +283,7 @@ impl Component for StepPopup {
     }
 
     fn typing(&self) -> bool {
-        self.action.needs_text()
+        self.action.needs_text() && self.closing.is_none()
     }
 
     fn describe(&self, command: Command, lang: Lang) -> &'static str {
@@ -277,9 +303,25 @@ impl Component for StepPopup {
     }
 
     fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
+        if self.closing.is_some() {
+            match command {
+                Command::Discard => {
+                    out.send(Msg::ClosePopup);
+                    if self.closing.take() == Some(Closing::Program) {
+                        out.send(Msg::Quit);
+                    }
+                }
+                Command::KeepEditing => self.closing = None,
+                Command::Help => out.send(Msg::ShowHelp),
+                _ => {}
+            }
+            return;
+        }
         match command {
+            Command::Cancel if self.action.needs_text() => self.close(Closing::Form, out),
+            Command::Quit if self.action.needs_text() => self.close(Closing::Program, out),
             Command::Cancel => out.send(Msg::ClosePopup),
-            Command::Submit if !self.pending => {
+            Command::Submit | Command::SubmitText if !self.pending => {
                 let text = self.input.text().trim().to_string();
                 if self.action.needs_text() && text.is_empty() {
                     // The same rule the server applies; no need to ask it.
@@ -302,6 +344,23 @@ impl Component for StepPopup {
             Command::Quit => out.send(Msg::Quit),
             _ => {}
         }
+    }
+
+    fn help_commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
+        let mut c = self.commands(ctx);
+        if self.action.needs_text() && self.closing.is_none() {
+            c.extend(Command::EDITING);
+            c.extend(Command::TEXT_EDITING);
+        }
+        c
+    }
+
+    fn on_paste(&mut self, text: &str, _ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {
+        if !self.action.needs_text() {
+            return false;
+        }
+        self.input.paste(text);
+        true
     }
 
     fn on_text_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {

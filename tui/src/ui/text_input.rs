@@ -40,6 +40,19 @@ impl TextInput {
         *self = Self::default();
     }
 
+    /// Inserts `pasted` at the cursor as one change; its line breaks and tabs become spaces (a
+    /// one-line field has no lines).
+    pub fn paste(&mut self, pasted: &str) {
+        let flat: String = pasted
+            .replace("\r\n", " ")
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        let at = self.byte_at(self.cursor);
+        self.text.insert_str(at, &flat);
+        self.cursor += flat.chars().count();
+    }
+
     fn byte_at(&self, char_index: usize) -> usize {
         self.text
             .char_indices()
@@ -142,6 +155,14 @@ mod tests {
         assert!(t.handle_key_in(&ctrl('h'), &keymap));
         assert!(t.handle_key_in(&ctrl('b'), &keymap));
         assert_eq!((t.text(), t.cursor()), ("ab", 0));
+    }
+
+    #[test]
+    fn a_paste_goes_in_at_the_cursor_on_one_line() {
+        let mut t = TextInput::new("ад");
+        t.edit(Command::CursorLeft);
+        t.paste("бв\r\nг\n");
+        assert_eq!((t.text(), t.cursor()), ("абв г д", 6));
     }
 
     #[test]

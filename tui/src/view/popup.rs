@@ -9,8 +9,10 @@ use crate::app::State;
 use crate::msg::step::Action;
 use crate::strings;
 use crate::strings::Text;
-use crate::ui::form_engine::{Field, FieldKind, FormPopup, confirmation_lines};
+use crate::strings::work::W;
+use crate::ui::form_engine::{Field, FieldInput, FieldKind, FormPopup, confirmation_lines};
 use crate::ui::popup::{HelpPopup, InfoPopup, Popup, StepPopup};
+use crate::ui::text_input::TextInput;
 use crate::ui::{Component, layout, person_match, text};
 use crate::view::widgets;
 
@@ -18,7 +20,7 @@ use crate::view::widgets;
 pub fn draw(state: &State, popup: &Popup, frame: &mut Frame<'_>, area: Rect) {
     match popup {
         Popup::Help(h) => draw_help(state, h, frame, area),
-        Popup::Step(s) => draw_step(state, s, frame, area),
+        Popup::Step(s) => draw_step(state, s, frame, layout::form_area(area)),
         Popup::Form(f) => draw_form(state, f, frame, area),
         Popup::Info(i) => draw_info(state, i, i, frame, area),
         Popup::Link(l) => draw_info(state, &l.info, l, frame, area),
@@ -124,7 +126,34 @@ fn suggestion_lines(state: &State, f: &Field, width: usize) -> Vec<Line<'static>
     lines
 }
 
-fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, area: Rect) {
+/// The most lines a focused long text field shows at once (it scrolls inside them).
+const TEXT_ROWS: usize = 6;
+
+/// A field's input lines: a focused long text as the editor draws it (wrapped at words, as many
+/// lines as it needs up to [`TEXT_ROWS`]), anything else on one line.
+fn input_lines(state: &State, f: &Field, focused: bool, width: usize) -> Vec<Line<'static>> {
+    let theme = state.theme;
+    match &f.input {
+        FieldInput::Text(t) if focused => {
+            let rows = t.rows(width).clamp(3, TEXT_ROWS);
+            t.lines(text::cells(width), text::cells(rows), theme.focused_field())
+        }
+        FieldInput::Text(t) => {
+            let flat = TextInput::new(t.text().replace('\n', " "));
+            vec![widgets::field_line(&flat, width, false, false, theme)]
+        }
+        FieldInput::Line(t) => vec![widgets::field_line(
+            t,
+            width,
+            focused,
+            f.kind == FieldKind::Secret,
+            theme,
+        )],
+    }
+}
+
+fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, screen: Rect) {
+    let area = layout::form_area(screen);
     let lang = state.lang;
     let theme = state.theme;
     let width = 76u16.min(area.width);
@@ -147,7 +176,7 @@ fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, area: Rect)
     let mut summary: Vec<Line<'static>> = Vec::new();
     if form.is_confirmation() {
         // Paged, never cut: Enter shows the next page until all of it has been seen.
-        let (all, room) = confirmation_lines(&form.summary, (area.width, area.height));
+        let (all, room) = confirmation_lines(&form.summary, (screen.width, screen.height));
         let shown = all.iter().skip(form.summary_scroll).take(room);
         summary.extend(shown.map(|l| Line::from(Span::styled(l.clone(), theme.dim()))));
         let below = all.len().saturating_sub(form.summary_scroll + room);
@@ -182,18 +211,10 @@ fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, area: Rect)
                 theme.label()
             },
         )));
-        match f.kind {
-            FieldKind::Choice => lines.push(choice_line(state, f, focused, inner_w)),
-            FieldKind::Text if focused => {
-                lines.extend(widgets::field_lines(&f.input, inner_w, 3, theme))
-            }
-            _ => lines.push(widgets::field_line(
-                &f.input,
-                inner_w,
-                focused,
-                f.kind == FieldKind::Secret,
-                theme,
-            )),
+        if f.kind == FieldKind::Choice {
+            lines.push(choice_line(state, f, focused, inner_w));
+        } else {
+            lines.extend(input_lines(state, f, focused, inner_w));
         }
         if focused && matches!(f.kind, FieldKind::Person | FieldKind::Classifier) {
             lines.extend(suggestion_lines(state, f, inner_w));
@@ -208,7 +229,11 @@ fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, area: Rect)
         }
     }
     let mut footer = vec![Line::default()];
-    if form.pending {
+    if form.closing.is_some() {
+        for l in text::wrap(W::DiscardForm.get(lang), inner_w) {
+            footer.push(Line::from(Span::styled(l, theme.warn())));
+        }
+    } else if form.pending {
         footer.push(Line::from(Span::styled(
             Text::Sending.get(lang),
             theme.warn(),
@@ -340,15 +365,13 @@ fn draw_step(state: &State, step: &StepPopup, frame: &mut Frame<'_>, area: Rect)
                 format!("{}:", label.get(lang)),
                 theme.label(),
             )));
-            let mut field = widgets::field_lines(&step.input, inner_w, 5, theme);
+            let rows = step.input.rows(inner_w).clamp(3, TEXT_ROWS);
             // Room to write: a report is rarely one line.
-            while field.len() < 3 {
-                field.push(Line::from(Span::styled(
-                    " ".repeat(inner_w),
-                    theme.focused_field(),
-                )));
-            }
-            lines.extend(field);
+            lines.extend(step.input.lines(
+                text::cells(inner_w),
+                text::cells(rows),
+                theme.focused_field(),
+            ));
             if let Some(e) = step.error.as_ref().filter(|e| e.under_field) {
                 lines.push(Line::from(Span::styled(e.text.clone(), theme.error())));
             }
@@ -360,7 +383,11 @@ fn draw_step(state: &State, step: &StepPopup, frame: &mut Frame<'_>, area: Rect)
         }
     }
     lines.push(Line::default());
-    if step.pending {
+    if step.closing.is_some() {
+        for l in text::wrap(W::DiscardForm.get(lang), inner_w) {
+            lines.push(Line::from(Span::styled(l, theme.warn())));
+        }
+    } else if step.pending {
         lines.push(Line::from(Span::styled(
             Text::Sending.get(lang),
             theme.warn(),

@@ -67,47 +67,6 @@ pub fn field_line(
     Line::from(spans)
 }
 
-/// A multi-line field `cells` wide, broken by cells (not words, so the cursor never jumps), at
-/// most `rows` lines showing the cursor's.
-pub fn field_lines(
-    input: &TextInput,
-    cells: usize,
-    rows: usize,
-    theme: Theme,
-) -> Vec<Line<'static>> {
-    let cells = cells.max(1);
-    let mut chars: Vec<char> = input.text().chars().collect();
-    let cursor = input.cursor().min(chars.len());
-    chars.push(' ');
-    let mut lines: Vec<Vec<Span<'static>>> = vec![Vec::new()];
-    let mut cursor_line = 0;
-    let mut used = 0;
-    for (i, c) in chars.iter().enumerate() {
-        let w = c.width().unwrap_or(0);
-        if used + w > cells {
-            lines.push(Vec::new());
-            used = 0;
-        }
-        let style = if i == cursor {
-            cursor_line = lines.len() - 1;
-            theme.cursor()
-        } else {
-            theme.focused_field()
-        };
-        if let Some(line) = lines.last_mut() {
-            line.push(Span::styled(c.to_string(), style));
-        }
-        used += w;
-    }
-    let first = (cursor_line + 1).saturating_sub(rows.max(1));
-    lines
-        .into_iter()
-        .skip(first)
-        .take(rows.max(1))
-        .map(Line::from)
-        .collect()
-}
-
 /// "r отчёт  a принять …": the keys of `commands`, as many as fit in `cells`.
 pub fn hints(
     state: &State,

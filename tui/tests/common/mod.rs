@@ -415,6 +415,11 @@ pub fn press_with(s: &mut State, code: KeyCode, modifiers: KeyModifiers) -> Vec<
     app::update(s, Msg::Key(KeyEvent::new(code, modifiers)))
 }
 
+/// Sends a form from its long text field (Ctrl+S: there Enter starts a new line).
+pub fn send_text(s: &mut State) -> Vec<Cmd> {
+    press_with(s, KeyCode::Char('s'), KeyModifiers::CONTROL)
+}
+
 /// Types text, one key per character.
 pub fn type_text(s: &mut State, text: &str) -> Vec<Cmd> {
     text.chars()

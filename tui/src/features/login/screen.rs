@@ -223,6 +223,23 @@ impl Component for LoginScreen {
         }
     }
 
+    /// A pasted login or password goes into the focused field; the line break a copy often
+    /// ends with is not part of it.
+    fn on_paste(&mut self, text: &str, _ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {
+        self.focused().paste(text.trim_end_matches(['\r', '\n']));
+        if matches!(self.error, Some(LoginError::Field(..))) {
+            self.error = None;
+        }
+        if self
+            .demo_selected
+            .and_then(|i| self.demo.get(i))
+            .is_some_and(|d| d.username != self.username.text())
+        {
+            self.demo_selected = None;
+        }
+        true
+    }
+
     fn on_text_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {
         let before = (self.username.text().len(), self.password.text().len());
         let handled = self.focused().handle_key_in(key, ctx.keymap);

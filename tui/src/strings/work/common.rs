@@ -40,6 +40,10 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
         W::ColTitle => ("Наименование", "Name"),
         W::Close => ("закрыть", "close"),
         W::ColContact => ("Контакт", "Contact"),
+        W::DiscardForm => (
+            "Закрыть форму? Введённое будет потеряно.",
+            "Close the form? What was typed will be lost.",
+        ),
         _ => return None,
     })
 }

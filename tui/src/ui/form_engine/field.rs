@@ -2,7 +2,11 @@
 
 use infogroups_shared::names::Lang;
 
+use crossterm::event::KeyEvent;
+
+use crate::keymap::Keymap;
 use crate::strings::work::W;
+use crate::ui::text_area::TextBox;
 use crate::ui::text_input::TextInput;
 
 /// How a field is edited.
@@ -10,7 +14,7 @@ use crate::ui::text_input::TextInput;
 pub enum FieldKind {
     /// One line of text.
     Line,
-    /// Longer text (shown on several lines).
+    /// Longer text: several lines, Enter starts a new one.
     Text,
     /// A date, `ДД.ММ.ГГГГ`.
     Date,
@@ -25,6 +29,57 @@ pub enum FieldKind {
     Classifier,
 }
 
+/// What a field's text is edited in: one line, or the multi-line editor of a long text.
+#[derive(Debug, Clone)]
+pub enum FieldInput {
+    /// One line.
+    Line(TextInput),
+    /// Several lines (boxed: the editor with its undo history is large).
+    Text(Box<TextBox>),
+}
+
+impl FieldInput {
+    /// The editor a field of `kind` is typed in.
+    fn for_kind(kind: FieldKind) -> Self {
+        match kind {
+            FieldKind::Text => Self::Text(Box::default()),
+            _ => Self::Line(TextInput::default()),
+        }
+    }
+
+    /// The text.
+    pub fn text(&self) -> &str {
+        match self {
+            Self::Line(t) => t.text(),
+            Self::Text(t) => t.text(),
+        }
+    }
+
+    /// Replaces the text, cursor at the end.
+    pub fn set(&mut self, text: impl Into<String>) {
+        match self {
+            Self::Line(t) => t.set(text),
+            Self::Text(t) => t.set(&text.into()),
+        }
+    }
+
+    /// An editing key (see [`TextInput::handle_key_in`]); returns whether it was one.
+    pub fn handle_key_in(&mut self, key: &KeyEvent, keymap: &Keymap) -> bool {
+        match self {
+            Self::Line(t) => t.handle_key_in(key, keymap),
+            Self::Text(t) => t.handle_key_in(key, keymap),
+        }
+    }
+
+    /// Inserts pasted text at the cursor (on one line in a one-line field).
+    pub fn paste(&mut self, pasted: &str) {
+        match self {
+            Self::Line(t) => t.paste(pasted),
+            Self::Text(t) => t.paste(pasted),
+        }
+    }
+}
+
 /// One field of a form.
 #[derive(Debug, Clone)]
 pub struct Field {
@@ -35,7 +90,7 @@ pub struct Field {
     /// How it is edited.
     pub kind: FieldKind,
     /// The text typed.
-    pub input: TextInput,
+    pub input: FieldInput,
     /// The options, for [`FieldKind::Choice`].
     pub options: Vec<String>,
     /// The chosen option.
@@ -61,7 +116,7 @@ impl Field {
             name,
             label,
             kind,
-            input: TextInput::default(),
+            input: FieldInput::for_kind(kind),
             options: Vec::new(),
             choice: 0,
             required,

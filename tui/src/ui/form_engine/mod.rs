@@ -14,7 +14,7 @@ use infogroups_shared::pb;
 use infogroups_shared::{classifier, date_input};
 use tonic::Code;
 
-pub use field::{Field, FieldKind};
+pub use field::{Field, FieldInput, FieldKind};
 pub use spec::{CloneSpec, FormSpec, Target};
 pub use values::{
     choice_of, date_field, group_by_number, items, parse_date, request_id, set_meta_version,
@@ -48,6 +48,19 @@ pub struct FormPopup {
     pub error: Option<String>,
     /// A confirmation taller than the terminal: the first of its lines shown.
     pub summary_scroll: usize,
+    /// What the fields held before the user's first change (none until then).
+    baseline: Option<Vec<(String, usize)>>,
+    /// Closing a changed form was asked for: the question is on screen.
+    pub closing: Option<Closing>,
+}
+
+/// What closing a changed form, once confirmed, does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closing {
+    /// Closes the form (Esc).
+    Form,
+    /// Leaves the program (Ctrl+C).
+    Program,
 }
 
 /// A confirmation's text as drawn: wrapped to the popup's width, and how many lines of it fit on
@@ -58,8 +71,9 @@ pub fn confirmation_lines(summary: &[String], size: (u16, u16)) -> (Vec<String>,
         .iter()
         .flat_map(|s| crate::ui::text::wrap(s, width))
         .collect();
-    // Borders, the line saying more follows, the blank line, an error and the keys.
-    (lines, usize::from(size.1.saturating_sub(8)).max(1))
+    // The hints and status lines the form leaves visible, its borders, the line saying more
+    // follows, the blank line, an error and the keys.
+    (lines, usize::from(size.1.saturating_sub(10)).max(1))
 }
 
 impl FormPopup {
@@ -95,7 +109,40 @@ impl FormPopup {
             pending: false,
             error: None,
             summary_scroll: 0,
+            baseline: None,
+            closing: None,
         }
+    }
+
+    fn values(&self) -> Vec<(String, usize)> {
+        self.fields
+            .iter()
+            .map(|f| (f.input.text().to_string(), f.choice))
+            .collect()
+    }
+
+    /// Keeps what the fields hold before the user changes any of them.
+    fn before_edit(&mut self) {
+        if self.baseline.is_none() {
+            self.baseline = Some(self.values());
+        }
+    }
+
+    /// Whether the user changed what the fields held when the form opened.
+    pub fn changed(&self) -> bool {
+        self.baseline.as_ref().is_some_and(|b| *b != self.values())
+    }
+
+    /// Esc or Ctrl+C: a changed form asks first, an unchanged one closes at once.
+    fn close(&mut self, how: Closing, out: &mut Outbox) {
+        if self.changed() && !self.pending {
+            self.closing = Some(how);
+            return;
+        }
+        out.send(match how {
+            Closing::Form => Msg::ClosePopup,
+            Closing::Program => Msg::Quit,
+        });
     }
 
     /// Puts `text` in the field named `name` (a default the user may change).
@@ -186,24 +233,28 @@ impl FormPopup {
                 }
             }
         }
-        if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
-            self.focus = i;
-            return None;
-        }
-        match self.spec.call(&self.fields, ctx) {
-            Ok(call) => Some(call),
+        // The form's own rules run too, so a wrong value in a filled field is marked together
+        // with the empty ones rather than after they are filled.
+        let checked = self.spec.call(&self.fields, ctx);
+        let missing = self.fields.iter().any(|f| f.error.is_some());
+        let call = match checked {
+            Ok(call) if !missing => Some(call),
+            Ok(_) => None,
             Err(e) => {
                 let text = ctx.lang.pick(&e.ru, &e.en).to_string();
                 match self.fields.iter().position(|f| f.name == e.field) {
-                    Some(i) => {
-                        self.fields[i].error = Some(text);
-                        self.focus = i;
-                    }
-                    None => self.error = Some(text),
+                    Some(i) if self.fields[i].error.is_none() => self.fields[i].error = Some(text),
+                    Some(_) => {}
+                    None if !missing => self.error = Some(text),
+                    None => {}
                 }
                 None
             }
+        };
+        if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
+            self.focus = i;
         }
+        call
     }
 }
 
@@ -235,9 +286,27 @@ const MATCH_COMMANDS: [Command; 2] = [Command::NextMatch, Command::PrevMatch];
 /// The keys of a choice field.
 const OPTION_COMMANDS: [Command; 2] = [Command::PrevOption, Command::NextOption];
 
+impl FormPopup {
+    /// Whether the focused field is a long text (where Enter starts a new line, so the form is
+    /// sent with [`Command::SubmitText`]).
+    fn in_long_text(&self) -> bool {
+        self.fields
+            .get(self.focus)
+            .is_some_and(|f| f.kind == FieldKind::Text)
+    }
+}
+
 impl Component for FormPopup {
     fn commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
-        let mut c = vec![Command::Submit, Command::Cancel];
+        if self.closing.is_some() {
+            return vec![Command::Discard, Command::KeepEditing, Command::Help];
+        }
+        let submit = if self.in_long_text() {
+            Command::SubmitText
+        } else {
+            Command::Submit
+        };
+        let mut c = vec![submit, Command::Cancel];
         if self.fields.len() > 1 {
             c.extend([Command::NextField, Command::PrevField]);
         }
@@ -258,6 +327,9 @@ impl Component for FormPopup {
 
     fn help_commands(&self, ctx: &Ctx<'_>) -> Vec<Command> {
         let mut c = self.commands(ctx);
+        if self.closing.is_some() {
+            return c;
+        }
         let has = |kinds: &[FieldKind]| self.fields.iter().any(|f| kinds.contains(&f.kind));
         if has(&[FieldKind::Choice]) {
             c.extend(OPTION_COMMANDS);
@@ -268,11 +340,17 @@ impl Component for FormPopup {
         if !self.fields.is_empty() {
             c.extend(Command::EDITING);
         }
+        if has(&[FieldKind::Text]) {
+            c.extend(Command::TEXT_EDITING);
+            if !c.contains(&Command::SubmitText) {
+                c.push(Command::SubmitText);
+            }
+        }
         c
     }
 
     fn typing(&self) -> bool {
-        !self.fields.is_empty()
+        !self.fields.is_empty() && self.closing.is_none()
     }
 
     fn describe(&self, command: Command, lang: Lang) -> &'static str {
@@ -294,6 +372,21 @@ impl Component for FormPopup {
     fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
         let n = self.fields.len().max(1);
         let page = isize::try_from(confirmation_lines(&self.summary, ctx.size).1).unwrap_or(10);
+        if self.closing.is_some() {
+            match command {
+                Command::Discard => {
+                    // Closed first, so leaving is not held up by the form it was asked over.
+                    out.send(Msg::ClosePopup);
+                    if self.closing.take() == Some(Closing::Program) {
+                        out.send(Msg::Quit);
+                    }
+                }
+                Command::KeepEditing => self.closing = None,
+                Command::Help => out.send(Msg::ShowHelp),
+                _ => {}
+            }
+            return;
+        }
         match command {
             Command::Up => self.scroll_summary(-1, ctx.size),
             Command::Down => self.scroll_summary(1, ctx.size),
@@ -303,10 +396,10 @@ impl Component for FormPopup {
             Command::Submit if self.lines_below(ctx.size) > 0 => {
                 self.scroll_summary(page, ctx.size);
             }
-            Command::Cancel => out.send(Msg::ClosePopup),
+            Command::Cancel => self.close(Closing::Form, out),
             Command::NextField => self.focus = (self.focus + 1) % n,
             Command::PrevField => self.focus = (self.focus + n - 1) % n,
-            Command::Submit if !self.pending => {
+            Command::Submit | Command::SubmitText if !self.pending => {
                 self.error = None;
                 if let Some(call) = self.build(ctx) {
                     self.pending = true;
@@ -321,7 +414,38 @@ impl Component for FormPopup {
         }
     }
 
+    /// Pastes `text` into the focused field as one insertion (a choice takes none).
+    fn on_paste(&mut self, text: &str, _ctx: &Ctx<'_>, out: &mut Outbox) -> bool {
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return false;
+        };
+        if field.kind == FieldKind::Choice {
+            return false;
+        }
+        if self.baseline.is_none() {
+            self.baseline = Some(self.values());
+        }
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return false;
+        };
+        field.input.paste(text);
+        field.error = None;
+        if matches!(field.kind, FieldKind::Person | FieldKind::Classifier) {
+            field.query = None;
+            if field.kind == FieldKind::Classifier {
+                search_classifier(field, out);
+            }
+        }
+        true
+    }
+
     fn on_text_key(&mut self, key: &KeyEvent, ctx: &Ctx<'_>, out: &mut Outbox) -> bool {
+        // Ctrl+C leaves from anywhere; from a changed form only once that is confirmed.
+        if ctx.keymap.command(key, &[Command::Quit], true).is_some() {
+            self.close(Closing::Program, out);
+            return true;
+        }
+        self.before_edit();
         let Some(field) = self.fields.get_mut(self.focus) else {
             return false;
         };
