@@ -13,7 +13,7 @@ use crate::msg::step::Action;
 use crate::msg::{Cmd, Msg};
 use crate::strings;
 use crate::strings::Text;
-use crate::ui::form_engine::{Closing, FormPopup};
+use crate::ui::form_engine::{Closing, FormPopup, answer_closing};
 use crate::ui::link_popup::LinkPopup;
 use crate::ui::text_area::TextBox;
 use crate::ui::{Component, Ctx, Outbox, text};
@@ -303,18 +303,7 @@ impl Component for StepPopup {
     }
 
     fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
-        if self.closing.is_some() {
-            match command {
-                Command::Discard => {
-                    out.send(Msg::ClosePopup);
-                    if self.closing.take() == Some(Closing::Program) {
-                        out.send(Msg::Quit);
-                    }
-                }
-                Command::KeepEditing => self.closing = None,
-                Command::Help => out.send(Msg::ShowHelp),
-                _ => {}
-            }
+        if answer_closing(&mut self.closing, command, out) {
             return;
         }
         match command {

@@ -72,6 +72,20 @@ pub struct LoginScreen {
 }
 
 impl LoginScreen {
+    /// Typing or pasting clears a stale error and the demo pick that no longer matches.
+    fn edited(&mut self) {
+        if matches!(self.error, Some(LoginError::Field(..))) {
+            self.error = None;
+        }
+        if self
+            .demo_selected
+            .and_then(|i| self.demo.get(i))
+            .is_some_and(|d| d.username != self.username.text())
+        {
+            self.demo_selected = None;
+        }
+    }
+
     /// A fresh screen; `username` prefills the first field (and picks the demo account of that
     /// name, with its password).
     pub fn new(demo: Vec<DemoLogin>, username: Option<&str>) -> Self {
@@ -227,16 +241,7 @@ impl Component for LoginScreen {
     /// ends with is not part of it.
     fn on_paste(&mut self, text: &str, _ctx: &Ctx<'_>, _out: &mut Outbox) -> bool {
         self.focused().paste(text.trim_end_matches(['\r', '\n']));
-        if matches!(self.error, Some(LoginError::Field(..))) {
-            self.error = None;
-        }
-        if self
-            .demo_selected
-            .and_then(|i| self.demo.get(i))
-            .is_some_and(|d| d.username != self.username.text())
-        {
-            self.demo_selected = None;
-        }
+        self.edited();
         true
     }
 
@@ -244,17 +249,7 @@ impl Component for LoginScreen {
         let before = (self.username.text().len(), self.password.text().len());
         let handled = self.focused().handle_key_in(key, ctx.keymap);
         if handled && before != (self.username.text().len(), self.password.text().len()) {
-            // Typing clears a stale error and the demo pick that no longer matches.
-            if matches!(self.error, Some(LoginError::Field(..))) {
-                self.error = None;
-            }
-            if self
-                .demo_selected
-                .and_then(|i| self.demo.get(i))
-                .is_some_and(|d| d.username != self.username.text())
-            {
-                self.demo_selected = None;
-            }
+            self.edited();
         }
         handled
     }

@@ -63,6 +63,28 @@ pub enum Closing {
     Program,
 }
 
+/// Answers the question asked before dropping a changed form, while it is on screen: `y` closes
+/// (and leaves the program when Ctrl+C asked), `n` goes back to the form. Returns whether the
+/// question was on screen (and so took the key).
+pub fn answer_closing(closing: &mut Option<Closing>, command: Command, out: &mut Outbox) -> bool {
+    if closing.is_none() {
+        return false;
+    }
+    match command {
+        Command::Discard => {
+            // Closed first, so leaving is not held up by the form it was asked over.
+            out.send(Msg::ClosePopup);
+            if closing.take() == Some(Closing::Program) {
+                out.send(Msg::Quit);
+            }
+        }
+        Command::KeepEditing => *closing = None,
+        Command::Help => out.send(Msg::ShowHelp),
+        _ => {}
+    }
+    true
+}
+
 /// A confirmation's text as drawn: wrapped to the popup's width, and how many lines of it fit on
 /// a terminal of `size` — shared by drawing and by paging, so Enter knows whether all was shown.
 pub fn confirmation_lines(summary: &[String], size: (u16, u16)) -> (Vec<String>, usize) {
@@ -372,19 +394,7 @@ impl Component for FormPopup {
     fn on_command(&mut self, command: Command, ctx: &Ctx<'_>, out: &mut Outbox) {
         let n = self.fields.len().max(1);
         let page = isize::try_from(confirmation_lines(&self.summary, ctx.size).1).unwrap_or(10);
-        if self.closing.is_some() {
-            match command {
-                Command::Discard => {
-                    // Closed first, so leaving is not held up by the form it was asked over.
-                    out.send(Msg::ClosePopup);
-                    if self.closing.take() == Some(Closing::Program) {
-                        out.send(Msg::Quit);
-                    }
-                }
-                Command::KeepEditing => self.closing = None,
-                Command::Help => out.send(Msg::ShowHelp),
-                _ => {}
-            }
+        if answer_closing(&mut self.closing, command, out) {
             return;
         }
         match command {
