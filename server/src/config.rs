@@ -105,6 +105,10 @@ pub struct Config {
     pub clock: Clock,
     /// The SMTP server the server's mail goes through; no mail without it.
     pub mail: Option<crate::mail::MailConfig>,
+    /// The largest file kept on a record, in bytes.
+    pub attachment_max_bytes: u64,
+    /// A protocol is handed over to the control sector only with its signed scan attached.
+    pub require_protocol_scan: bool,
 }
 
 /// TLS certificate and key files.
@@ -156,6 +160,8 @@ impl Config {
             insecure_listen: false,
             clock: Clock::system(),
             mail: None,
+            attachment_max_bytes: DEFAULT_ATTACHMENT_MAX_BYTES,
+            require_protocol_scan: false,
         }
     }
 }
@@ -223,7 +229,15 @@ pub struct FileConfig {
     pub store_rewrite_every: Option<String>,
     /// The SMTP server for the server's mail (a `[mail]` table); no mail without it.
     pub mail: Option<crate::mail::MailFile>,
+    /// The largest file kept on a record, in MB (MiB).
+    pub attachment_max_mb: Option<u64>,
+    /// Hand a protocol over only with its signed scan attached.
+    pub require_protocol_scan: Option<bool>,
 }
+
+/// The largest file kept on a record by default: 25 MB, a scanned protocol of some pages or a
+/// report with its photos.
+pub const DEFAULT_ATTACHMENT_MAX_BYTES: u64 = 25 << 20;
 
 /// How often the store files are rewritten after a depersonalisation by default: its citizens'
 /// old data is gone from the files within about this long.
@@ -537,6 +551,11 @@ pub fn effective(c: &Config) -> Vec<(&'static str, String)> {
         ),
         ("backup_keep", c.backup_keep.to_string()),
         ("store_cache_mb", (c.store_cache_bytes >> 20).to_string()),
+        (
+            "attachment_max_mb",
+            (c.attachment_max_bytes >> 20).to_string(),
+        ),
+        ("require_protocol_scan", c.require_protocol_scan.to_string()),
         (
             "store_rewrite_every",
             format!("\"{}s\"", c.store_rewrite_every.as_secs()),

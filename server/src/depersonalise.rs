@@ -3,7 +3,7 @@
 //! event log is redacted in place, so replays and backups taken afterwards hold nothing), from
 //! texts copied out of it (the assignment made from a card, the appeal made from a card, protocol
 //! questions that name the appeal), and from what is computed from them (the repeated-appeal
-//! warning reads the entities). Free text keeps its substance but loses the citizen's recorded
+//! warning reads the entities), and with the files kept on them (the letter, the answer). Free text keeps its substance but loses the citizen's recorded
 //! name, address, phone and e-mail and any other phone number or e-mail address
 //! ([`infogroups_shared::scrub`]).
 //!
@@ -18,8 +18,9 @@ use infogroups_shared::pb;
 use infogroups_shared::scrub::{MARK, scrub};
 use prost::Message;
 
+use crate::attachments;
 use crate::db::{Db, Tx, decode, keys};
-use crate::entity::Entity;
+use crate::entity::{Entity, Kind};
 use crate::error::ApiResult;
 
 /// The key that says the store files still hold versions a depersonalisation redacted.
@@ -36,6 +37,9 @@ pub struct Plan {
     pub assignments: BTreeMap<u64, Vec<pb::Citizen>>,
     /// Meetings whose protocols name them, with the citizens their questions may name.
     pub meetings: BTreeMap<u64, Vec<pb::Citizen>>,
+    /// The files kept on the appeals and cards (the letter, the answer): removed whole, as
+    /// they are the citizen's.
+    pub files: Vec<(Kind, u64, Vec<pb::Attachment>)>,
 }
 
 impl Plan {
@@ -124,6 +128,14 @@ impl Plan {
             }
             if !who.is_empty() {
                 plan.meetings.insert(m.meta().id, who);
+            }
+        }
+        let records = (plan.appeals.keys().map(|id| (Kind::Appeal, *id)))
+            .chain(plan.cards.keys().map(|id| (Kind::ReceptionCard, *id)));
+        for (kind, id) in records.collect::<Vec<_>>() {
+            let kept = attachments::list(db, kind, id)?;
+            if !kept.is_empty() {
+                plan.files.push((kind, id, kept));
             }
         }
         Ok(plan)
@@ -251,6 +263,9 @@ fn stage_entities(tx: &mut Tx<'_>, plan: &Plan) -> ApiResult<()> {
         let mut m = tx.require::<pb::Meeting>(*id)?;
         redact_meeting(&mut m, who);
         tx.update_current(m, "depersonalise")?;
+    }
+    for (kind, id, kept) in &plan.files {
+        attachments::stage_removal(tx, *kind, *id, kept);
     }
     tx.put_raw(COMPACT_DUE.to_vec(), tx.now_ms().to_be_bytes().to_vec());
     Ok(())

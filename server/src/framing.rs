@@ -5,7 +5,7 @@
 //! server failed when the client sent garbage. Here such a request is answered `InvalidArgument`
 //! (naming `grpc-frame`) and never reaches a service; a declared length over the limit is refused
 //! with tonic's own `OutOfRange` before the bytes are read. Reflection (a bidirectional stream)
-//! passes untouched.
+//! passes untouched, and so do the uploads of files, streams of many messages.
 
 use std::task::{Context, Poll};
 
@@ -22,6 +22,9 @@ use tower::{Layer, Service};
 const FIELD: &str = "grpc-frame";
 /// The services whose requests are checked (ours; health's are single messages too).
 const CHECKED: [&str; 2] = ["/infogroups.v1.", "/grpc.health.v1."];
+/// The calls whose requests are streams of many messages: tonic reads them message by message,
+/// each under the decoding limit, and the service bounds the whole.
+const STREAMED: [&str; 1] = ["/infogroups.v1.AttachmentService/Upload"];
 
 /// What is wrong with a request body's frames.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,7 +184,7 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let limit = self.limit;
         let path = req.uri().path();
-        if !CHECKED.iter().any(|p| path.starts_with(p)) {
+        if !CHECKED.iter().any(|p| path.starts_with(p)) || STREAMED.contains(&path) {
             return Box::pin(inner.call(req));
         }
         Box::pin(async move {

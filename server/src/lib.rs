@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod allocator;
+pub mod attachments;
 pub mod auth;
 pub mod backup;
 pub mod bootstrap;

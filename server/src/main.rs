@@ -293,6 +293,12 @@ fn build_config(args: ServeArgs) -> Result<Config> {
     if let Some(n) = file.max_concurrent_streams {
         config.max_concurrent_streams = n;
     }
+    if let Some(mb) = file.attachment_max_mb {
+        config.attachment_max_bytes = mb.saturating_mul(1 << 20);
+    }
+    if let Some(on) = file.require_protocol_scan {
+        config.require_protocol_scan = on;
+    }
     if let Some(n) = file.event_log_keep {
         config.log_bounds.events = n;
     }

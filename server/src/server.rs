@@ -50,7 +50,7 @@ pub enum LaunchError {
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(1500);
 
 /// Every gRPC service the server answers, by its full name (health reports each).
-pub const SERVICES: [&str; 12] = [
+pub const SERVICES: [&str; 13] = [
     "infogroups.v1.AuthService",
     "infogroups.v1.UserService",
     "infogroups.v1.DirectoryService",
@@ -63,6 +63,7 @@ pub const SERVICES: [&str; 12] = [
     "infogroups.v1.SyncService",
     "infogroups.v1.AuditService",
     "infogroups.v1.MaintenanceService",
+    "infogroups.v1.AttachmentService",
 ];
 
 async fn set_health(
@@ -175,6 +176,7 @@ impl Server {
         use pb::{
             appeal_service_server::AppealServiceServer,
             assignment_service_server::AssignmentServiceServer,
+            attachment_service_server::AttachmentServiceServer,
             audit_service_server::AuditServiceServer, auth_service_server::AuthServiceServer,
             directory_service_server::DirectoryServiceServer,
             group_service_server::GroupServiceServer,
@@ -281,6 +283,10 @@ impl Server {
             .add_service(guarded!(
                 MaintenanceServiceServer,
                 services::maintenance::MaintenanceSvc::new(ctx.clone())
+            ))
+            .add_service(guarded!(
+                AttachmentServiceServer,
+                services::attachments::AttachmentSvc::new(ctx.clone())
             ));
 
         let clock = ctx

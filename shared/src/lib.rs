@@ -3,6 +3,7 @@
 
 pub mod appeal;
 pub mod assignment;
+pub mod attachment;
 pub mod basis;
 pub mod calendar;
 pub mod city_time;

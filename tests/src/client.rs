@@ -7,9 +7,9 @@ use anyhow::{Context, Result};
 use infogroups_shared::pb;
 use infogroups_shared::pb::{
     appeal_service_client::AppealServiceClient, assignment_service_client::AssignmentServiceClient,
-    audit_service_client::AuditServiceClient, auth_service_client::AuthServiceClient,
-    directory_service_client::DirectoryServiceClient, group_service_client::GroupServiceClient,
-    maintenance_service_client::MaintenanceServiceClient,
+    attachment_service_client::AttachmentServiceClient, audit_service_client::AuditServiceClient,
+    auth_service_client::AuthServiceClient, directory_service_client::DirectoryServiceClient,
+    group_service_client::GroupServiceClient, maintenance_service_client::MaintenanceServiceClient,
     meeting_service_client::MeetingServiceClient,
     notification_service_client::NotificationServiceClient,
     report_service_client::ReportServiceClient, sync_service_client::SyncServiceClient,
@@ -218,6 +218,11 @@ impl Authed {
     /// `MaintenanceService`.
     pub fn maintenance(&self) -> MaintenanceServiceClient<AuthedChannel> {
         MaintenanceServiceClient::new(self.authed())
+    }
+
+    /// `AttachmentService`.
+    pub fn attachments(&self) -> AttachmentServiceClient<AuthedChannel> {
+        AttachmentServiceClient::new(self.authed())
     }
 
     /// `NotificationService`.

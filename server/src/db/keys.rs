@@ -79,6 +79,28 @@ pub fn counter(name: &str) -> Vec<u8> {
     k
 }
 
+/// A file kept on a record: `f/` kind `/` record id, file id → its description.
+pub fn attachment(kind: Kind, record_id: u64, id: u64) -> Vec<u8> {
+    let mut k = attachment_prefix(kind, record_id);
+    k.extend_from_slice(&id.to_be_bytes());
+    k
+}
+
+/// The prefix of the files kept on one record.
+pub fn attachment_prefix(kind: Kind, record_id: u64) -> Vec<u8> {
+    let mut k = vec![b'f', kind as u8, b'/'];
+    k.extend_from_slice(&record_id.to_be_bytes());
+    k
+}
+
+/// One chunk of a file's bytes: `z/` file id, chunk index.
+pub fn attachment_chunk(id: u64, index: u32) -> Vec<u8> {
+    let mut k = b"z/".to_vec();
+    k.extend_from_slice(&id.to_be_bytes());
+    k.extend_from_slice(&index.to_be_bytes());
+    k
+}
+
 /// The schema version.
 pub const SCHEMA: &[u8] = b"m/schema";
 

@@ -3,6 +3,7 @@
 
 pub mod appeals;
 pub mod assignments;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod directory;

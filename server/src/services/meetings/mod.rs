@@ -17,7 +17,7 @@ use super::Ctx;
 use super::users::paginate;
 use crate::auth::{Caller, caller};
 use crate::db::Tx;
-use crate::entity::Entity;
+use crate::entity::{Entity, Kind};
 use crate::error::{ApiError, ApiResult};
 use crate::notify::Notice;
 use crate::policy::{Action, Resource, authorize, may_read_group};
@@ -1253,6 +1253,11 @@ impl MeetingService for MeetingSvc {
             })
             .map(|u| u.meta().id)
             .collect();
+        // Read before the write (a write cannot scan); files are never taken off a meeting.
+        let scan_missing = self.ctx.config.require_protocol_scan
+            && crate::attachments::list(&self.ctx.db, Kind::Meeting, req.meeting_id)
+                .map_err(ApiError::from)?
+                .is_empty();
         let m = self
             .change(
                 &c,
@@ -1262,6 +1267,12 @@ impl MeetingService for MeetingSvc {
                 "hand_over",
                 |tx, m, today| {
                     let to = step(m, Step::HandOver, today)?;
+                    if scan_missing {
+                        return Err(ApiError::precondition(
+                            "приложите скан подписанного протокола, затем передайте его",
+                            "attach the signed protocol's scan before handing it over",
+                        ));
+                    }
                     let now = tx.now_ms();
                     let h = m.handover.get_or_insert_with(Default::default);
                     h.handed_at_ms = now;
