@@ -3256,3 +3256,37 @@ async fn a_past_meeting_is_entered_after_the_fact_signed_and_handed_over_and_cou
     );
     assert!(acknowledged.retrospective);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_scan_required_a_protocol_is_handed_over_only_once_its_scan_is_attached() {
+    let env = Env::start_with(d(2026, 4, 19), |c| c.require_protocol_scan = true).await;
+    let c = &env.city;
+    let m = signed_meeting(&env, d(2026, 4, 29), &["Решение"]).await;
+    let s = refused(
+        c.secretary_a.meetings().hand_over_protocol(step(&m)).await,
+        Code::FailedPrecondition,
+        "attach the signed protocol's scan",
+    );
+    assert!(ru_message(&s).contains("скан"), "{s:?}");
+    let scan = pb::AttachmentUpload {
+        record: Some(pb::RecordRef {
+            kind: pb::RecordKind::Meeting as i32,
+            id: id_of(m.meta),
+        }),
+        file_name: "протокол подписанный.pdf".into(),
+        media_type: String::new(),
+        data: b"%PDF-1.4 signed".to_vec(),
+    };
+    ok(
+        c.secretary_a
+            .attachments()
+            .upload(futures::stream::iter([scan]))
+            .await,
+        "Upload the scan",
+    );
+    let m = ok(
+        c.secretary_a.meetings().hand_over_protocol(step(&m)).await,
+        "HandOverProtocol",
+    );
+    assert_eq!(status(&m), M::HandedOver);
+}
