@@ -98,6 +98,7 @@ impl Default for Keymap {
             (C::Period, vec![ch('t')]),
             (C::Dimension, vec![ch('v')]),
             (C::Export, vec![ch('w')]),
+            (C::Files, vec![ch('f')]),
             (C::CopyLink, vec![ch('l')]),
             (C::PrintList, vec![ch('W')]),
             (C::GrantRole, vec![ch('+')]),

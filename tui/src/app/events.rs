@@ -250,6 +250,16 @@ pub(super) fn on_call_done(
                     state.popups.push(Popup::Form(Box::new(form)));
                 }
             }
+            // A record's files: the form that lists them opens on the answer.
+            Ok(Reply::Attachments { record, files }) => {
+                let form = crate::features::attachments::forms::files_form(
+                    record,
+                    files,
+                    Vec::new(),
+                    state.lang,
+                );
+                state.popups.push(Popup::Form(Box::new(form)));
+            }
             Ok(_) => {}
         },
         Origin::Form => {

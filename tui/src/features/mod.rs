@@ -6,6 +6,7 @@
 
 pub mod appeals;
 pub mod assignments;
+pub mod attachments;
 pub mod directory;
 pub mod exports;
 pub mod groups;

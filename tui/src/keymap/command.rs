@@ -147,6 +147,8 @@ pub enum Command {
     Dimension,
     /// Save the report as a file.
     Export,
+    /// The files kept on the record: attach one from this computer, save one, or get its link.
+    Files,
     /// Copy a download link to the clipboard of the terminal's own computer.
     CopyLink,
     /// Print the list as shown (its filter in the title) as a register.
@@ -215,7 +217,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 103] = [
+    pub const ALL: [Command; 104] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -260,6 +262,7 @@ impl Command {
         Command::Period,
         Command::Dimension,
         Command::Export,
+        Command::Files,
         Command::CopyLink,
         Command::PrintList,
         Command::GrantRole,
@@ -429,6 +432,7 @@ impl Command {
             Command::Period => "period",
             Command::Dimension => "dimension",
             Command::Export => "export",
+            Command::Files => "files",
             Command::CopyLink => "copy_link",
             Command::PrintList => "print_list",
             Command::GrantRole => "grant_role",

@@ -145,6 +145,26 @@ pub enum Call {
     },
     /// The same file behind a one-time link the server serves, to open on one's own computer.
     ShareExport(pb::ExportRequest),
+    /// The files kept on a record.
+    ListAttachments(pb::RecordRef),
+    /// Keep a file of the machine the client runs on with a record.
+    Attach {
+        /// The record.
+        record: pb::RecordRef,
+        /// The file (`~` already expanded).
+        path: PathBuf,
+    },
+    /// Save a file kept on a record into the download folder.
+    SaveAttachment {
+        /// Which file.
+        request: pb::DownloadAttachmentRequest,
+        /// Its name on the server.
+        file_name: String,
+        /// The name (or path) the user gave; `None` saves it under its own name.
+        path: Option<PathBuf>,
+    },
+    /// A file kept on a record behind a one-time link.
+    ShareAttachment(pb::DownloadAttachmentRequest),
 }
 
 /// What a call answered.
@@ -191,6 +211,13 @@ pub enum Reply {
     },
     /// A page of the audit log.
     Audit(pb::ListAuditResponse),
+    /// The files kept on a record.
+    Attachments {
+        /// The record.
+        record: pb::RecordRef,
+        /// Its files, oldest first.
+        files: Vec<pb::Attachment>,
+    },
     /// A brief drafted for a meeting, to be edited and saved.
     Brief {
         /// The meeting.

@@ -10,19 +10,10 @@ use infogroups_shared::pb;
 use crate::msg::call::{Call, Reply};
 use crate::msg::error::RpcError;
 use crate::net::connection::{Connection, request};
+use crate::net::files::io_error_ru;
 
 fn status(s: tonic::Status) -> RpcError {
     RpcError::from_status(&s)
-}
-
-/// Why a file could not be read, in Russian (the system's own text is English).
-fn io_error_ru(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "файл не найден".into(),
-        std::io::ErrorKind::PermissionDenied => "нет прав на чтение".into(),
-        std::io::ErrorKind::IsADirectory => "это каталог, а не файл".into(),
-        _ => format!("ошибка ввода-вывода ({e})"),
-    }
 }
 
 /// Runs `call` against the server; a file it brings is saved into `downloads`.
@@ -490,6 +481,39 @@ pub async fn run(
             .map_err(|e| RpcError::new(tonic::Code::Internal, &e.to_string(), &e.to_string()))??;
             Reply::Saved(saved)
         }
+        Call::ListAttachments(record) => Reply::Attachments {
+            files: crate::net::files::list(conn, record).await?,
+            record,
+        },
+        Call::Attach { record, path } => {
+            crate::net::files::attach(conn, record, &path).await?;
+            Reply::Done
+        }
+        Call::SaveAttachment {
+            request: r,
+            file_name,
+            path,
+        } => {
+            let content = crate::net::files::download(conn, r).await?;
+            let path =
+                path.unwrap_or_else(|| PathBuf::from(crate::net::saving::safe_name(&file_name)));
+            let downloads = downloads.clone();
+            let saved = tokio::task::spawn_blocking(move || {
+                downloads
+                    .save_new(&path, &content)
+                    .map_err(|e| save_failed(&downloads.dir().join(&path), &e))
+            })
+            .await
+            .map_err(|e| RpcError::new(tonic::Code::Internal, &e.to_string(), &e.to_string()))??;
+            Reply::Saved(saved)
+        }
+        Call::ShareAttachment(r) => Reply::Shared(
+            conn.attachments()
+                .share_attachment(request(r))
+                .await
+                .map_err(status)?
+                .into_inner(),
+        ),
     })
 }
 

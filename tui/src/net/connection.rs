@@ -183,6 +183,11 @@ impl Connection {
         pb::report_service_client::ReportServiceClient::new(self.authed())
     }
 
+    /// The attachment service (files kept on records).
+    pub fn attachments(&self) -> pb::attachment_service_client::AttachmentServiceClient<Authed> {
+        pb::attachment_service_client::AttachmentServiceClient::new(self.authed())
+    }
+
     /// The user service.
     pub fn users(&self) -> pb::user_service_client::UserServiceClient<Authed> {
         pb::user_service_client::UserServiceClient::new(self.authed())

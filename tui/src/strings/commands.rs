@@ -121,6 +121,10 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "сохранить в файл (.pdf/.docx; отчёт и .xlsx/.csv)",
             "save to a file (.pdf/.docx; a report also .xlsx/.csv)",
         ),
+        C::Files => (
+            "файлы записи: приложить, сохранить, дать ссылку",
+            "the record's files: attach, save, get a link",
+        ),
         C::PrintList => (
             "реестр списка с его отбором (.pdf/.docx/.xlsx/.csv)",
             "a register of the list as filtered (.pdf/.docx/.xlsx/.csv)",
@@ -264,6 +268,7 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::Period => ("период", "period"),
         C::Dimension => ("группировка", "group by"),
         C::Export => ("в файл", "save"),
+        C::Files => ("файлы", "files"),
         C::CopyLink => ("копировать", "copy"),
         C::PrintList => ("реестр", "register"),
         C::GrantRole => ("дать роль", "grant"),

@@ -67,11 +67,11 @@ impl Ctx<'_> {
 
     /// Ends a workspace screen's commands: the training clock for a trainer, the role switch
     /// for someone with several, leaving and help, and after them the keys that write a file
-    /// (save, register), so the keys every screen shares keep their place in the hints line.
+    /// (save, register, files), so the keys every screen shares keep their place in the hints line.
     pub fn close_commands(&self, screen: Vec<Command>) -> Vec<Command> {
         let (files, mut c): (Vec<Command>, Vec<Command>) = screen
             .into_iter()
-            .partition(|k| matches!(k, Command::Export | Command::PrintList));
+            .partition(|k| matches!(k, Command::Export | Command::PrintList | Command::Files));
         if self.trainer() {
             c.push(Command::AdvanceClock);
         }

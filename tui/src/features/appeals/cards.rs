@@ -7,6 +7,7 @@ use infogroups_shared::validate;
 use crate::features::appeals::card_forms::{CardToAppeal, SaveCard};
 use crate::features::appeals::records::short;
 use crate::features::appeals::steps::processes_appeals;
+use crate::features::attachments;
 use crate::features::directory::records::territory_choices;
 use crate::features::exports::forms::export_form;
 use crate::features::record_list::row::{
@@ -152,6 +153,7 @@ pub fn card_commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
         if card.appeal_id != 0 {
             c.push(Command::ToRecord);
         }
+        c.push(Command::Files);
     }
     c
 }
@@ -187,6 +189,12 @@ pub fn card_start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<St
         return Some(Start::Form(Box::new(form)));
     }
     let c = ctx.replica.reception_cards.get(id?)?;
+    if command == Command::Files {
+        return Some(attachments::start(
+            pb::RecordKind::ReceptionCard,
+            c.meta.unwrap_or_default().id,
+        ));
+    }
     if command == Command::ToRecord {
         return Some(Start::Show(Target::Appeal(c.appeal_id)));
     }

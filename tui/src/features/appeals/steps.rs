@@ -10,6 +10,7 @@ use crate::features::appeals::forms::{
     AnswerAppeal, CloseSpecial, ExtendAppeal, ForwardAppeal, RegisterAppeal, SPECIAL,
 };
 use crate::features::appeals::records::{due, open, short};
+use crate::features::attachments;
 use crate::features::directory::records::territory_choices;
 use crate::features::record_list::row::{Start, date};
 use crate::keymap::Command;
@@ -55,6 +56,8 @@ pub fn commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
             if may_stop_correspondence(a, ctx) && open(a) && a.repeated {
                 c.push(Command::CloseSpecial);
             }
+            // The letter and the answer, for whoever sees the appeal (the server decides the rest).
+            c.push(Command::Files);
         }
         return c;
     }
@@ -66,6 +69,7 @@ pub fn commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
         if !a.anonymous {
             c.push(Command::Applicant);
         }
+        c.push(Command::Files);
     }
     c
 }
@@ -101,6 +105,7 @@ pub fn start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> 
     }
     let form = match command {
         Command::Applicant => return Some(Start::Call(Box::new(Call::Applicant(id?)))),
+        Command::Files => return Some(attachments::start(pb::RecordKind::Appeal, id?)),
         Command::New => register_form(ctx),
         Command::Answer => answer_form(ctx.replica.appeals.get(id?)?, ctx),
         Command::RequestExtension => extend_form(ctx.replica.appeals.get(id?)?, ctx),

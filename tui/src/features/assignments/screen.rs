@@ -14,9 +14,13 @@ use crate::features::assignments::forms::{
 };
 use crate::features::assignments::urgency::SortBy;
 use crate::features::assignments::{actions, detail as assignment_detail, urgency};
+use crate::features::attachments;
 use crate::features::exports::forms::export_form;
+use crate::features::record_list::row::Start;
 use crate::features::workspace::Scope;
 use crate::keymap::Command;
+use crate::msg::Cmd;
+use crate::msg::call::Origin;
 use crate::msg::step::Action;
 use crate::replica::Entity;
 use crate::strings;
@@ -376,7 +380,7 @@ impl Component for AssignmentsScreen {
             c.push(C::Issue);
         }
         if self.selected_assignment(ctx).is_some() {
-            c.push(C::Export);
+            c.extend([C::Export, C::Files]);
         }
         if !self.rows.is_empty() {
             c.push(C::PrintList);
@@ -459,6 +463,17 @@ impl Component for AssignmentsScreen {
                         ctx.lang,
                     );
                     out.open(Popup::Form(Box::new(form)));
+                }
+            }
+            C::Files => {
+                if let Some(a) = self.selected_assignment(ctx)
+                    && let Start::Call(call) =
+                        attachments::start(pb::RecordKind::Assignment, a.meta.map_or(0, |m| m.id))
+                {
+                    out.run(Cmd::Call {
+                        origin: Origin::Quick,
+                        call,
+                    });
                 }
             }
             C::PrintList => {

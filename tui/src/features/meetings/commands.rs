@@ -6,6 +6,7 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::pb::{self, MeetingStatus as M};
 use infogroups_shared::policy::Action;
 
+use crate::features::attachments;
 use crate::features::exports::forms::export_choice_form;
 use crate::features::meetings::detail::protocol_lines;
 use crate::features::meetings::forms::{
@@ -103,6 +104,8 @@ fn meeting_commands(m: &pb::Meeting, ctx: &Ctx<'_>) -> Vec<Command> {
     if !documents(m, ctx.lang).is_empty() {
         c.push(Command::Export);
     }
+    // The signed protocol's scan and any other paper of the meeting.
+    c.push(Command::Files);
     c
 }
 
@@ -284,6 +287,7 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
             summary(m, ctx),
             lang,
         ))),
+        Command::Files => attachments::start(pb::RecordKind::Meeting, meta.id),
         Command::Export => Start::Form(Box::new(export_choice_form(
             documents(m, lang),
             meta.id,

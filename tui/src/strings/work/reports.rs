@@ -1,5 +1,5 @@
 //! The texts of the report tabs, the dashboard and the quarterly grid, and of saving a document or
-//! a table.
+//! a table, and of the files kept on records.
 
 use super::W;
 
@@ -30,6 +30,27 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
             "File name (empty: the document's own name)",
         ),
         W::DoneSaved => ("Файл сохранён", "File saved"),
+        W::FilesTitle => ("Файлы записи", "The record's files"),
+        W::FilesNone => ("Файлов пока нет", "No files yet"),
+        W::FieldFileAction => ("Что сделать", "What to do"),
+        W::FileAttach => (
+            "приложить файл с этого компьютера",
+            "attach a file from this computer",
+        ),
+        W::FileSave => (
+            "сохранить в папку загрузок",
+            "save into the download folder",
+        ),
+        W::FileLink => (
+            "ссылка для своего компьютера",
+            "a link for your own computer",
+        ),
+        W::FieldFile => ("Файл записи", "The record's file"),
+        W::FieldFilePath => (
+            "Путь к файлу, чтобы приложить (~ — домашняя папка); имя, чтобы сохранить (пусто — своё)",
+            "Path of the file to attach (~ is home); a name to save as (empty: its own)",
+        ),
+        W::DoneAttached => ("Файл приложен", "File attached"),
         W::Computing => ("расчёт…", "computing…"),
         W::DashMeetings => ("Встречи", "Meetings"),
         W::DashHeld => ("проведено", "held"),
