@@ -1029,3 +1029,98 @@ async fn a_document_saved_without_a_name_takes_the_servers_name_with_its_number(
     );
     demo.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_secretary_attaches_a_scan_by_its_path_saves_it_twice_and_is_told_what_is_wrong() {
+    let demo = DemoServer::start(None, None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut sek = Client::new(&demo.url());
+    sek.login("sek1", DEMO_PASSWORD).await;
+    sek.until("the snapshot", |s| s.replica.loaded).await;
+    let me = sek.state.session.as_ref().map_or(0, |s| s.user_id);
+    let r = &sek.state.replica;
+    let meeting = r
+        .meetings
+        .iter()
+        .find(|m| {
+            r.groups
+                .get(m.group_id)
+                .is_some_and(|g| g.secretary_id == me)
+        })
+        .and_then(|m| m.meta)
+        .map_or(0, |m| m.id);
+    assert_ne!(meeting, 0, "a meeting of the secretary's group");
+    let record = infogroups_tui::features::attachments::record(pb::RecordKind::Meeting, meeting);
+
+    let here = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let scan = here.path().join("протокол 3.pdf");
+    let bytes: Vec<u8> = b"%PDF-1.4\n"
+        .iter()
+        .copied()
+        .chain((0..3_000_000u32).map(|i| (i % 253) as u8))
+        .collect();
+    std::fs::write(&scan, &bytes).unwrap_or_else(|e| panic!("{e}"));
+    let attach = |path: std::path::PathBuf| Call::Attach { record, path };
+    match calls::run(&sek.conn, attach(scan.clone()), &sek.downloads).await {
+        Ok(Reply::Done) => {}
+        other => panic!("attach: {other:?}"),
+    }
+    let files = match calls::run(&sek.conn, Call::ListAttachments(record), &sek.downloads).await {
+        Ok(Reply::Attachments { files, .. }) => files,
+        other => panic!("list: {other:?}"),
+    };
+    assert_eq!(files.len(), 1);
+    let kept = &files[0];
+    assert_eq!(
+        (kept.file_name.as_str(), kept.size, kept.media_type.as_str()),
+        ("протокол 3.pdf", bytes.len() as u64, "application/pdf")
+    );
+
+    // Saved twice: the second save never replaces the first.
+    let save = || Call::SaveAttachment {
+        request: pb::DownloadAttachmentRequest {
+            record: Some(record),
+            attachment_id: kept.id,
+        },
+        file_name: kept.file_name.clone(),
+        path: None,
+    };
+    let mut saved = Vec::new();
+    for _ in 0..2 {
+        match calls::run(&sek.conn, save(), &sek.downloads).await {
+            Ok(Reply::Saved(path)) => saved.push(path),
+            other => panic!("save: {other:?}"),
+        }
+    }
+    assert_ne!(saved[0], saved[1]);
+    for path in &saved {
+        let back = std::fs::read(path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(back == bytes, "{} holds the file whole", path.display());
+    }
+
+    // A missing file and one over the limit are named under the path field.
+    let missing = calls::run(
+        &sek.conn,
+        attach(here.path().join("нет.pdf")),
+        &sek.downloads,
+    )
+    .await;
+    let e = missing
+        .err()
+        .unwrap_or_else(|| panic!("a missing file is refused"));
+    assert_eq!(e.field.as_ref().map(|f| f.field.as_str()), Some("path"));
+    assert!(e.en.contains("нет.pdf"), "{}", e.en);
+    let big = here.path().join("большой.pdf");
+    std::fs::write(&big, vec![1u8; (25 << 20) + 1]).unwrap_or_else(|e| panic!("{e}"));
+    let over = calls::run(&sek.conn, attach(big), &sek.downloads).await;
+    let e = over
+        .err()
+        .unwrap_or_else(|| panic!("a file over the limit is refused"));
+    assert_eq!(e.field.as_ref().map(|f| f.field.as_str()), Some("path"));
+    assert!(e.en.contains("25 MB"), "{}", e.en);
+    match calls::run(&sek.conn, Call::ListAttachments(record), &sek.downloads).await {
+        Ok(Reply::Attachments { files, .. }) => assert_eq!(files.len(), 1, "nothing more kept"),
+        other => panic!("list: {other:?}"),
+    }
+}
