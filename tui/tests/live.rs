@@ -1062,15 +1062,27 @@ async fn the_secretary_attaches_a_scan_by_its_path_saves_it_twice_and_is_told_wh
         .collect();
     std::fs::write(&scan, &bytes).unwrap_or_else(|e| panic!("{e}"));
     let attach = |path: std::path::PathBuf| Call::Attach { record, path };
-    match calls::run(&sek.conn, attach(scan.clone()), &sek.downloads).await {
-        Ok(Reply::Done) => {}
+    // The answer is the record's list as it is now, which its card shows.
+    let files = match calls::run(&sek.conn, attach(scan.clone()), &sek.downloads).await {
+        Ok(Reply::Attachments { files, .. }) => files,
         other => panic!("attach: {other:?}"),
-    }
-    let files = match calls::run(&sek.conn, Call::ListAttachments(record), &sek.downloads).await {
+    };
+    assert_eq!(files.len(), 1);
+    let listed = match calls::run(&sek.conn, Call::ListAttachments(record), &sek.downloads).await {
         Ok(Reply::Attachments { files, .. }) => files,
         other => panic!("list: {other:?}"),
     };
-    assert_eq!(files.len(), 1);
+    assert_eq!(listed, files);
+    sek.state
+        .files
+        .insert((record.kind, record.id), files.clone());
+    let card = infogroups_tui::features::record_list::source::Source::Meetings
+        .detail(meeting, &sek.state.ctx());
+    let shown = format!("{card:?}");
+    assert!(
+        shown.contains("Файлы записи") && shown.contains("протокол 3.pdf · 2,9 МБ · "),
+        "{shown}"
+    );
     let kept = &files[0];
     assert_eq!(
         (kept.file_name.as_str(), kept.size, kept.media_type.as_str()),

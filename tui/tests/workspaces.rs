@@ -622,7 +622,14 @@ fn the_leader_signs_what_the_confirmation_shows() {
     );
     assert!(s.popups.is_empty(), "the stale confirmation is closed");
     assert!(screen_text(&s).contains("протокол изменён"));
-    assert!(call_of(&press(&mut s, KeyCode::Enter)).is_none());
+    // Enter opens the record (and asks for its files), it signs nothing.
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert!(
+        !cmds.iter().any(
+            |c| matches!(c, Cmd::Call { call, .. } if matches!(**call, Call::SignProtocol(_)))
+        ),
+        "{cmds:?}"
+    );
     press(&mut s, KeyCode::Esc);
     press(&mut s, KeyCode::Char('s'));
     let text = screen_text(&s);

@@ -141,6 +141,10 @@ pub(super) fn on_call_done(
     }
     // The answer is the new state; the event that follows will be stale.
     match &result {
+        // A record's files as just listed, for its card.
+        Ok(Reply::Attachments { record, files }) => {
+            state.files.insert((record.kind, record.id), files.clone());
+        }
         Ok(Reply::Meeting(m)) if state.replica.meetings.upsert((**m).clone()) => {
             state.records_changed();
         }
@@ -215,6 +219,12 @@ pub(super) fn on_call_done(
                 && let Some(field) = form.fields.get_mut(form.focus)
             {
                 field.classifier_found(&query, found);
+            }
+        }
+        // Kept above; nothing to show.
+        Origin::Files => {
+            if let Err(e) = &result {
+                tracing::info!(code = ?e.code, "a record's files were not listed");
             }
         }
         Origin::Calendar => match result {

@@ -141,6 +141,8 @@ pub struct State {
     pub quit: bool,
     /// Until when (UTC ms) a second quit key ends the program without asking again.
     pub quit_armed_until_ms: i64,
+    /// The files of the records opened, for their cards (never kept beyond the session).
+    pub files: crate::msg::call::KeptFiles,
 }
 
 impl State {
@@ -169,6 +171,7 @@ impl State {
             demo: init.demo,
             quit: false,
             quit_armed_until_ms: 0,
+            files: Default::default(),
         }
     }
 
@@ -222,6 +225,7 @@ impl State {
             size: self.size,
             server: &self.server,
             now_ms: self.now_ms,
+            files: &self.files,
         }
     }
 
@@ -292,6 +296,7 @@ impl State {
         self.popups.clear();
         // What this user could see must not linger for the next one.
         self.replica = Replica::default();
+        self.files.clear();
         self.link = Link::Connecting;
         self.last_event_ms = None;
         self.generation += 1;
@@ -312,6 +317,7 @@ pub(super) fn split(state: &mut State) -> (Ctx<'_>, &mut Screen, &mut Vec<Popup>
         server,
         screen,
         popups,
+        files,
         ..
     } = state;
     let ctx = Ctx {
@@ -324,6 +330,7 @@ pub(super) fn split(state: &mut State) -> (Ctx<'_>, &mut Screen, &mut Vec<Popup>
         size: *size,
         server,
         now_ms,
+        files,
     };
     (ctx, screen, popups)
 }

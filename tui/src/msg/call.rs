@@ -227,6 +227,9 @@ pub enum Reply {
     },
 }
 
+/// The files of the records the user opened, by (record kind, record id), as last listed.
+pub type KeptFiles = std::collections::HashMap<(i32, u64), Vec<pb::Attachment>>;
+
 /// A report tab: named here, below the reports' parameters, because a reply says which tab it answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportKind {
@@ -261,4 +264,6 @@ pub enum Origin {
     Classifier,
     /// The view log tab; the number is its request it answers (as for reports).
     ViewLog(u32),
+    /// The files of a record being opened: kept for its card, nothing is shown on the answer.
+    Files,
 }

@@ -487,7 +487,11 @@ pub async fn run(
         },
         Call::Attach { record, path } => {
             crate::net::files::attach(conn, record, &path).await?;
-            Reply::Done
+            // The card shows the file at once.
+            Reply::Attachments {
+                files: crate::net::files::list(conn, record).await?,
+                record,
+            }
         }
         Call::SaveAttachment {
             request: r,

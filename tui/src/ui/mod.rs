@@ -50,6 +50,8 @@ pub struct Ctx<'a> {
     pub server: &'a str,
     /// The client's clock, UTC ms (for pacing refreshes).
     pub now_ms: i64,
+    /// The files of the records opened, for their cards.
+    pub files: &'a crate::msg::call::KeptFiles,
 }
 
 impl Ctx<'_> {

@@ -9,8 +9,10 @@ use ratatui::text::{Line, Span};
 
 use crate::features::assignments::urgency::Urgency;
 use crate::features::assignments::{actions, urgency};
+use crate::features::attachments::forms::file_line;
 use crate::strings;
 use crate::strings::Text;
+use crate::strings::work::W;
 use crate::ui::theme::Theme;
 use crate::ui::{Ctx, layout, text};
 
@@ -176,6 +178,23 @@ pub fn lines(a: &pb::Assignment, ctx: &Ctx<'_>, theme: Theme, width: u16) -> Vec
             if !e.comment.is_empty() {
                 indented(&mut out, &e.comment, 2, theme.dim());
             }
+        }
+    }
+
+    // The executor's report and its photos, as last listed (shown once the card was opened).
+    let id = a.meta.map_or(0, |m| m.id);
+    if let Some(files) = ctx
+        .files
+        .get(&(pb::RecordKind::Assignment as i32, id))
+        .filter(|f| !f.is_empty())
+    {
+        out.push(Line::default());
+        out.push(Line::from(Span::styled(
+            W::FilesTitle.get(lang),
+            theme.title(),
+        )));
+        for f in files {
+            indented(&mut out, &file_line(f, lang), 0, Style::new());
         }
     }
 

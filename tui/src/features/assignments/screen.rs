@@ -426,6 +426,15 @@ impl Component for AssignmentsScreen {
             C::Open if !self.rows.is_empty() => {
                 self.focus = Focus::Detail;
                 self.detail_scroll = 0;
+                if let Some(a) = self.selected_assignment(ctx) {
+                    out.run(Cmd::Call {
+                        origin: Origin::Files,
+                        call: Box::new(attachments::fetch(
+                            pb::RecordKind::Assignment,
+                            a.meta.map_or(0, |m| m.id),
+                        )),
+                    });
+                }
             }
             C::Back => self.focus = Focus::List,
             C::Filter => self.filtering = true,

@@ -8,6 +8,8 @@ pub mod row;
 pub mod screen;
 pub mod source;
 
+use infogroups_shared::pb;
+
 use crate::features::appeals::{cards, records as appeals, steps as appeal_steps};
 use crate::features::directory::records as directory;
 use crate::features::groups::records as groups;
@@ -92,8 +94,29 @@ impl Source {
         }
     }
 
-    /// The detail of one record.
+    /// The detail of one record, with the files kept on it.
     pub fn detail(self, id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
+        let mut lines = self.record_detail(id, ctx);
+        if let Some(kind) = self.record_kind() {
+            lines.extend(crate::features::attachments::card_lines(kind, id, ctx));
+        }
+        lines
+    }
+
+    /// The kind of record files are kept on that this list's rows are, if they are one.
+    pub fn record_kind(self) -> Option<pb::RecordKind> {
+        match self {
+            Source::Meetings
+            | Source::ProtocolsToSign
+            | Source::ProtocolsDue
+            | Source::Informing => Some(pb::RecordKind::Meeting),
+            Source::Appeals => Some(pb::RecordKind::Appeal),
+            Source::Cards => Some(pb::RecordKind::ReceptionCard),
+            _ => None,
+        }
+    }
+
+    fn record_detail(self, id: u64, ctx: &Ctx<'_>) -> Vec<DetailLine> {
         match self {
             Source::Meetings
             | Source::ProtocolsToSign

@@ -240,6 +240,12 @@ impl Component for RecordsScreen {
             C::Open if !self.rows.is_empty() => {
                 self.focus = Focus::Detail;
                 self.detail_scroll = 0;
+                if let (Some(kind), Some(id)) = (self.source.record_kind(), self.selected_id()) {
+                    out.run(Cmd::Call {
+                        origin: Origin::Files,
+                        call: Box::new(crate::features::attachments::fetch(kind, id)),
+                    });
+                }
             }
             C::Back => self.focus = Focus::List,
             C::Filter => self.filtering = true,
