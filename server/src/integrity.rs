@@ -1,11 +1,13 @@
 //! An integrity check of a whole store (after a crash, or of a restored backup): every value
 //! decodes, the event and audit logs have no gap, ids stay below their counters, and every entity
-//! agrees with the newest event about it.
+//! agrees with the newest event about it; every file kept on a record has all its chunks, of its
+//! size and SHA-256, and no chunk is left without its file.
 
 use std::collections::{BTreeMap, HashMap};
 
 use infogroups_shared::pb;
 use prost::Message;
+use sha2::{Digest, Sha256};
 
 use crate::db::{SCHEMA_VERSION, keys};
 use crate::entity::Kind;
@@ -22,6 +24,18 @@ pub struct Report {
     pub events: (u64, u64),
     /// The first and last audit sequence numbers (0, 0 without records).
     pub audits: (u64, u64),
+    /// Files kept on records.
+    pub files: u64,
+}
+
+/// A file's chunks as read in key order: how many, how many bytes, their SHA-256 so far.
+#[derive(Default)]
+struct Chunks {
+    count: u32,
+    bytes: u64,
+    sha: Sha256,
+    /// A chunk came out of order (one is missing before it).
+    gap: bool,
 }
 
 /// Why a store failed the check.
@@ -114,6 +128,9 @@ pub fn check(store: &dyn Store) -> Result<Report, IntegrityError> {
     let mut event_seqs = Vec::new();
     let mut audit_seqs = Vec::new();
     let mut schema = None;
+    // File id → (the record it is kept on, its description).
+    let mut files: BTreeMap<u64, ((Kind, u64), pb::Attachment)> = BTreeMap::new();
+    let mut chunks: BTreeMap<u64, Chunks> = BTreeMap::new();
     store.for_each(&mut |k, v| {
         report.entries += 1;
         let printable = || String::from_utf8_lossy(k).into_owned();
@@ -160,6 +177,26 @@ pub fn check(store: &dyn Store) -> Result<Report, IntegrityError> {
                 },
                 _ => problems.add(format!("malformed entity key {:?}", printable())),
             }
+        } else if let Some(rest) = k.strip_prefix(b"z/").filter(|r| r.len() == 12) {
+            let id = keys::trailing_u64(&rest[..8]).unwrap_or(0);
+            let index = u32::from_be_bytes([rest[8], rest[9], rest[10], rest[11]]);
+            let c = chunks.entry(id).or_default();
+            c.gap |= index != c.count;
+            c.count += 1;
+            c.bytes += v.len() as u64;
+            c.sha.update(v);
+        } else if k.first() == Some(&b'f')
+            && k.get(2) == Some(&b'/')
+            && k.len() == 19
+            && let Some(kind) = k.get(1).copied().and_then(kind_of)
+        {
+            let record = keys::trailing_u64(&k[3..11]).unwrap_or(0);
+            match pb::Attachment::decode(v) {
+                Ok(a) if keys::trailing_u64(k) == Some(a.id) => {
+                    files.insert(a.id, ((kind, record), a));
+                }
+                _ => problems.add(format!("malformed file description {:?}", printable())),
+            }
         } else if let Some(kind) = k.strip_prefix(b"m/id/") {
             match (
                 kind.first().copied().and_then(kind_of),
@@ -203,6 +240,33 @@ pub fn check(store: &dyn Store) -> Result<Report, IntegrityError> {
             }
             None => {}
         }
+    }
+    report.files = files.len() as u64;
+    for (id, ((kind, record), a)) in &files {
+        if !versions.contains_key(&(*kind, *record)) {
+            problems.add(format!(
+                "file {id} is kept on {} {record}, which is missing",
+                kind.name()
+            ));
+        }
+        match chunks.remove(id) {
+            Some(c) => {
+                let (count, bytes, gap) = (c.count, c.bytes, c.gap);
+                let sha = hex::encode(c.sha.finalize());
+                if gap || count != a.chunks || bytes != a.size || sha != a.sha256 {
+                    problems.add(format!(
+                        "file {id} has {count} chunk(s) of {bytes} bytes, its description \
+                         says {} of {}, or its SHA-256 differs",
+                        a.chunks, a.size
+                    ));
+                }
+            }
+            None if a.chunks == 0 && a.size == 0 => {}
+            None => problems.add(format!("file {id} has none of its chunks")),
+        }
+    }
+    for id in chunks.keys() {
+        problems.add(format!("chunks of file {id} without its description"));
     }
     let mut orphans: Vec<_> = newest_event
         .keys()
@@ -272,6 +336,49 @@ mod tests {
             message
                 .as_deref()
                 .is_some_and(|m| m.contains("names territory 3, which is missing")),
+            "{message:?}"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_file_missing_a_chunk_or_a_chunk_without_its_file_is_named()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let store = Arc::new(SledStore::open(dir.path())?);
+        let db = Db::open(store.clone(), Clock::manual(1_000), "t")?;
+        let kept = db
+            .write(1, |tx| {
+                let m = tx.create(pb::Meeting::default(), None)?;
+                let file = crate::attachments::NewFile {
+                    kind: Kind::Meeting,
+                    record_id: m.meta.map_or(0, |x| x.id),
+                    record_version: 1,
+                    file_name: "скан.pdf".into(),
+                    media_type: "application/pdf".into(),
+                    bytes: vec![5u8; 600_000],
+                };
+                Ok(crate::attachments::stage(tx, &file)?)
+            })
+            .await?;
+        db.close().await?;
+        assert_eq!(kept.chunks, 3);
+        assert_eq!(check(store.as_ref())?.files, 1);
+
+        store.apply(vec![(keys::attachment_chunk(kept.id, 1), None)])?;
+        let message = check(store.as_ref()).err().map(|e| e.to_string());
+        assert!(
+            message
+                .as_deref()
+                .is_some_and(|m| m.contains(&format!("file {} has 2 chunk(s)", kept.id))),
+            "{message:?}"
+        );
+        store.apply(vec![(keys::attachment_chunk(99, 0), Some(b"x".to_vec()))])?;
+        let message = check(store.as_ref()).err().map(|e| e.to_string());
+        assert!(
+            message
+                .as_deref()
+                .is_some_and(|m| m.contains("chunks of file 99 without its description")),
             "{message:?}"
         );
         Ok(())

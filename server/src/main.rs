@@ -464,14 +464,16 @@ async fn admin(args: AdminArgs) -> Result<()> {
     if let AdminAction::Check = &args.action {
         let r = integrity::check(store.as_ref())?;
         println!(
-            "{}: sound — {} entries, {} entities, events {}..{}, audit records {}..{}",
+            "{}: sound — {} entries, {} entities, events {}..{}, audit records {}..{}, {} files \
+             whole",
             dir.display(),
             r.entries,
             r.entities,
             r.events.0,
             r.events.1,
             r.audits.0,
-            r.audits.1
+            r.audits.1,
+            r.files
         );
         return Ok(());
     }

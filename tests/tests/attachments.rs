@@ -17,7 +17,7 @@ use infogroups_tests::child::ChildServer;
 use infogroups_tests::fixtures::{
     api_date, city_ms, create_assignment, create_group, create_user, global, id_of, request_id,
 };
-use infogroups_tests::offline::restore_and_check;
+use infogroups_tests::offline::{check_store, restore_and_check};
 use infogroups_tests::test_server_exe;
 use infogroups_tests::{ADMIN_PASSWORD, Authed, City, TEST_PASSWORD, TestServer, login};
 use sha2::{Digest, Sha256};
@@ -340,8 +340,9 @@ async fn a_backup_carries_the_files_and_a_depersonalisation_removes_the_citizens
         "Backup",
     );
     let restored = tempfile::tempdir().expect("restore directory");
-    let (_, db) =
+    let (checked, db) =
         restore_and_check(Path::new(&backup.path), restored.path()).expect("a sound restore");
+    assert_eq!(checked.files, 2, "both files, whole, by the store check");
     for (kind, id, file, bytes) in [
         (Kind::Appeal, appeal_id, &kept, &letter),
         (Kind::Assignment, id_of(task.meta), &reported, &report),
@@ -437,10 +438,19 @@ async fn a_sigkill_during_an_upload_leaves_nothing_and_after_the_last_message_th
         tx.send(m.clone()).await.expect("taken by the connection");
     }
     drop((admin, clerk_session));
+    let mut files_after_kill = None;
     let server = server
-        .kill_and_restart()
+        .kill_and_restart_with(&[], |dir| {
+            files_after_kill = Some(check_store(dir)?.files);
+            Ok(())
+        })
         .await
-        .expect("SIGKILL and restart");
+        .expect("SIGKILL, a sound store, and a restart");
+    assert_eq!(
+        files_after_kill,
+        Some(0),
+        "no file, and no chunk without one"
+    );
     let answer = call.await.expect("the call ends");
     assert!(answer.is_err(), "a cut upload cannot be kept: {answer:?}");
     drop(tx);
@@ -456,10 +466,15 @@ async fn a_sigkill_during_an_upload_leaves_nothing_and_after_the_last_message_th
     // writing the file: it is kept whole or not at all, and kept if it was acknowledged.
     let mut client = clerk_session.attachments();
     let call = tokio::spawn(async move { client.upload(futures::stream::iter(sent)).await });
+    let mut files_after_kill = None;
     let server = server
-        .kill_and_restart()
+        .kill_and_restart_with(&[], |dir| {
+            // Sound: a file is whole (all its chunks, its size and SHA-256) or absent.
+            files_after_kill = Some(check_store(dir)?.files);
+            Ok(())
+        })
         .await
-        .expect("SIGKILL and restart");
+        .expect("SIGKILL, a sound store, and a restart");
     let acked = call.await.expect("the call ends").is_ok();
     drop(clerk_session);
     let clerk_session = login(server.addr(), "clerk", TEST_PASSWORD)
@@ -467,6 +482,7 @@ async fn a_sigkill_during_an_upload_leaves_nothing_and_after_the_last_message_th
         .expect("clerk after the second restart");
     let kept = list(&clerk_session, on).await.expect("list");
     assert!(kept.len() <= 1, "{kept:?}");
+    assert_eq!(files_after_kill, Some(kept.len() as u64));
     if acked {
         assert_eq!(kept.len(), 1, "an acknowledged upload survives");
     }
