@@ -293,6 +293,30 @@ async fn a_file_over_the_limit_is_refused_naming_the_field_and_nothing_is_kept()
         "Upload at the limit",
     );
     assert_eq!((kept.size, kept.media_type.as_str()), (LIMIT, "image/jpeg"));
+    // A media type the client gives is kept when it reads as one, refused by name when not.
+    let mut typed = messages(on, "отчёт.bin", b"\0\0", 64);
+    typed[0].media_type = "Image/HEIC".into();
+    let kept = ok(
+        c.executor
+            .attachments()
+            .upload(futures::stream::iter(typed.clone()))
+            .await,
+        "Upload with a media type",
+    );
+    assert_eq!(kept.media_type, "image/heic");
+    typed[0].media_type = "x".repeat(101);
+    let s = refused(
+        c.executor
+            .attachments()
+            .upload(futures::stream::iter(typed))
+            .await,
+        Code::InvalidArgument,
+        "media type",
+    );
+    assert_eq!(
+        FieldError::from_status(&s).map(|f| f.field).as_deref(),
+        Some("media_type")
+    );
     // A name with a folder in it is refused by name.
     let s = refused(
         upload(&c.executor, on, "../отчёт.jpg", b"x").await,

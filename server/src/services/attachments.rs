@@ -150,19 +150,24 @@ async fn fetched(
     Ok((kind, record_id, file))
 }
 
-/// The whole upload, read from the stream: the first message's record, name and type, and every
-/// message's bytes, refused as soon as they pass `limit`.
-async fn read_upload(
+/// The first message of an upload: it names the record and the file.
+async fn first_message(
+    stream: &mut Streaming<pb::AttachmentUpload>,
+) -> ApiResult<pb::AttachmentUpload> {
+    match stream.next().await {
+        Some(Ok(m)) => Ok(m),
+        Some(Err(status)) => Err(cut_short(&status)),
+        None => Err(FieldError::new("record", "файл не передан", "no file was sent").into()),
+    }
+}
+
+/// The file's bytes: `head` (the first message's) and every later message's, refused as soon as
+/// they pass `limit`.
+async fn read_rest(
     mut stream: Streaming<pb::AttachmentUpload>,
+    head: Vec<u8>,
     limit: u64,
-) -> ApiResult<(pb::AttachmentUpload, Vec<u8>)> {
-    let first = match stream.next().await {
-        Some(Ok(m)) => m,
-        Some(Err(status)) => return Err(cut_short(&status)),
-        None => {
-            return Err(FieldError::new("record", "файл не передан", "no file was sent").into());
-        }
-    };
+) -> ApiResult<Vec<u8>> {
     let mut bytes = Vec::new();
     let mut take = |data: &[u8]| -> ApiResult<()> {
         if data.len() > MESSAGE_BYTES {
@@ -179,12 +184,33 @@ async fn read_upload(
         bytes.extend_from_slice(data);
         Ok(())
     };
-    take(&first.data)?;
+    take(&head)?;
     while let Some(next) = stream.next().await {
         let m = next.map_err(|s| cut_short(&s))?;
         take(&m.data)?;
     }
-    Ok((first, bytes))
+    Ok(bytes)
+}
+
+/// A media type the client gave: short, printable, `type/subtype`.
+fn given_media_type(raw: &str) -> ApiResult<Option<String>> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let ok = t.len() <= 100
+        && t.chars().all(|c| c.is_ascii_graphic())
+        && t.split_once('/')
+            .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty());
+    if !ok {
+        return Err(FieldError::new(
+            "media_type",
+            "тип файла вида «application/pdf», не длиннее 100 знаков",
+            "a media type like \"application/pdf\", at most 100 characters",
+        )
+        .into());
+    }
+    Ok(Some(t.to_ascii_lowercase()))
 }
 
 /// An upload whose stream broke: nothing was kept.
@@ -206,9 +232,12 @@ impl pb::attachment_service_server::AttachmentService for AttachmentSvc {
     ) -> Result<Response<pb::Attachment>, Status> {
         let c = caller(&req)?;
         let limit = self.ctx.config.attachment_max_bytes;
-        let (first, bytes) = read_upload(req.into_inner(), limit).await?;
+        let mut stream = req.into_inner();
+        let mut first = first_message(&mut stream).await?;
+        // Judged on the first message: a refused upload is not read to its end.
         let (kind, record_id) = named(first.record.as_ref())?;
         let file_name = rules::file_name(&first.file_name)?;
+        let given = given_media_type(&first.media_type)?;
         let record = visible(&self.ctx, &c, kind, record_id)?;
         rules::may_attach(&c.actor, &record.owner()).map_err(ApiError::from)?;
         if record.owner().depersonalised() {
@@ -218,10 +247,8 @@ impl pb::attachment_service_server::AttachmentService for AttachmentSvc {
             )
             .into());
         }
-        let media_type = match first.media_type.trim() {
-            "" => rules::media_type(&file_name, &bytes).to_string(),
-            given => given.to_string(),
-        };
+        let bytes = read_rest(stream, std::mem::take(&mut first.data), limit).await?;
+        let media_type = given.unwrap_or_else(|| rules::media_type(&file_name, &bytes).to_string());
         let file = NewFile {
             kind,
             record_id,
