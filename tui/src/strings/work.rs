@@ -296,7 +296,7 @@ pub enum W {
     FileLink,
     FieldFile,
     FieldFilePath,
-    DoneAttached,
+    DoneFiles,
     FieldProtocolNumber,
     FieldStart,
     FieldEnd,

@@ -81,8 +81,9 @@ impl FormSpec for Files {
         }
     }
 
+    /// One text for attaching and saving: a save adds the path the file got.
     fn done(&self) -> W {
-        W::DoneAttached
+        W::DoneFiles
     }
 }
 

@@ -50,7 +50,7 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
             "Путь к файлу, чтобы приложить (~ — домашняя папка); имя, чтобы сохранить (пусто — своё)",
             "Path of the file to attach (~ is home); a name to save as (empty: its own)",
         ),
-        W::DoneAttached => ("Файл приложен", "File attached"),
+        W::DoneFiles => ("Готово", "Done"),
         W::Computing => ("расчёт…", "computing…"),
         W::DashMeetings => ("Встречи", "Meetings"),
         W::DashHeld => ("проведено", "held"),
