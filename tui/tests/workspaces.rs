@@ -2752,3 +2752,71 @@ fn every_tab_of_every_role() {
         }
     }
 }
+
+#[test]
+fn the_files_key_lists_a_meetings_files_attaches_one_by_its_path_and_the_card_shows_them() {
+    let mut s = signed(Lang::Ru, (160, 48), SEK1);
+    tab(&mut s, '2');
+    let cmds = press(&mut s, KeyCode::Char('f'));
+    let Some((Origin::Quick, Call::ListAttachments(record))) = call_of(&cmds) else {
+        panic!("no list asked: {cmds:?}");
+    };
+    assert_eq!(record.kind, pb::RecordKind::Meeting as i32);
+    let scan = pb::Attachment {
+        id: 1,
+        record: Some(record),
+        file_name: "протокол подписанный.pdf".into(),
+        size: 3 << 20,
+        media_type: "application/pdf".into(),
+        uploaded_at_ms: s.now_ms,
+        ..Default::default()
+    };
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Quick,
+            result: Ok(Reply::Attachments {
+                record,
+                files: vec![scan.clone()],
+            }),
+        },
+    );
+    let text = screen_text(&s);
+    assert!(text.contains("Файлы записи"), "{text}");
+    assert!(text.contains("протокол подписанный.pdf · 3 МБ"), "{text}");
+    // Attach is the first choice; the path goes in the last field, `~` as the home folder.
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "~/Сканы/ответ.pdf");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::Attach { record: to, path })) = call_of(&cmds) else {
+        panic!("no attach: {cmds:?}");
+    };
+    assert_eq!(to, record);
+    assert!(path.ends_with("Сканы/ответ.pdf"), "{path:?}");
+    if let Some(home) = std::env::var_os("HOME") {
+        assert!(path.starts_with(home), "{path:?}");
+    }
+    let answer = pb::Attachment {
+        id: 2,
+        file_name: "ответ.pdf".into(),
+        ..scan
+    };
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Form,
+            result: Ok(Reply::Attachments {
+                record,
+                files: vec![answer],
+            }),
+        },
+    );
+    assert!(s.popups.is_empty(), "the form closed");
+    let text = screen_text(&s);
+    assert!(text.contains("Готово"), "{text}");
+    assert!(
+        text.contains("ответ.pdf · 3 МБ"),
+        "the card lists the file: {text}"
+    );
+}
