@@ -18,6 +18,13 @@ impl Theme {
         Self { color: !no_color }
     }
 
+    /// For a terminal that named itself `term` (an SSH session's `TERM`, from its PTY request):
+    /// no colours for `dumb` or no name at all, the 8 basic ones otherwise.
+    pub fn for_term(term: Option<&str>) -> Self {
+        let color = term.is_some_and(|t| !t.is_empty() && t != "dumb");
+        Self { color }
+    }
+
     fn pick(self, colored: Style, plain: Style) -> Style {
         if self.color { colored } else { plain }
     }
