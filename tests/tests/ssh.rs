@@ -1,0 +1,93 @@
+//! The terminal client over SSH, driven by a real SSH client: a password login draws the work
+//! screen, the terminal resizes, `q` closes the session; a member's screen lacks what only an
+//! administrator sees; a session of an account archived meanwhile closes at once; a wrong
+//! password is refused and, past the free attempts, so is the right one, as on the API.
+
+use infogroups_shared::pb;
+use infogroups_tests::fixtures::version_of;
+use infogroups_tests::ssh::{Refused, SshFront, SshTerminal};
+use infogroups_tests::{ADMIN_PASSWORD, City, STEP, TEST_PASSWORD, TestServer};
+
+/// What only an administrator's tab bar shows: the users' tab.
+const ADMIN_ONLY: &str = "Польз.";
+/// The status line's link indicator, once the session's snapshot is in.
+const ONLINE: &str = "подключено";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ssh_login_is_the_work_screen_and_every_permission_is_the_accounts() {
+    let server = TestServer::start_default().await.expect("server");
+    let city = City::build(&server).await.expect("city");
+    let front = SshFront::start(&server).await.expect("ssh front end");
+
+    let mut admin = SshTerminal::open(&front, "admin", ADMIN_PASSWORD, (100, 30))
+        .await
+        .expect("connected")
+        .expect("signed in");
+    admin.wait_for(ONLINE, STEP).await.expect("work screen");
+    assert!(admin.text().contains(ADMIN_ONLY), "{}", admin.text());
+    assert!(admin.text().contains("Администратор"), "{}", admin.text());
+
+    // The window shrinks: the frame is drawn again at the new size, the status on its last row.
+    admin.resize(70, 20).await.expect("resized");
+    let until = std::time::Instant::now() + STEP;
+    while !admin.last_row().contains(ONLINE) {
+        assert!(
+            std::time::Instant::now() < until,
+            "not redrawn:\n{}",
+            admin.text()
+        );
+        admin.read_some(STEP).await.expect("read");
+    }
+
+    let mut member = SshTerminal::open(&front, "member_a", TEST_PASSWORD, (100, 30))
+        .await
+        .expect("connected")
+        .expect("signed in");
+    member.wait_for(ONLINE, STEP).await.expect("work screen");
+    assert!(!member.text().contains(ADMIN_ONLY), "{}", member.text());
+
+    // The administrator archives the account: its SSH session closes at once.
+    let user: pb::User = server
+        .db()
+        .get(city.member_a.user_id)
+        .expect("read")
+        .expect("exists");
+    city.admin
+        .users()
+        .archive_user(pb::ArchiveUserRequest {
+            user_id: city.member_a.user_id,
+            expected_version: version_of(user.meta),
+        })
+        .await
+        .expect("archived");
+    member.wait_closed(STEP).await.expect("closed on archiving");
+
+    // `q` quits: the channel closes.
+    admin.send(b"q").await.expect("typed");
+    admin.wait_closed(STEP).await.expect("closed on quit");
+    admin.disconnect().await.expect("disconnected");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_is_refused_and_throttled_like_the_api_login() {
+    let server = TestServer::start_default().await.expect("server");
+    let _city = City::build(&server).await.expect("city");
+    let front = SshFront::start(&server).await.expect("ssh front end");
+    let free = server.config().login_free_attempts;
+    for _ in 0..free {
+        let refused = SshTerminal::open(&front, "secretary_a", "не тот пароль", (80, 24))
+            .await
+            .expect("connected");
+        assert_eq!(refused.err(), Some(Refused::Password));
+    }
+    // Locked now: even the right password is refused for a while.
+    let locked = SshTerminal::open(&front, "secretary_a", TEST_PASSWORD, (80, 24))
+        .await
+        .expect("connected");
+    assert_eq!(locked.err(), Some(Refused::Password));
+    // Another person from the same address is not locked out.
+    let other = SshTerminal::open(&front, "secretary_b", TEST_PASSWORD, (80, 24))
+        .await
+        .expect("connected");
+    assert!(other.is_ok());
+}
