@@ -87,6 +87,7 @@ impl Connection {
         let size = self.size.clone();
         let theme = Theme::for_term(self.term.as_deref());
         let user_id = who.login.user_id;
+        let escapes_out = out.clone();
         // The client's state stays on one thread (its forms are not `Send`).
         self.clients.spawn_pinned(move || async move {
             let mut backend = ChannelBackend::new(ChannelOut::new(out), size);
@@ -94,9 +95,15 @@ impl Connection {
                 backend.enter()?;
                 let mut terminal = ratatui::Terminal::new(backend)?;
                 let input = tokio_stream::wrappers::UnboundedReceiverStream::new(typed);
+                let escapes: infogroups_tui::net::effects::Escapes = Box::new(move |bytes| {
+                    escapes_out.send(bytes.to_vec()).map_err(|_| {
+                        io::Error::new(io::ErrorKind::BrokenPipe, "the SSH channel is closed")
+                    })
+                });
                 let ran = infogroups_tui::signed_in::run(
                     &mut terminal,
                     input,
+                    escapes,
                     who,
                     infogroups_shared::names::Lang::default(),
                     theme,
@@ -286,7 +293,20 @@ impl Handler for Connection {
 
 impl Drop for Connection {
     fn drop(&mut self) {
-        // A dropped connection: the client sees its input end and stops.
+        // A dropped connection: the client sees its input end, stops and revokes its token.
         self.input = None;
+        // Signed in but no terminal was ever asked for: nothing else will revoke the token.
+        if let Some(who) = self.signed_in.take()
+            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        {
+            let auth = AuthSvc::new(self.ctx.clone());
+            runtime.spawn(async move {
+                let mut req = tonic::Request::new(pb::LogoutRequest {});
+                if let Ok(value) = format!("Bearer {}", who.token).parse() {
+                    req.metadata_mut().insert("authorization", value);
+                    let _ = auth.logout(req).await;
+                }
+            });
+        }
     }
 }

@@ -16,7 +16,7 @@ use ratatui::backend::Backend;
 use crate::app::{Init, State};
 use crate::msg::{LoginOk, Msg};
 use crate::net::connection::{ConnectError, Connection};
-use crate::net::effects::Effects;
+use crate::net::effects::{Effects, Escapes};
 use crate::net::saving::Downloads;
 use crate::term::runtime::{self, Until};
 use crate::ui::theme::Theme;
@@ -51,10 +51,12 @@ pub enum SignedInError {
 }
 
 /// Runs the client on `terminal` with `input` until the person quits, the input ends or the
-/// session ends; the token is revoked on the way out.
+/// session ends; escapes that draw nothing (the clipboard's) go out through `escapes`. The
+/// token is revoked on the way out.
 pub async fn run<B, S>(
     terminal: &mut Terminal<B>,
     input: S,
+    escapes: Escapes,
     who: SignedIn,
     lang: Lang,
     theme: Theme,
@@ -70,7 +72,8 @@ where
     // session's own, removed when it ends (the one-time download links reach the person).
     let scratch = tempfile::tempdir()?;
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut effects = Effects::new(conn, tx.clone(), Downloads::resolve(Some(scratch.path())));
+    let mut effects = Effects::new(conn, tx.clone(), Downloads::resolve(Some(scratch.path())))
+        .with_escapes(escapes);
     let size = terminal.size()?;
     let mut state = State::new(Init {
         lang,
