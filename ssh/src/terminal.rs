@@ -136,7 +136,12 @@ impl Backend for ChannelBackend {
     }
 
     fn show_cursor(&mut self) -> io::Result<()> {
-        self.inner.show_cursor()
+        match self.inner.show_cursor() {
+            // The person is gone (the terminal is dropped after the channel closed): there is no
+            // cursor left to show.
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
     }
 
     /// Where the cursor was last put: asking the remote terminal would mean waiting for its
