@@ -133,9 +133,13 @@ fn refused() -> Auth {
     }
 }
 
-/// A terminal's size from the SSH numbers, kept within what a screen can be.
-fn cells(n: u32) -> u16 {
-    u16::try_from(n.clamp(1, 1000)).unwrap_or(1000)
+/// A terminal's size from the SSH numbers, kept within what a screen can be; zero (a client
+/// without a terminal of its own to measure, RFC 4254 §6.2) means the classic 80×24.
+fn cells(n: u32, default: u16) -> u16 {
+    if n == 0 {
+        return default;
+    }
+    u16::try_from(n.min(1000)).unwrap_or(1000)
 }
 
 impl Handler for Connection {
@@ -197,7 +201,7 @@ impl Handler for Connection {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         self.term = Some(term.to_string());
-        self.size.set(cells(col_width), cells(row_height));
+        self.size.set(cells(col_width, 80), cells(row_height, 24));
         session.channel_success(channel)
     }
 
@@ -210,7 +214,7 @@ impl Handler for Connection {
         _pix_height: u32,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let (width, height) = (cells(col_width), cells(row_height));
+        let (width, height) = (cells(col_width, 80), cells(row_height, 24));
         self.size.set(width, height);
         if let Some(input) = &self.input {
             let _ = input.send(Ok(Event::Resize(width, height)));

@@ -91,3 +91,85 @@ async fn a_wrong_password_is_refused_and_throttled_like_the_api_login() {
         .expect("connected");
     assert!(other.is_ok());
 }
+
+/// The OpenSSH client, where the `ssh` program exists: the password from an askpass program, a
+/// PTY forced with `-tt`, the host key pinned in a known-hosts file of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openssh_client_signs_in_draws_the_work_screen_and_quits() {
+    use std::os::unix::fs::PermissionsExt;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    if std::process::Command::new("ssh")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("no `ssh` program here; the russh client tests cover the protocol");
+        return;
+    }
+    let server = TestServer::start_default().await.expect("server");
+    let front = SshFront::start(&server).await.expect("ssh front end");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let key = infogroups_ssh::host_key::load_or_create(server.data_dir()).expect("host key");
+    let public = key.public_key().to_openssh().expect("public key");
+    let known = dir.path().join("known_hosts");
+    std::fs::write(
+        &known,
+        format!("[127.0.0.1]:{} {public}\n", front.addr.port()),
+    )
+    .expect("known hosts");
+    let askpass = dir.path().join("askpass");
+    std::fs::write(&askpass, "#!/bin/sh\nprintf '%s\\n' \"$IG_PASSWORD\"\n").expect("askpass");
+    std::fs::set_permissions(&askpass, std::fs::Permissions::from_mode(0o700)).expect("mode");
+
+    let mut child = tokio::process::Command::new("ssh")
+        .args(["-F", "/dev/null", "-tt", "-p"])
+        .arg(front.addr.port().to_string())
+        .arg("-o")
+        .arg(format!("UserKnownHostsFile={}", known.display()))
+        .args([
+            "-o",
+            "StrictHostKeyChecking=yes",
+            "-o",
+            "PreferredAuthentications=password",
+            "-o",
+            "NumberOfPasswordPrompts=1",
+            "admin@127.0.0.1",
+        ])
+        .env("SSH_ASKPASS", &askpass)
+        .env("SSH_ASKPASS_REQUIRE", "force")
+        .env("IG_PASSWORD", ADMIN_PASSWORD)
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("ssh started");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let (rows, cols) = (
+        std::num::NonZeroU16::new(24).expect("rows"),
+        std::num::NonZeroU16::new(80).expect("cols"),
+    );
+    let mut screen = vt100::Parser::new(rows, cols, 0);
+    let until = std::time::Instant::now() + STEP;
+    let mut buf = vec![0u8; 64 * 1024];
+    while !screen.screen().contents().contains(ONLINE) {
+        let left = until.saturating_duration_since(std::time::Instant::now());
+        let n = tokio::time::timeout(left, stdout.read(&mut buf))
+            .await
+            .unwrap_or_else(|_| panic!("no work screen:\n{}", screen.screen().contents()))
+            .expect("read");
+        assert!(n > 0, "ssh ended:\n{}", screen.screen().contents());
+        screen.process(&buf[..n]);
+    }
+    assert!(screen.screen().contents().contains(ADMIN_ONLY));
+    stdin.write_all(b"q").await.expect("typed");
+    stdin.flush().await.expect("sent");
+    let status = tokio::time::timeout(STEP, child.wait())
+        .await
+        .expect("ssh ended after q")
+        .expect("status");
+    assert!(status.success(), "{status:?}");
+}
