@@ -76,6 +76,39 @@ impl client::Handler for Known {
     }
 }
 
+/// Signs in as `user` and asks to run `command` instead of the terminal client: whether the
+/// server refused.
+pub async fn exec_refused(
+    front: &SshFront,
+    user: &str,
+    password: &str,
+    command: &str,
+) -> Result<bool> {
+    let config = Arc::new(client::Config::default());
+    let known = Known {
+        fingerprint: front.fingerprint.clone(),
+    };
+    let mut session = client::connect(config, front.addr, known).await?;
+    if !session
+        .authenticate_password(user, password)
+        .await?
+        .success()
+    {
+        bail!("{user}: the password was refused");
+    }
+    let mut channel = session.channel_open_session().await?;
+    channel.exec(true, command).await?;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), channel.wait()).await {
+            Err(_) => bail!("no answer to the command request"),
+            Ok(Some(ChannelMsg::Failure)) => return Ok(true),
+            Ok(Some(ChannelMsg::Success) | None) => return Ok(false),
+            Ok(Some(ChannelMsg::Data { .. })) => return Ok(false),
+            Ok(Some(_)) => {}
+        }
+    }
+}
+
 /// A person at an SSH terminal: the connection, the session channel and the screen.
 pub struct SshTerminal {
     session: Handle<Known>,

@@ -5,7 +5,7 @@
 
 use infogroups_shared::pb;
 use infogroups_tests::fixtures::version_of;
-use infogroups_tests::ssh::{Refused, SshFront, SshTerminal};
+use infogroups_tests::ssh::{Refused, SshFront, SshTerminal, exec_refused};
 use infogroups_tests::{ADMIN_PASSWORD, City, STEP, TEST_PASSWORD, TestServer};
 
 /// What only an administrator's tab bar shows: the users' tab.
@@ -66,6 +66,25 @@ async fn an_ssh_login_is_the_work_screen_and_every_permission_is_the_accounts() 
     admin.send(b"q").await.expect("typed");
     admin.wait_closed(STEP).await.expect("closed on quit");
     admin.disconnect().await.expect("disconnected");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_closes_the_session_and_commands_are_refused() {
+    let server = TestServer::start_default().await.expect("server");
+    let _city = City::build(&server).await.expect("city");
+    let front = SshFront::start(&server).await.expect("ssh front end");
+    let refused = exec_refused(&front, "executor", TEST_PASSWORD, "cat /etc/passwd")
+        .await
+        .expect("asked");
+    assert!(refused, "a command must not run");
+    let mut term = SshTerminal::open(&front, "executor", TEST_PASSWORD, (80, 24))
+        .await
+        .expect("connected")
+        .expect("signed in");
+    term.wait_for(ONLINE, STEP).await.expect("work screen");
+    // F10 signs out: no login screen is offered to whoever sits down next; the session closes.
+    term.send(b"\x1b[21~").await.expect("typed");
+    term.wait_closed(STEP).await.expect("closed on signing out");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
