@@ -1,6 +1,10 @@
-//! The server's SSH host key: an ed25519 key generated on the first start into the data
-//! directory (owner-only, 0600), read on every later start, and its SHA-256 fingerprint — what
-//! the operator gives staff so their SSH client can tell this server from an impostor.
+//! The server's SSH host key: an ed25519 key generated on the first start (owner-only, 0600),
+//! read on every later start, and its SHA-256 fingerprint — what the operator gives staff so
+//! their SSH client can tell this server from an impostor.
+//!
+//! It lives beside the data directory, in `<data>-ssh/`, not inside it: the store's rewrite after
+//! a depersonalisation replaces the data directory whole, which would silently change the host
+//! key, and every SSH client would then warn of an impostor.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -22,14 +26,17 @@ pub enum HostKeyError {
     Format(PathBuf, russh::keys::ssh_key::Error),
 }
 
-/// Where the host key lives for a data directory.
-pub fn path_in(data_dir: &Path) -> PathBuf {
-    data_dir.join(FILE_NAME)
+/// Where the host key lives for a data directory: `<data>-ssh/ssh_host_ed25519_key`.
+pub fn path_for(data_dir: &Path) -> PathBuf {
+    let mut dir = data_dir.as_os_str().to_os_string();
+    dir.push("-ssh");
+    PathBuf::from(dir).join(FILE_NAME)
 }
 
-/// The key in `data_dir`, generated and written (0600) when there is none yet.
-pub fn load_or_create(data_dir: &Path) -> Result<PrivateKey, HostKeyError> {
-    let path = path_in(data_dir);
+/// The key in the file `path`, generated and written (0600, in a 0700 folder) when there is
+/// none yet.
+pub fn load_or_create(path: &Path) -> Result<PrivateKey, HostKeyError> {
+    let path = path.to_path_buf();
     let io = |e| HostKeyError::Io(path.clone(), e);
     match std::fs::read_to_string(&path) {
         Ok(text) => {
@@ -41,7 +48,9 @@ pub fn load_or_create(data_dir: &Path) -> Result<PrivateKey, HostKeyError> {
             let text = key
                 .to_openssh(LineEnding::LF)
                 .map_err(|e| HostKeyError::Format(path.clone(), e))?;
-            std::fs::create_dir_all(data_dir).map_err(io)?;
+            if let Some(dir) = path.parent() {
+                create_private_dir(dir).map_err(io)?;
+            }
             write_private(&path, text.as_bytes()).map_err(io)?;
             tracing::info!(path = %path.display(), "generated the SSH host key");
             Ok(key)
@@ -69,6 +78,18 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.sync_all()
 }
 
+/// Creates `dir` (and its parents) readable by its owner only.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
 /// The operating system's random numbers, as the key generator wants them.
 fn rand_core_rng() -> russh::keys::ssh_key::rand_core::OsRng {
     russh::keys::ssh_key::rand_core::OsRng
@@ -81,17 +102,17 @@ mod tests {
     #[test]
     fn the_key_is_made_once_owner_only_and_read_back_the_same() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let first = load_or_create(dir.path()).expect("created");
-        let again = load_or_create(dir.path()).expect("read");
+        let data = dir.path().join("store");
+        let path = path_for(&data);
+        assert_eq!(path, dir.path().join("store-ssh").join(FILE_NAME));
+        let first = load_or_create(&path).expect("created");
+        let again = load_or_create(&path).expect("read");
         assert_eq!(fingerprint(&first), fingerprint(&again));
         assert!(fingerprint(&first).starts_with("SHA256:"));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(path_in(dir.path()))
-                .expect("file")
-                .permissions()
-                .mode();
+            let mode = std::fs::metadata(&path).expect("file").permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

@@ -345,8 +345,8 @@ fn build_config(args: ServeArgs) -> Result<Config> {
 
 /// `config check`: the file parses, TLS files are readable, and the effective settings.
 fn config_check(args: ServeArgs) -> Result<()> {
-    let (_, read) = file_config(&args.common)?;
-    let ssh = args.ssh;
+    let (file, read) = file_config(&args.common)?;
+    let ssh = args.ssh.or(file.ssh);
     let config = build_config(args)?;
     if let Some(tls) = &config.tls {
         for f in [&tls.cert, &tls.key] {
@@ -363,9 +363,9 @@ fn config_check(args: ServeArgs) -> Result<()> {
     match ssh {
         Some(addr) => {
             println!("ssh = {addr}");
-            let key_file = infogroups_ssh::host_key::path_in(&config.data_dir);
+            let key_file = infogroups_ssh::host_key::path_for(&config.data_dir);
             if key_file.exists() {
-                let key = infogroups_ssh::host_key::load_or_create(&config.data_dir)?;
+                let key = infogroups_ssh::host_key::load_or_create(&key_file)?;
                 println!(
                     "ssh_host_key = ED25519 {}",
                     infogroups_ssh::host_key::fingerprint(&key)
@@ -380,7 +380,7 @@ fn config_check(args: ServeArgs) -> Result<()> {
 }
 
 async fn serve(args: ServeArgs) -> Result<()> {
-    let ssh_addr = args.ssh;
+    let ssh_addr = args.ssh.or(file_config(&args.common)?.0.ssh);
     let config = build_config(args)?;
     if config.tls.is_none() && !config.listen.ip().is_loopback() {
         tracing::warn!(
@@ -405,7 +405,9 @@ async fn serve(args: ServeArgs) -> Result<()> {
     // fails the start rather than the first SSH login.
     let ssh = match ssh_addr {
         Some(addr) => {
-            let key = infogroups_ssh::host_key::load_or_create(&data)?;
+            let key = infogroups_ssh::host_key::load_or_create(
+                &infogroups_ssh::host_key::path_for(&data),
+            )?;
             let fingerprint = infogroups_ssh::host_key::fingerprint(&key);
             let bound = tokio::net::TcpListener::bind(addr)
                 .await

@@ -26,9 +26,10 @@ pub struct SshFront {
 }
 
 impl SshFront {
-    /// Starts it for `server`, with a host key made in the server's data directory.
+    /// Starts it for `server`, with a host key made in the server's data directory (a test's
+    /// directory is its own; a real server keeps the key beside the store, not in it).
     pub async fn start(server: &TestServer) -> Result<Self> {
-        let key = infogroups_ssh::host_key::load_or_create(server.data_dir())?;
+        let key = infogroups_ssh::host_key::load_or_create(&host_key_file(server))?;
         let fingerprint = infogroups_ssh::host_key::fingerprint(&key);
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
@@ -56,6 +57,11 @@ impl Drop for SshFront {
     fn drop(&mut self) {
         self.stop.cancel();
     }
+}
+
+/// Where a test server's SSH host key is kept.
+pub fn host_key_file(server: &TestServer) -> std::path::PathBuf {
+    server.data_dir().join(infogroups_ssh::host_key::FILE_NAME)
 }
 
 /// A screen dimension, never zero.

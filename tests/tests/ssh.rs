@@ -5,7 +5,7 @@
 
 use infogroups_shared::pb;
 use infogroups_tests::fixtures::version_of;
-use infogroups_tests::ssh::{Refused, SshFront, SshTerminal, exec_refused};
+use infogroups_tests::ssh::{Refused, SshFront, SshTerminal, exec_refused, host_key_file};
 use infogroups_tests::{ADMIN_PASSWORD, City, STEP, TEST_PASSWORD, TestServer};
 
 /// What only an administrator's tab bar shows: the users' tab.
@@ -129,7 +129,7 @@ async fn the_openssh_client_signs_in_draws_the_work_screen_and_quits() {
     let server = TestServer::start_default().await.expect("server");
     let front = SshFront::start(&server).await.expect("ssh front end");
     let dir = tempfile::tempdir().expect("temp dir");
-    let key = infogroups_ssh::host_key::load_or_create(server.data_dir()).expect("host key");
+    let key = infogroups_ssh::host_key::load_or_create(&host_key_file(&server)).expect("host key");
     let public = key.public_key().to_openssh().expect("public key");
     let known = dir.path().join("known_hosts");
     std::fs::write(
