@@ -478,23 +478,29 @@ async fn serve(args: ServeArgs) -> Result<()> {
     }
 }
 
-/// How the SSH sessions' clients reach this process's own API: over loopback to the port it
-/// listens on; with TLS by the name `localhost`, trusting the API's own certificate.
+/// How the SSH sessions' clients reach this process's own API: the port it listens on, over
+/// loopback when it listens there or on every address, else at the one address it listens on;
+/// with TLS by the name `localhost` (or that address), trusting the API's own certificate.
 fn loopback_api(listen: SocketAddr, tls: Option<&TlsFiles>) -> infogroups_ssh::Api {
     let port = listen.port();
+    let local = listen.ip().is_unspecified() || listen.ip().is_loopback();
     match tls {
         Some(files) => infogroups_ssh::Api {
-            url: format!("https://localhost:{port}"),
+            url: if local {
+                format!("https://localhost:{port}")
+            } else {
+                format!("https://{listen}")
+            },
             ca_cert: Some(files.cert.clone()),
         },
         None => {
-            let host = if listen.ip().is_unspecified() || listen.ip().is_loopback() {
+            let ip = if local {
                 std::net::IpAddr::from([127, 0, 0, 1])
             } else {
                 listen.ip()
             };
             infogroups_ssh::Api {
-                url: format!("http://{}", SocketAddr::new(host, port)),
+                url: format!("http://{}", SocketAddr::new(ip, port)),
                 ca_cert: None,
             }
         }
