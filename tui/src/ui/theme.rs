@@ -132,3 +132,17 @@ impl Theme {
         Style::new().add_modifier(Modifier::REVERSED)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dumb_or_unnamed_terminal_gets_no_colours() {
+        assert!(!Theme::for_term(None).color);
+        assert!(!Theme::for_term(Some("")).color);
+        assert!(!Theme::for_term(Some("dumb")).color);
+        assert!(Theme::for_term(Some("xterm-256color")).color);
+        assert!(Theme::for_term(Some("linux")).color);
+    }
+}
