@@ -12,6 +12,9 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyEventState, Ke
 const ESC: u8 = 0x1b;
 const PASTE_START: &[u8] = b"\x1b[200~";
 const PASTE_END: &[u8] = b"\x1b[201~";
+/// The most of one paste that is kept: far more than any field takes, and a bound on what one
+/// signed-in person can make the server hold.
+pub const MAX_PASTE: usize = 1 << 20;
 
 /// Turns the channel's bytes into events, keeping an unfinished paste or sequence between
 /// packets.
@@ -40,7 +43,7 @@ impl InputParser {
             if let Some(paste) = &mut self.paste {
                 match find(&buf[at..], PASTE_END) {
                     Some(end) => {
-                        paste.extend_from_slice(&buf[at..at + end]);
+                        keep_within(paste, &buf[at..at + end]);
                         let text = String::from_utf8_lossy(paste).replace("\r\n", "\n");
                         events.push(Event::Paste(text.replace('\r', "\n")));
                         self.paste = None;
@@ -49,7 +52,7 @@ impl InputParser {
                     None => {
                         // Keep a possible start of the end marker for the next packet.
                         let keep = partial_suffix(&buf[at..], PASTE_END);
-                        paste.extend_from_slice(&buf[at..buf.len() - keep]);
+                        keep_within(paste, &buf[at..buf.len() - keep]);
                         self.pending = buf[buf.len() - keep..].to_vec();
                         return events;
                     }
@@ -74,6 +77,12 @@ impl InputParser {
         }
         events
     }
+}
+
+/// Adds `bytes` to a paste, up to [`MAX_PASTE`]; the rest is dropped.
+fn keep_within(paste: &mut Vec<u8>, bytes: &[u8]) {
+    let room = MAX_PASTE.saturating_sub(paste.len());
+    paste.extend_from_slice(&bytes[..bytes.len().min(room)]);
 }
 
 /// Where `needle` starts in `hay`.
@@ -340,6 +349,23 @@ mod tests {
                 (KeyCode::Char('x'), KeyModifiers::ALT),
                 (KeyCode::Char('д'), KeyModifiers::ALT),
             ]
+        );
+    }
+
+    #[test]
+    fn a_huge_paste_is_cut_at_the_bound_and_what_follows_it_still_counts() {
+        let mut p = InputParser::default();
+        assert!(p.feed(PASTE_START).is_empty());
+        let chunk = vec![b'a'; 64 * 1024];
+        for _ in 0..(2 * MAX_PASTE / chunk.len()) {
+            assert!(p.feed(&chunk).is_empty());
+        }
+        let events = p.feed(b"\x1b[201~x");
+        assert!(
+            matches!(&events[..], [Event::Paste(t), Event::Key(k)]
+                if t.len() == MAX_PASTE && k.code == KeyCode::Char('x')),
+            "{} events",
+            events.len()
         );
     }
 
