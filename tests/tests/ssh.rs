@@ -88,6 +88,43 @@ async fn signing_out_closes_the_session_and_commands_are_refused() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_connection_ends_its_client_and_its_token() {
+    let server = TestServer::start_default().await.expect("server");
+    let city = City::build(&server).await.expect("city");
+    let front = SshFront::start(&server).await.expect("ssh front end");
+    let id = city.executor2.user_id;
+    // The fixture's own API login is one session; the SSH login adds another.
+    let before = infogroups_server::auth::sessions_of(server.db(), id, None)
+        .expect("sessions")
+        .len();
+    let mut term = SshTerminal::open(&front, "executor2", TEST_PASSWORD, (80, 24))
+        .await
+        .expect("connected")
+        .expect("signed in");
+    term.wait_for(ONLINE, STEP).await.expect("work screen");
+    let open = infogroups_server::auth::sessions_of(server.db(), id, None)
+        .expect("sessions")
+        .len();
+    assert_eq!(open, before + 1);
+    term.disconnect().await.expect("dropped");
+    // The client notices the end of its input and revokes its token; waited for, bounded.
+    let until = std::time::Instant::now() + STEP;
+    loop {
+        let now = infogroups_server::auth::sessions_of(server.db(), id, None)
+            .expect("sessions")
+            .len();
+        if now == before {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "the SSH session's token outlived it"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_password_is_refused_and_throttled_like_the_api_login() {
     let server = TestServer::start_default().await.expect("server");
     let _city = City::build(&server).await.expect("city");
