@@ -216,6 +216,8 @@ pub struct FileConfig {
     pub metrics: Option<SocketAddr>,
     /// Where the one-time download links are served.
     pub download_links: Option<SocketAddr>,
+    /// Where the terminal client is served over SSH (`--ssh`); off without it.
+    pub ssh: Option<SocketAddr>,
     /// The links' public address (`https://host:port`).
     pub download_links_url: Option<String>,
     /// How often to back up by itself: `30m`, `6h`, `1d` (see [`parse_every`]).

@@ -16,6 +16,7 @@ pub mod pg;
 pub mod review;
 pub mod server;
 pub mod smtp;
+pub mod ssh;
 pub mod watch;
 
 use std::time::Duration;

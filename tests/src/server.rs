@@ -31,6 +31,7 @@ pub struct TestServer {
     task: JoinHandle<Result<(), LaunchError>>,
     dir: Arc<TempDir>,
     rewrites: tokio::sync::watch::Receiver<u64>,
+    ctx: infogroups_server::services::Ctx,
 }
 
 impl std::fmt::Debug for TestServer {
@@ -83,6 +84,7 @@ impl TestServer {
         let server = open_when_released(&config).await?;
         let db = server.db().clone();
         let rewrites = server.store_rewrites();
+        let ctx = server.ctx().clone();
         let shutdown = CancellationToken::new();
         let task = tokio::spawn(server.serve(listener, shutdown.clone()));
         Ok(Self {
@@ -93,7 +95,13 @@ impl TestServer {
             task,
             dir,
             rewrites,
+            ctx,
         })
+    }
+
+    /// The services' shared context (what the SSH front end checks logins in).
+    pub fn ctx(&self) -> &infogroups_server::services::Ctx {
+        &self.ctx
     }
 
     /// Counts the store rewrites done while serving (`store_rewrite_every`): a test waits for

@@ -20,6 +20,7 @@ pub mod msg;
 pub mod net;
 pub mod replica;
 pub mod session;
+pub mod signed_in;
 pub mod strings;
 pub mod term;
 pub mod ui;
@@ -93,9 +94,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         size: (80, 24),
     });
 
-    let result = term::runtime::run(&mut guard.terminal, &mut state, &mut effects, input, tx, rx)
-        .await
-        .map_err(anyhow::Error::from);
+    let result = term::runtime::run(
+        &mut guard.terminal,
+        &mut state,
+        &mut effects,
+        input,
+        (tx, rx),
+        term::runtime::Until::Quit,
+    )
+    .await
+    .map_err(anyhow::Error::from);
     drop(guard);
     effects.shutdown().await;
     if let Some(d) = demo {

@@ -17,6 +17,19 @@ pub struct Effects {
     tx: UnboundedSender<Msg>,
     sync: Option<CancellationToken>,
     downloads: crate::net::saving::Downloads,
+    escapes: Escapes,
+}
+
+/// Where escapes that draw nothing (the clipboard's) are written: the terminal the client runs
+/// on, which is not the process's own output when it runs on an SSH channel.
+pub type Escapes = Box<dyn Fn(&[u8]) -> std::io::Result<()>>;
+
+/// The process's own terminal.
+fn to_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout();
+    out.write_all(bytes)?;
+    out.flush()
 }
 
 impl Effects {
@@ -31,7 +44,14 @@ impl Effects {
             tx,
             sync: None,
             downloads,
+            escapes: Box::new(to_stdout),
         }
+    }
+
+    /// The same, writing terminal escapes with `escapes` instead of to the process's output.
+    pub fn with_escapes(mut self, escapes: Escapes) -> Self {
+        self.escapes = escapes;
+        self
     }
 
     /// Starts `cmd`; returns at once.
@@ -102,12 +122,7 @@ impl Effects {
             }
             Cmd::CopyToClipboard(text) => {
                 // Between frames, straight to the terminal: the escape draws nothing.
-                use std::io::Write;
-                let mut out = std::io::stdout();
-                let written = out
-                    .write_all(crate::ui::escapes::osc52(&text).as_bytes())
-                    .and_then(|()| out.flush());
-                if let Err(e) = written {
+                if let Err(e) = (self.escapes)(crate::ui::escapes::osc52(&text).as_bytes()) {
                     tracing::info!(error = %e, "cannot ask the terminal to copy");
                 }
             }

@@ -11,16 +11,17 @@ use std::future::Future;
 use std::io;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crossterm::event::{Event, EventStream};
+use crossterm::event::Event;
 use futures::{Stream, StreamExt};
 use infogroups_shared::names::Lang;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::time::Instant;
 
 use crate::app::State;
 use crate::msg::Msg;
 use crate::net::effects::Effects;
-use crate::term::terminal::Term;
 use crate::ui::theme::Theme;
 use crate::{app, view};
 
@@ -82,13 +83,17 @@ where
 
 /// Shows "Starting…" while `work` runs (the embedded demo server starting); keys typed meanwhile
 /// are dropped, a resize draws the frame again.
-pub async fn starting<T>(
-    terminal: &mut Term,
-    input: &mut EventStream,
+pub async fn starting<T, B, S>(
+    terminal: &mut Terminal<B>,
+    input: &mut S,
     lang: Lang,
     theme: Theme,
     work: impl Future<Output = T>,
-) -> io::Result<T> {
+) -> io::Result<T>
+where
+    B: Backend<Error = io::Error>,
+    S: Stream<Item = io::Result<Event>> + Unpin,
+{
     let mut work = std::pin::pin!(work);
     let mut input_open = true;
     loop {
@@ -108,15 +113,31 @@ pub async fn starting<T>(
     }
 }
 
-/// Runs the app until it quits or the terminal's input ends.
-pub async fn run(
-    terminal: &mut Term,
+/// When the app's loop ends besides quitting and the end of input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Until {
+    /// Only then: back at the login screen the next person may sign in (the own terminal).
+    Quit,
+    /// Also when the session ends (signed out, revoked, archived): a terminal that came signed
+    /// in (an SSH session) has no one else to sign in, so it is closed.
+    SignedOut,
+}
+
+/// Runs the app on `terminal` (any backend: the process's own terminal or an SSH channel) with
+/// events from `input` until it quits, the input ends, or `until` says so.
+pub async fn run<B, S>(
+    terminal: &mut Terminal<B>,
     state: &mut State,
     effects: &mut Effects,
-    mut input: EventStream,
-    tx: UnboundedSender<Msg>,
-    mut rx: UnboundedReceiver<Msg>,
-) -> io::Result<()> {
+    mut input: S,
+    channel: (UnboundedSender<Msg>, UnboundedReceiver<Msg>),
+    until: Until,
+) -> io::Result<()>
+where
+    B: Backend<Error = io::Error> + io::Write,
+    S: Stream<Item = io::Result<Event>> + Unpin,
+{
+    let (tx, mut rx) = channel;
     // Keep our own sender alive so `recv` never reports a closed queue while the app runs.
     let _tx = tx;
     let mut tick = tokio::time::interval(TICK);
@@ -128,6 +149,7 @@ pub async fn run(
     }];
     batch.extend(typed_ahead(&mut input).await);
     let mut dirty = true;
+    let mut signed_in = false;
     let mut last_draw = Instant::now() - FRAME;
     loop {
         // Apply everything queued, then draw if due.
@@ -142,6 +164,12 @@ pub async fn run(
         }
         if state.quit {
             tracing::info!("quit");
+            return Ok(());
+        }
+        // Signed in once and signed out since: the login is not offered again.
+        signed_in |= state.session.is_some();
+        if until == Until::SignedOut && signed_in && state.session.is_none() {
+            tracing::info!("session ended; closing the terminal");
             return Ok(());
         }
         let now = Instant::now();

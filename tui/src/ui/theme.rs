@@ -18,6 +18,13 @@ impl Theme {
         Self { color: !no_color }
     }
 
+    /// For a terminal that named itself `term` (an SSH session's `TERM`, from its PTY request):
+    /// no colours for `dumb` or no name at all, the 8 basic ones otherwise.
+    pub fn for_term(term: Option<&str>) -> Self {
+        let color = term.is_some_and(|t| !t.is_empty() && t != "dumb");
+        Self { color }
+    }
+
     fn pick(self, colored: Style, plain: Style) -> Style {
         if self.color { colored } else { plain }
     }
@@ -123,5 +130,19 @@ impl Theme {
     /// The fake cursor in a field.
     pub fn cursor(self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dumb_or_unnamed_terminal_gets_no_colours() {
+        assert!(!Theme::for_term(None).color);
+        assert!(!Theme::for_term(Some("")).color);
+        assert!(!Theme::for_term(Some("dumb")).color);
+        assert!(Theme::for_term(Some("xterm-256color")).color);
+        assert!(Theme::for_term(Some("linux")).color);
     }
 }

@@ -111,6 +111,10 @@ struct ServeArgs {
     /// (e.g. https://infogroups.example.org:8443) [default: from --download-links].
     #[arg(long, env = "INFOGROUPS_DOWNLOAD_LINKS_URL", value_name = "URL")]
     download_links_url: Option<String>,
+    /// Also serve the terminal client over SSH at ADDR (e.g. 0.0.0.0:2222): staff run
+    /// `ssh -p 2222 LOGIN@host` and sign in with their account's password. Off by default.
+    #[arg(long, env = "INFOGROUPS_SSH", value_name = "ADDR")]
+    ssh: Option<SocketAddr>,
     /// Serve beyond loopback without TLS (only behind a tunnel or on a trusted network).
     #[arg(long, env = "INFOGROUPS_INSECURE_LISTEN")]
     insecure_listen: bool,
@@ -347,7 +351,8 @@ fn build_config(args: ServeArgs) -> Result<Config> {
 
 /// `config check`: the file parses, TLS files are readable, and the effective settings.
 fn config_check(args: ServeArgs) -> Result<()> {
-    let (_, read) = file_config(&args.common)?;
+    let (file, read) = file_config(&args.common)?;
+    let ssh = args.ssh.or(file.ssh);
     let config = build_config(args)?;
     if let Some(tls) = &config.tls {
         for f in [&tls.cert, &tls.key] {
@@ -361,10 +366,27 @@ fn config_check(args: ServeArgs) -> Result<()> {
     for (key, value) in config::effective(&config) {
         println!("{key} = {value}");
     }
+    match ssh {
+        Some(addr) => {
+            println!("ssh = {addr}");
+            let key_file = infogroups_ssh::host_key::path_for(&config.data_dir);
+            if key_file.exists() {
+                let key = infogroups_ssh::host_key::load_or_create(&key_file)?;
+                println!(
+                    "ssh_host_key = ED25519 {}",
+                    infogroups_ssh::host_key::fingerprint(&key)
+                );
+            } else {
+                println!("ssh_host_key = (made on the first start)");
+            }
+        }
+        None => println!("ssh = off"),
+    }
     Ok(())
 }
 
 async fn serve(args: ServeArgs) -> Result<()> {
+    let ssh_addr = args.ssh.or(file_config(&args.common)?.0.ssh);
     let config = build_config(args)?;
     if config.tls.is_none() && !config.listen.ip().is_loopback() {
         tracing::warn!(
@@ -385,6 +407,23 @@ async fn serve(args: ServeArgs) -> Result<()> {
         ),
         None => None,
     };
+    // Bound before the store opens too; the host key is made or read now, so a bad key file
+    // fails the start rather than the first SSH login.
+    let ssh = match ssh_addr {
+        Some(addr) => {
+            let key = infogroups_ssh::host_key::load_or_create(
+                &infogroups_ssh::host_key::path_for(&data),
+            )?;
+            let fingerprint = infogroups_ssh::host_key::fingerprint(&key);
+            let bound = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen for SSH on {addr}"))?;
+            println!("SSH host key fingerprint: ED25519 {fingerprint}");
+            Some((bound, key, fingerprint))
+        }
+        None => None,
+    };
+    let api = loopback_api(listener.local_addr()?, config.tls.as_ref());
     let server = Server::open(config)
         .await
         .with_context(|| format!("cannot open the store in {}", data.display()))?;
@@ -412,6 +451,16 @@ async fn serve(args: ServeArgs) -> Result<()> {
     infogroups_server::tls::reload_on_hangup(server.tls())
         .context("cannot install the SIGHUP handler")?;
     tokio::spawn(signals(stop, shutdown.clone()));
+    if let Some((bound, key, fingerprint)) = ssh {
+        tracing::info!(addr = %bound.local_addr()?, fingerprint = %fingerprint, "serving the terminal client over SSH");
+        tokio::spawn(infogroups_ssh::serve(
+            bound,
+            infogroups_ssh::config(key),
+            server.ctx().clone(),
+            api,
+            shutdown.clone(),
+        ));
+    }
     let probe = infogroups_server::readiness::probe_addr(listener.local_addr()?);
     let answered = infogroups_server::readiness::until_answered(probe, server.tls());
     let serving = server.serve(listener, shutdown.clone());
@@ -430,6 +479,35 @@ async fn serve(args: ServeArgs) -> Result<()> {
             }
             () = async { shutdown.cancelled().await; tokio::time::sleep(Duration::from_secs(5)).await } => {
                 bail!("the server did not stop within 5 s of the signal");
+            }
+        }
+    }
+}
+
+/// How the SSH sessions' clients reach this process's own API: the port it listens on, over
+/// loopback when it listens there or on every address, else at the one address it listens on;
+/// with TLS by the name `localhost` (or that address), trusting the API's own certificate.
+fn loopback_api(listen: SocketAddr, tls: Option<&TlsFiles>) -> infogroups_ssh::Api {
+    let port = listen.port();
+    let local = listen.ip().is_unspecified() || listen.ip().is_loopback();
+    match tls {
+        Some(files) => infogroups_ssh::Api {
+            url: if local {
+                format!("https://localhost:{port}")
+            } else {
+                format!("https://{listen}")
+            },
+            ca_cert: Some(files.cert.clone()),
+        },
+        None => {
+            let ip = if local {
+                std::net::IpAddr::from([127, 0, 0, 1])
+            } else {
+                listen.ip()
+            };
+            infogroups_ssh::Api {
+                url: format!("http://{}", SocketAddr::new(ip, port)),
+                ca_cert: None,
             }
         }
     }

@@ -1,0 +1,231 @@
+//! The terminal client over SSH, driven by a real SSH client: a password login draws the work
+//! screen, the terminal resizes, `q` closes the session; a member's screen lacks what only an
+//! administrator sees; a session of an account archived meanwhile closes at once; a wrong
+//! password is refused and, past the free attempts, so is the right one, as on the API.
+
+use infogroups_shared::pb;
+use infogroups_tests::fixtures::version_of;
+use infogroups_tests::ssh::{Refused, SshFront, SshTerminal, exec_refused, host_key_file};
+use infogroups_tests::{ADMIN_PASSWORD, City, STEP, TEST_PASSWORD, TestServer};
+
+/// What only an administrator's tab bar shows: the users' tab.
+const ADMIN_ONLY: &str = "Польз.";
+/// The status line's link indicator, once the session's snapshot is in.
+const ONLINE: &str = "подключено";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ssh_login_is_the_work_screen_and_every_permission_is_the_accounts() {
+    let server = TestServer::start_default().await.expect("server");
+    let city = City::build(&server).await.expect("city");
+    let front = SshFront::start(&server).await.expect("ssh front end");
+
+    let mut admin = SshTerminal::open(&front, "admin", ADMIN_PASSWORD, (100, 30))
+        .await
+        .expect("connected")
+        .expect("signed in");
+    admin.wait_for(ONLINE, STEP).await.expect("work screen");
+    assert!(admin.text().contains(ADMIN_ONLY), "{}", admin.text());
+    assert!(admin.text().contains("Администратор"), "{}", admin.text());
+
+    // The window shrinks: the frame is drawn again at the new size, the status on its last row.
+    admin.resize(70, 20).await.expect("resized");
+    let until = std::time::Instant::now() + STEP;
+    while !admin.last_row().contains(ONLINE) {
+        assert!(
+            std::time::Instant::now() < until,
+            "not redrawn:\n{}",
+            admin.text()
+        );
+        admin.read_some(STEP).await.expect("read");
+    }
+
+    let mut member = SshTerminal::open(&front, "member_a", TEST_PASSWORD, (100, 30))
+        .await
+        .expect("connected")
+        .expect("signed in");
+    member.wait_for(ONLINE, STEP).await.expect("work screen");
+    assert!(!member.text().contains(ADMIN_ONLY), "{}", member.text());
+
+    // The administrator archives the account: its SSH session closes at once.
+    let user: pb::User = server
+        .db()
+        .get(city.member_a.user_id)
+        .expect("read")
+        .expect("exists");
+    city.admin
+        .users()
+        .archive_user(pb::ArchiveUserRequest {
+            user_id: city.member_a.user_id,
+            expected_version: version_of(user.meta),
+        })
+        .await
+        .expect("archived");
+    member.wait_closed(STEP).await.expect("closed on archiving");
+
+    // `q` quits: the channel closes.
+    admin.send(b"q").await.expect("typed");
+    admin.wait_closed(STEP).await.expect("closed on quit");
+    admin.disconnect().await.expect("disconnected");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_closes_the_session_and_commands_are_refused() {
+    let server = TestServer::start_default().await.expect("server");
+    let _city = City::build(&server).await.expect("city");
+    let front = SshFront::start(&server).await.expect("ssh front end");
+    let refused = exec_refused(&front, "executor", TEST_PASSWORD, "cat /etc/passwd")
+        .await
+        .expect("asked");
+    assert!(refused, "a command must not run");
+    let mut term = SshTerminal::open(&front, "executor", TEST_PASSWORD, (80, 24))
+        .await
+        .expect("connected")
+        .expect("signed in");
+    term.wait_for(ONLINE, STEP).await.expect("work screen");
+    // F10 signs out: no login screen is offered to whoever sits down next; the session closes.
+    term.send(b"\x1b[21~").await.expect("typed");
+    term.wait_closed(STEP).await.expect("closed on signing out");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_connection_ends_its_client_and_its_token() {
+    let server = TestServer::start_default().await.expect("server");
+    let city = City::build(&server).await.expect("city");
+    let front = SshFront::start(&server).await.expect("ssh front end");
+    let id = city.executor2.user_id;
+    // The fixture's own API login is one session; the SSH login adds another.
+    let before = infogroups_server::auth::sessions_of(server.db(), id, None)
+        .expect("sessions")
+        .len();
+    let mut term = SshTerminal::open(&front, "executor2", TEST_PASSWORD, (80, 24))
+        .await
+        .expect("connected")
+        .expect("signed in");
+    term.wait_for(ONLINE, STEP).await.expect("work screen");
+    let open = infogroups_server::auth::sessions_of(server.db(), id, None)
+        .expect("sessions")
+        .len();
+    assert_eq!(open, before + 1);
+    term.disconnect().await.expect("dropped");
+    // The client notices the end of its input and revokes its token; waited for, bounded.
+    let until = std::time::Instant::now() + STEP;
+    loop {
+        let now = infogroups_server::auth::sessions_of(server.db(), id, None)
+            .expect("sessions")
+            .len();
+        if now == before {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "the SSH session's token outlived it"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_is_refused_and_throttled_like_the_api_login() {
+    let server = TestServer::start_default().await.expect("server");
+    let _city = City::build(&server).await.expect("city");
+    let front = SshFront::start(&server).await.expect("ssh front end");
+    let free = server.config().login_free_attempts;
+    for _ in 0..free {
+        let refused = SshTerminal::open(&front, "secretary_a", "не тот пароль", (80, 24))
+            .await
+            .expect("connected");
+        assert_eq!(refused.err(), Some(Refused::Password));
+    }
+    // Locked now: even the right password is refused for a while.
+    let locked = SshTerminal::open(&front, "secretary_a", TEST_PASSWORD, (80, 24))
+        .await
+        .expect("connected");
+    assert_eq!(locked.err(), Some(Refused::Password));
+    // Another person from the same address is not locked out.
+    let other = SshTerminal::open(&front, "secretary_b", TEST_PASSWORD, (80, 24))
+        .await
+        .expect("connected");
+    assert!(other.is_ok());
+}
+
+/// The OpenSSH client, where the `ssh` program exists: the password from an askpass program, a
+/// PTY forced with `-tt`, the host key pinned in a known-hosts file of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openssh_client_signs_in_draws_the_work_screen_and_quits() {
+    use std::os::unix::fs::PermissionsExt;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    if std::process::Command::new("ssh")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("no `ssh` program here; the russh client tests cover the protocol");
+        return;
+    }
+    let server = TestServer::start_default().await.expect("server");
+    let front = SshFront::start(&server).await.expect("ssh front end");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let key = infogroups_ssh::host_key::load_or_create(&host_key_file(&server)).expect("host key");
+    let public = key.public_key().to_openssh().expect("public key");
+    let known = dir.path().join("known_hosts");
+    std::fs::write(
+        &known,
+        format!("[127.0.0.1]:{} {public}\n", front.addr.port()),
+    )
+    .expect("known hosts");
+    let askpass = dir.path().join("askpass");
+    std::fs::write(&askpass, "#!/bin/sh\nprintf '%s\\n' \"$IG_PASSWORD\"\n").expect("askpass");
+    std::fs::set_permissions(&askpass, std::fs::Permissions::from_mode(0o700)).expect("mode");
+
+    let mut child = tokio::process::Command::new("ssh")
+        .args(["-F", "/dev/null", "-tt", "-p"])
+        .arg(front.addr.port().to_string())
+        .arg("-o")
+        .arg(format!("UserKnownHostsFile={}", known.display()))
+        .args([
+            "-o",
+            "StrictHostKeyChecking=yes",
+            "-o",
+            "PreferredAuthentications=password",
+            "-o",
+            "NumberOfPasswordPrompts=1",
+            "admin@127.0.0.1",
+        ])
+        .env("SSH_ASKPASS", &askpass)
+        .env("SSH_ASKPASS_REQUIRE", "force")
+        .env("IG_PASSWORD", ADMIN_PASSWORD)
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("ssh started");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let (rows, cols) = (
+        std::num::NonZeroU16::new(24).expect("rows"),
+        std::num::NonZeroU16::new(80).expect("cols"),
+    );
+    let mut screen = vt100::Parser::new(rows, cols, 0);
+    let until = std::time::Instant::now() + STEP;
+    let mut buf = vec![0u8; 64 * 1024];
+    while !screen.screen().contents().contains(ONLINE) {
+        let left = until.saturating_duration_since(std::time::Instant::now());
+        let n = tokio::time::timeout(left, stdout.read(&mut buf))
+            .await
+            .unwrap_or_else(|_| panic!("no work screen:\n{}", screen.screen().contents()))
+            .expect("read");
+        assert!(n > 0, "ssh ended:\n{}", screen.screen().contents());
+        screen.process(&buf[..n]);
+    }
+    assert!(screen.screen().contents().contains(ADMIN_ONLY));
+    stdin.write_all(b"q").await.expect("typed");
+    stdin.flush().await.expect("sent");
+    let status = tokio::time::timeout(STEP, child.wait())
+        .await
+        .expect("ssh ended after q")
+        .expect("status");
+    assert!(status.success(), "{status:?}");
+}
