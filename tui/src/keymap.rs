@@ -65,6 +65,8 @@ impl Default for Keymap {
             (C::SubmitText, vec![ctrl('s')]),
             (C::Discard, vec![ch('y')]),
             (C::KeepEditing, vec![ch('n'), plain(K::Esc)]),
+            (C::OpenDraft, vec![ch('y')]),
+            (C::DropDraft, vec![ch('n')]),
             (C::Cancel, vec![plain(K::Esc)]),
             (C::NextTab, vec![ch(']'), plain(K::Right)]),
             (C::PrevTab, vec![ch('['), plain(K::Left)]),

@@ -6,6 +6,7 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 
 mod commands;
+pub mod drafts;
 pub mod link;
 pub mod status;
 pub mod work;

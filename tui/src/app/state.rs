@@ -10,6 +10,7 @@ use crate::features::login::screen::{DemoLogin, LoginError, LoginScreen};
 use crate::features::workspace::screen::{Tab, Workspace};
 use crate::keymap::Keymap;
 use crate::msg::Link;
+use crate::msg::draft::KeptDraft;
 use crate::replica::Replica;
 use crate::session::{Session, role_name};
 use crate::strings;
@@ -141,6 +142,8 @@ pub struct State {
     pub quit: bool,
     /// Until when (UTC ms) a second quit key ends the program without asking again.
     pub quit_armed_until_ms: i64,
+    /// The draft of a changed form last kept on disk.
+    pub kept: KeptDraft,
 }
 
 impl State {
@@ -169,6 +172,7 @@ impl State {
             demo: init.demo,
             quit: false,
             quit_armed_until_ms: 0,
+            kept: KeptDraft::default(),
         }
     }
 

@@ -79,6 +79,10 @@ pub enum Command {
     Discard,
     /// No, go back to the changed form.
     KeepEditing,
+    /// Open the draft a previous session left, with its values.
+    OpenDraft,
+    /// Delete the draft a previous session left.
+    DropDraft,
     /// Send a form or confirm.
     Submit,
     /// Close a form or popup without sending.
@@ -215,7 +219,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 103] = [
+    pub const ALL: [Command; 105] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -315,6 +319,8 @@ impl Command {
         Command::SubmitText,
         Command::Discard,
         Command::KeepEditing,
+        Command::OpenDraft,
+        Command::DropDraft,
         Command::Cancel,
         Command::Logout,
         Command::Help,
@@ -395,6 +401,8 @@ impl Command {
             Command::SubmitText => "submit_text",
             Command::Discard => "discard",
             Command::KeepEditing => "keep_editing",
+            Command::OpenDraft => "open_draft",
+            Command::DropDraft => "drop_draft",
             Command::Submit => "submit",
             Command::Cancel => "cancel",
             Command::NextTab => "next_tab",

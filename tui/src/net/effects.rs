@@ -9,6 +9,7 @@ use infogroups_shared::pb;
 use crate::msg::error::RpcError;
 use crate::msg::{Cmd, LoginOk, Msg};
 use crate::net::connection::{Connection, request};
+use crate::net::drafts::DraftStore;
 use crate::net::{calls, sync};
 
 /// Runs commands against one server.
@@ -17,6 +18,7 @@ pub struct Effects {
     tx: UnboundedSender<Msg>,
     sync: Option<CancellationToken>,
     downloads: crate::net::saving::Downloads,
+    drafts: Option<DraftStore>,
 }
 
 impl Effects {
@@ -31,7 +33,15 @@ impl Effects {
             tx,
             sync: None,
             downloads,
+            drafts: None,
         }
+    }
+
+    /// Keeps the drafts of changed forms in `store` (without one, none is kept).
+    #[must_use]
+    pub fn with_drafts(mut self, store: Option<DraftStore>) -> Self {
+        self.drafts = store;
+        self
     }
 
     /// Starts `cmd`; returns at once.
@@ -109,6 +119,27 @@ impl Effects {
                     .and_then(|()| out.flush());
                 if let Err(e) = written {
                     tracing::info!(error = %e, "cannot ask the terminal to copy");
+                }
+            }
+            // On the spot, not spawned: a draft kept on the way out must be on disk before the
+            // program ends, and one small file is written in well under a frame.
+            Cmd::KeepDraft { user, draft } => {
+                if let Some(store) = &self.drafts
+                    && let Err(e) = store.save(&user, &draft)
+                {
+                    tracing::warn!(error = %e, "cannot keep the draft");
+                }
+            }
+            Cmd::DropDraft { user } => {
+                if let Some(store) = &self.drafts
+                    && let Err(e) = store.remove(&user)
+                {
+                    tracing::warn!(error = %e, "cannot remove the draft");
+                }
+            }
+            Cmd::LoadDraft { user } => {
+                if let Some(draft) = self.drafts.as_ref().and_then(|s| s.load(&user)) {
+                    let _ = self.tx.send(Msg::DraftFound(Box::new(draft)));
                 }
             }
             Cmd::Logout => {

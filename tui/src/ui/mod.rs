@@ -4,6 +4,7 @@
 //! [`Outbox`] — messages for the app's queue, commands for the outside world.
 
 pub mod columns;
+pub mod draft_offer;
 pub mod escapes;
 pub mod form_engine;
 pub mod info_popup;

@@ -24,6 +24,7 @@ pub fn draw(state: &State, popup: &Popup, frame: &mut Frame<'_>, area: Rect) {
         Popup::Form(f) => draw_form(state, f, frame, area),
         Popup::Info(i) => draw_info(state, i, i, frame, area),
         Popup::Link(l) => draw_info(state, &l.info, l, frame, area),
+        Popup::Draft(d) => draw_info(state, &d.info, d, frame, area),
     }
 }
 

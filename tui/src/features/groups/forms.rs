@@ -10,7 +10,7 @@ use infogroups_shared::validate::FieldError;
 use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::form_engine::{
-    Field, FieldKind as K, FormSpec, Target, date_field, items, set_meta_version, user_id,
+    Field, FieldKind as K, FormSpec, Target, date_field, items, kept_as, set_meta_version, user_id,
     user_ids, value,
 };
 use crate::ui::{Ctx, person_match};
@@ -118,15 +118,20 @@ pub fn group_of(
 }
 
 /// Create a group or change it (a new one has no id).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SaveGroup {
     /// The group as it was.
+    #[serde(with = "crate::ui::form_engine::kept::boxed")]
     pub base: Box<pb::Group>,
     /// The id of a creating request.
     pub request_id: String,
 }
 
 impl FormSpec for SaveGroup {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("save_group", self)
+    }
+
     fn fields(&self, _lang: Lang) -> Vec<Field> {
         group_fields(self.base.meta.is_some_and(|m| m.id != 0))
     }

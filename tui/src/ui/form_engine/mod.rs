@@ -5,6 +5,7 @@
 //! feature and implements [`FormSpec`].
 
 mod field;
+pub mod kept;
 mod spec;
 mod values;
 
@@ -15,7 +16,7 @@ use infogroups_shared::{classifier, date_input};
 use tonic::Code;
 
 pub use field::{Field, FieldInput, FieldKind};
-pub use spec::{CloneSpec, FormSpec, Target};
+pub use spec::{CloneSpec, FormSpec, Target, kept_as};
 pub use values::{
     choice_of, date_field, group_by_number, items, parse_date, request_id, set_meta_version,
     user_id, user_ids, value,
@@ -23,6 +24,7 @@ pub use values::{
 
 use crate::keymap::Command;
 use crate::msg::call::{Call, Origin};
+use crate::msg::draft::{Draft, DraftValue};
 use crate::msg::error::RpcError;
 use crate::msg::{Cmd, Msg};
 use crate::strings;
@@ -165,6 +167,52 @@ impl FormPopup {
             Closing::Form => Msg::ClosePopup,
             Closing::Program => Msg::Quit,
         });
+    }
+
+    /// What to keep of the form while it is changed and unsent, so a crash or a dropped
+    /// connection loses nothing; none for an unchanged form or one its feature does not keep.
+    /// A password is never written down.
+    pub fn draft(&self) -> Option<Draft> {
+        if !self.changed() {
+            return None;
+        }
+        let (kind, spec) = self.spec.kept()?;
+        Some(Draft {
+            kind: kind.to_string(),
+            spec,
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            values: self
+                .fields
+                .iter()
+                .map(|f| DraftValue {
+                    name: f.name.to_string(),
+                    text: if f.kind == FieldKind::Secret {
+                        String::new()
+                    } else {
+                        f.input.text().to_string()
+                    },
+                    choice: f.choice,
+                })
+                .collect(),
+        })
+    }
+
+    /// The form `spec` of `draft` opened again with the values it held, as changed (closing it
+    /// asks first, and it is kept again).
+    pub fn reopened(spec: Box<dyn FormSpec>, draft: &Draft, lang: Lang) -> Self {
+        let mut form = Self::new(spec, draft.title.clone(), draft.summary.clone(), lang);
+        form.baseline = Some(form.values());
+        for v in &draft.values {
+            if let Some(f) = form.fields.iter_mut().find(|f| f.name == v.name) {
+                if f.kind == FieldKind::Choice {
+                    f.choice = v.choice.min(f.options.len().saturating_sub(1));
+                } else if f.kind != FieldKind::Secret {
+                    f.input.set(v.text.clone());
+                }
+            }
+        }
+        form
     }
 
     /// Puts `text` in the field named `name` (a default the user may change).

@@ -66,6 +66,22 @@ pub trait FormSpec: fmt::Debug + CloneSpec {
 
     /// A choice among `fields` changed from option `before`: fields that follow it may follow.
     fn chosen(&self, _fields: &mut [Field], _before: usize) {}
+
+    /// The form as a draft keeps it: the name its feature knows it by and its data, so a
+    /// changed form can be opened again after a crash (see [`kept_as`]); none for a form not
+    /// worth keeping (a confirmation, a password).
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        None
+    }
+}
+
+/// `spec` kept as a draft under `kind` (what [`FormSpec::kept`] returns); none if it cannot be
+/// written down.
+pub fn kept_as<T: serde::Serialize>(
+    kind: &'static str,
+    spec: &T,
+) -> Option<(&'static str, serde_json::Value)> {
+    serde_json::to_value(spec).ok().map(|v| (kind, v))
 }
 
 /// Cloning a boxed form (a popup is cloned with its form).

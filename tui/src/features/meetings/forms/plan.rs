@@ -10,7 +10,7 @@ use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
 use crate::ui::form_engine::{
-    Field, FieldKind as K, FormSpec, choice_of, date_field, user_ids, value,
+    Field, FieldKind as K, FormSpec, choice_of, date_field, kept_as, user_ids, value,
 };
 
 /// The planning form: date, time, one of the group's territories, the venue if known.
@@ -123,7 +123,7 @@ pub fn past_call(
 }
 
 /// Plan a meeting of a group.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlanMeeting {
     /// One id for every send of this form.
     pub request_id: String,
@@ -136,6 +136,10 @@ pub struct PlanMeeting {
 }
 
 impl FormSpec for PlanMeeting {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("plan_meeting", self)
+    }
+
     fn fields(&self, lang: Lang) -> Vec<Field> {
         plan_fields(&self.territories, &self.venues, lang)
     }
@@ -156,7 +160,7 @@ impl FormSpec for PlanMeeting {
 }
 
 /// Enter a meeting a group held before the system, after the fact.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PastMeeting {
     /// One id for every send of this form.
     pub request_id: String,
@@ -169,6 +173,10 @@ pub struct PastMeeting {
 }
 
 impl FormSpec for PastMeeting {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("past_meeting", self)
+    }
+
     fn fields(&self, lang: Lang) -> Vec<Field> {
         past_fields(&self.territories, &self.venues, lang)
     }

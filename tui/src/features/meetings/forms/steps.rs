@@ -9,7 +9,7 @@ use infogroups_shared::validate::{self, FieldError};
 use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
-use crate::ui::form_engine::{Field, FieldKind as K, FormSpec, Target, user_ids, value};
+use crate::ui::form_engine::{Field, FieldKind as K, FormSpec, Target, kept_as, user_ids, value};
 
 /// A step on a meeting that needs only a confirmation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,7 +83,7 @@ impl FormSpec for MeetingStepForm {
 }
 
 /// The control sector sends a handed-over protocol back to the secretary, saying why.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReturnProtocolForm {
     /// The meeting.
     pub id: u64,
@@ -92,6 +92,10 @@ pub struct ReturnProtocolForm {
 }
 
 impl FormSpec for ReturnProtocolForm {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("return_protocol", self)
+    }
+
     fn fields(&self, _lang: Lang) -> Vec<Field> {
         vec![Field::new("reason", W::FieldReason, K::Text, true)]
     }
@@ -118,17 +122,22 @@ impl FormSpec for ReturnProtocolForm {
 }
 
 /// Save the protocol's main fields (the rest of it is kept as it was).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProtocolForm {
     /// The meeting.
     pub id: u64,
     /// The version the user saw.
     pub version: u64,
     /// The protocol as it was.
+    #[serde(with = "crate::ui::form_engine::kept::boxed")]
     pub base: Box<pb::Protocol>,
 }
 
 impl FormSpec for ProtocolForm {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("protocol", self)
+    }
+
     fn fields(&self, _lang: Lang) -> Vec<Field> {
         let base = &self.base;
         vec![
@@ -239,7 +248,7 @@ impl FormSpec for PublicationForm {
 }
 
 /// Record informing the residents as done.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InformingForm {
     /// The meeting.
     pub id: u64,
@@ -248,6 +257,10 @@ pub struct InformingForm {
 }
 
 impl FormSpec for InformingForm {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("informing", self)
+    }
+
     fn fields(&self, _lang: Lang) -> Vec<Field> {
         vec![Field::new("method", W::FieldMethod, K::Text, true)]
     }
