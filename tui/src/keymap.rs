@@ -65,6 +65,7 @@ impl Default for Keymap {
             (C::SubmitText, vec![ctrl('s')]),
             (C::Discard, vec![ch('y')]),
             (C::KeepEditing, vec![ch('n'), plain(K::Esc)]),
+            (C::TogglePick, vec![ch(' ')]),
             (C::OpenDraft, vec![ch('y')]),
             (C::DropDraft, vec![ch('n')]),
             (C::Cancel, vec![plain(K::Esc)]),

@@ -77,6 +77,8 @@ pub enum Text {
     QuitAgainForm,
     QuitAgainDemo,
     ChoosePerson,
+    ChecklistHelp,
+    NothingTicked,
     Required,
     AcceptTitle,
     AcceptQuestion,
@@ -187,6 +189,11 @@ impl Text {
                 "Again to quit; the embedded server stops for everyone",
             ),
             T::ChoosePerson => ("↑/↓ — выбрать; подходят", "↑/↓ to choose; matching"),
+            T::ChecklistHelp => (
+                "↑/↓ — по списку, пробел — отметить, буквы — искать; отмечено",
+                "↑/↓ to move, Space to tick, letters to search; ticked",
+            ),
+            T::NothingTicked => ("никто не отмечен", "nobody ticked"),
             T::Required => ("обязательное поле", "is required"),
             T::AcceptTitle => ("Принять отчёт", "Accept the report"),
             T::AcceptQuestion => (

@@ -2511,7 +2511,11 @@ fn the_secretary_enters_a_past_meeting_after_the_fact() {
     fill(&mut s, "1-2026/1");
     fill(&mut s, "19:00");
     fill(&mut s, "42");
-    fill(&mut s, "ruk1, sek1");
+    // Those present are ticked on the group's checklist: the leader, then the secretary.
+    press(&mut s, KeyCode::Char(' '));
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Char(' '));
+    press(&mut s, KeyCode::Tab);
     fill(&mut s, "О ремонте водовода");
     fill(&mut s, "11.02.2026");
     press_with(
@@ -2744,4 +2748,51 @@ fn every_tab_of_every_role() {
             }
         }
     }
+}
+
+#[test]
+fn those_present_are_ticked_on_the_groups_checklist_not_typed() {
+    let mut s = signed(Lang::Ru, (80, 24), SEK1);
+    tab(&mut s, '2');
+    let mut draft = city().meetings[0].clone();
+    draft.status = M::ProtocolDrafted as i32;
+    if let Some(m) = draft.meta.as_mut() {
+        m.version = 4;
+    }
+    stream(
+        &mut s,
+        41,
+        pb::EventAction::Updated,
+        pb::event::Entity::Meeting(draft),
+    );
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Char('p'));
+    // Number, start, end, residents: the fifth field is the checklist.
+    for _ in 0..4 {
+        press(&mut s, KeyCode::Tab);
+    }
+    let text = screen_text(&s);
+    // The protocol's own list is ticked; the group's other member is offered, unticked.
+    assert!(text.contains("[x] Новиков С. И. (ruk1)"), "{text}");
+    assert!(text.contains("[x] Егорова Е. А. (sek1)"), "{text}");
+    assert!(text.contains("[ ] Васильева О. Н. (isp2)"), "{text}");
+    insta::assert_snapshot!("protocol_checklist_ru_80x24", draw(&s).backend());
+    // Typing narrows the list to the names with a word starting so; Space ticks the one shown.
+    type_text(&mut s, "вас");
+    let text = screen_text(&s);
+    assert!(!text.contains("Новиков С. И. (ruk1)"), "{text}");
+    press(&mut s, KeyCode::Char(' '));
+    // And another: the secretary, unticked.
+    press_with(
+        &mut s,
+        KeyCode::Char('u'),
+        crossterm::event::KeyModifiers::CONTROL,
+    );
+    type_text(&mut s, "егор");
+    press(&mut s, KeyCode::Char(' '));
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::SaveProtocol(r))) = call_of(&cmds) else {
+        panic!("no protocol saved: {cmds:?}");
+    };
+    assert_eq!(r.protocol.unwrap_or_default().members_present, [RUK1, ISP2]);
 }

@@ -79,6 +79,8 @@ pub enum Command {
     Discard,
     /// No, go back to the changed form.
     KeepEditing,
+    /// Tick or untick the option under a checklist's cursor.
+    TogglePick,
     /// Open the draft a previous session left, with its values.
     OpenDraft,
     /// Delete the draft a previous session left.
@@ -219,7 +221,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 105] = [
+    pub const ALL: [Command; 106] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -319,6 +321,7 @@ impl Command {
         Command::SubmitText,
         Command::Discard,
         Command::KeepEditing,
+        Command::TogglePick,
         Command::OpenDraft,
         Command::DropDraft,
         Command::Cancel,
@@ -401,6 +404,7 @@ impl Command {
             Command::SubmitText => "submit_text",
             Command::Discard => "discard",
             Command::KeepEditing => "keep_editing",
+            Command::TogglePick => "toggle_pick",
             Command::OpenDraft => "open_draft",
             Command::DropDraft => "drop_draft",
             Command::Submit => "submit",

@@ -15,6 +15,9 @@ pub struct DraftValue {
     pub text: String,
     /// The option chosen, for a choice.
     pub choice: usize,
+    /// The keys ticked, for a checklist.
+    #[serde(default)]
+    pub picked: Vec<String>,
 }
 
 /// A changed form, enough to open the same form again with the same values.

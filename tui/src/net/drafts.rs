@@ -136,6 +136,7 @@ mod tests {
                 name: "answer".into(),
                 text: "Первая строка\nвторая".into(),
                 choice: 0,
+                picked: Vec::new(),
             }],
         }
     }

@@ -65,6 +65,7 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "close the form without saving",
         ),
         C::KeepEditing => ("вернуться к форме", "back to the form"),
+        C::TogglePick => ("отметить или снять отметку", "tick or untick"),
         C::OpenDraft => (
             "открыть черновик с тем, что было введено",
             "open the draft with what was typed",
@@ -245,6 +246,7 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::Undo => ("отменить", "undo"),
         C::Discard => ("закрыть", "close"),
         C::KeepEditing => ("продолжить", "go on"),
+        C::TogglePick => ("отметить", "tick"),
         C::OpenDraft => ("открыть", "open"),
         C::DropDraft => ("удалить", "delete"),
         C::Redo => ("вернуть", "redo"),

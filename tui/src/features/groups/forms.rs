@@ -42,6 +42,26 @@ pub fn members_text(ctx: &Ctx<'_>, ids: &[u64]) -> String {
         .join(", ")
 }
 
+/// The people of group `group_id` as a checklist offers them (key: the id; shown: the name and
+/// login), the leader and the secretary first.
+pub fn people_choices(ctx: &Ctx<'_>, group_id: u64) -> Vec<(u64, String)> {
+    let Some(g) = ctx.replica.groups.get(group_id) else {
+        return Vec::new();
+    };
+    let mut ids = vec![g.leader_id, g.secretary_id];
+    ids.extend(&g.member_ids);
+    let mut out: Vec<(u64, String)> = Vec::new();
+    for id in ids {
+        if out.iter().any(|(x, _)| *x == id) {
+            continue;
+        }
+        if let Some(u) = ctx.replica.users.get(id) {
+            out.push((id, format!("{} ({})", u.full_name, u.username)));
+        }
+    }
+    out
+}
+
 /// The group's territories, written as `name, name, …`.
 pub fn territories_text(ctx: &Ctx<'_>, ids: &[u64]) -> String {
     ids.iter()

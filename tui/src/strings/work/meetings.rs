@@ -125,8 +125,8 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
             "Decision added to the protocol",
         ),
         W::FieldMembersPresent => (
-            "Присутствовали члены группы (логины через запятую)",
-            "Members present (logins, comma-separated)",
+            "Присутствовали члены группы",
+            "Members present",
         ),
         W::StatusProtocolReceived => ("Протокол получен", "Protocol received"),
         W::HandedOverAt => ("Протокол передан", "Protocol handed over"),

@@ -4,6 +4,7 @@
 //! field errors appear under the field they name. The engine names no form: each lives with its
 //! feature and implements [`FormSpec`].
 
+mod drafted;
 mod field;
 pub mod kept;
 mod spec;
@@ -18,13 +19,12 @@ use tonic::Code;
 pub use field::{Field, FieldInput, FieldKind};
 pub use spec::{CloneSpec, FormSpec, Target, kept_as};
 pub use values::{
-    choice_of, date_field, group_by_number, items, parse_date, request_id, set_meta_version,
-    user_id, user_ids, value,
+    choice_of, date_field, group_by_number, items, parse_date, picked_ids, request_id,
+    set_meta_version, user_id, user_ids, value,
 };
 
 use crate::keymap::Command;
 use crate::msg::call::{Call, Origin};
-use crate::msg::draft::{Draft, DraftValue};
 use crate::msg::error::RpcError;
 use crate::msg::{Cmd, Msg};
 use crate::strings;
@@ -51,10 +51,13 @@ pub struct FormPopup {
     /// A confirmation taller than the terminal: the first of its lines shown.
     pub summary_scroll: usize,
     /// What the fields held before the user's first change (none until then).
-    baseline: Option<Vec<(String, usize)>>,
+    baseline: Option<Vec<Held>>,
     /// Closing a changed form was asked for: the question is on screen.
     pub closing: Option<Closing>,
 }
+
+/// What a field holds, to tell whether the form changed: its text, its choice, its ticks.
+type Held = (String, usize, Vec<bool>);
 
 /// What closing a changed form, once confirmed, does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,10 +141,14 @@ impl FormPopup {
         }
     }
 
-    fn values(&self) -> Vec<(String, usize)> {
+    fn values(&self) -> Vec<Held> {
         self.fields
             .iter()
-            .map(|f| (f.input.text().to_string(), f.choice))
+            .map(|f| match f.kind {
+                // What is typed in a checklist only narrows it: the ticks are its value.
+                FieldKind::Checklist => (String::new(), 0, f.picked.clone()),
+                _ => (f.input.text().to_string(), f.choice, Vec::new()),
+            })
             .collect()
     }
 
@@ -167,52 +174,6 @@ impl FormPopup {
             Closing::Form => Msg::ClosePopup,
             Closing::Program => Msg::Quit,
         });
-    }
-
-    /// What to keep of the form while it is changed and unsent, so a crash or a dropped
-    /// connection loses nothing; none for an unchanged form or one its feature does not keep.
-    /// A password is never written down.
-    pub fn draft(&self) -> Option<Draft> {
-        if !self.changed() {
-            return None;
-        }
-        let (kind, spec) = self.spec.kept()?;
-        Some(Draft {
-            kind: kind.to_string(),
-            spec,
-            title: self.title.clone(),
-            summary: self.summary.clone(),
-            values: self
-                .fields
-                .iter()
-                .map(|f| DraftValue {
-                    name: f.name.to_string(),
-                    text: if f.kind == FieldKind::Secret {
-                        String::new()
-                    } else {
-                        f.input.text().to_string()
-                    },
-                    choice: f.choice,
-                })
-                .collect(),
-        })
-    }
-
-    /// The form `spec` of `draft` opened again with the values it held, as changed (closing it
-    /// asks first, and it is kept again).
-    pub fn reopened(spec: Box<dyn FormSpec>, draft: &Draft, lang: Lang) -> Self {
-        let mut form = Self::new(spec, draft.title.clone(), draft.summary.clone(), lang);
-        form.baseline = Some(form.values());
-        for v in &draft.values {
-            if let Some(f) = form.fields.iter_mut().find(|f| f.name == v.name) {
-                if f.kind == FieldKind::Choice {
-                    f.choice = v.choice.min(f.options.len().saturating_sub(1));
-                } else if f.kind != FieldKind::Secret {
-                    f.input.set(v.text.clone());
-                }
-            }
-        }
-        form
     }
 
     /// Puts `text` in the field named `name` (a default the user may change).
@@ -277,7 +238,12 @@ impl FormPopup {
     fn build(&mut self, ctx: &Ctx<'_>) -> Option<Call> {
         for f in &mut self.fields {
             f.error = None;
-            if f.required && f.kind != FieldKind::Choice && f.value().is_empty() {
+            let empty = match f.kind {
+                FieldKind::Choice => false,
+                FieldKind::Checklist => !f.picked.contains(&true),
+                _ => f.value().is_empty(),
+            };
+            if f.required && empty {
                 f.error = Some(Text::Required.get(ctx.lang).to_string());
             }
             if f.kind == FieldKind::Date && !f.value().is_empty() {
@@ -353,6 +319,10 @@ fn check_date(f: &mut Field, ctx: &Ctx<'_>) {
 /// The keys of a person or classifier field that go through what was found.
 const MATCH_COMMANDS: [Command; 2] = [Command::NextMatch, Command::PrevMatch];
 
+/// The keys of a checklist: tick, and move through what is shown.
+const CHECKLIST_COMMANDS: [Command; 3] =
+    [Command::TogglePick, Command::NextMatch, Command::PrevMatch];
+
 /// The keys of a choice field.
 const OPTION_COMMANDS: [Command; 2] = [Command::PrevOption, Command::NextOption];
 
@@ -404,8 +374,15 @@ impl Component for FormPopup {
         if has(&[FieldKind::Choice]) {
             c.extend(OPTION_COMMANDS);
         }
-        if has(&[FieldKind::Person, FieldKind::Classifier]) {
+        if has(&[
+            FieldKind::Person,
+            FieldKind::Classifier,
+            FieldKind::Checklist,
+        ]) {
             c.extend(MATCH_COMMANDS);
+        }
+        if has(&[FieldKind::Checklist]) {
+            c.push(Command::TogglePick);
         }
         if !self.fields.is_empty() {
             c.extend(Command::EDITING);
@@ -488,6 +465,9 @@ impl Component for FormPopup {
         };
         field.input.paste(text);
         field.error = None;
+        if field.kind == FieldKind::Checklist {
+            field.cursor_into_view();
+        }
         if matches!(field.kind, FieldKind::Person | FieldKind::Classifier) {
             field.query = None;
             if field.kind == FieldKind::Classifier {
@@ -534,6 +514,22 @@ impl Component for FormPopup {
                 return true;
             }
             return false;
+        }
+        if field.kind == FieldKind::Checklist {
+            // Space ticks (a filter needs no spaces: each word of a name narrows it alone).
+            match ctx.keymap.command(key, &CHECKLIST_COMMANDS, false) {
+                Some(Command::TogglePick) => field.toggle(),
+                Some(Command::NextMatch) => field.move_cursor(1),
+                Some(Command::PrevMatch) => field.move_cursor(-1),
+                _ => {
+                    if !field.input.handle_key_in(key, ctx.keymap) {
+                        return false;
+                    }
+                    field.cursor_into_view();
+                }
+            }
+            field.error = None;
+            return true;
         }
         if field.kind == FieldKind::Choice {
             let n = field.options.len().max(1);

@@ -6,10 +6,11 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 use infogroups_shared::validate::{self, FieldError};
 
+use crate::features::meetings::forms::plan::members_checklist;
 use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
-use crate::ui::form_engine::{Field, FieldKind as K, FormSpec, Target, kept_as, user_ids, value};
+use crate::ui::form_engine::{Field, FieldKind as K, FormSpec, Target, kept_as, picked_ids, value};
 
 /// A step on a meeting that needs only a confirmation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +132,8 @@ pub struct ProtocolForm {
     /// The protocol as it was.
     #[serde(with = "crate::ui::form_engine::kept::boxed")]
     pub base: Box<pb::Protocol>,
+    /// The group's people the checklist of those present offers (id, shown).
+    pub members: Vec<(u64, String)>,
 }
 
 impl FormSpec for ProtocolForm {
@@ -151,13 +154,14 @@ impl FormSpec for ProtocolForm {
                     base.residents_attending.to_string()
                 },
             ),
-            Field::new("members_present", W::FieldMembersPresent, K::Line, false),
+            members_checklist(&self.members)
+                .ticking(base.members_present.iter().map(u64::to_string)),
             Field::new("information_given", W::FieldInformation, K::Text, false)
                 .with(base.information_given.clone()),
         ]
     }
 
-    fn call(&self, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, FieldError> {
+    fn call(&self, fields: &[Field], _ctx: &Ctx<'_>) -> Result<Call, FieldError> {
         let v = |name| value(fields, name).to_string();
         let residents = value(fields, "residents_attending");
         let residents = residents.parse::<u32>().map_err(|_| {
@@ -173,7 +177,7 @@ impl FormSpec for ProtocolForm {
         p.end_time = v("end_time");
         p.residents_attending = residents;
         p.information_given = v("information_given");
-        p.members_present = user_ids(ctx, "members_present", value(fields, "members_present"))?;
+        p.members_present = picked_ids(fields, "members_present");
         Ok(Call::SaveProtocol(pb::SaveProtocolRequest {
             meeting_id: self.id,
             expected_version: self.version,
