@@ -99,6 +99,7 @@ impl Default for Keymap {
             (C::MarkAllRead, vec![ch('A')]),
             (C::MailSettings, vec![ch('M')]),
             (C::Period, vec![ch('t')]),
+            (C::CustomPeriod, vec![ch('T')]),
             (C::Dimension, vec![ch('v')]),
             (C::Export, vec![ch('w')]),
             (C::CopyLink, vec![ch('l')]),

@@ -2796,3 +2796,58 @@ fn those_present_are_ticked_on_the_groups_checklist_not_typed() {
     };
     assert_eq!(r.protocol.unwrap_or_default().members_present, [RUK1, ISP2]);
 }
+
+#[test]
+fn the_control_sector_asks_for_the_figures_of_any_days() {
+    let mut s = signed(Lang::Ru, (80, 24), KONTROL);
+    press(&mut s, KeyCode::Char('4'));
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Report(ReportKind::Aggregates, 1),
+            result: Ok(Reply::Table(aggregate_table())),
+        },
+    );
+    press(&mut s, KeyCode::Char('T'));
+    let text = screen_text(&s);
+    assert!(text.contains("Произвольный период"), "{text}");
+    let clear = |s: &mut State| {
+        press_with(
+            s,
+            KeyCode::Char('u'),
+            crossterm::event::KeyModifiers::CONTROL,
+        );
+    };
+    // The end before the start: said under the end, nothing asked.
+    clear(&mut s);
+    type_text(&mut s, "15.2.26");
+    press(&mut s, KeyCode::Tab);
+    clear(&mut s);
+    type_text(&mut s, "1.2.26");
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert!(call_of(&cmds).is_none(), "{cmds:?}");
+    let text = screen_text(&s);
+    assert!(text.contains("конец периода раньше начала"), "{text}");
+    // Short forms are read in full; the tab asks for those days, grouped as it was.
+    clear(&mut s);
+    type_text(&mut s, "20.12.26");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Report(ReportKind::Aggregates, 2), Call::Aggregate(r))) = call_of(&cmds)
+    else {
+        panic!("no aggregate asked: {cmds:?}");
+    };
+    let period = r.period.unwrap_or_default();
+    assert_eq!(
+        (period.from, period.to),
+        (date(day(2, 15)), date(day(12, 20)))
+    );
+    assert!(s.popups.is_empty(), "the form closed");
+    let text = screen_text(&s);
+    assert!(
+        text.contains("произвольный период (15.02.2026 – 20.12.2026)"),
+        "{text}"
+    );
+    // `t` goes back to the ready periods.
+    press(&mut s, KeyCode::Char('t'));
+    assert!(screen_text(&s).contains("текущий квартал"));
+}

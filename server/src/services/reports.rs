@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, NaiveDate};
 use infogroups_shared::pb::{self, Dimension as D, report_service_server::ReportService};
 use infogroups_shared::validate::{self, FieldError};
-use infogroups_shared::{city_time, classifier, discipline};
+use infogroups_shared::{city_time, classifier, discipline, periods};
 use tonic::{Request, Response, Status};
 
 use super::Ctx;
@@ -115,7 +115,7 @@ impl ReportSvc {
     }
 
     fn aggregate(&self, req: &pb::AggregateRequest) -> ApiResult<pb::Table> {
-        let (from, to) = validate::date_range("period", &req.period.unwrap_or_default())?;
+        let (from, to) = periods::report_range("period", &req.period.unwrap_or_default())?;
         let mut group_by = Vec::new();
         for (i, d) in req.group_by.iter().enumerate() {
             let dim = D::try_from(*d)

@@ -164,6 +164,14 @@ fn handle(state: &mut State, msg: Msg, out: &mut Outbox) {
             state.flash(text.get(state.lang).to_string(), true);
         }
         Msg::Quit => state.quit = true,
+        Msg::ReportPeriod { kind, from, to } => {
+            let (ctx, screen, _) = split(state);
+            if let Screen::Work(w) = screen
+                && let Some(r) = w.report_mut(kind)
+            {
+                r.show_days(from, to, &ctx, out);
+            }
+        }
         Msg::DraftFound(draft) => drafts::found(state, draft),
         Msg::ReopenDraft(draft) => drafts::reopen(state, &draft),
         Msg::DropDraft => {

@@ -149,6 +149,8 @@ pub enum Command {
     MailSettings,
     /// Change the report's period.
     Period,
+    /// Show a report for any days: from and to, typed.
+    CustomPeriod,
     /// Change what the figures are grouped by.
     Dimension,
     /// Save the report as a file.
@@ -221,7 +223,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 106] = [
+    pub const ALL: [Command; 107] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -264,6 +266,7 @@ impl Command {
         Command::MarkAllRead,
         Command::MailSettings,
         Command::Period,
+        Command::CustomPeriod,
         Command::Dimension,
         Command::Export,
         Command::CopyLink,
@@ -439,6 +442,7 @@ impl Command {
             Command::MarkAllRead => "mark_all_read",
             Command::MailSettings => "mail_settings",
             Command::Period => "period",
+            Command::CustomPeriod => "custom_period",
             Command::Dimension => "dimension",
             Command::Export => "export",
             Command::CopyLink => "copy_link",

@@ -104,6 +104,15 @@ pub enum Msg {
     ReopenDraft(Box<Draft>),
     /// Internal: the user dropped the draft offered.
     DropDraft,
+    /// Internal: the report tab of `kind` shows the days `from`–`to`.
+    ReportPeriod {
+        /// Which report tab.
+        kind: call::ReportKind,
+        /// The first day.
+        from: chrono::NaiveDate,
+        /// The last day.
+        to: chrono::NaiveDate,
+    },
 }
 
 /// A record a notification (or another record) leads to.

@@ -118,6 +118,10 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "which notifications to get, and which also by e-mail",
         ),
         C::Period => ("сменить период", "change the period"),
+        C::CustomPeriod => (
+            "произвольный период: с какого по какой день",
+            "a chosen period: from which day to which",
+        ),
         C::Dimension => ("сменить группировку", "change the grouping"),
         C::CopyLink => (
             "скопировать ссылку в буфер обмена своего компьютера",
@@ -271,6 +275,7 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::MarkAllRead => ("все прочитаны", "all read"),
         C::MailSettings => ("настройка", "settings"),
         C::Period => ("период", "period"),
+        C::CustomPeriod => ("с…по", "from…to"),
         C::Dimension => ("группировка", "group by"),
         C::Export => ("в файл", "save"),
         C::CopyLink => ("копировать", "copy"),

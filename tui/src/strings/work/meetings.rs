@@ -124,10 +124,7 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
             "Решение записано в протокол",
             "Decision added to the protocol",
         ),
-        W::FieldMembersPresent => (
-            "Присутствовали члены группы",
-            "Members present",
-        ),
+        W::FieldMembersPresent => ("Присутствовали члены группы", "Members present"),
         W::StatusProtocolReceived => ("Протокол получен", "Protocol received"),
         W::HandedOverAt => ("Протокол передан", "Protocol handed over"),
         W::ReceivedAt => (

@@ -56,6 +56,14 @@ pub struct FormPopup {
     pub closing: Option<Closing>,
 }
 
+/// What a checked form does: a call to the server, or a message to this client.
+enum Sent {
+    /// The call, sent with the form waiting for its answer.
+    Call(Box<Call>),
+    /// The message, the form closed.
+    Local(Msg),
+}
+
 /// What a field holds, to tell whether the form changed: its text, its choice, its ticks.
 type Held = (String, usize, Vec<bool>);
 
@@ -235,7 +243,7 @@ impl FormPopup {
     }
 
     /// Checks the fields and builds the call, or marks what is wrong.
-    fn build(&mut self, ctx: &Ctx<'_>) -> Option<Call> {
+    fn build(&mut self, ctx: &Ctx<'_>) -> Option<Sent> {
         for f in &mut self.fields {
             f.error = None;
             let empty = match f.kind {
@@ -271,7 +279,13 @@ impl FormPopup {
         }
         // The form's own rules run too, so a wrong value in a filled field is marked together
         // with the empty ones rather than after they are filled.
-        let checked = self.spec.call(&self.fields, ctx);
+        let checked = match self.spec.local(&self.fields, ctx) {
+            Some(local) => local.map(Sent::Local),
+            None => self
+                .spec
+                .call(&self.fields, ctx)
+                .map(|c| Sent::Call(Box::new(c))),
+        };
         let missing = self.fields.iter().any(|f| f.error.is_some());
         let call = match checked {
             Ok(call) if !missing => Some(call),
@@ -436,12 +450,19 @@ impl Component for FormPopup {
             Command::PrevField => self.focus = (self.focus + n - 1) % n,
             Command::Submit | Command::SubmitText if !self.pending => {
                 self.error = None;
-                if let Some(call) = self.build(ctx) {
-                    self.pending = true;
-                    out.run(Cmd::Call {
-                        origin: Origin::Form,
-                        call: Box::new(call),
-                    });
+                match self.build(ctx) {
+                    Some(Sent::Call(call)) => {
+                        self.pending = true;
+                        out.run(Cmd::Call {
+                            origin: Origin::Form,
+                            call,
+                        });
+                    }
+                    Some(Sent::Local(msg)) => {
+                        out.send(Msg::ClosePopup);
+                        out.send(msg);
+                    }
+                    None => {}
                 }
             }
             Command::Help => out.send(Msg::ShowHelp),
