@@ -2851,3 +2851,64 @@ fn the_control_sector_asks_for_the_figures_of_any_days() {
     press(&mut s, KeyCode::Char('t'));
     assert!(screen_text(&s).contains("текущий квартал"));
 }
+
+/// The city with a second group and a second department, each holding one assignment.
+fn two_groups() -> pb::SnapshotResponse {
+    let mut snap = city();
+    snap.groups.push(pb::Group {
+        meta: meta(12, 1),
+        number: 2,
+        name: "Информационная группа № 2".into(),
+        ..Default::default()
+    });
+    snap.departments.push(pb::Department {
+        meta: meta(51, 1),
+        name: "Отдел благоустройства".into(),
+        short_name: "ОБ".into(),
+        head_user_id: ISP2,
+    });
+    snap.assignments[0].group_id = 12;
+    snap.assignments[0].department_id = 51;
+    snap.assignments[1].department_id = 50;
+    snap
+}
+
+#[test]
+fn the_control_sectors_board_sorts_and_filters_by_group_and_department() {
+    let snap = two_groups();
+    let numbers = |i: usize| snap.assignments[i].number.clone();
+    let mut s = state(Lang::Ru, (80, 24), false);
+    sign_in_with(&mut s, snap.clone(), KONTROL);
+    tab(&mut s, '6');
+    let all = row_numbers(&s).len();
+    // `o` steps through the orders: urgency, number, deadline, executor, group, department.
+    for _ in 0..4 {
+        press(&mut s, KeyCode::Char('o'));
+    }
+    let text = screen_text(&s);
+    assert!(text.contains("по группе"), "{text}");
+    let rows = row_numbers(&s);
+    assert_eq!(rows.last(), Some(&numbers(0)), "group 2 after group 1");
+    press(&mut s, KeyCode::Char('o'));
+    assert!(screen_text(&s).contains("по отделу"));
+    let rows = row_numbers(&s);
+    // ОБ before ОЖКХ, the rows with no department after both.
+    assert_eq!(rows[..2], [numbers(0), numbers(1)]);
+    assert_eq!(rows.len(), all);
+
+    // `/` narrows the board to a group, or to a department.
+    press(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "гр. 2");
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(row_numbers(&s), [numbers(0)]);
+    insta::assert_snapshot!("board_by_group_ru_80x24", draw(&s).backend());
+    press(&mut s, KeyCode::Char('/'));
+    press_with(
+        &mut s,
+        KeyCode::Char('u'),
+        crossterm::event::KeyModifiers::CONTROL,
+    );
+    type_text(&mut s, "ожкх");
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(row_numbers(&s), [numbers(1)]);
+}

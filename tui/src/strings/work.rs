@@ -358,6 +358,8 @@ pub enum W {
     SortNumber,
     SortDeadline,
     SortExecutor,
+    SortGroup,
+    SortDepartment,
     No,
     RegisterAppealTitle,
     AnswerAppealTitle,
