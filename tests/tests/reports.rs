@@ -935,6 +935,13 @@ async fn every_report_and_export_counts_by_hand_and_names_no_citizen() {
     );
     assert_no_citizen("Dashboard", &format!("{dash:?}"));
     assert_eq!((dash.meetings_held, dash.meetings_planned), (4, 4));
+    // The figures say which days they count: the year's, and today for the ones of now.
+    let period = dash.period.unwrap_or_default();
+    assert_eq!(
+        (naive(period.from.as_ref()), naive(period.to.as_ref())),
+        (d(2026, 1, 1), d(2026, 12, 31))
+    );
+    assert_eq!(naive(dash.as_of.as_ref()), d(2026, 12, 21));
     assert_eq!((dash.appeals_open, dash.appeals_overdue), (1, 1));
     assert_eq!((dash.assignments_open, dash.assignments_overdue), (1, 1));
     assert!(

@@ -251,6 +251,20 @@ pub fn shown_of(lang: Lang, shown: usize, total: usize) -> String {
     }
 }
 
+/// The period a dashboard's figures count: the year's (meetings, on-time share, top problems)
+/// and the day the figures of now (open, overdue) are as of.
+pub fn dashboard_period(lang: Lang, from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> String {
+    let (from, to, as_of) = (
+        from.format("%d.%m.%Y"),
+        to.format("%d.%m.%Y"),
+        as_of.format("%d.%m.%Y"),
+    );
+    match lang {
+        Lang::Ru => format!("за период {from} – {to}; открытые и просроченные — на {as_of}"),
+        Lang::En => format!("for {from} – {to}; open and overdue as of {as_of}"),
+    }
+}
+
 /// A deadline typed on a non-working day, and the working day offered instead.
 pub fn day_off_offer(lang: Lang, typed: NaiveDate, offered: NaiveDate) -> String {
     const RU: [&str; 7] = [

@@ -412,6 +412,11 @@ fn report_screens_show_what_the_server_computed() {
                     on_time_share: 0.87,
                     protocols_late: 1,
                     top_problems: Some(top_problems_table()),
+                    period: Some(pb::DateRange {
+                        from: date(day(1, 1)),
+                        to: date(day(12, 31)),
+                    }),
+                    as_of: date(day(5, 14)),
                 }))),
             },
         );
