@@ -247,3 +247,36 @@ fn a_session_that_ends_under_the_form_leaves_the_draft() {
     );
     assert!(!dropped(&ended), "{ended:?}");
 }
+
+#[test]
+fn a_report_being_written_is_kept_and_comes_back_too() {
+    let mut s = signed_in(Lang::Ru, SMALL, ISP1);
+    press(&mut s, KeyCode::Home);
+    for _ in 0..20 {
+        if selected_number(&s).as_deref() == Some("2026/0004") {
+            break;
+        }
+        press(&mut s, KeyCode::Down);
+    }
+    press(&mut s, KeyCode::Char('r'));
+    assert!(matches!(s.popups.last(), Some(Popup::Step(_))));
+    type_text(&mut s, "Яма засыпана");
+    let later = wait(&mut s, DRAFT_EVERY_MS);
+    let draft = kept(&later).cloned().expect("the report is kept");
+    assert_eq!(draft.kind, "assignment_step");
+
+    let mut s = signed_in(Lang::Ru, SMALL, ISP1);
+    app::update(&mut s, Msg::DraftFound(Box::new(draft)));
+    assert!(screen_text(&s).contains("2026/0004"), "{}", screen_text(&s));
+    press(&mut s, KeyCode::Char('y'));
+    let Some(Popup::Step(step)) = s.popups.last() else {
+        panic!("the report form is back");
+    };
+    assert_eq!(step.input.text(), "Яма засыпана");
+    let sent = send_text(&mut s);
+    assert!(
+        sent.iter()
+            .any(|c| matches!(c, Cmd::Step { text, .. } if text == "Яма засыпана")),
+        "{sent:?}"
+    );
+}

@@ -10,15 +10,16 @@ use crate::msg::draft::{Draft, KeptDraft};
 use crate::msg::{Cmd, Link};
 use crate::strings;
 use crate::ui::draft_offer::DraftOffer;
-use crate::ui::popup::Popup;
+use crate::ui::popup::{Popup, StepPopup};
 
 /// The least time between two writes of a draft while the user types.
 pub const DRAFT_EVERY_MS: i64 = 1_000;
 
-/// The draft of the form being filled, if it is changed and its feature keeps it.
+/// The draft of the form being filled (a form, or a step's text), if it is changed and kept.
 fn current(state: &State) -> Option<Draft> {
     state.popups.iter().rev().find_map(|p| match p {
         Popup::Form(f) => Some(f.draft()),
+        Popup::Step(s) => Some(s.draft(state.lang)),
         _ => None,
     })?
 }
@@ -67,6 +68,11 @@ pub(super) fn found(state: &mut State, draft: Box<Draft>) {
 
 /// The user opens the draft: its form comes back with its values.
 pub(super) fn reopen(state: &mut State, draft: &Draft) {
+    if let Some(step) = StepPopup::from_draft(draft) {
+        state.kept.draft = step.draft(state.lang);
+        state.popups.push(Popup::Step(step));
+        return;
+    }
     match drafts::reopen(draft, state.lang) {
         Some(form) => {
             // What is on disk is this draft: nothing to write until it changes.

@@ -13,6 +13,7 @@ pub mod link_popup;
 pub mod list;
 pub mod person_match;
 pub mod popup;
+pub mod step_draft;
 pub mod tabs;
 pub mod text;
 pub mod text_area;
