@@ -2917,3 +2917,39 @@ fn the_control_sectors_board_sorts_and_filters_by_group_and_department() {
     press(&mut s, KeyCode::Enter);
     assert_eq!(row_numbers(&s), [numbers(1)]);
 }
+
+#[test]
+fn a_protocols_draft_keeps_who_was_ticked() {
+    let mut s = signed(Lang::Ru, (80, 24), SEK1);
+    tab(&mut s, '2');
+    let mut draft = city().meetings[0].clone();
+    draft.status = M::ProtocolDrafted as i32;
+    stream(
+        &mut s,
+        41,
+        pb::EventAction::Updated,
+        pb::event::Entity::Meeting(draft),
+    );
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Char('p'));
+    for _ in 0..4 {
+        press(&mut s, KeyCode::Tab);
+    }
+    // Untick the leader, tick the member.
+    press(&mut s, KeyCode::Char(' '));
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Char(' '));
+    let Some(Popup::Form(form)) = s.popups.last() else {
+        panic!("the protocol form");
+    };
+    let kept = form.draft().expect("a changed protocol is kept");
+    let back = infogroups_tui::features::drafts::reopen(&kept, Lang::Ru).expect("reopened");
+    let ticks = back
+        .fields
+        .iter()
+        .find(|f| f.name == "members_present")
+        .map(|f| f.picked_keys().join(","));
+    assert_eq!(ticks, Some(format!("{SEK1},{ISP2}")));
+    assert!(back.changed());
+}
