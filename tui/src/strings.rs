@@ -251,6 +251,32 @@ pub fn shown_of(lang: Lang, shown: usize, total: usize) -> String {
     }
 }
 
+/// A group's quarterly minimum for `year`, one mark a quarter: met ✓, missed ✗, at risk !,
+/// still open …, before the group was formed —.
+pub fn quarter_marks(
+    lang: Lang,
+    year: i32,
+    states: &[infogroups_shared::quarters::QuarterState],
+) -> String {
+    use infogroups_shared::quarters::QuarterState as Q;
+    let marks: Vec<String> = ["I", "II", "III", "IV"]
+        .iter()
+        .zip(states)
+        .map(|(q, s)| {
+            let mark = match s {
+                Q::Met => "✓",
+                Q::Missed => "✗",
+                Q::AtRisk => "!",
+                Q::Open => "…",
+                Q::NotFormed => "—",
+            };
+            format!("{q} {mark}")
+        })
+        .collect();
+    let label = lang.pick("минимум", "minimum");
+    format!("{label} {year}: {}", marks.join(" "))
+}
+
 /// The period a dashboard's figures count: the year's (meetings, on-time share, top problems)
 /// and the day the figures of now (open, overdue) are as of.
 pub fn dashboard_period(lang: Lang, from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> String {
