@@ -120,7 +120,19 @@ pub fn find_by_username(tx: &Tx<'_>, username: &str) -> ApiResult<Option<pb::Use
     }
 }
 
-/// Adds a grant to a user (no-op when held); refuses unknown groups.
+/// The person a group's card names for the post `role` is (3.3: a group has one leader and one
+/// secretary), if `role` is one of those posts.
+pub fn post_holder(group: &pb::Group, role: i32) -> Option<u64> {
+    match pb::Role::try_from(role).ok()? {
+        pb::Role::GroupLeader => Some(group.leader_id),
+        pb::Role::GroupSecretary => Some(group.secretary_id),
+        _ => None,
+    }
+}
+
+/// Adds a grant to a user (no-op when held); refuses unknown groups, and a group's leader or
+/// secretary other than the one its card names: the post changes on the card (3.3, one of each
+/// per group), so the card and the grants never disagree.
 pub fn stage_grant(
     tx: &mut Tx<'_>,
     user_id: u64,
@@ -128,6 +140,31 @@ pub fn stage_grant(
     grant: pb::RoleGrant,
 ) -> ApiResult<pb::User> {
     check_group_exists(tx, "grant.group_id", &grant)?;
+    if grant.group_id != 0 {
+        let group = tx.require::<pb::Group>(grant.group_id)?;
+        if let Some(holder) = post_holder(&group, grant.role)
+            && holder != user_id
+        {
+            let holder = tx
+                .get::<pb::User>(holder)?
+                .map_or_else(String::new, |u| u.full_name);
+            let (ru, en) = if grant.role == pb::Role::GroupSecretary as i32 {
+                ("секретарь", "secretary")
+            } else {
+                ("руководитель", "leader")
+            };
+            return Err(ApiError::precondition(
+                format!(
+                    "у группы № {} {ru} — {holder}; {ru} у группы один, сменить его можно в карточке группы",
+                    group.number
+                ),
+                format!(
+                    "group {} has its {en}, {holder}; a group has one, changed on the group's card",
+                    group.number
+                ),
+            ));
+        }
+    }
     let mut user = tx.require::<pb::User>(user_id)?;
     let version = expected_version.unwrap_or(user.meta.map_or(0, |m| m.version));
     if !user.roles.contains(&grant) {
@@ -153,4 +190,23 @@ pub fn stage_revoke(
     }
     user.roles.retain(|g| *g != grant);
     tx.update(user, version, "revoke_role")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_groups_posts_are_its_leader_and_its_secretary() {
+        let g = pb::Group {
+            leader_id: 7,
+            secretary_id: 8,
+            member_ids: vec![9],
+            ..Default::default()
+        };
+        assert_eq!(post_holder(&g, pb::Role::GroupLeader as i32), Some(7));
+        assert_eq!(post_holder(&g, pb::Role::GroupSecretary as i32), Some(8));
+        assert_eq!(post_holder(&g, pb::Role::GroupMember as i32), None);
+        assert_eq!(post_holder(&g, pb::Role::Head as i32), None);
+    }
 }

@@ -14,6 +14,7 @@ pub mod dating;
 pub mod discipline;
 pub mod meeting;
 pub mod names;
+pub mod periods;
 pub mod personal_data;
 pub mod policy;
 pub mod quarters;

@@ -85,3 +85,54 @@ async fn numbers_and_territories_are_not_shared_and_the_leader_keeps_to_the_peop
     assert!(changed.member_ids.contains(&city.executor.user_id));
     assert_eq!(id_of(changed.meta), id_of(a.meta));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_secretary_is_refused_so_the_card_and_the_grants_agree() {
+    let server = TestServer::start_default().await.expect("server");
+    let city = City::build(&server).await.expect("city");
+    let a: pb::Group = server.db().get(city.a()).expect("read").expect("group A");
+    let someone: pb::User = server
+        .db()
+        .get(city.executor2.user_id)
+        .expect("read")
+        .expect("the executor");
+    let grant = |role: pb::Role, user: &pb::User| pb::GrantRoleRequest {
+        user_id: id_of(user.meta),
+        expected_version: version_of(user.meta),
+        grant: Some(infogroups_tests::fixtures::in_group(role, city.a())),
+    };
+    for role in [pb::Role::GroupSecretary, pb::Role::GroupLeader] {
+        let refused = city
+            .admin
+            .users()
+            .grant_role(grant(role, &someone))
+            .await
+            .expect_err("a second holder of the post");
+        assert_eq!(refused.code(), Code::FailedPrecondition, "{refused:?}");
+        assert!(refused.message().contains("group's card"), "{refused:?}");
+    }
+    // Nothing changed: the grants still match the card.
+    let after: pb::User = server
+        .db()
+        .get(city.executor2.user_id)
+        .expect("read")
+        .expect("the executor");
+    assert_eq!(after.roles, someone.roles);
+    // A member is not a post: any number of them.
+    city.admin
+        .users()
+        .grant_role(grant(pb::Role::GroupMember, &someone))
+        .await
+        .expect("a member");
+    // The card's own secretary holding the role again is no change and no refusal.
+    let secretary: pb::User = server
+        .db()
+        .get(a.secretary_id)
+        .expect("read")
+        .expect("the secretary");
+    city.admin
+        .users()
+        .grant_role(grant(pb::Role::GroupSecretary, &secretary))
+        .await
+        .expect("the card's secretary");
+}

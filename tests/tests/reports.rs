@@ -872,6 +872,58 @@ async fn every_report_and_export_counts_by_hand_and_names_no_citizen() {
     let total = by_topic.totals.as_ref().expect("totals");
     assert_eq!(total.values[2..4], [4.0, 5.0]);
 
+    // Any range, not only the presets: 15.02–20.12.2026 leaves out A1 (registered 12.01), so it
+    // counts one appeal fewer than the year; one day with none holds nothing.
+    let range = |from, to| pb::AggregateRequest {
+        period: Some(year_range(from, to)),
+        group_by: vec![pb::Dimension::Territory as i32],
+        ..Default::default()
+    };
+    let year = ok(
+        control
+            .reports()
+            .aggregate(range(d(2026, 1, 1), d(2026, 12, 31)))
+            .await,
+        "Aggregate for the year",
+    );
+    let odd = ok(
+        control
+            .reports()
+            .aggregate(range(d(2026, 2, 15), d(2026, 12, 20)))
+            .await,
+        "Aggregate for a range",
+    );
+    let appeals = |t: &pb::Table| t.totals.as_ref().map_or(0.0, |t| t.values[2]);
+    assert_eq!((appeals(&year), appeals(&odd)), (4.0, 3.0));
+    let none = ok(
+        control
+            .reports()
+            .aggregate(range(d(2021, 3, 3), d(2021, 3, 3)))
+            .await,
+        "Aggregate for a day",
+    );
+    assert_eq!(appeals(&none), 0.0);
+    // A range that ends before it starts, or spans more than ten years, is refused, naming the
+    // end to correct.
+    for (from, to) in [
+        (d(2026, 5, 2), d(2026, 5, 1)),
+        (d(2010, 1, 1), d(2026, 12, 31)),
+    ] {
+        let refused = control
+            .reports()
+            .aggregate(range(from, to))
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("{from}–{to} accepted"));
+        assert_eq!(refused.code(), tonic::Code::InvalidArgument, "{refused:?}");
+        use tonic_types::StatusExt;
+        let field = refused
+            .get_error_details()
+            .bad_request()
+            .and_then(|b| b.field_violations.first().map(|v| v.field.clone()));
+        assert_eq!(field.as_deref(), Some("period.to"), "{refused:?}");
+    }
+
     // The head's dashboard (today 21.12.2026).
     let dash = ok(
         f.city
@@ -883,6 +935,13 @@ async fn every_report_and_export_counts_by_hand_and_names_no_citizen() {
     );
     assert_no_citizen("Dashboard", &format!("{dash:?}"));
     assert_eq!((dash.meetings_held, dash.meetings_planned), (4, 4));
+    // The figures say which days they count: the year's, and today for the ones of now.
+    let period = dash.period.unwrap_or_default();
+    assert_eq!(
+        (naive(period.from.as_ref()), naive(period.to.as_ref())),
+        (d(2026, 1, 1), d(2026, 12, 31))
+    );
+    assert_eq!(naive(dash.as_of.as_ref()), d(2026, 12, 21));
     assert_eq!((dash.appeals_open, dash.appeals_overdue), (1, 1));
     assert_eq!((dash.assignments_open, dash.assignments_overdue), (1, 1));
     assert!(

@@ -77,6 +77,11 @@ pub struct Cli {
     #[arg(long, value_name = "DIR", env = "INFOGROUPS_DOWNLOADS")]
     pub downloads: Option<PathBuf>,
 
+    /// Folder the drafts of unsent forms are kept in, one file per user and server, until sent
+    /// or dropped [default: ~/.local/state/infogroups/drafts]; an embedding passes its own.
+    #[arg(long, value_name = "DIR", env = "INFOGROUPS_DRAFTS")]
+    pub drafts: Option<PathBuf>,
+
     /// Log file [default: ~/.local/state/infogroups/infogroups.log], rotated at 5 MiB; level from
     /// RUST_LOG or INFOGROUPS_LOG.
     #[arg(long, value_name = "FILE")]

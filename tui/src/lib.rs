@@ -79,7 +79,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let downloads =
         net::saving::Downloads::resolve(cli.downloads.as_deref().or(loaded.downloads.as_deref()));
-    let mut effects = Effects::new(conn, tx.clone(), downloads);
+    let drafts = net::drafts::DraftStore::resolve(cli.drafts.as_deref(), &server);
+    let mut effects = Effects::new(conn, tx.clone(), downloads).with_drafts(drafts);
     let mut state = State::new(Init {
         lang,
         theme,

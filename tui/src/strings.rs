@@ -6,6 +6,7 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 
 mod commands;
+pub mod drafts;
 pub mod link;
 pub mod status;
 pub mod work;
@@ -76,6 +77,8 @@ pub enum Text {
     QuitAgainForm,
     QuitAgainDemo,
     ChoosePerson,
+    ChecklistHelp,
+    NothingTicked,
     Required,
     AcceptTitle,
     AcceptQuestion,
@@ -186,6 +189,11 @@ impl Text {
                 "Again to quit; the embedded server stops for everyone",
             ),
             T::ChoosePerson => ("↑/↓ — выбрать; подходят", "↑/↓ to choose; matching"),
+            T::ChecklistHelp => (
+                "↑/↓ — по списку, пробел — отметить, буквы — искать; отмечено",
+                "↑/↓ to move, Space to tick, letters to search; ticked",
+            ),
+            T::NothingTicked => ("никто не отмечен", "nobody ticked"),
             T::Required => ("обязательное поле", "is required"),
             T::AcceptTitle => ("Принять отчёт", "Accept the report"),
             T::AcceptQuestion => (
@@ -240,6 +248,46 @@ pub fn shown_of(lang: Lang, shown: usize, total: usize) -> String {
     match lang {
         Lang::Ru => format!("{shown} из {total}"),
         Lang::En => format!("{shown} of {total}"),
+    }
+}
+
+/// A group's quarterly minimum for `year`, one mark a quarter: met ✓, missed ✗, at risk !,
+/// still open …, before the group was formed —.
+pub fn quarter_marks(
+    lang: Lang,
+    year: i32,
+    states: &[infogroups_shared::quarters::QuarterState],
+) -> String {
+    use infogroups_shared::quarters::QuarterState as Q;
+    let marks: Vec<String> = ["I", "II", "III", "IV"]
+        .iter()
+        .zip(states)
+        .map(|(q, s)| {
+            let mark = match s {
+                Q::Met => "✓",
+                Q::Missed => "✗",
+                Q::AtRisk => "!",
+                Q::Open => "…",
+                Q::NotFormed => "—",
+            };
+            format!("{q} {mark}")
+        })
+        .collect();
+    let label = lang.pick("минимум", "minimum");
+    format!("{label} {year}: {}", marks.join(" "))
+}
+
+/// The period a dashboard's figures count: the year's (meetings, on-time share, top problems)
+/// and the day the figures of now (open, overdue) are as of.
+pub fn dashboard_period(lang: Lang, from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> String {
+    let (from, to, as_of) = (
+        from.format("%d.%m.%Y"),
+        to.format("%d.%m.%Y"),
+        as_of.format("%d.%m.%Y"),
+    );
+    match lang {
+        Lang::Ru => format!("за период {from} – {to}; открытые и просроченные — на {as_of}"),
+        Lang::En => format!("for {from} – {to}; open and overdue as of {as_of}"),
     }
 }
 

@@ -406,7 +406,14 @@ impl Client {
         // A home of its own: no configuration file of whoever runs the tests.
         cmd.env("HOME", home);
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
-        for var in ["INFOGROUPS_SERVER", "INFOGROUPS_CONFIG", "NO_COLOR"] {
+        // Drafts too: a form left by another run must not be offered here.
+        cmd.env("XDG_STATE_HOME", home.join("state"));
+        for var in [
+            "INFOGROUPS_SERVER",
+            "INFOGROUPS_CONFIG",
+            "INFOGROUPS_DRAFTS",
+            "NO_COLOR",
+        ] {
             cmd.env_remove(var);
         }
         let child = pty

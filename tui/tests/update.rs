@@ -87,11 +87,17 @@ fn signing_in_checks_the_fields_then_asks_the_server_and_starts_syncing() {
         })),
     );
     assert!(matches!(s.screen, Screen::Work(_)));
+    // Sync starts, and a draft the last session left is looked for.
     assert_eq!(
         cmds,
-        [Cmd::StartSync {
-            generation: s.generation
-        }]
+        [
+            Cmd::StartSync {
+                generation: s.generation
+            },
+            Cmd::LoadDraft {
+                user: "sek1".into()
+            }
+        ]
     );
     assert_eq!(s.link, Link::Connecting);
 }

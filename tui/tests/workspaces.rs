@@ -412,6 +412,11 @@ fn report_screens_show_what_the_server_computed() {
                     on_time_share: 0.87,
                     protocols_late: 1,
                     top_problems: Some(top_problems_table()),
+                    period: Some(pb::DateRange {
+                        from: date(day(1, 1)),
+                        to: date(day(12, 31)),
+                    }),
+                    as_of: date(day(5, 14)),
                 }))),
             },
         );
@@ -2518,7 +2523,11 @@ fn the_secretary_enters_a_past_meeting_after_the_fact() {
     fill(&mut s, "1-2026/1");
     fill(&mut s, "19:00");
     fill(&mut s, "42");
-    fill(&mut s, "ruk1, sek1");
+    // Those present are ticked on the group's checklist: the leader, then the secretary.
+    press(&mut s, KeyCode::Char(' '));
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Char(' '));
+    press(&mut s, KeyCode::Tab);
     fill(&mut s, "О ремонте водовода");
     fill(&mut s, "11.02.2026");
     press_with(
@@ -2819,4 +2828,203 @@ fn the_files_key_lists_a_meetings_files_attaches_one_by_its_path_and_the_card_sh
         text.contains("ответ.pdf · 3 МБ"),
         "the card lists the file: {text}"
     );
+}
+
+#[test]
+fn those_present_are_ticked_on_the_groups_checklist_not_typed() {
+    let mut s = signed(Lang::Ru, (80, 24), SEK1);
+    tab(&mut s, '2');
+    let mut draft = city().meetings[0].clone();
+    draft.status = M::ProtocolDrafted as i32;
+    if let Some(m) = draft.meta.as_mut() {
+        m.version = 4;
+    }
+    stream(
+        &mut s,
+        41,
+        pb::EventAction::Updated,
+        pb::event::Entity::Meeting(draft),
+    );
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Char('p'));
+    // Number, start, end, residents: the fifth field is the checklist.
+    for _ in 0..4 {
+        press(&mut s, KeyCode::Tab);
+    }
+    let text = screen_text(&s);
+    // The protocol's own list is ticked; the group's other member is offered, unticked.
+    assert!(text.contains("[x] Новиков С. И. (ruk1)"), "{text}");
+    assert!(text.contains("[x] Егорова Е. А. (sek1)"), "{text}");
+    assert!(text.contains("[ ] Васильева О. Н. (isp2)"), "{text}");
+    insta::assert_snapshot!("protocol_checklist_ru_80x24", draw(&s).backend());
+    // Typing narrows the list to the names with a word starting so; Space ticks the one shown.
+    type_text(&mut s, "вас");
+    let text = screen_text(&s);
+    assert!(!text.contains("Новиков С. И. (ruk1)"), "{text}");
+    press(&mut s, KeyCode::Char(' '));
+    // And another: the secretary, unticked.
+    press_with(
+        &mut s,
+        KeyCode::Char('u'),
+        crossterm::event::KeyModifiers::CONTROL,
+    );
+    type_text(&mut s, "егор");
+    press(&mut s, KeyCode::Char(' '));
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::SaveProtocol(r))) = call_of(&cmds) else {
+        panic!("no protocol saved: {cmds:?}");
+    };
+    assert_eq!(r.protocol.unwrap_or_default().members_present, [RUK1, ISP2]);
+}
+
+#[test]
+fn the_control_sector_asks_for_the_figures_of_any_days() {
+    let mut s = signed(Lang::Ru, (80, 24), KONTROL);
+    press(&mut s, KeyCode::Char('4'));
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Report(ReportKind::Aggregates, 1),
+            result: Ok(Reply::Table(aggregate_table())),
+        },
+    );
+    press(&mut s, KeyCode::Char('T'));
+    let text = screen_text(&s);
+    assert!(text.contains("Произвольный период"), "{text}");
+    let clear = |s: &mut State| {
+        press_with(
+            s,
+            KeyCode::Char('u'),
+            crossterm::event::KeyModifiers::CONTROL,
+        );
+    };
+    // The end before the start: said under the end, nothing asked.
+    clear(&mut s);
+    type_text(&mut s, "15.2.26");
+    press(&mut s, KeyCode::Tab);
+    clear(&mut s);
+    type_text(&mut s, "1.2.26");
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert!(call_of(&cmds).is_none(), "{cmds:?}");
+    let text = screen_text(&s);
+    assert!(text.contains("конец периода раньше начала"), "{text}");
+    // Short forms are read in full; the tab asks for those days, grouped as it was.
+    clear(&mut s);
+    type_text(&mut s, "20.12.26");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Report(ReportKind::Aggregates, 2), Call::Aggregate(r))) = call_of(&cmds)
+    else {
+        panic!("no aggregate asked: {cmds:?}");
+    };
+    let period = r.period.unwrap_or_default();
+    assert_eq!(
+        (period.from, period.to),
+        (date(day(2, 15)), date(day(12, 20)))
+    );
+    assert!(s.popups.is_empty(), "the form closed");
+    let text = screen_text(&s);
+    assert!(
+        text.contains("произвольный период (15.02.2026 – 20.12.2026)"),
+        "{text}"
+    );
+    // `t` goes back to the ready periods.
+    press(&mut s, KeyCode::Char('t'));
+    assert!(screen_text(&s).contains("текущий квартал"));
+}
+
+/// The city with a second group and a second department, each holding one assignment.
+fn two_groups() -> pb::SnapshotResponse {
+    let mut snap = city();
+    snap.groups.push(pb::Group {
+        meta: meta(12, 1),
+        number: 2,
+        name: "Информационная группа № 2".into(),
+        ..Default::default()
+    });
+    snap.departments.push(pb::Department {
+        meta: meta(51, 1),
+        name: "Отдел благоустройства".into(),
+        short_name: "ОБ".into(),
+        head_user_id: ISP2,
+    });
+    snap.assignments[0].group_id = 12;
+    snap.assignments[0].department_id = 51;
+    snap.assignments[1].department_id = 50;
+    snap
+}
+
+#[test]
+fn the_control_sectors_board_sorts_and_filters_by_group_and_department() {
+    let snap = two_groups();
+    let numbers = |i: usize| snap.assignments[i].number.clone();
+    let mut s = state(Lang::Ru, (80, 24), false);
+    sign_in_with(&mut s, snap.clone(), KONTROL);
+    tab(&mut s, '6');
+    let all = row_numbers(&s).len();
+    // `o` steps through the orders: urgency, number, deadline, executor, group, department.
+    for _ in 0..4 {
+        press(&mut s, KeyCode::Char('o'));
+    }
+    let text = screen_text(&s);
+    assert!(text.contains("по группе"), "{text}");
+    let rows = row_numbers(&s);
+    assert_eq!(rows.last(), Some(&numbers(0)), "group 2 after group 1");
+    press(&mut s, KeyCode::Char('o'));
+    assert!(screen_text(&s).contains("по отделу"));
+    let rows = row_numbers(&s);
+    // ОБ before ОЖКХ, the rows with no department after both.
+    assert_eq!(rows[..2], [numbers(0), numbers(1)]);
+    assert_eq!(rows.len(), all);
+
+    // `/` narrows the board to a group, or to a department.
+    press(&mut s, KeyCode::Char('/'));
+    type_text(&mut s, "гр. 2");
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(row_numbers(&s), [numbers(0)]);
+    insta::assert_snapshot!("board_by_group_ru_80x24", draw(&s).backend());
+    press(&mut s, KeyCode::Char('/'));
+    press_with(
+        &mut s,
+        KeyCode::Char('u'),
+        crossterm::event::KeyModifiers::CONTROL,
+    );
+    type_text(&mut s, "ожкх");
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(row_numbers(&s), [numbers(1)]);
+}
+
+#[test]
+fn a_protocols_draft_keeps_who_was_ticked() {
+    let mut s = signed(Lang::Ru, (80, 24), SEK1);
+    tab(&mut s, '2');
+    let mut draft = city().meetings[0].clone();
+    draft.status = M::ProtocolDrafted as i32;
+    stream(
+        &mut s,
+        41,
+        pb::EventAction::Updated,
+        pb::event::Entity::Meeting(draft),
+    );
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Char('p'));
+    for _ in 0..4 {
+        press(&mut s, KeyCode::Tab);
+    }
+    // Untick the leader, tick the member.
+    press(&mut s, KeyCode::Char(' '));
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Down);
+    press(&mut s, KeyCode::Char(' '));
+    let Some(Popup::Form(form)) = s.popups.last() else {
+        panic!("the protocol form");
+    };
+    let kept = form.draft().expect("a changed protocol is kept");
+    let back = infogroups_tui::features::drafts::reopen(&kept, Lang::Ru).expect("reopened");
+    let ticks = back
+        .fields
+        .iter()
+        .find(|f| f.name == "members_present")
+        .map(|f| f.picked_keys().join(","));
+    assert_eq!(ticks, Some(format!("{SEK1},{ISP2}")));
+    assert!(back.changed());
 }

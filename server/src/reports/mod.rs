@@ -95,16 +95,7 @@ pub fn fmt_number(v: f64) -> String {
 
 /// The days of a report period.
 pub fn period(year: i32, kind: pb::PeriodKind) -> Option<(NaiveDate, NaiveDate)> {
-    let (from, to) = match kind {
-        pb::PeriodKind::FirstHalf => ((1, 1), (6, 30)),
-        pb::PeriodKind::SecondHalf => ((7, 1), (12, 31)),
-        pb::PeriodKind::Year => ((1, 1), (12, 31)),
-        pb::PeriodKind::Unspecified => return None,
-    };
-    Some((
-        NaiveDate::from_ymd_opt(year, from.0, from.1)?,
-        NaiveDate::from_ymd_opt(year, to.0, to.1)?,
-    ))
+    infogroups_shared::periods::of_kind(year, kind)
 }
 
 /// A share as a percentage, 0 when the whole is 0.

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, NaiveDate};
 use infogroups_shared::pb::{self, Dimension as D, report_service_server::ReportService};
 use infogroups_shared::validate::{self, FieldError};
-use infogroups_shared::{city_time, classifier, discipline};
+use infogroups_shared::{city_time, classifier, discipline, periods};
 use tonic::{Request, Response, Status};
 
 use super::Ctx;
@@ -115,7 +115,7 @@ impl ReportSvc {
     }
 
     fn aggregate(&self, req: &pb::AggregateRequest) -> ApiResult<pb::Table> {
-        let (from, to) = validate::date_range("period", &req.period.unwrap_or_default())?;
+        let (from, to) = periods::report_range("period", &req.period.unwrap_or_default())?;
         let mut group_by = Vec::new();
         for (i, d) in req.group_by.iter().enumerate() {
             let dim = D::try_from(*d)
@@ -287,8 +287,8 @@ impl ReportService for ReportSvc {
             .read()
             .map_err(|_| ApiError::ShuttingDown)?;
         let facts = db.facts().map_err(ApiError::from)?;
-        let first = NaiveDate::from_ymd_opt(year, 1, 1).map_or(NO_DAY, day_of);
-        let last = NaiveDate::from_ymd_opt(year, 12, 31).map_or(NO_DAY, day_of);
+        let (first, last) =
+            periods::year(year).map_or((NO_DAY, NO_DAY), |(f, l)| (day_of(f), day_of(l)));
         let in_year = |d: i32| d != NO_DAY && (first..=last).contains(&d);
         let meeting_status = |s: i32| pb::MeetingStatus::try_from(s).unwrap_or_default();
         let held = facts
@@ -397,6 +397,11 @@ impl ReportService for ReportSvc {
             },
             top_problems: Some(t.build()),
             protocols_late: u32::try_from(protocols_late).unwrap_or(u32::MAX),
+            period: periods::year(year).map(|(from, to)| pb::DateRange {
+                from: Some(validate::from_naive(from)),
+                to: Some(validate::from_naive(to)),
+            }),
+            as_of: Some(validate::from_naive(today)),
         }))
     }
 

@@ -8,6 +8,7 @@ use crate::app::state::{Screen, State};
 use crate::features::meetings::{commands as meetings, prep as meeting_prep};
 use crate::features::workspace::screen::Workspace;
 use crate::msg::call::{Call, Origin, Reply};
+use crate::msg::draft::KeptDraft;
 use crate::msg::error::RpcError;
 use crate::msg::step::Action;
 use crate::msg::{Cmd, Link, LoginOk, Msg, SyncEvent};
@@ -39,11 +40,18 @@ pub(super) fn on_login(state: &mut State, result: Result<LoginOk, RpcError>, out
             state.link = Link::Connecting;
             state.last_event_ms = None;
             state.popups.clear();
+            state.kept = KeptDraft::default();
             let role = state.session.as_ref().and_then(Session::role);
             state.screen = Screen::Work(Workspace::for_role(role));
             out.run(Cmd::StartSync {
                 generation: state.generation,
             });
+            // A form left unsent by a crash or a dropped connection is offered back.
+            if let Some(s) = &state.session {
+                out.run(Cmd::LoadDraft {
+                    user: s.username.clone(),
+                });
+            }
         }
         Err(e) => login.failed(&e, state.lang, &state.server),
     }

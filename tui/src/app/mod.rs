@@ -4,6 +4,7 @@
 //! its small changes are in `state`; what answers and live events do to the replica, in `events`;
 //! here, the loop that hands each message to the one that deals with it.
 
+pub mod drafts;
 mod events;
 mod state;
 
@@ -47,6 +48,7 @@ pub fn update_all(state: &mut State, msgs: impl IntoIterator<Item = Msg>) -> Vec
         }
     }
     cmds.extend(settle(state));
+    cmds.extend(drafts::follow(state));
     cmds
 }
 
@@ -162,6 +164,23 @@ fn handle(state: &mut State, msg: Msg, out: &mut Outbox) {
             state.flash(text.get(state.lang).to_string(), true);
         }
         Msg::Quit => state.quit = true,
+        Msg::ReportPeriod { kind, from, to } => {
+            let (ctx, screen, _) = split(state);
+            if let Screen::Work(w) = screen
+                && let Some(r) = w.report_mut(kind)
+            {
+                r.show_days(from, to, &ctx, out);
+            }
+        }
+        Msg::DraftFound(draft) => drafts::found(state, draft),
+        Msg::ReopenDraft(draft) => drafts::reopen(state, &draft),
+        Msg::DropDraft => {
+            if let Some(s) = &state.session {
+                out.run(Cmd::DropDraft {
+                    user: s.username.clone(),
+                });
+            }
+        }
     }
 }
 

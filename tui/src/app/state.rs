@@ -10,6 +10,7 @@ use crate::features::login::screen::{DemoLogin, LoginError, LoginScreen};
 use crate::features::workspace::screen::{Tab, Workspace};
 use crate::keymap::Keymap;
 use crate::msg::Link;
+use crate::msg::draft::KeptDraft;
 use crate::replica::Replica;
 use crate::session::{Session, role_name};
 use crate::strings;
@@ -143,6 +144,8 @@ pub struct State {
     pub quit_armed_until_ms: i64,
     /// The files of the records opened, for their cards (never kept beyond the session).
     pub files: crate::msg::call::KeptFiles,
+    /// The draft of a changed form last kept on disk.
+    pub kept: KeptDraft,
 }
 
 impl State {
@@ -172,6 +175,7 @@ impl State {
             quit: false,
             quit_armed_until_ms: 0,
             files: Default::default(),
+            kept: KeptDraft::default(),
         }
     }
 

@@ -8,6 +8,7 @@ pub mod appeals;
 pub mod assignments;
 pub mod attachments;
 pub mod directory;
+pub mod drafts;
 pub mod exports;
 pub mod groups;
 pub mod login;

@@ -79,6 +79,12 @@ pub enum Command {
     Discard,
     /// No, go back to the changed form.
     KeepEditing,
+    /// Tick or untick the option under a checklist's cursor.
+    TogglePick,
+    /// Open the draft a previous session left, with its values.
+    OpenDraft,
+    /// Delete the draft a previous session left.
+    DropDraft,
     /// Send a form or confirm.
     Submit,
     /// Close a form or popup without sending.
@@ -143,6 +149,8 @@ pub enum Command {
     MailSettings,
     /// Change the report's period.
     Period,
+    /// Show a report for any days: from and to, typed.
+    CustomPeriod,
     /// Change what the figures are grouped by.
     Dimension,
     /// Save the report as a file.
@@ -217,7 +225,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 104] = [
+    pub const ALL: [Command; 108] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -260,6 +268,7 @@ impl Command {
         Command::MarkAllRead,
         Command::MailSettings,
         Command::Period,
+        Command::CustomPeriod,
         Command::Dimension,
         Command::Export,
         Command::Files,
@@ -318,6 +327,9 @@ impl Command {
         Command::SubmitText,
         Command::Discard,
         Command::KeepEditing,
+        Command::TogglePick,
+        Command::OpenDraft,
+        Command::DropDraft,
         Command::Cancel,
         Command::Logout,
         Command::Help,
@@ -398,6 +410,9 @@ impl Command {
             Command::SubmitText => "submit_text",
             Command::Discard => "discard",
             Command::KeepEditing => "keep_editing",
+            Command::TogglePick => "toggle_pick",
+            Command::OpenDraft => "open_draft",
+            Command::DropDraft => "drop_draft",
             Command::Submit => "submit",
             Command::Cancel => "cancel",
             Command::NextTab => "next_tab",
@@ -430,6 +445,7 @@ impl Command {
             Command::MarkAllRead => "mark_all_read",
             Command::MailSettings => "mail_settings",
             Command::Period => "period",
+            Command::CustomPeriod => "custom_period",
             Command::Dimension => "dimension",
             Command::Export => "export",
             Command::Files => "files",

@@ -3,6 +3,7 @@
 //! this module may name them, and they name nothing of the screens.
 
 pub mod call;
+pub mod draft;
 pub mod error;
 pub mod step;
 
@@ -13,6 +14,7 @@ use infogroups_shared::pb;
 
 use self::call::{Call, Origin, Reply};
 
+use crate::msg::draft::Draft;
 use crate::msg::error::RpcError;
 use crate::msg::step::Action;
 use crate::replica::snapshot::Snapshot;
@@ -96,6 +98,21 @@ pub enum Msg {
     Logout,
     /// Internal: leave the program.
     Quit,
+    /// A draft of this user's was found on disk: the client offers it.
+    DraftFound(Box<Draft>),
+    /// Internal: open the form of this draft again, with its values.
+    ReopenDraft(Box<Draft>),
+    /// Internal: the user dropped the draft offered.
+    DropDraft,
+    /// Internal: the report tab of `kind` shows the days `from`–`to`.
+    ReportPeriod {
+        /// Which report tab.
+        kind: call::ReportKind,
+        /// The first day.
+        from: chrono::NaiveDate,
+        /// The last day.
+        to: chrono::NaiveDate,
+    },
 }
 
 /// A record a notification (or another record) leads to.
@@ -148,6 +165,23 @@ pub enum Cmd {
     Logout,
     /// Put text on the clipboard of the computer the terminal runs on (OSC 52).
     CopyToClipboard(String),
+    /// Keep `draft` on disk as `user`'s draft on this server, replacing the one before.
+    KeepDraft {
+        /// The login.
+        user: String,
+        /// What the changed form holds.
+        draft: Box<Draft>,
+    },
+    /// Remove `user`'s draft from disk (sent or dropped).
+    DropDraft {
+        /// The login.
+        user: String,
+    },
+    /// Look for `user`'s draft on disk; one found comes back as [`Msg::DraftFound`].
+    LoadDraft {
+        /// The login.
+        user: String,
+    },
 }
 
 /// How the client is connected, for the status bar.

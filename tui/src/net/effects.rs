@@ -9,6 +9,7 @@ use infogroups_shared::pb;
 use crate::msg::error::RpcError;
 use crate::msg::{Cmd, LoginOk, Msg};
 use crate::net::connection::{Connection, request};
+use crate::net::drafts::DraftStore;
 use crate::net::{calls, sync};
 
 /// Runs commands against one server.
@@ -18,6 +19,7 @@ pub struct Effects {
     sync: Option<CancellationToken>,
     downloads: crate::net::saving::Downloads,
     escapes: Escapes,
+    drafts: Option<DraftStore>,
 }
 
 /// Where escapes that draw nothing (the clipboard's) are written: the terminal the client runs
@@ -45,12 +47,20 @@ impl Effects {
             sync: None,
             downloads,
             escapes: Box::new(to_stdout),
+            drafts: None,
         }
     }
 
     /// The same, writing terminal escapes with `escapes` instead of to the process's output.
     pub fn with_escapes(mut self, escapes: Escapes) -> Self {
         self.escapes = escapes;
+        self
+    }
+
+    /// Keeps the drafts of changed forms in `store` (without one, none is kept).
+    #[must_use]
+    pub fn with_drafts(mut self, store: Option<DraftStore>) -> Self {
+        self.drafts = store;
         self
     }
 
@@ -124,6 +134,27 @@ impl Effects {
                 // Between frames, straight to the terminal: the escape draws nothing.
                 if let Err(e) = (self.escapes)(crate::ui::escapes::osc52(&text).as_bytes()) {
                     tracing::info!(error = %e, "cannot ask the terminal to copy");
+                }
+            }
+            // On the spot, not spawned: a draft kept on the way out must be on disk before the
+            // program ends, and one small file is written in well under a frame.
+            Cmd::KeepDraft { user, draft } => {
+                if let Some(store) = &self.drafts
+                    && let Err(e) = store.save(&user, &draft)
+                {
+                    tracing::warn!(error = %e, "cannot keep the draft");
+                }
+            }
+            Cmd::DropDraft { user } => {
+                if let Some(store) = &self.drafts
+                    && let Err(e) = store.remove(&user)
+                {
+                    tracing::warn!(error = %e, "cannot remove the draft");
+                }
+            }
+            Cmd::LoadDraft { user } => {
+                if let Some(draft) = self.drafts.as_ref().and_then(|s| s.load(&user)) {
+                    let _ = self.tx.send(Msg::DraftFound(Box::new(draft)));
                 }
             }
             Cmd::Logout => {

@@ -3,6 +3,7 @@
 
 pub mod calls;
 pub mod connection;
+pub mod drafts;
 pub mod effects;
 pub mod files;
 pub mod saving;

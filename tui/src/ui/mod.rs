@@ -4,6 +4,7 @@
 //! [`Outbox`] — messages for the app's queue, commands for the outside world.
 
 pub mod columns;
+pub mod draft_offer;
 pub mod escapes;
 pub mod form_engine;
 pub mod info_popup;
@@ -12,6 +13,7 @@ pub mod link_popup;
 pub mod list;
 pub mod person_match;
 pub mod popup;
+pub mod step_draft;
 pub mod tabs;
 pub mod text;
 pub mod text_area;

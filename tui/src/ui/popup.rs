@@ -13,6 +13,7 @@ use crate::msg::step::Action;
 use crate::msg::{Cmd, Msg};
 use crate::strings;
 use crate::strings::Text;
+use crate::ui::draft_offer::DraftOffer;
 use crate::ui::form_engine::{Closing, FormPopup, answer_closing};
 use crate::ui::link_popup::LinkPopup;
 use crate::ui::text_area::TextBox;
@@ -31,6 +32,8 @@ pub enum Popup {
     Info(InfoPopup),
     /// A one-time download link, with a key to copy it.
     Link(LinkPopup),
+    /// The draft a previous session left, offered.
+    Draft(DraftOffer),
 }
 
 impl Popup {
@@ -41,6 +44,7 @@ impl Popup {
             Popup::Form(f) => f.as_mut(),
             Popup::Info(i) => i,
             Popup::Link(l) => l,
+            Popup::Draft(d) => d,
         }
     }
 
@@ -51,6 +55,7 @@ impl Popup {
             Popup::Form(f) => f.as_ref(),
             Popup::Info(i) => i,
             Popup::Link(l) => l,
+            Popup::Draft(d) => d,
         }
     }
 }

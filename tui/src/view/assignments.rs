@@ -30,6 +30,8 @@ pub fn draw_body(state: &State, screen: &AssignmentsScreen, frame: &mut Frame<'_
         SortBy::Number => Some(W::SortNumber),
         SortBy::Deadline => Some(W::SortDeadline),
         SortBy::Executor => Some(W::SortExecutor),
+        SortBy::Group => Some(W::SortGroup),
+        SortBy::Department => Some(W::SortDepartment),
     };
     let count = state.replica.loaded.then(|| {
         let shown = strings::shown_of(lang, screen.rows().len(), state.replica.assignments.len());

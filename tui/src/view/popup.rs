@@ -2,6 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
@@ -24,6 +25,7 @@ pub fn draw(state: &State, popup: &Popup, frame: &mut Frame<'_>, area: Rect) {
         Popup::Form(f) => draw_form(state, f, frame, area),
         Popup::Info(i) => draw_info(state, i, i, frame, area),
         Popup::Link(l) => draw_info(state, &l.info, l, frame, area),
+        Popup::Draft(d) => draw_info(state, &d.info, d, frame, area),
     }
 }
 
@@ -126,6 +128,75 @@ fn suggestion_lines(state: &State, f: &Field, width: usize) -> Vec<Line<'static>
     lines
 }
 
+/// How many options a focused checklist shows at once (it scrolls through them).
+const CHECKLIST_SHOWN: usize = 5;
+
+/// A checklist: focused, what is typed to narrow it, a window of the options it shows around the
+/// cursor with their ticks, and how many are ticked; otherwise the names ticked, on one line.
+fn checklist_lines(state: &State, f: &Field, focused: bool, width: usize) -> Vec<Line<'static>> {
+    let theme = state.theme;
+    let ticked: Vec<&str> = f
+        .options
+        .iter()
+        .zip(&f.picked)
+        .filter(|(_, p)| **p)
+        .map(|(o, _)| o.as_str())
+        .collect();
+    if !focused {
+        let line = if ticked.is_empty() {
+            Span::styled(Text::NothingTicked.get(state.lang).to_string(), theme.dim())
+        } else {
+            Span::raw(text::truncate(&ticked.join(", "), width))
+        };
+        return vec![Line::from(line)];
+    }
+    let typed = match &f.input {
+        FieldInput::Line(t) => t.clone(),
+        FieldInput::Text(t) => TextInput::new(t.text().to_string()),
+    };
+    let mut lines = vec![widgets::field_line(&typed, width, true, false, theme)];
+    let shown = f.shown();
+    if shown.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!("  {}", Text::NobodyMatches.get(state.lang)),
+            theme.dim(),
+        )));
+    }
+    let at = shown.iter().position(|&i| i == f.cursor).unwrap_or(0);
+    let first = (at + 1)
+        .saturating_sub(CHECKLIST_SHOWN)
+        .min(shown.len().saturating_sub(CHECKLIST_SHOWN));
+    for &i in shown.iter().skip(first).take(CHECKLIST_SHOWN) {
+        let tick = if f.picked.get(i).copied().unwrap_or(false) {
+            "[x]"
+        } else {
+            "[ ]"
+        };
+        let style = if i == f.cursor {
+            theme.cursor()
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(Span::styled(
+            text::truncate(&format!("  {tick} {}", f.options[i]), width),
+            style,
+        )));
+    }
+    lines.push(Line::from(Span::styled(
+        text::truncate(
+            &format!(
+                "  {} {} / {}",
+                Text::ChecklistHelp.get(state.lang),
+                ticked.len(),
+                f.options.len()
+            ),
+            width,
+        ),
+        theme.dim(),
+    )));
+    lines
+}
+
 /// The most lines a focused long text field shows at once (it scrolls inside them).
 const TEXT_ROWS: usize = 6;
 
@@ -167,6 +238,7 @@ fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, screen: Rec
         .map(|f| match f.kind {
             FieldKind::Text => 4,
             FieldKind::Person | FieldKind::Classifier => 2 + PEOPLE_SHOWN + 1,
+            FieldKind::Checklist => 3 + CHECKLIST_SHOWN,
             _ => 2,
         })
         .sum();
@@ -213,6 +285,8 @@ fn draw_form(state: &State, form: &FormPopup, frame: &mut Frame<'_>, screen: Rec
         )));
         if f.kind == FieldKind::Choice {
             lines.push(choice_line(state, f, focused, inner_w));
+        } else if f.kind == FieldKind::Checklist {
+            lines.extend(checklist_lines(state, f, focused, inner_w));
         } else {
             lines.extend(input_lines(state, f, focused, inner_w));
         }

@@ -9,8 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use crate::app::State;
+use crate::features::meetings;
 use crate::features::record_list::row::{Column, DetailLine, RecordRow, Tone};
 use crate::features::record_list::screen::RecordsScreen;
+use crate::features::record_list::source::Source;
 use crate::strings;
 use crate::strings::Text;
 use crate::ui::columns::{self, Want};
@@ -23,10 +25,13 @@ use crate::view::widgets;
 pub fn draw_body(state: &State, screen: &RecordsScreen, frame: &mut Frame<'_>, area: Rect) {
     let (line, rest) = layout::content(area);
     let lang = state.lang;
-    let count = state
-        .replica
-        .loaded
-        .then(|| strings::shown_of(lang, screen.rows().len(), screen.total()));
+    let count = state.replica.loaded.then(|| {
+        let shown = strings::shown_of(lang, screen.rows().len(), screen.total());
+        match group_minimum(state, screen) {
+            Some(m) => format!("{shown} · {m}"),
+            None => shown,
+        }
+    });
     widgets::count_line(
         state,
         count,
@@ -54,6 +59,21 @@ pub fn draw_body(state: &State, screen: &RecordsScreen, frame: &mut Frame<'_>, a
     if let Some(panel) = body.panel {
         draw_detail(state, screen, frame, panel);
     }
+}
+
+/// Beside a group's meetings, for its leader and secretary: this year's quarterly minimum.
+fn group_minimum(state: &State, screen: &RecordsScreen) -> Option<String> {
+    use infogroups_shared::pb::Role;
+    if screen.source != Source::Meetings {
+        return None;
+    }
+    let role = state.session.as_ref()?.role()?;
+    let post = [Role::GroupLeader as i32, Role::GroupSecretary as i32];
+    if !post.contains(&role.role) {
+        return None;
+    }
+    let (year, states) = meetings::minimum::this_year(&state.ctx(), role.group_id)?;
+    Some(strings::quarter_marks(state.lang, year, &states))
 }
 
 /// What the selected row's line says: the growing column and every value its cell does not say

@@ -1,7 +1,8 @@
 //! Drawing a report tab: the parameters line, then the figures — a table with a bar for each row,
 //! the dashboard's tiles, or the quarterly-minimum grid.
 
-use infogroups_shared::pb;
+use infogroups_shared::names::Lang;
+use infogroups_shared::{pb, validate};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
@@ -11,6 +12,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use crate::app::State;
 use crate::features::reports::screen::{ReportData, ReportScreen};
 use crate::msg::call::ReportKind;
+use crate::strings;
 use crate::strings::Text;
 use crate::strings::work::W;
 use crate::ui::text;
@@ -29,13 +31,12 @@ pub fn draw_body(state: &State, screen: &ReportScreen, frame: &mut Frame<'_>, ar
         height: area.height - 1,
         ..area
     };
-    let mut spans = vec![Span::styled(
-        format!(
-            " {} ",
-            screen.params.describe(screen.kind, lang, state.today())
-        ),
-        theme.label(),
-    )];
+    // The dashboard's period is the server's: the figures say which days they count.
+    let about = match &screen.data {
+        Some(ReportData::Dashboard(d)) => dashboard_period(d, lang),
+        _ => screen.params.describe(screen.kind, lang, state.today()),
+    };
+    let mut spans = vec![Span::styled(format!(" {about} "), theme.label())];
     if screen.loading {
         spans.push(Span::styled(W::Computing.get(lang), theme.warn()));
     } else if let Some(e) = &screen.error {
@@ -283,6 +284,20 @@ fn two_line_width(header: &str, figures: usize) -> usize {
         .find(|w| text::wrap(header, *w).len() <= 2)
         .unwrap_or(whole)
         .max(figures)
+}
+
+/// The period a dashboard's figures count, as the server sent it (empty from an older server).
+fn dashboard_period(d: &pb::DashboardResponse, lang: Lang) -> String {
+    let day = |x: Option<&pb::Date>| x.and_then(validate::to_naive);
+    let period = d.period.as_ref();
+    match (
+        day(period.and_then(|p| p.from.as_ref())),
+        day(period.and_then(|p| p.to.as_ref())),
+        day(d.as_of.as_ref()),
+    ) {
+        (Some(from), Some(to), Some(as_of)) => strings::dashboard_period(lang, from, to, as_of),
+        _ => String::new(),
+    }
 }
 
 fn draw_dashboard(

@@ -11,7 +11,8 @@ use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
 use crate::ui::form_engine::{
-    Field, FieldKind as K, FormSpec, Target, choice_of, date_field, group_by_number, user_id, value,
+    Field, FieldKind as K, FormSpec, Target, choice_of, date_field, group_by_number, kept_as,
+    user_id, value,
 };
 
 /// The reception card's fields (a citizen received in person at a meeting or by the department).
@@ -102,7 +103,7 @@ pub fn card_call(
 }
 
 /// Fill a personal reception card.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SaveCard {
     /// One id for every send of this form.
     pub request_id: String,
@@ -111,6 +112,10 @@ pub struct SaveCard {
 }
 
 impl FormSpec for SaveCard {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("save_card", self)
+    }
+
     fn fields(&self, lang: Lang) -> Vec<Field> {
         card_fields(&self.territories, lang)
     }
@@ -125,7 +130,7 @@ impl FormSpec for SaveCard {
 }
 
 /// Make a written appeal of a reception card.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CardToAppeal {
     /// The card.
     pub id: u64,
@@ -136,6 +141,10 @@ pub struct CardToAppeal {
 }
 
 impl FormSpec for CardToAppeal {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("card_to_appeal", self)
+    }
+
     fn fields(&self, _lang: Lang) -> Vec<Field> {
         Vec::new()
     }

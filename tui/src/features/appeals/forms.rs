@@ -12,7 +12,7 @@ use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
 use crate::ui::form_engine::{
-    Field, FieldKind as K, FormSpec, Target, choice_of, date_field, group_by_number, value,
+    Field, FieldKind as K, FormSpec, Target, choice_of, date_field, group_by_number, kept_as, value,
 };
 
 /// The channels offered, in order.
@@ -338,7 +338,7 @@ pub fn extend_call(id: u64, version: u64, fields: &[Field]) -> Result<Call, Fiel
 }
 
 /// Register a written appeal.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RegisterAppeal {
     /// One id for every send of this form, so a resend after a lost answer is not a second
     /// appeal.
@@ -350,6 +350,10 @@ pub struct RegisterAppeal {
 }
 
 impl FormSpec for RegisterAppeal {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("register_appeal", self)
+    }
+
     fn fields(&self, lang: Lang) -> Vec<Field> {
         register_fields(&self.territories, lang)
     }
@@ -378,7 +382,7 @@ impl FormSpec for RegisterAppeal {
 }
 
 /// Record an appeal's answer.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AnswerAppeal {
     /// The appeal.
     pub id: u64,
@@ -389,6 +393,10 @@ pub struct AnswerAppeal {
 }
 
 impl FormSpec for AnswerAppeal {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("answer_appeal", self)
+    }
+
     fn fields(&self, lang: Lang) -> Vec<Field> {
         answer_fields(self.questions, lang)
     }
@@ -411,7 +419,7 @@ impl FormSpec for AnswerAppeal {
 }
 
 /// Extend an appeal's answer deadline (the head, 59-FZ art. 12 p. 2).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExtendAppeal {
     /// The appeal.
     pub id: u64,
@@ -420,6 +428,10 @@ pub struct ExtendAppeal {
 }
 
 impl FormSpec for ExtendAppeal {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("extend_appeal", self)
+    }
+
     fn fields(&self, _lang: Lang) -> Vec<Field> {
         extend_fields()
     }
@@ -442,7 +454,7 @@ impl FormSpec for ExtendAppeal {
 }
 
 /// Forward an appeal to the body competent to answer it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ForwardAppeal {
     /// The appeal.
     pub id: u64,
@@ -451,6 +463,10 @@ pub struct ForwardAppeal {
 }
 
 impl FormSpec for ForwardAppeal {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("forward_appeal", self)
+    }
+
     fn fields(&self, _lang: Lang) -> Vec<Field> {
         forward_fields()
     }
@@ -473,7 +489,7 @@ impl FormSpec for ForwardAppeal {
 }
 
 /// Close an appeal without an answer on the merits (art. 11).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CloseSpecial {
     /// The appeal.
     pub id: u64,
@@ -482,6 +498,10 @@ pub struct CloseSpecial {
 }
 
 impl FormSpec for CloseSpecial {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("close_special", self)
+    }
+
     fn fields(&self, lang: Lang) -> Vec<Field> {
         special_fields(lang)
     }

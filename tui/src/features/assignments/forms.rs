@@ -9,11 +9,11 @@ use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
 use crate::ui::form_engine::{
-    Field, FieldKind as K, FormSpec, Target, date_field, request_id, user_id, value,
+    Field, FieldKind as K, FormSpec, Target, date_field, kept_as, request_id, user_id, value,
 };
 
 /// Ask for a later deadline.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RequestExtension {
     /// The assignment.
     pub id: u64,
@@ -22,6 +22,10 @@ pub struct RequestExtension {
 }
 
 impl FormSpec for RequestExtension {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("request_extension", self)
+    }
+
     fn fields(&self, _lang: Lang) -> Vec<Field> {
         vec![
             Field::new("new_deadline", W::FieldNewDeadline, K::Date, true).deadline(),
@@ -52,7 +56,7 @@ impl FormSpec for RequestExtension {
 }
 
 /// Decide an extension request.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DecideExtension {
     /// The assignment.
     pub id: u64,
@@ -63,6 +67,10 @@ pub struct DecideExtension {
 }
 
 impl FormSpec for DecideExtension {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("decide_extension", self)
+    }
+
     fn fields(&self, _lang: Lang) -> Vec<Field> {
         // A refusal says why.
         vec![Field::new("comment", W::FieldComment, K::Text, !self.grant)]
@@ -104,13 +112,17 @@ fn assignment_fields() -> Vec<Field> {
 }
 
 /// Issue a new assignment in a group.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IssueAssignment {
     /// The group.
     pub group_id: u64,
 }
 
 impl FormSpec for IssueAssignment {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("issue_assignment", self)
+    }
+
     fn fields(&self, _lang: Lang) -> Vec<Field> {
         assignment_fields()
     }
@@ -135,13 +147,17 @@ impl FormSpec for IssueAssignment {
 }
 
 /// Give part of an assignment to someone.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubAssign {
     /// The parent assignment.
     pub parent_id: u64,
 }
 
 impl FormSpec for SubAssign {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("sub_assign", self)
+    }
+
     fn fields(&self, _lang: Lang) -> Vec<Field> {
         assignment_fields()
     }

@@ -146,25 +146,44 @@ pub enum SortBy {
     Deadline,
     /// By the responsible executor's name.
     Executor,
+    /// By the group's number (the meeting's decision it came from).
+    Group,
+    /// By the executor's department.
+    Department,
 }
 
 impl SortBy {
-    /// The next order.
-    pub fn next(self) -> Self {
+    /// The next order; by group and by department only on a list that spans groups
+    /// (`across_groups`: the control sector's and the head's boards).
+    pub fn next(self, across_groups: bool) -> Self {
         match self {
             SortBy::Urgency => SortBy::Number,
             SortBy::Number => SortBy::Deadline,
             SortBy::Deadline => SortBy::Executor,
-            SortBy::Executor => SortBy::Urgency,
+            SortBy::Executor if across_groups => SortBy::Group,
+            SortBy::Group if across_groups => SortBy::Department,
+            SortBy::Executor | SortBy::Group | SortBy::Department => SortBy::Urgency,
         }
     }
 
-    /// The row's key in this order (`executor` is the executor's place among people sorted by
-    /// name); ties go by number.
+    /// The record a row is ranked by in this order (see [`SortBy::key`]): the executor, the
+    /// group or the department; none for the orders a row's own fields decide.
+    pub fn ranked_by(self, a: &pb::Assignment) -> Option<u64> {
+        match self {
+            SortBy::Executor => Some(a.executor_id),
+            SortBy::Group => Some(a.group_id),
+            SortBy::Department => Some(a.department_id),
+            SortBy::Urgency | SortBy::Number | SortBy::Deadline => None,
+        }
+    }
+
+    /// The row's key in this order (`rank` is the place of what it is ranked by — see
+    /// [`SortBy::ranked_by`] — among the others: people and departments by name, groups by
+    /// number); ties go by number.
     pub fn key(
         self,
         a: &pb::Assignment,
-        executor: i64,
+        rank: i64,
         today: NaiveDate,
         cal: &ProductionCalendar,
     ) -> Key {
@@ -177,7 +196,9 @@ impl SortBy {
             SortBy::Urgency => sort_key(a, today, cal),
             SortBy::Number => (0, 0, number_key(&a.number)),
             SortBy::Deadline => (0, day(), number_key(&a.number)),
-            SortBy::Executor => (0, executor, number_key(&a.number)),
+            SortBy::Executor | SortBy::Group | SortBy::Department => {
+                (0, rank, number_key(&a.number))
+            }
         }
     }
 }

@@ -10,8 +10,8 @@ use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
 use crate::ui::form_engine::{
-    Field, FieldKind as K, FormSpec, Target, choice_of, parse_date, set_meta_version, user_id,
-    value,
+    Field, FieldKind as K, FormSpec, Target, choice_of, kept_as, parse_date, set_meta_version,
+    user_id, value,
 };
 
 /// The territory kinds offered, in order.
@@ -263,15 +263,20 @@ pub fn calendar_call(fields: &[Field]) -> Result<Call, FieldError> {
 }
 
 /// Save a territory (a new one has no id).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SaveTerritory {
     /// The entry as it was (its id and version, and fields the form does not show).
+    #[serde(with = "crate::ui::form_engine::kept::boxed")]
     pub base: Box<pb::Territory>,
     /// The id of a creating request.
     pub request_id: String,
 }
 
 impl FormSpec for SaveTerritory {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("save_territory", self)
+    }
+
     fn fields(&self, lang: Lang) -> Vec<Field> {
         territory_fields(lang)
     }
@@ -297,9 +302,10 @@ impl FormSpec for SaveTerritory {
 }
 
 /// Save a venue (a new one has no id).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SaveVenue {
     /// The entry as it was (its id and version, and fields the form does not show).
+    #[serde(with = "crate::ui::form_engine::kept::boxed")]
     pub base: Box<pb::Venue>,
     /// The id of a creating request.
     pub request_id: String,
@@ -308,6 +314,10 @@ pub struct SaveVenue {
 }
 
 impl FormSpec for SaveVenue {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("save_venue", self)
+    }
+
     fn fields(&self, lang: Lang) -> Vec<Field> {
         venue_fields(&self.territories, lang)
     }
@@ -333,15 +343,20 @@ impl FormSpec for SaveVenue {
 }
 
 /// Save a department (a new one has no id).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SaveDepartment {
     /// The entry as it was (its id and version, and fields the form does not show).
+    #[serde(with = "crate::ui::form_engine::kept::boxed")]
     pub base: Box<pb::Department>,
     /// The id of a creating request.
     pub request_id: String,
 }
 
 impl FormSpec for SaveDepartment {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("save_department", self)
+    }
+
     fn fields(&self, _lang: Lang) -> Vec<Field> {
         department_fields()
     }
@@ -367,15 +382,20 @@ impl FormSpec for SaveDepartment {
 }
 
 /// Save an outside organisation (a new one has no id).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SaveOrganisation {
     /// The entry as it was (its id and version, and fields the form does not show).
+    #[serde(with = "crate::ui::form_engine::kept::boxed")]
     pub base: Box<pb::Organisation>,
     /// The id of a creating request.
     pub request_id: String,
 }
 
 impl FormSpec for SaveOrganisation {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("save_organisation", self)
+    }
+
     fn fields(&self, lang: Lang) -> Vec<Field> {
         organisation_fields(lang)
     }

@@ -10,7 +10,7 @@ use infogroups_shared::validate::FieldError;
 use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::form_engine::{
-    Field, FieldKind as K, FormSpec, Target, date_field, items, set_meta_version, user_id,
+    Field, FieldKind as K, FormSpec, Target, date_field, items, kept_as, set_meta_version, user_id,
     user_ids, value,
 };
 use crate::ui::{Ctx, person_match};
@@ -40,6 +40,26 @@ pub fn members_text(ctx: &Ctx<'_>, ids: &[u64]) -> String {
         .map(|u| u.username.clone())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The people of group `group_id` as a checklist offers them (key: the id; shown: the name and
+/// login), the leader and the secretary first.
+pub fn people_choices(ctx: &Ctx<'_>, group_id: u64) -> Vec<(u64, String)> {
+    let Some(g) = ctx.replica.groups.get(group_id) else {
+        return Vec::new();
+    };
+    let mut ids = vec![g.leader_id, g.secretary_id];
+    ids.extend(&g.member_ids);
+    let mut out: Vec<(u64, String)> = Vec::new();
+    for id in ids {
+        if out.iter().any(|(x, _)| *x == id) {
+            continue;
+        }
+        if let Some(u) = ctx.replica.users.get(id) {
+            out.push((id, format!("{} ({})", u.full_name, u.username)));
+        }
+    }
+    out
 }
 
 /// The group's territories, written as `name, name, …`.
@@ -118,15 +138,20 @@ pub fn group_of(
 }
 
 /// Create a group or change it (a new one has no id).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SaveGroup {
     /// The group as it was.
+    #[serde(with = "crate::ui::form_engine::kept::boxed")]
     pub base: Box<pb::Group>,
     /// The id of a creating request.
     pub request_id: String,
 }
 
 impl FormSpec for SaveGroup {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("save_group", self)
+    }
+
     fn fields(&self, _lang: Lang) -> Vec<Field> {
         group_fields(self.base.meta.is_some_and(|m| m.id != 0))
     }

@@ -250,33 +250,22 @@ pub fn start(source: Source, command: Command, id: Option<u64>, ctx: &Ctx<'_>) -
             ) =>
         {
             // Until the secretary says otherwise, the whole group was there.
-            let present = match m.protocol.as_ref().map(|p| &p.members_present) {
-                Some(ids) if !ids.is_empty() => ids.clone(),
-                _ => ctx
-                    .replica
-                    .groups
-                    .get(m.group_id)
-                    .map(|g| {
-                        let mut ids = vec![g.leader_id, g.secretary_id];
-                        ids.extend(&g.member_ids);
-                        ids
-                    })
-                    .unwrap_or_default(),
-            };
-            let present = crate::features::groups::forms::members_text(ctx, &present);
-            Start::Form(Box::new(
-                FormPopup::new(
-                    ProtocolForm {
-                        id: meta.id,
-                        version: meta.version,
-                        base: Box::new(m.protocol.clone().unwrap_or_default()),
-                    },
-                    W::ProtocolTitle.get(lang).to_string(),
-                    summary(m, ctx),
-                    lang,
-                )
-                .prefill("members_present", present),
-            ))
+            let members = crate::features::groups::forms::people_choices(ctx, m.group_id);
+            let mut base = m.protocol.clone().unwrap_or_default();
+            if base.members_present.is_empty() {
+                base.members_present = members.iter().map(|(id, _)| *id).collect();
+            }
+            Start::Form(Box::new(FormPopup::new(
+                ProtocolForm {
+                    id: meta.id,
+                    version: meta.version,
+                    base: Box::new(base),
+                    members,
+                },
+                W::ProtocolTitle.get(lang).to_string(),
+                summary(m, ctx),
+                lang,
+            )))
         }
         Command::MarkDone => Start::Form(Box::new(FormPopup::new(
             InformingForm {

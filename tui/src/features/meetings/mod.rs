@@ -3,5 +3,6 @@
 pub mod commands;
 pub mod detail;
 pub mod forms;
+pub mod minimum;
 pub mod prep;
 pub mod records;

@@ -95,6 +95,7 @@ pub fn plan(ctx: &Ctx<'_>, past: bool) -> Option<Start> {
                 group_id,
                 territories,
                 venues: venue_choices(ctx, None),
+                members: crate::features::groups::forms::people_choices(ctx, group_id),
             }),
             W::PastMeetingTitle,
         )

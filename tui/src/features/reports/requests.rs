@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use infogroups_shared::names::Lang;
-use infogroups_shared::{pb, quarters, validate};
+use infogroups_shared::{pb, periods, quarters, validate};
 
 use crate::msg::call::{Call, ReportKind};
 
@@ -20,10 +20,13 @@ pub enum Period {
     LastYear,
     /// The last five years.
     FiveYears,
+    /// Any days typed, first and last.
+    Range(NaiveDate, NaiveDate),
 }
 
 impl Period {
-    const ALL: [Period; 5] = [
+    /// The presets the period key steps through.
+    const PRESETS: [Period; 5] = [
         Period::Quarter,
         Period::Half,
         Period::Year,
@@ -31,29 +34,18 @@ impl Period {
         Period::FiveYears,
     ];
 
-    /// The first and last day of the period containing `today`.
+    /// The first and last day of the period, for `today`.
     pub fn bounds(self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
         let y = today.year();
-        let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(today);
-        let end_of = |y, m| {
-            let next = if m == 12 {
-                ymd(y + 1, 1, 1)
-            } else {
-                ymd(y, m + 1, 1)
-            };
-            next.pred_opt().unwrap_or(today)
+        let found = match self {
+            Period::Quarter => periods::quarter_of(today),
+            Period::Half => periods::half_of(today),
+            Period::Year => periods::year(y),
+            Period::LastYear => periods::year(y - 1),
+            Period::FiveYears => periods::years(y - 4, y),
+            Period::Range(from, to) => Some((from, to)),
         };
-        match self {
-            Period::Quarter => {
-                let first = (today.month0() / 3) * 3 + 1;
-                (ymd(y, first, 1), end_of(y, first + 2))
-            }
-            Period::Half if today.month() <= 6 => (ymd(y, 1, 1), ymd(y, 6, 30)),
-            Period::Half => (ymd(y, 7, 1), ymd(y, 12, 31)),
-            Period::Year => (ymd(y, 1, 1), ymd(y, 12, 31)),
-            Period::LastYear => (ymd(y - 1, 1, 1), ymd(y - 1, 12, 31)),
-            Period::FiveYears => (ymd(y - 4, 1, 1), ymd(y, 12, 31)),
-        }
+        found.unwrap_or((today, today))
     }
 
     /// Its name.
@@ -64,8 +56,17 @@ impl Period {
             Period::Year => ("текущий год", "this year"),
             Period::LastYear => ("прошлый год", "last year"),
             Period::FiveYears => ("пять лет", "five years"),
+            Period::Range(..) => ("произвольный период", "a chosen period"),
         };
         lang.pick(ru, en)
+    }
+
+    /// The preset after this one; after a typed range, the first.
+    fn next(self) -> Self {
+        let i = Self::PRESETS.iter().position(|p| *p == self);
+        i.map_or(Self::PRESETS[0], |i| {
+            Self::PRESETS[(i + 1) % Self::PRESETS.len()]
+        })
     }
 }
 
@@ -140,13 +141,7 @@ impl Params {
     /// The next period (the aggregate's, or the report's year or part of it).
     pub fn next_period(&mut self, kind: ReportKind) {
         match kind {
-            ReportKind::Aggregates => {
-                let i = Period::ALL
-                    .iter()
-                    .position(|p| *p == self.period)
-                    .unwrap_or(0);
-                self.period = Period::ALL[(i + 1) % Period::ALL.len()];
-            }
+            ReportKind::Aggregates => self.period = self.period.next(),
             ReportKind::GroupsReport => {
                 // This year's halves and whole, then last year's, then back to this year.
                 use pb::PeriodKind as P;
@@ -335,6 +330,24 @@ mod tests {
             Period::FiveYears.bounds(today),
             (d(2022, 1, 1), d(2026, 12, 31))
         );
+    }
+
+    #[test]
+    fn a_typed_range_is_asked_for_as_typed_and_the_period_key_returns_to_the_presets() {
+        let mut p = Params {
+            period: Period::Range(d(2026, 2, 15), d(2026, 12, 20)),
+            ..Params::default()
+        };
+        assert_eq!(
+            p.period.bounds(d(2027, 1, 5)),
+            (d(2026, 2, 15), d(2026, 12, 20))
+        );
+        assert_eq!(
+            p.describe(ReportKind::Aggregates, Lang::En, d(2027, 1, 5)),
+            "a chosen period (15.02.2026 – 20.12.2026) · territory"
+        );
+        p.next_period(ReportKind::Aggregates);
+        assert_eq!(p.period, Period::Quarter);
     }
 
     #[test]

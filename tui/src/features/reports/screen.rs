@@ -2,10 +2,12 @@
 //! aggregates, the groups' report, the appeals analysis), asked for when the tab opens, when its
 //! parameters change and on F5; `w` saves them as a file the server renders.
 
+use chrono::NaiveDate;
 use infogroups_shared::pb;
 
 use crate::features::directory::forms::{ImportClassifier, SaveCalendarYear};
-use crate::features::reports::requests::Params;
+use crate::features::reports::forms::ReportPeriod;
+use crate::features::reports::requests::{Params, Period};
 use crate::keymap::Command;
 use crate::msg::Cmd;
 use crate::msg::call::{Origin, Reply, ReportKind};
@@ -80,6 +82,14 @@ impl ReportScreen {
         if self.kind != ReportKind::Directories {
             self.stale = true;
         }
+    }
+
+    /// Shows the days `from`–`to` (a period typed), asking for their figures.
+    pub fn show_days(&mut self, from: NaiveDate, to: NaiveDate, ctx: &Ctx<'_>, out: &mut Outbox) {
+        self.params.period = Period::Range(from, to);
+        self.scroll = 0;
+        self.first_column = 0;
+        self.load(ctx, out);
     }
 
     /// Starts a new request: its origin, which only its answer will match.
@@ -169,7 +179,7 @@ impl Component for ReportScreen {
             c.push(C::Period);
         }
         if self.kind == ReportKind::Aggregates {
-            c.push(C::Dimension);
+            c.extend([C::CustomPeriod, C::Dimension]);
         }
         if self.params.export(self.kind, ctx.today).is_some() {
             c.push(C::Export);
@@ -206,6 +216,20 @@ impl Component for ReportScreen {
                 self.scroll = 0;
                 self.first_column = 0;
                 self.load(ctx, out);
+            }
+            C::CustomPeriod if self.kind == ReportKind::Aggregates => {
+                let (from, to) = self.params.period.bounds(ctx.today);
+                open_form(
+                    ReportPeriod {
+                        kind: self.kind,
+                        from,
+                        to,
+                    },
+                    W::PeriodTitle,
+                    W::PeriodHint,
+                    ctx,
+                    out,
+                );
             }
             C::Dimension => {
                 self.params.next_dimension();

@@ -38,6 +38,8 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
         W::SortNumber => ("по номеру", "by number"),
         W::SortDeadline => ("по сроку", "by deadline"),
         W::SortExecutor => ("по исполнителю", "by executor"),
+        W::SortGroup => ("по группе", "by group"),
+        W::SortDepartment => ("по отделу", "by department"),
         _ => return None,
     })
 }

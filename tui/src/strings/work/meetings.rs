@@ -124,10 +124,7 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
             "Решение записано в протокол",
             "Decision added to the protocol",
         ),
-        W::FieldMembersPresent => (
-            "Присутствовали члены группы (логины через запятую)",
-            "Members present (logins, comma-separated)",
-        ),
+        W::FieldMembersPresent => ("Присутствовали члены группы", "Members present"),
         W::StatusProtocolReceived => ("Протокол получен", "Protocol received"),
         W::HandedOverAt => ("Протокол передан", "Protocol handed over"),
         W::ReceivedAt => (

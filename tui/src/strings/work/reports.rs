@@ -7,6 +7,13 @@ use super::W;
 pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
     Some(match w {
         W::TabDashboard => ("Сводка", "Dashboard"),
+        W::PeriodTitle => ("Произвольный период", "A chosen period"),
+        W::PeriodHint => (
+            "Итоги за любые дни, не длиннее 10 лет; t — снова готовые периоды",
+            "Figures for any days, up to 10 years; t goes back to the ready periods",
+        ),
+        W::FieldPeriodFrom => ("С (ДД.ММ.ГГГГ)", "From (DD.MM.YYYY)"),
+        W::FieldPeriodTo => ("По (ДД.ММ.ГГГГ)", "To (DD.MM.YYYY)"),
         W::TabDashboardShort => ("Сводка", "Summary"),
         W::TabQuarterly => ("Ежеквартальный минимум", "Quarterly minimum"),
         W::TabQuarterlyShort => ("Минимум", "Quarter"),

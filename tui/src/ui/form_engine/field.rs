@@ -27,6 +27,9 @@ pub enum FieldKind {
     /// A classifier question, by words or code: the server searches as it is typed, ↑/↓ go
     /// through what it found.
     Classifier,
+    /// Several of the field's options, ticked on a checklist: ↑/↓ move, Space ticks, what is
+    /// typed narrows the list.
+    Checklist,
 }
 
 /// What a field's text is edited in: one line, or the multi-line editor of a long text.
@@ -107,6 +110,12 @@ pub struct Field {
     pub found: Vec<(String, String)>,
     /// For a date field: a deadline, which should fall on a working day.
     pub working_day: bool,
+    /// For a checklist: each option's key, what the request takes (a login).
+    pub keys: Vec<String>,
+    /// For a checklist: which options are ticked.
+    pub picked: Vec<bool>,
+    /// For a checklist: the option the cursor is on (an index into `options`).
+    pub cursor: usize,
 }
 
 impl Field {
@@ -125,6 +134,93 @@ impl Field {
             caption: None,
             found: Vec::new(),
             working_day: false,
+            keys: Vec::new(),
+            picked: Vec::new(),
+            cursor: 0,
+        }
+    }
+
+    /// A checklist of `options` (key, what is shown), none ticked.
+    pub fn checklist(name: &'static str, label: W, options: Vec<(String, String)>) -> Self {
+        let mut f = Self::new(name, label, FieldKind::Checklist, false);
+        f.picked = vec![false; options.len()];
+        (f.keys, f.options) = options.into_iter().unzip();
+        f
+    }
+
+    /// The checklist with the options of `keys` ticked (what the record holds now).
+    pub fn ticking<S: AsRef<str>>(mut self, keys: impl IntoIterator<Item = S>) -> Self {
+        for k in keys {
+            if let Some(i) = self.keys.iter().position(|x| x == k.as_ref()) {
+                self.picked[i] = true;
+            }
+        }
+        self
+    }
+
+    /// The keys of the options ticked, in the list's order.
+    pub fn picked_keys(&self) -> Vec<&str> {
+        self.keys
+            .iter()
+            .zip(&self.picked)
+            .filter(|(_, p)| **p)
+            .map(|(k, _)| k.as_str())
+            .collect()
+    }
+
+    /// The options a checklist shows for what is typed: those with a word of the option, or
+    /// its key, starting with each word typed (any case); all when nothing is typed.
+    pub fn shown(&self) -> Vec<usize> {
+        let typed = self.input.text().to_lowercase();
+        let words: Vec<&str> = typed.split_whitespace().collect();
+        (0..self.options.len())
+            .filter(|&i| {
+                let option = self.options[i].to_lowercase();
+                let key = self
+                    .keys
+                    .get(i)
+                    .map(|k| k.to_lowercase())
+                    .unwrap_or_default();
+                words.iter().all(|w| {
+                    key.starts_with(w)
+                        || option
+                            .split(|c: char| !c.is_alphanumeric())
+                            .any(|part| part.starts_with(w))
+                })
+            })
+            .collect()
+    }
+
+    /// Moves a checklist's cursor `step` options through those shown.
+    pub(super) fn move_cursor(&mut self, step: isize) {
+        let shown = self.shown();
+        if shown.is_empty() {
+            return;
+        }
+        let n = shown.len() as isize;
+        let at = shown
+            .iter()
+            .position(|&i| i == self.cursor)
+            .map_or(if step > 0 { -1 } else { 0 }, |i| i as isize);
+        self.cursor = shown[(at + step).rem_euclid(n) as usize];
+    }
+
+    /// Keeps a checklist's cursor on a shown option after the filter changed.
+    pub(super) fn cursor_into_view(&mut self) {
+        let shown = self.shown();
+        if !shown.contains(&self.cursor)
+            && let Some(&first) = shown.first()
+        {
+            self.cursor = first;
+        }
+    }
+
+    /// Ticks or unticks the option under a checklist's cursor, if it is shown.
+    pub(super) fn toggle(&mut self) {
+        if self.shown().contains(&self.cursor)
+            && let Some(p) = self.picked.get_mut(self.cursor)
+        {
+            *p = !*p;
         }
     }
 

@@ -4,7 +4,9 @@
 //! field errors appear under the field they name. The engine names no form: each lives with its
 //! feature and implements [`FormSpec`].
 
+mod drafted;
 mod field;
+pub mod kept;
 mod spec;
 mod values;
 
@@ -15,10 +17,10 @@ use infogroups_shared::{classifier, date_input};
 use tonic::Code;
 
 pub use field::{Field, FieldInput, FieldKind};
-pub use spec::{CloneSpec, FormSpec, Target};
+pub use spec::{CloneSpec, FormSpec, Target, kept_as};
 pub use values::{
-    choice_of, date_field, group_by_number, items, parse_date, request_id, set_meta_version,
-    user_id, user_ids, value,
+    choice_of, date_field, group_by_number, items, parse_date, picked_ids, request_id,
+    set_meta_version, user_id, user_ids, value,
 };
 
 use crate::keymap::Command;
@@ -49,10 +51,21 @@ pub struct FormPopup {
     /// A confirmation taller than the terminal: the first of its lines shown.
     pub summary_scroll: usize,
     /// What the fields held before the user's first change (none until then).
-    baseline: Option<Vec<(String, usize)>>,
+    baseline: Option<Vec<Held>>,
     /// Closing a changed form was asked for: the question is on screen.
     pub closing: Option<Closing>,
 }
+
+/// What a checked form does: a call to the server, or a message to this client.
+enum Sent {
+    /// The call, sent with the form waiting for its answer.
+    Call(Box<Call>),
+    /// The message, the form closed.
+    Local(Msg),
+}
+
+/// What a field holds, to tell whether the form changed: its text, its choice, its ticks.
+type Held = (String, usize, Vec<bool>);
 
 /// What closing a changed form, once confirmed, does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,10 +149,14 @@ impl FormPopup {
         }
     }
 
-    fn values(&self) -> Vec<(String, usize)> {
+    fn values(&self) -> Vec<Held> {
         self.fields
             .iter()
-            .map(|f| (f.input.text().to_string(), f.choice))
+            .map(|f| match f.kind {
+                // What is typed in a checklist only narrows it: the ticks are its value.
+                FieldKind::Checklist => (String::new(), 0, f.picked.clone()),
+                _ => (f.input.text().to_string(), f.choice, Vec::new()),
+            })
             .collect()
     }
 
@@ -226,10 +243,15 @@ impl FormPopup {
     }
 
     /// Checks the fields and builds the call, or marks what is wrong.
-    fn build(&mut self, ctx: &Ctx<'_>) -> Option<Call> {
+    fn build(&mut self, ctx: &Ctx<'_>) -> Option<Sent> {
         for f in &mut self.fields {
             f.error = None;
-            if f.required && f.kind != FieldKind::Choice && f.value().is_empty() {
+            let empty = match f.kind {
+                FieldKind::Choice => false,
+                FieldKind::Checklist => !f.picked.contains(&true),
+                _ => f.value().is_empty(),
+            };
+            if f.required && empty {
                 f.error = Some(Text::Required.get(ctx.lang).to_string());
             }
             if f.kind == FieldKind::Date && !f.value().is_empty() {
@@ -257,7 +279,13 @@ impl FormPopup {
         }
         // The form's own rules run too, so a wrong value in a filled field is marked together
         // with the empty ones rather than after they are filled.
-        let checked = self.spec.call(&self.fields, ctx);
+        let checked = match self.spec.local(&self.fields, ctx) {
+            Some(local) => local.map(Sent::Local),
+            None => self
+                .spec
+                .call(&self.fields, ctx)
+                .map(|c| Sent::Call(Box::new(c))),
+        };
         let missing = self.fields.iter().any(|f| f.error.is_some());
         let call = match checked {
             Ok(call) if !missing => Some(call),
@@ -304,6 +332,10 @@ fn check_date(f: &mut Field, ctx: &Ctx<'_>) {
 
 /// The keys of a person or classifier field that go through what was found.
 const MATCH_COMMANDS: [Command; 2] = [Command::NextMatch, Command::PrevMatch];
+
+/// The keys of a checklist: tick, and move through what is shown.
+const CHECKLIST_COMMANDS: [Command; 3] =
+    [Command::TogglePick, Command::NextMatch, Command::PrevMatch];
 
 /// The keys of a choice field.
 const OPTION_COMMANDS: [Command; 2] = [Command::PrevOption, Command::NextOption];
@@ -356,8 +388,15 @@ impl Component for FormPopup {
         if has(&[FieldKind::Choice]) {
             c.extend(OPTION_COMMANDS);
         }
-        if has(&[FieldKind::Person, FieldKind::Classifier]) {
+        if has(&[
+            FieldKind::Person,
+            FieldKind::Classifier,
+            FieldKind::Checklist,
+        ]) {
             c.extend(MATCH_COMMANDS);
+        }
+        if has(&[FieldKind::Checklist]) {
+            c.push(Command::TogglePick);
         }
         if !self.fields.is_empty() {
             c.extend(Command::EDITING);
@@ -411,12 +450,19 @@ impl Component for FormPopup {
             Command::PrevField => self.focus = (self.focus + n - 1) % n,
             Command::Submit | Command::SubmitText if !self.pending => {
                 self.error = None;
-                if let Some(call) = self.build(ctx) {
-                    self.pending = true;
-                    out.run(Cmd::Call {
-                        origin: Origin::Form,
-                        call: Box::new(call),
-                    });
+                match self.build(ctx) {
+                    Some(Sent::Call(call)) => {
+                        self.pending = true;
+                        out.run(Cmd::Call {
+                            origin: Origin::Form,
+                            call,
+                        });
+                    }
+                    Some(Sent::Local(msg)) => {
+                        out.send(Msg::ClosePopup);
+                        out.send(msg);
+                    }
+                    None => {}
                 }
             }
             Command::Help => out.send(Msg::ShowHelp),
@@ -440,6 +486,9 @@ impl Component for FormPopup {
         };
         field.input.paste(text);
         field.error = None;
+        if field.kind == FieldKind::Checklist {
+            field.cursor_into_view();
+        }
         if matches!(field.kind, FieldKind::Person | FieldKind::Classifier) {
             field.query = None;
             if field.kind == FieldKind::Classifier {
@@ -486,6 +535,22 @@ impl Component for FormPopup {
                 return true;
             }
             return false;
+        }
+        if field.kind == FieldKind::Checklist {
+            // Space ticks (a filter needs no spaces: each word of a name narrows it alone).
+            match ctx.keymap.command(key, &CHECKLIST_COMMANDS, false) {
+                Some(Command::TogglePick) => field.toggle(),
+                Some(Command::NextMatch) => field.move_cursor(1),
+                Some(Command::PrevMatch) => field.move_cursor(-1),
+                _ => {
+                    if !field.input.handle_key_in(key, ctx.keymap) {
+                        return false;
+                    }
+                    field.cursor_into_view();
+                }
+            }
+            field.error = None;
+            return true;
         }
         if field.kind == FieldKind::Choice {
             let n = field.options.len().max(1);

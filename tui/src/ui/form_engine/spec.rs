@@ -8,6 +8,7 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::validate::FieldError;
 use tonic::Code;
 
+use crate::msg::Msg;
 use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
@@ -66,6 +67,29 @@ pub trait FormSpec: fmt::Debug + CloneSpec {
 
     /// A choice among `fields` changed from option `before`: fields that follow it may follow.
     fn chosen(&self, _fields: &mut [Field], _before: usize) {}
+
+    /// For a form that changes only what this client shows (a report's period): the message its
+    /// checked fields send instead of [`call`](Self::call), which is then not sent; none for a
+    /// form whose call goes to the server.
+    fn local(&self, _fields: &[Field], _ctx: &Ctx<'_>) -> Option<Result<Msg, FieldError>> {
+        None
+    }
+
+    /// The form as a draft keeps it: the name its feature knows it by and its data, so a
+    /// changed form can be opened again after a crash (see [`kept_as`]); none for a form not
+    /// worth keeping (a confirmation, a password).
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        None
+    }
+}
+
+/// `spec` kept as a draft under `kind` (what [`FormSpec::kept`] returns); none if it cannot be
+/// written down.
+pub fn kept_as<T: serde::Serialize>(
+    kind: &'static str,
+    spec: &T,
+) -> Option<(&'static str, serde_json::Value)> {
+    serde_json::to_value(spec).ok().map(|v| (kind, v))
 }
 
 /// Cloning a boxed form (a popup is cloned with its form).

@@ -124,6 +124,17 @@ pub fn value<'a>(fields: &'a [Field], name: &str) -> &'a str {
         .map_or("", Field::text)
 }
 
+/// The ids ticked in the checklist `name`, whose keys are ids, in the list's order.
+pub fn picked_ids(fields: &[Field], name: &str) -> Vec<u64> {
+    fields
+        .iter()
+        .find(|f| f.name == name)
+        .map_or_else(Vec::new, Field::picked_keys)
+        .into_iter()
+        .filter_map(|k| k.parse().ok())
+        .collect()
+}
+
 /// A fresh id for a creating request (the server answers a repeat of it with the first result).
 pub fn request_id() -> String {
     format!("tui-{}", rand::random::<u64>())

@@ -10,7 +10,7 @@ use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
 use crate::ui::form_engine::{
-    Field, FieldKind as K, FormSpec, choice_of, date_field, user_ids, value,
+    Field, FieldKind as K, FormSpec, choice_of, date_field, kept_as, picked_ids, value,
 };
 
 /// The planning form: date, time, one of the group's territories, the venue if known.
@@ -59,11 +59,24 @@ pub fn plan_call(
     })
 }
 
+/// The checklist of the group's people present at a meeting: `members` (id, shown), keyed by id.
+pub fn members_checklist(members: &[(u64, String)]) -> Field {
+    Field::checklist(
+        "members_present",
+        W::FieldMembersPresent,
+        members
+            .iter()
+            .map(|(id, name)| (id.to_string(), name.clone()))
+            .collect(),
+    )
+}
+
 /// A meeting held before the system: when and where, its protocol, and the days it was signed
 /// and handed over.
 pub fn past_fields(
     territories: &[(u64, String)],
     venues: &[(u64, String)],
+    members: &[(u64, String)],
     lang: Lang,
 ) -> Vec<Field> {
     let mut f = plan_fields(territories, venues, lang);
@@ -71,7 +84,7 @@ pub fn past_fields(
         Field::new("number", W::FieldProtocolNumber, K::Line, true),
         Field::new("end_time", W::FieldEnd, K::Line, false),
         Field::new("residents_attending", W::FieldResidents, K::Line, true),
-        Field::new("members_present", W::FieldMembersPresent, K::Line, false),
+        members_checklist(members),
         Field::new("information_given", W::FieldInformation, K::Text, false),
         Field::new("signed_on", W::FieldSignedOn, K::Date, true),
         Field::new("handed_over_on", W::FieldHandedOverOn, K::Date, true),
@@ -86,7 +99,6 @@ pub fn past_call(
     territories: &[(u64, String)],
     venues: &[(u64, String)],
     fields: &[Field],
-    ctx: &Ctx<'_>,
 ) -> Result<pb::RecordPastMeetingRequest, FieldError> {
     let plan = plan_call(request_id, group_id, territories, venues, fields)?;
     let residents = value(fields, "residents_attending")
@@ -110,7 +122,7 @@ pub fn past_call(
             start_time: plan.time,
             end_time: value(fields, "end_time").to_string(),
             residents_attending: residents,
-            members_present: user_ids(ctx, "members_present", value(fields, "members_present"))?,
+            members_present: picked_ids(fields, "members_present"),
             information_given: value(fields, "information_given").to_string(),
             ..Default::default()
         }),
@@ -123,7 +135,7 @@ pub fn past_call(
 }
 
 /// Plan a meeting of a group.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PlanMeeting {
     /// One id for every send of this form.
     pub request_id: String,
@@ -136,6 +148,10 @@ pub struct PlanMeeting {
 }
 
 impl FormSpec for PlanMeeting {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("plan_meeting", self)
+    }
+
     fn fields(&self, lang: Lang) -> Vec<Field> {
         plan_fields(&self.territories, &self.venues, lang)
     }
@@ -156,7 +172,7 @@ impl FormSpec for PlanMeeting {
 }
 
 /// Enter a meeting a group held before the system, after the fact.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PastMeeting {
     /// One id for every send of this form.
     pub request_id: String,
@@ -166,21 +182,26 @@ pub struct PastMeeting {
     pub territories: Vec<(u64, String)>,
     /// The venues the choice offers after «уточняется».
     pub venues: Vec<(u64, String)>,
+    /// The group's people the checklist of those present offers (id, shown).
+    pub members: Vec<(u64, String)>,
 }
 
 impl FormSpec for PastMeeting {
-    fn fields(&self, lang: Lang) -> Vec<Field> {
-        past_fields(&self.territories, &self.venues, lang)
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("past_meeting", self)
     }
 
-    fn call(&self, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, FieldError> {
+    fn fields(&self, lang: Lang) -> Vec<Field> {
+        past_fields(&self.territories, &self.venues, &self.members, lang)
+    }
+
+    fn call(&self, fields: &[Field], _ctx: &Ctx<'_>) -> Result<Call, FieldError> {
         Ok(Call::RecordPastMeeting(past_call(
             &self.request_id,
             self.group_id,
             &self.territories,
             &self.venues,
             fields,
-            ctx,
         )?))
     }
 

@@ -10,11 +10,11 @@ use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
 use crate::ui::form_engine::{
-    Field, FieldKind as K, FormSpec, Target, choice_of, date_field, user_id, value,
+    Field, FieldKind as K, FormSpec, Target, choice_of, date_field, kept_as, user_id, value,
 };
 
 /// A preparation step on an existing meeting.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Prep {
     /// Record the venue agreement; `venues` are the choice's options.
     Venue {
@@ -33,11 +33,13 @@ pub enum Prep {
     /// Tick the preparation checklist.
     Checklist {
         /// The items as they were (titles and who is responsible are kept).
+        #[serde(with = "crate::ui::form_engine::kept::list")]
         items: Vec<pb::ChecklistItem>,
     },
     /// Edit the territory brief (its figures are kept as drafted).
     Brief {
         /// The brief as drafted or last saved.
+        #[serde(with = "crate::ui::form_engine::kept::boxed")]
         base: Box<pb::Brief>,
     },
     /// Record an amendment to the signed protocol.
@@ -45,16 +47,19 @@ pub enum Prep {
     /// Add a question raised at the meeting to the protocol (3.6.5).
     Question {
         /// The protocol as it was.
+        #[serde(with = "crate::ui::form_engine::kept::boxed")]
         base: Box<pb::Protocol>,
     },
     /// Add a decision to the protocol.
     Decision {
         /// The protocol as it was.
+        #[serde(with = "crate::ui::form_engine::kept::boxed")]
         base: Box<pb::Protocol>,
     },
     /// Invite an outside participant or change one's state (3.5.4, 3.8.2).
     Participant {
         /// The participants as they were.
+        #[serde(with = "crate::ui::form_engine::kept::list")]
         existing: Vec<pb::Participant>,
         /// The outside organisations, as the choice offers them after «—».
         organisations: Vec<(u64, String)>,
@@ -531,7 +536,7 @@ pub fn prep_call(
 
 /// A preparation step on a meeting (venue, announcement, move, cancellation, checklist, brief,
 /// amendment, a question or decision added, a participant, an assignment on a decision).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Prepare {
     /// Which.
     pub step: Prep,
@@ -542,6 +547,10 @@ pub struct Prepare {
 }
 
 impl FormSpec for Prepare {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("prepare", self)
+    }
+
     fn fields(&self, lang: Lang) -> Vec<Field> {
         prep_fields(&self.step, lang)
     }

@@ -6,10 +6,11 @@ use infogroups_shared::names::Lang;
 use infogroups_shared::pb;
 use infogroups_shared::validate::{self, FieldError};
 
+use crate::features::meetings::forms::plan::members_checklist;
 use crate::msg::call::Call;
 use crate::strings::work::W;
 use crate::ui::Ctx;
-use crate::ui::form_engine::{Field, FieldKind as K, FormSpec, Target, user_ids, value};
+use crate::ui::form_engine::{Field, FieldKind as K, FormSpec, Target, kept_as, picked_ids, value};
 
 /// A step on a meeting that needs only a confirmation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,7 +84,7 @@ impl FormSpec for MeetingStepForm {
 }
 
 /// The control sector sends a handed-over protocol back to the secretary, saying why.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReturnProtocolForm {
     /// The meeting.
     pub id: u64,
@@ -92,6 +93,10 @@ pub struct ReturnProtocolForm {
 }
 
 impl FormSpec for ReturnProtocolForm {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("return_protocol", self)
+    }
+
     fn fields(&self, _lang: Lang) -> Vec<Field> {
         vec![Field::new("reason", W::FieldReason, K::Text, true)]
     }
@@ -118,17 +123,24 @@ impl FormSpec for ReturnProtocolForm {
 }
 
 /// Save the protocol's main fields (the rest of it is kept as it was).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProtocolForm {
     /// The meeting.
     pub id: u64,
     /// The version the user saw.
     pub version: u64,
     /// The protocol as it was.
+    #[serde(with = "crate::ui::form_engine::kept::boxed")]
     pub base: Box<pb::Protocol>,
+    /// The group's people the checklist of those present offers (id, shown).
+    pub members: Vec<(u64, String)>,
 }
 
 impl FormSpec for ProtocolForm {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("protocol", self)
+    }
+
     fn fields(&self, _lang: Lang) -> Vec<Field> {
         let base = &self.base;
         vec![
@@ -142,13 +154,14 @@ impl FormSpec for ProtocolForm {
                     base.residents_attending.to_string()
                 },
             ),
-            Field::new("members_present", W::FieldMembersPresent, K::Line, false),
+            members_checklist(&self.members)
+                .ticking(base.members_present.iter().map(u64::to_string)),
             Field::new("information_given", W::FieldInformation, K::Text, false)
                 .with(base.information_given.clone()),
         ]
     }
 
-    fn call(&self, fields: &[Field], ctx: &Ctx<'_>) -> Result<Call, FieldError> {
+    fn call(&self, fields: &[Field], _ctx: &Ctx<'_>) -> Result<Call, FieldError> {
         let v = |name| value(fields, name).to_string();
         let residents = value(fields, "residents_attending");
         let residents = residents.parse::<u32>().map_err(|_| {
@@ -164,7 +177,7 @@ impl FormSpec for ProtocolForm {
         p.end_time = v("end_time");
         p.residents_attending = residents;
         p.information_given = v("information_given");
-        p.members_present = user_ids(ctx, "members_present", value(fields, "members_present"))?;
+        p.members_present = picked_ids(fields, "members_present");
         Ok(Call::SaveProtocol(pb::SaveProtocolRequest {
             meeting_id: self.id,
             expected_version: self.version,
@@ -239,7 +252,7 @@ impl FormSpec for PublicationForm {
 }
 
 /// Record informing the residents as done.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InformingForm {
     /// The meeting.
     pub id: u64,
@@ -248,6 +261,10 @@ pub struct InformingForm {
 }
 
 impl FormSpec for InformingForm {
+    fn kept(&self) -> Option<(&'static str, serde_json::Value)> {
+        kept_as("informing", self)
+    }
+
     fn fields(&self, _lang: Lang) -> Vec<Field> {
         vec![Field::new("method", W::FieldMethod, K::Text, true)]
     }
