@@ -17,6 +17,7 @@ pub mod names;
 pub mod personal_data;
 pub mod policy;
 pub mod quarters;
+pub mod register;
 pub mod scrub;
 pub mod validate;
 
