@@ -221,3 +221,91 @@ async fn appeal_registers_import_from_csv_and_xlsx() {
     refused(broken, Code::InvalidArgument, "");
     server.stop().await.expect("stop");
 }
+
+#[tokio::test]
+async fn assignment_registers_import_once_with_refused_rows_named() {
+    let server = TestServer::start_default().await.expect("server");
+    let city = City::build(&server).await.expect("city");
+    let now = today(server.clock());
+    let due = ru(now.checked_add_days(Days::new(20)).expect("a day"));
+    let past = ru(now.checked_sub_days(Days::new(2)).expect("a day"));
+    let g = city.group_a.number.to_string();
+    let file = format!(
+        "Поручение;Исполнитель;Срок;Основание;Группа\n\
+         Отремонтировать освещение;executor;{due};Протокол № 3;{g}\n\
+         Проверить;никто;{due};;{g}\n\
+         Проверить;executor;{past};;{g}\n\
+         ;executor;{due};;{g}\n\
+         Вывезти мусор;executor;{due};;{g}\n"
+    )
+    .into_bytes();
+    let assignments = |who: &Authed| {
+        let who = who.clone();
+        async move {
+            ok(
+                who.assignments()
+                    .list_assignments(pb::ListAssignmentsRequest::default())
+                    .await,
+                "ListAssignments",
+            )
+            .assignments
+            .len()
+        }
+    };
+    let import = |who: &Authed, commit: bool| {
+        let (who, content) = (who.clone(), file.clone());
+        async move {
+            who.assignments()
+                .import_assignments(pb::ImportRegisterRequest {
+                    file_name: "поручения.csv".into(),
+                    content,
+                    commit,
+                })
+                .await
+        }
+    };
+    let before = assignments(&city.control).await;
+    let preview = ok(import(&city.leader_a, false).await, "preview");
+    assert_eq!(
+        assignments(&city.control).await,
+        before,
+        "a preview writes nothing"
+    );
+    assert_eq!(
+        preview.accepted.iter().map(|a| a.row).collect::<Vec<_>>(),
+        vec![2, 6]
+    );
+    assert_eq!(
+        refusals(&preview),
+        vec![
+            (3, "Исполнитель".to_string()),
+            (4, "Срок".to_string()),
+            (5, "Поручение".to_string()),
+        ]
+    );
+    let done = ok(import(&city.leader_a, true).await, "commit");
+    assert_eq!(done.accepted.len(), 2, "{done:?}");
+    assert_eq!(assignments(&city.control).await, before + 2);
+    let first = ok(
+        city.leader_a
+            .assignments()
+            .get_assignment(pb::GetAssignmentRequest {
+                assignment_id: done.accepted[0].id,
+            })
+            .await,
+        "GetAssignment",
+    );
+    assert!(first.text.contains("Протокол № 3"), "{}", first.text);
+    let again = ok(import(&city.leader_a, true).await, "again");
+    assert_eq!(assignments(&city.control).await, before + 2, "nothing new");
+    assert_eq!(
+        again.accepted.iter().map(|a| a.id).collect::<Vec<_>>(),
+        done.accepted.iter().map(|a| a.id).collect::<Vec<_>>()
+    );
+    refused(
+        import(&city.member_a, false).await,
+        Code::PermissionDenied,
+        "",
+    );
+    server.stop().await.expect("stop");
+}
