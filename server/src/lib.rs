@@ -21,6 +21,7 @@ pub mod entity;
 pub mod error;
 pub mod files;
 pub mod framing;
+pub mod imports;
 pub mod integrity;
 pub mod logging;
 pub mod mail;

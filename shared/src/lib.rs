@@ -18,6 +18,7 @@ pub mod periods;
 pub mod personal_data;
 pub mod policy;
 pub mod quarters;
+pub mod register;
 pub mod scrub;
 pub mod validate;
 

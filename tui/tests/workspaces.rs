@@ -3028,3 +3028,85 @@ fn a_protocols_draft_keeps_who_was_ticked() {
     assert_eq!(ticks, Some(format!("{SEK1},{ISP2}")));
     assert!(back.changed());
 }
+
+#[test]
+fn the_import_key_previews_an_appeal_register_and_registers_it_on_confirmation() {
+    let mut s = signed(Lang::Ru, (160, 48), OBSHIY);
+    press(&mut s, KeyCode::Char('I'));
+    let text = screen_text(&s);
+    assert!(text.contains("Реестр обращений из файла"), "{text}");
+    // An empty path is refused in the form, before any call.
+    assert!(call_of(&press(&mut s, KeyCode::Enter)).is_none());
+    type_text(&mut s, "~/Реестры/март.xlsx");
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((Origin::Form, Call::ImportAppeals { path, commit })) = call_of(&cmds) else {
+        panic!("no preview asked: {cmds:?}");
+    };
+    assert!(!commit, "the first call only previews");
+    assert!(path.ends_with("Реестры/март.xlsx"), "{path:?}");
+    if let Some(home) = std::env::var_os("HOME") {
+        assert!(path.starts_with(home), "{path:?}");
+    }
+    let refused = |row: u32, field: &str, ru: &str| pb::RefusedRow {
+        row,
+        field: field.into(),
+        reason_ru: ru.into(),
+        reason_en: String::new(),
+    };
+    let response = pb::ImportRegisterResponse {
+        accepted: vec![pb::ImportedRow::default(); 3],
+        refused: vec![
+            refused(4, "Дата", "не заполнено"),
+            refused(9, "Группа", "нет группы «99»"),
+        ],
+        ..Default::default()
+    };
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Form,
+            result: Ok(Reply::Register {
+                path: path.clone(),
+                commit: false,
+                response: response.clone(),
+            }),
+        },
+    );
+    let text = screen_text(&s);
+    assert!(text.contains("принято 3, отклонено 2"), "{text}");
+    assert!(text.contains("строка 4 «Дата»: не заполнено"), "{text}");
+    assert!(
+        text.contains("строка 9 «Группа»: нет группы «99»"),
+        "{text}"
+    );
+    let cmds = press(&mut s, KeyCode::Enter);
+    let Some((
+        Origin::Form,
+        Call::ImportAppeals {
+            path: again,
+            commit,
+        },
+    )) = call_of(&cmds)
+    else {
+        panic!("no import asked: {cmds:?}");
+    };
+    assert!(commit, "confirming registers");
+    assert_eq!(again, path);
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Form,
+            result: Ok(Reply::Register {
+                path,
+                commit: true,
+                response,
+            }),
+        },
+    );
+    assert!(s.popups.is_empty(), "the confirmation closed");
+    let text = screen_text(&s);
+    assert!(
+        text.contains("Реестр загружен: принято 3, отклонено 2"),
+        "{text}"
+    );
+}

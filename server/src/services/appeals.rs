@@ -24,6 +24,8 @@ use crate::policy::{
 };
 use crate::refs;
 
+mod import;
+
 /// The appeal service.
 pub struct AppealSvc {
     ctx: Ctx,
@@ -1156,6 +1158,13 @@ impl AppealService for AppealSvc {
         let plan = Plan::build(db, &appeals, &cards)?;
         crate::depersonalise::run(db, c.actor.user_id, &plan).await?;
         Ok(Response::new(out))
+    }
+
+    async fn import_appeals(
+        &self,
+        req: Request<pb::ImportRegisterRequest>,
+    ) -> Result<Response<pb::ImportRegisterResponse>, Status> {
+        self.import(req).await
     }
 }
 

@@ -21,6 +21,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::notify;
 use crate::policy::{Action, Resource, authorize, executes, executors};
 
+mod import;
+
 /// The assignment service.
 pub struct AssignmentSvc {
     ctx: Ctx,
@@ -754,6 +756,13 @@ impl AssignmentService for AssignmentSvc {
             rows: out,
             total: Some(row(0, "Итого".into(), &total)),
         }))
+    }
+
+    async fn import_assignments(
+        &self,
+        req: Request<pb::ImportRegisterRequest>,
+    ) -> Result<Response<pb::ImportRegisterResponse>, Status> {
+        self.import(req).await
     }
 }
 

@@ -292,12 +292,27 @@ pub(super) fn on_call_done(
                     let popup = crate::ui::link_popup::LinkPopup::new(&shared, lang);
                     state.popups.push(Popup::Link(popup));
                 }
+                // The preview gives way to its confirmation, which registers the rows.
+                Ok(Reply::Register {
+                    path,
+                    commit: false,
+                    response,
+                }) => {
+                    state.popups.pop();
+                    let popup =
+                        crate::features::appeals::import::preview_form(path, &response, lang);
+                    state.popups.push(Popup::Form(Box::new(popup)));
+                }
                 Ok(reply) => {
                     let mut text = form.done_text(lang);
                     match reply {
                         Reply::Saved(path) => {
                             // The full path the file got, which may carry a copy's number.
                             text = format!("{text}: {}", path.display());
+                        }
+                        Reply::Register { response, .. } => {
+                            let counts = crate::features::appeals::import::counts(lang, &response);
+                            text = format!("{text}: {counts}");
                         }
                         Reply::Imported(i) => {
                             text = format!("{text}: {}", strings::imported(lang, &i));

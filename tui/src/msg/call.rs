@@ -165,6 +165,13 @@ pub enum Call {
     },
     /// A file kept on a record behind a one-time link.
     ShareAttachment(pb::DownloadAttachmentRequest),
+    /// An appeal register of this computer: previewed, or registered when `commit`.
+    ImportAppeals {
+        /// The file (`~` already expanded).
+        path: PathBuf,
+        /// Register the accepted rows; false only previews.
+        commit: bool,
+    },
 }
 
 /// What a call answered.
@@ -211,6 +218,15 @@ pub enum Reply {
     },
     /// A page of the audit log.
     Audit(pb::ListAuditResponse),
+    /// What an appeal register would register (a preview) or did.
+    Register {
+        /// The file.
+        path: PathBuf,
+        /// Whether the rows were registered.
+        commit: bool,
+        /// The server's answer.
+        response: pb::ImportRegisterResponse,
+    },
     /// The files kept on a record.
     Attachments {
         /// The record.

@@ -511,6 +511,11 @@ pub async fn run(
             .map_err(|e| RpcError::new(tonic::Code::Internal, &e.to_string(), &e.to_string()))??;
             Reply::Saved(saved)
         }
+        Call::ImportAppeals { path, commit } => Reply::Register {
+            response: crate::net::files::import_appeals(conn, &path, commit).await?,
+            path,
+            commit,
+        },
         Call::ShareAttachment(r) => Reply::Shared(
             conn.attachments()
                 .share_attachment(request(r))

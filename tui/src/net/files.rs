@@ -157,3 +157,29 @@ pub async fn download(
     }
     Ok(bytes)
 }
+
+/// Sends the appeal register at `path` to be previewed or, with `commit`, registered.
+pub async fn import_appeals(
+    conn: &Connection,
+    path: &Path,
+    commit: bool,
+) -> Result<pb::ImportRegisterResponse, RpcError> {
+    let owned = path.to_path_buf();
+    let content = tokio::task::spawn_blocking(move || std::fs::read(owned))
+        .await
+        .map_err(|e| RpcError::new(tonic::Code::Internal, &e.to_string(), &e.to_string()))?
+        .map_err(|e| unreadable(path, &io_error_ru(&e), &e.to_string()))?;
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    conn.appeals()
+        .import_appeals(crate::net::connection::request(pb::ImportRegisterRequest {
+            file_name,
+            content,
+            commit,
+        }))
+        .await
+        .map(tonic::Response::into_inner)
+        .map_err(|s| RpcError::from_status(&s))
+}

@@ -142,8 +142,8 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
         C::GrantRole => ("дать роль", "grant a role"),
         C::RevokeRole => ("снять роль", "revoke a role"),
         C::Import => (
-            "импорт классификатора из файла",
-            "import the classifier from a file",
+            "импорт из файла: классификатор, реестр обращений (.xlsx/.csv)",
+            "import from a file: the classifier, an appeal register (.xlsx/.csv)",
         ),
         C::New => (
             "создать запись этой вкладки (встречу, обращение, карточку, учётную запись, группу…)",

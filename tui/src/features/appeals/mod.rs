@@ -3,5 +3,6 @@
 pub mod card_forms;
 pub mod cards;
 pub mod forms;
+pub mod import;
 pub mod records;
 pub mod steps;

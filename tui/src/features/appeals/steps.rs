@@ -71,6 +71,8 @@ pub fn commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
         }
         c.push(Command::Files);
     }
+    // A register from a spreadsheet, after the selected appeal's own steps.
+    c.push(Command::Import);
     c
 }
 
@@ -107,6 +109,7 @@ pub fn start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> 
         Command::Applicant => return Some(Start::Call(Box::new(Call::Applicant(id?)))),
         Command::Files => return Some(attachments::start(pb::RecordKind::Appeal, id?)),
         Command::New => register_form(ctx),
+        Command::Import => crate::features::appeals::import::import_form(ctx.lang),
         Command::Answer => answer_form(ctx.replica.appeals.get(id?)?, ctx),
         Command::RequestExtension => extend_form(ctx.replica.appeals.get(id?)?, ctx),
         Command::Forward | Command::CloseSpecial => {

@@ -6,6 +6,24 @@ use super::W;
 pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
     Some(match w {
         W::TabAppeals => ("Обращения", "Appeals"),
+        W::ImportRegisterTitle => ("Реестр обращений из файла", "Appeal register from a file"),
+        W::ImportRegisterColumns => (
+            "Столбцы: Дата, Тема (код), Текст, Группа; по желанию ФИО, Адрес, Контакт, Территория",
+            "Columns: Date, Code, Text, Group; optionally Applicant, Address, Contact, Territory",
+        ),
+        W::FieldRegisterPath => (
+            "Путь к файлу .xlsx или .csv (~ — домашняя папка)",
+            "Path of the .xlsx or .csv file (~ is home)",
+        ),
+        W::RegisterAccepted => ("принято", "accepted"),
+        W::RegisterRefused => ("отклонено", "refused"),
+        W::RegisterRow => ("строка", "row"),
+        W::RegisterMoreRefused => ("и ещё отклонённых строк:", "more refused rows:"),
+        W::RegisterConfirm => (
+            "Enter — зарегистрировать принятые строки; Esc — отмена",
+            "Enter registers the accepted rows; Esc cancels",
+        ),
+        W::DoneRegisterImported => ("Реестр загружен", "Register imported"),
         W::TabAppealsShort => ("Обращения", "Appeals"),
         W::TabCards => ("Карточки приёма", "Reception cards"),
         W::TabCardsShort => ("Приём", "Reception"),

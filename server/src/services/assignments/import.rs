@@ -1,0 +1,130 @@
+//! `ImportAssignments`: an assignment register read from a spreadsheet. The preview writes
+//! nothing; the commit issues each accepted row through `CreateAssignment` itself, so the rights,
+//! numbering, deadline rules, notifications and audit of an assignment issued by hand hold for
+//! every imported row.
+
+use infogroups_shared::pb::{self, assignment_service_server::AssignmentService};
+use infogroups_shared::register::{self, AssignmentDraft};
+use infogroups_shared::validate;
+use tonic::{Request, Response, Status};
+
+use super::AssignmentSvc;
+use crate::auth::caller;
+use crate::error::ApiError;
+use crate::imports::{self, Known};
+use crate::policy::{Action, Resource, authorize, may_read_group};
+
+/// The assignment's text: the register's grounds, which name no record of the system, are kept
+/// in it as written.
+fn text_of(d: &AssignmentDraft) -> String {
+    if d.basis.is_empty() {
+        d.text.clone()
+    } else {
+        format!("{} (основание: {})", d.text, d.basis)
+    }
+}
+
+/// The preview's line: the due date and the start of the text.
+fn summary(d: &AssignmentDraft) -> String {
+    let text: String = d.text.chars().take(60).collect();
+    format!("{} {text}", d.due.format("%d.%m.%Y"))
+}
+
+impl AssignmentSvc {
+    /// Reads the register and, when asked, issues its accepted rows.
+    pub(super) async fn import(
+        &self,
+        req: Request<pb::ImportRegisterRequest>,
+    ) -> Result<Response<pb::ImportRegisterResponse>, Status> {
+        let c = caller(&req)?;
+        let req = req.into_inner();
+        let db = &self.ctx.db;
+        let known = Known {
+            groups: db
+                .all::<pb::Group>()
+                .map_err(ApiError::from)?
+                .into_iter()
+                .filter(|g| may_read_group(&c.actor, g.meta.as_ref().map_or(0, |m| m.id)))
+                .collect(),
+            territories: Vec::new(),
+            users: db.all::<pb::User>().map_err(ApiError::from)?,
+            code_known: Box::new(|_| false),
+        };
+        let group_id = |g: &pb::Group| g.meta.as_ref().map_or(0, |m| m.id);
+        // Refused before the file is read: a caller who may issue assignments in no group learns
+        // nothing of what the file would match.
+        if !known.groups.iter().any(|g| {
+            authorize(
+                &c.actor,
+                Action::IssueAssignment,
+                &Resource::group(group_id(g)),
+            )
+            .is_ok()
+        }) {
+            return Err(ApiError::from(crate::policy::Denied {
+                ru: "нет права давать поручения".into(),
+                en: "you may not issue assignments".into(),
+            })
+            .into());
+        }
+        let sha = imports::sha256(&req.content);
+        let rows = imports::rows(&req.file_name, &req.content)?;
+        let read = register::assignments(&rows, self.today(), &known)
+            .map_err(|e| imports::unreadable(&e))?;
+        let mut out = pb::ImportRegisterResponse {
+            file_sha256: sha.clone(),
+            refused: read.refused.into_iter().map(imports::refused).collect(),
+            ..Default::default()
+        };
+        for (row, d) in read.accepted {
+            if let Err(e) = authorize(
+                &c.actor,
+                Action::IssueAssignment,
+                &Resource::group(d.group_id),
+            ) {
+                out.refused.push(imports::refused(register::Refusal::new(
+                    row, "", e.ru, e.en,
+                )));
+                continue;
+            }
+            let summary = summary(&d);
+            let one = pb::CreateAssignmentRequest {
+                request_id: imports::request_id("assignment", &sha, row),
+                text: text_of(&d),
+                kind: pb::AssignmentKind::Task as i32,
+                group_id: d.group_id,
+                executor_id: d.executor_id,
+                deadline: Some(validate::from_naive(d.due)),
+                ..Default::default()
+            };
+            if !req.commit {
+                if let Err(e) = validate::text("text", &one.text, true, validate::MAX_TEXT) {
+                    out.refused.push(imports::refused_field(row, e));
+                } else {
+                    out.accepted.push(pb::ImportedRow {
+                        row,
+                        summary,
+                        ..Default::default()
+                    });
+                }
+                continue;
+            }
+            let mut call = Request::new(one);
+            call.extensions_mut().insert(c.clone());
+            match self.create_assignment(call).await {
+                Ok(saved) => {
+                    let saved = saved.into_inner();
+                    out.accepted.push(pb::ImportedRow {
+                        row,
+                        summary,
+                        id: saved.meta.as_ref().map_or(0, |m| m.id),
+                        number: saved.number,
+                    });
+                }
+                Err(s) => out.refused.push(imports::refused_status(row, &s)),
+            }
+        }
+        out.refused.sort_by_key(|r| r.row);
+        Ok(Response::new(out))
+    }
+}
