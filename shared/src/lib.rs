@@ -18,6 +18,7 @@ pub mod personal_data;
 pub mod policy;
 pub mod quarters;
 pub mod scrub;
+pub mod ssh_keys;
 pub mod validate;
 
 /// The generated API, package `infogroups.v1`.

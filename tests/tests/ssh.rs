@@ -1,11 +1,15 @@
 //! The terminal client over SSH, driven by a real SSH client: a password login draws the work
 //! screen, the terminal resizes, `q` closes the session; a member's screen lacks what only an
 //! administrator sees; a session of an account archived meanwhile closes at once; a wrong
-//! password is refused and, past the free attempts, so is the right one, as on the API.
+//! password is refused and, past the free attempts, so is the right one, as on the API. A key a
+//! person added to their own account signs them in; any other key is refused.
 
 use infogroups_shared::pb;
+use infogroups_shared::validate::FieldError;
 use infogroups_tests::fixtures::version_of;
-use infogroups_tests::ssh::{Refused, SshFront, SshTerminal, exec_refused, host_key_file};
+use infogroups_tests::ssh::{
+    Refused, SshFront, SshTerminal, exec_refused, host_key_file, new_key, public_line,
+};
 use infogroups_tests::{ADMIN_PASSWORD, City, STEP, TEST_PASSWORD, TestServer};
 
 /// What only an administrator's tab bar shows: the users' tab.
@@ -146,6 +150,105 @@ async fn a_wrong_password_is_refused_and_throttled_like_the_api_login() {
         .await
         .expect("connected");
     assert!(other.is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_added_to_ones_own_account_signs_in_and_no_other_key_does() {
+    let server = TestServer::start_default().await.expect("server");
+    let city = City::build(&server).await.expect("city");
+    let front = SshFront::start(&server).await.expect("ssh front end");
+    let mine = new_key("member_a@laptop").expect("key");
+    let added = city
+        .member_a
+        .auth()
+        .add_ssh_key(pb::AddSshKeyRequest {
+            public_key: public_line(&mine).expect("public line"),
+        })
+        .await
+        .expect("added")
+        .into_inner();
+    assert!(added.fingerprint.starts_with("SHA256:"), "{added:?}");
+    assert_eq!(added.comment, "member_a@laptop");
+
+    // A line that is no public key is refused, naming the field, in both languages.
+    let bad = city
+        .member_a
+        .auth()
+        .add_ssh_key(pb::AddSshKeyRequest {
+            public_key: "ssh-ed25519 это-не-ключ".into(),
+        })
+        .await
+        .expect_err("refused");
+    let field = FieldError::from_status(&bad).expect("a field error");
+    assert_eq!(field.field, "public_key");
+    assert!(!field.ru.is_empty() && !field.en.is_empty());
+
+    // The person and the administrator see the key; another member does not.
+    let listed = |user_id| pb::ListSshKeysRequest { user_id };
+    let own = city
+        .member_a
+        .auth()
+        .list_ssh_keys(listed(0))
+        .await
+        .expect("own keys");
+    assert_eq!(own.into_inner().keys, vec![added.clone()]);
+    let by_admin = city
+        .admin
+        .auth()
+        .list_ssh_keys(listed(city.member_a.user_id))
+        .await
+        .expect("the administrator lists");
+    assert_eq!(by_admin.into_inner().keys.len(), 1);
+    let nosy = city
+        .member_b
+        .auth()
+        .list_ssh_keys(listed(city.member_a.user_id))
+        .await
+        .expect_err("another member may not list");
+    assert_eq!(nosy.code(), tonic::Code::PermissionDenied);
+
+    // The key signs its account in: the member's own screen.
+    let mut term = SshTerminal::open_with_key(&front, "member_a", &mine, (100, 30))
+        .await
+        .expect("connected")
+        .expect("signed in by key");
+    term.wait_for(ONLINE, STEP).await.expect("work screen");
+    assert!(!term.text().contains(ADMIN_ONLY), "{}", term.text());
+    term.send(b"q").await.expect("typed");
+    term.wait_closed(STEP).await.expect("closed on quit");
+
+    // A key nobody added is refused; so is another account's key.
+    let stranger = new_key("stranger").expect("key");
+    let refused = SshTerminal::open_with_key(&front, "member_a", &stranger, (80, 24))
+        .await
+        .expect("connected");
+    assert_eq!(refused.err(), Some(Refused::Key));
+    let theirs = new_key("member_b@desk").expect("key");
+    city.member_b
+        .auth()
+        .add_ssh_key(pb::AddSshKeyRequest {
+            public_key: public_line(&theirs).expect("public line"),
+        })
+        .await
+        .expect("added");
+    let refused = SshTerminal::open_with_key(&front, "member_a", &theirs, (80, 24))
+        .await
+        .expect("connected");
+    assert_eq!(refused.err(), Some(Refused::Key));
+
+    // The administrator removes the key: it no longer opens the account.
+    city.admin
+        .auth()
+        .remove_ssh_key(pb::RemoveSshKeyRequest {
+            user_id: city.member_a.user_id,
+            fingerprint: added.fingerprint.clone(),
+        })
+        .await
+        .expect("removed");
+    let refused = SshTerminal::open_with_key(&front, "member_a", &mine, (80, 24))
+        .await
+        .expect("connected");
+    assert_eq!(refused.err(), Some(Refused::Key));
 }
 
 /// The OpenSSH client, where the `ssh` program exists: the password from an askpass program, a
