@@ -7,6 +7,7 @@
 
 pub mod host_key;
 pub mod input;
+pub mod lifetime;
 pub mod session;
 pub mod terminal;
 

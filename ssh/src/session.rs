@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use crossterm::event::Event;
+use futures::StreamExt;
 use infogroups_server::services::Ctx;
 use infogroups_server::services::auth::AuthSvc;
 use infogroups_server::ssh_keys;
@@ -89,6 +90,16 @@ impl Connection {
         let size = self.size.clone();
         let theme = Theme::for_term(self.term.as_deref());
         let user_id = who.login.user_id;
+        // Cancelled when the account's roles change (the session then closes) and when the
+        // client ends (the watcher then stops).
+        let ended = tokio_util::sync::CancellationToken::new();
+        tokio::spawn(crate::lifetime::watch(
+            self.ctx.db.clone(),
+            self.ctx.db.subscribe(),
+            user_id,
+            who.login.roles.clone(),
+            ended.clone(),
+        ));
         let escapes_out = out.clone();
         // The client's state stays on one thread (its forms are not `Send`).
         self.clients.spawn_pinned(move || async move {
@@ -96,7 +107,12 @@ impl Connection {
             let result = async {
                 backend.enter()?;
                 let mut terminal = ratatui::Terminal::new(backend)?;
-                let input = tokio_stream::wrappers::UnboundedReceiverStream::new(typed);
+                // The input ends when the roles change: the client stops as on a dropped
+                // connection, revoking its token.
+                let input = Box::pin(
+                    tokio_stream::wrappers::UnboundedReceiverStream::new(typed)
+                        .take_until(ended.clone().cancelled_owned()),
+                );
                 let escapes: infogroups_tui::net::effects::Escapes = Box::new(move |bytes| {
                     escapes_out.send(bytes.to_vec()).map_err(|_| {
                         io::Error::new(io::ErrorKind::BrokenPipe, "the SSH channel is closed")
@@ -115,6 +131,7 @@ impl Connection {
                 ran.map_err(|e| io::Error::other(e.to_string()))
             }
             .await;
+            ended.cancel();
             match result {
                 Ok(()) => tracing::info!(user_id, "SSH session ended"),
                 Err(e) => tracing::warn!(user_id, error = %e, "SSH session failed"),

@@ -2,7 +2,8 @@
 //! screen, the terminal resizes, `q` closes the session; a member's screen lacks what only an
 //! administrator sees; a session of an account archived meanwhile closes at once; a wrong
 //! password is refused and, past the free attempts, so is the right one, as on the API. A key a
-//! person added to their own account signs them in; any other key is refused.
+//! person added to their own account signs them in; any other key is refused. A role taken
+//! away closes the account's SSH session at once.
 
 use infogroups_shared::pb;
 use infogroups_shared::validate::FieldError;
@@ -249,6 +250,43 @@ async fn a_key_added_to_ones_own_account_signs_in_and_no_other_key_does() {
         .await
         .expect("connected");
     assert_eq!(refused.err(), Some(Refused::Key));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_role_taken_away_closes_the_accounts_ssh_session() {
+    let server = TestServer::start_default().await.expect("server");
+    let city = City::build(&server).await.expect("city");
+    let front = SshFront::start(&server).await.expect("ssh front end");
+    let id = city.secretary_a.user_id;
+    let mut term = SshTerminal::open(&front, "secretary_a", TEST_PASSWORD, (100, 30))
+        .await
+        .expect("connected")
+        .expect("signed in");
+    term.wait_for(ONLINE, STEP).await.expect("work screen");
+    let user: pb::User = server.db().get(id).expect("read").expect("exists");
+    let grant = user
+        .roles
+        .first()
+        .cloned()
+        .expect("a secretary holds a role");
+    city.admin
+        .users()
+        .revoke_role(pb::RevokeRoleRequest {
+            user_id: id,
+            expected_version: version_of(user.meta),
+            grant: Some(grant),
+        })
+        .await
+        .expect("revoked");
+    term.wait_closed(STEP)
+        .await
+        .expect("closed on the role change");
+    // The account's other sessions go on: only the SSH terminal, drawn for the old roles, ends.
+    city.secretary_a
+        .auth()
+        .who_am_i(pb::WhoAmIRequest {})
+        .await
+        .expect("the API session is still live");
 }
 
 /// The OpenSSH client, where the `ssh` program exists: the password from an askpass program, a
