@@ -294,55 +294,111 @@ async fn a_role_taken_away_closes_the_accounts_ssh_session() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_openssh_client_signs_in_draws_the_work_screen_and_quits() {
     use std::os::unix::fs::PermissionsExt;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    if std::process::Command::new("ssh")
-        .arg("-V")
-        .output()
-        .is_err()
-    {
-        eprintln!("no `ssh` program here; the russh client tests cover the protocol");
+    if !openssh_exists() {
         return;
     }
     let server = TestServer::start_default().await.expect("server");
     let front = SshFront::start(&server).await.expect("ssh front end");
     let dir = tempfile::tempdir().expect("temp dir");
-    let key = infogroups_ssh::host_key::load_or_create(&host_key_file(&server)).expect("host key");
+    let askpass = dir.path().join("askpass");
+    std::fs::write(&askpass, "#!/bin/sh\nprintf '%s\\n' \"$IG_PASSWORD\"\n").expect("askpass");
+    std::fs::set_permissions(&askpass, std::fs::Permissions::from_mode(0o700)).expect("mode");
+    let mut ssh = openssh(&server, &front, dir.path());
+    ssh.args([
+        "-o",
+        "PreferredAuthentications=password",
+        "-o",
+        "NumberOfPasswordPrompts=1",
+        "admin@127.0.0.1",
+    ])
+    .env("SSH_ASKPASS", &askpass)
+    .env("SSH_ASKPASS_REQUIRE", "force")
+    .env("IG_PASSWORD", ADMIN_PASSWORD);
+    openssh_work_screen_then_quit(ssh).await;
+}
+
+/// `ssh -i` with a key the account holds signs in without a password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openssh_client_signs_in_by_key() {
+    use std::os::unix::fs::PermissionsExt;
+
+    if !openssh_exists() {
+        return;
+    }
+    let server = TestServer::start_default().await.expect("server");
+    let city = City::build(&server).await.expect("city");
+    let front = SshFront::start(&server).await.expect("ssh front end");
+    let key = new_key("admin@desk").expect("key");
+    city.admin
+        .auth()
+        .add_ssh_key(pb::AddSshKeyRequest {
+            public_key: public_line(&key).expect("public line"),
+        })
+        .await
+        .expect("added");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let identity = dir.path().join("id_ed25519");
+    key.write_openssh_file(&identity, russh::keys::ssh_key::LineEnding::LF)
+        .expect("key file");
+    std::fs::set_permissions(&identity, std::fs::Permissions::from_mode(0o600)).expect("mode");
+    let mut ssh = openssh(&server, &front, dir.path());
+    ssh.arg("-i").arg(&identity).args([
+        "-o",
+        "IdentitiesOnly=yes",
+        "-o",
+        "IdentityAgent=none",
+        "-o",
+        "PreferredAuthentications=publickey",
+        "-o",
+        "BatchMode=yes",
+        "admin@127.0.0.1",
+    ]);
+    openssh_work_screen_then_quit(ssh).await;
+}
+
+fn openssh_exists() -> bool {
+    let there = std::process::Command::new("ssh").arg("-V").output().is_ok();
+    if !there {
+        eprintln!("no `ssh` program here; the russh client tests cover the protocol");
+    }
+    there
+}
+
+/// `ssh` to `front` with a PTY forced and the host key pinned in a known-hosts file in `dir`;
+/// the caller adds how to sign in and the destination.
+fn openssh(
+    server: &TestServer,
+    front: &SshFront,
+    dir: &std::path::Path,
+) -> tokio::process::Command {
+    let key = infogroups_ssh::host_key::load_or_create(&host_key_file(server)).expect("host key");
     let public = key.public_key().to_openssh().expect("public key");
-    let known = dir.path().join("known_hosts");
+    let known = dir.join("known_hosts");
     std::fs::write(
         &known,
         format!("[127.0.0.1]:{} {public}\n", front.addr.port()),
     )
     .expect("known hosts");
-    let askpass = dir.path().join("askpass");
-    std::fs::write(&askpass, "#!/bin/sh\nprintf '%s\\n' \"$IG_PASSWORD\"\n").expect("askpass");
-    std::fs::set_permissions(&askpass, std::fs::Permissions::from_mode(0o700)).expect("mode");
-
-    let mut child = tokio::process::Command::new("ssh")
-        .args(["-F", "/dev/null", "-tt", "-p"])
+    let mut ssh = tokio::process::Command::new("ssh");
+    ssh.args(["-F", "/dev/null", "-tt", "-p"])
         .arg(front.addr.port().to_string())
         .arg("-o")
         .arg(format!("UserKnownHostsFile={}", known.display()))
-        .args([
-            "-o",
-            "StrictHostKeyChecking=yes",
-            "-o",
-            "PreferredAuthentications=password",
-            "-o",
-            "NumberOfPasswordPrompts=1",
-            "admin@127.0.0.1",
-        ])
-        .env("SSH_ASKPASS", &askpass)
-        .env("SSH_ASKPASS_REQUIRE", "force")
-        .env("IG_PASSWORD", ADMIN_PASSWORD)
+        .args(["-o", "StrictHostKeyChecking=yes"])
         .env("TERM", "xterm")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("ssh started");
+        .kill_on_drop(true);
+    ssh
+}
+
+/// Runs `ssh`, waits for the administrator's work screen, types `q` and expects a clean end.
+async fn openssh_work_screen_then_quit(mut ssh: tokio::process::Command) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let mut child = ssh.spawn().expect("ssh started");
     let mut stdin = child.stdin.take().expect("stdin");
     let mut stdout = child.stdout.take().expect("stdout");
     let (rows, cols) = (
