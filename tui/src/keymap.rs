@@ -95,6 +95,7 @@ impl Default for Keymap {
             (C::MarkRead, vec![ch(' ')]),
             (C::MarkAllRead, vec![ch('A')]),
             (C::MailSettings, vec![ch('M')]),
+            (C::SshKeys, vec![ch('K')]),
             (C::Period, vec![ch('t')]),
             (C::Dimension, vec![ch('v')]),
             (C::Export, vec![ch('w')]),

@@ -141,6 +141,8 @@ pub enum Command {
     MarkAllRead,
     /// Choose which notifications also come by mail, and to which address.
     MailSettings,
+    /// See, add and remove one's own SSH public keys.
+    SshKeys,
     /// Change the report's period.
     Period,
     /// Change what the figures are grouped by.
@@ -217,7 +219,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 104] = [
+    pub const ALL: [Command; 105] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -259,6 +261,7 @@ impl Command {
         Command::MarkRead,
         Command::MarkAllRead,
         Command::MailSettings,
+        Command::SshKeys,
         Command::Period,
         Command::Dimension,
         Command::Export,
@@ -429,6 +432,7 @@ impl Command {
             Command::MarkRead => "mark_read",
             Command::MarkAllRead => "mark_all_read",
             Command::MailSettings => "mail_settings",
+            Command::SshKeys => "ssh_keys",
             Command::Period => "period",
             Command::Dimension => "dimension",
             Command::Export => "export",
