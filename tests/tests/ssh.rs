@@ -208,13 +208,34 @@ async fn a_key_added_to_ones_own_account_signs_in_and_no_other_key_does() {
         .expect_err("another member may not list");
     assert_eq!(nosy.code(), tonic::Code::PermissionDenied);
 
-    // The key signs its account in: the member's own screen.
+    // The key signs its account in: the member's own screen, audited as a login.
+    let logins = |records: &[pb::AuditRecord]| {
+        records
+            .iter()
+            .filter(|r| r.action == "login" && r.entity_id == city.member_a.user_id)
+            .count()
+    };
+    let audit = || async {
+        city.admin
+            .audit()
+            .list_audit(pb::ListAuditRequest::default())
+            .await
+            .expect("audit")
+            .into_inner()
+            .records
+    };
+    let before = logins(&audit().await);
     let mut term = SshTerminal::open_with_key(&front, "member_a", &mine, (100, 30))
         .await
         .expect("connected")
         .expect("signed in by key");
     term.wait_for(ONLINE, STEP).await.expect("work screen");
     assert!(!term.text().contains(ADMIN_ONLY), "{}", term.text());
+    assert_eq!(
+        logins(&audit().await),
+        before + 1,
+        "the key login is audited"
+    );
     term.send(b"q").await.expect("typed");
     term.wait_closed(STEP).await.expect("closed on quit");
 
