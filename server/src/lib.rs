@@ -39,6 +39,7 @@ pub mod services;
 pub mod sessions;
 pub mod settings;
 pub mod signals;
+pub mod ssh_keys;
 pub mod store;
 pub mod tls;
 

@@ -20,6 +20,7 @@ pub mod policy;
 pub mod quarters;
 pub mod register;
 pub mod scrub;
+pub mod ssh_keys;
 pub mod validate;
 
 /// The generated API, package `infogroups.v1`.

@@ -7,6 +7,7 @@
 
 pub mod host_key;
 pub mod input;
+pub mod lifetime;
 pub mod session;
 pub mod terminal;
 
@@ -26,8 +27,8 @@ pub use session::Api;
 pub fn config(host_key: PrivateKey) -> Config {
     Config {
         keys: vec![host_key],
-        methods: MethodSet::from(&[MethodKind::Password][..]),
-        // A refused password costs a second on top of the login's own throttling.
+        methods: MethodSet::from(&[MethodKind::PublicKey, MethodKind::Password][..]),
+        // A refused password or key costs a second on top of the login's own throttling.
         auth_rejection_time: Duration::from_secs(1),
         auth_rejection_time_initial: Some(Duration::ZERO),
         max_auth_attempts: 3,

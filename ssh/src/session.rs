@@ -1,4 +1,4 @@
-//! One SSH connection: the password checked by the server's own login, one session channel with
+//! One SSH connection: the password or public key checked by the server's own login, one session channel with
 //! a PTY, and on the shell request the terminal client started on that channel. Commands,
 //! subsystems (SFTP), forwarding and agent requests are refused.
 
@@ -7,12 +7,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use crossterm::event::Event;
+use futures::StreamExt;
 use infogroups_server::services::Ctx;
 use infogroups_server::services::auth::AuthSvc;
+use infogroups_server::ssh_keys;
 use infogroups_shared::pb;
 use infogroups_shared::pb::auth_service_server::AuthService;
 use infogroups_tui::signed_in::SignedIn;
 use infogroups_tui::ui::theme::Theme;
+use russh::keys::PublicKey;
 use russh::server::{Auth, Handler, Msg, Session};
 use russh::{Channel, ChannelId, CryptoVec, Pty};
 use tokio::sync::mpsc::UnboundedSender;
@@ -87,6 +90,16 @@ impl Connection {
         let size = self.size.clone();
         let theme = Theme::for_term(self.term.as_deref());
         let user_id = who.login.user_id;
+        // Cancelled when the account's roles change (the session then closes) and when the
+        // client ends (the watcher then stops).
+        let ended = tokio_util::sync::CancellationToken::new();
+        tokio::spawn(crate::lifetime::watch(
+            self.ctx.db.clone(),
+            self.ctx.db.subscribe(),
+            user_id,
+            who.login.roles.clone(),
+            ended.clone(),
+        ));
         let escapes_out = out.clone();
         // The client's state stays on one thread (its forms are not `Send`).
         self.clients.spawn_pinned(move || async move {
@@ -94,7 +107,12 @@ impl Connection {
             let result = async {
                 backend.enter()?;
                 let mut terminal = ratatui::Terminal::new(backend)?;
-                let input = tokio_stream::wrappers::UnboundedReceiverStream::new(typed);
+                // The input ends when the roles change: the client stops as on a dropped
+                // connection, revoking its token.
+                let input = Box::pin(
+                    tokio_stream::wrappers::UnboundedReceiverStream::new(typed)
+                        .take_until(ended.clone().cancelled_owned()),
+                );
                 let escapes: infogroups_tui::net::effects::Escapes = Box::new(move |bytes| {
                     escapes_out.send(bytes.to_vec()).map_err(|_| {
                         io::Error::new(io::ErrorKind::BrokenPipe, "the SSH channel is closed")
@@ -113,6 +131,7 @@ impl Connection {
                 ran.map_err(|e| io::Error::other(e.to_string()))
             }
             .await;
+            ended.cancel();
             match result {
                 Ok(()) => tracing::info!(user_id, "SSH session ended"),
                 Err(e) => tracing::warn!(user_id, error = %e, "SSH session failed"),
@@ -142,6 +161,28 @@ fn cells(n: u32, default: u16) -> u16 {
     u16::try_from(n.min(1000)).unwrap_or(1000)
 }
 
+impl Connection {
+    /// Keeps the session a login opened, or logs the refusal.
+    fn signed_in_as(&mut self, user: &str, login: Result<pb::LoginResponse, tonic::Code>) -> Auth {
+        match login {
+            Ok(login) => {
+                self.signed_in = Some(SignedIn {
+                    server: self.api.url.clone(),
+                    ca_cert: self.api.ca_cert.clone(),
+                    token: login.token.clone(),
+                    username: user.to_string(),
+                    login,
+                });
+                Auth::Accept
+            }
+            Err(code) => {
+                tracing::info!(peer = ?self.peer, code = ?code, "SSH login refused");
+                refused()
+            }
+        }
+    }
+}
+
 impl Handler for Connection {
     type Error = russh::Error;
 
@@ -157,23 +198,35 @@ impl Handler for Connection {
                 local_addr: None,
                 remote_addr: self.peer,
             });
-        match AuthSvc::new(self.ctx.clone()).login(req).await {
-            Ok(resp) => {
-                let login = resp.into_inner();
-                self.signed_in = Some(SignedIn {
-                    server: self.api.url.clone(),
-                    ca_cert: self.api.ca_cert.clone(),
-                    token: login.token.clone(),
-                    username: user.to_string(),
-                    login,
-                });
-                Ok(Auth::Accept)
-            }
-            Err(status) => {
-                tracing::info!(peer = ?self.peer, code = ?status.code(), "SSH login refused");
-                Ok(refused())
-            }
-        }
+        let login = AuthSvc::new(self.ctx.clone())
+            .login(req)
+            .await
+            .map(tonic::Response::into_inner);
+        Ok(self.signed_in_as(user, login.map_err(|s| s.code())))
+    }
+
+    async fn auth_publickey_offered(
+        &mut self,
+        user: &str,
+        public_key: &PublicKey,
+    ) -> Result<Auth, Self::Error> {
+        // An offer is no proof of holding the key, so it is neither a login nor a failure: a
+        // client offering each key of its agent in turn must not lock the account out. Only a
+        // key on the account is asked to sign; the signed attempt is the login, throttled.
+        let holds = ssh_keys::named_holds(&self.ctx.db, user, public_key).unwrap_or(false);
+        Ok(if holds { Auth::Accept } else { refused() })
+    }
+
+    async fn auth_publickey(
+        &mut self,
+        user: &str,
+        public_key: &PublicKey,
+    ) -> Result<Auth, Self::Error> {
+        // russh has checked the signature: the client holds this key.
+        let login = AuthSvc::new(self.ctx.clone())
+            .login_by_key(user, public_key, self.peer.map(|p| p.ip()))
+            .await;
+        Ok(self.signed_in_as(user, login.map_err(|e| tonic::Status::from(e).code())))
     }
 
     async fn channel_open_session(

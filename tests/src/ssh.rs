@@ -1,6 +1,6 @@
 //! An SSH terminal for tests and the benchmark: the server's SSH front end started beside a test
 //! server, and a real SSH client (russh) with a PTY whose output is read by a terminal emulator
-//! (vt100), so a test reads the screen a person would see.
+//! (vt100), so a test reads the screen a person would see. It signs in by password or by key.
 
 use std::net::SocketAddr;
 use std::num::NonZeroU16;
@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use russh::ChannelMsg;
 use russh::client::{self, Handle, Msg};
-use russh::keys::{HashAlg, PublicKey};
+use russh::keys::{HashAlg, PrivateKey, PrivateKeyWithHashAlg, PublicKey};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -128,6 +128,29 @@ pub struct SshTerminal {
 pub enum Refused {
     /// The password was not accepted.
     Password,
+    /// The public key was not accepted.
+    Key,
+}
+
+/// How a test signs in over SSH.
+enum Login<'a> {
+    Password(&'a str),
+    Key(&'a PrivateKey),
+}
+
+/// A new ed25519 key pair, as a person would make with `ssh-keygen -t ed25519`.
+pub fn new_key(comment: &str) -> Result<PrivateKey> {
+    let mut key = PrivateKey::random(
+        &mut russh::keys::ssh_key::rand_core::OsRng,
+        russh::keys::Algorithm::Ed25519,
+    )?;
+    key.set_comment(comment);
+    Ok(key)
+}
+
+/// The OpenSSH line of `key`'s public half: what a person pastes into the client.
+pub fn public_line(key: &PrivateKey) -> Result<String> {
+    Ok(key.public_key().to_openssh()?)
 }
 
 impl SshTerminal {
@@ -137,6 +160,26 @@ impl SshTerminal {
         front: &SshFront,
         user: &str,
         password: &str,
+        size: (u16, u16),
+    ) -> Result<std::result::Result<Self, Refused>> {
+        Self::open_as(front, user, Login::Password(password), size).await
+    }
+
+    /// Connects to `front` as `user`, signs in with the private `key` and opens a terminal;
+    /// `Ok(Err(Refused::Key))` when the server refuses the key.
+    pub async fn open_with_key(
+        front: &SshFront,
+        user: &str,
+        key: &PrivateKey,
+        size: (u16, u16),
+    ) -> Result<std::result::Result<Self, Refused>> {
+        Self::open_as(front, user, Login::Key(key), size).await
+    }
+
+    async fn open_as(
+        front: &SshFront,
+        user: &str,
+        login: Login<'_>,
         (width, height): (u16, u16),
     ) -> Result<std::result::Result<Self, Refused>> {
         let config = Arc::new(client::Config::default());
@@ -146,12 +189,22 @@ impl SshTerminal {
         let mut session = client::connect(config, front.addr, known)
             .await
             .context("SSH connect")?;
-        if !session
-            .authenticate_password(user, password)
-            .await?
-            .success()
-        {
-            return Ok(Err(Refused::Password));
+        match login {
+            Login::Password(password) => {
+                if !session
+                    .authenticate_password(user, password)
+                    .await?
+                    .success()
+                {
+                    return Ok(Err(Refused::Password));
+                }
+            }
+            Login::Key(key) => {
+                let key = PrivateKeyWithHashAlg::new(Arc::new(key.clone()), None);
+                if !session.authenticate_publickey(user, key).await?.success() {
+                    return Ok(Err(Refused::Key));
+                }
+            }
         }
         let channel = session.channel_open_session().await?;
         channel

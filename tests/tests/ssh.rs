@@ -1,11 +1,16 @@
 //! The terminal client over SSH, driven by a real SSH client: a password login draws the work
 //! screen, the terminal resizes, `q` closes the session; a member's screen lacks what only an
 //! administrator sees; a session of an account archived meanwhile closes at once; a wrong
-//! password is refused and, past the free attempts, so is the right one, as on the API.
+//! password is refused and, past the free attempts, so is the right one, as on the API. A key a
+//! person added to their own account signs them in; any other key is refused. A role taken
+//! away closes the account's SSH session at once.
 
 use infogroups_shared::pb;
+use infogroups_shared::validate::FieldError;
 use infogroups_tests::fixtures::version_of;
-use infogroups_tests::ssh::{Refused, SshFront, SshTerminal, exec_refused, host_key_file};
+use infogroups_tests::ssh::{
+    Refused, SshFront, SshTerminal, exec_refused, host_key_file, new_key, public_line,
+};
 use infogroups_tests::{ADMIN_PASSWORD, City, STEP, TEST_PASSWORD, TestServer};
 
 /// What only an administrator's tab bar shows: the users' tab.
@@ -148,60 +153,273 @@ async fn a_wrong_password_is_refused_and_throttled_like_the_api_login() {
     assert!(other.is_ok());
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_added_to_ones_own_account_signs_in_and_no_other_key_does() {
+    let server = TestServer::start_default().await.expect("server");
+    let city = City::build(&server).await.expect("city");
+    let front = SshFront::start(&server).await.expect("ssh front end");
+    let mine = new_key("member_a@laptop").expect("key");
+    let added = city
+        .member_a
+        .auth()
+        .add_ssh_key(pb::AddSshKeyRequest {
+            public_key: public_line(&mine).expect("public line"),
+        })
+        .await
+        .expect("added")
+        .into_inner();
+    assert!(added.fingerprint.starts_with("SHA256:"), "{added:?}");
+    assert_eq!(added.comment, "member_a@laptop");
+
+    // A line that is no public key is refused, naming the field, in both languages.
+    let bad = city
+        .member_a
+        .auth()
+        .add_ssh_key(pb::AddSshKeyRequest {
+            public_key: "ssh-ed25519 это-не-ключ".into(),
+        })
+        .await
+        .expect_err("refused");
+    let field = FieldError::from_status(&bad).expect("a field error");
+    assert_eq!(field.field, "public_key");
+    assert!(!field.ru.is_empty() && !field.en.is_empty());
+
+    // The person and the administrator see the key; another member does not.
+    let listed = |user_id| pb::ListSshKeysRequest { user_id };
+    let own = city
+        .member_a
+        .auth()
+        .list_ssh_keys(listed(0))
+        .await
+        .expect("own keys");
+    assert_eq!(own.into_inner().keys, vec![added.clone()]);
+    let by_admin = city
+        .admin
+        .auth()
+        .list_ssh_keys(listed(city.member_a.user_id))
+        .await
+        .expect("the administrator lists");
+    assert_eq!(by_admin.into_inner().keys.len(), 1);
+    let nosy = city
+        .member_b
+        .auth()
+        .list_ssh_keys(listed(city.member_a.user_id))
+        .await
+        .expect_err("another member may not list");
+    assert_eq!(nosy.code(), tonic::Code::PermissionDenied);
+
+    // The key signs its account in: the member's own screen, audited as a login.
+    let logins = |records: &[pb::AuditRecord]| {
+        records
+            .iter()
+            .filter(|r| r.action == "login" && r.entity_id == city.member_a.user_id)
+            .count()
+    };
+    let audit = || async {
+        city.admin
+            .audit()
+            .list_audit(pb::ListAuditRequest::default())
+            .await
+            .expect("audit")
+            .into_inner()
+            .records
+    };
+    let before = logins(&audit().await);
+    let mut term = SshTerminal::open_with_key(&front, "member_a", &mine, (100, 30))
+        .await
+        .expect("connected")
+        .expect("signed in by key");
+    term.wait_for(ONLINE, STEP).await.expect("work screen");
+    assert!(!term.text().contains(ADMIN_ONLY), "{}", term.text());
+    assert_eq!(
+        logins(&audit().await),
+        before + 1,
+        "the key login is audited"
+    );
+    term.send(b"q").await.expect("typed");
+    term.wait_closed(STEP).await.expect("closed on quit");
+
+    // A key nobody added is refused; so is another account's key.
+    let stranger = new_key("stranger").expect("key");
+    let refused = SshTerminal::open_with_key(&front, "member_a", &stranger, (80, 24))
+        .await
+        .expect("connected");
+    assert_eq!(refused.err(), Some(Refused::Key));
+    let theirs = new_key("member_b@desk").expect("key");
+    city.member_b
+        .auth()
+        .add_ssh_key(pb::AddSshKeyRequest {
+            public_key: public_line(&theirs).expect("public line"),
+        })
+        .await
+        .expect("added");
+    let refused = SshTerminal::open_with_key(&front, "member_a", &theirs, (80, 24))
+        .await
+        .expect("connected");
+    assert_eq!(refused.err(), Some(Refused::Key));
+
+    // The administrator removes the key: it no longer opens the account.
+    city.admin
+        .auth()
+        .remove_ssh_key(pb::RemoveSshKeyRequest {
+            user_id: city.member_a.user_id,
+            fingerprint: added.fingerprint.clone(),
+        })
+        .await
+        .expect("removed");
+    let refused = SshTerminal::open_with_key(&front, "member_a", &mine, (80, 24))
+        .await
+        .expect("connected");
+    assert_eq!(refused.err(), Some(Refused::Key));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_role_taken_away_closes_the_accounts_ssh_session() {
+    let server = TestServer::start_default().await.expect("server");
+    let city = City::build(&server).await.expect("city");
+    let front = SshFront::start(&server).await.expect("ssh front end");
+    let id = city.secretary_a.user_id;
+    let mut term = SshTerminal::open(&front, "secretary_a", TEST_PASSWORD, (100, 30))
+        .await
+        .expect("connected")
+        .expect("signed in");
+    term.wait_for(ONLINE, STEP).await.expect("work screen");
+    let user: pb::User = server.db().get(id).expect("read").expect("exists");
+    let grant = user
+        .roles
+        .first()
+        .cloned()
+        .expect("a secretary holds a role");
+    city.admin
+        .users()
+        .revoke_role(pb::RevokeRoleRequest {
+            user_id: id,
+            expected_version: version_of(user.meta),
+            grant: Some(grant),
+        })
+        .await
+        .expect("revoked");
+    term.wait_closed(STEP)
+        .await
+        .expect("closed on the role change");
+    // The account's other sessions go on: only the SSH terminal, drawn for the old roles, ends.
+    city.secretary_a
+        .auth()
+        .who_am_i(pb::WhoAmIRequest {})
+        .await
+        .expect("the API session is still live");
+}
+
 /// The OpenSSH client, where the `ssh` program exists: the password from an askpass program, a
 /// PTY forced with `-tt`, the host key pinned in a known-hosts file of its own.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_openssh_client_signs_in_draws_the_work_screen_and_quits() {
     use std::os::unix::fs::PermissionsExt;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    if std::process::Command::new("ssh")
-        .arg("-V")
-        .output()
-        .is_err()
-    {
-        eprintln!("no `ssh` program here; the russh client tests cover the protocol");
+    if !openssh_exists() {
         return;
     }
     let server = TestServer::start_default().await.expect("server");
     let front = SshFront::start(&server).await.expect("ssh front end");
     let dir = tempfile::tempdir().expect("temp dir");
-    let key = infogroups_ssh::host_key::load_or_create(&host_key_file(&server)).expect("host key");
+    let askpass = dir.path().join("askpass");
+    std::fs::write(&askpass, "#!/bin/sh\nprintf '%s\\n' \"$IG_PASSWORD\"\n").expect("askpass");
+    std::fs::set_permissions(&askpass, std::fs::Permissions::from_mode(0o700)).expect("mode");
+    let mut ssh = openssh(&server, &front, dir.path());
+    ssh.args([
+        "-o",
+        "PreferredAuthentications=password",
+        "-o",
+        "NumberOfPasswordPrompts=1",
+        "admin@127.0.0.1",
+    ])
+    .env("SSH_ASKPASS", &askpass)
+    .env("SSH_ASKPASS_REQUIRE", "force")
+    .env("IG_PASSWORD", ADMIN_PASSWORD);
+    openssh_work_screen_then_quit(ssh).await;
+}
+
+/// `ssh -i` with a key the account holds signs in without a password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openssh_client_signs_in_by_key() {
+    use std::os::unix::fs::PermissionsExt;
+
+    if !openssh_exists() {
+        return;
+    }
+    let server = TestServer::start_default().await.expect("server");
+    let city = City::build(&server).await.expect("city");
+    let front = SshFront::start(&server).await.expect("ssh front end");
+    let key = new_key("admin@desk").expect("key");
+    city.admin
+        .auth()
+        .add_ssh_key(pb::AddSshKeyRequest {
+            public_key: public_line(&key).expect("public line"),
+        })
+        .await
+        .expect("added");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let identity = dir.path().join("id_ed25519");
+    key.write_openssh_file(&identity, russh::keys::ssh_key::LineEnding::LF)
+        .expect("key file");
+    std::fs::set_permissions(&identity, std::fs::Permissions::from_mode(0o600)).expect("mode");
+    let mut ssh = openssh(&server, &front, dir.path());
+    ssh.arg("-i").arg(&identity).args([
+        "-o",
+        "IdentitiesOnly=yes",
+        "-o",
+        "IdentityAgent=none",
+        "-o",
+        "PreferredAuthentications=publickey",
+        "-o",
+        "BatchMode=yes",
+        "admin@127.0.0.1",
+    ]);
+    openssh_work_screen_then_quit(ssh).await;
+}
+
+fn openssh_exists() -> bool {
+    let there = std::process::Command::new("ssh").arg("-V").output().is_ok();
+    if !there {
+        eprintln!("no `ssh` program here; the russh client tests cover the protocol");
+    }
+    there
+}
+
+/// `ssh` to `front` with a PTY forced and the host key pinned in a known-hosts file in `dir`;
+/// the caller adds how to sign in and the destination.
+fn openssh(
+    server: &TestServer,
+    front: &SshFront,
+    dir: &std::path::Path,
+) -> tokio::process::Command {
+    let key = infogroups_ssh::host_key::load_or_create(&host_key_file(server)).expect("host key");
     let public = key.public_key().to_openssh().expect("public key");
-    let known = dir.path().join("known_hosts");
+    let known = dir.join("known_hosts");
     std::fs::write(
         &known,
         format!("[127.0.0.1]:{} {public}\n", front.addr.port()),
     )
     .expect("known hosts");
-    let askpass = dir.path().join("askpass");
-    std::fs::write(&askpass, "#!/bin/sh\nprintf '%s\\n' \"$IG_PASSWORD\"\n").expect("askpass");
-    std::fs::set_permissions(&askpass, std::fs::Permissions::from_mode(0o700)).expect("mode");
-
-    let mut child = tokio::process::Command::new("ssh")
-        .args(["-F", "/dev/null", "-tt", "-p"])
+    let mut ssh = tokio::process::Command::new("ssh");
+    ssh.args(["-F", "/dev/null", "-tt", "-p"])
         .arg(front.addr.port().to_string())
         .arg("-o")
         .arg(format!("UserKnownHostsFile={}", known.display()))
-        .args([
-            "-o",
-            "StrictHostKeyChecking=yes",
-            "-o",
-            "PreferredAuthentications=password",
-            "-o",
-            "NumberOfPasswordPrompts=1",
-            "admin@127.0.0.1",
-        ])
-        .env("SSH_ASKPASS", &askpass)
-        .env("SSH_ASKPASS_REQUIRE", "force")
-        .env("IG_PASSWORD", ADMIN_PASSWORD)
+        .args(["-o", "StrictHostKeyChecking=yes"])
         .env("TERM", "xterm")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("ssh started");
+        .kill_on_drop(true);
+    ssh
+}
+
+/// Runs `ssh`, waits for the administrator's work screen, types `q` and expects a clean end.
+async fn openssh_work_screen_then_quit(mut ssh: tokio::process::Command) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let mut child = ssh.spawn().expect("ssh started");
     let mut stdin = child.stdin.take().expect("stdin");
     let mut stdout = child.stdout.take().expect("stdout");
     let (rows, cols) = (

@@ -98,6 +98,7 @@ impl Default for Keymap {
             (C::MarkRead, vec![ch(' ')]),
             (C::MarkAllRead, vec![ch('A')]),
             (C::MailSettings, vec![ch('M')]),
+            (C::SshKeys, vec![ch('K')]),
             (C::Period, vec![ch('t')]),
             (C::CustomPeriod, vec![ch('T')]),
             (C::Dimension, vec![ch('v')]),

@@ -2661,6 +2661,66 @@ fn the_control_sector_returns_a_handed_over_protocol_with_the_reason() {
 }
 
 #[test]
+fn each_person_pastes_an_ssh_key_and_removes_one_of_their_own() {
+    let mut s = signed(Lang::Ru, (160, 30), SEK1);
+    tab(&mut s, '5');
+    assert!(
+        screen_text(&s).contains("K ключи SSH"),
+        "{}",
+        screen_text(&s)
+    );
+    let cmds = press(&mut s, KeyCode::Char('K'));
+    assert_eq!(call_of(&cmds), Some((Origin::Quick, Call::SshKeys)));
+    let held = pb::SshKey {
+        fingerprint: "SHA256:abc".into(),
+        algorithm: "ssh-ed25519".into(),
+        comment: "sek1@laptop".into(),
+        ..Default::default()
+    };
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Quick,
+            result: Ok(Reply::SshKeys(vec![held.clone()])),
+        },
+    );
+    assert!(top_form(&s).is_some(), "the form opens on the keys held");
+    assert!(
+        screen_text(&s).contains("sek1@laptop"),
+        "{}",
+        screen_text(&s)
+    );
+    // Saving with nothing pasted and nothing chosen asks for a key; a pasted line is sent as is.
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert!(call_of(&cmds).is_none(), "nothing to do");
+    type_text(&mut s, "ssh-ed25519 AAAAC3Nza новый");
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert_eq!(
+        call_of(&cmds),
+        Some((
+            Origin::Form,
+            Call::AddSshKey("ssh-ed25519 AAAAC3Nza новый".into())
+        ))
+    );
+    // Opened afresh, the held key is chosen under «Удалить ключ»: its removal is sent.
+    press(&mut s, KeyCode::Esc);
+    app::update(
+        &mut s,
+        Msg::CallDone {
+            origin: Origin::Quick,
+            result: Ok(Reply::SshKeys(vec![held])),
+        },
+    );
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Right);
+    let cmds = press(&mut s, KeyCode::Enter);
+    assert_eq!(
+        call_of(&cmds),
+        Some((Origin::Form, Call::RemoveSshKey("SHA256:abc".into())))
+    );
+}
+
+#[test]
 fn each_person_chooses_which_notifications_to_get_and_which_also_by_mail() {
     let mut s = signed(Lang::Ru, (160, 30), SEK1);
     tab(&mut s, '5');

@@ -67,6 +67,13 @@ pub fn credential(user_id: u64) -> Vec<u8> {
     k
 }
 
+/// A user's SSH public keys: `p/` user.
+pub fn ssh_keys(user_id: u64) -> Vec<u8> {
+    let mut k = b"p/".to_vec();
+    k.extend_from_slice(&user_id.to_be_bytes());
+    k
+}
+
 /// The next id of a kind: `m/id/` kind.
 pub fn next_id(kind: Kind) -> Vec<u8> {
     vec![b'm', b'/', b'i', b'd', b'/', kind as u8]

@@ -1,8 +1,13 @@
-//! `AuthService`: login, logout, who am I.
+//! `AuthService`: login, logout, who am I, and the SSH keys a person signs in with; and the
+//! in-process login by a verified SSH key.
 
 use infogroups_shared::pb::{self, auth_service_server::AuthService};
 use infogroups_shared::validate;
 use tonic::{Request, Response, Status};
+
+use std::net::IpAddr;
+
+use infogroups_shared::ssh_keys::KeyOp;
 
 use super::Ctx;
 use crate::auth::{self, Credential, Session};
@@ -10,6 +15,7 @@ use crate::db::{decode, keys};
 use crate::entity::Kind;
 use crate::error::ApiError;
 use crate::sessions::Gate;
+use crate::ssh_keys;
 
 /// The authentication service; the only one callable without a token.
 pub struct AuthSvc {
@@ -34,6 +40,101 @@ impl AuthSvc {
             })
             .await
     }
+
+    /// Opens a session for `user`, whose credential was just verified: a new token, stored only
+    /// as its hash, and the login audited.
+    async fn open_session(
+        &self,
+        user_id: u64,
+        user: pb::User,
+    ) -> Result<pb::LoginResponse, ApiError> {
+        let db = &self.ctx.db;
+        let (token, hash) = auth::new_token();
+        let ttl_ms = i64::try_from(self.ctx.config.token_ttl.as_millis()).unwrap_or(i64::MAX);
+        // On the sessions' clock, which a training clock's moves do not advance.
+        let expires_at_ms = db.clock().session_ms().saturating_add(ttl_ms);
+        let session = Session {
+            user_id,
+            expires_at_ms,
+            token_hash: hash.clone(),
+        };
+        let version = user.meta.map_or(0, |m| m.version);
+        db.write(user_id, |tx| {
+            tx.put_raw(
+                keys::session(&hash),
+                prost::Message::encode_to_vec(&session),
+            );
+            tx.audit(Kind::User, user_id, "login", version);
+            Ok(())
+        })
+        .await?;
+        tracing::info!(user_id, "login");
+        Ok(pb::LoginResponse {
+            token,
+            expires_at_ms: db.clock().from_session_ms(expires_at_ms),
+            roles: user.roles,
+            user_id,
+            full_name: user.full_name,
+        })
+    }
+
+    /// Signs `username` in by an SSH public key the SSH front end has verified the client holds
+    /// (its signature checked). Reachable only in-process: no gRPC method leads here, since over
+    /// the network nothing proves the caller holds the key. The same throttling, audit and token
+    /// as the password login; an archived account or a key not on the account is refused.
+    pub async fn login_by_key(
+        &self,
+        username: &str,
+        key: &ssh_keys::PublicKey,
+        from: Option<IpAddr>,
+    ) -> Result<pb::LoginResponse, ApiError> {
+        validate::required_line("username", username, 64)?;
+        let db = &self.ctx.db;
+        let user_id = db
+            .get_raw(&keys::unique("username", username))?
+            .and_then(|v| keys::trailing_u64(&v));
+        if let Err(e) = self.ctx.throttle.check(Gate::Login, username, from) {
+            tracing::warn!(user_id = user_id.unwrap_or(0), from = ?from, "login throttled");
+            self.failed_audit(user_id, "login_throttled").await?;
+            return Err(e);
+        }
+        let user = match user_id {
+            Some(id) if ssh_keys::holds(db, id, key)? => db.get::<pb::User>(id)?.map(|u| (id, u)),
+            _ => None,
+        };
+        let Some((user_id, user)) = user.filter(|(_, u)| !u.meta.is_some_and(|m| m.archived))
+        else {
+            self.ctx.throttle.failed(Gate::Login, username, from);
+            tracing::warn!(user_id = user_id.unwrap_or(0), from = ?from, "key login failed");
+            self.failed_audit(user_id, "login_failed").await?;
+            return Err(bad_key());
+        };
+        self.ctx.throttle.succeeded(Gate::Login, username, from);
+        self.open_session(user_id, user).await
+    }
+
+    /// The caller of a key request and the account it is about (the caller's own when
+    /// `user_id` is 0), once the caller may do `op` to that account's keys.
+    fn key_owner<T>(
+        &self,
+        req: &Request<T>,
+        user_id: u64,
+        op: KeyOp,
+    ) -> Result<(u64, u64), ApiError> {
+        let token = auth::bearer(req)
+            .ok_or_else(|| ApiError::unauthenticated("нужен вход в систему", "sign in first"))?;
+        let (actor, _) = auth::actor_for(&self.ctx.db, &token)?;
+        let owner = if user_id == 0 { actor.user_id } else { user_id };
+        infogroups_shared::ssh_keys::may(&actor, owner, op)?;
+        Ok((actor.user_id, owner))
+    }
+}
+
+fn bad_key() -> ApiError {
+    ApiError::unauthenticated(
+        "этот ключ не открывает эту учётную запись",
+        "this key does not open this account",
+    )
 }
 
 fn bad_credentials() -> ApiError {
@@ -109,33 +210,7 @@ impl AuthService for AuthSvc {
         self.ctx
             .throttle
             .succeeded(Gate::Login, &req.username, from);
-        let (token, hash) = auth::new_token();
-        let ttl_ms = i64::try_from(self.ctx.config.token_ttl.as_millis()).unwrap_or(i64::MAX);
-        // On the sessions' clock, which a training clock's moves do not advance.
-        let expires_at_ms = db.clock().session_ms().saturating_add(ttl_ms);
-        let session = Session {
-            user_id,
-            expires_at_ms,
-            token_hash: hash.clone(),
-        };
-        let version = user.meta.map_or(0, |m| m.version);
-        db.write(user_id, |tx| {
-            tx.put_raw(
-                keys::session(&hash),
-                prost::Message::encode_to_vec(&session),
-            );
-            tx.audit(Kind::User, user_id, "login", version);
-            Ok(())
-        })
-        .await?;
-        tracing::info!(user_id, "login");
-        Ok(Response::new(pb::LoginResponse {
-            token,
-            expires_at_ms: db.clock().from_session_ms(expires_at_ms),
-            roles: user.roles,
-            user_id,
-            full_name: user.full_name,
-        }))
+        Ok(Response::new(self.open_session(user_id, user).await?))
     }
 
     async fn logout(
@@ -180,5 +255,41 @@ impl AuthService for AuthSvc {
             roles: actor.grants,
             expires_at_ms: self.ctx.db.clock().from_session_ms(session.expires_at_ms),
         }))
+    }
+    async fn add_ssh_key(
+        &self,
+        req: Request<pb::AddSshKeyRequest>,
+    ) -> Result<Response<pb::SshKey>, Status> {
+        let (_, owner) = self.key_owner(&req, 0, KeyOp::Add)?;
+        let (key, _) = ssh_keys::parse(&req.get_ref().public_key).map_err(ApiError::from)?;
+        let added = self
+            .ctx
+            .db
+            .write(owner, |tx| ssh_keys::stage_add(tx, owner, key))
+            .await?;
+        Ok(Response::new(added))
+    }
+
+    async fn list_ssh_keys(
+        &self,
+        req: Request<pb::ListSshKeysRequest>,
+    ) -> Result<Response<pb::ListSshKeysResponse>, Status> {
+        let (_, owner) = self.key_owner(&req, req.get_ref().user_id, KeyOp::List)?;
+        let keys = ssh_keys::of(&self.ctx.db, owner).map_err(ApiError::from)?;
+        Ok(Response::new(pb::ListSshKeysResponse { keys }))
+    }
+
+    async fn remove_ssh_key(
+        &self,
+        req: Request<pb::RemoveSshKeyRequest>,
+    ) -> Result<Response<pb::RemoveSshKeyResponse>, Status> {
+        let (actor, owner) = self.key_owner(&req, req.get_ref().user_id, KeyOp::Remove)?;
+        let fingerprint = req.into_inner().fingerprint;
+        validate::required_line("fingerprint", &fingerprint, 128)?;
+        self.ctx
+            .db
+            .write(actor, |tx| ssh_keys::stage_remove(tx, owner, &fingerprint))
+            .await?;
+        Ok(Response::new(pb::RemoveSshKeyResponse {}))
     }
 }

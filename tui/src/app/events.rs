@@ -194,6 +194,10 @@ pub(super) fn on_call_done(
             let form = crate::features::notifications::mail::form(p.clone(), control, state.lang);
             state.popups.push(Popup::Form(Box::new(form)));
         }
+        Ok(Reply::SshKeys(keys)) if matches!(origin, Origin::Quick) => {
+            let form = crate::features::notifications::ssh_keys::form(keys.clone(), state.lang);
+            state.popups.push(Popup::Form(Box::new(form)));
+        }
         Ok(Reply::Applicant(a)) => {
             let info = crate::features::appeals::steps::applicant(a, state.lang);
             state.popups.push(Popup::Info(info));

@@ -147,6 +147,8 @@ pub enum Command {
     MarkAllRead,
     /// Choose which notifications also come by mail, and to which address.
     MailSettings,
+    /// See, add and remove one's own SSH public keys.
+    SshKeys,
     /// Change the report's period.
     Period,
     /// Show a report for any days: from and to, typed.
@@ -225,7 +227,7 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Command; 108] = [
+    pub const ALL: [Command; 109] = [
         Command::Up,
         Command::Down,
         Command::PageUp,
@@ -267,6 +269,7 @@ impl Command {
         Command::MarkRead,
         Command::MarkAllRead,
         Command::MailSettings,
+        Command::SshKeys,
         Command::Period,
         Command::CustomPeriod,
         Command::Dimension,
@@ -444,6 +447,7 @@ impl Command {
             Command::MarkRead => "mark_read",
             Command::MarkAllRead => "mark_all_read",
             Command::MailSettings => "mail_settings",
+            Command::SshKeys => "ssh_keys",
             Command::Period => "period",
             Command::CustomPeriod => "custom_period",
             Command::Dimension => "dimension",

@@ -12,6 +12,12 @@ pub enum Call {
     MailPreferences,
     /// Save one's own mail preferences.
     SetMailPreferences(pb::MailPreferences),
+    /// Read one's own SSH public keys.
+    SshKeys,
+    /// Add an SSH public key (one OpenSSH line) to one's own account.
+    AddSshKey(String),
+    /// Remove one of one's own SSH public keys, by fingerprint.
+    RemoveSshKey(String),
     /// Sign the protocol (leader).
     SignProtocol(pb::MeetingStepRequest),
     /// Send the protocol for signature (secretary).
@@ -195,6 +201,8 @@ pub enum Reply {
     Shared(pb::ShareResponse),
     /// One's own mail preferences.
     MailPreferences(pb::MailPreferences),
+    /// One's own SSH public keys, as they are now.
+    SshKeys(Vec<pb::SshKey>),
     /// A user's new state.
     User(Box<pb::User>),
     /// An appeal's new state.

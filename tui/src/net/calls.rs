@@ -331,6 +331,24 @@ pub async fn run(
                 .map_err(status)?
                 .into_inner(),
         ),
+        Call::SshKeys => Reply::SshKeys(own_ssh_keys(conn).await?),
+        Call::AddSshKey(public_key) => {
+            conn.auth()
+                .add_ssh_key(request(pb::AddSshKeyRequest { public_key }))
+                .await
+                .map_err(status)?;
+            Reply::SshKeys(own_ssh_keys(conn).await?)
+        }
+        Call::RemoveSshKey(fingerprint) => {
+            conn.auth()
+                .remove_ssh_key(request(pb::RemoveSshKeyRequest {
+                    user_id: 0,
+                    fingerprint,
+                }))
+                .await
+                .map_err(status)?;
+            Reply::SshKeys(own_ssh_keys(conn).await?)
+        }
         Call::SetMailPreferences(r) => Reply::MailPreferences(
             conn.notifications()
                 .set_mail_preferences(request(r))
@@ -524,6 +542,17 @@ pub async fn run(
                 .into_inner(),
         ),
     })
+}
+
+/// The caller's own SSH keys.
+async fn own_ssh_keys(conn: &Connection) -> Result<Vec<pb::SshKey>, RpcError> {
+    Ok(conn
+        .auth()
+        .list_ssh_keys(request(pb::ListSshKeysRequest { user_id: 0 }))
+        .await
+        .map_err(status)?
+        .into_inner()
+        .keys)
 }
 
 fn save_failed(path: &std::path::Path, e: &std::io::Error) -> RpcError {

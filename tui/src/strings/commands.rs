@@ -117,6 +117,10 @@ pub fn command(lang: Lang, command: Command) -> &'static str {
             "какие уведомления получать, какие ещё и по почте",
             "which notifications to get, and which also by e-mail",
         ),
+        C::SshKeys => (
+            "ключи SSH для входа без пароля: добавить, удалить",
+            "SSH keys to sign in without a password: add, remove",
+        ),
         C::Period => ("сменить период", "change the period"),
         C::CustomPeriod => (
             "произвольный период: с какого по какой день",
@@ -278,6 +282,7 @@ pub fn command_short(lang: Lang, command: Command) -> &'static str {
         C::MarkRead => ("прочитано", "read"),
         C::MarkAllRead => ("все прочитаны", "all read"),
         C::MailSettings => ("настройка", "settings"),
+        C::SshKeys => ("ключи SSH", "SSH keys"),
         C::Period => ("период", "period"),
         C::CustomPeriod => ("с…по", "from…to"),
         C::Dimension => ("группировка", "group by"),

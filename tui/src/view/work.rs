@@ -110,6 +110,8 @@ fn draw_hints(state: &State, work: &Workspace, frame: &mut Frame<'_>, area: Rect
     let mut commands = work.commands(&ctx);
     // Tab digits are in the tabs line already; the hints keep the steps.
     commands.retain(|c| widgets::worth_a_hint(*c) && !is_tab_key(*c));
+    // Keys are set once in a long while: their hint takes what room is left after signing out.
+    commands.sort_by_key(|c| *c == Command::SshKeys);
     let line = widgets::hints(
         state,
         work,

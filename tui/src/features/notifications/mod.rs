@@ -2,3 +2,4 @@
 
 pub mod mail;
 pub mod records;
+pub mod ssh_keys;

@@ -158,6 +158,7 @@ pub fn commands(id: Option<u64>, ctx: &Ctx<'_>) -> Vec<Command> {
     }
     if ctx.session.is_some() {
         c.push(Command::MailSettings);
+        c.push(Command::SshKeys);
     }
     c
 }
@@ -167,6 +168,10 @@ pub fn start(command: Command, id: Option<u64>, ctx: &Ctx<'_>) -> Option<Start> 
     if command == Command::MailSettings {
         // The form opens on the answer, filled with what is saved.
         return Some(Start::Call(Box::new(Call::MailPreferences)));
+    }
+    if command == Command::SshKeys {
+        // The form opens on the answer, listing the keys the account holds.
+        return Some(Start::Call(Box::new(Call::SshKeys)));
     }
     if command == Command::ToRecord {
         let n = ctx.replica.notifications.get(id?)?;

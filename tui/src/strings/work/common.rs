@@ -31,6 +31,16 @@ pub(super) fn text(w: W) -> Option<(&'static str, &'static str)> {
         ),
         W::FieldEmail => ("Адрес эл. почты", "E-mail address"),
         W::FieldControlDigest => ("Ежедневная сводка сроков", "Daily digest of deadlines"),
+        W::SshKeysTitle => ("Ключи SSH", "SSH keys"),
+        W::SshKeysIntro => (
+            "Вставьте строку открытого ключа (ssh-ed25519 AAAA… комментарий) или выберите ключ для удаления.",
+            "Paste a public key line (ssh-ed25519 AAAA… comment) or choose a key to remove.",
+        ),
+        W::SshKeysNone => ("Ключей пока нет.", "No keys yet."),
+        W::FieldPublicKey => ("Новый открытый ключ", "New public key"),
+        W::FieldRemoveKey => ("Удалить ключ", "Remove a key"),
+        W::KeepAll => ("не удалять", "keep all"),
+        W::DoneSshKeys => ("Ключи SSH сохранены", "SSH keys saved"),
         W::DoneMailSaved => (
             "Настройки уведомлений сохранены",
             "Notification settings saved",
