@@ -423,7 +423,12 @@ async fn serve(args: ServeArgs) -> Result<()> {
         }
         None => None,
     };
-    let api = loopback_api(listener.local_addr()?, config.tls.as_ref());
+    // The SSH sessions' drafts live beside the host key, outside the store's directory (which a
+    // rewrite replaces whole), owner-only like every file the server writes.
+    let drafts = infogroups_ssh::host_key::path_for(&data)
+        .parent()
+        .map_or_else(|| data.join("drafts"), |dir| dir.join("drafts"));
+    let api = loopback_api(listener.local_addr()?, config.tls.as_ref(), drafts);
     let server = Server::open(config)
         .await
         .with_context(|| format!("cannot open the store in {}", data.display()))?;
@@ -487,7 +492,12 @@ async fn serve(args: ServeArgs) -> Result<()> {
 /// How the SSH sessions' clients reach this process's own API: the port it listens on, over
 /// loopback when it listens there or on every address, else at the one address it listens on;
 /// with TLS by the name `localhost` (or that address), trusting the API's own certificate.
-fn loopback_api(listen: SocketAddr, tls: Option<&TlsFiles>) -> infogroups_ssh::Api {
+fn loopback_api(
+    listen: SocketAddr,
+    tls: Option<&TlsFiles>,
+    drafts: PathBuf,
+) -> infogroups_ssh::Api {
+    let drafts = Some(drafts);
     let port = listen.port();
     let local = listen.ip().is_unspecified() || listen.ip().is_loopback();
     match tls {
@@ -498,6 +508,7 @@ fn loopback_api(listen: SocketAddr, tls: Option<&TlsFiles>) -> infogroups_ssh::A
                 format!("https://{listen}")
             },
             ca_cert: Some(files.cert.clone()),
+            drafts,
         },
         None => {
             let ip = if local {
@@ -508,6 +519,7 @@ fn loopback_api(listen: SocketAddr, tls: Option<&TlsFiles>) -> infogroups_ssh::A
             infogroups_ssh::Api {
                 url: format!("http://{}", SocketAddr::new(ip, port)),
                 ca_cert: None,
+                drafts,
             }
         }
     }

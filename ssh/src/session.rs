@@ -31,6 +31,9 @@ pub struct Api {
     pub url: String,
     /// The API's certificate, trusted by the loopback client when the API speaks TLS.
     pub ca_cert: Option<std::path::PathBuf>,
+    /// Where the sessions' clients keep the drafts of unsent forms, one file per person, so a
+    /// dropped connection loses no work; none keeps no drafts.
+    pub drafts: Option<std::path::PathBuf>,
 }
 
 /// The state of one SSH connection.
@@ -169,6 +172,7 @@ impl Connection {
                 self.signed_in = Some(SignedIn {
                     server: self.api.url.clone(),
                     ca_cert: self.api.ca_cert.clone(),
+                    drafts: self.api.drafts.clone(),
                     token: login.token.clone(),
                     username: user.to_string(),
                     login,

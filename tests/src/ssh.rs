@@ -37,6 +37,7 @@ impl SshFront {
         let api = infogroups_ssh::Api {
             url: format!("http://{}", server.addr()),
             ca_cert: None,
+            drafts: host_key_file(server).parent().map(|dir| dir.join("drafts")),
         };
         tokio::spawn(infogroups_ssh::serve(
             listener,

@@ -447,3 +447,41 @@ async fn openssh_work_screen_then_quit(mut ssh: tokio::process::Command) {
         .expect("status");
     assert!(status.success(), "{status:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_form_left_by_a_dropped_connection_is_offered_at_the_next_ssh_login() {
+    let server = TestServer::start_default().await.expect("server");
+    let _city = City::build(&server).await.expect("city");
+    let front = SshFront::start(&server).await.expect("ssh front end");
+    let mut term = SshTerminal::open(&front, "admin", ADMIN_PASSWORD, (100, 30))
+        .await
+        .expect("connected")
+        .expect("signed in");
+    term.wait_for(ONLINE, STEP).await.expect("work screen");
+    // The territories' tab, a new entry, a name typed — and the connection drops mid-form.
+    term.send(b"3").await.expect("typed");
+    term.send(b"N").await.expect("typed");
+    term.wait_for("Новая", STEP).await.expect("the form");
+    // The first change is kept at once; the next, within the second, only when the terminal goes.
+    term.send("Посёлок".as_bytes()).await.expect("typed");
+    term.wait_for("Посёлок", STEP).await.expect("echoed");
+    term.send(" Западный".as_bytes()).await.expect("typed");
+    term.wait_for("Посёлок Западный", STEP)
+        .await
+        .expect("echoed");
+    term.disconnect().await.expect("dropped");
+
+    let mut again = SshTerminal::open(&front, "admin", ADMIN_PASSWORD, (100, 30))
+        .await
+        .expect("connected")
+        .expect("signed in");
+    again
+        .wait_for("Есть несохранённый черновик", STEP)
+        .await
+        .expect("the draft is offered");
+    again.send(b"y").await.expect("typed");
+    again
+        .wait_for("Посёлок Западный", STEP)
+        .await
+        .expect("the form comes back with what was typed");
+}

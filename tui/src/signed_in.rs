@@ -16,6 +16,7 @@ use ratatui::backend::Backend;
 use crate::app::{Init, State};
 use crate::msg::{LoginOk, Msg};
 use crate::net::connection::{ConnectError, Connection};
+use crate::net::drafts::DraftStore;
 use crate::net::effects::{Effects, Escapes};
 use crate::net::saving::Downloads;
 use crate::term::runtime::{self, Until};
@@ -28,6 +29,8 @@ pub struct SignedIn {
     pub server: String,
     /// The CA certificate when the API speaks TLS.
     pub ca_cert: Option<std::path::PathBuf>,
+    /// Where the drafts of unsent forms are kept, so a dropped connection loses no work.
+    pub drafts: Option<std::path::PathBuf>,
     /// The session's token.
     pub token: String,
     /// The login name.
@@ -73,7 +76,12 @@ where
     let scratch = tempfile::tempdir()?;
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let mut effects = Effects::new(conn, tx.clone(), Downloads::resolve(Some(scratch.path())))
-        .with_escapes(escapes);
+        .with_escapes(escapes)
+        .with_drafts(
+            who.drafts
+                .as_deref()
+                .and_then(|dir| DraftStore::resolve(Some(dir), &who.server)),
+        );
     let size = terminal.size()?;
     let mut state = State::new(Init {
         lang,

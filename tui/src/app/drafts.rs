@@ -58,6 +58,13 @@ pub(super) fn follow(state: &mut State) -> Vec<Cmd> {
     }
 }
 
+/// The terminal went away (a dropped SSH connection, a closed window): what is being typed is
+/// kept at once, since no tick will come to write it.
+pub fn at_input_end(state: &mut State) -> Vec<Cmd> {
+    state.quit = true;
+    follow(state)
+}
+
 /// A draft was found at sign-in: it is offered over the workspace.
 pub(super) fn found(state: &mut State, draft: Box<Draft>) {
     let lang = state.lang;

@@ -193,6 +193,9 @@ where
                 }
                 None => {
                     tracing::info!("terminal input ended");
+                    for cmd in app::drafts::at_input_end(state) {
+                        effects.run(cmd);
+                    }
                     return Ok(());
                 }
             },
