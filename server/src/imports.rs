@@ -153,6 +153,25 @@ pub fn refused_field(row: u32, e: FieldError) -> pb::RefusedRow {
     refused(Refusal::new(row, &e.field, e.ru, e.en))
 }
 
+/// One committed row's outcome in `out`: the record the service made (its id and number), or
+/// the service's refusal, exactly as a manual entry would have had it.
+pub fn settle(
+    out: &mut pb::ImportRegisterResponse,
+    row: u32,
+    summary: String,
+    made: Result<(u64, String), Status>,
+) {
+    match made {
+        Ok((id, number)) => out.accepted.push(pb::ImportedRow {
+            row,
+            summary,
+            id,
+            number,
+        }),
+        Err(s) => out.refused.push(refused_status(row, &s)),
+    }
+}
+
 /// A row the service refused while creating it: the field when the error names one.
 pub fn refused_status(row: u32, s: &Status) -> pb::RefusedRow {
     let details = s.get_error_details();

@@ -574,6 +574,17 @@ async fn admin(args: AdminArgs) -> Result<()> {
             .find(|u| u.username == username)
             .with_context(|| format!("no user {username:?}"))
     };
+    // The account a grant or a revocation names, and the grant checked as the API checks it.
+    let account_and_grant = |db: &Db, username: &str, role: &str, group| -> Result<(u64, _)> {
+        let grant = validate::grant(
+            "grant",
+            Some(&pb::RoleGrant {
+                role: parse_role(role)? as i32,
+                group_id: group,
+            }),
+        )?;
+        Ok((find(db, username)?.meta.map_or(0, |m| m.id), grant))
+    };
     match args.action {
         AdminAction::CreateUser {
             username,
@@ -611,14 +622,7 @@ async fn admin(args: AdminArgs) -> Result<()> {
             role,
             group,
         } => {
-            let grant = validate::grant(
-                "grant",
-                Some(&pb::RoleGrant {
-                    role: parse_role(&role)? as i32,
-                    group_id: group,
-                }),
-            )?;
-            let id = find(&db, &username)?.meta.map_or(0, |m| m.id);
+            let (id, grant) = account_and_grant(&db, &username, &role, group)?;
             db.write(0, |tx| accounts::stage_grant(tx, id, None, grant))
                 .await?;
             println!("Granted {role} to {username}");
@@ -628,14 +632,7 @@ async fn admin(args: AdminArgs) -> Result<()> {
             role,
             group,
         } => {
-            let grant = validate::grant(
-                "grant",
-                Some(&pb::RoleGrant {
-                    role: parse_role(&role)? as i32,
-                    group_id: group,
-                }),
-            )?;
-            let id = find(&db, &username)?.meta.map_or(0, |m| m.id);
+            let (id, grant) = account_and_grant(&db, &username, &role, group)?;
             db.write(0, |tx| accounts::stage_revoke(tx, id, None, grant))
                 .await?;
             println!("Revoked {role} from {username}");

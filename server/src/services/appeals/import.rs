@@ -113,18 +113,11 @@ impl AppealSvc {
                 repeated_confirmed: true,
             });
             one.extensions_mut().insert(c.clone());
-            match self.register_appeal(one).await {
-                Ok(saved) => {
-                    let saved = saved.into_inner();
-                    out.accepted.push(pb::ImportedRow {
-                        row,
-                        summary,
-                        id: saved.meta.as_ref().map_or(0, |m| m.id),
-                        number: saved.number,
-                    });
-                }
-                Err(s) => out.refused.push(imports::refused_status(row, &s)),
-            }
+            let made = self.register_appeal(one).await.map(|saved| {
+                let saved = saved.into_inner();
+                (saved.meta.map_or(0, |m| m.id), saved.number)
+            });
+            imports::settle(&mut out, row, summary, made);
         }
         out.refused.sort_by_key(|r| r.row);
         Ok(Response::new(out))
