@@ -11,6 +11,7 @@ pub mod child;
 pub mod client;
 pub mod fixtures;
 pub mod fuzz;
+pub mod links;
 pub mod offline;
 pub mod pg;
 pub mod review;

@@ -3,11 +3,13 @@
 //! administrator sees; a session of an account archived meanwhile closes at once; a wrong
 //! password is refused and, past the free attempts, so is the right one, as on the API. A key a
 //! person added to their own account signs them in; any other key is refused. A role taken
-//! away closes the account's SSH session at once.
+//! away closes the account's SSH session at once. A form left by a dropped connection is offered
+//! at the next login; a download link asked for over SSH opens in the person's own browser.
 
 use infogroups_shared::pb;
 use infogroups_shared::validate::FieldError;
 use infogroups_tests::fixtures::version_of;
+use infogroups_tests::links::{fetch_plain, meeting_with_protocol};
 use infogroups_tests::ssh::{
     Refused, SshFront, SshTerminal, exec_refused, host_key_file, new_key, public_line,
 };
@@ -484,4 +486,44 @@ async fn a_form_left_by_a_dropped_connection_is_offered_at_the_next_ssh_login() 
         .wait_for("Посёлок Западный", STEP)
         .await
         .expect("the form comes back with what was typed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_download_link_asked_for_over_ssh_opens_on_the_persons_own_computer() {
+    let server = TestServer::start(|c| {
+        c.downloads = Some("127.0.0.1:0".parse().expect("an address"));
+    })
+    .await
+    .expect("server");
+    let city = City::build(&server).await.expect("city");
+    meeting_with_protocol(&server, city.a())
+        .await
+        .expect("a meeting with a protocol");
+    let front = SshFront::start(&server).await.expect("ssh front end");
+    let mut term = SshTerminal::open(&front, "secretary_a", TEST_PASSWORD, (120, 30))
+        .await
+        .expect("connected")
+        .expect("signed in");
+    term.wait_for(ONLINE, STEP).await.expect("work screen");
+    // The meetings' tab, the meeting of 02.12.2026, `w`; the last choice of the form is the link.
+    term.send(b"2").await.expect("typed");
+    term.wait_for("02.12.2026", STEP)
+        .await
+        .expect("the meeting");
+    term.send(b"/02.12.2026\r").await.expect("typed");
+    term.send(b"w").await.expect("typed");
+    term.wait_for("Формат", STEP)
+        .await
+        .expect("the export form");
+    term.send(b"\t\t\t\x1b[C\r").await.expect("typed");
+    term.wait_for("/d/", STEP).await.expect("the link is shown");
+    let text = term.text();
+    let url = text
+        .split_whitespace()
+        .find(|w| w.starts_with("http://") && w.contains("/d/"))
+        .expect("a link on the screen")
+        .to_string();
+    let fetched = fetch_plain(&url).await.expect("fetched");
+    assert_eq!(fetched.status, 200, "{}", fetched.head);
+    assert!(fetched.body.starts_with(b"%PDF"), "a PDF comes back");
 }
