@@ -13,6 +13,7 @@ use tonic::Status;
 use tonic_types::StatusExt;
 
 use crate::error::ApiError;
+use crate::policy::{Action, Actor, Denied, Resource, authorize};
 
 /// The file's SHA-256 as hex.
 pub fn sha256(content: &[u8]) -> String {
@@ -151,6 +152,45 @@ pub fn refused(r: Refusal) -> pb::RefusedRow {
 /// A row the record's own checks refused.
 pub fn refused_field(row: u32, e: FieldError) -> pb::RefusedRow {
     refused(Refusal::new(row, &e.field, e.ru, e.en))
+}
+
+/// Refused before the file is read: a caller who may do `action` in none of `groups` learns
+/// nothing of what the file would match.
+pub fn may_in_some_group(
+    actor: &Actor,
+    action: Action,
+    groups: &[pb::Group],
+    denied: Denied,
+) -> Result<(), ApiError> {
+    let some = groups.iter().any(|g| {
+        let id = g.meta.as_ref().map_or(0, |m| m.id);
+        authorize(actor, action, &Resource::group(id)).is_ok()
+    });
+    if some {
+        Ok(())
+    } else {
+        Err(ApiError::from(denied))
+    }
+}
+
+/// Whether `actor` may do `action` in a row's group; if not, the refusal as the row's reason.
+pub fn row_allowed(
+    actor: &Actor,
+    action: Action,
+    row: u32,
+    group_id: u64,
+) -> Result<(), pb::RefusedRow> {
+    authorize(actor, action, &Resource::group(group_id))
+        .map_err(|d| refused(Refusal::new(row, "", d.ru, d.en)))
+}
+
+/// The answer before any row is created: the file's hash and the rows refused on reading.
+pub fn response(sha: &str, refused_on_reading: Vec<Refusal>) -> pb::ImportRegisterResponse {
+    pb::ImportRegisterResponse {
+        file_sha256: sha.to_string(),
+        refused: refused_on_reading.into_iter().map(refused).collect(),
+        ..Default::default()
+    }
 }
 
 /// One committed row's outcome in `out`: the record the service made (its id and number), or

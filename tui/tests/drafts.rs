@@ -26,17 +26,6 @@ fn top_form(s: &State) -> Option<&FormPopup> {
     }
 }
 
-fn screen_text(s: &State) -> String {
-    let t = draw(s);
-    let buf = t.backend().buffer();
-    let w = usize::from(buf.area.width);
-    buf.content
-        .chunks(w)
-        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// The executor opens the extension request of 2026/0004 (a date and a long reason).
 fn extension_form() -> State {
     let mut s = signed_in(Lang::Ru, SMALL, ISP1);

@@ -35,17 +35,6 @@ fn select(s: &mut State, number: &str) {
     panic!("{number} not in the list");
 }
 
-fn screen_text(s: &State) -> String {
-    let t = draw(s);
-    let buf = t.backend().buffer();
-    let w = usize::from(buf.area.width);
-    buf.content
-        .chunks(w)
-        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// The executor's extension request for 2026/0004: a date, then a long text (the reason).
 fn extension_form(size: (u16, u16)) -> State {
     let mut s = signed_in(Lang::Ru, size, ISP1);

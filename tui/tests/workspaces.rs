@@ -221,17 +221,6 @@ fn each(mut f: impl FnMut(Lang, (u16, u16))) {
     }
 }
 
-fn screen_text(s: &State) -> String {
-    let t = draw(s);
-    let buf = t.backend().buffer();
-    let w = usize::from(buf.area.width);
-    buf.content
-        .chunks(w)
-        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 fn tab(s: &mut State, n: char) {
     press(s, KeyCode::Char(n));
 }

@@ -440,6 +440,18 @@ pub fn draw(s: &State) -> Terminal<TestBackend> {
     terminal
 }
 
+/// The whole screen as text, one line per row.
+pub fn screen_text(s: &State) -> String {
+    let t = draw(s);
+    let buf = t.backend().buffer();
+    let w = usize::from(buf.area.width);
+    buf.content
+        .chunks(w)
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The numbers of the rows on the assignments tab, in order.
 pub fn row_numbers(s: &State) -> Vec<String> {
     s.screen

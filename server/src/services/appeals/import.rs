@@ -10,7 +10,7 @@ use super::AppealSvc;
 use crate::auth::caller;
 use crate::error::ApiError;
 use crate::imports::{self, Known};
-use crate::policy::{Action, Resource, authorize, may_read_group};
+use crate::policy::{Action, may_read_group};
 
 /// The summary of a row shown in the preview: date, code and the start of the text, never the
 /// citizen.
@@ -56,40 +56,25 @@ impl AppealSvc {
         let c = caller(&req)?;
         let req = req.into_inner();
         let known = self.known(&c.actor)?;
-        // Refused before the file is read: a caller who may register appeals in no group learns
-        // nothing of what the file would match.
-        if !known.groups.iter().any(|g| {
-            authorize(
-                &c.actor,
-                Action::ProcessAppeals,
-                &Resource::group(g.meta.as_ref().map_or(0, |m| m.id)),
-            )
-            .is_ok()
-        }) {
-            return Err(ApiError::from(crate::policy::Denied {
+        imports::may_in_some_group(
+            &c.actor,
+            Action::ProcessAppeals,
+            &known.groups,
+            crate::policy::Denied {
                 ru: "нет права регистрировать обращения".into(),
                 en: "you may not register appeals".into(),
-            })
-            .into());
-        }
+            },
+        )?;
         let sha = imports::sha256(&req.content);
         let rows = imports::rows(&req.file_name, &req.content)?;
         let read =
             register::appeals(&rows, self.today(), &known).map_err(|e| imports::unreadable(&e))?;
-        let mut out = pb::ImportRegisterResponse {
-            file_sha256: sha.clone(),
-            refused: read.refused.into_iter().map(imports::refused).collect(),
-            ..Default::default()
-        };
+        let mut out = imports::response(&sha, read.refused);
         for (row, appeal) in read.accepted {
-            if let Err(d) = authorize(
-                &c.actor,
-                Action::ProcessAppeals,
-                &Resource::group(appeal.group_id),
-            ) {
-                out.refused.push(imports::refused(register::Refusal::new(
-                    row, "", d.ru, d.en,
-                )));
+            if let Err(r) =
+                imports::row_allowed(&c.actor, Action::ProcessAppeals, row, appeal.group_id)
+            {
+                out.refused.push(r);
                 continue;
             }
             if let Err(e) = self.check_appeal(&appeal) {

@@ -12,7 +12,7 @@ use super::AssignmentSvc;
 use crate::auth::caller;
 use crate::error::ApiError;
 use crate::imports::{self, Known};
-use crate::policy::{Action, Resource, authorize, may_read_group};
+use crate::policy::{Action, may_read_group};
 
 /// The assignment's text: the register's grounds, which name no record of the system, are kept
 /// in it as written.
@@ -50,41 +50,24 @@ impl AssignmentSvc {
             users: db.all::<pb::User>().map_err(ApiError::from)?,
             code_known: Box::new(|_| false),
         };
-        let group_id = |g: &pb::Group| g.meta.as_ref().map_or(0, |m| m.id);
-        // Refused before the file is read: a caller who may issue assignments in no group learns
-        // nothing of what the file would match.
-        if !known.groups.iter().any(|g| {
-            authorize(
-                &c.actor,
-                Action::IssueAssignment,
-                &Resource::group(group_id(g)),
-            )
-            .is_ok()
-        }) {
-            return Err(ApiError::from(crate::policy::Denied {
+        imports::may_in_some_group(
+            &c.actor,
+            Action::IssueAssignment,
+            &known.groups,
+            crate::policy::Denied {
                 ru: "нет права давать поручения".into(),
                 en: "you may not issue assignments".into(),
-            })
-            .into());
-        }
+            },
+        )?;
         let sha = imports::sha256(&req.content);
         let rows = imports::rows(&req.file_name, &req.content)?;
         let read = register::assignments(&rows, self.today(), &known)
             .map_err(|e| imports::unreadable(&e))?;
-        let mut out = pb::ImportRegisterResponse {
-            file_sha256: sha.clone(),
-            refused: read.refused.into_iter().map(imports::refused).collect(),
-            ..Default::default()
-        };
+        let mut out = imports::response(&sha, read.refused);
         for (row, d) in read.accepted {
-            if let Err(e) = authorize(
-                &c.actor,
-                Action::IssueAssignment,
-                &Resource::group(d.group_id),
-            ) {
-                out.refused.push(imports::refused(register::Refusal::new(
-                    row, "", e.ru, e.en,
-                )));
+            if let Err(r) = imports::row_allowed(&c.actor, Action::IssueAssignment, row, d.group_id)
+            {
+                out.refused.push(r);
                 continue;
             }
             let summary = summary(&d);
